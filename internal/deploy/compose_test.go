@@ -1,0 +1,630 @@
+package deploy
+
+import (
+	"context"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// repoRoot is the repository root as seen from this package's directory,
+// which is the working directory of `go test`.
+const repoRoot = "../.."
+
+// Service names the rest of the system (docs, scripts, the lead's
+// runbooks) rely on.
+const (
+	svcPostgres   = "postgresql"
+	svcSchema     = "temporal-schema-setup"
+	svcTemporal   = "temporal"
+	svcNamespace  = "temporal-namespace-setup"
+	svcTemporalUI = "temporal-ui"
+	svcMigrate    = "migrate"
+	svcAPI        = "api"
+	svcWorker     = "worker"
+)
+
+// requiredSecrets are the variables docker-compose.yml marks with `:?`:
+// loading must fail while any of them is unset.
+var requiredSecrets = []string{
+	"POSTGRES_PASSWORD",
+	"VERVAL_PII_KEYS",
+	"VERVAL_PII_HASH_KEY",
+	"VERVAL_CODEC_AUTH_TOKEN",
+}
+
+// testEnv is a complete environment for loading the compose file. The values
+// are recognisable fakes so the tests can see that they are passed through.
+func testEnv() map[string]string {
+	return map[string]string{
+		"POSTGRES_PASSWORD":       "pg-secret-for-tests",
+		"VERVAL_PII_KEYS":         "k2:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,k1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
+		"VERVAL_PII_HASH_KEY":     "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=",
+		"VERVAL_CODEC_AUTH_TOKEN": "codec-token-for-tests",
+	}
+}
+
+// loadCompose loads ../../docker-compose.yml the way `docker compose config`
+// would (interpolation, schema validation, normalization, consistency
+// checks), with exactly env as the environment: neither the process
+// environment nor a .env file is read, so results do not depend on the
+// machine.
+func loadCompose(t *testing.T, env map[string]string) (*types.Project, error) {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var envList []string
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		envList = append(envList, k+"="+env[k])
+	}
+	opts, err := cli.NewProjectOptions(
+		[]string{filepath.Join(root, "docker-compose.yml")},
+		cli.WithWorkingDirectory(root),
+		cli.WithEnv(envList),
+		cli.WithResolvedPaths(true),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return opts.LoadProject(context.Background())
+}
+
+// mustLoadCompose loads the compose file with testEnv and fails the test if
+// that does not work.
+func mustLoadCompose(t *testing.T) *types.Project {
+	t.Helper()
+	p, err := loadCompose(t, testEnv())
+	if err != nil {
+		t.Fatalf("docker-compose.yml does not load: %v", err)
+	}
+	return p
+}
+
+func service(t *testing.T, p *types.Project, name string) types.ServiceConfig {
+	t.Helper()
+	s, ok := p.Services[name]
+	if !ok {
+		t.Fatalf("service %q missing from docker-compose.yml (have %v)", name, slices.Sorted(maps.Keys(p.Services)))
+	}
+	return s
+}
+
+func envValue(t *testing.T, s types.ServiceConfig, key string) string {
+	t.Helper()
+	v, ok := s.Environment[key]
+	if !ok || v == nil {
+		t.Fatalf("service %q: environment %s is not set", s.Name, key)
+	}
+	return *v
+}
+
+// script returns a one-shot service's shell script: the compose file runs
+// them as `entrypoint: ["/bin/sh", "-c"]` with the script as the command.
+func script(t *testing.T, s types.ServiceConfig) string {
+	t.Helper()
+	if !slices.Equal([]string(s.Entrypoint), []string{"/bin/sh", "-c"}) || len(s.Command) != 1 {
+		t.Fatalf("service %q: want entrypoint [/bin/sh -c] and a single script command, got entrypoint %q command %q",
+			s.Name, s.Entrypoint, s.Command)
+	}
+	return s.Command[0]
+}
+
+func requireDependsOn(t *testing.T, s types.ServiceConfig, on, condition string) {
+	t.Helper()
+	d, ok := s.DependsOn[on]
+	if !ok {
+		t.Errorf("service %q: no depends_on %q", s.Name, on)
+		return
+	}
+	if d.Condition != condition {
+		t.Errorf("service %q: depends_on %q has condition %q, want %q", s.Name, on, d.Condition, condition)
+	}
+}
+
+// TestComposeLoads checks that the file is valid compose (schema and
+// consistency) and has every service the deployment is made of.
+func TestComposeLoads(t *testing.T) {
+	p := mustLoadCompose(t)
+	if p.Name != "verval" {
+		t.Errorf("project name = %q, want verval", p.Name)
+	}
+	for _, name := range []string{svcPostgres, svcSchema, svcTemporal, svcNamespace, svcTemporalUI, svcMigrate, svcAPI, svcWorker} {
+		service(t, p, name)
+	}
+	for name, s := range p.Services {
+		if s.ContainerName != "" {
+			t.Errorf("service %q sets container_name: that prevents scaling and clashes between stacks", name)
+		}
+	}
+}
+
+// TestComposeMissingSecretsFail checks that every secret is required: with
+// one of them unset, loading fails and names the variable.
+func TestComposeMissingSecretsFail(t *testing.T) {
+	for _, key := range requiredSecrets {
+		t.Run(key, func(t *testing.T) {
+			env := testEnv()
+			delete(env, key)
+			_, err := loadCompose(t, env)
+			if err == nil {
+				t.Fatalf("docker-compose.yml loaded without %s; it must be marked required (${%s:?...})", key, key)
+			}
+			if !strings.Contains(err.Error(), key) {
+				t.Errorf("error does not name %s: %v", key, err)
+			}
+		})
+	}
+	t.Run("empty", func(t *testing.T) {
+		env := testEnv()
+		env["VERVAL_PII_KEYS"] = ""
+		if _, err := loadCompose(t, env); err == nil {
+			t.Fatal("docker-compose.yml loaded with VERVAL_PII_KEYS set to empty; use :? (unset or empty), not ?")
+		}
+	})
+}
+
+// TestComposeAppServices checks that migrate, api and worker are the repo's
+// image running the right subcommand with the right restart policy.
+func TestComposeAppServices(t *testing.T) {
+	p := mustLoadCompose(t)
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		service string
+		command []string
+		restart string
+	}{
+		{svcMigrate, []string{"migrate"}, "on-failure:5"},
+		{svcAPI, []string{"api"}, types.RestartPolicyUnlessStopped},
+		{svcWorker, []string{"worker"}, types.RestartPolicyUnlessStopped},
+	}
+	var images []string
+	for _, tc := range tests {
+		t.Run(tc.service, func(t *testing.T) {
+			s := service(t, p, tc.service)
+			if s.Build == nil {
+				t.Fatal("no build section: must be built from the repository Dockerfile")
+			}
+			if s.Build.Context != root {
+				t.Errorf("build context = %q, want the repository root %q", s.Build.Context, root)
+			}
+			if s.Build.Dockerfile != "Dockerfile" {
+				t.Errorf("build dockerfile = %q, want Dockerfile", s.Build.Dockerfile)
+			}
+			if len(s.Entrypoint) != 0 {
+				t.Errorf("entrypoint overridden to %q: the image's /verval entrypoint must be used", s.Entrypoint)
+			}
+			if !slices.Equal([]string(s.Command), tc.command) {
+				t.Errorf("command = %q, want %q", s.Command, tc.command)
+			}
+			if s.Restart != tc.restart {
+				t.Errorf("restart = %q, want %q", s.Restart, tc.restart)
+			}
+			images = append(images, s.Image)
+		})
+	}
+	if len(images) == len(tests) && (images[0] == "" || images[0] != images[1] || images[1] != images[2]) {
+		t.Errorf("migrate, api and worker must share one image name, got %q", images)
+	}
+}
+
+// TestComposeRestartPolicies checks that long-running services come back
+// after a crash or reboot and that one-shot jobs are not restarted forever.
+func TestComposeRestartPolicies(t *testing.T) {
+	p := mustLoadCompose(t)
+	tests := []struct {
+		service string
+		oneShot bool
+	}{
+		{svcPostgres, false},
+		{svcTemporal, false},
+		{svcTemporalUI, false},
+		{svcAPI, false},
+		{svcWorker, false},
+		{svcSchema, true},
+		{svcNamespace, true},
+		{svcMigrate, true},
+	}
+	for _, tc := range tests {
+		s := service(t, p, tc.service)
+		switch {
+		case tc.oneShot && !strings.HasPrefix(s.Restart, types.RestartPolicyOnFailure):
+			t.Errorf("one-shot service %q: restart = %q, want on-failure[:N]", tc.service, s.Restart)
+		case !tc.oneShot && s.Restart != types.RestartPolicyUnlessStopped:
+			t.Errorf("service %q: restart = %q, want unless-stopped", tc.service, s.Restart)
+		}
+	}
+}
+
+// TestComposePostgres checks the database service: pinned major version,
+// data on a named volume, a pg_isready health check.
+func TestComposePostgres(t *testing.T) {
+	p := mustLoadCompose(t)
+	s := service(t, p, svcPostgres)
+	if !strings.HasPrefix(s.Image, "postgres:16") {
+		t.Errorf("image = %q, want postgres:16...", s.Image)
+	}
+	if got := envValue(t, s, "POSTGRES_PASSWORD"); got != testEnv()["POSTGRES_PASSWORD"] {
+		t.Errorf("POSTGRES_PASSWORD = %q, want the value from the environment", got)
+	}
+	var dataVolume string
+	for _, v := range s.Volumes {
+		if v.Target == "/var/lib/postgresql/data" {
+			if v.Type != types.VolumeTypeVolume {
+				t.Errorf("data directory is a %s mount, want a named volume", v.Type)
+			}
+			dataVolume = v.Source
+		}
+	}
+	if dataVolume == "" {
+		t.Fatal("no volume at /var/lib/postgresql/data: data would be lost with the container")
+	}
+	if _, ok := p.Volumes[dataVolume]; !ok {
+		t.Errorf("volume %q is not declared under top-level volumes", dataVolume)
+	}
+	if s.HealthCheck == nil || s.HealthCheck.Disable {
+		t.Fatal("no healthcheck: dependents could not wait for service_healthy")
+	}
+	if !strings.Contains(strings.Join(s.HealthCheck.Test, " "), "pg_isready") {
+		t.Errorf("healthcheck %q does not use pg_isready", s.HealthCheck.Test)
+	}
+	if len(s.Ports) != 0 {
+		t.Errorf("postgresql publishes ports %v: the database must stay on the compose network", s.Ports)
+	}
+}
+
+// talksToPostgres reports whether a service is configured with an address on
+// the postgresql service, in any of the forms used by verval and Temporal.
+func talksToPostgres(s types.ServiceConfig) bool {
+	for key, v := range s.Environment {
+		if v == nil {
+			continue
+		}
+		switch key {
+		case "DATABASE_URL":
+			if u, err := url.Parse(*v); err == nil && u.Hostname() == svcPostgres {
+				return true
+			}
+		case "POSTGRES_SEEDS", "SQL_HOST":
+			if *v == svcPostgres {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestComposePostgresDependentsWaitForHealth checks that every service with
+// a PostgreSQL address in its environment waits for the database to be
+// healthy, not merely started.
+func TestComposePostgresDependentsWaitForHealth(t *testing.T) {
+	p := mustLoadCompose(t)
+	var clients []string
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
+		s := p.Services[name]
+		if name == svcPostgres || !talksToPostgres(s) {
+			continue
+		}
+		clients = append(clients, name)
+		requireDependsOn(t, s, svcPostgres, types.ServiceConditionHealthy)
+	}
+	// Guard against the check passing vacuously (e.g. renamed variables).
+	want := []string{svcAPI, svcMigrate, svcTemporal, svcSchema, svcWorker}
+	slices.Sort(want)
+	if !slices.Equal(clients, want) {
+		t.Errorf("services talking to PostgreSQL = %v, want %v", clients, want)
+	}
+}
+
+// TestComposeStartupOrder checks the dependency chain: schema before the
+// Temporal server, server before the namespace job and the UI, and the
+// migrations and search attributes before api and worker.
+func TestComposeStartupOrder(t *testing.T) {
+	p := mustLoadCompose(t)
+	tests := []struct {
+		service, on, condition string
+	}{
+		{svcTemporal, svcSchema, types.ServiceConditionCompletedSuccessfully},
+		{svcNamespace, svcTemporal, types.ServiceConditionHealthy},
+		{svcTemporalUI, svcTemporal, types.ServiceConditionHealthy},
+		{svcAPI, svcMigrate, types.ServiceConditionCompletedSuccessfully},
+		{svcAPI, svcTemporal, types.ServiceConditionHealthy},
+		{svcAPI, svcNamespace, types.ServiceConditionCompletedSuccessfully},
+		{svcWorker, svcMigrate, types.ServiceConditionCompletedSuccessfully},
+		{svcWorker, svcTemporal, types.ServiceConditionHealthy},
+		{svcWorker, svcNamespace, types.ServiceConditionCompletedSuccessfully},
+	}
+	for _, tc := range tests {
+		requireDependsOn(t, service(t, p, tc.service), tc.on, tc.condition)
+	}
+	temporal := service(t, p, svcTemporal)
+	if temporal.HealthCheck == nil || temporal.HealthCheck.Disable || len(temporal.HealthCheck.Test) == 0 {
+		t.Error("temporal has no healthcheck, so service_healthy on it could never be met")
+	}
+}
+
+// TestComposePublishedPorts checks the ports people and browsers use.
+func TestComposePublishedPorts(t *testing.T) {
+	p := mustLoadCompose(t)
+	tests := []struct {
+		service   string
+		published string
+		target    uint32
+	}{
+		{svcAPI, "8080", 8080},
+		{svcTemporalUI, "8233", 8080},
+	}
+	for _, tc := range tests {
+		s := service(t, p, tc.service)
+		found := false
+		for _, port := range s.Ports {
+			if port.Published == tc.published && port.Target == tc.target {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("service %q: port %s:%d not published (ports: %+v)", tc.service, tc.published, tc.target, s.Ports)
+		}
+	}
+	if ports := service(t, p, svcWorker).Ports; len(ports) != 0 {
+		t.Errorf("worker publishes %v: it must publish nothing so that replicas can run side by side", ports)
+	}
+}
+
+// TestComposeAppEnvironment checks that verval's processes reach Temporal
+// and PostgreSQL through the compose services and get the secrets.
+func TestComposeAppEnvironment(t *testing.T) {
+	p := mustLoadCompose(t)
+	env := testEnv()
+	for _, name := range []string{svcMigrate, svcAPI, svcWorker} {
+		t.Run(name, func(t *testing.T) {
+			s := service(t, p, name)
+
+			host, port, err := net.SplitHostPort(envValue(t, s, "TEMPORAL_ADDRESS"))
+			if err != nil {
+				t.Fatalf("TEMPORAL_ADDRESS: %v", err)
+			}
+			if host != svcTemporal || port != "7233" {
+				t.Errorf("TEMPORAL_ADDRESS = %s:%s, want %s:7233", host, port, svcTemporal)
+			}
+
+			u, err := url.Parse(envValue(t, s, "DATABASE_URL"))
+			if err != nil {
+				t.Fatalf("DATABASE_URL: %v", err)
+			}
+			if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+				t.Errorf("DATABASE_URL scheme = %q, want postgres", u.Scheme)
+			}
+			if u.Hostname() != svcPostgres || u.Port() != "5432" {
+				t.Errorf("DATABASE_URL host = %q, want %s:5432", u.Host, svcPostgres)
+			}
+			if pw, _ := u.User.Password(); pw != env["POSTGRES_PASSWORD"] {
+				t.Errorf("DATABASE_URL password = %q, want POSTGRES_PASSWORD", pw)
+			}
+			pg := service(t, p, svcPostgres)
+			if u.User.Username() != envValue(t, pg, "POSTGRES_USER") {
+				t.Errorf("DATABASE_URL user %q differs from postgresql's POSTGRES_USER", u.User.Username())
+			}
+			if db := strings.TrimPrefix(u.Path, "/"); db != envValue(t, pg, "POSTGRES_DB") {
+				t.Errorf("DATABASE_URL database %q differs from postgresql's POSTGRES_DB", db)
+			}
+
+			for _, key := range []string{"VERVAL_PII_KEYS", "VERVAL_PII_HASH_KEY", "VERVAL_CODEC_AUTH_TOKEN"} {
+				if got := envValue(t, s, key); got != env[key] {
+					t.Errorf("%s = %q, want the value from the environment", key, got)
+				}
+			}
+			if got := envValue(t, s, "VERVAL_DEV_USERS"); got != "false" {
+				t.Errorf("VERVAL_DEV_USERS = %q, want false on the production stack", got)
+			}
+			if got := envValue(t, s, "TEMPORAL_NAMESPACE"); got != "default" {
+				t.Errorf("TEMPORAL_NAMESPACE = %q, want default", got)
+			}
+		})
+	}
+	if got := envValue(t, service(t, p, svcAPI), "HTTP_ADDR"); got != ":8080" {
+		t.Errorf("api HTTP_ADDR = %q, want :8080 (the published container port)", got)
+	}
+}
+
+// TestComposeWorkerReplicas checks that the worker count is set by
+// WORKER_REPLICAS and defaults to more than one.
+func TestComposeWorkerReplicas(t *testing.T) {
+	tests := []struct {
+		name string
+		set  string
+		want int
+	}{
+		{"default", "", 2},
+		{"WORKER_REPLICAS=6", "6", 6},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := testEnv()
+			if tc.set != "" {
+				env["WORKER_REPLICAS"] = tc.set
+			}
+			p, err := loadCompose(t, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := service(t, p, svcWorker)
+			if s.Deploy == nil || s.Deploy.Replicas == nil {
+				t.Fatal("worker has no deploy.replicas")
+			}
+			if *s.Deploy.Replicas != tc.want {
+				t.Errorf("replicas = %d, want %d", *s.Deploy.Replicas, tc.want)
+			}
+		})
+	}
+}
+
+// TestComposeTemporalServer checks the server and its schema job: pinned
+// and matching image tags, both databases set up, PostgreSQL persistence,
+// shard count and the mounted dynamic config.
+func TestComposeTemporalServer(t *testing.T) {
+	p := mustLoadCompose(t)
+	server := service(t, p, svcTemporal)
+	serverTag := imageTag(t, server.Image, "temporalio/server")
+	for _, name := range []string{svcSchema, svcNamespace} {
+		if tag := imageTag(t, service(t, p, name).Image, "temporalio/admin-tools"); tag != serverTag {
+			t.Errorf("%s uses admin-tools %s but the server is %s: the schema must match the server", name, tag, serverTag)
+		}
+	}
+	imageTag(t, service(t, p, svcTemporalUI).Image, "temporalio/ui")
+
+	sh := script(t, service(t, p, svcSchema))
+	for _, db := range []string{"temporal", "temporal_visibility"} {
+		for _, step := range []string{"create", "setup-schema", "update-schema"} {
+			re := regexp.MustCompile(`(?m)^\s*temporal-sql-tool\b.*--db ` + db + `\s+` + step + `\b`)
+			if !re.MatchString(sh) {
+				t.Errorf("schema job does not run `temporal-sql-tool --db %s %s`", db, step)
+			}
+		}
+	}
+	schemaJob := service(t, p, svcSchema)
+	if got := envValue(t, schemaJob, "SQL_PLUGIN"); got != "postgres12" {
+		t.Errorf("schema job SQL_PLUGIN = %q, want postgres12", got)
+	}
+
+	for key, want := range map[string]string{
+		"DB":                 "postgres12",
+		"POSTGRES_SEEDS":     svcPostgres,
+		"POSTGRES_PWD":       testEnv()["POSTGRES_PASSWORD"],
+		"NUM_HISTORY_SHARDS": "512",
+		"BIND_ON_IP":         "0.0.0.0",
+	} {
+		if got := envValue(t, server, key); got != want {
+			t.Errorf("temporal %s = %q, want %q", key, got, want)
+		}
+	}
+
+	dcPath := envValue(t, server, "DYNAMIC_CONFIG_FILE_PATH")
+	var hostFile string
+	for _, v := range server.Volumes {
+		if v.Type == types.VolumeTypeBind && strings.HasPrefix(dcPath, strings.TrimSuffix(v.Target, "/")+"/") {
+			hostFile = filepath.Join(v.Source, strings.TrimPrefix(dcPath, strings.TrimSuffix(v.Target, "/")+"/"))
+			if !v.ReadOnly {
+				t.Errorf("dynamic config mount %s is writable, want :ro", v.Target)
+			}
+		}
+	}
+	if hostFile == "" {
+		t.Fatalf("DYNAMIC_CONFIG_FILE_PATH %s is not inside a bind mount", dcPath)
+	}
+	root, _ := filepath.Abs(repoRoot)
+	if want := filepath.Join(root, "deploy", "temporal", "dynamicconfig", "development-sql.yaml"); hostFile != want {
+		t.Errorf("dynamic config resolves to %s, want %s", hostFile, want)
+	}
+	if _, err := os.Stat(hostFile); err != nil {
+		t.Errorf("dynamic config file: %v", err)
+	}
+}
+
+// imageTag returns the tag of image, which must be repo:tag with a real,
+// pinned version (not latest).
+func imageTag(t *testing.T, image, repo string) string {
+	t.Helper()
+	name, tag, ok := strings.Cut(image, ":")
+	if name != repo || !ok || tag == "" {
+		t.Errorf("image = %q, want %s:<version>", image, repo)
+		return ""
+	}
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(tag) {
+		t.Errorf("image %q is not pinned to an exact version", image)
+	}
+	return tag
+}
+
+// TestComposeSearchAttributes checks that the namespace job creates all six
+// custom search attributes verval's workflows use, with their types.
+func TestComposeSearchAttributes(t *testing.T) {
+	p := mustLoadCompose(t)
+	job := service(t, p, svcNamespace)
+	sh := script(t, job)
+
+	if !strings.Contains(sh, "temporal operator search-attribute create") {
+		t.Fatal("namespace job never runs `temporal operator search-attribute create`")
+	}
+	if !strings.Contains(sh, "temporal operator namespace create") {
+		t.Error("namespace job never creates the namespace")
+	}
+	// create_sa NAME TYPE lines; create_sa is the idempotent wrapper above.
+	got := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\s*create_sa\s+(\S+)\s+(\S+)\s*$`).FindAllStringSubmatch(sh, -1) {
+		got[m[1]] = m[2]
+	}
+	want := map[string]string{
+		"VervalStage":    "Keyword",
+		"StageEnteredAt": "Datetime",
+		"RegencyCode":    "Keyword",
+		"KecamatanCode":  "Keyword",
+		"DesaCode":       "Keyword",
+		"CycleYear":      "Int",
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("search attributes created = %v, want %v", got, want)
+	}
+	if !strings.Contains(sh, "already exists") {
+		t.Error("namespace job does not tolerate an attribute that already exists: it must be re-runnable")
+	}
+	if got := envValue(t, job, "TEMPORAL_ADDRESS"); got != "temporal:7233" {
+		t.Errorf("namespace job TEMPORAL_ADDRESS = %q, want temporal:7233", got)
+	}
+	if got := envValue(t, job, "NAMESPACE"); got != "default" {
+		t.Errorf("namespace job NAMESPACE = %q, want default (TEMPORAL_NAMESPACE)", got)
+	}
+	// The same namespace everywhere, also when it is changed.
+	env := testEnv()
+	env["TEMPORAL_NAMESPACE"] = "verval-2026"
+	p2, err := loadCompose(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, key := range map[string]string{
+		svcNamespace:  "NAMESPACE",
+		svcAPI:        "TEMPORAL_NAMESPACE",
+		svcWorker:     "TEMPORAL_NAMESPACE",
+		svcTemporalUI: "TEMPORAL_DEFAULT_NAMESPACE",
+	} {
+		if got := envValue(t, service(t, p2, name), key); got != "verval-2026" {
+			t.Errorf("%s %s = %q with TEMPORAL_NAMESPACE=verval-2026", name, key, got)
+		}
+	}
+}
+
+// TestComposeTemporalUI checks the UI's server address and its codec
+// endpoint, which is a browser-facing URL of the api.
+func TestComposeTemporalUI(t *testing.T) {
+	p := mustLoadCompose(t)
+	ui := service(t, p, svcTemporalUI)
+	if got := envValue(t, ui, "TEMPORAL_ADDRESS"); got != "temporal:7233" {
+		t.Errorf("TEMPORAL_ADDRESS = %q, want temporal:7233", got)
+	}
+	codec, err := url.Parse(envValue(t, ui, "TEMPORAL_CODEC_ENDPOINT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if codec.String() != "http://localhost:8080/codec" {
+		t.Errorf("TEMPORAL_CODEC_ENDPOINT = %q, want http://localhost:8080/codec by default", codec)
+	}
+	if _, ok := p.Services[codec.Hostname()]; ok {
+		t.Errorf("TEMPORAL_CODEC_ENDPOINT host %q is a compose service name: the browser, not the UI container, calls it", codec.Hostname())
+	}
+	if _, ok := ui.Environment["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"]; !ok {
+		t.Error("TEMPORAL_CODEC_PASS_ACCESS_TOKEN is not set explicitly")
+	}
+}
