@@ -1,0 +1,127 @@
+package p3ke
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"sync"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// bench50k is a 50,000-family Kab. Blitar file with 2% faults, made once
+// per test binary: the largest desil-1 list a regency sends.
+var bench50k = sync.OnceValues(func() ([]byte, Summary) {
+	var buf bytes.Buffer
+	want, err := GenerateCSV(&buf, GenOptions{Regency: "35.05", Households: 50_000, Seed: 2025, FaultRate: 0.02})
+	if err != nil {
+		panic(err)
+	}
+	return buf.Bytes(), want
+})
+
+// BenchmarkValidate50k parses and validates the 50,000-row file end to end
+// (format sniffing, CSV, NIK/KK/region checks, duplicate sets). The target
+// is under 2 s per file on one core.
+func BenchmarkValidate50k(b *testing.B) {
+	data, want := bench50k()
+	tab := wilayah.Default() // loaded once per process, not per file
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var rows int
+	for b.Loop() {
+		p, err := Open(bytes.NewReader(data), Options{Regency: "35.05", Wilayah: tab})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var sum Summary
+		for {
+			res, err := p.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			sum.Add(res)
+			rows++
+		}
+		if sum != want {
+			b.Fatalf("summary %v, want %v", sum, want)
+		}
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkGenerate50k measures the generator `verval bench` uses.
+func BenchmarkGenerate50k(b *testing.B) {
+	wilayah.Default()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := GenerateCSV(io.Discard, GenOptions{Regency: "35.05", Households: 50_000, Seed: 1, FaultRate: 0.02}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bench50kXLSX is bench50k as an XLSX workbook, written with excelize's
+// stream writer, every cell as text.
+var bench50kXLSX = sync.OnceValues(func() ([]byte, error) {
+	data, _ := bench50k()
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return nil, err
+	}
+	for i, rec := range recs {
+		cells := make([]any, len(rec))
+		for j, c := range rec {
+			cells[j] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return nil, err
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+})
+
+// BenchmarkValidate50kXLSX is BenchmarkValidate50k for the same file as
+// XLSX: unzipping and XML decoding cost far more than the checks.
+func BenchmarkValidate50kXLSX(b *testing.B) {
+	data, err := bench50kXLSX()
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, want := bench50k()
+	tab := wilayah.Default()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var rows int
+	for b.Loop() {
+		rep, err := Check(bytes.NewReader(data), Options{Regency: "35.05", Wilayah: tab})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary != want {
+			b.Fatalf("summary %v, want %v", rep.Summary, want)
+		}
+		rows += rep.Accepted + rep.Skipped + rep.Rejected
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -1,0 +1,457 @@
+package p3ke
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// Options configure a Parser.
+type Options struct {
+	// Regency is the cycle's regency or city, dotted PP.KK (plain PPKK is
+	// accepted too). Required: rows of other regencies are rejected.
+	Regency string
+	// Wilayah is the region table; nil means wilayah.Default().
+	Wilayah *wilayah.Table
+}
+
+// FormatError means the file cannot be read as a P3KE file at all: not CSV
+// or XLSX, no header row, or required columns missing. No row is checked.
+type FormatError struct {
+	// Missing lists the required columns the header row lacks, in
+	// canonical order; empty when the problem is something else.
+	Missing []string
+	// Reason describes the problem when it is not missing columns.
+	Reason string
+}
+
+// Error names the missing columns or the reason.
+func (e *FormatError) Error() string {
+	if len(e.Missing) > 0 {
+		return "the header row lacks required columns: " + strings.Join(e.Missing, ", ")
+	}
+	return e.Reason
+}
+
+// Parser reads a P3KE file row by row. It is not safe for concurrent use.
+type Parser struct {
+	src      source
+	tab      *wilayah.Table
+	regency  string // dotted PP.KK
+	regName  string // e.g. "Kabupaten Blitar", for messages
+	idx      [numCols]int
+	xlsx     bool           // dates may come as Excel serial numbers
+	seenID   map[string]int // id_keluarga_p3ke -> first row
+	seenKK   map[uint64]int // No KK as a number -> first row
+	warnings []Issue        // scratch buffer, see validate
+}
+
+// source yields the rows of a CSV or XLSX file.
+type source interface {
+	// next returns the cells of the next row and its spreadsheet row
+	// number, io.EOF at the end, a *rowError for a row that cannot be
+	// split into cells (reading may go on), any other error for a file
+	// that cannot be read further.
+	next() (cells []string, row int, err error)
+	close() error
+}
+
+// rowError is a row that cannot be split into cells.
+type rowError struct {
+	row    int
+	reason string
+}
+
+func (e *rowError) Error() string { return fmt.Sprintf("row %d: %s", e.row, e.reason) }
+
+// zipMagic starts every XLSX file (a zip archive); oleMagic starts the old
+// binary .xls format, which we name rather than misread as CSV.
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte("\xd0\xcf\x11\xe0")
+)
+
+// Open reads the header row of a P3KE file and returns a Parser for its
+// rows. The format is found from the content, not a file name: a zip
+// archive is XLSX, anything else is tried as CSV. A file that cannot be
+// read at all is a *FormatError; a bad Options.Regency is a plain error.
+//
+// CSV is streamed. XLSX is a zip archive whose directory sits at the end,
+// so it is read into memory whole; its rows are still iterated one by one.
+func Open(r io.Reader, opts Options) (*Parser, error) {
+	tab := opts.Wilayah
+	if tab == nil {
+		tab = wilayah.Default()
+	}
+	regency, err := wilayah.Normalize(trim(opts.Regency))
+	if err != nil || wilayah.LevelOf(regency) != wilayah.LevelRegency {
+		return nil, fmt.Errorf("regency must be a regency or city code like 35.05, got %q", opts.Regency)
+	}
+	regName, ok := tab.Name(regency)
+	if !ok {
+		return nil, fmt.Errorf("regency %s is not in the Kemendagri 2025 region list", regency)
+	}
+	p := &Parser{
+		tab:     tab,
+		regency: regency,
+		regName: regName,
+		seenID:  make(map[string]int),
+		seenKK:  make(map[uint64]int),
+	}
+
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4)
+	switch {
+	case len(head) == 0:
+		return nil, &FormatError{Reason: "the file is empty"}
+	case bytes.HasPrefix(head, zipMagic):
+		p.src, err = openXLSX(br)
+		p.xlsx = true
+	case bytes.HasPrefix(head, oleMagic):
+		return nil, &FormatError{Reason: "this is an old Excel 97-2003 (.xls) file; save it as .xlsx or as CSV UTF-8"}
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return nil, &FormatError{Reason: "the file is UTF-16 text (Excel \"Unicode Text\"); save it as CSV UTF-8"}
+	default:
+		p.src, err = openCSV(br)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := p.readHeader(); err != nil {
+		p.src.close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// readHeader finds the first non-empty row and maps its cells to columns.
+func (p *Parser) readHeader() error {
+	var cells []string
+	for {
+		var err error
+		cells, _, err = p.src.next()
+		if err == io.EOF {
+			return &FormatError{Reason: "the file has no header row"}
+		}
+		if re, ok := err.(*rowError); ok {
+			return &FormatError{Reason: "the header row cannot be read: " + re.reason}
+		}
+		if err != nil {
+			return err
+		}
+		if !blankRow(cells) {
+			break
+		}
+	}
+	for c := range numCols {
+		p.idx[c] = -1
+	}
+	for i, h := range cells {
+		c, ok := lookup(canonicalHeader(h))
+		if !ok {
+			continue // other columns are allowed and ignored
+		}
+		if j := p.idx[c]; j >= 0 {
+			return &FormatError{Reason: fmt.Sprintf("column %s appears twice in the header row (columns %s and %s)",
+				colNames[c], columnLetter(j), columnLetter(i))}
+		}
+		p.idx[c] = i
+	}
+	var missing []string
+	for c := range numCols {
+		if required[c] && p.idx[c] < 0 {
+			missing = append(missing, colNames[c])
+		}
+	}
+	if len(missing) > 0 {
+		return &FormatError{Missing: missing}
+	}
+	return nil
+}
+
+// Next returns the next non-empty row, validated, or io.EOF after the last.
+// Rows whose cells are all blank are passed over but still counted in row
+// numbers. Any other error means the file cannot be read further.
+func (p *Parser) Next() (Result, error) {
+	for {
+		cells, row, err := p.src.next()
+		if err != nil {
+			if re, ok := err.(*rowError); ok {
+				return Result{
+					Status: Rejected,
+					Record: Record{Row: re.row},
+					Issues: []Issue{{Row: re.row, Column: RowColumn, Reason: re.reason, Severity: SeverityError}},
+				}, nil
+			}
+			return Result{}, err
+		}
+		if blankRow(cells) {
+			continue
+		}
+		return p.validate(row, cells), nil
+	}
+}
+
+// All iterates over the remaining rows as Next returns them, stopping after
+// the first error other than the end of the file.
+func (p *Parser) All() iter.Seq2[Result, error] {
+	return func(yield func(Result, error) bool) {
+		for {
+			res, err := p.Next()
+			if err == io.EOF {
+				return
+			}
+			if !yield(res, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Close releases the file (excelize may keep temporary files for big
+// sheets).
+func (p *Parser) Close() error { return p.src.close() }
+
+func blankRow(cells []string) bool {
+	for _, c := range cells {
+		if trim(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Report is the outcome of checking a whole file.
+type Report struct {
+	Summary
+	// Issues are every error and warning, in row order: all rows' warnings
+	// and the errors that rejected rows.
+	Issues []Issue
+}
+
+// Check reads and validates a whole file without loading anything: the
+// dry run behind `verval p3ke check`.
+func Check(r io.Reader, opts Options) (*Report, error) {
+	p, err := Open(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	rep := &Report{}
+	for res, err := range p.All() {
+		if err != nil {
+			return nil, err
+		}
+		rep.Add(res)
+		rep.Issues = append(rep.Issues, res.Issues...)
+	}
+	return rep, nil
+}
+
+// --- CSV ---
+
+// csvSource reads CSV with encoding/csv, tracking spreadsheet row numbers.
+type csvSource struct {
+	r       *csv.Reader
+	row     int // row number of the last record
+	endLine int // input line on which the last record ended
+}
+
+// openCSV sniffs the separator from the header line and skips a UTF-8
+// byte-order mark (Excel's "CSV UTF-8" writes one).
+func openCSV(br *bufio.Reader) (source, error) {
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	// Look ahead just far enough to see the header line (at most 64 KiB,
+	// enough for any real header), without waiting for more of a slow
+	// stream than that.
+	br.Peek(1)
+	buf, _ := br.Peek(br.Buffered())
+	for !hasLine(buf) && len(buf) < br.Size() {
+		if _, err := br.Peek(len(buf) + 1); err != nil {
+			break // the end of the file, or a read error the CSV reader will meet again
+		}
+		buf, _ = br.Peek(br.Buffered())
+	}
+	line := firstLine(buf)
+	if !bytes.ContainsRune(buf, '\n') && bytes.ContainsRune(buf, '\r') {
+		return nil, &FormatError{Reason: "lines end with a carriage return only (old Mac format); save the file as CSV UTF-8"}
+	}
+	if bytes.IndexByte(line, 0) >= 0 {
+		return nil, &FormatError{Reason: "the file is not text, and not XLSX either; upload a CSV or XLSX file"}
+	}
+	r := csv.NewReader(br)
+	r.Comma = sniffSeparator(line)
+	r.FieldsPerRecord = -1 // short rows are common; missing cells are empty
+	r.ReuseRecord = true   // only the slice is reused; Records may keep the cell strings
+	// LazyQuotes stays off: a stray quote is reported at its row instead
+	// of silently merging the following rows into one cell.
+	return &csvSource{r: r}, nil
+}
+
+// hasLine reports whether buf holds a complete non-blank line.
+func hasLine(buf []byte) bool {
+	for {
+		line, rest, found := bytes.Cut(buf, []byte("\n"))
+		if !found {
+			return false
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			return true
+		}
+		buf = rest
+	}
+}
+
+// firstLine returns the first non-blank line of buf.
+func firstLine(buf []byte) []byte {
+	for len(buf) > 0 {
+		line, rest, _ := bytes.Cut(buf, []byte("\n"))
+		if len(bytes.TrimSpace(line)) > 0 {
+			return line
+		}
+		buf = rest
+	}
+	return nil
+}
+
+// sniffSeparator picks the separator the header line uses most, outside
+// quotes. Excel in Indonesian locale writes ';' (the comma is the decimal
+// separator there), elsewhere ','; tab is what "Text (Tab delimited)" gives.
+func sniffSeparator(line []byte) rune {
+	var comma, semi, tab int
+	inQuote := false
+	for _, b := range line {
+		switch {
+		case b == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case b == ',':
+			comma++
+		case b == ';':
+			semi++
+		case b == '\t':
+			tab++
+		}
+	}
+	switch {
+	case semi > comma && semi >= tab:
+		return ';'
+	case tab > comma && tab > semi:
+		return '\t'
+	}
+	return ','
+}
+
+func (s *csvSource) next() ([]string, int, error) {
+	rec, err := s.r.Read()
+	// encoding/csv drops empty lines without a trace, but Excel shows them
+	// as rows, so count the lines between this record and the last.
+	if err != nil {
+		if err == io.EOF {
+			return nil, 0, io.EOF
+		}
+		var perr *csv.ParseError
+		if errors.As(err, &perr) {
+			s.advance(perr.StartLine)
+			s.endLine = perr.Line
+			return nil, s.row, &rowError{row: s.row, reason: describeCSVError(perr)}
+		}
+		return nil, 0, err
+	}
+	start, _ := s.r.FieldPos(0)
+	s.advance(start)
+	last, _ := s.r.FieldPos(len(rec) - 1)
+	// A quoted cell may span lines; the record ends where its last cell does.
+	s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+	return rec, s.row, nil
+}
+
+// advance sets the row number of a record starting on input line start.
+func (s *csvSource) advance(start int) {
+	s.row += 1 + max(0, start-s.endLine-1)
+}
+
+func describeCSVError(e *csv.ParseError) string {
+	switch {
+	case errors.Is(e.Err, csv.ErrBareQuote):
+		return `a double quote (") appears inside a cell that does not start with one; put the cell in quotes and double the inner quote ("")`
+	case errors.Is(e.Err, csv.ErrQuote):
+		if e.Line > e.StartLine {
+			return fmt.Sprintf("a quoted cell is not closed properly; the row runs on to line %d of the file", e.Line)
+		}
+		return "a quoted cell is not closed properly"
+	}
+	return "the row cannot be split into cells: " + e.Err.Error()
+}
+
+func (s *csvSource) close() error { return nil }
+
+// --- XLSX ---
+
+// xlsxSource iterates the first sheet with excelize's streaming Rows.
+type xlsxSource struct {
+	f    *excelize.File
+	rows *excelize.Rows
+	row  int
+}
+
+// Unzip limits guard against zip bombs: a 150,000-row P3KE sheet unpacks
+// to well under 256 MiB, and sheets over 16 MiB unpacked are streamed
+// through temporary files by excelize instead of held in memory.
+const (
+	unzipLimit    = 256 << 20
+	unzipXMLLimit = 16 << 20
+)
+
+func openXLSX(r io.Reader) (source, error) {
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: unzipXMLLimit})
+	if err != nil {
+		return nil, &FormatError{Reason: "the file looks like XLSX but cannot be opened: " + err.Error()}
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, &FormatError{Reason: "the workbook has no sheets"}
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		f.Close()
+		return nil, &FormatError{Reason: "the first sheet cannot be read: " + err.Error()}
+	}
+	return &xlsxSource{f: f, rows: rows}, nil
+}
+
+func (s *xlsxSource) next() ([]string, int, error) {
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return nil, 0, err
+		}
+		return nil, 0, io.EOF
+	}
+	// Rows.Next steps through missing rows too (it returns no cells for
+	// them), so counting calls gives the sheet's row numbers.
+	s.row++
+	// Raw values: the number as stored, not as displayed. A number cell's
+	// display format can hide digits or reorder a date (m/d/yy); validate
+	// turns Excel date serials into dates itself.
+	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading row %d: %w", s.row, err)
+	}
+	return cells, s.row, nil
+}
+
+func (s *xlsxSource) close() error {
+	return errors.Join(s.rows.Close(), s.f.Close())
+}

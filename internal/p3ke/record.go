@@ -1,0 +1,166 @@
+// Package p3ke reads and validates a P3KE intake file: the regency's list of
+// families (one row per Kartu Keluarga) from the national targeting data
+// for eliminating extreme poverty (Pensasaran Percepatan Penghapusan
+// Kemiskinan Ekstrem), each with its welfare decile (desil).
+//
+// The file is CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX
+// (first sheet). A Parser streams it one row at a time, so a 50,000-family
+// file is checked in constant memory apart from the set of ids already
+// seen. Each row comes back as a Result: accepted (enters the cycle),
+// skipped (desil 2-10: valid data, not for this cycle) or rejected (at
+// least one error, with its column and reason). Check runs a whole file
+// and RunCheck is the `verval p3ke check` command; intake and check share
+// Summary so they always count alike.
+package p3ke
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Record is one family (household) row, every field parsed.
+//
+// It holds personal data (NIK, No KK, name, address); LogValue keeps that
+// out of logs.
+type Record struct {
+	Row         int        // spreadsheet row number; the header is row 1
+	FamilyID    string     // id_keluarga_p3ke
+	NoKK        string     // no_kk, 16 digits
+	NIK         string     // nik_kepala_keluarga, 16 digits
+	Name        string     // nama_kepala_keluarga
+	Sex         string     // jenis_kelamin: "L", "P", or "" when not given
+	BirthDate   *time.Time // tanggal_lahir; nil when not given
+	Address     string     // alamat
+	VillageCode string     // kode_wilayah, dotted PP.KK.CC.DDDD
+	Desil       int        // welfare decile, 1-10
+	Members     int        // jumlah_anggota; 0 when not given
+	Occupation  string     // pekerjaan
+	Education   string     // pendidikan
+	Indicators  Indicators // housing and assets
+	InDTKS      bool       // terdaftar_dtks: already in the national social registry
+	PKH         bool       // penerima_pkh: receives conditional cash transfer
+	BPNT        bool       // penerima_bpnt: receives food aid (Sembako)
+	PBI         bool       // penerima_pbi: state pays BPJS health insurance
+}
+
+// LogValue shows only the row, village and desil, so a Record passed to
+// slog by mistake leaks no personal data (UU 27/2022).
+func (r Record) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int("row", r.Row),
+		slog.String("villageCode", r.VillageCode),
+		slog.Int("desil", r.Desil),
+	)
+}
+
+// Indicators are the housing and asset categories of a family, as free
+// text from the file (P3KE's own category labels vary between exports).
+type Indicators struct {
+	HomeOwnership string // kepemilikan_rumah
+	Floor         string // jenis_lantai
+	Wall          string // jenis_dinding
+	Roof          string // jenis_atap
+	DrinkingWater string // sumber_air_minum
+	Lighting      string // sumber_penerangan
+	CookingFuel   string // bahan_bakar_memasak
+	Toilet        string // fasilitas_bab
+}
+
+// Severity says whether an Issue rejects its row.
+type Severity string
+
+// The two severities.
+const (
+	SeverityError   Severity = "error"   // the row is rejected
+	SeverityWarning Severity = "warning" // the row still goes in; a person should look
+)
+
+// RowColumn is the Column of an Issue about a whole row rather than one
+// cell, e.g. a CSV line with a stray quote that cannot be split into cells.
+const RowColumn = "(whole row)"
+
+// Issue is one problem found in a row.
+type Issue struct {
+	Row      int      `json:"row"`    // spreadsheet row number; the header is row 1
+	Column   string   `json:"column"` // canonical column name, e.g. "no_kk", or RowColumn
+	Reason   string   `json:"reason"` // plain words; never a full NIK or No KK
+	Severity Severity `json:"severity"`
+}
+
+// String formats the issue as the check command prints it.
+func (i Issue) String() string {
+	if i.Severity == SeverityWarning {
+		return fmt.Sprintf("row %d, column %s: warning: %s", i.Row, i.Column, i.Reason)
+	}
+	return fmt.Sprintf("row %d, column %s: %s", i.Row, i.Column, i.Reason)
+}
+
+// Status is what happens to a row.
+type Status int
+
+// The fates of a row.
+const (
+	// Accepted rows are valid desil-1 families of the regency: they enter the cycle.
+	Accepted Status = iota + 1
+	// Skipped rows have desil 2-10: only desil 1 enters the cycle. They are
+	// not validated further, since nothing of them is loaded.
+	Skipped
+	// Rejected rows have at least one error Issue.
+	Rejected
+)
+
+// String returns "accepted", "skipped" or "rejected".
+func (s Status) String() string {
+	switch s {
+	case Accepted:
+		return "accepted"
+	case Skipped:
+		return "skipped"
+	case Rejected:
+		return "rejected"
+	}
+	return fmt.Sprintf("Status(%d)", int(s))
+}
+
+// Result is one non-empty row of the file.
+type Result struct {
+	Status Status
+	// Record is complete when Status is Accepted. For a skipped row only
+	// Row and Desil are set; for a rejected row, whatever parsed.
+	Record Record
+	// Issues are the row's errors and warnings, in column order. An
+	// accepted row may carry warnings; a skipped row has none.
+	Issues []Issue
+}
+
+// Summary counts rows by fate. Intake and the check command both build it
+// with Add, so their numbers agree.
+type Summary struct {
+	Accepted int `json:"accepted"`
+	Skipped  int `json:"skipped"`
+	Rejected int `json:"rejected"`
+	Warnings int `json:"warnings"` // warning issues, on accepted and rejected rows alike
+}
+
+// Add counts one row.
+func (s *Summary) Add(r Result) {
+	switch r.Status {
+	case Accepted:
+		s.Accepted++
+	case Skipped:
+		s.Skipped++
+	case Rejected:
+		s.Rejected++
+	}
+	for _, is := range r.Issues {
+		if is.Severity == SeverityWarning {
+			s.Warnings++
+		}
+	}
+}
+
+// String formats the counts as the first line of the check report.
+func (s Summary) String() string {
+	return fmt.Sprintf("accepted %d, skipped %d, rejected %d, warnings %d", s.Accepted, s.Skipped, s.Rejected, s.Warnings)
+}

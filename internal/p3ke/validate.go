@@ -1,0 +1,377 @@
+package p3ke
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// rowCheck collects the parsed fields and issues of one row.
+type rowCheck struct {
+	p      *Parser
+	row    int
+	cells  []string
+	rec    Record
+	issues []Issue
+	errors int
+}
+
+// cell returns the trimmed cell of column c, or "" if the column is absent
+// or the row is short.
+func (v *rowCheck) cell(c col) string {
+	i := v.p.idx[c]
+	if i < 0 || i >= len(v.cells) {
+		return ""
+	}
+	return trim(v.cells[i])
+}
+
+func (v *rowCheck) add(c col, sev Severity, reason string) {
+	v.issues = append(v.issues, Issue{Row: v.row, Column: colNames[c], Reason: reason, Severity: sev})
+	if sev == SeverityError {
+		v.errors++
+	}
+}
+
+func (v *rowCheck) errorf(c col, format string, args ...any) {
+	v.add(c, SeverityError, fmt.Sprintf(format, args...))
+}
+
+// text returns a free-text cell, checking that a database will take it.
+func (v *rowCheck) text(c col, isRequired bool) string {
+	s := v.cell(c)
+	switch {
+	case s == "":
+		if isRequired {
+			v.errorf(c, "required value is empty")
+		}
+	case !utf8.ValidString(s):
+		// Usually a file saved as "CSV" in a Windows code page rather
+		// than "CSV UTF-8"; PostgreSQL would refuse the text.
+		v.errorf(c, `text is not valid UTF-8; save the file as "CSV UTF-8" and upload again`)
+		return ""
+	case strings.IndexByte(s, 0) >= 0:
+		v.errorf(c, "text contains a NUL character")
+		return ""
+	}
+	return s
+}
+
+// number returns an identifier cell cleaned with ident.Clean: leading
+// apostrophe and spaces gone, scientific notation reported.
+func (v *rowCheck) number(c col) string {
+	s, err := ident.Clean(v.cell(c))
+	if err != nil {
+		v.errorf(c, "%s", err)
+		return ""
+	}
+	if s == "" {
+		v.errorf(c, "required value is empty")
+	}
+	return s
+}
+
+// validate applies every rule to one non-empty row.
+func (p *Parser) validate(row int, cells []string) Result {
+	v := rowCheck{p: p, row: row, cells: cells}
+	rec := &v.rec
+	rec.Row = row
+
+	// Desil first: a family of desil 2-10 does not enter the cycle, so
+	// the rest of its row is not checked and cannot reject it.
+	if s := v.cell(cDesil); s == "" {
+		v.errorf(cDesil, "required value is empty")
+	} else if d, ok := parseWhole(s); !ok || d < 1 || d > 10 {
+		v.errorf(cDesil, "must be a whole number from 1 to 10, got %s", quote(s))
+	} else if d > 1 {
+		return Result{Status: Skipped, Record: Record{Row: row, Desil: d}}
+	} else {
+		rec.Desil = d
+	}
+
+	if id := v.number(cFamilyID); id != "" {
+		if !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
+			v.errorf(cFamilyID, "text is not valid UTF-8")
+		} else if first, dup := p.seenID[id]; dup {
+			v.errorf(cFamilyID, "the same id_keluarga_p3ke is already in row %d", first)
+		} else {
+			// Clone so the map keeps 20 bytes, not the whole row's string.
+			p.seenID[strings.Clone(id)] = row
+			rec.FamilyID = id
+		}
+	}
+
+	if kk := v.number(cNoKK); kk != "" {
+		if err := ident.ValidateKK(kk); err != nil {
+			v.errorf(cNoKK, "%s", err)
+		} else {
+			key, _ := strconv.ParseUint(kk, 10, 64) // 16 digits always fit
+			if first, dup := p.seenKK[key]; dup {
+				v.errorf(cNoKK, "the same no_kk is already in row %d", first)
+			} else {
+				p.seenKK[key] = row
+				rec.NoKK = kk
+			}
+		}
+	}
+
+	nikStr := v.number(cNIK)
+	var nik ident.NIK
+	nikOK := false
+	if nikStr != "" {
+		var err error
+		if nik, err = ident.ParseNIK(nikStr); err != nil {
+			v.errorf(cNIK, "%s", err)
+		} else {
+			nikOK = true
+			rec.NIK = nikStr
+		}
+	}
+
+	rec.Name = v.text(cName, true)
+
+	if s := v.cell(cSex); s != "" {
+		if sex, ok := parseSex(s); ok {
+			rec.Sex = sex
+		} else {
+			v.errorf(cSex, "must be L (laki-laki) or P (perempuan), got %s", quote(s))
+		}
+	}
+
+	if s := v.cell(cBirthDate); s != "" {
+		if d, ok := parseDate(s, p.xlsx); ok {
+			rec.BirthDate = &d
+		} else {
+			// The value is not repeated: a birth date is personal data.
+			v.errorf(cBirthDate, "must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (e.g. 1980-01-25)")
+		}
+	}
+
+	rec.Address = v.text(cAddress, true)
+	p.checkVillage(&v)
+
+	if s := v.cell(cMembers); s != "" {
+		if n, ok := parseWhole(s); ok && n >= 1 {
+			rec.Members = n
+		} else {
+			v.errorf(cMembers, "must be a whole number of at least 1, got %s", quote(s))
+		}
+	}
+
+	rec.Occupation = v.text(cOccupation, false)
+	rec.Education = v.text(cEducation, false)
+	rec.Indicators = Indicators{
+		HomeOwnership: v.text(cHomeOwnership, false),
+		Floor:         v.text(cFloor, false),
+		Wall:          v.text(cWall, false),
+		Roof:          v.text(cRoof, false),
+		DrinkingWater: v.text(cDrinkingWater, false),
+		Lighting:      v.text(cLighting, false),
+		CookingFuel:   v.text(cCookingFuel, false),
+		Toilet:        v.text(cToilet, false),
+	}
+	rec.InDTKS = v.yesNo(cDTKS)
+	rec.PKH = v.yesNo(cPKH)
+	rec.BPNT = v.yesNo(cBPNT)
+	rec.PBI = v.yesNo(cPBI)
+
+	if nikOK {
+		want := ident.Expect{Region: rec.VillageCode, Sex: rec.Sex}
+		if rec.BirthDate != nil {
+			want.BirthDate = *rec.BirthDate
+		}
+		for _, w := range nik.Compare(want) {
+			v.add(warningColumn(w.Kind), SeverityWarning, w.Message)
+		}
+		if rec.NoKK != "" && rec.NoKK == rec.NIK {
+			v.add(cNoKK, SeverityWarning, "no_kk is the same number as nik_kepala_keluarga; check the two columns were not swapped or copied")
+		}
+	}
+
+	res := Result{Status: Accepted, Record: v.rec}
+	if v.errors > 0 {
+		res.Status = Rejected
+	}
+	if len(v.issues) > 0 {
+		// Report left to right, the way a person reads the row.
+		slices.SortStableFunc(v.issues, func(a, b Issue) int {
+			ca, _ := lookup(a.Column)
+			cb, _ := lookup(b.Column)
+			return p.idx[ca] - p.idx[cb]
+		})
+		res.Issues = v.issues
+	}
+	return res
+}
+
+// warningColumn puts each NIK cross-check where a person would fix it: the
+// region and serial are the NIK's own, sex and birth date usually typos in
+// their own columns.
+func warningColumn(k ident.WarningKind) col {
+	switch k {
+	case ident.WarnSex:
+		return cSex
+	case ident.WarnBirthDate:
+		return cBirthDate
+	}
+	return cNIK
+}
+
+// checkVillage validates kode_wilayah: a real village of the cycle's
+// regency.
+func (p *Parser) checkVillage(v *rowCheck) {
+	code := v.number(cVillage)
+	if code == "" {
+		return
+	}
+	norm, err := wilayah.Normalize(code)
+	if err != nil {
+		v.errorf(cVillage, "must be a village code like 35.05.01.2001 or 3505012001, got %s", quote(code))
+		return
+	}
+	if lv := wilayah.LevelOf(norm); lv != wilayah.LevelVillage {
+		v.errorf(cVillage, "must be a village (desa/kelurahan) code with 10 digits; %s is a %s code", norm, levelName(lv))
+		return
+	}
+	if reg := wilayah.Regency(norm); reg != p.regency {
+		if name, ok := p.tab.Name(reg); ok {
+			v.errorf(cVillage, "%s is in %s (%s), outside this cycle's regency %s (%s)", norm, reg, name, p.regency, p.regName)
+		} else {
+			v.errorf(cVillage, "%s is outside this cycle's regency %s (%s)", norm, p.regency, p.regName)
+		}
+		return
+	}
+	if !p.tab.IsVillage(norm) {
+		v.errorf(cVillage, "%s is not a village in the Kemendagri 2025 region list", norm)
+		return
+	}
+	v.rec.VillageCode = norm
+}
+
+func levelName(lv wilayah.Level) string {
+	switch lv {
+	case wilayah.LevelProvince:
+		return "province"
+	case wilayah.LevelRegency:
+		return "regency"
+	case wilayah.LevelKecamatan:
+		return "sub-district (kecamatan)"
+	}
+	return "region"
+}
+
+// yesNo reads a Ya/Tidak column. Accepted, case-insensitively: Ya, Y, 1,
+// TRUE for yes; Tidak, T, 0, FALSE for no. An empty cell (or an absent
+// column) counts as no: the file does not claim the family is registered
+// or receives the aid, and verval checks it anyway.
+func (v *rowCheck) yesNo(c col) bool {
+	s := v.cell(c)
+	// EqualFold rather than ToUpper: no copy of the cell per row.
+	for _, yes := range [...]string{"ya", "y", "1", "true"} {
+		if strings.EqualFold(s, yes) {
+			return true
+		}
+	}
+	for _, no := range [...]string{"tidak", "t", "0", "false", ""} {
+		if strings.EqualFold(s, no) {
+			return false
+		}
+	}
+	v.errorf(c, "must be Ya or Tidak, got %s", quote(s))
+	return false
+}
+
+// parseSex accepts L and P and the words P3KE exports spell out.
+func parseSex(s string) (string, bool) {
+	switch {
+	case strings.EqualFold(s, "L"), strings.EqualFold(s, "laki-laki"), strings.EqualFold(s, "laki laki"):
+		return "L", true
+	case strings.EqualFold(s, "P"), strings.EqualFold(s, "perempuan"):
+		return "P", true
+	}
+	return "", false
+}
+
+// parseWhole parses a non-negative whole number of at most 9 digits (the
+// bound keeps out overflow and absurd values alike).
+func parseWhole(s string) (int, bool) {
+	if s == "" || len(s) > 9 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// dateLayouts are the accepted tanggal_lahir formats; one-digit days and
+// months are accepted too, as spreadsheets often drop the zero.
+var dateLayouts = [...]string{"2006-1-2", "2-1-2006", "2/1/2006"}
+
+// parseDate reads a tanggal_lahir cell. A time of day after the date, as
+// database exports add ("1980-01-25 00:00:00"), is ignored. In XLSX a real
+// date cell is stored as a day count from 1900 (Excel's serial date),
+// which is converted.
+func parseDate(s string, xlsx bool) (time.Time, bool) {
+	if xlsx {
+		if n, err := strconv.ParseFloat(s, 64); err == nil && !strings.ContainsAny(s, "-/") {
+			if n < 1 || n > 2_958_465 { // Excel's range: 1900-01-01 to 9999-12-31
+				return time.Time{}, false
+			}
+			d, err := excelize.ExcelDateToTime(n, false)
+			if err != nil {
+				return time.Time{}, false
+			}
+			y, m, day := d.Date()
+			return time.Date(y, m, day, 0, 0, 0, 0, time.UTC), true
+		}
+	}
+	if i := strings.IndexAny(s, " T"); i > 0 && strings.Trim(s[i+1:], "0123456789:.Z+-") == "" {
+		s = s[:i]
+	}
+	// Pick the one layout the value can match: a failed time.Parse
+	// allocates its error, and this runs for every row.
+	layout := dateLayouts[1]
+	switch {
+	case strings.IndexByte(s, '/') >= 0:
+		layout = dateLayouts[2]
+	case len(s) > 4 && s[4] == '-':
+		layout = dateLayouts[0]
+	}
+	d, err := time.Parse(layout, s)
+	return d, err == nil
+}
+
+// quote shows a cell value in a message, shortened so a stray paragraph
+// pasted into a cell does not flood the report, and masked when it holds
+// many digits: when columns slip, a NIK or No KK lands in a column whose
+// value we echo.
+func quote(s string) string {
+	const limit = 20
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits > 10 { // more than a village code has
+		s = ident.Mask(s)
+	}
+	if utf8.RuneCountInString(s) > limit {
+		r := []rune(s)
+		s = string(r[:limit]) + "…"
+	}
+	return strconv.Quote(s)
+}
