@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Intake statuses.
+const (
+	IntakeQueued  = "queued"
+	IntakeRunning = "running"
+	IntakeDone    = "done"
+	IntakeFailed  = "failed"
+)
+
+// CreateIntake stores an uploaded P3KE file and its intake record.
+func (s *Store) CreateIntake(ctx context.Context, in *Intake, data []byte) error {
+	in.Status = IntakeQueued
+	in.Size = int64(len(data))
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(in).Error; err != nil {
+			return err
+		}
+		return tx.Create(&IntakeFile{IntakeID: in.ID, Data: data}).Error
+	})
+}
+
+// GetIntake returns an intake of a cycle the principal's region covers;
+// the API checks the cycle first.
+func (s *Store) GetIntake(ctx context.Context, id int64) (*Intake, error) {
+	var in Intake
+	if err := s.DB.WithContext(ctx).First(&in, "id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &in, nil
+}
+
+// IntakeIssues lists an intake's row issues in row order.
+func (s *Store) IntakeIssues(ctx context.Context, id int64, limit, offset int) ([]IntakeIssue, int64, error) {
+	q := s.DB.WithContext(ctx).Model(&IntakeIssue{}).Where("intake_id = ?", id)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var out []IntakeIssue
+	err := q.Order("row, id").Limit(limit).Offset(offset).Find(&out).Error
+	return out, total, err
+}
+
+// IntakeSource is what the parsing activity needs: the intake, its file and
+// its cycle.
+func (s *Store) IntakeSource(ctx context.Context, id int64) (*Intake, []byte, *Cycle, error) {
+	in, err := s.GetIntake(ctx, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var f IntakeFile
+	if err := s.DB.WithContext(ctx).First(&f, "intake_id = ?", id).Error; err != nil {
+		return nil, nil, nil, wrapNotFound(err)
+	}
+	var c Cycle
+	if err := s.DB.WithContext(ctx).First(&c, "id = ?", in.CycleID).Error; err != nil {
+		return nil, nil, nil, wrapNotFound(err)
+	}
+	return in, f.Data, &c, nil
+}
+
+// SetIntakeStatus records an intake's status (and error, when failed).
+func (s *Store) SetIntakeStatus(ctx context.Context, id int64, status, msg string) error {
+	u := map[string]any{"status": status, "error": msg}
+	if status == IntakeDone || status == IntakeFailed {
+		u["finished_at"] = s.now()
+	}
+	return s.DB.WithContext(ctx).Model(&Intake{}).Where("id = ?", id).Updates(u).Error
+}
+
+// NewHousehold is one accepted P3KE row, still in clear text; the store
+// seals NIK and No KK before writing.
+type NewHousehold struct {
+	Household
+	NIK  string
+	NoKK string
+}
+
+// IntakeBatch is the outcome of a run of consecutive rows.
+type IntakeBatch struct {
+	IntakeID int64
+	// FirstRow and LastRow bound the rows of the batch; a batch whose rows
+	// were already stored (a retried activity) is skipped whole.
+	FirstRow, LastRow int
+	Households        []NewHousehold
+	Issues            []IntakeIssue
+	Accepted          int
+	Skipped           int
+	Rejected          int
+	Warnings          int
+	Rows              int
+	DueAt             time.Time
+}
+
+// SaveIntakeBatch stores a batch's new households (with their tasks and
+// first stage-history row), its issues and its counts in one transaction. A
+// family already in the cycle (same No KK or P3KE id) is counted as already
+// present and not stored again. It returns how many were stored.
+func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error) {
+	stored := 0
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var in Intake
+		if err := tx.First(&in, "id = ?", b.IntakeID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if in.LastRow >= b.LastRow {
+			return nil // stored by an earlier attempt
+		}
+		now := s.now()
+		fresh, err := s.newOnly(tx, in.CycleID, b.Households)
+		if err != nil {
+			return err
+		}
+		rows := make([]Household, 0, len(fresh))
+		for _, nh := range fresh {
+			h := nh.Household
+			h.CycleID, h.IntakeID = in.CycleID, in.ID
+			if h.NIKSealed, err = s.Keys.Seal(nh.NIK, ADNIK); err != nil {
+				return err
+			}
+			if h.KKSealed, err = s.Keys.Seal(nh.NoKK, ADNoKK); err != nil {
+				return err
+			}
+			h.NIKHash, h.KKHash = s.Keys.Hash(nh.NIK), s.Keys.Hash(nh.NoKK)
+			h.Stage, h.StageEnteredAt = "awaiting_verification", now
+			rows = append(rows, h)
+		}
+		if len(rows) > 0 {
+			if err := tx.CreateInBatches(&rows, 200).Error; err != nil {
+				return fmt.Errorf("store households: %w", err)
+			}
+			tasks := make([]Task, len(rows))
+			evs := make([]StageEvent, len(rows))
+			for i, h := range rows {
+				tasks[i] = Task{HouseholdID: h.ID, CycleID: h.CycleID, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode, DueAt: b.DueAt.UTC(), Status: TaskOpen}
+				evs[i] = StageEvent{HouseholdID: h.ID, Seq: 0, Stage: h.Stage, At: now, Reason: "P3KE intake"}
+			}
+			if err := tx.CreateInBatches(&tasks, 200).Error; err != nil {
+				return fmt.Errorf("store tasks: %w", err)
+			}
+			if err := tx.CreateInBatches(&evs, 200).Error; err != nil {
+				return fmt.Errorf("store stage history: %w", err)
+			}
+		}
+		if len(b.Issues) > 0 {
+			for i := range b.Issues {
+				b.Issues[i].IntakeID = in.ID
+			}
+			if err := tx.CreateInBatches(&b.Issues, 200).Error; err != nil {
+				return fmt.Errorf("store issues: %w", err)
+			}
+		}
+		stored = len(rows)
+		return tx.Model(&Intake{}).Where("id = ?", in.ID).Updates(map[string]any{
+			"last_row":          b.LastRow,
+			"rows_parsed":       gorm.Expr("rows_parsed + ?", b.Rows),
+			"accepted":          gorm.Expr("accepted + ?", b.Accepted),
+			"skipped":           gorm.Expr("skipped + ?", b.Skipped),
+			"rejected":          gorm.Expr("rejected + ?", b.Rejected),
+			"warnings":          gorm.Expr("warnings + ?", b.Warnings),
+			"households_stored": gorm.Expr("households_stored + ?", len(rows)),
+			"already_present":   gorm.Expr("already_present + ?", len(b.Households)-len(rows)),
+		}).Error
+	})
+	return stored, err
+}
+
+// newOnly drops the families already in the cycle, by No KK hash or P3KE id.
+func (s *Store) newOnly(tx *gorm.DB, cycleID int64, hs []NewHousehold) ([]NewHousehold, error) {
+	if len(hs) == 0 {
+		return nil, nil
+	}
+	hashes := make([]string, len(hs))
+	ids := make([]string, len(hs))
+	for i, h := range hs {
+		hashes[i], ids[i] = s.Keys.Hash(h.NoKK), h.FamilyID
+	}
+	var existing []Household
+	if err := tx.Select("kk_hash, family_id").Where("cycle_id = ? AND (kk_hash IN ? OR family_id IN ?)", cycleID, hashes, ids).Find(&existing).Error; err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, 2*len(existing))
+	for _, e := range existing {
+		seen["kk:"+e.KKHash], seen["id:"+e.FamilyID] = true, true
+	}
+	out := hs[:0:0]
+	for i, h := range hs {
+		if !seen["kk:"+hashes[i]] && !seen["id:"+h.FamilyID] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// PendingStart is a stored household whose workflow is not yet started.
+type PendingStart struct {
+	ID            int64
+	CycleID       int64
+	KecamatanCode string
+	DesaCode      string
+	RegencyCode   string
+	Desil         int
+	InDTKS        bool `gorm:"column:in_dtks"`
+}
+
+// PendingStarts lists, after afterID, households of an intake whose
+// workflows are not started yet.
+func (s *Store) PendingStarts(ctx context.Context, intakeID, afterID int64, limit int) ([]PendingStart, error) {
+	var out []PendingStart
+	err := s.DB.WithContext(ctx).Model(&Household{}).
+		Select("id, cycle_id, kecamatan_code, desa_code, regency_code, desil, in_dtks").
+		Where("intake_id = ? AND workflow_started = ? AND id > ?", intakeID, false, afterID).
+		Order("id").Limit(limit).Scan(&out).Error
+	return out, err
+}
+
+// MarkStarted records that these households' workflows run, and counts them
+// on the intake.
+func (s *Store) MarkStarted(ctx context.Context, intakeID int64, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Household{}).Where("id IN ? AND workflow_started = ?", ids, false).Update("workflow_started", true)
+		if res.Error != nil {
+			return res.Error
+		}
+		return tx.Model(&Intake{}).Where("id = ?", intakeID).
+			Update("workflows_started", gorm.Expr("workflows_started + ?", res.RowsAffected)).Error
+	})
+}
+
+// Associated data for sealed columns: a NIK ciphertext copied into the No
+// KK column (or anywhere else) no longer opens.
+const (
+	ADNIK  = "households.nik"
+	ADNoKK = "households.no_kk"
+)

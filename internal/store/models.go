@@ -1,0 +1,238 @@
+package store
+
+import (
+	"time"
+)
+
+// Cycle is one regency's verval cycle for one year.
+type Cycle struct {
+	ID          int64     `gorm:"primaryKey" json:"id"`
+	RegencyCode string    `gorm:"size:5;not null;uniqueIndex:idx_cycle_regency_year" json:"regencyCode"`
+	Year        int       `gorm:"not null;uniqueIndex:idx_cycle_regency_year" json:"year"`
+	OpenedAt    time.Time `gorm:"not null" json:"openedAt"`
+	// VerificationDays is how long a village has for each visit.
+	VerificationDays int       `gorm:"not null" json:"verificationDays"`
+	CreatedBy        int64     `json:"createdBy"`
+	CreatedAt        time.Time `json:"createdAt"`
+}
+
+// Household is one family (one Kartu Keluarga) in one cycle. NIK and No KK
+// are kept sealed (AES-GCM) with a keyed hash beside them for exact look-up
+// and a masked form for display; the clear values are never stored.
+type Household struct {
+	ID       int64  `gorm:"primaryKey"`
+	CycleID  int64  `gorm:"not null;uniqueIndex:idx_household_cycle_kk;uniqueIndex:idx_household_cycle_family;index:idx_household_cycle_stage"`
+	IntakeID int64  `gorm:"not null;index"`
+	Row      int    `gorm:"not null"`
+	FamilyID string `gorm:"size:64;not null;uniqueIndex:idx_household_cycle_family"`
+
+	KKHash    string `gorm:"size:64;not null;uniqueIndex:idx_household_cycle_kk"`
+	KKSealed  []byte `gorm:"not null"`
+	KKMasked  string `gorm:"size:16;not null"`
+	NIKHash   string `gorm:"size:64;not null;index"`
+	NIKSealed []byte `gorm:"not null"`
+	NIKMasked string `gorm:"size:16;not null"`
+
+	Name       string     `gorm:"size:200;not null"`
+	Sex        string     `gorm:"size:1"`
+	BirthDate  *time.Time ``
+	Address    string     `gorm:"size:500;not null"`
+	Members    int        ``
+	Occupation string     `gorm:"size:200"`
+	Education  string     `gorm:"size:200"`
+	Indicators Indicators `gorm:"serializer:json;type:text"`
+
+	RegencyCode   string `gorm:"size:5;not null"`
+	KecamatanCode string `gorm:"size:8;not null;index"`
+	DesaCode      string `gorm:"size:13;not null;index"`
+	Desil         int    `gorm:"not null"`
+	InDTKS        bool   `gorm:"not null"`
+	PKH           bool   `gorm:"not null"`
+	BPNT          bool   `gorm:"not null"`
+	PBI           bool   `gorm:"not null"`
+
+	Stage          string    `gorm:"size:32;not null;index:idx_household_cycle_stage"`
+	StageEnteredAt time.Time `gorm:"not null"`
+	// Outcome is the latest visit outcome, empty before the first visit.
+	Outcome string `gorm:"size:16"`
+	// Terminal reason, for households whose case has ended.
+	Reason string `gorm:"size:200"`
+	// StageSeq is the workflow's transition counter of the last stage
+	// written, so a retried or late write never moves a household back.
+	StageSeq int `gorm:"not null"`
+	// WorkflowStarted is set once the household's workflow is running, so an
+	// interrupted intake knows where to resume.
+	WorkflowStarted bool `gorm:"not null;index"`
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Indicators are the housing and asset indicators of P3KE and of the visit.
+type Indicators struct {
+	KepemilikanRumah  string `json:"kepemilikanRumah,omitempty"`
+	JenisLantai       string `json:"jenisLantai,omitempty"`
+	JenisDinding      string `json:"jenisDinding,omitempty"`
+	JenisAtap         string `json:"jenisAtap,omitempty"`
+	SumberAirMinum    string `json:"sumberAirMinum,omitempty"`
+	SumberPenerangan  string `json:"sumberPenerangan,omitempty"`
+	BahanBakarMemasak string `json:"bahanBakarMemasak,omitempty"`
+	FasilitasBAB      string `json:"fasilitasBab,omitempty"`
+}
+
+// Intake is one P3KE file loaded into a cycle, and its progress.
+type Intake struct {
+	ID       int64  `gorm:"primaryKey" json:"id"`
+	CycleID  int64  `gorm:"not null;index" json:"cycleId"`
+	FileName string `gorm:"size:255" json:"fileName"`
+	Size     int64  `json:"size"`
+	// Status is queued, running, done or failed.
+	Status     string `gorm:"size:16;not null" json:"status"`
+	RowsParsed int    `json:"rowsParsed"`
+	// LastRow is the last spreadsheet row whose outcome is stored; a
+	// resumed intake continues after it.
+	LastRow          int        `json:"-"`
+	Accepted         int        `json:"accepted"`
+	Skipped          int        `json:"skipped"`
+	Rejected         int        `json:"rejected"`
+	Warnings         int        `json:"warnings"`
+	AlreadyPresent   int        `json:"alreadyPresent"`
+	HouseholdsStored int        `json:"householdsStored"`
+	WorkflowsStarted int        `json:"workflowsStarted"`
+	Error            string     `gorm:"size:1000" json:"error,omitempty"`
+	CreatedBy        int64      `json:"createdBy"`
+	CreatedAt        time.Time  `json:"createdAt"`
+	FinishedAt       *time.Time `json:"finishedAt,omitempty"`
+}
+
+// IntakeFile is the uploaded file of an intake, kept in the database so any
+// worker can read it and a restarted intake can resume.
+type IntakeFile struct {
+	IntakeID int64  `gorm:"primaryKey"`
+	Data     []byte `gorm:"not null"`
+}
+
+// IntakeIssue is one rejected or warned row of an intake.
+type IntakeIssue struct {
+	ID       int64  `gorm:"primaryKey" json:"-"`
+	IntakeID int64  `gorm:"not null;index" json:"-"`
+	Row      int    `json:"row"`
+	Column   string `gorm:"size:64" json:"column"`
+	Reason   string `gorm:"size:500" json:"reason"`
+	Severity string `gorm:"size:8" json:"severity"`
+}
+
+// Task is a household's village verification task. Its primary key is the
+// household's: there is one verification per household per cycle.
+type Task struct {
+	HouseholdID   int64     `gorm:"primaryKey"`
+	CycleID       int64     `gorm:"not null;index"`
+	KecamatanCode string    `gorm:"size:8;not null;index"`
+	DesaCode      string    `gorm:"size:13;not null;index"`
+	DueAt         time.Time `gorm:"not null;index"`
+	// Status is open, submitted or closed (the village meeting closed it).
+	Status string `gorm:"size:16;not null;index"`
+	// Version counts results recorded; a correction must name the version it
+	// corrects so two officers cannot overwrite each other unknowingly.
+	Version     int          `gorm:"not null"`
+	Result      *VisitResult `gorm:"serializer:json;type:text"`
+	SubmittedBy *int64
+	SubmittedAt *time.Time
+	// AssigneeID is the officer a TKSK reassigned the task to, if any.
+	AssigneeID *int64
+	// EscalationLevel: 0 none, 1 reminded, 2 escalated to TKSK, 3 to Dinsos.
+	EscalationLevel int `gorm:"not null"`
+	UpdatedAt       time.Time
+}
+
+// VisitResult is what a village officer found at a household.
+type VisitResult struct {
+	Outcome   string `json:"outcome"`
+	VisitDate string `json:"visitDate"`
+	// DuplicateOf is the household this one duplicates (outcome duplicate).
+	DuplicateOf int64      `json:"duplicateOf,omitempty"`
+	Indicators  Indicators `json:"indicators"`
+	Note        string     `json:"note,omitempty"`
+}
+
+// Meeting is a village meeting (musyawarah desa / kelurahan) that confirms
+// the village's list and closes its verification.
+type Meeting struct {
+	ID              int64     `gorm:"primaryKey" json:"id"`
+	CycleID         int64     `gorm:"not null;index:idx_meeting_cycle_desa" json:"cycleId"`
+	DesaCode        string    `gorm:"size:13;not null;index:idx_meeting_cycle_desa" json:"desaCode"`
+	Date            string    `gorm:"size:10;not null" json:"date"`
+	BeritaAcaraNo   string    `gorm:"size:100;not null" json:"beritaAcaraNo"`
+	Attendees       int       `gorm:"not null" json:"attendees"`
+	DocumentName    string    `gorm:"size:255" json:"documentName,omitempty"`
+	Document        []byte    `json:"-"`
+	HouseholdsTotal int       `json:"householdsTotal"`
+	RecordedBy      int64     `json:"recordedBy"`
+	CreatedAt       time.Time `json:"createdAt"`
+}
+
+// StageEvent is one entry of a household's stage history.
+type StageEvent struct {
+	ID          int64     `gorm:"primaryKey" json:"-"`
+	HouseholdID int64     `gorm:"not null;uniqueIndex:idx_stage_event_seq" json:"-"`
+	Seq         int       `gorm:"not null;uniqueIndex:idx_stage_event_seq" json:"seq"`
+	Stage       string    `gorm:"size:32;not null" json:"stage"`
+	At          time.Time `gorm:"not null" json:"at"`
+	Reason      string    `gorm:"size:200" json:"reason,omitempty"`
+}
+
+// User is a person who logs in. RegionCode scopes what they may see: a
+// village code for village officers, a kecamatan code for TKSK, a regency
+// code for Dinsos and the bupati's office, empty for administrators.
+type User struct {
+	ID           int64     `gorm:"primaryKey" json:"id"`
+	Username     string    `gorm:"size:64;not null;uniqueIndex" json:"username"`
+	PasswordHash string    `gorm:"size:255;not null" json:"-"`
+	Name         string    `gorm:"size:200;not null" json:"name"`
+	Role         string    `gorm:"size:16;not null" json:"role"`
+	RegionCode   string    `gorm:"size:13;not null" json:"regionCode"`
+	Disabled     bool      `gorm:"not null" json:"disabled"`
+	CreatedAt    time.Time `json:"createdAt"`
+}
+
+// Session is a login token, stored as a hash so a database leak does not
+// leak usable tokens.
+type Session struct {
+	TokenHash string    `gorm:"primaryKey;size:64"`
+	UserID    int64     `gorm:"not null;index"`
+	ExpiresAt time.Time `gorm:"not null"`
+	RevokedAt *time.Time
+	CreatedAt time.Time
+}
+
+// AuditEntry is one human action, append-only and chained by hash to the
+// one before it so tampering shows.
+type AuditEntry struct {
+	ID int64 `gorm:"primaryKey" json:"id"`
+	// Key makes an append idempotent: a retried activity appends once.
+	IdemKey     string    `gorm:"size:128;not null;uniqueIndex" json:"-"`
+	At          time.Time `gorm:"not null" json:"at"`
+	ActorID     int64     `gorm:"not null" json:"actorId"`
+	ActorRole   string    `gorm:"size:16;not null" json:"actorRole"`
+	RequestID   string    `gorm:"size:64" json:"requestId,omitempty"`
+	CycleID     int64     `gorm:"index" json:"cycleId,omitempty"`
+	HouseholdID *int64    `gorm:"index" json:"householdId,omitempty"`
+	Action      string    `gorm:"size:64;not null" json:"action"`
+	Detail      string    `gorm:"type:text" json:"detail,omitempty"`
+	PrevHash    string    `gorm:"size:64;not null" json:"-"`
+	Hash        string    `gorm:"size:64;not null;uniqueIndex" json:"-"`
+}
+
+// Notification is a reminder or escalation shown in the app. Key makes a
+// notification idempotent: a retried activity writes it once.
+type Notification struct {
+	ID          int64      `gorm:"primaryKey" json:"id"`
+	IdemKey     string     `gorm:"size:128;not null;uniqueIndex" json:"-"`
+	CycleID     int64      `gorm:"not null;index" json:"cycleId"`
+	RegionCode  string     `gorm:"size:13;not null;index" json:"regionCode"`
+	Kind        string     `gorm:"size:32;not null" json:"kind"`
+	HouseholdID int64      `json:"householdId,omitempty"`
+	DesaCode    string     `gorm:"size:13" json:"desaCode"`
+	Message     string     `gorm:"size:500;not null" json:"message"`
+	CreatedAt   time.Time  `json:"createdAt"`
+	ReadAt      *time.Time `json:"readAt,omitempty"`
+}

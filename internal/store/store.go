@@ -1,0 +1,103 @@
+// Package store is verval's application database: GORM models, versioned
+// migrations, and the queries the API and the activities share. PostgreSQL in
+// production; an embedded pure-Go SQLite file for the one-command local stack.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Errors the API maps to HTTP statuses.
+var (
+	// ErrNotFound: the record does not exist or is outside the caller's region.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the request conflicts with the current state.
+	ErrConflict = errors.New("conflict")
+)
+
+// Open connects to PostgreSQL when databaseURL is set, otherwise to the
+// SQLite file at sqlitePath, and runs the migrations.
+func Open(ctx context.Context, databaseURL, sqlitePath string, log *slog.Logger) (*gorm.DB, error) {
+	cfg := &gorm.Config{
+		Logger:         logger.NewSlogLogger(log, logger.Config{SlowThreshold: time.Second, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn, ParameterizedQueries: true}),
+		TranslateError: true,
+		NowFunc:        func() time.Time { return time.Now().UTC() },
+	}
+	var (
+		db  *gorm.DB
+		err error
+	)
+	if databaseURL != "" {
+		db, err = gorm.Open(postgres.Open(databaseURL), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL: %w", err)
+		}
+	} else {
+		if dir := filepath.Dir(sqlitePath); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		db, err = gorm.Open(sqlite.Open(SQLiteDSN(sqlitePath)), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open SQLite %s: %w", sqlitePath, err)
+		}
+		sqlDB, _ := db.DB()
+		// SQLite allows one writer at a time; one connection turns lock
+		// contention into queueing instead of SQLITE_BUSY errors.
+		sqlDB.SetMaxOpenConns(1)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		return nil, fmt.Errorf("database unreachable: %w", err)
+	}
+	if err := Migrate(db.WithContext(ctx)); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// SQLiteDSN is the data source name of the embedded database: WAL so readers
+// do not block the writer, a busy timeout so short lock waits are not errors,
+// and foreign keys on.
+func SQLiteDSN(path string) string {
+	if path == ":memory:" {
+		return "file::memory:?_pragma=foreign_keys(1)"
+	}
+	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+}
+
+// IsPostgres reports whether db is PostgreSQL.
+func IsPostgres(db *gorm.DB) bool { return db.Dialector.Name() == "postgres" }
+
+// Ping checks the database answers, for readiness probes.
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// likePrefix escapes a region code for a LIKE prefix match. Region codes are
+// digits and dots only, so there is nothing to escape, but be strict anyway.
+func likePrefix(code string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(code) + "%"
+}

@@ -1,0 +1,452 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"golang.org/x/crypto/argon2"
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// ErrBadCredentials: the username, password or session token is wrong,
+// expired, revoked, or belongs to a disabled user. One error for all of
+// these so a caller cannot tell which usernames exist.
+var ErrBadCredentials = errors.New("wrong username or password")
+
+// ErrInvalid: the input breaks a rule; errors matching it are *InvalidError
+// naming the field at fault.
+var ErrInvalid = errors.New("invalid input")
+
+// InvalidError is an input rule broken at a named field.
+type InvalidError struct {
+	Field string
+	Msg   string
+}
+
+// Error returns "field: message".
+func (e *InvalidError) Error() string { return e.Field + ": " + e.Msg }
+
+// Is makes errors.Is(err, ErrInvalid) true for every *InvalidError.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(field, msg string) error { return &InvalidError{Field: field, Msg: msg} }
+
+// Password rules. The minimum follows NIST SP 800-63B (length over
+// composition rules); the maximum only bounds the hashing work one request
+// can cause.
+const (
+	MinPasswordLen = 10  // characters
+	MaxPasswordLen = 256 // bytes
+)
+
+// usernameRE: lower-case letter first, then letters, digits, '.', '_' or
+// '-', 3 to 64 characters in all. Usernames are compared lower-cased, so an
+// officer whose phone capitalises the first letter still gets in.
+var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9._-]{2,63}$`)
+
+// NewUser is the input of CreateUser.
+type NewUser struct {
+	Username string
+	Password string
+	Name     string
+	Role     auth.Role
+	// Region is the dotted code the role is scoped to: a desa for a village
+	// officer, a kecamatan for a TKSK, a regency for Dinsos and the bupati's
+	// office, empty for an administrator.
+	Region string
+}
+
+// NormalizeUsername is the form usernames are stored and looked up in.
+func NormalizeUsername(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
+
+// validate checks u and returns it normalised.
+func (u NewUser) validate() (NewUser, error) {
+	u.Username = NormalizeUsername(u.Username)
+	u.Name = strings.TrimSpace(u.Name)
+	u.Region = strings.TrimSpace(u.Region)
+	switch {
+	case !usernameRE.MatchString(u.Username):
+		return u, invalid("username", "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'")
+	case utf8.RuneCountInString(u.Password) < MinPasswordLen:
+		return u, invalid("password", fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+	case len(u.Password) > MaxPasswordLen:
+		return u, invalid("password", fmt.Sprintf("must be at most %d bytes", MaxPasswordLen))
+	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
+		return u, invalid("name", "required, at most 200 characters")
+	case !u.Role.Valid():
+		return u, invalid("role", "unknown role")
+	}
+	want := u.Role.RegionLen()
+	if want == 0 {
+		if u.Region != "" {
+			return u, invalid("region", "an administrator has no region")
+		}
+		return u, nil
+	}
+	if len(u.Region) != want || wilayah.LevelOf(u.Region) == wilayah.LevelNone {
+		return u, invalid("region", fmt.Sprintf("role %s needs a %d-character dotted region code", u.Role, want))
+	}
+	if _, ok := wilayah.Default().Name(u.Region); !ok {
+		return u, invalid("region", "not an official region code")
+	}
+	return u, nil
+}
+
+// CreateUser validates u, hashes its password and stores it. A taken
+// username is ErrConflict; a broken rule is an *InvalidError.
+func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
+	u, err := u.validate()
+	if err != nil {
+		return nil, err
+	}
+	hash, err := hashPassword(u.Password)
+	if err != nil {
+		return nil, err
+	}
+	user := &User{
+		Username:     u.Username,
+		PasswordHash: hash,
+		Name:         u.Name,
+		Role:         string(u.Role),
+		RegionCode:   u.Region,
+		CreatedAt:    s.now(),
+	}
+	if err := s.DB.WithContext(ctx).Create(user).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return nil, fmt.Errorf("%w: username already taken", ErrConflict)
+		}
+		return nil, WrapUnavailable(fmt.Errorf("create user: %w", err))
+	}
+	return user, nil
+}
+
+// Login checks a username and password and opens a session of length ttl.
+// It returns the session token (32 random bytes, base64url), which is
+// stored only as its SHA-256. Every failure is ErrBadCredentials, and a
+// password hash is computed whether or not the user exists, so neither the
+// answer nor its timing tells which usernames exist.
+func (s *Store) Login(ctx context.Context, username, password string, ttl time.Duration) (token string, p auth.Principal, expires time.Time, err error) {
+	if ttl <= 0 {
+		return "", auth.Principal{}, time.Time{}, fmt.Errorf("login: session TTL must be positive, got %s", ttl)
+	}
+	if len(password) > MaxPasswordLen {
+		// Longer than any password CreateUser accepts: no hash needed to
+		// know it is wrong, and refusing early bounds the work.
+		return "", auth.Principal{}, time.Time{}, ErrBadCredentials
+	}
+	var u User
+	err = s.DB.WithContext(ctx).Where("username = ?", NormalizeUsername(username)).Take(&u).Error
+	switch {
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		burnPasswordHash(password)
+		return "", auth.Principal{}, time.Time{}, ErrBadCredentials
+	case err != nil:
+		return "", auth.Principal{}, time.Time{}, WrapUnavailable(fmt.Errorf("login: find user: %w", err))
+	}
+	ok, stale := verifyPassword(u.PasswordHash, password)
+	if !ok || u.Disabled {
+		return "", auth.Principal{}, time.Time{}, ErrBadCredentials
+	}
+	if stale {
+		// The hash was made with weaker parameters than today's: replace it
+		// now that the clear password is at hand.
+		if h, err := hashPassword(password); err == nil {
+			if err := s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", u.ID).Update("password_hash", h).Error; err != nil {
+				return "", auth.Principal{}, time.Time{}, WrapUnavailable(fmt.Errorf("login: rehash password: %w", err))
+			}
+		}
+	}
+
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", auth.Principal{}, time.Time{}, fmt.Errorf("login: token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(raw[:])
+	now := s.now()
+	expires = now.Add(ttl)
+	sess := Session{TokenHash: tokenHash(token), UserID: u.ID, ExpiresAt: expires, CreatedAt: now}
+	if err := s.DB.WithContext(ctx).Create(&sess).Error; err != nil {
+		return "", auth.Principal{}, time.Time{}, WrapUnavailable(fmt.Errorf("login: create session: %w", err))
+	}
+	return token, principalOf(u), expires, nil
+}
+
+// Authenticate returns the principal of a session token. A token that is
+// malformed, unknown, expired or revoked, or whose user is disabled, is
+// ErrBadCredentials; a database that cannot be reached is ErrUnavailable.
+func (s *Store) Authenticate(ctx context.Context, token string) (auth.Principal, error) {
+	if !wellFormedToken(token) {
+		return auth.Principal{}, ErrBadCredentials
+	}
+	var row struct {
+		ExpiresAt  time.Time
+		RevokedAt  *time.Time
+		UserID     int64
+		Username   string
+		Name       string
+		Role       string
+		RegionCode string
+		Disabled   bool
+	}
+	res := s.DB.WithContext(ctx).Table("sessions").
+		Select("sessions.expires_at, sessions.revoked_at, users.id AS user_id, users.username, users.name, users.role, users.region_code, users.disabled").
+		Joins("JOIN users ON users.id = sessions.user_id").
+		Where("sessions.token_hash = ?", tokenHash(token)).
+		Limit(1).Scan(&row)
+	if res.Error != nil {
+		return auth.Principal{}, WrapUnavailable(fmt.Errorf("authenticate: %w", res.Error))
+	}
+	// Expiry is compared here rather than in SQL: SQLite keeps times as
+	// text, and a Go comparison is exact on both databases.
+	if res.RowsAffected == 0 || row.RevokedAt != nil || !s.now().Before(row.ExpiresAt) || row.Disabled {
+		return auth.Principal{}, ErrBadCredentials
+	}
+	return principalOf(User{ID: row.UserID, Username: row.Username, Name: row.Name, Role: row.Role, RegionCode: row.RegionCode}), nil
+}
+
+// Logout revokes the session of token. Revoking an unknown or already
+// revoked token is not an error: the outcome the caller wants holds.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	if !wellFormedToken(token) {
+		return nil
+	}
+	err := s.DB.WithContext(ctx).Model(&Session{}).
+		Where("token_hash = ? AND revoked_at IS NULL", tokenHash(token)).
+		Update("revoked_at", s.now()).Error
+	if err != nil {
+		return WrapUnavailable(fmt.Errorf("logout: %w", err))
+	}
+	return nil
+}
+
+// RevokeUserSessions revokes every open session of a user, e.g. after a
+// password change or when the user is disabled.
+func (s *Store) RevokeUserSessions(ctx context.Context, userID int64) error {
+	err := s.DB.WithContext(ctx).Model(&Session{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).
+		Update("revoked_at", s.now()).Error
+	if err != nil {
+		return WrapUnavailable(fmt.Errorf("revoke sessions: %w", err))
+	}
+	return nil
+}
+
+// PurgeSessions deletes sessions that expired or were revoked before
+// cutoff, so the table does not grow without bound; it returns how many.
+func (s *Store) PurgeSessions(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := s.DB.WithContext(ctx).
+		Where("expires_at < ? OR revoked_at < ?", cutoff, cutoff).
+		Delete(&Session{})
+	if res.Error != nil {
+		return 0, WrapUnavailable(fmt.Errorf("purge sessions: %w", res.Error))
+	}
+	return res.RowsAffected, nil
+}
+
+func principalOf(u User) auth.Principal {
+	return auth.Principal{UserID: u.ID, Username: u.Username, Name: u.Name, Role: auth.Role(u.Role), Region: u.RegionCode}
+}
+
+// tokenHash is the stored form of a session token: hex SHA-256. A fast hash
+// is right here, unlike for passwords: tokens are 256 random bits, so there
+// is nothing to guess.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// wellFormedToken reports whether token could have come from Login, so
+// garbage is refused without a database round trip.
+func wellFormedToken(token string) bool {
+	if len(token) != base64.RawURLEncoding.EncodedLen(32) {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(token)
+	return err == nil
+}
+
+// WrapUnavailable returns err wrapped with ErrUnavailable when it is a
+// failure to reach the database (refused or dropped connection, timeout,
+// server shutting down), so the API answers 503 rather than 500; other
+// errors are returned unchanged.
+func WrapUnavailable(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) || !connectionError(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
+func connectionError(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08 is "connection exception"; 57P01-57P03 are the server
+		// shutting down or starting; 53300 is too many connections.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
+			pgErr.Code == "57P03" || pgErr.Code == "53300"
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
+}
+
+// Password hashing: argon2id (RFC 9106), the winner of the Password Hashing
+// Competition and OWASP's first choice. Chosen over bcrypt because it is
+// memory-hard (a GPU or ASIC farm gains far less against it) and because
+// bcrypt silently ignores everything after a password's 72nd byte.
+//
+// Parameters are OWASP's baseline for argon2id: 19 MiB of memory, 2 passes,
+// 1 lane, a 16-byte salt and a 32-byte key; about 30-50 ms on one core. They
+// are recorded in every hash in the PHC string format,
+//
+//	$argon2id$v=19$m=19456,t=2,p=1$<salt>$<key>   (unpadded standard base64)
+//
+// so they can be raised later: old hashes still verify with the parameters
+// they name, and Login rewrites a hash made with weaker ones.
+const (
+	argonMemory  = 19 * 1024 // KiB
+	argonTime    = 2
+	argonThreads = 1
+	argonSaltLen = 16
+	argonKeyLen  = 32
+)
+
+// burnSalt is the salt burnPasswordHash uses; its value does not matter.
+const burnSalt = "verval-no-such-user"
+
+func hashPassword(password string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("password salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// burnPasswordHash does the work of one verification and throws it away, so
+// an unknown username takes as long to refuse as a wrong password.
+func burnPasswordHash(password string) {
+	_ = argon2.IDKey([]byte(password), []byte(burnSalt), argonTime, argonMemory, argonThreads, argonKeyLen)
+}
+
+// verifyPassword reports whether password matches encoded, and whether
+// encoded was made with weaker parameters than today's (stale). A hash that
+// cannot be parsed never matches.
+func verifyPassword(encoded, password string) (ok, stale bool) {
+	parts := strings.Split(encoded, "$")
+	// "", "argon2id", "v=19", "m=..,t=..,p=..", salt, key
+	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
+		burnPasswordHash(password)
+		return false, false
+	}
+	var version int
+	var memory, passes uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		burnPasswordHash(password)
+		return false, false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &passes, &threads); err != nil ||
+		memory < 8 || memory > 1<<20 || passes < 1 || passes > 16 || threads < 1 {
+		// Bounds stop a corrupted row from making one login take minutes
+		// or gigabytes.
+		burnPasswordHash(password)
+		return false, false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	key, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 || len(key) > 64 {
+		burnPasswordHash(password)
+		return false, false
+	}
+	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(key)))
+	ok = subtle.ConstantTimeCompare(got, key) == 1
+	stale = memory < argonMemory || passes < argonTime || threads < argonThreads || len(key) < argonKeyLen || len(salt) < argonSaltLen
+	return ok, stale
+}
+
+// DevUser is a development login that `verval dev` creates and prints.
+type DevUser struct {
+	Username   string
+	Password   string
+	Name       string
+	Role       string
+	Region     string
+	RegionName string
+}
+
+// Development region: Kab. Blitar (35.05), kecamatan Wonodadi (35.05.01),
+// and its first two desa, Jaten (35.05.01.2001) and Salam (35.05.01.2002),
+// as named in data/wilayah.csv (Kepmendagri 2025).
+const (
+	devRegency   = "35.05"         // Kabupaten Blitar
+	devKecamatan = "35.05.01"      // Wonodadi
+	devDesa1     = "35.05.01.2001" // Jaten
+	devDesa2     = "35.05.01.2002" // Salam
+)
+
+// DevUsers lists the development users, one per role, scoped to Kab.
+// Blitar. Their passwords are public: never create them in production.
+func DevUsers() []DevUser {
+	return []DevUser{
+		{Username: "desa1", Password: "desa-satu-2026", Name: "Operator Desa Jaten", Role: string(auth.RoleVillage), Region: devDesa1, RegionName: "Desa Jaten, Kec. Wonodadi"},
+		{Username: "desa2", Password: "desa-dua-2026", Name: "Operator Desa Salam", Role: string(auth.RoleVillage), Region: devDesa2, RegionName: "Desa Salam, Kec. Wonodadi"},
+		{Username: "tksk", Password: "tksk-wonodadi-2026", Name: "TKSK Kecamatan Wonodadi", Role: string(auth.RoleTKSK), Region: devKecamatan, RegionName: "Kecamatan Wonodadi"},
+		{Username: "dinsos", Password: "dinsos-blitar-2026", Name: "Operator Dinas Sosial Kabupaten Blitar", Role: string(auth.RoleDinsos), Region: devRegency, RegionName: "Kabupaten Blitar"},
+		{Username: "bupati", Password: "bupati-blitar-2026", Name: "Kantor Bupati Blitar", Role: string(auth.RoleBupati), Region: devRegency, RegionName: "Kabupaten Blitar"},
+		{Username: "admin", Password: "admin-verval-2026", Name: "Administrator", Role: string(auth.RoleAdmin), Region: "", RegionName: ""},
+	}
+}
+
+// EnsureDevUsers creates the development users that do not exist yet and
+// returns the full list. Users that exist are left as they are (their
+// password is not reset), so running it at every `verval dev` start is
+// safe. For development only.
+func (s *Store) EnsureDevUsers(ctx context.Context) ([]DevUser, error) {
+	users := DevUsers()
+	names := make([]string, len(users))
+	for i, u := range users {
+		names[i] = u.Username
+	}
+	var existing []string
+	if err := s.DB.WithContext(ctx).Model(&User{}).Where("username IN ?", names).Pluck("username", &existing).Error; err != nil {
+		return nil, WrapUnavailable(fmt.Errorf("dev users: %w", err))
+	}
+	have := make(map[string]bool, len(existing))
+	for _, n := range existing {
+		have[n] = true
+	}
+	for _, u := range users {
+		if have[u.Username] {
+			continue
+		}
+		_, err := s.CreateUser(ctx, NewUser{Username: u.Username, Password: u.Password, Name: u.Name, Role: auth.Role(u.Role), Region: u.Region})
+		// ErrConflict: another process created it meanwhile, which is fine.
+		if err != nil && !errors.Is(err, ErrConflict) {
+			return nil, fmt.Errorf("dev user %s: %w", u.Username, err)
+		}
+	}
+	return users, nil
+}
