@@ -1,0 +1,56 @@
+// Package activities is every side effect verval's workflows have: database
+// writes, notifications, and starting or signalling other workflows. They
+// are methods on Activities, registered once with real dependencies; the
+// workflows call them through a nil *Activities. Each one is idempotent, so
+// Temporal may retry it freely.
+package activities
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/verval/verval/internal/store"
+)
+
+// Activities holds the dependencies of every activity.
+type Activities struct {
+	Store    *store.Store
+	Cases    Cases
+	Notifier Notifier
+	Log      *slog.Logger
+}
+
+// Cases starts and signals household workflows. It is implemented in the
+// workflows package (which owns the workflow names) and handed in by the
+// worker, so this package does not import the workflows that call it.
+type Cases interface {
+	// StartHousehold starts a household's workflow; starting one that is
+	// already running (or finished) is not an error and reports started=false.
+	StartHousehold(ctx context.Context, h HouseholdStart) (started bool, err error)
+	// MeetingClosed tells a household its village meeting closed the list.
+	// A household whose workflow has already finished is not an error.
+	MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error
+}
+
+// Actor is who did a human step, for the audit trail.
+type Actor struct {
+	UserID    int64
+	Role      string
+	RequestID string
+}
+
+// HouseholdStart is what starting a household's workflow needs: ids,
+// region codes and flags, never personal data.
+type HouseholdStart struct {
+	CycleID       int64
+	HouseholdID   int64
+	Year          int
+	RegencyCode   string
+	KecamatanCode string
+	DesaCode      string
+	Desil         int
+	InDTKS        bool
+	CycleOpenedAt time.Time
+	DueAt         time.Time
+}

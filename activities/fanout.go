@@ -1,0 +1,51 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"go.temporal.io/sdk/activity"
+)
+
+// fanOutPage is how many households one page of a fan-out signals. Each
+// page ends with a heartbeat that records how far it got, so a fan-out
+// interrupted by a crash resumes where it stopped instead of starting over.
+const fanOutPage = 200
+
+// CloseVillageInput names the meeting whose village list is closed.
+type CloseVillageInput struct {
+	MeetingID int64
+}
+
+// CloseVillageResult reports how many households were told.
+type CloseVillageResult struct {
+	Signalled int
+}
+
+// CloseVillage tells every household of a village whose result waited for
+// the meeting that the list is closed. Signals are idempotent in the
+// household workflow, so a page repeated after a crash does no harm.
+func (a *Activities) CloseVillage(ctx context.Context, in CloseVillageInput) (CloseVillageResult, error) {
+	var after int64
+	var res CloseVillageResult
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &after, &res)
+	}
+	for {
+		m, ids, err := a.Store.MeetingHouseholds(ctx, in.MeetingID, after, fanOutPage)
+		if err != nil {
+			return res, classify(err)
+		}
+		if len(ids) == 0 {
+			return res, nil
+		}
+		for _, id := range ids {
+			if err := a.Cases.MeetingClosed(ctx, m.CycleID, id, in.MeetingID); err != nil {
+				return res, fmt.Errorf("signal household: %w", err)
+			}
+			res.Signalled++
+			after = id
+		}
+		activity.RecordHeartbeat(ctx, after, res)
+	}
+}

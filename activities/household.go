@@ -1,0 +1,88 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/verval/verval/internal/store"
+)
+
+// TransitionInput records a household's move to a new stage.
+type TransitionInput struct {
+	HouseholdID int64
+	Seq         int
+	Stage       string
+	At          time.Time
+	Reason      string
+	// CloseTask also closes the verification task (the village meeting).
+	CloseTask bool
+}
+
+// Transition writes a stage change to the application database.
+func (a *Activities) Transition(ctx context.Context, in TransitionInput) error {
+	t := store.Transition{HouseholdID: in.HouseholdID, Seq: in.Seq, Stage: in.Stage, At: in.At, Reason: in.Reason}
+	if in.CloseTask {
+		return classify(a.Store.CloseTask(ctx, t))
+	}
+	return classify(a.Store.Transition(ctx, t))
+}
+
+// RecordVisitInput is a visit result accepted by the household workflow.
+type RecordVisitInput struct {
+	CycleID     int64
+	HouseholdID int64
+	Version     int
+	Actor       Actor
+	At          time.Time
+	Result      store.VisitResult
+	// Transition, when set, moves the household to the verified stage.
+	Transition *TransitionInput
+}
+
+// RecordVisit stores a visit result with its audit entry.
+func (a *Activities) RecordVisit(ctx context.Context, in RecordVisitInput) error {
+	v := store.Visit{
+		CycleID: in.CycleID, HouseholdID: in.HouseholdID, Version: in.Version, Result: in.Result, At: in.At,
+		Actor: store.AuditActor(in.Actor),
+	}
+	if t := in.Transition; t != nil {
+		v.Transition = &store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason}
+	}
+	return classify(a.Store.RecordVisit(ctx, v))
+}
+
+// ReopenInput reopens a household's verification.
+type ReopenInput struct {
+	CycleID     int64
+	HouseholdID int64
+	DueAt       time.Time
+	Reason      string
+	Actor       Actor
+	Transition  TransitionInput
+}
+
+// Reopen opens a household's task again.
+func (a *Activities) Reopen(ctx context.Context, in ReopenInput) error {
+	t := in.Transition
+	return classify(a.Store.ReopenTask(ctx, store.Reopen{
+		CycleID: in.CycleID, HouseholdID: in.HouseholdID, DueAt: in.DueAt, Reason: in.Reason,
+		Actor:      store.AuditActor(in.Actor),
+		Transition: store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason},
+	}))
+}
+
+// classify turns errors that retrying cannot fix into non-retryable
+// application errors; the rest (a database restart, a lock timeout) retry.
+func classify(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
+	}
+	return fmt.Errorf("database: %w", err)
+}

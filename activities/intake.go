@@ -1,0 +1,195 @@
+package activities
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// intakeBatch is how many rows one transaction stores: large enough to
+// amortise commits, small enough that a crash repeats little work.
+const intakeBatch = 500
+
+// startParallelism is how many workflow starts run at once; the Temporal
+// frontend, not verval, is the limit, and a few dozen in flight saturate a
+// dev server on two cores.
+const startParallelism = 32
+
+// IntakeRef names an intake.
+type IntakeRef struct {
+	IntakeID int64
+}
+
+// IntakeCounts are an intake's figures so far.
+type IntakeCounts struct {
+	Rows     int
+	Stored   int
+	Started  int
+	Rejected int
+}
+
+// ParseIntake validates the intake's file row by row and stores every
+// accepted desil-1 family with its verification task, in batches. It is
+// resumable: each batch commits with the last row it covers, so a retry
+// after a crash skips what is stored and the counts stay exact.
+func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCounts, error) {
+	intake, data, cycle, err := a.Store.IntakeSource(ctx, in.IntakeID)
+	if err != nil {
+		return IntakeCounts{}, classify(err)
+	}
+	if err := a.Store.SetIntakeStatus(ctx, in.IntakeID, store.IntakeRunning, ""); err != nil {
+		return IntakeCounts{}, classify(err)
+	}
+	p, err := p3ke.Open(bytes.NewReader(data), p3ke.Options{Regency: cycle.RegencyCode})
+	if err != nil {
+		var fe *p3ke.FormatError
+		if errors.As(err, &fe) {
+			return IntakeCounts{}, temporal.NewNonRetryableApplicationError(fe.Error(), "UnreadableFile", nil)
+		}
+		return IntakeCounts{}, temporal.NewNonRetryableApplicationError(err.Error(), "UnreadableFile", nil)
+	}
+	defer p.Close()
+	due := cycle.OpenedAt.Add(time.Duration(cycle.VerificationDays) * 24 * time.Hour)
+	b := store.IntakeBatch{IntakeID: in.IntakeID, DueAt: due}
+	counts := IntakeCounts{}
+	flush := func() error {
+		if b.Rows == 0 {
+			return nil
+		}
+		n, err := a.Store.SaveIntakeBatch(ctx, b)
+		if err != nil {
+			return classify(err)
+		}
+		counts.Stored += n
+		activity.RecordHeartbeat(ctx, b.LastRow)
+		b = store.IntakeBatch{IntakeID: in.IntakeID, DueAt: due}
+		return ctx.Err()
+	}
+	for res, err := range p.All() {
+		if err != nil {
+			return counts, temporal.NewNonRetryableApplicationError("the file cannot be read past row "+fmt.Sprint(b.LastRow)+": "+err.Error(), "UnreadableFile", nil)
+		}
+		row := res.Record.Row
+		counts.Rows++
+		if row <= intake.LastRow {
+			continue // stored before a restart
+		}
+		if b.FirstRow == 0 {
+			b.FirstRow = row
+		}
+		b.LastRow = row
+		b.Rows++
+		switch res.Status {
+		case p3ke.Accepted:
+			b.Accepted++
+			b.Households = append(b.Households, household(res.Record))
+		case p3ke.Skipped:
+			b.Skipped++
+		case p3ke.Rejected:
+			b.Rejected++
+			counts.Rejected++
+		}
+		for _, is := range res.Issues {
+			if is.Severity == p3ke.SeverityWarning {
+				b.Warnings++
+			}
+			b.Issues = append(b.Issues, store.IntakeIssue{Row: is.Row, Column: is.Column, Reason: is.Reason, Severity: string(is.Severity)})
+		}
+		if b.Rows >= intakeBatch {
+			if err := flush(); err != nil {
+				return counts, err
+			}
+		}
+	}
+	return counts, flush()
+}
+
+// household turns an accepted P3KE record into a household to store.
+func household(r p3ke.Record) store.NewHousehold {
+	i := r.Indicators
+	return store.NewHousehold{NIK: r.NIK, NoKK: r.NoKK, Household: store.Household{
+		Row: r.Row, FamilyID: r.FamilyID, KKMasked: ident.Mask(r.NoKK), NIKMasked: ident.Mask(r.NIK),
+		Name: r.Name, Sex: r.Sex, BirthDate: r.BirthDate, Address: r.Address, Members: r.Members,
+		Occupation: r.Occupation, Education: r.Education,
+		Indicators: store.Indicators{
+			KepemilikanRumah: i.HomeOwnership, JenisLantai: i.Floor, JenisDinding: i.Wall, JenisAtap: i.Roof,
+			SumberAirMinum: i.DrinkingWater, SumberPenerangan: i.Lighting, BahanBakarMemasak: i.CookingFuel, FasilitasBAB: i.Toilet,
+		},
+		RegencyCode: wilayah.Regency(r.VillageCode), KecamatanCode: wilayah.Kecamatan(r.VillageCode), DesaCode: r.VillageCode,
+		Desil: r.Desil, InDTKS: r.InDTKS, PKH: r.PKH, BPNT: r.BPNT, PBI: r.PBI,
+	}}
+}
+
+// StartIntakeCases starts the workflow of every household the intake
+// stored, a page at a time with bounded parallelism. Starting an existing
+// workflow ID is refused by Temporal, so a retried page starts nobody twice.
+func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (IntakeCounts, error) {
+	intake, _, cycle, err := a.Store.IntakeSource(ctx, in.IntakeID)
+	if err != nil {
+		return IntakeCounts{}, classify(err)
+	}
+	due := cycle.OpenedAt.Add(time.Duration(cycle.VerificationDays) * 24 * time.Hour)
+	counts := IntakeCounts{Started: intake.WorkflowsStarted}
+	var after int64
+	for {
+		page, err := a.Store.PendingStarts(ctx, in.IntakeID, after, 500)
+		if err != nil {
+			return counts, classify(err)
+		}
+		if len(page) == 0 {
+			return counts, nil
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(startParallelism)
+		for _, h := range page {
+			g.Go(func() error {
+				_, err := a.Cases.StartHousehold(gctx, HouseholdStart{
+					CycleID: h.CycleID, HouseholdID: h.ID, Year: cycle.Year,
+					RegencyCode: h.RegencyCode, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode,
+					Desil: h.Desil, InDTKS: h.InDTKS, CycleOpenedAt: cycle.OpenedAt, DueAt: due,
+				})
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return counts, fmt.Errorf("start household workflows: %w", err)
+		}
+		ids := make([]int64, len(page))
+		for i, h := range page {
+			ids[i] = h.ID
+		}
+		if err := a.Store.MarkStarted(ctx, in.IntakeID, ids); err != nil {
+			return counts, classify(err)
+		}
+		counts.Started += len(ids)
+		after = ids[len(ids)-1]
+		activity.RecordHeartbeat(ctx, after)
+	}
+}
+
+// FinishIntakeInput closes an intake.
+type FinishIntakeInput struct {
+	IntakeID int64
+	// Error is the reason an intake failed; empty when it succeeded.
+	Error string
+}
+
+// FinishIntake records an intake's end.
+func (a *Activities) FinishIntake(ctx context.Context, in FinishIntakeInput) error {
+	status := store.IntakeDone
+	if in.Error != "" {
+		status = store.IntakeFailed
+	}
+	return classify(a.Store.SetIntakeStatus(ctx, in.IntakeID, status, in.Error))
+}

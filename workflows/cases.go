@@ -1,0 +1,107 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/verval/verval/activities"
+)
+
+// Cases starts and signals household workflows through a Temporal client.
+// It implements activities.Cases and is what the API uses too.
+type Cases struct {
+	Client client.Client
+}
+
+var _ activities.Cases = Cases{}
+
+// StartHousehold starts a household's workflow. The workflow ID is derived
+// from the cycle and household ids, and a second start of the same ID is
+// refused by Temporal, so an intake that is retried or loaded twice never
+// creates a second case.
+func (c Cases) StartHousehold(ctx context.Context, h activities.HouseholdStart) (bool, error) {
+	_, err := c.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       HouseholdWorkflowID(h.CycleID, h.HouseholdID),
+		TaskQueue:                TaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAStage.ValueSet(string(StageAwaitingVerification)),
+			SAStageEnteredAt.ValueSet(h.CycleOpenedAt),
+			SARegency.ValueSet(h.RegencyCode),
+			SAKecamatan.ValueSet(h.KecamatanCode),
+			SADesa.ValueSet(h.DesaCode),
+			SACycleYear.ValueSet(int64(h.Year)),
+		),
+	}, HouseholdWorkflow, HouseholdInput{
+		CycleID: h.CycleID, HouseholdID: h.HouseholdID, Year: h.Year,
+		RegencyCode: h.RegencyCode, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode,
+		Desil: h.Desil, InDTKS: h.InDTKS, CycleOpenedAt: h.CycleOpenedAt, DueAt: h.DueAt,
+	})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// MeetingClosed sends the village-meeting-closed signal.
+func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error {
+	return c.signal(ctx, cycleID, householdID, SignalMeetingClosed, MeetingClosed{MeetingID: meetingID})
+}
+
+// signal signals a household's workflow; one that has finished is skipped
+// (it no longer needs the message).
+func (c Cases) signal(ctx context.Context, cycleID, householdID int64, signal string, arg any) error {
+	err := c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", signal, arg)
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return nil
+	}
+	return err
+}
+
+// SubmitVerification sends a visit result as an Update and waits for it to
+// be recorded. updateID (the client's Idempotency-Key, when given) makes a
+// retried submission apply once.
+func (c Cases) SubmitVerification(ctx context.Context, cycleID, householdID int64, updateID string, r VerificationRequest) (VerificationResponse, error) {
+	var resp VerificationResponse
+	err := c.update(ctx, cycleID, householdID, updateID, UpdateSubmitVerification, r, &resp)
+	return resp, err
+}
+
+// Reopen sends a reopen Update.
+func (c Cases) Reopen(ctx context.Context, cycleID, householdID int64, updateID string, r ReopenRequest) (ReopenResponse, error) {
+	var resp ReopenResponse
+	err := c.update(ctx, cycleID, householdID, updateID, UpdateReopen, r, &resp)
+	return resp, err
+}
+
+func (c Cases) update(ctx context.Context, cycleID, householdID int64, updateID, name string, arg, resp any) error {
+	h, err := c.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   HouseholdWorkflowID(cycleID, householdID),
+		UpdateID:     updateID,
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, resp)
+}
+
+// State queries a household workflow's state.
+func (c Cases) State(ctx context.Context, cycleID, householdID int64) (HouseholdState, error) {
+	var s HouseholdState
+	v, err := c.Client.QueryWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", QueryState)
+	if err != nil {
+		return s, err
+	}
+	return s, v.Get(&s)
+}

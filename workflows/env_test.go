@@ -1,0 +1,387 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/worker"
+	"github.com/verval/verval/workflows"
+)
+
+// day is a calendar day; deadlines in the workflow are counted in them.
+const day = 24 * time.Hour
+
+// t0 is when the cycle opens and the test workflow starts: 08:00 WIB on a
+// Monday. Every time in these tests is t0 plus an offset.
+var t0 = time.Date(2025, time.March, 3, 1, 0, 0, 0, time.UTC)
+
+// Region codes of the household under test (Kab. Blitar).
+const (
+	regency   = "35.05"
+	kecamatan = "35.05.01"
+	desa      = "35.05.01.2001"
+	cycleID   = int64(7)
+	hhID      = int64(4201)
+)
+
+// input is the household every test starts: due 30 days after the cycle
+// opened, not in the registry unless a test says so.
+func input(inDTKS bool) workflows.HouseholdInput {
+	return workflows.HouseholdInput{
+		CycleID: cycleID, HouseholdID: hhID, Year: 2025,
+		RegencyCode: regency, KecamatanCode: kecamatan, DesaCode: desa,
+		Desil: 1, InDTKS: inDTKS, CycleOpenedAt: t0, DueAt: t0.Add(30 * day),
+	}
+}
+
+// officer is the village officer who submits visit results.
+var officer = workflows.Actor{UserID: 11, Role: "village", RequestID: "req-1"}
+
+// visit is a valid visit result with outcome o, made against version.
+func visit(o workflows.Outcome, version int) workflows.VerificationRequest {
+	r := workflows.VerificationRequest{
+		Actor: officer, ExpectedVersion: version, Outcome: o, VisitDate: "2025-03-04",
+		Indicators: workflows.VisitIndicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
+	}
+	switch o {
+	case workflows.OutcomeEligible, workflows.OutcomeNotPoor:
+	default:
+		r.Note = "keterangan ketua RT"
+	}
+	if o == workflows.OutcomeDuplicate {
+		r.DuplicateOf = hhID - 1
+	}
+	return r
+}
+
+// call is one activity the workflow ran, as the mock saw it.
+type call struct {
+	Name string
+	// At is the test clock (env.Now) when the mock ran.
+	At time.Time
+	In any
+	// Local reports whether it ran as a local activity.
+	Local bool
+	// StartToClose and Heartbeat are the activity's timeouts.
+	StartToClose, Heartbeat time.Duration
+	// Attempt counts from 1.
+	Attempt int32
+}
+
+// upsert is one search-attribute upsert.
+type upsert struct {
+	At             time.Time
+	Stage          string
+	StageEnteredAt time.Time
+}
+
+// harness is a test environment whose activities are mocks that record
+// every call, so a test asserts exactly which database writes happened.
+type harness struct {
+	t   *testing.T
+	env *testsuite.TestWorkflowEnvironment
+
+	mu      sync.Mutex // the mocks run on their own goroutines
+	calls   []call
+	upserts []upsert
+	// closeVillageFailures makes CloseVillage fail on its first attempts.
+	closeVillageFailures int
+}
+
+// newEnv builds a test environment with the real workflows and activities
+// registered (through worker.Register, as the worker does) and every
+// activity mocked to record its call and succeed.
+func newEnv(t *testing.T) *harness {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	// Warnings and errors only, into the test's own output.
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	h := &harness{t: t, env: suite.NewTestWorkflowEnvironment()}
+	h.env.SetStartTime(t0)
+	// A household that is still waiting when the test's script ends times
+	// out here instead of blocking the test.
+	h.env.SetWorkflowRunTimeout(400 * day)
+	acts := &activities.Activities{}
+	worker.Register(h.env, acts)
+
+	h.env.OnActivity(acts.RecordVisit, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.RecordVisitInput) error {
+			h.record(ctx, "RecordVisit", in)
+			return nil
+		})
+	h.env.OnActivity(acts.Transition, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.TransitionInput) error {
+			h.record(ctx, "Transition", in)
+			return nil
+		})
+	h.env.OnActivity(acts.Reopen, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ReopenInput) error {
+			h.record(ctx, "Reopen", in)
+			return nil
+		})
+	h.env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.NotifyInput) error {
+			h.record(ctx, "Notify", in)
+			return nil
+		})
+	h.env.OnActivity(acts.CloseVillage, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.CloseVillageInput) (activities.CloseVillageResult, error) {
+			n := h.record(ctx, "CloseVillage", in)
+			if n <= h.closeVillageFailures {
+				return activities.CloseVillageResult{}, errors.New("database restarting")
+			}
+			return activities.CloseVillageResult{Signalled: 3}, nil
+		})
+	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		stage, _ := sa.GetKeyword(workflows.SAStage)
+		at, _ := sa.GetTime(workflows.SAStageEnteredAt)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.upserts = append(h.upserts, upsert{At: h.now(), Stage: stage, StageEnteredAt: at})
+	}).Return()
+	return h
+}
+
+// record notes an activity call and returns how many calls of that name
+// there have been, this one included.
+func (h *harness) record(ctx context.Context, name string, in any) int {
+	info := activity.GetInfo(ctx)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.calls = append(h.calls, call{Name: name, At: h.now(), In: in, Local: info.IsLocalActivity,
+		StartToClose: info.StartToCloseTimeout, Heartbeat: info.HeartbeatTimeout, Attempt: info.Attempt})
+	n := 0
+	for _, c := range h.calls {
+		if c.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// now is the test clock, comparable with reflect.DeepEqual to the times
+// the workflow sends (no monotonic reading, UTC).
+func (h *harness) now() time.Time {
+	return h.env.Now().Round(0).UTC()
+}
+
+// callsOf returns the recorded calls of one activity, in order.
+func (h *harness) callsOf(name string) []call {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []call
+	for _, c := range h.calls {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// writes summarizes the database writes in order, one line each, e.g.
+// "RecordVisit v1 eligible -> verified#1" or
+// "Transition -> awaiting_proposal#2 close (removal: moved)": stage, Seq,
+// whether it closes the village task, and the reason if any.
+// Notifications are left out (see notices).
+func (h *harness) writes() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, c := range h.calls {
+		switch in := c.In.(type) {
+		case activities.RecordVisitInput:
+			s := fmt.Sprintf("RecordVisit v%d %s", in.Version, in.Result.Outcome)
+			if in.Transition != nil {
+				s += fmt.Sprintf(" -> %s#%d", in.Transition.Stage, in.Transition.Seq)
+			}
+			out = append(out, s)
+		case activities.TransitionInput:
+			s := fmt.Sprintf("Transition -> %s#%d", in.Stage, in.Seq)
+			if in.CloseTask {
+				s += " close"
+			}
+			if in.Reason != "" {
+				s += fmt.Sprintf(" (%s)", in.Reason)
+			}
+			out = append(out, s)
+		case activities.ReopenInput:
+			out = append(out, fmt.Sprintf("Reopen -> %s#%d (%s)", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason))
+		}
+	}
+	return out
+}
+
+// notices summarizes the notifications: "reminder to 35.05.01.2001 at +27d".
+func (h *harness) notices() []string {
+	var out []string
+	for _, c := range h.callsOf("Notify") {
+		in := c.In.(activities.NotifyInput)
+		out = append(out, fmt.Sprintf("%s to %s at %s", in.Kind, in.RegionCode, offset(c.At)))
+	}
+	return out
+}
+
+// stages lists the VervalStage values upserted, in order.
+func (h *harness) stages() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, u := range h.upserts {
+		out = append(out, u.Stage)
+	}
+	return out
+}
+
+// offset prints t as an offset from t0: "+27d" or "+2d3h".
+func offset(t time.Time) string {
+	d := t.Sub(t0)
+	s := fmt.Sprintf("+%dd", int(d/day))
+	if r := d % day; r != 0 {
+		s += r.String()
+	}
+	return s
+}
+
+// at runs fn at t0+d on the test clock.
+func (h *harness) at(d time.Duration, fn func()) {
+	h.env.RegisterDelayedCallback(fn, d)
+}
+
+// signalAt sends a signal at t0+d.
+func (h *harness) signalAt(d time.Duration, name string, arg any) {
+	h.at(d, func() { h.env.SignalWorkflow(name, arg) })
+}
+
+// updateResult is what became of one update.
+type updateResult struct {
+	accepted, completed bool
+	rejected            error
+	// err is the handler's error, if it failed after being accepted.
+	err    error
+	result any
+}
+
+// updateAt sends an update at t0+d; the result is filled in as the
+// workflow answers.
+func (h *harness) updateAt(d time.Duration, name string, arg any) *updateResult {
+	r := &updateResult{}
+	h.at(d, func() { h.update(name, arg, r) })
+	return r
+}
+
+// update sends an update now (from inside a delayed callback).
+func (h *harness) update(name string, arg any, r *updateResult) {
+	h.env.UpdateWorkflow(name, "", &testsuite.TestUpdateCallback{
+		OnAccept:   func() { r.accepted = true },
+		OnReject:   func(err error) { r.rejected = err },
+		OnComplete: func(v any, err error) { r.completed, r.result, r.err = true, v, err },
+	}, arg)
+}
+
+// stateAt queries the household's state at t0+d.
+func (h *harness) stateAt(d time.Duration) *workflows.HouseholdState {
+	s := &workflows.HouseholdState{}
+	h.at(d, func() { *s = h.state() })
+	return s
+}
+
+// state queries the household's state now.
+func (h *harness) state() workflows.HouseholdState {
+	h.t.Helper()
+	v, err := h.env.QueryWorkflow(workflows.QueryState)
+	if err != nil {
+		h.t.Fatalf("query state: %v", err)
+	}
+	var s workflows.HouseholdState
+	if err := v.Get(&s); err != nil {
+		h.t.Fatalf("decode state: %v", err)
+	}
+	return s
+}
+
+// run executes the household workflow to its end (or the run timeout).
+func (h *harness) run(in workflows.HouseholdInput) {
+	h.t.Helper()
+	h.env.ExecuteWorkflow(workflows.HouseholdWorkflow, in)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("workflow did not complete")
+	}
+}
+
+// result is the workflow's result; it fails the test if the workflow failed.
+func (h *harness) result() workflows.HouseholdResult {
+	h.t.Helper()
+	var res workflows.HouseholdResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		h.t.Fatalf("workflow failed: %v", err)
+	}
+	return res
+}
+
+// stillWaiting asserts the workflow was still waiting when the run timeout
+// ended it, i.e. it did not finish on its own.
+func (h *harness) stillWaiting() {
+	h.t.Helper()
+	if err := h.env.GetWorkflowError(); !temporal.IsTimeoutError(err) {
+		h.t.Fatalf("workflow should still be waiting (ended by the run timeout), got %v", err)
+	}
+}
+
+// validation unwraps an update rejection into the ValidationError the API
+// would answer with.
+func validation(t *testing.T, err error) *workflows.ValidationError {
+	t.Helper()
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) {
+		t.Fatalf("rejection is %T (%v), want *temporal.ApplicationError", err, err)
+	}
+	if !workflows.IsValidationType(app.Type()) {
+		t.Fatalf("rejection type %q is not a validation kind", app.Type())
+	}
+	if !app.NonRetryable() {
+		t.Errorf("rejection should be non-retryable")
+	}
+	return workflows.ValidationFromApplicationError(app)
+}
+
+// mustAccept fails the test unless the update was accepted and completed
+// without error.
+func mustAccept(t *testing.T, what string, r *updateResult) {
+	t.Helper()
+	if r.rejected != nil {
+		t.Fatalf("%s rejected: %v", what, r.rejected)
+	}
+	if !r.accepted || !r.completed || r.err != nil {
+		t.Fatalf("%s: accepted=%v completed=%v err=%v", what, r.accepted, r.completed, r.err)
+	}
+}
+
+// mustReject fails the test unless the update was rejected by its
+// validator with kind and field, and returns the rejection.
+func mustReject(t *testing.T, what string, r *updateResult, kind workflows.ValidationKind, field string) *workflows.ValidationError {
+	t.Helper()
+	if r.accepted || r.completed {
+		t.Fatalf("%s was accepted (completed=%v, result=%+v, err=%v), want rejected", what, r.completed, r.result, r.err)
+	}
+	if r.rejected == nil {
+		t.Fatalf("%s: no answer at all (was it sent?)", what)
+	}
+	v := validation(t, r.rejected)
+	if v.Kind != kind || v.Field != field {
+		t.Fatalf("%s rejected as %s field %q (%s), want %s field %q", what, v.Kind, v.Field, v.Message, kind, field)
+	}
+	return v
+}

@@ -1,0 +1,453 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/store"
+)
+
+// a is the nil receiver through which workflows name their activities.
+var a *activities.Activities
+
+// localOptions runs database writes as local activities: one marker event
+// in history instead of three, which matters at millions of households. They
+// retry without end (a database restart must not fail a case), backing off
+// to a minute between tries.
+var localOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+	},
+}
+
+// HouseholdWorkflow is one household's case in one cycle year: village
+// verification, the village meeting, the decree, the Kemensos proposal and
+// enrolment. It is driven by Updates (human steps with validators) and
+// signals (batch steps fanned out to many households), and keeps its
+// history short: every stage costs a search-attribute upsert and one local
+// activity marker.
+func HouseholdWorkflow(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error) {
+	in.Deadlines = in.Deadlines.withDefaults()
+	h := &household{in: in, state: HouseholdState{
+		Stage: StageAwaitingVerification, StageEnteredAt: workflow.Now(ctx), DueAt: in.DueAt,
+	}}
+	if err := h.register(ctx); err != nil {
+		return HouseholdResult{}, err
+	}
+	return h.run(ctx)
+}
+
+// household is the workflow's state and its handlers.
+type household struct {
+	in    HouseholdInput
+	state HouseholdState
+	// busy is set while an update handler or the main loop (moveTo) is
+	// writing, so the main loop waits for handlers and validators refuse
+	// other updates instead of interleaving.
+	busy bool
+
+	meeting  *MeetingClosed
+	decree   *DecreeSigned
+	revoked  *DecreeRevoked
+	proposal *ProposalSubmitted
+	answer   *KemensosAnswer
+}
+
+func (h *household) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (HouseholdState, error) { return h.state, nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubmitVerification, h.submitVerification,
+		workflow.UpdateHandlerOptions{Validator: h.validateVerification}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReopen, h.reopen,
+		workflow.UpdateHandlerOptions{Validator: h.validateReopen}); err != nil {
+		return err
+	}
+	receive(ctx, SignalMeetingClosed, &h.meeting)
+	receive(ctx, SignalDecreeSigned, &h.decree)
+	receive(ctx, SignalDecreeRevoked, &h.revoked)
+	receive(ctx, SignalProposalSubmitted, &h.proposal)
+	receive(ctx, SignalKemensosAnswer, &h.answer)
+	return nil
+}
+
+// receive keeps the latest value of a signal in *slot for the main loop.
+func receive[T any](ctx workflow.Context, name string, slot **T) {
+	ch := workflow.GetSignalChannel(ctx, name)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var v T
+			ch.Receive(ctx, &v)
+			*slot = &v
+		}
+	})
+}
+
+// run is the main loop: each stage waits for what moves it on.
+func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
+	for !h.state.Stage.Terminal() {
+		var err error
+		switch h.state.Stage {
+		case StageAwaitingVerification:
+			err = h.awaitVerification(ctx)
+		case StageVerified:
+			err = h.awaitMeeting(ctx)
+		case StageAwaitingDecree:
+			err = h.awaitDecree(ctx)
+		case StageAwaitingProposal:
+			err = h.awaitProposal(ctx)
+		case StageAwaitingKemensos:
+			err = h.awaitKemensos(ctx)
+		default:
+			err = fmt.Errorf("household in unknown stage %q", h.state.Stage)
+		}
+		if err != nil {
+			return HouseholdResult{}, err
+		}
+	}
+	// Let an update handler that is still writing finish before completing.
+	if err := workflow.Await(ctx, func() bool { return !h.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return HouseholdResult{}, err
+	}
+	return HouseholdResult{Stage: h.state.Stage, Reason: h.state.Reason}, nil
+}
+
+// awaitVerification waits for the visit result, reminding the village
+// before the due date and escalating to the TKSK, then Dinsos, after it.
+func (h *household) awaitVerification(ctx workflow.Context) error {
+	for h.state.Stage == StageAwaitingVerification {
+		at, kind, region, ok := h.nextDeadline()
+		moved := func() bool { return h.state.Stage != StageAwaitingVerification }
+		if !ok {
+			return workflow.Await(ctx, moved)
+		}
+		wait := at.Sub(workflow.Now(ctx))
+		if wait > 0 {
+			done, err := awaitWithTimer(ctx, wait, moved)
+			if err != nil || done {
+				return err
+			}
+		}
+		if err := h.local(ctx, a.Notify, activities.NotifyInput{
+			CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, Kind: kind, RegionCode: region,
+			DesaCode: h.in.DesaCode, DueAt: h.state.DueAt, At: workflow.Now(ctx),
+		}); err != nil {
+			return err
+		}
+		h.state.EscalationLevel++
+	}
+	return nil
+}
+
+// awaitWithTimer waits until cond holds or d passes, and reports whether
+// cond held. Unlike workflow.AwaitWithTimeout it cancels its timer when
+// cond wins: a cancelled timer costs one event, while a timer left to fire
+// after the household moved on costs a timer-fired event and a whole empty
+// workflow task, for every household of a village sharing a due date.
+func awaitWithTimer(ctx workflow.Context, d time.Duration, cond func() bool) (bool, error) {
+	tctx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	timer := workflow.NewTimer(tctx, d)
+	if err := workflow.Await(ctx, func() bool { return cond() || timer.IsReady() }); err != nil {
+		return false, err
+	}
+	return cond(), nil
+}
+
+// nextDeadline is the next reminder or escalation still to send.
+func (h *household) nextDeadline() (time.Time, string, string, bool) {
+	d := h.in.Deadlines
+	switch h.state.EscalationLevel {
+	case 0:
+		return h.state.DueAt.Add(-d.ReminderBefore), activities.NotifyReminder, h.in.DesaCode, true
+	case 1:
+		return h.state.DueAt, activities.NotifyEscalateTKSK, h.in.KecamatanCode, true
+	case 2:
+		return h.state.DueAt.Add(d.EscalateDinsosAfter), activities.NotifyEscalateDinsos, h.in.RegencyCode, true
+	}
+	return time.Time{}, "", "", false
+}
+
+// awaitMeeting waits until the village meeting closes the list; results can
+// be corrected meanwhile (through the update).
+func (h *household) awaitMeeting(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool {
+		return !h.busy && (h.meeting != nil || h.state.Stage != StageVerified)
+	}); err != nil || h.state.Stage != StageVerified {
+		return err
+	}
+	h.meeting = nil
+	next, reason := StageNotEligible, "verified "+string(h.state.Outcome)+", not in the registry"
+	switch {
+	case h.state.Outcome == OutcomeEligible:
+		next, reason = StageAwaitingDecree, ""
+	case h.in.InDTKS:
+		// Verified not eligible but in the registry: propose its removal.
+		next, reason = StageAwaitingProposal, "removal: "+string(h.state.Outcome)
+		h.state.Removal = true
+	}
+	return h.moveTo(ctx, next, reason, true)
+}
+
+// awaitDecree waits for the decree that lists the household to be signed.
+func (h *household) awaitDecree(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool {
+		return !h.busy && (h.decree != nil || h.state.Stage != StageAwaitingDecree)
+	}); err != nil || h.state.Stage != StageAwaitingDecree {
+		return err
+	}
+	h.state.DecreeID = h.decree.DecreeID
+	h.decree = nil
+	if h.in.InDTKS {
+		// Already registered: the decree is all it needs to be enrolled.
+		return h.moveTo(ctx, StageEnrolled, "", false)
+	}
+	return h.moveTo(ctx, StageAwaitingProposal, "addition", false)
+}
+
+// awaitProposal waits until the household is sent to Kemensos in a batch.
+func (h *household) awaitProposal(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool {
+		return !h.busy && (h.proposal != nil || h.revokedNow() || h.state.Stage != StageAwaitingProposal)
+	}); err != nil || h.state.Stage != StageAwaitingProposal {
+		return err
+	}
+	if h.revokedNow() {
+		return h.revoke(ctx)
+	}
+	h.state.ProposalID = h.proposal.ProposalID
+	h.proposal, h.answer = nil, nil
+	return h.moveTo(ctx, StageAwaitingKemensos, "", false)
+}
+
+// awaitKemensos waits for Kemensos' determination, reminding Dinsos once
+// when it is late.
+func (h *household) awaitKemensos(ctx workflow.Context) error {
+	answered := func() bool { return h.revokedNow() || (h.answer != nil && h.answer.ProposalID == h.state.ProposalID) }
+	ok, err := awaitWithTimer(ctx, h.in.Deadlines.KemensosReminderAfter, answered)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := h.local(ctx, a.Notify, activities.NotifyInput{
+			CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, Kind: activities.NotifyKemensosLate,
+			RegionCode: h.in.RegencyCode, DesaCode: h.in.DesaCode, At: workflow.Now(ctx),
+		}); err != nil {
+			return err
+		}
+		if err := workflow.Await(ctx, answered); err != nil {
+			return err
+		}
+	}
+	if h.revokedNow() {
+		return h.revoke(ctx)
+	}
+	ans := *h.answer
+	h.answer = nil
+	switch {
+	case ans.Accepted && h.state.Removal:
+		return h.moveTo(ctx, StageRemoved, "", false)
+	case ans.Accepted:
+		return h.moveTo(ctx, StageEnrolled, "", false)
+	case ans.Reason == RejectNIKNotMatched && !h.state.Removal:
+		// Fixable: once the NIK is corrected it goes into next month's batch.
+		return h.moveTo(ctx, StageAwaitingProposal, "rejected "+ans.Reason+": correct and propose again", false)
+	}
+	return h.moveTo(ctx, StageRejected, "rejected "+ans.Reason, false)
+}
+
+func (h *household) revokedNow() bool {
+	return h.revoked != nil && h.revoked.DecreeID == h.state.DecreeID && h.state.DecreeID != 0
+}
+
+func (h *household) revoke(ctx workflow.Context) error {
+	reason := "revoked: " + h.revoked.Reason
+	h.revoked = nil
+	return h.moveTo(ctx, StageRevoked, reason, false)
+}
+
+// moveTo enters a new stage: search attributes for the Temporal UI, and the
+// application database's copy through one local activity.
+func (h *household) moveTo(ctx workflow.Context, stage Stage, reason string, closeTask bool) error {
+	// A reopen accepted while this write is in flight would run its own
+	// write concurrently (the database could end with the task closed after
+	// it was reopened) and leave the main loop on the old due date.
+	h.busy = true
+	defer func() { h.busy = false }()
+	t := h.enter(ctx, stage, reason)
+	if err := h.upsertStage(ctx); err != nil {
+		return err
+	}
+	t.CloseTask = closeTask
+	return h.local(ctx, a.Transition, t)
+}
+
+// enter changes the in-memory stage and returns the transition to record.
+func (h *household) enter(ctx workflow.Context, stage Stage, reason string) activities.TransitionInput {
+	now := workflow.Now(ctx)
+	h.state.Seq++
+	h.state.Stage, h.state.StageEnteredAt, h.state.Reason = stage, now, reason
+	return activities.TransitionInput{HouseholdID: h.in.HouseholdID, Seq: h.state.Seq, Stage: string(stage), At: now, Reason: reason}
+}
+
+func (h *household) upsertStage(ctx workflow.Context) error {
+	return workflow.UpsertTypedSearchAttributes(ctx,
+		SAStage.ValueSet(string(h.state.Stage)),
+		SAStageEnteredAt.ValueSet(h.state.StageEnteredAt))
+}
+
+func (h *household) local(ctx workflow.Context, fn, arg any) error {
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
+}
+
+// validateVerification refuses a bad visit result before it reaches the
+// history: the API answers 422 naming the field, or 409 for a stale or
+// closed task.
+func (h *household) validateVerification(ctx workflow.Context, r VerificationRequest) error {
+	if h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified {
+		return Closed("the village meeting has closed this household's verification; ask the TKSK to reopen it")
+	}
+	if h.busy {
+		return Conflict("another result for this household is being recorded; reload and try again")
+	}
+	if r.ExpectedVersion != h.state.Version {
+		if h.state.Version > 0 && r.ExpectedVersion == 0 {
+			return Conflict("a result was already submitted for this household; to correct it, send version " + fmt.Sprint(h.state.Version))
+		}
+		return Conflict(fmt.Sprintf("the result changed since you loaded it (version %d, you sent %d); reload and try again", h.state.Version, r.ExpectedVersion))
+	}
+	return ValidateVisit(r, h.in.HouseholdID, h.in.CycleOpenedAt, workflow.Now(ctx))
+}
+
+// easternmostZone is WIT (UTC+9): a visit dated "today" anywhere in
+// Indonesia is not in the future there, so no officer is refused a same-day
+// visit because of the server's clock.
+var easternmostZone = time.FixedZone("WIT", 9*60*60)
+
+// ValidateVisit checks a visit result's fields against its outcome.
+func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now time.Time) error {
+	if !r.Outcome.Valid() {
+		return Invalid("outcome", "must be one of eligible, not_poor, not_found, deceased, moved, duplicate")
+	}
+	if r.VisitDate == "" {
+		return Invalid("visitDate", "is required")
+	}
+	d, err := time.Parse("2006-01-02", r.VisitDate)
+	if err != nil {
+		return Invalid("visitDate", "must be a date as YYYY-MM-DD")
+	}
+	today, _ := time.Parse("2006-01-02", now.In(easternmostZone).Format("2006-01-02"))
+	if d.After(today) {
+		return Invalid("visitDate", "cannot be in the future")
+	}
+	opened, _ := time.Parse("2006-01-02", cycleOpened.In(easternmostZone).Format("2006-01-02"))
+	if !cycleOpened.IsZero() && d.Before(opened) {
+		return Invalid("visitDate", "cannot be before the cycle opened ("+opened.Format("2006-01-02")+")")
+	}
+	switch r.Outcome {
+	case OutcomeDuplicate:
+		if r.DuplicateOf == 0 {
+			return Invalid("duplicateOf", "name the household this one duplicates")
+		}
+		if r.DuplicateOf == householdID {
+			return Invalid("duplicateOf", "a household cannot duplicate itself")
+		}
+	default:
+		if r.DuplicateOf != 0 {
+			return Invalid("duplicateOf", "only for outcome duplicate")
+		}
+	}
+	if r.Outcome == OutcomeEligible || r.Outcome == OutcomeNotPoor {
+		// Eligibility rests on what the officer saw: the house must be described.
+		if strings.TrimSpace(r.Indicators.JenisLantai) == "" || strings.TrimSpace(r.Indicators.JenisDinding) == "" || strings.TrimSpace(r.Indicators.JenisAtap) == "" {
+			return Invalid("indicators", "floor, wall and roof (jenisLantai, jenisDinding, jenisAtap) are required for outcome "+string(r.Outcome))
+		}
+	}
+	if r.Outcome != OutcomeEligible && r.Outcome != OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
+		return Invalid("note", "explain what was found (who said so, where the family went)")
+	}
+	if len(r.Note) > 2000 {
+		return Invalid("note", "is longer than 2000 characters")
+	}
+	return nil
+}
+
+// submitVerification records a visit result (or a correction).
+func (h *household) submitVerification(ctx workflow.Context, r VerificationRequest) (VerificationResponse, error) {
+	h.busy = true
+	defer func() { h.busy = false }()
+	version := h.state.Version + 1
+	in := activities.RecordVisitInput{
+		CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, Version: version, Actor: r.Actor, At: workflow.Now(ctx),
+		Result: store.VisitResult{Outcome: string(r.Outcome), VisitDate: r.VisitDate, DuplicateOf: r.DuplicateOf, Indicators: r.Indicators, Note: r.Note},
+	}
+	prev := h.state
+	if h.state.Stage == StageAwaitingVerification {
+		t := h.enter(ctx, StageVerified, "")
+		in.Transition = &t
+	}
+	if err := h.local(ctx, a.RecordVisit, in); err != nil {
+		h.state = prev
+		return VerificationResponse{}, err
+	}
+	if in.Transition != nil {
+		if err := h.upsertStage(ctx); err != nil {
+			return VerificationResponse{}, err
+		}
+	}
+	h.state.Version, h.state.Outcome = version, r.Outcome
+	return VerificationResponse{Version: version, Stage: h.state.Stage}, nil
+}
+
+func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error {
+	switch h.state.Stage {
+	case StageAwaitingDecree, StageAwaitingProposal:
+		if h.state.Stage == StageAwaitingProposal && h.state.DecreeID != 0 {
+			return Closed("the household is already in a signed decree; amend or revoke the decree instead")
+		}
+	case StageAwaitingVerification, StageVerified:
+		return Closed("the verification is still open; the village can correct it without a reopen")
+	default:
+		return Closed("the household has moved past village verification (" + string(h.state.Stage) + ")")
+	}
+	if h.busy {
+		return Conflict("the household is being updated; try again")
+	}
+	if strings.TrimSpace(r.Reason) == "" {
+		return Invalid("reason", "say why the verification is reopened")
+	}
+	return nil
+}
+
+// reopen sends a household back to village verification with a new due date.
+func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenResponse, error) {
+	h.busy = true
+	defer func() { h.busy = false }()
+	prev := h.state
+	due := workflow.Now(ctx).Add(h.in.Deadlines.ReopenPeriod)
+	t := h.enter(ctx, StageAwaitingVerification, "reopened: "+r.Reason)
+	if err := h.local(ctx, a.Reopen, activities.ReopenInput{
+		CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, DueAt: due, Reason: r.Reason, Actor: r.Actor, Transition: t,
+	}); err != nil {
+		h.state = prev
+		return ReopenResponse{}, err
+	}
+	h.state.DueAt, h.state.EscalationLevel, h.state.Removal = due, 0, false
+	// Signals meant for the household's earlier pass through the village
+	// no longer apply.
+	h.meeting, h.decree = nil, nil
+	if err := h.upsertStage(ctx); err != nil {
+		return ReopenResponse{}, err
+	}
+	return ReopenResponse{Stage: h.state.Stage, DueAt: due}, nil
+}

@@ -1,0 +1,702 @@
+package workflows_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
+)
+
+// equal fails the test when got and want differ.
+func equal[T any](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
+	}
+}
+
+// checkSearchAttributes asserts that every stage change recorded in the
+// database was also upserted to VervalStage / StageEnteredAt, at the same
+// time and in the same order, and that nothing else was upserted.
+func (h *harness) checkSearchAttributes() {
+	h.t.Helper()
+	type change struct {
+		Stage string
+		At    time.Time
+	}
+	var recorded, upserted []change
+	for _, c := range h.calls {
+		switch in := c.In.(type) {
+		case activities.RecordVisitInput:
+			if in.Transition != nil {
+				recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
+			}
+		case activities.TransitionInput:
+			recorded = append(recorded, change{in.Stage, in.At})
+		case activities.ReopenInput:
+			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
+		}
+	}
+	for _, u := range h.upserts {
+		if !u.At.Equal(u.StageEnteredAt) {
+			h.t.Errorf("upsert at %s says StageEnteredAt %s", offset(u.At), offset(u.StageEnteredAt))
+		}
+		upserted = append(upserted, change{u.Stage, u.StageEnteredAt})
+	}
+	equal(h.t, "search attribute upserts (stage, entered at) vs recorded stage changes", upserted, recorded)
+}
+
+func TestOnTimeSubmissionThenMeeting(t *testing.T) {
+	h := newEnv(t)
+	sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	verified := h.stateAt(3 * day)
+	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	closed := h.stateAt(11 * day)
+	h.run(input(false))
+
+	mustAccept(t, "submission", sub)
+	equal(t, "update response", sub.result, any(workflows.VerificationResponse{Version: 1, Stage: workflows.StageVerified}))
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"Transition -> awaiting_decree#2 close",
+	})
+	rv := h.callsOf("RecordVisit")[0]
+	equal(t, "RecordVisit input", rv.In, any(activities.RecordVisitInput{
+		CycleID: cycleID, HouseholdID: hhID, Version: 1, Actor: officer, At: t0.Add(2 * day),
+		Result: store.VisitResult{
+			Outcome: "eligible", VisitDate: "2025-03-04",
+			Indicators: store.Indicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
+		},
+		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 1, Stage: "verified", At: t0.Add(2 * day)},
+	}))
+	// Database writes are local activities (one marker each, not three
+	// events) with the 30-second start-to-close timeout.
+	if !rv.Local || rv.StartToClose != 30*time.Second {
+		t.Errorf("RecordVisit ran local=%v startToClose=%v, want a local activity with 30s", rv.Local, rv.StartToClose)
+	}
+	equal(t, "meeting transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
+		HouseholdID: hhID, Seq: 2, Stage: "awaiting_decree", At: t0.Add(10 * day), CloseTask: true,
+	}))
+	equal(t, "state after submission", *verified, workflows.HouseholdState{
+		Stage: workflows.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
+		Outcome: workflows.OutcomeEligible, DueAt: t0.Add(30 * day),
+	})
+	equal(t, "state after the meeting", *closed, workflows.HouseholdState{
+		Stage: workflows.StageAwaitingDecree, StageEnteredAt: t0.Add(10 * day), Seq: 2, Version: 1,
+		Outcome: workflows.OutcomeEligible, DueAt: t0.Add(30 * day),
+	})
+	equal(t, "notifications", h.notices(), nil)
+	h.checkSearchAttributes()
+	equal(t, "upserted stages", h.stages(), []string{"verified", "awaiting_decree"})
+	h.stillWaiting()
+}
+
+func TestCorrectionBeforeMeeting(t *testing.T) {
+	h := newEnv(t)
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 1))
+	stale := h.updateAt(6*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
+	corrected := h.stateAt(7 * day)
+	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.run(input(false))
+
+	mustAccept(t, "first result", first)
+	mustAccept(t, "correction", fix)
+	equal(t, "correction response", fix.result, any(workflows.VerificationResponse{Version: 2, Stage: workflows.StageVerified}))
+	mustReject(t, "correction against version 1 after version 2", stale, workflows.KindConflict, "")
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v2 not_poor", // a correction: no second transition
+		"Transition -> not_eligible#2 close (verified not_poor, not in the registry)",
+	})
+	if c := h.callsOf("RecordVisit")[1]; !c.At.Equal(t0.Add(5 * day)) {
+		t.Errorf("correction recorded at %s, want +5d", offset(c.At))
+	}
+	equal(t, "state after the correction", *corrected, workflows.HouseholdState{
+		Stage: workflows.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 2,
+		Outcome: workflows.OutcomeNotPoor, DueAt: t0.Add(30 * day),
+	})
+	// The meeting closes on the corrected outcome: not poor and not in the
+	// registry, so the case ends.
+	equal(t, "result", h.result(), workflows.HouseholdResult{
+		Stage: workflows.StageNotEligible, Reason: "verified not_poor, not in the registry",
+	})
+	h.checkSearchAttributes()
+}
+
+func TestSecondFirstSubmissionRejected(t *testing.T) {
+	h := newEnv(t)
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	again := h.updateAt(3*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0))
+	after := h.stateAt(4 * day)
+	h.run(input(false))
+
+	mustAccept(t, "first result", first)
+	v := mustReject(t, "second first result", again, workflows.KindConflict, "")
+	if !strings.Contains(v.Message, "send version 1") {
+		t.Errorf("conflict message %q should tell the client which version to correct", v.Message)
+	}
+	if n := len(h.callsOf("RecordVisit")); n != 1 {
+		t.Errorf("RecordVisit called %d times, want 1", n)
+	}
+	if after.Version != 1 || after.Outcome != workflows.OutcomeEligible || after.Seq != 1 {
+		t.Errorf("state after the rejected submission: %+v, want version 1, eligible, seq 1", *after)
+	}
+	h.stillWaiting()
+}
+
+// Two submissions in the same instant: the second is refused while the
+// first is being written, rather than both being recorded as version 1.
+func TestConcurrentSubmissionsConflict(t *testing.T) {
+	h := newEnv(t)
+	first, second := &updateResult{}, &updateResult{}
+	h.at(2*day, func() {
+		h.update(workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0), first)
+		h.update(workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0), second)
+	})
+	h.run(input(false))
+
+	mustAccept(t, "first", first)
+	mustReject(t, "second", second, workflows.KindConflict, "")
+	equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
+	h.stillWaiting()
+}
+
+func TestLateVillageRemindedThenEscalated(t *testing.T) {
+	h := newEnv(t)
+	level := h.stateAt(38 * day)
+	h.run(input(false))
+
+	// Reminder 3 days before the due date (+30d) to the village, the TKSK
+	// of its kecamatan on the due date, Dinsos a week later; then nothing
+	// more for the rest of the 400-day run.
+	equal(t, "notifications", h.notices(), []string{
+		"reminder to 35.05.01.2001 at +27d",
+		"escalation_tksk to 35.05.01 at +30d",
+		"escalation_dinsos to 35.05 at +37d",
+	})
+	for _, c := range h.callsOf("Notify") {
+		in := c.In.(activities.NotifyInput)
+		equal(t, in.Kind+" input", in, activities.NotifyInput{
+			CycleID: cycleID, HouseholdID: hhID, Kind: in.Kind, RegionCode: in.RegionCode,
+			DesaCode: desa, DueAt: t0.Add(30 * day), At: c.At,
+		})
+		if !c.Local {
+			t.Errorf("%s should be a local activity", in.Kind)
+		}
+	}
+	if level.EscalationLevel != 3 || level.Stage != workflows.StageAwaitingVerification {
+		t.Errorf("state after the escalations: %+v, want escalation level 3 awaiting verification", *level)
+	}
+	equal(t, "writes", h.writes(), nil)
+	h.stillWaiting()
+}
+
+// A submission stops the escalations still to come; a cycle's own
+// deadlines replace the defaults.
+func TestEscalationStopsAtSubmission(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		deadlines workflows.Deadlines
+		submitAt  time.Duration
+		want      []string
+	}{
+		{name: "before the reminder", submitAt: 26 * day, want: nil},
+		{name: "after the reminder", submitAt: 28 * day, want: []string{"reminder to 35.05.01.2001 at +27d"}},
+		{name: "after the TKSK", submitAt: 31 * day, want: []string{
+			"reminder to 35.05.01.2001 at +27d", "escalation_tksk to 35.05.01 at +30d",
+		}},
+		{
+			name:      "cycle deadlines",
+			deadlines: workflows.Deadlines{ReminderBefore: 5 * day, EscalateDinsosAfter: 2 * day},
+			submitAt:  33 * day,
+			want: []string{
+				"reminder to 35.05.01.2001 at +25d", "escalation_tksk to 35.05.01 at +30d", "escalation_dinsos to 35.05 at +32d",
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newEnv(t)
+			sub := h.updateAt(tc.submitAt, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+			in := input(false)
+			in.Deadlines = tc.deadlines
+			h.run(in)
+
+			mustAccept(t, "late submission", sub)
+			equal(t, "notifications", h.notices(), tc.want)
+			equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
+			h.stillWaiting()
+		})
+	}
+}
+
+// step is a signal sent at t0+at.
+type step struct {
+	at     time.Duration
+	signal string
+	arg    any
+}
+
+func meeting(at time.Duration) step {
+	return step{at, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3}}
+}
+
+func decree(at time.Duration, id int64) step {
+	return step{at, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: id}}
+}
+
+func revoke(at time.Duration, id int64, reason string) step {
+	return step{at, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: id, Reason: reason}}
+}
+
+func proposal(at time.Duration, id int64) step {
+	return step{at, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: id}}
+}
+
+func answer(at time.Duration, id int64, reason string) step {
+	return step{at, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: id, Accepted: reason == "", Reason: reason, Date: "2025-06-20"}}
+}
+
+// Each outcome's path when the village meeting closes the list.
+func TestMeetingRoutesEachOutcome(t *testing.T) {
+	for _, o := range workflows.Outcomes() {
+		for _, inDTKS := range []bool{false, true} {
+			next, reason, removal := workflows.StageNotEligible, "verified "+string(o)+", not in the registry", false
+			switch {
+			case o == workflows.OutcomeEligible:
+				next, reason = workflows.StageAwaitingDecree, ""
+			case inDTKS:
+				next, reason, removal = workflows.StageAwaitingProposal, "removal: "+string(o), true
+			}
+			name := string(o) + "/not in DTKS"
+			if inDTKS {
+				name = string(o) + "/in DTKS"
+			}
+			t.Run(name, func(t *testing.T) {
+				h := newEnv(t)
+				sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(o, 0))
+				h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				h.run(input(inDTKS))
+				st := h.state() // at the end: terminal, or still waiting at the run timeout
+
+				mustAccept(t, "submission", sub)
+				close := "Transition -> " + string(next) + "#2 close"
+				if reason != "" {
+					close += " (" + reason + ")"
+				}
+				equal(t, "writes", h.writes(), []string{"RecordVisit v1 " + string(o) + " -> verified#1", close})
+				equal(t, "transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
+					HouseholdID: hhID, Seq: 2, Stage: string(next), At: t0.Add(10 * day), Reason: reason, CloseTask: true,
+				}))
+				if st.Stage != next || st.Removal != removal || st.Reason != reason {
+					t.Errorf("state after the meeting: %+v, want stage %s removal %v reason %q", st, next, removal, reason)
+				}
+				if next.Terminal() {
+					equal(t, "result", h.result(), workflows.HouseholdResult{Stage: next, Reason: reason})
+				} else {
+					h.stillWaiting()
+				}
+				h.checkSearchAttributes()
+			})
+		}
+	}
+}
+
+// Each path from the meeting to the end of the cycle year.
+func TestPathsAfterMeeting(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		inDTKS  bool
+		outcome workflows.Outcome
+		steps   []step
+		// writes after the first result and the meeting's transition.
+		writes  []string
+		notices []string
+		// result is the terminal stage and reason; empty Stage: still waiting.
+		result workflows.HouseholdResult
+		// state, when set, is checked at t0+stateAt.
+		stateAt time.Duration
+		state   func(*testing.T, workflows.HouseholdState)
+	}{
+		{
+			name: "in DTKS: the decree enrols", inDTKS: true, outcome: workflows.OutcomeEligible,
+			steps:  []step{decree(20*day, 5)},
+			writes: []string{"Transition -> enrolled#3"},
+			result: workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+		},
+		{
+			name: "new poor: decree, proposal, accepted", outcome: workflows.OutcomeEligible,
+			steps: []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")},
+			writes: []string{
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> enrolled#5",
+			},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			stateAt: 30 * day,
+			state: func(t *testing.T, s workflows.HouseholdState) {
+				if s.Stage != workflows.StageAwaitingKemensos || s.DecreeID != 5 || s.ProposalID != 9 || s.Removal {
+					t.Errorf("state while proposed: %+v", s)
+				}
+			},
+		},
+		{
+			name: "NIK not matched: corrected and proposed again", outcome: workflows.OutcomeEligible,
+			steps: []step{
+				decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched),
+				proposal(80*day, 10),
+				answer(90*day, 9, workflows.RejectNIKNotMatched), // a late copy of the old answer: ignored
+				answer(100*day, 10, ""),
+			},
+			writes: []string{
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4",
+				"Transition -> awaiting_proposal#5 (rejected NIK_TIDAK_PADAN: correct and propose again)", "Transition -> awaiting_kemensos#6", "Transition -> enrolled#7",
+			},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			stateAt: 60 * day,
+			state: func(t *testing.T, s workflows.HouseholdState) {
+				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "rejected NIK_TIDAK_PADAN: correct and propose again" {
+					t.Errorf("state after the NIK rejection: %+v", s)
+				}
+			},
+		},
+		{
+			name: "rejected for another reason", outcome: workflows.OutcomeEligible,
+			steps:  []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "PNS_TNI_POLRI")},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> rejected#5 (rejected PNS_TNI_POLRI)"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "rejected PNS_TNI_POLRI"},
+		},
+		{
+			name: "removal accepted", inDTKS: true, outcome: workflows.OutcomeNotPoor,
+			steps:  []step{proposal(25*day, 9), answer(50*day, 9, "")},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> removed#4"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRemoved},
+		},
+		{
+			name: "removal rejected for NIK is final", inDTKS: true, outcome: workflows.OutcomeDeceased,
+			steps:  []step{proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched)},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> rejected#4 (rejected NIK_TIDAK_PADAN)"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "rejected NIK_TIDAK_PADAN"},
+		},
+		{
+			name: "Kemensos late: reminded once, answer still taken", outcome: workflows.OutcomeEligible,
+			steps:   []step{decree(20*day, 5), proposal(25*day, 9), answer(150*day, 9, "")},
+			writes:  []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> enrolled#5"},
+			notices: []string{"kemensos_overdue to 35.05 at +85d"},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			stateAt: 120 * day,
+			state: func(t *testing.T, s workflows.HouseholdState) {
+				if s.Stage != workflows.StageAwaitingKemensos {
+					t.Errorf("after the reminder the household should still wait for Kemensos, state %+v", s)
+				}
+			},
+		},
+		{
+			name: "Kemensos silent: reminded once, still waiting", outcome: workflows.OutcomeEligible,
+			steps:   []step{decree(20*day, 5), proposal(25*day, 9)},
+			writes:  []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4"},
+			notices: []string{"kemensos_overdue to 35.05 at +85d"},
+		},
+		{
+			name: "revoked while awaiting the proposal", outcome: workflows.OutcomeEligible,
+			steps: []step{
+				decree(20*day, 5),
+				revoke(22*day, 6, "another decree"), // not this household's decree
+				revoke(24*day, 5, "SK diubah"),
+			},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> revoked#4 (revoked: SK diubah)"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK diubah"},
+		},
+		{
+			name: "revoked while awaiting Kemensos", outcome: workflows.OutcomeEligible,
+			steps:  []step{decree(20*day, 5), proposal(25*day, 9), revoke(30*day, 5, "SK dicabut")},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> revoked#5 (revoked: SK dicabut)"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK dicabut"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newEnv(t)
+			sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(tc.outcome, 0))
+			h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+			for _, s := range tc.steps {
+				h.signalAt(s.at, s.signal, s.arg)
+			}
+			var st *workflows.HouseholdState
+			if tc.state != nil {
+				st = h.stateAt(tc.stateAt)
+			}
+			h.run(input(tc.inDTKS))
+
+			mustAccept(t, "submission", sub)
+			closed := "Transition -> awaiting_decree#2 close"
+			if tc.outcome != workflows.OutcomeEligible {
+				closed = "Transition -> awaiting_proposal#2 close (removal: " + string(tc.outcome) + ")"
+			}
+			want := append([]string{"RecordVisit v1 " + string(tc.outcome) + " -> verified#1", closed}, tc.writes...)
+			equal(t, "writes", h.writes(), want)
+			equal(t, "notifications", h.notices(), tc.notices)
+			if tc.result.Stage == "" {
+				h.stillWaiting()
+			} else {
+				equal(t, "result", h.result(), tc.result)
+			}
+			if tc.state != nil {
+				tc.state(t, *st)
+			}
+			h.checkSearchAttributes()
+		})
+	}
+}
+
+// A bad submission is refused by the validator: the update is never
+// accepted, so it writes nothing to the workflow's history (a rejected
+// update leaves no event) and nothing to the database.
+func TestInvalidSubmissionRejected(t *testing.T) {
+	// The submission is sent at t0+2d = 2025-03-05 10:00 WIT.
+	for _, tc := range []struct {
+		name   string
+		change func(*workflows.VerificationRequest)
+		kind   workflows.ValidationKind
+		field  string
+	}{
+		{"unknown outcome", func(r *workflows.VerificationRequest) { r.Outcome = "rich" }, workflows.KindInvalid, "outcome"},
+		{"no visit date", func(r *workflows.VerificationRequest) { r.VisitDate = "" }, workflows.KindInvalid, "visitDate"},
+		{"visit date not a date", func(r *workflows.VerificationRequest) { r.VisitDate = "05/03/2025" }, workflows.KindInvalid, "visitDate"},
+		{"visit date in the future", func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-06" }, workflows.KindInvalid, "visitDate"},
+		{"visit before the cycle opened", func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }, workflows.KindInvalid, "visitDate"},
+		{"duplicate of itself", func(r *workflows.VerificationRequest) {
+			r.Outcome, r.DuplicateOf, r.Note = workflows.OutcomeDuplicate, hhID, "sama"
+		}, workflows.KindInvalid, "duplicateOf"},
+		{"duplicate of nobody", func(r *workflows.VerificationRequest) {
+			r.Outcome, r.DuplicateOf, r.Note = workflows.OutcomeDuplicate, 0, "sama"
+		}, workflows.KindInvalid, "duplicateOf"},
+		{"eligible without a roof", func(r *workflows.VerificationRequest) { r.Indicators.JenisAtap = " " }, workflows.KindInvalid, "indicators"},
+		{"not found without a note", func(r *workflows.VerificationRequest) {
+			r.Outcome, r.Note = workflows.OutcomeNotFound, ""
+		}, workflows.KindInvalid, "note"},
+		{"first result claiming a version", func(r *workflows.VerificationRequest) { r.ExpectedVersion = 1 }, workflows.KindConflict, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newEnv(t)
+			req := visit(workflows.OutcomeEligible, 0)
+			tc.change(&req)
+			bad := h.updateAt(2*day, workflows.UpdateSubmitVerification, req)
+			after := h.stateAt(2*day + time.Hour)
+			// The household is untouched: a good result goes in as version 1.
+			good := h.updateAt(3*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+			h.run(input(false))
+
+			mustReject(t, "submission", bad, tc.kind, tc.field)
+			equal(t, "state after the rejection", *after, workflows.HouseholdState{
+				Stage: workflows.StageAwaitingVerification, StageEnteredAt: t0, DueAt: t0.Add(30 * day),
+			})
+			mustAccept(t, "good submission", good)
+			equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
+			if c := h.callsOf("RecordVisit")[0]; !c.At.Equal(t0.Add(3 * day)) {
+				t.Errorf("RecordVisit ran at %s, want only the good one at +3d", offset(c.At))
+			}
+		})
+	}
+}
+
+// tksk is the sub-district social worker who reopens verifications.
+var tksk = workflows.Actor{UserID: 21, Role: "tksk", RequestID: "req-9"}
+
+// A late village (escalated all the way to Dinsos) is verified, the
+// meeting closes the list, and the TKSK reopens it: the reminders start
+// over from the new due date.
+func TestReopenAfterMeeting(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(38*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.signalAt(40*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	// The meeting's fan-out repeats a page after a crash: a second copy of
+	// its signal, which the reopen must forget.
+	h.signalAt(41*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	noReason := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "  "})
+	reopen := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "alamat salah"})
+	reopened := h.stateAt(42*day + time.Hour)
+	// After a reopen a first result is refused; the village corrects version 1.
+	asNew := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	fix := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
+	corrected := h.stateAt(64*day + time.Hour)
+	h.signalAt(65*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
+	h.run(input(false))
+
+	mustReject(t, "reopen without a reason", noReason, workflows.KindInvalid, "reason")
+	mustAccept(t, "reopen", reopen)
+	due := t0.Add(56 * day) // reopened at +42d, due 14 days later
+	equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: workflows.StageAwaitingVerification, DueAt: due}))
+	equal(t, "Reopen input", h.callsOf("Reopen")[0].In, any(activities.ReopenInput{
+		CycleID: cycleID, HouseholdID: hhID, DueAt: due, Reason: "alamat salah", Actor: tksk,
+		Transition: activities.TransitionInput{
+			HouseholdID: hhID, Seq: 3, Stage: "awaiting_verification", At: t0.Add(42 * day), Reason: "reopened: alamat salah",
+		},
+	}))
+	equal(t, "state after the reopen", *reopened, workflows.HouseholdState{
+		Stage: workflows.StageAwaitingVerification, StageEnteredAt: t0.Add(42 * day), Seq: 3, Version: 1,
+		Outcome: workflows.OutcomeEligible, DueAt: due, Reason: "reopened: alamat salah",
+	})
+	// The first round against the original due date (+30d), then a new
+	// round against the reopened one (+56d).
+	equal(t, "notifications", h.notices(), []string{
+		"reminder to 35.05.01.2001 at +27d",
+		"escalation_tksk to 35.05.01 at +30d",
+		"escalation_dinsos to 35.05 at +37d",
+		"reminder to 35.05.01.2001 at +53d",
+		"escalation_tksk to 35.05.01 at +56d",
+		"escalation_dinsos to 35.05 at +63d",
+	})
+	for _, c := range h.callsOf("Notify")[3:] {
+		if in := c.In.(activities.NotifyInput); !in.DueAt.Equal(due) {
+			t.Errorf("%s names due date %s, want %s", in.Kind, offset(in.DueAt), offset(due))
+		}
+	}
+	mustReject(t, "first result after a reopen", asNew, workflows.KindConflict, "")
+	mustAccept(t, "correction after the reopen", fix)
+	if corrected.Stage != workflows.StageVerified {
+		t.Errorf("after the correction the household waits for a new meeting, stage %s", corrected.Stage)
+	}
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"Transition -> awaiting_decree#2 close",
+		"Reopen -> awaiting_verification#3 (reopened: alamat salah)",
+		"RecordVisit v2 eligible -> verified#4",
+		"Transition -> awaiting_decree#5 close",
+	})
+	h.checkSearchAttributes()
+	h.stillWaiting()
+}
+
+// A removal (in DTKS, verified not poor) can be reopened before it is
+// proposed; verified again as eligible it is no longer a removal.
+func TestReopenRemoval(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0))
+	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	reopen := h.updateAt(12*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "masih miskin"})
+	reopened := h.stateAt(12*day + time.Hour)
+	fix := h.updateAt(13*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
+	h.signalAt(14*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
+	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+	h.run(input(true))
+
+	mustAccept(t, "reopen", reopen)
+	mustAccept(t, "correction", fix)
+	if reopened.Removal || reopened.Stage != workflows.StageAwaitingVerification {
+		t.Errorf("state after reopening a removal: %+v", *reopened)
+	}
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 not_poor -> verified#1",
+		"Transition -> awaiting_proposal#2 close (removal: not_poor)",
+		"Reopen -> awaiting_verification#3 (reopened: masih miskin)",
+		"RecordVisit v2 eligible -> verified#4",
+		"Transition -> awaiting_decree#5 close",
+		"Transition -> enrolled#6",
+	})
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled})
+	h.checkSearchAttributes()
+}
+
+// A reopen is refused while the village can still correct the result
+// itself, and once the household is in a signed decree.
+func TestReopenRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		submit bool
+		steps  []step
+		at     time.Duration
+		stage  workflows.Stage
+	}{
+		{name: "awaiting verification", at: 1 * day, stage: workflows.StageAwaitingVerification},
+		{name: "verified, before the meeting", submit: true, at: 5 * day, stage: workflows.StageVerified},
+		{name: "in a signed decree", submit: true, steps: []step{meeting(10 * day), decree(20*day, 5)}, at: 21 * day, stage: workflows.StageAwaitingProposal},
+		{name: "proposed to Kemensos", submit: true, steps: []step{meeting(10 * day), decree(20*day, 5), proposal(25*day, 9)}, at: 26 * day, stage: workflows.StageAwaitingKemensos},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newEnv(t)
+			if tc.submit {
+				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+			}
+			for _, s := range tc.steps {
+				h.signalAt(s.at, s.signal, s.arg)
+			}
+			before := h.stateAt(tc.at - time.Minute)
+			r := h.updateAt(tc.at, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "cek ulang"})
+			h.run(input(false))
+
+			if before.Stage != tc.stage {
+				t.Fatalf("set-up reached %s, want %s", before.Stage, tc.stage)
+			}
+			mustReject(t, "reopen", r, workflows.KindClosed, "")
+			if n := len(h.callsOf("Reopen")); n != 0 {
+				t.Errorf("Reopen called %d times", n)
+			}
+		})
+	}
+}
+
+// The village meeting's close and a reopen can land in the same workflow
+// task. The reopen must not run while the meeting's CloseTask write is in
+// flight: the two local activities would race in the database and could
+// leave the task closed while the workflow waits for a new visit.
+func TestReopenDuringMeetingClose(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	r := &updateResult{}
+	h.at(10*day, func() {
+		h.env.SignalWorkflow(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+		h.update(workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "cek ulang"}, r)
+	})
+	retry := h.updateAt(11*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "cek ulang"})
+	h.run(input(false))
+
+	mustReject(t, "reopen during the meeting's write", r, workflows.KindConflict, "")
+	mustAccept(t, "reopen retried", retry)
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"Transition -> awaiting_decree#2 close",
+		"Reopen -> awaiting_verification#3 (reopened: cek ulang)",
+	})
+	// Reopened at +11d: due +25d, and the reminders follow that date.
+	equal(t, "notifications", h.notices(), []string{
+		"reminder to 35.05.01.2001 at +22d",
+		"escalation_tksk to 35.05.01 at +25d",
+		"escalation_dinsos to 35.05 at +32d",
+	})
+	h.checkSearchAttributes()
+}
+
+// The commands behind a household's history, for the plain path of a new
+// poor household (verified on time, decree, proposal, accepted). The test
+// environment has no event history; the recorded history of the same path
+// (testdata/histories/household-eligible-new-poor-enrolled.json) has 38
+// events. Each extra local activity, upsert or timer here costs events in
+// millions of histories.
+func TestHistoryBudget(t *testing.T) {
+	h := newEnv(t)
+	var timers []time.Duration
+	h.env.SetOnTimerScheduledListener(func(_ string, d time.Duration) { timers = append(timers, d) })
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+	h.signalAt(25*day, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+	h.signalAt(50*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true})
+	h.run(input(false))
+
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled})
+	local := 0
+	for _, c := range h.calls {
+		if !c.Local {
+			t.Errorf("%s ran as a regular activity (three events, not one marker)", c.Name)
+		}
+		local++
+	}
+	if local != 5 || len(h.upserts) != 5 {
+		t.Errorf("%d local activities and %d upserts, want 5 and 5 (one each per stage change)", local, len(h.upserts))
+	}
+	// The reminder (due - 3 days, from the start) and the Kemensos
+	// reminder (60 days from the proposal); no other timer.
+	equal(t, "timers", timers, []time.Duration{27 * day, 60 * day})
+}

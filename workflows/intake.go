@@ -1,0 +1,60 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/verval/verval/activities"
+)
+
+// IntakeInput names the intake to run.
+type IntakeInput struct {
+	IntakeID int64
+}
+
+// IntakeWorkflow loads one P3KE file: it stores the accepted families and
+// then starts one household workflow for each. Both steps are activities
+// that heartbeat their progress and resume after a crash; the workflow
+// itself only orders them and records the end.
+func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCounts, error) {
+	long := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		// 150,000 rows take minutes; the bound only catches a wedged worker.
+		StartToCloseTimeout: 2 * time.Hour,
+		// Every batch heartbeats; a silent minute means the worker died and
+		// another should take over from the last committed batch.
+		HeartbeatTimeout: time.Minute,
+		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+	ref := activities.IntakeRef{IntakeID: in.IntakeID}
+	var parsed, started activities.IntakeCounts
+	err := workflow.ExecuteActivity(long, a.ParseIntake, ref).Get(ctx, &parsed)
+	if err == nil {
+		err = workflow.ExecuteActivity(long, a.StartIntakeCases, ref).Get(ctx, &started)
+	}
+	finish := activities.FinishIntakeInput{IntakeID: in.IntakeID}
+	if err != nil {
+		finish.Error = failureMessage(err)
+	}
+	short := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+	if ferr := workflow.ExecuteActivity(short, a.FinishIntake, finish).Get(ctx, nil); ferr != nil {
+		return parsed, ferr
+	}
+	parsed.Started = started.Started
+	return parsed, err
+}
+
+// failureMessage is the reason a person reads: the application error's own
+// message, without Temporal's wrapping.
+func failureMessage(err error) string {
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		return app.Message()
+	}
+	return err.Error()
+}

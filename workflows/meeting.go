@@ -1,0 +1,30 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/verval/verval/activities"
+)
+
+// MeetingInput names a recorded village meeting.
+type MeetingInput struct {
+	MeetingID int64
+}
+
+// MeetingWorkflow closes a village's list after its meeting: it tells each
+// verified household of the village, in pages with heartbeats, so a crash
+// half-way resumes rather than restarts.
+func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (activities.CloseVillageResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		// A page of signals takes seconds; a silent minute means the worker died.
+		HeartbeatTimeout: time.Minute,
+		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+	var res activities.CloseVillageResult
+	err := workflow.ExecuteActivity(ctx, a.CloseVillage, activities.CloseVillageInput{MeetingID: in.MeetingID}).Get(ctx, &res)
+	return res, err
+}

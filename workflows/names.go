@@ -1,0 +1,105 @@
+// Package workflows holds verval's Temporal workflows and every name shared
+// between the workflows, the worker and the API: the task queue, workflow
+// types, signal, update and query names, workflow-ID helpers and search
+// attribute keys. Nothing here may carry personal data: workflow IDs and
+// search attributes are stored unencrypted and browsed by administrators.
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// TaskQueue is the one task queue verval's workers poll.
+const TaskQueue = "verval"
+
+// Update, signal and query names of the household workflow.
+const (
+	// UpdateSubmitVerification records (or corrects) a village visit result.
+	UpdateSubmitVerification = "submit-verification"
+	// UpdateReopen lets a TKSK or Dinsos reopen a household's verification.
+	UpdateReopen = "reopen-verification"
+	// SignalMeetingClosed tells a household its village meeting closed the list.
+	SignalMeetingClosed = "village-meeting-closed"
+	// SignalDecreeSigned tells a household the decree listing it was signed.
+	SignalDecreeSigned = "decree-signed"
+	// SignalDecreeRevoked tells a household a later decree revoked it.
+	SignalDecreeRevoked = "decree-revoked"
+	// SignalProposalSubmitted tells a household its Kemensos proposal was sent.
+	SignalProposalSubmitted = "proposal-submitted"
+	// SignalKemensosAnswer carries Kemensos' determination for a household.
+	SignalKemensosAnswer = "kemensos-answer"
+	// QueryState returns a household workflow's current state.
+	QueryState = "state"
+)
+
+// Update and query names of the decree workflow.
+const (
+	// UpdateDecreeSubmit sends a draft decree to the bupati's office.
+	UpdateDecreeSubmit = "decree-submit"
+	// UpdateDecreeReturn returns a decree to Dinsos with a reason.
+	UpdateDecreeReturn = "decree-return"
+	// UpdateDecreeSign signs a decree with its number and date.
+	UpdateDecreeSign = "decree-sign"
+)
+
+// Search attribute keys. They hold stages, dates, region codes and years only:
+// never a NIK, KK number or name (search attributes are not encrypted).
+var (
+	// SAStage is the household's current stage (see Stage).
+	SAStage = temporal.NewSearchAttributeKeyKeyword("VervalStage")
+	// SAStageEnteredAt is when the household entered its current stage.
+	SAStageEnteredAt = temporal.NewSearchAttributeKeyTime("StageEnteredAt")
+	// SARegency is the regency (kabupaten/kota) code, dotted: 35.05.
+	SARegency = temporal.NewSearchAttributeKeyKeyword("RegencyCode")
+	// SAKecamatan is the sub-district code, dotted: 35.05.01.
+	SAKecamatan = temporal.NewSearchAttributeKeyKeyword("KecamatanCode")
+	// SADesa is the village code, dotted: 35.05.01.2001.
+	SADesa = temporal.NewSearchAttributeKeyKeyword("DesaCode")
+	// SACycleYear is the cycle year.
+	SACycleYear = temporal.NewSearchAttributeKeyInt64("CycleYear")
+)
+
+// SearchAttributeType names a custom search attribute's type as the Temporal
+// CLI and operator API spell it.
+type SearchAttributeType struct {
+	Name string
+	Type string
+}
+
+// SearchAttributes lists the custom search attributes verval needs, for
+// registering them on a dev server or a cluster.
+func SearchAttributes() []SearchAttributeType {
+	return []SearchAttributeType{
+		{SAStage.GetName(), "Keyword"},
+		{SAStageEnteredAt.GetName(), "Datetime"},
+		{SARegency.GetName(), "Keyword"},
+		{SAKecamatan.GetName(), "Keyword"},
+		{SADesa.GetName(), "Keyword"},
+		{SACycleYear.GetName(), "Int"},
+	}
+}
+
+// HouseholdWorkflowID is the workflow ID of one household's case in one
+// cycle. It is built from internal ids only, so it reveals nobody.
+func HouseholdWorkflowID(cycleID, householdID int64) string {
+	return fmt.Sprintf("household-%d-%d", cycleID, householdID)
+}
+
+// IntakeWorkflowID is the workflow ID of one P3KE intake.
+func IntakeWorkflowID(intakeID int64) string {
+	return fmt.Sprintf("intake-%d", intakeID)
+}
+
+// MeetingWorkflowID is the workflow ID of the fan-out that closes one
+// village's list after its meeting. A village may meet again after a reopen,
+// so the meeting's own id is part of it.
+func MeetingWorkflowID(meetingID int64) string {
+	return fmt.Sprintf("meeting-%d", meetingID)
+}
+
+// DecreeWorkflowID is the workflow ID of one decree's review and signing.
+func DecreeWorkflowID(decreeID int64) string {
+	return fmt.Sprintf("decree-%d", decreeID)
+}

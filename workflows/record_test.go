@@ -1,0 +1,327 @@
+package workflows_test
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/worker"
+	"github.com/verval/verval/workflows"
+)
+
+// EnvRecordHistories turns on TestRecordHistories.
+const EnvRecordHistories = "VERVAL_RECORD_HISTORIES"
+
+// TestRecordHistories records the histories TestReplayHistories replays. It
+// runs the real workflows on a real Temporal dev server (bin/temporal) and a
+// real worker, driving each household through one path with the same
+// updates and signals the API and the fan-outs send, and writes each
+// history to testdata/histories/<scenario>.json.
+//
+// The activities do not touch a database: a worker interceptor completes
+// each one with the result the real activity returns on success (nothing
+// for the database writes and notifications), so the history is exactly
+// what a production run of the same path records. Payloads are written
+// unencrypted (no codec) and the data are synthetic: ids, region codes and
+// notes, no personal data.
+//
+// Record after a release, before changing a workflow:
+//
+//	VERVAL_RECORD_HISTORIES=1 go test ./workflows/ -run TestRecordHistories -v
+func TestRecordHistories(t *testing.T) {
+	if os.Getenv(EnvRecordHistories) == "" {
+		t.Skipf("set %s=1 to record histories on a Temporal dev server", EnvRecordHistories)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	root, err := devserver.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, err := devserver.EnsureBinary(ctx, root, os.Getenv, t.Output())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := devserver.Start(ctx, devserver.Options{Binary: bin, UIPort: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
+	c, err := client.Dial(client.Options{HostPort: srv.Address, Logger: logger, Identity: "verval-history-recorder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{&stubActivities{}},
+	})
+	worker.Register(w, &activities.Activities{})
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+
+	out := filepath.Join("testdata", "histories")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, sc := range recordScenarios() {
+		t.Run(sc.name, func(t *testing.T) {
+			r := &recorder{t: t, ctx: ctx, c: c, id: sc.id}
+			run, err := sc.start(r)
+			if err != nil {
+				t.Fatalf("start: %v", err)
+			}
+			sc.drive(r)
+			if err := run.Get(ctx, nil); err != nil {
+				t.Fatalf("workflow: %v", err)
+			}
+			n := r.save(filepath.Join(out, sc.name+".json"), run.GetRunID())
+			t.Logf("%s: %d events", sc.name, n)
+		})
+	}
+}
+
+// stubActivities completes every activity, local or not, without running
+// it, with what the real one returns on success.
+type stubActivities struct {
+	interceptor.WorkerInterceptorBase
+}
+
+func (*stubActivities) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
+	return &stubActivity{}
+}
+
+type stubActivity struct {
+	interceptor.ActivityInboundInterceptorBase
+}
+
+func (*stubActivity) Init(interceptor.ActivityOutboundInterceptor) error { return nil }
+
+func (*stubActivity) ExecuteActivity(ctx context.Context, _ *interceptor.ExecuteActivityInput) (any, error) {
+	if activity.GetInfo(ctx).ActivityType.Name == "CloseVillage" {
+		return activities.CloseVillageResult{Signalled: 2}, nil
+	}
+	return nil, nil
+}
+
+// scenario is one path through a workflow, recorded as one history.
+type scenario struct {
+	name  string
+	id    string
+	start func(*recorder) (client.WorkflowRun, error)
+	drive func(*recorder)
+}
+
+// recorder drives one workflow on the dev server.
+type recorder struct {
+	t   *testing.T
+	ctx context.Context
+	c   client.Client
+	id  string
+}
+
+// startHousehold starts a household the way workflows.Cases does, with in.
+func (r *recorder) startHousehold(in workflows.HouseholdInput) (client.WorkflowRun, error) {
+	return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{
+		ID: r.id, TaskQueue: workflows.TaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.SAStage.ValueSet(string(workflows.StageAwaitingVerification)),
+			workflows.SAStageEnteredAt.ValueSet(in.CycleOpenedAt),
+			workflows.SARegency.ValueSet(in.RegencyCode),
+			workflows.SAKecamatan.ValueSet(in.KecamatanCode),
+			workflows.SADesa.ValueSet(in.DesaCode),
+			workflows.SACycleYear.ValueSet(int64(in.Year)),
+		),
+	}, workflows.HouseholdWorkflow, in)
+}
+
+// update sends an update and waits for its answer; wantReject says whether
+// the validator should refuse it.
+func (r *recorder) update(name string, arg any, wantReject bool) {
+	r.t.Helper()
+	h, err := r.c.UpdateWorkflow(r.ctx, client.UpdateWorkflowOptions{
+		WorkflowID: r.id, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(r.ctx, nil)
+	}
+	if (err != nil) != wantReject {
+		r.t.Fatalf("update %s: err=%v, want rejected=%v", name, err, wantReject)
+	}
+}
+
+func (r *recorder) signal(name string, arg any) {
+	r.t.Helper()
+	if err := r.c.SignalWorkflow(r.ctx, r.id, "", name, arg); err != nil {
+		r.t.Fatalf("signal %s: %v", name, err)
+	}
+}
+
+// waitFor polls the state query until ok holds.
+func (r *recorder) waitFor(what string, ok func(workflows.HouseholdState) bool) {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		v, err := r.c.QueryWorkflow(r.ctx, r.id, "", workflows.QueryState)
+		if err == nil {
+			var s workflows.HouseholdState
+			if err := v.Get(&s); err == nil && ok(s) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("waiting for %s: last error %v", what, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (r *recorder) stage(s workflows.Stage) {
+	r.t.Helper()
+	r.waitFor(string(s), func(st workflows.HouseholdState) bool { return st.Stage == s })
+}
+
+// save writes the run's history as JSON and returns its number of events.
+func (r *recorder) save(path, runID string) int {
+	r.t.Helper()
+	it := r.c.GetWorkflowHistory(r.ctx, r.id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		h.Events = append(h.Events, ev)
+	}
+	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+	return len(h.Events)
+}
+
+// recordScenarios are the recorded paths. Short deadlines (seconds) let the
+// reminders, escalations and the Kemensos reminder fire on a real clock.
+func recordScenarios() []scenario {
+	now := time.Now().UTC()
+	in := func(hh int64, inDTKS bool) workflows.HouseholdInput {
+		return workflows.HouseholdInput{
+			CycleID: 900, HouseholdID: hh, Year: now.Year(), RegencyCode: regency, KecamatanCode: kecamatan, DesaCode: desa,
+			Desil: 1, InDTKS: inDTKS, CycleOpenedAt: now.Add(-48 * time.Hour), DueAt: now.Add(30 * day),
+		}
+	}
+	today := now.Format("2006-01-02")
+	sub := func(o workflows.Outcome, version int) workflows.VerificationRequest {
+		r := visit(o, version)
+		r.VisitDate = today
+		return r
+	}
+	reopen := workflows.ReopenRequest{Actor: tksk, Reason: "cek ulang"}
+	return []scenario{
+		{
+			// The plain path of a new poor household: verified, decree,
+			// proposal, accepted. Its event count is the history budget.
+			name: "household-eligible-new-poor-enrolled", id: workflows.HouseholdWorkflowID(900, 1),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(1, false)) },
+			drive: func(r *recorder) {
+				// As in production, the visit comes after the first workflow
+				// task has started the reminder timer, not in the same task.
+				r.stage(workflows.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				r.stage(workflows.StageAwaitingDecree)
+				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+				r.stage(workflows.StageAwaitingProposal)
+				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+				r.stage(workflows.StageAwaitingKemensos)
+				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true, Date: today})
+			},
+		},
+		{
+			// A late village: reminded and escalated, verified, corrected,
+			// reopened, verified again; proposed for removal, Kemensos late
+			// and reminded, removal accepted. Rejected updates on the way.
+			name: "household-late-reopened-removed", id: workflows.HouseholdWorkflowID(900, 2),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				x := in(2, true)
+				x.DueAt = time.Now().Add(3 * time.Second)
+				x.Deadlines = workflows.Deadlines{ReminderBefore: 2 * time.Second, EscalateDinsosAfter: 2 * time.Second, KemensosReminderAfter: 2 * time.Second}
+				return r.startHousehold(x)
+			},
+			drive: func(r *recorder) {
+				r.waitFor("escalation to Dinsos", func(s workflows.HouseholdState) bool { return s.EscalationLevel == 3 })
+				r.update(workflows.UpdateReopen, reopen, true) // still open: refused
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 0), false)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeMoved, 0), true) // stale: refused
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeMoved, 1), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				r.stage(workflows.StageAwaitingProposal)
+				r.update(workflows.UpdateReopen, reopen, false)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 2), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
+				r.stage(workflows.StageAwaitingProposal)
+				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+				r.stage(workflows.StageAwaitingKemensos)
+				time.Sleep(3 * time.Second) // past the Kemensos reminder
+				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true, Date: today})
+			},
+		},
+		{
+			// NIK not matched, proposed again, then the decree is revoked.
+			name: "household-nik-rejected-revoked", id: workflows.HouseholdWorkflowID(900, 3),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(3, false)) },
+			drive: func(r *recorder) {
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				r.stage(workflows.StageAwaitingDecree)
+				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+				r.stage(workflows.StageAwaitingProposal)
+				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+				r.stage(workflows.StageAwaitingKemensos)
+				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Reason: workflows.RejectNIKNotMatched, Date: today})
+				r.waitFor("NIK rejection", func(s workflows.HouseholdState) bool {
+					return s.Stage == workflows.StageAwaitingProposal && s.ProposalID == 9
+				})
+				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 10})
+				r.waitFor("second proposal", func(s workflows.HouseholdState) bool { return s.ProposalID == 10 })
+				r.signal(workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 5, Reason: "SK dicabut"})
+			},
+		},
+		{
+			name: "household-deceased-not-eligible", id: workflows.HouseholdWorkflowID(900, 4),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(4, false)) },
+			drive: func(r *recorder) {
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeDeceased, 0), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+			},
+		},
+		{
+			name: "meeting", id: workflows.MeetingWorkflowID(3),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.MeetingWorkflow, workflows.MeetingInput{MeetingID: 3})
+			},
+			drive: func(*recorder) {},
+		},
+	}
+}
