@@ -1,0 +1,373 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
+)
+
+var authT0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+const authPassword = "rahasia-desa-2026"
+
+// authEnv is a Server on a real store with a settable clock.
+type authEnv struct {
+	t     *testing.T
+	srv   *Server
+	st    *store.Store
+	clock *storetest.Clock
+}
+
+// newAuthEnv builds a Server on db with two users: desa1 (village officer
+// of Jaten, 35.05.01.2001) and dinsos (Kab. Blitar). Sessions last an hour.
+func newAuthEnv(t *testing.T, db *gorm.DB) *authEnv {
+	t.Helper()
+	clock := storetest.NewClock(authT0)
+	st := storetest.NewStore(db, clock.Now)
+	for _, u := range []store.NewUser{
+		{Username: "desa1", Password: authPassword, Name: "Operator Desa Jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+		{Username: "dinsos", Password: authPassword, Name: "Operator Dinsos", Role: auth.RoleDinsos, Region: "35.05"},
+	} {
+		if _, err := st.CreateUser(t.Context(), u); err != nil {
+			t.Fatalf("CreateUser %s: %v", u.Username, err)
+		}
+	}
+	srv := New(Deps{DB: db, Store: st, Log: storetest.Logger(t), SessionTTL: time.Hour, Now: clock.Now})
+	return &authEnv{t: t, srv: srv, st: st, clock: clock}
+}
+
+// do sends a request from remote address ip ("" means 192.0.2.1) with the
+// given headers; body is JSON-encoded unless it is a string.
+func (e *authEnv) do(method, path, ip string, body any, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = strings.NewReader(string(raw))
+	}
+	req := httptest.NewRequest(method, path, r)
+	if r != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if ip == "" {
+		ip = "192.0.2.1"
+	}
+	req.RemoteAddr = net.JoinHostPort(ip, "4000")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(w, req)
+	return w
+}
+
+func (e *authEnv) login(user, pass, ip string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.do(http.MethodPost, "/api/v1/login", ip, loginRequest{Username: user, Password: pass})
+}
+
+// mustLogin logs in and returns the token.
+func (e *authEnv) mustLogin(user string) string {
+	e.t.Helper()
+	w := e.login(user, authPassword, "")
+	if w.Code != http.StatusOK {
+		e.t.Fatalf("login %s: %d %s", user, w.Code, w.Body)
+	}
+	var resp loginResponse
+	authDecode(e.t, w, &resp)
+	return resp.Token
+}
+
+func authBearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
+
+func authDecode(t *testing.T, w *httptest.ResponseRecorder, v any) {
+	t.Helper()
+	if err := json.Unmarshal(w.Body.Bytes(), v); err != nil {
+		t.Fatalf("decode %q: %v", w.Body, err)
+	}
+}
+
+func authWantStatus(t *testing.T, w *httptest.ResponseRecorder, want int) {
+	t.Helper()
+	if w.Code != want {
+		t.Fatalf("status %d, want %d; body %s", w.Code, want, w.Body)
+	}
+}
+
+func TestLoginMeLogout(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		e := newAuthEnv(t, db)
+
+		w := e.login("Desa1", authPassword, "")
+		authWantStatus(t, w, http.StatusOK)
+		var resp loginResponse
+		authDecode(t, w, &resp)
+		wantUser := userView{ID: resp.User.ID, Username: "desa1", Name: "Operator Desa Jaten", Role: auth.RoleVillage, Region: "35.05.01.2001", RegionName: "Jaten"}
+		if resp.Token == "" || !resp.ExpiresAt.Equal(authT0.Add(time.Hour)) || resp.User != wantUser || resp.User.ID == 0 {
+			t.Fatalf("login response %+v", resp)
+		}
+		if strings.Contains(w.Body.String(), authPassword) {
+			t.Fatal("response echoes the password")
+		}
+
+		w = e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(resp.Token)...)
+		authWantStatus(t, w, http.StatusOK)
+		var me userView
+		authDecode(t, w, &me)
+		if me != wantUser {
+			t.Fatalf("/me %+v, want %+v", me, wantUser)
+		}
+
+		// The same token in the session cookie, as the web pages send it.
+		w = e.do(http.MethodGet, "/api/v1/me", "", nil, "Cookie", sessionCookie+"="+resp.Token)
+		authWantStatus(t, w, http.StatusOK)
+
+		w = e.do(http.MethodPost, "/api/v1/logout", "", nil, authBearer(resp.Token)...)
+		authWantStatus(t, w, http.StatusNoContent)
+		w = e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(resp.Token)...)
+		authWantStatus(t, w, http.StatusUnauthorized)
+		w = e.do(http.MethodPost, "/api/v1/logout", "", nil, authBearer(resp.Token)...)
+		authWantStatus(t, w, http.StatusUnauthorized)
+
+		t.Run("expiry", func(t *testing.T) {
+			tok := e.mustLogin("desa1")
+			e.clock.Advance(59 * time.Minute)
+			authWantStatus(t, e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(tok)...), http.StatusOK)
+			e.clock.Advance(time.Minute)
+			authWantStatus(t, e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(tok)...), http.StatusUnauthorized)
+		})
+	})
+}
+
+func TestLoginFailures(t *testing.T) {
+	e := newAuthEnv(t, storetest.SQLite(t))
+	var wrongPass, noUser errorBody
+	w := e.login("desa1", "not-the-password", "198.51.100.1")
+	authWantStatus(t, w, http.StatusUnauthorized)
+	authDecode(t, w, &wrongPass)
+	w = e.login("nobody", authPassword, "198.51.100.2")
+	authWantStatus(t, w, http.StatusUnauthorized)
+	authDecode(t, w, &noUser)
+	if wrongPass.Error != noUser.Error || wrongPass.Field != "" {
+		t.Fatalf("a wrong password (%q) and an unknown user (%q) must look the same", wrongPass.Error, noUser.Error)
+	}
+
+	for name, body := range map[string]string{
+		"not JSON":         "username=desa1",
+		"truncated":        `{"username":"desa1",`,
+		"wrong types":      `{"username":1,"password":2}`,
+		"missing password": `{"username":"desa1"}`,
+		"empty":            `{}`,
+		"too large":        `{"username":"desa1","password":"` + strings.Repeat("x", 10_000) + `"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			authWantStatus(t, e.do(http.MethodPost, "/api/v1/login", "198.51.100.3", body), http.StatusBadRequest)
+		})
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	e := newAuthEnv(t, storetest.SQLite(t))
+
+	t.Run("per username", func(t *testing.T) {
+		// Failures from different addresses still count against the user.
+		for i := range loginMaxFailures {
+			authWantStatus(t, e.login("desa1", "wrong-password", fmt.Sprintf("203.0.113.%d", i+1)), http.StatusUnauthorized)
+		}
+		w := e.login("desa1", authPassword, "203.0.113.99")
+		authWantStatus(t, w, http.StatusTooManyRequests)
+		secs, err := strconv.Atoi(w.Header().Get("Retry-After"))
+		if err != nil || secs <= 0 || secs > int(loginWindow/time.Second) {
+			t.Fatalf("Retry-After %q", w.Header().Get("Retry-After"))
+		}
+		// Other users are not affected.
+		authWantStatus(t, e.login("dinsos", authPassword, "203.0.113.99"), http.StatusOK)
+
+		e.clock.Advance(loginWindow - time.Second)
+		authWantStatus(t, e.login("desa1", authPassword, "203.0.113.99"), http.StatusTooManyRequests)
+		e.clock.Advance(time.Second)
+		authWantStatus(t, e.login("desa1", authPassword, "203.0.113.99"), http.StatusOK)
+	})
+
+	t.Run("per address", func(t *testing.T) {
+		const ip = "198.51.100.7"
+		for i := range loginMaxFailures {
+			authWantStatus(t, e.login(fmt.Sprintf("guess%d", i), "wrong-password", ip), http.StatusUnauthorized)
+		}
+		authWantStatus(t, e.login("dinsos", authPassword, ip), http.StatusTooManyRequests)
+		authWantStatus(t, e.login("dinsos", authPassword, "198.51.100.8"), http.StatusOK)
+		e.clock.Advance(loginWindow)
+		authWantStatus(t, e.login("dinsos", authPassword, ip), http.StatusOK)
+	})
+
+	t.Run("IPv6 counts per /64", func(t *testing.T) {
+		for i := range loginMaxFailures {
+			authWantStatus(t, e.login("guess", "wrong-password", fmt.Sprintf("2001:db8:1:2::%x", i+1)), http.StatusUnauthorized)
+		}
+		authWantStatus(t, e.login("dinsos", authPassword, "2001:db8:1:2::ffff"), http.StatusTooManyRequests)
+		authWantStatus(t, e.login("dinsos", authPassword, "2001:db8:1:3::1"), http.StatusOK)
+	})
+
+	t.Run("success forgets the user's failures", func(t *testing.T) {
+		e.clock.Advance(loginWindow)
+		for range loginMaxFailures - 1 {
+			authWantStatus(t, e.login("desa1", "wrong-password", "192.0.2.50"), http.StatusUnauthorized)
+		}
+		authWantStatus(t, e.login("desa1", authPassword, "192.0.2.51"), http.StatusOK)
+		for range loginMaxFailures - 1 {
+			authWantStatus(t, e.login("desa1", "wrong-password", "192.0.2.52"), http.StatusUnauthorized)
+		}
+		authWantStatus(t, e.login("desa1", authPassword, "192.0.2.53"), http.StatusOK)
+	})
+}
+
+func TestLoginLimiterBoundedMemory(t *testing.T) {
+	l := newLoginLimiter(3, time.Minute, 100)
+	now := authT0
+	for i := range 1000 {
+		l.failed(now, fmt.Sprintf("user%d", i), fmt.Sprintf("10.0.%d.%d", i/256, i%256))
+		if n := l.keys(); n > 100 {
+			t.Fatalf("%d keys after %d failures, limit 100", n, i+1)
+		}
+	}
+	// Expired keys are dropped first.
+	now = now.Add(time.Minute)
+	l.failed(now, "fresh", "10.9.9.9")
+	if n := l.keys(); n != 2 {
+		t.Fatalf("%d keys after the window, want 2", n)
+	}
+	// A key never holds more than max times.
+	for range 10 {
+		l.failed(now, "fresh", "10.9.9.9")
+	}
+	l.mu.Lock()
+	n := len(l.failures["u:fresh"])
+	l.mu.Unlock()
+	if n != 3 {
+		t.Fatalf("key holds %d failures, want 3", n)
+	}
+}
+
+func TestAuthenticate(t *testing.T) {
+	e := newAuthEnv(t, storetest.SQLite(t))
+	// Routes only this test uses, guarded as real ones are.
+	g := e.srv.router.Group("/test", e.srv.authenticate())
+	g.GET("/dinsos", requireRoles(auth.RoleDinsos, auth.RoleAdmin), func(c *gin.Context) { c.String(http.StatusOK, principal(c).Username) })
+	g.POST("/change", func(c *gin.Context) { c.Status(http.StatusNoContent) })
+
+	village, dinsos := e.mustLogin("desa1"), e.mustLogin("dinsos")
+
+	for name, headers := range map[string][]string{
+		"no token":         nil,
+		"garbage bearer":   authBearer("garbage"),
+		"empty bearer":     {"Authorization", "Bearer "},
+		"basic auth":       {"Authorization", "Basic ZGVzYTE6cmFoYXNpYQ=="},
+		"bare token":       {"Authorization", village},
+		"well-formed fake": authBearer(strings.Repeat("A", 43)),
+		"garbage cookie":   {"Cookie", sessionCookie + "=garbage"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := e.do(http.MethodGet, "/api/v1/me", "", nil, headers...)
+			authWantStatus(t, w, http.StatusUnauthorized)
+			if !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("WWW-Authenticate %q", w.Header().Get("WWW-Authenticate"))
+			}
+		})
+	}
+
+	t.Run("roles", func(t *testing.T) {
+		authWantStatus(t, e.do(http.MethodGet, "/test/dinsos", "", nil, authBearer(village)...), http.StatusForbidden)
+		w := e.do(http.MethodGet, "/test/dinsos", "", nil, authBearer(dinsos)...)
+		authWantStatus(t, w, http.StatusOK)
+		if w.Body.String() != "dinsos" {
+			t.Fatalf("principal %q", w.Body)
+		}
+	})
+
+	t.Run("cookie requests are checked for cross-site forgery", func(t *testing.T) {
+		cookie := []string{"Cookie", sessionCookie + "=" + village}
+		w := e.do(http.MethodPost, "/test/change", "", nil, append(cookie, "Sec-Fetch-Site", "cross-site")...)
+		authWantStatus(t, w, http.StatusForbidden)
+		if !strings.Contains(w.Body.String(), "cross-origin") {
+			t.Errorf("body %s", w.Body)
+		}
+		authWantStatus(t, e.do(http.MethodPost, "/test/change", "", nil, append(cookie, "Sec-Fetch-Site", "same-origin")...), http.StatusNoContent)
+		// A bearer token is never sent by a browser on its own.
+		authWantStatus(t, e.do(http.MethodPost, "/test/change", "", nil, append(authBearer(village), "Sec-Fetch-Site", "cross-site")...), http.StatusNoContent)
+	})
+
+	t.Run("disabled user", func(t *testing.T) {
+		tok := e.mustLogin("desa1")
+		e.st.DB.Model(&store.User{}).Where("username = ?", "desa1").Update("disabled", true)
+		t.Cleanup(func() { e.st.DB.Model(&store.User{}).Where("username = ?", "desa1").Update("disabled", false) })
+		authWantStatus(t, e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(tok)...), http.StatusUnauthorized)
+		authWantStatus(t, e.login("desa1", authPassword, "192.0.2.77"), http.StatusUnauthorized)
+	})
+
+	t.Run("cookie logout clears the cookie", func(t *testing.T) {
+		tok := e.mustLogin("dinsos")
+		w := e.do(http.MethodPost, "/api/v1/logout", "", nil, "Cookie", sessionCookie+"="+tok)
+		authWantStatus(t, w, http.StatusNoContent)
+		if c := w.Header().Get("Set-Cookie"); !strings.Contains(c, sessionCookie+"=;") || !strings.Contains(c, "Max-Age=0") {
+			t.Fatalf("Set-Cookie %q", c)
+		}
+	})
+}
+
+func TestDatabaseDownIs503(t *testing.T) {
+	// Nothing listens on port 1, so every query fails to connect.
+	db, err := gorm.Open(postgres.Open("postgres://postgres@127.0.0.1:1/verval?sslmode=disable&connect_timeout=2"),
+		&gorm.Config{DisableAutomaticPing: true, TranslateError: true, Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(Deps{DB: db, Store: storetest.NewStore(db, nil), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SessionTTL: time.Hour})
+	e := &authEnv{t: t, srv: srv}
+	authWantStatus(t, e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(strings.Repeat("A", 43))...), http.StatusServiceUnavailable)
+	authWantStatus(t, e.login("desa1", authPassword, ""), http.StatusServiceUnavailable)
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(securityHeaders())
+	r.GET("/api/v1/x", func(c *gin.Context) { c.Status(http.StatusOK) })
+	r.GET("/page", func(c *gin.Context) { c.Status(http.StatusOK) })
+	for _, path := range []string{"/api/v1/x", "/page", "/missing"} {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		h := w.Header()
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" ||
+			h.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") ||
+			!strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self'") {
+			t.Errorf("%s: headers %v", path, h)
+		}
+		if noStore := h.Get("Cache-Control") == "no-store"; noStore != strings.HasPrefix(path, "/api/") {
+			t.Errorf("%s: Cache-Control %q", path, h.Get("Cache-Control"))
+		}
+	}
+}

@@ -1,0 +1,240 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+type createCycleRequest struct {
+	RegencyCode      string `json:"regencyCode"`
+	Year             int    `json:"year"`
+	VerificationDays int    `json:"verificationDays"`
+}
+
+// cycleView is a cycle with its regency's name.
+type cycleView struct {
+	store.Cycle
+	RegencyName string `json:"regencyName"`
+}
+
+func viewCycle(c store.Cycle) cycleView {
+	name, _ := wilayah.Default().Name(c.RegencyCode)
+	return cycleView{Cycle: c, RegencyName: name}
+}
+
+// createCycle opens a cycle for one regency and year (Dinsos, admin).
+func (s *Server) createCycle(c *gin.Context) {
+	var req createCycleRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		s.fail(c, badRequest("body", "must be JSON: {\"regencyCode\":\"35.05\",\"year\":2026}"))
+		return
+	}
+	p := principal(c)
+	code, err := wilayah.Normalize(req.RegencyCode)
+	if err != nil || wilayah.LevelOf(code) != wilayah.LevelRegency {
+		s.fail(c, unprocessable("regencyCode", "must be a regency or city code such as 35.05"))
+		return
+	}
+	if _, ok := wilayah.Default().Name(code); !ok {
+		s.fail(c, unprocessable("regencyCode", "names no regency or city in the 2025 Kemendagri list"))
+		return
+	}
+	if !p.Covers(code) {
+		s.fail(c, unprocessable("regencyCode", "is outside your region"))
+		return
+	}
+	if req.Year < 2020 || req.Year > 2100 {
+		s.fail(c, unprocessable("year", "must be a year such as 2026"))
+		return
+	}
+	if req.VerificationDays == 0 {
+		req.VerificationDays = 30
+	}
+	if req.VerificationDays < 1 || req.VerificationDays > 365 {
+		s.fail(c, unprocessable("verificationDays", "must be between 1 and 365"))
+		return
+	}
+	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, CreatedBy: p.UserID, OpenedAt: s.deps.Now().UTC()}
+	ctx := c.Request.Context()
+	if err := s.deps.Store.CreateCycle(ctx, &cy); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.audit(c, cy.ID, nil, "cycle.create", map[string]any{"regencyCode": code, "year": req.Year})
+	c.JSON(http.StatusCreated, viewCycle(cy))
+}
+
+func (s *Server) listCycles(c *gin.Context) {
+	cs, err := s.deps.Store.ListCycles(c.Request.Context(), principal(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]cycleView, len(cs))
+	for i, cy := range cs {
+		out[i] = viewCycle(cy)
+	}
+	c.JSON(http.StatusOK, gin.H{"cycles": out})
+}
+
+func (s *Server) getCycle(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, viewCycle(*cy))
+}
+
+// cycle loads the :id cycle if the caller may see it, answering 404 otherwise.
+func (s *Server) cycle(c *gin.Context) (*store.Cycle, bool) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return nil, false
+	}
+	cy, err := s.deps.Store.GetCycle(c.Request.Context(), principal(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	return cy, true
+}
+
+// pathID parses the :id path parameter; a malformed id is simply not found.
+func (s *Server) pathID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.fail(c, store.ErrNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// audit appends an API-level action to the audit chain. The request id
+// keys it, so a retried request is recorded once.
+func (s *Server) audit(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) {
+	p := principal(c)
+	rid := c.GetString(requestIDKey)
+	err := s.deps.Store.AppendAuditEntry(c.Request.Context(), store.AuditEntry{
+		IdemKey: action + ":" + rid, At: s.deps.Now(), ActorID: p.UserID, ActorRole: string(p.Role),
+		RequestID: rid, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
+	})
+	if err != nil {
+		s.deps.Log.Error("audit append failed", "action", action, "requestId", rid, "err", err)
+	}
+}
+
+// actor is the caller as recorded in workflow inputs and the audit trail.
+func actor(c *gin.Context) store.AuditActor {
+	p := principal(c)
+	return store.AuditActor{UserID: p.UserID, Role: string(p.Role), RequestID: c.GetString(requestIDKey)}
+}
+
+type progressDesa struct {
+	Code    string           `json:"code"`
+	Name    string           `json:"name"`
+	Total   int64            `json:"total"`
+	ByStage map[string]int64 `json:"byStage"`
+}
+
+type progressKecamatan struct {
+	progressDesa
+	Desa []*progressDesa `json:"desa"`
+}
+
+// progress counts a cycle's households per stage, per kecamatan and desa,
+// inside the caller's region.
+func (s *Server) progress(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	rows, err := s.deps.Store.Progress(c.Request.Context(), principal(c), cy.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, buildProgress(cy.ID, rows))
+}
+
+func buildProgress(cycleID int64, rows []store.ProgressRow) gin.H {
+	w := wilayah.Default()
+	var kecs []*progressKecamatan
+	byKec := map[string]*progressKecamatan{}
+	byDesa := map[string]*progressDesa{}
+	totals := map[string]int64{}
+	var total int64
+	for _, r := range rows {
+		k := byKec[r.KecamatanCode]
+		if k == nil {
+			name, _ := w.Name(r.KecamatanCode)
+			k = &progressKecamatan{progressDesa: progressDesa{Code: r.KecamatanCode, Name: name, ByStage: map[string]int64{}}}
+			byKec[r.KecamatanCode] = k
+			kecs = append(kecs, k)
+		}
+		d := byDesa[r.DesaCode]
+		if d == nil {
+			name, _ := w.Name(r.DesaCode)
+			d = &progressDesa{Code: r.DesaCode, Name: name, ByStage: map[string]int64{}}
+			byDesa[r.DesaCode] = d
+			k.Desa = append(k.Desa, d)
+		}
+		d.ByStage[r.Stage] += r.Count
+		d.Total += r.Count
+		k.ByStage[r.Stage] += r.Count
+		k.Total += r.Count
+		totals[r.Stage] += r.Count
+		total += r.Count
+	}
+	return gin.H{"cycleId": cycleID, "total": total, "byStage": totals, "kecamatan": kecs}
+}
+
+// stuckStages are the stages a case can be stuck in (not final).
+var stuckStages = []string{"awaiting_verification", "verified", "awaiting_decree", "awaiting_proposal", "awaiting_kemensos"}
+
+// stuck lists cases in one stage longer than ?days=N (default 14), with a
+// link to each in the Temporal Web UI.
+func (s *Server) stuck(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	days := 14
+	if v := c.Query("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 3650 {
+			s.fail(c, badRequest("days", "must be a whole number of days"))
+			return
+		}
+		days = n
+	}
+	before := s.deps.Now().Add(-time.Duration(days) * 24 * time.Hour)
+	cases, err := s.deps.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, stuckStages, 500)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	type item struct {
+		store.StuckCase
+		TemporalURL string `json:"temporalUrl"`
+	}
+	out := make([]item, len(cases))
+	for i, sc := range cases {
+		out[i] = item{StuckCase: sc, TemporalURL: s.workflowURL(cy.ID, sc.HouseholdID)}
+	}
+	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(cy, before)})
+}
+
+// requireRegion refuses a code outside the caller's region.
+func requireRegion(p auth.Principal, field, code string) error {
+	if !p.Covers(code) {
+		return unprocessable(field, "is outside your region")
+	}
+	return nil
+}

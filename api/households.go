@@ -1,0 +1,101 @@
+package api
+
+import (
+	"encoding/csv"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// householdView is a household as the API shows it: NIK and No KK always
+// masked; name and address in clear only to the roles that work with the
+// family in their own region (an administrator fixing a stuck case does not
+// need them).
+type householdView struct {
+	ID             int64              `json:"id"`
+	CycleID        int64              `json:"cycleId"`
+	Name           string             `json:"name"`
+	Address        string             `json:"address"`
+	NIKMasked      string             `json:"nikMasked"`
+	KKMasked       string             `json:"kkMasked"`
+	Members        int                `json:"members"`
+	DesaCode       string             `json:"desaCode"`
+	DesaName       string             `json:"desaName"`
+	KecamatanCode  string             `json:"kecamatanCode"`
+	KecamatanName  string             `json:"kecamatanName"`
+	Desil          int                `json:"desil"`
+	InDTKS         bool               `json:"inDtks"`
+	Stage          string             `json:"stage"`
+	StageEnteredAt time.Time          `json:"stageEnteredAt"`
+	Outcome        string             `json:"outcome,omitempty"`
+	Reason         string             `json:"reason,omitempty"`
+	Indicators     store.Indicators   `json:"indicators"`
+	History        []store.StageEvent `json:"history"`
+	Audit          []store.AuditEntry `json:"audit"`
+	TemporalURL    string             `json:"temporalUrl"`
+}
+
+func (s *Server) getHousehold(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := principal(c)
+	h, err := s.deps.Store.GetHousehold(ctx, p, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hist, audit, err := s.deps.Store.HouseholdHistory(ctx, h.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	w := wilayah.Default()
+	desa, _ := w.Name(h.DesaCode)
+	kec, _ := w.Name(h.KecamatanCode)
+	v := householdView{
+		ID: h.ID, CycleID: h.CycleID, Name: h.Name, Address: h.Address, NIKMasked: h.NIKMasked, KKMasked: h.KKMasked,
+		Members: h.Members, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
+		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
+		Reason: h.Reason, Indicators: h.Indicators, History: hist, Audit: audit,
+		TemporalURL: s.workflowURL(h.CycleID, h.ID),
+	}
+	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
+		v.Name, v.Address = maskName(h.Name), "(hidden)"
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// maskName keeps each word's first letter: "Siti Aminah" → "S*** A*****".
+func maskName(name string) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		if r := []rune(w); len(r) > 0 {
+			words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func (s *Server) listNotifications(c *gin.Context) {
+	ns, err := s.deps.Store.ListNotifications(c.Request.Context(), principal(c), 100)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ns == nil {
+		ns = []store.Notification{}
+	}
+	c.JSON(http.StatusOK, gin.H{"notifications": ns})
+}
+
+func csvWriter(w io.Writer) *csv.Writer { return csv.NewWriter(w) }

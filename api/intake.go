@@ -1,0 +1,143 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
+)
+
+// maxIntakeFile bounds an upload: 150,000 desil-1 rows (the largest
+// regency) are about 40 MB of CSV.
+const maxIntakeFile = 64 << 20
+
+// createIntake takes a P3KE file (multipart field "file", CSV or XLSX) into
+// a cycle. The header is checked at once, so an unreadable file is refused
+// with the missing columns named; the rows are then stored and their
+// workflows started by the intake workflow, whose progress GET
+// /intakes/{id} shows.
+func (s *Server) createIntake(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		s.fail(c, badRequest("file", "send the P3KE file as multipart form field \"file\" (at most 64 MB)"))
+		return
+	}
+	if fh.Size > maxIntakeFile {
+		s.fail(c, badRequest("file", "is larger than 64 MB; split it by kecamatan"))
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		s.fail(c, badRequest("file", "could not be read completely; upload it again"))
+		return
+	}
+	if p, err := p3ke.Open(bytes.NewReader(data), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
+		var fe *p3ke.FormatError
+		if errors.As(err, &fe) {
+			s.fail(c, unprocessable("file", fe.Error()))
+			return
+		}
+		s.fail(c, err)
+		return
+	} else {
+		p.Close()
+	}
+	ctx := c.Request.Context()
+	in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: principal(c).UserID}
+	if err := s.deps.Store.CreateIntake(ctx, &in, data); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}); err != nil {
+		_ = s.deps.Store.SetIntakeStatus(ctx, in.ID, store.IntakeFailed, "could not start the intake; upload again")
+		s.fail(c, err)
+		return
+	}
+	s.audit(c, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})
+	c.Header("Location", "/api/v1/intakes/"+strconv.FormatInt(in.ID, 10))
+	c.JSON(http.StatusAccepted, in)
+}
+
+// intake loads the :id intake if its cycle is visible to the caller.
+func (s *Server) intake(c *gin.Context) (*store.Intake, bool) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return nil, false
+	}
+	ctx := c.Request.Context()
+	in, err := s.deps.Store.GetIntake(ctx, id)
+	if err == nil {
+		_, err = s.deps.Store.GetCycle(ctx, principal(c), in.CycleID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	return in, true
+}
+
+// getIntake shows an intake's progress: rows parsed, households stored,
+// workflows started.
+func (s *Server) getIntake(c *gin.Context) {
+	if in, ok := s.intake(c); ok {
+		c.JSON(http.StatusOK, in)
+	}
+}
+
+// intakeIssues lists an intake's rejected and warned rows; ?format=csv
+// downloads them as the row-error report.
+func (s *Server) intakeIssues(c *gin.Context) {
+	in, ok := s.intake(c)
+	if !ok {
+		return
+	}
+	limit, offset := 1000, 0
+	if c.Query("format") == "csv" {
+		limit = 1_000_000
+	} else if v, err := strconv.Atoi(c.DefaultQuery("offset", "0")); err == nil && v >= 0 {
+		offset = v
+	}
+	issues, total, err := s.deps.Store.IntakeIssues(c.Request.Context(), in.ID, limit, offset)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if c.Query("format") == "csv" {
+		c.Header("Content-Disposition", `attachment; filename="p3ke-errors-`+strconv.FormatInt(in.ID, 10)+`.csv"`)
+		c.Header("Content-Type", "text/csv; charset=utf-8")
+		w := csvWriter(c.Writer)
+		_ = w.Write([]string{"row", "column", "severity", "reason"})
+		for _, is := range issues {
+			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason})
+		}
+		w.Flush()
+		return
+	}
+	if issues == nil {
+		issues = []store.IntakeIssue{}
+	}
+	c.JSON(http.StatusOK, gin.H{"issues": issues, "total": total, "offset": offset})
+}

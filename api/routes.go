@@ -1,0 +1,45 @@
+package api
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/auth"
+)
+
+// apiRoutes registers /api/v1. Every route but login and the OpenAPI
+// document requires a session, and each says which roles may call it;
+// region checks happen in the store queries, which only ever see rows
+// inside the caller's region (another village's household is a 404).
+func (s *Server) apiRoutes(g *gin.RouterGroup) {
+	g.POST("/login", s.login)
+	g.GET("/openapi.json", s.openapi)
+
+	a := g.Group("", s.authenticate())
+	a.POST("/logout", s.logout)
+	a.GET("/me", s.me)
+
+	all := requireRoles(auth.Roles()...)
+	office := requireRoles(auth.RoleDinsos, auth.RoleAdmin)
+	field := requireRoles(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
+	supervisors := requireRoles(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
+	watchers := requireRoles(auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
+
+	a.POST("/cycles", office, s.createCycle)
+	a.GET("/cycles", all, s.listCycles)
+	a.GET("/cycles/:id", all, s.getCycle)
+	a.POST("/cycles/:id/intake", office, s.createIntake)
+	a.GET("/cycles/:id/progress", all, s.progress)
+	a.GET("/cycles/:id/stuck", watchers, s.stuck)
+	a.POST("/cycles/:id/meetings", requireRoles(auth.RoleVillage), s.recordMeeting)
+	a.GET("/intakes/:id", office, s.getIntake)
+	a.GET("/intakes/:id/issues", office, s.intakeIssues)
+
+	a.GET("/tasks", field, s.listTasks)
+	a.GET("/tasks/:id", field, s.getTask)
+	a.POST("/tasks/:id/result", requireRoles(auth.RoleVillage), s.submitResult)
+	a.POST("/tasks/:id/reopen", supervisors, s.reopenTask)
+	a.POST("/tasks/:id/assign", supervisors, s.assignTask)
+
+	a.GET("/households/:id", all, s.getHousehold)
+	a.GET("/notifications", all, s.listNotifications)
+}

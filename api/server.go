@@ -1,0 +1,103 @@
+// Package api is verval's HTTP API (gin): JSON under /api/v1, health probes,
+// and the codec endpoint for the Temporal Web UI. Handlers pass the request's
+// context to Temporal and the database and report errors through one mapper.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/store"
+)
+
+// Deps are the API's dependencies, built once in cmd/verval.
+type Deps struct {
+	DB       *gorm.DB
+	Store    *store.Store
+	Temporal client.Client
+	Log      *slog.Logger
+	// SessionTTL is how long a login token stays valid.
+	SessionTTL time.Duration
+	// TemporalUIURL is the Temporal Web UI as a browser reaches it.
+	TemporalUIURL string
+	// TemporalNamespace is used to build Web UI links.
+	TemporalNamespace string
+	// Codec serves /codec for the Temporal Web UI; nil leaves it out.
+	Codec http.Handler
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the HTTP API.
+type Server struct {
+	deps    Deps
+	router  *gin.Engine
+	limiter *loginLimiter
+	spec    openapiJSON
+}
+
+// New builds the router with every route registered.
+func New(d Deps) *Server {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	// No proxy is trusted unless configured: a client cannot fake its
+	// address (which login throttling counts) with X-Forwarded-For.
+	_ = r.SetTrustedProxies(nil)
+	s := &Server{deps: d, router: r, limiter: newLoginLimiter(loginMaxFailures, loginWindow, loginMaxKeys)}
+	r.Use(requestID(), securityHeaders(), s.accessLog(), gin.CustomRecovery(s.recovered))
+	s.routes()
+	return s
+}
+
+// Handler returns the http.Handler serving every route.
+func (s *Server) Handler() http.Handler { return s.router }
+
+// Routes lists the registered routes as "METHOD /path", for the OpenAPI check.
+func (s *Server) Routes() gin.RoutesInfo { return s.router.Routes() }
+
+func (s *Server) routes() {
+	r := s.router
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	if s.deps.Codec != nil {
+		r.Any("/codec/*path", gin.WrapH(http.StripPrefix("/codec", s.deps.Codec)))
+	}
+	s.apiRoutes(r.Group("/api/v1"))
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz answers 200 only when the database and Temporal both answer, so a
+// load balancer stops sending traffic to a replica that cannot serve it.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := gin.H{}
+	ok := true
+	if err := store.Ping(ctx, s.deps.DB); err != nil {
+		checks["database"], ok = "unreachable", false
+	} else {
+		checks["database"] = "ok"
+	}
+	if _, err := s.deps.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"], ok = "unreachable", false
+	} else {
+		checks["temporal"] = "ok"
+	}
+	status := http.StatusOK
+	if !ok {
+		status = http.StatusServiceUnavailable
+	}
+	c.JSON(status, gin.H{"ready": ok, "checks": checks})
+}

@@ -1,0 +1,67 @@
+// Command verval is the one binary of the verval system: the local stack
+// (dev), the API and worker processes, migrations, and operator tools.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `verval orchestrates the annual verval cycle of poor households.
+
+Usage:
+  verval dev                     run the whole stack locally (Temporal dev server, worker, API)
+  verval api                     run the HTTP API against TEMPORAL_ADDRESS and DATABASE_URL
+  verval worker                  run the Temporal worker
+  verval migrate                 apply database migrations and exit
+  verval p3ke check FILE --regency PP.KK [--json]
+                                 validate a P3KE file offline, exactly as intake will
+  verval audit verify            check the audit log's hash chain
+
+Configuration is read from the environment; see README.md.
+`
+
+// run is the whole program, callable from tests: it returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "dev":
+		err = runDev(ctx, args[1:], getenv, stdout, stderr)
+	case "api":
+		err = runServe(ctx, getenv, stderr, true, false)
+	case "worker":
+		err = runServe(ctx, getenv, stderr, false, true)
+	case "migrate":
+		err = runMigrate(ctx, getenv, stdout, stderr)
+	case "p3ke":
+		return runP3KE(args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "verval: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "verval %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}

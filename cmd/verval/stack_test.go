@@ -1,0 +1,251 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/verval/verval/internal/codec"
+	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/pii"
+	"github.com/verval/verval/internal/store/storetest"
+)
+
+// stack is a whole verval system started the way a user starts it:
+// run(ctx, ["dev"]) with a real Temporal dev server, the worker and the
+// HTTP API, on SQLite or a fresh PostgreSQL database.
+type stack struct {
+	t        *testing.T
+	base     string
+	env      map[string]string
+	temporal client.Client
+	cancel   context.CancelFunc
+	done     chan int
+	out      *syncBuffer
+}
+
+// syncBuffer collects the process output; the server goroutines write it
+// while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// databases are the two databases every end-to-end test runs on.
+var databases = []string{"sqlite", "postgres"}
+
+// startStack starts `verval dev` on free ports in a temporary data
+// directory and waits until /readyz answers 200.
+func startStack(t *testing.T, db string) *stack {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test; run without -short")
+	}
+	httpPort, _ := devserver.FreePort()
+	tPort, _ := devserver.FreePort()
+	uiPort, _ := devserver.FreePort()
+	env := map[string]string{
+		"VERVAL_DATA_DIR":  t.TempDir(),
+		"HTTP_ADDR":        fmt.Sprintf("127.0.0.1:%d", httpPort),
+		"TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", tPort),
+		"TEMPORAL_UI_PORT": fmt.Sprint(uiPort),
+		"LOG_LEVEL":        "warn",
+	}
+	if db == "postgres" {
+		env["DATABASE_URL"] = storetest.PostgresURL(t)
+	}
+	return startStackEnv(t, env)
+}
+
+// startStackEnv starts `verval dev` with exactly env (a restart reuses it).
+func startStackEnv(t *testing.T, env map[string]string) *stack {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &stack{t: t, env: env, base: "http://" + env["HTTP_ADDR"], cancel: cancel, done: make(chan int, 1), out: &syncBuffer{}}
+	getenv := func(k string) string { return env[k] }
+	go func() { s.done <- run(ctx, []string{"dev"}, getenv, nil, s.out, s.out) }()
+	// The first run on a machine compiles the Temporal CLI (minutes).
+	deadline := time.Now().Add(15 * time.Minute)
+	for {
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case code := <-s.done:
+			t.Fatalf("verval dev exited with %d:\n%s", code, s.out.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("verval dev not ready:\n%s", s.out.String())
+		}
+	}
+	dc, fc := codec.ClientOptions(pii.DevKeyring())
+	c, err := client.Dial(client.Options{HostPort: env["TEMPORAL_ADDRESS"], DataConverter: dc, FailureConverter: fc, Logger: quietLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.temporal = c
+	t.Cleanup(s.stop)
+	return s
+}
+
+// stop ends the stack like Ctrl-C does and checks it exits cleanly.
+func (s *stack) stop() {
+	if s.cancel == nil {
+		return
+	}
+	s.temporal.Close()
+	s.cancel()
+	s.cancel = nil
+	select {
+	case code := <-s.done:
+		if code != 0 {
+			s.t.Errorf("verval dev exited with %d after Ctrl-C:\n%s", code, s.out.String())
+		}
+	case <-time.After(60 * time.Second):
+		s.t.Errorf("verval dev did not stop within 60 s of Ctrl-C")
+	}
+}
+
+// quietLogger drops the SDK's logs in tests.
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}
+
+// user is a logged-in API client.
+type user struct {
+	s     *stack
+	token string
+}
+
+func (s *stack) login(username, password string) *user {
+	s.t.Helper()
+	var resp struct{ Token string }
+	u := &user{s: s}
+	if code := u.call("POST", "/api/v1/login", map[string]string{"username": username, "password": password}, &resp); code != 200 {
+		s.t.Fatalf("login %s: %d", username, code)
+	}
+	u.token = resp.Token
+	return u
+}
+
+// call sends a JSON request and decodes the JSON answer into out (if not
+// nil); it returns the status. headers are name, value pairs.
+func (u *user) call(method, path string, body, out any, headers ...string) int {
+	u.s.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, u.s.base+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return u.send(req, out)
+}
+
+func (u *user) send(req *http.Request, out any) int {
+	u.s.t.Helper()
+	if u.token != "" {
+		req.Header.Set("Authorization", "Bearer "+u.token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		u.s.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			u.s.t.Fatalf("%s %s: %d %s: %v", req.Method, req.URL.Path, resp.StatusCode, b, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// upload posts a file as multipart field "file".
+func (u *user) upload(path, name string, data []byte, out any) int {
+	u.s.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", u.s.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return u.send(req, out)
+}
+
+// eventually retries cond every 100 ms until it holds or the limit passes.
+func eventually(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", limit, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// family is one row of a test P3KE file.
+type family struct {
+	ID, KK, NIK, Name, Desa string
+	Desil                   int
+	DTKS                    bool
+}
+
+// p3keCSV renders families as a P3KE CSV file.
+func p3keCSV(fams []family) []byte {
+	var b strings.Builder
+	b.WriteString("id_keluarga_p3ke,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,jenis_kelamin,alamat,kode_wilayah,desil,jumlah_anggota,jenis_lantai,jenis_dinding,jenis_atap,terdaftar_dtks\n")
+	for _, f := range fams {
+		dtks := "Tidak"
+		if f.DTKS {
+			dtks = "Ya"
+		}
+		fmt.Fprintf(&b, "%s,%s,%s,%s,L,Dusun Krajan RT 001 RW 002,%s,%d,4,Tanah,Bambu,Genteng,%s\n", f.ID, f.KK, f.NIK, f.Name, f.Desa, f.Desil, dtks)
+	}
+	return []byte(b.String())
+}
+
+// testFamily builds a valid family of Kec. Wonodadi (35.05.01), Kab. Blitar:
+// NIK issued there to a man born on the 15th, No KK issued there too.
+func testFamily(i int, desa string, dtks bool) family {
+	return family{
+		ID: fmt.Sprintf("P3KE-%05d", i), KK: fmt.Sprintf("35050101012%05d", i), NIK: fmt.Sprintf("350501150380%04d", i),
+		Name: fmt.Sprintf("KEPALA KELUARGA %d", i), Desa: desa, Desil: 1, DTKS: dtks,
+	}
+}

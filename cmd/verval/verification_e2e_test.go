@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+
+	"github.com/verval/verval/workflows"
+)
+
+const (
+	desaJaten = "35.05.01.2001" // desa1's village
+	desaSalam = "35.05.01.2002" // desa2's village
+)
+
+type taskList struct {
+	Tasks []struct {
+		ID       int64  `json:"id"`
+		Name     string `json:"name"`
+		DesaCode string `json:"desaCode"`
+		Status   string `json:"status"`
+	} `json:"tasks"`
+	Total int `json:"total"`
+}
+
+type intakeView struct {
+	ID               int64  `json:"id"`
+	Status           string `json:"status"`
+	Accepted         int    `json:"accepted"`
+	Skipped          int    `json:"skipped"`
+	Rejected         int    `json:"rejected"`
+	AlreadyPresent   int    `json:"alreadyPresent"`
+	HouseholdsStored int    `json:"householdsStored"`
+	WorkflowsStarted int    `json:"workflowsStarted"`
+	Error            string `json:"error"`
+}
+
+// intake uploads a file into a cycle and waits for the intake to finish.
+func intake(t *testing.T, dinsos *user, cycleID int64, data []byte) intakeView {
+	t.Helper()
+	var in intakeView
+	if code := dinsos.upload(fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke.csv", data, &in); code != 202 {
+		t.Fatalf("intake: %d", code)
+	}
+	eventually(t, time.Minute, "the intake to finish", func() bool {
+		dinsos.call("GET", fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in)
+		return in.Status == "done" || in.Status == "failed"
+	})
+	if in.Status != "done" {
+		t.Fatalf("intake failed: %s", in.Error)
+	}
+	return in
+}
+
+// TestVillageVerification drives the first human step of the cycle through
+// the HTTP API of a real stack: intake, two village officers visiting their
+// households (with a retried and an invalid submission), both village
+// meetings, and every household in the stage its outcome calls for, in the
+// app and in Temporal's visibility store.
+func TestVillageVerification(t *testing.T) {
+	for _, db := range databases {
+		t.Run(db, func(t *testing.T) { testVillageVerification(t, db) })
+	}
+}
+
+func testVillageVerification(t *testing.T, db string) {
+	s := startStack(t, db)
+	dinsos := s.login("dinsos", "dinsos-blitar-2026")
+	var cycle struct{ ID int64 }
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, &cycle); code != 201 {
+		t.Fatalf("create cycle: %d", code)
+	}
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, nil); code != 409 {
+		t.Fatalf("second cycle for the same regency and year: %d, want 409", code)
+	}
+
+	// Three families in each village; the second and third of Salam are in
+	// the registry (DTKS). One desil-2 row is skipped, one bad NIK rejected.
+	fams := []family{
+		testFamily(1, desaJaten, false), testFamily(2, desaJaten, false), testFamily(3, desaJaten, true),
+		testFamily(4, desaSalam, false), testFamily(5, desaSalam, true), testFamily(6, desaSalam, true),
+	}
+	skipped := testFamily(7, desaJaten, false)
+	skipped.Desil = 2
+	bad := testFamily(8, desaJaten, false)
+	bad.NIK = "35050115038"
+	file := p3keCSV(append(fams, skipped, bad))
+
+	in := intake(t, dinsos, cycle.ID, file)
+	if in.Accepted != 6 || in.Skipped != 1 || in.Rejected != 1 || in.HouseholdsStored != 6 || in.WorkflowsStarted != 6 {
+		t.Fatalf("intake counts: %+v", in)
+	}
+	again := intake(t, dinsos, cycle.ID, file)
+	if again.AlreadyPresent != 6 || again.HouseholdsStored != 0 || again.WorkflowsStarted != 0 {
+		t.Fatalf("loading the same file again created cases: %+v", again)
+	}
+
+	desa1 := s.login("desa1", "desa-satu-2026")
+	desa2 := s.login("desa2", "desa-dua-2026")
+	ids := map[string]int64{}
+	for _, u := range []*user{desa1, desa2} {
+		var tl taskList
+		if code := u.call("GET", "/api/v1/tasks?status=open", nil, &tl); code != 200 || tl.Total != 3 {
+			t.Fatalf("task list: %d, %d tasks, want 3", code, tl.Total)
+		}
+		for _, task := range tl.Tasks {
+			ids[task.Name] = task.ID
+		}
+	}
+	id := func(i int) int64 { return ids[fmt.Sprintf("KEPALA KELUARGA %d", i)] }
+
+	// A village officer never sees another village's household: 404, not 403.
+	if code := desa1.call("GET", fmt.Sprintf("/api/v1/households/%d", id(4)), nil, nil); code != 404 {
+		t.Fatalf("desa1 reading a Salam household: %d, want 404", code)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(4)), visit("eligible", ""), nil); code != 404 {
+		t.Fatalf("desa1 submitting for a Salam household: %d, want 404", code)
+	}
+
+	// An invalid result is refused with the field named, and leaves nothing.
+	var refusal struct{ Error, Field string }
+	future := visit("eligible", "")
+	future["visitDate"] = time.Now().AddDate(0, 0, 3).Format("2006-01-02")
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(1)), future, &refusal); code != 422 || refusal.Field != "visitDate" {
+		t.Fatalf("future visit date: %d %+v, want 422 visitDate", code, refusal)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(2)), visit("not_found", ""), &refusal); code != 422 || refusal.Field != "note" {
+		t.Fatalf("not_found without a note: %d %+v, want 422 note", code, refusal)
+	}
+
+	// A retried submission with the same Idempotency-Key applies once.
+	var first, retry struct{ Version int }
+	key := "visit-1-attempt"
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(1)), visit("eligible", ""), &first, "Idempotency-Key", key); code != 200 {
+		t.Fatalf("submit: %d", code)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(1)), visit("eligible", ""), &retry, "Idempotency-Key", key); code != 200 || retry.Version != first.Version || first.Version != 1 {
+		t.Fatalf("retried submit: %d version %d then %d, want 1 and 1", code, first.Version, retry.Version)
+	}
+	// The same result without the key is a second submission: 409.
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(1)), visit("eligible", ""), nil); code != 409 {
+		t.Fatalf("second first-submission: %d, want 409", code)
+	}
+
+	submit := func(u *user, i int, outcome, note string, version int) {
+		t.Helper()
+		body := visit(outcome, note)
+		body["version"] = version
+		if code := u.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(i)), body, nil); code != 200 {
+			t.Fatalf("submit %s for family %d: %d", outcome, i, code)
+		}
+	}
+	submit(desa1, 2, "eligible", "", 0)
+	submit(desa1, 2, "not_poor", "", 1) // a correction before the meeting
+	submit(desa1, 3, "moved", "pindah ke Surabaya menurut tetangga", 0)
+	submit(desa2, 4, "eligible", "", 0)
+	submit(desa2, 5, "deceased", "meninggal Maret 2026, keterangan kepala dusun", 0)
+	submit(desa2, 6, "eligible", "", 0)
+
+	for _, u := range []*user{desa1, desa2} {
+		var m struct{ ID int64 }
+		body := map[string]any{"date": time.Now().Format("2006-01-02"), "beritaAcaraNo": "BA/" + u.token[:4], "attendees": 23}
+		if code := u.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), body, &m); code != 201 {
+			t.Fatalf("record meeting: %d", code)
+		}
+	}
+
+	want := map[int]workflows.Stage{
+		1: workflows.StageAwaitingDecree,   // eligible
+		2: workflows.StageNotEligible,      // corrected to not_poor, not in DTKS
+		3: workflows.StageAwaitingProposal, // moved, in DTKS: removal
+		4: workflows.StageAwaitingDecree,
+		5: workflows.StageAwaitingProposal, // deceased, in DTKS: removal
+		6: workflows.StageAwaitingDecree,
+	}
+	tksk := s.login("tksk", "tksk-wonodadi-2026")
+	for i, stage := range want {
+		eventually(t, 30*time.Second, fmt.Sprintf("family %d to reach %s", i, stage), func() bool {
+			var h struct{ Stage string }
+			tksk.call("GET", fmt.Sprintf("/api/v1/households/%d", id(i)), nil, &h)
+			return h.Stage == string(stage)
+		})
+	}
+	// After the meeting the village can no longer change a result.
+	body := visit("not_poor", "")
+	body["version"] = 1
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(1)), body, nil); code != 409 {
+		t.Fatalf("correction after the meeting: %d, want 409", code)
+	}
+
+	// The same stages are what an administrator finds in the Temporal UI.
+	counts := map[workflows.Stage]int64{workflows.StageAwaitingDecree: 3, workflows.StageAwaitingProposal: 2}
+	for stage, n := range counts {
+		query := fmt.Sprintf(`%s = %q AND %s = "35.05"`, workflows.SAStage.GetName(), stage, workflows.SARegency.GetName())
+		eventually(t, 30*time.Second, "visibility to show "+string(stage), func() bool {
+			resp, err := s.temporal.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+			return err == nil && resp.Count == n
+		})
+	}
+
+	// Few events per household: the whole path so far fits in a small history.
+	hist := s.temporal.GetWorkflowHistory(context.Background(), workflows.HouseholdWorkflowID(cycle.ID, id(1)), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	events := 0
+	for hist.HasNext() {
+		ev, err := hist.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		events++
+		// No personal data reaches Temporal in clear text.
+		raw := ev.String()
+		for _, f := range fams {
+			for _, secret := range []string{f.NIK, f.KK, f.Name} {
+				if strings.Contains(raw, secret) {
+					t.Fatalf("history event %d holds personal data in clear text", ev.EventId)
+				}
+			}
+		}
+	}
+	t.Logf("household history after verification and meeting: %d events", events)
+	if events > 25 {
+		t.Errorf("household history has %d events after verification; the whole cycle must stay within 40", events)
+	}
+}
+
+// visit is a valid visit result body for outcome.
+func visit(outcome, note string) map[string]any {
+	return map[string]any{
+		"outcome": outcome, "visitDate": time.Now().Format("2006-01-02"), "note": note,
+		"indicators": map[string]string{"jenisLantai": "Tanah", "jenisDinding": "Bambu", "jenisAtap": "Genteng"},
+	}
+}

@@ -1,0 +1,170 @@
+// Package app assembles verval's parts from a Config: the database, the
+// keys, the Temporal client, the worker and the HTTP server. cmd/verval and
+// the end-to-end tests build the system the same way through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/api"
+	"github.com/verval/verval/internal/codec"
+	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/internal/pii"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/temporalx"
+	"github.com/verval/verval/worker"
+	"github.com/verval/verval/workflows"
+)
+
+// App is a connected verval process.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *gorm.DB
+	Store    *store.Store
+	Keys     *pii.Keyring
+	Temporal client.Client
+}
+
+// Keys returns the configured keyring, or the development keys when none
+// are configured (only `verval dev` and tests allow that; config.Load
+// refuses it elsewhere).
+func Keys(c config.Config) (*pii.Keyring, error) {
+	if c.PIIKeys == "" {
+		return pii.DevKeyring(), nil
+	}
+	return pii.ParseKeyring(c.PIIKeys, c.PIIHashKey)
+}
+
+// Open connects to the database (running migrations) and to Temporal.
+func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) {
+	keys, err := Keys(c)
+	if err != nil {
+		return nil, fmt.Errorf("VERVAL_PII_KEYS: %w", err)
+	}
+	db, err := store.Open(ctx, c.DatabaseURL, c.SQLitePath(), log)
+	if err != nil {
+		return nil, err
+	}
+	dc, fc := codec.ClientOptions(keys)
+	tc, err := temporalx.Dial(ctx, temporalx.Options{
+		Address: c.TemporalAddress, Namespace: c.TemporalNamespace, Logger: log,
+		DataConverter: dc, FailureConverter: fc,
+	})
+	if err != nil {
+		closeDB(db)
+		return nil, err
+	}
+	return &App{Config: c, Log: log, DB: db, Store: &store.Store{DB: db, Keys: keys}, Keys: keys, Temporal: tc}, nil
+}
+
+// Close releases the connections.
+func (a *App) Close() {
+	a.Temporal.Close()
+	closeDB(a.DB)
+}
+
+func closeDB(db *gorm.DB) {
+	if sqlDB, err := db.DB(); err == nil {
+		_ = sqlDB.Close()
+	}
+}
+
+// Activities builds the activities with their real dependencies.
+func (a *App) Activities() *activities.Activities {
+	return &activities.Activities{
+		Store:    a.Store,
+		Cases:    workflows.Cases{Client: a.Temporal},
+		Notifier: activities.DBNotifier{Store: a.Store, Log: a.Log},
+		Log:      a.Log,
+	}
+}
+
+// NewWorker builds the worker.
+func (a *App) NewWorker() sdkworker.Worker {
+	return worker.New(a.Temporal, a.Activities(), worker.Options{})
+}
+
+// RunWorker polls until ctx ends, then stops cleanly: polling stops and
+// running activities get WorkerStopTimeout to finish.
+func (a *App) RunWorker(ctx context.Context) error {
+	w := a.NewWorker()
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	a.Log.Info("worker polling", "taskQueue", workflows.TaskQueue, "namespace", a.Config.TemporalNamespace)
+	<-ctx.Done()
+	w.Stop()
+	a.Log.Info("worker stopped")
+	return nil
+}
+
+// APIServer builds the HTTP API.
+func (a *App) APIServer() *api.Server {
+	return api.New(api.Deps{
+		DB: a.DB, Store: a.Store, Temporal: a.Temporal, Log: a.Log,
+		SessionTTL: a.Config.SessionTTL, TemporalUIURL: a.Config.TemporalUIURL,
+		TemporalNamespace: a.Config.TemporalNamespace,
+		Codec:             codec.Handler(a.Keys, a.Config.CodecAuthToken, []string{a.Config.TemporalUIURL}),
+	})
+}
+
+// ServeHTTP listens on the configured address until ctx ends, then lets
+// in-flight requests finish (up to ShutdownTimeout). ready, if non-nil,
+// receives the bound address once listening.
+func (a *App) ServeHTTP(ctx context.Context, ready chan<- string) error {
+	ln, err := net.Listen("tcp", a.Config.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("HTTP_ADDR %s: %w", a.Config.HTTPAddr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.APIServer().Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		// Uploads of a 50,000-row P3KE file on a slow link take a while.
+		ReadTimeout:  5 * time.Minute,
+		WriteTimeout: 5 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		BaseContext:  func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("http listening", "addr", ln.Addr().String())
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	a.Log.Info("http stopped")
+	return nil
+}
+
+// NewLogger builds the process logger.
+func NewLogger(c config.Config, w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,157 @@
+// Package config reads verval's configuration from the environment, in one
+// place, failing fast with a message that names the variable at fault.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything verval's processes read from the environment.
+type Config struct {
+	// HTTPAddr is where the API and web pages listen.
+	HTTPAddr string
+	// PublicURL is the API's address as a browser reaches it (for links and
+	// the Temporal UI's codec endpoint).
+	PublicURL string
+	// DatabaseURL is a postgres:// URL; empty means the embedded SQLite file.
+	DatabaseURL string
+	// DataDir holds the embedded database and the dev server's files.
+	DataDir string
+	// TemporalAddress is the Temporal frontend, host:port.
+	TemporalAddress string
+	// TemporalNamespace is the Temporal namespace.
+	TemporalNamespace string
+	// TemporalUIURL is the Temporal Web UI as a browser reaches it, for links
+	// to stuck cases.
+	TemporalUIURL string
+	// LogLevel is the slog level.
+	LogLevel slog.Level
+	// LogFormat is "text" or "json".
+	LogFormat string
+	// PIIKeys are the AES keys for personal data, "id:base64[,id:base64]",
+	// first one active.
+	PIIKeys string
+	// PIIHashKey is the HMAC key for look-up hashes of NIK and No KK (base64).
+	PIIHashKey string
+	// CodecAuthToken is the bearer token the Temporal Web UI sends to the
+	// codec server.
+	CodecAuthToken string
+	// DevUsers creates the development users on start.
+	DevUsers bool
+	// SessionTTL is how long a login token stays valid.
+	SessionTTL time.Duration
+	// ShutdownTimeout bounds a graceful shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// Dev reports whether the configuration runs on the development keys.
+func (c Config) Dev() bool { return c.PIIKeys == "" }
+
+// Load reads the configuration through getenv (os.Getenv in production, a
+// map in tests). dev selects the defaults of the one-command local stack.
+func Load(getenv func(string) string, dev bool) (Config, error) {
+	c := Config{
+		HTTPAddr:          envOr(getenv, "HTTP_ADDR", ":8080"),
+		DatabaseURL:       getenv("DATABASE_URL"),
+		DataDir:           envOr(getenv, "VERVAL_DATA_DIR", "data"),
+		TemporalAddress:   envOr(getenv, "TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: envOr(getenv, "TEMPORAL_NAMESPACE", "default"),
+		TemporalUIURL:     envOr(getenv, "TEMPORAL_UI_URL", "http://localhost:8233"),
+		LogFormat:         envOr(getenv, "LOG_FORMAT", "text"),
+		PIIKeys:           getenv("VERVAL_PII_KEYS"),
+		PIIHashKey:        getenv("VERVAL_PII_HASH_KEY"),
+		CodecAuthToken:    getenv("VERVAL_CODEC_AUTH_TOKEN"),
+	}
+	var errs []error
+	if err := c.LogLevel.UnmarshalText([]byte(envOr(getenv, "LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("LOG_LEVEL: %q is not one of debug, info, warn, error", getenv("LOG_LEVEL")))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("LOG_FORMAT: %q is not text or json", c.LogFormat))
+	}
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		errs = append(errs, fmt.Errorf("HTTP_ADDR: %q is not host:port (for example :8080)", c.HTTPAddr))
+	}
+	if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
+		errs = append(errs, fmt.Errorf("TEMPORAL_ADDRESS: %q is not host:port (for example temporal:7233)", c.TemporalAddress))
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("DATABASE_URL: must be a postgres:// URL (leave it empty for the embedded database)"))
+		}
+	}
+	c.PublicURL = envOr(getenv, "PUBLIC_URL", "http://localhost"+portOf(c.HTTPAddr))
+	var err error
+	if c.DevUsers, err = envBool(getenv, "VERVAL_DEV_USERS", dev); err != nil {
+		errs = append(errs, err)
+	}
+	if c.SessionTTL, err = envDuration(getenv, "VERVAL_SESSION_TTL", 12*time.Hour); err != nil {
+		errs = append(errs, err)
+	}
+	if c.ShutdownTimeout, err = envDuration(getenv, "VERVAL_SHUTDOWN_TIMEOUT", 30*time.Second); err != nil {
+		errs = append(errs, err)
+	}
+	if !dev {
+		// Outside the local stack, personal data must never be sealed with
+		// the well-known development keys.
+		if c.PIIKeys == "" || c.PIIHashKey == "" {
+			errs = append(errs, errors.New("VERVAL_PII_KEYS and VERVAL_PII_HASH_KEY are required outside `verval dev` (see docs/security.md)"))
+		}
+		if c.DatabaseURL == "" && getenv("VERVAL_ALLOW_SQLITE") != "true" {
+			errs = append(errs, errors.New("DATABASE_URL is required outside `verval dev` (set VERVAL_ALLOW_SQLITE=true to use the embedded file anyway)"))
+		}
+	}
+	if c.CodecAuthToken == "" && dev {
+		c.CodecAuthToken = "dev-codec-token"
+	}
+	return c, errors.Join(errs...)
+}
+
+// SQLitePath is the embedded database file.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "verval.db") }
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := strings.TrimSpace(getenv(key)); v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(getenv func(string) string, key string, def bool) (bool, error) {
+	v := strings.TrimSpace(getenv(key))
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s: %q is not true or false", key, v)
+	}
+	return b, nil
+}
+
+func envDuration(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(key))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return def, fmt.Errorf("%s: %q is not a positive duration such as 30s or 12h", key, v)
+	}
+	return d, nil
+}
+
+func portOf(addr string) string {
+	if _, p, err := net.SplitHostPort(addr); err == nil {
+		return ":" + p
+	}
+	return ""
+}
