@@ -161,8 +161,8 @@ const (
 // It does not make the record invalid: a NIK keeps the region where it was
 // first issued, and sex or birth date columns are often typed by hand.
 type Warning struct {
-	Kind    WarningKind
-	Message string // plain words, without the number
+	Kind    WarningKind // which cross-check disagreed
+	Message string      // plain words, without the number
 }
 
 // String returns the message.

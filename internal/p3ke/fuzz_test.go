@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -36,6 +38,7 @@ func FuzzP3KEParser(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add(smallXLSX(f))
 	tab := wilayah.Default()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Open(bytes.NewReader(data), Options{Regency: "35.05", Wilayah: tab})
@@ -95,6 +98,14 @@ func FuzzP3KEParser(f *testing.F) {
 				t.Fatalf("status %v", res.Status)
 			}
 		}
+	})
+}
+
+// smallXLSX is a two-row workbook, so the fuzzer also mutates zip and XML.
+func smallXLSX(tb testing.TB) []byte {
+	return buildXLSX(tb, func(f *excelize.File, sheet string) {
+		f.SetSheetRow(sheet, "A1", &[]any{"id_keluarga_p3ke", "no_kk", "nik_kepala_keluarga", "nama_kepala_keluarga", "alamat", "kode_wilayah", "desil", "tanggal_lahir"})
+		f.SetSheetRow(sheet, "A2", &[]any{"A", "3505010101200001", int64(3505012501800001), "BUDI", "Dusun", "3505012001", 1, 29245})
 	})
 }
 

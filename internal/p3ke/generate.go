@@ -81,7 +81,7 @@ func GenerateCSV(w io.Writer, opts GenOptions) (Summary, error) {
 			}
 		}
 		rec, st := g.row(i, f)
-		want.add(st)
+		want.expect(st)
 		if err := cw.Write(rec[:]); err != nil {
 			return Summary{}, err
 		}
@@ -128,7 +128,8 @@ const (
 	wantRejected
 )
 
-func (s *Summary) add(o outcome) {
+// expect counts a generated row the way the parser will.
+func (s *Summary) expect(o outcome) {
 	switch o {
 	case wantAccepted:
 		s.Accepted++

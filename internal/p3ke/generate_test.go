@@ -16,7 +16,7 @@ func TestGenerateCSVMatchesParser(t *testing.T) {
 		{"clean", GenOptions{Regency: "35.05", Households: 2000, Seed: 1}},
 		{"faulty", GenOptions{Regency: "35.05", Households: 5000, Seed: 2, FaultRate: 0.3}},
 		{"all faults", GenOptions{Regency: "16.73", Households: 3000, Seed: 3, FaultRate: 1}},
-		{"one-village regency", GenOptions{Regency: "3505", Households: 100, Seed: 4, FaultRate: 0.5}},
+		{"plain regency code", GenOptions{Regency: "3505", Households: 100, Seed: 4, FaultRate: 0.5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,15 +44,14 @@ func (e *FormatError) Error() string {
 
 // Parser reads a P3KE file row by row. It is not safe for concurrent use.
 type Parser struct {
-	src      source
-	tab      *wilayah.Table
-	regency  string // dotted PP.KK
-	regName  string // e.g. "Kabupaten Blitar", for messages
-	idx      [numCols]int
-	xlsx     bool           // dates may come as Excel serial numbers
-	seenID   map[string]int // id_keluarga_p3ke -> first row
-	seenKK   map[uint64]int // No KK as a number -> first row
-	warnings []Issue        // scratch buffer, see validate
+	src     source
+	tab     *wilayah.Table
+	regency string // dotted PP.KK
+	regName string // e.g. "Kabupaten Blitar", for messages
+	idx     [numCols]int
+	xlsx    bool           // dates may come as Excel serial numbers
+	seenID  map[string]int // id_keluarga_p3ke -> first row
+	seenKK  map[uint64]int // No KK as a number -> first row
 }
 
 // source yields the rows of a CSV or XLSX file.
@@ -71,6 +70,7 @@ type rowError struct {
 	reason string
 }
 
+// Error describes the row for logs and tests; users see reason as an Issue.
 func (e *rowError) Error() string { return fmt.Sprintf("row %d: %s", e.row, e.reason) }
 
 // zipMagic starts every XLSX file (a zip archive); oleMagic starts the old
@@ -108,21 +108,7 @@ func Open(r io.Reader, opts Options) (*Parser, error) {
 		seenKK:  make(map[uint64]int),
 	}
 
-	br := bufio.NewReaderSize(r, 64<<10)
-	head, _ := br.Peek(4)
-	switch {
-	case len(head) == 0:
-		return nil, &FormatError{Reason: "the file is empty"}
-	case bytes.HasPrefix(head, zipMagic):
-		p.src, err = openXLSX(br)
-		p.xlsx = true
-	case bytes.HasPrefix(head, oleMagic):
-		return nil, &FormatError{Reason: "this is an old Excel 97-2003 (.xls) file; save it as .xlsx or as CSV UTF-8"}
-	case bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}):
-		return nil, &FormatError{Reason: "the file is UTF-16 text (Excel \"Unicode Text\"); save it as CSV UTF-8"}
-	default:
-		p.src, err = openCSV(br)
-	}
+	p.src, p.xlsx, err = openSource(r)
 	if err != nil {
 		return nil, err
 	}

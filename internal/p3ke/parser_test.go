@@ -190,7 +190,7 @@ func assertIssues(t *testing.T, got []Issue, want []wantIssue) {
 	}
 }
 
-func readFile(t *testing.T, path string) []byte {
+func readFile(t testing.TB, path string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -248,7 +248,7 @@ func fixtureXLSX(t *testing.T) []byte {
 
 // buildXLSX makes a workbook whose first sheet is filled by fill, with a
 // second sheet that must be ignored.
-func buildXLSX(t *testing.T, fill func(f *excelize.File, sheet string)) []byte {
+func buildXLSX(t testing.TB, fill func(f *excelize.File, sheet string)) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()

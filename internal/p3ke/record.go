@@ -82,10 +82,10 @@ const RowColumn = "(whole row)"
 
 // Issue is one problem found in a row.
 type Issue struct {
-	Row      int      `json:"row"`    // spreadsheet row number; the header is row 1
-	Column   string   `json:"column"` // canonical column name, e.g. "no_kk", or RowColumn
-	Reason   string   `json:"reason"` // plain words; never a full NIK or No KK
-	Severity Severity `json:"severity"`
+	Row      int      `json:"row"`      // spreadsheet row number; the header is row 1
+	Column   string   `json:"column"`   // canonical column name, e.g. "no_kk", or RowColumn
+	Reason   string   `json:"reason"`   // plain words; never a full NIK or No KK
+	Severity Severity `json:"severity"` // error rejects the row; warning does not
 }
 
 // String formats the issue as the check command prints it.
@@ -125,6 +125,7 @@ func (s Status) String() string {
 
 // Result is one non-empty row of the file.
 type Result struct {
+	// Status is the row's fate: accepted, skipped or rejected.
 	Status Status
 	// Record is complete when Status is Accepted. For a skipped row only
 	// Row and Desil are set; for a rejected row, whatever parsed.
@@ -137,9 +138,9 @@ type Result struct {
 // Summary counts rows by fate. Intake and the check command both build it
 // with Add, so their numbers agree.
 type Summary struct {
-	Accepted int `json:"accepted"`
-	Skipped  int `json:"skipped"`
-	Rejected int `json:"rejected"`
+	Accepted int `json:"accepted"` // rows that enter the cycle
+	Skipped  int `json:"skipped"`  // desil 2-10 rows
+	Rejected int `json:"rejected"` // rows with at least one error
 	Warnings int `json:"warnings"` // warning issues, on accepted and rejected rows alike
 }
 
