@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -19,6 +20,8 @@ type Activities struct {
 	Cases    Cases
 	Notifier Notifier
 	Log      *slog.Logger
+	// Rules are the programmes' eligibility rules; nil means enrol.DefaultRules.
+	Rules []enrol.Rule
 }
 
 // Cases starts and signals household workflows. It is implemented in the
@@ -31,6 +34,15 @@ type Cases interface {
 	// MeetingClosed tells a household its village meeting closed the list.
 	// A household whose workflow has already finished is not an error.
 	MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error
+	// DecreeSigned tells a household the decree listing it was signed.
+	DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64) error
+	// DecreeRevoked tells a household a decree revoked it; delivered is
+	// false when its workflow has already finished.
+	DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason string) (delivered bool, err error)
+	// ProposalSubmitted tells a household it was proposed to Kemensos.
+	ProposalSubmitted(ctx context.Context, cycleID, householdID, proposalID int64) error
+	// KemensosAnswer gives a household Kemensos' determination.
+	KemensosAnswer(ctx context.Context, cycleID, householdID int64, ans Answer) error
 }
 
 // Actor is who did a human step, for the audit trail.
@@ -53,4 +65,14 @@ type HouseholdStart struct {
 	InDTKS        bool
 	CycleOpenedAt time.Time
 	DueAt         time.Time
+}
+
+// Answer is Kemensos' determination for one proposed household.
+type Answer struct {
+	ProposalID int64
+	Accepted   bool
+	// Reason is the rejection code, empty when accepted.
+	Reason string
+	// Date is the determination date, YYYY-MM-DD.
+	Date string
 }

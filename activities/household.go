@@ -8,6 +8,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -85,4 +86,50 @@ func classify(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
 	}
 	return fmt.Errorf("database: %w", err)
+}
+
+// SettleInput ends a household's case: the final stage, and the aid that
+// follows from it.
+type SettleInput struct {
+	CycleID    int64
+	Transition TransitionInput
+	Desil      int
+	// Eligible: verified still poor.
+	Eligible bool
+	// InRegistry: in the national registry, already or by Kemensos' acceptance.
+	InRegistry bool
+	// InSignedDecree: listed as extreme poor in a signed decree.
+	InSignedDecree bool
+	// Exit ends the programmes the household had (removed or revoked).
+	Exit bool
+}
+
+// SettleResult lists the programmes the household is enrolled in.
+type SettleResult struct {
+	Programmes []string
+}
+
+// Settle records a final stage with its enrolments or exits, in one
+// transaction; re-running it duplicates nothing.
+func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, error) {
+	t := in.Transition
+	var progs []string
+	if !in.Exit {
+		progs = enrol.Programmes(a.rules(), enrol.Household{
+			Desil: in.Desil, Eligible: in.Eligible, InRegistry: in.InRegistry, InSignedDecree: in.InSignedDecree,
+		})
+	}
+	err := a.Store.Settle(ctx, store.Settlement{
+		CycleID:    in.CycleID,
+		Transition: store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason},
+		Programmes: progs, Exit: in.Exit,
+	})
+	return SettleResult{Programmes: progs}, classify(err)
+}
+
+func (a *Activities) rules() []enrol.Rule {
+	if a.Rules != nil {
+		return a.Rules
+	}
+	return enrol.DefaultRules()
 }

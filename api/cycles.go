@@ -165,7 +165,7 @@ func (s *Server) progress(c *gin.Context) {
 
 func buildProgress(cycleID int64, rows []store.ProgressRow) gin.H {
 	w := wilayah.Default()
-	var kecs []*progressKecamatan
+	kecs := []*progressKecamatan{} // [] rather than null when nothing is in the region
 	byKec := map[string]*progressKecamatan{}
 	byDesa := map[string]*progressDesa{}
 	totals := map[string]int64{}

@@ -61,6 +61,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.As(err, &appErr) && workflows.IsValidationType(appErr.Type()):
 		v := workflows.ValidationFromApplicationError(appErr)
 		c.AbortWithStatusJSON(v.HTTPStatus(), errorBody{Error: v.Message, Field: v.Field, RequestID: rid})
+	case errors.As(err, &appErr) && appErr.Type() == "Conflict":
+		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: appErr.Message(), RequestID: rid})
 	case errors.Is(err, errUnauthorized):
 		c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: err.Error(), RequestID: rid})
 	case errors.Is(err, errForbidden):

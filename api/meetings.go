@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -63,47 +65,50 @@ func (s *Server) recordMeeting(c *gin.Context) {
 		s.fail(c, badRequest("body", "must be JSON: {\"date\":\"2026-05-12\",\"beritaAcaraNo\":\"...\",\"attendees\":25}"))
 		return
 	}
-	if req.DesaCode == "" {
-		req.DesaCode = p.Region
-	}
-	if req.DesaCode != p.Region {
-		s.fail(c, unprocessable("desaCode", "a village officer records only their own village's meeting"))
-		return
-	}
-	d, err := time.Parse("2006-01-02", req.Date)
-	switch {
-	case err != nil:
-		s.fail(c, unprocessable("date", "must be a date as YYYY-MM-DD"))
-		return
-	case d.After(s.deps.Now().Add(9 * time.Hour)):
-		s.fail(c, unprocessable("date", "cannot be in the future"))
-		return
-	case d.Before(cy.OpenedAt.Truncate(24 * time.Hour)):
-		s.fail(c, unprocessable("date", "cannot be before the cycle opened"))
-		return
-	}
-	if strings.TrimSpace(req.BeritaAcaraNo) == "" || len(req.BeritaAcaraNo) > 100 {
-		s.fail(c, unprocessable("beritaAcaraNo", "the berita acara number is required (at most 100 characters)"))
-		return
-	}
-	if req.Attendees < 1 || req.Attendees > 10000 {
-		s.fail(c, unprocessable("attendees", "must be the number of people present"))
-		return
-	}
-	m := store.Meeting{CycleID: cy.ID, DesaCode: req.DesaCode, Date: req.Date, BeritaAcaraNo: strings.TrimSpace(req.BeritaAcaraNo),
+	m := store.Meeting{CycleID: cy.ID, DesaCode: req.DesaCode, Date: req.Date, BeritaAcaraNo: req.BeritaAcaraNo,
 		Attendees: req.Attendees, Document: doc, DocumentName: docName}
-	ctx := c.Request.Context()
-	if err := s.deps.Store.RecordMeeting(ctx, &m, actor(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.MeetingWorkflowID(m.ID), TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.MeetingWorkflow, workflows.MeetingInput{MeetingID: m.ID}); err != nil {
+	if err := s.recordMeetingAs(c.Request.Context(), p, actor(c), cy, &m); err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Location", "/api/v1/cycles/"+strconv.FormatInt(cy.ID, 10)+"/meetings/"+strconv.FormatInt(m.ID, 10))
 	c.JSON(http.StatusCreated, m)
+}
+
+// recordMeetingAs checks a village meeting, stores it and starts the
+// workflow that closes the village's list; the JSON API and the web pages
+// (api/web) both record meetings through it. A broken rule is a
+// *store.InvalidError naming the field (422).
+func (s *Server) recordMeetingAs(ctx context.Context, p auth.Principal, a store.AuditActor, cy *store.Cycle, m *store.Meeting) error {
+	if m.DesaCode == "" {
+		m.DesaCode = p.Region
+	}
+	if m.DesaCode != p.Region {
+		return &store.InvalidError{Field: "desaCode", Msg: "a village officer records only their own village's meeting"}
+	}
+	d, err := time.Parse("2006-01-02", m.Date)
+	switch {
+	case err != nil:
+		return &store.InvalidError{Field: "date", Msg: "must be a date as YYYY-MM-DD"}
+	case d.After(s.deps.Now().Add(9 * time.Hour)):
+		return &store.InvalidError{Field: "date", Msg: "cannot be in the future"}
+	case d.Before(cy.OpenedAt.Truncate(24 * time.Hour)):
+		return &store.InvalidError{Field: "date", Msg: "cannot be before the cycle opened"}
+	}
+	m.BeritaAcaraNo = strings.TrimSpace(m.BeritaAcaraNo)
+	if m.BeritaAcaraNo == "" || len(m.BeritaAcaraNo) > 100 {
+		return &store.InvalidError{Field: "beritaAcaraNo", Msg: "the berita acara number is required (at most 100 characters)"}
+	}
+	if m.Attendees < 1 || m.Attendees > 10000 {
+		return &store.InvalidError{Field: "attendees", Msg: "must be the number of people present"}
+	}
+	m.CycleID = cy.ID
+	if err := s.deps.Store.RecordMeeting(ctx, m, a); err != nil {
+		return err
+	}
+	_, err = s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.MeetingWorkflowID(m.ID), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.MeetingWorkflow, workflows.MeetingInput{MeetingID: m.ID})
+	return err
 }

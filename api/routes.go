@@ -4,6 +4,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/workflows"
 )
 
 // apiRoutes registers /api/v1. Every route but login and the OpenAPI
@@ -39,6 +40,26 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/result", requireRoles(auth.RoleVillage), s.submitResult)
 	a.POST("/tasks/:id/reopen", supervisors, s.reopenTask)
 	a.POST("/tasks/:id/assign", supervisors, s.assignTask)
+
+	dinsos := requireRoles(auth.RoleDinsos)
+	bupati := requireRoles(auth.RoleBupati)
+	reviewers := requireRoles(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
+	a.POST("/cycles/:id/decrees", dinsos, s.draftDecree)
+	a.GET("/cycles/:id/decrees", reviewers, s.listDecrees)
+	a.GET("/decrees/:id", reviewers, s.getDecree)
+	a.GET("/decrees/:id/attachment", reviewers, s.decreeAttachment)
+	a.POST("/decrees/:id/submit", dinsos, s.decreeStep(workflows.UpdateDecreeSubmit))
+	a.POST("/decrees/:id/revise", dinsos, s.decreeStep(workflows.UpdateDecreeRevise))
+	a.POST("/decrees/:id/return", bupati, s.decreeStep(workflows.UpdateDecreeReturn))
+	a.POST("/decrees/:id/sign", bupati, s.decreeStep(workflows.UpdateDecreeSign))
+
+	a.POST("/cycles/:id/proposals", dinsos, s.buildProposal)
+	a.GET("/cycles/:id/proposals", office, s.listProposals)
+	a.GET("/proposals/:id", office, s.getProposal)
+	a.GET("/proposals/:id/file", dinsos, s.proposalFile)
+	a.POST("/proposals/:id/submit", dinsos, s.submitProposal)
+	a.POST("/proposals/:id/answers", dinsos, s.uploadAnswers)
+	a.GET("/cycles/:id/report", watchers, s.report)
 
 	a.GET("/households/:id", all, s.getHousehold)
 	a.GET("/notifications", all, s.listNotifications)

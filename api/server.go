@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/api/web"
+	"github.com/verval/verval/internal/metrics"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -32,6 +34,31 @@ type Deps struct {
 	Codec http.Handler
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Metrics counts and times every request by route pattern; nil turns
+	// the instrumentation off.
+	Metrics *metrics.Metrics
+	// ServeMetrics adds GET /metrics (unauthenticated, Prometheus format)
+	// to this router; off when the metrics have a listener of their own.
+	ServeMetrics bool
+	// Kemensos configures proposals: the monthly cut-off and the simulated
+	// ministry of the local stack.
+	Kemensos KemensosOptions
+}
+
+// KemensosOptions configures the Kemensos gateway.
+type KemensosOptions struct {
+	// CutoffDay is the regency's monthly data cut-off (default 17): a
+	// proposal built after it goes into next month's batch.
+	CutoffDay int
+	// ReminderAfter: Dinsos is reminded when a batch has unanswered
+	// households this long after submission (default 60 days).
+	ReminderAfter time.Duration
+	// Simulated: batches are answered by the simulated Kemensos after
+	// SimulatedDelay, rejecting RejectShare of additions, seeded by Seed.
+	Simulated      bool
+	SimulatedDelay time.Duration
+	Seed           int64
+	RejectShare    float64
 }
 
 // Server is the HTTP API.
@@ -53,7 +80,12 @@ func New(d Deps) *Server {
 	// address (which login throttling counts) with X-Forwarded-For.
 	_ = r.SetTrustedProxies(nil)
 	s := &Server{deps: d, router: r, limiter: newLoginLimiter(loginMaxFailures, loginWindow, loginMaxKeys)}
-	r.Use(requestID(), securityHeaders(), s.accessLog(), gin.CustomRecovery(s.recovered))
+	r.Use(requestID(), securityHeaders(), s.accessLog())
+	if d.Metrics != nil {
+		// Outside the recovery, so a panic is counted as the 500 it becomes.
+		r.Use(d.Metrics.Middleware())
+	}
+	r.Use(gin.CustomRecovery(s.recovered))
 	s.routes()
 	return s
 }
@@ -68,10 +100,17 @@ func (s *Server) routes() {
 	r := s.router
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	if s.deps.Metrics != nil && s.deps.ServeMetrics {
+		r.GET("/metrics", gin.WrapH(s.deps.Metrics.Handler()))
+	}
 	if s.deps.Codec != nil {
 		r.Any("/codec/*path", gin.WrapH(http.StripPrefix("/codec", s.deps.Codec)))
 	}
 	s.apiRoutes(r.Group("/api/v1"))
+	// The web pages (api/web) share the store, the meeting recorder and the login throttle.
+	web.Register(r, web.Deps{Store: s.deps.Store, Temporal: s.deps.Temporal, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, Now: s.deps.Now,
+		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL, StuckStages: stuckStages, RecordMeeting: s.recordMeetingAs,
+		Throttle: web.Throttle{Blocked: s.limiter.blocked, Failed: s.limiter.failed, Succeeded: s.limiter.succeeded, Acquire: s.limiter.acquire, ClientKey: clientKey}})
 }
 
 func (s *Server) healthz(c *gin.Context) {

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -53,6 +54,10 @@ func (s *Server) listTasks(c *gin.Context) {
 	if tasks == nil {
 		tasks = []store.TaskView{}
 	}
+	p := principal(c)
+	for i := range tasks {
+		maskTask(p, &tasks[i])
+	}
 	c.JSON(http.StatusOK, gin.H{"tasks": tasks, "total": total, "page": max(f.Page, 1)})
 }
 
@@ -61,7 +66,17 @@ func (s *Server) getTask(c *gin.Context) {
 	if !ok {
 		return
 	}
+	maskTask(principal(c), t)
 	c.JSON(http.StatusOK, t)
+}
+
+// maskTask hides the family's name and address from the roles that do not
+// work with it, as getHousehold does: an administrator fixing a stuck case
+// does not need them.
+func maskTask(p auth.Principal, t *store.TaskView) {
+	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
+		t.Name, t.Address = maskName(t.Name), "(hidden)"
+	}
 }
 
 func (s *Server) task(c *gin.Context) (*store.TaskView, bool) {

@@ -55,6 +55,32 @@ func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingI
 	return c.signal(ctx, cycleID, householdID, SignalMeetingClosed, MeetingClosed{MeetingID: meetingID})
 }
 
+// DecreeSigned sends the decree-signed signal.
+func (c Cases) DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64) error {
+	return c.signal(ctx, cycleID, householdID, SignalDecreeSigned, DecreeSigned{DecreeID: decreeID})
+}
+
+// DecreeRevoked sends the decree-revoked signal; delivered is false when
+// the household's workflow has finished.
+func (c Cases) DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason string) (bool, error) {
+	err := c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", SignalDecreeRevoked, DecreeRevoked{DecreeID: decreeID, Reason: reason})
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ProposalSubmitted sends the proposal-submitted signal.
+func (c Cases) ProposalSubmitted(ctx context.Context, cycleID, householdID, proposalID int64) error {
+	return c.signal(ctx, cycleID, householdID, SignalProposalSubmitted, ProposalSubmitted{ProposalID: proposalID})
+}
+
+// KemensosAnswer sends the kemensos-answer signal.
+func (c Cases) KemensosAnswer(ctx context.Context, cycleID, householdID int64, ans activities.Answer) error {
+	return c.signal(ctx, cycleID, householdID, SignalKemensosAnswer, KemensosAnswer(ans))
+}
+
 // signal signals a household's workflow; one that has finished is skipped
 // (it no longer needs the message).
 func (c Cases) signal(ctx context.Context, cycleID, householdID int64, signal string, arg any) error {

@@ -54,6 +54,9 @@ type household struct {
 	// other updates instead of interleaving.
 	busy bool
 
+	// programmes the household was enrolled in when its case ended.
+	programmes []string
+
 	meeting  *MeetingClosed
 	decree   *DecreeSigned
 	revoked  *DecreeRevoked
@@ -119,7 +122,7 @@ func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
 	if err := workflow.Await(ctx, func() bool { return !h.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return HouseholdResult{}, err
 	}
-	return HouseholdResult{Stage: h.state.Stage, Reason: h.state.Reason}, nil
+	return HouseholdResult{Stage: h.state.Stage, Reason: h.state.Reason, Programmes: h.programmes}, nil
 }
 
 // awaitVerification waits for the visit result, reminding the village
@@ -210,7 +213,7 @@ func (h *household) awaitDecree(ctx workflow.Context) error {
 	h.decree = nil
 	if h.in.InDTKS {
 		// Already registered: the decree is all it needs to be enrolled.
-		return h.moveTo(ctx, StageEnrolled, "", false)
+		return h.settle(ctx, StageEnrolled, "", true, false)
 	}
 	return h.moveTo(ctx, StageAwaitingProposal, "addition", false)
 }
@@ -230,24 +233,15 @@ func (h *household) awaitProposal(ctx workflow.Context) error {
 	return h.moveTo(ctx, StageAwaitingKemensos, "", false)
 }
 
-// awaitKemensos waits for Kemensos' determination, reminding Dinsos once
-// when it is late.
+// awaitKemensos waits for Kemensos' determination, however long it takes.
+// The reminder when Kemensos is late belongs to the proposal batch (one
+// notice per batch for Dinsos), not to each household: a per-household
+// timer would cost every household history events for nothing.
 func (h *household) awaitKemensos(ctx workflow.Context) error {
-	answered := func() bool { return h.revokedNow() || (h.answer != nil && h.answer.ProposalID == h.state.ProposalID) }
-	ok, err := awaitWithTimer(ctx, h.in.Deadlines.KemensosReminderAfter, answered)
-	if err != nil {
+	if err := workflow.Await(ctx, func() bool {
+		return h.revokedNow() || (h.answer != nil && h.answer.ProposalID == h.state.ProposalID)
+	}); err != nil {
 		return err
-	}
-	if !ok {
-		if err := h.local(ctx, a.Notify, activities.NotifyInput{
-			CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, Kind: activities.NotifyKemensosLate,
-			RegionCode: h.in.RegencyCode, DesaCode: h.in.DesaCode, At: workflow.Now(ctx),
-		}); err != nil {
-			return err
-		}
-		if err := workflow.Await(ctx, answered); err != nil {
-			return err
-		}
 	}
 	if h.revokedNow() {
 		return h.revoke(ctx)
@@ -256,24 +250,51 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	h.answer = nil
 	switch {
 	case ans.Accepted && h.state.Removal:
-		return h.moveTo(ctx, StageRemoved, "", false)
+		return h.settle(ctx, StageRemoved, "", false, true)
 	case ans.Accepted:
-		return h.moveTo(ctx, StageEnrolled, "", false)
+		return h.settle(ctx, StageEnrolled, "", true, false)
 	case ans.Reason == RejectNIKNotMatched && !h.state.Removal:
 		// Fixable: once the NIK is corrected it goes into next month's batch.
 		return h.moveTo(ctx, StageAwaitingProposal, "rejected "+ans.Reason+": correct and propose again", false)
 	}
-	return h.moveTo(ctx, StageRejected, "rejected "+ans.Reason, false)
+	if h.state.Removal {
+		// Kemensos keeps the household registered; nothing changes in its aid.
+		return h.moveTo(ctx, StageRejected, "removal rejected "+ans.Reason, false)
+	}
+	// Not registered, but still in the regent's decree: programmes that do
+	// not need the registry (paid by the regency) still apply.
+	return h.settle(ctx, StageRejected, "rejected "+ans.Reason, false, false)
 }
 
+// revokedNow: a later decree revoked the household, which a signed decree
+// had listed. A revocation names the revoking decree, not the original.
 func (h *household) revokedNow() bool {
-	return h.revoked != nil && h.revoked.DecreeID == h.state.DecreeID && h.state.DecreeID != 0
+	return h.revoked != nil && h.state.DecreeID != 0
 }
 
 func (h *household) revoke(ctx workflow.Context) error {
 	reason := "revoked: " + h.revoked.Reason
 	h.revoked = nil
-	return h.moveTo(ctx, StageRevoked, reason, false)
+	return h.settle(ctx, StageRevoked, reason, false, true)
+}
+
+// settle enters a final stage and, in the same local activity, enrols the
+// household in the programmes it now qualifies for (inRegistry: it is in the
+// national registry) or ends the aid it had (exit).
+func (h *household) settle(ctx workflow.Context, stage Stage, reason string, inRegistry, exit bool) error {
+	h.busy = true
+	defer func() { h.busy = false }()
+	t := h.enter(ctx, stage, reason)
+	if err := h.upsertStage(ctx); err != nil {
+		return err
+	}
+	var res activities.SettleResult
+	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Settle, activities.SettleInput{
+		CycleID: h.in.CycleID, Transition: t, Desil: h.in.Desil, Eligible: h.state.Outcome == OutcomeEligible,
+		InRegistry: inRegistry, InSignedDecree: h.state.DecreeID != 0, Exit: exit,
+	}).Get(ctx, &res)
+	h.programmes = res.Programmes
+	return err
 }
 
 // moveTo enters a new stage: search attributes for the Temporal UI, and the

@@ -103,3 +103,8 @@ func MeetingWorkflowID(meetingID int64) string {
 func DecreeWorkflowID(decreeID int64) string {
 	return fmt.Sprintf("decree-%d", decreeID)
 }
+
+// ProposalWorkflowID is the workflow ID of one Kemensos proposal batch.
+func ProposalWorkflowID(proposalID int64) string {
+	return fmt.Sprintf("proposal-%d", proposalID)
+}

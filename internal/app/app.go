@@ -20,6 +20,7 @@ import (
 	"github.com/verval/verval/api"
 	"github.com/verval/verval/internal/codec"
 	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/internal/metrics"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
@@ -35,6 +36,13 @@ type App struct {
 	Store    *store.Store
 	Keys     *pii.Keyring
 	Temporal client.Client
+	// Metrics is the process's Prometheus registry: HTTP, Temporal SDK,
+	// database pool and Go runtime metrics.
+	Metrics *metrics.Metrics
+	// MetricsAddr is where /metrics is served: empty on the API's own
+	// listener, host:port on a listener of its own (keep that one inside
+	// the network), "off" nowhere.
+	MetricsAddr string
 }
 
 // Keys returns the configured keyring, or the development keys when none
@@ -57,21 +65,27 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
+	m := metrics.New(log)
+	if sqlDB, err := db.DB(); err == nil {
+		m.AddDB(sqlDB)
+	}
 	dc, fc := codec.ClientOptions(keys)
 	tc, err := temporalx.Dial(ctx, temporalx.Options{
 		Address: c.TemporalAddress, Namespace: c.TemporalNamespace, Logger: log,
-		DataConverter: dc, FailureConverter: fc,
+		DataConverter: dc, FailureConverter: fc, MetricsHandler: m.Temporal(),
 	})
 	if err != nil {
+		_ = m.Close()
 		closeDB(db)
 		return nil, err
 	}
-	return &App{Config: c, Log: log, DB: db, Store: &store.Store{DB: db, Keys: keys}, Keys: keys, Temporal: tc}, nil
+	return &App{Config: c, Log: log, DB: db, Store: &store.Store{DB: db, Keys: keys}, Keys: keys, Temporal: tc, Metrics: m}, nil
 }
 
 // Close releases the connections.
 func (a *App) Close() {
 	a.Temporal.Close()
+	_ = a.Metrics.Close()
 	closeDB(a.DB)
 }
 
@@ -117,6 +131,11 @@ func (a *App) APIServer() *api.Server {
 		SessionTTL: a.Config.SessionTTL, TemporalUIURL: a.Config.TemporalUIURL,
 		TemporalNamespace: a.Config.TemporalNamespace,
 		Codec:             codec.Handler(a.Keys, a.Config.CodecAuthToken, []string{a.Config.TemporalUIURL}),
+		Kemensos: api.KemensosOptions{
+			CutoffDay: a.Config.KemensosCutoffDay, Simulated: a.Config.Kemensos == "simulated",
+			SimulatedDelay: a.Config.KemensosDelay, RejectShare: a.Config.KemensosRejectShare, Seed: 1,
+		},
+		Metrics: a.Metrics, ServeMetrics: a.MetricsAddr == "",
 	})
 }
 
@@ -127,6 +146,14 @@ func (a *App) ServeHTTP(ctx context.Context, ready chan<- string) error {
 	ln, err := net.Listen("tcp", a.Config.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR %s: %w", a.Config.HTTPAddr, err)
+	}
+	if a.MetricsAddr != "" && a.MetricsAddr != "off" {
+		stop, err := a.serveMetrics(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stop()
 	}
 	srv := &http.Server{
 		Handler:           a.APIServer().Handler(),

@@ -50,6 +50,15 @@ type Config struct {
 	SessionTTL time.Duration
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout time.Duration
+	// Kemensos is "file" (Dinsos downloads the proposal file and uploads
+	// the ministry's answer) or "simulated" (the local stack's stand-in).
+	Kemensos string
+	// KemensosDelay is how long the simulated Kemensos takes to answer.
+	KemensosDelay time.Duration
+	// KemensosRejectShare is the share of additions the simulator rejects.
+	KemensosRejectShare float64
+	// KemensosCutoffDay is the monthly data cut-off day.
+	KemensosCutoffDay int
 }
 
 // Dev reports whether the configuration runs on the development keys.
@@ -98,6 +107,30 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 	}
 	if c.ShutdownTimeout, err = envDuration(getenv, "VERVAL_SHUTDOWN_TIMEOUT", 30*time.Second); err != nil {
 		errs = append(errs, err)
+	}
+	kemDefault := "file"
+	if dev {
+		kemDefault = "simulated"
+	}
+	c.Kemensos = envOr(getenv, "VERVAL_KEMENSOS", kemDefault)
+	if c.Kemensos != "file" && c.Kemensos != "simulated" {
+		errs = append(errs, fmt.Errorf("VERVAL_KEMENSOS: %q is not file or simulated", c.Kemensos))
+	}
+	if c.KemensosDelay, err = envDuration(getenv, "VERVAL_KEMENSOS_DELAY", 30*time.Second); err != nil {
+		errs = append(errs, err)
+	}
+	if v := getenv("VERVAL_KEMENSOS_REJECT_SHARE"); v != "" {
+		if c.KemensosRejectShare, err = strconv.ParseFloat(v, 64); err != nil || c.KemensosRejectShare < 0 || c.KemensosRejectShare > 1 {
+			errs = append(errs, fmt.Errorf("VERVAL_KEMENSOS_REJECT_SHARE: %q is not a share between 0 and 1", v))
+		}
+	} else {
+		c.KemensosRejectShare = 0.1
+	}
+	c.KemensosCutoffDay = 17
+	if v := getenv("VERVAL_KEMENSOS_CUTOFF_DAY"); v != "" {
+		if c.KemensosCutoffDay, err = strconv.Atoi(v); err != nil || c.KemensosCutoffDay < 1 || c.KemensosCutoffDay > 28 {
+			errs = append(errs, fmt.Errorf("VERVAL_KEMENSOS_CUTOFF_DAY: %q is not a day from 1 to 28", v))
+		}
 	}
 	if !dev {
 		// Outside the local stack, personal data must never be sealed with

@@ -25,6 +25,12 @@ func migrations() []*gormigrate.Migration {
 				)
 			},
 		},
+		{
+			ID: "202611230002_decrees_proposals_enrolments",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.AutoMigrate(&Decree{}, &DecreeItem{}, &Proposal{}, &ProposalItem{}, &Enrolment{})
+			},
+		},
 	}
 }
 

@@ -1,0 +1,94 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/verval/verval/internal/store"
+)
+
+// DecreeChangeInput is a review step on a decree.
+type DecreeChangeInput struct {
+	DecreeID int64
+	From, To string
+	Number   string
+	Date     string
+	Reason   string
+	Actor    Actor
+	At       time.Time
+}
+
+// ChangeDecree records a review step. A decree number already used in the
+// regency cannot be fixed by retrying.
+func (a *Activities) ChangeDecree(ctx context.Context, in DecreeChangeInput) error {
+	err := a.Store.ChangeDecree(ctx, store.DecreeChange{
+		DecreeID: in.DecreeID, From: in.From, To: in.To, Number: in.Number, Date: in.Date, Reason: in.Reason,
+		Actor: store.AuditActor(in.Actor), At: in.At,
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), "Conflict", nil)
+	}
+	return classify(err)
+}
+
+// FanOutInput names a signed decree to apply to its households.
+type FanOutInput struct {
+	DecreeID int64
+	Reason   string
+}
+
+// FanOutResult counts the households reached.
+type FanOutResult struct {
+	Households int
+}
+
+// FanOutDecree tells every household of a signed decree: listed ones that
+// they are decreed, revoked ones that they are revoked. It goes in pages,
+// heartbeating the last household reached, so a crash resumes after it;
+// households ignore a decree they already have, so a repeated page does no
+// harm. A revoked household whose case already ended enrolled is revoked
+// in the database directly.
+func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutResult, error) {
+	d, err := a.Store.GetDecree(ctx, in.DecreeID)
+	if err != nil {
+		return FanOutResult{}, classify(err)
+	}
+	var after int64
+	var res FanOutResult
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &after, &res)
+	}
+	for {
+		page, err := a.Store.DecreePage(ctx, d.ID, after, fanOutPage)
+		if err != nil {
+			return res, classify(err)
+		}
+		if len(page) == 0 {
+			return res, nil
+		}
+		for _, it := range page {
+			if it.Action == "revoke" {
+				delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason)
+				if err == nil && !delivered {
+					err = a.Store.RevokeSettled(ctx, d.CycleID, it.HouseholdID, in.Reason, time.Now())
+				}
+				if err != nil {
+					return res, fmt.Errorf("revoke household: %w", err)
+				}
+			} else if err := a.Cases.DecreeSigned(ctx, d.CycleID, it.HouseholdID, d.ID); err != nil {
+				return res, fmt.Errorf("signal household: %w", err)
+			}
+			res.Households++
+			after = it.HouseholdID
+		}
+		if err := a.Store.SetDecreeProgress(ctx, d.ID, res.Households); err != nil {
+			return res, classify(err)
+		}
+		activity.RecordHeartbeat(ctx, after, res)
+	}
+}

@@ -1,0 +1,221 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
+	"github.com/verval/verval/workflows"
+)
+
+type draftDecreeRequest struct {
+	// Kind is empty (initial or amendment, decided by the store) or revocation.
+	Kind         string  `json:"kind"`
+	HouseholdIDs []int64 `json:"householdIds"`
+	Reason       string  `json:"reason"`
+}
+
+// draftDecree drafts a decree from every household verified eligible and
+// not yet decreed (or, for kind revocation, revokes the named households),
+// and starts its review workflow.
+func (s *Server) draftDecree(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	var req draftDecreeRequest
+	if c.Request.ContentLength > 0 {
+		if err := c.ShouldBindJSON(&req); err != nil {
+			s.fail(c, badRequest("body", "must be JSON: {} or {\"kind\":\"revocation\",\"householdIds\":[...],\"reason\":\"...\"}"))
+			return
+		}
+	}
+	if req.Kind != "" && req.Kind != store.DecreeRevocation {
+		s.fail(c, unprocessable("kind", "leave it empty for a list of eligible households, or revocation"))
+		return
+	}
+	if req.Kind == store.DecreeRevocation && req.Reason == "" {
+		s.fail(c, unprocessable("reason", "say why the households are revoked"))
+		return
+	}
+	ctx := c.Request.Context()
+	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
+	if err := s.deps.Store.DraftDecree(ctx, &d, req.HouseholdIDs, actor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.DecreeWorkflowID(d.ID), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: d.ID, Kind: d.Kind, Reason: d.Reason}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/decrees/"+strconv.FormatInt(d.ID, 10))
+	c.JSON(http.StatusCreated, d)
+}
+
+func (s *Server) listDecrees(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	ds, err := s.deps.Store.ListDecrees(c.Request.Context(), cy.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ds == nil {
+		ds = []store.Decree{}
+	}
+	c.JSON(http.StatusOK, gin.H{"decrees": ds})
+}
+
+// decree loads the :id decree if its cycle is visible to the caller.
+func (s *Server) decree(c *gin.Context) (*store.Decree, bool) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return nil, false
+	}
+	ctx := c.Request.Context()
+	d, err := s.deps.Store.GetDecree(ctx, id)
+	if err == nil {
+		_, err = s.deps.Store.GetCycle(ctx, principal(c), d.CycleID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	return d, true
+}
+
+type kecamatanCount struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Households int    `json:"households"`
+}
+
+// getDecree shows a decree with its households counted per kecamatan.
+func (s *Server) getDecree(c *gin.Context) {
+	d, ok := s.decree(c)
+	if !ok {
+		return
+	}
+	lines, err := s.deps.Store.DecreeLines(c.Request.Context(), d.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	counts := map[string]int{}
+	for _, l := range lines {
+		counts[l.KecamatanCode]++
+	}
+	out := make([]kecamatanCount, 0, len(counts))
+	for code, n := range counts {
+		name, _ := wilayah.Default().Name(code)
+		out = append(out, kecamatanCount{Code: code, Name: name, Households: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	c.JSON(http.StatusOK, gin.H{"decree": d, "kecamatan": out})
+}
+
+// decreeAttachment downloads the decree's attachment: every household by
+// kecamatan and desa (name, address, masked NIK, household id), and a sheet
+// of counts per kecamatan.
+func (s *Server) decreeAttachment(c *gin.Context) {
+	d, ok := s.decree(c)
+	if !ok {
+		return
+	}
+	lines, err := s.deps.Store.DecreeLines(c.Request.Context(), d.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	w := wilayah.Default()
+	list := sheet{name: "Lampiran", header: []string{"No", "Kecamatan", "Desa/Kelurahan", "Nama Kepala Keluarga", "Alamat", "NIK (tersamar)", "ID Rumah Tangga", "Tindakan"}}
+	counts := map[string]int{}
+	var kecs []string
+	for i, l := range lines {
+		kec, _ := w.Name(l.KecamatanCode)
+		desa, _ := w.Name(l.DesaCode)
+		action := "Ditetapkan"
+		if l.Action == "revoke" {
+			action = "Dicabut"
+		}
+		list.rows = append(list.rows, []any{i + 1, kec, desa, l.Name, l.Address, l.NIKMasked, strconv.FormatInt(l.HouseholdID, 10), action})
+		if counts[l.KecamatanCode] == 0 {
+			kecs = append(kecs, l.KecamatanCode)
+		}
+		counts[l.KecamatanCode]++
+	}
+	sum := sheet{name: "Rekap", header: []string{"Kode Kecamatan", "Kecamatan", "Jumlah KK"}}
+	for _, k := range kecs {
+		name, _ := w.Name(k)
+		sum.rows = append(sum.rows, []any{k, name, counts[k]})
+	}
+	sum.rows = append(sum.rows, []any{"", "Jumlah", len(lines)})
+	s.sendXLSX(c, fmt.Sprintf("lampiran-sk-%d.xlsx", d.ID), []sheet{list, sum})
+}
+
+type decreeStepRequest struct {
+	Number string `json:"number"`
+	Date   string `json:"date"`
+	Reason string `json:"reason"`
+}
+
+// decreeStep applies one review step (submit, revise, return, sign) through
+// the decree workflow's Update.
+func (s *Server) decreeStep(update string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		d, ok := s.decree(c)
+		if !ok {
+			return
+		}
+		var req decreeStepRequest
+		if c.Request.ContentLength > 0 {
+			if err := c.ShouldBindJSON(&req); err != nil {
+				s.fail(c, badRequest("body", "must be JSON"))
+				return
+			}
+		}
+		ctx := c.Request.Context()
+		if update == workflows.UpdateDecreeSign && req.Number != "" {
+			taken, err := s.deps.Store.DecreeNumberTaken(ctx, d.RegencyCode, req.Number)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			if taken {
+				s.fail(c, unprocessable("number", "this decree number is already used in the regency"))
+				return
+			}
+		}
+		updateID, err := s.updateID(c, update, d.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		h, err := s.deps.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: updateID, UpdateName: update,
+			Args:         []any{workflows.DecreeRequest{Actor: workflows.Actor(actor(c)), Number: req.Number, Date: req.Date, Reason: req.Reason}},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		var st workflows.DecreeState
+		if err == nil {
+			err = h.Get(ctx, &st)
+		}
+		if err != nil {
+			s.fail(c, caseError(err))
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"id": d.ID, "status": st.Status, "number": st.Number, "date": st.Date, "returnReason": st.ReturnReason})
+	}
+}

@@ -1,0 +1,274 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/kemensos"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
+)
+
+type buildProposalRequest struct {
+	// Month is YYYY-MM; empty means the month the regency's calendar puts
+	// a proposal made today in.
+	Month string `json:"month"`
+}
+
+// proposalMonth is the batch month for a proposal made at now: after the
+// regency's data cut-off day a household waits for the next month.
+func proposalMonth(now time.Time, cutoffDay int) string {
+	if now.Day() > cutoffDay {
+		now = time.Date(now.Year(), now.Month()+1, 1, 0, 0, 0, 0, now.Location())
+	}
+	return now.Format("2006-01")
+}
+
+// buildProposal builds the month's Kemensos batch from every household
+// waiting to be proposed.
+func (s *Server) buildProposal(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	var req buildProposalRequest
+	if c.Request.ContentLength > 0 {
+		if err := c.ShouldBindJSON(&req); err != nil {
+			s.fail(c, badRequest("body", "must be JSON: {\"month\":\"2026-07\"}"))
+			return
+		}
+	}
+	if req.Month == "" {
+		req.Month = proposalMonth(s.deps.Now(), s.cutoffDay())
+	} else if _, err := time.Parse("2006-01", req.Month); err != nil {
+		s.fail(c, unprocessable("month", "must be a month as YYYY-MM"))
+		return
+	}
+	p := store.Proposal{CycleID: cy.ID, Month: req.Month, Simulated: s.deps.Kemensos.Simulated}
+	if err := s.deps.Store.BuildProposal(c.Request.Context(), &p, actor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/proposals/"+strconv.FormatInt(p.ID, 10))
+	c.JSON(http.StatusCreated, p)
+}
+
+func (s *Server) cutoffDay() int {
+	if s.deps.Kemensos.CutoffDay > 0 {
+		return s.deps.Kemensos.CutoffDay
+	}
+	return 17
+}
+
+func (s *Server) listProposals(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	ps, err := s.deps.Store.ListProposals(c.Request.Context(), cy.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if ps == nil {
+		ps = []store.Proposal{}
+	}
+	c.JSON(http.StatusOK, gin.H{"proposals": ps})
+}
+
+// proposal loads the :id proposal if its cycle is visible to the caller.
+func (s *Server) proposal(c *gin.Context) (*store.Proposal, *store.Cycle, bool) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return nil, nil, false
+	}
+	ctx := c.Request.Context()
+	p, err := s.deps.Store.GetProposal(ctx, id)
+	var cy *store.Cycle
+	if err == nil {
+		cy, err = s.deps.Store.GetCycle(ctx, principal(c), p.CycleID)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, false
+	}
+	return p, cy, true
+}
+
+func (s *Server) getProposal(c *gin.Context) {
+	if p, _, ok := s.proposal(c); ok {
+		c.JSON(http.StatusOK, p)
+	}
+}
+
+// proposalFile downloads the SIKS-NG upload file. It holds full NIK and No
+// KK numbers, so only Dinsos may fetch it, and each download is audited.
+func (s *Server) proposalFile(c *gin.Context) {
+	p, _, ok := s.proposal(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	lines, err := s.deps.Store.ProposalLines(ctx, p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d, err := s.deps.Store.GetDecree(ctx, p.DecreeID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	signed, _ := time.Parse("2006-01-02", d.SignedDate)
+	number := ""
+	if d.Number != nil {
+		number = *d.Number
+	}
+	rows := make([]kemensos.ProposalRow, len(lines))
+	for i, l := range lines {
+		rows[i] = kemensos.ProposalRow{KodeWilayah: l.DesaCode, NoKK: l.NoKK, NIK: l.NIK, Nama: l.Name, Alamat: l.Address,
+			Jenis: l.Jenis, Alasan: l.Alasan, NomorSK: number, TanggalSK: signed}
+	}
+	var buf bytes.Buffer
+	if err := kemensos.WriteProposalXLSX(&buf, rows); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.audit(c, p.CycleID, nil, "proposal.download", map[string]any{"proposalId": p.ID, "rows": len(rows)})
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="usulan-%s-%d.xlsx"`, p.Month, p.ID))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}
+
+// submitProposal marks the batch as sent to Kemensos and starts its
+// workflow, which tells each household and waits for the answers.
+func (s *Server) submitProposal(c *gin.Context) {
+	p, cy, ok := s.proposal(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if err := s.deps.Store.MarkProposalSubmitted(ctx, p.ID, actor(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	in := workflows.ProposalInput{ProposalID: p.ID, CycleID: p.CycleID, RegencyCode: cy.RegencyCode, ReminderAfter: s.deps.Kemensos.ReminderAfter}
+	if p.Simulated {
+		in.Simulate = &workflows.SimulateKemensos{Delay: s.deps.Kemensos.SimulatedDelay, Seed: s.deps.Kemensos.Seed, RejectShare: s.deps.Kemensos.RejectShare}
+	}
+	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.ProposalWorkflowID(p.ID), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.ProposalWorkflow, in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": p.ID, "status": store.ProposalSubmitted})
+}
+
+// uploadAnswers takes Kemensos' answer file (multipart "file"). A file
+// with any bad row applies nothing and the rows are listed; otherwise every
+// answer is stored and the proposal's workflow gives them to the households.
+func (s *Server) uploadAnswers(c *gin.Context) {
+	p, _, ok := s.proposal(c)
+	if !ok {
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		s.fail(c, badRequest("file", "send Kemensos' answer file as multipart form field \"file\""))
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		s.fail(c, badRequest("file", "could not be read completely; upload it again"))
+		return
+	}
+	ctx := c.Request.Context()
+	n, err := activities.ApplyAnswerFile(ctx, s.deps.Store, p.ID, bytes.NewReader(data), actor(c))
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		var fe *activities.AnswerFileError
+		if errors.As(appErr.Unwrap(), &fe) || errors.As(err, &fe) {
+			if fe.Format != nil {
+				s.fail(c, unprocessable("file", fe.Format.Error()))
+				return
+			}
+			c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{
+				"error": fe.Error(), "field": "file", "rows": fe.Rows, "requestId": c.GetString(requestIDKey),
+			})
+			return
+		}
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": p.ID, "applied": n})
+}
+
+// report is the cycle funnel per kecamatan and desa, as JSON or
+// (?format=xlsx) a spreadsheet.
+func (s *Server) report(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	rows, err := s.deps.Store.Report(c.Request.Context(), principal(c), cy.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if rows == nil {
+		rows = []*store.FunnelRow{}
+	}
+	if c.Query("format") != "xlsx" {
+		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "desa": rows})
+		return
+	}
+	progs := []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"}
+	outcomes := []string{"eligible", "not_poor", "not_found", "deceased", "moved", "duplicate"}
+	header := []string{"Kode Kecamatan", "Kode Desa", "Diterima (P3KE)"}
+	for _, o := range outcomes {
+		header = append(header, "Verval: "+o)
+	}
+	header = append(header, "Ditetapkan SK", "Diusulkan", "Diterima Kemensos")
+	for _, p := range progs {
+		header = append(header, "Terdaftar "+p)
+	}
+	sh := sheet{name: "Laporan", header: header}
+	for _, r := range rows {
+		row := []any{r.KecamatanCode, r.DesaCode, r.TakenIn}
+		for _, o := range outcomes {
+			row = append(row, r.Verified[o])
+		}
+		row = append(row, r.Decreed, r.Proposed, r.Accepted)
+		for _, p := range progs {
+			row = append(row, r.Enrolled[p])
+		}
+		sh.rows = append(sh.rows, row)
+	}
+	s.sendXLSX(c, fmt.Sprintf("laporan-siklus-%d-%s.xlsx", cy.Year, strings.ReplaceAll(cy.RegencyCode, ".", "")), []sheet{sh})
+}

@@ -1,0 +1,232 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DraftDecree creates a draft decree for a cycle. An initial or amendment
+// decree lists every household verified eligible (stage awaiting_decree)
+// that no other decree of the cycle lists yet; a revocation lists the given
+// households, which must be in a signed decree. It returns ErrConflict when
+// there is nothing to decree.
+func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, actor AuditActor) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var signed int64
+		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status = ?", d.CycleID, DecreeSigned).Count(&signed).Error; err != nil {
+			return err
+		}
+		if d.Kind != DecreeRevocation {
+			d.Kind = DecreeInitial
+			if signed > 0 {
+				d.Kind = DecreeAmendment
+			}
+		}
+		d.Status, d.CreatedBy, d.CreatedAt = DecreeDraft, actor.UserID, s.now()
+		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		n, err := fillDecree(tx, d, revoke)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("%w: no household is waiting for a decree", ErrConflict)
+		}
+		d.Households = n
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("decree.draft:%d", d.ID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
+			RequestID: actor.RequestID, CycleID: d.CycleID, Action: "decree.draft",
+			Detail: jsonString(map[string]any{"decreeId": d.ID, "kind": d.Kind, "households": n}),
+		})
+	})
+}
+
+// fillDecree lists a draft's households and records their count.
+func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
+	var ids []int64
+	if d.Kind == DecreeRevocation {
+		if len(revoke) == 0 {
+			return 0, fmt.Errorf("%w: name the households to revoke", ErrConflict)
+		}
+		// Households listed (add) by a signed decree of this cycle and not
+		// already revoked or in another open revocation.
+		err := tx.Table("decree_items").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
+			Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ? AND decree_items.household_id IN ?", d.CycleID, DecreeSigned, "add", revoke).
+			Where("decree_items.household_id NOT IN (?)", tx.Table("decree_items").Select("household_id").Where("action = ? AND decree_id <> ?", "revoke", d.ID)).
+			Distinct().Pluck("decree_items.household_id", &ids).Error
+		if err != nil {
+			return 0, err
+		}
+		if len(ids) != len(uniq(revoke)) {
+			return 0, fmt.Errorf("%w: every household to revoke must be listed in a signed decree of this cycle and not revoked already", ErrConflict)
+		}
+	} else {
+		listed := tx.Table("decree_items").Select("decree_items.household_id").
+			Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
+			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ?", d.CycleID, "add", d.ID)
+		if err := tx.Model(&Household{}).Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", d.CycleID, "awaiting_decree", listed).
+			Order("id").Pluck("id", &ids).Error; err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Where("decree_id = ?", d.ID).Delete(&DecreeItem{}).Error; err != nil {
+		return 0, err
+	}
+	action := "add"
+	if d.Kind == DecreeRevocation {
+		action = "revoke"
+	}
+	items := make([]DecreeItem, len(ids))
+	for i, id := range ids {
+		items[i] = DecreeItem{DecreeID: d.ID, HouseholdID: id, Action: action}
+	}
+	if len(items) > 0 {
+		if err := tx.CreateInBatches(&items, 500).Error; err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), tx.Model(&Decree{}).Where("id = ?", d.ID).Update("households", len(ids)).Error
+}
+
+func uniq(ids []int64) map[int64]bool {
+	m := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// DecreeChange is a decree's move from one status to another.
+type DecreeChange struct {
+	DecreeID int64
+	From, To string
+	Number   string
+	Date     string
+	Reason   string
+	Actor    AuditActor
+	At       time.Time
+}
+
+// ChangeDecree applies a review step (submit, return, revise, sign) with its
+// audit entry. It is idempotent: a change already applied is a no-op. A
+// decree number taken in the regency is ErrConflict.
+func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var d Decree
+		if err := tx.First(&d, "id = ?", c.DecreeID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if d.Status == c.To {
+			return nil
+		}
+		if d.Status != c.From {
+			return fmt.Errorf("%w: decree is %s, not %s", ErrConflict, d.Status, c.From)
+		}
+		u := map[string]any{"status": c.To}
+		switch c.To {
+		case DecreeSigned:
+			u["number"], u["signed_date"], u["signed_by"], u["signed_at"] = c.Number, c.Date, c.Actor.UserID, c.At.UTC()
+		case DecreeReturned:
+			u["return_reason"] = c.Reason
+		case DecreeDraft:
+			if _, err := fillDecree(tx, &d, nil); err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&Decree{}).Where("id = ?", d.ID).Updates(u).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return fmt.Errorf("%w: decree number %s is already used in this regency", ErrConflict, c.Number)
+			}
+			return err
+		}
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("decree:%d:%s:%s", d.ID, c.To, c.Actor.RequestID), At: c.At, ActorID: c.Actor.UserID,
+			ActorRole: c.Actor.Role, RequestID: c.Actor.RequestID, CycleID: d.CycleID, Action: "decree." + c.To,
+			Detail: jsonString(map[string]any{"decreeId": d.ID, "number": c.Number, "date": c.Date, "reason": c.Reason}),
+		})
+	})
+}
+
+// DecreeNumberTaken reports whether a signed decree of the regency uses number.
+func (s *Store) DecreeNumberTaken(ctx context.Context, regency, number string) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Decree{}).Where("regency_code = ? AND number = ?", regency, number).Count(&n).Error
+	return n > 0, err
+}
+
+// GetDecree returns a decree of a cycle visible to the caller (the API
+// checks the cycle).
+func (s *Store) GetDecree(ctx context.Context, id int64) (*Decree, error) {
+	var d Decree
+	if err := s.DB.WithContext(ctx).First(&d, "id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &d, nil
+}
+
+// ListDecrees lists a cycle's decrees, newest first.
+func (s *Store) ListDecrees(ctx context.Context, cycleID int64) ([]Decree, error) {
+	var out []Decree
+	err := s.DB.WithContext(ctx).Where("cycle_id = ?", cycleID).Order("id DESC").Find(&out).Error
+	return out, err
+}
+
+// DecreeLine is one household of a decree as its attachment lists it.
+type DecreeLine struct {
+	HouseholdID   int64
+	KecamatanCode string
+	DesaCode      string
+	Name          string
+	Address       string
+	NIKMasked     string
+	Action        string
+}
+
+// DecreeLines lists a decree's households by kecamatan, desa and name.
+func (s *Store) DecreeLines(ctx context.Context, decreeID int64) ([]DecreeLine, error) {
+	var out []DecreeLine
+	err := s.DB.WithContext(ctx).Table("decree_items").
+		Select("households.id AS household_id, households.kecamatan_code, households.desa_code, households.name, households.address, households.nik_masked, decree_items.action").
+		Joins("JOIN households ON households.id = decree_items.household_id").
+		Where("decree_items.decree_id = ?", decreeID).
+		Order("households.kecamatan_code, households.desa_code, households.name, households.id").Scan(&out).Error
+	return out, err
+}
+
+// DecreePage lists, after afterID, up to limit households of a decree with
+// their cycle and the action, for the signing fan-out.
+func (s *Store) DecreePage(ctx context.Context, decreeID, afterID int64, limit int) ([]DecreeItem, error) {
+	var out []DecreeItem
+	err := s.DB.WithContext(ctx).Where("decree_id = ? AND household_id > ?", decreeID, afterID).
+		Order("household_id").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// SetDecreeProgress records how many households the fan-out has reached.
+func (s *Store) SetDecreeProgress(ctx context.Context, decreeID int64, n int) error {
+	return s.DB.WithContext(ctx).Model(&Decree{}).Where("id = ?", decreeID).Update("fanned_out", n).Error
+}
+
+// RevokeSettled revokes a household whose case had already ended enrolled:
+// the workflow is finished, so the revocation is written here, once.
+func (s *Store) RevokeSettled(ctx context.Context, cycleID, householdID int64, reason string, at time.Time) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var h Household
+		if err := tx.Select("id, stage, stage_seq").First(&h, "id = ?", householdID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if h.Stage != "enrolled" {
+			return nil // revoked already, or never enrolled
+		}
+		t := Transition{HouseholdID: householdID, Seq: h.StageSeq + 1, Stage: "revoked", At: at, Reason: "revoked: " + reason}
+		if err := ApplyTransition(tx, t); err != nil {
+			return err
+		}
+		return settle(tx, Settlement{CycleID: cycleID, Transition: t, Exit: true})
+	})
+}

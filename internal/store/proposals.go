@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/kemensos"
+)
+
+// BuildProposal creates the month's proposal batch for a cycle: every
+// household waiting to be proposed (stage awaiting_proposal) and not in an
+// open batch. Not-registered households are additions (TAMBAH); registered
+// ones found not eligible are removals (HAPUS) with their reason. It needs
+// a signed decree to back it.
+func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var d Decree
+		if err := tx.Where("cycle_id = ? AND status = ?", p.CycleID, DecreeSigned).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
+			return fmt.Errorf("%w: a proposal needs a signed decree of this cycle first", ErrConflict)
+		}
+		open := tx.Table("proposal_items").Select("proposal_items.household_id").
+			Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id").
+			Where("proposals.cycle_id = ? AND proposal_items.answer = ?", p.CycleID, "")
+		var hs []Household
+		if err := tx.Select("id, in_dtks, outcome").Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open).
+			Order("id").Find(&hs).Error; err != nil {
+			return err
+		}
+		if len(hs) == 0 {
+			return fmt.Errorf("%w: no household is waiting to be proposed", ErrConflict)
+		}
+		p.DecreeID, p.Status, p.Items, p.CreatedBy, p.CreatedAt = d.ID, ProposalDraft, len(hs), actor.UserID, s.now()
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		items := make([]ProposalItem, len(hs))
+		for i, h := range hs {
+			items[i] = ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "TAMBAH"}
+			if h.InDTKS && h.Outcome != "eligible" {
+				items[i].Jenis = "HAPUS"
+				items[i].Alasan, _ = kemensos.ReasonForOutcome(h.Outcome)
+			}
+		}
+		if err := tx.CreateInBatches(&items, 500).Error; err != nil {
+			return err
+		}
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("proposal.build:%d", p.ID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
+			RequestID: actor.RequestID, CycleID: p.CycleID, Action: "proposal.build",
+			Detail: jsonString(map[string]any{"proposalId": p.ID, "month": p.Month, "items": len(hs)}),
+		})
+	})
+}
+
+// GetProposal returns a proposal.
+func (s *Store) GetProposal(ctx context.Context, id int64) (*Proposal, error) {
+	var p Proposal
+	if err := s.DB.WithContext(ctx).First(&p, "id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &p, nil
+}
+
+// ListProposals lists a cycle's proposals, newest first.
+func (s *Store) ListProposals(ctx context.Context, cycleID int64) ([]Proposal, error) {
+	var out []Proposal
+	err := s.DB.WithContext(ctx).Where("cycle_id = ?", cycleID).Order("id DESC").Find(&out).Error
+	return out, err
+}
+
+// ProposalLine is one household of a proposal with its personal data
+// opened, for the upload file Dinsos sends to SIKS-NG.
+type ProposalLine struct {
+	HouseholdID int64
+	DesaCode    string
+	NoKK, NIK   string
+	Name        string
+	Address     string
+	Jenis       string
+	Alasan      string
+}
+
+// ProposalLines opens the NIK and No KK of a proposal's households.
+func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]ProposalLine, error) {
+	type row struct {
+		HouseholdID int64
+		DesaCode    string
+		KKSealed    []byte
+		NIKSealed   []byte
+		Name        string
+		Address     string
+		Jenis       string
+		Alasan      string
+	}
+	var rows []row
+	err := s.DB.WithContext(ctx).Table("proposal_items").
+		Select("households.id AS household_id, households.desa_code, households.kk_sealed, households.nik_sealed, households.name, households.address, proposal_items.jenis, proposal_items.alasan").
+		Joins("JOIN households ON households.id = proposal_items.household_id").
+		Where("proposal_items.proposal_id = ?", proposalID).Order("households.desa_code, households.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ProposalLine, len(rows))
+	for i, r := range rows {
+		kk, err := s.Keys.Open(r.KKSealed, ADNoKK)
+		if err != nil {
+			return nil, fmt.Errorf("open No KK of household %d: %w", r.HouseholdID, err)
+		}
+		nik, err := s.Keys.Open(r.NIKSealed, ADNIK)
+		if err != nil {
+			return nil, fmt.Errorf("open NIK of household %d: %w", r.HouseholdID, err)
+		}
+		out[i] = ProposalLine{HouseholdID: r.HouseholdID, DesaCode: r.DesaCode, NoKK: kk, NIK: nik, Name: r.Name, Address: r.Address, Jenis: r.Jenis, Alasan: r.Alasan}
+	}
+	return out, nil
+}
+
+// ProposalMatcher resolves an answer row's No KK or NIK to a household of
+// the proposal, by keyed hash: no clear number is compared or stored.
+func (s *Store) ProposalMatcher(ctx context.Context, proposalID int64) (func(noKK, nik string) (int64, bool), error) {
+	var rows []Household
+	err := s.DB.WithContext(ctx).Table("proposal_items").Select("households.id, households.kk_hash, households.nik_hash").
+		Joins("JOIN households ON households.id = proposal_items.household_id").
+		Where("proposal_items.proposal_id = ?", proposalID).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	byKK, byNIK := map[string]int64{}, map[string]int64{}
+	for _, h := range rows {
+		byKK[h.KKHash], byNIK[h.NIKHash] = h.ID, h.ID
+	}
+	return func(noKK, nik string) (int64, bool) {
+		var kkID, nikID int64
+		var kkOK, nikOK bool
+		if noKK != "" {
+			kkID, kkOK = byKK[s.Keys.Hash(noKK)]
+		}
+		if nik != "" {
+			nikID, nikOK = byNIK[s.Keys.Hash(nik)]
+		}
+		switch {
+		case kkOK && nikOK:
+			return kkID, kkID == nikID
+		case kkOK && nik == "":
+			return kkID, true
+		case nikOK && noKK == "":
+			return nikID, true
+		}
+		return 0, false
+	}, nil
+}
+
+// StoredAnswer is one household's answer as the store records it.
+type StoredAnswer struct {
+	HouseholdID int64
+	Accepted    bool
+	Reason      string
+	Note        string
+	Date        string
+}
+
+// ApplyAnswers records Kemensos' answers to a proposal in one transaction
+// (all or nothing) and audits the upload. Households already answered keep
+// their first answer. It returns how many answers were new.
+func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []StoredAnswer, actor AuditActor) (int, error) {
+	applied := 0
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p Proposal
+		if err := tx.First(&p, "id = ?", proposalID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if p.Status == ProposalDraft {
+			return fmt.Errorf("%w: the proposal has not been submitted yet", ErrConflict)
+		}
+		for _, a := range answers {
+			status := "DITOLAK"
+			if a.Accepted {
+				status = "DITETAPKAN"
+			}
+			res := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND household_id = ? AND answer = ?", proposalID, a.HouseholdID, "").
+				Updates(map[string]any{"answer": status, "answer_reason": a.Reason, "answer_note": a.Note, "answer_date": a.Date})
+			if res.Error != nil {
+				return res.Error
+			}
+			applied += int(res.RowsAffected)
+		}
+		var answered int64
+		if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ?", proposalID, "").Count(&answered).Error; err != nil {
+			return err
+		}
+		u := map[string]any{"answered": answered}
+		if int(answered) == p.Items {
+			u["status"] = ProposalAnswered
+		}
+		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).Updates(u).Error; err != nil {
+			return err
+		}
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("proposal.answers:%d:%s", proposalID, actor.RequestID), At: s.now(), ActorID: actor.UserID,
+			ActorRole: actor.Role, RequestID: actor.RequestID, CycleID: p.CycleID, Action: "proposal.answers",
+			Detail: jsonString(map[string]any{"proposalId": proposalID, "rows": len(answers), "new": applied}),
+		})
+	})
+	return applied, err
+}
+
+// MarkProposalSubmitted records the batch as sent to Kemensos.
+func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, actor AuditActor) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var p Proposal
+		if err := tx.First(&p, "id = ?", proposalID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if p.Status != ProposalDraft {
+			return fmt.Errorf("%w: the proposal was already submitted", ErrConflict)
+		}
+		now := s.now()
+		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).Updates(map[string]any{"status": ProposalSubmitted, "submitted_at": now}).Error; err != nil {
+			return err
+		}
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("proposal.submit:%d", proposalID), At: now, ActorID: actor.UserID, ActorRole: actor.Role,
+			RequestID: actor.RequestID, CycleID: p.CycleID, Action: "proposal.submit", Detail: jsonString(map[string]any{"proposalId": proposalID}),
+		})
+	})
+}
+
+// ProposalPage lists, after afterID, up to limit items of a proposal; with
+// unsignalledAnswers only answered items whose household has not been told.
+func (s *Store) ProposalPage(ctx context.Context, proposalID, afterID int64, limit int, unsignalledAnswers bool) ([]ProposalItem, error) {
+	q := s.DB.WithContext(ctx).Where("proposal_id = ? AND household_id > ?", proposalID, afterID)
+	if unsignalledAnswers {
+		q = q.Where("answer <> ? AND signalled = ?", "", false)
+	}
+	var out []ProposalItem
+	err := q.Order("household_id").Limit(limit).Find(&out).Error
+	return out, err
+}
+
+// MarkAnswersSignalled records that these households have their answers.
+func (s *Store) MarkAnswersSignalled(ctx context.Context, proposalID int64, ids []int64) error {
+	return s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND household_id IN ?", proposalID, ids).Update("signalled", true).Error
+}
+
+// UnansweredCount counts a proposal's households still without an answer.
+func (s *Store) UnansweredCount(ctx context.Context, proposalID int64) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND answer = ?", proposalID, "").Count(&n).Error
+	return n, err
+}

@@ -1,0 +1,169 @@
+package workflows
+
+import (
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/store"
+)
+
+// DecreeInput starts a decree's review.
+type DecreeInput struct {
+	DecreeID int64
+	// Kind is initial, amendment or revocation.
+	Kind string
+	// Reason is why a revocation revokes its households.
+	Reason string
+}
+
+// DecreeState is what the decree's state query returns.
+type DecreeState struct {
+	Status       string
+	Number       string
+	Date         string
+	ReturnReason string
+	FannedOut    int
+}
+
+// DecreeRequest is a review step: submit and revise (Dinsos), return and
+// sign (the bupati's office).
+type DecreeRequest struct {
+	Actor Actor
+	// Number and Date sign the decree.
+	Number string
+	Date   string
+	// Reason returns it.
+	Reason string
+}
+
+// DecreeResult is the decree's end: its number and how many households the
+// signing reached.
+type DecreeResult struct {
+	Number     string
+	Households int
+}
+
+// UpdateDecreeRevise puts a returned decree back into draft with its list
+// refreshed.
+const UpdateDecreeRevise = "decree-revise"
+
+// DecreeWorkflow carries an SK Bupati from draft to signature: Dinsos
+// submits, the bupati's office returns it with a reason (Dinsos revises and
+// submits again) or signs it with its number and date. Each step is an
+// Update with a validator. Signing settles every listed household at once
+// through one resumable fan-out activity, so the decree's own history stays
+// small however many households it lists.
+func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) {
+	d := &decree{in: in, state: DecreeState{Status: store.DecreeDraft}}
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (DecreeState, error) { return d.state, nil }); err != nil {
+		return DecreeResult{}, err
+	}
+	steps := []struct {
+		name     string
+		from, to string
+		validate func(workflow.Context, DecreeRequest) error
+	}{
+		{UpdateDecreeSubmit, store.DecreeDraft, store.DecreeSubmitted, nil},
+		{UpdateDecreeReturn, store.DecreeSubmitted, store.DecreeReturned, validateReturn},
+		{UpdateDecreeRevise, store.DecreeReturned, store.DecreeDraft, nil},
+		{UpdateDecreeSign, store.DecreeSubmitted, store.DecreeSigned, validateSign},
+	}
+	for _, st := range steps {
+		err := workflow.SetUpdateHandlerWithOptions(ctx, st.name,
+			func(ctx workflow.Context, r DecreeRequest) (DecreeState, error) {
+				return d.change(ctx, st.from, st.to, r)
+			},
+			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r DecreeRequest) error {
+				if d.busy {
+					return Conflict("the decree is being updated; try again")
+				}
+				if d.state.Status != st.from {
+					return Closed("the decree is " + d.state.Status + ", so it cannot be " + strings.TrimPrefix(st.name, "decree-") + "ed now")
+				}
+				if st.validate != nil {
+					return st.validate(ctx, r)
+				}
+				return nil
+			}})
+		if err != nil {
+			return DecreeResult{}, err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return d.state.Status == store.DecreeSigned && !d.busy }); err != nil {
+		return DecreeResult{}, err
+	}
+	fan := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		// Tens of thousands of signals take minutes; the bound only catches
+		// a wedged worker.
+		StartToCloseTimeout: 2 * time.Hour,
+		// Each page of households heartbeats; a silent minute means the
+		// worker died and another resumes after the last page.
+		HeartbeatTimeout: time.Minute,
+		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
+	var res activities.FanOutResult
+	if err := workflow.ExecuteActivity(fan, a.FanOutDecree, activities.FanOutInput{DecreeID: in.DecreeID, Reason: in.Reason}).Get(ctx, &res); err != nil {
+		return DecreeResult{}, err
+	}
+	d.state.FannedOut = res.Households
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return DecreeResult{}, err
+	}
+	return DecreeResult{Number: d.state.Number, Households: res.Households}, nil
+}
+
+type decree struct {
+	in    DecreeInput
+	state DecreeState
+	busy  bool
+}
+
+// change records a review step through a local activity.
+func (d *decree) change(ctx workflow.Context, from, to string, r DecreeRequest) (DecreeState, error) {
+	d.busy = true
+	defer func() { d.busy = false }()
+	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.ChangeDecree, activities.DecreeChangeInput{
+		DecreeID: d.in.DecreeID, From: from, To: to, Number: strings.TrimSpace(r.Number), Date: r.Date,
+		Reason: strings.TrimSpace(r.Reason), Actor: r.Actor, At: workflow.Now(ctx),
+	}).Get(ctx, nil)
+	if err != nil {
+		return d.state, err
+	}
+	d.state.Status = to
+	switch to {
+	case store.DecreeSigned:
+		d.state.Number, d.state.Date = strings.TrimSpace(r.Number), r.Date
+	case store.DecreeReturned:
+		d.state.ReturnReason = strings.TrimSpace(r.Reason)
+	}
+	return d.state, nil
+}
+
+func validateReturn(_ workflow.Context, r DecreeRequest) error {
+	if strings.TrimSpace(r.Reason) == "" {
+		return Invalid("reason", "say why the decree goes back to Dinsos")
+	}
+	return nil
+}
+
+// validateSign checks the number and date; the number's uniqueness in the
+// regency is checked by the API before, and by the database's unique index
+// when it is recorded.
+func validateSign(ctx workflow.Context, r DecreeRequest) error {
+	if n := strings.TrimSpace(r.Number); n == "" || len(n) > 100 {
+		return Invalid("number", "the decree number is required (at most 100 characters)")
+	}
+	d, err := time.Parse("2006-01-02", r.Date)
+	if err != nil {
+		return Invalid("date", "must be a date as YYYY-MM-DD")
+	}
+	today, _ := time.Parse("2006-01-02", workflow.Now(ctx).In(easternmostZone).Format("2006-01-02"))
+	if d.After(today) {
+		return Invalid("date", "cannot be in the future")
+	}
+	return nil
+}
