@@ -1,0 +1,82 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"time"
+
+	"github.com/verval/verval/internal/auth"
+)
+
+// navItem is one entry of the top navigation.
+type navItem struct {
+	Key, Label, Href string
+}
+
+// navFor is the navigation of a role: only the pages it may open.
+func navFor(r auth.Role) []navItem {
+	tasks := navItem{"tugas", "Tugas", "/tugas"}
+	meeting := navItem{"musyawarah", "Musyawarah", "/musyawarah"}
+	dash := navItem{"dasbor", "Dasbor", "/dasbor"}
+	stuck := navItem{"macet", "Kasus macet", "/macet"}
+	upload := navItem{"unggah", "Unggah P3KE", "/unggah"}
+	// TODO(lead): "Surat Keputusan" (/sk) for Dinsos and the bupati's
+	// office and "Usulan Kemensos" (/usulan) for Dinsos, once the decree
+	// workflow and store exist; not rendered until then.
+	switch r {
+	case auth.RoleVillage:
+		return []navItem{tasks, meeting, dash}
+	case auth.RoleTKSK:
+		return []navItem{dash, stuck, tasks}
+	case auth.RoleDinsos, auth.RoleAdmin:
+		return []navItem{dash, stuck, tasks, upload}
+	case auth.RoleBupati:
+		return []navItem{dash, stuck}
+	}
+	return nil
+}
+
+func (h *pages) funcs() template.FuncMap {
+	return template.FuncMap{
+		"static":     func(name string) string { return "/static/" + name + "?v=" + h.version },
+		"nav":        navFor,
+		"role":       func(r any) string { return roleName(auth.Role(fmt.Sprint(r))) },
+		"region":     regionName,
+		"stage":      stageName,
+		"outcome":    outcomeName,
+		"taskStatus": func(s string) string { return lookup(taskStatusNames, s) },
+		"action":     func(s string) string { return lookup(auditActionNames, s) },
+		"angka":      func(n any) string { return number(toInt64(n)) },
+		"isodate":    isoDateID,
+		// tanggal and waktu show a time in the zone of the reader's region.
+		"tanggal": func(region string, t time.Time) string { return dateID(t.In(zoneOf(region))) },
+		"waktu":   func(region string, t time.Time) string { return dateTimeID(t.In(zoneOf(region))) },
+		"pct":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+		"tempo":   func(due time.Time) string { return dueIn(due, h.d.Now()) },
+		"add":     func(a, b int) int { return a + b },
+		"deref":   func(p *int64) int64 { return *p },
+		"int64":   func(n int) int64 { return int64(n) },
+		// fieldErr picks a field's message for the "fielderr" template and
+		// "invalid" for its input's attributes.
+		"fieldErr": func(errs map[string]string, name string) fieldMessage {
+			return fieldMessage{ID: name + "-error", Msg: errs[name]}
+		},
+		"reason": stageReason,
+	}
+}
+
+func toInt64(n any) int64 {
+	switch v := n.(type) {
+	case int:
+		return int64(v)
+	case int64:
+		return v
+	case int32:
+		return int64(v)
+	}
+	return 0
+}
+
+// fieldMessage is a message shown next to a form field, with the id its
+// input names in aria-describedby.
+type fieldMessage struct{ ID, Msg string }

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/store"
+)
+
+type householdData struct {
+	H *store.Household
+	// Name and Address are in clear only for the roles that work with the
+	// family in their own region, as in the API.
+	Name, Address string
+	DesaName      string
+	KecName       string
+	History       []store.StageEvent
+	Audit         []store.AuditEntry
+	// TemporalURL links the case in the Temporal Web UI, for those who
+	// watch cases (not village officers).
+	TemporalURL string
+	// TaskURL links the verification task, for the roles that have tasks.
+	TaskURL string
+}
+
+// householdPage shows one family: stage, the timeline of its stages and the
+// audit trail, with NIK and No KK masked. Another region's household is the
+// 404 page, as in the API.
+func (h *pages) householdPage(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := principal(c)
+	hh, err := h.d.Store.GetHousehold(ctx, p, id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	hist, audit, err := h.d.Store.HouseholdHistory(ctx, hh.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := householdData{H: hh, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
+		KecName: regionName(hh.KecamatanCode), History: hist, Audit: audit}
+	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
+		d.Name, d.Address = maskName(hh.Name), "(disembunyikan)"
+	}
+	if !p.Is(auth.RoleVillage) && h.d.WorkflowURL != nil {
+		d.TemporalURL = h.d.WorkflowURL(hh.CycleID, hh.ID)
+	}
+	if p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin) {
+		d.TaskURL = "/tugas/" + c.Param("id")
+	}
+	h.render(c, http.StatusOK, "household", &view{Title: "Rumah tangga " + d.Name, Data: d})
+}

@@ -1,0 +1,259 @@
+package web
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// The words a person reads. Codes (stages, outcomes, roles) stay in the
+// data and the API; the pages show these.
+
+var stageNames = map[string]string{
+	"awaiting_verification": "Menunggu kunjungan desa",
+	"verified":              "Sudah dikunjungi, menunggu musyawarah",
+	"awaiting_decree":       "Menunggu SK Bupati",
+	"awaiting_proposal":     "Menunggu usulan ke Kemensos",
+	"awaiting_kemensos":     "Menunggu penetapan Kemensos",
+	"enrolled":              "Terdaftar sebagai penerima bantuan",
+	"not_eligible":          "Tidak layak",
+	"removed":               "Dikeluarkan dari DTKS",
+	"rejected":              "Ditolak Kemensos",
+	"revoked":               "Dicabut dengan SK",
+}
+
+var outcomeNames = map[string]string{
+	"eligible":  "Masih miskin (layak)",
+	"not_poor":  "Sudah mampu",
+	"not_found": "Tidak ditemukan",
+	"deceased":  "Meninggal dunia",
+	"moved":     "Pindah",
+	"duplicate": "Data ganda",
+}
+
+var taskStatusNames = map[string]string{
+	"open":      "Belum dikunjungi",
+	"submitted": "Hasil terkirim",
+	"closed":    "Ditutup musyawarah",
+}
+
+var auditActionNames = map[string]string{
+	"verification.submit":  "Hasil kunjungan dicatat",
+	"verification.correct": "Hasil kunjungan dikoreksi",
+	"verification.reopen":  "Verifikasi dibuka ulang",
+	"task.assign":          "Tugas dialihkan",
+	"meeting.record":       "Musyawarah desa dicatat",
+}
+
+var roleNames = map[auth.Role]string{
+	auth.RoleVillage: "Operator desa/kelurahan",
+	auth.RoleTKSK:    "TKSK",
+	auth.RoleDinsos:  "Dinas Sosial",
+	auth.RoleBupati:  "Kantor Bupati",
+	auth.RoleAdmin:   "Administrator",
+}
+
+func lookup(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
+
+func stageName(s string) string   { return lookup(stageNames, s) }
+func outcomeName(s string) string { return lookup(outcomeNames, s) }
+func roleName(r auth.Role) string {
+	if v, ok := roleNames[r]; ok {
+		return v
+	}
+	return string(r)
+}
+
+// regionName is a region's official name with its level, "Desa Jaten",
+// "Kecamatan Wonodadi"; the code when the list does not know it.
+func regionName(code string) string {
+	name, ok := wilayah.Default().Name(code)
+	if !ok {
+		return code
+	}
+	switch wilayah.LevelOf(code) {
+	case wilayah.LevelVillage:
+		if wilayah.IsKelurahan(code) {
+			return "Kelurahan " + name
+		}
+		return "Desa " + name
+	case wilayah.LevelKecamatan:
+		return "Kecamatan " + name
+	}
+	return name
+}
+
+var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+
+// Indonesia's three time zones. A person reads times in their own region's
+// zone, chosen by province code; fixed offsets (Indonesia has no daylight
+// saving), so no time zone database is needed.
+var (
+	wib  = time.FixedZone("WIB", 7*3600)
+	wita = time.FixedZone("WITA", 8*3600)
+	wit  = time.FixedZone("WIT", 9*3600)
+)
+
+// zoneOf is the time zone of a region code's province; WIB for an
+// administrator (no region).
+func zoneOf(region string) *time.Location {
+	if len(region) < 2 {
+		return wib
+	}
+	switch region[:2] {
+	case "51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76":
+		return wita
+	case "81", "82", "91", "92", "93", "94", "95", "96":
+		return wit
+	}
+	return wib
+}
+
+// dateID formats a date the Indonesian way: "12 Mei 2026".
+func dateID(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
+}
+
+// dateTimeID adds the time of day and zone: "12 Mei 2026 14.05 WIB".
+func dateTimeID(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return fmt.Sprintf("%s %02d.%02d %s", dateID(t), t.Hour(), t.Minute(), t.Format("MST"))
+}
+
+// isoDateID formats a YYYY-MM-DD string the Indonesian way.
+func isoDateID(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return dateID(t)
+}
+
+// number formats a count with Indonesian thousands separators: 12.345.
+func number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// maskName keeps each word's first letter, as the API does for roles that
+// do not work with the family: "Siti Aminah" → "S*** A*****".
+func maskName(name string) string {
+	words := strings.Fields(name)
+	for i, w := range words {
+		if r := []rune(w); len(r) > 0 {
+			words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// stageReason is a stage history row's reason in Indonesian where the
+// workflow's wording is known.
+func stageReason(r string) string {
+	switch {
+	case r == "P3KE intake":
+		return "data P3KE masuk"
+	case strings.HasPrefix(r, "reopened: "):
+		return "dibuka ulang: " + strings.TrimPrefix(r, "reopened: ")
+	}
+	return r
+}
+
+// Messages from the workflow validators and the API's meeting checks, in
+// Indonesian. The validators speak English (the API's language); a message
+// without a translation here is shown as it is, so a new rule is never
+// hidden, and a test checks every current one has a translation.
+var messageID = map[string]string{
+	// workflows.ValidateVisit
+	"must be one of eligible, not_poor, not_found, deceased, moved, duplicate": "Pilih salah satu hasil kunjungan.",
+	"is required":                                                 "Wajib diisi.",
+	"must be a date as YYYY-MM-DD":                                "Isi tanggal yang benar (tahun-bulan-hari).",
+	"cannot be in the future":                                     "Tanggal tidak boleh setelah hari ini.",
+	"name the household this one duplicates":                      "Isi nomor rumah tangga yang sama dengan keluarga ini.",
+	"a household cannot duplicate itself":                         "Rumah tangga tidak bisa menjadi data ganda dari dirinya sendiri.",
+	"only for outcome duplicate":                                  "Hanya diisi bila hasilnya Data ganda.",
+	"explain what was found (who said so, where the family went)": "Jelaskan temuan Anda: siapa yang memberi keterangan, ke mana keluarga pindah.",
+	"is longer than 2000 characters":                              "Lebih dari 2000 karakter.",
+	// household workflow: conflicts and closed steps
+	"the village meeting has closed this household's verification; ask the TKSK to reopen it": "Musyawarah desa sudah menutup verifikasi keluarga ini. Minta TKSK membukanya ulang bila perlu dikoreksi.",
+	"another result for this household is being recorded; reload and try again":               "Hasil lain untuk keluarga ini sedang dicatat. Muat ulang halaman lalu coba lagi.",
+	"the household is being updated; try again":                                               "Data keluarga ini sedang diperbarui. Coba lagi.",
+	"say why the verification is reopened":                                                    "Tuliskan alasan verifikasi dibuka ulang.",
+	"the household is already in a signed decree; amend or revoke the decree instead":         "Keluarga ini sudah masuk SK yang ditandatangani. Ubah atau cabut SK-nya.",
+	"the verification is still open; the village can correct it without a reopen":             "Verifikasi masih terbuka; desa dapat mengoreksinya tanpa dibuka ulang.",
+	"this household's case has ended":                                                         "Kasus keluarga ini sudah selesai.",
+	// api: village meetings
+	"a village officer records only their own village's meeting":    "Operator desa hanya mencatat musyawarah desanya sendiri.",
+	"cannot be before the cycle opened":                             "Tanggal tidak boleh sebelum siklus verval dibuka.",
+	"the berita acara number is required (at most 100 characters)":  "Nomor berita acara wajib diisi (paling banyak 100 karakter).",
+	"must be the number of people present":                          "Isi jumlah orang yang hadir.",
+	"this village has no verified households waiting for a meeting": "Belum ada keluarga yang sudah dikunjungi dan menunggu musyawarah di desa ini.",
+	// store: task assignment
+	"assignee is not an active village officer of this desa": "Petugas yang dipilih bukan operator aktif desa ini.",
+}
+
+// messagePatterns translate the messages that carry a value.
+var messagePatterns = []struct {
+	re  *regexp.Regexp
+	fmt string
+}{
+	{regexp.MustCompile(`^cannot be before the cycle opened \((\d{4}-\d{2}-\d{2})\)$`), "Tanggal tidak boleh sebelum siklus verval dibuka (%s)."},
+	{regexp.MustCompile(`^floor, wall and roof \(jenisLantai, jenisDinding, jenisAtap\) are required for outcome (\w+)$`), "Jenis lantai, dinding dan atap wajib diisi untuk hasil %s."},
+	{regexp.MustCompile(`^a result was already submitted for this household; to correct it, send version (\d+)$`), "Hasil untuk keluarga ini sudah terkirim (versi %s). Muat ulang halaman untuk mengoreksinya."},
+	{regexp.MustCompile(`^the result changed since you loaded it \(version (\d+), you sent \d+\); reload and try again$`), "Hasil sudah berubah (versi %s) sejak halaman dimuat. Muat ulang halaman lalu coba lagi."},
+	{regexp.MustCompile(`^the household has moved past village verification \((\w+)\)$`), "Keluarga ini sudah melewati tahap verifikasi desa (%s)."},
+	{regexp.MustCompile(`^(\d+) households of this village still have no visit result$`), "Masih ada %s keluarga di desa ini yang belum punya hasil kunjungan."},
+}
+
+// translate returns the Indonesian form of a validator or store message,
+// or the message itself when there is none.
+func translate(msg string) string {
+	msg = strings.TrimPrefix(msg, "conflict: ")
+	if v, ok := messageID[msg]; ok {
+		return v
+	}
+	for _, p := range messagePatterns {
+		if m := p.re.FindStringSubmatch(msg); m != nil {
+			arg := m[1]
+			if o, ok := outcomeNames[arg]; ok {
+				arg = o
+			} else if s, ok := stageNames[arg]; ok {
+				arg = s
+			} else if d, err := time.Parse("2006-01-02", arg); err == nil {
+				arg = dateID(d)
+			}
+			return fmt.Sprintf(p.fmt, arg)
+		}
+	}
+	return msg
+}
+
+// translated reports whether translate knows msg, for the tests.
+func translated(msg string) bool { return translate(msg) != strings.TrimPrefix(msg, "conflict: ") }

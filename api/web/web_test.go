@@ -1,0 +1,773 @@
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/mocks"
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/workflows"
+)
+
+var t0 = time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC)
+
+const (
+	jaten    = "35.05.01.2001"
+	salam    = "35.05.01.2002"
+	password = "rahasia-desa-2026"
+)
+
+// env is the pages on a real SQLite store, with a mock Temporal client and
+// a recorded meeting recorder.
+type env struct {
+	t        *testing.T
+	r        *gin.Engine
+	st       *store.Store
+	temporal *mocks.Client
+	clock    *storetest.Clock
+	cycle    store.Cycle
+	// hh holds the household ids by name.
+	hh       map[string]int64
+	meetings []store.Meeting
+	// meetingErr is what the fake RecordMeeting answers.
+	meetingErr error
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	return newEnvDB(t, storetest.SQLite(t))
+}
+
+func newEnvDB(t *testing.T, db *gorm.DB) *env {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	clock := storetest.NewClock(t0)
+	e := &env{t: t, st: storetest.NewStore(db, clock.Now), temporal: mocks.NewClient(t), clock: clock, hh: map[string]int64{}}
+	ctx := t.Context()
+	for _, u := range []store.NewUser{
+		{Username: "desa1", Password: password, Name: "Operator Desa Jaten", Role: auth.RoleVillage, Region: jaten},
+		{Username: "desa2", Password: password, Name: "Operator Desa Salam", Role: auth.RoleVillage, Region: salam},
+		{Username: "tksk", Password: password, Name: "TKSK Wonodadi", Role: auth.RoleTKSK, Region: "35.05.01"},
+		{Username: "dinsos", Password: password, Name: "Operator Dinsos", Role: auth.RoleDinsos, Region: "35.05"},
+		{Username: "bupati", Password: password, Name: "Kantor Bupati", Role: auth.RoleBupati, Region: "35.05"},
+	} {
+		if _, err := e.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.cycle = store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: t0.Add(-24 * time.Hour)}
+	if err := e.st.CreateCycle(ctx, &e.cycle); err != nil {
+		t.Fatal(err)
+	}
+	in := store.Intake{CycleID: e.cycle.ID, FileName: "p3ke.csv"}
+	if err := e.st.CreateIntake(ctx, &in, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	var hs []store.NewHousehold
+	for i, f := range []struct{ name, desa string }{{"SITI AMINAH", jaten}, {"BUDI SANTOSO", jaten}, {"WARSINI", salam}} {
+		hs = append(hs, store.NewHousehold{
+			NIK: fmt.Sprintf("350501550380%04d", i+1), NoKK: fmt.Sprintf("35050101012%05d", i+1),
+			Household: store.Household{Row: i + 2, FamilyID: fmt.Sprintf("P3KE-%d", i), Name: f.name, Address: "Dusun Krajan RT 001",
+				Members: 4, RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: f.desa, Desil: 1,
+				NIKMasked: "3505**********01", KKMasked: "3505**********01",
+				Indicators: store.Indicators{JenisLantai: "Tanah"}},
+		})
+	}
+	if _, err := e.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: 4, Households: hs,
+		Accepted: 3, Rows: 3, DueAt: t0.Add(10 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	var all []store.Household
+	if err := db.Find(&all).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range all {
+		e.hh[h.Name] = h.ID
+	}
+
+	e.r = gin.New()
+	e.r.Use(func(c *gin.Context) { c.Header("X-Request-ID", "req-test"); c.Next() })
+	Register(e.r, Deps{
+		Store: e.st, Temporal: e.temporal, Log: storetest.Logger(t), SessionTTL: time.Hour, Now: clock.Now,
+		WorkflowURL: func(cycleID, householdID int64) string {
+			return fmt.Sprintf("http://ui.test/namespaces/default/workflows/household-%d-%d", cycleID, householdID)
+		},
+		StuckQueryURL: func(cy *store.Cycle, before time.Time) string {
+			return "http://ui.test/namespaces/default/workflows?query=" + url.QueryEscape(`RegencyCode = "35.05"`)
+		},
+		StuckStages: []string{"awaiting_verification", "verified"},
+		RecordMeeting: func(ctx context.Context, p auth.Principal, a store.AuditActor, cy *store.Cycle, m *store.Meeting) error {
+			if e.meetingErr != nil {
+				return e.meetingErr
+			}
+			e.meetings = append(e.meetings, *m)
+			return nil
+		},
+		Throttle: Throttle{
+			Blocked:   func(time.Time, string, string) time.Duration { return 0 },
+			Failed:    func(time.Time, string, string) {},
+			Succeeded: func(string) {},
+			Acquire:   func(context.Context) (func(), error) { return func() {}, nil },
+			ClientKey: func(ip string) string { return ip },
+		},
+	})
+	return e
+}
+
+// browser is a signed-in person: their session cookie and CSRF token.
+type browser struct {
+	e      *env
+	cookie string
+}
+
+// login signs username in through the login form.
+func (e *env) login(username string) *browser {
+	e.t.Helper()
+	w := e.do(nil, "POST", "/masuk", url.Values{"username": {username}, "password": {password}})
+	if w.Code != http.StatusSeeOther {
+		e.t.Fatalf("login %s: %d %s", username, w.Code, w.Body)
+	}
+	for _, c := range w.Result().Cookies() {
+		if c.Name == SessionCookie {
+			return &browser{e: e, cookie: c.Value}
+		}
+	}
+	e.t.Fatalf("login %s set no session cookie", username)
+	return nil
+}
+
+// do sends a request as b (nil: nobody); a form is posted urlencoded.
+// headers are name, value pairs.
+func (e *env) do(b *browser, method, path string, form url.Values, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if method == "POST" {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	if b != nil {
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: b.cookie})
+	}
+	w := httptest.NewRecorder()
+	e.r.ServeHTTP(w, req)
+	return w
+}
+
+func (b *browser) get(path string) *httptest.ResponseRecorder {
+	b.e.t.Helper()
+	return b.e.do(b, "GET", path, nil)
+}
+
+// post sends a form with the session's CSRF token.
+func (b *browser) post(path string, form url.Values, headers ...string) *httptest.ResponseRecorder {
+	b.e.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, ok := form[csrfField]; !ok {
+		form.Set(csrfField, csrfToken(b.cookie))
+	}
+	return b.e.do(b, "POST", path, form, headers...)
+}
+
+// field returns the HTML of the form field whose wrapper has id f-<name>:
+// where the message next to the field must appear.
+func field(t *testing.T, page, name string) string {
+	t.Helper()
+	start := strings.Index(page, `id="f-`+name+`"`)
+	if start < 0 {
+		t.Fatalf("page has no field %s", name)
+	}
+	rest := page[start+1:]
+	if end := strings.Index(rest, `id="f-`); end >= 0 {
+		rest = rest[:end]
+	}
+	return rest
+}
+
+func TestPagesNeedLoginAndTheRightRole(t *testing.T) {
+	e := newEnv(t)
+	w := e.do(nil, "GET", "/tugas?q=siti", nil)
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/masuk?ke="+url.QueryEscape("/tugas?q=siti") {
+		t.Fatalf("anonymous /tugas: %d %q, want 303 to the login page", w.Code, w.Header().Get("Location"))
+	}
+	for _, p := range []string{"/", "/dasbor", "/musyawarah", "/rumah-tangga/1", "/unggah", "/macet"} {
+		if w := e.do(nil, "GET", p, nil); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/masuk") {
+			t.Errorf("anonymous %s: %d %q", p, w.Code, w.Header().Get("Location"))
+		}
+	}
+	// A revoked or unknown session is no session.
+	ghost := &browser{e: e, cookie: strings.Repeat("A", 43)}
+	if w := ghost.get("/tugas"); w.Code != http.StatusSeeOther {
+		t.Errorf("unknown session: %d, want 303", w.Code)
+	}
+
+	desa1, tksk, bupati := e.login("desa1"), e.login("tksk"), e.login("bupati")
+	for _, c := range []struct {
+		b    *browser
+		path string
+		want int
+	}{
+		{desa1, "/tugas", 200}, {desa1, "/musyawarah", 200}, {desa1, "/dasbor", 200},
+		{desa1, "/macet", 403}, {desa1, "/unggah", 403},
+		{tksk, "/tugas", 200}, {tksk, "/macet", 200}, {tksk, "/musyawarah", 403}, {tksk, "/unggah", 403},
+		{bupati, "/dasbor", 200}, {bupati, "/macet", 200}, {bupati, "/tugas", 403},
+	} {
+		if w := c.b.get(c.path); w.Code != c.want {
+			t.Errorf("%s: %d, want %d", c.path, w.Code, c.want)
+		}
+	}
+	if w := desa1.get("/"); w.Header().Get("Location") != "/tugas" {
+		t.Errorf("village officer's home: %q", w.Header().Get("Location"))
+	}
+	if w := tksk.get("/"); w.Header().Get("Location") != "/dasbor" {
+		t.Errorf("TKSK's home: %q", w.Header().Get("Location"))
+	}
+	if w := bupati.get("/tugas"); !strings.Contains(w.Body.String(), "bukan untuk peran Anda") {
+		t.Errorf("403 page does not explain itself:\n%s", w.Body)
+	}
+}
+
+func TestLoginCookieAndLogout(t *testing.T) {
+	e := newEnv(t)
+	w := e.do(nil, "POST", "/masuk", url.Values{"username": {"Desa1"}, "password": {password}, "ke": {"/rumah-tangga/1"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/rumah-tangga/1" {
+		t.Fatalf("login: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	c := w.Result().Cookies()[0]
+	if c.Name != SessionCookie || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure || c.Path != "/" || c.MaxAge != 3600 {
+		t.Fatalf("session cookie over HTTP: %+v", c)
+	}
+
+	// Over HTTPS the cookie is Secure.
+	req := httptest.NewRequest("POST", "/masuk", strings.NewReader(url.Values{"username": {"desa1"}, "password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.TLS = &tls.ConnectionState{}
+	rec := httptest.NewRecorder()
+	e.r.ServeHTTP(rec, req)
+	if c := rec.Result().Cookies(); len(c) != 1 || !c[0].Secure {
+		t.Fatalf("session cookie over HTTPS: %+v", c)
+	}
+
+	// ?ke= cannot send anyone to another site.
+	for _, next := range []string{"//evil.example/", "https://evil.example/", "/\\evil.example"} {
+		w := e.do(nil, "POST", "/masuk", url.Values{"username": {"desa1"}, "password": {password}, "ke": {next}})
+		if loc := w.Header().Get("Location"); loc != "/tugas" {
+			t.Errorf("ke=%s redirected to %q", next, loc)
+		}
+	}
+
+	w = e.do(nil, "POST", "/masuk", url.Values{"username": {"desa1"}, "password": {"salah-sekali-2026"}})
+	if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), "Nama pengguna atau kata sandi salah") {
+		t.Fatalf("wrong password: %d", w.Code)
+	}
+	if len(w.Result().Cookies()) != 0 {
+		t.Fatal("a failed login set a cookie")
+	}
+
+	// A login form posted from another site is refused.
+	w = e.do(nil, "POST", "/masuk", url.Values{"username": {"desa1"}, "password": {password}}, "Sec-Fetch-Site", "cross-site")
+	if w.Code != http.StatusForbidden {
+		t.Fatalf("cross-site login: %d, want 403", w.Code)
+	}
+
+	b := e.login("desa1")
+	if w := b.post("/keluar", nil); w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/masuk" {
+		t.Fatalf("logout: %d", w.Code)
+	}
+	if _, err := e.st.Authenticate(t.Context(), b.cookie); err == nil {
+		t.Fatal("the session still works after logout")
+	}
+	if w := b.get("/tugas"); w.Code != http.StatusSeeOther {
+		t.Fatalf("page after logout: %d, want 303 to login", w.Code)
+	}
+}
+
+func TestPostsNeedTheSessionsCSRFTokenAndSameOrigin(t *testing.T) {
+	e := newEnv(t)
+	desa1, desa2 := e.login("desa1"), e.login("desa2")
+	path := fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"])
+	form := func(token string) url.Values {
+		return url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-04"}, csrfField: {token}}
+	}
+	good := csrfToken(desa1.cookie)
+	for _, c := range []struct {
+		name    string
+		form    url.Values
+		headers []string
+	}{
+		{"no token", url.Values{"outcome": {"eligible"}}, nil},
+		{"empty token", form(""), nil},
+		{"another session's token", form(csrfToken(desa2.cookie)), nil},
+		{"cross-site, right token", form(good), []string{"Sec-Fetch-Site", "cross-site"}},
+		{"other origin, right token", form(good), []string{"Sec-Fetch-Site", "", "Origin", "https://evil.example"}},
+	} {
+		if w := e.do(desa1, "POST", path, c.form, c.headers...); w.Code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", c.name, w.Code)
+		}
+	}
+	// The mock Temporal client fails the test on any call: nothing was sent.
+	// Logout is a post too.
+	if w := e.do(desa1, "POST", "/keluar", url.Values{}); w.Code != http.StatusForbidden {
+		t.Errorf("logout without token: %d, want 403", w.Code)
+	}
+	if _, err := e.st.Authenticate(t.Context(), desa1.cookie); err != nil {
+		t.Error("a logout without the token ended the session")
+	}
+	// The token appears in every form of a page.
+	page := desa1.get(path).Body.String()
+	if n := strings.Count(page, `name="csrf" value="`+csrfToken(desa1.cookie)+`"`); n < 2 {
+		t.Errorf("token in %d forms, want the visit form and the logout form", n)
+	}
+}
+
+func TestAnotherVillagesHouseholdIsNotFound(t *testing.T) {
+	e := newEnv(t)
+	desa1 := e.login("desa1")
+	other, own := e.hh["WARSINI"], e.hh["SITI AMINAH"]
+	for _, p := range []string{"/rumah-tangga/%d", "/tugas/%d"} {
+		w := desa1.get(fmt.Sprintf(p, other))
+		if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "Data tidak ditemukan") {
+			t.Errorf("%s of another desa: %d", fmt.Sprintf(p, other), w.Code)
+		}
+		if strings.Contains(w.Body.String(), "WARSINI") {
+			t.Errorf("404 page shows the other village's family")
+		}
+		if w := desa1.get(fmt.Sprintf(p, own)); w.Code != http.StatusOK {
+			t.Errorf("own %s: %d", fmt.Sprintf(p, own), w.Code)
+		}
+	}
+	if w := desa1.post(fmt.Sprintf("/tugas/%d", other), url.Values{"outcome": {"eligible"}}); w.Code != http.StatusNotFound {
+		t.Errorf("submitting for another desa: %d, want 404", w.Code)
+	}
+	// The desa's task list holds only its own families.
+	list := desa1.get("/tugas").Body.String()
+	if !strings.Contains(list, "SITI AMINAH") || strings.Contains(list, "WARSINI") {
+		t.Errorf("task list crosses villages")
+	}
+	// Search by name.
+	list = desa1.get("/tugas?q=budi").Body.String()
+	if !strings.Contains(list, "BUDI SANTOSO") || strings.Contains(list, "SITI AMINAH") {
+		t.Errorf("search by name does not filter")
+	}
+	// The household page masks nothing for the village but NIK and KK.
+	page := desa1.get(fmt.Sprintf("/rumah-tangga/%d", own)).Body.String()
+	if !strings.Contains(page, "3505**********01") || !strings.Contains(page, "Menunggu kunjungan desa") || !strings.Contains(page, "data P3KE masuk") {
+		t.Errorf("household page lacks masked NIK, stage or timeline:\n%s", page)
+	}
+}
+
+// updateCall makes the mock Temporal client answer an Update with err, or
+// with a recorded result when err is nil, and records the options.
+func (e *env) updateCall(err error, seen *[]client.UpdateWorkflowOptions) {
+	call := e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything)
+	call.Run(func(args mock.Arguments) {
+		*seen = append(*seen, args.Get(1).(client.UpdateWorkflowOptions))
+	})
+	if err != nil {
+		call.Return(nil, err)
+		return
+	}
+	h := mocks.NewWorkflowUpdateHandle(e.t)
+	h.On("Get", mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+		*args.Get(1).(*workflows.VerificationResponse) = workflows.VerificationResponse{Version: 1, Stage: workflows.StageVerified}
+	}).Return(nil)
+	call.Return(h, nil)
+}
+
+var keyRE = regexp.MustCompile(`name="kunci" value="([0-9a-f]+)"`)
+
+func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
+	for _, c := range []struct {
+		field, msg, want string
+	}{
+		{"visitDate", "cannot be in the future", "Tanggal tidak boleh setelah hari ini."},
+		{"indicators", "floor, wall and roof (jenisLantai, jenisDinding, jenisAtap) are required for outcome eligible", "Jenis lantai, dinding dan atap wajib diisi untuk hasil Masih miskin (layak)."},
+		{"note", "explain what was found (who said so, where the family went)", "Jelaskan temuan Anda"},
+		{"outcome", "must be one of eligible, not_poor, not_found, deceased, moved, duplicate", "Pilih salah satu hasil kunjungan."},
+	} {
+		t.Run(c.field, func(t *testing.T) {
+			e := newEnv(t)
+			var seen []client.UpdateWorkflowOptions
+			e.updateCall(workflows.Invalid(c.field, c.msg), &seen)
+			desa1 := e.login("desa1")
+			id := e.hh["SITI AMINAH"]
+			w := desa1.post(fmt.Sprintf("/tugas/%d", id), url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-09"},
+				"jenisLantai": {"Tanah"}, "note": {"catatan saya"}, "kunci": {"abc123"}, "version": {"0"}})
+			if w.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("refused result: %d, want 422", w.Code)
+			}
+			page := w.Body.String()
+			if f := field(t, page, c.field); !strings.Contains(f, `class="field-error"`) || !strings.Contains(f, c.want) {
+				t.Fatalf("message %q not next to %s:\n%s", c.want, c.field, f)
+			}
+			if strings.Count(page, `class="field-error"`) != 1 {
+				t.Errorf("messages beside other fields too")
+			}
+			// What the officer typed is kept.
+			if !strings.Contains(page, `value="2026-05-09"`) || !strings.Contains(page, "catatan saya") || !strings.Contains(page, `value="Tanah"`) {
+				t.Errorf("the form lost the officer's input")
+			}
+			// The Update went to the household's workflow with the form's key.
+			if len(seen) != 1 || seen[0].WorkflowID != workflows.HouseholdWorkflowID(e.cycle.ID, id) ||
+				seen[0].UpdateName != workflows.UpdateSubmitVerification || !strings.HasSuffix(seen[0].UpdateID, "-abc123") {
+				t.Fatalf("update options: %+v", seen)
+			}
+			// A new render is a new attempt: a new key.
+			if m := keyRE.FindStringSubmatch(page); m == nil || m[1] == "abc123" {
+				t.Errorf("re-rendered form kept the refused attempt's key: %v", m)
+			}
+		})
+	}
+}
+
+func TestConflictAndClosedMessagesShowAboveTheForm(t *testing.T) {
+	e := newEnv(t)
+	var seen []client.UpdateWorkflowOptions
+	e.updateCall(workflows.Closed("the village meeting has closed this household's verification; ask the TKSK to reopen it"), &seen)
+	w := e.login("desa1").post(fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"]), url.Values{"outcome": {"eligible"}})
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), `class="alert" role="alert">Musyawarah desa sudah menutup`) {
+		t.Fatalf("closed: %d\n%s", w.Code, w.Body)
+	}
+}
+
+func TestValidResultRedirectsAndARepeatedPostReusesTheKey(t *testing.T) {
+	e := newEnv(t)
+	var seen []client.UpdateWorkflowOptions
+	e.updateCall(nil, &seen)
+	desa1 := e.login("desa1")
+	id := e.hh["SITI AMINAH"]
+	page := desa1.get(fmt.Sprintf("/tugas/%d", id)).Body.String()
+	key := keyRE.FindStringSubmatch(page)[1]
+	if again := keyRE.FindStringSubmatch(desa1.get(fmt.Sprintf("/tugas/%d", id)).Body.String())[1]; again == key {
+		t.Fatal("two renders of the form got the same idempotency key")
+	}
+	form := url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-04"}, "jenisLantai": {"Tanah"}, "jenisDinding": {"Bambu"},
+		"jenisAtap": {"Genteng"}, "kunci": {key}, "version": {"0"}}
+	for i := 0; i < 2; i++ { // a double click
+		w := desa1.post(fmt.Sprintf("/tugas/%d", id), form)
+		if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/tugas/%d?tersimpan=1", id) {
+			t.Fatalf("submit %d: %d %q", i, w.Code, w.Header().Get("Location"))
+		}
+	}
+	if len(seen) != 2 || seen[0].UpdateID != seen[1].UpdateID {
+		t.Fatalf("a resent form must reuse its Update ID (Temporal applies it once): %+v", seen)
+	}
+	u, _ := e.st.Authenticate(t.Context(), desa1.cookie)
+	if want := fmt.Sprintf("visit-%d-u%d-%s", id, u.UserID, key); seen[0].UpdateID != want {
+		t.Errorf("update ID %q, want %q (the API's form)", seen[0].UpdateID, want)
+	}
+	req := seen[0].Args[0].(workflows.VerificationRequest)
+	if req.Outcome != workflows.OutcomeEligible || req.Indicators.JenisAtap != "Genteng" || req.Actor.UserID != u.UserID || req.Actor.RequestID != "req-test" {
+		t.Errorf("request sent: %+v", req)
+	}
+	if w := desa1.get(fmt.Sprintf("/tugas/%d?tersimpan=1", id)); !strings.Contains(w.Body.String(), "Hasil kunjungan tersimpan.") {
+		t.Error("no success message after the redirect")
+	}
+}
+
+func TestDuplicateOfMustBeAHouseholdTheOfficerSees(t *testing.T) {
+	e := newEnv(t)
+	desa1 := e.login("desa1")
+	w := desa1.post(fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"]), url.Values{"outcome": {"duplicate"}, "duplicateOf": {fmt.Sprint(e.hh["WARSINI"])}, "note": {"x"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "duplicateOf"), "bukan rumah tangga siklus ini") {
+		t.Fatalf("duplicate of another desa's household: %d", w.Code)
+	}
+}
+
+func TestMeetingForm(t *testing.T) {
+	e := newEnv(t)
+	desa1 := e.login("desa1")
+	page := desa1.get("/musyawarah").Body.String()
+	if !strings.Contains(page, "Masih ada 2 keluarga yang belum dikunjungi") {
+		t.Errorf("meeting page does not warn about unvisited families")
+	}
+	form := url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}, "date": {"2026-05-04"}, "beritaAcaraNo": {"BA/01/2026"}, "attendees": {"25"}}
+
+	e.meetingErr = &store.InvalidError{Field: "beritaAcaraNo", Msg: "the berita acara number is required (at most 100 characters)"}
+	w := desa1.post("/musyawarah", form)
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "beritaAcaraNo"), "Nomor berita acara wajib diisi") {
+		t.Fatalf("invalid meeting: %d", w.Code)
+	}
+	e.meetingErr = fmt.Errorf("%w: 2 households of this village still have no visit result", store.ErrConflict)
+	if w := desa1.post("/musyawarah", form); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Masih ada 2 keluarga di desa ini") {
+		t.Fatalf("conflicting meeting: %d", w.Code)
+	}
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	f.Set("attendees", "banyak")
+	if w := desa1.post("/musyawarah", f); !strings.Contains(field(t, w.Body.String(), "attendees"), "angka") {
+		t.Fatalf("attendees not a number: no message next to the field")
+	}
+	e.meetingErr = nil
+	if w := desa1.post("/musyawarah", form); w.Code != http.StatusSeeOther {
+		t.Fatalf("meeting: %d", w.Code)
+	}
+	if len(e.meetings) != 1 || e.meetings[0].BeritaAcaraNo != "BA/01/2026" || e.meetings[0].Attendees != 25 || e.meetings[0].Date != "2026-05-04" {
+		t.Fatalf("meeting recorded: %+v", e.meetings)
+	}
+}
+
+func TestDashboardAndStuckCases(t *testing.T) {
+	e := newEnv(t)
+	tksk := e.login("tksk")
+	page := tksk.get("/dasbor").Body.String()
+	for _, want := range []string{"Alur siklus", "Jaten", "Salam", "<svg class=\"bar\"", "Menunggu kunjungan desa", ">3<"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
+	}
+	// All three households entered their stage at t0: a minute later they
+	// are stuck for "more than 0 days".
+	e.clock.Advance(time.Minute)
+	page = tksk.get(fmt.Sprintf("/macet?hari=0&siklus=%d", e.cycle.ID)).Body.String()
+	if !strings.Contains(page, fmt.Sprintf("household-%d-%d", e.cycle.ID, e.hh["WARSINI"])) || !strings.Contains(page, "RegencyCode = &#34;35.05&#34;") {
+		t.Errorf("stuck page lacks the Temporal links:\n%s", page)
+	}
+	// The village sees its own desa only.
+	page = e.login("desa1").get("/dasbor").Body.String()
+	if !strings.Contains(page, "Jaten") || strings.Contains(page, "Salam") {
+		t.Errorf("village dashboard crosses villages")
+	}
+}
+
+func TestBuildDashboard(t *testing.T) {
+	total, funnel, stages, kecs := buildDashboard([]store.ProgressRow{
+		{KecamatanCode: "35.05.01", DesaCode: jaten, Stage: "awaiting_verification", Count: 2},
+		{KecamatanCode: "35.05.01", DesaCode: jaten, Stage: "verified", Count: 1},
+		{KecamatanCode: "35.05.01", DesaCode: jaten, Stage: "awaiting_decree", Count: 1},
+		{KecamatanCode: "35.05.01", DesaCode: salam, Stage: "enrolled", Count: 4},
+	})
+	if total != 8 || funnel[1].Count != 6 || funnel[2].Count != 5 || funnel[3].Count != 4 || funnel[0].Pct != 100 {
+		t.Fatalf("funnel: total %d %+v", total, funnel)
+	}
+	if len(stages) != 4 || stages[0].Stage != "awaiting_verification" {
+		t.Fatalf("stages: %+v", stages)
+	}
+	d := kecs[0].Desa[0]
+	if d.Name != "Desa Jaten" || d.ClosedPct != 25 || d.VisitedPct != 25 || d.DonePct != 50 || kecs[0].DonePct != 75 {
+		t.Fatalf("desa progress: %+v kec %+v", d, kecs[0])
+	}
+}
+
+func TestEveryValidatorMessageIsTranslated(t *testing.T) {
+	opened := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
+	house := store.Indicators{JenisLantai: "Tanah", JenisDinding: "Bambu", JenisAtap: "Genteng"}
+	for _, r := range []workflows.VerificationRequest{
+		{Outcome: "rich"},
+		{Outcome: "eligible"},
+		{Outcome: "eligible", VisitDate: "10/05/2026"},
+		{Outcome: "eligible", VisitDate: "2026-06-01"},
+		{Outcome: "eligible", VisitDate: "2026-04-01"},
+		{Outcome: "duplicate", VisitDate: "2026-05-05"},
+		{Outcome: "duplicate", VisitDate: "2026-05-05", DuplicateOf: 7},
+		{Outcome: "eligible", VisitDate: "2026-05-05", DuplicateOf: 8, Indicators: house},
+		{Outcome: "not_poor", VisitDate: "2026-05-05"},
+		{Outcome: "moved", VisitDate: "2026-05-05"},
+		{Outcome: "moved", VisitDate: "2026-05-05", Note: strings.Repeat("x", 2001)},
+	} {
+		err := workflows.ValidateVisit(r, 7, opened, now)
+		v, ok := refusal(err)
+		if !ok {
+			t.Fatalf("%+v: not refused (%v)", r, err)
+		}
+		if !translated(v.Message) {
+			t.Errorf("no Indonesian for %q", v.Message)
+		}
+	}
+	for _, m := range []string{
+		"a result was already submitted for this household; to correct it, send version 2",
+		"the result changed since you loaded it (version 2, you sent 1); reload and try again",
+		"the household has moved past village verification (enrolled)",
+		"conflict: 12 households of this village still have no visit result",
+	} {
+		if !translated(m) {
+			t.Errorf("no Indonesian for %q", m)
+		}
+	}
+	if got := translate("a brand new rule"); got != "a brand new rule" {
+		t.Errorf("an unknown message must be shown as it is, got %q", got)
+	}
+}
+
+func TestStaticAssetsAreCachedAndPagesAreLight(t *testing.T) {
+	e := newEnv(t)
+	var assets int
+	for _, name := range []string{"app.css", "app.js"} {
+		w := e.do(nil, "GET", "/static/"+name+"?v=x", nil)
+		if w.Code != 200 || !strings.Contains(w.Header().Get("Cache-Control"), "max-age=31536000") {
+			t.Fatalf("%s: %d %q", name, w.Code, w.Header().Get("Cache-Control"))
+		}
+		assets += w.Body.Len()
+	}
+	if w := e.do(nil, "GET", "/static/nothing.js", nil); w.Code != 404 {
+		t.Errorf("unknown static file: %d", w.Code)
+	}
+	desa1, dinsos := e.login("desa1"), e.login("dinsos")
+	for _, c := range []struct {
+		b    *browser
+		path string
+	}{
+		{nil, "/masuk"}, {desa1, "/tugas"}, {desa1, fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"])}, {desa1, "/musyawarah"},
+		{dinsos, "/dasbor"}, {dinsos, "/macet?hari=0"}, {dinsos, "/unggah"}, {dinsos, fmt.Sprintf("/rumah-tangga/%d", e.hh["WARSINI"])},
+	} {
+		w := e.do(c.b, "GET", c.path, nil)
+		if w.Code != 200 {
+			t.Errorf("%s: %d", c.path, w.Code)
+			continue
+		}
+		if size := w.Body.Len() + assets; size > 200<<10 {
+			t.Errorf("%s weighs %d bytes with its assets, over 200 KB", c.path, size)
+		}
+		if w.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("%s may be cached: %q", c.path, w.Header().Get("Cache-Control"))
+		}
+		if !strings.Contains(w.Body.String(), `<html lang="id">`) {
+			t.Errorf("%s is not marked Indonesian", c.path)
+		}
+		// The API's Content-Security-Policy forbids inline scripts and styles.
+		if strings.Contains(w.Body.String(), "<script>") || strings.Contains(w.Body.String(), "style=") {
+			t.Errorf("%s has inline script or style", c.path)
+		}
+	}
+}
+
+func TestIntakePageIsRegionScoped(t *testing.T) {
+	e := newEnv(t)
+	var in store.Intake
+	if err := e.st.DB.First(&in).Error; err != nil {
+		t.Fatal(err)
+	}
+	page := e.login("dinsos").get(fmt.Sprintf("/unggah/%d", in.ID)).Body.String()
+	if !strings.Contains(page, fmt.Sprintf(`data-intake="%d"`, in.ID)) || !strings.Contains(page, "<progress") {
+		t.Errorf("a running intake's page does not poll:\n%s", page)
+	}
+	// Dinsos of another regency sees no such intake.
+	if _, err := e.st.CreateUser(t.Context(), store.NewUser{Username: "dinsos2", Password: password, Name: "Dinsos Lingga", Role: auth.RoleDinsos, Region: "21.04"}); err != nil {
+		t.Fatal(err)
+	}
+	if w := e.login("dinsos2").get(fmt.Sprintf("/unggah/%d", in.ID)); w.Code != http.StatusNotFound {
+		t.Errorf("another regency's intake: %d, want 404", w.Code)
+	}
+}
+
+// pageRoles is who may open each page: the same roles as the API route
+// behind it. A page registered without a row here fails the test below.
+var pageRoles = map[string][]auth.Role{
+	"GET /tugas":                 {auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"GET /tugas/:id":             {auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"POST /tugas/:id":            {auth.RoleVillage},
+	"POST /tugas/:id/buka-ulang": {auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"POST /tugas/:id/tugaskan":   {auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"GET /musyawarah":            {auth.RoleVillage},
+	"POST /musyawarah":           {auth.RoleVillage},
+	"GET /rumah-tangga/:id":      auth.Roles(),
+	"GET /dasbor":                auth.Roles(),
+	"GET /macet":                 {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
+	"GET /unggah":                {auth.RoleDinsos, auth.RoleAdmin},
+	"GET /unggah/:id":            {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /keluar":               auth.Roles(),
+	"GET /":                      nil, // public: sends to login or home
+	"GET /masuk":                 nil,
+	"POST /masuk":                nil,
+	"GET /static/*file":          nil,
+}
+
+func TestEveryPageChecksTheRole(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.st.CreateUser(t.Context(), store.NewUser{Username: "admin", Password: password, Name: "Admin", Role: auth.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	// Allowed posts may reach Temporal; it refuses them here.
+	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, workflows.Invalid("reason", "say why the verification is reopened")).Maybe()
+	users := map[auth.Role]string{auth.RoleVillage: "desa1", auth.RoleTKSK: "tksk", auth.RoleDinsos: "dinsos", auth.RoleBupati: "bupati", auth.RoleAdmin: "admin"}
+	var in store.Intake
+	if err := e.st.DB.First(&in).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, ri := range e.r.Routes() {
+		key := ri.Method + " " + ri.Path
+		roles, ok := pageRoles[key]
+		if !ok {
+			t.Errorf("page %s has no row in pageRoles", key)
+			continue
+		}
+		if roles == nil {
+			continue
+		}
+		id := e.hh["SITI AMINAH"]
+		if strings.HasPrefix(ri.Path, "/unggah/") {
+			id = in.ID
+		}
+		path := strings.Replace(ri.Path, ":id", fmt.Sprint(id), 1)
+		if key == "POST /keluar" {
+			continue // ends the session; covered by TestLoginCookieAndLogout
+		}
+		if w := e.do(nil, ri.Method, path, url.Values{}); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/masuk") {
+			t.Errorf("%s without a session: %d %q", key, w.Code, w.Header().Get("Location"))
+		}
+		for _, r := range auth.Roles() {
+			b := e.login(users[r])
+			var w *httptest.ResponseRecorder
+			if ri.Method == "POST" {
+				w = b.post(path, url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}, "attendees": {"x"}, "assigneeId": {"0"}})
+			} else {
+				w = b.get(path)
+			}
+			allowed := slices.Contains(roles, r)
+			switch {
+			case allowed && (w.Code == http.StatusForbidden || w.Code == http.StatusSeeOther && strings.HasPrefix(w.Header().Get("Location"), "/masuk")):
+				t.Errorf("%s as %s: %d, want it allowed", key, r, w.Code)
+			case !allowed && w.Code != http.StatusForbidden:
+				t.Errorf("%s as %s: %d, want 403", key, r, w.Code)
+			}
+		}
+	}
+}
+
+func TestAdministratorSeesNoNames(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.st.CreateUser(t.Context(), store.NewUser{Username: "admin", Password: password, Name: "Admin", Role: auth.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.login("admin")
+	for _, p := range []string{"/rumah-tangga/%d", "/tugas/%d", "/tugas?x=%d"} {
+		page := admin.get(fmt.Sprintf(p, e.hh["SITI AMINAH"])).Body.String()
+		if strings.Contains(page, "SITI AMINAH") || strings.Contains(page, "Dusun Krajan") || !strings.Contains(page, "S*** A*****") {
+			t.Fatalf("an administrator's page %s shows the family:\n%s", p, page)
+		}
+	}
+	page := admin.get(fmt.Sprintf("/rumah-tangga/%d", e.hh["SITI AMINAH"])).Body.String()
+	if !strings.Contains(page, "http://ui.test/namespaces/default/workflows/household-") {
+		t.Error("no Temporal Web UI link for the administrator")
+	}
+}
