@@ -1,0 +1,1454 @@
+package api_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/api/web"
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/workflows"
+)
+
+// The role × region matrix: every route, every role, a record inside the
+// caller's region and records outside it, on SQLite and PostgreSQL.
+//
+// The world has two regencies. Kab. Blitar (35.05): Desa Jaten and Desa
+// Salam of Kec. Wonodadi (35.05.01) and Desa Jati of Kec. Udanawu
+// (35.05.02). Kota Lubuklinggau (16.73): Kel. Air Kuti of Lubuk Linggau
+// Timur I (16.73.01) and Kel. Kayu Ara of Lubuk Linggau Barat I (16.73.02).
+// Each regency has a 2026 cycle, an intake with one row issue, one
+// household (with its task) per desa, a signed decree, a draft proposal and
+// one sent to Kemensos; notifications are addressed to each desa,
+// kecamatan and regency. Users of every role exist in both regencies, so
+// each actor's "own" and "other" records follow from its region, and a
+// village officer's "other" records include the next desa of the same
+// kecamatan. Temporal is a mock that accepts every call; which calls a
+// request made is checked, so a refused request provably never reached a
+// workflow.
+//
+// The rows cover the JSON API (mxRows), the web pages (pageRows, where the
+// session is the cookie and "no session" is a 303 to the login page) and
+// the codec endpoint, which no session opens.
+
+// mxT0 is when the cycles open and the households are loaded; the tests
+// run 30 days later, so every case has been in its stage long enough to
+// count as stuck.
+var mxT0 = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+
+const mxPassword = "rahasia-matriks-2026"
+
+// mxActor is a user the matrix acts as.
+type mxActor struct {
+	username string
+	role     auth.Role
+	// region is the dotted code the role is scoped to; empty for admin.
+	region string
+	id     int64
+	token  string
+}
+
+func (a *mxActor) String() string { return a.username }
+
+// regency is the regency the actor's region lies in ("" for admin).
+func (a *mxActor) regency() string {
+	if a.role == auth.RoleAdmin {
+		return ""
+	}
+	return a.region[:5]
+}
+
+// within reports whether code lies inside region: written here from the
+// domain's rule (codes nest by dotted prefix), not taken from the code
+// under test.
+func within(code, region string) bool {
+	return code == region || strings.HasPrefix(code, region+".")
+}
+
+type mxCycle struct {
+	id      int64
+	regency string
+	intake  int64
+	// decree is a signed decree; draftProposal a proposal not yet sent,
+	// sentProposal one sent to Kemensos and waiting for answers.
+	decree, draftProposal, sentProposal int64
+	// proposed is the household both proposals list.
+	proposed *mxHousehold
+}
+
+type mxHousehold struct {
+	id       int64
+	cycle    *mxCycle
+	desa     string
+	name     string
+	masked   string // the name as an administrator sees it
+	address  string
+	nik, kk  string
+	familyID string
+}
+
+func (h *mxHousehold) kec() string { return h.desa[:8] }
+
+// mxWorld is the server, its data and its users.
+type mxWorld struct {
+	*testAPI
+	actors     []*mxActor
+	byName     map[string]*mxActor
+	cycles     []*mxCycle
+	households []*mxHousehold
+	nextYear   int
+}
+
+// mxUsers are the matrix's users: every role in both regencies.
+var mxUsers = []struct {
+	username string
+	role     auth.Role
+	region   string
+}{
+	{"desa.jaten", auth.RoleVillage, "35.05.01.2001"},
+	{"tksk.wonodadi", auth.RoleTKSK, "35.05.01"},
+	{"dinsos.blitar", auth.RoleDinsos, "35.05"},
+	{"bupati.blitar", auth.RoleBupati, "35.05"},
+	{"admin", auth.RoleAdmin, ""},
+	{"kel.airkuti", auth.RoleVillage, "16.73.01.1001"},
+	{"tksk.llg.timur1", auth.RoleTKSK, "16.73.01"},
+	{"dinsos.llg", auth.RoleDinsos, "16.73"},
+	{"walikota.llg", auth.RoleBupati, "16.73"},
+	// Not an actor of the matrix: the second officer of Wonodadi, so
+	// Salam has an officer too.
+	{"desa.salam", auth.RoleVillage, "35.05.01.2002"},
+}
+
+// mxHouseholds are the seeded families, one per desa.
+var mxHouseholds = []mxHousehold{
+	{desa: "35.05.01.2001", name: "Siti Aminah", masked: "S*** A*****", address: "Dusun Krajan RT 01 RW 02, Jaten", nik: "3505014107800001", kk: "3505012002260001", familyID: "P3KE-3505-0001"},
+	{desa: "35.05.01.2002", name: "Budi Santoso", masked: "B*** S******", address: "Jl. Raya Salam 7", nik: "3505010503750002", kk: "3505012002260002", familyID: "P3KE-3505-0002"},
+	{desa: "35.05.02.2001", name: "Sri Wahyuni", masked: "S** W******", address: "Dusun Jati RT 03", nik: "3505024712690003", kk: "3505022002260003", familyID: "P3KE-3505-0003"},
+	{desa: "16.73.01.1001", name: "Ahmad Fauzi", masked: "A**** F****", address: "Jl. Yos Sudarso 12, Air Kuti", nik: "1673011208810004", kk: "1673012002260004", familyID: "P3KE-1673-0001"},
+	{desa: "16.73.02.1001", name: "Dewi Lestari", masked: "D*** L******", address: "Gg. Mawar 3, Kayu Ara", nik: "1673025506900005", kk: "1673022002260005", familyID: "P3KE-1673-0002"},
+}
+
+// newWorld seeds the world on db and logs every actor in.
+func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
+	t.Helper()
+	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0), byName: map[string]*mxActor{}, nextYear: 2030}
+	ctx := t.Context()
+	for _, u := range mxUsers {
+		created, err := w.st.CreateUser(ctx, store.NewUser{Username: u.username, Password: mxPassword, Name: "Pengguna " + u.username, Role: u.role, Region: u.region})
+		if err != nil {
+			t.Fatalf("CreateUser %s: %v", u.username, err)
+		}
+		a := &mxActor{username: u.username, role: u.role, region: u.region, id: created.ID}
+		w.byName[a.username] = a
+		if a.username != "desa.salam" {
+			w.actors = append(w.actors, a)
+		}
+	}
+	for _, reg := range []string{"35.05", "16.73"} {
+		cy := store.Cycle{RegencyCode: reg, Year: 2026, VerificationDays: 20, CreatedBy: w.byName["admin"].id, OpenedAt: mxT0}
+		if err := w.st.CreateCycle(ctx, &cy); err != nil {
+			t.Fatal(err)
+		}
+		in := store.Intake{CycleID: cy.ID, FileName: "p3ke-" + reg + ".csv", CreatedBy: w.byName["admin"].id}
+		if err := w.st.CreateIntake(ctx, &in, []byte("stored file")); err != nil {
+			t.Fatal(err)
+		}
+		c := &mxCycle{id: cy.ID, regency: reg, intake: in.ID}
+		w.cycles = append(w.cycles, c)
+
+		batch := store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, DueAt: mxT0.Add(20 * 24 * time.Hour),
+			Issues: []store.IntakeIssue{{Row: 9, Column: "nik_kepala_keluarga", Reason: "must be 16 digits", Severity: "error"}}}
+		for i := range mxHouseholds {
+			h := mxHouseholds[i]
+			if !within(h.desa, reg) {
+				continue
+			}
+			batch.Households = append(batch.Households, store.NewHousehold{
+				Household: store.Household{
+					Row: len(batch.Households) + 2, FamilyID: h.familyID, KKMasked: ident.Mask(h.kk), NIKMasked: ident.Mask(h.nik),
+					Name: h.name, Address: h.address, Members: 4, RegencyCode: reg, KecamatanCode: h.desa[:8], DesaCode: h.desa, Desil: 1,
+				},
+				NIK: h.nik, NoKK: h.kk,
+			})
+			h.cycle = c
+			w.households = append(w.households, &h)
+			w.secrets = append(w.secrets, h.nik, h.kk)
+		}
+		batch.Accepted, batch.Rejected = len(batch.Households), 1
+		batch.Rows, batch.LastRow = len(batch.Households)+1, 9
+		if n, err := w.st.SaveIntakeBatch(ctx, batch); err != nil || n != len(batch.Households) {
+			t.Fatalf("SaveIntakeBatch: stored %d, err %v", n, err)
+		}
+	}
+	for _, h := range w.households {
+		var row store.Household
+		if err := db.Where("family_id = ?", h.familyID).First(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		h.id = row.ID
+		for i, n := range []store.Notification{
+			{RegionCode: h.desa, Kind: "reminder", Message: "Kunjungan jatuh tempo 3 hari lagi"},
+			{RegionCode: h.kec(), Kind: "escalation_tksk", Message: "Kunjungan terlambat"},
+			{RegionCode: h.cycle.regency, Kind: "escalation_dinsos", Message: "Kunjungan terlambat 7 hari"},
+		} {
+			n.IdemKey = fmt.Sprintf("seed:%d:%d", h.id, i)
+			n.CycleID, n.HouseholdID, n.DesaCode = h.cycle.id, h.id, h.desa
+			if err := db.Create(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Each cycle has a signed decree listing its first household, which is
+	// now waiting to be proposed; its last household waits for a decree,
+	// and is listed in a draft proposal and in one sent to Kemensos.
+	for _, c := range w.cycles {
+		var hs []*mxHousehold
+		for _, h := range w.households {
+			if h.cycle == c {
+				hs = append(hs, h)
+			}
+		}
+		first, last := hs[0], hs[len(hs)-1]
+		c.proposed = last
+		for id, stage := range map[int64]string{first.id: "awaiting_proposal", last.id: "awaiting_decree"} {
+			if err := db.Model(&store.Household{}).Where("id = ?", id).Update("stage", stage).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		number, signedAt, bupati := "188/1/KEP/"+c.regency+"/2026", mxT0.Add(10*24*time.Hour), w.byName["admin"].id
+		d := store.Decree{CycleID: c.id, RegencyCode: c.regency, Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number,
+			SignedDate: "2026-03-12", Households: 1, CreatedBy: bupati, SignedBy: &bupati, CreatedAt: mxT0, SignedAt: &signedAt}
+		if err := db.Create(&d).Error; err != nil {
+			t.Fatal(err)
+		}
+		c.decree = d.ID
+		if err := db.Create(&store.DecreeItem{DecreeID: d.ID, HouseholdID: first.id, Action: "add"}).Error; err != nil {
+			t.Fatal(err)
+		}
+		for i, status := range []string{store.ProposalDraft, store.ProposalSubmitted} {
+			p := store.Proposal{CycleID: c.id, DecreeID: d.ID, Month: "2026-03", Status: status, Items: 1, CreatedBy: bupati, CreatedAt: mxT0}
+			if status == store.ProposalSubmitted {
+				p.SubmittedAt = &signedAt
+			}
+			if err := db.Create(&p).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Create(&store.ProposalItem{ProposalID: p.ID, HouseholdID: last.id, Jenis: "TAMBAH"}).Error; err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				c.draftProposal = p.ID
+			} else {
+				c.sentProposal = p.ID
+			}
+		}
+	}
+	// The actors' own villages have verified every household, so their
+	// village meeting can be recorded.
+	if err := db.Model(&store.Task{}).Where("desa_code IN ?", []string{"35.05.01.2001", "16.73.01.1001"}).
+		Update("status", store.TaskSubmitted).Error; err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Advance(30 * 24 * time.Hour)
+	for _, a := range w.actors {
+		a.token = w.login(a.username, mxPassword)
+	}
+	return w
+}
+
+// mxTarget is what a route's request addresses, which decides whether the
+// caller may see it.
+type mxTarget int
+
+const (
+	// targetNone: nothing in particular (lists, the caller's session).
+	targetNone mxTarget = iota
+	// targetRegency: a regency code in the body (opening a cycle).
+	targetRegency
+	// targetCycle: a cycle; visible inside its regency.
+	targetCycle
+	// targetIntake: an intake; visible where its cycle is.
+	targetIntake
+	// targetHousehold: a household or its task; visible inside its desa.
+	targetHousehold
+	// targetDecree: a cycle's decree; visible where its cycle is.
+	targetDecree
+	// targetProposal: a cycle's draft proposal; visible where its cycle is.
+	targetProposal
+	// targetSentProposal: a proposal waiting for Kemensos' answers.
+	targetSentProposal
+)
+
+// mxEntity is one target record.
+type mxEntity struct {
+	id      int64
+	regency string
+	hh      *mxHousehold
+	cy      *mxCycle
+}
+
+func (e mxEntity) String() string {
+	switch {
+	case e.hh != nil:
+		return fmt.Sprintf("household %d (%s)", e.id, e.hh.desa)
+	case e.cy != nil:
+		return fmt.Sprintf("#%d (%s)", e.id, e.regency)
+	case e.regency != "":
+		return "regency " + e.regency
+	}
+	return "-"
+}
+
+// entities lists every record of a kind.
+func (w *mxWorld) entities(k mxTarget) []mxEntity {
+	var out []mxEntity
+	switch k {
+	case targetNone:
+		out = append(out, mxEntity{})
+	case targetRegency:
+		for _, c := range w.cycles {
+			out = append(out, mxEntity{regency: c.regency})
+		}
+	case targetCycle:
+		for _, c := range w.cycles {
+			out = append(out, mxEntity{id: c.id, regency: c.regency, cy: c})
+		}
+	case targetIntake:
+		for _, c := range w.cycles {
+			out = append(out, mxEntity{id: c.intake, regency: c.regency, cy: c})
+		}
+	case targetHousehold:
+		for _, h := range w.households {
+			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
+		}
+	case targetDecree, targetProposal, targetSentProposal:
+		for _, c := range w.cycles {
+			id := map[mxTarget]int64{targetDecree: c.decree, targetProposal: c.draftProposal, targetSentProposal: c.sentProposal}[k]
+			out = append(out, mxEntity{id: id, regency: c.regency, cy: c})
+		}
+	}
+	return out
+}
+
+// sees reports whether the actor may see the record, from the rules of
+// domain.md: an administrator sees everything, a cycle (and its intakes)
+// is seen throughout its regency, a household only inside the actor's
+// desa, kecamatan or regency.
+func (a *mxActor) sees(k mxTarget, e mxEntity) bool {
+	switch {
+	case a.role == auth.RoleAdmin, k == targetNone:
+		return true
+	case k == targetHousehold:
+		return within(e.hh.desa, a.region)
+	default:
+		return a.regency() == e.regency
+	}
+}
+
+// mxRow is one route of the matrix.
+type mxRow struct {
+	method, route string
+	// roles may call the route; nil means it needs no login.
+	roles  []auth.Role
+	target mxTarget
+	// req builds the request for actor a (nil for the 401 checks of public
+	// routes) and record e: path, body, headers; method, route and token
+	// are filled in unless req set a token itself.
+	req func(w *mxWorld, a *mxActor, e mxEntity) apiRequest
+	// own is the exact status for an allowed role on a record it sees.
+	own int
+	// other is the exact status for an allowed role on a record outside its
+	// region; 0 means 404.
+	other int
+	// temporal is the Temporal client method a successful request calls
+	// (once); every other answer must not touch Temporal at all.
+	temporal string
+	// check looks further at an answer with the expected status.
+	check func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse)
+	// codec marks the codec endpoint, which sessions must not open.
+	codec bool
+	// page marks a web page: the session goes in the cookie, a form post
+	// carries the session's CSRF token, and no session is a 303 to the
+	// login page rather than a 401.
+	page bool
+}
+
+var (
+	allRoles     = auth.Roles()
+	officeRoles  = []auth.Role{auth.RoleDinsos, auth.RoleAdmin}
+	fieldRoles   = []auth.Role{auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	superRoles   = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	watcherRoles = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
+	villageRole  = []auth.Role{auth.RoleVillage}
+	dinsosRole   = []auth.Role{auth.RoleDinsos}
+	bupatiRole   = []auth.Role{auth.RoleBupati}
+	// reviewerRoles read decrees.
+	reviewerRoles = []auth.Role{auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
+)
+
+// decreeWorkflow is the workflow ID of a decree record.
+func decreeWorkflow(e mxEntity) string { return workflows.DecreeWorkflowID(e.id) }
+
+// path is a request for a fixed path.
+func path(p string) func(*mxWorld, *mxActor, mxEntity) apiRequest {
+	return func(*mxWorld, *mxActor, mxEntity) apiRequest { return apiRequest{path: p} }
+}
+
+// idPath is a request for a path with the record's id in place of %d.
+func idPath(format string) func(*mxWorld, *mxActor, mxEntity) apiRequest {
+	return func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+		return apiRequest{path: fmt.Sprintf(format, e.id)}
+	}
+}
+
+// idJSON is a POST of body to a path with the record's id.
+func idJSON(format string, body any) func(*mxWorld, *mxActor, mxEntity) apiRequest {
+	return func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+		return apiRequest{path: fmt.Sprintf(format, e.id), json: body}
+	}
+}
+
+// mxRows is the matrix: every route the server registers. A route added
+// without a row here fails TestRoleRegionMatrix.
+func mxRows() []mxRow {
+	rows := []mxRow{
+		{method: "GET", route: "/healthz", req: path("/healthz"), own: 200},
+		{method: "GET", route: "/readyz", req: path("/readyz"), own: 200, temporal: "CheckHealth",
+			check: func(t *testing.T, _ *mxWorld, _ *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Ready bool }
+				r.decode(t, &v)
+				if !v.Ready {
+					t.Errorf("readyz: %s", r.body)
+				}
+			}},
+		{method: "POST", route: "/api/v1/login", own: 200,
+			req: func(*mxWorld, *mxActor, mxEntity) apiRequest {
+				return apiRequest{path: "/api/v1/login", json: map[string]string{"username": "desa.jaten", "password": mxPassword}}
+			},
+			check: func(t *testing.T, _ *mxWorld, _ *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Token string
+					User  struct{ Role, Region string }
+				}
+				r.decode(t, &v)
+				if v.Token == "" || v.User.Role != "village" || v.User.Region != "35.05.01.2001" {
+					t.Errorf("login: %s", r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/openapi.json", req: path("/api/v1/openapi.json"), own: 200},
+
+		{method: "POST", route: "/api/v1/logout", roles: allRoles, own: 204,
+			// A token of its own, so the actor's session survives.
+			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
+				r := apiRequest{path: "/api/v1/logout"}
+				if a != nil {
+					r.token = w.login(a.username, mxPassword)
+				}
+				return r
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				// The logged-out token no longer works; the actor's other session does.
+				dead := w.do(apiRequest{method: "GET", route: "/api/v1/me", path: "/api/v1/me", token: r.requestToken})
+				dead.want(t, a.username+": /me after logout", http.StatusUnauthorized)
+				live := w.do(apiRequest{method: "GET", route: "/api/v1/me", path: "/api/v1/me", token: a.token})
+				live.want(t, a.username+": /me with another session", http.StatusOK)
+			}},
+		{method: "GET", route: "/api/v1/me", roles: allRoles, req: path("/api/v1/me"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Username, Role, Region string }
+				r.decode(t, &v)
+				if v.Username != a.username || v.Role != string(a.role) || v.Region != a.region {
+					t.Errorf("%s: /me %s", a, r.body)
+				}
+			}},
+
+		{method: "POST", route: "/api/v1/cycles", roles: officeRoles, target: targetRegency, own: 201, other: 422,
+			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				w.nextYear++
+				return apiRequest{path: "/api/v1/cycles", json: map[string]any{"regencyCode": e.regency, "year": w.nextYear}}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
+				if !visible {
+					wantField(t, a.username+" opening a cycle in "+e.regency, r, "regencyCode")
+					return
+				}
+				var v struct{ RegencyCode string }
+				r.decode(t, &v)
+				if v.RegencyCode != e.regency {
+					t.Errorf("%s: created %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles", roles: allRoles, req: path("/api/v1/cycles"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Cycles []struct{ ID int64 } }
+				r.decode(t, &v)
+				var all []store.Cycle
+				w.db.Find(&all)
+				var want []int64
+				for _, c := range all {
+					if a.role == auth.RoleAdmin || c.RegencyCode == a.regency() {
+						want = append(want, c.ID)
+					}
+				}
+				wantIDs(t, a.username+": GET /cycles", ids(v.Cycles, func(c struct{ ID int64 }) int64 { return c.ID }), want)
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id", roles: allRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d"), own: 200,
+			check: wantBodyID("id")},
+		{method: "POST", route: "/api/v1/cycles/:id/intake", roles: officeRoles, target: targetCycle, own: 202, temporal: "ExecuteWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				raw, ct := p3keUpload()
+				return apiRequest{path: fmt.Sprintf("/api/v1/cycles/%d/intake", e.id), raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ ID, CycleID int64 }
+				r.decode(t, &v)
+				if v.CycleID != e.id || r.header.Get("Location") != fmt.Sprintf("/api/v1/intakes/%d", v.ID) {
+					t.Errorf("%s: intake %s, Location %q", a, r.body, r.header.Get("Location"))
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.IntakeWorkflowID(v.ID) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/progress", roles: allRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/progress"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Total     int
+					Kecamatan []struct {
+						Code string
+						Desa []struct{ Code string }
+					}
+				}
+				r.decode(t, &v)
+				want := 0
+				for _, h := range w.visibleHouseholds(a) {
+					if h.cycle == e.cy {
+						want++
+					}
+				}
+				if v.Total != want {
+					t.Errorf("%s: progress of cycle %d counts %d households, want %d", a, e.id, v.Total, want)
+				}
+				for _, k := range v.Kecamatan {
+					for _, d := range k.Desa {
+						if a.role != auth.RoleAdmin && !within(d.Code, a.region) {
+							t.Errorf("%s: progress shows desa %s", a, d.Code)
+						}
+					}
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=14"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Cases []struct{ HouseholdID int64 } }
+				r.decode(t, &v)
+				var want []int64
+				for _, h := range w.visibleHouseholds(a) {
+					if h.cycle == e.cy {
+						want = append(want, h.id)
+					}
+				}
+				wantIDs(t, a.username+": stuck cases", ids(v.Cases, func(c struct{ HouseholdID int64 }) int64 { return c.HouseholdID }), want)
+			}},
+		{method: "POST", route: "/api/v1/cycles/:id/meetings", roles: villageRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
+			req: idJSON("/api/v1/cycles/%d/meetings", map[string]any{"date": "2026-03-03", "beritaAcaraNo": "BA/07/2026", "attendees": 25}),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					ID              int64
+					CycleID         int64
+					DesaCode        string
+					HouseholdsTotal int
+				}
+				r.decode(t, &v)
+				if v.CycleID != e.id || v.DesaCode != a.region || v.HouseholdsTotal != 1 {
+					t.Errorf("%s: meeting %s", a, r.body)
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.MeetingWorkflowID(v.ID) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
+
+		{method: "GET", route: "/api/v1/intakes/:id", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d"), own: 200,
+			check: wantBodyID("id")},
+		{method: "GET", route: "/api/v1/intakes/:id/issues", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d/issues"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Total int }
+				r.decode(t, &v)
+				if v.Total != 1 {
+					t.Errorf("%s: issues %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/intakes/:id/issues", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d/issues?format=csv"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(r.body), "row,column,severity,reason\n9,nik_kepala_keluarga,error,") {
+					t.Errorf("%s: CSV %q %s", a, r.header.Get("Content-Type"), r.body)
+				}
+			}},
+
+		{method: "GET", route: "/api/v1/tasks", roles: fieldRoles, req: path("/api/v1/tasks"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Tasks []taskJSON
+					Total int
+				}
+				r.decode(t, &v)
+				var want []int64
+				for _, h := range w.visibleHouseholds(a) {
+					want = append(want, h.id)
+				}
+				wantIDs(t, a.username+": GET /tasks", ids(v.Tasks, func(t taskJSON) int64 { return t.ID }), want)
+				if v.Total != len(want) {
+					t.Errorf("%s: total %d, want %d", a, v.Total, len(want))
+				}
+				for _, tk := range v.Tasks {
+					w.checkPersonal(t, a, "GET /tasks", tk.ID, tk.Name, tk.Address, tk.NIKMasked, "")
+				}
+			}},
+		// Filtering on a desa and cycle outside the region finds nothing.
+		{method: "GET", route: "/api/v1/tasks", roles: fieldRoles, target: targetHousehold, own: 200, other: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/tasks?desa=%s&cycle=%d", e.hh.desa, e.hh.cycle.id)}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
+				var v struct{ Tasks []taskJSON }
+				r.decode(t, &v)
+				var want []int64
+				if visible {
+					want = []int64{e.id}
+				}
+				wantIDs(t, fmt.Sprintf("%s: tasks of desa %s", a, e.hh.desa), ids(v.Tasks, func(t taskJSON) int64 { return t.ID }), want)
+			}},
+		{method: "GET", route: "/api/v1/tasks/:id", roles: fieldRoles, target: targetHousehold, req: idPath("/api/v1/tasks/%d"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v taskJSON
+				r.decode(t, &v)
+				if v.ID != e.id || v.DesaCode != e.hh.desa {
+					t.Errorf("%s: task %s", a, r.body)
+				}
+				w.checkPersonal(t, a, "GET /tasks/:id", v.ID, v.Name, v.Address, v.NIKMasked, "")
+			}},
+		{method: "POST", route: "/api/v1/tasks/:id/result", roles: villageRole, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
+			req: func(_ *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				r := idJSON("/api/v1/tasks/%d/result", map[string]any{"version": 0, "outcome": "eligible", "visitDate": "2026-03-10",
+					"indicators": map[string]string{"jenisLantai": "tanah"}, "note": "rumah bambu"})(nil, a, e)
+				r.header = map[string]string{"Idempotency-Key": "visit-1"}
+				return r
+			},
+			check: wantUpdate(workflows.UpdateSubmitVerification)},
+		{method: "POST", route: "/api/v1/tasks/:id/reopen", roles: superRoles, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
+			req:   idJSON("/api/v1/tasks/%d/reopen", map[string]string{"reason": "alamat perlu dicek ulang"}),
+			check: wantUpdate(workflows.UpdateReopen)},
+		{method: "POST", route: "/api/v1/tasks/:id/assign", roles: superRoles, target: targetHousehold, own: 200,
+			req: idJSON("/api/v1/tasks/%d/assign", map[string]int64{"assigneeId": 0}), check: wantBodyID("id")},
+
+		{method: "POST", route: "/api/v1/cycles/:id/decrees", roles: dinsosRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
+			req: idJSON("/api/v1/cycles/%d/decrees", map[string]any{}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				wantStarted(workflows.DecreeWorkflowID)(t, w, a, e, v, r)
+				var d struct{ Households int }
+				r.decode(t, &d)
+				if d.Households != 1 {
+					t.Errorf("%s: decree %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/decrees", roles: reviewerRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/decrees"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Decrees []struct{ ID, CycleID int64 } }
+				r.decode(t, &v)
+				if !slices.ContainsFunc(v.Decrees, func(d struct{ ID, CycleID int64 }) bool { return d.ID == e.cy.decree }) {
+					t.Errorf("%s: decrees %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/decrees/:id", roles: reviewerRoles, target: targetDecree, req: idPath("/api/v1/decrees/%d"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Decree    struct{ ID int64 }
+					Kecamatan []struct{ Households int }
+				}
+				r.decode(t, &v)
+				if v.Decree.ID != e.id || len(v.Kecamatan) != 1 {
+					t.Errorf("%s: decree %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/decrees/:id/attachment", roles: reviewerRoles, target: targetDecree, req: idPath("/api/v1/decrees/%d/attachment"), own: 200,
+			check: wantXLSX},
+		{method: "POST", route: "/api/v1/decrees/:id/submit", roles: dinsosRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
+			req: idJSON("/api/v1/decrees/%d/submit", map[string]any{}), check: wantUpdateTo(workflows.UpdateDecreeSubmit, decreeWorkflow)},
+		{method: "POST", route: "/api/v1/decrees/:id/revise", roles: dinsosRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
+			req: idJSON("/api/v1/decrees/%d/revise", map[string]any{}), check: wantUpdateTo(workflows.UpdateDecreeRevise, decreeWorkflow)},
+		{method: "POST", route: "/api/v1/decrees/:id/return", roles: bupatiRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
+			req:   idJSON("/api/v1/decrees/%d/return", map[string]any{"reason": "lampiran belum lengkap"}),
+			check: wantUpdateTo(workflows.UpdateDecreeReturn, decreeWorkflow)},
+		{method: "POST", route: "/api/v1/decrees/:id/sign", roles: bupatiRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
+			req:   idJSON("/api/v1/decrees/%d/sign", map[string]any{"number": "188/2/KEP/2026", "date": "2026-03-20"}),
+			check: wantUpdateTo(workflows.UpdateDecreeSign, decreeWorkflow)},
+
+		{method: "POST", route: "/api/v1/cycles/:id/proposals", roles: dinsosRole, target: targetCycle, own: 201,
+			req: idJSON("/api/v1/cycles/%d/proposals", map[string]any{"month": "2026-04"}),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					ID, CycleID, DecreeID int64
+					Items                 int
+				}
+				r.decode(t, &v)
+				if v.CycleID != e.id || v.DecreeID != e.cy.decree || v.Items != 1 || r.header.Get("Location") != fmt.Sprintf("/api/v1/proposals/%d", v.ID) {
+					t.Errorf("%s: proposal %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/proposals", roles: officeRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/proposals"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Proposals []struct{ ID, CycleID int64 } }
+				r.decode(t, &v)
+				for _, p := range v.Proposals {
+					if p.CycleID != e.id {
+						t.Errorf("%s: proposals of cycle %d: %s", a, e.id, r.body)
+					}
+				}
+				if len(v.Proposals) < 2 {
+					t.Errorf("%s: proposals %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/proposals/:id", roles: officeRoles, target: targetProposal, req: idPath("/api/v1/proposals/%d"), own: 200,
+			check: wantBodyID("id")},
+		{method: "GET", route: "/api/v1/proposals/:id/file", roles: dinsosRole, target: targetProposal, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/proposals/%d/file", e.id), fullIDs: true}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				wantXLSX(t, w, a, e, v, r)
+				if cells := xlsxCells(t, r.body); !slices.Contains(cells, e.cy.proposed.nik) || !slices.Contains(cells, e.cy.proposed.kk) {
+					t.Errorf("%s: the upload file lacks the proposed household's NIK and No KK: %v", a, cells)
+				}
+			}},
+		{method: "POST", route: "/api/v1/proposals/:id/submit", roles: dinsosRole, target: targetProposal, own: 202, temporal: "ExecuteWorkflow",
+			req: idPath("/api/v1/proposals/%d/submit"), check: wantStarted(workflows.ProposalWorkflowID)},
+		{method: "POST", route: "/api/v1/proposals/:id/answers", roles: dinsosRole, target: targetSentProposal, own: 200, temporal: "SignalWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				h := e.cy.proposed
+				raw, ct := upload("jawaban.csv", "no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+h.kk+","+h.nik+",DITETAPKAN,,,2026-03-25\n")
+				return apiRequest{path: fmt.Sprintf("/api/v1/proposals/%d/answers", e.id), raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ ID, Applied int64 }
+				r.decode(t, &v)
+				if v.ID != e.id || v.Applied != 1 {
+					t.Errorf("%s: answers %s", a, r.body)
+				}
+				if wf := r.temporalCalls("SignalWorkflow")[0].Arguments.String(1); wf != workflows.ProposalWorkflowID(e.id) {
+					t.Errorf("%s: signalled %q", a, wf)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Desa []struct {
+						DesaCode string
+						TakenIn  int
+					}
+				}
+				r.decode(t, &v)
+				total, want := 0, 0
+				for _, d := range v.Desa {
+					total += d.TakenIn
+					if a.role != auth.RoleAdmin && !within(d.DesaCode, a.region) {
+						t.Errorf("%s: report shows desa %s", a, d.DesaCode)
+					}
+				}
+				for _, h := range w.visibleHouseholds(a) {
+					if h.cycle == e.cy {
+						want++
+					}
+				}
+				if total != want {
+					t.Errorf("%s: report counts %d households, want %d", a, total, want)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report?format=xlsx"), own: 200,
+			check: wantXLSX},
+
+		{method: "GET", route: "/api/v1/households/:id", roles: allRoles, target: targetHousehold, req: idPath("/api/v1/households/%d"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					ID                      int64
+					DesaCode, Name, Address string
+					NIKMasked, KKMasked     string
+					History                 []struct{ Stage string }
+				}
+				r.decode(t, &v)
+				if v.ID != e.id || v.DesaCode != e.hh.desa || len(v.History) != 1 {
+					t.Errorf("%s: household %s", a, r.body)
+				}
+				w.checkPersonal(t, a, "GET /households/:id", v.ID, v.Name, v.Address, v.NIKMasked, v.KKMasked)
+			}},
+		{method: "GET", route: "/api/v1/notifications", roles: allRoles, req: path("/api/v1/notifications"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Notifications []struct{ ID int64 } }
+				r.decode(t, &v)
+				var all []store.Notification
+				w.db.Find(&all)
+				var want []int64
+				for _, n := range all {
+					if a.role == auth.RoleAdmin || within(n.RegionCode, a.region) {
+						want = append(want, n.ID)
+					}
+				}
+				wantIDs(t, a.username+": notifications", ids(v.Notifications, func(n struct{ ID int64 }) int64 { return n.ID }), want)
+			}},
+	}
+	// The codec endpoint (gin's Any: every method) has its own token; a
+	// session token opens nothing there. A CORS preflight carries no
+	// credentials and no data and is answered 204.
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE", "CONNECT", "TRACE"} {
+		rows = append(rows, mxRow{method: m, route: "/codec/*path", req: path("/codec/decode"), codec: true})
+	}
+	return append(rows, pageRows()...)
+}
+
+// csrfField finds a page form's CSRF token.
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf is the CSRF token of a session, as its pages' forms carry it.
+func (w *mxWorld) csrf(session string) string {
+	w.t.Helper()
+	r := w.do(apiRequest{method: "GET", route: "/dasbor", path: "/dasbor", cookie: session})
+	m := csrfField.FindStringSubmatch(string(r.body))
+	if m == nil {
+		w.t.Errorf("no CSRF token on /dasbor (%d)", r.code)
+		return ""
+	}
+	return html.UnescapeString(m[1])
+}
+
+// pageRows are the web pages' rows.
+func pageRows() []mxRow {
+	form := func(format string, kv ...string) func(*mxWorld, *mxActor, mxEntity) apiRequest {
+		return func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+			f := url.Values{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				f.Set(kv[i], strings.ReplaceAll(kv[i+1], "{id}", fmt.Sprint(e.id)))
+			}
+			p := format
+			if strings.Contains(format, "%d") {
+				p = fmt.Sprintf(format, e.id)
+			}
+			return apiRequest{path: p, form: f}
+		}
+	}
+	redirectTo := func(format string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+		return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+			want := format
+			if strings.Contains(format, "%d") {
+				want = fmt.Sprintf(format, e.id)
+			}
+			if got := r.header.Get("Location"); got != want {
+				t.Errorf("%s: redirected to %q, want %q", a, got, want)
+			}
+		}
+	}
+	return []mxRow{
+		{method: "GET", route: "/static/*file", page: true, req: path("/static/app.css"), own: 200},
+		{method: "GET", route: "/", page: true, req: path("/"), own: 303, check: redirectTo("/masuk")},
+		{method: "GET", route: "/masuk", page: true, req: path("/masuk"), own: 200},
+		{method: "POST", route: "/masuk", page: true, own: 303,
+			req: form("/masuk", "username", "desa.jaten", "password", mxPassword),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/tugas")(t, w, a, e, v, r)
+				if !strings.Contains(r.header.Get("Set-Cookie"), web.SessionCookie+"=") {
+					t.Errorf("login page set no session cookie: %v", r.header)
+				}
+			}},
+		{method: "POST", route: "/keluar", page: true, roles: allRoles, own: 303,
+			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
+				r := apiRequest{path: "/keluar"}
+				if a != nil {
+					r.token = w.login(a.username, mxPassword)
+				}
+				return r
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				dead := w.do(apiRequest{method: "GET", route: "/api/v1/me", path: "/api/v1/me", token: r.requestToken})
+				dead.want(t, a.username+": session after logging out on the page", http.StatusUnauthorized)
+			}},
+		// A cycle outside the region is ignored: the page shows the
+		// caller's own newest cycle instead.
+		{method: "GET", route: "/tugas", page: true, roles: fieldRoles, target: targetCycle, own: 200, other: 200,
+			req: idPath("/tugas?siklus=%d"),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
+				for _, h := range w.households {
+					shown := visible && h.cycle == e.cy && a.sees(targetHousehold, mxEntity{hh: h})
+					w.checkPage(t, a, "/tugas", r, h, shown)
+				}
+			}},
+		{method: "GET", route: "/tugas/:id", page: true, roles: fieldRoles, target: targetHousehold, req: idPath("/tugas/%d"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPage(t, a, "/tugas/:id", r, e.hh, true)
+			}},
+		{method: "POST", route: "/tugas/:id", page: true, roles: villageRole, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
+			req: form("/tugas/%d", "version", "0", "outcome", "eligible", "visitDate", "2026-03-10", "jenisLantai", "tanah"),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/tugas/%d?tersimpan=1")(t, w, a, e, v, r)
+				opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
+				if opts.WorkflowID != workflows.HouseholdWorkflowID(e.hh.cycle.id, e.id) || opts.UpdateName != workflows.UpdateSubmitVerification {
+					t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+				}
+			}},
+		{method: "POST", route: "/tugas/:id/buka-ulang", page: true, roles: superRoles, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
+			req: form("/tugas/%d/buka-ulang", "reason", "alamat perlu dicek ulang"), check: redirectTo("/tugas/%d?dibuka=1")},
+		{method: "POST", route: "/tugas/:id/tugaskan", page: true, roles: superRoles, target: targetHousehold, own: 303,
+			req: form("/tugas/%d/tugaskan", "assigneeId", "0"), check: redirectTo("/tugas/%d?ditugaskan=1")},
+		{method: "GET", route: "/musyawarah", page: true, roles: villageRole, req: path("/musyawarah"), own: 200},
+		{method: "POST", route: "/musyawarah", page: true, roles: villageRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
+			req:   form("/musyawarah", "siklus", "{id}", "date", "2026-03-03", "beritaAcaraNo", "BA/08/2026", "attendees", "21"),
+			check: redirectTo("/musyawarah?tersimpan=1&siklus=%d")},
+		{method: "GET", route: "/rumah-tangga/:id", page: true, roles: allRoles, target: targetHousehold, req: idPath("/rumah-tangga/%d"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPage(t, a, "/rumah-tangga/:id", r, e.hh, true)
+			}},
+		{method: "GET", route: "/dasbor", page: true, roles: allRoles, target: targetCycle, req: idPath("/dasbor?siklus=%d"), own: 200, other: 200},
+		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
+		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
+		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+	}
+}
+
+// checkPage checks how a page shows a family: not at all when it is not
+// to be shown; otherwise by name for the roles working with it and by
+// initials only for an administrator, whose page never has the clear name.
+func (w *mxWorld) checkPage(t *testing.T, a *mxActor, what string, r *apiResponse, h *mxHousehold, shown bool) {
+	t.Helper()
+	body := html.UnescapeString(string(r.body))
+	clear := strings.Contains(body, h.name) || strings.Contains(body, h.address)
+	switch {
+	case !shown && clear:
+		t.Errorf("%s: %s shows %s's family (household %d)", a, what, h.desa, h.id)
+	case shown && a.role == auth.RoleAdmin && clear:
+		t.Errorf("%s: %s shows household %d's name or address to an administrator", a, what, h.id)
+	case shown && a.role == auth.RoleAdmin && !strings.Contains(body, h.masked):
+		t.Errorf("%s: %s does not show household %d as %q", a, what, h.id, h.masked)
+	case shown && a.role != auth.RoleAdmin && !strings.Contains(body, h.name):
+		t.Errorf("%s: %s does not show household %d's name", a, what, h.id)
+	}
+}
+
+// taskJSON is a task as the API answers it.
+type taskJSON struct {
+	ID                                 int64
+	DesaCode, Name, Address, NIKMasked string
+}
+
+// visibleHouseholds lists the households inside the actor's region.
+func (w *mxWorld) visibleHouseholds(a *mxActor) []*mxHousehold {
+	var out []*mxHousehold
+	for _, h := range w.households {
+		if a.sees(targetHousehold, mxEntity{hh: h}) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// household returns the seeded household with the id.
+func (w *mxWorld) household(id int64) *mxHousehold {
+	for _, h := range w.households {
+		if h.id == id {
+			return h
+		}
+	}
+	return nil
+}
+
+// checkPersonal checks what a response shows of a family: name and address
+// in clear for the roles working with it, initials and "(hidden)" for an
+// administrator; NIK and No KK masked for everyone.
+func (w *mxWorld) checkPersonal(t *testing.T, a *mxActor, what string, id int64, name, address, nik, kk string) {
+	t.Helper()
+	h := w.household(id)
+	if h == nil {
+		t.Errorf("%s: %s shows unknown household %d", a, what, id)
+		return
+	}
+	wantName, wantAddr := h.name, h.address
+	if a.role == auth.RoleAdmin {
+		wantName, wantAddr = h.masked, "(hidden)"
+	}
+	if name != wantName || address != wantAddr {
+		t.Errorf("%s: %s shows household %d as %q, %q; want %q, %q", a, what, id, name, address, wantName, wantAddr)
+	}
+	if nik != ident.Mask(h.nik) || !strings.Contains(nik, "********") {
+		t.Errorf("%s: %s shows NIK %q", a, what, nik)
+	}
+	if kk != "" && (kk != ident.Mask(h.kk) || !strings.Contains(kk, "********")) {
+		t.Errorf("%s: %s shows No KK %q", a, what, kk)
+	}
+}
+
+// wantBodyID checks the answer's JSON field is the record's id.
+func wantBodyID(field string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+		var v map[string]any
+		r.decode(t, &v)
+		if got, _ := v[field].(float64); int64(got) != e.id {
+			t.Errorf("%s: %s is %v, want %d", a, field, v[field], e.id)
+		}
+	}
+}
+
+// wantUpdate checks the request sent the named Update to the household's
+// own workflow.
+func wantUpdate(name string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return wantUpdateTo(name, func(e mxEntity) string { return workflows.HouseholdWorkflowID(e.hh.cycle.id, e.id) })
+}
+
+// wantUpdateTo checks the request sent the named Update to the record's
+// workflow.
+func wantUpdateTo(name string, workflowID func(mxEntity) string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+		wantBodyID("id")(t, w, a, e, v, r)
+		opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
+		if opts.WorkflowID != workflowID(e) || opts.UpdateName != name {
+			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+		}
+	}
+}
+
+// wantStarted checks the request started the record's workflow with the
+// ID made from the answer's id.
+func wantStarted(workflowID func(int64) string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+		var v struct{ ID int64 }
+		r.decode(t, &v)
+		opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+		if opts.ID != workflowID(v.ID) {
+			t.Errorf("%s: started workflow %q for %s", a, opts.ID, r.body)
+		}
+	}
+}
+
+// wantXLSX checks the answer is a spreadsheet download.
+func wantXLSX(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+	t.Helper()
+	if !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;") {
+		t.Errorf("%s: download %q %q", a, r.header.Get("Content-Type"), r.header.Get("Content-Disposition"))
+	}
+	if len(xlsxCells(t, r.body)) == 0 {
+		t.Errorf("%s: empty spreadsheet", a)
+	}
+}
+
+// wantField checks an error answer names the field at fault.
+func wantField(t *testing.T, what string, r *apiResponse, field string) {
+	t.Helper()
+	var v struct{ Field string }
+	r.decode(t, &v)
+	if v.Field != field {
+		t.Errorf("%s: error names field %q, want %q: %s", what, v.Field, field, r.body)
+	}
+}
+
+func ids[T any](xs []T, id func(T) int64) []int64 {
+	out := make([]int64, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, id(x))
+	}
+	return out
+}
+
+// wantIDs compares two sets of ids.
+func wantIDs(t *testing.T, what string, got, want []int64) {
+	t.Helper()
+	got, want = slices.Clone(got), slices.Clone(want)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got ids %v, want %v", what, got, want)
+	}
+}
+
+// upload is a multipart body with one file in field "file".
+func upload(name, content string) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	f, _ := mw.CreateFormFile("file", name)
+	_, _ = f.Write([]byte(content))
+	_ = mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
+}
+
+// p3keUpload is a multipart body with a P3KE file of headers only: enough
+// for the upload's header check; the rows would be read by the (mocked)
+// intake workflow.
+func p3keUpload() ([]byte, string) {
+	return upload("p3ke.csv", "id_keluarga_p3ke,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,alamat,kode_wilayah,desil\n")
+}
+
+// TestRoleRegionMatrix checks every route for every role, against records
+// inside and outside the caller's region: 401 without a session, 403 for a
+// role not allowed (whatever the record), 404 for a record outside the
+// region (never 403, never 200: the answer is that of a record that does
+// not exist), and the route's own answer inside the region. A refused
+// request never reaches Temporal, and every answer matches the OpenAPI
+// document.
+func TestRoleRegionMatrix(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		rows := mxRows()
+		checkMatrixCoversRoutes(t, w, rows)
+		for _, row := range rows {
+			name := row.method + " " + row.route
+			if _, q, ok := strings.Cut(row.req(w, nil, w.entities(row.target)[0]).path, "?"); ok {
+				name += " ?" + regexp.MustCompile(`\d+`).ReplaceAllString(q, "N")
+			}
+			t.Run(name, func(t *testing.T) { runRow(t, w, row) })
+		}
+	})
+}
+
+// checkMatrixCoversRoutes fails for a registered route without a row, a
+// row for no registered route, and a row whose OpenAPI operation does not
+// name the same roles.
+func checkMatrixCoversRoutes(t *testing.T, w *mxWorld, rows []mxRow) {
+	t.Helper()
+	has := map[string]bool{}
+	for _, r := range rows {
+		has[r.method+" "+r.route] = true
+	}
+	registered := map[string]bool{}
+	for _, ri := range w.srv.Routes() {
+		key := ri.Method + " " + ri.Path
+		registered[key] = true
+		if !has[key] {
+			t.Errorf("route %s has no row in the role × region matrix: add one to mxRows (API) or pageRows (web pages)", key)
+		}
+	}
+	for key := range has {
+		if !registered[key] {
+			t.Errorf("matrix row %s matches no registered route", key)
+		}
+	}
+	// The document says who may call each route; it must say what the
+	// router enforces.
+	rolesRE := regexp.MustCompile(`\bRoles?: ([a-z]+(?:, [a-z]+)*)`)
+	for _, r := range rows {
+		op, ok := w.spec.ops[r.method+" "+openapiPath(r.route)]
+		if !ok || r.roles == nil {
+			continue
+		}
+		desc := strings.Join(strings.Fields(op.Operation.Description), " ")
+		var documented []string
+		if strings.Contains(desc, "Every role") {
+			documented = roleNames(allRoles)
+		} else if m := rolesRE.FindStringSubmatch(desc); m != nil {
+			documented = strings.Split(m[1], ", ")
+		}
+		sort.Strings(documented)
+		if want := roleNames(r.roles); !slices.Equal(documented, want) {
+			t.Errorf("OpenAPI %s %s: description names roles %v, the route allows %v", r.method, op.Path, documented, want)
+		}
+	}
+}
+
+func roleNames(rs []auth.Role) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, string(r))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// runRow runs one row for every actor and record.
+func runRow(t *testing.T, w *mxWorld, row mxRow) {
+	send := func(a *mxActor, e mxEntity, token string) *apiResponse {
+		t.Helper()
+		r := row.req(w, a, e)
+		r.method, r.route = row.method, row.route
+		if r.token == "" {
+			r.token = token
+		}
+		sent := r.token
+		if row.page {
+			r.cookie, r.token = r.token, ""
+			if row.method == http.MethodPost && a != nil {
+				if r.form == nil {
+					r.form = url.Values{}
+				}
+				r.form.Set("csrf", w.csrf(r.cookie))
+			}
+		}
+		resp := w.do(r)
+		resp.requestToken = sent
+		return resp
+	}
+	untouched := func(what string, r *apiResponse) {
+		t.Helper()
+		if len(r.temporal) > 0 {
+			t.Errorf("%s: answered %d but called Temporal: %v", what, r.code, r.temporal[0].Method)
+		}
+	}
+
+	switch {
+	case row.codec:
+		for _, token := range append([]string{""}, tokens(w.actors)...) {
+			r := send(nil, mxEntity{}, token)
+			want := http.StatusUnauthorized
+			if row.method == http.MethodOptions {
+				want = http.StatusNoContent
+			}
+			r.want(t, fmt.Sprintf("%s %s with session token %.8q", row.method, row.route, token), want)
+			if strings.Contains(string(r.body), "payloads") {
+				t.Errorf("codec answered data to a session: %s", r.body)
+			}
+		}
+		return
+	case row.roles == nil:
+		// Needs no login.
+		r := send(nil, mxEntity{}, "")
+		if r.want(t, "without a token", row.own) && row.check != nil {
+			row.check(t, w, nil, mxEntity{}, true, r)
+		}
+		wantTemporal(t, "without a token", r, row.temporal)
+		return
+	}
+
+	entities := w.entities(row.target)
+	// No session, or a wrong one: 401 whatever the record.
+	for _, e := range entities {
+		for _, token := range []string{"", "not-a-session-token"} {
+			r := send(nil, e, token)
+			what := fmt.Sprintf("token %q, %v", token, e)
+			untouched(what, r)
+			if row.page {
+				// The login page, not the page asked for.
+				if r.want(t, what, http.StatusSeeOther) && !strings.HasPrefix(r.header.Get("Location"), "/masuk") {
+					t.Errorf("%s: redirected to %q", what, r.header.Get("Location"))
+				}
+				continue
+			}
+			r.want(t, what, http.StatusUnauthorized)
+			if r.header.Get("WWW-Authenticate") == "" {
+				t.Errorf("%s: 401 without WWW-Authenticate", what)
+			}
+		}
+	}
+	for _, a := range w.actors {
+		allowed := slices.Contains(row.roles, a.role)
+		for _, e := range entities {
+			visible := a.sees(row.target, e)
+			what := fmt.Sprintf("%s (%s) on %v", a, a.role, e)
+			r := send(a, e, a.token)
+			switch {
+			case !allowed:
+				// Refused on the role alone: the same answer inside and
+				// outside the region, so it tells nothing about the record.
+				r.want(t, what+", role not allowed", http.StatusForbidden)
+				untouched(what, r)
+			case visible:
+				if r.want(t, what+", own region", row.own) {
+					wantTemporal(t, what, r, row.temporal)
+					if row.check != nil {
+						row.check(t, w, a, e, true, r)
+					}
+				}
+			default:
+				want := row.other
+				if want == 0 {
+					want = http.StatusNotFound
+				}
+				if r.want(t, what+", another region", want) {
+					if row.other == 0 {
+						wantNotFoundBody(t, what, r, row.page, e)
+					} else if row.check != nil {
+						row.check(t, w, a, e, false, r)
+					}
+				}
+				untouched(what, r)
+			}
+		}
+		// A record that does not exist looks exactly like one outside the
+		// region.
+		if allowed && row.target >= targetCycle && row.other == 0 {
+			what := fmt.Sprintf("%s on a record that does not exist", a)
+			r := send(a, mxEntity{id: 987654, hh: w.households[0], cy: w.cycles[0]}, a.token)
+			if r.want(t, what, http.StatusNotFound) {
+				wantNotFoundBody(t, what, r, row.page, mxEntity{})
+			}
+			untouched(what, r)
+		}
+	}
+}
+
+// wantTemporal checks a successful request called the Temporal method
+// once, and nothing else; method "" means Temporal must not be called.
+func wantTemporal(t *testing.T, what string, r *apiResponse, method string) {
+	t.Helper()
+	var got []string
+	for _, c := range r.temporal {
+		got = append(got, c.Method)
+	}
+	var want []string
+	if method != "" {
+		want = []string{method}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: Temporal calls %v, want %v", what, got, want)
+	}
+}
+
+// wantNotFoundBody checks a 404 says nothing but "not found"; a 404 page
+// must not show the family either.
+func wantNotFoundBody(t *testing.T, what string, r *apiResponse, page bool, e mxEntity) {
+	t.Helper()
+	if page {
+		if e.hh != nil && (strings.Contains(string(r.body), e.hh.name) || strings.Contains(string(r.body), e.hh.address)) {
+			t.Errorf("%s: 404 page shows the family", what)
+		}
+		return
+	}
+	var v struct{ Error, Field string }
+	r.decode(t, &v)
+	if v.Error != "not found" || v.Field != "" {
+		t.Errorf("%s: 404 body %s", what, r.body)
+	}
+}
+
+func tokens(as []*mxActor) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.token)
+	}
+	return out
+}
+
+// TestRegionScope spells out the acceptance examples with the expected
+// households written down, independent of the matrix's visibility rule.
+func TestRegionScope(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		hh := map[string]int64{}
+		for _, h := range w.households {
+			hh[h.desa] = h.id
+		}
+		jaten, salam, jati, airKuti, kayuAra := hh["35.05.01.2001"], hh["35.05.01.2002"], hh["35.05.02.2001"], hh["16.73.01.1001"], hh["16.73.02.1001"]
+		get := func(a, p string) *apiResponse {
+			t.Helper()
+			route := regexp.MustCompile(`/\d+`).ReplaceAllString(strings.SplitN(p, "?", 2)[0], "/:id")
+			return w.do(apiRequest{method: "GET", route: route, path: p, token: w.byName[a].token})
+		}
+		taskIDs := func(a, query string) []int64 {
+			t.Helper()
+			r := get(a, "/api/v1/tasks"+query)
+			r.want(t, a+" GET /tasks"+query, 200)
+			var v struct{ Tasks []taskJSON }
+			r.decode(t, &v)
+			return ids(v.Tasks, func(t taskJSON) int64 { return t.ID })
+		}
+
+		// A village officer of Jaten sees Jaten's household only, not
+		// Salam's in the same kecamatan.
+		wantIDs(t, "desa.jaten tasks", taskIDs("desa.jaten", ""), []int64{jaten})
+		wantIDs(t, "desa.jaten tasks of Salam", taskIDs("desa.jaten", "?desa=35.05.01.2002"), nil)
+		wantIDs(t, "desa.jaten searching Salam's family", taskIDs("desa.jaten", "?q=budi"), nil)
+		get("desa.jaten", fmt.Sprintf("/api/v1/tasks/%d", jaten)).want(t, "desa.jaten task of Jaten", 200)
+		for _, id := range []int64{salam, jati, airKuti} {
+			get("desa.jaten", fmt.Sprintf("/api/v1/tasks/%d", id)).want(t, "desa.jaten task", 404)
+			get("desa.jaten", fmt.Sprintf("/api/v1/households/%d", id)).want(t, "desa.jaten household", 404)
+		}
+		r := w.do(apiRequest{method: "POST", route: "/api/v1/tasks/:id/result", path: fmt.Sprintf("/api/v1/tasks/%d/result", salam),
+			token: w.byName["desa.jaten"].token, json: map[string]any{"outcome": "not_poor", "visitDate": "2026-03-10"}})
+		r.want(t, "desa.jaten submitting Salam's result", 404)
+		wantTemporal(t, "desa.jaten submitting Salam's result", r, "")
+		// Nor may the officer name a Salam household as the duplicate.
+		r = w.do(apiRequest{method: "POST", route: "/api/v1/tasks/:id/result", path: fmt.Sprintf("/api/v1/tasks/%d/result", jaten),
+			token: w.byName["desa.jaten"].token, json: map[string]any{"outcome": "duplicate", "visitDate": "2026-03-10", "duplicateOf": salam}})
+		if r.want(t, "desa.jaten naming Salam's household as duplicate", 422) {
+			wantField(t, "duplicateOf", r, "duplicateOf")
+		}
+		wantTemporal(t, "duplicate of another desa", r, "")
+		// Nor record Salam's village meeting.
+		r = w.do(apiRequest{method: "POST", route: "/api/v1/cycles/:id/meetings", path: fmt.Sprintf("/api/v1/cycles/%d/meetings", w.cycles[0].id),
+			token: w.byName["desa.jaten"].token, json: map[string]any{"desaCode": "35.05.01.2002", "date": "2026-03-03", "beritaAcaraNo": "BA/1", "attendees": 9}})
+		if r.want(t, "desa.jaten recording Salam's meeting", 422) {
+			wantField(t, "desaCode", r, "desaCode")
+		}
+		wantTemporal(t, "meeting of another desa", r, "")
+
+		// The TKSK of Wonodadi sees both of its desa, not Udanawu's.
+		wantIDs(t, "tksk.wonodadi tasks", taskIDs("tksk.wonodadi", ""), []int64{jaten, salam})
+		get("tksk.wonodadi", fmt.Sprintf("/api/v1/households/%d", salam)).want(t, "tksk.wonodadi household of Salam", 200)
+		get("tksk.wonodadi", fmt.Sprintf("/api/v1/households/%d", jati)).want(t, "tksk.wonodadi household of Jati (Udanawu)", 404)
+
+		// Dinsos and the bupati's office see their regency only.
+		wantIDs(t, "dinsos.blitar tasks", taskIDs("dinsos.blitar", ""), []int64{jaten, salam, jati})
+		wantIDs(t, "dinsos.llg tasks", taskIDs("dinsos.llg", ""), []int64{airKuti, kayuAra})
+		get("bupati.blitar", fmt.Sprintf("/api/v1/households/%d", jati)).want(t, "bupati.blitar household of Jati", 200)
+		get("bupati.blitar", fmt.Sprintf("/api/v1/households/%d", airKuti)).want(t, "bupati.blitar household of Air Kuti", 404)
+		get("walikota.llg", fmt.Sprintf("/api/v1/cycles/%d", w.cycles[0].id)).want(t, "walikota.llg cycle of Blitar", 404)
+
+		// The administrator sees every household, with name and address masked.
+		wantIDs(t, "admin tasks", taskIDs("admin", ""), []int64{jaten, salam, jati, airKuti, kayuAra})
+		r = get("admin", fmt.Sprintf("/api/v1/households/%d", jaten))
+		r.want(t, "admin household", 200)
+		var v map[string]any
+		r.decode(t, &v)
+		if v["name"] != "S*** A*****" || v["address"] != "(hidden)" || v["nikMasked"] != "350501********01" || v["kkMasked"] != "350501********01" {
+			t.Errorf("admin sees household as %s", r.body)
+		}
+		r = get("dinsos.blitar", fmt.Sprintf("/api/v1/households/%d", jaten))
+		r.decode(t, &v)
+		if v["name"] != "Siti Aminah" || v["address"] != "Dusun Krajan RT 01 RW 02, Jaten" || v["nikMasked"] != "350501********01" {
+			t.Errorf("dinsos sees household as %s", r.body)
+		}
+		for _, k := range []string{"nik", "noKk", "kk", "nikSealed", "kkSealed", "nikHash", "kkHash"} {
+			if _, ok := v[k]; ok {
+				t.Errorf("household view has field %q", k)
+			}
+		}
+	})
+}
+
+// TestEmptyAnswersAreLists: a cycle with nothing in it yet answers empty
+// lists, never null, so clients can iterate without checking.
+func TestEmptyAnswersAreLists(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		token := w.byName["dinsos.blitar"].token
+		r := w.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
+			json: map[string]any{"regencyCode": "35.05", "year": 2027}})
+		if !r.want(t, "open a cycle", http.StatusCreated) {
+			return
+		}
+		var cy struct{ ID int64 }
+		r.decode(t, &cy)
+		for _, c := range []struct{ route, path, field string }{
+			{"/api/v1/cycles/:id/progress", fmt.Sprintf("/api/v1/cycles/%d/progress", cy.ID), "kecamatan"},
+			{"/api/v1/cycles/:id/stuck", fmt.Sprintf("/api/v1/cycles/%d/stuck", cy.ID), "cases"},
+			{"/api/v1/tasks", fmt.Sprintf("/api/v1/tasks?cycle=%d", cy.ID), "tasks"},
+		} {
+			r := w.do(apiRequest{method: "GET", route: c.route, path: c.path, token: token})
+			if !r.want(t, c.path, http.StatusOK) {
+				continue
+			}
+			var v map[string]json.RawMessage
+			r.decode(t, &v)
+			if string(v[c.field]) != "[]" {
+				t.Errorf("%s: %s is %s, want []", c.path, c.field, v[c.field])
+			}
+		}
+	})
+}
