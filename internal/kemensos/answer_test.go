@@ -1,8 +1,10 @@
 package kemensos
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"regexp"
 	"slices"
@@ -319,5 +321,51 @@ func TestIsFixable(t *testing.T) {
 	}
 	if IsFixable("") || IsFixable("nik_tidak_padan") {
 		t.Error("IsFixable accepts a non-reason")
+	}
+}
+
+// brokenWorkbook returns a valid answer workbook whose content-types part
+// is garbled, the way the fuzzer found it: excelize opens the file and
+// fails only when reading the first row.
+func brokenWorkbook(t *testing.T) []byte {
+	t.Helper()
+	data := newXLSX(t, [][]any{{"nik", "status", "alasan", "tanggal_penetapan"}})
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, _ := io.ReadAll(r)
+		r.Close()
+		if f.Name == "[Content_Types].xml" {
+			part = bytes.Replace(part, []byte(`Extension="rels"`), []byte(`Extenon="1.rels" Cte ="x"><`), 1)
+		}
+		w.Write(part)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestParseAnswersBrokenSheet is the regression test for a fuzz find
+// (testdata/fuzz/FuzzParseAnswers/9d52d9d3e925c77b): a workbook that
+// breaks while its rows are read came back as a bare excelize error instead of a
+// *FormatError.
+func TestParseAnswersBrokenSheet(t *testing.T) {
+	_, _, err := ParseAnswers(bytes.NewReader(brokenWorkbook(t)), matchFixture(t))
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Error(), "the sheet cannot be read") {
+		t.Fatalf("got %v (%T), want a *FormatError about the sheet", err, err)
 	}
 }
