@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -46,11 +47,15 @@ var (
 // internals shown.
 func (s *Server) fail(c *gin.Context, err error) {
 	rid := c.GetString(requestIDKey)
+	// A database that cannot be reached is a 503 (try again), whatever
+	// query noticed it.
+	err = store.WrapUnavailable(err)
 	var fe *fieldError
 	var ie *store.InvalidError
 	var ve *workflows.ValidationError
 	var appErr *temporal.ApplicationError
 	var unavailable *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
 	switch {
 	case errors.As(err, &fe):
 		c.AbortWithStatusJSON(fe.Status, errorBody{Error: fe.Msg, Field: fe.Field, RequestID: rid})
@@ -71,7 +76,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(http.StatusNotFound, errorBody{Error: "not found", RequestID: rid})
 	case errors.Is(err, store.ErrConflict):
 		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: err.Error(), RequestID: rid})
-	case errors.As(err, &unavailable), errors.Is(err, store.ErrUnavailable):
+	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.Is(err, store.ErrUnavailable),
+		errors.Is(err, context.DeadlineExceeded):
+		// Temporal or the database did not answer within the request's time.
 		s.deps.Log.Warn("dependency unavailable", "route", c.FullPath(), "requestId", rid, "err", err)
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: "service temporarily unavailable, try again shortly", RequestID: rid})
 	default:

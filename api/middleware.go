@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -54,4 +56,26 @@ func (s *Server) accessLog() gin.HandlerFunc {
 func (s *Server) recovered(c *gin.Context, err any) {
 	s.deps.Log.Error("panic in handler", "route", c.FullPath(), "requestId", c.GetString(requestIDKey), "panic", err)
 	c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: "internal error", RequestID: c.GetString(requestIDKey)})
+}
+
+// timeout bounds a request's context: Temporal's client retries an
+// unreachable server until its context ends, and the caller should get a
+// 503 it can retry rather than a hung connection.
+func (s *Server) timeout() gin.HandlerFunc {
+	d := s.deps.RequestTimeout
+	if d <= 0 {
+		d = 30 * time.Second
+	}
+	return func(c *gin.Context) {
+		if strings.HasPrefix(c.ContentType(), "multipart/") {
+			// Uploads over a slow village link take longer; the HTTP
+			// server's read and write timeouts bound them.
+			c.Next()
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
 }

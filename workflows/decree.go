@@ -102,7 +102,7 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		StartToCloseTimeout: 2 * time.Hour,
 		// Each page of households heartbeats; a silent minute means the
 		// worker died and another resumes after the last page.
-		HeartbeatTimeout: time.Minute,
+		HeartbeatTimeout: fanOutHeartbeat,
 		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
 	var res activities.FanOutResult

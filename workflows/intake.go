@@ -25,7 +25,7 @@ func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCoun
 		StartToCloseTimeout: 2 * time.Hour,
 		// Every batch heartbeats; a silent minute means the worker died and
 		// another should take over from the last committed batch.
-		HeartbeatTimeout: time.Minute,
+		HeartbeatTimeout: fanOutHeartbeat,
 		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
 	ref := activities.IntakeRef{IntakeID: in.IntakeID}

@@ -21,7 +21,7 @@ func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (activities.CloseVil
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,
 		// A page of signals takes seconds; a silent minute means the worker died.
-		HeartbeatTimeout: time.Minute,
+		HeartbeatTimeout: fanOutHeartbeat,
 		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
 	var res activities.CloseVillageResult

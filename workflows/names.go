@@ -6,6 +6,8 @@
 package workflows
 
 import (
+	"time"
+
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
@@ -108,3 +110,9 @@ func DecreeWorkflowID(decreeID int64) string {
 func ProposalWorkflowID(proposalID int64) string {
 	return fmt.Sprintf("proposal-%d", proposalID)
 }
+
+// fanOutHeartbeat is the heartbeat timeout of the long activities (intake,
+// fan-outs). Each heartbeats after every page, which takes a second or two;
+// twenty silent seconds mean the worker died, and another worker resumes
+// from the last page instead of waiting longer.
+const fanOutHeartbeat = 20 * time.Second

@@ -50,7 +50,7 @@ func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, e
 	}
 	fan := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Hour,
-		HeartbeatTimeout:    time.Minute,
+		HeartbeatTimeout:    fanOutHeartbeat,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
 	ref := activities.ProposalRef{ProposalID: in.ProposalID}

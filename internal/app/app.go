@@ -128,7 +128,7 @@ func (a *App) RunWorker(ctx context.Context) error {
 func (a *App) APIServer() *api.Server {
 	return api.New(api.Deps{
 		DB: a.DB, Store: a.Store, Temporal: a.Temporal, Log: a.Log,
-		SessionTTL: a.Config.SessionTTL, TemporalUIURL: a.Config.TemporalUIURL,
+		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
 		TemporalNamespace: a.Config.TemporalNamespace,
 		Codec:             codec.Handler(a.Keys, a.Config.CodecAuthToken, []string{a.Config.TemporalUIURL}),
 		Kemensos: api.KemensosOptions{

@@ -50,6 +50,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// ShutdownTimeout bounds a graceful shutdown.
 	ShutdownTimeout time.Duration
+	// RequestTimeout bounds an API request's calls to Temporal and the
+	// database, so an outage answers 503 instead of hanging.
+	RequestTimeout time.Duration
 	// Kemensos is "file" (Dinsos downloads the proposal file and uploads
 	// the ministry's answer) or "simulated" (the local stack's stand-in).
 	Kemensos string
@@ -106,6 +109,9 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 		errs = append(errs, err)
 	}
 	if c.ShutdownTimeout, err = envDuration(getenv, "VERVAL_SHUTDOWN_TIMEOUT", 30*time.Second); err != nil {
+		errs = append(errs, err)
+	}
+	if c.RequestTimeout, err = envDuration(getenv, "VERVAL_REQUEST_TIMEOUT", 30*time.Second); err != nil {
 		errs = append(errs, err)
 	}
 	kemDefault := "file"

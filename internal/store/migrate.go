@@ -34,9 +34,30 @@ func migrations() []*gormigrate.Migration {
 	}
 }
 
+// migrateLockKey is the PostgreSQL advisory lock that serialises
+// migrations: the api, worker and migrate processes of a deployment start
+// together, and two CREATE TABLEs of the same table collide.
+const migrateLockKey = 7_270_002
+
 // Migrate brings the schema up to date. It is safe to run from several
-// processes at start: gormigrate records each applied migration.
+// processes at once: on PostgreSQL they take turns under an advisory lock,
+// and gormigrate skips the migrations already recorded.
 func Migrate(db *gorm.DB) error {
+	if !IsPostgres(db) {
+		return migrate(db)
+	}
+	// A session-level lock belongs to one connection, so lock, migrate and
+	// unlock on the same one.
+	return db.Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("SELECT pg_advisory_lock(?)", migrateLockKey).Error; err != nil {
+			return fmt.Errorf("migrate database: lock: %w", err)
+		}
+		defer conn.Exec("SELECT pg_advisory_unlock(?)", migrateLockKey)
+		return migrate(conn)
+	})
+}
+
+func migrate(db *gorm.DB) error {
 	m := gormigrate.New(db, &gormigrate.Options{TableName: "schema_migrations", IDColumnName: "id", IDColumnSize: 64, UseTransaction: true}, migrations())
 	if err := m.Migrate(); err != nil {
 		return fmt.Errorf("migrate database: %w", err)

@@ -1,0 +1,385 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/codec"
+	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/pii"
+	"github.com/verval/verval/internal/store"
+)
+
+// proc is a verval process of the system under test.
+type proc struct {
+	cmd *exec.Cmd
+	out *syncBuffer
+}
+
+// startProc runs the built verval binary with args and env.
+func startProc(t *testing.T, bin string, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(bin, args...), out: &syncBuffer{}}
+	p.cmd.Env, p.cmd.Stdout, p.cmd.Stderr = env, p.out, p.out
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.kill() })
+	return p
+}
+
+// kill ends the process at once, as a crash or an OOM kill would.
+func (p *proc) kill() {
+	if p.cmd.ProcessState == nil {
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		_ = p.cmd.Wait()
+	}
+}
+
+// privatePostgres is a PostgreSQL server of the test's own, so stopping it
+// does not disturb the other tests sharing the machine's cluster.
+type privatePostgres struct {
+	bin, dir string
+	port     int
+	asUser   []string
+}
+
+func startPrivatePostgres(t *testing.T) *privatePostgres {
+	t.Helper()
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
+	if len(matches) == 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatal("PostgreSQL server binaries not found")
+		}
+		t.Skip("PostgreSQL server binaries not found (apt-get install postgresql)")
+	}
+	pg := &privatePostgres{bin: filepath.Dir(matches[len(matches)-1])}
+	pg.port, _ = devserver.FreePort()
+	dir, err := os.MkdirTemp("", "verval-pg-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg.dir = dir
+	t.Cleanup(func() { pg.stop(t); os.RemoveAll(dir) })
+	if os.Geteuid() == 0 {
+		// PostgreSQL refuses to run as root.
+		pg.asUser = []string{"runuser", "-u", "postgres", "--"}
+		if out, err := exec.Command("chown", "postgres", dir).CombinedOutput(); err != nil {
+			t.Fatalf("chown: %v %s", err, out)
+		}
+	}
+	pg.run(t, "initdb", "-D", dir+"/data", "-A", "trust", "-U", "postgres", "--no-sync")
+	pg.start(t)
+	return pg
+}
+
+func (pg *privatePostgres) run(t *testing.T, tool string, args ...string) {
+	t.Helper()
+	argv := append(append(append([]string{}, pg.asUser...), filepath.Join(pg.bin, tool)), args...)
+	if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", tool, err, out)
+	}
+}
+
+func (pg *privatePostgres) start(t *testing.T) {
+	t.Helper()
+	pg.run(t, "pg_ctl", "-D", pg.dir+"/data", "-l", pg.dir+"/log", "-w", "-o",
+		fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", pg.port, pg.dir), "start")
+}
+
+func (pg *privatePostgres) stop(t *testing.T) {
+	argv := append(append(append([]string{}, pg.asUser...), filepath.Join(pg.bin, "pg_ctl")), "-D", pg.dir+"/data", "-m", "fast", "-w", "stop")
+	_ = exec.Command(argv[0], argv[1:]...).Run()
+}
+
+func (pg *privatePostgres) url() string {
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pg.port)
+}
+
+// TestSurvivingFaults kills the worker in the middle of an intake and of a
+// decree fan-out, restarts Temporal and PostgreSQL under the running system,
+// and has two officers submit the same visit at once. Every household must
+// end in the right state exactly once: none lost, none duplicated, no
+// double enrolment; the API answers 503 during an outage and recovers.
+func TestSurvivingFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test; run without -short")
+	}
+	root, err := devserver.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "verval")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build verval: %v\n%s", err, out)
+	}
+	temporalBin, err := devserver.EnsureBinary(context.Background(), root, os.Getenv, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := startPrivatePostgres(t)
+	tPort, _ := devserver.FreePort()
+	tdb := filepath.Join(t.TempDir(), "temporal.db")
+	startTemporal := func() *devserver.Server {
+		srv, err := devserver.Start(context.Background(), devserver.Options{Binary: temporalBin, Port: tPort, UIPort: -1, DBFile: tdb})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv
+	}
+	tsrv := startTemporal()
+	t.Cleanup(func() { tsrv.Kill() })
+
+	httpPort, _ := devserver.FreePort()
+	keys, hashKey := pii.DevKeyringEnv()
+	env := append(os.Environ(),
+		"DATABASE_URL="+pg.url(), fmt.Sprintf("TEMPORAL_ADDRESS=127.0.0.1:%d", tPort), fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", httpPort),
+		"VERVAL_PII_KEYS="+keys, "VERVAL_PII_HASH_KEY="+hashKey, "VERVAL_DEV_USERS=true", "VERVAL_KEMENSOS=file",
+		"VERVAL_REQUEST_TIMEOUT=5s", "LOG_LEVEL=warn")
+	api := startProc(t, bin, env, "api")
+	worker := startProc(t, bin, env, "worker")
+	s := &stack{t: t, base: fmt.Sprintf("http://127.0.0.1:%d", httpPort)}
+	deadline := time.Now().Add(time.Minute)
+	for s.ready() != 200 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the API is not ready:\napi: %s\nworker: %s", api.out.String(), worker.out.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	dc, fc := codec.ClientOptions(pii.DevKeyring())
+	tc, err := client.Dial(client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", tPort), DataConverter: dc, FailureConverter: fc, Logger: quietLogger{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+
+	dinsos := s.login("dinsos", "dinsos-blitar-2026")
+	var cycle struct{ ID int64 }
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2028}, &cycle); code != 201 {
+		t.Fatalf("create cycle: %d", code)
+	}
+
+	// 1. The worker dies half-way through an intake.
+	const n = 600
+	var fams []family
+	for i := 1; i <= n; i++ {
+		desa := desaJaten
+		if i%2 == 0 {
+			desa = desaSalam
+		}
+		fams = append(fams, testFamily(i, desa, i%2 == 0))
+	}
+	var in intakeView
+	if code := dinsos.upload(fmt.Sprintf("/api/v1/cycles/%d/intake", cycle.ID), "p3ke.csv", p3keCSV(fams), &in); code != 202 {
+		t.Fatalf("intake: %d", code)
+	}
+	eventually(t, time.Minute, "the intake to be half-way", func() bool {
+		dinsos.call("GET", fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in)
+		return in.WorkflowsStarted > 0 || in.Status == "done"
+	})
+	worker.kill()
+	t.Logf("worker killed during intake: %d stored, %d workflows started of %d", in.HouseholdsStored, in.WorkflowsStarted, n)
+	if in.Status == "done" {
+		t.Errorf("the intake finished before the worker could be killed; the crash was not exercised")
+	}
+	worker = startProc(t, bin, env, "worker")
+	eventually(t, 3*time.Minute, "the intake to finish after the restart", func() bool {
+		dinsos.call("GET", fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in)
+		return in.Status == "done" || in.Status == "failed"
+	})
+	if in.Status != "done" || in.HouseholdsStored != n || in.WorkflowsStarted != n || in.AlreadyPresent != 0 {
+		t.Fatalf("intake after a crash: %+v, want %d stored and started exactly once", in, n)
+	}
+	countWorkflows(t, tc, `WorkflowType = "HouseholdWorkflow"`, n)
+
+	// 2. Two officers of one village submit the same visit at once: one wins.
+	db, err := store.Open(context.Background(), pg.url(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &store.Store{DB: db, Keys: pii.DevKeyring()}
+	if _, err := st.CreateUser(context.Background(), store.NewUser{Username: "desa1b", Password: "desa-satu-b-2026", Name: "Operator Desa Jaten 2", Role: auth.RoleVillage, Region: desaJaten}); err != nil {
+		t.Fatal(err)
+	}
+	officers := map[string]*user{desaJaten: s.login("desa1", "desa-satu-2026"), desaSalam: s.login("desa2", "desa-dua-2026")}
+	second := s.login("desa1b", "desa-satu-b-2026")
+	ids := householdIDs(t, officers)
+	race := ids[fams[0].Name]
+	codes := make(chan int, 2)
+	var wg sync.WaitGroup
+	for _, u := range []*user{officers[desaJaten], second} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- u.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", race), visit("eligible", ""), nil)
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	got := map[int]int{}
+	for c := range codes {
+		got[c]++
+	}
+	if got[200] != 1 || got[409] != 1 {
+		t.Fatalf("two officers submitting at once: %v, want one 200 and one 409", got)
+	}
+
+	// 3. The worker dies during the decree fan-out.
+	submitAll(t, officers, fams[1:], ids, "eligible")
+	for _, u := range officers {
+		if code := u.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": time.Now().Format("2006-01-02"), "beritaAcaraNo": "BA-" + u.token[:6], "attendees": 30}, nil); code != 201 {
+			t.Fatalf("meeting: %d", code)
+		}
+	}
+	countWorkflows(t, tc, `VervalStage = "awaiting_decree"`, n)
+	bupati := s.login("bupati", "bupati-blitar-2026")
+	var d struct{ ID int64 }
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/decrees", cycle.ID), nil, &d); code != 201 {
+		t.Fatalf("draft decree: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); code != 200 {
+		t.Fatalf("submit decree: %d", code)
+	}
+	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "188/9/2028", "date": time.Now().Format("2006-01-02")}, nil); code != 200 {
+		t.Fatalf("sign decree: %d", code)
+	}
+	var dv struct{ Decree struct{ FannedOut int } }
+	eventually(t, 30*time.Second, "the fan-out to start", func() bool {
+		dinsos.call("GET", fmt.Sprintf("/api/v1/decrees/%d", d.ID), nil, &dv)
+		return dv.Decree.FannedOut > 0
+	})
+	worker.kill()
+	t.Logf("worker killed during the decree fan-out after %d of %d households", dv.Decree.FannedOut, n)
+	worker = startProc(t, bin, env, "worker")
+	countWorkflows(t, tc, `VervalStage = "enrolled"`, n/2)
+	countWorkflows(t, tc, `VervalStage = "awaiting_proposal"`, n/2)
+	// Exactly once: one enrolled history row per enrolled household, and
+	// each programme once per household.
+	var enrolledRows, enrolments, distinct int64
+	db.Model(&store.StageEvent{}).Where("stage = ?", "enrolled").Count(&enrolledRows)
+	db.Model(&store.Enrolment{}).Count(&enrolments)
+	db.Model(&store.Enrolment{}).Distinct("household_id").Count(&distinct)
+	if enrolledRows != n/2 || distinct != n/2 || enrolments != 5*n/2 {
+		t.Fatalf("after the fan-out crash: %d enrolled stage rows, %d enrolments over %d households; want %d, %d, %d",
+			enrolledRows, enrolments, distinct, n/2, 5*n/2, n/2)
+	}
+
+	// 4. Temporal restarts under the running system.
+	tsrv.Stop()
+	eventually(t, 30*time.Second, "readiness to fail without Temporal", func() bool { return s.ready() == 503 })
+	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "x", "date": time.Now().Format("2006-01-02")}, nil); code != 503 {
+		t.Fatalf("an Update while Temporal is down: %d, want 503\n%s", code, api.out.String())
+	}
+	tsrv = startTemporal()
+	eventually(t, time.Minute, "readiness after Temporal restarts", func() bool { return s.ready() == 200 })
+
+	// 5. PostgreSQL restarts under the running system.
+	pg.stop(t)
+	eventually(t, 30*time.Second, "readiness to fail without the database", func() bool { return s.ready() == 503 })
+	if code := dinsos.call("GET", "/api/v1/tasks", nil, nil); code != 503 {
+		t.Fatalf("a read while the database is down: %d, want 503", code)
+	}
+	pg.start(t)
+	eventually(t, time.Minute, "readiness after PostgreSQL restarts", func() bool { return s.ready() == 200 })
+
+	// Nothing was lost: the system carries on to the next step.
+	var p struct{ ID, Items int64 }
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2028-07"}, &p); code != 201 || p.Items != n/2 {
+		t.Fatalf("proposal after the restarts: %d with %d items, want 201 with %d", code, p.Items, n/2)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", p.ID), nil, nil); code != 202 {
+		t.Fatalf("submit proposal: %d", code)
+	}
+	countWorkflows(t, tc, `VervalStage = "awaiting_kemensos"`, n/2)
+	for _, pr := range []*proc{api, worker} {
+		if strings.Contains(pr.out.String(), "panic") {
+			t.Errorf("a process panicked:\n%s", pr.out.String())
+		}
+	}
+}
+
+// ready is the status of GET /readyz, 0 while nothing listens.
+func (s *stack) ready() int {
+	resp, err := http.Get(s.base + "/readyz")
+	if err != nil {
+		return 0
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// countWorkflows waits until the visibility query counts want workflows.
+func countWorkflows(t *testing.T, tc client.Client, query string, want int) {
+	t.Helper()
+	var got int64
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		resp, err := tc.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+		if err == nil {
+			got = resp.Count
+			if got == int64(want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d workflows, want %d", query, got, want)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// householdIDs maps household names to ids from the officers' task lists.
+func householdIDs(t *testing.T, officers map[string]*user) map[string]int64 {
+	t.Helper()
+	ids := map[string]int64{}
+	for _, u := range officers {
+		for page := 1; ; page++ {
+			var tl taskList
+			u.call("GET", fmt.Sprintf("/api/v1/tasks?perPage=200&page=%d", page), nil, &tl)
+			if len(tl.Tasks) == 0 {
+				break
+			}
+			for _, task := range tl.Tasks {
+				ids[task.Name] = task.ID
+			}
+		}
+	}
+	return ids
+}
+
+// submitAll records the same outcome for every family, 16 at a time.
+func submitAll(t *testing.T, officers map[string]*user, fams []family, ids map[string]int64, outcome string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	errs := make(chan string, len(fams))
+	for _, f := range fams {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if code := officers[f.Desa].call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", ids[f.Name]), visit(outcome, ""), nil); code != 200 {
+				errs <- fmt.Sprintf("visit %s: %d", f.Name, code)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
+}
