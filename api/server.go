@@ -34,6 +34,9 @@ type Deps struct {
 	Codec http.Handler
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// RequestTimeout bounds each /api/v1 request (default 30 s), so an
+	// unreachable Temporal or database answers 503 instead of hanging.
+	RequestTimeout time.Duration
 	// Metrics counts and times every request by route pattern; nil turns
 	// the instrumentation off.
 	Metrics *metrics.Metrics
