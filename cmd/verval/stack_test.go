@@ -71,7 +71,9 @@ func startStack(t *testing.T, db string) *stack {
 		"HTTP_ADDR":        fmt.Sprintf("127.0.0.1:%d", httpPort),
 		"TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", tPort),
 		"TEMPORAL_UI_PORT": fmt.Sprint(uiPort),
-		"LOG_LEVEL":        "warn",
+		// info, so the personal-data search of the logs sees every line
+		// a production process writes.
+		"LOG_LEVEL": "info",
 	}
 	if db == "postgres" {
 		env["DATABASE_URL"] = storetest.PostgresURL(t)

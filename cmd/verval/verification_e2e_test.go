@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +225,21 @@ func testVillageVerification(t *testing.T, db string) {
 		}
 	}
 	t.Logf("household history after verification and meeting: %d events", events)
+
+	// Nor do the logs: verval's own (info level) and the Temporal server's.
+	serverLog, _ := os.ReadFile(filepath.Join(s.env["VERVAL_DATA_DIR"], "temporal.log"))
+	for name, text := range map[string]string{"verval": s.out.String(), "temporal server": string(serverLog)} {
+		if !strings.Contains(text, "level=") && name == "verval" {
+			t.Fatalf("the verval log is empty; the search would prove nothing")
+		}
+		for _, f := range fams {
+			for _, secret := range []string{f.NIK, f.KK, f.Name} {
+				if strings.Contains(text, secret) {
+					t.Fatalf("the %s log holds personal data in clear text", name)
+				}
+			}
+		}
+	}
 	if events > 25 {
 		t.Errorf("household history has %d events after verification; the whole cycle must stay within 40", events)
 	}
