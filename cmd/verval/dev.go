@@ -45,6 +45,9 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 			return fmt.Errorf("TEMPORAL_UI_PORT: %q is not a port number", v)
 		}
 	}
+	if getenv("TEMPORAL_UI_URL") == "" {
+		cfg.TemporalUIURL = fmt.Sprintf("http://localhost:%d", uiPort)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return err
 	}
@@ -91,7 +94,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nverval is running. Ctrl-C stops it.\n\n")
 	fmt.Fprintf(tw, "  API and web\t%s\n", cfg.PublicURL)
-	fmt.Fprintf(tw, "  Temporal Web UI\t%s\n", srv.UIURL)
+	fmt.Fprintf(tw, "  Temporal Web UI\t%s\n", cfg.TemporalUIURL)
 	fmt.Fprintf(tw, "  Temporal frontend\t%s\n", srv.Address)
 	fmt.Fprintf(tw, "  Database\t%s\n\n", db)
 	fmt.Fprintf(tw, "  Development logins:\n")

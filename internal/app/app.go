@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -130,7 +132,7 @@ func (a *App) APIServer() *api.Server {
 		DB: a.DB, Store: a.Store, Temporal: a.Temporal, Log: a.Log,
 		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
 		TemporalNamespace: a.Config.TemporalNamespace,
-		Codec:             codec.Handler(a.Keys, a.Config.CodecAuthToken, []string{a.Config.TemporalUIURL}),
+		Codec:             a.codecHandler(),
 		Kemensos: api.KemensosOptions{
 			CutoffDay: a.Config.KemensosCutoffDay, Simulated: a.Config.Kemensos == "simulated",
 			SimulatedDelay: a.Config.KemensosDelay, RejectShare: a.Config.KemensosRejectShare, Seed: 1,
@@ -194,4 +196,26 @@ func NewLogger(c config.Config, w interface{ Write([]byte) (int, error) }) *slog
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// codecHandler serves /codec for the Temporal Web UI and CLI. The Web UI
+// cannot send a fixed bearer token (only its users' OIDC tokens), so on the
+// development keys, which are public and protect nothing, requests from
+// the UI's own origin are let through; with real keys the token is always
+// required.
+func (a *App) codecHandler() http.Handler {
+	origins := []string{a.Config.TemporalUIURL}
+	if u, err := url.Parse(a.Config.TemporalUIURL); err == nil && u.Hostname() == "localhost" {
+		origins = append(origins, u.Scheme+"://127.0.0.1:"+u.Port())
+	}
+	h := codec.Handler(a.Keys, a.Config.CodecAuthToken, origins)
+	if !a.Keys.Insecure() {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" && slices.Contains(origins, r.Header.Get("Origin")) {
+			r.Header.Set("Authorization", "Bearer "+a.Config.CodecAuthToken)
+		}
+		h.ServeHTTP(w, r)
+	})
 }
