@@ -66,11 +66,13 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		name     string
 		from, to string
 		validate func(workflow.Context, DecreeRequest) error
+		// done is the step in the refusal message: "cannot be signed now".
+		done string
 	}{
-		{UpdateDecreeSubmit, store.DecreeDraft, store.DecreeSubmitted, nil},
-		{UpdateDecreeReturn, store.DecreeSubmitted, store.DecreeReturned, validateReturn},
-		{UpdateDecreeRevise, store.DecreeReturned, store.DecreeDraft, nil},
-		{UpdateDecreeSign, store.DecreeSubmitted, store.DecreeSigned, validateSign},
+		{UpdateDecreeSubmit, store.DecreeDraft, store.DecreeSubmitted, nil, "submitted"},
+		{UpdateDecreeReturn, store.DecreeSubmitted, store.DecreeReturned, validateReturn, "returned"},
+		{UpdateDecreeRevise, store.DecreeReturned, store.DecreeDraft, nil, "revised"},
+		{UpdateDecreeSign, store.DecreeSubmitted, store.DecreeSigned, validateSign, "signed"},
 	}
 	for _, st := range steps {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, st.name,
@@ -82,7 +84,7 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 					return Conflict("the decree is being updated; try again")
 				}
 				if d.state.Status != st.from {
-					return Closed("the decree is " + d.state.Status + ", so it cannot be " + strings.TrimPrefix(st.name, "decree-") + "ed now")
+					return Closed("the decree is " + d.state.Status + ", so it cannot be " + st.done + " now")
 				}
 				if st.validate != nil {
 					return st.validate(ctx, r)
@@ -100,7 +102,7 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		// Tens of thousands of signals take minutes; the bound only catches
 		// a wedged worker.
 		StartToCloseTimeout: 2 * time.Hour,
-		// Each page of households heartbeats; a silent minute means the
+		// Each page of households heartbeats; twenty silent seconds mean the
 		// worker died and another resumes after the last page.
 		HeartbeatTimeout: fanOutHeartbeat,
 		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},

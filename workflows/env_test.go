@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
 )
@@ -98,6 +100,17 @@ type harness struct {
 	upserts []upsert
 	// closeVillageFailures makes CloseVillage fail on its first attempts.
 	closeVillageFailures int
+
+	// changeDecree, when set, is ChangeDecree's answer (nil: success).
+	changeDecree func(activities.DecreeChangeInput) error
+	// decreeHouseholds is how many households FanOutDecree reports;
+	// fanOutDecreeFailures makes its first attempts fail.
+	decreeHouseholds, fanOutDecreeFailures int
+	// proposalHouseholds is how many households FanOutProposal reports.
+	proposalHouseholds int
+	// answerRounds are FanOutAnswers' results, one per call in order; a
+	// call past the end answers nobody and leaves nobody waiting.
+	answerRounds []activities.FanOutProposalResult
 }
 
 // newEnv builds a test environment with the real workflows and activities
@@ -126,6 +139,19 @@ func newEnv(t *testing.T) *harness {
 			h.record(ctx, "Transition", in)
 			return nil
 		})
+	// Settle enrols by the default programme rules, as the real one does
+	// (exits enrol nobody), so a test can assert the programmes a case
+	// ends with.
+	h.env.OnActivity(acts.Settle, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.SettleInput) (activities.SettleResult, error) {
+			h.record(ctx, "Settle", in)
+			if in.Exit {
+				return activities.SettleResult{}, nil
+			}
+			return activities.SettleResult{Programmes: enrol.Programmes(enrol.DefaultRules(), enrol.Household{
+				Desil: in.Desil, Eligible: in.Eligible, InRegistry: in.InRegistry, InSignedDecree: in.InSignedDecree,
+			})}, nil
+		})
 	h.env.OnActivity(acts.Reopen, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.ReopenInput) error {
 			h.record(ctx, "Reopen", in)
@@ -143,6 +169,44 @@ func newEnv(t *testing.T) *harness {
 				return activities.CloseVillageResult{}, errors.New("database restarting")
 			}
 			return activities.CloseVillageResult{Signalled: 3}, nil
+		})
+	h.env.OnActivity(acts.ChangeDecree, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.DecreeChangeInput) error {
+			h.record(ctx, "ChangeDecree", in)
+			if h.changeDecree != nil {
+				return h.changeDecree(in)
+			}
+			return nil
+		})
+	h.env.OnActivity(acts.FanOutDecree, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.FanOutInput) (activities.FanOutResult, error) {
+			if n := h.record(ctx, "FanOutDecree", in); n <= h.fanOutDecreeFailures {
+				return activities.FanOutResult{}, errors.New("worker lost")
+			}
+			return activities.FanOutResult{Households: h.decreeHouseholds}, nil
+		})
+	h.env.OnActivity(acts.FanOutProposal, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ProposalRef) (activities.FanOutProposalResult, error) {
+			h.record(ctx, "FanOutProposal", in)
+			return activities.FanOutProposalResult{Households: h.proposalHouseholds}, nil
+		})
+	h.env.OnActivity(acts.FanOutAnswers, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ProposalRef) (activities.FanOutProposalResult, error) {
+			n := h.record(ctx, "FanOutAnswers", in)
+			if n <= len(h.answerRounds) {
+				return h.answerRounds[n-1], nil
+			}
+			return activities.FanOutProposalResult{}, nil
+		})
+	h.env.OnActivity(acts.SimulateKemensos, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.SimulateInput) error {
+			h.record(ctx, "SimulateKemensos", in)
+			return nil
+		})
+	h.env.OnActivity(acts.NotifyKemensosLate, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.KemensosLateInput) error {
+			h.record(ctx, "NotifyKemensosLate", in)
+			return nil
 		})
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
@@ -194,7 +258,11 @@ func (h *harness) callsOf(name string) []call {
 // writes summarizes the database writes in order, one line each, e.g.
 // "RecordVisit v1 eligible -> verified#1" or
 // "Transition -> awaiting_proposal#2 close (removal: moved)": stage, Seq,
-// whether it closes the village task, and the reason if any.
+// whether it closes the village task, and the reason if any. A final stage
+// that settles the household's aid reads
+// "Settle -> enrolled#5 [registry decree]", with the flags it was settled
+// with: registry (in the national registry), decree (in a signed decree),
+// exit (its aid ends), ineligible (not verified eligible).
 // Notifications are left out (see notices).
 func (h *harness) writes() []string {
 	h.mu.Lock()
@@ -219,6 +287,21 @@ func (h *harness) writes() []string {
 			out = append(out, s)
 		case activities.ReopenInput:
 			out = append(out, fmt.Sprintf("Reopen -> %s#%d (%s)", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason))
+		case activities.SettleInput:
+			s := fmt.Sprintf("Settle -> %s#%d", in.Transition.Stage, in.Transition.Seq)
+			if in.Transition.Reason != "" {
+				s += fmt.Sprintf(" (%s)", in.Transition.Reason)
+			}
+			var flags []string
+			for _, f := range []struct {
+				on   bool
+				name string
+			}{{!in.Eligible, "ineligible"}, {in.InRegistry, "registry"}, {in.InSignedDecree, "decree"}, {in.Exit, "exit"}} {
+				if f.on {
+					flags = append(flags, f.name)
+				}
+			}
+			out = append(out, s+" ["+strings.Join(flags, " ")+"]")
 		}
 	}
 	return out
@@ -301,14 +384,27 @@ func (h *harness) stateAt(d time.Duration) *workflows.HouseholdState {
 // state queries the household's state now.
 func (h *harness) state() workflows.HouseholdState {
 	h.t.Helper()
+	return query[workflows.HouseholdState](h)
+}
+
+// query runs the state query of whichever workflow h runs, now.
+func query[T any](h *harness) T {
+	h.t.Helper()
+	var s T
 	v, err := h.env.QueryWorkflow(workflows.QueryState)
 	if err != nil {
 		h.t.Fatalf("query state: %v", err)
 	}
-	var s workflows.HouseholdState
 	if err := v.Get(&s); err != nil {
 		h.t.Fatalf("decode state: %v", err)
 	}
+	return s
+}
+
+// queryAt runs the state query at t0+d.
+func queryAt[T any](h *harness, d time.Duration) *T {
+	s := new(T)
+	h.at(d, func() { *s = query[T](h) })
 	return s
 }
 

@@ -1,12 +1,16 @@
 package workflows_test
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -38,6 +42,8 @@ func (h *harness) checkSearchAttributes() {
 		case activities.TransitionInput:
 			recorded = append(recorded, change{in.Stage, in.At})
 		case activities.ReopenInput:
+			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
+		case activities.SettleInput:
 			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
 		}
 	}
@@ -306,6 +312,34 @@ func TestMeetingRoutesEachOutcome(t *testing.T) {
 	}
 }
 
+// Programmes a desil-1 household ends with (enrol.DefaultRules).
+var (
+	// allProgrammes: in the registry and in a signed decree.
+	allProgrammes = []string{enrol.PKH, enrol.BPNT, enrol.PBIJK, enrol.BPJSTK, enrol.BLTDD}
+	// regencyPaid: in a signed decree but not in the registry (Kemensos
+	// rejected the addition): only what the regency and the village pay.
+	regencyPaid = []string{enrol.BPJSTK, enrol.BLTDD}
+)
+
+// checkSettles asserts every Settle the household ran carries the case's
+// cycle, desil and outcome, a transition stamped when it ran, and ran as a
+// local activity.
+func (h *harness) checkSettles(outcome workflows.Outcome) {
+	h.t.Helper()
+	for _, c := range h.callsOf("Settle") {
+		in := c.In.(activities.SettleInput)
+		if in.CycleID != cycleID || in.Desil != 1 || in.Eligible != (outcome == workflows.OutcomeEligible) {
+			h.t.Errorf("Settle input %+v: want cycle %d, desil 1, eligible %v", in, cycleID, outcome == workflows.OutcomeEligible)
+		}
+		if in.Transition.HouseholdID != hhID || !in.Transition.At.Equal(c.At) || in.Transition.CloseTask {
+			h.t.Errorf("Settle transition %+v at %s: want household %d, stamped when it ran, not closing the task", in.Transition, offset(c.At), hhID)
+		}
+		if !c.Local || c.StartToClose != 30*time.Second {
+			h.t.Errorf("Settle ran local=%v startToClose=%v, want a local activity with 30s", c.Local, c.StartToClose)
+		}
+	}
+}
+
 // Each path from the meeting to the end of the cycle year.
 func TestPathsAfterMeeting(t *testing.T) {
 	for _, tc := range []struct {
@@ -314,33 +348,61 @@ func TestPathsAfterMeeting(t *testing.T) {
 		outcome workflows.Outcome
 		steps   []step
 		// writes after the first result and the meeting's transition.
-		writes  []string
-		notices []string
-		// result is the terminal stage and reason; empty Stage: still waiting.
+		writes []string
+		// result is the terminal stage, reason and programmes; empty Stage:
+		// still waiting.
 		result workflows.HouseholdResult
 		// state, when set, is checked at t0+stateAt.
 		stateAt time.Duration
 		state   func(*testing.T, workflows.HouseholdState)
+		// end, when set, checks the state when the run ended.
+		end func(*testing.T, workflows.HouseholdState)
 	}{
 		{
 			name: "in DTKS: the decree enrols", inDTKS: true, outcome: workflows.OutcomeEligible,
 			steps:  []step{decree(20*day, 5)},
-			writes: []string{"Transition -> enrolled#3"},
-			result: workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			writes: []string{"Settle -> enrolled#3 [registry decree]"},
+			result: workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
 		},
 		{
 			name: "new poor: decree, proposal, accepted", outcome: workflows.OutcomeEligible,
 			steps: []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")},
 			writes: []string{
-				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> enrolled#5",
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 30 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
 				if s.Stage != workflows.StageAwaitingKemensos || s.DecreeID != 5 || s.ProposalID != 9 || s.Removal {
 					t.Errorf("state while proposed: %+v", s)
 				}
 			},
+		},
+		{
+			// An amendment decree lists households verified after the first
+			// decree: to the household it is just the decree that lists it.
+			name: "new poor in an amendment decree", outcome: workflows.OutcomeEligible,
+			steps: []step{decree(60*day, 6), proposal(70*day, 9), answer(90*day, 9, "")},
+			writes: []string{
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]",
+			},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			stateAt: 65 * day,
+			state: func(t *testing.T, s workflows.HouseholdState) {
+				if s.Stage != workflows.StageAwaitingProposal || s.DecreeID != 6 {
+					t.Errorf("state after the amendment: %+v, want awaiting_proposal with decree 6", s)
+				}
+			},
+		},
+		{
+			// The decree's fan-out repeats a page after a crash: copies of
+			// the signal change nothing.
+			name: "decree signal repeated", outcome: workflows.OutcomeEligible,
+			steps: []step{decree(20*day, 5), decree(21*day, 5), proposal(25*day, 9), decree(26*day, 5), answer(50*day, 9, "")},
+			writes: []string{
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]",
+			},
+			result: workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
 		},
 		{
 			name: "NIK not matched: corrected and proposed again", outcome: workflows.OutcomeEligible,
@@ -352,9 +414,10 @@ func TestPathsAfterMeeting(t *testing.T) {
 			},
 			writes: []string{
 				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4",
-				"Transition -> awaiting_proposal#5 (rejected NIK_TIDAK_PADAN: correct and propose again)", "Transition -> awaiting_kemensos#6", "Transition -> enrolled#7",
+				"Transition -> awaiting_proposal#5 (rejected NIK_TIDAK_PADAN: correct and propose again)", "Transition -> awaiting_kemensos#6",
+				"Settle -> enrolled#7 [registry decree]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 60 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
 				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "rejected NIK_TIDAK_PADAN: correct and propose again" {
@@ -363,61 +426,98 @@ func TestPathsAfterMeeting(t *testing.T) {
 			},
 		},
 		{
-			name: "rejected for another reason", outcome: workflows.OutcomeEligible,
+			// Not registered, but still in the regent's decree: the
+			// programmes the regency and the village pay still apply.
+			name: "addition rejected for another reason", outcome: workflows.OutcomeEligible,
 			steps:  []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "PNS_TNI_POLRI")},
-			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> rejected#5 (rejected PNS_TNI_POLRI)"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "rejected PNS_TNI_POLRI"},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> rejected#5 (rejected PNS_TNI_POLRI) [decree]"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "rejected PNS_TNI_POLRI", Programmes: regencyPaid},
 		},
 		{
 			name: "removal accepted", inDTKS: true, outcome: workflows.OutcomeNotPoor,
 			steps:  []step{proposal(25*day, 9), answer(50*day, 9, "")},
-			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> removed#4"},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 [ineligible exit]"},
 			result: workflows.HouseholdResult{Stage: workflows.StageRemoved},
 		},
 		{
+			// Kemensos keeps the household registered: its aid does not
+			// change, so there is nothing to settle.
 			name: "removal rejected for NIK is final", inDTKS: true, outcome: workflows.OutcomeDeceased,
 			steps:  []step{proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched)},
-			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> rejected#4 (rejected NIK_TIDAK_PADAN)"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "rejected NIK_TIDAK_PADAN"},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> rejected#4 (removal rejected NIK_TIDAK_PADAN)"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "removal rejected NIK_TIDAK_PADAN"},
 		},
 		{
-			name: "Kemensos late: reminded once, answer still taken", outcome: workflows.OutcomeEligible,
+			name: "removal rejected for another reason", inDTKS: true, outcome: workflows.OutcomeMoved,
+			steps:  []step{proposal(25*day, 9), answer(50*day, 9, "GANDA")},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> rejected#4 (removal rejected GANDA)"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "removal rejected GANDA"},
+		},
+		{
+			// The reminder that Kemensos is late belongs to the proposal
+			// batch (ProposalWorkflow), not to each household.
+			name: "Kemensos late: no reminder from the household, answer still taken", outcome: workflows.OutcomeEligible,
 			steps:   []step{decree(20*day, 5), proposal(25*day, 9), answer(150*day, 9, "")},
-			writes:  []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> enrolled#5"},
-			notices: []string{"kemensos_overdue to 35.05 at +85d"},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled},
+			writes:  []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]"},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 120 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
 				if s.Stage != workflows.StageAwaitingKemensos {
-					t.Errorf("after the reminder the household should still wait for Kemensos, state %+v", s)
+					t.Errorf("after 95 days the household should still wait for Kemensos, state %+v", s)
 				}
 			},
 		},
 		{
-			name: "Kemensos silent: reminded once, still waiting", outcome: workflows.OutcomeEligible,
-			steps:   []step{decree(20*day, 5), proposal(25*day, 9)},
-			writes:  []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4"},
-			notices: []string{"kemensos_overdue to 35.05 at +85d"},
+			name: "Kemensos silent: no reminder from the household, still waiting", outcome: workflows.OutcomeEligible,
+			steps:  []step{decree(20*day, 5), proposal(25*day, 9)},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4"},
 		},
 		{
+			// A revocation names the revoking decree (8), not the one that
+			// listed the household (5).
 			name: "revoked while awaiting the proposal", outcome: workflows.OutcomeEligible,
-			steps: []step{
-				decree(20*day, 5),
-				revoke(22*day, 6, "another decree"), // not this household's decree
-				revoke(24*day, 5, "SK diubah"),
-			},
-			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> revoked#4 (revoked: SK diubah)"},
+			steps:  []step{decree(20*day, 5), revoke(24*day, 8, "SK diubah")},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Settle -> revoked#4 (revoked: SK diubah) [decree exit]"},
 			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK diubah"},
+			end: func(t *testing.T, s workflows.HouseholdState) {
+				if s.DecreeID != 5 {
+					t.Errorf("after the revocation the state names decree %d, want the decree that listed it (5)", s.DecreeID)
+				}
+			},
 		},
 		{
 			name: "revoked while awaiting Kemensos", outcome: workflows.OutcomeEligible,
-			steps:  []step{decree(20*day, 5), proposal(25*day, 9), revoke(30*day, 5, "SK dicabut")},
-			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Transition -> revoked#5 (revoked: SK dicabut)"},
+			steps:  []step{decree(20*day, 5), proposal(25*day, 9), revoke(30*day, 8, "SK dicabut")},
+			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> revoked#5 (revoked: SK dicabut) [decree exit]"},
 			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK dicabut"},
+		},
+		{
+			name: "revoked after a NIK rejection", outcome: workflows.OutcomeEligible,
+			steps: []step{
+				decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched), revoke(60*day, 8, "SK dicabut"),
+				proposal(80*day, 10), // too late: the case has ended
+			},
+			writes: []string{
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4",
+				"Transition -> awaiting_proposal#5 (rejected NIK_TIDAK_PADAN: correct and propose again)",
+				"Settle -> revoked#6 (revoked: SK dicabut) [decree exit]",
+			},
+			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK dicabut"},
+		},
+		{
+			// A removal has no decree, so no revocation applies to it.
+			name: "removal: a revocation does not apply", inDTKS: true, outcome: workflows.OutcomeNotPoor,
+			steps:  []step{revoke(20*day, 8, "SK dicabut"), proposal(25*day, 9), revoke(30*day, 8, "SK dicabut"), answer(50*day, 9, "")},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 [ineligible exit]"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRemoved},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newEnv(t)
+			var timers []string
+			h.env.SetOnTimerScheduledListener(func(_ string, d time.Duration) {
+				timers = append(timers, fmt.Sprintf("%s from %s", strings.TrimPrefix(offset(t0.Add(d)), "+"), offset(h.now())))
+			})
 			sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(tc.outcome, 0))
 			h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 			for _, s := range tc.steps {
@@ -436,7 +536,12 @@ func TestPathsAfterMeeting(t *testing.T) {
 			}
 			want := append([]string{"RecordVisit v1 " + string(tc.outcome) + " -> verified#1", closed}, tc.writes...)
 			equal(t, "writes", h.writes(), want)
-			equal(t, "notifications", h.notices(), tc.notices)
+			// Verified on time: no notification at all, and no timer but
+			// the village's reminder (due in 30 days less 3, cancelled by
+			// the visit); none while waiting for the decree, the proposal
+			// or Kemensos, however long they take.
+			equal(t, "notifications", h.notices(), nil)
+			equal(t, "timers", timers, []string{"27d from +0d"})
 			if tc.result.Stage == "" {
 				h.stillWaiting()
 			} else {
@@ -445,6 +550,10 @@ func TestPathsAfterMeeting(t *testing.T) {
 			if tc.state != nil {
 				tc.state(t, *st)
 			}
+			if tc.end != nil {
+				tc.end(t, h.state())
+			}
+			h.checkSettles(tc.outcome)
 			h.checkSearchAttributes()
 		})
 	}
@@ -593,9 +702,10 @@ func TestReopenRemoval(t *testing.T) {
 		"Reopen -> awaiting_verification#3 (reopened: masih miskin)",
 		"RecordVisit v2 eligible -> verified#4",
 		"Transition -> awaiting_decree#5 close",
-		"Transition -> enrolled#6",
+		"Settle -> enrolled#6 [registry decree]",
 	})
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled})
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes})
+	h.checkSettles(workflows.OutcomeEligible)
 	h.checkSearchAttributes()
 }
 
@@ -677,7 +787,10 @@ func TestReopenDuringMeetingClose(t *testing.T) {
 func TestHistoryBudget(t *testing.T) {
 	h := newEnv(t)
 	var timers []time.Duration
+	var fired, cancelled int
 	h.env.SetOnTimerScheduledListener(func(_ string, d time.Duration) { timers = append(timers, d) })
+	h.env.SetOnTimerFiredListener(func(string) { fired++ })
+	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
 	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
 	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
@@ -685,18 +798,39 @@ func TestHistoryBudget(t *testing.T) {
 	h.signalAt(50*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true})
 	h.run(input(false))
 
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled})
-	local := 0
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes})
+	var names []string
 	for _, c := range h.calls {
 		if !c.Local {
 			t.Errorf("%s ran as a regular activity (three events, not one marker)", c.Name)
 		}
-		local++
+		names = append(names, c.Name)
 	}
-	if local != 5 || len(h.upserts) != 5 {
-		t.Errorf("%d local activities and %d upserts, want 5 and 5 (one each per stage change)", local, len(h.upserts))
+	// One local activity and one upsert per stage change; the final stage
+	// and its enrolments are one Settle, not a Transition and another write.
+	equal(t, "local activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
+	if len(h.upserts) != 5 {
+		t.Errorf("%d upserts, want 5 (one per stage change)", len(h.upserts))
 	}
-	// The reminder (due - 3 days, from the start) and the Kemensos
-	// reminder (60 days from the proposal); no other timer.
-	equal(t, "timers", timers, []time.Duration{27 * day, 60 * day})
+	// Only the village's reminder (due - 3 days, from the start), and it is
+	// cancelled when the visit comes (one event) instead of left to fire
+	// (an event and an empty workflow task). No Kemensos timer.
+	equal(t, "timers", timers, []time.Duration{27 * day})
+	if fired != 0 || cancelled != 1 {
+		t.Errorf("timers fired %d, cancelled %d: want the reminder cancelled, none fired", fired, cancelled)
+	}
+
+	// The recorded history of the same path stays within 40 events.
+	const f, budget = "testdata/histories/household-eligible-new-poor-enrolled.json", 40
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatalf("the plain path's recorded history: %v", err)
+	}
+	var hist struct{ Events []json.RawMessage }
+	if err := json.Unmarshal(b, &hist); err != nil {
+		t.Fatalf("%s: %v", f, err)
+	}
+	if len(hist.Events) == 0 || len(hist.Events) > budget {
+		t.Errorf("%s has %d events, want 1 to %d", f, len(hist.Events), budget)
+	}
 }

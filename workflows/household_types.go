@@ -40,7 +40,9 @@ type Deadlines struct {
 	// ReopenPeriod: a reopened verification is due this long after reopening.
 	ReopenPeriod time.Duration
 	// KemensosReminderAfter: Dinsos is reminded when Kemensos has not
-	// answered a proposal this long after it was submitted.
+	// answered a proposal batch this long after it was submitted. The
+	// household workflow no longer uses it (the proposal workflow reminds
+	// per batch); it stays so recorded inputs still decode.
 	KemensosReminderAfter time.Duration
 }
 

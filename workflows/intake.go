@@ -23,7 +23,7 @@ func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCoun
 	long := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		// 150,000 rows take minutes; the bound only catches a wedged worker.
 		StartToCloseTimeout: 2 * time.Hour,
-		// Every batch heartbeats; a silent minute means the worker died and
+		// Every batch heartbeats; twenty silent seconds mean the worker died and
 		// another should take over from the last committed batch.
 		HeartbeatTimeout: fanOutHeartbeat,
 		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},

@@ -36,9 +36,10 @@ func TestMeetingWorkflowClosesVillage(t *testing.T) {
 			for i, c := range calls {
 				equal(t, "input", c.In, any(activities.CloseVillageInput{MeetingID: 12}))
 				// A regular activity (it signals thousands of workflows and
-				// heartbeats its progress), not a local one.
-				if c.Local || c.StartToClose != 30*time.Minute || c.Heartbeat != time.Minute {
-					t.Errorf("CloseVillage ran local=%v startToClose=%v heartbeat=%v, want a regular activity, 30m, 1m",
+				// heartbeats its progress), not a local one; 20 silent
+				// seconds hand it to another worker.
+				if c.Local || c.StartToClose != 30*time.Minute || c.Heartbeat != 20*time.Second {
+					t.Errorf("CloseVillage ran local=%v startToClose=%v heartbeat=%v, want a regular activity, 30m, 20s",
 						c.Local, c.StartToClose, c.Heartbeat)
 				}
 				if c.Attempt != int32(i+1) || !c.At.Equal(t0.Add(tc.at[i])) {

@@ -72,7 +72,12 @@ func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, e
 		if err := workflow.Sleep(ctx, in.Simulate.Delay); err != nil {
 			return res, err
 		}
-		if err := workflow.ExecuteActivity(fan, a.SimulateKemensos, activities.SimulateInput{
+		// One database transaction, no pages to heartbeat: no heartbeat timeout.
+		sim := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+			StartToCloseTimeout: 10 * time.Minute,
+			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+		})
+		if err := workflow.ExecuteActivity(sim, a.SimulateKemensos, activities.SimulateInput{
 			ProposalID: in.ProposalID, Seed: in.Simulate.Seed, RejectShare: in.Simulate.RejectShare,
 		}).Get(ctx, nil); err != nil {
 			return res, err

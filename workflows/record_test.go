@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
 )
@@ -102,24 +104,62 @@ func TestRecordHistories(t *testing.T) {
 // it, with what the real one returns on success.
 type stubActivities struct {
 	interceptor.WorkerInterceptorBase
+	mu sync.Mutex
+	// answerRounds counts FanOutAnswers calls per proposal.
+	answerRounds map[int64]int
 }
 
-func (*stubActivities) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
-	return &stubActivity{}
+func (s *stubActivities) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
+	return &stubActivity{s: s}
 }
 
 type stubActivity struct {
 	interceptor.ActivityInboundInterceptorBase
+	s *stubActivities
 }
 
 func (*stubActivity) Init(interceptor.ActivityOutboundInterceptor) error { return nil }
 
-func (*stubActivity) ExecuteActivity(ctx context.Context, _ *interceptor.ExecuteActivityInput) (any, error) {
-	if activity.GetInfo(ctx).ActivityType.Name == "CloseVillage" {
+func (a *stubActivity) ExecuteActivity(ctx context.Context, in *interceptor.ExecuteActivityInput) (any, error) {
+	switch activity.GetInfo(ctx).ActivityType.Name {
+	case "CloseVillage":
 		return activities.CloseVillageResult{Signalled: 2}, nil
+	case "Settle":
+		// The programmes by the default rules, as the real Settle enrols.
+		si := in.Args[0].(activities.SettleInput)
+		if si.Exit {
+			return activities.SettleResult{}, nil
+		}
+		return activities.SettleResult{Programmes: enrol.Programmes(enrol.DefaultRules(), enrol.Household{
+			Desil: si.Desil, Eligible: si.Eligible, InRegistry: si.InRegistry, InSignedDecree: si.InSignedDecree,
+		})}, nil
+	case "FanOutDecree":
+		return activities.FanOutResult{Households: 2}, nil
+	case "FanOutProposal":
+		return activities.FanOutProposalResult{Households: 2}, nil
+	case "FanOutAnswers":
+		// Proposal recordAnswersInTwo is answered one household per
+		// upload; any other batch all at once.
+		ref := in.Args[0].(activities.ProposalRef)
+		a.s.mu.Lock()
+		defer a.s.mu.Unlock()
+		if a.s.answerRounds == nil {
+			a.s.answerRounds = map[int64]int{}
+		}
+		a.s.answerRounds[ref.ProposalID]++
+		if ref.ProposalID == recordAnswersInTwo && a.s.answerRounds[ref.ProposalID] == 1 {
+			return activities.FanOutProposalResult{Households: 1, Remaining: 1}, nil
+		}
+		if ref.ProposalID == recordAnswersInTwo {
+			return activities.FanOutProposalResult{Households: 1}, nil
+		}
+		return activities.FanOutProposalResult{Households: 2}, nil
 	}
 	return nil, nil
 }
+
+// recordAnswersInTwo is the recorded proposal whose answers come in two uploads.
+const recordAnswersInTwo = 9
 
 // scenario is one path through a workflow, recorded as one history.
 type scenario struct {
@@ -198,6 +238,61 @@ func (r *recorder) stage(s workflows.Stage) {
 	r.waitFor(string(s), func(st workflows.HouseholdState) bool { return st.Stage == s })
 }
 
+// waitForTask polls the workflow's history until its first workflow task
+// completed: a human step comes later than the start, as in production,
+// so the recorded history does not depend on the recorder's speed.
+func (r *recorder) waitForTask() {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		it := r.c.GetWorkflowHistory(r.ctx, r.id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			if ev.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatal("waiting for the first workflow task")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// waitForActivity polls the workflow's history until n activities of type
+// name have completed.
+func (r *recorder) waitForActivity(name string, n int) {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		scheduled := map[int64]bool{}
+		done := 0
+		it := r.c.GetWorkflowHistory(r.ctx, r.id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				r.t.Fatal(err)
+			}
+			if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == name {
+				scheduled[ev.GetEventId()] = true
+			}
+			if a := ev.GetActivityTaskCompletedEventAttributes(); a != nil && scheduled[a.GetScheduledEventId()] {
+				done++
+			}
+		}
+		if done >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("waiting for %d %s: %d completed", n, name, done)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // save writes the run's history as JSON and returns its number of events.
 func (r *recorder) save(path, runID string) int {
 	r.t.Helper()
@@ -259,13 +354,13 @@ func recordScenarios() []scenario {
 		},
 		{
 			// A late village: reminded and escalated, verified, corrected,
-			// reopened, verified again; proposed for removal, Kemensos late
-			// and reminded, removal accepted. Rejected updates on the way.
+			// reopened, verified again; proposed for removal, removal
+			// accepted. Rejected updates on the way.
 			name: "household-late-reopened-removed", id: workflows.HouseholdWorkflowID(900, 2),
 			start: func(r *recorder) (client.WorkflowRun, error) {
 				x := in(2, true)
 				x.DueAt = time.Now().Add(3 * time.Second)
-				x.Deadlines = workflows.Deadlines{ReminderBefore: 2 * time.Second, EscalateDinsosAfter: 2 * time.Second, KemensosReminderAfter: 2 * time.Second}
+				x.Deadlines = workflows.Deadlines{ReminderBefore: 2 * time.Second, EscalateDinsosAfter: 2 * time.Second}
 				return r.startHousehold(x)
 			},
 			drive: func(r *recorder) {
@@ -282,15 +377,16 @@ func recordScenarios() []scenario {
 				r.stage(workflows.StageAwaitingProposal)
 				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
 				r.stage(workflows.StageAwaitingKemensos)
-				time.Sleep(3 * time.Second) // past the Kemensos reminder
 				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true, Date: today})
 			},
 		},
 		{
-			// NIK not matched, proposed again, then the decree is revoked.
+			// NIK not matched, proposed again, then revoked by a revocation
+			// decree (8), which names itself, not the decree that listed it.
 			name: "household-nik-rejected-revoked", id: workflows.HouseholdWorkflowID(900, 3),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(3, false)) },
 			drive: func(r *recorder) {
+				r.stage(workflows.StageAwaitingVerification)
 				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 				r.stage(workflows.StageAwaitingDecree)
@@ -304,16 +400,106 @@ func recordScenarios() []scenario {
 				})
 				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 10})
 				r.waitFor("second proposal", func(s workflows.HouseholdState) bool { return s.ProposalID == 10 })
-				r.signal(workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 5, Reason: "SK dicabut"})
+				r.signal(workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut"})
 			},
 		},
 		{
 			name: "household-deceased-not-eligible", id: workflows.HouseholdWorkflowID(900, 4),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(4, false)) },
 			drive: func(r *recorder) {
+				r.stage(workflows.StageAwaitingVerification)
 				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeDeceased, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 			},
+		},
+		{
+			// Already registered: the decree settles it, enrolled.
+			name: "household-in-dtks-decree-enrolled", id: workflows.HouseholdWorkflowID(900, 5),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(5, true)) },
+			drive: func(r *recorder) {
+				r.stage(workflows.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				r.stage(workflows.StageAwaitingDecree)
+				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+			},
+		},
+		{
+			// Kemensos rejects the addition: settled rejected, with the
+			// programmes the regency pays.
+			name: "household-addition-rejected", id: workflows.HouseholdWorkflowID(900, 6),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(6, false)) },
+			drive: func(r *recorder) {
+				r.stage(workflows.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				r.stage(workflows.StageAwaitingDecree)
+				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+				r.stage(workflows.StageAwaitingProposal)
+				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+				r.stage(workflows.StageAwaitingKemensos)
+				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Reason: "PNS_TNI_POLRI", Date: today})
+			},
+		},
+		{
+			// Submitted, returned (a return without a reason refused),
+			// revised, submitted again, signed (a future date refused),
+			// then the fan-out.
+			name: "decree-returned-revised-signed", id: workflows.DecreeWorkflowID(5),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: "initial"})
+			},
+			drive: func(r *recorder) {
+				r.waitForTask()
+				r.update(workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos}, false)
+				r.update(workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati}, true)
+				r.update(workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "lampiran belum lengkap"}, false)
+				r.update(workflows.UpdateDecreeRevise, workflows.DecreeRequest{Actor: dinsos}, false)
+				r.update(workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos}, false)
+				r.update(workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/5/KEP/2025", Date: now.AddDate(0, 0, 3).Format("2006-01-02")}, true)
+				r.update(workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/5/KEP/2025", Date: today}, false)
+			},
+		},
+		{
+			name: "decree-revocation", id: workflows.DecreeWorkflowID(8),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 8, Kind: "revocation", Reason: "SK dicabut"})
+			},
+			drive: func(r *recorder) {
+				r.waitForTask()
+				r.update(workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos}, false)
+				r.update(workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/8/KEP/2025", Date: today}, false)
+			},
+		},
+		{
+			// Kemensos late (one reminder, short period), then answers in
+			// two uploads.
+			name: "proposal-late-two-uploads", id: workflows.ProposalWorkflowID(recordAnswersInTwo),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.ProposalWorkflow, workflows.ProposalInput{
+						ProposalID: recordAnswersInTwo, CycleID: 900, RegencyCode: regency, ReminderAfter: 2 * time.Second,
+					})
+			},
+			drive: func(r *recorder) {
+				r.waitForActivity("NotifyKemensosLate", 1)
+				r.signal(workflows.SignalAnswersUploaded, nil)
+				r.waitForActivity("FanOutAnswers", 1)
+				r.signal(workflows.SignalAnswersUploaded, nil)
+			},
+		},
+		{
+			name: "proposal-simulated", id: workflows.ProposalWorkflowID(10),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.ProposalWorkflow, workflows.ProposalInput{
+						ProposalID: 10, CycleID: 900, RegencyCode: regency,
+						Simulate: &workflows.SimulateKemensos{Delay: time.Second, Seed: 1, RejectShare: 0.1},
+					})
+			},
+			drive: func(*recorder) {},
 		},
 		{
 			name: "meeting", id: workflows.MeetingWorkflowID(3),

@@ -134,8 +134,13 @@ func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
 		case DecreeReturned:
 			u["return_reason"] = c.Reason
 		case DecreeDraft:
-			if _, err := fillDecree(tx, &d, nil); err != nil {
-				return err
+			// Revising refreshes the list of eligible households; a
+			// revocation keeps the households it was drafted to revoke
+			// (refilling it without them failed, leaving it returned for good).
+			if d.Kind != DecreeRevocation {
+				if _, err := fillDecree(tx, &d, nil); err != nil {
+					return err
+				}
 			}
 		}
 		if err := tx.Model(&Decree{}).Where("id = ?", d.ID).Updates(u).Error; err != nil {

@@ -1,0 +1,306 @@
+package workflows_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
+)
+
+// The people who review a decree: Dinsos drafts, submits and revises; the
+// bupati's office returns and signs.
+var (
+	dinsos = workflows.Actor{UserID: 31, Role: "dinsos", RequestID: "req-d"}
+	bupati = workflows.Actor{UserID: 41, Role: "bupati", RequestID: "req-b"}
+)
+
+// The decree under test is signed with this number.
+const decreeNumber = "400/5/KEP/409.012/2025"
+
+// decreeSteps summarizes the decree's recorded review steps in order:
+// "submitted -> returned (reason)", "submitted -> signed 400/... 2025-03-05 by 41".
+func (h *harness) decreeSteps() []string {
+	var out []string
+	for _, c := range h.callsOf("ChangeDecree") {
+		in := c.In.(activities.DecreeChangeInput)
+		s := in.From + " -> " + in.To
+		if in.Number != "" || in.Date != "" {
+			s += " " + in.Number + " " + in.Date
+		}
+		if in.Reason != "" {
+			s += " (" + in.Reason + ")"
+		}
+		out = append(out, fmt.Sprintf("%s by %d at %s", s, in.Actor.UserID, offset(c.At)))
+	}
+	return out
+}
+
+// decreeResult is the decree workflow's result; it fails the test if the
+// workflow failed.
+func (h *harness) decreeResult() workflows.DecreeResult {
+	h.t.Helper()
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("decree workflow did not complete")
+	}
+	var res workflows.DecreeResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		h.t.Fatalf("decree workflow failed: %v", err)
+	}
+	return res
+}
+
+// checkFanOut asserts FanOutDecree ran once per at (attempts, in order)
+// with in, as a regular heartbeating activity.
+func (h *harness) checkFanOut(in activities.FanOutInput, at ...time.Duration) {
+	h.t.Helper()
+	calls := h.callsOf("FanOutDecree")
+	if len(calls) != len(at) {
+		h.t.Fatalf("FanOutDecree ran %d times, want %d", len(calls), len(at))
+	}
+	for i, c := range calls {
+		equal(h.t, "FanOutDecree input", c.In, any(in))
+		// Tens of thousands of signals: a regular activity whose pages
+		// heartbeat, so a replacement worker resumes 20 s after a crash.
+		if c.Local || c.StartToClose != 2*time.Hour || c.Heartbeat != 20*time.Second {
+			h.t.Errorf("FanOutDecree ran local=%v startToClose=%v heartbeat=%v, want a regular activity, 2h, 20s", c.Local, c.StartToClose, c.Heartbeat)
+		}
+		if c.Attempt != int32(i+1) || !c.At.Equal(t0.Add(at[i])) {
+			h.t.Errorf("FanOutDecree call %d: attempt %d at %s, want attempt %d at %s", i, c.Attempt, offset(c.At), i+1, offset(t0.Add(at[i])))
+		}
+	}
+}
+
+func TestDecreeSigned(t *testing.T) {
+	h := newEnv(t)
+	h.decreeHouseholds = 3
+	submit := h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	submitted := queryAt[workflows.DecreeState](h, 1*day+time.Hour)
+	// Signed on 2025-03-05 (t0+2d), dated that day; the number is trimmed.
+	sign := h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "  " + decreeNumber + " ", Date: "2025-03-05"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	mustAccept(t, "submit", submit)
+	equal(t, "submit response", submit.result, any(workflows.DecreeState{Status: store.DecreeSubmitted}))
+	equal(t, "state after submitting", *submitted, workflows.DecreeState{Status: store.DecreeSubmitted})
+	mustAccept(t, "sign", sign)
+	equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"}))
+	equal(t, "ChangeDecree inputs", []any{h.callsOf("ChangeDecree")[0].In, h.callsOf("ChangeDecree")[1].In}, []any{
+		activities.DecreeChangeInput{DecreeID: 5, From: store.DecreeDraft, To: store.DecreeSubmitted, Actor: dinsos, At: t0.Add(1 * day)},
+		activities.DecreeChangeInput{DecreeID: 5, From: store.DecreeSubmitted, To: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", Actor: bupati, At: t0.Add(2 * day)},
+	})
+	for _, c := range h.callsOf("ChangeDecree") {
+		if !c.Local {
+			t.Errorf("ChangeDecree should be a local activity")
+		}
+	}
+	// One signature settles every listed household: one fan-out, right away.
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day)
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 3})
+	equal(t, "state at the end", query[workflows.DecreeState](h), workflows.DecreeState{
+		Status: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", FannedOut: 3,
+	})
+	if end := h.now(); !end.Equal(t0.Add(2 * day)) {
+		t.Errorf("the decree workflow ended at %s, want as soon as it was signed and fanned out (+2d)", offset(end))
+	}
+}
+
+// The bupati's office returns the draft with a reason, Dinsos revises and
+// submits it again, and it is signed. Steps out of order are refused.
+func TestDecreeReturnedRevisedSigned(t *testing.T) {
+	h := newEnv(t)
+	h.decreeHouseholds = 2
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	noReason := h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "  "})
+	ret := h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: " lampiran belum lengkap "})
+	signReturned := h.updateAt(2*day+time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"})
+	submitReturned := h.updateAt(2*day+time.Hour, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	returned := queryAt[workflows.DecreeState](h, 2*day+2*time.Hour)
+	revise := h.updateAt(3*day, workflows.UpdateDecreeRevise, workflows.DecreeRequest{Actor: dinsos})
+	signDraft := h.updateAt(3*day+time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-06"})
+	reviseDraft := h.updateAt(3*day+time.Hour, workflows.UpdateDecreeRevise, workflows.DecreeRequest{Actor: dinsos})
+	resubmit := h.updateAt(4*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	sign := h.updateAt(5*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-07"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	mustReject(t, "return without a reason", noReason, workflows.KindInvalid, "reason")
+	mustAccept(t, "return", ret)
+	equal(t, "return response", ret.result, any(workflows.DecreeState{Status: store.DecreeReturned, ReturnReason: "lampiran belum lengkap"}))
+	mustReject(t, "sign a returned decree", signReturned, workflows.KindClosed, "")
+	v := mustReject(t, "submit a returned decree before revising it", submitReturned, workflows.KindClosed, "")
+	equal(t, "refusal", v.Message, "the decree is returned, so it cannot be submitted now")
+	equal(t, "state while returned", *returned, workflows.DecreeState{Status: store.DecreeReturned, ReturnReason: "lampiran belum lengkap"})
+	mustAccept(t, "revise", revise)
+	mustReject(t, "sign a draft", signDraft, workflows.KindClosed, "")
+	v = mustReject(t, "revise a draft", reviseDraft, workflows.KindClosed, "")
+	equal(t, "refusal", v.Message, "the decree is draft, so it cannot be revised now")
+	mustAccept(t, "submit again", resubmit)
+	mustAccept(t, "sign", sign)
+	equal(t, "review steps", h.decreeSteps(), []string{
+		"draft -> submitted by 31 at +1d",
+		"submitted -> returned (lampiran belum lengkap) by 41 at +2d",
+		"returned -> draft by 31 at +3d",
+		"draft -> submitted by 31 at +4d",
+		"submitted -> signed " + decreeNumber + " 2025-03-07 by 41 at +5d",
+	})
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 5*day)
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 2})
+}
+
+// A sign the validators refuse never reaches the history: nothing is
+// recorded, the decree keeps its status and nobody is fanned out to.
+func TestDecreeSignRejected(t *testing.T) {
+	// The sign is sent at t0+2d: 2025-03-05 10:00 WIT.
+	good := workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"}
+	for _, tc := range []struct {
+		name   string
+		before []string // updates accepted before the sign, each a day apart
+		change func(*workflows.DecreeRequest)
+		kind   workflows.ValidationKind
+		field  string
+		status string
+	}{
+		{name: "no number", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = "" }, kind: workflows.KindInvalid, field: "number", status: store.DecreeSubmitted},
+		{name: "blank number", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = "   " }, kind: workflows.KindInvalid, field: "number", status: store.DecreeSubmitted},
+		{name: "number too long", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = strings.Repeat("9", 101) }, kind: workflows.KindInvalid, field: "number", status: store.DecreeSubmitted},
+		{name: "no date", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "" }, kind: workflows.KindInvalid, field: "date", status: store.DecreeSubmitted},
+		{name: "date not YYYY-MM-DD", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "05/03/2025" }, kind: workflows.KindInvalid, field: "date", status: store.DecreeSubmitted},
+		{name: "date in the future", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "2025-03-06" }, kind: workflows.KindInvalid, field: "date", status: store.DecreeSubmitted},
+		{name: "still a draft", change: func(*workflows.DecreeRequest) {}, kind: workflows.KindClosed, status: store.DecreeDraft},
+		{name: "returned", before: []string{workflows.UpdateDecreeSubmit, workflows.UpdateDecreeReturn}, change: func(*workflows.DecreeRequest) {}, kind: workflows.KindClosed, status: store.DecreeReturned},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newEnv(t)
+			for i, name := range tc.before {
+				// On day 0, an hour apart, before the sign at +2d.
+				h.updateAt(time.Duration(i+1)*time.Hour, name, workflows.DecreeRequest{Actor: dinsos, Reason: "periksa lagi"})
+			}
+			req := good
+			tc.change(&req)
+			bad := h.updateAt(2*day, workflows.UpdateDecreeSign, req)
+			after := queryAt[workflows.DecreeState](h, 2*day+time.Hour)
+			h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+			v := mustReject(t, "sign", bad, tc.kind, tc.field)
+			if tc.kind == workflows.KindClosed && !strings.Contains(v.Message, tc.status) {
+				t.Errorf("refusal %q should say the decree is %s", v.Message, tc.status)
+			}
+			if after.Status != tc.status || after.Number != "" || after.Date != "" {
+				t.Errorf("state after the refused sign: %+v, want %s, unsigned", *after, tc.status)
+			}
+			if n := len(h.callsOf("ChangeDecree")); n != len(tc.before) {
+				t.Errorf("ChangeDecree ran %d times, want only the %d steps before the sign: %v", n, len(tc.before), h.decreeSteps())
+			}
+			h.checkFanOut(activities.FanOutInput{DecreeID: 5})
+			h.stillWaiting()
+		})
+	}
+}
+
+// A decree dated today where the day has already begun (WIT, UTC+9) is not
+// in the future, whatever the server's clock says.
+func TestDecreeSignDatedTodayInWIT(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	// 2025-03-05 17:00 UTC is 2025-03-06 02:00 WIT.
+	tomorrow := h.updateAt(2*day+16*time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-07"})
+	sign := h.updateAt(2*day+16*time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-06"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	mustReject(t, "sign dated tomorrow in WIT", tomorrow, workflows.KindInvalid, "date")
+	mustAccept(t, "sign dated today in WIT", sign)
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
+}
+
+// Two signs at the same instant: the second is refused while the first is
+// recorded, instead of both being written.
+func TestDecreeConcurrentSignsConflict(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	first, second, ret := &updateResult{}, &updateResult{}, &updateResult{}
+	h.at(2*day, func() {
+		h.update(workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"}, first)
+		h.update(workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/6/KEP/2025", Date: "2025-03-05"}, second)
+		h.update(workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "salah"}, ret)
+	})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	mustAccept(t, "first sign", first)
+	mustReject(t, "second sign", second, workflows.KindConflict, "")
+	mustReject(t, "return during the sign", ret, workflows.KindConflict, "")
+	equal(t, "review steps", h.decreeSteps(), []string{
+		"draft -> submitted by 31 at +1d",
+		"submitted -> signed " + decreeNumber + " 2025-03-05 by 41 at +2d",
+	})
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day)
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
+}
+
+// A number already used in the regency passes the validator (the database
+// knows) but fails the sign: the decree stays submitted, and a sign with
+// another number goes through.
+func TestDecreeNumberTaken(t *testing.T) {
+	h := newEnv(t)
+	const taken = "400/1/KEP/2025"
+	h.changeDecree = func(in activities.DecreeChangeInput) error {
+		if in.To == store.DecreeSigned && in.Number == taken {
+			return temporal.NewNonRetryableApplicationError("decree number "+taken+" is already used in this regency", "Conflict", nil)
+		}
+		return nil
+	}
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	dup := h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: taken, Date: "2025-03-05"})
+	after := queryAt[workflows.DecreeState](h, 2*day+time.Hour)
+	sign := h.updateAt(3*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	if !dup.accepted || !dup.completed || dup.err == nil || !strings.Contains(dup.err.Error(), "already used") {
+		t.Fatalf("sign with a taken number: accepted=%v completed=%v err=%v, want accepted and failed", dup.accepted, dup.completed, dup.err)
+	}
+	if n := len(h.callsOf("ChangeDecree")); n != 3 {
+		t.Errorf("ChangeDecree ran %d times, want 3 (a conflict is not retried): %v", n, h.decreeSteps())
+	}
+	equal(t, "state after the conflict", *after, workflows.DecreeState{Status: store.DecreeSubmitted})
+	mustAccept(t, "sign with a free number", sign)
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 3*day)
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
+}
+
+// A revocation decree goes through the same review; its fan-out revokes
+// its households with the decree's reason.
+func TestRevocationDecree(t *testing.T) {
+	h := newEnv(t)
+	h.decreeHouseholds = 4
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	sign := h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/8/KEP/2025", Date: "2025-03-05"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 8, Kind: store.DecreeRevocation, Reason: "SK dicabut: data ganda"})
+
+	mustAccept(t, "sign", sign)
+	h.checkFanOut(activities.FanOutInput{DecreeID: 8, Reason: "SK dicabut: data ganda"}, 2*day)
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: "400/8/KEP/2025", Households: 4})
+}
+
+// A fan-out whose worker dies is retried (the activity resumes from its
+// last heartbeat, see activities/fanout_test.go); meanwhile the decree is
+// signed and refuses further review steps.
+func TestDecreeFanOutRetried(t *testing.T) {
+	h := newEnv(t)
+	h.decreeHouseholds = 5
+	h.fanOutDecreeFailures = 2
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"})
+	during := queryAt[workflows.DecreeState](h, 2*day+500*time.Millisecond)
+	ret := h.updateAt(2*day+500*time.Millisecond, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "salah"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	// Retries back off from one second, doubling.
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day, 2*day+time.Second, 2*day+3*time.Second)
+	equal(t, "state during the fan-out", *during, workflows.DecreeState{Status: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"})
+	mustReject(t, "return a signed decree", ret, workflows.KindClosed, "")
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 5})
+}
