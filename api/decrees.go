@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -10,6 +11,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
@@ -37,29 +39,37 @@ func (s *Server) draftDecree(c *gin.Context) {
 			return
 		}
 	}
-	if req.Kind != "" && req.Kind != store.DecreeRevocation {
-		s.fail(c, unprocessable("kind", "leave it empty for a list of eligible households, or revocation"))
-		return
-	}
-	if req.Kind == store.DecreeRevocation && req.Reason == "" {
-		s.fail(c, unprocessable("reason", "say why the households are revoked"))
-		return
-	}
-	ctx := c.Request.Context()
-	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
-	if err := s.deps.Store.DraftDecree(ctx, &d, req.HouseholdIDs, actor(c)); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.DecreeWorkflowID(d.ID), TaskQueue: workflows.TaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: d.ID, Kind: d.Kind, Reason: d.Reason}); err != nil {
+	d, err := s.draftDecreeAs(c.Request.Context(), actor(c), cy, req)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Location", "/api/v1/decrees/"+strconv.FormatInt(d.ID, 10))
 	c.JSON(http.StatusCreated, d)
+}
+
+// draftDecreeAs drafts a decree of cy and starts its review workflow; the
+// JSON API and the web pages (api/web) both draft through it. A broken
+// rule is a *store.InvalidError naming the field (422); nothing to decree
+// is store.ErrConflict.
+func (s *Server) draftDecreeAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, req draftDecreeRequest) (*store.Decree, error) {
+	if req.Kind != "" && req.Kind != store.DecreeRevocation {
+		return nil, &store.InvalidError{Field: "kind", Msg: "leave it empty for a list of eligible households, or revocation"}
+	}
+	if req.Kind == store.DecreeRevocation && req.Reason == "" {
+		return nil, &store.InvalidError{Field: "reason", Msg: "say why the households are revoked"}
+	}
+	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
+	if err := s.deps.Store.DraftDecree(ctx, &d, req.HouseholdIDs, a); err != nil {
+		return nil, err
+	}
+	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.DecreeWorkflowID(d.ID), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: d.ID, Kind: d.Kind, Reason: d.Reason}); err != nil {
+		return nil, err
+	}
+	return &d, nil
 }
 
 func (s *Server) listDecrees(c *gin.Context) {
@@ -186,36 +196,64 @@ func (s *Server) decreeStep(update string) gin.HandlerFunc {
 				return
 			}
 		}
-		ctx := c.Request.Context()
-		if update == workflows.UpdateDecreeSign && req.Number != "" {
-			taken, err := s.deps.Store.DecreeNumberTaken(ctx, d.RegencyCode, req.Number)
-			if err != nil {
-				s.fail(c, err)
-				return
-			}
-			if taken {
-				s.fail(c, unprocessable("number", "this decree number is already used in the regency"))
-				return
-			}
-		}
 		updateID, err := s.updateID(c, update, d.ID)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
-		h, err := s.deps.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-			WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: updateID, UpdateName: update,
-			Args:         []any{workflows.DecreeRequest{Actor: workflows.Actor(actor(c)), Number: req.Number, Date: req.Date, Reason: req.Reason}},
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		})
-		var st workflows.DecreeState
-		if err == nil {
-			err = h.Get(ctx, &st)
-		}
+		st, err := s.decreeStepAs(c.Request.Context(), actor(c), d, update, updateID,
+			workflows.DecreeRequest{Number: req.Number, Date: req.Date, Reason: req.Reason})
 		if err != nil {
-			s.fail(c, caseError(err))
+			s.fail(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"id": d.ID, "status": st.Status, "number": st.Number, "date": st.Date, "returnReason": st.ReturnReason})
+	}
+}
+
+// decreeStepAs applies one review step to decree d through the decree
+// workflow's Update named update (its ID updateID, so a resent request
+// applies once); the JSON API and the web pages (api/web) both review
+// decrees through it. r.Actor is set from a. A decree number already used
+// in the regency is a *store.InvalidError on field number (422); the
+// validator's refusals are workflows.ValidationError application errors.
+func (s *Server) decreeStepAs(ctx context.Context, a store.AuditActor, d *store.Decree, update, updateID string, r workflows.DecreeRequest) (workflows.DecreeState, error) {
+	var st workflows.DecreeState
+	if update == workflows.UpdateDecreeSign && r.Number != "" {
+		taken, err := s.deps.Store.DecreeNumberTaken(ctx, d.RegencyCode, r.Number)
+		if err != nil {
+			return st, err
+		}
+		if taken {
+			return st, &store.InvalidError{Field: "number", Msg: "this decree number is already used in the regency"}
+		}
+	}
+	r.Actor = workflows.Actor(a)
+	h, err := s.deps.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: updateID, UpdateName: update,
+		Args:         []any{r},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = h.Get(ctx, &st)
+	}
+	if err != nil {
+		return st, caseError(err)
+	}
+	return st, nil
+}
+
+// webOffice hands the decree and proposal steps to the web pages (api/web),
+// so a page does exactly what the API route does.
+func (s *Server) webOffice() web.Office {
+	return web.Office{
+		DraftDecree: func(ctx context.Context, a store.AuditActor, cy *store.Cycle) (*store.Decree, error) {
+			return s.draftDecreeAs(ctx, a, cy, draftDecreeRequest{})
+		},
+		DecreeStep:     s.decreeStepAs,
+		ProposalMonth:  s.currentProposalMonth,
+		BuildProposal:  s.buildProposalAs,
+		SubmitProposal: s.submitProposalAs,
+		ApplyAnswers:   s.applyAnswersAs,
 	}
 }

@@ -924,7 +924,163 @@ func pageRows() []mxRow {
 		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+
+		// Decrees: the list shows the cycle's own decrees only (a cycle
+		// outside the region is ignored for the caller's own), the page
+		// is its API route's, every step goes to the decree's workflow.
+		{method: "GET", route: "/sk", page: true, roles: reviewerRoles, target: targetCycle, own: 200, other: 200,
+			req: idPath("/sk?siklus=%d"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
+				if shown := strings.Contains(string(r.body), fmt.Sprintf(`href="/sk/%d"`, e.cy.decree)); shown != visible {
+					t.Errorf("%s: /sk?siklus=%d shows the decree of %s: %v", a, e.id, e.regency, shown)
+				}
+			}},
+		{method: "POST", route: "/sk", page: true, roles: dinsosRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				// The API's row drafted a decree of the household waiting;
+				// take it out again so there is something to draft.
+				w.undraft(e.id)
+				return form("/sk", "siklus", "{id}")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var d store.Decree
+				w.db.Where("cycle_id = ?", e.id).Order("id DESC").First(&d)
+				if got := r.header.Get("Location"); got != fmt.Sprintf("/sk/%d?disusun=1", d.ID) || d.Households != 1 || d.Status != store.DecreeDraft {
+					t.Errorf("%s: drafted %+v, redirected to %q", a, d, got)
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.DecreeWorkflowID(d.ID) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
+		{method: "GET", route: "/sk/:id", page: true, roles: reviewerRoles, target: targetDecree, req: idPath("/sk/%d"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				body := string(r.body)
+				if !strings.Contains(body, fmt.Sprintf(`href="/api/v1/decrees/%d/attachment"`, e.id)) || !strings.Contains(body, "188/1/KEP/"+e.regency+"/2026") {
+					t.Errorf("%s: decree page lacks its attachment link or number", a)
+				}
+			}},
+		{method: "POST", route: "/sk/:id/ajukan", page: true, roles: dinsosRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
+			req: form("/sk/%d/ajukan"), check: pageUpdate(workflows.UpdateDecreeSubmit, "/sk/%d?diajukan=1")},
+		{method: "POST", route: "/sk/:id/revisi", page: true, roles: dinsosRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
+			req: form("/sk/%d/revisi"), check: pageUpdate(workflows.UpdateDecreeRevise, "/sk/%d?direvisi=1")},
+		{method: "POST", route: "/sk/:id/kembalikan", page: true, roles: bupatiRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
+			req: form("/sk/%d/kembalikan", "reason", "lampiran belum lengkap"), check: pageUpdate(workflows.UpdateDecreeReturn, "/sk/%d?dikembalikan=1")},
+		{method: "POST", route: "/sk/:id/tandatangani", page: true, roles: bupatiRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
+			req:   form("/sk/%d/tandatangani", "number", "188/3/KEP/2026", "date", "2026-03-20"),
+			check: pageUpdate(workflows.UpdateDecreeSign, "/sk/%d?ditandatangani=1")},
+
+		// Kemensos proposals.
+		{method: "GET", route: "/usulan", page: true, roles: officeRoles, target: targetCycle, own: 200, other: 200,
+			req: idPath("/usulan?siklus=%d"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
+				if shown := strings.Contains(string(r.body), fmt.Sprintf(`href="/usulan/%d"`, e.cy.draftProposal)); shown != visible {
+					t.Errorf("%s: /usulan?siklus=%d shows the batch of %s: %v", a, e.id, e.regency, shown)
+				}
+			}},
+		{method: "POST", route: "/usulan", page: true, roles: dinsosRole, target: targetCycle, own: 303,
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				// The API's row built a batch of the household waiting;
+				// take it out again so there is something to propose.
+				w.unpropose(e.cy)
+				return form("/usulan", "siklus", "{id}", "month", "2026-05")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var p store.Proposal
+				w.db.Where("cycle_id = ?", e.id).Order("id DESC").First(&p)
+				if got := r.header.Get("Location"); got != fmt.Sprintf("/usulan/%d?disusun=1", p.ID) || p.Month != "2026-05" || p.Items != 1 {
+					t.Errorf("%s: built %+v, redirected to %q", a, p, got)
+				}
+			}},
+		{method: "GET", route: "/usulan/:id", page: true, roles: officeRoles, target: targetProposal, req: idPath("/usulan/%d"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				download := strings.Contains(string(r.body), fmt.Sprintf(`href="/api/v1/proposals/%d/file"`, e.id))
+				if download != (a.role == auth.RoleDinsos) {
+					t.Errorf("%s: the SIKS-NG file's link shown: %v", a, download)
+				}
+			}},
+		{method: "POST", route: "/usulan/:id/kirim", page: true, roles: dinsosRole, target: targetProposal, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				// The API's row sent this batch; make it a draft again.
+				if err := w.db.Model(&store.Proposal{}).Where("id = ?", e.id).Updates(map[string]any{"status": store.ProposalDraft, "submitted_at": nil}).Error; err != nil {
+					w.t.Fatal(err)
+				}
+				return form("/usulan/%d/kirim")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/usulan/%d?terkirim=1")(t, w, a, e, v, r)
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.ProposalWorkflowID(e.id) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
+		{method: "POST", route: "/usulan/:id/jawaban", page: true, roles: dinsosRole, target: targetSentProposal, own: 303, temporal: "SignalWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				h := e.cy.proposed
+				fields := map[string]string{}
+				if a != nil {
+					fields["csrf"] = w.csrf(a.token)
+				}
+				raw, ct := uploadForm(fields, "jawaban.csv", "no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+h.kk+","+h.nik+",DITETAPKAN,,,2026-03-25\n")
+				return apiRequest{path: fmt.Sprintf("/usulan/%d/jawaban", e.id), raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				// After the API's row has applied the same answer, none is new.
+				if got := r.header.Get("Location"); !regexp.MustCompile(fmt.Sprintf(`^/usulan/%d\?diterapkan=[01]$`, e.id)).MatchString(got) {
+					t.Errorf("%s: redirected to %q", a, got)
+				}
+				if wf := r.temporalCalls("SignalWorkflow")[0].Arguments.String(1); wf != workflows.ProposalWorkflowID(e.id) {
+					t.Errorf("%s: signalled %q", a, wf)
+				}
+			}},
 	}
+}
+
+// pageUpdate checks a decree page's step redirected to the decree's page
+// and sent the named Update to the decree's workflow.
+func pageUpdate(name, to string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+		if got, want := r.header.Get("Location"), fmt.Sprintf(to, e.id); got != want {
+			t.Errorf("%s: redirected to %q, want %q", a, got, want)
+		}
+		opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
+		if opts.WorkflowID != workflows.DecreeWorkflowID(e.id) || opts.UpdateName != name {
+			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+		}
+	}
+}
+
+// undraft takes the households out of a cycle's decrees not signed, so
+// they wait for a decree again.
+func (w *mxWorld) undraft(cycleID int64) {
+	w.t.Helper()
+	open := w.db.Model(&store.Decree{}).Select("id").Where("cycle_id = ? AND status <> ?", cycleID, store.DecreeSigned)
+	if err := w.db.Where("decree_id IN (?)", open).Delete(&store.DecreeItem{}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// unpropose takes the households out of a cycle's batches other than the
+// two seeded ones, so they wait to be proposed again.
+func (w *mxWorld) unpropose(c *mxCycle) {
+	w.t.Helper()
+	built := w.db.Model(&store.Proposal{}).Select("id").Where("cycle_id = ? AND id NOT IN ?", c.id, []int64{c.draftProposal, c.sentProposal})
+	if err := w.db.Where("proposal_id IN (?)", built).Delete(&store.ProposalItem{}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// uploadForm is a multipart body with fields and one file in field "file".
+func uploadForm(fields map[string]string, name, content string) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	f, _ := mw.CreateFormFile("file", name)
+	_, _ = f.Write([]byte(content))
+	_ = mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
 }
 
 // checkPage checks how a page shows a family: not at all when it is not
@@ -1184,7 +1340,8 @@ func runRow(t *testing.T, w *mxWorld, row mxRow) {
 		sent := r.token
 		if row.page {
 			r.cookie, r.token = r.token, ""
-			if row.method == http.MethodPost && a != nil {
+			// A multipart post (raw) carries its token in its own body.
+			if row.method == http.MethodPost && a != nil && r.raw == nil {
 				if r.form == nil {
 					r.form = url.Values{}
 				}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/kemensos"
@@ -50,20 +50,34 @@ func (s *Server) buildProposal(c *gin.Context) {
 			return
 		}
 	}
-	if req.Month == "" {
-		req.Month = proposalMonth(s.deps.Now(), s.cutoffDay())
-	} else if _, err := time.Parse("2006-01", req.Month); err != nil {
-		s.fail(c, unprocessable("month", "must be a month as YYYY-MM"))
-		return
-	}
-	p := store.Proposal{CycleID: cy.ID, Month: req.Month, Simulated: s.deps.Kemensos.Simulated}
-	if err := s.deps.Store.BuildProposal(c.Request.Context(), &p, actor(c)); err != nil {
+	p, err := s.buildProposalAs(c.Request.Context(), actor(c), cy, req.Month)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.Header("Location", "/api/v1/proposals/"+strconv.FormatInt(p.ID, 10))
 	c.JSON(http.StatusCreated, p)
 }
+
+// buildProposalAs builds cy's batch for month (YYYY-MM; empty: the month
+// the regency's calendar puts a proposal made now in); the JSON API and the
+// web pages (api/web) both build batches through it. A malformed month is a
+// *store.InvalidError; nothing to propose is store.ErrConflict.
+func (s *Server) buildProposalAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, month string) (*store.Proposal, error) {
+	if month == "" {
+		month = s.currentProposalMonth()
+	} else if _, err := time.Parse("2006-01", month); err != nil {
+		return nil, &store.InvalidError{Field: "month", Msg: "must be a month as YYYY-MM"}
+	}
+	p := store.Proposal{CycleID: cy.ID, Month: month, Simulated: s.deps.Kemensos.Simulated}
+	if err := s.deps.Store.BuildProposal(ctx, &p, a); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// currentProposalMonth is the batch month of a proposal made now.
+func (s *Server) currentProposalMonth() string { return proposalMonth(s.deps.Now(), s.cutoffDay()) }
 
 func (s *Server) cutoffDay() int {
 	if s.deps.Kemensos.CutoffDay > 0 {
@@ -158,23 +172,29 @@ func (s *Server) submitProposal(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	if err := s.deps.Store.MarkProposalSubmitted(ctx, p.ID, actor(c)); err != nil {
+	if err := s.submitProposalAs(c.Request.Context(), actor(c), cy, p); err != nil {
 		s.fail(c, err)
 		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": p.ID, "status": store.ProposalSubmitted})
+}
+
+// submitProposalAs records batch p of cy as sent to Kemensos and starts its
+// workflow; the JSON API and the web pages (api/web) both submit through
+// it. A batch already submitted is store.ErrConflict.
+func (s *Server) submitProposalAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, p *store.Proposal) error {
+	if err := s.deps.Store.MarkProposalSubmitted(ctx, p.ID, a); err != nil {
+		return err
 	}
 	in := workflows.ProposalInput{ProposalID: p.ID, CycleID: p.CycleID, RegencyCode: cy.RegencyCode, ReminderAfter: s.deps.Kemensos.ReminderAfter}
 	if p.Simulated {
 		in.Simulate = &workflows.SimulateKemensos{Delay: s.deps.Kemensos.SimulatedDelay, Seed: s.deps.Kemensos.Seed, RejectShare: s.deps.Kemensos.RejectShare}
 	}
-	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ProposalWorkflowID(p.ID), TaskQueue: workflows.TaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.ProposalWorkflow, in); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"id": p.ID, "status": store.ProposalSubmitted})
+	}, workflows.ProposalWorkflow, in)
+	return err
 }
 
 // uploadAnswers takes Kemensos' answer file (multipart "file"). A file
@@ -202,31 +222,44 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 		s.fail(c, badRequest("file", "could not be read completely; upload it again"))
 		return
 	}
-	ctx := c.Request.Context()
-	n, err := activities.ApplyAnswerFile(ctx, s.deps.Store, p.ID, bytes.NewReader(data), actor(c))
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		var fe *activities.AnswerFileError
-		if errors.As(appErr.Unwrap(), &fe) || errors.As(err, &fe) {
-			if fe.Format != nil {
-				s.fail(c, unprocessable("file", fe.Format.Error()))
-				return
-			}
-			c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{
-				"error": fe.Error(), "field": "file", "rows": fe.Rows, "requestId": c.GetString(requestIDKey),
-			})
+	n, err := s.applyAnswersAs(c.Request.Context(), actor(c), p, data)
+	var fe *activities.AnswerFileError
+	if errors.As(err, &fe) {
+		if fe.Format != nil {
+			s.fail(c, unprocessable("file", fe.Format.Error()))
 			return
 		}
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, gin.H{
+			"error": fe.Error(), "field": "file", "rows": fe.Rows, "requestId": c.GetString(requestIDKey),
+		})
+		return
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if err := s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); err != nil {
-		s.fail(c, err)
-		return
-	}
 	c.JSON(http.StatusOK, gin.H{"id": p.ID, "applied": n})
+}
+
+// applyAnswersAs applies Kemensos' answer file to batch p, all or nothing,
+// and tells the batch's workflow; the JSON API and the web pages (api/web)
+// both take answer files through it. It returns how many answers were new.
+// A file that cannot be read or has bad rows is an
+// *activities.AnswerFileError (errors.As finds it), and nothing is applied.
+func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error) {
+	n, err := activities.ApplyAnswerFile(ctx, s.deps.Store, p.ID, bytes.NewReader(file), a)
+	// The file's problems come wrapped in a non-retryable application
+	// error (the simulator's activity shares this code); unwrap them.
+	if fe := (*activities.AnswerFileError)(nil); errors.As(err, &fe) {
+		return 0, fe
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // report is the cycle funnel per kecamatan and desa, as JSON or

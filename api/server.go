@@ -110,9 +110,10 @@ func (s *Server) routes() {
 		r.Any("/codec/*path", gin.WrapH(http.StripPrefix("/codec", s.deps.Codec)))
 	}
 	s.apiRoutes(r.Group("/api/v1"))
-	// The web pages (api/web) share the store, the meeting recorder and the login throttle.
+	// The web pages (api/web) share the store, the meeting recorder, the
+	// decree and proposal steps and the login throttle.
 	web.Register(r, web.Deps{Store: s.deps.Store, Temporal: s.deps.Temporal, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, Now: s.deps.Now,
-		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL, StuckStages: stuckStages, RecordMeeting: s.recordMeetingAs,
+		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL, StuckStages: stuckStages, RecordMeeting: s.recordMeetingAs, Office: s.webOffice(),
 		Throttle: web.Throttle{Blocked: s.limiter.blocked, Failed: s.limiter.failed, Succeeded: s.limiter.succeeded, Acquire: s.limiter.acquire, ClientKey: clientKey}})
 }
 

@@ -132,10 +132,14 @@ func localPath(to string) bool {
 		!strings.ContainsAny(to, "\r\n") && !strings.HasPrefix(to, "/api/")
 }
 
-// homeOf is where a role lands after login.
+// homeOf is where a role lands after login: the village its tasks, the
+// bupati's office its decrees, the others the dashboard.
 func homeOf(r auth.Role) string {
-	if r == auth.RoleVillage {
+	switch r {
+	case auth.RoleVillage:
 		return "/tugas"
+	case auth.RoleBupati:
+		return "/sk"
 	}
 	return "/dasbor"
 }

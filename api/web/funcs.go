@@ -20,18 +20,17 @@ func navFor(r auth.Role) []navItem {
 	dash := navItem{"dasbor", "Dasbor", "/dasbor"}
 	stuck := navItem{"macet", "Kasus macet", "/macet"}
 	upload := navItem{"unggah", "Unggah P3KE", "/unggah"}
-	// TODO(lead): "Surat Keputusan" (/sk) for Dinsos and the bupati's
-	// office and "Usulan Kemensos" (/usulan) for Dinsos, once the decree
-	// workflow and store exist; not rendered until then.
+	decrees := navItem{"sk", "Surat Keputusan", "/sk"}
+	proposals := navItem{"usulan", "Usulan Kemensos", "/usulan"}
 	switch r {
 	case auth.RoleVillage:
 		return []navItem{tasks, meeting, dash}
 	case auth.RoleTKSK:
 		return []navItem{dash, stuck, tasks}
 	case auth.RoleDinsos, auth.RoleAdmin:
-		return []navItem{dash, stuck, tasks, upload}
+		return []navItem{dash, stuck, tasks, upload, decrees, proposals}
 	case auth.RoleBupati:
-		return []navItem{dash, stuck}
+		return []navItem{decrees, dash, stuck}
 	}
 	return nil
 }
@@ -61,7 +60,19 @@ func (h *pages) funcs() template.FuncMap {
 		"fieldErr": func(errs map[string]string, name string) fieldMessage {
 			return fieldMessage{ID: name + "-error", Msg: errs[name]}
 		},
-		"reason": stageReason,
+		"reason":         stageReason,
+		"decreeStatus":   func(s string) string { return lookup(decreeStatusNames, s) },
+		"decreeKind":     func(s string) string { return lookup(decreeKindNames, s) },
+		"proposalStatus": func(s string) string { return lookup(proposalStatusNames, s) },
+		"rejection":      func(s string) string { return lookup(rejectionNames, s) },
+		"bulan":          monthID,
+		"rowReason":      answerRowReason,
+		"str": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
 	}
 }
 

@@ -48,6 +48,44 @@ var auditActionNames = map[string]string{
 	"verification.reopen":  "Verifikasi dibuka ulang",
 	"task.assign":          "Tugas dialihkan",
 	"meeting.record":       "Musyawarah desa dicatat",
+	"decree.draft":         "Rancangan SK disusun",
+	"decree.submitted":     "SK diajukan ke Kantor Bupati",
+	"decree.returned":      "SK dikembalikan ke Dinas Sosial",
+	"decree.signed":        "SK ditandatangani",
+	"proposal.build":       "Usulan Kemensos disusun",
+	"proposal.submit":      "Usulan ditandai terkirim",
+	"proposal.answers":     "Jawaban Kemensos diterapkan",
+	"proposal.download":    "Berkas usulan diunduh",
+}
+
+var decreeStatusNames = map[string]string{
+	"draft":     "Rancangan",
+	"submitted": "Menunggu tanda tangan Bupati",
+	"returned":  "Dikembalikan ke Dinas Sosial",
+	"signed":    "Ditandatangani",
+}
+
+var decreeKindNames = map[string]string{
+	"initial":    "Penetapan",
+	"amendment":  "Perubahan (tambahan keluarga)",
+	"revocation": "Pencabutan",
+}
+
+var proposalStatusNames = map[string]string{
+	"draft":     "Belum dikirim",
+	"submitted": "Terkirim, menunggu jawaban Kemensos",
+	"answered":  "Sudah dijawab Kemensos",
+}
+
+// rejectionNames are Kemensos' reasons for refusing a household.
+var rejectionNames = map[string]string{
+	"NIK_TIDAK_PADAN":     "NIK tidak padan dengan Dukcapil (dapat diperbaiki dan diusulkan lagi)",
+	"MENINGGAL":           "Meninggal menurut Dukcapil",
+	"PNS_TNI_POLRI":       "Ada anggota keluarga PNS, TNI atau Polri",
+	"UPAH_DI_ATAS_UMP":    "Upah di atas UMP",
+	"GANDA":               "Sudah terdaftar (ganda)",
+	"DESIL_DI_ATAS_BATAS": "Desil di atas batas program",
+	"TIDAK_LAYAK":         "Tidak layak (lainnya)",
 }
 
 var roleNames = map[auth.Role]string{
@@ -72,6 +110,15 @@ func roleName(r auth.Role) string {
 		return v
 	}
 	return string(r)
+}
+
+// monthID names a YYYY-MM month the Indonesian way: "Juli 2026".
+func monthID(s string) string {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%s %d", months[t.Month()-1], t.Year())
 }
 
 // regionName is a region's official name with its level, "Desa Jaten",
@@ -217,7 +264,48 @@ var messageID = map[string]string{
 	"this village has no verified households waiting for a meeting": "Belum ada keluarga yang sudah dikunjungi dan menunggu musyawarah di desa ini.",
 	// store: task assignment
 	"assignee is not an active village officer of this desa": "Petugas yang dipilih bukan operator aktif desa ini.",
+	// decree workflow validators and the API's decree checks
+	"say why the decree goes back to Dinsos":                          "Tuliskan alasan SK dikembalikan ke Dinas Sosial.",
+	"the decree number is required (at most 100 characters)":          "Nomor SK wajib diisi (paling banyak 100 karakter).",
+	"this decree number is already used in the regency":               "Nomor SK ini sudah dipakai SK lain di kabupaten/kota ini. Periksa kembali nomornya.",
+	"the decree is being updated; try again":                          "SK ini sedang diperbarui. Coba lagi sebentar lagi.",
+	"no household is waiting for a decree":                            "Belum ada keluarga yang menunggu SK: semua keluarga yang disahkan musyawarah desa sudah tercantum di SK.",
+	"say why the households are revoked":                              "Tuliskan alasan pencabutan.",
+	"leave it empty for a list of eligible households, or revocation": "Jenis SK tidak dikenal.",
+	// store and API: Kemensos proposals
+	"a proposal needs a signed decree of this cycle first": "Usulan memerlukan SK yang sudah ditandatangani pada siklus ini.",
+	"no household is waiting to be proposed":               "Belum ada keluarga yang menunggu diusulkan ke Kemensos.",
+	"the proposal was already submitted":                   "Usulan ini sudah ditandai terkirim.",
+	"the proposal has not been submitted yet":              "Usulan ini belum ditandai terkirim ke Kemensos. Tandai terkirim dulu, lalu unggah jawabannya.",
+	"must be a month as YYYY-MM":                           "Isi bulan yang benar (tahun-bulan).",
 }
+
+// decreeStates are the decree statuses as a sentence says them.
+var decreeStates = map[string]string{
+	"draft":     "rancangan",
+	"submitted": "diajukan",
+	"returned":  "dikembalikan",
+	"signed":    "ditandatangani",
+}
+
+// decreeVerbs are the decree workflow's step words in its "cannot be
+// ...ed now" refusal.
+var decreeVerbs = map[string]string{
+	"submited":  "diajukan",
+	"submitted": "diajukan",
+	"returned":  "dikembalikan",
+	"reviseed":  "direvisi",
+	"revised":   "direvisi",
+	"signed":    "ditandatangani",
+}
+
+// decreeStateRE and decreeStoreStateRE are the decree's refusals for a
+// step the decree's status does not allow: the workflow's validator and
+// the store's check.
+var (
+	decreeStateRE      = regexp.MustCompile(`^the decree is (\w+), so it cannot be (\w+) now$`)
+	decreeStoreStateRE = regexp.MustCompile(`^decree is (\w+), not (\w+)$`)
+)
 
 // messagePatterns translate the messages that carry a value.
 var messagePatterns = []struct {
@@ -230,14 +318,22 @@ var messagePatterns = []struct {
 	{regexp.MustCompile(`^the result changed since you loaded it \(version (\d+), you sent \d+\); reload and try again$`), "Hasil sudah berubah (versi %s) sejak halaman dimuat. Muat ulang halaman lalu coba lagi."},
 	{regexp.MustCompile(`^the household has moved past village verification \((\w+)\)$`), "Keluarga ini sudah melewati tahap verifikasi desa (%s)."},
 	{regexp.MustCompile(`^(\d+) households of this village still have no visit result$`), "Masih ada %s keluarga di desa ini yang belum punya hasil kunjungan."},
+	{regexp.MustCompile(`^decree number (.+) is already used in this regency$`), "Nomor SK %s sudah dipakai SK lain di kabupaten/kota ini. Periksa kembali nomornya."},
 }
 
 // translate returns the Indonesian form of a validator or store message,
 // or the message itself when there is none.
 func translate(msg string) string {
-	msg = strings.TrimPrefix(msg, "conflict: ")
+	msg = bareMessage(msg)
 	if v, ok := messageID[msg]; ok {
 		return v
+	}
+	if m := decreeStateRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("SK ini berstatus %s, jadi tidak dapat %s sekarang. Muat ulang halaman.",
+			lookup(decreeStates, m[1]), lookup(decreeVerbs, m[2]))
+	}
+	if m := decreeStoreStateRE.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("Status SK sudah berubah (%s). Muat ulang halaman.", lookup(decreeStates, m[1]))
 	}
 	for _, p := range messagePatterns {
 		if m := p.re.FindStringSubmatch(msg); m != nil {
@@ -255,5 +351,52 @@ func translate(msg string) string {
 	return msg
 }
 
+// bareMessage drops the "conflict: " an error's wrapping puts before a
+// store message ("database: conflict: ...").
+func bareMessage(msg string) string {
+	if i := strings.Index(msg, "conflict: "); i >= 0 && (i == 0 || strings.HasSuffix(msg[:i], ": ")) {
+		return msg[i+len("conflict: "):]
+	}
+	return msg
+}
+
 // translated reports whether translate knows msg, for the tests.
-func translated(msg string) bool { return translate(msg) != strings.TrimPrefix(msg, "conflict: ") }
+func translated(msg string) bool { return translate(msg) != bareMessage(msg) }
+
+// answerRowReasons translate the reasons Kemensos' answer file is refused
+// at a row (internal/kemensos); a reason without a translation is shown as
+// it is.
+var answerRowReasons = []struct {
+	re  *regexp.Regexp
+	fmt string
+}{
+	{regexp.MustCompile(`^no proposed household has no_kk (\S+) or nik (\S+)$`), "Tidak ada keluarga di usulan ini dengan no_kk %s atau nik %s."},
+	{regexp.MustCompile(`^no proposed household has (no_kk|nik) (\S+)$`), "Tidak ada keluarga di usulan ini dengan %s %s."},
+	{regexp.MustCompile(`^no_kk and nik are both empty;`), "no_kk dan nik kosong; isi salah satunya."},
+	{regexp.MustCompile(`^nik (\S+) is the head of a different proposed household than no_kk (\S+)$`), "nik %s adalah kepala keluarga lain, bukan keluarga no_kk %s."},
+	{regexp.MustCompile(`^nik (\S+) does not match the proposed household with no_kk (\S+)$`), "nik %s tidak cocok dengan keluarga no_kk %s."},
+	{regexp.MustCompile(`^no_kk (\S+) does not match the proposed household with nik (\S+)$`), "no_kk %s tidak cocok dengan keluarga nik %s."},
+	{regexp.MustCompile(`^required value is empty; must be DITETAPKAN or DITOLAK$`), "Kosong; isi DITETAPKAN atau DITOLAK."},
+	{regexp.MustCompile(`^must be DITETAPKAN or DITOLAK, got (.+)$`), "Harus DITETAPKAN atau DITOLAK; tertulis %s."},
+	{regexp.MustCompile(`^DITOLAK needs a reason: one of (.+)$`), "DITOLAK perlu alasan, salah satu dari %s."},
+	{regexp.MustCompile(`^must be empty for DITETAPKAN, got (.+)$`), "Harus kosong untuk DITETAPKAN; tertulis %s."},
+	{regexp.MustCompile(`^must be one of (.+), got (.+)$`), "Harus salah satu dari %s; tertulis %s."},
+	{regexp.MustCompile(`^required date is empty$`), "Tanggal penetapan wajib diisi."},
+	{regexp.MustCompile(`^must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY, got (.+)$`), "Isi tanggal sebagai YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY; tertulis %s."},
+	{regexp.MustCompile(`^(\S+) is not a plausible determination date$`), "%s bukan tanggal penetapan yang masuk akal."},
+	{regexp.MustCompile(`^this household was already answered (.+) in row (\d+); a household can have only one answer$`), "Keluarga ini sudah dijawab %s di baris %s; satu keluarga hanya boleh punya satu jawaban."},
+}
+
+// answerRowReason is an answer file row error's reason in Indonesian.
+func answerRowReason(msg string) string {
+	for _, p := range answerRowReasons {
+		if m := p.re.FindStringSubmatch(msg); m != nil {
+			args := make([]any, len(m)-1)
+			for i, s := range m[1:] {
+				args[i] = s
+			}
+			return fmt.Sprintf(p.fmt, args...)
+		}
+	}
+	return msg
+}

@@ -7,9 +7,9 @@
 //
 // The pages go through the same code as the JSON API: the store queries
 // that only see the caller's region (another village's household is a 404
-// page), the household workflow's Updates with their validators, and the
-// API's own meeting recorder and login throttle, handed over by package api
-// when it calls Register. Sessions are the API's: the verval_session cookie
+// page), the household and decree workflows' Updates with their validators,
+// and the API's own meeting recorder, decree and proposal steps and login
+// throttle, handed over by package api when it calls Register. Sessions are the API's: the verval_session cookie
 // holds the same token a bearer client sends.
 package web
 
@@ -68,6 +68,36 @@ type Deps struct {
 	// Throttle is the API's login throttle, so the login page is no way
 	// around it.
 	Throttle Throttle
+	// Office is the API's own decree and proposal logic, for the pages of
+	// Dinsos and the bupati's office.
+	Office Office
+}
+
+// Office is what the decree and proposal pages do, each step the very code
+// behind the JSON API's route (api/decrees.go, api/proposals.go). Broken
+// rules are *store.InvalidError naming the field; a step against the wrong
+// state is store.ErrConflict.
+type Office struct {
+	// DraftDecree drafts a decree of every household of cy waiting for one
+	// and starts its review workflow (POST /api/v1/cycles/{id}/decrees).
+	DraftDecree func(ctx context.Context, a store.AuditActor, cy *store.Cycle) (*store.Decree, error)
+	// DecreeStep sends a review step to the decree workflow's Update named
+	// update (workflows.UpdateDecreeSubmit, ...), with its Update ID. The
+	// validator's refusals are workflows.ValidationError application
+	// errors; a decree number already used is a *store.InvalidError.
+	DecreeStep func(ctx context.Context, a store.AuditActor, d *store.Decree, update, updateID string, r workflows.DecreeRequest) (workflows.DecreeState, error)
+	// ProposalMonth is the batch month (YYYY-MM) of a proposal made now,
+	// after the regency's monthly cut-off.
+	ProposalMonth func() string
+	// BuildProposal builds cy's Kemensos batch for month ("" for
+	// ProposalMonth's).
+	BuildProposal func(ctx context.Context, a store.AuditActor, cy *store.Cycle, month string) (*store.Proposal, error)
+	// SubmitProposal marks batch p as sent to Kemensos and starts its
+	// workflow.
+	SubmitProposal func(ctx context.Context, a store.AuditActor, cy *store.Cycle, p *store.Proposal) error
+	// ApplyAnswers applies Kemensos' answer file to batch p, all or
+	// nothing; a refused file is an *activities.AnswerFileError.
+	ApplyAnswers func(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error)
 }
 
 // Throttle is the login throttle the login page shares with POST
@@ -130,9 +160,23 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/macet", watchers, h.stuckPage)
 	r.GET("/unggah", office, h.uploadPage)
 	r.GET("/unggah/:id", office, h.intakePage)
-	// TODO(lead): decree pages (/sk: Dinsos drafts, the bupati's office
-	// reviews, returns and signs) and proposal pages (/usulan) once
-	// workflows/decree.go and the store's decree queries exist.
+
+	// Decrees and Kemensos proposals, with the roles of their API routes.
+	dinsos := h.signedIn(auth.RoleDinsos)
+	bupati := h.signedIn(auth.RoleBupati)
+	reviewers := h.signedIn(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
+	r.GET("/sk", reviewers, h.decreeList)
+	r.POST("/sk", dinsos, h.draftDecree)
+	r.GET("/sk/:id", reviewers, h.decreePage)
+	r.POST("/sk/:id/ajukan", dinsos, h.decreeStep(workflows.UpdateDecreeSubmit))
+	r.POST("/sk/:id/revisi", dinsos, h.decreeStep(workflows.UpdateDecreeRevise))
+	r.POST("/sk/:id/kembalikan", bupati, h.decreeStep(workflows.UpdateDecreeReturn))
+	r.POST("/sk/:id/tandatangani", bupati, h.decreeStep(workflows.UpdateDecreeSign))
+	r.GET("/usulan", office, h.proposalList)
+	r.POST("/usulan", dinsos, h.buildProposal)
+	r.GET("/usulan/:id", office, h.proposalPage)
+	r.POST("/usulan/:id/kirim", dinsos, h.submitProposal)
+	r.POST("/usulan/:id/jawaban", dinsos, h.uploadAnswers)
 }
 
 func newPages(d Deps) *pages {

@@ -48,6 +48,8 @@ type env struct {
 	meetings []store.Meeting
 	// meetingErr is what the fake RecordMeeting answers.
 	meetingErr error
+	// office records the decree and proposal steps the pages took.
+	office officeFake
 }
 
 func newEnv(t *testing.T) *env {
@@ -120,6 +122,7 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 			e.meetings = append(e.meetings, *m)
 			return nil
 		},
+		Office: e.office.deps(e),
 		Throttle: Throttle{
 			Blocked:   func(time.Time, string, string) time.Duration { return 0 },
 			Failed:    func(time.Time, string, string) {},
@@ -639,6 +642,8 @@ func TestStaticAssetsAreCachedAndPagesAreLight(t *testing.T) {
 	}{
 		{nil, "/masuk"}, {desa1, "/tugas"}, {desa1, fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"])}, {desa1, "/musyawarah"},
 		{dinsos, "/dasbor"}, {dinsos, "/macet?hari=0"}, {dinsos, "/unggah"}, {dinsos, fmt.Sprintf("/rumah-tangga/%d", e.hh["WARSINI"])},
+		{dinsos, "/sk"}, {dinsos, fmt.Sprintf("/sk/%d", e.seedDecree(store.DecreeDraft).ID)}, {dinsos, "/usulan"},
+		{dinsos, fmt.Sprintf("/usulan/%d", e.seedProposal(store.ProposalSubmitted).ID)},
 	} {
 		w := e.do(c.b, "GET", c.path, nil)
 		if w.Code != 200 {
@@ -695,6 +700,18 @@ var pageRoles = map[string][]auth.Role{
 	"GET /macet":                 {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"GET /unggah":                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":            {auth.RoleDinsos, auth.RoleAdmin},
+	"GET /sk":                    {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
+	"POST /sk":                   {auth.RoleDinsos},
+	"GET /sk/:id":                {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
+	"POST /sk/:id/ajukan":        {auth.RoleDinsos},
+	"POST /sk/:id/revisi":        {auth.RoleDinsos},
+	"POST /sk/:id/kembalikan":    {auth.RoleBupati},
+	"POST /sk/:id/tandatangani":  {auth.RoleBupati},
+	"GET /usulan":                {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /usulan":               {auth.RoleDinsos},
+	"GET /usulan/:id":            {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /usulan/:id/kirim":     {auth.RoleDinsos},
+	"POST /usulan/:id/jawaban":   {auth.RoleDinsos},
 	"POST /keluar":               auth.Roles(),
 	"GET /":                      nil, // public: sends to login or home
 	"GET /masuk":                 nil,

@@ -23,7 +23,12 @@ import (
 // incomplete visit result with the message beside the field, sends the
 // corrected one (a resent form applies once), records the village meeting,
 // follows the family to its next stage, and cannot open another village's
-// household; the TKSK reads the dashboard and the stuck cases.
+// household; the TKSK reads the dashboard and the stuck cases. Then the
+// rest of the family's year: Dinsos drafts and submits the decree, the
+// bupati's office is refused a signature dated in the future (the message
+// beside the date) and signs it, the family moves on to the proposal, and
+// Dinsos builds the Kemensos batch, marks it sent and is refused an answer
+// file with a row error, listed in a table.
 //
 // With VERVAL_SCREENSHOTS=1 it saves the main pages to docs/screenshots/.
 func TestBrowser(t *testing.T) {
@@ -191,6 +196,120 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("stuck page lacks Temporal Web UI links: %q", links)
 	}
 	b.shot("stuck")
+	b.logout()
+
+	// Dinsos drafts the decree from the two families the meeting confirmed,
+	// checks its counts and attachment, and submits it.
+	b.login("dinsos", "dinsos-blitar-2026", "/dasbor")
+	b.open(fmt.Sprintf("/sk?siklus=%d", cycle.ID))
+	if btn := b.text(`form[action="/sk"] button`); btn != "Susun rancangan SK (2 keluarga)" {
+		t.Fatalf("draft button: %q", btn)
+	}
+	b.submit(chromedp.CSS(`form[action="/sk"] button`))
+	decreePath := strings.TrimSuffix(b.location(), "?disusun=1")
+	if !strings.HasPrefix(decreePath, "/sk/") || !strings.HasPrefix(b.text(".flash"), "Rancangan SK tersusun.") {
+		t.Fatalf("after drafting: %s %q", b.location(), b.text("main"))
+	}
+	if counts := b.text("table.counts"); !strings.Contains(counts, "Kecamatan Wonodadi\t2") || !strings.Contains(counts, "Desa Jaten\t2") {
+		t.Fatalf("decree counts per kecamatan:\n%s", counts)
+	}
+	b.submit(chromedp.CSS(`form[action$="/ajukan"] button`))
+	if msg := b.text(".flash"); !strings.HasPrefix(msg, "SK diajukan ke Kantor Bupati") {
+		t.Fatalf("after submitting the decree: %q", msg)
+	}
+	b.logout()
+
+	// The bupati's office opens the decree from its list, downloads the
+	// attachment with the session cookie, is refused a signature dated in
+	// the future (the message beside the date), then signs it.
+	b.login("bupati", "bupati-blitar-2026", "/sk")
+	b.shot("decrees")
+	b.submit(chromedp.CSS(fmt.Sprintf(`a[href="%s"]`, decreePath)))
+	att := b.eval(`fetch(document.querySelector('a[href$="/attachment"]').href).then(r => r.status + "|" + r.headers.get("content-type"))`)
+	if att != "200|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Fatalf("attachment with the session cookie: %q", att)
+	}
+	wib := time.FixedZone("WIB", 7*3600)
+	number := "188/45/KEP/409.012/2026"
+	b.do(
+		chromedp.SetValue(chromedp.CSS("#number"), number),
+		chromedp.SetValue(chromedp.CSS("#date"), time.Now().In(wib).AddDate(0, 0, 3).Format("2006-01-02")),
+	)
+	if code := b.submit(chromedp.CSS(`form[action$="/tandatangani"] button`)); code != http.StatusUnprocessableEntity {
+		t.Fatalf("signing dated in the future: %d, want 422", code)
+	}
+	if msg := b.text("#f-date .field-error"); msg != "Tanggal tidak boleh setelah hari ini." {
+		t.Fatalf("message beside the date: %q\n%s", msg, b.text("main"))
+	}
+	if got := b.eval(`document.querySelector("#number").value`); got != number {
+		t.Fatalf("the refused form lost the number: %q", got)
+	}
+	b.shot("decree-review")
+	b.do(chromedp.SetValue(chromedp.CSS("#date"), time.Now().In(wib).Format("2006-01-02")))
+	b.submit(chromedp.CSS(`form[action$="/tandatangani"] button`))
+	if msg := b.text(".flash"); !strings.HasPrefix(msg, "SK ditandatangani.") || !strings.Contains(b.text("main"), "SK "+number) {
+		t.Fatalf("after signing: %q\n%s", msg, b.text("main"))
+	}
+	// The signed family moves on: not in the registry, so it waits to be
+	// proposed to Kemensos.
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		b.open(home)
+		if stage := b.text(".badge.stage"); stage == "Menunggu usulan ke Kemensos" || stage == "Terdaftar sebagai penerima bantuan" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("household page never showed the family past the decree:\n%s", b.text("main"))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	b.logout()
+
+	// Dinsos builds the month's Kemensos batch, downloads the SIKS-NG file,
+	// marks it sent, and uploads an answer file with a household the batch
+	// does not hold: refused whole, its bad row in a table.
+	b.login("dinsos", "dinsos-blitar-2026", "/dasbor")
+	if rep := b.eval(`fetch(document.querySelector('a[href*="/report?format=xlsx"]').href).then(r => r.status + "|" + r.headers.get("content-type"))`); !strings.HasPrefix(rep, "200|application/vnd.openxmlformats") {
+		t.Fatalf("cycle report with the session cookie: %q", rep)
+	}
+	b.open(fmt.Sprintf("/usulan?siklus=%d", cycle.ID))
+	if btn := b.text(`form[action="/usulan"] button`); btn != "Susun usulan (2 keluarga)" {
+		t.Fatalf("build button: %q\n%s", btn, b.text("main"))
+	}
+	b.submit(chromedp.CSS(`form[action="/usulan"] button`))
+	if !strings.HasPrefix(b.text(".flash"), "Usulan tersusun.") {
+		t.Fatalf("after building the batch: %s", b.text("main"))
+	}
+	siksng := b.eval(`fetch(document.querySelector('a[href$="/file"]').href).then(r => r.status + "|" + r.headers.get("content-type"))`)
+	if siksng != "200|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Fatalf("SIKS-NG file with the session cookie: %q", siksng)
+	}
+	b.submit(chromedp.CSS(`form[action$="/kirim"] button`))
+	if !strings.HasPrefix(b.text(".flash"), "Usulan ditandai terkirim") {
+		t.Fatalf("after marking the batch sent: %s", b.text("main"))
+	}
+	fam2 := testFamily(2, desaJaten, false)
+	answers := filepath.Join(t.TempDir(), "jawaban-kemensos.csv")
+	today := time.Now().In(wib).Format("2006-01-02")
+	if err := os.WriteFile(answers, []byte("no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+
+		fam2.KK+","+fam2.NIK+",DITETAPKAN,,,"+today+"\n"+
+		"3505019999999999,,DITETAPKAN,,,"+today+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{answers}))
+	if code := b.submit(chromedp.CSS(`form[action$="/jawaban"] button`)); code != http.StatusUnprocessableEntity {
+		t.Fatalf("answer file with an unknown household: %d, want 422", code)
+	}
+	if msg := b.text(".alert"); !strings.HasPrefix(msg, "Berkas jawaban ditolak: 1 baris bermasalah.") {
+		t.Fatalf("refused answer file: %q", msg)
+	}
+	if row := b.text("table.row-errors tbody tr"); !strings.HasPrefix(row, "3\t") {
+		t.Fatalf("row error: %q", row)
+	}
+	if page := b.text("main"); strings.Contains(page, fam2.NIK) || strings.Contains(page, "3505019999999999") {
+		t.Fatalf("the refused file's page shows a full NIK or No KK:\n%s", page)
+	}
+	b.shot("proposal")
 }
 
 // chromium finds the browser: VERVAL_CHROMIUM, else chromium on the PATH.
