@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,7 +28,12 @@ Usage:
   verval migrate                 apply database migrations and exit
   verval p3ke check FILE --regency PP.KK [--json]
                                  validate a P3KE file offline, exactly as intake will
+  verval intake FILE --cycle ID [--server URL] [--user NAME]
+                                 load a P3KE file through the API with a progress bar
+                                 (password in VERVAL_PASSWORD)
   verval audit verify            check the audit log's hash chain
+  verval bench intake|cycle [--households N] [--json]
+                                 measure intake or the cycle on a throw-away local stack
 
 Configuration is read from the environment; see README.md.
 `
@@ -50,8 +56,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runMigrate(ctx, getenv, stdout, stderr)
 	case "p3ke":
 		return runP3KE(args[1:], stdout, stderr)
+	case "intake":
+		err = runIntake(ctx, args[1:], getenv, stdout, stderr)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
 	case "audit":
 		return runAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "bench":
+		err = runBench(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

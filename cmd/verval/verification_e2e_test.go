@@ -97,9 +97,17 @@ func testVillageVerification(t *testing.T, db string) {
 	if in.Accepted != 6 || in.Skipped != 1 || in.Rejected != 1 || in.HouseholdsStored != 6 || in.WorkflowsStarted != 6 {
 		t.Fatalf("intake counts: %+v", in)
 	}
-	again := intake(t, dinsos, cycle.ID, file)
-	if again.AlreadyPresent != 6 || again.HouseholdsStored != 0 || again.WorkflowsStarted != 0 {
-		t.Fatalf("loading the same file again created cases: %+v", again)
+	// The same file again, through the command line: nothing new.
+	path := filepath.Join(t.TempDir(), "p3ke.csv")
+	if err := os.WriteFile(path, file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut syncBuffer
+	getenv := func(k string) string { return map[string]string{"VERVAL_PASSWORD": "dinsos-blitar-2026"}[k] }
+	code := run(context.Background(), []string{"intake", path, "--cycle", fmt.Sprint(cycle.ID), "--server", s.base}, getenv, nil, &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), "accepted 6, skipped 1, rejected 1") ||
+		!strings.Contains(out.String(), "0 households stored, 6 already present, 0 cases started, 1 rows rejected") {
+		t.Fatalf("verval intake of the same file again: exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 
 	desa1 := s.login("desa1", "desa-satu-2026")
@@ -224,6 +232,7 @@ func testVillageVerification(t *testing.T, db string) {
 			}
 		}
 	}
+	defer restartFindsData(t, s, id(1), workflows.StageAwaitingDecree, 5)
 	t.Logf("household history after verification and meeting: %d events", events)
 
 	// Nor do the logs: verval's own (info level) and the Temporal server's.
@@ -243,6 +252,25 @@ func testVillageVerification(t *testing.T, db string) {
 	if events > 25 {
 		t.Errorf("household history has %d events after verification; the whole cycle must stay within 40", events)
 	}
+}
+
+// restartFindsData stops the stack like Ctrl-C and starts it again on the
+// same data directory (and database): the cases are all still there, in
+// the application and in Temporal.
+func restartFindsData(t *testing.T, s *stack, householdID int64, stage workflows.Stage, running int64) {
+	t.Helper()
+	s.stop()
+	s2 := startStackEnv(t, s.env)
+	u := s2.login("tksk", "tksk-wonodadi-2026")
+	var h struct{ Stage string }
+	if code := u.call("GET", fmt.Sprintf("/api/v1/households/%d", householdID), nil, &h); code != 200 || h.Stage != string(stage) {
+		t.Fatalf("after a restart: %d, stage %q, want %s", code, h.Stage, stage)
+	}
+	eventually(t, 30*time.Second, "Temporal to list the running cases after a restart", func() bool {
+		resp, err := s2.temporal.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{
+			Query: `WorkflowType = "HouseholdWorkflow" AND ExecutionStatus = "Running"`})
+		return err == nil && resp.Count == running
+	})
 }
 
 // visit is a valid visit result body for outcome.
