@@ -781,6 +781,8 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report?format=xlsx"), own: 200,
 			check: wantXLSX},
+		{method: "GET", route: "/api/v1/cycles/:id/enrolments", roles: officeRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/enrolments?programme=PKH"), own: 200,
+			check: wantXLSX},
 
 		{method: "GET", route: "/api/v1/households/:id", roles: allRoles, target: targetHousehold, req: idPath("/api/v1/households/%d"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {

@@ -61,6 +61,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/proposals/:id/submit", dinsos, s.submitProposal)
 	a.POST("/proposals/:id/answers", dinsos, s.uploadAnswers)
 	a.GET("/cycles/:id/report", watchers, s.report)
+	a.GET("/cycles/:id/enrolments", office, s.enrolmentList)
 
 	a.GET("/households/:id", all, s.getHousehold)
 	a.GET("/notifications", all, s.listNotifications)

@@ -282,6 +282,20 @@ func TestWholeCycle(t *testing.T) {
 		t.Fatalf("report: taken %d verified %d decreed %d (want %d) proposed %d (want %d) accepted %d (want %d) PKH %d (want %d) BLT-DD %d (want %d)",
 			taken, verified, decreed, eligible, proposed, p.Items, accepted, wantAccepted, pkh, wantEnrolled, blt, wantEnrolled+wantRejectedAdd)
 	}
+	// PKH's enrolment list: every enrolled household, and the revoked one's exit.
+	pkhList := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/cycles/%d/enrolments?programme=PKH", cycle.ID)), "PKH")
+	exits := 0
+	for _, row := range pkhList[1:] {
+		if row[6] == "exited" {
+			exits++
+			if row[2] != fmt.Sprint(revoked.id) {
+				t.Fatalf("PKH exit for household %s, want the revoked %d", row[2], revoked.id)
+			}
+		}
+	}
+	if len(pkhList)-1 != wantEnrolled+1 || exits != 1 {
+		t.Fatalf("PKH list: %d rows with %d exits, want %d enrolled and 1 exit", len(pkhList)-1, exits, wantEnrolled)
+	}
 	if x := download(t, dinsos, fmt.Sprintf("/api/v1/cycles/%d/report?format=xlsx", cycle.ID)); len(xlsxRows(t, x, "Laporan")) != len(rep.Desa)+1 {
 		t.Fatalf("report spreadsheet rows do not match the JSON report")
 	}

@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/verval/verval/internal/auth"
 )
 
 // Settlement is a household's final stage with the aid that follows.
@@ -71,5 +74,31 @@ func settle(tx *gorm.DB, st Settlement) error {
 func (s *Store) Enrolments(ctx context.Context, householdID int64) ([]Enrolment, error) {
 	var out []Enrolment
 	err := s.DB.WithContext(ctx).Where("household_id = ?", householdID).Order("programme").Find(&out).Error
+	return out, err
+}
+
+// EnrolmentLine is one household of a programme's enrolment list.
+type EnrolmentLine struct {
+	HouseholdID int64
+	DesaCode    string
+	Name        string
+	Address     string
+	NIKMasked   string
+	Status      string
+	EnrolledAt  *time.Time
+	ExitedAt    *time.Time
+	ExitReason  string
+}
+
+// EnrolmentList lists a cycle's enrolments and exits in one programme,
+// inside the principal's region, by desa and name.
+func (s *Store) EnrolmentList(ctx context.Context, p auth.Principal, cycleID int64, programme string) ([]EnrolmentLine, error) {
+	var out []EnrolmentLine
+	q := scope(s.DB.WithContext(ctx).Table("enrolments"), p, "households.desa_code").
+		Select("households.id AS household_id, households.desa_code, households.name, households.address, households.nik_masked, enrolments.status, enrolments.enrolled_at, enrolments.exited_at, enrolments.exit_reason").
+		Joins("JOIN households ON households.id = enrolments.household_id").
+		Where("enrolments.cycle_id = ? AND enrolments.programme = ?", cycleID, programme).
+		Order("households.desa_code, households.name, households.id")
+	err := q.Scan(&out).Error
 	return out, err
 }

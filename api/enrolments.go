@@ -1,0 +1,52 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/wilayah"
+)
+
+// enrolmentList downloads one programme's enrolment list for the cycle
+// (?programme=PKH, BPNT, PBI-JK, BPJS-TK or BLT-DD) as XLSX: the
+// households enrolled and the exits of households removed or revoked,
+// for the programme's own registration system. Numbers are masked; the
+// household id links each row back to verval.
+func (s *Server) enrolmentList(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	programme := c.Query("programme")
+	var known []string
+	for _, r := range enrol.DefaultRules() {
+		known = append(known, r.Programme)
+	}
+	if !slices.Contains(known, programme) {
+		s.fail(c, badRequest("programme", fmt.Sprintf("must be one of %v", known)))
+		return
+	}
+	lines, err := s.deps.Store.EnrolmentList(c.Request.Context(), principal(c), cy.ID, programme)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	w := wilayah.Default()
+	sh := sheet{name: programme, header: []string{"kode_wilayah", "desa", "id_rumah_tangga", "nama", "alamat", "nik_tersamar", "status", "tanggal_masuk", "tanggal_keluar", "alasan_keluar"}}
+	for _, l := range lines {
+		desa, _ := w.Name(l.DesaCode)
+		in, out := "", ""
+		if l.EnrolledAt != nil {
+			in = l.EnrolledAt.Format("2006-01-02")
+		}
+		if l.ExitedAt != nil {
+			out = l.ExitedAt.Format("2006-01-02")
+		}
+		sh.rows = append(sh.rows, []any{l.DesaCode, desa, strconv.FormatInt(l.HouseholdID, 10), l.Name, l.Address, l.NIKMasked, l.Status, in, out, l.ExitReason})
+	}
+	s.sendXLSX(c, fmt.Sprintf("peserta-%s-%d.xlsx", programme, cy.Year), []sheet{sh})
+}
