@@ -30,25 +30,9 @@ func (s *Server) createIntake(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
-	fh, err := c.FormFile("file")
-	if err != nil {
-		s.fail(c, badRequest("file", "send the P3KE file as multipart form field \"file\" (at most 64 MB)"))
-		return
-	}
-	if fh.Size > maxIntakeFile {
-		s.fail(c, badRequest("file", "is larger than 64 MB; split it by kecamatan"))
-		return
-	}
-	f, err := fh.Open()
+	data, name, err := uploadedFile(c, "the P3KE file")
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	data, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		s.fail(c, badRequest("file", "could not be read completely; upload it again"))
 		return
 	}
 	if p, err := p3ke.Open(bytes.NewReader(data), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
@@ -63,7 +47,7 @@ func (s *Server) createIntake(c *gin.Context) {
 		p.Close()
 	}
 	ctx := c.Request.Context()
-	in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: principal(c).UserID}
+	in := store.Intake{CycleID: cy.ID, FileName: name, CreatedBy: principal(c).UserID}
 	if err := s.deps.Store.CreateIntake(ctx, &in, data); err != nil {
 		s.fail(c, err)
 		return
@@ -140,4 +124,28 @@ func (s *Server) intakeIssues(c *gin.Context) {
 		issues = []store.IntakeIssue{}
 	}
 	c.JSON(http.StatusOK, gin.H{"issues": issues, "total": total, "offset": offset})
+}
+
+// uploadedFile reads multipart field "file" (at most maxIntakeFile bytes),
+// answering the caller's mistakes with a 400 naming the field; what names
+// the file in those messages.
+func uploadedFile(c *gin.Context, what string) ([]byte, string, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, "", badRequest("file", "send "+what+" as multipart form field \"file\" (at most 64 MB)")
+	}
+	if fh.Size > maxIntakeFile {
+		return nil, "", badRequest("file", "is larger than 64 MB; split it by kecamatan")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return nil, "", badRequest("file", "could not be read completely; upload it again")
+	}
+	return data, fh.Filename, nil
 }

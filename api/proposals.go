@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -205,21 +204,9 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
-	fh, err := c.FormFile("file")
-	if err != nil {
-		s.fail(c, badRequest("file", "send Kemensos' answer file as multipart form field \"file\""))
-		return
-	}
-	f, err := fh.Open()
+	data, _, err := uploadedFile(c, "Kemensos' answer file")
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	data, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		s.fail(c, badRequest("file", "could not be read completely; upload it again"))
 		return
 	}
 	n, err := s.applyAnswersAs(c.Request.Context(), actor(c), p, data)
