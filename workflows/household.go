@@ -76,23 +76,29 @@ func (h *household) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: h.validateReopen}); err != nil {
 		return err
 	}
-	receive(ctx, SignalMeetingClosed, &h.meeting)
-	receive(ctx, SignalDecreeSigned, &h.decree)
-	receive(ctx, SignalDecreeRevoked, &h.revoked)
-	receive(ctx, SignalProposalSubmitted, &h.proposal)
-	receive(ctx, SignalKemensosAnswer, &h.answer)
+	// One coroutine receives every signal: each coroutine is a goroutine
+	// with its own stack in every cached workflow, and a worker caches
+	// thousands of households.
+	sel := workflow.NewSelector(ctx)
+	receive(ctx, sel, SignalMeetingClosed, &h.meeting)
+	receive(ctx, sel, SignalDecreeSigned, &h.decree)
+	receive(ctx, sel, SignalDecreeRevoked, &h.revoked)
+	receive(ctx, sel, SignalProposalSubmitted, &h.proposal)
+	receive(ctx, sel, SignalKemensosAnswer, &h.answer)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			sel.Select(ctx)
+		}
+	})
 	return nil
 }
 
 // receive keeps the latest value of a signal in *slot for the main loop.
-func receive[T any](ctx workflow.Context, name string, slot **T) {
-	ch := workflow.GetSignalChannel(ctx, name)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var v T
-			ch.Receive(ctx, &v)
-			*slot = &v
-		}
+func receive[T any](ctx workflow.Context, sel workflow.Selector, name string, slot **T) {
+	sel.AddReceive(workflow.GetSignalChannel(ctx, name), func(ch workflow.ReceiveChannel, _ bool) {
+		var v T
+		ch.Receive(ctx, &v)
+		*slot = &v
 	})
 }
 
