@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/verval/verval/internal/bench"
+	"github.com/verval/verval/internal/devserver"
+)
+
+const benchUsage = `usage:
+  verval bench intake [--households 50000] [--seed S] [--raw-starts K] [--workflow-cache N] [--keep] [--json]
+  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--lifecycles K] [--workflow-cache N] [--keep] [--json]
+
+Starts a throw-away stack of its own (Temporal dev server on a file with
+WAL, SQLite, worker and API in this process), generates a realistic P3KE
+file for Kab. Blitar (35.05) and measures it end to end through the HTTP
+API, beside the same server's raw capacity measured in the same run.
+Progress goes to standard error, the report to standard output.
+`
+
+// runBench is `verval bench intake|cycle`.
+func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "intake" && args[0] != "cycle") {
+		fmt.Fprint(stderr, benchUsage)
+		return errors.New("want intake or cycle")
+	}
+	kind := args[0]
+	fs := flag.NewFlagSet("verval bench "+kind, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defHouseholds := 50_000
+	if kind == "cycle" {
+		defHouseholds = 10_000
+	}
+	households := fs.Int("households", defHouseholds, "families (rows) in the generated P3KE file")
+	seed := fs.Uint64("seed", 1, "seed of the generated file and the officers' outcomes")
+	faults := fs.Float64("fault-rate", bench.DefaultFaultRate, "share of rows with one typical fault")
+	keep := fs.Bool("keep", false, "keep the data directory (databases, bench.log) and print where it is")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	dbURL := fs.String("database-url", "", "put the application database on this `postgres://` URL (an empty database) instead of SQLite")
+	rawStarts := fs.Int("raw-starts", 0, "intake: trivial workflows started to measure the raw start rate (default min(households, 3000))")
+	officers := fs.Int("officers", 50, "cycle: village officers submitting at once")
+	cache := fs.Int("workflow-cache", 0, "Temporal SDK sticky workflow cache size for the worker (default: the SDK's 10,000)")
+	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, benchUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+
+	root, err := devserver.RepoRoot(".")
+	if err != nil && getenv("VERVAL_TEMPORAL_BIN") == "" {
+		return err
+	}
+	bin, err := devserver.EnsureBinary(ctx, root, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "verval-bench-")
+	if err != nil {
+		return err
+	}
+	logf, err := os.Create(filepath.Join(dir, "bench.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, StickyCacheSize: *cache}
+
+	var rep any
+	var write func() error
+	var runErr error
+	switch kind {
+	case "intake":
+		var r *bench.IntakeReport
+		r, runErr = bench.Intake(ctx, bench.IntakeOptions{
+			Households: *households, Seed: *seed, FaultRate: *faults, RawStarts: *rawStarts,
+			Stack: stack, Progress: stderr,
+		})
+		if r != nil {
+			rep, write = r, func() error { return bench.WriteIntake(stdout, r) }
+		}
+	case "cycle":
+		var r *bench.CycleReport
+		r, runErr = bench.Cycle(ctx, bench.CycleOptions{
+			Households: *households, Seed: *seed, FaultRate: *faults, Officers: *officers, Lifecycles: *lifecycles,
+			Stack: stack, Progress: stderr,
+		})
+		if r != nil {
+			rep, write = r, func() error { return bench.WriteCycle(stdout, r) }
+		}
+	}
+	if rep != nil {
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			err = enc.Encode(rep)
+		} else {
+			err = write()
+		}
+		runErr = errors.Join(runErr, err)
+	}
+	if *keep || runErr != nil {
+		fmt.Fprintf(stderr, "data directory kept: %s (logs in bench.log)\n", dir)
+	} else {
+		_ = os.RemoveAll(dir)
+	}
+	return runErr
+}

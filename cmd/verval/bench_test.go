@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/verval/verval/internal/bench"
+)
+
+// benchEnv lets the bench command use a ready Temporal CLI when the
+// environment names one, and otherwise the repository's bin/temporal.
+func benchEnv(k string) string {
+	if k == "VERVAL_TEMPORAL_BIN" {
+		return os.Getenv(k)
+	}
+	return ""
+}
+
+// TestBenchIntake runs `verval bench intake` on 200 households and checks
+// the report agrees with itself: every accepted family stored, every stored
+// family started, and a start rate of the same order as the raw one. The
+// rates themselves are not asserted: the machine is shared.
+func TestBenchIntake(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal dev server; run without -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	if code := run(ctx, []string{"bench", "intake", "--households", "200", "--seed", "7", "--json"}, benchEnv, nil, &out, &errOut); code != 0 {
+		t.Fatalf("verval bench intake exited %d:\n%s", code, errOut.String())
+	}
+	var rep bench.IntakeReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
+	}
+	in := rep.Intake
+	if in.Accepted != rep.Expected.Accepted || in.Rejected != rep.Expected.Rejected || in.Skipped != rep.Expected.Skipped {
+		t.Errorf("server counted %d/%d/%d accepted/rejected/skipped, generator planted %+v", in.Accepted, in.Rejected, in.Skipped, rep.Expected)
+	}
+	if in.Stored != in.Accepted || in.Started != in.Stored || in.AlreadyPresent != 0 {
+		t.Errorf("stored %d, started %d, already present %d; want all %d accepted stored and started", in.Stored, in.Started, in.AlreadyPresent, in.Accepted)
+	}
+	if in.Store.Count != in.Stored || in.Start.Count != in.Started || in.Store.Seconds <= 0 || in.Start.Seconds <= 0 {
+		t.Errorf("activity spans: store %+v, start %+v", in.Store, in.Start)
+	}
+	if rep.Parse.Rows != 200 || rep.Parse.RowsPerSec <= 0 {
+		t.Errorf("parse: %+v", rep.Parse)
+	}
+	if rep.RawStartBefore.Count != 200 || rep.RawStartAfter.Count != 200 {
+		t.Errorf("raw starts: %+v, %+v", rep.RawStartBefore, rep.RawStartAfter)
+	}
+	if rep.StartRatio <= 0 || rep.StartRatio >= 2 {
+		t.Errorf("intake start rate / raw start rate = %.2f, want in (0, 2)", rep.StartRatio)
+	}
+	if rep.Memory.PeakRSSMB <= 0 || rep.Memory.PeakHeapMB <= 0 {
+		t.Errorf("memory not measured: %+v", rep.Memory)
+	}
+	if len(rep.Targets) == 0 {
+		t.Error("no targets reported")
+	}
+}
+
+// TestBenchUsage: a wrong sub-command is refused with the usage.
+func TestBenchUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"bench", "nope"}, benchEnv, nil, &out, &errOut); code == 0 || !bytes.Contains(errOut.Bytes(), []byte("verval bench intake")) {
+		t.Fatalf("bench nope: exit %d, stderr %s", code, errOut.String())
+	}
+}
+
+// TestBenchCycle runs `verval bench cycle` on a few households: every
+// stored household is verified by an officer and moved on by its village
+// meeting, the decree and the Kemensos batch settle every household, and a
+// history sample is counted.
+func TestBenchCycle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal dev server; run without -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	args := []string{"bench", "cycle", "--households", "40", "--officers", "8", "--lifecycles", "20", "--json"}
+	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
+		t.Fatalf("verval bench cycle exited %d:\n%s\n%s", code, errOut.String(), out.String())
+	}
+	var rep bench.CycleReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
+	}
+	phases := map[string]bench.PhaseResult{}
+	for _, p := range rep.Phases {
+		phases[p.Name] = p
+		if !p.Implemented && p.Seconds != 0 {
+			t.Errorf("phase %s is not implemented but reports %.1f s", p.Name, p.Seconds)
+		}
+	}
+	stored := rep.Intake.Stored
+	if stored == 0 || phases["intake"].Households != stored || phases["verify"].Households != stored || phases["meetings"].Households != stored {
+		t.Errorf("households: stored %d, intake %d, verified %d, past the meeting %d", stored,
+			phases["intake"].Households, phases["verify"].Households, phases["meetings"].Households)
+	}
+	sum := 0
+	for _, n := range rep.Outcomes {
+		sum += n
+	}
+	if sum != stored || rep.Submit.Count != stored || rep.Submit.Errors != 0 || rep.TaskList.Count == 0 {
+		t.Errorf("outcomes %v, submissions %+v, task lists %+v", rep.Outcomes, rep.Submit, rep.TaskList)
+	}
+	if !rep.Complete || phases["decree"].Households == 0 || phases["proposal"].Households == 0 {
+		t.Errorf("decree and proposal phases: complete %v, %+v, %+v", rep.Complete, phases["decree"], phases["proposal"])
+	}
+	if rep.History.Sampled == 0 || rep.History.MeanEvents <= 0 {
+		t.Errorf("history sample: %+v", rep.History)
+	}
+	if rep.TrivialLifecycle.Count != 20 || rep.LifecycleRatio <= 0 {
+		t.Errorf("trivial lifecycle %+v, ratio %.2f", rep.TrivialLifecycle, rep.LifecycleRatio)
+	}
+}

@@ -1,0 +1,766 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
+)
+
+// CycleOptions configure the whole-cycle benchmark.
+type CycleOptions struct {
+	// Households is the number of generated rows (families).
+	Households int
+	// Seed makes the file and the officers' outcomes reproducible.
+	Seed uint64
+	// FaultRate is the share of faulty rows; 0 means DefaultFaultRate.
+	FaultRate float64
+	// Officers is how many village officers submit at once; 0 means 50.
+	Officers int
+	// Lifecycles is how many trivial workflows measure the reference
+	// lifecycle rate; 0 means min(Households, 1000).
+	Lifecycles int
+	// HistorySample is how many households' histories are counted; 0 means 20.
+	HistorySample int
+	// PhaseTimeout bounds waiting for workflows to catch up after a
+	// phase's requests; 0 means 30 minutes.
+	PhaseTimeout time.Duration
+	// Stack is where the embedded stack runs.
+	Stack StackOptions
+	// Progress receives the progress bars; nil shows none.
+	Progress io.Writer
+}
+
+// PhaseResult is one phase's figures. A phase not yet implemented has
+// Implemented false and no numbers.
+type PhaseResult struct {
+	Name        string  `json:"name"`
+	Implemented bool    `json:"implemented"`
+	Households  int     `json:"households"`
+	Seconds     float64 `json:"seconds"`
+	PerSec      float64 `json:"perSec"`
+	// Memory is sampled over this phase alone (peaks reset at its start).
+	Memory Memory `json:"memory"`
+	Note   string `json:"note,omitempty"`
+}
+
+// HistoryReport is the Temporal history size of sampled households.
+type HistoryReport struct {
+	Sampled    int     `json:"sampled"`
+	MeanEvents float64 `json:"meanEvents"`
+	MaxEvents  int     `json:"maxEvents"`
+	// ByType is the mean count per household of each event type.
+	ByType map[string]float64 `json:"byType"`
+	// Through names the last phase the households had been through.
+	Through string `json:"through"`
+}
+
+// CycleReport is `verval bench cycle`'s result.
+type CycleReport struct {
+	Regency    string  `json:"regency"`
+	Households int     `json:"households"`
+	Seed       uint64  `json:"seed"`
+	FaultRate  float64 `json:"faultRate"`
+	Officers   int     `json:"officers"`
+	// WorkflowCache is the worker's sticky workflow cache size.
+	WorkflowCache int           `json:"workflowCache"`
+	Phases        []PhaseResult `json:"phases"`
+	// Complete is false while some phases are not yet implemented.
+	Complete bool `json:"complete"`
+	// ThroughSeconds adds up the implemented household phases (intake on).
+	ThroughSeconds float64 `json:"throughSeconds"`
+	// HouseholdRate is households stored over ThroughSeconds.
+	HouseholdRate float64 `json:"householdRate"`
+	// TrivialLifecycle is the reference workflow's lifecycle rate on the
+	// same server, measured before the intake.
+	TrivialLifecycle Rate    `json:"trivialLifecycle"`
+	LifecycleRatio   float64 `json:"lifecycleRatio"`
+	// SetupSeconds is creating and logging in the officers (not timed in
+	// any phase).
+	SetupSeconds float64        `json:"setupSeconds"`
+	TaskList     LatencySummary `json:"taskList"`
+	Submit       LatencySummary `json:"submit"`
+	Meeting      LatencySummary `json:"meeting"`
+	Outcomes     map[string]int `json:"outcomes"`
+	// Retries counts submissions sent again after a 503 or 429.
+	Retries  int           `json:"retries"`
+	Errors   []string      `json:"errors,omitempty"`
+	History  HistoryReport `json:"history"`
+	Memory   Memory        `json:"memory"`
+	Intake   IntakeRun     `json:"intake"`
+	Expected p3ke.Summary  `json:"expected"`
+	Targets  []Target      `json:"targets"`
+}
+
+// Phase is one step of the cycle. Run is nil for a phase not yet
+// implemented: the report lists it with no numbers.
+type Phase struct {
+	Name string
+	Run  func(ctx context.Context, r *cycleRun) (PhaseResult, error)
+	// Household phases count towards the household lifecycle rate.
+	Household bool
+}
+
+// CyclePhases lists the cycle's phases in order. The decree (SK Bupati),
+// Kemensos proposal and enrolment phases are not yet implemented.
+func CyclePhases() []Phase {
+	return []Phase{
+		{Name: "generate", Run: phaseGenerate},
+		{Name: "intake", Run: phaseIntake, Household: true},
+		{Name: "officers", Run: phaseOfficers}, // setup: one logged-in officer per village
+		{Name: "verify", Run: phaseVerify, Household: true},
+		{Name: "meetings", Run: phaseMeetings, Household: true},
+		{Name: "decree", Run: phaseDecree, Household: true},
+		{Name: "proposal", Run: phaseProposal, Household: true},
+		// Enrolment runs in the final stage's local activity (on signing
+		// for households already in DTKS, on Kemensos' acceptance for the
+		// rest), so it is timed inside decree and proposal; this phase
+		// only counts where every household ended.
+		{Name: "enrolment", Run: phaseEnrolment},
+	}
+}
+
+// cycleRun is the state the phases share.
+type cycleRun struct {
+	o       CycleOptions
+	s       *Stack
+	h       *http.Client
+	dinsos  *apiClient
+	cycleID int64
+	data    []byte
+	want    p3ke.Summary
+	intake  IntakeRun
+
+	desas    []*desaWork
+	verified atomic.Int64
+	retries  atomic.Int64
+	setup    time.Duration
+
+	taskList, submit, meeting Latencies
+
+	mu       sync.Mutex
+	outcomes map[string]int
+	errs     []string
+	ids      []int64
+}
+
+// desaWork is one village: its households and its officer.
+type desaWork struct {
+	code    string
+	total   int
+	officer *apiClient
+}
+
+func (r *cycleRun) fail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.errs) < 10 {
+		r.errs = append(r.errs, err.Error())
+	}
+}
+
+// Cycle runs every implemented phase on one embedded stack.
+func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
+	if o.Households < 1 {
+		return nil, errors.New("households must be at least 1")
+	}
+	if o.FaultRate == 0 {
+		o.FaultRate = DefaultFaultRate
+	}
+	if o.Officers <= 0 {
+		o.Officers = 50
+	}
+	if o.Lifecycles <= 0 {
+		o.Lifecycles = min(o.Households, 1000)
+	}
+	if o.HistorySample <= 0 {
+		o.HistorySample = 20
+	}
+	if o.PhaseTimeout <= 0 {
+		o.PhaseTimeout = 30 * time.Minute
+	}
+	rep := &CycleReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, Officers: o.Officers,
+		WorkflowCache: cacheSize(o.Stack)}
+	s, err := StartStack(ctx, o.Stack)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	tag := fmt.Sprint(time.Now().UnixNano())
+	if rep.TrivialLifecycle, err = Lifecycles(ctx, s.App.Temporal, tag, o.Lifecycles); err != nil {
+		return nil, err
+	}
+	r := &cycleRun{o: o, s: s, h: newHTTPClient(), outcomes: map[string]int{}}
+	if r.dinsos, err = login(ctx, r.h, s.BaseURL, dinsosUser, dinsosPassword); err != nil {
+		return nil, err
+	}
+	if r.cycleID, err = createCycle(ctx, r.dinsos); err != nil {
+		return nil, err
+	}
+
+	var runErr error
+	lastDone := ""
+	rep.Complete = true
+	for _, ph := range CyclePhases() {
+		if ph.Run == nil {
+			rep.Complete = false
+			rep.Phases = append(rep.Phases, PhaseResult{Name: ph.Name, Note: "not yet implemented"})
+			continue
+		}
+		if runErr != nil {
+			rep.Phases = append(rep.Phases, PhaseResult{Name: ph.Name, Implemented: true, Note: "not run: an earlier phase failed"})
+			continue
+		}
+		mem := StartMemSampler(100 * time.Millisecond)
+		res, err := ph.Run(ctx, r)
+		res.Memory = mem.Stop()
+		rep.Memory = maxMemory(rep.Memory, res.Memory)
+		res.Name, res.Implemented = ph.Name, true
+		if res.Seconds > 0 {
+			res.PerSec = float64(res.Households) / res.Seconds
+		}
+		if err != nil {
+			runErr = fmt.Errorf("phase %s: %w", ph.Name, err)
+			res.Note = "failed: " + err.Error()
+		} else if ph.Household {
+			lastDone = ph.Name
+			rep.ThroughSeconds += res.Seconds
+		}
+		rep.Phases = append(rep.Phases, res)
+	}
+
+	rep.Intake, rep.Expected, rep.SetupSeconds = r.intake, r.want, r.setup.Seconds()
+	rep.TaskList, rep.Submit, rep.Meeting = r.taskList.Summary(), r.submit.Summary(), r.meeting.Summary()
+	rep.Outcomes, rep.Errors, rep.Retries = r.outcomes, r.errs, int(r.retries.Load())
+	if rep.ThroughSeconds > 0 {
+		rep.HouseholdRate = float64(r.intake.Stored) / rep.ThroughSeconds
+	}
+	if rep.TrivialLifecycle.PerSec > 0 {
+		rep.LifecycleRatio = rep.HouseholdRate / rep.TrivialLifecycle.PerSec
+	}
+	if len(r.ids) > 0 {
+		rep.History, err = sampleHistories(ctx, r, lastDone)
+		if err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	rep.Targets = cycleTargets(rep)
+	return rep, runErr
+}
+
+func maxMemory(a, b Memory) Memory {
+	return Memory{
+		PeakRSSMB: max(a.PeakRSSMB, b.PeakRSSMB), PeakHeapMB: max(a.PeakHeapMB, b.PeakHeapMB),
+		BaseHeapMB: max(a.BaseHeapMB, b.BaseHeapMB), TemporalPeakRSSMB: max(a.TemporalPeakRSSMB, b.TemporalPeakRSSMB),
+		PeakStacksMB: max(a.PeakStacksMB, b.PeakStacksMB), PeakGoroutines: max(a.PeakGoroutines, b.PeakGoroutines),
+		CPUSeconds: a.CPUSeconds + b.CPUSeconds, TemporalCPUSeconds: a.TemporalCPUSeconds + b.TemporalCPUSeconds,
+	}
+}
+
+func cycleTargets(rep *CycleReport) []Target {
+	whole := fmt.Sprintf("%.1f min through %s", rep.ThroughSeconds/60, lastImplemented(rep))
+	if !rep.Complete {
+		whole += "; decree, proposal and enrolment not yet implemented"
+	}
+	return []Target{
+		{Name: fmt.Sprintf("%s households through the whole cycle", count(rep.Households)), Want: "< 15 min (for 10,000)",
+			Got: whole, Met: rep.Complete && rep.ThroughSeconds < 15*60},
+		{Name: "household lifecycle rate / trivial lifecycle rate", Want: ">= 25%",
+			Got: fmt.Sprintf("%.0f%%", 100*rep.LifecycleRatio), Met: rep.LifecycleRatio >= 0.25},
+		{Name: "history events per household", Want: "<= 40 (whole cycle)",
+			Got: fmt.Sprintf("%.1f mean, %d max, through %s", rep.History.MeanEvents, rep.History.MaxEvents, rep.History.Through),
+			Met: rep.History.Sampled > 0 && rep.History.MaxEvents <= 40},
+		{Name: fmt.Sprintf("task list p99, %d officers", rep.Officers), Want: "< 100 ms",
+			Got: fmt.Sprintf("%.0f ms", rep.TaskList.P99), Met: rep.TaskList.Count > 0 && rep.TaskList.P99 < 100},
+		{Name: fmt.Sprintf("result submission p99, %d officers", rep.Officers), Want: "< 250 ms",
+			Got: fmt.Sprintf("%.0f ms", rep.Submit.P99), Met: rep.Submit.Count > 0 && rep.Submit.P99 < 250},
+	}
+}
+
+func lastImplemented(rep *CycleReport) string {
+	last := "nothing"
+	household := map[string]bool{}
+	for _, p := range CyclePhases() {
+		household[p.Name] = p.Household
+	}
+	for _, p := range rep.Phases {
+		if household[p.Name] && p.Implemented && !strings.HasPrefix(p.Note, "failed") && !strings.HasPrefix(p.Note, "not run") {
+			last = p.Name
+		}
+	}
+	return last
+}
+
+func phaseGenerate(_ context.Context, r *cycleRun) (PhaseResult, error) {
+	t0 := time.Now()
+	var err error
+	r.data, r.want, err = generate(r.o.Households, r.o.Seed, r.o.FaultRate)
+	return PhaseResult{Households: r.o.Households, Seconds: time.Since(t0).Seconds(),
+		Note: fmt.Sprintf("%.1f MB CSV; %s", mib(uint64(len(r.data))), r.want)}, err
+}
+
+func phaseIntake(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	var err error
+	r.intake, err = runIntake(ctx, r.s, r.dinsos, r.cycleID, r.data, r.want, r.o.Progress)
+	r.data = nil // the file is in the database now
+	return PhaseResult{Households: r.intake.Stored, Seconds: r.intake.TotalSeconds,
+		Note: fmt.Sprintf("stored %.0f/s, started %.0f/s", r.intake.Store.PerSec, r.intake.Start.PerSec)}, err
+}
+
+// progressView is GET /api/v1/cycles/{id}/progress.
+type progressView struct {
+	Total     int64            `json:"total"`
+	ByStage   map[string]int64 `json:"byStage"`
+	Kecamatan []struct {
+		Desa []struct {
+			Code  string `json:"code"`
+			Total int64  `json:"total"`
+		} `json:"desa"`
+	} `json:"kecamatan"`
+}
+
+func (r *cycleRun) progress(ctx context.Context) (progressView, error) {
+	var p progressView
+	_, err := r.dinsos.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/cycles/%d/progress", r.cycleID), nil, &p)
+	return p, err
+}
+
+// benchPassword is every bench officer's password.
+const benchPassword = "bench-officer-2026"
+
+// setupOfficers creates one village officer per village with households
+// (through store.CreateUser, as an administrator would) and logs each in.
+func (r *cycleRun) setupOfficers(ctx context.Context) error {
+	p, err := r.progress(ctx)
+	if err != nil {
+		return err
+	}
+	r.desas = nil
+	for _, k := range p.Kecamatan {
+		for _, d := range k.Desa {
+			r.desas = append(r.desas, &desaWork{code: d.Code, total: int(d.Total)})
+		}
+	}
+	// Largest villages first, so the last officers do not start a big one
+	// while the others sit idle.
+	slices.SortStableFunc(r.desas, func(a, b *desaWork) int { return b.total - a.total })
+	g, gctx := errgroup.WithContext(ctx)
+	// Password hashing takes 19 MiB and ~40 ms each: two at a time on two cores.
+	g.SetLimit(2)
+	for _, d := range r.desas {
+		g.Go(func() error {
+			username := "bench." + strings.ReplaceAll(d.code, ".", "")
+			_, err := r.s.App.Store.CreateUser(gctx, store.NewUser{
+				Username: username, Password: benchPassword, Name: "Bench officer " + d.code,
+				Role: auth.RoleVillage, Region: d.code,
+			})
+			if err != nil && !errors.Is(err, store.ErrConflict) {
+				return fmt.Errorf("create officer for %s: %w", d.code, err)
+			}
+			d.officer, err = login(gctx, r.h, r.s.BaseURL, username, benchPassword)
+			return err
+		})
+	}
+	return g.Wait()
+}
+
+// phaseOfficers creates and logs in the village officers: setup, not a
+// household phase (password hashing is deliberately slow).
+func phaseOfficers(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	t0 := time.Now()
+	err := r.setupOfficers(ctx)
+	r.setup = time.Since(t0)
+	return PhaseResult{Seconds: r.setup.Seconds(),
+		Note: fmt.Sprintf("%d villages: store.CreateUser + POST /login each (argon2id)", len(r.desas))}, err
+}
+
+// taskRef is one row of GET /api/v1/tasks.
+type taskRef struct {
+	ID int64 `json:"id"`
+}
+
+// easternmost is WIT: the visit and meeting dates are "today" there, which
+// the API accepts anywhere in Indonesia.
+var easternmost = time.FixedZone("WIT", 9*60*60)
+
+func today() string { return time.Now().In(easternmost).Format("2006-01-02") }
+
+// outcomeMix is the share of each visit outcome, in percent.
+var outcomeMix = []struct {
+	outcome workflows.Outcome
+	pct     int
+}{
+	{workflows.OutcomeEligible, 70}, {workflows.OutcomeNotPoor, 12}, {workflows.OutcomeNotFound, 5},
+	{workflows.OutcomeDeceased, 5}, {workflows.OutcomeMoved, 5}, {workflows.OutcomeDuplicate, 3},
+}
+
+func pickOutcome(seed uint64, id int64) workflows.Outcome {
+	x := rand.New(rand.NewPCG(seed, uint64(id))).IntN(100)
+	for _, m := range outcomeMix {
+		if x < m.pct {
+			return m.outcome
+		}
+		x -= m.pct
+	}
+	return workflows.OutcomeEligible
+}
+
+// visitBody is a valid visit result for outcome; dup is another household
+// of the same village, for a duplicate.
+func visitBody(o workflows.Outcome, dup int64) map[string]any {
+	b := map[string]any{
+		"outcome": string(o), "visitDate": today(),
+		"indicators": map[string]string{"jenisLantai": "Tanah", "jenisDinding": "Bambu", "jenisAtap": "Seng"},
+	}
+	switch o {
+	case workflows.OutcomeNotFound:
+		b["note"] = "tidak ditemukan di alamat, menurut ketua RT"
+	case workflows.OutcomeDeceased:
+		b["note"] = "meninggal dunia, keterangan kepala dusun"
+	case workflows.OutcomeMoved:
+		b["note"] = "pindah ke luar kabupaten menurut tetangga"
+	case workflows.OutcomeDuplicate:
+		b["note"] = "satu keluarga dengan KK lain di desa ini"
+		b["duplicateOf"] = dup
+	}
+	return b
+}
+
+// phaseVerify is the village officers: each takes a village, pages through
+// its open tasks, and submits a result for every one, Officers at a time.
+func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	total := r.intake.Stored
+	bar := newProgress(r.o.Progress, "verify")
+	var done atomic.Int64
+	jobs := make(chan *desaWork)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range r.o.Officers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for d := range jobs {
+				r.verifyDesa(ctx, d, func() {
+					n := done.Add(1)
+					bar.update(int(n), total, fmt.Sprintf("%s/%s results", count(int(n)), count(total)))
+				})
+			}
+		}()
+	}
+	for _, d := range r.desas {
+		select {
+		case jobs <- d:
+		case <-ctx.Done():
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	bar.done()
+	res := PhaseResult{Households: int(r.verified.Load()), Seconds: time.Since(start).Seconds(),
+		Note: fmt.Sprintf("%d officers at once over %d villages; %d submissions retried, %d households not verified after %d tries",
+			r.o.Officers, len(r.desas), r.retries.Load(), total-int(r.verified.Load()), submitTries)}
+	if r.verified.Load() == 0 {
+		return res, fmt.Errorf("no result was recorded; first errors: %v", r.errs)
+	}
+	return res, ctx.Err()
+}
+
+func (r *cycleRun) verifyDesa(ctx context.Context, d *desaWork, tick func()) {
+	var ids []int64
+	for page := 1; ; page++ {
+		var tl struct {
+			Tasks []taskRef `json:"tasks"`
+			Total int       `json:"total"`
+		}
+		lat, err := d.officer.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/tasks?status=open&cycle=%d&page=%d", r.cycleID, page), nil, &tl)
+		r.taskList.Add(lat, err)
+		if err != nil {
+			r.fail(err)
+			return
+		}
+		for _, t := range tl.Tasks {
+			ids = append(ids, t.ID)
+		}
+		if len(tl.Tasks) == 0 || len(ids) >= tl.Total {
+			break
+		}
+	}
+	r.mu.Lock()
+	r.ids = append(r.ids, ids...)
+	r.mu.Unlock()
+	for i, id := range ids {
+		o := pickOutcome(r.o.Seed, id)
+		dup := int64(0)
+		if o == workflows.OutcomeDuplicate {
+			if len(ids) < 2 {
+				o = workflows.OutcomeEligible
+			} else {
+				dup = ids[(i+1)%len(ids)]
+			}
+		}
+		if err := r.submitResult(ctx, d.officer, id, visitBody(o, dup)); err != nil {
+			r.fail(err)
+			continue
+		}
+		r.verified.Add(1)
+		r.mu.Lock()
+		r.outcomes[string(o)]++
+		r.mu.Unlock()
+		tick()
+	}
+}
+
+// submitTries is how often an officer's app sends a result that the API
+// answered "try again shortly" (503, 429) or that timed out; the same
+// Idempotency-Key makes a retry apply once.
+const submitTries = 3
+
+// submitResult posts a visit result, retrying as the officers' app does.
+// Every attempt's latency is recorded; a failed attempt counts as an error.
+func (r *cycleRun) submitResult(ctx context.Context, officer *apiClient, id int64, body map[string]any) error {
+	var err error
+	for try := 1; try <= submitTries; try++ {
+		var lat time.Duration
+		lat, err = officer.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/tasks/%d/result", id), body, nil,
+			"Idempotency-Key", fmt.Sprintf("bench-%d", id))
+		r.submit.Add(lat, err)
+		var se *StatusError
+		if err == nil || ctx.Err() != nil || (errors.As(err, &se) && se.Status != http.StatusServiceUnavailable && se.Status != http.StatusTooManyRequests) {
+			return err
+		}
+		if try < submitTries {
+			r.retries.Add(1)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(try) * time.Second):
+			}
+		}
+	}
+	return err
+}
+
+// postMeeting reports how many households have left village verification.
+func postMeeting(p progressView) int {
+	return int(p.Total - p.ByStage[string(workflows.StageAwaitingVerification)] - p.ByStage[string(workflows.StageVerified)])
+}
+
+// phaseMeetings records every village's meeting and waits until every
+// verified household has moved to its post-meeting stage.
+func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.o.Officers)
+	for _, d := range r.desas {
+		g.Go(func() error {
+			body := map[string]any{"date": today(), "beritaAcaraNo": "BA/BENCH/" + d.code, "attendees": 20}
+			lat, err := d.officer.call(gctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/meetings", r.cycleID), body, nil)
+			r.meeting.Add(lat, err)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return PhaseResult{}, err
+	}
+	want := int(r.verified.Load())
+	bar := newProgress(r.o.Progress, "meetings")
+	deadline := time.Now().Add(r.o.PhaseTimeout)
+	for {
+		p, err := r.progress(ctx)
+		if err != nil {
+			return PhaseResult{}, err
+		}
+		n := postMeeting(p)
+		bar.update(n, want, fmt.Sprintf("%s/%s households past the meeting", count(n), count(want)))
+		if n >= want {
+			bar.done()
+			return PhaseResult{Households: n, Seconds: time.Since(start).Seconds(),
+				Note: fmt.Sprintf("%d meetings; %s", len(r.desas), stages(p))}, nil
+		}
+		if time.Now().After(deadline) {
+			bar.done()
+			return PhaseResult{Households: n, Seconds: time.Since(start).Seconds()},
+				fmt.Errorf("only %d of %d households past the meeting after %s", n, want, r.o.PhaseTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return PhaseResult{}, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func stages(p progressView) string {
+	var parts []string
+	for _, st := range workflows.Stages() {
+		if n := p.ByStage[string(st)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %s", st, count(int(n))))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// bupatiUser and bupatiPassword are the development bupati's office login.
+const (
+	bupatiUser     = "bupati"
+	bupatiPassword = "bupati-blitar-2026"
+)
+
+// waitStages polls the cycle's progress until done holds, drawing a bar of
+// n(p) out of want.
+func (r *cycleRun) waitStages(ctx context.Context, label string, want int, n func(progressView) int, done func(progressView) bool) (progressView, error) {
+	bar := newProgress(r.o.Progress, label)
+	defer bar.done()
+	deadline := time.Now().Add(r.o.PhaseTimeout)
+	for {
+		p, err := r.progress(ctx)
+		if err != nil {
+			return p, err
+		}
+		bar.update(n(p), want, fmt.Sprintf("%s/%s households", count(n(p)), count(want)))
+		if done(p) {
+			return p, nil
+		}
+		if time.Now().After(deadline) {
+			return p, fmt.Errorf("%s: gave up after %s (%s)", label, r.o.PhaseTimeout, stages(p))
+		}
+		select {
+		case <-ctx.Done():
+			return p, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func (p progressView) stage(s workflows.Stage) int { return int(p.ByStage[string(s)]) }
+
+// phaseDecree drafts the SK Bupati from every household verified eligible
+// (Dinsos), submits it, has the bupati's office sign it, and waits until
+// no household awaits the decree.
+func phaseDecree(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	before, err := r.progress(ctx)
+	if err != nil {
+		return PhaseResult{}, err
+	}
+	want := before.stage(workflows.StageAwaitingDecree)
+	bupati, err := login(ctx, r.h, r.s.BaseURL, bupatiUser, bupatiPassword)
+	if err != nil {
+		return PhaseResult{}, err
+	}
+	start := time.Now()
+	var d struct {
+		ID         int64 `json:"id"`
+		Households int   `json:"households"`
+	}
+	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/decrees", r.cycleID), nil, &d); err != nil {
+		return PhaseResult{}, fmt.Errorf("draft: %w", err)
+	}
+	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); err != nil {
+		return PhaseResult{}, fmt.Errorf("submit: %w", err)
+	}
+	drafted := time.Since(start)
+	sign := map[string]string{"number": fmt.Sprintf("188/BENCH-%d/%d", d.ID, time.Now().Year()), "date": today()}
+	lat, err := bupati.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), sign, nil)
+	if err != nil {
+		return PhaseResult{}, fmt.Errorf("sign: %w", err)
+	}
+	p, err := r.waitStages(ctx, "decree", want,
+		func(p progressView) int { return want - p.stage(workflows.StageAwaitingDecree) },
+		func(p progressView) bool { return p.stage(workflows.StageAwaitingDecree) == 0 })
+	res := PhaseResult{Households: d.Households, Seconds: time.Since(start).Seconds(),
+		Note: fmt.Sprintf("draft+submit %.1f s, sign %.0f ms; %s", drafted.Seconds(), ms(lat), stages(p))}
+	if err == nil && d.Households != want {
+		err = fmt.Errorf("the decree lists %d households, %d awaited it", d.Households, want)
+	}
+	return res, err
+}
+
+// phaseProposal builds this month's Kemensos batch (additions and
+// removals), submits it, and waits for the simulated Kemensos' answer to
+// reach every household of the batch.
+func phaseProposal(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	start := time.Now()
+	var p struct {
+		ID    int64 `json:"id"`
+		Items int   `json:"items"`
+	}
+	body := map[string]string{"month": time.Now().Format("2006-01")}
+	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/proposals", r.cycleID), body, &p); err != nil {
+		return PhaseResult{}, fmt.Errorf("build: %w", err)
+	}
+	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/proposals/%d/submit", p.ID), nil, nil); err != nil {
+		return PhaseResult{}, fmt.Errorf("submit: %w", err)
+	}
+	var answered int
+	pv, err := r.waitStages(ctx, "proposal", p.Items,
+		func(pv progressView) int {
+			var q struct {
+				Answered int `json:"answered"`
+			}
+			if _, err := r.dinsos.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/proposals/%d", p.ID), nil, &q); err == nil {
+				answered = q.Answered
+			}
+			return answered
+		},
+		func(pv progressView) bool {
+			return answered >= p.Items && pv.stage(workflows.StageAwaitingKemensos) == 0
+		})
+	return PhaseResult{Households: p.Items, Seconds: time.Since(start).Seconds(),
+		Note: fmt.Sprintf("simulated Kemensos, answer delay %s included; %s", kemensosDelay, stages(pv))}, err
+}
+
+// phaseEnrolment reports where the households ended; enrolment itself ran
+// inside the decree and proposal phases.
+func phaseEnrolment(ctx context.Context, r *cycleRun) (PhaseResult, error) {
+	p, err := r.progress(ctx)
+	return PhaseResult{Households: p.stage(workflows.StageEnrolled),
+		Note: "enrolled in the final stages of decree and proposal (not timed apart); " + stages(p)}, err
+}
+
+// sampleHistories counts the events of HistorySample households' histories,
+// spread evenly over the households verified.
+func sampleHistories(ctx context.Context, r *cycleRun, through string) (HistoryReport, error) {
+	ids := slices.Clone(r.ids)
+	slices.Sort(ids)
+	n := min(r.o.HistorySample, len(ids))
+	rep := HistoryReport{Sampled: n, ByType: map[string]float64{}, Through: through}
+	total := 0
+	for i := range n {
+		id := ids[i*len(ids)/n]
+		it := r.s.App.Temporal.GetWorkflowHistory(ctx, workflows.HouseholdWorkflowID(r.cycleID, id), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		events := 0
+		for it.HasNext() {
+			ev, err := it.Next()
+			if err != nil {
+				return rep, fmt.Errorf("history of household %d: %w", id, err)
+			}
+			events++
+			name := strings.TrimPrefix(ev.GetEventType().String(), "EVENT_TYPE_")
+			rep.ByType[name]++
+		}
+		total += events
+		rep.MaxEvents = max(rep.MaxEvents, events)
+	}
+	if n > 0 {
+		rep.MeanEvents = float64(total) / float64(n)
+		for k := range rep.ByType {
+			rep.ByType[k] /= float64(n)
+		}
+	}
+	return rep, nil
+}

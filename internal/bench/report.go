@@ -1,0 +1,137 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"text/tabwriter"
+	"time"
+)
+
+// WriteIntake prints an intake report as one table.
+func WriteIntake(w io.Writer, r *IntakeReport) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "verval bench intake: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %.1f MB CSV, workflow cache %s\n",
+		count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, count(r.WorkflowCache))
+	fmt.Fprintf(tw, "file: %s\n\n", r.Expected)
+	fmt.Fprintf(tw, "step\tcount\tseconds\tper second\tnote\n")
+	fmt.Fprintf(tw, "parse + validate (p3ke.Check, 1 core)\t%s\t%.2f\t%s\tmedian of %d; peak heap +%.1f MB; %.0f B allocated/row\n",
+		count(r.Parse.Rows), r.Parse.Seconds, count(int(r.Parse.RowsPerSec)), r.Parse.Passes, r.Parse.PeakHeapMB, r.Parse.AllocBytesPerRow)
+	rateRow(tw, "raw workflow starts, before", r.RawStartBefore, fmt.Sprintf("trivial workflow, %d in parallel", Parallelism))
+	in := r.Intake
+	fmt.Fprintf(tw, "intake: upload (POST until 202)\t\t%.2f\t\tmultipart, as Dinsos\n", in.UploadSeconds)
+	rateRow(tw, "intake: store households (ParseIntake)", in.Store, "batches of 500 with tasks and stage history")
+	rateRow(tw, "intake: start workflows (StartIntakeCases)", in.Start, fmt.Sprintf("%d in parallel", Parallelism))
+	rateRow(tw, "intake: total, upload to done", rate(in.Stored, secs(in.TotalSeconds)), "households stored")
+	rateRow(tw, "raw workflow starts, after", r.RawStartAfter, "")
+	tw.Flush()
+	fmt.Fprintf(w, "\nintake counts: rows %s, accepted %s, skipped %s, rejected %s, warnings %s; stored %s, already present %s, workflows started %s\n",
+		count(in.Rows), count(in.Accepted), count(in.Skipped), count(in.Rejected), count(in.Warnings), count(in.Stored), count(in.AlreadyPresent), count(in.Started))
+	fmt.Fprintf(w, "intake start rate / raw start rate (mean of before and after): %.0f%%\n", 100*r.StartRatio)
+	writeMemory(w, r.Memory, "the intake")
+	return writeTargets(w, r.Targets)
+}
+
+// WriteCycle prints a cycle report: phases, latencies, history, memory.
+func WriteCycle(w io.Writer, r *CycleReport) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers, workflow cache %s\n\n",
+		count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, count(r.WorkflowCache))
+	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
+	for _, p := range r.Phases {
+		if !p.Implemented {
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tNOT YET IMPLEMENTED\n", p.Name)
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%s\t%s\n", p.Name, count(p.Households), p.Seconds, p.PerSec,
+			p.Memory.PeakRSSMB, p.Memory.PeakHeapMB, cpuPer(p.Memory, p.Households), p.Note)
+	}
+	fmt.Fprintf(tw, "through %s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t\thousehold phases so far\n", lastImplemented(r), count(r.Intake.Stored),
+		r.ThroughSeconds, r.HouseholdRate, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
+	tw.Flush()
+	fmt.Fprintf(w, "\ntrivial workflow lifecycle (start + signal + activity + complete): %.1f/s over %d; household rate / trivial rate: %.0f%%\n",
+		r.TrivialLifecycle.PerSec, r.TrivialLifecycle.Count, 100*r.LifecycleRatio)
+	fmt.Fprintf(w, "officer setup (create users, log in; not a household phase): %.1f s\n\n", r.SetupSeconds)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "API latency, ms\tcount\terrors\tp50\tp95\tp99\tmax\n")
+	for _, l := range []struct {
+		name string
+		s    LatencySummary
+	}{{"GET /tasks?status=open&page=N", r.TaskList}, {"POST /tasks/{id}/result", r.Submit}, {"POST /cycles/{id}/meetings", r.Meeting}} {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\n", l.name, count(l.s.Count), l.s.Errors, l.s.P50, l.s.P95, l.s.P99, l.s.Max)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "(latencies count every attempt; %d submissions were retried after a 503 or 429)\n", r.Retries)
+	fmt.Fprintf(w, "\noutcomes: %s\n", outcomes(r.Outcomes))
+	h := r.History
+	fmt.Fprintf(w, "history events per household (%d sampled, through %s): mean %.1f, max %d\n", h.Sampled, h.Through, h.MeanEvents, h.MaxEvents)
+	types := make([]string, 0, len(h.ByType))
+	for k := range h.ByType {
+		types = append(types, k)
+	}
+	slices.SortFunc(types, func(a, b string) int {
+		if h.ByType[a] != h.ByType[b] {
+			if h.ByType[a] > h.ByType[b] {
+				return -1
+			}
+			return 1
+		}
+		if a < b {
+			return -1
+		}
+		return 1
+	})
+	for _, k := range types {
+		fmt.Fprintf(w, "  %5.1f  %s\n", h.ByType[k], k)
+	}
+	writeMemory(w, r.Memory, "the phases (the highest phase)")
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "error: %s\n", e)
+	}
+	return writeTargets(w, r.Targets)
+}
+
+// cpuPer is CPU milliseconds per household, this process + the dev server.
+func cpuPer(m Memory, n int) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f + %.1f", 1000*m.CPUSeconds/float64(n), 1000*m.TemporalCPUSeconds/float64(n))
+}
+
+func rateRow(w io.Writer, name string, r Rate, note string) {
+	fmt.Fprintf(w, "%s\t%s\t%.2f\t%.1f\t%s\n", name, count(r.Count), r.Seconds, r.PerSec, note)
+}
+
+func writeMemory(w io.Writer, m Memory, during string) {
+	fmt.Fprintf(w, "memory during %s: peak RSS %.0f MB (VmHWM of this process: API, worker, SQLite store and the bench client with its file), "+
+		"peak Go heap in use %.0f MB (%.0f MB before), peak goroutine stacks %.0f MB (%s goroutines); "+
+		"Temporal dev server peak RSS %.0f MB (separate process); CPU %.1f s this process, %.1f s the dev server\n",
+		during, m.PeakRSSMB, m.PeakHeapMB, m.BaseHeapMB, m.PeakStacksMB, count(m.PeakGoroutines), m.TemporalPeakRSSMB, m.CPUSeconds, m.TemporalCPUSeconds)
+}
+
+func writeTargets(w io.Writer, ts []Target) error {
+	fmt.Fprintf(w, "\ntargets (reported, never asserted):\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, t := range ts {
+		mark := "miss"
+		if t.Met {
+			mark = "ok"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\twant %s\tgot %s\n", mark, t.Name, t.Want, t.Got)
+	}
+	return tw.Flush()
+}
+
+func outcomes(m map[string]int) string {
+	s := ""
+	for _, o := range outcomeMix {
+		if s != "" {
+			s += ", "
+		}
+		s += fmt.Sprintf("%s %s", o.outcome, count(m[string(o.outcome)]))
+	}
+	return s
+}
+
+func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -1,0 +1,158 @@
+// Package bench measures verval end to end on one machine: it starts the
+// embedded stack the way `verval dev` does (a Temporal dev server on a file
+// database with WAL, the SQLite application database, the worker and the
+// API in this process), loads a generated P3KE file through the HTTP API,
+// drives village officers through it, and reports rates, latencies, memory
+// and history sizes beside the same server's raw capacity, measured in the
+// same run so the ratios hold on a noisy shared machine.
+//
+// It is the engine of `verval bench intake` and `verval bench cycle`; the
+// figures it printed are in docs/performance.md.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/verval/verval/internal/app"
+	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/internal/devserver"
+)
+
+// kemensosDelay is how long the simulated Kemensos takes to answer in a
+// bench: short, so the proposal phase measures verval, not the wait.
+const kemensosDelay = time.Second
+
+// StackOptions configure an embedded stack.
+type StackOptions struct {
+	// TemporalBin is the Temporal CLI (devserver.EnsureBinary).
+	TemporalBin string
+	// Dir is the data directory: temporal.db, verval.db.
+	Dir string
+	// DatabaseURL, when set, puts the application database on PostgreSQL
+	// instead of SQLite in Dir.
+	DatabaseURL string
+	// Log receives the application's and the dev server's logs.
+	Log io.Writer
+	// StickyCacheSize, when positive, sets the Temporal SDK's workflow
+	// cache (process-wide; the SDK's default is 10,000 workflows). Every
+	// cached household keeps its coroutines and state in memory.
+	StickyCacheSize int
+}
+
+// Stack is a running embedded verval: dev server, worker, API, and a bench
+// worker for the trivial reference workflow.
+type Stack struct {
+	// BaseURL is the API, http://127.0.0.1:port.
+	BaseURL string
+	// App is the in-process application (its Temporal client, store,
+	// metrics registry).
+	App    *app.App
+	server *devserver.Server
+	bench  sdkworker.Worker
+	cancel context.CancelFunc
+	errc   chan error
+}
+
+// StartStack starts the dev server, opens the application, and runs the
+// worker, the API and the bench worker until Close.
+func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
+	httpPort, err := devserver.FreePort()
+	if err != nil {
+		return nil, err
+	}
+	tPort, err := devserver.FreePort()
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{
+		"VERVAL_DATA_DIR":  o.Dir,
+		"HTTP_ADDR":        fmt.Sprintf("127.0.0.1:%d", httpPort),
+		"TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", tPort),
+		"DATABASE_URL":     o.DatabaseURL,
+		// One line per request at info would be the bench's main cost.
+		"LOG_LEVEL": "warn",
+		// The simulated Kemensos answers a batch after this long.
+		"VERVAL_KEMENSOS":       "simulated",
+		"VERVAL_KEMENSOS_DELAY": kemensosDelay.String(),
+	}
+	cfg, err := config.Load(func(k string) string { return env[k] }, true)
+	if err != nil {
+		return nil, err
+	}
+	logw := o.Log
+	if logw == nil {
+		logw = io.Discard
+	}
+	srv, err := devserver.Start(ctx, devserver.Options{
+		Binary: o.TemporalBin, IP: "127.0.0.1", Port: tPort, UIPort: -1,
+		// A file with WAL, exactly as `verval dev` runs it.
+		DBFile: filepath.Join(o.Dir, "temporal.db"),
+		Log:    logw,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if o.StickyCacheSize > 0 {
+		sdkworker.SetStickyWorkflowCacheSize(o.StickyCacheSize)
+	}
+	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, logw))
+	if err != nil {
+		_ = srv.Stop()
+		return nil, err
+	}
+	if _, err := a.Store.EnsureDevUsers(ctx); err != nil {
+		a.Close()
+		_ = srv.Stop()
+		return nil, err
+	}
+	bw := sdkworker.New(a.Temporal, TaskQueue, sdkworker.Options{})
+	RegisterTrivial(bw)
+	if err := bw.Start(); err != nil {
+		a.Close()
+		_ = srv.Stop()
+		return nil, fmt.Errorf("start bench worker: %w", err)
+	}
+	// The stack outlives a cancelled ctx long enough to stop in order.
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Stack{App: a, server: srv, bench: bw, cancel: cancel, errc: make(chan error, 2)}
+	ready := make(chan string, 1)
+	go func() { s.errc <- a.RunWorker(runCtx) }()
+	go func() { s.errc <- a.ServeHTTP(runCtx, ready) }()
+	select {
+	case addr := <-ready:
+		s.BaseURL = "http://" + addr
+	case err := <-s.errc:
+		s.errc <- err
+		_ = s.Close()
+		return nil, err
+	case <-time.After(time.Minute):
+		_ = s.Close()
+		return nil, errors.New("the API did not listen within a minute")
+	}
+	return s, nil
+}
+
+// Close stops the API, the workers and the dev server, in that order.
+func (s *Stack) Close() error {
+	s.cancel()
+	var errs []error
+	for range 2 {
+		select {
+		case err := <-s.errc:
+			errs = append(errs, err)
+		case <-time.After(time.Minute):
+			errs = append(errs, errors.New("the stack did not stop within a minute"))
+		}
+	}
+	s.bench.Stop()
+	s.App.Close()
+	errs = append(errs, s.server.Stop())
+	return errors.Join(errs...)
+}
