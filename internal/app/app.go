@@ -115,6 +115,10 @@ func (a *App) NewWorker() sdkworker.Worker {
 // RunWorker polls until ctx ends, then stops cleanly: polling stops and
 // running activities get WorkerStopTimeout to finish.
 func (a *App) RunWorker(ctx context.Context) error {
+	if a.Config.WorkflowCache > 0 {
+		// Process-wide in the SDK, so set once before the worker starts.
+		sdkworker.SetStickyWorkflowCacheSize(a.Config.WorkflowCache)
+	}
 	w := a.NewWorker()
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

@@ -53,6 +53,10 @@ type Config struct {
 	// RequestTimeout bounds an API request's calls to Temporal and the
 	// database, so an outage answers 503 instead of hanging.
 	RequestTimeout time.Duration
+	// WorkflowCache is the worker's sticky workflow cache size (0: the
+	// SDK's 10,000). Each cached household costs memory; an evicted one
+	// replays its history at its next step (docs/performance.md).
+	WorkflowCache int
 	// Kemensos is "file" (Dinsos downloads the proposal file and uploads
 	// the ministry's answer) or "simulated" (the local stack's stand-in).
 	Kemensos string
@@ -131,6 +135,11 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 		}
 	} else {
 		c.KemensosRejectShare = 0.1
+	}
+	if v := getenv("VERVAL_WORKFLOW_CACHE"); v != "" {
+		if c.WorkflowCache, err = strconv.Atoi(v); err != nil || c.WorkflowCache < 100 {
+			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_CACHE: %q is not a number of workflows (at least 100)", v))
+		}
 	}
 	c.KemensosCutoffDay = 17
 	if v := getenv("VERVAL_KEMENSOS_CUTOFF_DAY"); v != "" {
