@@ -1,12 +1,6 @@
 package bench
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"slices"
 	"sync"
@@ -22,104 +16,6 @@ func newHTTPClient() *http.Client {
 			MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second,
 		},
 	}
-}
-
-// apiClient is one logged-in user of the HTTP API.
-type apiClient struct {
-	base  string
-	http  *http.Client
-	token string
-}
-
-// StatusError is a response with an unexpected status.
-type StatusError struct {
-	Method, Route string
-	Status        int
-	Body          string
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("%s %s: %d %s", e.Method, e.Route, e.Status, e.Body)
-}
-
-func login(ctx context.Context, h *http.Client, base, username, password string) (*apiClient, error) {
-	c := &apiClient{base: base, http: h}
-	var resp struct{ Token string }
-	if _, err := c.call(ctx, http.MethodPost, "/api/v1/login", map[string]string{"username": username, "password": password}, &resp); err != nil {
-		return nil, err
-	}
-	c.token = resp.Token
-	return c, nil
-}
-
-// call sends a JSON request and decodes a 2xx answer into out. It returns
-// the request's latency; a non-2xx answer is a *StatusError.
-func (c *apiClient) call(ctx context.Context, method, path string, body, out any, headers ...string) (time.Duration, error) {
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return 0, err
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	return c.send(req, out)
-}
-
-func (c *apiClient) send(req *http.Request, out any) (time.Duration, error) {
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	t0 := time.Now()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return time.Since(t0), err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	d := time.Since(t0)
-	if err != nil {
-		return d, err
-	}
-	if resp.StatusCode/100 != 2 {
-		return d, &StatusError{Method: req.Method, Route: req.URL.Path, Status: resp.StatusCode, Body: string(b[:min(len(b), 300)])}
-	}
-	if out != nil && len(b) > 0 {
-		if err := json.Unmarshal(b, out); err != nil {
-			return d, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
-		}
-	}
-	return d, nil
-}
-
-// upload posts data as multipart field "file", streaming the body.
-func (c *apiClient) upload(ctx context.Context, path, name string, data []byte, out any) (time.Duration, error) {
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		fw, err := mw.CreateFormFile("file", name)
-		if err == nil {
-			_, err = fw.Write(data)
-		}
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, pr)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	return c.send(req, out)
 }
 
 // Latencies collects request latencies from many goroutines.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/verval/verval/internal/apiclient"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -140,7 +141,7 @@ type cycleRun struct {
 	o       CycleOptions
 	s       *Stack
 	h       *http.Client
-	dinsos  *apiClient
+	dinsos  *apiclient.Client
 	cycleID int64
 	data    []byte
 	want    p3ke.Summary
@@ -163,7 +164,7 @@ type cycleRun struct {
 type desaWork struct {
 	code    string
 	total   int
-	officer *apiClient
+	officer *apiclient.Client
 }
 
 func (r *cycleRun) fail(err error) {
@@ -206,7 +207,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		return nil, err
 	}
 	r := &cycleRun{o: o, s: s, h: newHTTPClient(), outcomes: map[string]int{}}
-	if r.dinsos, err = login(ctx, r.h, s.BaseURL, dinsosUser, dinsosPassword); err != nil {
+	if r.dinsos, err = apiclient.Login(ctx, r.h, s.BaseURL, dinsosUser, dinsosPassword); err != nil {
 		return nil, err
 	}
 	if r.cycleID, err = createCycle(ctx, r.dinsos); err != nil {
@@ -278,7 +279,7 @@ func cycleTargets(rep *CycleReport) []Target {
 		whole += "; decree, proposal and enrolment not yet implemented"
 	}
 	return []Target{
-		{Name: fmt.Sprintf("%s households through the whole cycle", count(rep.Households)), Want: "< 15 min (for 10,000)",
+		{Name: fmt.Sprintf("%s households through the whole cycle", apiclient.Count(rep.Households)), Want: "< 15 min (for 10,000)",
 			Got: whole, Met: rep.Complete && rep.ThroughSeconds < 15*60},
 		{Name: "household lifecycle rate / trivial lifecycle rate", Want: ">= 25%",
 			Got: fmt.Sprintf("%.0f%%", 100*rep.LifecycleRatio), Met: rep.LifecycleRatio >= 0.25},
@@ -336,7 +337,7 @@ type progressView struct {
 
 func (r *cycleRun) progress(ctx context.Context) (progressView, error) {
 	var p progressView
-	_, err := r.dinsos.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/cycles/%d/progress", r.cycleID), nil, &p)
+	_, err := r.dinsos.Call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/cycles/%d/progress", r.cycleID), nil, &p)
 	return p, err
 }
 
@@ -372,7 +373,7 @@ func (r *cycleRun) setupOfficers(ctx context.Context) error {
 			if err != nil && !errors.Is(err, store.ErrConflict) {
 				return fmt.Errorf("create officer for %s: %w", d.code, err)
 			}
-			d.officer, err = login(gctx, r.h, r.s.BaseURL, username, benchPassword)
+			d.officer, err = apiclient.Login(gctx, r.h, r.s.BaseURL, username, benchPassword)
 			return err
 		})
 	}
@@ -445,7 +446,7 @@ func visitBody(o workflows.Outcome, dup int64) map[string]any {
 // its open tasks, and submits a result for every one, Officers at a time.
 func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	total := r.intake.Stored
-	bar := newProgress(r.o.Progress, "verify")
+	bar := apiclient.NewProgress(r.o.Progress, "verify")
 	var done atomic.Int64
 	jobs := make(chan *desaWork)
 	var wg sync.WaitGroup
@@ -457,7 +458,7 @@ func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 			for d := range jobs {
 				r.verifyDesa(ctx, d, func() {
 					n := done.Add(1)
-					bar.update(int(n), total, fmt.Sprintf("%s/%s results", count(int(n)), count(total)))
+					bar.Update(int(n), total, fmt.Sprintf("%s/%s results", apiclient.Count(int(n)), apiclient.Count(total)))
 				})
 			}
 		}()
@@ -470,7 +471,7 @@ func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	}
 	close(jobs)
 	wg.Wait()
-	bar.done()
+	bar.Done()
 	res := PhaseResult{Households: int(r.verified.Load()), Seconds: time.Since(start).Seconds(),
 		Note: fmt.Sprintf("%d officers at once over %d villages; %d submissions retried, %d households not verified after %d tries",
 			r.o.Officers, len(r.desas), r.retries.Load(), total-int(r.verified.Load()), submitTries)}
@@ -487,7 +488,7 @@ func (r *cycleRun) verifyDesa(ctx context.Context, d *desaWork, tick func()) {
 			Tasks []taskRef `json:"tasks"`
 			Total int       `json:"total"`
 		}
-		lat, err := d.officer.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/tasks?status=open&cycle=%d&page=%d", r.cycleID, page), nil, &tl)
+		lat, err := d.officer.Call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/tasks?status=open&cycle=%d&page=%d", r.cycleID, page), nil, &tl)
 		r.taskList.Add(lat, err)
 		if err != nil {
 			r.fail(err)
@@ -532,14 +533,14 @@ const submitTries = 3
 
 // submitResult posts a visit result, retrying as the officers' app does.
 // Every attempt's latency is recorded; a failed attempt counts as an error.
-func (r *cycleRun) submitResult(ctx context.Context, officer *apiClient, id int64, body map[string]any) error {
+func (r *cycleRun) submitResult(ctx context.Context, officer *apiclient.Client, id int64, body map[string]any) error {
 	var err error
 	for try := 1; try <= submitTries; try++ {
 		var lat time.Duration
-		lat, err = officer.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/tasks/%d/result", id), body, nil,
+		lat, err = officer.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/tasks/%d/result", id), body, nil,
 			"Idempotency-Key", fmt.Sprintf("bench-%d", id))
 		r.submit.Add(lat, err)
-		var se *StatusError
+		var se *apiclient.StatusError
 		if err == nil || ctx.Err() != nil || (errors.As(err, &se) && se.Status != http.StatusServiceUnavailable && se.Status != http.StatusTooManyRequests) {
 			return err
 		}
@@ -569,7 +570,7 @@ func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	for _, d := range r.desas {
 		g.Go(func() error {
 			body := map[string]any{"date": today(), "beritaAcaraNo": "BA/BENCH/" + d.code, "attendees": 20}
-			lat, err := d.officer.call(gctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/meetings", r.cycleID), body, nil)
+			lat, err := d.officer.Call(gctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/meetings", r.cycleID), body, nil)
 			r.meeting.Add(lat, err)
 			return err
 		})
@@ -578,7 +579,7 @@ func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		return PhaseResult{}, err
 	}
 	want := int(r.verified.Load())
-	bar := newProgress(r.o.Progress, "meetings")
+	bar := apiclient.NewProgress(r.o.Progress, "meetings")
 	deadline := time.Now().Add(r.o.PhaseTimeout)
 	for {
 		p, err := r.progress(ctx)
@@ -586,14 +587,14 @@ func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 			return PhaseResult{}, err
 		}
 		n := postMeeting(p)
-		bar.update(n, want, fmt.Sprintf("%s/%s households past the meeting", count(n), count(want)))
+		bar.Update(n, want, fmt.Sprintf("%s/%s households past the meeting", apiclient.Count(n), apiclient.Count(want)))
 		if n >= want {
-			bar.done()
+			bar.Done()
 			return PhaseResult{Households: n, Seconds: time.Since(start).Seconds(),
 				Note: fmt.Sprintf("%d meetings; %s", len(r.desas), stages(p))}, nil
 		}
 		if time.Now().After(deadline) {
-			bar.done()
+			bar.Done()
 			return PhaseResult{Households: n, Seconds: time.Since(start).Seconds()},
 				fmt.Errorf("only %d of %d households past the meeting after %s", n, want, r.o.PhaseTimeout)
 		}
@@ -609,7 +610,7 @@ func stages(p progressView) string {
 	var parts []string
 	for _, st := range workflows.Stages() {
 		if n := p.ByStage[string(st)]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %s", st, count(int(n))))
+			parts = append(parts, fmt.Sprintf("%s %s", st, apiclient.Count(int(n))))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -624,15 +625,15 @@ const (
 // waitStages polls the cycle's progress until done holds, drawing a bar of
 // n(p) out of want.
 func (r *cycleRun) waitStages(ctx context.Context, label string, want int, n func(progressView) int, done func(progressView) bool) (progressView, error) {
-	bar := newProgress(r.o.Progress, label)
-	defer bar.done()
+	bar := apiclient.NewProgress(r.o.Progress, label)
+	defer bar.Done()
 	deadline := time.Now().Add(r.o.PhaseTimeout)
 	for {
 		p, err := r.progress(ctx)
 		if err != nil {
 			return p, err
 		}
-		bar.update(n(p), want, fmt.Sprintf("%s/%s households", count(n(p)), count(want)))
+		bar.Update(n(p), want, fmt.Sprintf("%s/%s households", apiclient.Count(n(p)), apiclient.Count(want)))
 		if done(p) {
 			return p, nil
 		}
@@ -658,7 +659,7 @@ func phaseDecree(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		return PhaseResult{}, err
 	}
 	want := before.stage(workflows.StageAwaitingDecree)
-	bupati, err := login(ctx, r.h, r.s.BaseURL, bupatiUser, bupatiPassword)
+	bupati, err := apiclient.Login(ctx, r.h, r.s.BaseURL, bupatiUser, bupatiPassword)
 	if err != nil {
 		return PhaseResult{}, err
 	}
@@ -667,15 +668,15 @@ func phaseDecree(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		ID         int64 `json:"id"`
 		Households int   `json:"households"`
 	}
-	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/decrees", r.cycleID), nil, &d); err != nil {
+	if _, err := r.dinsos.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/decrees", r.cycleID), nil, &d); err != nil {
 		return PhaseResult{}, fmt.Errorf("draft: %w", err)
 	}
-	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); err != nil {
+	if _, err := r.dinsos.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); err != nil {
 		return PhaseResult{}, fmt.Errorf("submit: %w", err)
 	}
 	drafted := time.Since(start)
 	sign := map[string]string{"number": fmt.Sprintf("188/BENCH-%d/%d", d.ID, time.Now().Year()), "date": today()}
-	lat, err := bupati.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), sign, nil)
+	lat, err := bupati.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), sign, nil)
 	if err != nil {
 		return PhaseResult{}, fmt.Errorf("sign: %w", err)
 	}
@@ -700,10 +701,10 @@ func phaseProposal(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		Items int   `json:"items"`
 	}
 	body := map[string]string{"month": time.Now().Format("2006-01")}
-	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/proposals", r.cycleID), body, &p); err != nil {
+	if _, err := r.dinsos.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/proposals", r.cycleID), body, &p); err != nil {
 		return PhaseResult{}, fmt.Errorf("build: %w", err)
 	}
-	if _, err := r.dinsos.call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/proposals/%d/submit", p.ID), nil, nil); err != nil {
+	if _, err := r.dinsos.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/proposals/%d/submit", p.ID), nil, nil); err != nil {
 		return PhaseResult{}, fmt.Errorf("submit: %w", err)
 	}
 	var answered int
@@ -712,7 +713,7 @@ func phaseProposal(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 			var q struct {
 				Answered int `json:"answered"`
 			}
-			if _, err := r.dinsos.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/proposals/%d", p.ID), nil, &q); err == nil {
+			if _, err := r.dinsos.Call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/proposals/%d", p.ID), nil, &q); err == nil {
 				answered = q.Answered
 			}
 			return answered

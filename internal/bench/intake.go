@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/verval/verval/internal/apiclient"
 	"io"
 	"net/http"
 	"runtime"
@@ -154,7 +155,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 		return nil, err
 	}
 	h := newHTTPClient()
-	dinsos, err := login(ctx, h, s.BaseURL, dinsosUser, dinsosPassword)
+	dinsos, err := apiclient.Login(ctx, h, s.BaseURL, dinsosUser, dinsosPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +177,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	}
 	rep.Targets = []Target{
 		{Name: "parse and validate, one core", Want: ">= 25,000 rows/s (50,000 rows < 2 s)",
-			Got: count(int(rep.Parse.RowsPerSec)) + " rows/s", Met: rep.Parse.RowsPerSec >= 25_000},
+			Got: apiclient.Count(int(rep.Parse.RowsPerSec)) + " rows/s", Met: rep.Parse.RowsPerSec >= 25_000},
 		{Name: "intake start rate / raw start rate", Want: ">= 70%",
 			Got: fmt.Sprintf("%.0f%%", 100*rep.StartRatio), Met: rep.StartRatio >= 0.70},
 		{Name: "peak process RSS during the intake", Want: "< 150 MB",
@@ -244,11 +245,11 @@ func measureParse(data []byte, want p3ke.Summary) (ParseReport, error) {
 
 // createCycle opens a Kab. Blitar cycle in the first free year from 2026
 // (a kept PostgreSQL database may hold earlier runs' cycles).
-func createCycle(ctx context.Context, dinsos *apiClient) (int64, error) {
+func createCycle(ctx context.Context, dinsos *apiclient.Client) (int64, error) {
 	for year := 2026; year <= 2100; year++ {
 		var cy struct{ ID int64 }
-		_, err := dinsos.call(ctx, http.MethodPost, "/api/v1/cycles", map[string]any{"regencyCode": Regency, "year": year}, &cy)
-		var se *StatusError
+		_, err := dinsos.Call(ctx, http.MethodPost, "/api/v1/cycles", map[string]any{"regencyCode": Regency, "year": year}, &cy)
+		var se *apiclient.StatusError
 		if errors.As(err, &se) && se.Status == http.StatusConflict {
 			continue
 		}
@@ -277,17 +278,17 @@ const intakeStall = 10 * time.Minute
 
 // runIntake uploads the file as Dinsos and follows the intake to its end,
 // drawing a progress bar from its counters.
-func runIntake(ctx context.Context, s *Stack, dinsos *apiClient, cycleID int64, data []byte, want p3ke.Summary, progress io.Writer) (IntakeRun, error) {
+func runIntake(ctx context.Context, s *Stack, dinsos *apiclient.Client, cycleID int64, data []byte, want p3ke.Summary, progress io.Writer) (IntakeRun, error) {
 	run := IntakeRun{CycleID: cycleID}
 	var in intakeView
 	t0 := time.Now()
-	d, err := dinsos.upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke-bench.csv", data, &in)
+	d, err := dinsos.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke-bench.csv", data, &in)
 	if err != nil {
 		return run, fmt.Errorf("upload: %w", err)
 	}
 	run.UploadSeconds = d.Seconds()
 	rows := want.Accepted + want.Skipped + want.Rejected
-	bar := newProgress(progress, "intake")
+	bar := apiclient.NewProgress(progress, "intake")
 	lastChange, last := time.Now(), in
 	for in.Status != "done" && in.Status != "failed" {
 		select {
@@ -295,18 +296,18 @@ func runIntake(ctx context.Context, s *Stack, dinsos *apiClient, cycleID int64, 
 			return run, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
-		if _, err := dinsos.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in); err != nil {
+		if _, err := dinsos.Call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in); err != nil {
 			return run, err
 		}
-		bar.update(in.RowsParsed+in.WorkflowsStarted, rows+want.Accepted,
-			fmt.Sprintf("parsed %s/%s, started %s/%s", count(in.RowsParsed), count(rows), count(in.WorkflowsStarted), count(in.HouseholdsStored)))
+		bar.Update(in.RowsParsed+in.WorkflowsStarted, rows+want.Accepted,
+			fmt.Sprintf("parsed %s/%s, started %s/%s", apiclient.Count(in.RowsParsed), apiclient.Count(rows), apiclient.Count(in.WorkflowsStarted), apiclient.Count(in.HouseholdsStored)))
 		if in != last {
 			lastChange, last = time.Now(), in
 		} else if time.Since(lastChange) > intakeStall {
 			return run, fmt.Errorf("intake %d made no progress for %s (status %s)", in.ID, intakeStall, in.Status)
 		}
 	}
-	bar.done()
+	bar.Done()
 	run.TotalSeconds = time.Since(t0).Seconds()
 	run.IntakeID = in.ID
 	run.Rows, run.Accepted, run.Skipped, run.Rejected, run.Warnings = in.RowsParsed, in.Accepted, in.Skipped, in.Rejected, in.Warnings

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"github.com/verval/verval/internal/apiclient"
 	"io"
 	"slices"
 	"text/tabwriter"
@@ -12,11 +13,11 @@ import (
 func WriteIntake(w io.Writer, r *IntakeReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "verval bench intake: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %.1f MB CSV, workflow cache %s\n",
-		count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, count(r.WorkflowCache))
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, apiclient.Count(r.WorkflowCache))
 	fmt.Fprintf(tw, "file: %s\n\n", r.Expected)
 	fmt.Fprintf(tw, "step\tcount\tseconds\tper second\tnote\n")
 	fmt.Fprintf(tw, "parse + validate (p3ke.Check, 1 core)\t%s\t%.2f\t%s\tmedian of %d; peak heap +%.1f MB; %.0f B allocated/row\n",
-		count(r.Parse.Rows), r.Parse.Seconds, count(int(r.Parse.RowsPerSec)), r.Parse.Passes, r.Parse.PeakHeapMB, r.Parse.AllocBytesPerRow)
+		apiclient.Count(r.Parse.Rows), r.Parse.Seconds, apiclient.Count(int(r.Parse.RowsPerSec)), r.Parse.Passes, r.Parse.PeakHeapMB, r.Parse.AllocBytesPerRow)
 	rateRow(tw, "raw workflow starts, before", r.RawStartBefore, fmt.Sprintf("trivial workflow, %d in parallel", Parallelism))
 	in := r.Intake
 	fmt.Fprintf(tw, "intake: upload (POST until 202)\t\t%.2f\t\tmultipart, as Dinsos\n", in.UploadSeconds)
@@ -26,7 +27,7 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 	rateRow(tw, "raw workflow starts, after", r.RawStartAfter, "")
 	tw.Flush()
 	fmt.Fprintf(w, "\nintake counts: rows %s, accepted %s, skipped %s, rejected %s, warnings %s; stored %s, already present %s, workflows started %s\n",
-		count(in.Rows), count(in.Accepted), count(in.Skipped), count(in.Rejected), count(in.Warnings), count(in.Stored), count(in.AlreadyPresent), count(in.Started))
+		apiclient.Count(in.Rows), apiclient.Count(in.Accepted), apiclient.Count(in.Skipped), apiclient.Count(in.Rejected), apiclient.Count(in.Warnings), apiclient.Count(in.Stored), apiclient.Count(in.AlreadyPresent), apiclient.Count(in.Started))
 	fmt.Fprintf(w, "intake start rate / raw start rate (mean of before and after): %.0f%%\n", 100*r.StartRatio)
 	writeMemory(w, r.Memory, "the intake")
 	return writeTargets(w, r.Targets)
@@ -36,17 +37,17 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 func WriteCycle(w io.Writer, r *CycleReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers, workflow cache %s\n\n",
-		count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, count(r.WorkflowCache))
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, apiclient.Count(r.WorkflowCache))
 	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
 	for _, p := range r.Phases {
 		if !p.Implemented {
 			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\tNOT YET IMPLEMENTED\n", p.Name)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%s\t%s\n", p.Name, count(p.Households), p.Seconds, p.PerSec,
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%s\t%s\n", p.Name, apiclient.Count(p.Households), p.Seconds, p.PerSec,
 			p.Memory.PeakRSSMB, p.Memory.PeakHeapMB, cpuPer(p.Memory, p.Households), p.Note)
 	}
-	fmt.Fprintf(tw, "through %s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t\thousehold phases so far\n", lastImplemented(r), count(r.Intake.Stored),
+	fmt.Fprintf(tw, "through %s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t\thousehold phases so far\n", lastImplemented(r), apiclient.Count(r.Intake.Stored),
 		r.ThroughSeconds, r.HouseholdRate, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
 	tw.Flush()
 	fmt.Fprintf(w, "\ntrivial workflow lifecycle (start + signal + activity + complete): %.1f/s over %d; household rate / trivial rate: %.0f%%\n",
@@ -58,7 +59,7 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 		name string
 		s    LatencySummary
 	}{{"GET /tasks?status=open&page=N", r.TaskList}, {"POST /tasks/{id}/result", r.Submit}, {"POST /cycles/{id}/meetings", r.Meeting}} {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\n", l.name, count(l.s.Count), l.s.Errors, l.s.P50, l.s.P95, l.s.P99, l.s.Max)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%.1f\t%.1f\t%.1f\n", l.name, apiclient.Count(l.s.Count), l.s.Errors, l.s.P50, l.s.P95, l.s.P99, l.s.Max)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "(latencies count every attempt; %d submissions were retried after a 503 or 429)\n", r.Retries)
@@ -100,14 +101,14 @@ func cpuPer(m Memory, n int) string {
 }
 
 func rateRow(w io.Writer, name string, r Rate, note string) {
-	fmt.Fprintf(w, "%s\t%s\t%.2f\t%.1f\t%s\n", name, count(r.Count), r.Seconds, r.PerSec, note)
+	fmt.Fprintf(w, "%s\t%s\t%.2f\t%.1f\t%s\n", name, apiclient.Count(r.Count), r.Seconds, r.PerSec, note)
 }
 
 func writeMemory(w io.Writer, m Memory, during string) {
 	fmt.Fprintf(w, "memory during %s: peak RSS %.0f MB (VmHWM of this process: API, worker, SQLite store and the bench client with its file), "+
 		"peak Go heap in use %.0f MB (%.0f MB before), peak goroutine stacks %.0f MB (%s goroutines); "+
 		"Temporal dev server peak RSS %.0f MB (separate process); CPU %.1f s this process, %.1f s the dev server\n",
-		during, m.PeakRSSMB, m.PeakHeapMB, m.BaseHeapMB, m.PeakStacksMB, count(m.PeakGoroutines), m.TemporalPeakRSSMB, m.CPUSeconds, m.TemporalCPUSeconds)
+		during, m.PeakRSSMB, m.PeakHeapMB, m.BaseHeapMB, m.PeakStacksMB, apiclient.Count(m.PeakGoroutines), m.TemporalPeakRSSMB, m.CPUSeconds, m.TemporalCPUSeconds)
 }
 
 func writeTargets(w io.Writer, ts []Target) error {
@@ -129,7 +130,7 @@ func outcomes(m map[string]int) string {
 		if s != "" {
 			s += ", "
 		}
-		s += fmt.Sprintf("%s %s", o.outcome, count(m[string(o.outcome)]))
+		s += fmt.Sprintf("%s %s", o.outcome, apiclient.Count(m[string(o.outcome)]))
 	}
 	return s
 }
