@@ -44,7 +44,7 @@ func (s *Server) accessLog() gin.HandlerFunc {
 		if c.Writer.Status() >= 500 {
 			level = slog.LevelError
 		}
-		if route == "/healthz" || route == "/readyz" {
+		if route == "/healthz" || route == "/readyz" || route == "/metrics" {
 			level = slog.LevelDebug
 		}
 		s.deps.Log.Log(c.Request.Context(), level, "http request",

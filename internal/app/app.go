@@ -81,7 +81,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		closeDB(db)
 		return nil, err
 	}
-	return &App{Config: c, Log: log, DB: db, Store: &store.Store{DB: db, Keys: keys}, Keys: keys, Temporal: tc, Metrics: m}, nil
+	return &App{Config: c, MetricsAddr: c.MetricsAddr, Log: log, DB: db, Store: &store.Store{DB: db, Keys: keys}, Keys: keys, Temporal: tc, Metrics: m}, nil
 }
 
 // Close releases the connections.

@@ -53,6 +53,9 @@ type Config struct {
 	// RequestTimeout bounds an API request's calls to Temporal and the
 	// database, so an outage answers 503 instead of hanging.
 	RequestTimeout time.Duration
+	// MetricsAddr serves /metrics on its own listener (host:port), or
+	// "off"; empty serves it on HTTP_ADDR.
+	MetricsAddr string
 	// WorkflowCache is the worker's sticky workflow cache size (0: the
 	// SDK's 10,000). Each cached household costs memory; an evicted one
 	// replays its history at its next step (docs/performance.md).
@@ -135,6 +138,12 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 		}
 	} else {
 		c.KemensosRejectShare = 0.1
+	}
+	c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR"))
+	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("METRICS_ADDR: %q is not host:port or off", c.MetricsAddr))
+		}
 	}
 	if v := getenv("VERVAL_WORKFLOW_CACHE"); v != "" {
 		if c.WorkflowCache, err = strconv.Atoi(v); err != nil || c.WorkflowCache < 100 {
