@@ -347,7 +347,11 @@ func TestDatabaseDownIs503(t *testing.T) {
 	}
 	srv := New(Deps{DB: db, Store: storetest.NewStore(db, nil), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SessionTTL: time.Hour})
 	e := &authEnv{t: t, srv: srv}
-	authWantStatus(t, e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(strings.Repeat("A", 43))...), http.StatusServiceUnavailable)
+	w := e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(strings.Repeat("A", 43))...)
+	authWantStatus(t, w, http.StatusServiceUnavailable)
+	if w.Header().Get("Retry-After") == "" {
+		t.Error("a 503 without Retry-After")
+	}
 	authWantStatus(t, e.login("desa1", authPassword, ""), http.StatusServiceUnavailable)
 }
 

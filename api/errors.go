@@ -80,6 +80,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		errors.Is(err, context.DeadlineExceeded):
 		// Temporal or the database did not answer within the request's time.
 		s.deps.Log.Warn("dependency unavailable", "route", c.FullPath(), "requestId", rid, "err", err)
+		c.Header("Retry-After", "5")
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: "service temporarily unavailable, try again shortly", RequestID: rid})
 	default:
 		s.deps.Log.Error("request failed", "route", c.FullPath(), "requestId", rid, "err", err)

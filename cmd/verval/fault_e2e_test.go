@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -366,19 +367,38 @@ func submitAll(t *testing.T, officers map[string]*user, fams []family, ids map[s
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	errs := make(chan string, len(fams))
+	var retried atomic.Int64
 	for _, f := range fams {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if code := officers[f.Desa].call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", ids[f.Name]), visit(outcome, ""), nil); code != 200 {
+			// As the officers' app does: a 503 ("try again shortly", for
+			// example while a killed worker's workflow task times out) is
+			// sent again with the same Idempotency-Key, which applies once.
+			key := fmt.Sprintf("fault-%d", ids[f.Name])
+			code := 0
+			for try := 0; try < 5; try++ {
+				if try > 0 {
+					retried.Add(1)
+					time.Sleep(time.Duration(try) * time.Second)
+				}
+				code = officers[f.Desa].call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", ids[f.Name]), visit(outcome, ""), nil, "Idempotency-Key", key)
+				if code != http.StatusServiceUnavailable {
+					break
+				}
+			}
+			if code != 200 {
 				errs <- fmt.Sprintf("visit %s: %d", f.Name, code)
 			}
 		}()
 	}
 	wg.Wait()
 	close(errs)
+	if n := retried.Load(); n > 0 {
+		t.Logf("%d submissions were sent again after a 503", n)
+	}
 	for e := range errs {
 		t.Fatal(e)
 	}
