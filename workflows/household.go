@@ -84,7 +84,15 @@ func (h *household) register(ctx workflow.Context) error {
 	receive(ctx, sel, SignalDecreeSigned, &h.decree)
 	receive(ctx, sel, SignalDecreeRevoked, &h.revoked)
 	receive(ctx, sel, SignalProposalSubmitted, &h.proposal)
-	receive(ctx, sel, SignalKemensosAnswer, &h.answer)
+	sel.AddReceive(workflow.GetSignalChannel(ctx, SignalKemensosAnswer), func(ch workflow.ReceiveChannel, _ bool) {
+		var v KemensosAnswer
+		ch.Receive(ctx, &v)
+		// Batch ids grow: a late copy of an earlier batch's answer never
+		// replaces the answer to a later one.
+		if h.answer == nil || v.ProposalID >= h.answer.ProposalID {
+			h.answer = &v
+		}
+	})
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			sel.Select(ctx)
@@ -235,7 +243,12 @@ func (h *household) awaitProposal(ctx workflow.Context) error {
 		return h.revoke(ctx)
 	}
 	h.state.ProposalID = h.proposal.ProposalID
-	h.proposal, h.answer = nil, nil
+	h.proposal = nil
+	// Keep an answer to this batch that came before (or with) the batch's
+	// own signal; drop one left over from an earlier batch.
+	if h.answer != nil && h.answer.ProposalID != h.state.ProposalID {
+		h.answer = nil
+	}
 	return h.moveTo(ctx, StageAwaitingKemensos, "", false)
 }
 

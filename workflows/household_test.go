@@ -834,3 +834,32 @@ func TestHistoryBudget(t *testing.T) {
 		t.Errorf("%s has %d events, want 1 to %d", f, len(hist.Events), budget)
 	}
 }
+
+// Under load a proposal batch's signal and Kemensos' answer can reach the
+// household together, in one workflow task, or the answer first (the
+// batch's fan-out is retrying while the answer file is applied). The
+// answer to the batch the household is in must not be dropped as if it
+// were left over from an earlier batch: the household would wait for it
+// for ever.
+func TestAnswerBeforeTheProposalSignal(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+	// An answer to another batch is still ignored.
+	h.signalAt(24*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 8, Accepted: true, Date: "2025-06-20"})
+	h.signalAt(24*day+time.Hour, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true, Date: "2025-06-20"})
+	// A late copy of the earlier batch's answer does not replace it.
+	h.signalAt(24*day+2*time.Hour, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 8, Accepted: false, Reason: "GANDA", Date: "2025-06-20"})
+	h.signalAt(25*day, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+	h.run(input(false))
+
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"Transition -> awaiting_decree#2 close",
+		"Transition -> awaiting_proposal#3 (addition)",
+		"Transition -> awaiting_kemensos#4",
+		"Settle -> enrolled#5 [registry decree]",
+	})
+	h.checkSearchAttributes()
+}
