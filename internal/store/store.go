@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // Errors the API maps to HTTP statuses.
@@ -71,7 +73,49 @@ func Open(ctx context.Context, databaseURL, sqlitePath string, log *slog.Logger)
 	if err := Migrate(db.WithContext(ctx)); err != nil {
 		return nil, err
 	}
+	if databaseURL == "" && sqlitePath != ":memory:" {
+		if err := useReadPool(db, sqlitePath); err != nil {
+			return nil, err
+		}
+	}
 	return db, nil
+}
+
+// sqliteReaders is the size of the embedded database's read pool.
+const sqliteReaders = 4
+
+// useReadPool gives the embedded database a pool of read-only connections
+// beside its one writer (gorm.io/plugin/dbresolver routes queries there,
+// and writes and transactions to the writer). In WAL mode readers do not
+// wait for the writer, so a session look-up or a task list no longer
+// queues behind an intake batch's transaction. A connection sees every
+// commit made before its query starts; query_only makes a write that is
+// routed here by mistake fail instead of racing the writer.
+//
+// The pool's limits are set on its own *sql.DB: dbresolver's
+// SetMaxOpenConns would apply to the writer too, and a second writer
+// connection turns SQLite's single-writer queue into SQLITE_BUSY errors.
+func useReadPool(db *gorm.DB, path string) error {
+	readers, err := sql.Open(sqlite.DriverName, sqliteReadDSN(path))
+	if err != nil {
+		return fmt.Errorf("open SQLite read pool: %w", err)
+	}
+	readers.SetMaxOpenConns(sqliteReaders)
+	readers.SetMaxIdleConns(sqliteReaders)
+	readers.SetConnMaxIdleTime(time.Minute)
+	err = db.Use(dbresolver.Register(dbresolver.Config{
+		Replicas: []gorm.Dialector{&sqlite.Dialector{DriverName: sqlite.DriverName, Conn: readers}},
+	}))
+	if err != nil {
+		readers.Close()
+		return fmt.Errorf("open SQLite read pool: %w", err)
+	}
+	return nil
+}
+
+// sqliteReadDSN is the data source name of the read pool's connections.
+func sqliteReadDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
 }
 
 // SQLiteDSN is the data source name of the embedded database: WAL so readers
