@@ -44,7 +44,11 @@ type IntakeCounts struct {
 // resumable: each batch commits with the last row it covers, so a retry
 // after a crash skips what is stored and the counts stay exact.
 func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCounts, error) {
-	intake, data, cycle, err := a.Store.IntakeSource(ctx, in.IntakeID)
+	intake, cycle, err := a.Store.IntakeWithCycle(ctx, in.IntakeID)
+	if err != nil {
+		return IntakeCounts{}, classify(err)
+	}
+	data, err := a.Store.IntakeFileData(ctx, in.IntakeID)
 	if err != nil {
 		return IntakeCounts{}, classify(err)
 	}
@@ -135,7 +139,7 @@ func household(r p3ke.Record) store.NewHousehold {
 // stored, a page at a time with bounded parallelism. Starting an existing
 // workflow ID is refused by Temporal, so a retried page starts nobody twice.
 func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (IntakeCounts, error) {
-	intake, _, cycle, err := a.Store.IntakeSource(ctx, in.IntakeID)
+	intake, cycle, err := a.Store.IntakeWithCycle(ctx, in.IntakeID)
 	if err != nil {
 		return IntakeCounts{}, classify(err)
 	}

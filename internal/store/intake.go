@@ -50,22 +50,26 @@ func (s *Store) IntakeIssues(ctx context.Context, id int64, limit, offset int) (
 	return out, total, err
 }
 
-// IntakeSource is what the parsing activity needs: the intake, its file and
-// its cycle.
-func (s *Store) IntakeSource(ctx context.Context, id int64) (*Intake, []byte, *Cycle, error) {
+// IntakeWithCycle is an intake and its cycle, without the file.
+func (s *Store) IntakeWithCycle(ctx context.Context, id int64) (*Intake, *Cycle, error) {
 	in, err := s.GetIntake(ctx, id)
 	if err != nil {
-		return nil, nil, nil, err
-	}
-	var f IntakeFile
-	if err := s.DB.WithContext(ctx).First(&f, "intake_id = ?", id).Error; err != nil {
-		return nil, nil, nil, wrapNotFound(err)
+		return nil, nil, err
 	}
 	var c Cycle
 	if err := s.DB.WithContext(ctx).First(&c, "id = ?", in.CycleID).Error; err != nil {
-		return nil, nil, nil, wrapNotFound(err)
+		return nil, nil, wrapNotFound(err)
 	}
-	return in, f.Data, &c, nil
+	return in, &c, nil
+}
+
+// IntakeFileData is an intake's uploaded file.
+func (s *Store) IntakeFileData(ctx context.Context, id int64) ([]byte, error) {
+	var f IntakeFile
+	if err := s.DB.WithContext(ctx).First(&f, "intake_id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return f.Data, nil
 }
 
 // SetIntakeStatus records an intake's status (and error, when failed).
