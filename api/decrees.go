@@ -94,11 +94,7 @@ func (s *Server) decree(c *gin.Context) (*store.Decree, bool) {
 	if !ok {
 		return nil, false
 	}
-	ctx := c.Request.Context()
-	d, err := s.deps.Store.GetDecree(ctx, id)
-	if err == nil {
-		_, err = s.deps.Store.GetCycle(ctx, principal(c), d.CycleID)
-	}
+	d, _, err := s.deps.Store.DecreeFor(c.Request.Context(), principal(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false

@@ -71,11 +71,7 @@ func (s *Server) intake(c *gin.Context) (*store.Intake, bool) {
 	if !ok {
 		return nil, false
 	}
-	ctx := c.Request.Context()
-	in, err := s.deps.Store.GetIntake(ctx, id)
-	if err == nil {
-		_, err = s.deps.Store.GetCycle(ctx, principal(c), in.CycleID)
-	}
+	in, _, err := s.deps.Store.IntakeFor(c.Request.Context(), principal(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false

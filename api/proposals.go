@@ -107,12 +107,7 @@ func (s *Server) proposal(c *gin.Context) (*store.Proposal, *store.Cycle, bool) 
 	if !ok {
 		return nil, nil, false
 	}
-	ctx := c.Request.Context()
-	p, err := s.deps.Store.GetProposal(ctx, id)
-	var cy *store.Cycle
-	if err == nil {
-		cy, err = s.deps.Store.GetCycle(ctx, principal(c), p.CycleID)
-	}
+	p, cy, err := s.deps.Store.ProposalFor(c.Request.Context(), principal(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, nil, false

@@ -173,12 +173,7 @@ func (h *pages) loadDecree(c *gin.Context) (*store.Decree, *store.Cycle, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	ctx := c.Request.Context()
-	d, err := h.d.Store.GetDecree(ctx, id)
-	var cy *store.Cycle
-	if err == nil {
-		cy, err = h.d.Store.GetCycle(ctx, principal(c), d.CycleID)
-	}
+	d, cy, err := h.d.Store.DecreeFor(c.Request.Context(), principal(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, nil, false

@@ -174,12 +174,7 @@ func (h *pages) loadProposal(c *gin.Context) (*store.Proposal, *store.Cycle, boo
 	if !ok {
 		return nil, nil, false
 	}
-	ctx := c.Request.Context()
-	pr, err := h.d.Store.GetProposal(ctx, id)
-	var cy *store.Cycle
-	if err == nil {
-		cy, err = h.d.Store.GetCycle(ctx, principal(c), pr.CycleID)
-	}
+	pr, cy, err := h.d.Store.ProposalFor(c.Request.Context(), principal(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, nil, false

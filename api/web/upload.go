@@ -52,12 +52,7 @@ func (h *pages) intakePage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	in, err := h.d.Store.GetIntake(ctx, id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	cy, err := h.d.Store.GetCycle(ctx, principal(c), in.CycleID)
+	in, cy, err := h.d.Store.IntakeFor(ctx, principal(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -64,6 +64,39 @@ func (s *Store) GetCycle(ctx context.Context, p auth.Principal, id int64) (*Cycl
 	return &c, nil
 }
 
+// IntakeFor returns an intake of a cycle the principal may see, with the
+// cycle. Like DecreeFor and ProposalFor, a record of another region is
+// ErrNotFound, as a missing one, so its existence does not leak.
+func (s *Store) IntakeFor(ctx context.Context, p auth.Principal, id int64) (*Intake, *Cycle, error) {
+	return inVisibleCycle(ctx, s, p, id, s.GetIntake, func(in *Intake) int64 { return in.CycleID })
+}
+
+// DecreeFor returns a decree of a cycle the principal may see, with the cycle.
+func (s *Store) DecreeFor(ctx context.Context, p auth.Principal, id int64) (*Decree, *Cycle, error) {
+	return inVisibleCycle(ctx, s, p, id, s.GetDecree, func(d *Decree) int64 { return d.CycleID })
+}
+
+// ProposalFor returns a proposal batch of a cycle the principal may see,
+// with the cycle.
+func (s *Store) ProposalFor(ctx context.Context, p auth.Principal, id int64) (*Proposal, *Cycle, error) {
+	return inVisibleCycle(ctx, s, p, id, s.GetProposal, func(pr *Proposal) int64 { return pr.CycleID })
+}
+
+// inVisibleCycle loads a record with get, then its cycle through the
+// principal's region scope.
+func inVisibleCycle[T any](ctx context.Context, s *Store, p auth.Principal, id int64,
+	get func(context.Context, int64) (*T, error), cycleOf func(*T) int64) (*T, *Cycle, error) {
+	v, err := get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.GetCycle(ctx, p, cycleOf(v))
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, c, nil
+}
+
 // TaskView is a verification task with what the officer needs to find the
 // family: name and address (shown only inside the officer's own desa) and
 // the masked NIK.
