@@ -17,12 +17,28 @@ import (
 type Options struct {
 	// MaxConcurrentActivities bounds activities run at once; 0 is the SDK default.
 	MaxConcurrentActivities int
+	// WorkflowTaskPollers is how many workflow-task polls are kept open
+	// at once (sticky and normal queue together); 0 is
+	// DefaultWorkflowTaskPollers.
+	WorkflowTaskPollers int
 }
 
 // New builds a worker on the verval task queue with everything registered.
+// DefaultWorkflowTaskPollers is the worker's workflow-task polls when
+// VERVAL_WORKFLOW_POLLERS is not set. The SDK's 2 starve a busy worker:
+// with 50 officers submitting, tasks waited more than the 5 s sticky
+// schedule-to-start timeout on the server (0.1 WorkflowTaskTimedOut per
+// household) and submissions took 14.7 s at p99; with 16 the same bench
+// verified twice as fast with no timed-out task (docs/performance.md).
+const DefaultWorkflowTaskPollers = 16
+
 func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Worker {
+	if o.WorkflowTaskPollers == 0 {
+		o.WorkflowTaskPollers = DefaultWorkflowTaskPollers
+	}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: o.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskPollers:   o.WorkflowTaskPollers,
 		// Stop polling, then give running activities time to finish and
 		// heartbeat their progress before the process exits.
 		WorkerStopTimeout: 20 * time.Second,

@@ -7,16 +7,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/verval/verval/internal/bench"
 	"github.com/verval/verval/internal/devserver"
 )
 
 const benchUsage = `usage:
-  verval bench intake [--households 50000] [--seed S] [--raw-starts K] [--workflow-cache N] [--keep] [--json]
-  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--lifecycles K] [--workflow-cache N] [--keep] [--json]
+  verval bench intake [--households 50000] [--seed S] [--raw-starts K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
+  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--lifecycles K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
 
 Starts a throw-away stack of its own (Temporal dev server on a file with
 WAL, SQLite, worker and API in this process), generates a realistic P3KE
@@ -48,6 +52,8 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	officers := fs.Int("officers", 50, "cycle: village officers submitting at once")
 	cache := fs.Int("workflow-cache", 0, "Temporal SDK sticky workflow cache size for the worker (default: the SDK's 10,000)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
+	pollers := fs.Int("workflow-pollers", 0, "workflow-task polls the worker keeps open, as VERVAL_WORKFLOW_POLLERS (default: verval's default)")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiles (/debug/pprof/) on this `host:port` while the bench runs, e.g. 127.0.0.1:6060")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, benchUsage)
 		fs.PrintDefaults()
@@ -57,6 +63,14 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+
+	if *pprofAddr != "" {
+		stop, err := servePprof(*pprofAddr, stderr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 
 	root, err := devserver.RepoRoot(".")
@@ -76,7 +90,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer logf.Close()
-	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, StickyCacheSize: *cache}
+	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, StickyCacheSize: *cache, WorkflowPollers: *pollers}
 
 	var rep any
 	var write func() error
@@ -117,4 +131,23 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		_ = os.RemoveAll(dir)
 	}
 	return runErr
+}
+
+// servePprof serves net/http/pprof's handlers on addr (a mux of its own,
+// never the API's) until the returned stop is called.
+func servePprof(addr string, stderr io.Writer) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	fmt.Fprintf(stderr, "profiles: http://%s/debug/pprof/\n", ln.Addr())
+	return func() { _ = srv.Close() }, nil
 }

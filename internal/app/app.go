@@ -109,7 +109,7 @@ func (a *App) Activities() *activities.Activities {
 
 // NewWorker builds the worker.
 func (a *App) NewWorker() sdkworker.Worker {
-	return worker.New(a.Temporal, a.Activities(), worker.Options{})
+	return worker.New(a.Temporal, a.Activities(), worker.Options{WorkflowTaskPollers: a.Config.WorkflowPollers})
 }
 
 // RunWorker polls until ctx ends, then stops cleanly: polling stops and

@@ -36,7 +36,7 @@ type CycleOptions struct {
 	// Lifecycles is how many trivial workflows measure the reference
 	// lifecycle rate; 0 means min(Households, 1000).
 	Lifecycles int
-	// HistorySample is how many households' histories are counted; 0 means 20.
+	// HistorySample is how many households' histories are counted; 0 means 100.
 	HistorySample int
 	// PhaseTimeout bounds waiting for workflows to catch up after a
 	// phase's requests; 0 means 30 minutes.
@@ -79,8 +79,10 @@ type CycleReport struct {
 	FaultRate  float64 `json:"faultRate"`
 	Officers   int     `json:"officers"`
 	// WorkflowCache is the worker's sticky workflow cache size.
-	WorkflowCache int           `json:"workflowCache"`
-	Phases        []PhaseResult `json:"phases"`
+	WorkflowCache int `json:"workflowCache"`
+	// WorkflowPollers is the worker's workflow-task pollers.
+	WorkflowPollers int           `json:"workflowPollers"`
+	Phases          []PhaseResult `json:"phases"`
 	// Complete is false while some phases are not yet implemented.
 	Complete bool `json:"complete"`
 	// ThroughSeconds adds up the implemented household phases (intake on).
@@ -190,13 +192,13 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		o.Lifecycles = min(o.Households, 1000)
 	}
 	if o.HistorySample <= 0 {
-		o.HistorySample = 20
+		o.HistorySample = 100
 	}
 	if o.PhaseTimeout <= 0 {
 		o.PhaseTimeout = 30 * time.Minute
 	}
 	rep := &CycleReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, Officers: o.Officers,
-		WorkflowCache: cacheSize(o.Stack)}
+		WorkflowCache: cacheSize(o.Stack), WorkflowPollers: pollers(o.Stack)}
 	s, err := StartStack(ctx, o.Stack)
 	if err != nil {
 		return nil, err
@@ -752,6 +754,12 @@ func sampleHistories(ctx context.Context, r *cycleRun, through string) (HistoryR
 			}
 			events++
 			name := strings.TrimPrefix(ev.GetEventType().String(), "EVENT_TYPE_")
+			if a := ev.GetWorkflowTaskTimedOutEventAttributes(); a != nil {
+				// Schedule-to-start: the task waited on a worker's sticky
+				// queue too long; start-to-close: a worker took it and did
+				// not finish in time.
+				name += " (" + strings.TrimPrefix(a.GetTimeoutType().String(), "TIMEOUT_TYPE_") + ")"
+			}
 			rep.ByType[name]++
 		}
 		total += events

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/verval/verval/internal/apiclient"
 	"io"
 	"net/http"
 	"runtime"
@@ -15,8 +14,10 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/verval/verval/internal/apiclient"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/wilayah"
+	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
 )
 
@@ -107,9 +108,11 @@ type IntakeReport struct {
 	FaultRate  float64 `json:"faultRate"`
 	FileMB     float64 `json:"fileMB"`
 	// WorkflowCache is the worker's sticky workflow cache size.
-	WorkflowCache int          `json:"workflowCache"`
-	Expected      p3ke.Summary `json:"expected"`
-	Parse         ParseReport  `json:"parse"`
+	WorkflowCache int `json:"workflowCache"`
+	// WorkflowPollers is the worker's workflow-task pollers.
+	WorkflowPollers int          `json:"workflowPollers"`
+	Expected        p3ke.Summary `json:"expected"`
+	Parse           ParseReport  `json:"parse"`
 	// RawStartBefore and RawStartAfter are the trivial workflow's start
 	// rate on the same server just before and just after the intake.
 	RawStartBefore Rate      `json:"rawStartBefore"`
@@ -135,7 +138,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	if o.RawStarts <= 0 {
 		o.RawStarts = min(o.Households, 3000)
 	}
-	rep := &IntakeReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, WorkflowCache: cacheSize(o.Stack)}
+	rep := &IntakeReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, WorkflowCache: cacheSize(o.Stack), WorkflowPollers: pollers(o.Stack)}
 	data, want, err := generate(o.Households, o.Seed, o.FaultRate)
 	if err != nil {
 		return nil, err
@@ -194,6 +197,13 @@ func cacheSize(o StackOptions) int {
 		return o.StickyCacheSize
 	}
 	return defaultStickyCache
+}
+
+func pollers(o StackOptions) int {
+	if o.WorkflowPollers > 0 {
+		return o.WorkflowPollers
+	}
+	return worker.DefaultWorkflowTaskPollers
 }
 
 // generate writes the P3KE file in memory.

@@ -12,8 +12,8 @@ import (
 // WriteIntake prints an intake report as one table.
 func WriteIntake(w io.Writer, r *IntakeReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "verval bench intake: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %.1f MB CSV, workflow cache %s\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, apiclient.Count(r.WorkflowCache))
+	fmt.Fprintf(tw, "verval bench intake: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %.1f MB CSV, workflow cache %s, %d workflow-task pollers\n",
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, apiclient.Count(r.WorkflowCache), r.WorkflowPollers)
 	fmt.Fprintf(tw, "file: %s\n\n", r.Expected)
 	fmt.Fprintf(tw, "step\tcount\tseconds\tper second\tnote\n")
 	fmt.Fprintf(tw, "parse + validate (p3ke.Check, 1 core)\t%s\t%.2f\t%s\tmedian of %d; peak heap +%.1f MB; %.0f B allocated/row\n",
@@ -36,8 +36,8 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 // WriteCycle prints a cycle report: phases, latencies, history, memory.
 func WriteCycle(w io.Writer, r *CycleReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers, workflow cache %s\n\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, apiclient.Count(r.WorkflowCache))
+	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers, workflow cache %s, %d workflow-task pollers\n\n",
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, apiclient.Count(r.WorkflowCache), r.WorkflowPollers)
 	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
 	for _, p := range r.Phases {
 		if !p.Implemented {

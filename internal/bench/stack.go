@@ -44,6 +44,8 @@ type StackOptions struct {
 	// cache (process-wide; the SDK's default is 10,000 workflows). Every
 	// cached household keeps its coroutines and state in memory.
 	StickyCacheSize int
+	// WorkflowPollers, when positive, sets VERVAL_WORKFLOW_POLLERS.
+	WorkflowPollers int
 }
 
 // Stack is a running embedded verval: dev server, worker, API, and a bench
@@ -81,6 +83,9 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		// The simulated Kemensos answers a batch after this long.
 		"VERVAL_KEMENSOS":       "simulated",
 		"VERVAL_KEMENSOS_DELAY": kemensosDelay.String(),
+	}
+	if o.WorkflowPollers > 0 {
+		env["VERVAL_WORKFLOW_POLLERS"] = fmt.Sprint(o.WorkflowPollers)
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] }, true)
 	if err != nil {

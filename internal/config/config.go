@@ -60,6 +60,10 @@ type Config struct {
 	// SDK's 10,000). Each cached household costs memory; an evicted one
 	// replays its history at its next step (docs/performance.md).
 	WorkflowCache int
+	// WorkflowPollers is how many workflow-task polls the worker keeps open
+	// (0: worker.DefaultWorkflowTaskPollers). With fewer polls than the
+	// tasks arriving, tasks wait on the server, and every Update with them.
+	WorkflowPollers int
 	// Kemensos is "file" (Dinsos downloads the proposal file and uploads
 	// the ministry's answer) or "simulated" (the local stack's stand-in).
 	Kemensos string
@@ -148,6 +152,11 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 	if v := getenv("VERVAL_WORKFLOW_CACHE"); v != "" {
 		if c.WorkflowCache, err = strconv.Atoi(v); err != nil || c.WorkflowCache < 100 {
 			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_CACHE: %q is not a number of workflows (at least 100)", v))
+		}
+	}
+	if v := getenv("VERVAL_WORKFLOW_POLLERS"); v != "" {
+		if c.WorkflowPollers, err = strconv.Atoi(v); err != nil || c.WorkflowPollers < 2 || c.WorkflowPollers > 256 {
+			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_POLLERS: %q is not a number from 2 to 256", v))
 		}
 	}
 	c.KemensosCutoffDay = 17
