@@ -16,7 +16,9 @@ const (
 	IntakeFailed  = "failed"
 )
 
-// CreateIntake stores an uploaded P3KE file and its intake record.
+// CreateIntake stores an uploaded P3KE file and its intake record. The file
+// lists every family's NIK and No KK: it is sealed like those columns, and
+// deleted when the intake ends (SetIntakeStatus).
 func (s *Store) CreateIntake(ctx context.Context, in *Intake, data []byte) error {
 	in.Status = IntakeQueued
 	in.Size = int64(len(data))
@@ -24,8 +26,18 @@ func (s *Store) CreateIntake(ctx context.Context, in *Intake, data []byte) error
 		if err := tx.Create(in).Error; err != nil {
 			return err
 		}
-		return tx.Create(&IntakeFile{IntakeID: in.ID, Data: data}).Error
+		sealed, err := s.Keys.SealBytes(data, intakeFileAD(in.ID))
+		if err != nil {
+			return err
+		}
+		return tx.Create(&IntakeFile{IntakeID: in.ID, Data: sealed}).Error
 	})
+}
+
+// intakeFileAD binds a sealed file to its intake: a file copied to another
+// intake's row does not open.
+func intakeFileAD(id int64) []byte {
+	return fmt.Appendf(nil, "intake_files.data:%d", id)
 }
 
 // GetIntake returns an intake of a cycle the principal's region covers;
@@ -63,22 +75,39 @@ func (s *Store) IntakeWithCycle(ctx context.Context, id int64) (*Intake, *Cycle,
 	return in, &c, nil
 }
 
-// IntakeFileData is an intake's uploaded file.
+// IntakeFileData is an intake's uploaded file, opened; ErrNotFound once the
+// intake has ended and the file is gone.
 func (s *Store) IntakeFileData(ctx context.Context, id int64) ([]byte, error) {
 	var f IntakeFile
 	if err := s.DB.WithContext(ctx).First(&f, "intake_id = ?", id).Error; err != nil {
 		return nil, wrapNotFound(err)
 	}
-	return f.Data, nil
+	data, err := s.Keys.OpenBytes(f.Data, intakeFileAD(id))
+	if err != nil {
+		return nil, fmt.Errorf("intake %d file: %w", id, err)
+	}
+	return data, nil
 }
 
-// SetIntakeStatus records an intake's status (and error, when failed).
+// SetIntakeStatus records an intake's status (and error, when failed). An
+// intake that ends deletes its uploaded file in the same transaction: the
+// accepted families are stored (NIK and No KK sealed) and the row issues
+// kept, so the file would only be a second copy of every number.
 func (s *Store) SetIntakeStatus(ctx context.Context, id int64, status, msg string) error {
 	u := map[string]any{"status": status, "error": msg}
-	if status == IntakeDone || status == IntakeFailed {
+	ended := status == IntakeDone || status == IntakeFailed
+	if ended {
 		u["finished_at"] = s.now()
 	}
-	return s.DB.WithContext(ctx).Model(&Intake{}).Where("id = ?", id).Updates(u).Error
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&Intake{}).Where("id = ?", id).Updates(u).Error; err != nil {
+			return err
+		}
+		if !ended {
+			return nil
+		}
+		return tx.Where("intake_id = ?", id).Delete(&IntakeFile{}).Error
+	})
 }
 
 // NewHousehold is one accepted P3KE row, still in clear text; the store

@@ -31,6 +31,14 @@ func migrations() []*gormigrate.Migration {
 				return tx.AutoMigrate(&Decree{}, &DecreeItem{}, &Proposal{}, &ProposalItem{}, &Enrolment{})
 			},
 		},
+		{
+			// Uploaded files were kept in clear after their intake ended;
+			// they are sealed now and deleted at the end. Delete the old ones.
+			ID: "202611230003_drop_finished_intake_files",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Exec("DELETE FROM intake_files WHERE intake_id IN (SELECT id FROM intakes WHERE status IN ('done', 'failed'))").Error
+			},
+		},
 	}
 }
 
