@@ -32,6 +32,7 @@ Usage:
                                  load a P3KE file through the API with a progress bar
                                  (password in VERVAL_PASSWORD)
   verval audit verify            check the audit log's hash chain
+  verval pii reseal [--batch N]  seal NIK, No KK and intake files again with the active key
   verval bench intake|cycle [--households N] [--json]
                                  measure intake or the cycle on a throw-away local stack
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 	case "audit":
 		return runAudit(ctx, args[1:], getenv, stdout, stderr)
+	case "pii":
+		return runPII(ctx, args[1:], getenv, stdout, stderr)
 	case "bench":
 		err = runBench(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"golang.org/x/sync/errgroup"
+	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/app"
 	"github.com/verval/verval/internal/config"
@@ -79,14 +80,8 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintln(stderr, "usage: verval audit verify")
 		return 2
 	}
-	cfg, err := config.Load(getenv, getenv("DATABASE_URL") == "")
-	if err != nil {
-		fmt.Fprintf(stderr, "configuration:\n%v\n", err)
-		return 2
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath(), app.NewLogger(cfg, stderr))
-	if err != nil {
-		fmt.Fprintln(stderr, err)
+	_, db, ok := toolDatabase(ctx, getenv, stderr)
+	if !ok {
 		return 2
 	}
 	s := &store.Store{DB: db}
@@ -101,4 +96,22 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fmt.Fprintf(stdout, "audit chain intact: %d entries\n", n)
 	return 0
+}
+
+// toolDatabase is the operator commands' database (audit, pii): the
+// configuration from the environment (the local stack's defaults when no
+// DATABASE_URL is set), migrations applied. When it cannot, it says why
+// on stderr and ok is false (exit 2).
+func toolDatabase(ctx context.Context, getenv func(string) string, stderr io.Writer) (config.Config, *gorm.DB, bool) {
+	cfg, err := config.Load(getenv, getenv("DATABASE_URL") == "")
+	if err != nil {
+		fmt.Fprintf(stderr, "configuration:\n%v\n", err)
+		return cfg, nil, false
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath(), app.NewLogger(cfg, stderr))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return cfg, nil, false
+	}
+	return cfg, db, true
 }

@@ -93,8 +93,8 @@ func (k *Keyring) OpenBytes(sealed Sealed, ad []byte) ([]byte, error) {
 	return pt, nil
 }
 
-// KeyID returns the id of the key that sealed s, without decrypting; the
-// planned re-seal job uses it to find rows still under a retired key.
+// KeyID returns the id of the key that sealed s, without decrypting;
+// `verval pii reseal` uses it to find values still under an older key.
 func (s Sealed) KeyID() (string, error) {
 	id, _, err := parse(s)
 	return id, err

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/pii"
+)
+
+// ResealReport is what a re-seal did.
+type ResealReport struct {
+	// Active is the key id every value is now sealed with.
+	Active string
+	// Resealed counts the values sealed again, by the key id they were
+	// under before.
+	Resealed map[string]int
+	// Current counts the values that were already under the active key.
+	Current int
+}
+
+// sealedRow is one household's sealed columns.
+type sealedRow struct {
+	ID        int64
+	KKSealed  []byte
+	NIKSealed []byte
+}
+
+// Reseal seals again, with the keyring's active key, every sealed value
+// under another key: the households' NIK and No KK, and the files of
+// intakes still running. It works in batches of batch households, each in
+// its own transaction, in id order, so it can be interrupted and run
+// again; values already under the active key are left alone. progress, if
+// set, is called after each batch with the households looked at so far and
+// their total. A value that does not open (its key is not in the keyring)
+// stops the run with an error naming the key id.
+func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total int64)) (ResealReport, error) {
+	active := s.Keys.ActiveKeyID()
+	rep := ResealReport{Active: active, Resealed: map[string]int{}}
+	var total int64
+	if err := s.DB.WithContext(ctx).Model(&Household{}).Count(&total).Error; err != nil {
+		return rep, err
+	}
+	var after, done int64
+	for {
+		var rows []sealedRow
+		if err := s.DB.WithContext(ctx).Model(&Household{}).Select("id", "kk_sealed", "nik_sealed").
+			Where("id > ?", after).Order("id").Limit(batch).Find(&rows).Error; err != nil {
+			return rep, err
+		}
+		if len(rows) == 0 {
+			break
+		}
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			for _, r := range rows {
+				kk, kkNew, err := s.reseal(r.KKSealed, ADNoKK, active, &rep)
+				if err != nil {
+					return fmt.Errorf("household %d No KK: %w", r.ID, err)
+				}
+				nik, nikNew, err := s.reseal(r.NIKSealed, ADNIK, active, &rep)
+				if err != nil {
+					return fmt.Errorf("household %d NIK: %w", r.ID, err)
+				}
+				if !kkNew && !nikNew {
+					continue
+				}
+				if err := tx.Model(&Household{}).Where("id = ?", r.ID).
+					Updates(map[string]any{"kk_sealed": kk, "nik_sealed": nik}).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return rep, err
+		}
+		after = rows[len(rows)-1].ID
+		done += int64(len(rows))
+		if progress != nil {
+			progress(done, total)
+		}
+	}
+	return rep, s.resealIntakeFiles(ctx, active, &rep)
+}
+
+// resealIntakeFiles re-seals the files of intakes that have not ended (an
+// ended intake's file is deleted).
+func (s *Store) resealIntakeFiles(ctx context.Context, active string, rep *ResealReport) error {
+	var ids []int64
+	if err := s.DB.WithContext(ctx).Model(&IntakeFile{}).Order("intake_id").Pluck("intake_id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var f IntakeFile
+			if err := tx.First(&f, "intake_id = ?", id).Error; err != nil {
+				return wrapNotFound(err)
+			}
+			ad := intakeFileAD(id)
+			id0, err := pii.Sealed(f.Data).KeyID()
+			if err != nil {
+				return err
+			}
+			if id0 == active {
+				rep.Current++
+				return nil
+			}
+			plain, err := s.Keys.OpenBytes(f.Data, ad)
+			if err != nil {
+				return err
+			}
+			sealed, err := s.Keys.SealBytes(plain, ad)
+			if err != nil {
+				return err
+			}
+			rep.Resealed[id0]++
+			return tx.Model(&IntakeFile{}).Where("intake_id = ?", id).Update("data", []byte(sealed)).Error
+		})
+		if err != nil {
+			return fmt.Errorf("intake %d file: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// reseal returns v sealed with the active key, and whether it changed.
+func (s *Store) reseal(v []byte, ad, active string, rep *ResealReport) ([]byte, bool, error) {
+	id, err := pii.Sealed(v).KeyID()
+	if err != nil {
+		return nil, false, err
+	}
+	if id == active {
+		rep.Current++
+		return v, false, nil
+	}
+	plain, err := s.Keys.Open(v, ad)
+	if err != nil {
+		return nil, false, err
+	}
+	out, err := s.Keys.Seal(plain, ad)
+	if err != nil {
+		return nil, false, err
+	}
+	rep.Resealed[id]++
+	return out, true, nil
+}

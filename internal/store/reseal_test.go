@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/pii"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
+)
+
+// TestReseal: after a new key is made active, the re-seal moves every
+// sealed value (households' NIK and No KK, a running intake's file) to it,
+// so the old key can be retired; a second run changes nothing; a keyring
+// without the old key stops with an error naming it.
+func TestReseal(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		old := storetest.NewStore(db, nil)
+		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30}
+		if err := old.CreateCycle(ctx, &cy); err != nil {
+			t.Fatal(err)
+		}
+		in := store.Intake{CycleID: cy.ID, FileName: "p3ke.csv"}
+		if err := old.CreateIntake(ctx, &in, []byte("a running intake's file")); err != nil {
+			t.Fatal(err)
+		}
+		const n = 7
+		batch := store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: n + 1, Rows: n, Accepted: n, DueAt: time.Now().Add(time.Hour)}
+		for i := range n {
+			batch.Households = append(batch.Households, store.NewHousehold{
+				NIK: fmt.Sprintf("350501150380%04d", i), NoKK: fmt.Sprintf("35050101012600%02d", i),
+				Household: store.Household{Row: i + 2, FamilyID: fmt.Sprint("F", i), Name: "X", Address: "Y",
+					RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1},
+			})
+		}
+		if _, err := old.SaveIntakeBatch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+
+		devKeys, hashKey := pii.DevKeyringEnv()
+		newKey := "k2:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("n", 32)))
+		both, err := pii.ParseKeyring(newKey+","+devKeys, hashKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rotated := &store.Store{DB: db, Keys: both}
+		var calls int
+		rep, err := rotated.Reseal(ctx, 3, func(done, total int64) {
+			calls++
+			if total != n || done > total {
+				t.Errorf("progress %d of %d", done, total)
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+1 || rep.Current != 0 || calls != 3 {
+			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+1, pii.DevKeyID)
+		}
+
+		// The old key can go: everything opens with the new one alone.
+		only, err := pii.ParseKeyring(newKey, hashKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []store.Household
+		if err := db.Order("id").Find(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		for i, h := range rows {
+			nik, err := only.Open(h.NIKSealed, store.ADNIK)
+			if err != nil || nik != fmt.Sprintf("350501150380%04d", i) {
+				t.Fatalf("household %d NIK after the re-seal: %q, %v", h.ID, nik, err)
+			}
+			if _, err := only.Open(h.KKSealed, store.ADNoKK); err != nil {
+				t.Fatalf("household %d No KK after the re-seal: %v", h.ID, err)
+			}
+		}
+		if data, err := (&store.Store{DB: db, Keys: only}).IntakeFileData(ctx, in.ID); err != nil || string(data) != "a running intake's file" {
+			t.Fatalf("intake file after the re-seal: %q, %v", data, err)
+		}
+
+		again, err := rotated.Reseal(ctx, 3, nil)
+		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+1 {
+			t.Fatalf("second run: %+v, %v; want nothing to do", again, err)
+		}
+
+		// Rotating on to k3 without k2 in the keyring cannot open anything.
+		k3 := "k3:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("3", 32)))
+		missing, err := pii.ParseKeyring(k3+","+devKeys, hashKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (&store.Store{DB: db, Keys: missing}).Reseal(ctx, 3, nil); err == nil || !strings.Contains(err.Error(), `"k2"`) {
+			t.Fatalf("re-seal without the key in use: %v, want an error naming k2", err)
+		}
+	})
+}
