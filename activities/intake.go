@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -25,6 +26,9 @@ const intakeBatch = 500
 // frontend, not verval, is the limit, and a few dozen in flight saturate a
 // dev server on two cores.
 const startParallelism = 32
+
+// markBatch is how many started households are marked in one transaction.
+const markBatch = 250
 
 // IntakeRef names an intake.
 type IntakeRef struct {
@@ -136,8 +140,13 @@ func household(r p3ke.Record) store.NewHousehold {
 }
 
 // StartIntakeCases starts the workflow of every household the intake
-// stored, a page at a time with bounded parallelism. Starting an existing
-// workflow ID is refused by Temporal, so a retried page starts nobody twice.
+// stored, startParallelism at a time. It is a sliding window: the next
+// household starts as soon as any start returns, and the households
+// started are marked in the database in batches behind the window (every
+// markBatch starts or every second), which is also when the activity
+// heartbeats. Starting an existing workflow ID is refused by Temporal, so
+// after a crash the households started but not yet marked are simply
+// started again, and nobody twice.
 func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (IntakeCounts, error) {
 	intake, cycle, err := a.Store.IntakeWithCycle(ctx, in.IntakeID)
 	if err != nil {
@@ -145,41 +154,96 @@ func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (Intake
 	}
 	due := cycle.OpenedAt.Add(time.Duration(cycle.VerificationDays) * 24 * time.Hour)
 	counts := IntakeCounts{Started: intake.WorkflowsStarted}
-	var after int64
-	for {
-		page, err := a.Store.PendingStarts(ctx, in.IntakeID, after, 500)
-		if err != nil {
-			return counts, classify(err)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	todo := make(chan store.PendingStart, startParallelism)
+	started := make(chan int64, startParallelism)
+	g.Go(func() error {
+		defer close(todo)
+		var after int64
+		for {
+			page, err := a.Store.PendingStarts(gctx, in.IntakeID, after, 500)
+			if err != nil {
+				return classify(err)
+			}
+			if len(page) == 0 {
+				return nil
+			}
+			for _, h := range page {
+				select {
+				case todo <- h:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			after = page[len(page)-1].ID
 		}
-		if len(page) == 0 {
-			return counts, nil
-		}
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(startParallelism)
-		for _, h := range page {
-			g.Go(func() error {
-				_, err := a.Cases.StartHousehold(gctx, HouseholdStart{
+	})
+	var starters sync.WaitGroup
+	for range startParallelism {
+		starters.Add(1)
+		g.Go(func() error {
+			defer starters.Done()
+			for h := range todo {
+				if _, err := a.Cases.StartHousehold(gctx, HouseholdStart{
 					CycleID: h.CycleID, HouseholdID: h.ID, Year: cycle.Year,
 					RegencyCode: h.RegencyCode, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode,
 					Desil: h.Desil, InDTKS: h.InDTKS, CycleOpenedAt: cycle.OpenedAt, DueAt: due,
-				})
-				return err
-			})
-		}
-		if err := g.Wait(); err != nil {
-			return counts, fmt.Errorf("start household workflows: %w", err)
-		}
-		ids := make([]int64, len(page))
-		for i, h := range page {
-			ids[i] = h.ID
-		}
-		if err := a.Store.MarkStarted(ctx, in.IntakeID, ids); err != nil {
-			return counts, classify(err)
-		}
-		counts.Started += len(ids)
-		after = ids[len(ids)-1]
-		activity.RecordHeartbeat(ctx, after)
+				}); err != nil {
+					return fmt.Errorf("start household workflows: %w", err)
+				}
+				select {
+				case started <- h.ID:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			return nil
+		})
 	}
+	go func() {
+		starters.Wait()
+		close(started)
+	}()
+
+	var batch []int64
+	mark := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := a.Store.MarkStarted(ctx, in.IntakeID, batch); err != nil {
+			return classify(err)
+		}
+		counts.Started += len(batch)
+		batch = batch[:0]
+		activity.RecordHeartbeat(ctx, counts.Started)
+		return nil
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var markErr error
+	for markErr == nil {
+		select {
+		case id, ok := <-started:
+			if !ok {
+				return counts, errors.Join(g.Wait(), mark())
+			}
+			if batch = append(batch, id); len(batch) >= markBatch {
+				markErr = mark()
+			}
+		case <-tick.C:
+			markErr = mark()
+		}
+	}
+	// Marking failed: stop the window; what was started but not marked is
+	// started again (and refused as already started) on the retry.
+	cancel()
+	for range started {
+	}
+	_ = g.Wait()
+	return counts, markErr
 }
 
 // FinishIntakeInput closes an intake.

@@ -1,0 +1,83 @@
+package activities_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/store"
+)
+
+// startCases is a Temporal stand-in for intake's starts: a workflow ID is
+// started once; starting it again is refused (started false), as the
+// server's WorkflowIDReusePolicy does. failAfter > 0 fails every start once
+// that many workflows exist: the worker died.
+type startCases struct {
+	fakeCases
+	mu        sync.Mutex
+	starts    map[int64]int
+	failAfter int
+}
+
+func (c *startCases) StartHousehold(_ context.Context, h activities.HouseholdStart) (bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.failAfter > 0 && len(c.starts) >= c.failAfter {
+		return false, errWorkerDied
+	}
+	c.starts[h.HouseholdID]++
+	return c.starts[h.HouseholdID] == 1, nil
+}
+
+// StartIntakeCases dies half-way and is retried: every household's
+// workflow exists once, every household ends marked started, and the
+// intake's count says so.
+func TestStartIntakeCasesResumesAfterCrash(t *testing.T) {
+	const households = 1300
+	f := newFixture(t, households, "awaiting_verification")
+	must(t, f.db.Create(&store.Intake{ID: 1, CycleID: f.cycle.ID, Status: store.IntakeRunning}).Error)
+	must(t, f.db.Model(&store.Household{}).Where("1 = 1").Update("workflow_started", false).Error)
+	cases := &startCases{starts: map[int64]int{}, failAfter: 700}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	suite := newSuite(t)
+
+	first := suite.NewTestActivityEnvironment()
+	first.RegisterActivity(acts)
+	if _, err := first.ExecuteActivity(acts.StartIntakeCases, activities.IntakeRef{IntakeID: 1}); err == nil || !strings.Contains(err.Error(), errWorkerDied.Error()) {
+		t.Fatalf("first attempt: %v, want it to fail with %v", err, errWorkerDied)
+	}
+	var marked int64
+	must(t, f.db.Model(&store.Household{}).Where("workflow_started = ?", true).Count(&marked).Error)
+	if marked == 0 || marked > 700 {
+		t.Fatalf("after the crash %d households are marked started; want the ones started before it (at most 700), some of them", marked)
+	}
+
+	cases.mu.Lock()
+	cases.failAfter = 0
+	cases.mu.Unlock()
+	second := suite.NewTestActivityEnvironment()
+	second.RegisterActivity(acts)
+	v, err := second.ExecuteActivity(acts.StartIntakeCases, activities.IntakeRef{IntakeID: 1})
+	if err != nil {
+		t.Fatalf("second attempt: %v", err)
+	}
+	var counts activities.IntakeCounts
+	must(t, v.Get(&counts))
+	if counts.Started != households {
+		t.Errorf("counts after the retry: %+v, want %d started", counts, households)
+	}
+	if len(cases.starts) != households {
+		t.Errorf("%d workflows exist, want %d", len(cases.starts), households)
+	}
+	must(t, f.db.Model(&store.Household{}).Where("workflow_started = ?", true).Count(&marked).Error)
+	if marked != households {
+		t.Errorf("%d households marked started, want %d", marked, households)
+	}
+	var in store.Intake
+	must(t, f.db.First(&in, 1).Error)
+	if in.WorkflowsStarted != households {
+		t.Errorf("intake shows %d workflows started, want %d", in.WorkflowsStarted, households)
+	}
+}
