@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // scope restricts a query to the rows whose region column lies inside the
@@ -21,6 +22,12 @@ func scope(db *gorm.DB, p auth.Principal, column string) *gorm.DB {
 	}
 	if p.Region == "" {
 		return db.Where("1 = 0")
+	}
+	if wilayah.LevelOf(p.Region) == wilayah.LevelVillage {
+		// Nothing lies below a desa: the prefix match is equality, which
+		// the column's index answers (a LIKE is a scan on SQLite, and on
+		// PostgreSQL without a pattern-ops index).
+		return db.Where(column+" = ?", p.Region)
 	}
 	return db.Where(column+" LIKE ?", likePrefix(p.Region))
 }
