@@ -32,6 +32,10 @@ type Options struct {
 // verified twice as fast with no timed-out task (docs/performance.md).
 const DefaultWorkflowTaskPollers = 16
 
+// DefaultWorkflowCache is the worker's sticky workflow cache, in
+// households, when VERVAL_WORKFLOW_CACHE is not set.
+const DefaultWorkflowCache = 10_000
+
 func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Worker {
 	if o.WorkflowTaskPollers == 0 {
 		o.WorkflowTaskPollers = DefaultWorkflowTaskPollers

@@ -50,7 +50,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	dbURL := fs.String("database-url", "", "put the application database on this `postgres://` URL (an empty database) instead of SQLite")
 	rawStarts := fs.Int("raw-starts", 0, "intake: trivial workflows started to measure the raw start rate (default min(households, 3000))")
 	officers := fs.Int("officers", 50, "cycle: village officers submitting at once")
-	cache := fs.Int("workflow-cache", 0, "Temporal SDK sticky workflow cache size for the worker (default: the SDK's 10,000)")
+	cache := fs.Int("workflow-cache", 0, "the worker's sticky workflow cache in households, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
 	pollers := fs.Int("workflow-pollers", 0, "workflow-task polls the worker keeps open, as VERVAL_WORKFLOW_POLLERS (default: verval's default)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (/debug/pprof/) on this `host:port` while the bench runs, e.g. 127.0.0.1:6060")

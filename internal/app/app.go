@@ -115,10 +115,12 @@ func (a *App) NewWorker() sdkworker.Worker {
 // RunWorker polls until ctx ends, then stops cleanly: polling stops and
 // running activities get WorkerStopTimeout to finish.
 func (a *App) RunWorker(ctx context.Context) error {
-	if a.Config.WorkflowCache > 0 {
-		// Process-wide in the SDK, so set once before the worker starts.
-		sdkworker.SetStickyWorkflowCacheSize(a.Config.WorkflowCache)
+	cache := a.Config.WorkflowCache
+	if cache == 0 {
+		cache = worker.DefaultWorkflowCache
 	}
+	// Process-wide in the SDK, so set once before the worker starts.
+	sdkworker.SetStickyWorkflowCacheSize(cache)
 	w := a.NewWorker()
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)

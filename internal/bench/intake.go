@@ -189,14 +189,12 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	return rep, nil
 }
 
-// defaultStickyCache is the Temporal Go SDK's default workflow cache size.
-const defaultStickyCache = 10_000
 
 func cacheSize(o StackOptions) int {
 	if o.StickyCacheSize > 0 {
 		return o.StickyCacheSize
 	}
-	return defaultStickyCache
+	return worker.DefaultWorkflowCache
 }
 
 func pollers(o StackOptions) int {

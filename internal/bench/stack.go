@@ -40,9 +40,9 @@ type StackOptions struct {
 	DatabaseURL string
 	// Log receives the application's and the dev server's logs.
 	Log io.Writer
-	// StickyCacheSize, when positive, sets the Temporal SDK's workflow
-	// cache (process-wide; the SDK's default is 10,000 workflows). Every
-	// cached household keeps its coroutines and state in memory.
+	// StickyCacheSize, when positive, sets VERVAL_WORKFLOW_CACHE, the
+	// worker's workflow cache (process-wide in the SDK). Every cached
+	// household keeps its coroutines and state in memory.
 	StickyCacheSize int
 	// WorkflowPollers, when positive, sets VERVAL_WORKFLOW_POLLERS.
 	WorkflowPollers int
@@ -84,6 +84,9 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		"VERVAL_KEMENSOS":       "simulated",
 		"VERVAL_KEMENSOS_DELAY": kemensosDelay.String(),
 	}
+	if o.StickyCacheSize > 0 {
+		env["VERVAL_WORKFLOW_CACHE"] = fmt.Sprint(o.StickyCacheSize)
+	}
 	if o.WorkflowPollers > 0 {
 		env["VERVAL_WORKFLOW_POLLERS"] = fmt.Sprint(o.WorkflowPollers)
 	}
@@ -103,9 +106,6 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	if o.StickyCacheSize > 0 {
-		sdkworker.SetStickyWorkflowCacheSize(o.StickyCacheSize)
 	}
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, logw))
 	if err != nil {

@@ -56,8 +56,8 @@ type Config struct {
 	// MetricsAddr serves /metrics on its own listener (host:port), or
 	// "off"; empty serves it on HTTP_ADDR.
 	MetricsAddr string
-	// WorkflowCache is the worker's sticky workflow cache size (0: the
-	// SDK's 10,000). Each cached household costs memory; an evicted one
+	// WorkflowCache is the worker's sticky workflow cache size (0:
+	// worker.DefaultWorkflowCache). Each cached household costs memory; an evicted one
 	// replays its history at its next step (docs/performance.md).
 	WorkflowCache int
 	// WorkflowPollers is how many workflow-task polls the worker keeps open
