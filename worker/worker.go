@@ -33,8 +33,14 @@ type Options struct {
 const DefaultWorkflowTaskPollers = 16
 
 // DefaultWorkflowCache is the worker's sticky workflow cache, in
-// households, when VERVAL_WORKFLOW_CACHE is not set.
-const DefaultWorkflowCache = 10_000
+// households, when VERVAL_WORKFLOW_CACHE is not set. A household is touched
+// a few times in a year, days apart, so a cache rarely saves more than a
+// replay of 20 to 40 events, while each cached household holds about
+// 50 KB. With the SDK's 10,000 the 10,000-household bench peaked at 732 MB
+// and a 50,000-family intake at 658 MB (and its start rate fell to 64% of
+// the raw rate); with 2,000 at 259 and 220 MB, the cycle 7% slower
+// (docs/performance.md).
+const DefaultWorkflowCache = 2_000
 
 func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Worker {
 	if o.WorkflowTaskPollers == 0 {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -627,4 +628,43 @@ func TestComposeTemporalUI(t *testing.T) {
 	if _, ok := ui.Environment["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"]; !ok {
 		t.Error("TEMPORAL_CODEC_PASS_ACCESS_TOKEN is not set explicitly")
 	}
+}
+
+// TestComposeMemoryLimits: the api and the worker run under a hard memory
+// limit with Go's soft limit (GOMEMLIMIT) below it, so the garbage
+// collector works harder before the kernel kills the process.
+func TestComposeMemoryLimits(t *testing.T) {
+	p := mustLoadCompose(t)
+	for _, name := range []string{svcAPI, svcWorker} {
+		s := service(t, p, name)
+		if s.Deploy == nil || s.Deploy.Resources.Limits == nil || s.Deploy.Resources.Limits.MemoryBytes <= 0 {
+			t.Errorf("%s has no memory limit", name)
+			continue
+		}
+		hard := int64(s.Deploy.Resources.Limits.MemoryBytes)
+		soft, err := parseGoMemLimit(envValue(t, s, "GOMEMLIMIT"))
+		if err != nil {
+			t.Errorf("%s GOMEMLIMIT: %v", name, err)
+			continue
+		}
+		if soft <= 0 || soft > hard*9/10 {
+			t.Errorf("%s: GOMEMLIMIT %d bytes, hard limit %d: want the soft limit at most 90%% of the hard one", name, soft, hard)
+		}
+	}
+}
+
+// parseGoMemLimit reads GOMEMLIMIT's syntax: a number of bytes with an
+// optional B, KiB, MiB, GiB or TiB suffix.
+func parseGoMemLimit(v string) (int64, error) {
+	units := []struct {
+		suffix string
+		mul    int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+	for _, u := range units {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			x, err := strconv.ParseInt(n, 10, 64)
+			return x * u.mul, err
+		}
+	}
+	return strconv.ParseInt(v, 10, 64)
 }
