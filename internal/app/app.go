@@ -63,6 +63,14 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, fmt.Errorf("VERVAL_PII_KEYS: %w", err)
 	}
+	// The SDK's workflow cache is shared by the process's workers and
+	// sized when the first of them starts (a later call is ignored), so it
+	// is set here, before anything can start one.
+	cache := c.WorkflowCache
+	if cache == 0 {
+		cache = worker.DefaultWorkflowCache
+	}
+	sdkworker.SetStickyWorkflowCacheSize(cache)
 	db, err := store.Open(ctx, c.DatabaseURL, c.SQLitePath(), log)
 	if err != nil {
 		return nil, err
@@ -115,12 +123,6 @@ func (a *App) NewWorker() sdkworker.Worker {
 // RunWorker polls until ctx ends, then stops cleanly: polling stops and
 // running activities get WorkerStopTimeout to finish.
 func (a *App) RunWorker(ctx context.Context) error {
-	cache := a.Config.WorkflowCache
-	if cache == 0 {
-		cache = worker.DefaultWorkflowCache
-	}
-	// Process-wide in the SDK, so set once before the worker starts.
-	sdkworker.SetStickyWorkflowCacheSize(cache)
 	w := a.NewWorker()
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
