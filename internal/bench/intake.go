@@ -189,7 +189,6 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	return rep, nil
 }
 
-
 func cacheSize(o StackOptions) int {
 	if o.StickyCacheSize > 0 {
 		return o.StickyCacheSize
