@@ -189,6 +189,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	return rep, nil
 }
 
+// cacheSize is the worker's workflow cache the stack runs with.
 func cacheSize(o StackOptions) int {
 	if o.StickyCacheSize > 0 {
 		return o.StickyCacheSize
@@ -196,6 +197,7 @@ func cacheSize(o StackOptions) int {
 	return worker.DefaultWorkflowCache
 }
 
+// pollers is the worker's workflow-task pollers the stack runs with.
 func pollers(o StackOptions) int {
 	if o.WorkflowPollers > 0 {
 		return o.WorkflowPollers
