@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/verval/verval/internal/apiclient"
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/codec"
 	"github.com/verval/verval/internal/devserver"
@@ -183,7 +184,7 @@ func TestSurvivingFaults(t *testing.T) {
 		}
 		fams = append(fams, testFamily(i, desa, i%2 == 0))
 	}
-	var in intakeView
+	var in apiclient.Intake
 	if code := dinsos.upload(fmt.Sprintf("/api/v1/cycles/%d/intake", cycle.ID), "p3ke.csv", p3keCSV(fams), &in); code != 202 {
 		t.Fatalf("intake: %d", code)
 	}
@@ -199,7 +200,7 @@ func TestSurvivingFaults(t *testing.T) {
 	worker = startProc(t, bin, env, "worker")
 	eventually(t, 3*time.Minute, "the intake to finish after the restart", func() bool {
 		dinsos.call("GET", fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in)
-		return in.Status == "done" || in.Status == "failed"
+		return in.Ended()
 	})
 	if in.Status != "done" || in.HouseholdsStored != n || in.WorkflowsStarted != n || in.AlreadyPresent != 0 {
 		t.Fatalf("intake after a crash: %+v, want %d stored and started exactly once", in, n)

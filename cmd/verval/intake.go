@@ -71,17 +71,12 @@ func runIntake(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("%s cannot be read as a P3KE file: %w", filepath.Base(file), err)
 	}
 	fmt.Fprintf(stdout, "%s for %s: %s\n", filepath.Base(file), cy.RegencyName, rep.Summary)
-	var in struct {
-		ID                                             int64
-		Status, Error                                  string
-		Accepted, Rejected, AlreadyPresent             int
-		HouseholdsStored, WorkflowsStarted, RowsParsed int
-	}
+	var in apiclient.Intake
 	if _, err := c.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", *cycle), filepath.Base(file), data, &in); err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
 	bar := apiclient.NewProgress(stderr, "intake")
-	for in.Status != "done" && in.Status != "failed" {
+	for !in.Ended() {
 		select {
 		case <-ctx.Done():
 			bar.Done()

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/verval/verval/internal/apiclient"
 	"github.com/verval/verval/workflows"
 )
 
@@ -30,28 +31,16 @@ type taskList struct {
 	Total int `json:"total"`
 }
 
-type intakeView struct {
-	ID               int64  `json:"id"`
-	Status           string `json:"status"`
-	Accepted         int    `json:"accepted"`
-	Skipped          int    `json:"skipped"`
-	Rejected         int    `json:"rejected"`
-	AlreadyPresent   int    `json:"alreadyPresent"`
-	HouseholdsStored int    `json:"householdsStored"`
-	WorkflowsStarted int    `json:"workflowsStarted"`
-	Error            string `json:"error"`
-}
-
 // intake uploads a file into a cycle and waits for the intake to finish.
-func intake(t *testing.T, dinsos *user, cycleID int64, data []byte) intakeView {
+func intake(t *testing.T, dinsos *user, cycleID int64, data []byte) apiclient.Intake {
 	t.Helper()
-	var in intakeView
+	var in apiclient.Intake
 	if code := dinsos.upload(fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke.csv", data, &in); code != 202 {
 		t.Fatalf("intake: %d", code)
 	}
 	eventually(t, time.Minute, "the intake to finish", func() bool {
 		dinsos.call("GET", fmt.Sprintf("/api/v1/intakes/%d", in.ID), nil, &in)
-		return in.Status == "done" || in.Status == "failed"
+		return in.Ended()
 	})
 	if in.Status != "done" {
 		t.Fatalf("intake failed: %s", in.Error)

@@ -267,21 +267,6 @@ func createCycle(ctx context.Context, dinsos *apiclient.Client) (int64, error) {
 	return 0, errors.New("no free cycle year for the bench")
 }
 
-// intakeView is GET /api/v1/intakes/{id}.
-type intakeView struct {
-	ID               int64  `json:"id"`
-	Status           string `json:"status"`
-	RowsParsed       int    `json:"rowsParsed"`
-	Accepted         int    `json:"accepted"`
-	Skipped          int    `json:"skipped"`
-	Rejected         int    `json:"rejected"`
-	Warnings         int    `json:"warnings"`
-	AlreadyPresent   int    `json:"alreadyPresent"`
-	HouseholdsStored int    `json:"householdsStored"`
-	WorkflowsStarted int    `json:"workflowsStarted"`
-	Error            string `json:"error"`
-}
-
 // intakeStall bounds how long an intake may show no progress at all.
 const intakeStall = 10 * time.Minute
 
@@ -289,7 +274,7 @@ const intakeStall = 10 * time.Minute
 // drawing a progress bar from its counters.
 func runIntake(ctx context.Context, s *Stack, dinsos *apiclient.Client, cycleID int64, data []byte, want p3ke.Summary, progress io.Writer) (IntakeRun, error) {
 	run := IntakeRun{CycleID: cycleID}
-	var in intakeView
+	var in apiclient.Intake
 	t0 := time.Now()
 	d, err := dinsos.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke-bench.csv", data, &in)
 	if err != nil {
@@ -299,7 +284,7 @@ func runIntake(ctx context.Context, s *Stack, dinsos *apiclient.Client, cycleID 
 	rows := want.Accepted + want.Skipped + want.Rejected
 	bar := apiclient.NewProgress(progress, "intake")
 	lastChange, last := time.Now(), in
-	for in.Status != "done" && in.Status != "failed" {
+	for !in.Ended() {
 		select {
 		case <-ctx.Done():
 			return run, ctx.Err()
