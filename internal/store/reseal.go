@@ -54,11 +54,11 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 		}
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			for _, r := range rows {
-				kk, kkNew, err := s.reseal(r.KKSealed, ADNoKK, active, &rep)
+				kk, kkNew, err := s.reseal(r.KKSealed, []byte(ADNoKK), active, &rep)
 				if err != nil {
 					return fmt.Errorf("household %d No KK: %w", r.ID, err)
 				}
-				nik, nikNew, err := s.reseal(r.NIKSealed, ADNIK, active, &rep)
+				nik, nikNew, err := s.reseal(r.NIKSealed, []byte(ADNIK), active, &rep)
 				if err != nil {
 					return fmt.Errorf("household %d NIK: %w", r.ID, err)
 				}
@@ -97,25 +97,11 @@ func (s *Store) resealIntakeFiles(ctx context.Context, active string, rep *Resea
 			if err := tx.First(&f, "intake_id = ?", id).Error; err != nil {
 				return wrapNotFound(err)
 			}
-			ad := intakeFileAD(id)
-			id0, err := pii.Sealed(f.Data).KeyID()
-			if err != nil {
+			data, changed, err := s.reseal(f.Data, intakeFileAD(id), active, rep)
+			if err != nil || !changed {
 				return err
 			}
-			if id0 == active {
-				rep.Current++
-				return nil
-			}
-			plain, err := s.Keys.OpenBytes(f.Data, ad)
-			if err != nil {
-				return err
-			}
-			sealed, err := s.Keys.SealBytes(plain, ad)
-			if err != nil {
-				return err
-			}
-			rep.Resealed[id0]++
-			return tx.Model(&IntakeFile{}).Where("intake_id = ?", id).Update("data", []byte(sealed)).Error
+			return tx.Model(&IntakeFile{}).Where("intake_id = ?", id).Update("data", data).Error
 		})
 		if err != nil {
 			return fmt.Errorf("intake %d file: %w", id, err)
@@ -124,8 +110,9 @@ func (s *Store) resealIntakeFiles(ctx context.Context, active string, rep *Resea
 	return nil
 }
 
-// reseal returns v sealed with the active key, and whether it changed.
-func (s *Store) reseal(v []byte, ad, active string, rep *ResealReport) ([]byte, bool, error) {
+// reseal returns v sealed with the active key under associated data ad,
+// and whether it changed, counting it in rep.
+func (s *Store) reseal(v, ad []byte, active string, rep *ResealReport) ([]byte, bool, error) {
 	id, err := pii.Sealed(v).KeyID()
 	if err != nil {
 		return nil, false, err
@@ -134,11 +121,11 @@ func (s *Store) reseal(v []byte, ad, active string, rep *ResealReport) ([]byte, 
 		rep.Current++
 		return v, false, nil
 	}
-	plain, err := s.Keys.Open(v, ad)
+	plain, err := s.Keys.OpenBytes(v, ad)
 	if err != nil {
 		return nil, false, err
 	}
-	out, err := s.Keys.Seal(plain, ad)
+	out, err := s.Keys.SealBytes(plain, ad)
 	if err != nil {
 		return nil, false, err
 	}
