@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -94,8 +95,12 @@ func (s *Store) resealIntakeFiles(ctx context.Context, active string, rep *Resea
 	for _, id := range ids {
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			var f IntakeFile
-			if err := tx.First(&f, "intake_id = ?", id).Error; err != nil {
-				return wrapNotFound(err)
+			err := tx.First(&f, "intake_id = ?", id).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil // the intake ended meanwhile and its file is gone
+			}
+			if err != nil {
+				return err
 			}
 			data, changed, err := s.reseal(f.Data, intakeFileAD(id), active, rep)
 			if err != nil || !changed {
