@@ -18,34 +18,14 @@ type Options struct {
 	// MaxConcurrentActivities bounds activities run at once; 0 is the SDK default.
 	MaxConcurrentActivities int
 	// WorkflowTaskPollers is how many workflow-task polls are kept open
-	// at once (sticky and normal queue together); 0 is
-	// DefaultWorkflowTaskPollers.
+	// at once (sticky and normal queue together); 0 is the SDK default,
+	// 2 (VERVAL_WORKFLOW_POLLERS, config.DefaultWorkflowPollers, is what
+	// verval runs with).
 	WorkflowTaskPollers int
 }
 
 // New builds a worker on the verval task queue with everything registered.
-// DefaultWorkflowTaskPollers is the worker's workflow-task polls when
-// VERVAL_WORKFLOW_POLLERS is not set. The SDK's 2 starve a busy worker:
-// with 50 officers submitting, tasks waited more than the 5 s sticky
-// schedule-to-start timeout on the server (0.1 WorkflowTaskTimedOut per
-// household) and submissions took 14.7 s at p99; with 16 the same bench
-// verified twice as fast with no timed-out task (docs/performance.md).
-const DefaultWorkflowTaskPollers = 16
-
-// DefaultWorkflowCache is the worker's sticky workflow cache, in
-// households, when VERVAL_WORKFLOW_CACHE is not set. A household is touched
-// a few times in a year, days apart, so a cache rarely saves more than a
-// replay of 20 to 40 events, while each cached household holds about
-// 50 KB. With the SDK's 10,000 the 10,000-household bench peaked at 732 MB
-// and a 50,000-family intake at 658 MB (and its start rate fell to 64% of
-// the raw rate); with 2,000 at 259 and 220 MB, the cycle 7% slower
-// (docs/performance.md).
-const DefaultWorkflowCache = 2_000
-
 func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Worker {
-	if o.WorkflowTaskPollers == 0 {
-		o.WorkflowTaskPollers = DefaultWorkflowTaskPollers
-	}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		MaxConcurrentActivityExecutionSize: o.MaxConcurrentActivities,
 		MaxConcurrentWorkflowTaskPollers:   o.WorkflowTaskPollers,

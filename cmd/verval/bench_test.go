@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/internal/bench"
+	"github.com/verval/verval/internal/config"
 )
 
 // benchEnv lets the bench command use a ready Temporal CLI when the
@@ -47,6 +48,10 @@ func TestBenchIntake(t *testing.T) {
 	}
 	if in.Store.Count != in.Stored || in.Start.Count != in.Started || in.Store.Seconds <= 0 || in.Start.Seconds <= 0 {
 		t.Errorf("activity spans: store %+v, start %+v", in.Store, in.Start)
+	}
+	if rep.WorkflowCache != config.DefaultWorkflowCache || rep.WorkflowPollers != config.DefaultWorkflowPollers {
+		t.Errorf("report says workflow cache %d, pollers %d; the stack runs with the defaults %d and %d",
+			rep.WorkflowCache, rep.WorkflowPollers, config.DefaultWorkflowCache, config.DefaultWorkflowPollers)
 	}
 	if rep.Parse.Rows != 200 || rep.Parse.RowsPerSec <= 0 {
 		t.Errorf("parse: %+v", rep.Parse)

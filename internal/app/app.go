@@ -66,11 +66,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	// The SDK's workflow cache is shared by the process's workers and
 	// sized when the first of them starts (a later call is ignored), so it
 	// is set here, before anything can start one.
-	cache := c.WorkflowCache
-	if cache == 0 {
-		cache = worker.DefaultWorkflowCache
-	}
-	sdkworker.SetStickyWorkflowCacheSize(cache)
+	sdkworker.SetStickyWorkflowCacheSize(c.WorkflowCache)
 	db, err := store.Open(ctx, c.DatabaseURL, c.SQLitePath(), log)
 	if err != nil {
 		return nil, err

@@ -197,13 +197,13 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 	if o.PhaseTimeout <= 0 {
 		o.PhaseTimeout = 30 * time.Minute
 	}
-	rep := &CycleReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, Officers: o.Officers,
-		WorkflowCache: cacheSize(o.Stack), WorkflowPollers: pollers(o.Stack)}
+	rep := &CycleReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, Officers: o.Officers}
 	s, err := StartStack(ctx, o.Stack)
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
+	rep.WorkflowCache, rep.WorkflowPollers = s.App.Config.WorkflowCache, s.App.Config.WorkflowPollers
 	tag := fmt.Sprint(time.Now().UnixNano())
 	if rep.TrivialLifecycle, err = Lifecycles(ctx, s.App.Temporal, tag, o.Lifecycles); err != nil {
 		return nil, err

@@ -17,7 +17,6 @@ import (
 	"github.com/verval/verval/internal/apiclient"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/wilayah"
-	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
 )
 
@@ -138,7 +137,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	if o.RawStarts <= 0 {
 		o.RawStarts = min(o.Households, 3000)
 	}
-	rep := &IntakeReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, WorkflowCache: cacheSize(o.Stack), WorkflowPollers: pollers(o.Stack)}
+	rep := &IntakeReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate}
 	data, want, err := generate(o.Households, o.Seed, o.FaultRate)
 	if err != nil {
 		return nil, err
@@ -153,6 +152,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 		return nil, err
 	}
 	defer s.Close()
+	rep.WorkflowCache, rep.WorkflowPollers = s.App.Config.WorkflowCache, s.App.Config.WorkflowPollers
 	tag := fmt.Sprint(time.Now().UnixNano())
 	if rep.RawStartBefore, err = RawStarts(ctx, s.App.Temporal, tag+"-before", o.RawStarts); err != nil {
 		return nil, err
@@ -187,22 +187,6 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 			Got: fmt.Sprintf("%.0f MB", rep.Memory.PeakRSSMB), Met: rep.Memory.PeakRSSMB < 150},
 	}
 	return rep, nil
-}
-
-// cacheSize is the worker's workflow cache the stack runs with.
-func cacheSize(o StackOptions) int {
-	if o.StickyCacheSize > 0 {
-		return o.StickyCacheSize
-	}
-	return worker.DefaultWorkflowCache
-}
-
-// pollers is the worker's workflow-task pollers the stack runs with.
-func pollers(o StackOptions) int {
-	if o.WorkflowPollers > 0 {
-		return o.WorkflowPollers
-	}
-	return worker.DefaultWorkflowTaskPollers
 }
 
 // generate writes the P3KE file in memory.

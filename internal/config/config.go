@@ -56,13 +56,14 @@ type Config struct {
 	// MetricsAddr serves /metrics on its own listener (host:port), or
 	// "off"; empty serves it on HTTP_ADDR.
 	MetricsAddr string
-	// WorkflowCache is the worker's sticky workflow cache size (0:
-	// worker.DefaultWorkflowCache). Each cached household costs memory; an evicted one
+	// WorkflowCache is the worker's sticky workflow cache size
+	// (DefaultWorkflowCache unless VERVAL_WORKFLOW_CACHE is set). Each cached household costs memory; an evicted one
 	// replays its history at its next step (docs/performance.md).
 	WorkflowCache int
 	// WorkflowPollers is how many workflow-task polls the worker keeps open
-	// (0: worker.DefaultWorkflowTaskPollers). With fewer polls than the
-	// tasks arriving, tasks wait on the server, and every Update with them.
+	// (DefaultWorkflowPollers unless VERVAL_WORKFLOW_POLLERS is set). With
+	// fewer polls than the tasks arriving, tasks wait on the server, and
+	// every Update with them.
 	WorkflowPollers int
 	// Kemensos is "file" (Dinsos downloads the proposal file and uploads
 	// the ministry's answer) or "simulated" (the local stack's stand-in).
@@ -77,6 +78,23 @@ type Config struct {
 
 // Dev reports whether the configuration runs on the development keys.
 func (c Config) Dev() bool { return c.PIIKeys == "" }
+
+// DefaultWorkflowCache is the worker's sticky workflow cache, in
+// households, when VERVAL_WORKFLOW_CACHE is not set. A household is touched
+// a few times in a year, days apart, so a cache rarely saves more than a
+// replay of 20 to 40 events, while each cached household holds about
+// 50 KB. With the SDK's 10,000 the 10,000-household bench peaked at 732 MB
+// and a 50,000-family intake at 657 MB; with 2,000 at 259 and 220 MB, the
+// cycle 7% slower (docs/performance.md).
+const DefaultWorkflowCache = 2_000
+
+// DefaultWorkflowPollers is the worker's workflow-task polls when
+// VERVAL_WORKFLOW_POLLERS is not set. The SDK's 2 starve a busy worker:
+// with 50 officers submitting, tasks waited more than the 5 s sticky
+// schedule-to-start timeout on the server (0.1 WorkflowTaskTimedOut per
+// household) and submissions took 14.7 s at p99; with 16 the same bench
+// verified twice as fast with no timed-out task (docs/performance.md).
+const DefaultWorkflowPollers = 16
 
 // Load reads the configuration through getenv (os.Getenv in production, a
 // map in tests). dev selects the defaults of the one-command local stack.
@@ -149,6 +167,7 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 			errs = append(errs, fmt.Errorf("METRICS_ADDR: %q is not host:port or off", c.MetricsAddr))
 		}
 	}
+	c.WorkflowCache, c.WorkflowPollers = DefaultWorkflowCache, DefaultWorkflowPollers
 	if v := getenv("VERVAL_WORKFLOW_CACHE"); v != "" {
 		if c.WorkflowCache, err = strconv.Atoi(v); err != nil || c.WorkflowCache < 100 {
 			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_CACHE: %q is not a number of workflows (at least 100)", v))

@@ -13,7 +13,7 @@ func TestWorkerTuning(t *testing.T) {
 		wantErr     string
 		cache, poll int
 	}{
-		{env: map[string]string{}, cache: 0, poll: 0},
+		{env: map[string]string{}, cache: DefaultWorkflowCache, poll: DefaultWorkflowPollers},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "32", "VERVAL_WORKFLOW_CACHE": "2000"}, cache: 2000, poll: 32},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "1"}, wantErr: "VERVAL_WORKFLOW_POLLERS"},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "many"}, wantErr: "VERVAL_WORKFLOW_POLLERS"},
