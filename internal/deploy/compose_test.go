@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net"
 	"net/url"
@@ -486,6 +487,13 @@ func TestComposeTemporalServer(t *testing.T) {
 		}
 	}
 	imageTag(t, service(t, p, svcTemporalUI).Image, "temporalio/ui")
+	// Before 1.31 an Update to a workflow evicted from the worker's cache
+	// fails a workflow task (temporalio/temporal#7741): households carry more
+	// events and result submissions get slower. Do not go back below it.
+	var major, minor, patch int
+	if _, err := fmt.Sscanf(serverTag, "%d.%d.%d", &major, &minor, &patch); err != nil || major < 1 || (major == 1 && minor < 31) {
+		t.Errorf("temporal server %s: want 1.31.0 or later (temporalio/temporal#7741)", serverTag)
+	}
 
 	sh := script(t, service(t, p, svcSchema))
 	for _, db := range []string{"temporal", "temporal_visibility"} {
