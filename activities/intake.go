@@ -1,7 +1,6 @@
 package activities
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -52,15 +51,18 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 	if err != nil {
 		return IntakeCounts{}, classify(err)
 	}
-	data, err := a.Store.IntakeFileData(ctx, in.IntakeID)
+	file, err := a.Store.OpenIntakeFile(ctx, in.IntakeID)
 	if err != nil {
 		return IntakeCounts{}, classify(err)
 	}
 	if err := a.Store.SetIntakeStatus(ctx, in.IntakeID, store.IntakeRunning, ""); err != nil {
 		return IntakeCounts{}, classify(err)
 	}
-	p, err := p3ke.Open(bytes.NewReader(data), p3ke.Options{Regency: cycle.RegencyCode})
+	p, err := p3ke.Open(file, p3ke.Options{Regency: cycle.RegencyCode})
 	if err != nil {
+		if err := file.Err(); err != nil {
+			return IntakeCounts{}, classify(err) // the database failed, not the file
+		}
 		var fe *p3ke.FormatError
 		if errors.As(err, &fe) {
 			return IntakeCounts{}, temporal.NewNonRetryableApplicationError(fe.Error(), "UnreadableFile", nil)
@@ -86,6 +88,9 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 	}
 	for res, err := range p.All() {
 		if err != nil {
+			if err := file.Err(); err != nil {
+				return counts, classify(err)
+			}
 			return counts, temporal.NewNonRetryableApplicationError("the file cannot be read past row "+fmt.Sprint(b.LastRow)+": "+err.Error(), "UnreadableFile", nil)
 		}
 		row := res.Record.Row

@@ -1,12 +1,17 @@
 package activities_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -79,5 +84,58 @@ func TestStartIntakeCasesResumesAfterCrash(t *testing.T) {
 	must(t, f.db.First(&in, 1).Error)
 	if in.WorkflowsStarted != households {
 		t.Errorf("intake shows %d workflows started, want %d", in.WorkflowsStarted, households)
+	}
+}
+
+// ParseIntake reads a file of several stored chunks through the parser
+// and stores every family the generator made acceptable; when a chunk
+// cannot be opened (the store's failure, not the file's) the activity's
+// error is retryable, not "UnreadableFile", and nothing is half-stored
+// past the last whole batch.
+func TestParseIntakeReadsChunks(t *testing.T) {
+	var csv bytes.Buffer
+	want, err := p3ke.GenerateCSV(&csv, p3ke.GenOptions{Regency: "35.05", Households: 6000, Seed: 7, FaultRate: 0.02})
+	must(t, err)
+	if csv.Len() <= store.IntakeChunkSize {
+		t.Fatalf("the file is %d bytes: too small for two chunks", csv.Len())
+	}
+	for _, tc := range []struct {
+		name    string
+		corrupt bool
+	}{{"whole", false}, {"chunk 1 unreadable", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, 0, "")
+			in := store.Intake{CycleID: f.cycle.ID, FileName: "p3ke.csv"}
+			must(t, f.st.CreateIntake(context.Background(), &in, bytes.NewReader(csv.Bytes()), int64(csv.Len())))
+			if tc.corrupt {
+				var c0 store.IntakeFileChunk
+				must(t, f.db.First(&c0, "intake_id = ? AND seq = 0", in.ID).Error)
+				must(t, f.db.Model(&store.IntakeFileChunk{}).Where("intake_id = ? AND seq = 1", in.ID).Update("data", c0.Data).Error)
+			}
+			acts := &activities.Activities{Store: f.st}
+			env := newSuite(t).NewTestActivityEnvironment()
+			env.RegisterActivity(acts)
+			v, err := env.ExecuteActivity(acts.ParseIntake, activities.IntakeRef{IntakeID: in.ID})
+			var stored int64
+			must(t, f.db.Model(&store.Household{}).Where("intake_id = ?", in.ID).Count(&stored).Error)
+			if !tc.corrupt {
+				var counts activities.IntakeCounts
+				if err != nil {
+					t.Fatal(err)
+				}
+				must(t, v.Get(&counts))
+				if counts.Stored != want.Accepted || stored != int64(want.Accepted) {
+					t.Fatalf("stored %d (%d in the database), the generator made %d acceptable", counts.Stored, stored, want.Accepted)
+				}
+				return
+			}
+			var appErr *temporal.ApplicationError
+			if err == nil || (errors.As(err, &appErr) && (appErr.NonRetryable() || appErr.Type() == "UnreadableFile")) {
+				t.Fatalf("ParseIntake with an unreadable chunk: %v; want a retryable error", err)
+			}
+			if stored == 0 || stored >= int64(want.Accepted) {
+				t.Fatalf("%d households stored before the bad chunk; want the ones of the first chunk only", stored)
+			}
+		})
 	}
 }

@@ -1,9 +1,9 @@
 package api
 
 import (
-	"bytes"
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 
@@ -30,12 +30,21 @@ func (s *Server) createIntake(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, name, err := uploadedFile(c, "the P3KE file")
+	fh, err := formFile(c, "the P3KE file")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if p, err := p3ke.Open(bytes.NewReader(data), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
+	// Read from the request's file (in memory up to 1 MiB, on disk above:
+	// see Server's MaxMultipartMemory) twice, never whole: the header
+	// check, then sealed chunk by chunk into the database.
+	f, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	if p, err := p3ke.Open(io.NewSectionReader(f, 0, fh.Size), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
 		var fe *p3ke.FormatError
 		if errors.As(err, &fe) {
 			s.fail(c, unprocessable("file", fe.Error()))
@@ -47,8 +56,8 @@ func (s *Server) createIntake(c *gin.Context) {
 		p.Close()
 	}
 	ctx := c.Request.Context()
-	in := store.Intake{CycleID: cy.ID, FileName: name, CreatedBy: principal(c).UserID}
-	if err := s.deps.Store.CreateIntake(ctx, &in, data); err != nil {
+	in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: principal(c).UserID}
+	if err := s.deps.Store.CreateIntake(ctx, &in, io.NewSectionReader(f, 0, fh.Size), fh.Size); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -122,17 +131,26 @@ func (s *Server) intakeIssues(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"issues": issues, "total": total, "offset": offset})
 }
 
-// uploadedFile reads multipart field "file" (at most maxIntakeFile bytes),
+// formFile finds multipart field "file" (at most maxIntakeFile bytes),
 // answering the caller's mistakes with a 400 naming the field; what names
 // the file in those messages.
-func uploadedFile(c *gin.Context, what string) ([]byte, string, error) {
+func formFile(c *gin.Context, what string) (*multipart.FileHeader, error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return nil, "", badRequest("file", "send "+what+" as multipart form field \"file\" (at most 64 MB)")
+		return nil, badRequest("file", "send "+what+" as multipart form field \"file\" (at most 64 MB)")
 	}
 	if fh.Size > maxIntakeFile {
-		return nil, "", badRequest("file", "is larger than 64 MB; split it by kecamatan")
+		return nil, badRequest("file", "is larger than 64 MB; split it by kecamatan")
+	}
+	return fh, nil
+}
+
+// uploadedFile reads multipart field "file" whole (see formFile).
+func uploadedFile(c *gin.Context, what string) ([]byte, string, error) {
+	fh, err := formFile(c, what)
+	if err != nil {
+		return nil, "", err
 	}
 	f, err := fh.Open()
 	if err != nil {

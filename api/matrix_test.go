@@ -166,7 +166,7 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 			t.Fatal(err)
 		}
 		in := store.Intake{CycleID: cy.ID, FileName: "p3ke-" + reg + ".csv", CreatedBy: w.byName["admin"].id}
-		if err := w.st.CreateIntake(ctx, &in, []byte("stored file")); err != nil {
+		if err := w.st.CreateIntake(ctx, &in, strings.NewReader("stored file"), 11); err != nil {
 			t.Fatal(err)
 		}
 		c := &mxCycle{id: cy.ID, regency: reg, intake: in.ID}

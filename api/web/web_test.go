@@ -79,7 +79,7 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 		t.Fatal(err)
 	}
 	in := store.Intake{CycleID: e.cycle.ID, FileName: "p3ke.csv"}
-	if err := e.st.CreateIntake(ctx, &in, []byte("x")); err != nil {
+	if err := e.st.CreateIntake(ctx, &in, strings.NewReader("x"), 1); err != nil {
 		t.Fatal(err)
 	}
 	var hs []store.NewHousehold

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -54,10 +53,11 @@ func runIntake(ctx context.Context, args []string, getenv func(string) string, s
 	if password == "" {
 		return errors.New("set VERVAL_PASSWORD to the operator's password")
 	}
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	c, err := apiclient.Login(ctx, nil, *server, *username, password)
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
@@ -66,13 +66,16 @@ func runIntake(ctx context.Context, args []string, getenv func(string) string, s
 	if _, err := c.Call(ctx, "GET", fmt.Sprintf("/api/v1/cycles/%d", *cycle), nil, &cy); err != nil {
 		return fmt.Errorf("cycle %d: %w", *cycle, err)
 	}
-	rep, err := p3ke.Check(bytes.NewReader(data), p3ke.Options{Regency: cy.RegencyCode})
+	rep, err := p3ke.Check(f, p3ke.Options{Regency: cy.RegencyCode})
 	if err != nil {
 		return fmt.Errorf("%s cannot be read as a P3KE file: %w", filepath.Base(file), err)
 	}
 	fmt.Fprintf(stdout, "%s for %s: %s\n", filepath.Base(file), cy.RegencyName, rep.Summary)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
 	var in apiclient.Intake
-	if _, err := c.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", *cycle), filepath.Base(file), data, &in); err != nil {
+	if _, err := c.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", *cycle), filepath.Base(file), f, &in); err != nil {
 		return fmt.Errorf("upload: %w", err)
 	}
 	bar := apiclient.NewProgress(stderr, "intake")

@@ -26,7 +26,7 @@ func TestPIIResealCommand(t *testing.T) {
 	if err := s.CreateCycle(context.Background(), &cy); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateIntake(context.Background(), &store.Intake{CycleID: cy.ID}, []byte("file")); err != nil {
+	if err := s.CreateIntake(context.Background(), &store.Intake{CycleID: cy.ID}, strings.NewReader("file"), 4); err != nil {
 		t.Fatal(err)
 	}
 	devKeys, hashKey := pii.DevKeyringEnv()

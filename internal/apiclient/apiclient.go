@@ -70,22 +70,24 @@ func (c *Client) Call(ctx context.Context, method, path string, body, out any, h
 	return c.Send(req, out)
 }
 
-// Upload posts data as multipart form field "file".
-func (c *Client) Upload(ctx context.Context, path, name string, data []byte, out any) (time.Duration, error) {
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	fw, err := mw.CreateFormFile("file", name)
+// Upload posts file as multipart form field "file", streaming it: the
+// file is never held in memory whole.
+func (c *Client) Upload(ctx context.Context, path, name string, file io.Reader, out any) (time.Duration, error) {
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		fw, err := mw.CreateFormFile("file", name)
+		if err == nil {
+			_, err = io.Copy(fw, file)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, "POST", c.Base+path, pr)
 	if err != nil {
-		return 0, err
-	}
-	if _, err := fw.Write(data); err != nil {
-		return 0, err
-	}
-	if err := mw.Close(); err != nil {
-		return 0, err
-	}
-	req, err := http.NewRequestWithContext(ctx, "POST", c.Base+path, &buf)
-	if err != nil {
+		pr.Close()
 		return 0, err
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())

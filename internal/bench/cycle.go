@@ -145,7 +145,7 @@ type cycleRun struct {
 	h       *http.Client
 	dinsos  *apiclient.Client
 	cycleID int64
-	data    []byte
+	file    p3keFile
 	want    p3ke.Summary
 	intake  IntakeRun
 
@@ -209,6 +209,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		return nil, err
 	}
 	r := &cycleRun{o: o, s: s, h: newHTTPClient(), outcomes: map[string]int{}}
+	defer func() { r.file.remove() }() // if the run stops before the intake
 	if r.dinsos, err = apiclient.Login(ctx, r.h, s.BaseURL, dinsosUser, dinsosPassword); err != nil {
 		return nil, err
 	}
@@ -312,15 +313,15 @@ func lastImplemented(rep *CycleReport) string {
 func phaseGenerate(_ context.Context, r *cycleRun) (PhaseResult, error) {
 	t0 := time.Now()
 	var err error
-	r.data, r.want, err = generate(r.o.Households, r.o.Seed, r.o.FaultRate)
+	r.file, r.want, err = generate(r.o.Households, r.o.Seed, r.o.FaultRate)
 	return PhaseResult{Households: r.o.Households, Seconds: time.Since(t0).Seconds(),
-		Note: fmt.Sprintf("%.1f MB CSV; %s", mib(uint64(len(r.data))), r.want)}, err
+		Note: fmt.Sprintf("%.1f MB CSV; %s", mib(uint64(r.file.size)), r.want)}, err
 }
 
 func phaseIntake(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	var err error
-	r.intake, err = runIntake(ctx, r.s, r.dinsos, r.cycleID, r.data, r.want, r.o.Progress)
-	r.data = nil // the file is in the database now
+	r.intake, err = runIntake(ctx, r.s, r.dinsos, r.cycleID, r.file, r.want, r.o.Progress)
+	r.file.remove() // the file is in the database now
 	return PhaseResult{Households: r.intake.Stored, Seconds: r.intake.TotalSeconds,
 		Note: fmt.Sprintf("stored %.0f/s, started %.0f/s", r.intake.Store.PerSec, r.intake.Start.PerSec)}, err
 }

@@ -1,12 +1,13 @@
 package bench
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"runtime"
 	"slices"
 	"time"
@@ -138,12 +139,13 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 		o.RawStarts = min(o.Households, 3000)
 	}
 	rep := &IntakeReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate}
-	data, want, err := generate(o.Households, o.Seed, o.FaultRate)
+	file, want, err := generate(o.Households, o.Seed, o.FaultRate)
 	if err != nil {
 		return nil, err
 	}
-	rep.Expected, rep.FileMB = want, mib(uint64(len(data)))
-	if rep.Parse, err = measureParse(data, want); err != nil {
+	defer file.remove()
+	rep.Expected, rep.FileMB = want, mib(uint64(file.size))
+	if rep.Parse, err = measureParse(file, want); err != nil {
 		return nil, err
 	}
 
@@ -167,7 +169,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 		return nil, err
 	}
 	mem := StartMemSampler(100 * time.Millisecond)
-	rep.Intake, err = runIntake(ctx, s, dinsos, cycleID, data, want, o.Progress)
+	rep.Intake, err = runIntake(ctx, s, dinsos, cycleID, file, want, o.Progress)
 	rep.Memory = mem.Stop()
 	if err != nil {
 		return nil, err
@@ -189,12 +191,45 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	return rep, nil
 }
 
-// generate writes the P3KE file in memory.
-func generate(n int, seed uint64, faults float64) ([]byte, p3ke.Summary, error) {
-	var buf bytes.Buffer
-	buf.Grow(n * 360)
-	want, err := p3ke.GenerateCSV(&buf, p3ke.GenOptions{Regency: Regency, Households: n, Seed: seed, FaultRate: faults})
-	return buf.Bytes(), want, err
+// p3keFile is the generated P3KE file, on disk like an operator's: the
+// bench's process holds none of it while the server takes it in.
+type p3keFile struct {
+	path string
+	size int64
+}
+
+func (f p3keFile) remove() {
+	if f.path != "" {
+		os.Remove(f.path)
+	}
+}
+
+// generate writes the P3KE file to a temporary file; remove it when done.
+func generate(n int, seed uint64, faults float64) (p3keFile, p3ke.Summary, error) {
+	out, err := os.CreateTemp("", "verval-bench-p3ke-*.csv")
+	if err != nil {
+		return p3keFile{}, p3ke.Summary{}, err
+	}
+	f := p3keFile{path: out.Name()}
+	w := bufio.NewWriterSize(out, 1<<20)
+	want, err := p3ke.GenerateCSV(w, p3ke.GenOptions{Regency: Regency, Households: n, Seed: seed, FaultRate: faults})
+	if err == nil {
+		err = w.Flush()
+	}
+	if st, serr := out.Stat(); err == nil {
+		err = serr
+		if serr == nil {
+			f.size = st.Size()
+		}
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		f.remove()
+		return p3keFile{}, want, err
+	}
+	return f, want, nil
 }
 
 // parsePasses is how many times the file is parsed; the median counts.
@@ -203,7 +238,7 @@ const parsePasses = 3
 // measureParse runs p3ke.Check over the file on one core (GOMAXPROCS 1,
 // before the stack starts, so nothing else runs in the process) and
 // checks it finds what the generator planted.
-func measureParse(data []byte, want p3ke.Summary) (ParseReport, error) {
+func measureParse(file p3keFile, want p3ke.Summary) (ParseReport, error) {
 	tab := wilayah.Default() // loaded once per process, outside the timing
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
@@ -211,11 +246,16 @@ func measureParse(data []byte, want p3ke.Summary) (ParseReport, error) {
 	rep := ParseReport{Passes: parsePasses}
 	var alloc uint64
 	for range parsePasses {
+		in, err := os.Open(file.path)
+		if err != nil {
+			return rep, err
+		}
 		mem := StartMemSampler(5 * time.Millisecond)
 		a0 := heapAllocated()
 		t0 := time.Now()
-		got, err := p3ke.Check(bytes.NewReader(data), p3ke.Options{Regency: Regency, Wilayah: tab})
+		got, err := p3ke.Check(in, p3ke.Options{Regency: Regency, Wilayah: tab})
 		d := time.Since(t0)
+		in.Close()
 		alloc = heapAllocated() - a0
 		m := mem.Stop()
 		if err != nil {
@@ -256,11 +296,16 @@ const intakeStall = 10 * time.Minute
 
 // runIntake uploads the file as Dinsos and follows the intake to its end,
 // drawing a progress bar from its counters.
-func runIntake(ctx context.Context, s *Stack, dinsos *apiclient.Client, cycleID int64, data []byte, want p3ke.Summary, progress io.Writer) (IntakeRun, error) {
+func runIntake(ctx context.Context, s *Stack, dinsos *apiclient.Client, cycleID int64, file p3keFile, want p3ke.Summary, progress io.Writer) (IntakeRun, error) {
 	run := IntakeRun{CycleID: cycleID}
 	var in apiclient.Intake
+	f, err := os.Open(file.path)
+	if err != nil {
+		return run, err
+	}
+	defer f.Close()
 	t0 := time.Now()
-	d, err := dinsos.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke-bench.csv", data, &in)
+	d, err := dinsos.Upload(ctx, fmt.Sprintf("/api/v1/cycles/%d/intake", cycleID), "p3ke-bench.csv", f, &in)
 	if err != nil {
 		return run, fmt.Errorf("upload: %w", err)
 	}

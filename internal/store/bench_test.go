@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func BenchmarkSaveIntakeBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	in := store.Intake{CycleID: cy.ID, FileName: "bench.csv"}
-	if err := s.CreateIntake(ctx, &in, []byte("id_keluarga_p3ke\n")); err != nil {
+	if err := s.CreateIntake(ctx, &in, strings.NewReader("id_keluarga_p3ke\n"), 17); err != nil {
 		b.Fatal(err)
 	}
 	due := time.Now().Add(30 * 24 * time.Hour)

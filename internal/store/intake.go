@@ -16,30 +16,6 @@ const (
 	IntakeFailed  = "failed"
 )
 
-// CreateIntake stores an uploaded P3KE file and its intake record. The file
-// lists every family's NIK and No KK: it is sealed like those columns, and
-// deleted when the intake ends (SetIntakeStatus).
-func (s *Store) CreateIntake(ctx context.Context, in *Intake, data []byte) error {
-	in.Status = IntakeQueued
-	in.Size = int64(len(data))
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Create(in).Error; err != nil {
-			return err
-		}
-		sealed, err := s.Keys.SealBytes(data, intakeFileAD(in.ID))
-		if err != nil {
-			return err
-		}
-		return tx.Create(&IntakeFile{IntakeID: in.ID, Data: sealed}).Error
-	})
-}
-
-// intakeFileAD binds a sealed file to its intake: a file copied to another
-// intake's row does not open.
-func intakeFileAD(id int64) []byte {
-	return fmt.Appendf(nil, "intake_files.data:%d", id)
-}
-
 // GetIntake returns an intake of a cycle the principal's region covers;
 // the API checks the cycle first.
 func (s *Store) GetIntake(ctx context.Context, id int64) (*Intake, error) {
@@ -75,20 +51,6 @@ func (s *Store) IntakeWithCycle(ctx context.Context, id int64) (*Intake, *Cycle,
 	return in, &c, nil
 }
 
-// IntakeFileData is an intake's uploaded file, opened; ErrNotFound once the
-// intake has ended and the file is gone.
-func (s *Store) IntakeFileData(ctx context.Context, id int64) ([]byte, error) {
-	var f IntakeFile
-	if err := s.DB.WithContext(ctx).First(&f, "intake_id = ?", id).Error; err != nil {
-		return nil, wrapNotFound(err)
-	}
-	data, err := s.Keys.OpenBytes(f.Data, intakeFileAD(id))
-	if err != nil {
-		return nil, fmt.Errorf("intake %d file: %w", id, err)
-	}
-	return data, nil
-}
-
 // SetIntakeStatus records an intake's status (and error, when failed). An
 // intake that ends deletes its uploaded file in the same transaction: the
 // accepted families are stored (NIK and No KK sealed) and the row issues
@@ -106,7 +68,7 @@ func (s *Store) SetIntakeStatus(ctx context.Context, id int64, status, msg strin
 		if !ended {
 			return nil
 		}
-		return tx.Where("intake_id = ?", id).Delete(&IntakeFile{}).Error
+		return deleteIntakeFile(tx, id)
 	})
 }
 

@@ -104,13 +104,6 @@ type Intake struct {
 	FinishedAt       *time.Time `json:"finishedAt,omitempty"`
 }
 
-// IntakeFile is the uploaded file of an intake, kept in the database so any
-// worker can read it and a restarted intake can resume.
-type IntakeFile struct {
-	IntakeID int64  `gorm:"primaryKey"`
-	Data     []byte `gorm:"not null"`
-}
-
 // IntakeIssue is one rejected or warned row of an intake.
 type IntakeIssue struct {
 	ID       int64  `gorm:"primaryKey" json:"-"`

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -86,33 +87,57 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 }
 
 // resealIntakeFiles re-seals the files of intakes that have not ended (an
-// ended intake's file is deleted).
+// ended intake's file is deleted), chunk by chunk, and the single-row files
+// of intakes that were running across the upgrade to chunks.
 func (s *Store) resealIntakeFiles(ctx context.Context, active string, rep *ResealReport) error {
+	var chunks []IntakeFileChunk
+	if err := s.DB.WithContext(ctx).Model(&IntakeFileChunk{}).Select("intake_id", "seq").Order("intake_id, seq").Find(&chunks).Error; err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			var in Intake
+			if err := tx.Select("size").First(&in, "id = ?", c.IntakeID).Error; err != nil {
+				return err
+			}
+			where := tx.Model(&IntakeFileChunk{}).Where("intake_id = ? AND seq = ?", c.IntakeID, c.Seq)
+			return s.resealRow(where, intakeChunkAD(c.IntakeID, c.Seq, in.Size), active, rep)
+		})
+		if err != nil {
+			return fmt.Errorf("intake %d file, chunk %d: %w", c.IntakeID, c.Seq, err)
+		}
+	}
 	var ids []int64
-	if err := s.DB.WithContext(ctx).Model(&IntakeFile{}).Order("intake_id").Pluck("intake_id", &ids).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Model(&legacyIntakeFile{}).Order("intake_id").Pluck("intake_id", &ids).Error; err != nil {
 		return err
 	}
 	for _, id := range ids {
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			var f IntakeFile
-			err := tx.First(&f, "intake_id = ?", id).Error
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return nil // the intake ended meanwhile and its file is gone
-			}
-			if err != nil {
-				return err
-			}
-			data, changed, err := s.reseal(f.Data, intakeFileAD(id), active, rep)
-			if err != nil || !changed {
-				return err
-			}
-			return tx.Model(&IntakeFile{}).Where("intake_id = ?", id).Update("data", data).Error
+			return s.resealRow(tx.Model(&legacyIntakeFile{}).Where("intake_id = ?", id), legacyIntakeFileAD(id), active, rep)
 		})
 		if err != nil {
 			return fmt.Errorf("intake %d file: %w", id, err)
 		}
 	}
 	return nil
+}
+
+// resealRow re-seals the data column of the one row where selects, if it
+// is still there: an intake that ended meanwhile has dropped its file.
+func (s *Store) resealRow(where *gorm.DB, ad []byte, active string, rep *ResealReport) error {
+	var v []byte
+	err := where.Session(&gorm.Session{}).Select("data").Row().Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	data, changed, err := s.reseal(v, ad, active, rep)
+	if err != nil || !changed {
+		return err
+	}
+	return where.Session(&gorm.Session{}).Update("data", data).Error
 }
 
 // reseal returns v sealed with the active key under associated data ad,

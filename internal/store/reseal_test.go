@@ -28,7 +28,7 @@ func TestReseal(t *testing.T) {
 			t.Fatal(err)
 		}
 		in := store.Intake{CycleID: cy.ID, FileName: "p3ke.csv"}
-		if err := old.CreateIntake(ctx, &in, []byte("a running intake's file")); err != nil {
+		if err := old.CreateIntake(ctx, &in, strings.NewReader("a running intake's file"), 23); err != nil {
 			t.Fatal(err)
 		}
 		const n = 7
@@ -83,8 +83,8 @@ func TestReseal(t *testing.T) {
 				t.Fatalf("household %d No KK after the re-seal: %v", h.ID, err)
 			}
 		}
-		if data, err := (&store.Store{DB: db, Keys: only}).IntakeFileData(ctx, in.ID); err != nil || string(data) != "a running intake's file" {
-			t.Fatalf("intake file after the re-seal: %q, %v", data, err)
+		if data := readIntakeFile(t, &store.Store{DB: db, Keys: only}, in.ID); string(data) != "a running intake's file" {
+			t.Fatalf("intake file after the re-seal: %q", data)
 		}
 
 		again, err := rotated.Reseal(ctx, 3, nil)
