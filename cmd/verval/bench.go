@@ -20,7 +20,7 @@ import (
 
 const benchUsage = `usage:
   verval bench intake [--households 50000] [--seed S] [--raw-starts K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
-  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--lifecycles K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
+  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-pause 2s] [--lifecycles K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
 
 Starts a throw-away stack of its own (Temporal dev server on a file with
 WAL, SQLite, worker and API in this process), generates a realistic P3KE
@@ -50,6 +50,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	dbURL := fs.String("database-url", "", "put the application database on this `postgres://` URL (an empty database) instead of SQLite")
 	rawStarts := fs.Int("raw-starts", 0, "intake: trivial workflows started to measure the raw start rate (default min(households, 3000))")
 	officers := fs.Int("officers", 50, "cycle: village officers submitting at once")
+	pause := fs.Duration("officer-pause", 2*time.Second, "cycle: an officer's mean pause between two results (±50%); 0 submits back to back, saturating the system")
 	cache := fs.Int("workflow-cache", 0, "the worker's sticky workflow cache in households, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
 	pollers := fs.Int("workflow-pollers", 0, "workflow-task polls the worker keeps open, as VERVAL_WORKFLOW_POLLERS (default: verval's default)")
@@ -108,7 +109,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	case "cycle":
 		var r *bench.CycleReport
 		r, runErr = bench.Cycle(ctx, bench.CycleOptions{
-			Households: *households, Seed: *seed, FaultRate: *faults, Officers: *officers, Lifecycles: *lifecycles,
+			Households: *households, Seed: *seed, FaultRate: *faults, Officers: *officers, OfficerPause: *pause, Lifecycles: *lifecycles,
 			Stack: stack, Progress: stderr,
 		})
 		if r != nil {

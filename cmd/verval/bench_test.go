@@ -89,7 +89,7 @@ func TestBenchCycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	args := []string{"bench", "cycle", "--households", "40", "--officers", "8", "--lifecycles", "20", "--json"}
+	args := []string{"bench", "cycle", "--households", "40", "--officers", "8", "--officer-pause", "100ms", "--lifecycles", "20", "--json"}
 	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
 		t.Fatalf("verval bench cycle exited %d:\n%s\n%s", code, errOut.String(), out.String())
 	}

@@ -33,6 +33,10 @@ type CycleOptions struct {
 	FaultRate float64
 	// Officers is how many village officers submit at once; 0 means 50.
 	Officers int
+	// OfficerPause is how long an officer takes between two results (the
+	// walk to the next house), drawn uniformly from half to one and a half
+	// times it; 0 means none: results back to back, the system saturated.
+	OfficerPause time.Duration
 	// Lifecycles is how many trivial workflows measure the reference
 	// lifecycle rate; 0 means min(Households, 1000).
 	Lifecycles int
@@ -78,6 +82,8 @@ type CycleReport struct {
 	Seed       uint64  `json:"seed"`
 	FaultRate  float64 `json:"faultRate"`
 	Officers   int     `json:"officers"`
+	// OfficerPauseSeconds is an officer's mean pause between two results.
+	OfficerPauseSeconds float64 `json:"officerPauseSeconds"`
 	// WorkflowCache is the worker's sticky workflow cache size.
 	WorkflowCache int `json:"workflowCache"`
 	// WorkflowPollers is the worker's workflow-task pollers.
@@ -126,6 +132,9 @@ func CyclePhases() []Phase {
 		{Name: "generate", Run: phaseGenerate},
 		{Name: "intake", Run: phaseIntake, Household: true},
 		{Name: "officers", Run: phaseOfficers}, // setup: one logged-in officer per village
+		// Each officer records its village's meeting right after the
+		// village's last result, so the meetings run inside verify; the
+		// meetings phase waits for the last households to move on.
 		{Name: "verify", Run: phaseVerify, Household: true},
 		{Name: "meetings", Run: phaseMeetings, Household: true},
 		{Name: "decree", Run: phaseDecree, Household: true},
@@ -151,6 +160,7 @@ type cycleRun struct {
 
 	desas    []*desaWork
 	verified atomic.Int64
+	meetings atomic.Int64
 	retries  atomic.Int64
 	setup    time.Duration
 
@@ -197,7 +207,8 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 	if o.PhaseTimeout <= 0 {
 		o.PhaseTimeout = 30 * time.Minute
 	}
-	rep := &CycleReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, Officers: o.Officers}
+	rep := &CycleReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate, Officers: o.Officers,
+		OfficerPauseSeconds: o.OfficerPause.Seconds()}
 	s, err := StartStack(ctx, o.Stack)
 	if err != nil {
 		return nil, err
@@ -476,8 +487,8 @@ func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	wg.Wait()
 	bar.Done()
 	res := PhaseResult{Households: int(r.verified.Load()), Seconds: time.Since(start).Seconds(),
-		Note: fmt.Sprintf("%d officers at once over %d villages; %d submissions retried, %d households not verified after %d tries",
-			r.o.Officers, len(r.desas), r.retries.Load(), total-int(r.verified.Load()), submitTries)}
+		Note: fmt.Sprintf("%d officers at once over %d villages, %s between results, each village's meeting after its last result; %d submissions retried, %d households not verified after %d tries",
+			r.o.Officers, len(r.desas), pauseNote(r.o.OfficerPause), r.retries.Load(), total-int(r.verified.Load()), submitTries)}
 	if r.verified.Load() == 0 {
 		return res, fmt.Errorf("no result was recorded; first errors: %v", r.errs)
 	}
@@ -507,7 +518,16 @@ func (r *cycleRun) verifyDesa(ctx context.Context, d *desaWork, tick func()) {
 	r.mu.Lock()
 	r.ids = append(r.ids, ids...)
 	r.mu.Unlock()
+	pace := rand.New(rand.NewPCG(r.o.Seed, uint64(len(d.code))<<32|uint64(d.total)))
 	for i, id := range ids {
+		if i > 0 && r.o.OfficerPause > 0 {
+			pause := r.o.OfficerPause/2 + time.Duration(pace.Int64N(int64(r.o.OfficerPause)))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+		}
 		o := pickOutcome(r.o.Seed, id)
 		dup := int64(0)
 		if o == workflows.OutcomeDuplicate {
@@ -527,6 +547,15 @@ func (r *cycleRun) verifyDesa(ctx context.Context, d *desaWork, tick func()) {
 		r.mu.Unlock()
 		tick()
 	}
+	// The village's list is done: the officer records the musyawarah desa.
+	body := map[string]any{"date": today(), "beritaAcaraNo": "BA/BENCH/" + d.code, "attendees": 20}
+	lat, err := d.officer.Call(ctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/meetings", r.cycleID), body, nil)
+	r.meeting.Add(lat, err)
+	if err != nil {
+		r.fail(fmt.Errorf("meeting of %s: %w", d.code, err))
+		return
+	}
+	r.meetings.Add(1)
 }
 
 // submitTries is how often an officer's app sends a result that the API
@@ -564,22 +593,12 @@ func postMeeting(p progressView) int {
 	return int(p.Total - p.ByStage[string(workflows.StageAwaitingVerification)] - p.ByStage[string(workflows.StageVerified)])
 }
 
-// phaseMeetings records every village's meeting and waits until every
-// verified household has moved to its post-meeting stage.
+// phaseMeetings waits until every verified household has moved to its
+// post-meeting stage: the officers recorded the meetings in verify.
 func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	start := time.Now()
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(r.o.Officers)
-	for _, d := range r.desas {
-		g.Go(func() error {
-			body := map[string]any{"date": today(), "beritaAcaraNo": "BA/BENCH/" + d.code, "attendees": 20}
-			lat, err := d.officer.Call(gctx, http.MethodPost, fmt.Sprintf("/api/v1/cycles/%d/meetings", r.cycleID), body, nil)
-			r.meeting.Add(lat, err)
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return PhaseResult{}, err
+	if n := int(r.meetings.Load()); n != len(r.desas) {
+		return PhaseResult{}, fmt.Errorf("%d of %d villages recorded their meeting; first errors: %v", n, len(r.desas), r.errs)
 	}
 	want := int(r.verified.Load())
 	bar := apiclient.NewProgress(r.o.Progress, "meetings")
@@ -594,7 +613,7 @@ func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		if n >= want {
 			bar.Done()
 			return PhaseResult{Households: n, Seconds: time.Since(start).Seconds(),
-				Note: fmt.Sprintf("%d meetings; %s", len(r.desas), stages(p))}, nil
+				Note: fmt.Sprintf("the last households after %d meetings; %s", len(r.desas), stages(p))}, nil
 		}
 		if time.Now().After(deadline) {
 			bar.Done()
@@ -607,6 +626,14 @@ func phaseMeetings(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
+}
+
+// pauseNote describes the officers' pause between results.
+func pauseNote(d time.Duration) string {
+	if d <= 0 {
+		return "no pause"
+	}
+	return fmt.Sprintf("%s ±50%%", d)
 }
 
 func stages(p progressView) string {

@@ -36,8 +36,8 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 // WriteCycle prints a cycle report: phases, latencies, history, memory.
 func WriteCycle(w io.Writer, r *CycleReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers, workflow cache %s, %d workflow-task pollers\n\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, apiclient.Count(r.WorkflowCache), r.WorkflowPollers)
+	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers at once (%s between results), workflow cache %s, %d workflow-task pollers\n\n",
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, pauseNote(secs(r.OfficerPauseSeconds)), apiclient.Count(r.WorkflowCache), r.WorkflowPollers)
 	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
 	for _, p := range r.Phases {
 		if !p.Implemented {
