@@ -20,8 +20,10 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/mock"
 	"github.com/xuri/excelize/v2"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
+	"google.golang.org/grpc"
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/api"
@@ -98,7 +100,19 @@ func newTemporalMock(t *testing.T) *mocks.Client {
 	}).Maybe()
 	tc.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(h, nil).Maybe()
 	tc.On("SignalWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+	tc.On("WorkflowService").Return(stickyResets{}).Maybe()
 	return tc
+}
+
+// stickyResets answers ResetStickyTaskQueue, the one frontend call the API
+// makes directly (before an Update, see workflows.Cases); any other call
+// panics on the nil embedded interface.
+type stickyResets struct {
+	workflowservice.WorkflowServiceClient
+}
+
+func (stickyResets) ResetStickyTaskQueue(context.Context, *workflowservice.ResetStickyTaskQueueRequest, ...grpc.CallOption) (*workflowservice.ResetStickyTaskQueueResponse, error) {
+	return &workflowservice.ResetStickyTaskQueueResponse{}, nil
 }
 
 // apiRequest is one request to the server.

@@ -1458,7 +1458,12 @@ func wantTemporal(t *testing.T, what string, r *apiResponse, method string) {
 	t.Helper()
 	var got []string
 	for _, c := range r.temporal {
-		got = append(got, c.Method)
+		// WorkflowService is the accessor behind the sticky-queue reset that
+		// precedes a household's Update (workflows.Cases.update), not an
+		// action of its own; untouched still refuses it.
+		if c.Method != "WorkflowService" {
+			got = append(got, c.Method)
+		}
 	}
 	var want []string
 	if method != "" {

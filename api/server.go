@@ -116,7 +116,7 @@ func (s *Server) routes() {
 	s.apiRoutes(r.Group("/api/v1"))
 	// The web pages (api/web) share the store, the meeting recorder, the
 	// decree and proposal steps and the login throttle.
-	web.Register(r, web.Deps{Store: s.deps.Store, Temporal: s.deps.Temporal, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, Now: s.deps.Now,
+	web.Register(r, web.Deps{Store: s.deps.Store, Cases: s.cases(), Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, Now: s.deps.Now,
 		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL, StuckStages: stuckStages, RecordMeeting: s.recordMeetingAs, Office: s.webOffice(),
 		Throttle: web.Throttle{Blocked: s.limiter.blocked, Failed: s.limiter.failed, Succeeded: s.limiter.succeeded, Acquire: s.limiter.acquire, ClientKey: clientKey}})
 }

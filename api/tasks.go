@@ -213,7 +213,9 @@ func (s *Server) updateID(c *gin.Context, kind string, householdID int64) (strin
 	return fmt.Sprintf("%s-%d-u%d-%s", kind, householdID, principal(c).UserID, key), nil
 }
 
-func (s *Server) cases() workflows.Cases { return workflows.Cases{Client: s.deps.Temporal} }
+func (s *Server) cases() workflows.Cases {
+	return workflows.Cases{Client: s.deps.Temporal, Namespace: s.deps.TemporalNamespace}
+}
 
 // caseError maps Temporal's answers about a household workflow: a finished
 // case can no longer take human steps.

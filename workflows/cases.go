@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 
+	"go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -16,6 +18,10 @@ import (
 // It implements activities.Cases and is what the API uses too.
 type Cases struct {
 	Client client.Client
+	// Namespace is the client's namespace. When set, an Update first
+	// resets the household's sticky task queue (see update); empty skips
+	// that.
+	Namespace string
 }
 
 var _ activities.Cases = Cases{}
@@ -108,9 +114,27 @@ func (c Cases) Reopen(ctx context.Context, cycleID, householdID int64, updateID 
 	return resp, err
 }
 
+// update sends an Update and waits for its result.
+//
+// A household is touched a handful of times a year, days apart, so the
+// worker that ran its last workflow task has usually dropped it from its
+// cache by the time an officer submits (or has stopped). The Update's
+// workflow task would still go to that worker's sticky queue: it would
+// wait there up to the sticky schedule-to-start timeout when the worker is
+// gone, and otherwise make the worker fetch the whole history again, which
+// on servers before 1.31 fails the task first (temporalio/temporal#7741:
+// three more events and a second round trip). Resetting stickiness first
+// sends the task, with the history, to any live worker. It costs one small
+// request; when it fails the Update goes ahead as it would have.
 func (c Cases) update(ctx context.Context, cycleID, householdID int64, updateID, name string, arg, resp any) error {
+	id := HouseholdWorkflowID(cycleID, householdID)
+	if c.Namespace != "" {
+		_, _ = c.Client.WorkflowService().ResetStickyTaskQueue(ctx, &workflowservice.ResetStickyTaskQueueRequest{
+			Namespace: c.Namespace, Execution: &common.WorkflowExecution{WorkflowId: id},
+		})
+	}
 	h, err := c.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID:   HouseholdWorkflowID(cycleID, householdID),
+		WorkflowID:   id,
 		UpdateID:     updateID,
 		UpdateName:   name,
 		Args:         []any{arg},

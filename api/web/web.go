@@ -32,7 +32,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
@@ -47,9 +46,10 @@ var staticFS embed.FS
 
 // Deps are what the pages need; package api builds them from its own.
 type Deps struct {
-	Store    *store.Store
-	Temporal client.Client
-	Log      *slog.Logger
+	Store *store.Store
+	// Cases sends the officers' results to the household workflows.
+	Cases workflows.Cases
+	Log   *slog.Logger
 	// SessionTTL is how long a login lasts (the cookie's Max-Age too).
 	SessionTTL time.Duration
 	// Now is the clock; nil means time.Now.
@@ -330,7 +330,7 @@ func (h *pages) pathID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-func (h *pages) cases() workflows.Cases { return workflows.Cases{Client: h.d.Temporal} }
+func (h *pages) cases() workflows.Cases { return h.d.Cases }
 
 // redirect answers a form post with 303 See Other, so reloading the next
 // page does not send the form again.

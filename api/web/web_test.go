@@ -107,7 +107,7 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 	e.r = gin.New()
 	e.r.Use(func(c *gin.Context) { c.Header("X-Request-ID", "req-test"); c.Next() })
 	Register(e.r, Deps{
-		Store: e.st, Temporal: e.temporal, Log: storetest.Logger(t), SessionTTL: time.Hour, Now: clock.Now,
+		Store: e.st, Cases: workflows.Cases{Client: e.temporal}, Log: storetest.Logger(t), SessionTTL: time.Hour, Now: clock.Now,
 		WorkflowURL: func(cycleID, householdID int64) string {
 			return fmt.Sprintf("http://ui.test/namespaces/default/workflows/household-%d-%d", cycleID, householdID)
 		},

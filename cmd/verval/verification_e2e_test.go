@@ -11,6 +11,7 @@ import (
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/verval/verval/internal/apiclient"
 	"github.com/verval/verval/workflows"
@@ -133,6 +134,10 @@ func testVillageVerification(t *testing.T, db string) {
 	}
 
 	// A retried submission with the same Idempotency-Key applies once.
+	// The worker first forgets every household, as it has days after the
+	// intake: the Update must still apply on its first workflow task
+	// (checked on the history below).
+	sdkworker.PurgeStickyWorkflowCache()
 	var first, retry struct{ Version int }
 	key := "visit-1-attempt"
 	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", id(1)), visit("eligible", ""), &first, "Idempotency-Key", key); code != 200 {
@@ -211,6 +216,9 @@ func testVillageVerification(t *testing.T, db string) {
 			t.Fatal(err)
 		}
 		events++
+		if ev.EventType == enums.EVENT_TYPE_WORKFLOW_TASK_FAILED || ev.EventType == enums.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT {
+			t.Errorf("history event %d is %s: a workflow task was lost (%v)", ev.EventId, ev.EventType, ev.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage())
+		}
 		// No personal data reaches Temporal in clear text.
 		raw := ev.String()
 		for _, f := range fams {

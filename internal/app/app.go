@@ -105,7 +105,7 @@ func closeDB(db *gorm.DB) {
 func (a *App) Activities() *activities.Activities {
 	return &activities.Activities{
 		Store:    a.Store,
-		Cases:    workflows.Cases{Client: a.Temporal},
+		Cases:    workflows.Cases{Client: a.Temporal, Namespace: a.Config.TemporalNamespace},
 		Notifier: activities.DBNotifier{Store: a.Store, Log: a.Log},
 		Log:      a.Log,
 	}
