@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -242,4 +244,51 @@ func readIntakeFile(t *testing.T, st *store.Store, id int64) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestVillageTaskListUsesItsIndex: the two statements behind a village
+// officer's task list (the count and the page) find the village's open
+// tasks through idx_tasks_desa_cycle_status on SQLite, instead of reading
+// every task of the cycle.
+func TestVillageTaskListUsesItsIndex(t *testing.T) {
+	db := storetest.SQLite(t)
+	st := storetest.NewStore(db, nil)
+	var stmts []string
+	var args [][]any
+	capture := func(tx *gorm.DB) {
+		stmts = append(stmts, tx.Statement.SQL.String())
+		args = append(args, tx.Statement.Vars)
+	}
+	if err := db.Callback().Query().After("gorm:query").Register("test:capture", capture); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Callback().Row().After("gorm:row").Register("test:capture", capture); err != nil {
+		t.Fatal(err)
+	}
+	officer := auth.Principal{UserID: 7, Role: auth.RoleVillage, Region: "35.05.01.2001"}
+	if _, _, err := st.ListTasks(context.Background(), officer, store.TaskFilter{CycleID: 1, Status: store.TaskOpen}); err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 2 {
+		t.Fatalf("ListTasks ran %d statements, want the count and the page: %q", len(stmts), stmts)
+	}
+	for i, sql := range stmts {
+		rows, err := db.Raw("EXPLAIN QUERY PLAN "+sql, args[i]...).Rows()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !strings.Contains(strings.Join(plan, "\n"), "idx_tasks_desa_cycle_status") {
+			t.Errorf("statement %d does not use the village index:\n%s\nplan:\n%s", i, sql, strings.Join(plan, "\n"))
+		}
+	}
 }
