@@ -51,7 +51,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	rawStarts := fs.Int("raw-starts", 0, "intake: trivial workflows started to measure the raw start rate (default min(households, 3000))")
 	officers := fs.Int("officers", 50, "cycle: village officers submitting at once")
 	pause := fs.Duration("officer-pause", 2*time.Second, "cycle: an officer's mean pause between two results (±50%); 0 submits back to back, saturating the system")
-	cache := fs.Int("workflow-cache", 0, "the worker's sticky workflow cache in households, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
+	cache := fs.String("workflow-cache", "", "the worker's sticky workflow cache in households, 0 for none, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
 	pollers := fs.Int("workflow-pollers", 0, "workflow-task polls the worker keeps open, as VERVAL_WORKFLOW_POLLERS (default: verval's default)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (/debug/pprof/) on this `host:port` while the bench runs, e.g. 127.0.0.1:6060")
@@ -91,7 +91,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer logf.Close()
-	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, StickyCacheSize: *cache, WorkflowPollers: *pollers}
+	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, WorkflowCache: *cache, WorkflowPollers: *pollers}
 
 	var rep any
 	var write func() error

@@ -13,7 +13,7 @@ import (
 func WriteIntake(w io.Writer, r *IntakeReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "verval bench intake: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %.1f MB CSV, workflow cache %s, %d workflow-task pollers\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, apiclient.Count(r.WorkflowCache), r.WorkflowPollers)
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.FileMB, cacheNote(r.WorkflowCache), r.WorkflowPollers)
 	fmt.Fprintf(tw, "file: %s\n\n", r.Expected)
 	fmt.Fprintf(tw, "step\tcount\tseconds\tper second\tnote\n")
 	fmt.Fprintf(tw, "parse + validate (p3ke.Check, 1 core)\t%s\t%.2f\t%s\tmedian of %d; peak heap +%.1f MB; %.0f B allocated/row\n",
@@ -37,7 +37,7 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 func WriteCycle(w io.Writer, r *CycleReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers at once (%s between results), workflow cache %s, %d workflow-task pollers\n\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, pauseNote(secs(r.OfficerPauseSeconds)), apiclient.Count(r.WorkflowCache), r.WorkflowPollers)
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, pauseNote(secs(r.OfficerPauseSeconds)), cacheNote(r.WorkflowCache), r.WorkflowPollers)
 	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
 	for _, p := range r.Phases {
 		if !p.Implemented {
@@ -136,3 +136,11 @@ func outcomes(m map[string]int) string {
 }
 
 func secs(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// cacheNote names the worker's workflow cache size.
+func cacheNote(n int) string {
+	if n == 0 {
+		return "off"
+	}
+	return apiclient.Count(n)
+}

@@ -40,10 +40,10 @@ type StackOptions struct {
 	DatabaseURL string
 	// Log receives the application's and the dev server's logs.
 	Log io.Writer
-	// StickyCacheSize, when positive, sets VERVAL_WORKFLOW_CACHE, the
-	// worker's workflow cache (process-wide in the SDK). Every cached
-	// household keeps its coroutines and state in memory.
-	StickyCacheSize int
+	// WorkflowCache, when not empty, sets VERVAL_WORKFLOW_CACHE, the
+	// worker's workflow cache (process-wide in the SDK; "0" turns it off).
+	// Every cached household keeps its coroutines and state in memory.
+	WorkflowCache string
 	// WorkflowPollers, when positive, sets VERVAL_WORKFLOW_POLLERS.
 	WorkflowPollers int
 }
@@ -84,8 +84,8 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		"VERVAL_KEMENSOS":       "simulated",
 		"VERVAL_KEMENSOS_DELAY": kemensosDelay.String(),
 	}
-	if o.StickyCacheSize > 0 {
-		env["VERVAL_WORKFLOW_CACHE"] = fmt.Sprint(o.StickyCacheSize)
+	if o.WorkflowCache != "" {
+		env["VERVAL_WORKFLOW_CACHE"] = o.WorkflowCache
 	}
 	if o.WorkflowPollers > 0 {
 		env["VERVAL_WORKFLOW_POLLERS"] = fmt.Sprint(o.WorkflowPollers)

@@ -57,8 +57,10 @@ type Config struct {
 	// "off"; empty serves it on HTTP_ADDR.
 	MetricsAddr string
 	// WorkflowCache is the worker's sticky workflow cache size
-	// (DefaultWorkflowCache unless VERVAL_WORKFLOW_CACHE is set). Each cached household costs memory; an evicted one
-	// replays its history at its next step (docs/performance.md).
+	// (DefaultWorkflowCache unless VERVAL_WORKFLOW_CACHE is set). Each
+	// cached household costs memory; one not cached replays its history at
+	// its next step; 0 turns the cache and sticky task queues off
+	// (docs/performance.md).
 	WorkflowCache int
 	// WorkflowPollers is how many workflow-task polls the worker keeps open
 	// (DefaultWorkflowPollers unless VERVAL_WORKFLOW_POLLERS is set). With
@@ -169,8 +171,8 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 	}
 	c.WorkflowCache, c.WorkflowPollers = DefaultWorkflowCache, DefaultWorkflowPollers
 	if v := getenv("VERVAL_WORKFLOW_CACHE"); v != "" {
-		if c.WorkflowCache, err = strconv.Atoi(v); err != nil || c.WorkflowCache < 100 {
-			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_CACHE: %q is not a number of workflows (at least 100)", v))
+		if c.WorkflowCache, err = strconv.Atoi(v); err != nil || (c.WorkflowCache < 100 && c.WorkflowCache != 0) {
+			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_CACHE: %q is not 0 (no cache) or a number of workflows (at least 100)", v))
 		}
 	}
 	if v := getenv("VERVAL_WORKFLOW_POLLERS"); v != "" {

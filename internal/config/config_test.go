@@ -18,6 +18,8 @@ func TestWorkerTuning(t *testing.T) {
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "1"}, wantErr: "VERVAL_WORKFLOW_POLLERS"},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "many"}, wantErr: "VERVAL_WORKFLOW_POLLERS"},
 		{env: map[string]string{"VERVAL_WORKFLOW_CACHE": "10"}, wantErr: "VERVAL_WORKFLOW_CACHE"},
+		{env: map[string]string{"VERVAL_WORKFLOW_CACHE": "-1"}, wantErr: "VERVAL_WORKFLOW_CACHE"},
+		{env: map[string]string{"VERVAL_WORKFLOW_CACHE": "0"}, cache: 0, poll: DefaultWorkflowPollers},
 	} {
 		c, err := Load(func(k string) string { return tc.env[k] }, true)
 		if tc.wantErr != "" {
