@@ -127,7 +127,7 @@ func ParseAnswers(r io.Reader, match func(noKK, nik string) (householdID int64, 
 			a.errs = append(a.errs, RowError{Row: se.Row, Column: p3ke.RowColumn, Reason: se.Reason})
 			continue
 		case err != nil:
-			return nil, nil, readError(rows, err)
+			return nil, nil, readError(err)
 		}
 		if !blank(cells) {
 			a.row(row, cells)
@@ -144,12 +144,13 @@ func convertFormatError(err error) error {
 	return err
 }
 
-// readError classifies an error that stops reading. An XLSX workbook is
-// already in memory, so a failure there is a broken sheet, a *FormatError;
-// for CSV it is the reader's own error.
-func readError(rows *p3ke.Rows, err error) error {
-	if rows.XLSX() {
-		return &FormatError{Reason: "the sheet cannot be read: " + err.Error()}
+// readError classifies an error that stops reading: a damaged XLSX sheet
+// is a *p3ke.FormatError (which says "the sheet cannot be read") and
+// becomes ours; anything else is the reader's own error.
+func readError(err error) error {
+	var fe *p3ke.FormatError
+	if errors.As(err, &fe) {
+		return convertFormatError(fe)
 	}
 	return fmt.Errorf("reading the answer file: %w", err)
 }
@@ -169,7 +170,7 @@ func readAnswerHeader(rows *p3ke.Rows) ([numACols]int, error) {
 		case errors.As(err, &se):
 			return idx, &FormatError{Reason: "the header row cannot be read: " + se.Reason}
 		case err != nil:
-			return idx, readError(rows, err)
+			return idx, readError(err)
 		}
 		if !blank(cells) {
 			break

@@ -10,9 +10,8 @@ import (
 	"iter"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/verval/verval/internal/wilayah"
+	"github.com/verval/verval/internal/xlsxread"
 )
 
 // Options configure a Parser.
@@ -85,8 +84,12 @@ var (
 // archive is XLSX, anything else is tried as CSV. A file that cannot be
 // read at all is a *FormatError; a bad Options.Regency is a plain error.
 //
-// CSV is streamed. XLSX is a zip archive whose directory sits at the end,
-// so it is read into memory whole; its rows are still iterated one by one.
+// CSV is streamed. XLSX is a zip archive whose directory sits at the end:
+// when r is also an io.ReaderAt of known size (*bytes.Reader, *os.File,
+// *io.SectionReader) it is read in place, otherwise into memory first;
+// either way its first sheet is decompressed and parsed row by row as
+// Next asks, never held whole. A sheet that turns out damaged part way is
+// a *FormatError from Next.
 func Open(r io.Reader, opts Options) (*Parser, error) {
 	tab := opts.Wilayah
 	if tab == nil {
@@ -203,8 +206,7 @@ func (p *Parser) All() iter.Seq2[Result, error] {
 	}
 }
 
-// Close releases the file (excelize may keep temporary files for big
-// sheets).
+// Close releases the file's decompressor; it does not close r.
 func (p *Parser) Close() error { return p.src.close() }
 
 func blankRow(cells []string) bool {
@@ -385,59 +387,59 @@ func (s *csvSource) close() error { return nil }
 
 // --- XLSX ---
 
-// xlsxSource iterates the first sheet with excelize's streaming Rows.
+// xlsxSource iterates the first sheet with xlsxread, which streams it
+// from the zip archive.
 type xlsxSource struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	row  int
+	r *xlsxread.Reader
 }
 
-// Unzip limits guard against zip bombs: a 150,000-row P3KE sheet unpacks
-// to well under 256 MiB, and sheets over 16 MiB unpacked are streamed
-// through temporary files by excelize instead of held in memory.
-const (
-	unzipLimit    = 256 << 20
-	unzipXMLLimit = 16 << 20
-)
+// unzipLimit guards against zip bombs: a 150,000-row P3KE sheet unpacks
+// to well under 256 MiB. A file that is not an io.ReaderAt is read into
+// memory first, so it is held to the same size.
+const unzipLimit = 256 << 20
 
-func openXLSX(r io.Reader) (source, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: unzipXMLLimit})
+// openXLSX opens the workbook in r (size bytes). A workbook that cannot be
+// read is a *FormatError; an error reading r itself is returned as is.
+func openXLSX(r io.ReaderAt, size int64) (source, error) {
+	x, err := xlsxread.Open(r, size, xlsxread.Options{MaxUnzipped: unzipLimit})
 	if err != nil {
-		return nil, &FormatError{Reason: "the file looks like XLSX but cannot be opened: " + err.Error()}
-	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, &FormatError{Reason: "the workbook has no sheets"}
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		f.Close()
-		return nil, &FormatError{Reason: "the first sheet cannot be read: " + err.Error()}
-	}
-	return &xlsxSource{f: f, rows: rows}, nil
-}
-
-func (s *xlsxSource) next() ([]string, int, error) {
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return nil, 0, err
+		var fe *xlsxread.FormatError
+		switch {
+		case errors.Is(err, xlsxread.ErrNoWorkbook):
+			return nil, &FormatError{Reason: "the file is a zip archive but not an XLSX workbook"}
+		case errors.Is(err, xlsxread.ErrNoSheets):
+			return nil, &FormatError{Reason: "the workbook has no sheets"}
+		case errors.Is(err, xlsxread.ErrTooLarge):
+			return nil, &FormatError{Reason: "the workbook is too large: it unpacks to more than 256 MiB"}
+		case errors.Is(err, xlsxread.ErrSheetMissing):
+			return nil, &FormatError{Reason: "the first sheet cannot be read: " + err.Error()}
+		case errors.As(err, &fe):
+			return nil, &FormatError{Reason: "the file looks like XLSX but cannot be opened: " + err.Error()}
 		}
+		return nil, err
+	}
+	return &xlsxSource{r: x}, nil
+}
+
+// next returns the next row. Raw values: the number as stored, not as
+// displayed. A number cell's display format can hide digits or reorder a
+// date (m/d/yy); validate turns Excel date serials into dates itself.
+// Rows the sheet leaves out are skipped, and the row numbers are the
+// sheet's. A damaged sheet is a *FormatError (its message names the row
+// and part, never a cell's content).
+func (s *xlsxSource) next() ([]string, int, error) {
+	cells, row, err := s.r.Next()
+	if err == io.EOF {
 		return nil, 0, io.EOF
 	}
-	// Rows.Next steps through missing rows too (it returns no cells for
-	// them), so counting calls gives the sheet's row numbers.
-	s.row++
-	// Raw values: the number as stored, not as displayed. A number cell's
-	// display format can hide digits or reorder a date (m/d/yy); validate
-	// turns Excel date serials into dates itself.
-	cells, err := s.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
-		return nil, 0, fmt.Errorf("reading row %d: %w", s.row, err)
+		var fe *xlsxread.FormatError
+		if errors.As(err, &fe) {
+			return nil, 0, &FormatError{Reason: "the sheet cannot be read: " + err.Error()}
+		}
+		return nil, 0, err
 	}
-	return cells, s.row, nil
+	return cells, row, nil
 }
 
-func (s *xlsxSource) close() error {
-	return errors.Join(s.rows.Close(), s.f.Close())
-}
+func (s *xlsxSource) close() error { return s.r.Close() }

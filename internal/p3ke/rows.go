@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"os"
+	"strings"
 	"time"
 )
 
@@ -59,15 +61,38 @@ func (r *Rows) XLSX() bool { return r.xlsx }
 // Close releases the file.
 func (r *Rows) Close() error { return r.src.close() }
 
-// openSource sniffs the format of r and opens a source for it.
+// openSource sniffs the format of r and opens a source for it. An XLSX
+// file is read where it is when r is also an io.ReaderAt of known size
+// (*bytes.Reader, *os.File, *io.SectionReader, a multipart file); other
+// readers are read into memory first, since a zip archive's directory is
+// at its end.
 func openSource(r io.Reader) (src source, xlsx bool, err error) {
+	if ra, size, ok := sizedReaderAt(r); ok {
+		var head [4]byte
+		n, err := ra.ReadAt(head[:], 0)
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		if bytes.HasPrefix(head[:n], zipMagic) {
+			src, err = openXLSX(ra, size)
+			return src, true, err
+		}
+		// Not a zip archive: read r as a stream (ReadAt did not move it).
+	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(4)
 	switch {
 	case len(head) == 0:
 		return nil, false, &FormatError{Reason: "the file is empty"}
 	case bytes.HasPrefix(head, zipMagic):
-		src, err = openXLSX(br)
+		data, err := io.ReadAll(io.LimitReader(br, unzipLimit+1))
+		if err != nil {
+			return nil, true, err
+		}
+		if len(data) > unzipLimit {
+			return nil, true, &FormatError{Reason: "the file looks like XLSX but is larger than 256 MiB"}
+		}
+		src, err = openXLSX(bytes.NewReader(data), int64(len(data)))
 		return src, true, err
 	case bytes.HasPrefix(head, oleMagic):
 		return nil, false, &FormatError{Reason: "this is an old Excel 97-2003 (.xls) file; save it as .xlsx or as CSV UTF-8"}
@@ -93,3 +118,39 @@ func ParseDate(s string, xlsx bool) (time.Time, bool) { return parseDate(s, xlsx
 // QuoteCell shows a cell value in a message: quoted, cut to 20
 // characters, and masked when it holds more digits than a village code.
 func QuoteCell(s string) string { return quote(s) }
+
+// sizedReaderAt returns r as an io.ReaderAt of its unread part, when it
+// can read at offsets and its size is known: no copy is then needed.
+func sizedReaderAt(r io.Reader) (io.ReaderAt, int64, bool) {
+	switch v := r.(type) {
+	case *bytes.Reader:
+		off := v.Size() - int64(v.Len())
+		return io.NewSectionReader(v, off, int64(v.Len())), int64(v.Len()), true
+	case *strings.Reader:
+		off := v.Size() - int64(v.Len())
+		return io.NewSectionReader(v, off, int64(v.Len())), int64(v.Len()), true
+	case *os.File:
+		// Only a regular file has a size; a pipe (standard input) does not.
+		if fi, err := v.Stat(); err != nil || !fi.Mode().IsRegular() {
+			return nil, 0, false
+		}
+	}
+	// Any other reader that can also seek: find where it is and where it
+	// ends, and put it back.
+	ras, ok := r.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	if !ok {
+		return nil, 0, false
+	}
+	cur, err := ras.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, 0, false
+	}
+	end, err := ras.Seek(0, io.SeekEnd)
+	if _, err2 := ras.Seek(cur, io.SeekStart); err != nil || err2 != nil || end < cur {
+		return nil, 0, false
+	}
+	return io.NewSectionReader(ras, cur, end-cur), end - cur, true
+}
