@@ -465,10 +465,18 @@ func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	jobs := make(chan *desaWork)
 	var wg sync.WaitGroup
 	start := time.Now()
-	for range r.o.Officers {
+	for i := range r.o.Officers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// Officers open the app within one pause of each other, not
+			// all in the same millisecond.
+			if r.o.OfficerPause > 0 {
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Duration(i) * r.o.OfficerPause / time.Duration(r.o.Officers)):
+				}
+			}
 			for d := range jobs {
 				r.verifyDesa(ctx, d, func() {
 					n := done.Add(1)
