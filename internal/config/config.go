@@ -82,13 +82,18 @@ type Config struct {
 func (c Config) Dev() bool { return c.PIIKeys == "" }
 
 // DefaultWorkflowCache is the worker's sticky workflow cache, in
-// households, when VERVAL_WORKFLOW_CACHE is not set. A household is touched
-// a few times in a year, days apart, so a cache rarely saves more than a
-// replay of 20 to 40 events, while each cached household holds about
-// 50 KB. With the SDK's 10,000 the 10,000-household bench peaked at 732 MB
-// and a 50,000-family intake at 657 MB; with 2,000 at 259 and 220 MB, the
-// cycle 7% slower (docs/performance.md).
-const DefaultWorkflowCache = 2_000
+// households, when VERVAL_WORKFLOW_CACHE is not set: none. A household is
+// touched a handful of times in a year, days apart, so a cached one is
+// rarely met again before it is evicted, and replaying its 20 to 40
+// events costs about a millisecond. A cache costs about 50 KB per
+// household (the 10,000-household bench peaked at 732 MB with the SDK's
+// 10,000, 259 MB with 2,000), and sticky task queues put the next task of a
+// cached household on one worker's queue: behind that worker's backlog,
+// or waiting for a worker that stopped. Without a cache every task goes to
+// the shared queue with the whole history, any worker takes it, and a
+// worker's memory does not grow with the households open
+// (docs/performance.md).
+const DefaultWorkflowCache = 0
 
 // DefaultWorkflowPollers is the worker's workflow-task polls when
 // VERVAL_WORKFLOW_POLLERS is not set. The SDK's 2 starve a busy worker:
