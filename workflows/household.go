@@ -374,6 +374,12 @@ func (h *household) validateVerification(ctx workflow.Context, r VerificationReq
 // visit because of the server's clock.
 var easternmostZone = time.FixedZone("WIT", 9*60*60)
 
+// westernmostZone is WIB (UTC+7): the day a cycle opened there is the
+// earliest date it opened anywhere in Indonesia, so an officer in Java who
+// visits on the evening the cycle opened is not refused because the date
+// has already turned in Papua.
+var westernmostZone = time.FixedZone("WIB", 7*60*60)
+
 // ValidateVisit checks a visit result's fields against its outcome.
 func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now time.Time) error {
 	if !r.Outcome.Valid() {
@@ -390,7 +396,7 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 	if d.After(today) {
 		return Invalid("visitDate", "cannot be in the future")
 	}
-	opened, _ := time.Parse("2006-01-02", cycleOpened.In(easternmostZone).Format("2006-01-02"))
+	opened, _ := time.Parse("2006-01-02", cycleOpened.In(westernmostZone).Format("2006-01-02"))
 	if !cycleOpened.IsZero() && d.Before(opened) {
 		return Invalid("visitDate", "cannot be before the cycle opened ("+opened.Format("2006-01-02")+")")
 	}

@@ -35,7 +35,8 @@ func TestValidateVisit(t *testing.T) {
 		now  time.Time // zero: now
 		// unopened: the cycle has no opening date (zero CycleOpenedAt).
 		unopened bool
-		field    string // "" means valid
+		opened   time.Time // zero: opened
+		field    string    // "" means valid
 	}{
 		// Valid results.
 		{name: "eligible", r: ok(workflows.OutcomeEligible)},
@@ -48,6 +49,13 @@ func TestValidateVisit(t *testing.T) {
 			r.Indicators = workflows.VisitIndicators{}
 		})},
 		{name: "dated today in WIT", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-11" })},
+		// Opened at 16:00 UTC on 3 March: 23:00 in Java (WIB), already
+		// 4 March in Papua. A Javanese officer's visit that evening is
+		// dated the 3rd, and is not before the cycle opened.
+		{name: "dated the evening the cycle opened in WIB", opened: time.Date(2025, time.March, 3, 16, 0, 0, 0, time.UTC),
+			r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-03" })},
+		{name: "dated the day before the cycle opened in WIB", opened: time.Date(2025, time.March, 3, 16, 0, 0, 0, time.UTC),
+			r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }), field: "visitDate"},
 		{name: "dated the day the cycle opened", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-03" })},
 		{
 			name: "no lower bound without an opening date", unopened: true,
@@ -100,6 +108,9 @@ func TestValidateVisit(t *testing.T) {
 			}
 			if tc.unopened {
 				o = time.Time{}
+			}
+			if !tc.opened.IsZero() {
+				o = tc.opened
 			}
 			err := workflows.ValidateVisit(tc.r, self, o, n)
 			if tc.field == "" {

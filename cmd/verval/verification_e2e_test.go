@@ -271,9 +271,12 @@ func restartFindsData(t *testing.T, s *stack, householdID int64, stage workflows
 }
 
 // visit is a valid visit result body for outcome.
+// wib is Java's time zone: an officer there dates a visit by its clock.
+var wib = time.FixedZone("WIB", 7*60*60)
+
 func visit(outcome, note string) map[string]any {
 	return map[string]any{
-		"outcome": outcome, "visitDate": time.Now().Format("2006-01-02"), "note": note,
+		"outcome": outcome, "visitDate": time.Now().In(wib).Format("2006-01-02"), "note": note,
 		"indicators": map[string]string{"jenisLantai": "Tanah", "jenisDinding": "Bambu", "jenisAtap": "Genteng"},
 	}
 }
