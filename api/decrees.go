@@ -64,7 +64,7 @@ func (s *Server) draftDecreeAs(ctx context.Context, a store.AuditActor, cy *stor
 		return nil, err
 	}
 	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.DecreeWorkflowID(d.ID), TaskQueue: workflows.TaskQueue,
+		ID: workflows.DecreeWorkflowID(d.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: d.ID, Kind: d.Kind, Reason: d.Reason}); err != nil {
 		return nil, err

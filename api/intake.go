@@ -65,7 +65,7 @@ func (s *Server) createIntake(c *gin.Context) {
 		return
 	}
 	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.TaskQueue,
+		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}); err != nil {
 		_ = s.deps.Store.SetIntakeStatus(ctx, in.ID, store.IntakeFailed, "could not start the intake; upload again")

@@ -1472,6 +1472,14 @@ func wantTemporal(t *testing.T, what string, r *apiResponse, method string) {
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: Temporal calls %v, want %v", what, got, want)
 	}
+	// What the API starts acts on many households at once: intakes,
+	// meetings, decrees and proposals run on the operations queue, never
+	// behind the households' own tasks.
+	for _, c := range r.temporalCalls("ExecuteWorkflow") {
+		if opts := c.Arguments.Get(1).(client.StartWorkflowOptions); opts.TaskQueue != workflows.OpsTaskQueue {
+			t.Errorf("%s: started %s on task queue %q, want %q", what, opts.ID, opts.TaskQueue, workflows.OpsTaskQueue)
+		}
+	}
 }
 
 // wantNotFoundBody checks a 404 says nothing but "not found"; a 404 page

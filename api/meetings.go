@@ -107,7 +107,7 @@ func (s *Server) recordMeetingAs(ctx context.Context, p auth.Principal, a store.
 		return err
 	}
 	_, err = s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.MeetingWorkflowID(m.ID), TaskQueue: workflows.TaskQueue,
+		ID: workflows.MeetingWorkflowID(m.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.MeetingWorkflow, workflows.MeetingInput{MeetingID: m.ID})
 	return err

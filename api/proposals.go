@@ -185,7 +185,7 @@ func (s *Server) submitProposalAs(ctx context.Context, a store.AuditActor, cy *s
 		in.Simulate = &workflows.SimulateKemensos{Delay: s.deps.Kemensos.SimulatedDelay, Seed: s.deps.Kemensos.Seed, RejectShare: s.deps.Kemensos.RejectShare}
 	}
 	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.ProposalWorkflowID(p.ID), TaskQueue: workflows.TaskQueue,
+		ID: workflows.ProposalWorkflowID(p.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.ProposalWorkflow, in)
 	return err

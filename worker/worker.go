@@ -4,6 +4,7 @@
 package worker
 
 import (
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -24,17 +25,58 @@ type Options struct {
 	WorkflowTaskPollers int
 }
 
-// New builds a worker on the verval task queue with everything registered.
-func New(c client.Client, acts *activities.Activities, o Options) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
-		MaxConcurrentActivityExecutionSize: o.MaxConcurrentActivities,
-		MaxConcurrentWorkflowTaskPollers:   o.WorkflowTaskPollers,
-		// Stop polling, then give running activities time to finish and
-		// heartbeat their progress before the process exits.
-		WorkerStopTimeout: 20 * time.Second,
-	})
-	Register(w, acts)
-	return w
+// opsWorkflowPollers is the operations queue's workflow-task polls: a
+// few intakes, meetings, decrees and proposals at once, not thousands.
+const opsWorkflowPollers = 4
+
+// Workers are verval's workers in one process: the households' task queue
+// and the operations queue (workflows.OpsTaskQueue), each with every
+// workflow and activity registered.
+type Workers []sdkworker.Worker
+
+// New builds the workers.
+func New(c client.Client, acts *activities.Activities, o Options) Workers {
+	var ws Workers
+	for _, q := range []struct {
+		name    string
+		pollers int
+	}{{workflows.TaskQueue, o.WorkflowTaskPollers}, {workflows.OpsTaskQueue, opsWorkflowPollers}} {
+		w := sdkworker.New(c, q.name, sdkworker.Options{
+			MaxConcurrentActivityExecutionSize: o.MaxConcurrentActivities,
+			MaxConcurrentWorkflowTaskPollers:   q.pollers,
+			// Stop polling, then give running activities time to finish and
+			// heartbeat their progress before the process exits.
+			WorkerStopTimeout: 20 * time.Second,
+		})
+		Register(w, acts)
+		ws = append(ws, w)
+	}
+	return ws
+}
+
+// Start starts every worker, or none: one that fails stops the others.
+func (ws Workers) Start() error {
+	for i, w := range ws {
+		if err := w.Start(); err != nil {
+			ws[:i].Stop()
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop stops the workers together: each stops polling, then waits up to
+// WorkerStopTimeout for its running activities.
+func (ws Workers) Stop() {
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.Stop()
+		}()
+	}
+	wg.Wait()
 }
 
 // Register registers every workflow and activity on r (a worker, or a test

@@ -13,8 +13,18 @@ import (
 	"go.temporal.io/sdk/temporal"
 )
 
-// TaskQueue is the one task queue verval's workers poll.
+// TaskQueue is the households' task queue: every household workflow runs
+// on it.
 const TaskQueue = "verval"
+
+// OpsTaskQueue runs the workflows that act on many households at once
+// (intake, village meeting, decree, proposal) and their activities. On a
+// queue of their own their next step never waits behind the thousands of
+// household tasks they cause: an intake that has started 48,900 cases is
+// marked done at once, not after the worker has worked through them.
+// verval's worker polls both queues and registers everything on each, so
+// workflows started on either before a change still run.
+const OpsTaskQueue = "verval-ops"
 
 // Update, signal and query names of the household workflow.
 const (

@@ -111,8 +111,8 @@ func (a *App) Activities() *activities.Activities {
 	}
 }
 
-// NewWorker builds the worker.
-func (a *App) NewWorker() sdkworker.Worker {
+// NewWorker builds the workers (households' queue and operations queue).
+func (a *App) NewWorker() worker.Workers {
 	return worker.New(a.Temporal, a.Activities(), worker.Options{WorkflowTaskPollers: a.Config.WorkflowPollers})
 }
 
@@ -123,7 +123,7 @@ func (a *App) RunWorker(ctx context.Context) error {
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	a.Log.Info("worker polling", "taskQueue", workflows.TaskQueue, "namespace", a.Config.TemporalNamespace)
+	a.Log.Info("worker polling", "taskQueues", []string{workflows.TaskQueue, workflows.OpsTaskQueue}, "namespace", a.Config.TemporalNamespace)
 	<-ctx.Done()
 	w.Stop()
 	a.Log.Info("worker stopped")
