@@ -1,0 +1,57 @@
+package workflows_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/mocks"
+	"google.golang.org/grpc"
+
+	"github.com/verval/verval/workflows"
+)
+
+// resets records ResetStickyTaskQueue calls; any other frontend call
+// panics on the nil embedded interface.
+type resets struct {
+	workflowservice.WorkflowServiceClient
+	calls *[]string
+}
+
+func (r resets) ResetStickyTaskQueue(_ context.Context, req *workflowservice.ResetStickyTaskQueueRequest, _ ...grpc.CallOption) (*workflowservice.ResetStickyTaskQueueResponse, error) {
+	*r.calls = append(*r.calls, "reset "+req.Namespace+" "+req.Execution.WorkflowId)
+	return &workflowservice.ResetStickyTaskQueueResponse{}, nil
+}
+
+// An officer's result first resets the household's sticky queue, in the
+// client's namespace, then sends the Update; a Cases without a namespace
+// sends the Update alone.
+func TestUpdateResetsTheStickyQueueFirst(t *testing.T) {
+	for _, tc := range []struct {
+		namespace string
+		want      []string
+	}{
+		{"verval-ns", []string{"reset verval-ns household-7-42", "update household-7-42"}},
+		{"", []string{"update household-7-42"}},
+	} {
+		var calls []string
+		c := mocks.NewClient(t)
+		c.On("WorkflowService").Return(resets{calls: &calls}).Maybe()
+		h := &mocks.WorkflowUpdateHandle{}
+		h.On("Get", mock.Anything, mock.Anything).Return(nil)
+		c.On("UpdateWorkflow", mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+			calls = append(calls, "update "+args.Get(1).(client.UpdateWorkflowOptions).WorkflowID)
+		}).Return(h, nil)
+
+		cases := workflows.Cases{Client: c, Namespace: tc.namespace}
+		if _, err := cases.SubmitVerification(context.Background(), 7, 42, "key-1", workflows.VerificationRequest{}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(calls, tc.want) {
+			t.Errorf("namespace %q: calls %q, want %q", tc.namespace, calls, tc.want)
+		}
+	}
+}
