@@ -4,13 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
@@ -32,7 +29,11 @@ func TestIntakeRefusesAFileThatStopsHalfWay(t *testing.T) {
 	var cycle struct{ ID int64 }
 	cy.decode(t, &cycle)
 
-	good := p3keWorkbook(t, 3000)
+	var workbook bytes.Buffer
+	if _, err := p3ke.GenerateXLSX(&workbook, p3ke.GenOptions{Regency: "35.05", Households: 3000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	good := workbook.Bytes()
 	bad := bytes.Clone(good)
 	zr, err := zip.NewReader(bytes.NewReader(bad), int64(len(bad)))
 	if err != nil {
@@ -75,41 +76,4 @@ func TestIntakeRefusesAFileThatStopsHalfWay(t *testing.T) {
 	if r := post(good); r.code != http.StatusAccepted {
 		t.Fatalf("the same workbook undamaged: %s, want 202", r.shown())
 	}
-}
-
-// p3keWorkbook is a generated Kab. Blitar P3KE file of n families as XLSX.
-func p3keWorkbook(t *testing.T, n int) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if _, err := p3ke.GenerateCSV(&buf, p3ke.GenOptions{Regency: "35.05", Households: n, Seed: 3}); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := csv.NewReader(&buf).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, rec := range recs {
-		row := make([]any, len(rec))
-		for j, v := range rec {
-			row[j] = v
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, row); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	out, err := f.WriteToBuffer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out.Bytes()
 }

@@ -2,7 +2,6 @@ package p3ke
 
 import (
 	"bytes"
-	"encoding/csv"
 	"io"
 	"sync"
 	"testing"
@@ -68,45 +67,12 @@ func BenchmarkGenerate50k(b *testing.B) {
 	}
 }
 
-// bench50kXLSX is bench50k as an XLSX workbook, written with excelize's
-// stream writer, every cell as text.
+// bench50kXLSX is bench50k as an XLSX workbook (GenerateXLSX).
 var bench50kXLSX = sync.OnceValues(func() ([]byte, error) {
-	data, _ := bench50k()
-	return xlsxFromCSV(data)
+	var buf bytes.Buffer
+	_, err := GenerateXLSX(&buf, GenOptions{Regency: "35.05", Households: 50_000, Seed: 2025, FaultRate: 0.02})
+	return buf.Bytes(), err
 })
-
-// xlsxFromCSV writes a CSV file's records to the first sheet of a
-// workbook, with excelize's stream writer, every cell as text.
-func xlsxFromCSV(data []byte) ([]byte, error) {
-	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	f := excelize.NewFile()
-	defer f.Close()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return nil, err
-	}
-	for i, rec := range recs {
-		cells := make([]any, len(rec))
-		for j, c := range rec {
-			cells[j] = c
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := sw.SetRow(cell, cells); err != nil {
-			return nil, err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
 
 // BenchmarkValidate50kXLSX is BenchmarkValidate50k for the same file as
 // XLSX: open, read and validate every row. The target is the CSV one,

@@ -1,6 +1,7 @@
 package p3ke
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -39,6 +42,47 @@ type GenOptions struct {
 // clean row raises no warning. Names and addresses are made up from short
 // lists of common Javanese and Indonesian names: no real person's data.
 func GenerateCSV(w io.Writer, opts GenOptions) (Summary, error) {
+	return generate(w, opts)
+}
+
+// GenerateXLSX writes the file GenerateCSV writes for opts as an XLSX
+// workbook instead: the rows on its first sheet, every cell as text,
+// written with excelize's stream writer, as a P3KE export saved from Excel.
+func GenerateXLSX(w io.Writer, opts GenOptions) (Summary, error) {
+	var buf bytes.Buffer
+	sum, err := generate(&buf, opts)
+	if err != nil {
+		return sum, err
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		return sum, err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return sum, err
+	}
+	for i, rec := range recs {
+		cells := make([]any, len(rec))
+		for j, c := range rec {
+			cells[j] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return sum, err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return sum, err
+	}
+	_, err = f.WriteTo(w)
+	return sum, err
+}
+
+// generate writes the CSV file of GenerateCSV.
+func generate(w io.Writer, opts GenOptions) (Summary, error) {
 	tab := opts.Wilayah
 	if tab == nil {
 		tab = wilayah.Default()

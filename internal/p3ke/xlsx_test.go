@@ -91,14 +91,11 @@ func (c *countingReaderAt) Seek(off int64, whence int) (int64, error) { return c
 // copied nor decompressed ahead: reading the header row touches a small
 // part of a large file.
 func TestXLSXReadInPlace(t *testing.T) {
-	var csvData bytes.Buffer
-	if _, err := GenerateCSV(&csvData, GenOptions{Regency: "35.05", Households: 5000, Seed: 7}); err != nil {
+	var xlsx bytes.Buffer
+	if _, err := GenerateXLSX(&xlsx, GenOptions{Regency: "35.05", Households: 5000, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	data, err := xlsxFromCSV(csvData.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := xlsx.Bytes()
 	c := &countingReaderAt{r: bytes.NewReader(data)}
 	p, err := Open(c, Options{Regency: "35.05"})
 	if err != nil {
