@@ -88,7 +88,6 @@ type IntakeFile struct {
 	id        int64
 	size      int64
 	chunkSize int64
-	legacy    bool
 	cache     [2]chunk
 	last      int // cache slot used last
 	err       error
@@ -117,7 +116,8 @@ func (s *Store) OpenIntakeFile(ctx context.Context, id int64) (*IntakeFile, erro
 		if err != nil {
 			return nil, fmt.Errorf("intake %d file: %w", id, err)
 		}
-		first, f.legacy, f.size = data, true, int64(len(data))
+		// The whole file is chunk 0, which then never leaves the cache.
+		first, f.size = data, int64(len(data))
 	} else if err != nil {
 		return nil, err
 	}
@@ -173,9 +173,6 @@ func (f *IntakeFile) chunk(seq int) ([]byte, error) {
 }
 
 func (f *IntakeFile) fetch(seq int) ([]byte, error) {
-	if f.legacy {
-		return nil, fmt.Errorf("intake %d file: no chunk %d in a single-row file", f.id, seq)
-	}
 	var c IntakeFileChunk
 	if err := f.s.DB.WithContext(f.ctx).Select("data").First(&c, "intake_id = ? AND seq = ?", f.id, seq).Error; err != nil {
 		return nil, fmt.Errorf("intake %d file, chunk %d: %w", f.id, seq, wrapNotFound(err))

@@ -90,18 +90,21 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 // ended intake's file is deleted), chunk by chunk, and the single-row files
 // of intakes that were running across the upgrade to chunks.
 func (s *Store) resealIntakeFiles(ctx context.Context, active string, rep *ResealReport) error {
-	var chunks []IntakeFileChunk
-	if err := s.DB.WithContext(ctx).Model(&IntakeFileChunk{}).Select("intake_id", "seq").Order("intake_id, seq").Find(&chunks).Error; err != nil {
+	var chunks []struct {
+		IntakeID int64
+		Seq      int
+		Size     int64
+	}
+	if err := s.DB.WithContext(ctx).Table("intake_file_chunks").
+		Select("intake_file_chunks.intake_id, intake_file_chunks.seq, intakes.size").
+		Joins("JOIN intakes ON intakes.id = intake_file_chunks.intake_id").
+		Order("intake_file_chunks.intake_id, intake_file_chunks.seq").Scan(&chunks).Error; err != nil {
 		return err
 	}
 	for _, c := range chunks {
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			var in Intake
-			if err := tx.Select("size").First(&in, "id = ?", c.IntakeID).Error; err != nil {
-				return err
-			}
 			where := tx.Model(&IntakeFileChunk{}).Where("intake_id = ? AND seq = ?", c.IntakeID, c.Seq)
-			return s.resealRow(where, intakeChunkAD(c.IntakeID, c.Seq, in.Size), active, rep)
+			return s.resealRow(where, intakeChunkAD(c.IntakeID, c.Seq, c.Size), active, rep)
 		})
 		if err != nil {
 			return fmt.Errorf("intake %d file, chunk %d: %w", c.IntakeID, c.Seq, err)
