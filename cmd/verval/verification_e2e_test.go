@@ -216,6 +216,11 @@ func testVillageVerification(t *testing.T, db string) {
 			t.Fatal(err)
 		}
 		events++
+		// Intake started the case eagerly: the worker in the same process
+		// received the first workflow task with the start.
+		if ev.EventId == 1 && !ev.GetWorkflowExecutionStartedEventAttributes().GetEagerExecutionAccepted() {
+			t.Errorf("the household's workflow was not started eagerly")
+		}
 		if ev.EventType == enums.EVENT_TYPE_WORKFLOW_TASK_FAILED || ev.EventType == enums.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT {
 			t.Errorf("history event %d is %s: a workflow task was lost (%v)", ev.EventId, ev.EventType, ev.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage())
 		}
