@@ -56,8 +56,11 @@ func TestBenchIntake(t *testing.T) {
 	if rep.Parse.Rows != 200 || rep.Parse.RowsPerSec <= 0 {
 		t.Errorf("parse: %+v", rep.Parse)
 	}
-	if rep.RawStartBefore.Count != 200 || rep.RawStartAfter.Count != 200 {
-		t.Errorf("raw starts: %+v, %+v", rep.RawStartBefore, rep.RawStartAfter)
+	if rep.RawStartBefore.Count != 200 || rep.RawStartAfter.Count != 200 || rep.RawStartCalls.Count != 200 {
+		t.Errorf("raw starts: %+v, %+v, calls alone %+v", rep.RawStartBefore, rep.RawStartAfter, rep.RawStartCalls)
+	}
+	if rep.StartCallsRatio <= 0 || rep.StartCallsRatio >= 2 {
+		t.Errorf("intake start rate / start calls alone = %.2f, want in (0, 2)", rep.StartCallsRatio)
 	}
 	if rep.StartRatio <= 0 || rep.StartRatio >= 2 {
 		t.Errorf("intake start rate / raw start rate = %.2f, want in (0, 2)", rep.StartRatio)

@@ -216,7 +216,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 	defer s.Close()
 	rep.WorkflowCache, rep.WorkflowPollers = s.App.Config.WorkflowCache, s.App.Config.WorkflowPollers
 	tag := fmt.Sprint(time.Now().UnixNano())
-	if rep.TrivialLifecycle, err = Lifecycles(ctx, s.App.Temporal, tag, o.Lifecycles); err != nil {
+	if rep.TrivialLifecycle, err = s.Reference.Lifecycles(ctx, tag, o.Lifecycles); err != nil {
 		return nil, err
 	}
 	r := &cycleRun{o: o, s: s, h: newHTTPClient(), outcomes: map[string]int{}}

@@ -113,13 +113,20 @@ type IntakeReport struct {
 	WorkflowPollers int          `json:"workflowPollers"`
 	Expected        p3ke.Summary `json:"expected"`
 	Parse           ParseReport  `json:"parse"`
-	// RawStartBefore and RawStartAfter are the trivial workflow's start
-	// rate on the same server just before and just after the intake.
-	RawStartBefore Rate      `json:"rawStartBefore"`
-	RawStartAfter  Rate      `json:"rawStartAfter"`
-	Intake         IntakeRun `json:"intake"`
+	// RawStartBefore and RawStartAfter are the raw start rate of the same
+	// server just before and just after the intake: a minimal workflow
+	// (start, first workflow task, wait), timed until the reference worker
+	// (polling like verval's) has run every one's first task.
+	RawStartBefore Rate `json:"rawStartBefore"`
+	RawStartAfter  Rate `json:"rawStartAfter"`
+	// RawStartCalls is start calls alone, to a queue no worker polls: the
+	// server's bare start capacity, none of the started workflows run.
+	RawStartCalls Rate      `json:"rawStartCalls"`
+	Intake        IntakeRun `json:"intake"`
 	// StartRatio is the intake's start rate over the mean raw start rate.
 	StartRatio float64 `json:"startRatio"`
+	// StartCallsRatio is the intake's start rate over RawStartCalls.
+	StartCallsRatio float64 `json:"startCallsRatio"`
 	// Memory is sampled from the upload until the intake is done.
 	Memory  Memory   `json:"memory"`
 	Targets []Target `json:"targets"`
@@ -156,7 +163,10 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	defer s.Close()
 	rep.WorkflowCache, rep.WorkflowPollers = s.App.Config.WorkflowCache, s.App.Config.WorkflowPollers
 	tag := fmt.Sprint(time.Now().UnixNano())
-	if rep.RawStartBefore, err = RawStarts(ctx, s.App.Temporal, tag+"-before", o.RawStarts); err != nil {
+	if rep.RawStartCalls, err = s.Reference.StartCalls(ctx, tag+"-calls", o.RawStarts); err != nil {
+		return nil, err
+	}
+	if rep.RawStartBefore, err = s.Reference.Starts(ctx, tag+"-before", o.RawStarts); err != nil {
 		return nil, err
 	}
 	h := newHTTPClient()
@@ -174,11 +184,14 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rep.RawStartAfter, err = RawStarts(ctx, s.App.Temporal, tag+"-after", o.RawStarts); err != nil {
+	if rep.RawStartAfter, err = s.Reference.Starts(ctx, tag+"-after", o.RawStarts); err != nil {
 		return nil, err
 	}
 	if raw := (rep.RawStartBefore.PerSec + rep.RawStartAfter.PerSec) / 2; raw > 0 {
 		rep.StartRatio = rep.Intake.Start.PerSec / raw
+	}
+	if rep.RawStartCalls.PerSec > 0 {
+		rep.StartCallsRatio = rep.Intake.Start.PerSec / rep.RawStartCalls.PerSec
 	}
 	rep.Targets = []Target{
 		{Name: "parse and validate, one core", Want: ">= 25,000 rows/s (50,000 rows < 2 s)",

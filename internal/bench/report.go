@@ -18,17 +18,18 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 	fmt.Fprintf(tw, "step\tcount\tseconds\tper second\tnote\n")
 	fmt.Fprintf(tw, "parse + validate (p3ke.Check, 1 core)\t%s\t%.2f\t%s\tmedian of %d; peak heap +%.1f MB; %.0f B allocated/row\n",
 		apiclient.Count(r.Parse.Rows), r.Parse.Seconds, apiclient.Count(int(r.Parse.RowsPerSec)), r.Parse.Passes, r.Parse.PeakHeapMB, r.Parse.AllocBytesPerRow)
-	rateRow(tw, "raw workflow starts, before", r.RawStartBefore, fmt.Sprintf("trivial workflow, %d in parallel", Parallelism))
+	rateRow(tw, "raw start calls alone", r.RawStartCalls, "to a queue no worker polls: none of them runs")
+	rateRow(tw, "raw workflow starts, before", r.RawStartBefore, fmt.Sprintf("minimal workflow, %d in parallel, until its worker ran each first task", Parallelism))
 	in := r.Intake
 	fmt.Fprintf(tw, "intake: upload (POST until 202)\t\t%.2f\t\tmultipart, as Dinsos\n", in.UploadSeconds)
 	rateRow(tw, "intake: store households (ParseIntake)", in.Store, "batches of 500 with tasks and stage history")
-	rateRow(tw, "intake: start workflows (StartIntakeCases)", in.Start, fmt.Sprintf("%d in parallel", Parallelism))
+	rateRow(tw, "intake: start workflows (StartIntakeCases)", in.Start, fmt.Sprintf("%d in parallel, eager", Parallelism))
 	rateRow(tw, "intake: total, upload to done", rate(in.Stored, secs(in.TotalSeconds)), "households stored")
 	rateRow(tw, "raw workflow starts, after", r.RawStartAfter, "")
 	tw.Flush()
 	fmt.Fprintf(w, "\nintake counts: rows %s, accepted %s, skipped %s, rejected %s, warnings %s; stored %s, already present %s, workflows started %s\n",
 		apiclient.Count(in.Rows), apiclient.Count(in.Accepted), apiclient.Count(in.Skipped), apiclient.Count(in.Rejected), apiclient.Count(in.Warnings), apiclient.Count(in.Stored), apiclient.Count(in.AlreadyPresent), apiclient.Count(in.Started))
-	fmt.Fprintf(w, "intake start rate / raw start rate (mean of before and after): %.0f%%\n", 100*r.StartRatio)
+	fmt.Fprintf(w, "intake start rate / raw start rate (mean of before and after): %.0f%%; / start calls alone: %.0f%%\n", 100*r.StartRatio, 100*r.StartCallsRatio)
 	writeMemory(w, r.Memory, "the intake")
 	return writeTargets(w, r.Targets)
 }

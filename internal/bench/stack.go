@@ -18,8 +18,6 @@ import (
 	"path/filepath"
 	"time"
 
-	sdkworker "go.temporal.io/sdk/worker"
-
 	"github.com/verval/verval/internal/app"
 	"github.com/verval/verval/internal/config"
 	"github.com/verval/verval/internal/devserver"
@@ -55,11 +53,12 @@ type Stack struct {
 	BaseURL string
 	// App is the in-process application (its Temporal client, store,
 	// metrics registry).
-	App    *app.App
-	server *devserver.Server
-	bench  sdkworker.Worker
-	cancel context.CancelFunc
-	errc   chan error
+	App *app.App
+	// Reference runs the trivial reference workflow.
+	Reference *Reference
+	server    *devserver.Server
+	cancel    context.CancelFunc
+	errc      chan error
 }
 
 // StartStack starts the dev server, opens the application, and runs the
@@ -117,16 +116,15 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		_ = srv.Stop()
 		return nil, err
 	}
-	bw := sdkworker.New(a.Temporal, TaskQueue, sdkworker.Options{})
-	RegisterTrivial(bw)
-	if err := bw.Start(); err != nil {
+	ref, err := StartReference(a.Temporal, cfg.WorkflowPollers)
+	if err != nil {
 		a.Close()
 		_ = srv.Stop()
-		return nil, fmt.Errorf("start bench worker: %w", err)
+		return nil, err
 	}
 	// The stack outlives a cancelled ctx long enough to stop in order.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Stack{App: a, server: srv, bench: bw, cancel: cancel, errc: make(chan error, 2)}
+	s := &Stack{App: a, Reference: ref, server: srv, cancel: cancel, errc: make(chan error, 2)}
 	ready := make(chan string, 1)
 	go func() { s.errc <- a.RunWorker(runCtx) }()
 	go func() { s.errc <- a.ServeHTTP(runCtx, ready) }()
@@ -156,7 +154,7 @@ func (s *Stack) Close() error {
 			errs = append(errs, errors.New("the stack did not stop within a minute"))
 		}
 	}
-	s.bench.Stop()
+	s.Reference.Stop()
 	s.App.Close()
 	errs = append(errs, s.server.Stop())
 	return errors.Join(errs...)
