@@ -104,8 +104,12 @@ type CycleReport struct {
 	SetupSeconds float64        `json:"setupSeconds"`
 	TaskList     LatencySummary `json:"taskList"`
 	Submit       LatencySummary `json:"submit"`
-	Meeting      LatencySummary `json:"meeting"`
-	Outcomes     map[string]int `json:"outcomes"`
+	// SubmitParts is where the verify phase's time went, from the
+	// process's own histograms (the API's, the Temporal client's and the
+	// worker's).
+	SubmitParts []Breakdown    `json:"submitParts"`
+	Meeting     LatencySummary `json:"meeting"`
+	Outcomes    map[string]int `json:"outcomes"`
 	// Retries counts submissions sent again after a 503 or 429.
 	Retries  int           `json:"retries"`
 	Errors   []string      `json:"errors,omitempty"`
@@ -165,6 +169,7 @@ type cycleRun struct {
 	setup    time.Duration
 
 	taskList, submit, meeting Latencies
+	verifyParts               []Breakdown
 
 	mu       sync.Mutex
 	outcomes map[string]int
@@ -261,6 +266,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 
 	rep.Intake, rep.Expected, rep.SetupSeconds = r.intake, r.want, r.setup.Seconds()
 	rep.TaskList, rep.Submit, rep.Meeting = r.taskList.Summary(), r.submit.Summary(), r.meeting.Summary()
+	rep.SubmitParts = r.verifyParts
 	rep.Outcomes, rep.Errors, rep.Retries = r.outcomes, r.errs, int(r.retries.Load())
 	if rep.ThroughSeconds > 0 {
 		rep.HouseholdRate = float64(r.intake.Stored) / rep.ThroughSeconds
@@ -465,6 +471,10 @@ func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	jobs := make(chan *desaWork)
 	var wg sync.WaitGroup
 	start := time.Now()
+	hist := snapshotHistograms(r.s.App.Metrics.Registry, verifySpecs)
+	defer func() {
+		r.verifyParts = breakdowns(hist, snapshotHistograms(r.s.App.Metrics.Registry, verifySpecs), verifySpecs)
+	}()
 	for i := range r.o.Officers {
 		wg.Add(1)
 		go func() {

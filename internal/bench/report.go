@@ -64,6 +64,19 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "(latencies count every attempt; %d submissions were retried after a 503 or 429)\n", r.Retries)
+	if len(r.SubmitParts) > 0 {
+		fmt.Fprintf(w, "\nwhere the verify phase's time went (this process's histograms; percentiles are bucket upper bounds)\n")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "part, ms\tcount\tmean\tp50 <=\tp99 <=\n")
+		for _, p := range r.SubmitParts {
+			over := ""
+			if p.P99Over {
+				over = "> "
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%g\t%s%g\n", p.Name, apiclient.Count(int(p.Count)), p.MeanMS, p.P50MS, over, p.P99MS)
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(w, "\noutcomes: %s\n", outcomes(r.Outcomes))
 	h := r.History
 	fmt.Fprintf(w, "history events per household (%d sampled, through %s): mean %.1f, max %d\n", h.Sampled, h.Through, h.MeanEvents, h.MaxEvents)
