@@ -71,26 +71,21 @@ func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutRe
 		if len(page) == 0 {
 			return res, nil
 		}
-		if err := signalEach(ctx, page, func(ctx context.Context, it store.DecreeItem) error {
-			if it.Action != "revoke" {
-				if err := a.Cases.DecreeSigned(ctx, d.CycleID, it.HouseholdID, d.ID); err != nil {
-					return fmt.Errorf("signal household: %w", err)
+		for _, it := range page {
+			if it.Action == "revoke" {
+				delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason)
+				if err == nil && !delivered {
+					err = a.Store.RevokeSettled(ctx, d.CycleID, it.HouseholdID, in.Reason, time.Now())
 				}
-				return nil
+				if err != nil {
+					return res, fmt.Errorf("revoke household: %w", err)
+				}
+			} else if err := a.Cases.DecreeSigned(ctx, d.CycleID, it.HouseholdID, d.ID); err != nil {
+				return res, fmt.Errorf("signal household: %w", err)
 			}
-			delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason)
-			if err == nil && !delivered {
-				err = a.Store.RevokeSettled(ctx, d.CycleID, it.HouseholdID, in.Reason, time.Now())
-			}
-			if err != nil {
-				return fmt.Errorf("revoke household: %w", err)
-			}
-			return nil
-		}); err != nil {
-			return res, err
+			res.Households++
+			after = it.HouseholdID
 		}
-		res.Households += len(page)
-		after = page[len(page)-1].HouseholdID
 		if err := a.Store.SetDecreeProgress(ctx, d.ID, res.Households); err != nil {
 			return res, classify(err)
 		}

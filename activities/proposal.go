@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
-
-	"github.com/verval/verval/internal/store"
 )
 
 // ProposalRef names a proposal batch.
@@ -42,13 +40,13 @@ func (a *Activities) FanOutProposal(ctx context.Context, in ProposalRef) (FanOut
 		if len(page) == 0 {
 			return res, nil
 		}
-		if err := signalEach(ctx, page, func(ctx context.Context, it store.ProposalItem) error {
-			return a.Cases.ProposalSubmitted(ctx, p.CycleID, it.HouseholdID, p.ID)
-		}); err != nil {
-			return res, fmt.Errorf("signal household: %w", err)
+		for _, it := range page {
+			if err := a.Cases.ProposalSubmitted(ctx, p.CycleID, it.HouseholdID, p.ID); err != nil {
+				return res, fmt.Errorf("signal household: %w", err)
+			}
+			res.Households++
+			after = it.HouseholdID
 		}
-		res.Households += len(page)
-		after = page[len(page)-1].HouseholdID
 		activity.RecordHeartbeat(ctx, after, res)
 	}
 }
@@ -69,15 +67,13 @@ func (a *Activities) FanOutAnswers(ctx context.Context, in ProposalRef) (FanOutP
 		if len(page) == 0 {
 			break
 		}
-		if err := signalEach(ctx, page, func(ctx context.Context, it store.ProposalItem) error {
-			return a.Cases.KemensosAnswer(ctx, p.CycleID, it.HouseholdID, Answer{
-				ProposalID: p.ID, Accepted: it.Answer == "DITETAPKAN", Reason: it.AnswerReason, Date: it.AnswerDate,
-			})
-		}); err != nil {
-			return res, fmt.Errorf("signal household: %w", err)
-		}
 		ids := make([]int64, len(page))
 		for i, it := range page {
+			if err := a.Cases.KemensosAnswer(ctx, p.CycleID, it.HouseholdID, Answer{
+				ProposalID: p.ID, Accepted: it.Answer == "DITETAPKAN", Reason: it.AnswerReason, Date: it.AnswerDate,
+			}); err != nil {
+				return res, fmt.Errorf("signal household: %w", err)
+			}
 			ids[i] = it.HouseholdID
 		}
 		// Signalling twice is harmless (a household takes one answer per
