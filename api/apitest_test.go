@@ -67,7 +67,7 @@ func newTestAPI(t *testing.T, db *gorm.DB, start time.Time) *testAPI {
 	tc := newTemporalMock(t)
 	srv := api.New(api.Deps{
 		DB: db, Store: st, Temporal: tc, Log: storetest.Logger(t),
-		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default",
+		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default", ResetSticky: true,
 		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil),
 		Now:   clock.Now,
 	})

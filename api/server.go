@@ -28,8 +28,12 @@ type Deps struct {
 	SessionTTL time.Duration
 	// TemporalUIURL is the Temporal Web UI as a browser reaches it.
 	TemporalUIURL string
-	// TemporalNamespace is used to build Web UI links.
+	// TemporalNamespace is used to build Web UI links and to reset a
+	// household's sticky queue.
 	TemporalNamespace string
+	// ResetSticky resets a household's sticky queue before an Update:
+	// set it when the workers cache workflows (workflows.Cases).
+	ResetSticky bool
 	// Codec serves /codec for the Temporal Web UI; nil leaves it out.
 	Codec http.Handler
 	// Now is the clock; nil means time.Now.

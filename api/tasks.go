@@ -214,7 +214,7 @@ func (s *Server) updateID(c *gin.Context, kind string, householdID int64) (strin
 }
 
 func (s *Server) cases() workflows.Cases {
-	return workflows.Cases{Client: s.deps.Temporal, Namespace: s.deps.TemporalNamespace}
+	return workflows.Cases{Client: s.deps.Temporal, Namespace: s.deps.TemporalNamespace, ResetSticky: s.deps.ResetSticky}
 }
 
 // caseError maps Temporal's answers about a household workflow: a finished

@@ -26,16 +26,19 @@ func (r resets) ResetStickyTaskQueue(_ context.Context, req *workflowservice.Res
 	return &workflowservice.ResetStickyTaskQueueResponse{}, nil
 }
 
-// An officer's result first resets the household's sticky queue, in the
-// client's namespace, then sends the Update; a Cases without a namespace
-// sends the Update alone.
+// When workers cache workflows, an officer's result first resets the
+// household's sticky queue, in the client's namespace, then sends the
+// Update; without a cache, or without a namespace, it sends the Update
+// alone.
 func TestUpdateResetsTheStickyQueueFirst(t *testing.T) {
 	for _, tc := range []struct {
-		namespace string
-		want      []string
+		namespace   string
+		resetSticky bool
+		want        []string
 	}{
-		{"verval-ns", []string{"reset verval-ns household-7-42", "update household-7-42"}},
-		{"", []string{"update household-7-42"}},
+		{"verval-ns", true, []string{"reset verval-ns household-7-42", "update household-7-42"}},
+		{"verval-ns", false, []string{"update household-7-42"}},
+		{"", true, []string{"update household-7-42"}},
 	} {
 		var calls []string
 		c := mocks.NewClient(t)
@@ -46,12 +49,12 @@ func TestUpdateResetsTheStickyQueueFirst(t *testing.T) {
 			calls = append(calls, "update "+args.Get(1).(client.UpdateWorkflowOptions).WorkflowID)
 		}).Return(h, nil)
 
-		cases := workflows.Cases{Client: c, Namespace: tc.namespace}
+		cases := workflows.Cases{Client: c, Namespace: tc.namespace, ResetSticky: tc.resetSticky}
 		if _, err := cases.SubmitVerification(context.Background(), 7, 42, "key-1", workflows.VerificationRequest{}); err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(calls, tc.want) {
-			t.Errorf("namespace %q: calls %q, want %q", tc.namespace, calls, tc.want)
+			t.Errorf("namespace %q, reset %v: calls %q, want %q", tc.namespace, tc.resetSticky, calls, tc.want)
 		}
 	}
 }
