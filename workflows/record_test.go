@@ -20,7 +20,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/verval/verval/activities"
-	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/devserver/devservertest"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
@@ -51,19 +51,7 @@ func TestRecordHistories(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	root, err := devserver.RepoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := devserver.EnsureBinary(ctx, root, os.Getenv, t.Output())
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := devserver.Start(ctx, devserver.Options{Binary: bin, UIPort: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := devservertest.Start(ctx, t, os.Getenv)
 	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
 	c, err := client.Dial(client.Options{HostPort: srv.Address, Logger: logger, Identity: "verval-history-recorder"})
 	if err != nil {

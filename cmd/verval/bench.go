@@ -19,13 +19,19 @@ import (
 )
 
 const benchUsage = `usage:
-  verval bench intake [--households 50000] [--seed S] [--raw-starts K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
-  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-pause 2s] [--lifecycles K] [--workflow-cache N] [--workflow-pollers N] [--pprof ADDR] [--keep] [--json]
+  verval bench intake [--households 50000] [--seed S] [--raw-starts K] [common flags]
+  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-pause 2s] [--lifecycles K] [common flags]
+  common flags: [--workflow-cache N] [--workflow-pollers N] [--database-url URL]
+                [--temporal-address HOST:PORT [--temporal-namespace NS]] [--pprof ADDR] [--keep] [--json]
 
 Starts a throw-away stack of its own (Temporal dev server on a file with
 WAL, SQLite, worker and API in this process), generates a realistic P3KE
 file for Kab. Blitar (35.05) and measures it end to end through the HTTP
 API, beside the same server's raw capacity measured in the same run.
+--database-url puts the application database on PostgreSQL (an empty
+database); --temporal-address runs against a Temporal cluster instead of
+the dev server (a namespace with verval's search attributes that no
+earlier bench used: cycles and households are numbered from 1 again).
 Progress goes to standard error, the report to standard output.
 `
 
@@ -54,6 +60,8 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	cache := fs.String("workflow-cache", "", "the worker's sticky workflow cache in households, 0 for none, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
 	pollers := fs.Int("workflow-pollers", 0, "workflow-task polls the worker keeps open, as VERVAL_WORKFLOW_POLLERS (default: verval's default)")
+	tAddr := fs.String("temporal-address", "", "run against this Temporal frontend (`host:port`) instead of starting a dev server")
+	tNamespace := fs.String("temporal-namespace", "default", "with --temporal-address: the namespace, with verval's search attributes, not used by an earlier bench")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (/debug/pprof/) on this `host:port` while the bench runs, e.g. 127.0.0.1:6060")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, benchUsage)
@@ -74,13 +82,15 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		defer stop()
 	}
 
-	root, err := devserver.RepoRoot(".")
-	if err != nil && getenv("VERVAL_TEMPORAL_BIN") == "" {
-		return err
-	}
-	bin, err := devserver.EnsureBinary(ctx, root, getenv, stderr)
-	if err != nil {
-		return err
+	var bin string
+	if *tAddr == "" {
+		root, err := devserver.RepoRoot(".")
+		if err != nil && getenv("VERVAL_TEMPORAL_BIN") == "" {
+			return err
+		}
+		if bin, err = devserver.EnsureBinary(ctx, root, getenv, stderr); err != nil {
+			return err
+		}
 	}
 	dir, err := os.MkdirTemp("", "verval-bench-")
 	if err != nil {
@@ -91,7 +101,8 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer logf.Close()
-	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, WorkflowCache: *cache, WorkflowPollers: *pollers}
+	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, WorkflowCache: *cache, WorkflowPollers: *pollers,
+		TemporalAddress: *tAddr, TemporalNamespace: *tNamespace}
 
 	var rep any
 	var write func() error

@@ -4,12 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"testing"
 	"time"
 
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+
 	"github.com/verval/verval/internal/bench"
 	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/internal/devserver/devservertest"
 )
 
 // benchEnv lets the bench command use a ready Temporal CLI when the
@@ -128,4 +134,44 @@ func TestBenchCycle(t *testing.T) {
 	if rep.TrivialLifecycle.Count != 20 || rep.LifecycleRatio <= 0 {
 		t.Errorf("trivial lifecycle %+v, ratio %.2f", rep.TrivialLifecycle, rep.LifecycleRatio)
 	}
+}
+
+// With --temporal-address the bench runs against that server, not a dev
+// server of its own: the households' workflows are on the given server,
+// and the report measures no Temporal process of its own.
+func TestBenchIntakeAgainstACluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal dev server; run without -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	// The "cluster": a server the bench did not start, with verval's
+	// search attributes.
+	srv := devservertest.Start(ctx, t, benchEnv)
+
+	var out, errOut bytes.Buffer
+	args := []string{"bench", "intake", "--households", "60", "--raw-starts", "20", "--temporal-address", srv.Address, "--json"}
+	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
+		t.Fatalf("verval bench intake exited %d:\n%s", code, errOut.String())
+	}
+	var rep bench.IntakeReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
+	}
+	if rep.Intake.Started == 0 || rep.Intake.Started != rep.Intake.Accepted {
+		t.Fatalf("started %d of %d accepted", rep.Intake.Started, rep.Intake.Accepted)
+	}
+	if rep.Memory.TemporalLocal || rep.Memory.TemporalPeakRSSMB != 0 || rep.Memory.TemporalCPUSeconds != 0 {
+		t.Errorf("the report measured a Temporal process of its own: %+v", rep.Memory)
+	}
+
+	c, err := client.Dial(client.Options{HostPort: srv.Address, Logger: log.NewStructuredLogger(slog.New(slog.DiscardHandler))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	eventually(t, 30*time.Second, "the households' workflows on the given server", func() bool {
+		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: `WorkflowType = "HouseholdWorkflow"`})
+		return err == nil && resp.Count == int64(rep.Intake.Started)
+	})
 }

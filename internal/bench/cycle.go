@@ -248,7 +248,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		}
 		mem := StartMemSampler(100 * time.Millisecond)
 		res, err := ph.Run(ctx, r)
-		res.Memory = mem.Stop()
+		res.Memory = s.stopSampler(mem)
 		rep.Memory = maxMemory(rep.Memory, res.Memory)
 		res.Name, res.Implemented = ph.Name, true
 		if res.Seconds > 0 {
@@ -290,6 +290,7 @@ func maxMemory(a, b Memory) Memory {
 		BaseHeapMB: max(a.BaseHeapMB, b.BaseHeapMB), TemporalPeakRSSMB: max(a.TemporalPeakRSSMB, b.TemporalPeakRSSMB),
 		PeakStacksMB: max(a.PeakStacksMB, b.PeakStacksMB), PeakGoroutines: max(a.PeakGoroutines, b.PeakGoroutines),
 		CPUSeconds: a.CPUSeconds + b.CPUSeconds, TemporalCPUSeconds: a.TemporalCPUSeconds + b.TemporalCPUSeconds,
+		TemporalLocal: a.TemporalLocal || b.TemporalLocal,
 	}
 }
 

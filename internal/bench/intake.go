@@ -180,7 +180,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	}
 	mem := StartMemSampler(100 * time.Millisecond)
 	rep.Intake, err = runIntake(ctx, s, dinsos, cycleID, file, want, o.Progress)
-	rep.Memory = mem.Stop()
+	rep.Memory = s.stopSampler(mem)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,9 @@ type Memory struct {
 	CPUSeconds float64 `json:"cpuSeconds"`
 	// TemporalCPUSeconds is the CPU time the dev server used.
 	TemporalCPUSeconds float64 `json:"temporalCpuSeconds"`
+	// TemporalLocal is set when the bench ran its own dev server, so the
+	// Temporal figures above are that server's; false against a cluster.
+	TemporalLocal bool `json:"temporalLocal"`
 }
 
 // MemSampler samples the heap on a ticker and reads the kernel's peak RSS

@@ -44,6 +44,13 @@ type StackOptions struct {
 	WorkflowCache string
 	// WorkflowPollers, when positive, sets VERVAL_WORKFLOW_POLLERS.
 	WorkflowPollers int
+	// TemporalAddress, when set, runs against that Temporal cluster
+	// instead of starting a dev server: TemporalNamespace (default
+	// "default") must have verval's search attributes (README), and should
+	// be one no earlier bench used, since a fresh application database
+	// numbers its cycles and households from 1 again.
+	TemporalAddress   string
+	TemporalNamespace string
 }
 
 // Stack is a running embedded verval: dev server, worker, API, and a bench
@@ -68,15 +75,19 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	tPort, err := devserver.FreePort()
-	if err != nil {
-		return nil, err
+	tAddr, tPort := o.TemporalAddress, 0
+	if tAddr == "" {
+		if tPort, err = devserver.FreePort(); err != nil {
+			return nil, err
+		}
+		tAddr = fmt.Sprintf("127.0.0.1:%d", tPort)
 	}
 	env := map[string]string{
-		"VERVAL_DATA_DIR":  o.Dir,
-		"HTTP_ADDR":        fmt.Sprintf("127.0.0.1:%d", httpPort),
-		"TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", tPort),
-		"DATABASE_URL":     o.DatabaseURL,
+		"VERVAL_DATA_DIR":    o.Dir,
+		"HTTP_ADDR":          fmt.Sprintf("127.0.0.1:%d", httpPort),
+		"TEMPORAL_ADDRESS":   tAddr,
+		"TEMPORAL_NAMESPACE": o.TemporalNamespace,
+		"DATABASE_URL":       o.DatabaseURL,
 		// One line per request at info would be the bench's main cost.
 		"LOG_LEVEL": "warn",
 		// The simulated Kemensos answers a batch after this long.
@@ -97,29 +108,37 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	if logw == nil {
 		logw = io.Discard
 	}
-	srv, err := devserver.Start(ctx, devserver.Options{
-		Binary: o.TemporalBin, IP: "127.0.0.1", Port: tPort, UIPort: -1,
-		// A file with WAL, exactly as `verval dev` runs it.
-		DBFile: filepath.Join(o.Dir, "temporal.db"),
-		Log:    logw,
-	})
-	if err != nil {
-		return nil, err
+	var srv *devserver.Server
+	if o.TemporalAddress == "" {
+		srv, err = devserver.Start(ctx, devserver.Options{
+			Binary: o.TemporalBin, IP: "127.0.0.1", Port: tPort, UIPort: -1,
+			// A file with WAL, exactly as `verval dev` runs it.
+			DBFile: filepath.Join(o.Dir, "temporal.db"),
+			Log:    logw,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	stopServer := func() {
+		if srv != nil {
+			_ = srv.Stop()
+		}
 	}
 	a, err := app.Open(ctx, cfg, app.NewLogger(cfg, logw))
 	if err != nil {
-		_ = srv.Stop()
+		stopServer()
 		return nil, err
 	}
 	if _, err := a.Store.EnsureDevUsers(ctx); err != nil {
 		a.Close()
-		_ = srv.Stop()
+		stopServer()
 		return nil, err
 	}
 	ref, err := StartReference(a.Temporal, cfg.WorkflowPollers)
 	if err != nil {
 		a.Close()
-		_ = srv.Stop()
+		stopServer()
 		return nil, err
 	}
 	// The stack outlives a cancelled ctx long enough to stop in order.
@@ -142,7 +161,19 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	return s, nil
 }
 
-// Close stops the API, the workers and the dev server, in that order.
+// stopSampler ends a memory sample of this stack; the Temporal figures
+// are its dev server's, or none against a cluster.
+func (s *Stack) stopSampler(m *MemSampler) Memory {
+	mem := m.Stop()
+	mem.TemporalLocal = s.server != nil
+	if !mem.TemporalLocal {
+		mem.TemporalPeakRSSMB, mem.TemporalCPUSeconds = 0, 0
+	}
+	return mem
+}
+
+// Close stops the API, the workers and the dev server (if it started
+// one), in that order.
 func (s *Stack) Close() error {
 	s.cancel()
 	var errs []error
@@ -156,6 +187,8 @@ func (s *Stack) Close() error {
 	}
 	s.Reference.Stop()
 	s.App.Close()
-	errs = append(errs, s.server.Stop())
+	if s.server != nil {
+		errs = append(errs, s.server.Stop())
+	}
 	return errors.Join(errs...)
 }
