@@ -835,6 +835,29 @@ func (s *scanner) directive(b []byte) (int, error) {
 }
 
 // skip reads to the end of the element whose start tag was just read.
+// children calls visit at the start tag of each child of the element
+// whose start tag was just read, and returns true when that element ends.
+// visit reads its child through to the child's end tag (skip does), or
+// returns false to stop there, the rest of the element unread.
+func (s *scanner) children(visit func() (bool, error)) (bool, error) {
+	d := len(s.stack)
+	for {
+		if err := s.next(); err != nil {
+			return false, err
+		}
+		switch s.kind {
+		case tokEnd:
+			if len(s.stack) < d {
+				return true, nil
+			}
+		case tokStart:
+			if ok, err := visit(); err != nil || !ok {
+				return false, err
+			}
+		}
+	}
+}
+
 func (s *scanner) skip() error {
 	d := len(s.stack)
 	for {

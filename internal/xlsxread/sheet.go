@@ -432,50 +432,30 @@ type siDecoder struct {
 //
 // Like excelize's pointer field, the state is not reset between two <is>
 // of one cell: call reset first for each new item.
-func (d *siDecoder) decode(sc *scanner, buf *[]byte, strict bool) (ok bool, err error) {
-	depth := sc.depth()
-	for {
-		if err := sc.next(); err != nil {
-			return false, err
-		}
-		switch sc.kind {
-		case tokEnd:
-			if sc.depth() < depth {
-				return true, nil
+func (d *siDecoder) decode(sc *scanner, buf *[]byte, strict bool) (bool, error) {
+	return sc.children(func() (bool, error) {
+		switch string(sc.local) {
+		case "t":
+			start := len(*buf)
+			var err error
+			if *buf, err = appendText(sc, *buf); err != nil {
+				return false, err
 			}
-		case tokStart:
-			switch string(sc.local) {
-			case "t":
-				start := len(*buf)
-				if *buf, err = appendText(sc, *buf); err != nil {
-					return false, err
-				}
-				d.t, d.hasT = span{start, len(*buf)}, true
-			case "r":
-				if ok, err := d.run(sc, buf, strict); err != nil || !ok {
-					return false, err
-				}
-			case "rPh":
-				if strict && !typedAttrsOK(sc.attrs, phoneticRunAttrs) {
-					return false, nil
-				}
-				if err := sc.skip(); err != nil {
-					return false, err
-				}
-			case "phoneticPr":
-				if strict && !typedAttrsOK(sc.attrs, phoneticPrAttrs) {
-					return false, nil
-				}
-				if err := sc.skip(); err != nil {
-					return false, err
-				}
-			default:
-				if err := sc.skip(); err != nil {
-					return false, err
-				}
+			d.t, d.hasT = span{start, len(*buf)}, true
+			return true, nil
+		case "r":
+			return d.run(sc, buf, strict)
+		case "rPh":
+			if strict && !typedAttrsOK(sc.attrs, phoneticRunAttrs) {
+				return false, nil
+			}
+		case "phoneticPr":
+			if strict && !typedAttrsOK(sc.attrs, phoneticPrAttrs) {
+				return false, nil
 			}
 		}
-	}
+		return true, sc.skip()
+	})
 }
 
 // reset starts a new string item.
@@ -487,65 +467,38 @@ func (d *siDecoder) reset() {
 // run reads an <r>; a run that fails to decode is dropped, as
 // encoding/xml drops a slice element it could not fill.
 func (d *siDecoder) run(sc *scanner, buf *[]byte, strict bool) (bool, error) {
-	depth := sc.depth()
 	var t span
 	hasT := false
-	for {
-		if err := sc.next(); err != nil {
-			return false, err
-		}
-		switch sc.kind {
-		case tokEnd:
-			if sc.depth() < depth {
-				if hasT {
-					d.runs = append(d.runs, t)
-				}
-				return true, nil
+	ok, err := sc.children(func() (bool, error) {
+		switch string(sc.local) {
+		case "t":
+			start := len(*buf)
+			var err error
+			if *buf, err = appendText(sc, *buf); err != nil {
+				return false, err
 			}
-		case tokStart:
-			switch string(sc.local) {
-			case "t":
-				start := len(*buf)
-				var err error
-				if *buf, err = appendText(sc, *buf); err != nil {
-					return false, err
-				}
-				t, hasT = span{start, len(*buf)}, true
-			case "rPr":
-				if ok, err := runProperties(sc, strict); err != nil || !ok {
-					return false, err
-				}
-			default:
-				if err := sc.skip(); err != nil {
-					return false, err
-				}
-			}
+			t, hasT = span{start, len(*buf)}, true
+			return true, nil
+		case "rPr":
+			return runProperties(sc, strict)
 		}
+		return true, sc.skip()
+	})
+	if ok && hasT {
+		d.runs = append(d.runs, t)
 	}
+	return ok, err
 }
 
 // runProperties reads an <rPr>, checking the typed attributes of its
 // children in strict mode.
 func runProperties(sc *scanner, strict bool) (bool, error) {
-	depth := sc.depth()
-	for {
-		if err := sc.next(); err != nil {
-			return false, err
+	return sc.children(func() (bool, error) {
+		if strict && !typedAttrsOK(sc.attrs, runPropertyAttrs(sc.local)) {
+			return false, nil
 		}
-		switch sc.kind {
-		case tokEnd:
-			if sc.depth() < depth {
-				return true, nil
-			}
-		case tokStart:
-			if strict && !typedAttrsOK(sc.attrs, runPropertyAttrs(sc.local)) {
-				return false, nil
-			}
-			if err := sc.skip(); err != nil {
-				return false, err
-			}
-		}
-	}
+		return true, sc.skip()
+	})
 }
 
 // value appends the item's text to *buf, as xlsxSI.String makes it: <t>

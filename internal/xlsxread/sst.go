@@ -53,7 +53,6 @@ func readSharedStrings(r io.Reader, size int64) (*sharedStrings, error) {
 	if string(sc.local) != "sst" {
 		return nil, errNotSST
 	}
-	depth := sc.depth()
 	var (
 		all  strings.Builder // String does not copy
 		ends []uint32
@@ -61,30 +60,21 @@ func readSharedStrings(r io.Reader, size int64) (*sharedStrings, error) {
 		si   siDecoder
 	)
 	all.Grow(int(size))
-	for {
-		if err := sc.next(); err != nil {
-			return nil, err
+	if _, err := sc.children(func() (bool, error) {
+		if string(sc.local) != "si" {
+			return true, sc.skip()
 		}
-		switch sc.kind {
-		case tokEnd:
-			if sc.depth() < depth {
-				return &sharedStrings{all: all.String(), ends: ends}, nil
-			}
-		case tokStart:
-			if string(sc.local) != "si" {
-				if err := sc.skip(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			item = item[:0]
-			si.reset()
-			if _, err := si.decode(sc, &item, false); err != nil {
-				return nil, err
-			}
-			sp := si.value(&item)
-			all.Write(item[sp.start:sp.end])
-			ends = append(ends, uint32(all.Len()))
+		item = item[:0]
+		si.reset()
+		if _, err := si.decode(sc, &item, false); err != nil {
+			return false, err
 		}
+		sp := si.value(&item)
+		all.Write(item[sp.start:sp.end])
+		ends = append(ends, uint32(all.Len()))
+		return true, nil
+	}); err != nil {
+		return nil, err
 	}
+	return &sharedStrings{all: all.String(), ends: ends}, nil
 }
