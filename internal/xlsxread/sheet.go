@@ -436,12 +436,11 @@ func (d *siDecoder) decode(sc *scanner, buf *[]byte, strict bool) (bool, error) 
 	return sc.children(func() (bool, error) {
 		switch string(sc.local) {
 		case "t":
-			start := len(*buf)
-			var err error
-			if *buf, err = appendText(sc, *buf); err != nil {
+			sp, err := textSpan(sc, buf)
+			if err != nil {
 				return false, err
 			}
-			d.t, d.hasT = span{start, len(*buf)}, true
+			d.t, d.hasT = sp, true
 			return true, nil
 		case "r":
 			return d.run(sc, buf, strict)
@@ -458,6 +457,15 @@ func (d *siDecoder) decode(sc *scanner, buf *[]byte, strict bool) (bool, error) 
 	})
 }
 
+// textSpan appends the text of the <t> whose start tag was just read to
+// *buf and returns where it lies.
+func textSpan(sc *scanner, buf *[]byte) (span, error) {
+	start := len(*buf)
+	var err error
+	*buf, err = appendText(sc, *buf)
+	return span{start, len(*buf)}, err
+}
+
 // reset starts a new string item.
 func (d *siDecoder) reset() {
 	d.hasT = false
@@ -472,12 +480,11 @@ func (d *siDecoder) run(sc *scanner, buf *[]byte, strict bool) (bool, error) {
 	ok, err := sc.children(func() (bool, error) {
 		switch string(sc.local) {
 		case "t":
-			start := len(*buf)
-			var err error
-			if *buf, err = appendText(sc, *buf); err != nil {
+			sp, err := textSpan(sc, buf)
+			if err != nil {
 				return false, err
 			}
-			t, hasT = span{start, len(*buf)}, true
+			t, hasT = sp, true
 			return true, nil
 		case "rPr":
 			return runProperties(sc, strict)
