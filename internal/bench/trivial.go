@@ -96,22 +96,25 @@ func (f *firstTasks) minimalWorkflow(ctx workflow.Context, in TrivialInput) erro
 // minimalWorkflowName is its registered name.
 const minimalWorkflowName = "MinimalWorkflow"
 
-// Reference runs the trivial workflow on a server: its own worker, on its
-// own task queue, polling like verval's households worker.
+// Reference runs the reference workflows (minimal and trivial) on a
+// server: its own worker, on its own task queue, polling like verval's
+// households worker.
 type Reference struct {
 	c     client.Client
 	w     sdkworker.Worker
 	first *firstTasks
-	// catchUp bounds the wait for the worker to run what was started.
-	catchUp time.Duration
 }
+
+// referenceCatchUp bounds the wait for the reference worker to run what
+// was started.
+const referenceCatchUp = 10 * time.Minute
 
 // StartReference starts the reference worker with the given number of
 // workflow-task pollers: verval's (config.WorkflowPollers), so that the
 // reference's work is run as promptly as the households' is, and a start
 // rate is not flattered by a worker that leaves its workflows for later.
 func StartReference(c client.Client, pollers int) (*Reference, error) {
-	r := &Reference{c: c, first: &firstTasks{}, catchUp: 10 * time.Minute}
+	r := &Reference{c: c, first: &firstTasks{}}
 	r.w = sdkworker.New(c, TaskQueue, sdkworker.Options{MaxConcurrentWorkflowTaskPollers: pollers})
 	r.w.RegisterWorkflow(TrivialWorkflow)
 	r.w.RegisterWorkflowWithOptions(r.first.minimalWorkflow, workflow.RegisterOptions{Name: minimalWorkflowName})
@@ -154,10 +157,10 @@ func (r *Reference) Starts(ctx context.Context, tag string, k int) (Rate, error)
 	if err := r.start(ctx, tag, k, TaskQueue); err != nil {
 		return Rate{}, err
 	}
-	deadline := time.Now().Add(r.catchUp)
+	deadline := time.Now().Add(referenceCatchUp)
 	for r.first.count(tag) < k {
 		if time.Now().After(deadline) {
-			return Rate{}, fmt.Errorf("raw starts: the reference worker ran %d of %d first workflow tasks in %s", r.first.count(tag), k, r.catchUp)
+			return Rate{}, fmt.Errorf("raw starts: the reference worker ran %d of %d first workflow tasks in %s", r.first.count(tag), k, referenceCatchUp)
 		}
 		select {
 		case <-ctx.Done():
