@@ -131,6 +131,12 @@ func TestBenchCycle(t *testing.T) {
 	if rep.History.Sampled == 0 || rep.History.MeanEvents <= 0 {
 		t.Errorf("history sample: %+v", rep.History)
 	}
+	// The bench's own dev server counts its database calls; a household
+	// costs at least its start, a few workflow-task writes and its
+	// search-attribute rows.
+	if c := rep.TemporalDBCalls; c == nil || c.PerHousehold < 5 || len(c.Top) == 0 {
+		t.Errorf("Temporal database calls: %+v", c)
+	}
 	if rep.TrivialLifecycle.Count != 20 || rep.LifecycleRatio <= 0 {
 		t.Errorf("trivial lifecycle %+v, ratio %.2f", rep.TrivialLifecycle, rep.LifecycleRatio)
 	}

@@ -107,9 +107,12 @@ type CycleReport struct {
 	// SubmitParts is where the verify phase's time went, from the
 	// process's own histograms (the API's, the Temporal client's and the
 	// worker's).
-	SubmitParts []Breakdown    `json:"submitParts"`
-	Meeting     LatencySummary `json:"meeting"`
-	Outcomes    map[string]int `json:"outcomes"`
+	SubmitParts []Breakdown `json:"submitParts"`
+	// TemporalDBCalls is the dev server's database calls over the
+	// household phases, per household stored; nil against a cluster.
+	TemporalDBCalls *DBCallReport  `json:"temporalDBCalls,omitempty"`
+	Meeting         LatencySummary `json:"meeting"`
+	Outcomes        map[string]int `json:"outcomes"`
 	// Retries counts submissions sent again after a 503 or 429.
 	Retries  int           `json:"retries"`
 	Errors   []string      `json:"errors,omitempty"`
@@ -129,8 +132,7 @@ type Phase struct {
 	Household bool
 }
 
-// CyclePhases lists the cycle's phases in order. The decree (SK Bupati),
-// Kemensos proposal and enrolment phases are not yet implemented.
+// CyclePhases lists the cycle's phases in order, intake to enrolment.
 func CyclePhases() []Phase {
 	return []Phase{
 		{Name: "generate", Run: phaseGenerate},
@@ -233,6 +235,10 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		return nil, err
 	}
 
+	callsBefore, err := s.DBCalls(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var runErr error
 	lastDone := ""
 	rep.Complete = true
@@ -264,6 +270,14 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		rep.Phases = append(rep.Phases, res)
 	}
 
+	if callsBefore != nil {
+		calls, err := s.DBCalls(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cr := calls.Since(callsBefore).Report(r.intake.Stored, 8)
+		rep.TemporalDBCalls = &cr
+	}
 	rep.Intake, rep.Expected, rep.SetupSeconds = r.intake, r.want, r.setup.Seconds()
 	rep.TaskList, rep.Submit, rep.Meeting = r.taskList.Summary(), r.submit.Summary(), r.meeting.Summary()
 	rep.SubmitParts = r.verifyParts

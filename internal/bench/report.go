@@ -99,6 +99,13 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 	for _, k := range types {
 		fmt.Fprintf(w, "  %5.1f  %s\n", h.ByType[k], k)
 	}
+	if c := r.TemporalDBCalls; c != nil {
+		fmt.Fprintf(w, "Temporal database calls over the household phases (dev server's counters, one SQLite connection): %s, %.1f per household\n",
+			apiclient.Count(int(c.Total)), c.PerHousehold)
+		for _, op := range c.Top {
+			fmt.Fprintf(w, "  %5.1f  %s\n", op.PerHousehold, op.Operation)
+		}
+	}
 	writeMemory(w, r.Memory, "the phases (the highest phase)")
 	for _, e := range r.Errors {
 		fmt.Fprintf(w, "error: %s\n", e)

@@ -110,8 +110,12 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	var srv *devserver.Server
 	if o.TemporalAddress == "" {
+		mPort, err := devserver.FreePort()
+		if err != nil {
+			return nil, err
+		}
 		srv, err = devserver.Start(ctx, devserver.Options{
-			Binary: o.TemporalBin, IP: "127.0.0.1", Port: tPort, UIPort: -1,
+			Binary: o.TemporalBin, IP: "127.0.0.1", Port: tPort, UIPort: -1, MetricsPort: mPort,
 			// A file with WAL, exactly as `verval dev` runs it.
 			DBFile: filepath.Join(o.Dir, "temporal.db"),
 			Log:    logw,
@@ -159,6 +163,15 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 		return nil, errors.New("the API did not listen within a minute")
 	}
 	return s, nil
+}
+
+// DBCalls reads the database calls of the stack's own dev server so far;
+// nil against a cluster, whose metrics the bench does not know.
+func (s *Stack) DBCalls(ctx context.Context) (DBCalls, error) {
+	if s.server == nil || s.server.MetricsURL == "" {
+		return nil, nil
+	}
+	return ScrapeDBCalls(ctx, s.server.MetricsURL)
 }
 
 // stopSampler ends a memory sample of this stack; the Temporal figures

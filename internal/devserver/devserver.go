@@ -160,6 +160,9 @@ type Options struct {
 	DBFile string
 	// CodecEndpoint is the codec server the Web UI calls to decode payloads.
 	CodecEndpoint string
+	// MetricsPort, when above 0, serves the server's Prometheus metrics
+	// (its database calls among them) on IP:MetricsPort/metrics.
+	MetricsPort int
 	// Log receives the server's output; nil discards it.
 	Log io.Writer
 }
@@ -172,6 +175,9 @@ type Server struct {
 	Address string
 	// UIURL is the Web UI's address, empty when headless.
 	UIURL string
+	// MetricsURL is the server's Prometheus endpoint, empty without
+	// Options.MetricsPort.
+	MetricsURL string
 }
 
 // Start runs a dev server with verval's search attributes registered and
@@ -212,6 +218,16 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	for _, sa := range workflows.SearchAttributes() {
 		args = append(args, "--search-attribute", sa.Name+"="+sa.Type)
 	}
+	// The CLI turns the server's search-attribute cache off so attributes
+	// created at run time show at once; every search-attribute read then
+	// queries the cluster metadata and the namespace, on the one SQLite
+	// connection every write waits for (221,000 database calls in a
+	// 3,000-household cycle, 135,000 of them these). verval's attributes
+	// are registered above, before the server starts, so the cache can stay.
+	args = append(args, "--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=false")
+	if o.MetricsPort > 0 {
+		args = append(args, "--metrics-port", strconv.Itoa(o.MetricsPort))
+	}
 	cmd := exec.Command(o.Binary, args...)
 	out := o.Log
 	if out == nil {
@@ -227,6 +243,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	s := &Server{cmd: cmd, done: make(chan error, 1), Address: net.JoinHostPort(o.IP, strconv.Itoa(o.Port))}
 	if o.UIPort > 0 {
 		s.UIURL = fmt.Sprintf("http://%s:%d", o.IP, o.UIPort)
+	}
+	if o.MetricsPort > 0 {
+		s.MetricsURL = fmt.Sprintf("http://%s/metrics", net.JoinHostPort(o.IP, strconv.Itoa(o.MetricsPort)))
 	}
 	go func() { s.done <- cmd.Wait() }()
 	if err := s.waitReady(ctx, time.Minute); err != nil {
