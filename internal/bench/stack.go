@@ -110,8 +110,8 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	var srv *devserver.Server
 	if o.TemporalAddress == "" {
-		mPort, err := devserver.FreePort()
-		if err != nil {
+		var mPort int
+		if mPort, err = devserver.FreePort(); err != nil {
 			return nil, err
 		}
 		srv, err = devserver.Start(ctx, devserver.Options{
