@@ -1,0 +1,37 @@
+package bench
+
+import (
+	"strings"
+	"testing"
+)
+
+// A run that stopped at the decree has added up only intake and verify:
+// a short time, which must not read as the whole cycle under 15 minutes.
+func TestWholeCycleTargetNeedsEveryPhase(t *testing.T) {
+	phases := []PhaseResult{
+		{Name: "generate"}, {Name: "intake", Seconds: 100}, {Name: "officers"},
+		{Name: "verify", Seconds: 200}, {Name: "meetings", Seconds: 5},
+		{Name: "decree", Note: "failed: sign: 500"},
+		{Name: "proposal", Note: "not run: an earlier phase failed"},
+		{Name: "enrolment", Note: "not run: an earlier phase failed"},
+	}
+	for _, tc := range []struct {
+		complete bool
+		met      bool
+	}{
+		{complete: false, met: false},
+		{complete: true, met: true},
+	} {
+		rep := &CycleReport{Households: 10000, Phases: phases, ThroughSeconds: 305, Complete: tc.complete}
+		whole := cycleTargets(rep)[0]
+		if whole.Met != tc.met {
+			t.Errorf("complete %v: whole-cycle target met %v, want %v (%s)", tc.complete, whole.Met, tc.met, whole.Got)
+		}
+		if !strings.Contains(whole.Got, "through meetings") {
+			t.Errorf("complete %v: %q does not name meetings as the last phase done", tc.complete, whole.Got)
+		}
+		if stopped := strings.Contains(whole.Got, "stopped early"); stopped == tc.complete {
+			t.Errorf("complete %v: %q", tc.complete, whole.Got)
+		}
+	}
+}
