@@ -834,7 +834,6 @@ func (s *scanner) directive(b []byte) (int, error) {
 	}
 }
 
-// skip reads to the end of the element whose start tag was just read.
 // children calls visit at the start tag of each child of the element
 // whose start tag was just read, and returns true when that element ends.
 // visit reads its child through to the child's end tag (skip does), or
@@ -858,6 +857,7 @@ func (s *scanner) children(visit func() (bool, error)) (bool, error) {
 	}
 }
 
+// skip reads to the end of the element whose start tag was just read.
 func (s *scanner) skip() error {
 	d := len(s.stack)
 	for {
