@@ -3,6 +3,7 @@ package bench
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,7 +71,7 @@ func parseDBCalls(r io.Reader) (DBCalls, error) {
 		}
 	}
 	if len(calls) == 0 {
-		return nil, fmt.Errorf("temporal metrics: no %s counters", "persistence_requests")
+		return nil, errors.New("temporal metrics: no persistence_requests counters")
 	}
 	return calls, nil
 }
