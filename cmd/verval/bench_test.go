@@ -125,8 +125,8 @@ func TestBenchCycle(t *testing.T) {
 	if sum != stored || rep.Submit.Count != stored || rep.Submit.Errors != 0 || rep.TaskList.Count == 0 {
 		t.Errorf("outcomes %v, submissions %+v, task lists %+v", rep.Outcomes, rep.Submit, rep.TaskList)
 	}
-	if !rep.Complete || phases["decree"].Households == 0 || phases["proposal"].Households == 0 {
-		t.Errorf("decree and proposal phases: complete %v, %+v, %+v", rep.Complete, phases["decree"], phases["proposal"])
+	if !rep.Complete || rep.Through != "proposal" || phases["decree"].Households == 0 || phases["proposal"].Households == 0 {
+		t.Errorf("decree and proposal phases: complete %v, through %q, %+v, %+v", rep.Complete, rep.Through, phases["decree"], phases["proposal"])
 	}
 	if rep.History.Sampled == 0 || rep.History.MeanEvents <= 0 {
 		t.Errorf("history sample: %+v", rep.History)

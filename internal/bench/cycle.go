@@ -91,7 +91,10 @@ type CycleReport struct {
 	// Complete is true when every phase ran and none failed; only then
 	// does the whole-cycle time count against its target.
 	Complete bool `json:"complete"`
-	// ThroughSeconds adds up the implemented household phases (intake on).
+	// Through is the last household phase that ran and succeeded
+	// ("nothing" before the intake did); ThroughSeconds adds up the
+	// household phases up to it.
+	Through        string  `json:"through"`
 	ThroughSeconds float64 `json:"throughSeconds"`
 	// HouseholdRate is households stored over ThroughSeconds.
 	HouseholdRate float64 `json:"householdRate"`
@@ -241,7 +244,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		r.fail(fmt.Errorf("temporal database calls: %w", err))
 	}
 	var runErr error
-	lastDone := ""
+	rep.Through = "nothing"
 	for _, ph := range CyclePhases() {
 		if runErr != nil {
 			rep.Phases = append(rep.Phases, PhaseResult{Name: ph.Name, Note: "not run: an earlier phase failed"})
@@ -259,7 +262,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 			runErr = fmt.Errorf("phase %s: %w", ph.Name, err)
 			res.Note = "failed: " + err.Error()
 		} else if ph.Household {
-			lastDone = ph.Name
+			rep.Through = ph.Name
 			rep.ThroughSeconds += res.Seconds
 		}
 		rep.Phases = append(rep.Phases, res)
@@ -285,7 +288,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 		rep.LifecycleRatio = rep.HouseholdRate / rep.TrivialLifecycle.PerSec
 	}
 	if len(r.ids) > 0 {
-		rep.History, err = sampleHistories(ctx, r, lastDone)
+		rep.History, err = sampleHistories(ctx, r, rep.Through)
 		if err != nil && runErr == nil {
 			runErr = err
 		}
@@ -305,7 +308,7 @@ func maxMemory(a, b Memory) Memory {
 }
 
 func cycleTargets(rep *CycleReport) []Target {
-	whole := fmt.Sprintf("%.1f min through %s", rep.ThroughSeconds/60, lastCompleted(rep))
+	whole := fmt.Sprintf("%.1f min through %s", rep.ThroughSeconds/60, rep.Through)
 	if !rep.Complete {
 		whole += "; the run stopped early"
 	}
@@ -322,21 +325,6 @@ func cycleTargets(rep *CycleReport) []Target {
 		{Name: fmt.Sprintf("result submission p99, %d officers", rep.Officers), Want: "< 250 ms",
 			Got: fmt.Sprintf("%.0f ms", rep.Submit.P99), Met: rep.Submit.Count > 0 && rep.Submit.P99 < 250},
 	}
-}
-
-// lastCompleted is the last household phase that ran and succeeded.
-func lastCompleted(rep *CycleReport) string {
-	last := "nothing"
-	household := map[string]bool{}
-	for _, p := range CyclePhases() {
-		household[p.Name] = p.Household
-	}
-	for _, p := range rep.Phases {
-		if household[p.Name] && !strings.HasPrefix(p.Note, "failed") && !strings.HasPrefix(p.Note, "not run") {
-			last = p.Name
-		}
-	}
-	return last
 }
 
 func phaseGenerate(_ context.Context, r *cycleRun) (PhaseResult, error) {

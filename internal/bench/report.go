@@ -44,7 +44,7 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%s\t%s\n", p.Name, apiclient.Count(p.Households), p.Seconds, p.PerSec,
 			p.Memory.PeakRSSMB, p.Memory.PeakHeapMB, cpuPer(p.Memory, p.Households), p.Note)
 	}
-	fmt.Fprintf(tw, "through %s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t\thousehold phases so far\n", lastCompleted(r), apiclient.Count(r.Intake.Stored),
+	fmt.Fprintf(tw, "through %s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t\thousehold phases so far\n", r.Through, apiclient.Count(r.Intake.Stored),
 		r.ThroughSeconds, r.HouseholdRate, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
 	tw.Flush()
 	fmt.Fprintf(w, "\ntrivial workflow lifecycle (start + signal + activity + complete): %.1f/s over %d; household rate / trivial rate: %.0f%%\n",
