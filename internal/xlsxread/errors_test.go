@@ -142,8 +142,9 @@ func TestReadErrors(t *testing.T) {
 	}
 }
 
-// TestDamagedArchive flips bytes in the compressed sheet: the damage is
-// found while the sheet streams, as a *FormatError.
+// TestDamagedArchive flips bytes in the compressed sheet and content
+// types: the damage is found while the part is read, as a *FormatError
+// naming the part, from archive/zip's checks or the decompressor.
 func TestDamagedArchive(t *testing.T) {
 	var sb strings.Builder
 	for r := 1; r <= 2000; r++ {
@@ -154,26 +155,29 @@ func TestDamagedArchive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sheet *zip.File
 	for _, f := range zr.File {
-		if f.Name == "xl/worksheets/sheet1.xml" {
-			sheet = f
+		if f.Name != "xl/worksheets/sheet1.xml" && f.Name != "[Content_Types].xml" {
+			continue
 		}
-	}
-	off, err := sheet.DataOffset()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, at := range []int64{off + 10, off + int64(sheet.CompressedSize64) - 8} {
-		bad := bytes.Clone(data)
-		bad[at] ^= 0x55
-		us := readOurs(bad, Options{})
-		var fe *FormatError
-		if us.openErr != nil || !errors.As(us.err, &fe) || fe.Part != "xl/worksheets/sheet1.xml" {
-			t.Errorf("byte %d flipped: open %v, err %v", at, us.openErr, us.err)
+		off, err := f.DataOffset()
+		if err != nil {
+			t.Fatal(err)
 		}
-		if us.err != nil && strings.Contains(us.err.Error(), nik) {
-			t.Errorf("err = %q shows a cell's content", us.err)
+		for _, at := range []int64{off + 10, off + int64(f.CompressedSize64) - 8} {
+			bad := bytes.Clone(data)
+			bad[at] ^= 0x55
+			us := readOurs(bad, Options{})
+			var fe *FormatError
+			if us.openErr != nil || !errors.As(us.err, &fe) || fe.Part != f.Name {
+				t.Errorf("%s: byte %d flipped: open %v, err %v", f.Name, at, us.openErr, us.err)
+				continue
+			}
+			if !damagedArchive(fe) {
+				t.Errorf("%s: byte %d flipped: err %v (%T), want archive/zip's or the decompressor's", f.Name, at, fe.Err, fe.Err)
+			}
+			if strings.Contains(us.err.Error(), nik) {
+				t.Errorf("err = %q shows a cell's content", us.err)
+			}
 		}
 	}
 }

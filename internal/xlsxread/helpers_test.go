@@ -3,6 +3,7 @@ package xlsxread
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -204,10 +205,13 @@ func checkAgainstExcelize(t *testing.T, data []byte) {
 		errors.As(us.err, &fe)
 		var se *syntaxError
 		switch {
-		case errors.Is(us.err, ErrTooLarge), errors.Is(us.err, errEncoding), errors.Is(us.err, zip.ErrChecksum):
+		case errors.Is(us.err, ErrTooLarge), errors.Is(us.err, errEncoding), damagedArchive(fe):
 			// Our limits, encodings other than UTF-8, which excelize
-			// transcodes, and a part whose checksum does not match (a
-			// damaged archive), which excelize does not check.
+			// transcodes, and a damaged archive: a part whose checksum
+			// or data descriptor does not match, which excelize does not
+			// check, or whose compressed stream breaks off, which
+			// excelize reads as far as it goes (its readFile drops
+			// io.Copy's error).
 		case errors.As(us.err, &se):
 			if transcodes(t, data, fe.Part) {
 				return // excelize reads invalid UTF-8 as U+FFFD under a label like "utf8"
@@ -227,6 +231,19 @@ func checkAgainstExcelize(t *testing.T, data []byte) {
 			}
 		}
 	}
+}
+
+// damagedArchive reports whether fe is archive/zip failing to unpack a
+// part: its checksum or data descriptor does not match, or its deflate
+// stream is corrupt or ends early. partReader wraps those errors
+// unchanged, unlike the XML scanner's, which are *syntaxError.
+func damagedArchive(fe *FormatError) bool {
+	if fe == nil {
+		return false
+	}
+	var ce flate.CorruptInputError
+	return errors.Is(fe.Err, zip.ErrChecksum) || errors.Is(fe.Err, zip.ErrFormat) ||
+		fe.Err == io.ErrUnexpectedEOF || errors.As(fe.Err, &ce)
 }
 
 // excludedFromComparison reports the workbooks on which excelize's result
