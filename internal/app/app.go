@@ -105,7 +105,7 @@ func closeDB(db *gorm.DB) {
 func (a *App) Activities() *activities.Activities {
 	return &activities.Activities{
 		Store:    a.Store,
-		Cases:    workflows.Cases{Client: a.Temporal, Namespace: a.Config.TemporalNamespace, ResetSticky: a.Config.WorkflowCache > 0},
+		Cases:    workflows.Cases{Client: a.Temporal, Namespace: a.Config.TemporalNamespace, ResetSticky: a.Config.StickyWorkers()},
 		Notifier: activities.DBNotifier{Store: a.Store, Log: a.Log},
 		Log:      a.Log,
 	}
@@ -135,7 +135,7 @@ func (a *App) APIServer() *api.Server {
 	return api.New(api.Deps{
 		DB: a.DB, Store: a.Store, Temporal: a.Temporal, Log: a.Log,
 		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
-		TemporalNamespace: a.Config.TemporalNamespace, ResetSticky: a.Config.WorkflowCache > 0,
+		TemporalNamespace: a.Config.TemporalNamespace, ResetSticky: a.Config.StickyWorkers(),
 		Codec: a.codecHandler(),
 		Kemensos: api.KemensosOptions{
 			CutoffDay: a.Config.KemensosCutoffDay, Simulated: a.Config.Kemensos == "simulated",

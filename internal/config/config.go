@@ -78,6 +78,12 @@ type Config struct {
 	KemensosCutoffDay int
 }
 
+// StickyWorkers reports whether workers cache workflows, so that their
+// tasks go to sticky queues and an Update first resets the household's
+// (workflows.Cases.ResetSticky). API and worker processes must be given
+// the same VERVAL_WORKFLOW_CACHE for the API to know.
+func (c Config) StickyWorkers() bool { return c.WorkflowCache > 0 }
+
 // Dev reports whether the configuration runs on the development keys.
 func (c Config) Dev() bool { return c.PIIKeys == "" }
 

@@ -6,7 +6,8 @@ import (
 )
 
 // TestWorkerTuning: the worker's cache and poller settings are read as
-// numbers and refused, naming the variable, when out of range.
+// numbers and refused, naming the variable, when out of range; a cache
+// makes workers sticky.
 func TestWorkerTuning(t *testing.T) {
 	for _, tc := range []struct {
 		env         map[string]string
@@ -34,6 +35,9 @@ func TestWorkerTuning(t *testing.T) {
 		}
 		if c.WorkflowCache != tc.cache || c.WorkflowPollers != tc.poll {
 			t.Errorf("%v: cache %d pollers %d, want %d and %d", tc.env, c.WorkflowCache, c.WorkflowPollers, tc.cache, tc.poll)
+		}
+		if c.StickyWorkers() != (tc.cache > 0) {
+			t.Errorf("%v: StickyWorkers() = %v with a cache of %d", tc.env, c.StickyWorkers(), tc.cache)
 		}
 	}
 }
