@@ -22,6 +22,10 @@ import (
 	"syscall"
 	"time"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
 	"github.com/verval/verval/workflows"
 )
 
@@ -181,7 +185,7 @@ type Server struct {
 }
 
 // Start runs a dev server with verval's search attributes registered and
-// waits until its frontend accepts connections.
+// waits until its frontend is serving.
 func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.IP == "" {
 		o.IP = "127.0.0.1"
@@ -256,23 +260,49 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 }
 
 func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
+	return waitServing(ctx, s.Address, limit, s.done)
+}
+
+// frontendService is the name the frontend's gRPC health service answers
+// for, the one the SDK's client checks when it connects.
+const frontendService = "temporal.api.workflowservice.v1.WorkflowService"
+
+// waitServing waits until the frontend at addr reports itself serving on
+// gRPC's health service, the check a client makes when it connects. A
+// listening port is not enough: the frontend listens before it has joined
+// the server's membership, and a client that connects then fails with
+// "Frontend is not healthy yet". A value on done (the process exiting)
+// ends the wait; it is put back for Done.
+func waitServing(ctx context.Context, addr string, limit time.Duration, done chan error) error {
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return fmt.Errorf("temporal dev server at %s: %w", addr, err)
+	}
+	defer conn.Close()
+	health := healthpb.NewHealthClient(conn)
 	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
+	for {
+		callCtx, cancel := context.WithTimeout(ctx, time.Second)
+		resp, err := health.Check(callCtx, &healthpb.HealthCheckRequest{Service: frontendService})
+		cancel()
+		if err == nil && resp.GetStatus() == healthpb.HealthCheckResponse_SERVING {
+			return nil
+		}
+		if err == nil {
+			err = fmt.Errorf("frontend %s", resp.GetStatus())
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("temporal dev server at %s not serving within %s: %v", addr, limit, err)
+		}
 		select {
-		case err := <-s.done:
-			s.done <- err
+		case err := <-done:
+			done <- err
 			return fmt.Errorf("temporal dev server exited during start: %v", err)
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
-		c, err := net.DialTimeout("tcp", s.Address, time.Second)
-		if err == nil {
-			c.Close()
-			return nil
-		}
 	}
-	return fmt.Errorf("temporal dev server did not listen on %s within %s", s.Address, limit)
 }
 
 // Done yields the server's exit error once it exits.

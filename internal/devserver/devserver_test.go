@@ -1,0 +1,75 @@
+package devserver
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+)
+
+// healthServer serves gRPC's health service on a free port, the frontend
+// not serving until the test says so.
+func healthServer(t *testing.T) (string, *health.Server) {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := health.NewServer()
+	hs.SetServingStatus(frontendService, healthpb.HealthCheckResponse_NOT_SERVING)
+	gs := grpc.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+	go gs.Serve(lis)
+	t.Cleanup(gs.Stop)
+	return lis.Addr().String(), hs
+}
+
+// TestWaitServing: a listening frontend is not enough; the wait ends when
+// the frontend reports serving, and not before.
+func TestWaitServing(t *testing.T) {
+	addr, hs := healthServer(t)
+	const after = 400 * time.Millisecond
+	time.AfterFunc(after, func() { hs.SetServingStatus(frontendService, healthpb.HealthCheckResponse_SERVING) })
+	start := time.Now()
+	if err := waitServing(context.Background(), addr, 10*time.Second, make(chan error, 1)); err != nil {
+		t.Fatalf("waitServing: %v", err)
+	}
+	if waited := time.Since(start); waited < after {
+		t.Errorf("returned after %s, before the frontend served (%s)", waited, after)
+	}
+}
+
+// TestWaitServingGivesUp: a frontend that never serves, or a server that
+// exits, ends the wait with an error saying which.
+func TestWaitServingGivesUp(t *testing.T) {
+	addr, _ := healthServer(t)
+	err := waitServing(context.Background(), addr, 300*time.Millisecond, make(chan error, 1))
+	if err == nil || !strings.Contains(err.Error(), "not serving within") || !strings.Contains(err.Error(), "NOT_SERVING") {
+		t.Errorf("never serving: err = %v", err)
+	}
+
+	done := make(chan error, 1)
+	exit := errors.New("exit status 1")
+	done <- exit
+	err = waitServing(context.Background(), addr, 10*time.Second, done)
+	if err == nil || !strings.Contains(err.Error(), "exited during start") {
+		t.Errorf("exited: err = %v", err)
+	}
+	if got := <-done; got != exit {
+		t.Errorf("the exit was not put back for Done: %v", got)
+	}
+
+	// Nothing listening at all: the last error is the connection's.
+	lis, _ := net.Listen("tcp", "127.0.0.1:0")
+	free := lis.Addr().String()
+	lis.Close()
+	if err := waitServing(context.Background(), free, 300*time.Millisecond, make(chan error, 1)); err == nil {
+		t.Error("nothing listening: no error")
+	}
+}
