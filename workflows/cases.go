@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
@@ -67,9 +68,17 @@ func (c Cases) StartHousehold(ctx context.Context, h activities.HouseholdStart) 
 	return err == nil, err
 }
 
-// MeetingClosed sends the village-meeting-closed signal.
+// MeetingClosed sends the close-village-list Update and waits for the
+// household to take it. Its ID names the meeting, so a fan-out page
+// repeated after a crash applies once; a household whose workflow has
+// finished is skipped.
 func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error {
-	return c.signal(ctx, cycleID, householdID, SignalMeetingClosed, MeetingClosed{MeetingID: meetingID})
+	err := c.update(ctx, cycleID, householdID, fmt.Sprintf("meeting-%d", meetingID), UpdateMeetingClosed, MeetingClosed{MeetingID: meetingID}, nil)
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return nil
+	}
+	return err
 }
 
 // DecreeSigned sends the decree-signed signal.

@@ -76,6 +76,12 @@ func (h *household) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: h.validateReopen}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateMeetingClosed, func(ctx workflow.Context, m MeetingClosed) error {
+		h.meeting = &m
+		return nil
+	}); err != nil {
+		return err
+	}
 	// One coroutine receives every signal: each coroutine is a goroutine
 	// with its own stack in every cached workflow, and a worker caches
 	// thousands of households.

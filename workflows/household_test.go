@@ -60,11 +60,12 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 	h := newEnv(t)
 	sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
 	verified := h.stateAt(3 * day)
-	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	meeting := h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	closed := h.stateAt(11 * day)
 	h.run(input(false))
 
 	mustAccept(t, "submission", sub)
+	mustAccept(t, "meeting", meeting)
 	equal(t, "update response", sub.result, any(workflows.VerificationResponse{Version: 1, Stage: workflows.StageVerified}))
 	equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
@@ -107,7 +108,7 @@ func TestCorrectionBeforeMeeting(t *testing.T) {
 	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 1))
 	stale := h.updateAt(6*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
 	corrected := h.stateAt(7 * day)
-	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.run(input(false))
 
 	mustAccept(t, "first result", first)
@@ -247,6 +248,8 @@ type step struct {
 	arg    any
 }
 
+// meeting is the signal meetings sent before UpdateMeetingClosed; the
+// step tests keep that path, which older histories replay, tested.
 func meeting(at time.Duration) step {
 	return step{at, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3}}
 }
@@ -285,7 +288,7 @@ func TestMeetingRoutesEachOutcome(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				h := newEnv(t)
 				sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(o, 0))
-				h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 				h.run(input(inDTKS))
 				st := h.state() // at the end: terminal, or still waiting at the run timeout
 
@@ -519,7 +522,7 @@ func TestPathsAfterMeeting(t *testing.T) {
 				timers = append(timers, fmt.Sprintf("%s from %s", strings.TrimPrefix(offset(t0.Add(d)), "+"), offset(h.now())))
 			})
 			sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(tc.outcome, 0))
-			h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+			h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 			for _, s := range tc.steps {
 				h.signalAt(s.at, s.signal, s.arg)
 			}
@@ -619,10 +622,10 @@ var tksk = workflows.Actor{UserID: 21, Role: "tksk", RequestID: "req-9"}
 func TestReopenAfterMeeting(t *testing.T) {
 	h := newEnv(t)
 	h.updateAt(38*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	h.signalAt(40*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.updateAt(40*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	// The meeting's fan-out repeats a page after a crash: a second copy of
 	// its signal, which the reopen must forget.
-	h.signalAt(41*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.updateAt(41*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	noReason := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "  "})
 	reopen := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "alamat salah"})
 	reopened := h.stateAt(42*day + time.Hour)
@@ -630,7 +633,7 @@ func TestReopenAfterMeeting(t *testing.T) {
 	asNew := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
 	fix := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
 	corrected := h.stateAt(64*day + time.Hour)
-	h.signalAt(65*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
+	h.updateAt(65*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
 	h.run(input(false))
 
 	mustReject(t, "reopen without a reason", noReason, workflows.KindInvalid, "reason")
@@ -683,11 +686,11 @@ func TestReopenAfterMeeting(t *testing.T) {
 func TestReopenRemoval(t *testing.T) {
 	h := newEnv(t)
 	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0))
-	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	reopen := h.updateAt(12*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "masih miskin"})
 	reopened := h.stateAt(12*day + time.Hour)
 	fix := h.updateAt(13*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
-	h.signalAt(14*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
+	h.updateAt(14*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	h.run(input(true))
 
@@ -792,7 +795,7 @@ func TestHistoryBudget(t *testing.T) {
 	h.env.SetOnTimerFiredListener(func(string) { fired++ })
 	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
 	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	h.signalAt(25*day, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
 	h.signalAt(50*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true})
@@ -844,7 +847,7 @@ func TestHistoryBudget(t *testing.T) {
 func TestAnswerBeforeTheProposalSignal(t *testing.T) {
 	h := newEnv(t)
 	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	h.signalAt(10*day, workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	// An answer to another batch is still ignored.
 	h.signalAt(24*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 8, Accepted: true, Date: "2025-06-20"})

@@ -141,7 +141,7 @@ type ReopenResponse struct {
 	DueAt time.Time
 }
 
-// MeetingClosed is the village-meeting-closed signal.
+// MeetingClosed is the close-village-list Update (and the older signal).
 type MeetingClosed struct {
 	MeetingID int64
 }

@@ -32,7 +32,14 @@ const (
 	UpdateSubmitVerification = "submit-verification"
 	// UpdateReopen lets a TKSK or Dinsos reopen a household's verification.
 	UpdateReopen = "reopen-verification"
-	// SignalMeetingClosed tells a household its village meeting closed the list.
+	// UpdateMeetingClosed tells a household its village meeting closed the
+	// list. An Update, not a signal: its workflow task is speculative, so
+	// the server writes the household once instead of three times (signal,
+	// task started, task completed), and the meetings' fan-outs run while
+	// officers submit (docs/performance.md).
+	UpdateMeetingClosed = "close-village-list"
+	// SignalMeetingClosed is what meetings sent before UpdateMeetingClosed;
+	// households that received it must still replay it.
 	SignalMeetingClosed = "village-meeting-closed"
 	// SignalDecreeSigned tells a household the decree listing it was signed.
 	SignalDecreeSigned = "decree-signed"
