@@ -73,12 +73,7 @@ func (c Cases) StartHousehold(ctx context.Context, h activities.HouseholdStart) 
 // repeated after a crash applies once; a household whose workflow has
 // finished is skipped.
 func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error {
-	err := c.update(ctx, cycleID, householdID, fmt.Sprintf("meeting-%d", meetingID), UpdateMeetingClosed, MeetingClosed{MeetingID: meetingID}, nil)
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
-		return nil
-	}
-	return err
+	return skipFinished(c.update(ctx, cycleID, householdID, fmt.Sprintf("meeting-%d", meetingID), UpdateMeetingClosed, MeetingClosed{MeetingID: meetingID}, nil))
 }
 
 // DecreeSigned sends the decree-signed signal.
@@ -107,10 +102,15 @@ func (c Cases) KemensosAnswer(ctx context.Context, cycleID, householdID int64, a
 	return c.signal(ctx, cycleID, householdID, SignalKemensosAnswer, KemensosAnswer(ans))
 }
 
-// signal signals a household's workflow; one that has finished is skipped
-// (it no longer needs the message).
+// signal signals a household's workflow; one that has finished is skipped.
 func (c Cases) signal(ctx context.Context, cycleID, householdID int64, signal string, arg any) error {
-	err := c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", signal, arg)
+	return skipFinished(c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", signal, arg))
+}
+
+// skipFinished drops the error of a message to a household whose workflow
+// has finished: Temporal answers NotFound (also for an Update the closing
+// workflow aborted), and the household no longer needs the message.
+func skipFinished(err error) error {
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return nil

@@ -2,10 +2,12 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
@@ -55,6 +57,41 @@ func TestUpdateResetsTheStickyQueueFirst(t *testing.T) {
 		}
 		if !slices.Equal(calls, tc.want) {
 			t.Errorf("namespace %q, reset %v: calls %q, want %q", tc.namespace, tc.resetSticky, calls, tc.want)
+		}
+	}
+}
+
+// A meeting's message is an Update whose ID names the meeting, so a page
+// of the fan-out repeated after a crash applies once. A household whose
+// workflow has finished (NotFound, also for an Update the closing
+// workflow aborted) is skipped; any other error reaches the fan-out.
+func TestMeetingClosedSkipsFinishedHouseholds(t *testing.T) {
+	unavailable := serviceerror.NewUnavailable("frontend down")
+	for _, tc := range []struct {
+		name      string
+		updateErr error
+		want      error
+	}{
+		{"delivered", nil, nil},
+		{"finished", serviceerror.NewNotFound("workflow execution already completed"), nil},
+		{"aborted by closing", serviceerror.NewNotFound("workflow update was aborted by closing workflow"), nil},
+		{"server down", unavailable, unavailable},
+	} {
+		c := mocks.NewClient(t)
+		var got client.UpdateWorkflowOptions
+		h := &mocks.WorkflowUpdateHandle{}
+		h.On("Get", mock.Anything, mock.Anything).Return(nil).Maybe()
+		c.On("UpdateWorkflow", mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
+			got = args.Get(1).(client.UpdateWorkflowOptions)
+		}).Return(h, tc.updateErr)
+
+		err := workflows.Cases{Client: c}.MeetingClosed(context.Background(), 7, 42, 3)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		}
+		if got.WorkflowID != "household-7-42" || got.UpdateID != "meeting-3" || got.UpdateName != workflows.UpdateMeetingClosed ||
+			got.WaitForStage != client.WorkflowUpdateStageCompleted {
+			t.Errorf("%s: update %+v", tc.name, got)
 		}
 	}
 }
