@@ -252,15 +252,11 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.MetricsURL = fmt.Sprintf("http://%s/metrics", net.JoinHostPort(o.IP, strconv.Itoa(o.MetricsPort)))
 	}
 	go func() { s.done <- cmd.Wait() }()
-	if err := s.waitReady(ctx, time.Minute); err != nil {
+	if err := waitServing(ctx, s.Address, time.Minute, s.done); err != nil {
 		s.Stop()
 		return nil, err
 	}
 	return s, nil
-}
-
-func (s *Server) waitReady(ctx context.Context, limit time.Duration) error {
-	return waitServing(ctx, s.Address, limit, s.done)
 }
 
 // frontendService is the name the frontend's gRPC health service answers
