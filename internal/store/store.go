@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,10 +42,18 @@ func Open(ctx context.Context, databaseURL, sqlitePath string, log *slog.Logger)
 		db  *gorm.DB
 		err error
 	)
+	// where names the database in errors: for PostgreSQL its variable and
+	// address, never the password.
+	where := "SQLite " + sqlitePath
 	if databaseURL != "" {
-		db, err = gorm.Open(postgres.Open(databaseURL), cfg)
+		dsn, name, password, err := postgresDSN(databaseURL)
 		if err != nil {
-			return nil, fmt.Errorf("open PostgreSQL: %w", err)
+			return nil, err
+		}
+		where = "PostgreSQL " + name + " (DATABASE_URL)"
+		db, err = gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("%s unreachable: %w", where, redact(err, password))
 		}
 	} else {
 		if dir := filepath.Dir(sqlitePath); dir != "" {
@@ -68,7 +77,7 @@ func Open(ctx context.Context, databaseURL, sqlitePath string, log *slog.Logger)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := sqlDB.PingContext(pingCtx); err != nil {
-		return nil, fmt.Errorf("database unreachable: %w", err)
+		return nil, fmt.Errorf("%s unreachable: %w", where, err)
 	}
 	if err := Migrate(db.WithContext(ctx)); err != nil {
 		return nil, err
@@ -79,6 +88,47 @@ func Open(ctx context.Context, databaseURL, sqlitePath string, log *slog.Logger)
 		}
 	}
 	return db, nil
+}
+
+// postgresConnectTimeout bounds each attempt to connect to PostgreSQL when
+// DATABASE_URL sets no connect_timeout. pgx has no default: a connection to
+// a host that drops packets (a firewall, a wrong address in another
+// network) would wait for the kernel's TCP timeout, minutes, before
+// `verval api` said anything.
+const postgresConnectTimeout = "10"
+
+// postgresDSN returns databaseURL with a connect_timeout (seconds) unless
+// it sets one, the database's name for messages (user@host/db, no
+// password), and the password, for scrubbing it out of driver errors.
+func postgresDSN(databaseURL string) (dsn, name, password string, err error) {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		// url's error quotes the whole URL, password included.
+		return "", "", "", errors.New("DATABASE_URL: not a valid postgres:// URL")
+	}
+	password, _ = u.User.Password()
+	q := u.Query()
+	if q.Get("password") != "" {
+		password = q.Get("password")
+	}
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", postgresConnectTimeout)
+		u.RawQuery = q.Encode()
+	}
+	name = u.Host + u.Path
+	if user := u.User.Username(); user != "" {
+		name = user + "@" + name
+	}
+	return u.String(), name, password, nil
+}
+
+// redact replaces password in err's message; drivers sometimes echo the
+// connection string they were given.
+func redact(err error, password string) error {
+	if password == "" || !strings.Contains(err.Error(), password) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), password, "xxxxx"))
 }
 
 // sqliteReaders is the size of the embedded database's read pool.

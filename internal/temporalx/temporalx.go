@@ -5,10 +5,13 @@ package temporalx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
@@ -27,8 +30,9 @@ type Options struct {
 	MetricsHandler client.MetricsHandler
 }
 
-// Dial connects to Temporal and checks the namespace answers, failing fast
-// with a message naming the address when it does not.
+// Dial connects to Temporal and checks that the frontend is healthy and the
+// namespace exists, failing fast with a message naming the variable at
+// fault (TEMPORAL_ADDRESS or TEMPORAL_NAMESPACE) when it does not.
 func Dial(ctx context.Context, o Options) (client.Client, error) {
 	dialCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -45,7 +49,17 @@ func Dial(ctx context.Context, o Options) (client.Client, error) {
 	}
 	if _, err := c.CheckHealth(dialCtx, &client.CheckHealthRequest{}); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("temporal at %s is not healthy: %w", o.Address, err)
+		return nil, fmt.Errorf("temporal at %s (TEMPORAL_ADDRESS) is not healthy: %w", o.Address, err)
+	}
+	// Without this check a wrong namespace shows only later, as every
+	// worker poll and every API call failing.
+	if _, err := c.WorkflowService().DescribeNamespace(dialCtx, &workflowservice.DescribeNamespaceRequest{Namespace: o.Namespace}); err != nil {
+		c.Close()
+		var nf *serviceerror.NamespaceNotFound
+		if errors.As(err, &nf) {
+			return nil, fmt.Errorf("temporal namespace %q does not exist at %s (TEMPORAL_NAMESPACE; create it with `temporal operator namespace create`)", o.Namespace, o.Address)
+		}
+		return nil, fmt.Errorf("temporal namespace %q at %s (TEMPORAL_NAMESPACE) cannot be described: %w", o.Namespace, o.Address, err)
 	}
 	return c, nil
 }

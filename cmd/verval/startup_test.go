@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/devserver/devservertest"
+	"github.com/verval/verval/internal/pii"
+)
+
+// apiEnv is a complete `verval api` environment on the embedded database
+// (VERVAL_ALLOW_SQLITE) with overrides applied.
+func apiEnv(t *testing.T, overrides map[string]string) func(string) string {
+	t.Helper()
+	keys, hashKey := pii.DevKeyringEnv()
+	env := map[string]string{
+		"VERVAL_DATA_DIR":     t.TempDir(),
+		"VERVAL_ALLOW_SQLITE": "true",
+		"VERVAL_PII_KEYS":     keys,
+		"VERVAL_PII_HASH_KEY": hashKey,
+		"HTTP_ADDR":           "127.0.0.1:0",
+		"LOG_LEVEL":           "error",
+	}
+	for k, v := range overrides {
+		env[k] = v
+	}
+	return func(k string) string { return env[k] }
+}
+
+// runAPI runs `verval api` and returns its exit code, its output and how
+// long it took; a process that starts serving is stopped after a minute.
+func runAPI(t *testing.T, getenv func(string) string) (int, string, time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	start := time.Now()
+	code := run(ctx, []string{"api"}, getenv, nil, &out, &out)
+	return code, out.String(), time.Since(start)
+}
+
+// silentListener accepts connections and never answers: a server that hangs,
+// or a host whose packets are dropped, as the client sees it.
+func silentListener(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// TestAPIFailsFastNamingTheVariable: `verval api` with an unreachable
+// Temporal or PostgreSQL stops within seconds with a message naming the
+// variable to fix, and never prints the database password.
+func TestAPIFailsFastNamingTheVariable(t *testing.T) {
+	closedPort, err := devserver.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const password = "pw-never-printed-42"
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		wantVar string
+	}{
+		{"temporal refused", map[string]string{"TEMPORAL_ADDRESS": fmt.Sprintf("127.0.0.1:%d", closedPort)}, "TEMPORAL_ADDRESS"},
+		{"postgres refused", map[string]string{"DATABASE_URL": fmt.Sprintf("postgres://verval:%s@127.0.0.1:%d/verval?sslmode=disable", password, closedPort)}, "DATABASE_URL"},
+		// No connect_timeout in the URL: verval's default must bound the wait.
+		{"postgres silent", map[string]string{"DATABASE_URL": fmt.Sprintf("postgres://verval:%s@%s/verval?sslmode=disable", password, silentListener(t))}, "DATABASE_URL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, took := runAPI(t, apiEnv(t, tc.env))
+			if code != 1 {
+				t.Fatalf("exit %d after %s, want 1:\n%s", code, took, out)
+			}
+			if !strings.Contains(out, tc.wantVar) {
+				t.Errorf("the error does not name %s:\n%s", tc.wantVar, out)
+			}
+			if strings.Contains(out, password) {
+				t.Errorf("the output shows the database password:\n%s", out)
+			}
+			if took > 30*time.Second {
+				t.Errorf("took %s to fail; want it within 30 s", took)
+			}
+		})
+	}
+}
+
+// TestAPIWrongNamespace: against a real Temporal dev server, a namespace
+// that does not exist stops `verval api` at start, naming
+// TEMPORAL_NAMESPACE, instead of failing every later call.
+func TestAPIWrongNamespace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal dev server; run without -short")
+	}
+	srv := devservertest.Start(context.Background(), t, benchEnv)
+	code, out, _ := runAPI(t, apiEnv(t, map[string]string{"TEMPORAL_ADDRESS": srv.Address, "TEMPORAL_NAMESPACE": "no-such-namespace"}))
+	if code != 1 || !strings.Contains(out, "TEMPORAL_NAMESPACE") || !strings.Contains(out, "no-such-namespace") {
+		t.Fatalf("exit %d, want 1 with an error naming TEMPORAL_NAMESPACE and the namespace:\n%s", code, out)
+	}
+}
