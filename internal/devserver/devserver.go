@@ -93,11 +93,13 @@ func fresh(bin, sum string) bool {
 	return err != nil || !b.ModTime().Before(s.ModTime())
 }
 
-// build compiles the CLI with `go build -v`, turning the package names it
-// prints into a count so a first start does not look hung.
+// build compiles the CLI with `go build -v`, turning the modules it
+// downloads and the package names it prints into counts, so a first start
+// does not look hung.
 func build(ctx context.Context, toolsDir, bin string, progress io.Writer) error {
-	total := countDeps(ctx, toolsDir)
 	fmt.Fprintf(progress, "Compiling the Temporal dev server (first start only; about 8 minutes on 2 cores, then cached)...\n")
+	p := &buildProgress{w: progress}
+	total := countDeps(ctx, toolsDir, p)
 	tmp := bin + ".tmp"
 	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-o", tmp, cliPackage)
 	cmd.Dir = toolsDir
@@ -114,8 +116,11 @@ func build(ctx context.Context, toolsDir, bin string, progress io.Writer) error 
 	n, last := 0, time.Time{}
 	for sc.Scan() {
 		line := sc.Text()
+		if p.download(line) {
+			continue
+		}
 		if strings.Contains(line, " ") || strings.HasPrefix(line, "#") {
-			tail = append(tail, line) // an error or a download line, not a package
+			tail = append(tail, line) // an error, not a package
 			if len(tail) > 20 {
 				tail = tail[1:]
 			}
@@ -138,16 +143,56 @@ func build(ctx context.Context, toolsDir, bin string, progress io.Writer) error 
 	return os.Rename(tmp, bin)
 }
 
-func countDeps(ctx context.Context, toolsDir string) int {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+// buildProgress reports the modules the go command downloads, from its
+// "go: downloading MODULE VERSION" lines: on a clean machine that is a
+// few hundred modules and a minute or more before anything compiles.
+type buildProgress struct {
+	w    io.Writer
+	n    int
+	last time.Time
+}
+
+// download reports whether line is a download line, counting it.
+func (p *buildProgress) download(line string) bool {
+	if !strings.HasPrefix(line, "go: downloading ") {
+		return false
+	}
+	p.n++
+	if p.n == 1 || time.Since(p.last) > 5*time.Second {
+		p.last = time.Now()
+		fmt.Fprintf(p.w, "  downloading modules: %d so far\n", p.n)
+	}
+	return true
+}
+
+// countDeps counts the CLI's packages for the compile progress. `go list`
+// downloads the modules they are in first; those lines go to p.
+func countDeps(ctx context.Context, toolsDir string, p *buildProgress) int {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", "list", "-deps", cliPackage)
 	cmd.Dir = toolsDir
-	out, err := cmd.Output()
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
+	var out strings.Builder
+	cmd.Stdout = &out
+	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return 0
 	}
-	return strings.Count(string(out), "\n")
+	if err := cmd.Start(); err != nil {
+		return 0
+	}
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		p.download(sc.Text())
+	}
+	if err := cmd.Wait(); err != nil {
+		return 0
+	}
+	if p.n > 0 {
+		fmt.Fprintf(p.w, "  downloaded %d modules\n", p.n)
+	}
+	return strings.Count(out.String(), "\n")
 }
 
 // Options configures a dev server.

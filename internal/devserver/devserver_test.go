@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -71,5 +73,54 @@ func TestWaitServingGivesUp(t *testing.T) {
 	lis.Close()
 	if err := waitServing(context.Background(), free, 300*time.Millisecond, make(chan error, 1)); err == nil {
 		t.Error("nothing listening: no error")
+	}
+}
+
+// TestBuildProgress: a first build says it is compiling before anything
+// else, then counts the modules `go list` downloads and the packages
+// `go build` compiles. A stand-in go command on PATH plays both.
+func TestBuildProgress(t *testing.T) {
+	dir := t.TempDir()
+	fake := `#!/bin/sh
+case "$1" in
+list)
+	echo "go: downloading go.temporal.io/server v1.31.2" >&2
+	echo "go: downloading go.temporal.io/api v1.64.1" >&2
+	printf 'fmt\nos\ngithub.com/temporalio/cli/cmd/temporal\n' ;;
+build)
+	echo "fmt" >&2
+	echo "go: downloading example.com/late v1.0.0" >&2
+	echo "os" >&2
+	while [ "$1" != "-o" ]; do shift; done
+	echo bin > "$2" ;;
+esac
+`
+	if err := os.WriteFile(filepath.Join(dir, "go"), []byte(fake), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var out strings.Builder
+	bin := filepath.Join(dir, "temporal")
+	if err := build(context.Background(), dir, bin, &out); err != nil {
+		t.Fatalf("build: %v\n%s", err, out.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	want := []string{
+		"Compiling the Temporal dev server",
+		"  downloading modules: 1 so far",
+		"  downloaded 2 modules",
+		"  compiled 1 packages (of at most 3)",
+		"Temporal dev server compiled.",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("progress:\n%s\nwant lines starting %q", out.String(), want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d = %q, want it to start %q", i+1, lines[i], w)
+		}
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Errorf("binary not moved into place: %v", err)
 	}
 }
