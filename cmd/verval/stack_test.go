@@ -13,12 +13,15 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/internal/codec"
 	"github.com/verval/verval/internal/devserver"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/workflows"
 )
 
 // stack is a whole verval system started the way a user starts it:
@@ -115,7 +118,60 @@ func startStackEnv(t *testing.T, env map[string]string) *stack {
 	}
 	s.temporal = c
 	t.Cleanup(s.stop)
+	s.checkTemporalUI(env["TEMPORAL_UI_PORT"])
+	s.checkSearchAttributes()
 	return s
+}
+
+// checkTemporalUI checks that the dev server's Web UI answers on the port
+// verval dev was given.
+func (s *stack) checkTemporalUI(port string) {
+	s.t.Helper()
+	url := "http://127.0.0.1:" + port + "/"
+	var status int
+	var lastErr error
+	// The UI is served by the dev server's process; it starts with the
+	// frontend but may lag it by a moment.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		resp.Body.Close()
+		if status = resp.StatusCode; status == http.StatusOK {
+			return
+		}
+	}
+	s.t.Fatalf("Temporal UI at %s: status %d, error %v; want 200", url, status, lastErr)
+}
+
+// checkSearchAttributes checks that the dev server lists every custom
+// search attribute of workflows.SearchAttributes, with its type.
+func (s *stack) checkSearchAttributes() {
+	s.t.Helper()
+	ns := s.env["TEMPORAL_NAMESPACE"]
+	if ns == "" {
+		ns = "default"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	resp, err := s.temporal.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: ns})
+	if err != nil {
+		s.t.Fatalf("list search attributes: %v", err)
+	}
+	for _, sa := range workflows.SearchAttributes() {
+		want, err := enumspb.IndexedValueTypeFromString(sa.Type)
+		if err != nil {
+			s.t.Fatalf("search attribute %s: %v", sa.Name, err)
+		}
+		got, ok := resp.GetCustomAttributes()[sa.Name]
+		if !ok {
+			s.t.Errorf("search attribute %s is not registered on the dev server (have %v)", sa.Name, resp.GetCustomAttributes())
+		} else if got != want {
+			s.t.Errorf("search attribute %s has type %s, want %s", sa.Name, got, want)
+		}
+	}
 }
 
 // stop ends the stack like Ctrl-C does and checks it exits cleanly.
