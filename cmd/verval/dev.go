@@ -14,6 +14,7 @@ import (
 	"github.com/verval/verval/internal/app"
 	"github.com/verval/verval/internal/config"
 	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/store"
 )
 
 // runDev runs the whole stack on one machine: a Temporal dev server (with
@@ -75,9 +76,13 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer a.Close()
-	users, err := a.Store.EnsureDevUsers(ctx)
-	if err != nil {
-		return err
+	// VERVAL_DEV_USERS=false starts the stack without them, as for
+	// `verval api` (a local stack on a copy of real data, for instance).
+	var users []store.DevUser
+	if cfg.DevUsers {
+		if users, err = a.Store.EnsureDevUsers(ctx); err != nil {
+			return err
+		}
 	}
 	ready := make(chan string, 1)
 	errc := make(chan error, 1)
@@ -97,8 +102,12 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	fmt.Fprintf(tw, "  Temporal Web UI\t%s\n", cfg.TemporalUIURL)
 	fmt.Fprintf(tw, "  Temporal frontend\t%s\n", srv.Address)
 	fmt.Fprintf(tw, "  Database\t%s\n\n", db)
-	fmt.Fprintf(tw, "  Development logins:\n")
-	fmt.Fprintf(tw, "  user\tpassword\trole\tregion\n")
+	if !cfg.DevUsers {
+		fmt.Fprintf(tw, "  Development logins: none (VERVAL_DEV_USERS=false)\n")
+	} else {
+		fmt.Fprintf(tw, "  Development logins:\n")
+		fmt.Fprintf(tw, "  user\tpassword\trole\tregion\n")
+	}
 	for _, u := range users {
 		region := u.RegionName
 		if region == "" {

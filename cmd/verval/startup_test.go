@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +125,20 @@ func TestAPIWrongNamespace(t *testing.T) {
 	code, out, _ := runAPI(t, apiEnv(t, map[string]string{"TEMPORAL_ADDRESS": srv.Address, "TEMPORAL_NAMESPACE": "no-such-namespace"}))
 	if code != 1 || !strings.Contains(out, "TEMPORAL_NAMESPACE") || !strings.Contains(out, "no-such-namespace") {
 		t.Fatalf("exit %d, want 1 with an error naming TEMPORAL_NAMESPACE and the namespace:\n%s", code, out)
+	}
+}
+
+// TestDevWithoutDevUsers: VERVAL_DEV_USERS=false starts `verval dev`
+// without the development users: none is printed, none can log in.
+func TestDevWithoutDevUsers(t *testing.T) {
+	env := stackEnv(t, "sqlite")
+	env["VERVAL_DEV_USERS"] = "false"
+	s := startStackEnv(t, env)
+	if out := s.out.String(); !strings.Contains(out, "Development logins: none (VERVAL_DEV_USERS=false)") || strings.Contains(out, "admin-verval-2026") {
+		t.Errorf("verval dev printed development logins with VERVAL_DEV_USERS=false:\n%s", out)
+	}
+	u := &user{s: s}
+	if code := u.call("POST", "/api/v1/login", map[string]string{"username": "admin", "password": "admin-verval-2026"}, nil); code != http.StatusUnauthorized {
+		t.Errorf("login as the development admin: %d, want 401", code)
 	}
 }
