@@ -19,11 +19,18 @@ type Options struct {
 	// MaxConcurrentActivities bounds activities run at once; 0 is the SDK default.
 	MaxConcurrentActivities int
 	// WorkflowTaskPollers is how many workflow-task polls are kept open
-	// at once (sticky and normal queue together); 0 is the SDK default,
-	// 2 (VERVAL_WORKFLOW_POLLERS, config.DefaultWorkflowPollers, is what
-	// verval runs with).
+	// at once (sticky and normal queue together); 0 is the SDK default of
+	// 2. verval runs with VERVAL_WORKFLOW_POLLERS, by default
+	// config.DefaultWorkflowPollers (16).
 	WorkflowTaskPollers int
+	// StopTimeout is how long Stop waits for running activities after
+	// polling stops (VERVAL_SHUTDOWN_TIMEOUT); 0 is DefaultStopTimeout.
+	StopTimeout time.Duration
 }
+
+// DefaultStopTimeout is Options.StopTimeout when none is given: the
+// default of VERVAL_SHUTDOWN_TIMEOUT.
+const DefaultStopTimeout = 30 * time.Second
 
 // opsWorkflowPollers is the operations queue's workflow-task polls: a
 // few intakes, meetings, decrees and proposals at once, not thousands.
@@ -36,6 +43,10 @@ type Workers []sdkworker.Worker
 
 // New builds the workers.
 func New(c client.Client, acts *activities.Activities, o Options) Workers {
+	stop := o.StopTimeout
+	if stop <= 0 {
+		stop = DefaultStopTimeout
+	}
 	var ws Workers
 	for _, q := range []struct {
 		name    string
@@ -46,7 +57,7 @@ func New(c client.Client, acts *activities.Activities, o Options) Workers {
 			MaxConcurrentWorkflowTaskPollers:   q.pollers,
 			// Stop polling, then give running activities time to finish and
 			// heartbeat their progress before the process exits.
-			WorkerStopTimeout: 20 * time.Second,
+			WorkerStopTimeout: stop,
 		})
 		Register(w, acts)
 		ws = append(ws, w)
@@ -66,7 +77,7 @@ func (ws Workers) Start() error {
 }
 
 // Stop stops the workers together: each stops polling, then waits up to
-// WorkerStopTimeout for its running activities.
+// Options.StopTimeout for its running activities.
 func (ws Workers) Stop() {
 	var wg sync.WaitGroup
 	for _, w := range ws {

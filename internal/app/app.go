@@ -113,11 +113,12 @@ func (a *App) Activities() *activities.Activities {
 
 // NewWorker builds the workers (households' queue and operations queue).
 func (a *App) NewWorker() worker.Workers {
-	return worker.New(a.Temporal, a.Activities(), worker.Options{WorkflowTaskPollers: a.Config.WorkflowPollers})
+	return worker.New(a.Temporal, a.Activities(), worker.Options{WorkflowTaskPollers: a.Config.WorkflowPollers, StopTimeout: a.Config.ShutdownTimeout})
 }
 
 // RunWorker polls until ctx ends, then stops cleanly: polling stops and
-// running activities get WorkerStopTimeout to finish.
+// running activities get ShutdownTimeout (VERVAL_SHUTDOWN_TIMEOUT) to
+// finish.
 func (a *App) RunWorker(ctx context.Context) error {
 	w := a.NewWorker()
 	if err := w.Start(); err != nil {
@@ -149,6 +150,12 @@ func (a *App) APIServer() *api.Server {
 // in-flight requests finish (up to ShutdownTimeout). ready, if non-nil,
 // receives the bound address once listening.
 func (a *App) ServeHTTP(ctx context.Context, ready chan<- string) error {
+	return a.serveHandler(ctx, a.APIServer().Handler(), ready)
+}
+
+// serveHandler is ServeHTTP with the handler given, so the shutdown can be
+// tested without the whole API behind it.
+func (a *App) serveHandler(ctx context.Context, h http.Handler, ready chan<- string) error {
 	ln, err := net.Listen("tcp", a.Config.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR %s: %w", a.Config.HTTPAddr, err)
@@ -162,7 +169,7 @@ func (a *App) ServeHTTP(ctx context.Context, ready chan<- string) error {
 		defer stop()
 	}
 	srv := &http.Server{
-		Handler:           a.APIServer().Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		// Uploads of a 50,000-row P3KE file on a slow link take a while.
 		ReadTimeout:  5 * time.Minute,
