@@ -13,9 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/workflows"
 )
 
 // repoRoot is the repository root as seen from this package's directory,
@@ -558,8 +562,9 @@ func imageTag(t *testing.T, image, repo string) string {
 	return tag
 }
 
-// TestComposeSearchAttributes checks that the namespace job creates all six
-// custom search attributes verval's workflows use, with their types.
+// TestComposeSearchAttributes checks that the namespace job creates every
+// custom search attribute verval's workflows use (workflows.SearchAttributes),
+// with its type.
 func TestComposeSearchAttributes(t *testing.T) {
 	p := mustLoadCompose(t)
 	job := service(t, p, svcNamespace)
@@ -576,13 +581,10 @@ func TestComposeSearchAttributes(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^\s*create_sa\s+(\S+)\s+(\S+)\s*$`).FindAllStringSubmatch(sh, -1) {
 		got[m[1]] = m[2]
 	}
-	want := map[string]string{
-		"VervalStage":    "Keyword",
-		"StageEnteredAt": "Datetime",
-		"RegencyCode":    "Keyword",
-		"KecamatanCode":  "Keyword",
-		"DesaCode":       "Keyword",
-		"CycleYear":      "Int",
+	// The list the workflows upsert and `verval dev` registers.
+	want := map[string]string{}
+	for _, sa := range workflows.SearchAttributes() {
+		want[sa.Name] = sa.Type
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("search attributes created = %v, want %v", got, want)
@@ -635,6 +637,52 @@ func TestComposeTemporalUI(t *testing.T) {
 	}
 	if _, ok := ui.Environment["TEMPORAL_CODEC_PASS_ACCESS_TOKEN"]; !ok {
 		t.Error("TEMPORAL_CODEC_PASS_ACCESS_TOKEN is not set explicitly")
+	}
+	// The api links cases to the UI at the URL people open it at, the one
+	// the UI accepts as its origin, by default and when it is changed.
+	for _, public := range []string{"", "https://temporal.dinsos.example.go.id"} {
+		env := testEnv()
+		if public != "" {
+			env["TEMPORAL_UI_PUBLIC_URL"] = public
+		}
+		p, err := loadCompose(t, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		origin := envValue(t, service(t, p, svcTemporalUI), "TEMPORAL_CORS_ORIGINS")
+		if got := envValue(t, service(t, p, svcAPI), "TEMPORAL_UI_URL"); got != origin {
+			t.Errorf("TEMPORAL_UI_PUBLIC_URL=%q: api TEMPORAL_UI_URL = %q, temporal-ui TEMPORAL_CORS_ORIGINS = %q; want the same", public, got, origin)
+		}
+		if public != "" && origin != public {
+			t.Errorf("TEMPORAL_CORS_ORIGINS = %q with TEMPORAL_UI_PUBLIC_URL=%q", origin, public)
+		}
+	}
+}
+
+// TestComposeStopGracePeriod: Docker kills api and worker containers
+// stop_grace_period after SIGTERM; it must leave VERVAL_SHUTDOWN_TIMEOUT
+// for requests and activities to finish, and time to close connections.
+func TestComposeStopGracePeriod(t *testing.T) {
+	const margin = 10 * time.Second
+	p := mustLoadCompose(t)
+	for _, name := range []string{svcAPI, svcWorker} {
+		s := service(t, p, name)
+		cfg, err := config.Load(func(k string) string {
+			if v, ok := s.Environment[k]; ok && v != nil {
+				return *v
+			}
+			return ""
+		}, false)
+		if err != nil {
+			t.Fatalf("%s: its environment does not load: %v", name, err)
+		}
+		if s.StopGracePeriod == nil {
+			t.Errorf("%s has no stop_grace_period: Docker's 10 s default is below VERVAL_SHUTDOWN_TIMEOUT %s", name, cfg.ShutdownTimeout)
+			continue
+		}
+		if grace := time.Duration(*s.StopGracePeriod); grace < cfg.ShutdownTimeout+margin {
+			t.Errorf("%s: stop_grace_period %s, VERVAL_SHUTDOWN_TIMEOUT %s: want the grace period at least %s longer", name, grace, cfg.ShutdownTimeout, margin)
+		}
 	}
 }
 
