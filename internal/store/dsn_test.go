@@ -26,6 +26,13 @@ func TestPostgresDSN(t *testing.T) {
 			t.Errorf("%s: name %q password %q, want %q and secret", tc.url, name, password, tc.wantName)
 		}
 	}
+	dsn, name, password, err := postgresDSN("host=db user=u password=secret dbname=verval sslmode=disable")
+	if err != nil || !strings.HasSuffix(dsn, " connect_timeout="+postgresConnectTimeout) || name != "u@db/verval" || password != "secret" {
+		t.Errorf("keyword DSN: %q %q %q %v", dsn, name, password, err)
+	}
+	if dsn, _, _, _ := postgresDSN("host=db connect_timeout=3"); strings.Count(dsn, "connect_timeout") != 1 {
+		t.Errorf("keyword DSN with a timeout got another: %s", dsn)
+	}
 	if got := redact(errors.New("cannot use u:secret@db"), "secret").Error(); strings.Contains(got, "secret") {
 		t.Errorf("redact left the password: %s", got)
 	}

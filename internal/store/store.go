@@ -101,6 +101,10 @@ const postgresConnectTimeout = "10"
 // it sets one, the database's name for messages (user@host/db, no
 // password), and the password, for scrubbing it out of driver errors.
 func postgresDSN(databaseURL string) (dsn, name, password string, err error) {
+	if !strings.HasPrefix(databaseURL, "postgres://") && !strings.HasPrefix(databaseURL, "postgresql://") {
+		// pgx also takes "host=... user=..." keyword/value strings.
+		return keywordDSN(databaseURL)
+	}
 	u, err := url.Parse(databaseURL)
 	if err != nil {
 		// url's error quotes the whole URL, password included.
@@ -120,6 +124,39 @@ func postgresDSN(databaseURL string) (dsn, name, password string, err error) {
 		name = user + "@" + name
 	}
 	return u.String(), name, password, nil
+}
+
+// keywordDSN is postgresDSN for a keyword/value connection string.
+func keywordDSN(dsn string) (string, string, string, error) {
+	var host, db, user, password string
+	timeout := false
+	for _, f := range strings.Fields(dsn) {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return "", "", "", errors.New("DATABASE_URL: neither a postgres:// URL nor key=value pairs")
+		}
+		v = strings.Trim(v, "'")
+		switch k {
+		case "host":
+			host = v
+		case "dbname":
+			db = v
+		case "user":
+			user = v
+		case "password":
+			password = v
+		case "connect_timeout":
+			timeout = true
+		}
+	}
+	if !timeout {
+		dsn += " connect_timeout=" + postgresConnectTimeout
+	}
+	name := host + "/" + db
+	if user != "" {
+		name = user + "@" + name
+	}
+	return dsn, name, password, nil
 }
 
 // redact replaces password in err's message; drivers sometimes echo the
