@@ -150,6 +150,8 @@ func TestSurvivingFaults(t *testing.T) {
 	env := append(os.Environ(),
 		"DATABASE_URL="+pg.url(), fmt.Sprintf("TEMPORAL_ADDRESS=127.0.0.1:%d", tPort), fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", httpPort),
 		"VERVAL_PII_KEYS="+keys, "VERVAL_PII_HASH_KEY="+hashKey, "VERVAL_DEV_USERS=true", "VERVAL_KEMENSOS=file",
+		// A throw-away stack: the public development keys are allowed.
+		"VERVAL_ALLOW_DEV_KEYS=true",
 		"VERVAL_REQUEST_TIMEOUT=5s", "LOG_LEVEL=warn")
 	api := startProc(t, bin, env, "api")
 	worker := startProc(t, bin, env, "worker")
