@@ -23,6 +23,7 @@ import (
 	"github.com/verval/verval/internal/devserver"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
 )
 
 // proc is a verval process of the system under test.
@@ -260,13 +261,35 @@ func TestSurvivingFaults(t *testing.T) {
 	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "188/9/2028", "date": time.Now().Format("2006-01-02")}, nil); code != 200 {
 		t.Fatalf("sign decree: %d", code)
 	}
-	var dv struct{ Decree struct{ FannedOut int } }
-	eventually(t, 30*time.Second, "the fan-out to start", func() bool {
+	// Kill at the first sign of progress: the activity records it after
+	// each page of households, so polling fast leaves pages to go.
+	var dv struct {
+		Decree struct{ FannedOut, Households int }
+	}
+	for deadline := time.Now().Add(30 * time.Second); dv.Decree.FannedOut == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the decree fan-out did not start within 30 s")
+		}
 		dinsos.call("GET", fmt.Sprintf("/api/v1/decrees/%d", d.ID), nil, &dv)
-		return dv.Decree.FannedOut > 0
-	})
+	}
 	worker.kill()
-	t.Logf("worker killed during the decree fan-out after %d of %d households", dv.Decree.FannedOut, n)
+	// The fan-out had not finished when the worker died: its activity is
+	// still pending on the decree's workflow, and fewer households than
+	// the decree lists were reached.
+	dinsos.call("GET", fmt.Sprintf("/api/v1/decrees/%d", d.ID), nil, &dv)
+	desc, err := tc.DescribeWorkflowExecution(context.Background(), workflows.DecreeWorkflowID(d.ID), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := false
+	for _, pa := range desc.PendingActivities {
+		pending = pending || pa.GetActivityType().GetName() == "FanOutDecree"
+	}
+	if !pending || dv.Decree.FannedOut >= dv.Decree.Households || dv.Decree.Households != n {
+		t.Fatalf("the worker was killed after the fan-out: FanOutDecree pending %v, %d of %d households reached (want a pending fan-out of %d)",
+			pending, dv.Decree.FannedOut, dv.Decree.Households, n)
+	}
+	t.Logf("worker killed during the decree fan-out after %d of %d households", dv.Decree.FannedOut, dv.Decree.Households)
 	worker = startProc(t, bin, env, "worker")
 	countWorkflows(t, tc, `VervalStage = "enrolled"`, n/2)
 	countWorkflows(t, tc, `VervalStage = "awaiting_proposal"`, n/2)
