@@ -135,8 +135,9 @@ type apiRequest struct {
 	raw         []byte
 	contentType string
 	header      map[string]string
-	// fullIDs marks the one answer allowed to hold full NIK and No KK
-	// numbers: the SIKS-NG upload file Dinsos sends to Kemensos.
+	// fullIDs marks the answers allowed to hold full NIK and No KK
+	// numbers: the SIKS-NG upload file Dinsos sends to Kemensos, and the
+	// audited reveal of one household's numbers.
 	fullIDs bool
 }
 

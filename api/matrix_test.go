@@ -798,6 +798,49 @@ func mxRows() []mxRow {
 				}
 				w.checkPersonal(t, a, "GET /households/:id", v.ID, v.Name, v.Address, v.NIKMasked, v.KKMasked)
 			}},
+		{method: "GET", route: "/api/v1/households/:id/identity", roles: []auth.Role{auth.RoleDinsos, auth.RoleVillage}, target: targetHousehold, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/households/%d/identity", e.id), fullIDs: true}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					HouseholdID int64
+					NIK, NoKK   string
+				}
+				r.decode(t, &v)
+				if v.HouseholdID != e.id || v.NIK != e.hh.nik || v.NoKK != e.hh.kk {
+					t.Errorf("%s: identity of household %d: got household %d, NIK match %v, No KK match %v", a, e.id, v.HouseholdID, v.NIK == e.hh.nik, v.NoKK == e.hh.kk)
+				}
+				if cc := r.header.Get("Cache-Control"); cc != "no-store" {
+					t.Errorf("%s: identity answered with Cache-Control %q, want no-store", a, cc)
+				}
+				// Audited: this reveal is an entry naming the actor and the
+				// household, without the numbers; no refused request (another
+				// role, another region) left one.
+				var entries []store.AuditEntry
+				w.db.Where("action = ? AND household_id = ?", store.ActionIdentityReveal, e.id).Find(&entries)
+				mine := 0
+				for _, en := range entries {
+					if en.ActorID == a.id {
+						mine++
+					}
+					if strings.Contains(en.Detail, e.hh.nik) || strings.Contains(en.Detail, e.hh.kk) {
+						t.Errorf("reveal audit entry %d holds the numbers", en.ID)
+					}
+					var who *mxActor
+					for _, o := range w.actors {
+						if o.id == en.ActorID {
+							who = o
+						}
+					}
+					if who == nil || (who.role != auth.RoleDinsos && who.role != auth.RoleVillage) || !within(e.hh.desa, who.region) {
+						t.Errorf("household %d has a reveal entry by user %d, who may not see its numbers", e.id, en.ActorID)
+					}
+				}
+				if mine != 1 {
+					t.Errorf("%s: %d reveal entries for household %d, want 1", a, mine, e.id)
+				}
+			}},
 		{method: "GET", route: "/api/v1/notifications", roles: allRoles, req: path("/api/v1/notifications"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Notifications []struct{ ID int64 } }

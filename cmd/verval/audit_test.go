@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
 )
 
 // TestAuditVerifyCommand runs `verval audit verify` on an intact and on a
@@ -35,6 +36,12 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if code, out := verify(); code != 0 || !strings.Contains(out, "intact: 3 entries") {
 		t.Fatalf("intact chain: exit %d, %q", code, out)
 	}
+	// The database refuses the edit; its owner can drop the guard first,
+	// and the chain still shows it.
+	if err := db.Exec("UPDATE audit_entries SET action = 'cycle.delete' WHERE id = 2").Error; err == nil || !strings.Contains(err.Error(), store.AuditAppendOnlyMessage) {
+		t.Fatalf("editing an audit entry: %v, want the database's refusal", err)
+	}
+	storetest.DropAuditGuards(t, db)
 	if err := db.Exec("UPDATE audit_entries SET action = 'cycle.delete' WHERE id = 2").Error; err != nil {
 		t.Fatal(err)
 	}

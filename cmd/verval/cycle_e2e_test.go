@@ -299,6 +299,7 @@ func TestWholeCycle(t *testing.T) {
 	if x := download(t, dinsos, fmt.Sprintf("/api/v1/cycles/%d/report?format=xlsx", cycle.ID)); len(xlsxRows(t, x, "Laporan")) != len(rep.Desa)+1 {
 		t.Fatalf("report spreadsheet rows do not match the JSON report")
 	}
+	assertNoPIIInClear(t, s, fams, "HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow", "ProposalWorkflow")
 }
 
 // startStackKemensosFile starts a stack whose Kemensos answers come as

@@ -49,6 +49,12 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if getenv("TEMPORAL_UI_URL") == "" {
 		cfg.TemporalUIURL = fmt.Sprintf("http://localhost:%d", uiPort)
 	}
+	tLogLevel := getenv("TEMPORAL_LOG_LEVEL")
+	switch tLogLevel {
+	case "", "debug", "info", "warn", "error", "never":
+	default:
+		return fmt.Errorf("TEMPORAL_LOG_LEVEL: %q is not one of debug, info, warn, error, never", tLogLevel)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return err
 	}
@@ -62,6 +68,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		Binary: bin, IP: host, Port: port, UIPort: uiPort,
 		DBFile:        filepath.Join(cfg.DataDir, "temporal.db"),
 		CodecEndpoint: cfg.PublicURL + "/codec",
+		LogLevel:      tLogLevel,
 		Log:           serverLog,
 	})
 	if err != nil {

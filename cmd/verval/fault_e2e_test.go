@@ -23,6 +23,7 @@ import (
 	"github.com/verval/verval/internal/devserver"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
 )
 
 // proc is a verval process of the system under test.
@@ -150,6 +151,8 @@ func TestSurvivingFaults(t *testing.T) {
 	env := append(os.Environ(),
 		"DATABASE_URL="+pg.url(), fmt.Sprintf("TEMPORAL_ADDRESS=127.0.0.1:%d", tPort), fmt.Sprintf("HTTP_ADDR=127.0.0.1:%d", httpPort),
 		"VERVAL_PII_KEYS="+keys, "VERVAL_PII_HASH_KEY="+hashKey, "VERVAL_DEV_USERS=true", "VERVAL_KEMENSOS=file",
+		// A throw-away stack: the public development keys are allowed.
+		"VERVAL_ALLOW_DEV_KEYS=true",
 		"VERVAL_REQUEST_TIMEOUT=5s", "LOG_LEVEL=warn")
 	api := startProc(t, bin, env, "api")
 	worker := startProc(t, bin, env, "worker")
@@ -258,13 +261,35 @@ func TestSurvivingFaults(t *testing.T) {
 	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "188/9/2028", "date": time.Now().Format("2006-01-02")}, nil); code != 200 {
 		t.Fatalf("sign decree: %d", code)
 	}
-	var dv struct{ Decree struct{ FannedOut int } }
-	eventually(t, 30*time.Second, "the fan-out to start", func() bool {
+	// Kill at the first sign of progress: the activity records it after
+	// each page of households, so polling fast leaves pages to go.
+	var dv struct {
+		Decree struct{ FannedOut, Households int }
+	}
+	for deadline := time.Now().Add(30 * time.Second); dv.Decree.FannedOut == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the decree fan-out did not start within 30 s")
+		}
 		dinsos.call("GET", fmt.Sprintf("/api/v1/decrees/%d", d.ID), nil, &dv)
-		return dv.Decree.FannedOut > 0
-	})
+	}
 	worker.kill()
-	t.Logf("worker killed during the decree fan-out after %d of %d households", dv.Decree.FannedOut, n)
+	// The fan-out had not finished when the worker died: its activity is
+	// still pending on the decree's workflow, and fewer households than
+	// the decree lists were reached.
+	dinsos.call("GET", fmt.Sprintf("/api/v1/decrees/%d", d.ID), nil, &dv)
+	desc, err := tc.DescribeWorkflowExecution(context.Background(), workflows.DecreeWorkflowID(d.ID), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := false
+	for _, pa := range desc.PendingActivities {
+		pending = pending || pa.GetActivityType().GetName() == "FanOutDecree"
+	}
+	if !pending || dv.Decree.FannedOut >= dv.Decree.Households || dv.Decree.Households != n {
+		t.Fatalf("the worker was killed after the fan-out: FanOutDecree pending %v, %d of %d households reached (want a pending fan-out of %d)",
+			pending, dv.Decree.FannedOut, dv.Decree.Households, n)
+	}
+	t.Logf("worker killed during the decree fan-out after %d of %d households", dv.Decree.FannedOut, dv.Decree.Households)
 	worker = startProc(t, bin, env, "worker")
 	countWorkflows(t, tc, `VervalStage = "enrolled"`, n/2)
 	countWorkflows(t, tc, `VervalStage = "awaiting_proposal"`, n/2)
@@ -279,12 +304,29 @@ func TestSurvivingFaults(t *testing.T) {
 			enrolledRows, enrolments, distinct, n/2, 5*n/2, n/2)
 	}
 
+	// Two households of a second cycle still wait for their visit: each
+	// officer's submission is sent while Temporal, then PostgreSQL, is
+	// down, and sent again with its Idempotency-Key until it applies.
+	var cycle2 struct{ ID int64 }
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2029}, &cycle2); code != 201 {
+		t.Fatalf("create the second cycle: %d", code)
+	}
+	late := []family{testFamily(n+1, desaJaten, false), testFamily(n+2, desaJaten, false)}
+	intake(t, dinsos, cycle2.ID, p3keCSV(late))
+	ids = householdIDs(t, officers)
+	acrossTemporal := submitAcross(officers[desaJaten], ids[late[0].Name])
+	acrossPostgres := submitAcross(officers[desaJaten], ids[late[1].Name])
+
 	// 4. Temporal restarts under the running system.
 	tsrv.Stop()
 	eventually(t, 30*time.Second, "readiness to fail without Temporal", func() bool { return s.ready() == 503 })
 	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "x", "date": time.Now().Format("2006-01-02")}, nil); code != 503 {
 		t.Fatalf("an Update while Temporal is down: %d, want 503\n%s", code, api.out.String())
 	}
+	if code := acrossTemporal.send(); code != 503 {
+		t.Fatalf("a visit result while Temporal is down: %d, want 503", code)
+	}
+	go acrossTemporal.retry()
 	tsrv = startTemporal()
 	eventually(t, time.Minute, "readiness after Temporal restarts", func() bool { return s.ready() == 200 })
 
@@ -294,8 +336,41 @@ func TestSurvivingFaults(t *testing.T) {
 	if code := dinsos.call("GET", "/api/v1/tasks", nil, nil); code != 503 {
 		t.Fatalf("a read while the database is down: %d, want 503", code)
 	}
+	if code := acrossPostgres.send(); code != 503 {
+		t.Fatalf("a visit result while the database is down: %d, want 503", code)
+	}
+	go acrossPostgres.retry()
 	pg.start(t)
 	eventually(t, time.Minute, "readiness after PostgreSQL restarts", func() bool { return s.ready() == 200 })
+
+	// Each submission applied exactly once: version 1, one audited result,
+	// and sending it yet again changes nothing.
+	for _, sub := range []*acrossSubmission{acrossTemporal, acrossPostgres} {
+		select {
+		case code := <-sub.done:
+			if code != 200 {
+				t.Fatalf("visit result for household %d after the restart: %d, want 200", sub.id, code)
+			}
+		case <-time.After(3 * time.Minute):
+			t.Fatalf("visit result for household %d not applied within 3 minutes of the restart", sub.id)
+		}
+		var again struct{ Version int }
+		if code := sub.u.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", sub.id), visit("eligible", ""), &again, "Idempotency-Key", sub.key); code != 200 || again.Version != 1 {
+			t.Fatalf("the same submission once more: %d version %d, want 200 and 1", code, again.Version)
+		}
+		var task store.Task
+		var results int64
+		// The test's own connection pool saw PostgreSQL go away too.
+		eventually(t, 30*time.Second, "the test's database connection", func() bool {
+			return db.First(&task, "household_id = ?", sub.id).Error == nil &&
+				db.Model(&store.AuditEntry{}).Where("household_id = ? AND action IN ?", sub.id, []string{"verification.submit", "verification.correct"}).Count(&results).Error == nil
+		})
+		if task.Version != 1 || task.Status != store.TaskSubmitted || results != 1 {
+			t.Fatalf("household %d after a submission across a restart: task version %d (%s), %d audited results; want version 1, submitted, 1",
+				sub.id, task.Version, task.Status, results)
+		}
+		t.Logf("visit result for household %d: %d attempts across the restart, applied once", sub.id, sub.attempts.Load())
+	}
 
 	// Nothing was lost: the system carries on to the next step.
 	var p struct{ ID, Items int64 }
@@ -311,6 +386,38 @@ func TestSurvivingFaults(t *testing.T) {
 			t.Errorf("a process panicked:\n%s", pr.out.String())
 		}
 	}
+}
+
+// acrossSubmission is one officer's visit result sent while part of the
+// system is down and sent again, as the officers' app does, with the same
+// Idempotency-Key until it is answered.
+type acrossSubmission struct {
+	u        *user
+	id       int64
+	key      string
+	attempts atomic.Int64
+	done     chan int
+}
+
+func submitAcross(u *user, householdID int64) *acrossSubmission {
+	return &acrossSubmission{u: u, id: householdID, key: fmt.Sprintf("across-%d", householdID), done: make(chan int, 1)}
+}
+
+// send makes one attempt and returns its status.
+func (a *acrossSubmission) send() int {
+	a.attempts.Add(1)
+	return a.u.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", a.id), visit("eligible", ""), nil, "Idempotency-Key", a.key)
+}
+
+// retry sends again every half second while the answer is 503, for up to
+// three minutes, and reports the last status on done.
+func (a *acrossSubmission) retry() {
+	code := http.StatusServiceUnavailable
+	for deadline := time.Now().Add(3 * time.Minute); code == http.StatusServiceUnavailable && time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		code = a.send()
+	}
+	a.done <- code
 }
 
 // ready is the status of GET /readyz, 0 while nothing listens.

@@ -84,6 +84,9 @@ func stackEnv(t *testing.T, db string) map[string]string {
 		// info, so the personal-data search of the logs sees every line
 		// a production process writes.
 		"LOG_LEVEL": "info",
+		// The dev server's log at info too, so its search has lines to
+		// read (at error it is often empty).
+		"TEMPORAL_LOG_LEVEL": "info",
 	}
 	if db == "postgres" {
 		env["DATABASE_URL"] = storetest.PostgresURL(t)

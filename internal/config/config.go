@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/verval/verval/internal/pii"
 )
 
 // Config is everything verval's processes read from the environment.
@@ -202,6 +204,15 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 		// the well-known development keys.
 		if c.PIIKeys == "" || c.PIIHashKey == "" {
 			errs = append(errs, errors.New("VERVAL_PII_KEYS and VERVAL_PII_HASH_KEY are required outside `verval dev` (see docs/security.md)"))
+		} else if k, err := pii.ParseKeyring(c.PIIKeys, c.PIIHashKey); err == nil && k.Insecure() {
+			// Set explicitly, the public keys are as good as none. A
+			// throw-away stack of a test may say so (fault tests).
+			allow, err := envBool(getenv, "VERVAL_ALLOW_DEV_KEYS", false)
+			if err != nil {
+				errs = append(errs, err)
+			} else if !allow {
+				errs = append(errs, errors.New("VERVAL_PII_KEYS or VERVAL_PII_HASH_KEY holds a public development key, refused outside `verval dev`: generate your own keys (docs/security.md); only a throw-away test stack may set VERVAL_ALLOW_DEV_KEYS=true"))
+			}
 		}
 		if c.DatabaseURL == "" && getenv("VERVAL_ALLOW_SQLITE") != "true" {
 			errs = append(errs, errors.New("DATABASE_URL is required outside `verval dev` (set VERVAL_ALLOW_SQLITE=true to use the embedded file anyway)"))

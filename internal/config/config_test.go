@@ -1,8 +1,12 @@
 package config
 
 import (
+	"bytes"
+	"encoding/base64"
 	"strings"
 	"testing"
+
+	"github.com/verval/verval/internal/pii"
 )
 
 // TestWorkerTuning: the worker's cache and poller settings are read as
@@ -39,5 +43,46 @@ func TestWorkerTuning(t *testing.T) {
 		if c.StickyWorkers() != (tc.cache > 0) {
 			t.Errorf("%v: StickyWorkers() = %v with a cache of %d", tc.env, c.StickyWorkers(), tc.cache)
 		}
+	}
+}
+
+// TestDevKeysRefused: outside `verval dev` the public development keys,
+// set explicitly, are refused with an error naming VERVAL_PII_KEYS, unless
+// a throw-away test stack allows them; `verval dev` uses them by default.
+func TestDevKeysRefused(t *testing.T) {
+	devKeys, devHash := pii.DevKeyringEnv()
+	ownKey := "k1:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, 32))
+	ownHash := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{2}, 32))
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		dev     bool
+		wantErr string
+	}{
+		{name: "dev stack, no keys", dev: true},
+		{name: "production, own keys", env: map[string]string{"VERVAL_PII_KEYS": ownKey, "VERVAL_PII_HASH_KEY": ownHash}},
+		{name: "production, no keys", env: map[string]string{}, wantErr: "VERVAL_PII_KEYS and VERVAL_PII_HASH_KEY are required"},
+		{name: "production, dev keys", env: map[string]string{"VERVAL_PII_KEYS": devKeys, "VERVAL_PII_HASH_KEY": devHash}, wantErr: "VERVAL_PII_KEYS or VERVAL_PII_HASH_KEY holds a public development key"},
+		{name: "production, dev key decrypting only", env: map[string]string{"VERVAL_PII_KEYS": ownKey + "," + devKeys, "VERVAL_PII_HASH_KEY": ownHash}, wantErr: "public development key"},
+		{name: "production, dev hash key", env: map[string]string{"VERVAL_PII_KEYS": ownKey, "VERVAL_PII_HASH_KEY": devHash}, wantErr: "public development key"},
+		{name: "test stack allowing dev keys", env: map[string]string{"VERVAL_PII_KEYS": devKeys, "VERVAL_PII_HASH_KEY": devHash, "VERVAL_ALLOW_DEV_KEYS": "true"}},
+		{name: "bad allow flag", env: map[string]string{"VERVAL_PII_KEYS": devKeys, "VERVAL_PII_HASH_KEY": devHash, "VERVAL_ALLOW_DEV_KEYS": "yes please"}, wantErr: "VERVAL_ALLOW_DEV_KEYS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"DATABASE_URL": "postgres://db/verval"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			_, err := Load(func(k string) string { return env[k] }, tc.dev)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("error %v, want none", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+			}
+		})
 	}
 }

@@ -13,7 +13,10 @@ import (
 // read, and who does.
 var readOutsideLoad = map[string]string{
 	"TEMPORAL_UI_PORT":    "cmd/verval/dev.go",
+	"TEMPORAL_LOG_LEVEL":  "cmd/verval/dev.go",
 	"VERVAL_TEMPORAL_BIN": "internal/devserver.EnsureBinary",
+	// Load reads it only when a development key is configured.
+	"VERVAL_ALLOW_DEV_KEYS": "config.Load, with a development key",
 }
 
 // TestREADMEConfigurationTable: every variable Load reads is in README's

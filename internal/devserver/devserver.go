@@ -212,6 +212,9 @@ type Options struct {
 	// MetricsPort, when above 0, serves the server's Prometheus metrics
 	// (its database calls among them) on IP:MetricsPort/metrics.
 	MetricsPort int
+	// LogLevel is the server's log level (debug, info, warn, error or
+	// never); empty is error, which keeps a local stack's log short.
+	LogLevel string
 	// Log receives the server's output; nil discards it.
 	Log io.Writer
 }
@@ -241,7 +244,10 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	args := []string{"server", "start-dev", "--ip", o.IP, "--port", strconv.Itoa(o.Port), "--log-level", "error"}
+	if o.LogLevel == "" {
+		o.LogLevel = "error"
+	}
+	args := []string{"server", "start-dev", "--ip", o.IP, "--port", strconv.Itoa(o.Port), "--log-level", o.LogLevel}
 	if o.UIPort < 0 {
 		args = append(args, "--headless")
 	} else {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,6 +66,8 @@ func TestAuditChain(t *testing.T) {
 				// case starts from the intact chain.
 				errStop := fmt.Errorf("rollback")
 				err := db.Transaction(func(tx *gorm.DB) error {
+					// Past the database's own guard, as its owner could.
+					storetest.DropAuditGuards(t, tx)
 					if err := tt.tamper(tx); err != nil {
 						return err
 					}
@@ -81,6 +84,38 @@ func TestAuditChain(t *testing.T) {
 					t.Fatal(err)
 				}
 			})
+		}
+	})
+}
+
+// TestAuditAppendOnly: the database itself refuses to change or remove an
+// audit entry, on SQLite and PostgreSQL, whatever the statement; appending
+// still works, and the chain stays intact.
+func TestAuditAppendOnly(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		s := storetest.NewStore(db, nil)
+		ids := appendEntries(t, s, 3)
+		attempts := map[string]func() error{
+			"update one column": func() error {
+				return db.Model(&store.AuditEntry{}).Where("id = ?", ids[1]).Update("detail", `{"outcome":"not_poor"}`).Error
+			},
+			"update by SQL": func() error { return db.Exec("UPDATE audit_entries SET action = 'x'").Error },
+			"delete one":    func() error { return db.Delete(&store.AuditEntry{}, ids[2]).Error },
+			"delete all":    func() error { return db.Exec("DELETE FROM audit_entries").Error },
+		}
+		if store.IsPostgres(db) {
+			attempts["truncate"] = func() error { return db.Exec("TRUNCATE audit_entries").Error }
+		}
+		for name, attempt := range attempts {
+			err := attempt()
+			if err == nil || !strings.Contains(err.Error(), store.AuditAppendOnlyMessage) {
+				t.Errorf("%s: error %v, want the database's refusal (%q)", name, err, store.AuditAppendOnlyMessage)
+			}
+		}
+		appendEntries(t, s, 4) // test:0..2 again are no-ops, test:3 is new
+		brk, n, err := s.VerifyAudit(context.Background())
+		if err != nil || brk != nil || n != 4 {
+			t.Fatalf("after refused edits: break %+v, %d entries, %v; want intact, 4", brk, n, err)
 		}
 	})
 }

@@ -65,7 +65,50 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("CREATE INDEX IF NOT EXISTS idx_tasks_desa_cycle_status ON tasks (desa_code, cycle_id, status)").Error
 			},
 		},
+		{
+			// The audit trail is append-only in the database itself, not
+			// only by convention of the code: UPDATE and DELETE (and, on
+			// PostgreSQL, TRUNCATE) of audit_entries fail. The hash chain
+			// (VerifyAudit) still catches whoever drops the triggers first.
+			ID:      "202612040001_audit_append_only",
+			Migrate: func(tx *gorm.DB) error { return execAll(tx, auditAppendOnlySQL(tx)) },
+		},
 	}
+}
+
+// AuditAppendOnlyMessage is the message of the database's refusal to change or
+// remove an audit entry.
+const AuditAppendOnlyMessage = "audit_entries is append-only"
+
+// AuditGuardTriggers are the triggers that keep audit_entries append-only.
+var AuditGuardTriggers = []string{"audit_entries_no_update", "audit_entries_no_delete", "audit_entries_no_truncate"}
+
+func auditAppendOnlySQL(tx *gorm.DB) []string {
+	if IsPostgres(tx) {
+		return []string{
+			`CREATE OR REPLACE FUNCTION audit_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+	RAISE EXCEPTION '` + AuditAppendOnlyMessage + ` (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$fn$`,
+			"CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+			"CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries FOR EACH ROW EXECUTE FUNCTION audit_entries_append_only()",
+			"CREATE TRIGGER audit_entries_no_truncate BEFORE TRUNCATE ON audit_entries FOR EACH STATEMENT EXECUTE FUNCTION audit_entries_append_only()",
+		}
+	}
+	return []string{
+		"CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries BEGIN SELECT RAISE(ABORT, '" + AuditAppendOnlyMessage + " (UPDATE refused)'); END",
+		"CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries BEGIN SELECT RAISE(ABORT, '" + AuditAppendOnlyMessage + " (DELETE refused)'); END",
+	}
+}
+
+func execAll(tx *gorm.DB, stmts []string) error {
+	for _, q := range stmts {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // migrateLockKey is the PostgreSQL advisory lock that serialises

@@ -31,8 +31,14 @@ var (
 )
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the
-// SQLite file at sqlitePath, and runs the migrations.
+// SQLite file at sqlitePath, and runs the migrations. A nil log discards
+// the database's warnings (tests and tools).
 func Open(ctx context.Context, databaseURL, sqlitePath string, log *slog.Logger) (*gorm.DB, error) {
+	if log == nil {
+		// gorm's slog logger calls the logger it is given: nil would panic
+		// at the first failed statement.
+		log = slog.New(slog.DiscardHandler)
+	}
 	cfg := &gorm.Config{
 		Logger:         logger.NewSlogLogger(log, logger.Config{SlowThreshold: time.Second, IgnoreRecordNotFoundError: true, LogLevel: logger.Warn, ParameterizedQueries: true}),
 		TranslateError: true,

@@ -245,3 +245,20 @@ func randomHex(t *testing.T, n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// DropAuditGuards drops the triggers that keep audit_entries append-only,
+// as someone with the database owner's rights could, so a test can tamper
+// with the chain and show that `verval audit verify` finds it. db may be a
+// transaction: rolled back, it restores the triggers.
+func DropAuditGuards(t *testing.T, db *gorm.DB) {
+	t.Helper()
+	for _, name := range store.AuditGuardTriggers {
+		q := "DROP TRIGGER IF EXISTS " + name
+		if store.IsPostgres(db) {
+			q += " ON audit_entries"
+		}
+		if err := db.Exec(q).Error; err != nil {
+			t.Fatalf("drop trigger %s: %v", name, err)
+		}
+	}
+}
