@@ -215,7 +215,7 @@ func (s *Server) stuck(c *gin.Context) {
 		days = n
 	}
 	before := s.deps.Now().Add(-time.Duration(days) * 24 * time.Hour)
-	cases, err := s.deps.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, stuckStages, 500)
+	cases, err := s.deps.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, stuckStages, 500, 0)
 	if err != nil {
 		s.fail(c, err)
 		return

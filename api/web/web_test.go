@@ -23,6 +23,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -786,5 +787,142 @@ func TestAdministratorSeesNoNames(t *testing.T) {
 	page := admin.get(fmt.Sprintf("/rumah-tangga/%d", e.hh["SITI AMINAH"])).Body.String()
 	if !strings.Contains(page, "http://ui.test/namespaces/default/workflows/household-") {
 		t.Error("no Temporal Web UI link for the administrator")
+	}
+}
+
+// seedAcehUtara opens a cycle in Aceh Utara (11.08), the regency with the
+// most desa (852), with one household in each, all waiting for their visit
+// since t0, and a Dinsos officer "dinsos-aceh" of the regency.
+func (e *env) seedAcehUtara() (store.Cycle, []string) {
+	e.t.Helper()
+	ctx := e.t.Context()
+	if _, err := e.st.CreateUser(ctx, store.NewUser{Username: "dinsos-aceh", Password: password, Name: "Dinsos Aceh Utara", Role: auth.RoleDinsos, Region: "11.08"}); err != nil {
+		e.t.Fatal(err)
+	}
+	cy := store.Cycle{RegencyCode: "11.08", Year: 2026, VerificationDays: 30, OpenedAt: t0.Add(-24 * time.Hour)}
+	if err := e.st.CreateCycle(ctx, &cy); err != nil {
+		e.t.Fatal(err)
+	}
+	in := store.Intake{CycleID: cy.ID, FileName: "p3ke-aceh.csv"}
+	if err := e.st.CreateIntake(ctx, &in, strings.NewReader("y"), 1); err != nil {
+		e.t.Fatal(err)
+	}
+	desa := wilayah.Default().Villages("11.08")
+	var hs []store.NewHousehold
+	for i, v := range desa {
+		hs = append(hs, store.NewHousehold{
+			NIK: fmt.Sprintf("110801550380%04d", i+1), NoKK: fmt.Sprintf("11080101012%05d", i+1),
+			Household: store.Household{Row: i + 2, FamilyID: fmt.Sprintf("ACEH-%d", i), Name: "CUT NYAK DHIEN", Address: "Gampong RT 001",
+				Members: 4, RegencyCode: "11.08", KecamatanCode: wilayah.Kecamatan(v), DesaCode: v, Desil: 1,
+				NIKMasked: "1108**********01", KKMasked: "1108**********01"},
+		})
+	}
+	if _, err := e.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: len(desa) + 1, Households: hs,
+		Accepted: len(hs), Rows: len(hs), DueAt: t0.Add(10 * 24 * time.Hour)}); err != nil {
+		e.t.Fatal(err)
+	}
+	return cy, desa
+}
+
+// sent fetches path as b the way a browser does and returns the bytes sent.
+func (b *browser) sent(path string) int {
+	b.e.t.Helper()
+	w := b.get(path)
+	if w.Code != http.StatusOK {
+		b.e.t.Fatalf("%s: %d", path, w.Code)
+	}
+	return w.Body.Len()
+}
+
+// TestBigRegencysPagesAreLight: Dinsos of a regency of 852 desa, every
+// household stuck, still gets pages well under 200 KB with the assets:
+// the dashboard draws kecamatan bars and one chosen kecamatan's desa, and
+// the stuck list comes a page at a time.
+func TestBigRegencysPagesAreLight(t *testing.T) {
+	e := newEnv(t)
+	cy, desa := e.seedAcehUtara()
+	if len(desa) < 800 {
+		t.Fatalf("Aceh Utara has %d desa in the region list", len(desa))
+	}
+	e.clock.Advance(time.Minute)
+	var assets int
+	for _, name := range []string{"app.css", "app.js"} {
+		assets += e.do(nil, "GET", "/static/"+name, nil).Body.Len()
+	}
+	dinsos := e.login("dinsos-aceh")
+	// The kecamatan with the most desa.
+	var kec string
+	per := map[string]int{}
+	for _, v := range desa {
+		k := wilayah.Kecamatan(v)
+		if per[k]++; per[k] > per[kec] {
+			kec = k
+		}
+	}
+	const light = 100 << 10 // "well under 200 KB"
+	for _, p := range []string{
+		"/dasbor",
+		"/dasbor?kecamatan=" + kec,
+		fmt.Sprintf("/macet?hari=0&siklus=%d", cy.ID),
+		fmt.Sprintf("/macet?hari=0&siklus=%d&halaman=17", cy.ID),
+	} {
+		if size := dinsos.sent(p) + assets; size > light {
+			t.Errorf("%s weighs %d bytes with its assets, over %d", p, size, light)
+		}
+	}
+
+	// The dashboard lists every kecamatan, each linking to its desa, and
+	// draws the desa of the chosen one only.
+	page := dinsos.get("/dasbor").Body.String()
+	if n := strings.Count(page, `class="kec"`); n != len(per) {
+		t.Errorf("dashboard shows %d kecamatan, want %d", n, len(per))
+	}
+	if strings.Contains(page, regionName(desa[0])) {
+		t.Errorf("dashboard draws desa before a kecamatan is chosen")
+	}
+	link := fmt.Sprintf(`href="/dasbor?kecamatan=%s&amp;siklus=%d#kec-%s"`, kec, cy.ID, kec)
+	if !strings.Contains(page, link) {
+		t.Errorf("dashboard lacks the link %s", link)
+	}
+	page = dinsos.get("/dasbor?kecamatan=" + kec).Body.String()
+	if n := strings.Count(page, " belum</span>"); n != per[kec] {
+		t.Errorf("chosen kecamatan: %d desa bars, want its %d desa", n, per[kec])
+	}
+	if v := wilayah.Default().Villages(kec)[0]; !strings.Contains(page, ">"+regionName(v)+"<") {
+		t.Errorf("chosen kecamatan's page lacks %s", regionName(v))
+	}
+
+	// The stuck list pages by 50, the links keeping cycle and days, until
+	// the last page, which has no next link.
+	next := fmt.Sprintf("/macet?hari=0&siklus=%d", cy.ID)
+	seen := map[string]bool{}
+	pages := 0
+	caseRE := regexp.MustCompile(`href="/rumah-tangga/(\d+)"`)
+	for next != "" {
+		page := dinsos.get(next).Body.String()
+		pages++
+		ids := caseRE.FindAllStringSubmatch(page, -1)
+		if len(ids) == 0 || len(ids) > stuckPageSize {
+			t.Fatalf("%s lists %d cases", next, len(ids))
+		}
+		for _, m := range ids {
+			if seen[m[1]] {
+				t.Fatalf("household %s listed twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		next = ""
+		if m := regexp.MustCompile(`<a href="([^"]+)">Berikutnya`).FindStringSubmatch(page); m != nil {
+			next = strings.ReplaceAll(m[1], "&amp;", "&")
+			if !strings.Contains(next, "hari=0") || !strings.Contains(next, fmt.Sprintf("siklus=%d", cy.ID)) || !strings.Contains(next, fmt.Sprintf("halaman=%d", pages+1)) {
+				t.Fatalf("next page link %q loses the filters", next)
+			}
+		}
+		if pages > 1 && !strings.Contains(page, "‹ Sebelumnya") {
+			t.Errorf("page %d has no previous link", pages)
+		}
+	}
+	if len(seen) != len(desa) || pages != (len(desa)+stuckPageSize-1)/stuckPageSize {
+		t.Errorf("stuck pages listed %d cases on %d pages, want %d", len(seen), pages, len(desa))
 	}
 }
