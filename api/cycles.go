@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -119,14 +120,18 @@ func (s *Server) pathID(c *gin.Context) (int64, bool) {
 // audit appends an API-level action to the audit chain. The request id
 // keys it, so a retried request is recorded once.
 func (s *Server) audit(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) {
-	p := principal(c)
-	rid := c.GetString(requestIDKey)
-	err := s.deps.Store.AppendAuditEntry(c.Request.Context(), store.AuditEntry{
-		IdemKey: action + ":" + rid, At: s.deps.Now(), ActorID: p.UserID, ActorRole: string(p.Role),
-		RequestID: rid, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
+	s.auditAs(c.Request.Context(), actor(c), cycleID, householdID, action, detail)
+}
+
+// auditAs is audit for a step the web pages share (see webOffice), whose
+// caller comes as an AuditActor.
+func (s *Server) auditAs(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) {
+	err := s.deps.Store.AppendAuditEntry(ctx, store.AuditEntry{
+		IdemKey: action + ":" + a.RequestID, At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
+		RequestID: a.RequestID, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
 	})
 	if err != nil {
-		s.deps.Log.Error("audit append failed", "action", action, "requestId", rid, "err", err)
+		s.deps.Log.Error("audit append failed", "action", action, "requestId", a.RequestID, "err", err)
 	}
 }
 

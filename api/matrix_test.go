@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -926,6 +927,26 @@ func pageRows() []mxRow {
 		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+		// The upload form goes through the API's intake code.
+		{method: "POST", route: "/unggah", page: true, roles: officeRoles, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				fields := map[string]string{"siklus": fmt.Sprint(e.id)}
+				if a != nil {
+					fields["csrf"] = w.csrf(a.token)
+				}
+				raw, ct := uploadForm(fields, "p3ke.csv", "id_keluarga_p3ke,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,alamat,kode_wilayah,desil\n")
+				return apiRequest{path: "/unggah", raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				m := regexp.MustCompile(`^/unggah/(\d+)$`).FindStringSubmatch(r.header.Get("Location"))
+				if m == nil {
+					t.Fatalf("%s: redirected to %q", a, r.header.Get("Location"))
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if id, _ := strconv.ParseInt(m[1], 10, 64); opts.ID != workflows.IntakeWorkflowID(id) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
 
 		// Decrees: the list shows the cycle's own decrees only (a cycle
 		// outside the region is ignored for the caller's own), the page

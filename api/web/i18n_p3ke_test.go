@@ -1,8 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -150,5 +154,59 @@ func TestIntakePageIsInIndonesian(t *testing.T) {
 	}
 	if got := intakeError("pq: connection reset"); !strings.HasPrefix(got, "Terjadi kesalahan saat memproses berkas") {
 		t.Errorf("an unknown failure: %q", got)
+	}
+}
+
+// TestP3KEUploadGoesThroughThePage: the upload form posts to /unggah,
+// which checks the session's CSRF token and same origin like every form,
+// answers a file that is not P3KE in Indonesian next to the field, and
+// opens the new intake's page.
+func TestP3KEUploadGoesThroughThePage(t *testing.T) {
+	e := newEnv(t)
+	dinsos, other := e.login("dinsos"), e.login("tksk")
+	page := dinsos.get("/unggah").Body.String()
+	for _, want := range []string{`action="/unggah"`, `name="csrf" value="` + csrfToken(dinsos.cookie) + `"`, fmt.Sprintf(`name="siklus" value="%d"`, e.cycle.ID)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload form lacks %s", want)
+		}
+	}
+	siklus := map[string]string{"siklus": fmt.Sprint(e.cycle.ID)}
+	good := []byte(p3keHeader + "\n" + p3keRow() + "\n")
+	for name, w := range map[string]*httptest.ResponseRecorder{
+		"no token":                dinsos.uploadForm("/unggah", siklus, "p3ke.csv", good, ""),
+		"another session's token": dinsos.uploadForm("/unggah", siklus, "p3ke.csv", good, csrfToken(other.cookie)),
+	} {
+		if w.Code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, w.Code)
+		}
+	}
+	if len(e.office.intakes) != 0 {
+		t.Fatalf("a refused post started an intake: %+v", e.office.intakes)
+	}
+
+	// A cycle outside the region is not found, whatever the file.
+	lingga := e.seedLingga()
+	if w := dinsos.uploadForm("/unggah", map[string]string{"siklus": fmt.Sprint(lingga.cycle.ID)}, "p3ke.csv", good); w.Code != http.StatusNotFound {
+		t.Errorf("another regency's cycle: %d, want 404", w.Code)
+	}
+
+	w := dinsos.uploadForm("/unggah", siklus, "p3ke.csv", []byte("id_keluarga_p3ke,nama_kepala_keluarga\nP1,JOKO\n"))
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "file"), "Baris judul tidak memuat kolom wajib: no_kk") {
+		t.Fatalf("a file without the columns: %d\n%s", w.Code, w.Body)
+	}
+	if w := dinsos.uploadForm("/unggah", siklus, "besar.csv", bytes.Repeat([]byte("x"), 2<<20)); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a file over the limit: %d, want 413", w.Code)
+	}
+
+	w = dinsos.uploadForm("/unggah", siklus, "p3ke.csv", good)
+	if w.Code != http.StatusSeeOther || !regexp.MustCompile(`^/unggah/\d+$`).MatchString(w.Header().Get("Location")) {
+		t.Fatalf("upload: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	u, _ := e.st.Authenticate(t.Context(), dinsos.cookie)
+	if len(e.office.intakes) != 1 || e.office.intakes[0].cycle != e.cycle.ID || e.office.intakes[0].actor.UserID != u.UserID || e.office.intakes[0].actor.RequestID != "req-test" {
+		t.Fatalf("intakes started: %+v", e.office.intakes)
+	}
+	if w := dinsos.get(w.Header().Get("Location")); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "p3ke.csv") {
+		t.Errorf("the new intake's page: %d", w.Code)
 	}
 }

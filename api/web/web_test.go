@@ -701,6 +701,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /macet":                 {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"GET /unggah":                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":            {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /unggah":               {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /sk":                    {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                   {auth.RoleDinsos},
 	"GET /sk/:id":                {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
