@@ -233,7 +233,7 @@ func (s *Server) stuck(c *gin.Context) {
 	for i, sc := range cases {
 		out[i] = item{StuckCase: sc, TemporalURL: s.workflowURL(cy.ID, sc.HouseholdID)}
 	}
-	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(cy, before)})
+	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(principal(c), cy, before)})
 }
 
 // requireRegion refuses a code outside the caller's region.

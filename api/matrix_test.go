@@ -556,7 +556,10 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=14"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
-				var v struct{ Cases []struct{ HouseholdID int64 } }
+				var v struct {
+					Cases            []struct{ HouseholdID int64 }
+					TemporalQueryURL string
+				}
 				r.decode(t, &v)
 				var want []int64
 				for _, h := range w.visibleHouseholds(a) {
@@ -565,6 +568,17 @@ func mxRows() []mxRow {
 					}
 				}
 				wantIDs(t, a.username+": stuck cases", ids(v.Cases, func(c struct{ HouseholdID int64 }) int64 { return c.HouseholdID }), want)
+				// The Web UI query is narrowed as the list is: a TKSK's to
+				// the kecamatan.
+				u, err := url.Parse(v.TemporalQueryURL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := u.Query().Get("query")
+				narrowed := strings.Contains(q, fmt.Sprintf(`KecamatanCode = %q`, a.region))
+				if want := a.role == auth.RoleTKSK; narrowed != want || !strings.Contains(q, fmt.Sprintf(`RegencyCode = %q`, e.cy.regency)) {
+					t.Errorf("%s: stuck query %q", a, q)
+				}
 			}},
 		{method: "POST", route: "/api/v1/cycles/:id/meetings", roles: villageRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/meetings", map[string]any{"date": "2026-03-03", "beritaAcaraNo": "BA/07/2026", "attendees": 25}),

@@ -243,7 +243,7 @@ func (h *pages) stuckPage(c *gin.Context) {
 			d.NextURL = page(d.Page + 1)
 		}
 		if h.d.StuckQueryURL != nil {
-			d.QueryURL = h.d.StuckQueryURL(cy, before)
+			d.QueryURL = h.d.StuckQueryURL(principal(c), cy, before)
 			if u, err := url.Parse(d.QueryURL); err == nil {
 				d.Query = u.Query().Get("query")
 			}

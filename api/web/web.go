@@ -57,9 +57,9 @@ type Deps struct {
 	Now func() time.Time
 	// WorkflowURL links a household's case in the Temporal Web UI.
 	WorkflowURL func(cycleID, householdID int64) string
-	// StuckQueryURL links the Web UI's list of a cycle's running cases that
-	// entered their stage before a time.
-	StuckQueryURL func(cy *store.Cycle, before time.Time) string
+	// StuckQueryURL links the Web UI's list of a cycle's running cases in
+	// p's region that entered their stage before a time.
+	StuckQueryURL func(p auth.Principal, cy *store.Cycle, before time.Time) string
 	// StuckStages are the stages a case can be stuck in (not final).
 	StuckStages []string
 	// RecordMeeting checks and records a village meeting and starts the

@@ -112,8 +112,8 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 		WorkflowURL: func(cycleID, householdID int64) string {
 			return fmt.Sprintf("http://ui.test/namespaces/default/workflows/household-%d-%d", cycleID, householdID)
 		},
-		StuckQueryURL: func(cy *store.Cycle, before time.Time) string {
-			return "http://ui.test/namespaces/default/workflows?query=" + url.QueryEscape(`RegencyCode = "35.05"`)
+		StuckQueryURL: func(p auth.Principal, cy *store.Cycle, before time.Time) string {
+			return "http://ui.test/namespaces/default/workflows?query=" + url.QueryEscape(`RegencyCode = "35.05" AND area = "`+p.Region+`"`)
 		},
 		StuckStages: []string{"awaiting_verification", "verified"},
 		RecordMeeting: func(ctx context.Context, p auth.Principal, a store.AuditActor, cy *store.Cycle, m *store.Meeting) error {
@@ -553,7 +553,7 @@ func TestDashboardAndStuckCases(t *testing.T) {
 	// are stuck for "more than 0 days".
 	e.clock.Advance(time.Minute)
 	page = tksk.get(fmt.Sprintf("/macet?hari=0&siklus=%d", e.cycle.ID)).Body.String()
-	if !strings.Contains(page, fmt.Sprintf("household-%d-%d", e.cycle.ID, e.hh["WARSINI"])) || !strings.Contains(page, "RegencyCode = &#34;35.05&#34;") {
+	if !strings.Contains(page, fmt.Sprintf("household-%d-%d", e.cycle.ID, e.hh["WARSINI"])) || !strings.Contains(page, "RegencyCode = &#34;35.05&#34; AND area = &#34;35.05.01&#34;") {
 		t.Errorf("stuck page lacks the Temporal links:\n%s", page)
 	}
 	// The village sees its own desa only.
