@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -925,5 +926,72 @@ func TestBigRegencysPagesAreLight(t *testing.T) {
 	}
 	if len(seen) != len(desa) || pages != (len(desa)+stuckPageSize-1)/stuckPageSize {
 		t.Errorf("stuck pages listed %d cases on %d pages, want %d", len(seen), pages, len(desa))
+	}
+}
+
+// taskItems splits the task list into its items by family name.
+func taskItems(t *testing.T, page string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, li := range strings.Split(page, `<li class="task`)[1:] {
+		li = li[:strings.Index(li, "</li>")]
+		m := regexp.MustCompile(`<strong class="name">([^<]+)</strong>`).FindStringSubmatch(li)
+		if m == nil {
+			t.Fatalf("task item without a name: %s", li)
+		}
+		out[m[1]] = li
+	}
+	return out
+}
+
+func TestTaskListMarksOverdueTasksAndSearchesAddresses(t *testing.T) {
+	e := newEnv(t)
+	siti, budi := e.hh["SITI AMINAH"], e.hh["BUDI SANTOSO"]
+	if err := e.st.DB.Model(&store.Household{}).Where("id = ?", siti).Update("address", "Dusun Sumberjo RT 003 RW 001").Error; err != nil {
+		t.Fatal(err)
+	}
+	// BUDI's visit was due two days ago; SITI's is due in ten days.
+	if err := e.st.DB.Model(&store.Task{}).Where("household_id = ?", budi).Update("due_at", t0.Add(-48*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	desa1 := e.login("desa1")
+
+	items := taskItems(t, desa1.get("/tugas").Body.String())
+	if len(items) != 2 {
+		t.Fatalf("task list: %d items, want Jaten's 2", len(items))
+	}
+	if li := items["BUDI SANTOSO"]; !strings.HasPrefix(li, ` overdue"`) || !strings.Contains(li, `<span class="badge late">Terlambat</span>`) {
+		t.Errorf("an overdue task is not marked:\n%s", li)
+	}
+	if li := items["SITI AMINAH"]; strings.HasPrefix(li, ` overdue"`) || strings.Contains(li, "Terlambat") || !strings.Contains(li, "10 hari lagi") {
+		t.Errorf("a task due in ten days is marked or lacks its days left:\n%s", li)
+	}
+	// Overdue first: the most urgent task leads the list.
+	if page := desa1.get("/tugas").Body.String(); strings.Index(page, "BUDI SANTOSO") > strings.Index(page, "SITI AMINAH") {
+		t.Error("the overdue task is not first")
+	}
+	if items := taskItems(t, desa1.get("/tugas?terlambat=1").Body.String()); len(items) != 1 || items["BUDI SANTOSO"] == "" {
+		t.Errorf("only the overdue: %v", slices.Collect(maps.Keys(items)))
+	}
+	if page := desa1.get(fmt.Sprintf("/tugas/%d", budi)).Body.String(); !strings.Contains(page, `<span class="badge late">Terlambat</span>`) {
+		t.Error("the overdue task's page does not say so")
+	}
+	if page := desa1.get(fmt.Sprintf("/tugas/%d", siti)).Body.String(); strings.Contains(page, "Terlambat") {
+		t.Error("a task on time is marked overdue on its page")
+	}
+
+	// Search by address, in any case, and by part of it.
+	for _, q := range []string{"sumberjo", "DUSUN SUMBERJO", "rt 003"} {
+		items := taskItems(t, desa1.get("/tugas?q="+url.QueryEscape(q)).Body.String())
+		if len(items) != 1 || items["SITI AMINAH"] == "" {
+			t.Errorf("search %q: %v, want SITI AMINAH only", q, slices.Collect(maps.Keys(items)))
+		}
+	}
+	// An address in another desa is not found.
+	if err := e.st.DB.Model(&store.Household{}).Where("id = ?", e.hh["WARSINI"]).Update("address", "Dusun Sumberjo RT 009").Error; err != nil {
+		t.Fatal(err)
+	}
+	if items := taskItems(t, desa1.get("/tugas?q=rt+009").Body.String()); len(items) != 0 {
+		t.Errorf("search found another desa's family: %v", slices.Collect(maps.Keys(items)))
 	}
 }
