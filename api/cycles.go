@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -119,14 +120,18 @@ func (s *Server) pathID(c *gin.Context) (int64, bool) {
 // audit appends an API-level action to the audit chain. The request id
 // keys it, so a retried request is recorded once.
 func (s *Server) audit(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) {
-	p := principal(c)
-	rid := c.GetString(requestIDKey)
-	err := s.deps.Store.AppendAuditEntry(c.Request.Context(), store.AuditEntry{
-		IdemKey: action + ":" + rid, At: s.deps.Now(), ActorID: p.UserID, ActorRole: string(p.Role),
-		RequestID: rid, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
+	s.auditAs(c.Request.Context(), actor(c), cycleID, householdID, action, detail)
+}
+
+// auditAs is audit for a step the web pages share (see webOffice), whose
+// caller comes as an AuditActor.
+func (s *Server) auditAs(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) {
+	err := s.deps.Store.AppendAuditEntry(ctx, store.AuditEntry{
+		IdemKey: action + ":" + a.RequestID, At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
+		RequestID: a.RequestID, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
 	})
 	if err != nil {
-		s.deps.Log.Error("audit append failed", "action", action, "requestId", rid, "err", err)
+		s.deps.Log.Error("audit append failed", "action", action, "requestId", a.RequestID, "err", err)
 	}
 }
 
@@ -215,7 +220,7 @@ func (s *Server) stuck(c *gin.Context) {
 		days = n
 	}
 	before := s.deps.Now().Add(-time.Duration(days) * 24 * time.Hour)
-	cases, err := s.deps.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, stuckStages, 500)
+	cases, err := s.deps.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, stuckStages, 500, 0)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -228,7 +233,7 @@ func (s *Server) stuck(c *gin.Context) {
 	for i, sc := range cases {
 		out[i] = item{StuckCase: sc, TemporalURL: s.workflowURL(cy.ID, sc.HouseholdID)}
 	}
-	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(cy, before)})
+	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(principal(c), cy, before)})
 }
 
 // requireRegion refuses a code outside the caller's region.

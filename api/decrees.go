@@ -239,8 +239,8 @@ func (s *Server) decreeStepAs(ctx context.Context, a store.AuditActor, d *store.
 	return st, nil
 }
 
-// webOffice hands the decree and proposal steps to the web pages (api/web),
-// so a page does exactly what the API route does.
+// webOffice hands the decree, proposal and P3KE intake steps to the web
+// pages (api/web), so a page does exactly what the API route does.
 func (s *Server) webOffice() web.Office {
 	return web.Office{
 		DraftDecree: func(ctx context.Context, a store.AuditActor, cy *store.Cycle) (*store.Decree, error) {
@@ -251,5 +251,7 @@ func (s *Server) webOffice() web.Office {
 		BuildProposal:  s.buildProposalAs,
 		SubmitProposal: s.submitProposalAs,
 		ApplyAnswers:   s.applyAnswersAs,
+		StartIntake:    s.startIntakeAs,
+		MaxIntakeFile:  maxIntakeFile,
 	}
 }

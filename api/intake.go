@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -36,45 +37,51 @@ func (s *Server) createIntake(c *gin.Context) {
 		return
 	}
 	// Read from the request's file (in memory up to 1 MiB, on disk above:
-	// see Server's MaxMultipartMemory) twice, never whole: the check below,
-	// then sealed chunk by chunk into the database.
-	f, err := fh.Open()
+	// see Server's MaxMultipartMemory) twice, never whole: the check, then
+	// sealed chunk by chunk into the database.
+	in, err := s.startIntakeAs(c.Request.Context(), actor(c), cy, fh)
+	if fe := (*p3ke.FormatError)(nil); errors.As(err, &fe) {
+		s.fail(c, unprocessable("file", fe.Error()))
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	defer f.Close()
-	// Read the file through once, as intake will: a file that would stop
-	// intake half-way (no header, missing columns, an XLSX sheet damaged
-	// part way) is refused whole, with nothing stored. Rows that fail
-	// validation are intake's to report. Under a second for the largest
-	// regency's file.
-	if _, err := p3ke.Check(io.NewSectionReader(f, 0, fh.Size), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
-		var fe *p3ke.FormatError
-		if errors.As(err, &fe) {
-			s.fail(c, unprocessable("file", fe.Error()))
-			return
-		}
-		s.fail(c, err)
-		return
+	c.Header("Location", "/api/v1/intakes/"+strconv.FormatInt(in.ID, 10))
+	c.JSON(http.StatusAccepted, in)
+}
+
+// startIntakeAs checks an uploaded P3KE file, stores it as a new intake of
+// cy and starts the intake workflow; the JSON API and Dinsos' upload page
+// (api/web) both take files through it. A file that would stop intake
+// half-way (no header, missing columns, an XLSX sheet damaged part way) is
+// a *p3ke.FormatError, and nothing is stored. Rows that fail validation
+// are intake's to report.
+func (s *Server) startIntakeAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
 	}
-	ctx := c.Request.Context()
-	in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: principal(c).UserID}
+	defer f.Close()
+	// Read the file through once, as intake will. Under a second for the
+	// largest regency's file.
+	if _, err := p3ke.Check(io.NewSectionReader(f, 0, fh.Size), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
+		return nil, err
+	}
+	in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: a.UserID}
 	if err := s.deps.Store.CreateIntake(ctx, &in, io.NewSectionReader(f, 0, fh.Size), fh.Size); err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}); err != nil {
 		_ = s.deps.Store.SetIntakeStatus(ctx, in.ID, store.IntakeFailed, "could not start the intake; upload again")
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	s.audit(c, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})
-	c.Header("Location", "/api/v1/intakes/"+strconv.FormatInt(in.ID, 10))
-	c.JSON(http.StatusAccepted, in)
+	s.auditAs(ctx, a, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})
+	return &in, nil
 }
 
 // intake loads the :id intake if its cycle is visible to the caller.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -555,7 +556,10 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=14"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
-				var v struct{ Cases []struct{ HouseholdID int64 } }
+				var v struct {
+					Cases            []struct{ HouseholdID int64 }
+					TemporalQueryURL string
+				}
 				r.decode(t, &v)
 				var want []int64
 				for _, h := range w.visibleHouseholds(a) {
@@ -564,6 +568,17 @@ func mxRows() []mxRow {
 					}
 				}
 				wantIDs(t, a.username+": stuck cases", ids(v.Cases, func(c struct{ HouseholdID int64 }) int64 { return c.HouseholdID }), want)
+				// The Web UI query is narrowed as the list is: a TKSK's to
+				// the kecamatan.
+				u, err := url.Parse(v.TemporalQueryURL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := u.Query().Get("query")
+				narrowed := strings.Contains(q, fmt.Sprintf(`KecamatanCode = %q`, a.region))
+				if want := a.role == auth.RoleTKSK; narrowed != want || !strings.Contains(q, fmt.Sprintf(`RegencyCode = %q`, e.cy.regency)) {
+					t.Errorf("%s: stuck query %q", a, q)
+				}
 			}},
 		{method: "POST", route: "/api/v1/cycles/:id/meetings", roles: villageRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/meetings", map[string]any{"date": "2026-03-03", "beritaAcaraNo": "BA/07/2026", "attendees": 25}),
@@ -969,6 +984,26 @@ func pageRows() []mxRow {
 		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+		// The upload form goes through the API's intake code.
+		{method: "POST", route: "/unggah", page: true, roles: officeRoles, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				fields := map[string]string{"siklus": fmt.Sprint(e.id)}
+				if a != nil {
+					fields["csrf"] = w.csrf(a.token)
+				}
+				raw, ct := uploadForm(fields, "p3ke.csv", "id_keluarga_p3ke,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,alamat,kode_wilayah,desil\n")
+				return apiRequest{path: "/unggah", raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				m := regexp.MustCompile(`^/unggah/(\d+)$`).FindStringSubmatch(r.header.Get("Location"))
+				if m == nil {
+					t.Fatalf("%s: redirected to %q", a, r.header.Get("Location"))
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if id, _ := strconv.ParseInt(m[1], 10, 64); opts.ID != workflows.IntakeWorkflowID(id) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
 
 		// Decrees: the list shows the cycle's own decrees only (a cycle
 		// outside the region is ignored for the caller's own), the page

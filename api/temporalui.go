@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -19,13 +21,23 @@ func (s *Server) workflowURL(cycleID, householdID int64) string {
 
 // StuckQuery is the Temporal visibility query for a cycle's running cases
 // that entered their stage before a time: the same list as /stuck, for
-// administrators working in the Web UI.
-func StuckQuery(regency string, year int, before time.Time) string {
-	return fmt.Sprintf(`%s = %q AND %s = %d AND StageEnteredAt < %q AND ExecutionStatus = "Running"`,
-		workflows.SARegency.GetName(), regency, workflows.SACycleYear.GetName(), year, before.UTC().Format(time.RFC3339))
+// administrators and supervisors working in the Web UI. area is the
+// caller's region: a kecamatan (a TKSK's) or a desa narrows the query to
+// it, as the list is narrowed; a regency or none (an administrator) adds
+// nothing.
+func StuckQuery(regency string, year int, area string, before time.Time) string {
+	q := fmt.Sprintf(`%s = %q AND %s = %d`, workflows.SARegency.GetName(), regency, workflows.SACycleYear.GetName(), year)
+	switch wilayah.LevelOf(area) {
+	case wilayah.LevelKecamatan:
+		q += fmt.Sprintf(` AND %s = %q`, workflows.SAKecamatan.GetName(), area)
+	case wilayah.LevelVillage:
+		q += fmt.Sprintf(` AND %s = %q`, workflows.SADesa.GetName(), area)
+	}
+	return q + fmt.Sprintf(` AND StageEnteredAt < %q AND ExecutionStatus = "Running"`, before.UTC().Format(time.RFC3339))
 }
 
-func (s *Server) stuckQueryURL(cy *store.Cycle, before time.Time) string {
+// stuckQueryURL links StuckQuery in the Web UI for caller p.
+func (s *Server) stuckQueryURL(p auth.Principal, cy *store.Cycle, before time.Time) string {
 	return fmt.Sprintf("%s/namespaces/%s/workflows?query=%s", strings.TrimRight(s.deps.TemporalUIURL, "/"),
-		url.PathEscape(s.deps.TemporalNamespace), url.QueryEscape(StuckQuery(cy.RegencyCode, cy.Year, before)))
+		url.PathEscape(s.deps.TemporalNamespace), url.QueryEscape(StuckQuery(cy.RegencyCode, cy.Year, p.Region, before)))
 }

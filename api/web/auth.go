@@ -64,6 +64,11 @@ func csrfToken(session string) string {
 // independent defences, so neither an old browser nor a token leak alone
 // opens a hole.
 func (h *pages) signedIn(roles ...auth.Role) gin.HandlerFunc {
+	return h.signedInWith(maxFormBody, roles...)
+}
+
+// signedInWith is signedIn for a form whose post may be up to limit bytes.
+func (h *pages) signedInWith(limit int64, roles ...auth.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		token, _ := c.Cookie(SessionCookie)
 		if token == "" {
@@ -92,8 +97,12 @@ func (h *pages) signedIn(roles ...auth.Role) gin.HandlerFunc {
 			return
 		}
 		if post {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBody)
-			got := formValue(c, csrfField)
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+			got, err := formValue(c, csrfField)
+			if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+				h.errorPage(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("Kiriman terlalu besar: paling besar %d MB.", limit>>20))
+				return
+			}
 			if !hmac.Equal([]byte(got), []byte(csrfToken(token))) {
 				h.errorPage(c, http.StatusForbidden, "Formulir sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu kirim lagi.")
 				return
@@ -106,13 +115,13 @@ func (h *pages) signedIn(roles ...auth.Role) gin.HandlerFunc {
 }
 
 // formValue reads a form field of a urlencoded or multipart post.
-func formValue(c *gin.Context, name string) string {
+func formValue(c *gin.Context, name string) (string, error) {
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
 		if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
-			return ""
+			return "", err
 		}
 	}
-	return c.PostForm(name)
+	return c.PostForm(name), nil
 }
 
 // toLogin sends the person to the login page, remembering where they were

@@ -38,6 +38,12 @@ type areaProgress struct {
 type kecamatanProgress struct {
 	areaProgress
 	Desa []*areaProgress
+	// Open: the page draws this kecamatan's desa bars. A regency has up
+	// to some 850 desa, too many bars for a phone on a slow connection, so
+	// only the kecamatan chosen (?kecamatan=) opens, or the only one.
+	Open bool
+	// URL opens this kecamatan's desa bars.
+	URL string
 }
 
 type dashboardData struct {
@@ -148,6 +154,11 @@ func (h *pages) dashboard(c *gin.Context) {
 			return
 		}
 		d.Total, d.Funnel, d.Stages, d.Kecamatan = buildDashboard(rows)
+		chosen := c.Query("kecamatan")
+		for _, k := range d.Kecamatan {
+			k.Open = len(d.Kecamatan) == 1 || k.Code == chosen
+			k.URL = "/dasbor?" + url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}, "kecamatan": {k.Code}}.Encode() + "#kec-" + k.Code
+		}
 	}
 	h.render(c, http.StatusOK, "dashboard", &view{Title: "Dasbor kemajuan", Active: "dasbor", Data: d})
 }
@@ -166,33 +177,49 @@ type stuckData struct {
 	Cases    []stuckRow
 	QueryURL string
 	Query    string
-	// Limited: the list stopped at its bound; the Temporal query has them all.
-	Limited bool
+	// Page is the 1-based page shown; First is the number of its first
+	// case. PrevURL and NextURL link the neighbouring pages ("" at the
+	// ends), keeping the cycle and the number of days.
+	Page, First      int
+	PrevURL, NextURL string
 }
 
-// stuckLimit bounds the list; the Temporal Web UI query finds the rest.
-const stuckLimit = 500
+// stuckPageSize is how many cases one page lists: on a village's phone a
+// page of 50 stays a few tens of KB, and the Temporal Web UI query has the
+// whole list at once.
+const stuckPageSize = 50
 
 // stuckPage lists the cases in one stage for longer than ?hari=N days
-// (default 14), each with a link into the Temporal Web UI, and the ready
-// Web UI query for the whole list.
+// (default 14), each with a link into the Temporal Web UI, a page of
+// stuckPageSize at a time (?halaman=N), and the ready Web UI query for the
+// whole list.
 func (h *pages) stuckPage(c *gin.Context) {
 	cycles, cy, err := h.cycles(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := stuckData{Cycles: cycles, Cycle: cy, Days: 14}
+	d := stuckData{Cycles: cycles, Cycle: cy, Days: 14, Page: 1}
 	if n, err := strconv.Atoi(c.Query("hari")); err == nil && n >= 0 && n <= 3650 {
 		d.Days = n
+	}
+	// The bound keeps the offset's multiplication far from overflow.
+	if n, err := strconv.Atoi(c.Query("halaman")); err == nil && n >= 1 && n <= 1_000_000 {
+		d.Page = n
 	}
 	if cy != nil {
 		now := h.d.Now()
 		before := now.Add(-time.Duration(d.Days) * 24 * time.Hour)
-		cases, err := h.d.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, h.d.StuckStages, stuckLimit)
+		offset := (d.Page - 1) * stuckPageSize
+		// One more than a page says whether a next page exists.
+		cases, err := h.d.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, h.d.StuckStages, stuckPageSize+1, offset)
 		if err != nil {
 			h.fail(c, err)
 			return
+		}
+		more := len(cases) > stuckPageSize
+		if more {
+			cases = cases[:stuckPageSize]
 		}
 		for _, sc := range cases {
 			r := stuckRow{StuckCase: sc, DesaName: regionName(sc.DesaCode), Days: int(now.Sub(sc.StageEnteredAt).Hours() / 24)}
@@ -201,9 +228,22 @@ func (h *pages) stuckPage(c *gin.Context) {
 			}
 			d.Cases = append(d.Cases, r)
 		}
-		d.Limited = len(cases) == stuckLimit
+		d.First = offset + 1
+		page := func(n int) string {
+			q := url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}, "hari": {strconv.Itoa(d.Days)}}
+			if n > 1 {
+				q.Set("halaman", strconv.Itoa(n))
+			}
+			return "/macet?" + q.Encode()
+		}
+		if d.Page > 1 {
+			d.PrevURL = page(d.Page - 1)
+		}
+		if more {
+			d.NextURL = page(d.Page + 1)
+		}
 		if h.d.StuckQueryURL != nil {
-			d.QueryURL = h.d.StuckQueryURL(cy, before)
+			d.QueryURL = h.d.StuckQueryURL(principal(c), cy, before)
 			if u, err := url.Parse(d.QueryURL); err == nil {
 				d.Query = u.Query().Get("query")
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +20,7 @@ import (
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/kemensos"
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -34,6 +36,14 @@ type officeFake struct {
 	answers [][]byte
 	// answersErr is what ApplyAnswers answers.
 	answersErr error
+	// intakes are the P3KE files StartIntake took, with their uploader.
+	intakes []intakeCall
+}
+
+type intakeCall struct {
+	cycle int64
+	name  string
+	actor store.AuditActor
 }
 
 type officeStep struct {
@@ -77,6 +87,25 @@ func (f *officeFake) deps(e *env) Office {
 			}
 			return 1, nil
 		},
+		// As the API does: check the file, then store it; the intake
+		// workflow is not started here.
+		StartIntake: func(ctx context.Context, a store.AuditActor, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error) {
+			file, err := fh.Open()
+			if err != nil {
+				return nil, err
+			}
+			defer file.Close()
+			if _, err := p3ke.Check(io.NewSectionReader(file, 0, fh.Size), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
+				return nil, err
+			}
+			in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: a.UserID}
+			if err := e.st.CreateIntake(ctx, &in, io.NewSectionReader(file, 0, fh.Size), fh.Size); err != nil {
+				return nil, err
+			}
+			f.intakes = append(f.intakes, intakeCall{cycle: cy.ID, name: fh.Filename, actor: a})
+			return &in, nil
+		},
+		MaxIntakeFile: 1 << 20,
 	}
 }
 
@@ -157,6 +186,12 @@ func (e *env) seedLingga() lingga {
 // session's CSRF token (unless token is given).
 func (b *browser) upload(path, name string, content []byte, token ...string) *httptest.ResponseRecorder {
 	b.e.t.Helper()
+	return b.uploadForm(path, nil, name, content, token...)
+}
+
+// uploadForm is upload with more form fields.
+func (b *browser) uploadForm(path string, fields map[string]string, name string, content []byte, token ...string) *httptest.ResponseRecorder {
+	b.e.t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	tok := csrfToken(b.cookie)
@@ -165,6 +200,9 @@ func (b *browser) upload(path, name string, content []byte, token ...string) *ht
 	}
 	if tok != "" {
 		_ = mw.WriteField(csrfField, tok)
+	}
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
 	}
 	fw, _ := mw.CreateFormFile("file", name)
 	_, _ = fw.Write(content)

@@ -67,6 +67,8 @@ func (h *pages) funcs() template.FuncMap {
 		"rejection":      func(s string) string { return lookup(rejectionNames, s) },
 		"bulan":          monthID,
 		"rowReason":      answerRowReason,
+		"p3keReason":     p3keReason,
+		"intakeError":    intakeError,
 		"str": func(p *string) string {
 			if p == nil {
 				return ""

@@ -400,3 +400,135 @@ func answerRowReason(msg string) string {
 	}
 	return msg
 }
+
+// p3keExact and p3kePatterns translate the reasons a P3KE file or row is
+// refused or warned about (internal/p3ke, with the NIK and No KK checks of
+// internal/ident): the row issues of an intake and the reason an intake
+// failed. A reason without a translation is shown as it is, so a new rule
+// is never hidden; a test feeds every rule a bad file or row and checks
+// each has one.
+var p3keExact = map[string]string{
+	"required value is empty": "Wajib diisi, tetapi kosong.",
+	`text is not valid UTF-8; save the file as "CSV UTF-8" and upload again`: `Teks bukan UTF-8 yang sah; simpan berkas sebagai "CSV UTF-8" lalu unggah lagi.`,
+	"text is not valid UTF-8":       "Teks bukan UTF-8 yang sah.",
+	"text contains a NUL character": "Teks memuat karakter NUL.",
+	"must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (e.g. 1980-01-25)":                                                 "Isi tanggal sebagai YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY (misalnya 1980-01-25).",
+	"no_kk is the same number as nik_kepala_keluarga; check the two columns were not swapped or copied":                             "no_kk sama dengan nik_kepala_keluarga; periksa apakah kedua kolom tertukar atau tersalin.",
+	"birth date does not match the one in the NIK (digits 7-12)":                                                                    "Tanggal lahir tidak cocok dengan tanggal lahir di NIK (digit 7-12).",
+	"sex is given as L (male) but the NIK's day of birth is in the women's range 41-71":                                             "Jenis kelamin tertulis L (laki-laki), tetapi tanggal lahir di NIK ada di rentang perempuan 41-71.",
+	"sex is given as P (female) but the NIK's day of birth is in the men's range 01-31":                                             "Jenis kelamin tertulis P (perempuan), tetapi tanggal lahir di NIK ada di rentang laki-laki 01-31.",
+	`a double quote (") appears inside a cell that does not start with one; put the cell in quotes and double the inner quote ("")`: `Ada tanda petik (") di dalam sel yang tidak diawali petik; apit sel dengan petik dan gandakan petik di dalamnya ("").`,
+	"a quoted cell is not closed properly":                                                                                          "Sel berpetik tidak ditutup dengan benar.",
+	"number was converted to scientific notation by Excel and has lost digits; format the column as text and export again":          "Angka diubah Excel menjadi notasi ilmiah dan kehilangan digit; format kolom sebagai teks lalu ekspor lagi.",
+	"NIK sub-district part (digits 5-6) is 00":                                                                                      "Bagian kecamatan NIK (digit 5-6) bernilai 00.",
+	"NIK serial number (last 4 digits) must not be 0000":                                                                            "Nomor urut NIK (4 digit terakhir) tidak boleh 0000.",
+	// the file as a whole (p3ke.FormatError) and the intake's own failures
+	"the file has no header row": "Berkas tidak punya baris judul.",
+	"lines end with a carriage return only (old Mac format); save the file as CSV UTF-8": "Baris berkas diakhiri carriage return saja (format Mac lama); simpan berkas sebagai CSV UTF-8.",
+	"the file is not text, and not XLSX either; upload a CSV or XLSX file":               "Berkas bukan teks dan bukan XLSX; unggah berkas CSV atau XLSX.",
+	"the file is a zip archive but not an XLSX workbook":                                 "Berkas adalah arsip zip, bukan buku kerja XLSX.",
+	"the workbook has no sheets":                                                         "Buku kerja tidak punya lembar (sheet).",
+	"the workbook is too large: it unpacks to more than 256 MiB":                         "Buku kerja terlalu besar: setelah dibuka lebih dari 256 MiB.",
+	"the file is empty": "Berkas kosong.",
+	"the file looks like XLSX but is larger than 256 MiB":                        "Berkas tampak seperti XLSX tetapi lebih dari 256 MiB.",
+	"this is an old Excel 97-2003 (.xls) file; save it as .xlsx or as CSV UTF-8": "Ini berkas Excel 97-2003 (.xls) lama; simpan sebagai .xlsx atau CSV UTF-8.",
+	`the file is UTF-16 text (Excel "Unicode Text"); save it as CSV UTF-8`:       `Berkas berupa teks UTF-16 (Excel "Unicode Text"); simpan sebagai CSV UTF-8.`,
+	"could not start the intake; upload again":                                   "Unggahan tidak dapat dimulai; unggah lagi.",
+}
+
+// regionLevels are the levels a misplaced kode_wilayah is named by.
+var regionLevels = map[string]string{
+	"province": "provinsi", "regency": "kabupaten/kota", "sub-district (kecamatan)": "kecamatan", "region": "wilayah",
+}
+
+// englishMonths turn the month a NIK's impossible birth date names into
+// Indonesian.
+var englishMonths = map[string]string{}
+
+func init() {
+	for m := time.January; m <= time.December; m++ {
+		englishMonths[m.String()] = months[m-1]
+	}
+}
+
+var p3kePatterns = []struct {
+	re *regexp.Regexp
+	// id builds the Indonesian text from the submatches (m[1:]).
+	id func(m []string) string
+	// inner: the last submatch is a reason of its own, translated first.
+	inner bool
+}{
+	{regexp.MustCompile(`^must be a whole number from 1 to 10, got (.+)$`), sprintf("Harus bilangan bulat 1 sampai 10; tertulis %s."), false},
+	{regexp.MustCompile(`^the same (id_keluarga_p3ke|no_kk) is already in row (\d+)$`), sprintf("%s yang sama sudah ada di baris %s."), false},
+	{regexp.MustCompile(`^must be L \(laki-laki\) or P \(perempuan\), got (.+)$`), sprintf("Isi L (laki-laki) atau P (perempuan); tertulis %s."), false},
+	{regexp.MustCompile(`^must be a whole number of at least 1, got (.+)$`), sprintf("Harus bilangan bulat paling kecil 1; tertulis %s."), false},
+	{regexp.MustCompile(`^must be a village code like 35\.05\.01\.2001 or 3505012001, got (.+)$`), sprintf("Harus kode desa seperti 35.05.01.2001 atau 3505012001; tertulis %s."), false},
+	{regexp.MustCompile(`^must be a village \(desa/kelurahan\) code with 10 digits; (\S+) is a (.+) code$`), func(m []string) string {
+		return fmt.Sprintf("Harus kode desa/kelurahan 10 digit; %s adalah kode %s.", m[1], lookup(regionLevels, m[2]))
+	}, false},
+	{regexp.MustCompile(`^(\S+) is in (\S+) \((.+)\), outside this cycle's regency (\S+) \((.+)\)$`), sprintf("%s ada di %s (%s), di luar kabupaten/kota siklus ini, %s (%s)."), false},
+	{regexp.MustCompile(`^(\S+) is outside this cycle's regency (\S+) \((.+)\)$`), sprintf("%s ada di luar kabupaten/kota siklus ini, %s (%s)."), false},
+	{regexp.MustCompile(`^(\S+) is not a village in the Kemendagri 2025 region list$`), sprintf("%s bukan desa/kelurahan dalam daftar wilayah Kemendagri 2025."), false},
+	{regexp.MustCompile(`^must be Ya or Tidak, got (.+)$`), sprintf("Isi Ya atau Tidak; tertulis %s."), false},
+	{regexp.MustCompile(`^(NIK|No KK) is empty$`), sprintf("%s kosong."), false},
+	{regexp.MustCompile(`^(NIK|No KK) must contain only digits; character (\d+) is a space$`), sprintf("%s hanya boleh berisi angka; karakter ke-%s adalah spasi."), false},
+	{regexp.MustCompile(`^(NIK|No KK) must contain only digits; character (\d+) is (.+)$`), sprintf("%s hanya boleh berisi angka; karakter ke-%s adalah %s."), false},
+	{regexp.MustCompile(`^(NIK|No KK) must be 16 digits, got (\d+)$`), sprintf("%s harus 16 digit; tertulis %s digit."), false},
+	{regexp.MustCompile(`^(NIK|No KK) starts with (\d+), which is not an Indonesian province code$`), sprintf("%s diawali %s, yang bukan kode provinsi di Indonesia."), false},
+	{regexp.MustCompile(`^(NIK|No KK) regency part \(digits 3-4\) is 00$`), sprintf("Bagian kabupaten/kota %s (digit 3-4) bernilai 00."), false},
+	{regexp.MustCompile(`^NIK day of birth \(digits 7-8\) must be 01-31, or 41-71 for a woman; got (\d+)$`), sprintf("Tanggal lahir di NIK (digit 7-8) harus 01-31, atau 41-71 untuk perempuan; tertulis %s."), false},
+	{regexp.MustCompile(`^NIK month of birth \(digits 9-10\) must be 01-12; got (\d+)$`), sprintf("Bulan lahir di NIK (digit 9-10) harus 01-12; tertulis %s."), false},
+	{regexp.MustCompile(`^NIK birth date \(digits 7-12\) is not a real date: (\w+) has no day (\d+)$`), func(m []string) string {
+		return fmt.Sprintf("Tanggal lahir di NIK (digit 7-12) tidak ada di kalender: bulan %s tidak punya tanggal %s.", lookup(englishMonths, m[1]), m[2])
+	}, false},
+	{regexp.MustCompile(`^NIK was first issued in regency (\S+) but the address is in (\S+) \(normal if the family moved\)$`), sprintf("NIK pertama diterbitkan di kabupaten/kota %s, tetapi alamatnya di %s (wajar bila keluarga pindah)."), false},
+	{regexp.MustCompile(`^NIK was first issued in sub-district (\S+) but the address is in (\S+) \(normal if the family moved\)$`), sprintf("NIK pertama diterbitkan di kecamatan %s, tetapi alamatnya di %s (wajar bila keluarga pindah)."), false},
+	{regexp.MustCompile(`^a quoted cell is not closed properly; the row runs on to line (\d+) of the file$`), sprintf("Sel berpetik tidak ditutup dengan benar; baris berlanjut sampai baris ke-%s berkas."), false},
+	{regexp.MustCompile(`^the row cannot be split into cells: (.+)$`), sprintf("Baris tidak dapat dipecah menjadi sel: %s."), false},
+	// the file as a whole
+	{regexp.MustCompile(`^the header row lacks required columns: (.+)$`), sprintf("Baris judul tidak memuat kolom wajib: %s."), false},
+	{regexp.MustCompile(`^column (\S+) appears twice in the header row \(columns (\S+) and (\S+)\)$`), sprintf("Kolom %s muncul dua kali di baris judul (kolom %s dan %s)."), false},
+	{regexp.MustCompile(`^the header row cannot be read: (.+)$`), sprintf("Baris judul tidak terbaca: %s"), true},
+	{regexp.MustCompile(`^the first sheet cannot be read: (.+)$`), sprintf("Lembar pertama buku kerja tidak terbaca (%s)."), false},
+	{regexp.MustCompile(`^the file looks like XLSX but cannot be opened: (.+)$`), sprintf("Berkas tampak seperti XLSX tetapi tidak dapat dibuka (%s)."), false},
+	{regexp.MustCompile(`^the sheet cannot be read: (.+)$`), sprintf("Lembar buku kerja tidak terbaca (%s)."), false},
+	{regexp.MustCompile(`^the file cannot be read past row (\d+): (.+)$`), sprintf("Berkas tidak terbaca setelah baris %s: %s"), true},
+}
+
+// sprintf is a p3kePatterns entry that puts the submatches into format.
+func sprintf(format string) func(m []string) string {
+	return func(m []string) string {
+		args := make([]any, len(m)-1)
+		for i, s := range m[1:] {
+			args[i] = s
+		}
+		return fmt.Sprintf(format, args...)
+	}
+}
+
+// p3keReason is a P3KE row issue's reason, or an intake's failure, in
+// Indonesian; the reason itself when there is no translation.
+func p3keReason(msg string) string {
+	if v, ok := p3keExact[msg]; ok {
+		return v
+	}
+	for _, p := range p3kePatterns {
+		if m := p.re.FindStringSubmatch(msg); m != nil {
+			if p.inner {
+				m[len(m)-1] = p3keReason(m[len(m)-1])
+			}
+			return p.id(m)
+		}
+	}
+	return msg
+}
+
+// intakeError is why an intake failed, for the intake's page: the file's
+// problem in Indonesian, or for a failure of verval's own a general
+// sentence with the technical reason after it.
+func intakeError(msg string) string {
+	if id := p3keReason(msg); id != msg {
+		return id
+	}
+	return "Terjadi kesalahan saat memproses berkas (" + msg + "). Unggah lagi; bila masih gagal, hubungi administrator."
+}

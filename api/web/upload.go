@@ -1,21 +1,40 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 )
 
 type uploadData struct {
 	Cycles []store.Cycle
 	Cycle  *store.Cycle
+	// Errors are the form's messages by field.
+	Errors map[string]string
 }
 
-// uploadPage is Dinsos' P3KE upload. The form posts the file straight to
-// POST /api/v1/cycles/{id}/intake, the API's one intake path, with the
-// session cookie (the API checks that the post is same-origin); the page's
+// defaultMaxIntakeFile is the upload limit when Office names none.
+const defaultMaxIntakeFile = 64 << 20
+
+// uploadLimit bounds the upload form's post: the file and a little for the
+// other fields and the multipart framing.
+func (h *pages) uploadLimit() int64 {
+	n := h.d.Office.MaxIntakeFile
+	if n <= 0 {
+		n = defaultMaxIntakeFile
+	}
+	return n + 1<<20
+}
+
+// uploadPage is Dinsos' P3KE upload. The form posts the file to POST
+// /unggah (upload), which checks the session's CSRF token like every
+// page's form and hands the file to the API's own intake code; the page's
 // script shows the upload's progress and then opens the intake's page.
 func (h *pages) uploadPage(c *gin.Context) {
 	cycles, cy, err := h.cycles(c)
@@ -24,6 +43,49 @@ func (h *pages) uploadPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Data: uploadData{Cycles: cycles, Cycle: cy}})
+}
+
+// upload takes a P3KE file into the cycle named by the form's siklus (one
+// outside the caller's region is not found) and
+// opens the intake's page. A file that cannot be read as P3KE comes back
+// on the form with the reason, in Indonesian, next to the file field.
+func (h *pages) upload(c *gin.Context) {
+	ctx := c.Request.Context()
+	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
+	cy, err := h.d.Store.GetCycle(ctx, principal(c), cycleID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	cycles, err := h.d.Store.ListCycles(ctx, principal(c))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := uploadData{Cycles: cycles, Cycle: cy, Errors: map[string]string{}}
+	limit := h.uploadLimit() - 1<<20
+	fh, err := c.FormFile("file")
+	switch {
+	case err != nil || fh.Size == 0:
+		d.Errors["file"] = "Pilih berkas P3KE (CSV atau XLSX)."
+	case fh.Size > limit:
+		d.Errors["file"] = fmt.Sprintf("Berkas lebih dari %d MB; pecah per kecamatan lalu unggah satu per satu.", limit>>20)
+	default:
+		in, err := h.d.Office.StartIntake(ctx, actor(c), cy, fh)
+		var fe *p3ke.FormatError
+		switch {
+		case errors.As(err, &fe):
+			d.Errors["file"] = "Berkas tidak dapat dibaca sebagai data P3KE: " + p3keReason(fe.Error())
+		case err != nil:
+			h.fail(c, err)
+			return
+		default:
+			redirect(c, fmt.Sprintf("/unggah/%d", in.ID))
+			return
+		}
+	}
+	h.render(c, http.StatusUnprocessableEntity, "upload", &view{Title: "Unggah data P3KE", Active: "unggah",
+		Error: "Berkas belum diunggah. Periksa isian yang ditandai.", Data: d})
 }
 
 type intakeData struct {

@@ -24,6 +24,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"strconv"
@@ -56,9 +57,9 @@ type Deps struct {
 	Now func() time.Time
 	// WorkflowURL links a household's case in the Temporal Web UI.
 	WorkflowURL func(cycleID, householdID int64) string
-	// StuckQueryURL links the Web UI's list of a cycle's running cases that
-	// entered their stage before a time.
-	StuckQueryURL func(cy *store.Cycle, before time.Time) string
+	// StuckQueryURL links the Web UI's list of a cycle's running cases in
+	// p's region that entered their stage before a time.
+	StuckQueryURL func(p auth.Principal, cy *store.Cycle, before time.Time) string
 	// StuckStages are the stages a case can be stuck in (not final).
 	StuckStages []string
 	// RecordMeeting checks and records a village meeting and starts the
@@ -98,6 +99,12 @@ type Office struct {
 	// ApplyAnswers applies Kemensos' answer file to batch p, all or
 	// nothing; a refused file is an *activities.AnswerFileError.
 	ApplyAnswers func(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error)
+	// StartIntake checks an uploaded P3KE file, stores it as an intake of
+	// cy and starts the intake (POST /api/v1/cycles/{id}/intake); a file
+	// that cannot be read as P3KE is a *p3ke.FormatError.
+	StartIntake func(ctx context.Context, a store.AuditActor, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error)
+	// MaxIntakeFile is the largest P3KE file StartIntake takes, in bytes.
+	MaxIntakeFile int64
 }
 
 // Throttle is the login throttle the login page shares with POST
@@ -159,6 +166,8 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/dasbor", all, h.dashboard)
 	r.GET("/macet", watchers, h.stuckPage)
 	r.GET("/unggah", office, h.uploadPage)
+	// The P3KE file is far larger than any other form.
+	r.POST("/unggah", h.signedInWith(h.uploadLimit(), auth.RoleDinsos, auth.RoleAdmin), h.upload)
 	r.GET("/unggah/:id", office, h.intakePage)
 
 	// Decrees and Kemensos proposals, with the roles of their API routes.

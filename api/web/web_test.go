@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +24,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -111,8 +113,8 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 		WorkflowURL: func(cycleID, householdID int64) string {
 			return fmt.Sprintf("http://ui.test/namespaces/default/workflows/household-%d-%d", cycleID, householdID)
 		},
-		StuckQueryURL: func(cy *store.Cycle, before time.Time) string {
-			return "http://ui.test/namespaces/default/workflows?query=" + url.QueryEscape(`RegencyCode = "35.05"`)
+		StuckQueryURL: func(p auth.Principal, cy *store.Cycle, before time.Time) string {
+			return "http://ui.test/namespaces/default/workflows?query=" + url.QueryEscape(`RegencyCode = "35.05" AND area = "`+p.Region+`"`)
 		},
 		StuckStages: []string{"awaiting_verification", "verified"},
 		RecordMeeting: func(ctx context.Context, p auth.Principal, a store.AuditActor, cy *store.Cycle, m *store.Meeting) error {
@@ -552,7 +554,7 @@ func TestDashboardAndStuckCases(t *testing.T) {
 	// are stuck for "more than 0 days".
 	e.clock.Advance(time.Minute)
 	page = tksk.get(fmt.Sprintf("/macet?hari=0&siklus=%d", e.cycle.ID)).Body.String()
-	if !strings.Contains(page, fmt.Sprintf("household-%d-%d", e.cycle.ID, e.hh["WARSINI"])) || !strings.Contains(page, "RegencyCode = &#34;35.05&#34;") {
+	if !strings.Contains(page, fmt.Sprintf("household-%d-%d", e.cycle.ID, e.hh["WARSINI"])) || !strings.Contains(page, "RegencyCode = &#34;35.05&#34; AND area = &#34;35.05.01&#34;") {
 		t.Errorf("stuck page lacks the Temporal links:\n%s", page)
 	}
 	// The village sees its own desa only.
@@ -700,6 +702,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /macet":                 {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"GET /unggah":                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":            {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /unggah":               {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /sk":                    {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                   {auth.RoleDinsos},
 	"GET /sk/:id":                {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
@@ -786,5 +789,209 @@ func TestAdministratorSeesNoNames(t *testing.T) {
 	page := admin.get(fmt.Sprintf("/rumah-tangga/%d", e.hh["SITI AMINAH"])).Body.String()
 	if !strings.Contains(page, "http://ui.test/namespaces/default/workflows/household-") {
 		t.Error("no Temporal Web UI link for the administrator")
+	}
+}
+
+// seedAcehUtara opens a cycle in Aceh Utara (11.08), the regency with the
+// most desa (852), with one household in each, all waiting for their visit
+// since t0, and a Dinsos officer "dinsos-aceh" of the regency.
+func (e *env) seedAcehUtara() (store.Cycle, []string) {
+	e.t.Helper()
+	ctx := e.t.Context()
+	if _, err := e.st.CreateUser(ctx, store.NewUser{Username: "dinsos-aceh", Password: password, Name: "Dinsos Aceh Utara", Role: auth.RoleDinsos, Region: "11.08"}); err != nil {
+		e.t.Fatal(err)
+	}
+	cy := store.Cycle{RegencyCode: "11.08", Year: 2026, VerificationDays: 30, OpenedAt: t0.Add(-24 * time.Hour)}
+	if err := e.st.CreateCycle(ctx, &cy); err != nil {
+		e.t.Fatal(err)
+	}
+	in := store.Intake{CycleID: cy.ID, FileName: "p3ke-aceh.csv"}
+	if err := e.st.CreateIntake(ctx, &in, strings.NewReader("y"), 1); err != nil {
+		e.t.Fatal(err)
+	}
+	desa := wilayah.Default().Villages("11.08")
+	var hs []store.NewHousehold
+	for i, v := range desa {
+		hs = append(hs, store.NewHousehold{
+			NIK: fmt.Sprintf("110801550380%04d", i+1), NoKK: fmt.Sprintf("11080101012%05d", i+1),
+			Household: store.Household{Row: i + 2, FamilyID: fmt.Sprintf("ACEH-%d", i), Name: "CUT NYAK DHIEN", Address: "Gampong RT 001",
+				Members: 4, RegencyCode: "11.08", KecamatanCode: wilayah.Kecamatan(v), DesaCode: v, Desil: 1,
+				NIKMasked: "1108**********01", KKMasked: "1108**********01"},
+		})
+	}
+	if _, err := e.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: len(desa) + 1, Households: hs,
+		Accepted: len(hs), Rows: len(hs), DueAt: t0.Add(10 * 24 * time.Hour)}); err != nil {
+		e.t.Fatal(err)
+	}
+	return cy, desa
+}
+
+// sent fetches path as b the way a browser does and returns the bytes sent.
+func (b *browser) sent(path string) int {
+	b.e.t.Helper()
+	w := b.get(path)
+	if w.Code != http.StatusOK {
+		b.e.t.Fatalf("%s: %d", path, w.Code)
+	}
+	return w.Body.Len()
+}
+
+// TestBigRegencysPagesAreLight: Dinsos of a regency of 852 desa, every
+// household stuck, still gets pages well under 200 KB with the assets:
+// the dashboard draws kecamatan bars and one chosen kecamatan's desa, and
+// the stuck list comes a page at a time.
+func TestBigRegencysPagesAreLight(t *testing.T) {
+	e := newEnv(t)
+	cy, desa := e.seedAcehUtara()
+	if len(desa) < 800 {
+		t.Fatalf("Aceh Utara has %d desa in the region list", len(desa))
+	}
+	e.clock.Advance(time.Minute)
+	var assets int
+	for _, name := range []string{"app.css", "app.js"} {
+		assets += e.do(nil, "GET", "/static/"+name, nil).Body.Len()
+	}
+	dinsos := e.login("dinsos-aceh")
+	// The kecamatan with the most desa.
+	var kec string
+	per := map[string]int{}
+	for _, v := range desa {
+		k := wilayah.Kecamatan(v)
+		if per[k]++; per[k] > per[kec] {
+			kec = k
+		}
+	}
+	const light = 100 << 10 // "well under 200 KB"
+	for _, p := range []string{
+		"/dasbor",
+		"/dasbor?kecamatan=" + kec,
+		fmt.Sprintf("/macet?hari=0&siklus=%d", cy.ID),
+		fmt.Sprintf("/macet?hari=0&siklus=%d&halaman=17", cy.ID),
+	} {
+		if size := dinsos.sent(p) + assets; size > light {
+			t.Errorf("%s weighs %d bytes with its assets, over %d", p, size, light)
+		}
+	}
+
+	// The dashboard lists every kecamatan, each linking to its desa, and
+	// draws the desa of the chosen one only.
+	page := dinsos.get("/dasbor").Body.String()
+	if n := strings.Count(page, `class="kec"`); n != len(per) {
+		t.Errorf("dashboard shows %d kecamatan, want %d", n, len(per))
+	}
+	if strings.Contains(page, regionName(desa[0])) {
+		t.Errorf("dashboard draws desa before a kecamatan is chosen")
+	}
+	link := fmt.Sprintf(`href="/dasbor?kecamatan=%s&amp;siklus=%d#kec-%s"`, kec, cy.ID, kec)
+	if !strings.Contains(page, link) {
+		t.Errorf("dashboard lacks the link %s", link)
+	}
+	page = dinsos.get("/dasbor?kecamatan=" + kec).Body.String()
+	if n := strings.Count(page, " belum</span>"); n != per[kec] {
+		t.Errorf("chosen kecamatan: %d desa bars, want its %d desa", n, per[kec])
+	}
+	if v := wilayah.Default().Villages(kec)[0]; !strings.Contains(page, ">"+regionName(v)+"<") {
+		t.Errorf("chosen kecamatan's page lacks %s", regionName(v))
+	}
+
+	// The stuck list pages by 50, the links keeping cycle and days, until
+	// the last page, which has no next link.
+	next := fmt.Sprintf("/macet?hari=0&siklus=%d", cy.ID)
+	seen := map[string]bool{}
+	pages := 0
+	caseRE := regexp.MustCompile(`href="/rumah-tangga/(\d+)"`)
+	for next != "" {
+		page := dinsos.get(next).Body.String()
+		pages++
+		ids := caseRE.FindAllStringSubmatch(page, -1)
+		if len(ids) == 0 || len(ids) > stuckPageSize {
+			t.Fatalf("%s lists %d cases", next, len(ids))
+		}
+		for _, m := range ids {
+			if seen[m[1]] {
+				t.Fatalf("household %s listed twice", m[1])
+			}
+			seen[m[1]] = true
+		}
+		next = ""
+		if m := regexp.MustCompile(`<a href="([^"]+)">Berikutnya`).FindStringSubmatch(page); m != nil {
+			next = strings.ReplaceAll(m[1], "&amp;", "&")
+			if !strings.Contains(next, "hari=0") || !strings.Contains(next, fmt.Sprintf("siklus=%d", cy.ID)) || !strings.Contains(next, fmt.Sprintf("halaman=%d", pages+1)) {
+				t.Fatalf("next page link %q loses the filters", next)
+			}
+		}
+		if pages > 1 && !strings.Contains(page, "‹ Sebelumnya") {
+			t.Errorf("page %d has no previous link", pages)
+		}
+	}
+	if len(seen) != len(desa) || pages != (len(desa)+stuckPageSize-1)/stuckPageSize {
+		t.Errorf("stuck pages listed %d cases on %d pages, want %d", len(seen), pages, len(desa))
+	}
+}
+
+// taskItems splits the task list into its items by family name.
+func taskItems(t *testing.T, page string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, li := range strings.Split(page, `<li class="task`)[1:] {
+		li = li[:strings.Index(li, "</li>")]
+		m := regexp.MustCompile(`<strong class="name">([^<]+)</strong>`).FindStringSubmatch(li)
+		if m == nil {
+			t.Fatalf("task item without a name: %s", li)
+		}
+		out[m[1]] = li
+	}
+	return out
+}
+
+func TestTaskListMarksOverdueTasksAndSearchesAddresses(t *testing.T) {
+	e := newEnv(t)
+	siti, budi := e.hh["SITI AMINAH"], e.hh["BUDI SANTOSO"]
+	if err := e.st.DB.Model(&store.Household{}).Where("id = ?", siti).Update("address", "Dusun Sumberjo RT 003 RW 001").Error; err != nil {
+		t.Fatal(err)
+	}
+	// BUDI's visit was due two days ago; SITI's is due in ten days.
+	if err := e.st.DB.Model(&store.Task{}).Where("household_id = ?", budi).Update("due_at", t0.Add(-48*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	desa1 := e.login("desa1")
+
+	items := taskItems(t, desa1.get("/tugas").Body.String())
+	if len(items) != 2 {
+		t.Fatalf("task list: %d items, want Jaten's 2", len(items))
+	}
+	if li := items["BUDI SANTOSO"]; !strings.HasPrefix(li, ` overdue"`) || !strings.Contains(li, `<span class="badge late">Terlambat</span>`) {
+		t.Errorf("an overdue task is not marked:\n%s", li)
+	}
+	if li := items["SITI AMINAH"]; strings.HasPrefix(li, ` overdue"`) || strings.Contains(li, "Terlambat") || !strings.Contains(li, "10 hari lagi") {
+		t.Errorf("a task due in ten days is marked or lacks its days left:\n%s", li)
+	}
+	// Overdue first: the most urgent task leads the list.
+	if page := desa1.get("/tugas").Body.String(); strings.Index(page, "BUDI SANTOSO") > strings.Index(page, "SITI AMINAH") {
+		t.Error("the overdue task is not first")
+	}
+	if items := taskItems(t, desa1.get("/tugas?terlambat=1").Body.String()); len(items) != 1 || items["BUDI SANTOSO"] == "" {
+		t.Errorf("only the overdue: %v", slices.Collect(maps.Keys(items)))
+	}
+	if page := desa1.get(fmt.Sprintf("/tugas/%d", budi)).Body.String(); !strings.Contains(page, `<span class="badge late">Terlambat</span>`) {
+		t.Error("the overdue task's page does not say so")
+	}
+	if page := desa1.get(fmt.Sprintf("/tugas/%d", siti)).Body.String(); strings.Contains(page, "Terlambat") {
+		t.Error("a task on time is marked overdue on its page")
+	}
+
+	// Search by address, in any case, and by part of it.
+	for _, q := range []string{"sumberjo", "DUSUN SUMBERJO", "rt 003"} {
+		items := taskItems(t, desa1.get("/tugas?q="+url.QueryEscape(q)).Body.String())
+		if len(items) != 1 || items["SITI AMINAH"] == "" {
+			t.Errorf("search %q: %v, want SITI AMINAH only", q, slices.Collect(maps.Keys(items)))
+		}
+	}
+	// An address in another desa is not found.
+	if err := e.st.DB.Model(&store.Household{}).Where("id = ?", e.hh["WARSINI"]).Update("address", "Dusun Sumberjo RT 009").Error; err != nil {
+		t.Fatal(err)
+	}
+	if items := taskItems(t, desa1.get("/tugas?q=rt+009").Body.String()); len(items) != 0 {
+		t.Errorf("search found another desa's family: %v", slices.Collect(maps.Keys(items)))
 	}
 }

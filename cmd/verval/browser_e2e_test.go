@@ -69,6 +69,10 @@ func TestBrowser(t *testing.T) {
 	if !strings.HasPrefix(report, "200|text/csv") || !strings.Contains(report, "row,column,severity,reason\n5,") {
 		t.Fatalf("row-error report: %q", report)
 	}
+	// The page lists the row's reason in Indonesian.
+	if row := b.text("table.list tbody tr"); !strings.Contains(row, "NIK harus 16 digit; tertulis 11 digit.") {
+		t.Fatalf("row issue on the intake page: %q", row)
+	}
 	b.shot("upload")
 	b.logout()
 

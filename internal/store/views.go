@@ -250,13 +250,13 @@ type StuckCase struct {
 }
 
 // Stuck lists a cycle's non-final households that entered their stage
-// before the cut-off, oldest first.
-func (s *Store) Stuck(ctx context.Context, p auth.Principal, cycleID int64, before time.Time, stages []string, limit int) ([]StuckCase, error) {
+// before the cut-off, oldest first: limit of them after skipping offset.
+func (s *Store) Stuck(ctx context.Context, p auth.Principal, cycleID int64, before time.Time, stages []string, limit, offset int) ([]StuckCase, error) {
 	var out []StuckCase
 	q := scope(s.DB.WithContext(ctx).Model(&Household{}), p, "desa_code").
 		Where("cycle_id = ? AND stage IN ? AND stage_entered_at < ?", cycleID, stages, before.UTC())
 	err := q.Select("id AS household_id, kecamatan_code, desa_code, stage, stage_entered_at").
-		Order("stage_entered_at, id").Limit(limit).Scan(&out).Error
+		Order("stage_entered_at, id").Limit(limit).Offset(offset).Scan(&out).Error
 	return out, err
 }
 

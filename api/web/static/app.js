@@ -16,8 +16,10 @@ document.addEventListener("submit", (e) => {
 
 const id = (n) => Number(n || 0).toLocaleString("id-ID");
 
-// P3KE upload: send the file to the API with the session cookie, show the
-// upload's progress, then open the intake's page.
+// P3KE upload: send the form with the file to the page route (which checks
+// the CSRF token), show the upload's progress, then open the page the
+// server sends us to: the intake's. A refused file comes back as the
+// upload page with the reason, in Indonesian, next to the field.
 const up = document.getElementById("unggah");
 if (up) {
   up.addEventListener("submit", (e) => {
@@ -29,7 +31,6 @@ if (up) {
     bar.hidden = false;
     const x = new XMLHttpRequest();
     x.open("POST", up.action);
-    x.setRequestHeader("Accept", "application/json");
     x.upload.onprogress = (ev) => {
       if (!ev.lengthComputable) return;
       bar.max = ev.total; bar.value = ev.loaded;
@@ -38,11 +39,10 @@ if (up) {
     x.upload.onload = () => { bar.removeAttribute("value"); status.textContent = "Memeriksa kolom berkas…"; };
     const fail = (msg) => { err.textContent = msg; err.hidden = false; bar.hidden = true; status.textContent = ""; btn.disabled = false; };
     x.onload = () => {
-      let body = {};
-      try { body = JSON.parse(x.responseText); } catch (_) { /* not JSON */ }
-      if (x.status === 202 && body.id) { location.assign("/unggah/" + body.id); return; }
-      if (x.status === 401) { location.assign("/masuk?ke=/unggah"); return; }
-      fail("Berkas ditolak: " + (body.error || "kode " + x.status));
+      if (x.status === 200 && x.responseURL) { location.assign(x.responseURL); return; }
+      const page = new DOMParser().parseFromString(x.responseText, "text/html");
+      const why = page.querySelector("#f-file .field-error:not([hidden])") || page.querySelector(".alert");
+      fail(why ? why.textContent.trim() : "Unggahan gagal (kode " + x.status + "). Coba lagi.");
     };
     x.onerror = () => fail("Koneksi terputus. Coba unggah lagi.");
     x.send(new FormData(up));

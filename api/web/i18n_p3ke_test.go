@@ -1,0 +1,212 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/store"
+)
+
+// p3keHeader and p3keRow make a P3KE file for the translation test: a
+// valid row, with cells overridden by column name.
+const p3keHeader = "id_keluarga_p3ke,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,jenis_kelamin,tanggal_lahir,alamat,kode_wilayah,desil,jumlah_anggota,terdaftar_dtks"
+
+var p3keRowN int
+
+func p3keRow(set ...string) string {
+	p3keRowN++
+	cells := map[string]string{
+		"id_keluarga_p3ke": fmt.Sprintf("P%04d", p3keRowN), "no_kk": fmt.Sprintf("350501010120%04d", p3keRowN),
+		"nik_kepala_keluarga": "3505012501800001", "nama_kepala_keluarga": "JOKO", "jenis_kelamin": "L",
+		"tanggal_lahir": "1980-01-25", "alamat": "Dusun Krajan", "kode_wilayah": "35.05.01.2001",
+		"desil": "1", "jumlah_anggota": "4", "terdaftar_dtks": "Ya",
+	}
+	for i := 0; i+1 < len(set); i += 2 {
+		cells[set[i]] = set[i+1]
+	}
+	var out []string
+	for _, c := range strings.Split(p3keHeader, ",") {
+		out = append(out, cells[c])
+	}
+	return strings.Join(out, ",")
+}
+
+// TestEveryP3KEReasonIsTranslated feeds every rule of internal/p3ke (and
+// the NIK and No KK checks of internal/ident) a bad row or file and checks
+// the intake page has Indonesian for each reason.
+func TestEveryP3KEReasonIsTranslated(t *testing.T) {
+	rows := []string{
+		p3keRow("desil", ""),
+		p3keRow("desil", "sebelas"),
+		p3keRow("id_keluarga_p3ke", "P9000"), p3keRow("id_keluarga_p3ke", "P9000"),
+		p3keRow("no_kk", "3505010101209999"), p3keRow("no_kk", "3505010101209999"),
+		p3keRow("id_keluarga_p3ke", "P\xff1"),
+		p3keRow("no_kk", "35050101012000AB"),
+		p3keRow("no_kk", "3505010 101200001"),
+		p3keRow("no_kk", "35050101"),
+		p3keRow("no_kk", "9905010101200001"),
+		p3keRow("no_kk", "3500010101200001"),
+		p3keRow("nik_kepala_keluarga", "3505002501800001"),
+		p3keRow("nik_kepala_keluarga", "3505013201800001"),
+		p3keRow("nik_kepala_keluarga", "3505012513800001"),
+		p3keRow("nik_kepala_keluarga", "3505013002800001"),
+		p3keRow("nik_kepala_keluarga", "3505012501800000"),
+		p3keRow("nik_kepala_keluarga", "3.50501E+15"),
+		p3keRow("nama_kepala_keluarga", ""),
+		p3keRow("nama_kepala_keluarga", "JOKO\xff"),
+		p3keRow("nama_kepala_keluarga", "JO\x00KO"),
+		p3keRow("jenis_kelamin", "X"),
+		p3keRow("tanggal_lahir", "kemarin"),
+		p3keRow("jumlah_anggota", "0"),
+		p3keRow("kode_wilayah", "desa-ku"),
+		p3keRow("kode_wilayah", "35.05.01"),
+		p3keRow("kode_wilayah", "35.07.01.2001"),
+		p3keRow("kode_wilayah", "35.99.01.2001"),
+		p3keRow("kode_wilayah", "35.05.99.2001"),
+		p3keRow("terdaftar_dtks", "mungkin"),
+		// warnings: the NIK against the rest of the row
+		p3keRow("jenis_kelamin", "P"),
+		p3keRow("nik_kepala_keluarga", "3505016501800001", "jenis_kelamin", "L"),
+		p3keRow("tanggal_lahir", "1981-01-25"),
+		p3keRow("nik_kepala_keluarga", "3507012501800001"),
+		p3keRow("nik_kepala_keluarga", "3505022501800001"),
+		p3keRow("no_kk", "3505012501800001"),
+		`P8000,3505010101208000,3505012501800001,JO"KO,L,1980-01-25,Dusun,35.05.01.2001,1,4,Ya`,
+		p3keRow(),
+		`P8001,3505010101208001,3505012501800001,"JOKO,L,1980-01-25,Dusun,35.05.01.2001,1,4,Ya`,
+		"",
+	}
+	rep, err := p3ke.Check(strings.NewReader(p3keHeader+"\n"+strings.Join(rows, "\n")), p3ke.Options{Regency: "35.05"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[string]bool{}
+	for _, is := range rep.Issues {
+		reasons[is.Reason] = true
+	}
+	// Files refused whole, and the intake's own failures.
+	for _, f := range []string{
+		"",
+		"a,b\rc,d\r",
+		"\x00\x01\x02\x03binary",
+		"PK\x03\x04not really a zip",
+		"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel",
+		"\xff\xfeU\x00T\x00F\x00",
+		"\n\n",
+		"id_keluarga_p3ke,nama_kepala_keluarga\nP1,JOKO\n",
+		p3keHeader + ",desil\n",
+	} {
+		_, err := p3ke.Check(strings.NewReader(f), p3ke.Options{Regency: "35.05"})
+		var fe *p3ke.FormatError
+		if !errors.As(err, &fe) {
+			t.Errorf("file %q: %v, want a format error", f, err)
+			continue
+		}
+		reasons[fe.Error()] = true
+	}
+	reasons["the file cannot be read past row 5001: the sheet cannot be read: zip: checksum error"] = true
+	reasons["could not start the intake; upload again"] = true
+	if len(reasons) < 45 {
+		t.Errorf("only %d different reasons; a rule stopped firing:\n%v", len(reasons), reasons)
+	}
+	for r := range reasons {
+		if id := p3keReason(r); id == r {
+			t.Errorf("no Indonesian for %q", r)
+		} else if strings.Contains(id, "%!") {
+			t.Errorf("%q: broken translation %q", r, id)
+		}
+	}
+	if got := p3keReason("a brand new rule"); got != "a brand new rule" {
+		t.Errorf("an unknown reason must be shown as it is, got %q", got)
+	}
+}
+
+func TestIntakePageIsInIndonesian(t *testing.T) {
+	e := newEnv(t)
+	var in store.Intake
+	if err := e.st.DB.First(&in).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.DB.Create(&store.IntakeIssue{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.SetIntakeStatus(t.Context(), in.ID, store.IntakeFailed, "the header row lacks required columns: desil, kode_wilayah"); err != nil {
+		t.Fatal(err)
+	}
+	page := e.login("dinsos").get(fmt.Sprintf("/unggah/%d", in.ID)).Body.String()
+	for _, want := range []string{
+		"Unggahan gagal: Baris judul tidak memuat kolom wajib: desil, kode_wilayah.",
+		"Isi L (laki-laki) atau P (perempuan); tertulis &#34;X&#34;.",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("intake page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "must be") || strings.Contains(page, "lacks required") {
+		t.Errorf("intake page shows English:\n%s", page)
+	}
+	if got := intakeError("pq: connection reset"); !strings.HasPrefix(got, "Terjadi kesalahan saat memproses berkas") {
+		t.Errorf("an unknown failure: %q", got)
+	}
+}
+
+// TestP3KEUploadGoesThroughThePage: the upload form posts to /unggah,
+// which checks the session's CSRF token and same origin like every form,
+// answers a file that is not P3KE in Indonesian next to the field, and
+// opens the new intake's page.
+func TestP3KEUploadGoesThroughThePage(t *testing.T) {
+	e := newEnv(t)
+	dinsos, other := e.login("dinsos"), e.login("tksk")
+	page := dinsos.get("/unggah").Body.String()
+	for _, want := range []string{`action="/unggah"`, `name="csrf" value="` + csrfToken(dinsos.cookie) + `"`, fmt.Sprintf(`name="siklus" value="%d"`, e.cycle.ID)} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload form lacks %s", want)
+		}
+	}
+	siklus := map[string]string{"siklus": fmt.Sprint(e.cycle.ID)}
+	good := []byte(p3keHeader + "\n" + p3keRow() + "\n")
+	for name, w := range map[string]*httptest.ResponseRecorder{
+		"no token":                dinsos.uploadForm("/unggah", siklus, "p3ke.csv", good, ""),
+		"another session's token": dinsos.uploadForm("/unggah", siklus, "p3ke.csv", good, csrfToken(other.cookie)),
+	} {
+		if w.Code != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, w.Code)
+		}
+	}
+	if len(e.office.intakes) != 0 {
+		t.Fatalf("a refused post started an intake: %+v", e.office.intakes)
+	}
+
+	// A cycle outside the region is not found, whatever the file.
+	lingga := e.seedLingga()
+	if w := dinsos.uploadForm("/unggah", map[string]string{"siklus": fmt.Sprint(lingga.cycle.ID)}, "p3ke.csv", good); w.Code != http.StatusNotFound {
+		t.Errorf("another regency's cycle: %d, want 404", w.Code)
+	}
+
+	w := dinsos.uploadForm("/unggah", siklus, "p3ke.csv", []byte("id_keluarga_p3ke,nama_kepala_keluarga\nP1,JOKO\n"))
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "file"), "Baris judul tidak memuat kolom wajib: no_kk") {
+		t.Fatalf("a file without the columns: %d\n%s", w.Code, w.Body)
+	}
+	if w := dinsos.uploadForm("/unggah", siklus, "besar.csv", bytes.Repeat([]byte("x"), 2<<20)); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a file over the limit: %d, want 413", w.Code)
+	}
+
+	w = dinsos.uploadForm("/unggah", siklus, "p3ke.csv", good)
+	if w.Code != http.StatusSeeOther || !regexp.MustCompile(`^/unggah/\d+$`).MatchString(w.Header().Get("Location")) {
+		t.Fatalf("upload: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	u, _ := e.st.Authenticate(t.Context(), dinsos.cookie)
+	if len(e.office.intakes) != 1 || e.office.intakes[0].cycle != e.cycle.ID || e.office.intakes[0].actor.UserID != u.UserID || e.office.intakes[0].actor.RequestID != "req-test" {
+		t.Fatalf("intakes started: %+v", e.office.intakes)
+	}
+	if w := dinsos.get(w.Header().Get("Location")); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "p3ke.csv") {
+		t.Errorf("the new intake's page: %d", w.Code)
+	}
+}
