@@ -756,19 +756,30 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
-				var v struct {
-					Desa []struct {
-						DesaCode string
-						TakenIn  int
-					}
+				type row struct {
+					KecamatanCode, KecamatanName, DesaCode, DesaName string
+					TakenIn                                          int
 				}
+				var v struct{ Kecamatan, Desa []row }
 				r.decode(t, &v)
-				total, want := 0, 0
+				total, kecTotal, want := 0, 0, 0
 				for _, d := range v.Desa {
 					total += d.TakenIn
 					if a.role != auth.RoleAdmin && !within(d.DesaCode, a.region) {
 						t.Errorf("%s: report shows desa %s", a, d.DesaCode)
 					}
+					if d.DesaName == "" || d.KecamatanName == "" {
+						t.Errorf("%s: report desa %s without its names: %+v", a, d.DesaCode, d)
+					}
+				}
+				for _, k := range v.Kecamatan {
+					kecTotal += k.TakenIn
+					if k.DesaCode != "" || k.KecamatanName == "" {
+						t.Errorf("%s: report kecamatan total %+v", a, k)
+					}
+				}
+				if kecTotal != total {
+					t.Errorf("%s: report kecamatan totals %d, desa %d", a, kecTotal, total)
 				}
 				for _, h := range w.visibleHouseholds(a) {
 					if h.cycle == e.cy {
