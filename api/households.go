@@ -39,7 +39,10 @@ type householdView struct {
 	Indicators     store.Indicators   `json:"indicators"`
 	History        []store.StageEvent `json:"history"`
 	Audit          []store.AuditEntry `json:"audit"`
-	TemporalURL    string             `json:"temporalUrl"`
+	// Programmes are the household's enrolments in aid programmes and the
+	// exits from them, by programme.
+	Programmes  []store.Enrolment `json:"programmes"`
+	TemporalURL string            `json:"temporalUrl"`
 }
 
 func (s *Server) getHousehold(c *gin.Context) {
@@ -59,6 +62,14 @@ func (s *Server) getHousehold(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	progs, err := s.deps.Store.Enrolments(ctx, h.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if progs == nil {
+		progs = []store.Enrolment{}
+	}
 	w := wilayah.Default()
 	desa, _ := w.Name(h.DesaCode)
 	kec, _ := w.Name(h.KecamatanCode)
@@ -66,7 +77,7 @@ func (s *Server) getHousehold(c *gin.Context) {
 		ID: h.ID, CycleID: h.CycleID, Name: h.Name, Address: h.Address, NIKMasked: h.NIKMasked, KKMasked: h.KKMasked,
 		Members: h.Members, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
 		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
-		Reason: h.Reason, Indicators: h.Indicators, History: hist, Audit: audit,
+		Reason: h.Reason, Indicators: h.Indicators, History: hist, Audit: audit, Programmes: progs,
 		TemporalURL: s.workflowURL(h.CycleID, h.ID),
 	}
 	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {

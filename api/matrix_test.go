@@ -101,6 +101,8 @@ type mxHousehold struct {
 	address  string
 	nik, kk  string
 	familyID string
+	// programmes are its enrolments as "programme:status", by programme.
+	programmes string
 }
 
 func (h *mxHousehold) kec() string { return h.desa[:8] }
@@ -241,6 +243,16 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 		if err := db.Create(&store.DecreeItem{DecreeID: d.ID, HouseholdID: first.id, Action: "add"}).Error; err != nil {
 			t.Fatal(err)
 		}
+		// The decreed household has one programme and the exit of another.
+		for _, e := range []store.Enrolment{
+			{CycleID: c.id, HouseholdID: first.id, Programme: "BPJS-TK", Status: store.EnrolmentActive, EnrolledAt: &signedAt},
+			{CycleID: c.id, HouseholdID: first.id, Programme: "PKH", Status: store.EnrolmentExited, ExitedAt: &signedAt, ExitReason: "removed"},
+		} {
+			if err := db.Create(&e).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		first.programmes = "BPJS-TK:active,PKH:exited"
 		for i, status := range []string{store.ProposalDraft, store.ProposalSubmitted} {
 			p := store.Proposal{CycleID: c.id, DecreeID: d.ID, Month: "2026-03", Status: status, Items: 1, CreatedBy: bupati, CreatedAt: mxT0}
 			if status == store.ProposalSubmitted {
@@ -802,10 +814,24 @@ func mxRows() []mxRow {
 					DesaCode, Name, Address string
 					NIKMasked, KKMasked     string
 					History                 []struct{ Stage string }
+					Programmes              []struct {
+						HouseholdID       int64
+						Programme, Status string
+					}
 				}
 				r.decode(t, &v)
 				if v.ID != e.id || v.DesaCode != e.hh.desa || len(v.History) != 1 {
 					t.Errorf("%s: household %s", a, r.body)
+				}
+				var progs []string
+				for _, p := range v.Programmes {
+					progs = append(progs, p.Programme+":"+p.Status)
+					if p.HouseholdID != e.id {
+						t.Errorf("%s: household %d shows the programme of household %d", a, e.id, p.HouseholdID)
+					}
+				}
+				if got := strings.Join(progs, ","); got != e.hh.programmes || v.Programmes == nil {
+					t.Errorf("%s: household %d programmes %q, want %q", a, e.id, got, e.hh.programmes)
 				}
 				w.checkPersonal(t, a, "GET /households/:id", v.ID, v.Name, v.Address, v.NIKMasked, v.KKMasked)
 			}},

@@ -65,8 +65,12 @@ func (h *pages) funcs() template.FuncMap {
 		"decreeKind":     func(s string) string { return lookup(decreeKindNames, s) },
 		"proposalStatus": func(s string) string { return lookup(proposalStatusNames, s) },
 		"rejection":      func(s string) string { return lookup(rejectionNames, s) },
-		"bulan":          monthID,
-		"rowReason":      answerRowReason,
+		"programme":      func(s string) string { return lookup(programmeNames, s) },
+		"enrolmentStatus": func(s string) string {
+			return lookup(enrolmentStatusNames, s)
+		},
+		"bulan":     monthID,
+		"rowReason": answerRowReason,
 		"str": func(p *string) string {
 			if p == nil {
 				return ""

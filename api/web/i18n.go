@@ -88,6 +88,20 @@ var rejectionNames = map[string]string{
 	"TIDAK_LAYAK":         "Tidak layak (lainnya)",
 }
 
+// programmeNames are the aid programmes of domain.md, step 5.
+var programmeNames = map[string]string{
+	"PKH":     "PKH (Program Keluarga Harapan)",
+	"BPNT":    "BPNT / Sembako",
+	"PBI-JK":  "PBI-JK (BPJS Kesehatan dibayar negara)",
+	"BPJS-TK": "BPJS Ketenagakerjaan (dibayar APBD)",
+	"BLT-DD":  "BLT Dana Desa",
+}
+
+var enrolmentStatusNames = map[string]string{
+	"active": "Aktif",
+	"exited": "Berhenti",
+}
+
 var roleNames = map[auth.Role]string{
 	auth.RoleVillage: "Operator desa/kelurahan",
 	auth.RoleTKSK:    "TKSK",
@@ -229,6 +243,10 @@ func stageReason(r string) string {
 		return "data P3KE masuk"
 	case strings.HasPrefix(r, "reopened: "):
 		return "dibuka ulang: " + strings.TrimPrefix(r, "reopened: ")
+	case strings.HasPrefix(r, "removal accepted: verified "):
+		return "penghapusan dari DTKS diterima Kemensos: " + outcomeName(strings.TrimPrefix(r, "removal accepted: verified "))
+	case strings.HasPrefix(r, "revoked: "):
+		return "dicabut dengan SK: " + strings.TrimPrefix(r, "revoked: ")
 	}
 	return r
 }
