@@ -86,6 +86,36 @@ func (s *Server) getHousehold(c *gin.Context) {
 	c.JSON(http.StatusOK, v)
 }
 
+// correctIdentityRequest carries a household's corrected numbers; an
+// empty field is left as it is.
+type correctIdentityRequest struct {
+	NIK  string `json:"nik"`
+	NoKK string `json:"noKk"`
+}
+
+// correctIdentity lets Dinsos correct a household's NIK and/or No KK,
+// typically after Kemensos answered NIK_TIDAK_PADAN (not matched at
+// Dukcapil): a household so rejected goes into the next batch only once
+// corrected. The numbers are sealed and hashed as intake stores them; the
+// answer and the audit trail show them masked or not at all.
+func (s *Server) correctIdentity(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var req correctIdentityRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		s.fail(c, badRequest("body", `must be JSON: {"nik":"<16 digits>","noKk":"<16 digits>"}`))
+		return
+	}
+	h, err := s.deps.Store.CorrectIdentity(c.Request.Context(), principal(c), id, store.IdentityCorrection{NIK: req.NIK, NoKK: req.NoKK}, actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": h.ID, "nikMasked": h.NIKMasked, "kkMasked": h.KKMasked})
+}
+
 // maskName keeps each word's first letter: "Siti Aminah" → "S*** A*****".
 func maskName(name string) string {
 	words := strings.Fields(name)

@@ -305,6 +305,9 @@ const (
 	targetProposal
 	// targetSentProposal: a proposal waiting for Kemensos' answers.
 	targetSentProposal
+	// targetCorrectable: a household whose numbers may be corrected, that
+	// is not in a batch waiting for Kemensos; visible inside its desa.
+	targetCorrectable
 )
 
 // mxEntity is one target record.
@@ -345,8 +348,11 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 		for _, c := range w.cycles {
 			out = append(out, mxEntity{id: c.intake, regency: c.regency, cy: c})
 		}
-	case targetHousehold:
+	case targetHousehold, targetCorrectable:
 		for _, h := range w.households {
+			if k == targetCorrectable && h == h.cycle.proposed {
+				continue
+			}
 			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
 		}
 	case targetDecree, targetProposal, targetSentProposal:
@@ -366,7 +372,7 @@ func (a *mxActor) sees(k mxTarget, e mxEntity) bool {
 	switch {
 	case a.role == auth.RoleAdmin, k == targetNone:
 		return true
-	case k == targetHousehold:
+	case k == targetHousehold, k == targetCorrectable:
 		return within(e.hh.desa, a.region)
 	default:
 		return a.regency() == e.regency
@@ -835,6 +841,38 @@ func mxRows() []mxRow {
 				}
 				w.checkPersonal(t, a, "GET /households/:id", v.ID, v.Name, v.Address, v.NIKMasked, v.KKMasked)
 			}},
+		{method: "POST", route: "/api/v1/households/:id/identity", roles: dinsosRole, target: targetCorrectable, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/households/%d/identity", e.id),
+					json: map[string]string{"nik": nextSerial(e.hh.nik), "noKk": nextSerial(e.hh.kk)}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				nik, kk := nextSerial(e.hh.nik), nextSerial(e.hh.kk)
+				var v struct {
+					ID                  int64
+					NIKMasked, KKMasked string
+				}
+				r.decode(t, &v)
+				if v.ID != e.id || v.NIKMasked != ident.Mask(nik) || v.KKMasked != ident.Mask(kk) {
+					t.Errorf("%s: identity correction answered %s", a, r.body)
+				}
+				var h store.Household
+				w.db.First(&h, "id = ?", e.id)
+				gotNIK, _ := w.st.Keys.Open(h.NIKSealed, store.ADNIK)
+				gotKK, _ := w.st.Keys.Open(h.KKSealed, store.ADNoKK)
+				if gotNIK != nik || gotKK != kk || h.NIKHash != w.st.Keys.Hash(nik) || h.KKHash != w.st.Keys.Hash(kk) {
+					t.Errorf("%s: household %d not corrected (sealed and hashed)", a, e.id)
+				}
+				var audit store.AuditEntry
+				w.db.Where("household_id = ? AND action = ?", e.id, "household.identity").Order("id DESC").First(&audit)
+				if audit.ActorID != a.id || strings.Contains(audit.Detail, nik[6:]) || strings.Contains(audit.Detail, kk[6:]) {
+					t.Errorf("%s: identity correction audited as %+v", a, audit)
+				}
+				// The world follows: later rows see the corrected numbers,
+				// which no answer may show in clear either.
+				e.hh.nik, e.hh.kk = nik, kk
+				w.secrets = append(w.secrets, nik, kk)
+			}},
 		{method: "GET", route: "/api/v1/notifications", roles: allRoles, req: path("/api/v1/notifications"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Notifications []struct{ ID int64 } }
@@ -857,6 +895,14 @@ func mxRows() []mxRow {
 		rows = append(rows, mxRow{method: m, route: "/codec/*path", req: path("/codec/decode"), codec: true})
 	}
 	return append(rows, pageRows()...)
+}
+
+// nextSerial is a personal number with its 13th digit (the start of a
+// NIK's serial) moved on by one: still valid, and masked the same.
+func nextSerial(n string) string {
+	b := []byte(n)
+	b[12] = '0' + (b[12]-'0'+1)%10
+	return string(b)
 }
 
 // csrfField finds a page form's CSRF token.

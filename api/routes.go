@@ -64,5 +64,6 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/cycles/:id/enrolments", office, s.enrolmentList)
 
 	a.GET("/households/:id", all, s.getHousehold)
+	a.POST("/households/:id/identity", dinsos, s.correctIdentity)
 	a.GET("/notifications", all, s.listNotifications)
 }

@@ -56,6 +56,7 @@ var auditActionNames = map[string]string{
 	"proposal.submit":      "Usulan ditandai terkirim",
 	"proposal.answers":     "Jawaban Kemensos diterapkan",
 	"proposal.download":    "Berkas usulan diunduh",
+	"household.identity":   "NIK/No KK diperbaiki Dinas Sosial",
 }
 
 var decreeStatusNames = map[string]string{
