@@ -169,3 +169,26 @@ func invalid(field string) func(error) bool {
 func conflict(err error) bool { return errors.Is(err, store.ErrConflict) }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// TestProposalNotBackedByARevocation: a batch built after a revocation is
+// backed by the decree that listed the households, not by the revocation.
+func TestProposalNotBackedByARevocation(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: 2, FamilyID: "F", KKHash: "kk", KKSealed: []byte{1}, KKMasked: "x", NIKHash: "nik",
+			NIKSealed: []byte{1}, NIKMasked: "x", Name: "n", Address: "a", RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001",
+			Desil: 1, Stage: "awaiting_proposal", StageEnteredAt: time.Now(), Outcome: "eligible"}
+		must(t, db.Create(&h).Error)
+		var ids []int64
+		for i, kind := range []string{store.DecreeInitial, store.DecreeRevocation} {
+			number, at := fmt.Sprintf("188/%d/2026", i+1), time.Now().Add(time.Duration(i)*time.Hour)
+			d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: kind, Status: store.DecreeSigned, Number: &number, CreatedAt: at, SignedAt: &at}
+			must(t, db.Create(&d).Error)
+			ids = append(ids, d.ID)
+		}
+		p := store.Proposal{CycleID: cy.ID, Month: "2026-07"}
+		must(t, st.BuildProposal(t.Context(), &p, store.AuditActor{UserID: 1, Role: "dinsos", RequestID: "r"}))
+		if p.DecreeID != ids[0] {
+			t.Errorf("batch backed by decree %d, want the initial %d (not the revocation %d)", p.DecreeID, ids[0], ids[1])
+		}
+	})
+}

@@ -17,8 +17,10 @@ import (
 // a signed decree to back it.
 func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The latest signed decree that lists households backs the batch;
+		// a revocation takes households off the list and backs nothing.
 		var d Decree
-		if err := tx.Where("cycle_id = ? AND status = ?", p.CycleID, DecreeSigned).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
+		if err := tx.Where("cycle_id = ? AND status = ? AND kind <> ?", p.CycleID, DecreeSigned, DecreeRevocation).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
 			return fmt.Errorf("%w: a proposal needs a signed decree of this cycle first", ErrConflict)
 		}
 		open := tx.Table("proposal_items").Select("proposal_items.household_id").
