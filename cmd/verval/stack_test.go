@@ -60,6 +60,13 @@ var databases = []string{"sqlite", "postgres"}
 // directory and waits until /readyz answers 200.
 func startStack(t *testing.T, db string) *stack {
 	t.Helper()
+	return startStackEnv(t, stackEnv(t, db))
+}
+
+// stackEnv is the environment of a fresh stack on free ports in a
+// temporary data directory; a test may add settings before starting it.
+func stackEnv(t *testing.T, db string) map[string]string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test; run without -short")
 	}
@@ -78,7 +85,7 @@ func startStack(t *testing.T, db string) *stack {
 	if db == "postgres" {
 		env["DATABASE_URL"] = storetest.PostgresURL(t)
 	}
-	return startStackEnv(t, env)
+	return env
 }
 
 // startStackEnv starts `verval dev` with exactly env (a restart reuses it).
