@@ -39,7 +39,10 @@ type householdView struct {
 	Indicators     store.Indicators   `json:"indicators"`
 	History        []store.StageEvent `json:"history"`
 	Audit          []store.AuditEntry `json:"audit"`
-	TemporalURL    string             `json:"temporalUrl"`
+	// Programmes are the household's enrolments in aid programmes and the
+	// exits from them, by programme.
+	Programmes  []store.Enrolment `json:"programmes"`
+	TemporalURL string            `json:"temporalUrl"`
 }
 
 func (s *Server) getHousehold(c *gin.Context) {
@@ -59,6 +62,14 @@ func (s *Server) getHousehold(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	progs, err := s.deps.Store.Enrolments(ctx, h.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if progs == nil {
+		progs = []store.Enrolment{}
+	}
 	w := wilayah.Default()
 	desa, _ := w.Name(h.DesaCode)
 	kec, _ := w.Name(h.KecamatanCode)
@@ -66,13 +77,43 @@ func (s *Server) getHousehold(c *gin.Context) {
 		ID: h.ID, CycleID: h.CycleID, Name: h.Name, Address: h.Address, NIKMasked: h.NIKMasked, KKMasked: h.KKMasked,
 		Members: h.Members, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
 		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
-		Reason: h.Reason, Indicators: h.Indicators, History: hist, Audit: audit,
+		Reason: h.Reason, Indicators: h.Indicators, History: hist, Audit: audit, Programmes: progs,
 		TemporalURL: s.workflowURL(h.CycleID, h.ID),
 	}
 	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
 		v.Name, v.Address = maskName(h.Name), "(hidden)"
 	}
 	c.JSON(http.StatusOK, v)
+}
+
+// correctIdentityRequest carries a household's corrected numbers; an
+// empty field is left as it is.
+type correctIdentityRequest struct {
+	NIK  string `json:"nik"`
+	NoKK string `json:"noKk"`
+}
+
+// correctIdentity lets Dinsos correct a household's NIK and/or No KK,
+// typically after Kemensos answered NIK_TIDAK_PADAN (not matched at
+// Dukcapil): a household so rejected goes into the next batch only once
+// corrected. The numbers are sealed and hashed as intake stores them; the
+// answer and the audit trail show them masked or not at all.
+func (s *Server) correctIdentity(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var req correctIdentityRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		s.fail(c, badRequest("body", `must be JSON: {"nik":"<16 digits>","noKk":"<16 digits>"}`))
+		return
+	}
+	h, err := s.deps.Store.CorrectIdentity(c.Request.Context(), principal(c), id, store.IdentityCorrection{NIK: req.NIK, NoKK: req.NoKK}, actor(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": h.ID, "nikMasked": h.NIKMasked, "kkMasked": h.KKMasked})
 }
 
 // maskName keeps each word's first letter: "Siti Aminah" → "S*** A*****".

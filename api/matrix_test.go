@@ -102,6 +102,8 @@ type mxHousehold struct {
 	address  string
 	nik, kk  string
 	familyID string
+	// programmes are its enrolments as "programme:status", by programme.
+	programmes string
 }
 
 func (h *mxHousehold) kec() string { return h.desa[:8] }
@@ -242,6 +244,16 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 		if err := db.Create(&store.DecreeItem{DecreeID: d.ID, HouseholdID: first.id, Action: "add"}).Error; err != nil {
 			t.Fatal(err)
 		}
+		// The decreed household has one programme and the exit of another.
+		for _, e := range []store.Enrolment{
+			{CycleID: c.id, HouseholdID: first.id, Programme: "BPJS-TK", Status: store.EnrolmentActive, EnrolledAt: &signedAt},
+			{CycleID: c.id, HouseholdID: first.id, Programme: "PKH", Status: store.EnrolmentExited, ExitedAt: &signedAt, ExitReason: "removed"},
+		} {
+			if err := db.Create(&e).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		first.programmes = "BPJS-TK:active,PKH:exited"
 		for i, status := range []string{store.ProposalDraft, store.ProposalSubmitted} {
 			p := store.Proposal{CycleID: c.id, DecreeID: d.ID, Month: "2026-03", Status: status, Items: 1, CreatedBy: bupati, CreatedAt: mxT0}
 			if status == store.ProposalSubmitted {
@@ -294,6 +306,9 @@ const (
 	targetProposal
 	// targetSentProposal: a proposal waiting for Kemensos' answers.
 	targetSentProposal
+	// targetCorrectable: a household whose numbers may be corrected, that
+	// is not in a batch waiting for Kemensos; visible inside its desa.
+	targetCorrectable
 )
 
 // mxEntity is one target record.
@@ -334,8 +349,11 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 		for _, c := range w.cycles {
 			out = append(out, mxEntity{id: c.intake, regency: c.regency, cy: c})
 		}
-	case targetHousehold:
+	case targetHousehold, targetCorrectable:
 		for _, h := range w.households {
+			if k == targetCorrectable && h == h.cycle.proposed {
+				continue
+			}
 			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
 		}
 	case targetDecree, targetProposal, targetSentProposal:
@@ -355,7 +373,7 @@ func (a *mxActor) sees(k mxTarget, e mxEntity) bool {
 	switch {
 	case a.role == auth.RoleAdmin, k == targetNone:
 		return true
-	case k == targetHousehold:
+	case k == targetHousehold, k == targetCorrectable:
 		return within(e.hh.desa, a.region)
 	default:
 		return a.regency() == e.regency
@@ -771,19 +789,30 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
-				var v struct {
-					Desa []struct {
-						DesaCode string
-						TakenIn  int
-					}
+				type row struct {
+					KecamatanCode, KecamatanName, DesaCode, DesaName string
+					TakenIn                                          int
 				}
+				var v struct{ Kecamatan, Desa []row }
 				r.decode(t, &v)
-				total, want := 0, 0
+				total, kecTotal, want := 0, 0, 0
 				for _, d := range v.Desa {
 					total += d.TakenIn
 					if a.role != auth.RoleAdmin && !within(d.DesaCode, a.region) {
 						t.Errorf("%s: report shows desa %s", a, d.DesaCode)
 					}
+					if d.DesaName == "" || d.KecamatanName == "" {
+						t.Errorf("%s: report desa %s without its names: %+v", a, d.DesaCode, d)
+					}
+				}
+				for _, k := range v.Kecamatan {
+					kecTotal += k.TakenIn
+					if k.DesaCode != "" || k.KecamatanName == "" {
+						t.Errorf("%s: report kecamatan total %+v", a, k)
+					}
+				}
+				if kecTotal != total {
+					t.Errorf("%s: report kecamatan totals %d, desa %d", a, kecTotal, total)
 				}
 				for _, h := range w.visibleHouseholds(a) {
 					if h.cycle == e.cy {
@@ -806,10 +835,24 @@ func mxRows() []mxRow {
 					DesaCode, Name, Address string
 					NIKMasked, KKMasked     string
 					History                 []struct{ Stage string }
+					Programmes              []struct {
+						HouseholdID       int64
+						Programme, Status string
+					}
 				}
 				r.decode(t, &v)
 				if v.ID != e.id || v.DesaCode != e.hh.desa || len(v.History) != 1 {
 					t.Errorf("%s: household %s", a, r.body)
+				}
+				var progs []string
+				for _, p := range v.Programmes {
+					progs = append(progs, p.Programme+":"+p.Status)
+					if p.HouseholdID != e.id {
+						t.Errorf("%s: household %d shows the programme of household %d", a, e.id, p.HouseholdID)
+					}
+				}
+				if got := strings.Join(progs, ","); got != e.hh.programmes || v.Programmes == nil {
+					t.Errorf("%s: household %d programmes %q, want %q", a, e.id, got, e.hh.programmes)
 				}
 				w.checkPersonal(t, a, "GET /households/:id", v.ID, v.Name, v.Address, v.NIKMasked, v.KKMasked)
 			}},
@@ -856,6 +899,38 @@ func mxRows() []mxRow {
 					t.Errorf("%s: %d reveal entries for household %d, want 1", a, mine, e.id)
 				}
 			}},
+		{method: "POST", route: "/api/v1/households/:id/identity", roles: dinsosRole, target: targetCorrectable, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/households/%d/identity", e.id),
+					json: map[string]string{"nik": nextSerial(e.hh.nik), "noKk": nextSerial(e.hh.kk)}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				nik, kk := nextSerial(e.hh.nik), nextSerial(e.hh.kk)
+				var v struct {
+					ID                  int64
+					NIKMasked, KKMasked string
+				}
+				r.decode(t, &v)
+				if v.ID != e.id || v.NIKMasked != ident.Mask(nik) || v.KKMasked != ident.Mask(kk) {
+					t.Errorf("%s: identity correction answered %s", a, r.body)
+				}
+				var h store.Household
+				w.db.First(&h, "id = ?", e.id)
+				gotNIK, _ := w.st.Keys.Open(h.NIKSealed, store.ADNIK)
+				gotKK, _ := w.st.Keys.Open(h.KKSealed, store.ADNoKK)
+				if gotNIK != nik || gotKK != kk || h.NIKHash != w.st.Keys.Hash(nik) || h.KKHash != w.st.Keys.Hash(kk) {
+					t.Errorf("%s: household %d not corrected (sealed and hashed)", a, e.id)
+				}
+				var audit store.AuditEntry
+				w.db.Where("household_id = ? AND action = ?", e.id, "household.identity").Order("id DESC").First(&audit)
+				if audit.ActorID != a.id || strings.Contains(audit.Detail, nik[6:]) || strings.Contains(audit.Detail, kk[6:]) {
+					t.Errorf("%s: identity correction audited as %+v", a, audit)
+				}
+				// The world follows: later rows see the corrected numbers,
+				// which no answer may show in clear either.
+				e.hh.nik, e.hh.kk = nik, kk
+				w.secrets = append(w.secrets, nik, kk)
+			}},
 		{method: "GET", route: "/api/v1/notifications", roles: allRoles, req: path("/api/v1/notifications"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Notifications []struct{ ID int64 } }
@@ -878,6 +953,14 @@ func mxRows() []mxRow {
 		rows = append(rows, mxRow{method: m, route: "/codec/*path", req: path("/codec/decode"), codec: true})
 	}
 	return append(rows, pageRows()...)
+}
+
+// nextSerial is a personal number with its 13th digit (the start of a
+// NIK's serial) moved on by one: still valid, and masked the same.
+func nextSerial(n string) string {
+	b := []byte(n)
+	b[12] = '0' + (b[12]-'0'+1)%10
+	return string(b)
 }
 
 // csrfField finds a page form's CSRF token.

@@ -245,45 +245,67 @@ func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *stor
 }
 
 // report is the cycle funnel per kecamatan and desa, as JSON or
-// (?format=xlsx) a spreadsheet.
+// (?format=xlsx) a spreadsheet with a sheet per desa and one per kecamatan.
 func (s *Server) report(c *gin.Context) {
 	cy, ok := s.cycle(c)
 	if !ok {
 		return
 	}
-	rows, err := s.deps.Store.Report(c.Request.Context(), principal(c), cy.ID)
+	rep, err := s.deps.Store.Report(c.Request.Context(), principal(c), cy.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if rows == nil {
-		rows = []*store.FunnelRow{}
-	}
 	if c.Query("format") != "xlsx" {
-		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "desa": rows})
+		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "kecamatan": rep.Kecamatan, "desa": rep.Desa})
 		return
 	}
-	progs := []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"}
-	outcomes := []string{"eligible", "not_poor", "not_found", "deceased", "moved", "duplicate"}
-	header := []string{"Kode Kecamatan", "Kode Desa", "Diterima (P3KE)"}
-	for _, o := range outcomes {
-		header = append(header, "Verval: "+o)
+	desa := funnelSheet("Laporan", true, rep.Desa)
+	kec := funnelSheet("Kecamatan", false, rep.Kecamatan)
+	s.sendXLSX(c, fmt.Sprintf("laporan-siklus-%d-%s.xlsx", cy.Year, strings.ReplaceAll(cy.RegencyCode, ".", "")), []sheet{desa, kec})
+}
+
+// reportProgrammes are the report's programme columns, in the order of
+// the domain notes.
+var reportProgrammes = []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"}
+
+// funnelSheet lays out report rows as a worksheet: the region, then each
+// step of the funnel, then the households per stage (the final ones once
+// the year has ended), so a row's stages add up to its intake.
+func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
+	header := []string{"Kode Kecamatan", "Kecamatan"}
+	if perDesa {
+		header = append(header, "Kode Desa", "Desa/Kelurahan")
+	}
+	header = append(header, "Diterima (P3KE)")
+	for _, o := range workflows.Outcomes() {
+		header = append(header, "Verval: "+string(o))
 	}
 	header = append(header, "Ditetapkan SK", "Diusulkan", "Diterima Kemensos")
-	for _, p := range progs {
+	for _, p := range reportProgrammes {
 		header = append(header, "Terdaftar "+p)
 	}
-	sh := sheet{name: "Laporan", header: header}
+	for _, st := range workflows.Stages() {
+		header = append(header, "Tahap: "+string(st))
+	}
+	sh := sheet{name: name, header: header}
 	for _, r := range rows {
-		row := []any{r.KecamatanCode, r.DesaCode, r.TakenIn}
-		for _, o := range outcomes {
-			row = append(row, r.Verified[o])
+		row := []any{r.KecamatanCode, r.KecamatanName}
+		if perDesa {
+			row = append(row, r.DesaCode, r.DesaName)
+		}
+		row = append(row, r.TakenIn)
+		for _, o := range workflows.Outcomes() {
+			row = append(row, r.Verified[string(o)])
 		}
 		row = append(row, r.Decreed, r.Proposed, r.Accepted)
-		for _, p := range progs {
+		for _, p := range reportProgrammes {
 			row = append(row, r.Enrolled[p])
+		}
+		for _, st := range workflows.Stages() {
+			row = append(row, r.Final[string(st)])
 		}
 		sh.rows = append(sh.rows, row)
 	}
-	s.sendXLSX(c, fmt.Sprintf("laporan-siklus-%d-%s.xlsx", cy.Year, strings.ReplaceAll(cy.RegencyCode, ".", "")), []sheet{sh})
+	return sh
 }

@@ -65,5 +65,6 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 
 	a.GET("/households/:id", all, s.getHousehold)
 	a.GET("/households/:id/identity", requireRoles(auth.RoleDinsos, auth.RoleVillage), s.revealIdentity)
+	a.POST("/households/:id/identity", dinsos, s.correctIdentity)
 	a.GET("/notifications", all, s.listNotifications)
 }

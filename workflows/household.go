@@ -275,7 +275,9 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	h.answer = nil
 	switch {
 	case ans.Accepted && h.state.Removal:
-		return h.settle(ctx, StageRemoved, "", false, true)
+		// The reason is what the village found, which Kemensos accepted;
+		// it is also the exit reason of the aid the household loses.
+		return h.settle(ctx, StageRemoved, "removal accepted: verified "+string(h.state.Outcome), false, true)
 	case ans.Accepted:
 		return h.settle(ctx, StageEnrolled, "", true, false)
 	case ans.Reason == RejectNIKNotMatched && !h.state.Removal:

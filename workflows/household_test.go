@@ -439,8 +439,8 @@ func TestPathsAfterMeeting(t *testing.T) {
 		{
 			name: "removal accepted", inDTKS: true, outcome: workflows.OutcomeNotPoor,
 			steps:  []step{proposal(25*day, 9), answer(50*day, 9, "")},
-			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 [ineligible exit]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRemoved},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 (removal accepted: verified not_poor) [ineligible exit]"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRemoved, Reason: "removal accepted: verified not_poor"},
 		},
 		{
 			// Kemensos keeps the household registered: its aid does not
@@ -511,8 +511,8 @@ func TestPathsAfterMeeting(t *testing.T) {
 			// A removal has no decree, so no revocation applies to it.
 			name: "removal: a revocation does not apply", inDTKS: true, outcome: workflows.OutcomeNotPoor,
 			steps:  []step{revoke(20*day, 8, "SK dicabut"), proposal(25*day, 9), revoke(30*day, 8, "SK dicabut"), answer(50*day, 9, "")},
-			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 [ineligible exit]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRemoved},
+			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 (removal accepted: verified not_poor) [ineligible exit]"},
+			result: workflows.HouseholdResult{Stage: workflows.StageRemoved, Reason: "removal accepted: verified not_poor"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -69,6 +69,10 @@ func (h *pages) funcs() template.FuncMap {
 		"rowReason":      answerRowReason,
 		"p3keReason":     p3keReason,
 		"intakeError":    intakeError,
+		"programme":      func(s string) string { return lookup(programmeNames, s) },
+		"enrolmentStatus": func(s string) string {
+			return lookup(enrolmentStatusNames, s)
+		},
 		"str": func(p *string) string {
 			if p == nil {
 				return ""

@@ -18,6 +18,9 @@ type householdData struct {
 	KecName       string
 	History       []store.StageEvent
 	Audit         []store.AuditEntry
+	// Programmes are the aid programmes the household was enrolled in or
+	// exited from.
+	Programmes []store.Enrolment
 	// TemporalURL links the case in the Temporal Web UI, for those who
 	// watch cases (not village officers).
 	TemporalURL string
@@ -25,8 +28,8 @@ type householdData struct {
 	TaskURL string
 }
 
-// householdPage shows one family: stage, the timeline of its stages and the
-// audit trail, with NIK and No KK masked. Another region's household is the
+// householdPage shows one family: stage, its aid programmes, the timeline
+// of its stages and the audit trail, with NIK and No KK masked. Another region's household is the
 // 404 page, as in the API.
 func (h *pages) householdPage(c *gin.Context) {
 	id, ok := h.pathID(c)
@@ -45,7 +48,12 @@ func (h *pages) householdPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	d := householdData{H: hh, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
+	progs, err := h.d.Store.Enrolments(ctx, hh.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d := householdData{H: hh, Programmes: progs, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
 		KecName: regionName(hh.KecamatanCode), History: hist, Audit: audit}
 	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
 		d.Name, d.Address = maskName(hh.Name), "(disembunyikan)"

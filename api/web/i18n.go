@@ -56,6 +56,7 @@ var auditActionNames = map[string]string{
 	"proposal.submit":      "Usulan ditandai terkirim",
 	"proposal.answers":     "Jawaban Kemensos diterapkan",
 	"proposal.download":    "Berkas usulan diunduh",
+	"household.identity":   "NIK/No KK diperbaiki Dinas Sosial",
 }
 
 var decreeStatusNames = map[string]string{
@@ -86,6 +87,20 @@ var rejectionNames = map[string]string{
 	"GANDA":               "Sudah terdaftar (ganda)",
 	"DESIL_DI_ATAS_BATAS": "Desil di atas batas program",
 	"TIDAK_LAYAK":         "Tidak layak (lainnya)",
+}
+
+// programmeNames are the aid programmes of domain.md, step 5.
+var programmeNames = map[string]string{
+	"PKH":     "PKH (Program Keluarga Harapan)",
+	"BPNT":    "BPNT / Sembako",
+	"PBI-JK":  "PBI-JK (BPJS Kesehatan dibayar negara)",
+	"BPJS-TK": "BPJS Ketenagakerjaan (dibayar APBD)",
+	"BLT-DD":  "BLT Dana Desa",
+}
+
+var enrolmentStatusNames = map[string]string{
+	"active": "Aktif",
+	"exited": "Berhenti",
 }
 
 var roleNames = map[auth.Role]string{
@@ -229,6 +244,10 @@ func stageReason(r string) string {
 		return "data P3KE masuk"
 	case strings.HasPrefix(r, "reopened: "):
 		return "dibuka ulang: " + strings.TrimPrefix(r, "reopened: ")
+	case strings.HasPrefix(r, "removal accepted: verified "):
+		return "penghapusan dari DTKS diterima Kemensos: " + outcomeName(strings.TrimPrefix(r, "removal accepted: verified "))
+	case strings.HasPrefix(r, "revoked: "):
+		return "dicabut dengan SK: " + strings.TrimPrefix(r, "revoked: ")
 	}
 	return r
 }

@@ -386,6 +386,37 @@ func TestAnotherVillagesHouseholdIsNotFound(t *testing.T) {
 	if !strings.Contains(page, "3505**********01") || !strings.Contains(page, "Menunggu kunjungan desa") || !strings.Contains(page, "data P3KE masuk") {
 		t.Errorf("household page lacks masked NIK, stage or timeline:\n%s", page)
 	}
+	if !strings.Contains(page, "Program bantuan") || !strings.Contains(page, "Belum terdaftar di program bantuan.") {
+		t.Errorf("household page lacks its empty programme section:\n%s", page)
+	}
+}
+
+// TestHouseholdPageProgrammes: the household page lists the household's
+// aid programmes, active and ended, in Indonesian, and no other
+// household's.
+func TestHouseholdPageProgrammes(t *testing.T) {
+	e := newEnv(t)
+	own, other := e.hh["SITI AMINAH"], e.hh["BUDI SANTOSO"]
+	at := t0.Add(48 * time.Hour)
+	for _, en := range []store.Enrolment{
+		{CycleID: e.cycle.ID, HouseholdID: own, Programme: "PKH", Status: store.EnrolmentActive, EnrolledAt: &at},
+		{CycleID: e.cycle.ID, HouseholdID: own, Programme: "BPNT", Status: store.EnrolmentExited, ExitedAt: &at, ExitReason: "removal accepted: verified not_poor"},
+		{CycleID: e.cycle.ID, HouseholdID: other, Programme: "BLT-DD", Status: store.EnrolmentActive, EnrolledAt: &at},
+	} {
+		if err := e.st.DB.Create(&en).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := e.login("dinsos").get(fmt.Sprintf("/rumah-tangga/%d", own)).Body.String()
+	for _, want := range []string{"Program bantuan", "PKH (Program Keluarga Harapan)", "Aktif", "BPNT / Sembako", "Berhenti",
+		"penghapusan dari DTKS diterima Kemensos: Sudah mampu", dateID(at.In(zoneOf("35.05")))} {
+		if !strings.Contains(page, want) {
+			t.Errorf("household page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "BLT Dana Desa") || strings.Contains(page, "Belum terdaftar di program bantuan.") {
+		t.Errorf("household page shows another household's programme or says it has none")
+	}
 }
 
 // updateCall makes the mock Temporal client answer an Update with err, or

@@ -66,8 +66,8 @@ func startStack(t *testing.T, db string) *stack {
 	return startStackEnv(t, stackEnv(t, db))
 }
 
-// stackEnv is startStack's environment: free ports, a temporary data
-// directory, and a fresh PostgreSQL database when db is "postgres".
+// stackEnv is the environment of a fresh stack on free ports in a
+// temporary data directory; a test may add settings before starting it.
 func stackEnv(t *testing.T, db string) map[string]string {
 	t.Helper()
 	if testing.Short() {

@@ -88,6 +88,9 @@ type ProposalItem struct {
 	AnswerDate   string `gorm:"size:10"`
 	// Signalled is set once the household's workflow has the answer.
 	Signalled bool `gorm:"not null"`
+	// Corrected is set on a NIK_TIDAK_PADAN rejection once Dinsos has
+	// corrected the household's numbers: only then is it proposed again.
+	Corrected bool `gorm:"not null;default:false"`
 }
 
 // Enrolment is a household's place in an aid programme in a cycle. The

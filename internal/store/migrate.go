@@ -73,6 +73,19 @@ func migrations() []*gormigrate.Migration {
 			ID:      "202612040001_audit_append_only",
 			Migrate: func(tx *gorm.DB) error { return execAll(tx, auditAppendOnlySQL(tx)) },
 		},
+		{
+			// A NIK_TIDAK_PADAN rejection goes into a later batch only once
+			// the household's numbers are corrected. A database created
+			// after this change already has the column (migration 0002
+			// builds proposal_items from today's struct).
+			ID: "202612040002_proposal_item_corrected",
+			Migrate: func(tx *gorm.DB) error {
+				if tx.Migrator().HasColumn("proposal_items", "corrected") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE proposal_items ADD COLUMN corrected boolean NOT NULL DEFAULT false").Error
+			},
+		},
 	}
 }
 

@@ -10,21 +10,30 @@ import (
 )
 
 // BuildProposal creates the month's proposal batch for a cycle: every
-// household waiting to be proposed (stage awaiting_proposal) and not in an
-// open batch. Not-registered households are additions (TAMBAH); registered
+// household waiting to be proposed (stage awaiting_proposal), not in an
+// open batch, and not rejected NIK_TIDAK_PADAN without a correction since
+// (CorrectIdentity). Not-registered households are additions (TAMBAH); registered
 // ones found not eligible are removals (HAPUS) with their reason. It needs
 // a signed decree to back it.
 func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The latest signed decree that lists households backs the batch;
+		// a revocation takes households off the list and backs nothing.
 		var d Decree
-		if err := tx.Where("cycle_id = ? AND status = ?", p.CycleID, DecreeSigned).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
+		if err := tx.Where("cycle_id = ? AND status = ? AND kind <> ?", p.CycleID, DecreeSigned, DecreeRevocation).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
 			return fmt.Errorf("%w: a proposal needs a signed decree of this cycle first", ErrConflict)
 		}
 		open := tx.Table("proposal_items").Select("proposal_items.household_id").
 			Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id").
 			Where("proposals.cycle_id = ? AND proposal_items.answer = ?", p.CycleID, "")
+		// A household Kemensos could not match at Dukcapil waits until
+		// Dinsos corrects its numbers: the same NIK would be refused again.
+		uncorrected := tx.Table("proposal_items").Select("proposal_items.household_id").
+			Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id").
+			Where("proposals.cycle_id = ? AND proposal_items.answer = ? AND proposal_items.answer_reason = ? AND proposal_items.corrected = ?",
+				p.CycleID, "DITOLAK", RejectNIKNotMatched, false)
 		var hs []Household
-		if err := tx.Select("id, in_dtks, outcome").Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open).
+		if err := tx.Select("id, in_dtks, outcome").Where("cycle_id = ? AND stage = ? AND id NOT IN (?) AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open, uncorrected).
 			Order("id").Find(&hs).Error; err != nil {
 			return err
 		}

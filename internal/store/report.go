@@ -2,23 +2,40 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/wilayah"
 )
 
-// FunnelRow is one desa's line of the cycle report.
+// FunnelRow is one line of the cycle report: a desa, or (DesaCode empty)
+// the total of a kecamatan.
 type FunnelRow struct {
-	KecamatanCode string           `json:"kecamatanCode"`
-	DesaCode      string           `json:"desaCode"`
-	TakenIn       int64            `json:"takenIn"`
-	Verified      map[string]int64 `json:"verified"`
-	Decreed       int64            `json:"decreed"`
-	Proposed      int64            `json:"proposed"`
-	Accepted      int64            `json:"accepted"`
-	Enrolled      map[string]int64 `json:"enrolled"`
-	Final         map[string]int64 `json:"final"`
+	KecamatanCode string `json:"kecamatanCode"`
+	KecamatanName string `json:"kecamatanName"`
+	DesaCode      string `json:"desaCode,omitempty"`
+	DesaName      string `json:"desaName,omitempty"`
+	TakenIn       int64  `json:"takenIn"`
+	// Verified counts households per visit outcome.
+	Verified map[string]int64 `json:"verified"`
+	Decreed  int64            `json:"decreed"`
+	// Proposed and Accepted count households, not proposal rows: a
+	// household proposed again after a fixable rejection counts once.
+	Proposed int64 `json:"proposed"`
+	Accepted int64 `json:"accepted"`
+	// Enrolled counts households with an active enrolment per programme.
+	Enrolled map[string]int64 `json:"enrolled"`
+	// Final counts households per stage (the final ones once the year ends).
+	Final map[string]int64 `json:"final"`
+}
+
+// CycleReport is the cycle funnel per kecamatan and per desa.
+type CycleReport struct {
+	Kecamatan []*FunnelRow `json:"kecamatan"`
+	Desa      []*FunnelRow `json:"desa"`
 }
 
 type countRow struct {
@@ -27,80 +44,104 @@ type countRow struct {
 	N        int64
 }
 
-// Report builds the cycle funnel per desa inside the principal's region:
-// taken in, verified by outcome, decreed, proposed, accepted by Kemensos,
-// enrolled by programme, and final stages.
-func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64) ([]*FunnelRow, error) {
+func newFunnelRow(kec, desa string) *FunnelRow {
+	w := wilayah.Default()
+	r := &FunnelRow{KecamatanCode: kec, DesaCode: desa, Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{}}
+	r.KecamatanName, _ = w.Name(kec)
+	if desa != "" {
+		r.DesaName, _ = w.Name(desa)
+	}
+	return r
+}
+
+// add adds o's counts to r.
+func (r *FunnelRow) add(o *FunnelRow) {
+	r.TakenIn += o.TakenIn
+	r.Decreed += o.Decreed
+	r.Proposed += o.Proposed
+	r.Accepted += o.Accepted
+	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}} {
+		for k, n := range m[1] {
+			m[0][k] += n
+		}
+	}
+}
+
+// Report builds the cycle funnel per desa inside the principal's region,
+// and its totals per kecamatan: taken in, verified by outcome, decreed,
+// proposed, accepted by Kemensos, enrolled by programme, and stages. Rows
+// are ordered by code and carry the official region names.
+func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64) (*CycleReport, error) {
 	db := s.DB.WithContext(ctx)
 	rows := map[string]*FunnelRow{}
-	var order []*FunnelRow
 	get := func(desa string) *FunnelRow {
 		r := rows[desa]
 		if r == nil {
-			r = &FunnelRow{DesaCode: desa, KecamatanCode: desa[:min(8, len(desa))], Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{}}
+			r = newFunnelRow(desa[:min(8, len(desa))], desa)
 			rows[desa] = r
-			order = append(order, r)
 		}
 		return r
 	}
 	hh := scope(db.Table("households"), p, "households.desa_code").Where("households.cycle_id = ?", cycleID)
-	var cs []countRow
-	if err := hh.Session(&gorm.Session{}).Select("desa_code, outcome AS key, COUNT(*) AS n").Group("desa_code, outcome").Order("desa_code").Scan(&cs).Error; err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		r := get(c.DesaCode)
-		r.TakenIn += c.N
-		if c.Key != "" {
-			r.Verified[c.Key] += c.N
-		}
-	}
+	distinct := "households.desa_code, '' AS key, COUNT(DISTINCT households.id) AS n"
 	queries := []struct {
-		q   func() ([]countRow, error)
+		q   func(*gorm.DB) *gorm.DB
 		add func(r *FunnelRow, c countRow)
 	}{
-		{func() ([]countRow, error) {
-			var out []countRow
-			err := hh.Session(&gorm.Session{}).Select("households.desa_code, '' AS key, COUNT(DISTINCT households.id) AS n").
-				Joins("JOIN decree_items ON decree_items.household_id = households.id AND decree_items.action = 'add'").
-				Joins("JOIN decrees ON decrees.id = decree_items.decree_id AND decrees.status = 'signed'").
-				Group("households.desa_code").Scan(&out).Error
-			return out, err
-		}, func(r *FunnelRow, c countRow) { r.Decreed += c.N }},
-		{func() ([]countRow, error) {
-			var out []countRow
-			err := hh.Session(&gorm.Session{}).Select("households.desa_code, proposal_items.answer AS key, COUNT(DISTINCT households.id) AS n").
-				Joins("JOIN proposal_items ON proposal_items.household_id = households.id").
-				Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id AND proposals.status <> 'draft'").
-				Group("households.desa_code, proposal_items.answer").Scan(&out).Error
-			return out, err
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("desa_code, outcome AS key, COUNT(*) AS n").Group("desa_code, outcome")
 		}, func(r *FunnelRow, c countRow) {
-			r.Proposed += c.N
-			if c.Key == "DITETAPKAN" {
-				r.Accepted += c.N
+			r.TakenIn += c.N
+			if c.Key != "" {
+				r.Verified[c.Key] += c.N
 			}
 		}},
-		{func() ([]countRow, error) {
-			var out []countRow
-			err := hh.Session(&gorm.Session{}).Select("households.desa_code, enrolments.programme AS key, COUNT(*) AS n").
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select(distinct).
+				Joins("JOIN decree_items ON decree_items.household_id = households.id AND decree_items.action = 'add'").
+				Joins("JOIN decrees ON decrees.id = decree_items.decree_id AND decrees.status = 'signed'").
+				Group("households.desa_code")
+		}, func(r *FunnelRow, c countRow) { r.Decreed += c.N }},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select(distinct).
+				Joins("JOIN proposal_items ON proposal_items.household_id = households.id").
+				Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id AND proposals.status <> 'draft'").
+				Group("households.desa_code")
+		}, func(r *FunnelRow, c countRow) { r.Proposed += c.N }},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select(distinct).
+				Joins("JOIN proposal_items ON proposal_items.household_id = households.id AND proposal_items.answer = 'DITETAPKAN'").
+				Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id AND proposals.status <> 'draft'").
+				Group("households.desa_code")
+		}, func(r *FunnelRow, c countRow) { r.Accepted += c.N }},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("households.desa_code, enrolments.programme AS key, COUNT(*) AS n").
 				Joins("JOIN enrolments ON enrolments.household_id = households.id AND enrolments.status = 'active'").
-				Group("households.desa_code, enrolments.programme").Scan(&out).Error
-			return out, err
+				Group("households.desa_code, enrolments.programme")
 		}, func(r *FunnelRow, c countRow) { r.Enrolled[c.Key] += c.N }},
-		{func() ([]countRow, error) {
-			var out []countRow
-			err := hh.Session(&gorm.Session{}).Select("desa_code, stage AS key, COUNT(*) AS n").Group("desa_code, stage").Scan(&out).Error
-			return out, err
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("desa_code, stage AS key, COUNT(*) AS n").Group("desa_code, stage")
 		}, func(r *FunnelRow, c countRow) { r.Final[c.Key] += c.N }},
 	}
 	for _, q := range queries {
-		cs, err := q.q()
-		if err != nil {
+		var cs []countRow
+		if err := q.q(hh.Session(&gorm.Session{})).Scan(&cs).Error; err != nil {
 			return nil, err
 		}
 		for _, c := range cs {
 			q.add(get(c.DesaCode), c)
 		}
 	}
-	return order, nil
+	rep := &CycleReport{Kecamatan: []*FunnelRow{}, Desa: make([]*FunnelRow, 0, len(rows))}
+	for _, r := range rows {
+		rep.Desa = append(rep.Desa, r)
+	}
+	slices.SortFunc(rep.Desa, func(a, b *FunnelRow) int { return strings.Compare(a.DesaCode, b.DesaCode) })
+	for _, r := range rep.Desa {
+		if n := len(rep.Kecamatan); n == 0 || rep.Kecamatan[n-1].KecamatanCode != r.KecamatanCode {
+			rep.Kecamatan = append(rep.Kecamatan, newFunnelRow(r.KecamatanCode, ""))
+		}
+		rep.Kecamatan[len(rep.Kecamatan)-1].add(r)
+	}
+	return rep, nil
 }

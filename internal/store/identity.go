@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/ident"
+)
+
+// RejectNIKNotMatched is Kemensos' fixable rejection: the NIK did not match
+// Dukcapil. A household so rejected goes into a later batch only once its
+// numbers have been corrected (CorrectIdentity).
+const RejectNIKNotMatched = "NIK_TIDAK_PADAN"
+
+// IdentityCorrection is a Dinsos operator's correction of a household's
+// head-of-family NIK and/or No KK; an empty field is left as it is.
+type IdentityCorrection struct {
+	NIK  string
+	NoKK string
+}
+
+// CorrectIdentity replaces a household's NIK and/or No KK, sealed, hashed
+// and masked as intake stores them, and marks its NIK_TIDAK_PADAN
+// rejections corrected, so the next proposal batch takes it again. The
+// audit entry names the fields changed, never the numbers. A household
+// outside p's region is ErrNotFound; a case that has ended, or one in a
+// batch still waiting for Kemensos (whose answer names the old numbers),
+// is ErrConflict; a malformed or unchanged number is an *InvalidError.
+func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, householdID int64, c IdentityCorrection, actor AuditActor) (*Household, error) {
+	if c.NIK == "" && c.NoKK == "" {
+		return nil, &InvalidError{Field: "nik", Msg: "give the corrected NIK, No KK or both"}
+	}
+	var nik, kk string
+	var err error
+	if c.NIK != "" {
+		if nik, err = ident.Clean(c.NIK); err == nil {
+			_, err = ident.ParseNIK(nik)
+		}
+		if err != nil {
+			return nil, &InvalidError{Field: "nik", Msg: err.Error()}
+		}
+	}
+	if c.NoKK != "" {
+		if kk, err = ident.Clean(c.NoKK); err == nil {
+			err = ident.ValidateKK(kk)
+		}
+		if err != nil {
+			return nil, &InvalidError{Field: "noKk", Msg: err.Error()}
+		}
+	}
+	var h Household
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := scope(tx, p, "desa_code").First(&h, "id = ?", householdID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		switch h.Stage {
+		case "enrolled", "not_eligible", "removed", "rejected", "revoked":
+			return fmt.Errorf("%w: this household's case has ended", ErrConflict)
+		}
+		var waiting int64
+		if err := tx.Table("proposal_items").Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id").
+			Where("proposal_items.household_id = ? AND proposal_items.answer = ? AND proposals.status <> ?", h.ID, "", ProposalDraft).
+			Count(&waiting).Error; err != nil {
+			return err
+		}
+		if waiting > 0 {
+			return fmt.Errorf("%w: the household is in a batch waiting for Kemensos' answer, which names the recorded numbers; correct it after the answer", ErrConflict)
+		}
+		u := map[string]any{}
+		var fields []string
+		if nik != "" {
+			if s.Keys.Hash(nik) == h.NIKHash {
+				return &InvalidError{Field: "nik", Msg: "is the NIK already recorded"}
+			}
+			sealed, err := s.Keys.Seal(nik, ADNIK)
+			if err != nil {
+				return err
+			}
+			u["nik_sealed"], u["nik_hash"], u["nik_masked"] = sealed, s.Keys.Hash(nik), ident.Mask(nik)
+			fields = append(fields, "nik")
+		}
+		if kk != "" {
+			hash := s.Keys.Hash(kk)
+			if hash == h.KKHash {
+				return &InvalidError{Field: "noKk", Msg: "is the No KK already recorded"}
+			}
+			var taken int64
+			if err := tx.Model(&Household{}).Where("cycle_id = ? AND kk_hash = ? AND id <> ?", h.CycleID, hash, h.ID).Count(&taken).Error; err != nil {
+				return err
+			}
+			if taken > 0 {
+				return fmt.Errorf("%w: another household of this cycle has this No KK", ErrConflict)
+			}
+			sealed, err := s.Keys.Seal(kk, ADNoKK)
+			if err != nil {
+				return err
+			}
+			u["kk_sealed"], u["kk_hash"], u["kk_masked"] = sealed, hash, ident.Mask(kk)
+			fields = append(fields, "noKk")
+		}
+		u["updated_at"] = s.now()
+		if err := tx.Model(&Household{}).Where("id = ?", h.ID).Updates(u).Error; err != nil {
+			return err
+		}
+		res := tx.Model(&ProposalItem{}).Where("household_id = ? AND answer = ? AND answer_reason = ? AND corrected = ?", h.ID, "DITOLAK", RejectNIKNotMatched, false).
+			Update("corrected", true)
+		if res.Error != nil {
+			return res.Error
+		}
+		if err := tx.First(&h, "id = ?", h.ID).Error; err != nil {
+			return err
+		}
+		hid := h.ID
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("household.identity:%d:%s", h.ID, actor.RequestID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
+			RequestID: actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: "household.identity",
+			Detail: jsonString(map[string]any{"fields": fields, "rejectionsCorrected": res.RowsAffected}),
+		})
+	})
+	if err != nil {
+		var inv *InvalidError
+		if errors.As(err, &inv) {
+			return nil, inv
+		}
+		return nil, err
+	}
+	return &h, nil
+}
