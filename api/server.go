@@ -60,12 +60,9 @@ type KemensosOptions struct {
 	// ReminderAfter: Dinsos is reminded when a batch has unanswered
 	// households this long after submission (default 60 days).
 	ReminderAfter time.Duration
-	// Simulated: batches are answered by the simulated Kemensos after
-	// SimulatedDelay, rejecting RejectShare of additions, seeded by Seed.
-	Simulated      bool
-	SimulatedDelay time.Duration
-	Seed           int64
-	RejectShare    float64
+	// Simulated: batches are marked as answered by the simulated Kemensos
+	// (the worker's gateway, activities.Activities.Kemensos, answers them).
+	Simulated bool
 }
 
 // Server is the HTTP API.
