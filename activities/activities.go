@@ -23,6 +23,9 @@ type Activities struct {
 	Log      *slog.Logger
 	// Rules are the programmes' eligibility rules; nil means enrol.DefaultRules.
 	Rules []enrol.Rule
+	// Enrol is the gateway households are enrolled through; nil means
+	// enrol.Export on Store (the programmes' enrolment lists).
+	Enrol enrol.Gateway
 	// Kemensos is the gateway proposal batches go through; nil means
 	// kemensos.File (files both ways, by hand).
 	Kemensos kemensos.Gateway
