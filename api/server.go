@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/api/web"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/metrics"
 	"github.com/verval/verval/internal/store"
 )
@@ -50,6 +51,9 @@ type Deps struct {
 	// Kemensos configures proposals: the monthly cut-off and the simulated
 	// ministry of the local stack.
 	Kemensos KemensosOptions
+	// EnrolRules are the programmes' rules (VERVAL_ENROL_RULES): their
+	// programmes have enrolment lists. Nil means enrol.DefaultRules.
+	EnrolRules []enrol.Rule
 }
 
 // KemensosOptions configures the Kemensos gateway.
