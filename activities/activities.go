@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -22,6 +23,12 @@ type Activities struct {
 	Log      *slog.Logger
 	// Rules are the programmes' eligibility rules; nil means enrol.DefaultRules.
 	Rules []enrol.Rule
+	// Enrol is the gateway households are enrolled through; nil means
+	// enrol.Export on Store (the programmes' enrolment lists).
+	Enrol enrol.Gateway
+	// Kemensos is the gateway proposal batches go through; nil means
+	// kemensos.File (files both ways, by hand).
+	Kemensos kemensos.Gateway
 }
 
 // Cases starts and signals household workflows. It is implemented in the

@@ -51,8 +51,8 @@ type FanOutResult struct {
 // they are decreed, revoked ones that they are revoked. It goes in pages,
 // heartbeating the last household reached, so a crash resumes after it;
 // households ignore a decree they already have, so a repeated page does no
-// harm. A revoked household whose case already ended enrolled is revoked
-// in the database directly.
+// harm. A revoked household whose case already ended is revoked here
+// (revokeSettled).
 func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutResult, error) {
 	d, err := a.Store.GetDecree(ctx, in.DecreeID)
 	if err != nil {
@@ -75,7 +75,7 @@ func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutRe
 			if it.Action == "revoke" {
 				delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason)
 				if err == nil && !delivered {
-					err = a.Store.RevokeSettled(ctx, d.CycleID, it.HouseholdID, in.Reason, time.Now())
+					err = a.revokeSettled(ctx, d.CycleID, it.HouseholdID, in.Reason, time.Now())
 				}
 				if err != nil {
 					return res, fmt.Errorf("revoke household: %w", err)

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -146,6 +147,17 @@ func (f *fixture) signedDecree(t *testing.T, kind, action string, ids []int64) s
 	return d
 }
 
+// settled ends household id's case at stage (seq 3), enrolled through the
+// export gateway in programmes.
+func (f *fixture) settled(t *testing.T, id int64, stage string, programmes ...string) {
+	t.Helper()
+	at := opened.Add(40 * 24 * time.Hour)
+	for _, p := range programmes {
+		must(t, f.st.PutEnrolment(context.Background(), enrol.Entry{CycleID: f.cycle.ID, HouseholdID: id, Programme: p, At: at}))
+	}
+	must(t, f.st.Transition(context.Background(), store.Transition{HouseholdID: id, Seq: 3, Stage: stage, At: at}))
+}
+
 // newSuite is a test suite logging warnings and errors to the test's output.
 func newSuite(t *testing.T) *testsuite.WorkflowTestSuite {
 	s := &testsuite.WorkflowTestSuite{}
@@ -267,10 +279,7 @@ func TestFanOutDecreeRevokes(t *testing.T) {
 	f := newFixture(t, 4, "awaiting_proposal")
 	running, enrolled, revoked, notListed := f.ids[0], f.ids[1], f.ids[2], f.ids[3]
 	// The enrolled household's case ended with its programmes.
-	must(t, f.st.Settle(context.Background(), store.Settlement{
-		CycleID: f.cycle.ID, Programmes: []string{"PKH", "BPJS-TK"},
-		Transition: store.Transition{HouseholdID: enrolled, Seq: 3, Stage: "enrolled", At: opened.Add(40 * 24 * time.Hour)},
-	}))
+	f.settled(t, enrolled, "enrolled", "PKH", "BPJS-TK")
 	// The revoked one was revoked by an earlier revocation already.
 	must(t, f.st.Transition(context.Background(), store.Transition{HouseholdID: revoked, Seq: 3, Stage: "revoked", At: opened.Add(30 * 24 * time.Hour), Reason: "revoked: lama"}))
 	f.signedDecree(t, store.DecreeInitial, "add", f.ids)

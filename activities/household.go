@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -109,22 +110,92 @@ type SettleResult struct {
 	Programmes []string
 }
 
-// Settle records a final stage with its enrolments or exits, in one
-// transaction; re-running it duplicates nothing.
+// Settle enrols a household in the programmes it qualifies for, or ends
+// the aid it had (Exit: the programmes it is enrolled in and those P3KE
+// says it received), through the enrolment gateway, then records its
+// final stage. Both steps are idempotent, so a retry duplicates nothing;
+// the stage goes last, so a crash between them leaves the household in
+// its previous stage until the retry, never final without its aid.
 func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, error) {
 	t := in.Transition
 	var progs []string
-	if !in.Exit {
+	if in.Exit {
+		reason := t.Reason
+		if reason == "" {
+			reason = t.Stage
+		}
+		if err := a.exitAll(ctx, in.CycleID, t.HouseholdID, t.At, reason); err != nil {
+			return SettleResult{}, err
+		}
+	} else {
 		progs = enrol.Programmes(a.rules(), enrol.Household{
 			Desil: in.Desil, Eligible: in.Eligible, InRegistry: in.InRegistry, InSignedDecree: in.InSignedDecree,
 		})
+		for _, p := range progs {
+			if err := a.enrolGateway().Enrol(ctx, enrol.Entry{CycleID: in.CycleID, HouseholdID: t.HouseholdID, Programme: p, At: t.At}); err != nil {
+				return SettleResult{}, classify(err)
+			}
+		}
 	}
-	err := a.Store.Settle(ctx, store.Settlement{
-		CycleID:    in.CycleID,
-		Transition: store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason},
-		Programmes: progs, Exit: in.Exit,
-	})
+	err := a.Store.Transition(ctx, store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason})
 	return SettleResult{Programmes: progs}, classify(err)
+}
+
+// exitAll ends every programme a household has: its active enrolments
+// and the aid P3KE says it received.
+func (a *Activities) exitAll(ctx context.Context, cycleID, householdID int64, at time.Time, reason string) error {
+	gw := a.enrolGateway()
+	active, err := gw.Active(ctx, cycleID, householdID)
+	if err != nil {
+		return classify(err)
+	}
+	prior, err := a.Store.PriorAid(ctx, householdID)
+	if err != nil {
+		return classify(err)
+	}
+	all := append(active, prior...)
+	slices.Sort(all)
+	for _, p := range slices.Compact(all) {
+		if err := gw.Exit(ctx, enrol.Entry{CycleID: cycleID, HouseholdID: householdID, Programme: p, At: at, Reason: reason}); err != nil {
+			return classify(err)
+		}
+	}
+	return nil
+}
+
+// revokeSettled revokes a household of a revocation decree whose case had
+// already ended, so its workflow cannot. An enrolled household leaves
+// every programme and ends revoked. A household that ended otherwise
+// keeps its final stage, but leaves the programmes that take only the
+// extreme poor of a signed decree (the regency-paid BPJS-TK of one
+// rejected by Kemensos). Retrying it changes nothing more.
+func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID int64, reason string, at time.Time) error {
+	stage, seq, err := a.Store.CaseStage(ctx, householdID)
+	if err != nil {
+		return classify(err)
+	}
+	why := "revoked: " + reason
+	if stage == "enrolled" {
+		if err := a.exitAll(ctx, cycleID, householdID, at, why); err != nil {
+			return err
+		}
+		return classify(a.Store.Transition(ctx, store.Transition{HouseholdID: householdID, Seq: seq + 1, Stage: "revoked", At: at, Reason: why}))
+	}
+	gw := a.enrolGateway()
+	active, err := gw.Active(ctx, cycleID, householdID)
+	if err != nil {
+		return classify(err)
+	}
+	decreed := enrol.NeedsDecree(a.rules())
+	for _, p := range active {
+		if !slices.Contains(decreed, p) {
+			continue
+		}
+		if err := gw.Exit(ctx, enrol.Entry{CycleID: cycleID, HouseholdID: householdID, Programme: p, At: at, Reason: why}); err != nil {
+			return classify(err)
+		}
+	}
+	return nil
 }
 
 func (a *Activities) rules() []enrol.Rule {
@@ -132,4 +203,11 @@ func (a *Activities) rules() []enrol.Rule {
 		return a.Rules
 	}
 	return enrol.DefaultRules()
+}
+
+func (a *Activities) enrolGateway() enrol.Gateway {
+	if a.Enrol != nil {
+		return a.Enrol
+	}
+	return enrol.Export{Lists: a.Store}
 }

@@ -12,7 +12,75 @@ import (
 	"github.com/verval/verval/internal/store"
 )
 
+// SubmitResult says how a batch's answers come back (kemensos.Submission).
+type SubmitResult struct {
+	// AnswersItself: the gateway answers after AnswerAfter, through
+	// CollectKemensosAnswers; false: Dinsos uploads Kemensos' file.
+	AnswersItself bool
+	AnswerAfter   time.Duration
+}
+
+// SubmitToKemensos hands a submitted batch to the configured gateway.
+func (a *Activities) SubmitToKemensos(ctx context.Context, in ProposalRef) (SubmitResult, error) {
+	b, err := a.batch(ctx, in.ProposalID)
+	if err != nil {
+		return SubmitResult{}, err
+	}
+	sub, err := a.gateway().Submit(ctx, b)
+	return SubmitResult(sub), err
+}
+
+// CollectResult counts the answers a gateway gave that were new.
+type CollectResult struct {
+	Applied int
+}
+
+// CollectKemensosAnswers takes a batch's answers from a gateway that
+// answers by itself (the simulated Kemensos) and stores them through the
+// same parsing and validation as an uploaded answer file. Answers already
+// stored are kept, so a retry applies nothing twice.
+func (a *Activities) CollectKemensosAnswers(ctx context.Context, in ProposalRef) (CollectResult, error) {
+	b, err := a.batch(ctx, in.ProposalID)
+	if err != nil {
+		return CollectResult{}, err
+	}
+	file, ok, err := a.gateway().Answers(ctx, b, time.Now())
+	if err != nil || !ok {
+		return CollectResult{}, err
+	}
+	n, err := ApplyAnswerFile(ctx, a.Store, in.ProposalID, bytes.NewReader(file), store.AuditActor{Role: "kemensos-gateway", RequestID: fmt.Sprintf("gateway-%d", in.ProposalID)})
+	return CollectResult{Applied: n}, err
+}
+
+func (a *Activities) gateway() kemensos.Gateway {
+	if a.Kemensos != nil {
+		return a.Kemensos
+	}
+	return kemensos.File{}
+}
+
+// batch loads a proposal's households as the gateways see them.
+func (a *Activities) batch(ctx context.Context, proposalID int64) (kemensos.Batch, error) {
+	lines, err := a.Store.ProposalLines(ctx, proposalID)
+	if err != nil {
+		return kemensos.Batch{}, classify(err)
+	}
+	return kemensos.Batch{ProposalID: proposalID, Rows: proposalRows(lines)}, nil
+}
+
+func proposalRows(lines []store.ProposalLine) []kemensos.ProposalRow {
+	rows := make([]kemensos.ProposalRow, len(lines))
+	for i, l := range lines {
+		rows[i] = kemensos.ProposalRow{KodeWilayah: l.DesaCode, NoKK: l.NoKK, NIK: l.NIK, Nama: l.Name, Alamat: l.Address, Jenis: l.Jenis, Alasan: l.Alasan}
+	}
+	return rows
+}
+
 // SimulateInput has the simulated Kemensos answer a batch.
+//
+// Deprecated: for proposal workflows started before the gateway
+// (ProposalInput.Simulate); newer ones call SubmitToKemensos and
+// CollectKemensosAnswers.
 type SimulateInput struct {
 	ProposalID  int64
 	Seed        int64
@@ -20,18 +88,14 @@ type SimulateInput struct {
 }
 
 // SimulateKemensos answers a submitted batch as the simulated Kemensos
-// would, and stores the answers through the same parsing and validation as
-// an uploaded answer file. Used by the local stack and the benchmarks.
+// would. It stays registered for proposal workflows started before the
+// gateway, whose histories schedule it.
 func (a *Activities) SimulateKemensos(ctx context.Context, in SimulateInput) error {
 	lines, err := a.Store.ProposalLines(ctx, in.ProposalID)
 	if err != nil {
 		return classify(err)
 	}
-	rows := make([]kemensos.ProposalRow, len(lines))
-	for i, l := range lines {
-		rows[i] = kemensos.ProposalRow{KodeWilayah: l.DesaCode, NoKK: l.NoKK, NIK: l.NIK, Nama: l.Name, Alamat: l.Address, Jenis: l.Jenis, Alasan: l.Alasan}
-	}
-	file := kemensos.Simulator{Seed: in.Seed, RejectShare: in.RejectShare}.Answer(rows, time.Now())
+	file := kemensos.Simulator{Seed: in.Seed, RejectShare: in.RejectShare}.Answer(proposalRows(lines), time.Now())
 	_, err = ApplyAnswerFile(ctx, a.Store, in.ProposalID, bytes.NewReader(file), store.AuditActor{Role: "kemensos-sim", RequestID: fmt.Sprintf("sim-%d", in.ProposalID)})
 	return err
 }

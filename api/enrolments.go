@@ -12,7 +12,8 @@ import (
 )
 
 // enrolmentList downloads one programme's enrolment list for the cycle
-// (?programme=PKH, BPNT, PBI-JK, BPJS-TK or BLT-DD) as XLSX: the
+// (?programme=PKH, BPNT, PBI-JK, BPJS-TK or BLT-DD, or the programmes of
+// VERVAL_ENROL_RULES) as XLSX: the
 // households enrolled and the exits of households removed or revoked,
 // for the programme's own registration system. Numbers are masked; the
 // household id links each row back to verval.
@@ -23,7 +24,11 @@ func (s *Server) enrolmentList(c *gin.Context) {
 	}
 	programme := c.Query("programme")
 	var known []string
-	for _, r := range enrol.DefaultRules() {
+	rules := s.deps.EnrolRules
+	if rules == nil {
+		rules = enrol.DefaultRules()
+	}
+	for _, r := range rules {
 		known = append(known, r.Programme)
 	}
 	if !slices.Contains(known, programme) {

@@ -180,10 +180,9 @@ func (s *Server) submitProposalAs(ctx context.Context, a store.AuditActor, cy *s
 	if err := s.deps.Store.MarkProposalSubmitted(ctx, p.ID, a); err != nil {
 		return err
 	}
+	// The worker's Kemensos gateway (kemensos.File or the simulator) says
+	// how the answers come back; the workflow's input does not.
 	in := workflows.ProposalInput{ProposalID: p.ID, CycleID: p.CycleID, RegencyCode: cy.RegencyCode, ReminderAfter: s.deps.Kemensos.ReminderAfter}
-	if p.Simulated {
-		in.Simulate = &workflows.SimulateKemensos{Delay: s.deps.Kemensos.SimulatedDelay, Seed: s.deps.Kemensos.Seed, RejectShare: s.deps.Kemensos.RejectShare}
-	}
 	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.ProposalWorkflowID(p.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/api/web"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/metrics"
 	"github.com/verval/verval/internal/store"
 )
@@ -50,6 +51,9 @@ type Deps struct {
 	// Kemensos configures proposals: the monthly cut-off and the simulated
 	// ministry of the local stack.
 	Kemensos KemensosOptions
+	// EnrolRules are the programmes' rules (VERVAL_ENROL_RULES): their
+	// programmes have enrolment lists. Nil means enrol.DefaultRules.
+	EnrolRules []enrol.Rule
 }
 
 // KemensosOptions configures the Kemensos gateway.
@@ -60,12 +64,9 @@ type KemensosOptions struct {
 	// ReminderAfter: Dinsos is reminded when a batch has unanswered
 	// households this long after submission (default 60 days).
 	ReminderAfter time.Duration
-	// Simulated: batches are answered by the simulated Kemensos after
-	// SimulatedDelay, rejecting RejectShare of additions, seeded by Seed.
-	Simulated      bool
-	SimulatedDelay time.Duration
-	Seed           int64
-	RejectShare    float64
+	// Simulated: batches are marked as answered by the simulated Kemensos
+	// (the worker's gateway, activities.Activities.Kemensos, answers them).
+	Simulated bool
 }
 
 // Server is the HTTP API.

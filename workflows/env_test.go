@@ -111,6 +111,9 @@ type harness struct {
 	// answerRounds are FanOutAnswers' results, one per call in order; a
 	// call past the end answers nobody and leaves nobody waiting.
 	answerRounds []activities.FanOutProposalResult
+	// submission is SubmitToKemensos' answer: the zero value is the file
+	// gateway (answers come by upload).
+	submission activities.SubmitResult
 }
 
 // newEnv builds a test environment with the real workflows and activities
@@ -197,6 +200,16 @@ func newEnv(t *testing.T) *harness {
 				return h.answerRounds[n-1], nil
 			}
 			return activities.FanOutProposalResult{}, nil
+		})
+	h.env.OnActivity(acts.SubmitToKemensos, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ProposalRef) (activities.SubmitResult, error) {
+			h.record(ctx, "SubmitToKemensos", in)
+			return h.submission, nil
+		})
+	h.env.OnActivity(acts.CollectKemensosAnswers, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ProposalRef) (activities.CollectResult, error) {
+			h.record(ctx, "CollectKemensosAnswers", in)
+			return activities.CollectResult{Applied: h.proposalHouseholds}, nil
 		})
 	h.env.OnActivity(acts.SimulateKemensos, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.SimulateInput) error {

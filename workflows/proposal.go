@@ -22,16 +22,37 @@ type ProposalInput struct {
 	// households this long after submission (and every period after);
 	// zero means the default of 60 days.
 	ReminderAfter time.Duration
-	// Simulate, when set, has the simulated Kemensos answer after a delay
-	// (the local stack and benchmarks).
+	// Simulate, when set, has the simulated Kemensos answer after a delay.
+	//
+	// Deprecated: read only by workflows started before the Kemensos
+	// gateway (kemensosGatewayChange); the activities now hold the gateway
+	// the configuration chose, and the API no longer sets this.
 	Simulate *SimulateKemensos
 }
 
-// SimulateKemensos configures the simulated Kemensos.
+// SimulateKemensos configures the simulated Kemensos of a workflow started
+// before the gateway.
+//
+// Deprecated: see ProposalInput.Simulate.
 type SimulateKemensos struct {
 	Delay       time.Duration
 	Seed        int64
 	RejectShare float64
+}
+
+// kemensosGatewayChange marks the proposal workflow's move from
+// ProposalInput.Simulate to the activities' Kemensos gateway (version 1):
+// SubmitToKemensos after the fan-out, then, for a gateway that answers by
+// itself, a timer and CollectKemensosAnswers.
+const kemensosGatewayChange = "kemensos-gateway"
+
+// oneTx is the options of an activity that is one database transaction
+// (and, for the gateway, one call): no pages to heartbeat.
+func oneTx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
+	})
 }
 
 // ProposalResult counts the households the batch reached and answered.
@@ -68,21 +89,36 @@ func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, e
 			uploads++
 		}
 	})
-	if in.Simulate != nil {
-		if err := workflow.Sleep(ctx, in.Simulate.Delay); err != nil {
+	if workflow.GetVersion(ctx, kemensosGatewayChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		// Started before the gateway: replay what it did.
+		if in.Simulate != nil {
+			if err := workflow.Sleep(ctx, in.Simulate.Delay); err != nil {
+				return res, err
+			}
+			if err := workflow.ExecuteActivity(oneTx(ctx), a.SimulateKemensos, activities.SimulateInput{
+				ProposalID: in.ProposalID, Seed: in.Simulate.Seed, RejectShare: in.Simulate.RejectShare,
+			}).Get(ctx, nil); err != nil {
+				return res, err
+			}
+			uploads++
+		}
+	} else {
+		// The gateway the worker was configured with says whether it
+		// answers by itself (the simulated Kemensos) or Dinsos uploads the
+		// answers; the workflow need not know which it is.
+		var sub activities.SubmitResult
+		if err := workflow.ExecuteActivity(oneTx(ctx), a.SubmitToKemensos, ref).Get(ctx, &sub); err != nil {
 			return res, err
 		}
-		// One database transaction, no pages to heartbeat: no heartbeat timeout.
-		sim := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-			StartToCloseTimeout: 10 * time.Minute,
-			RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-		})
-		if err := workflow.ExecuteActivity(sim, a.SimulateKemensos, activities.SimulateInput{
-			ProposalID: in.ProposalID, Seed: in.Simulate.Seed, RejectShare: in.Simulate.RejectShare,
-		}).Get(ctx, nil); err != nil {
-			return res, err
+		if sub.AnswersItself {
+			if err := workflow.Sleep(ctx, sub.AnswerAfter); err != nil {
+				return res, err
+			}
+			if err := workflow.ExecuteActivity(oneTx(ctx), a.CollectKemensosAnswers, ref).Get(ctx, nil); err != nil {
+				return res, err
+			}
+			uploads++
 		}
-		uploads++
 	}
 	for {
 		answered, err := awaitWithTimer(ctx, in.ReminderAfter, func() bool { return uploads > 0 })

@@ -48,7 +48,7 @@ func (h *harness) callTimes(name string) []string {
 func (h *harness) checkProposalCalls() {
 	h.t.Helper()
 	ref := activities.ProposalRef{ProposalID: 9}
-	for _, name := range []string{"FanOutProposal", "FanOutAnswers", "NotifyKemensosLate", "SimulateKemensos"} {
+	for _, name := range []string{"FanOutProposal", "FanOutAnswers", "NotifyKemensosLate", "SubmitToKemensos", "CollectKemensosAnswers"} {
 		for _, c := range h.callsOf(name) {
 			switch in := c.In.(type) {
 			case activities.ProposalRef:
@@ -57,7 +57,7 @@ func (h *harness) checkProposalCalls() {
 				equal(h.t, name+" input", in, activities.KemensosLateInput{ProposalID: 9, CycleID: cycleID, RegencyCode: regency, At: c.At})
 			}
 			want := 2 * time.Hour
-			if name == "SimulateKemensos" {
+			if name == "SubmitToKemensos" || name == "CollectKemensosAnswers" {
 				want = 10 * time.Minute // one transaction, nothing to heartbeat
 			}
 			if c.Local || c.StartToClose != want {
@@ -67,6 +67,14 @@ func (h *harness) checkProposalCalls() {
 	}
 	if c := h.callsOf("FanOutProposal"); len(c) != 1 || !c[0].At.Equal(t0) || c[0].Heartbeat != 20*time.Second {
 		h.t.Errorf("FanOutProposal: %+v, want one call at the start, heartbeating within 20s", c)
+	}
+	// Every batch is handed to the gateway once, after the fan-out; the
+	// workflow started before the gateway (SimulateKemensos) is replay only.
+	if c := h.callsOf("SubmitToKemensos"); len(c) != 1 || !c[0].At.Equal(t0) {
+		h.t.Errorf("SubmitToKemensos: %+v, want one call at the start", c)
+	}
+	if n := len(h.callsOf("SimulateKemensos")); n != 0 {
+		h.t.Errorf("SimulateKemensos ran %d times in a new workflow", n)
 	}
 }
 
@@ -82,8 +90,8 @@ func TestProposalAnswered(t *testing.T) {
 	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
 	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+20d"})
 	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
-	if n := len(h.callsOf("SimulateKemensos")); n != 0 {
-		t.Errorf("SimulateKemensos ran %d times for a real batch", n)
+	if n := len(h.callsOf("CollectKemensosAnswers")); n != 0 {
+		t.Errorf("CollectKemensosAnswers ran %d times for the file gateway", n)
 	}
 	h.checkProposalCalls()
 	if end := h.now(); !end.Equal(t0.Add(20 * day)) {
@@ -141,22 +149,21 @@ func TestProposalLateThenAnswered(t *testing.T) {
 	h.checkProposalCalls()
 }
 
-// The simulated Kemensos (local stack, benchmarks) answers after its
-// delay, and its answers are given like an uploaded file's.
+// A gateway that answers by itself (the simulated Kemensos of the local
+// stack and benchmarks) is asked for its answers after the delay it gave,
+// and they are given like an uploaded file's. The workflow's input says
+// nothing about simulation: the deprecated Simulate field is ignored.
 func TestProposalSimulated(t *testing.T) {
 	h := newEnv(t)
 	h.proposalHouseholds = 3
 	h.answerRounds = []activities.FanOutProposalResult{{Households: 3}}
+	h.submission = activities.SubmitResult{AnswersItself: true, AnswerAfter: 2 * time.Hour}
 	in := proposalInput()
-	in.Simulate = &workflows.SimulateKemensos{Delay: 2 * time.Hour, Seed: 42, RejectShare: 0.2}
+	in.Simulate = &workflows.SimulateKemensos{Delay: 9 * time.Hour, Seed: 42, RejectShare: 0.2}
 	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, in)
 
 	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
-	sim := h.callsOf("SimulateKemensos")
-	if len(sim) != 1 || !sim[0].At.Equal(t0.Add(2*time.Hour)) {
-		t.Fatalf("SimulateKemensos calls %+v, want one at +2h", sim)
-	}
-	equal(t, "SimulateKemensos input", sim[0].In, any(activities.SimulateInput{ProposalID: 9, Seed: 42, RejectShare: 0.2}))
+	equal(t, "gateway answers collected", h.callTimes("CollectKemensosAnswers"), []string{"+0d2h0m0s"})
 	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+0d2h0m0s"})
 	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
 	h.checkProposalCalls()

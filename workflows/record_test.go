@@ -125,6 +125,15 @@ func (a *stubActivity) ExecuteActivity(ctx context.Context, in *interceptor.Exec
 		return activities.FanOutResult{Households: 2}, nil
 	case "FanOutProposal":
 		return activities.FanOutProposalResult{Households: 2}, nil
+	case "SubmitToKemensos":
+		// Proposal recordSimulated goes through the simulated gateway,
+		// any other through the file gateway.
+		if in.Args[0].(activities.ProposalRef).ProposalID == recordSimulated {
+			return activities.SubmitResult{AnswersItself: true, AnswerAfter: time.Second}, nil
+		}
+		return activities.SubmitResult{}, nil
+	case "CollectKemensosAnswers":
+		return activities.CollectResult{Applied: 2}, nil
 	case "FanOutAnswers":
 		// Proposal recordAnswersInTwo is answered one household per
 		// upload; any other batch all at once.
@@ -148,6 +157,9 @@ func (a *stubActivity) ExecuteActivity(ctx context.Context, in *interceptor.Exec
 
 // recordAnswersInTwo is the recorded proposal whose answers come in two uploads.
 const recordAnswersInTwo = 9
+
+// recordSimulated is the recorded proposal the simulated gateway answers.
+const recordSimulated = 10
 
 // scenario is one path through a workflow, recorded as one history.
 type scenario struct {
@@ -463,8 +475,9 @@ func recordScenarios() []scenario {
 		},
 		{
 			// Kemensos late (one reminder, short period), then answers in
-			// two uploads.
-			name: "proposal-late-two-uploads", id: workflows.ProposalWorkflowID(recordAnswersInTwo),
+			// two uploads, through the file gateway. (proposal-late-two-uploads.json
+			// is the same path recorded before the gateway.)
+			name: "proposal-gateway-late-two-uploads", id: workflows.ProposalWorkflowID(recordAnswersInTwo),
 			start: func(r *recorder) (client.WorkflowRun, error) {
 				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
 					workflows.ProposalWorkflow, workflows.ProposalInput{
@@ -479,13 +492,13 @@ func recordScenarios() []scenario {
 			},
 		},
 		{
-			name: "proposal-simulated", id: workflows.ProposalWorkflowID(10),
+			// The simulated gateway answers by itself after 1 s.
+			// (proposal-simulated.json is the simulated Kemensos before the
+			// gateway, from ProposalInput.Simulate.)
+			name: "proposal-gateway-simulated", id: workflows.ProposalWorkflowID(recordSimulated),
 			start: func(r *recorder) (client.WorkflowRun, error) {
 				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
-					workflows.ProposalWorkflow, workflows.ProposalInput{
-						ProposalID: 10, CycleID: 900, RegencyCode: regency,
-						Simulate: &workflows.SimulateKemensos{Delay: time.Second, Seed: 1, RejectShare: 0.1},
-					})
+					workflows.ProposalWorkflow, workflows.ProposalInput{ProposalID: recordSimulated, CycleID: 900, RegencyCode: regency})
 			},
 			drive: func(*recorder) {},
 		},

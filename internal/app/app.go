@@ -22,6 +22,8 @@ import (
 	"github.com/verval/verval/api"
 	"github.com/verval/verval/internal/codec"
 	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/metrics"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
@@ -108,7 +110,28 @@ func (a *App) Activities() *activities.Activities {
 		Cases:    workflows.Cases{Client: a.Temporal, Namespace: a.Config.TemporalNamespace, ResetSticky: a.Config.StickyWorkers()},
 		Notifier: activities.DBNotifier{Store: a.Store, Log: a.Log},
 		Log:      a.Log,
+		Kemensos: KemensosGateway(a.Config),
+		Rules:    a.Config.EnrolRules,
+		Enrol:    EnrolGateway(a.Config, a.Store),
 	}
+}
+
+// EnrolGateway is the enrolment gateway VERVAL_ENROL_GATEWAY chooses: the
+// programmes' enrolment lists in the store, or the simulated programmes.
+func EnrolGateway(c config.Config, s *store.Store) enrol.Gateway {
+	if c.EnrolGateway == "simulated" {
+		return enrol.NewSimulated()
+	}
+	return enrol.Export{Lists: s}
+}
+
+// KemensosGateway is the gateway VERVAL_KEMENSOS chooses: the simulated
+// Kemensos with its delay, seed and rejection share, or the file-based one.
+func KemensosGateway(c config.Config) kemensos.Gateway {
+	if c.Kemensos == "simulated" {
+		return kemensos.Simulator{Delay: c.KemensosDelay, Seed: c.KemensosSeed, RejectShare: c.KemensosRejectShare}
+	}
+	return kemensos.File{}
 }
 
 // NewWorker builds the workers (households' queue and operations queue).
@@ -140,9 +163,10 @@ func (a *App) APIServer() *api.Server {
 		Codec: a.codecHandler(),
 		Kemensos: api.KemensosOptions{
 			CutoffDay: a.Config.KemensosCutoffDay, Simulated: a.Config.Kemensos == "simulated",
-			SimulatedDelay: a.Config.KemensosDelay, RejectShare: a.Config.KemensosRejectShare, Seed: 1,
+			ReminderAfter: a.Config.KemensosReminderAfter,
 		},
-		Metrics: a.Metrics, ServeMetrics: a.MetricsAddr == "",
+		EnrolRules: a.Config.EnrolRules,
+		Metrics:    a.Metrics, ServeMetrics: a.MetricsAddr == "",
 	})
 }
 

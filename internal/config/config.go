@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/pii"
 )
 
@@ -78,6 +79,19 @@ type Config struct {
 	KemensosRejectShare float64
 	// KemensosCutoffDay is the monthly data cut-off day.
 	KemensosCutoffDay int
+	// KemensosReminderAfter: Dinsos is reminded when a submitted batch
+	// still has unanswered households this long after submission (and
+	// every period after).
+	KemensosReminderAfter time.Duration
+	// KemensosSeed seeds the simulated Kemensos: the same seed rejects the
+	// same households.
+	KemensosSeed int64
+	// EnrolGateway is "export" (each programme's enrolment list, downloaded
+	// by Dinsos) or "simulated" (memberships kept in memory, benchmarks).
+	EnrolGateway string
+	// EnrolRules are the programmes' eligibility rules, from the JSON file
+	// VERVAL_ENROL_RULES names, or enrol.DefaultRules.
+	EnrolRules []enrol.Rule
 }
 
 // StickyWorkers reports whether workers cache workflows, so that their
@@ -176,6 +190,22 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 	} else {
 		c.KemensosRejectShare = 0.1
 	}
+	if c.KemensosReminderAfter, err = envDays(getenv, "VERVAL_KEMENSOS_REMINDER_AFTER", 60*24*time.Hour); err != nil {
+		errs = append(errs, err)
+	}
+	c.KemensosSeed = 1
+	if v := strings.TrimSpace(getenv("VERVAL_KEMENSOS_SEED")); v != "" {
+		if c.KemensosSeed, err = strconv.ParseInt(v, 10, 64); err != nil {
+			errs = append(errs, fmt.Errorf("VERVAL_KEMENSOS_SEED: %q is not a whole number", v))
+		}
+	}
+	c.EnrolGateway = envOr(getenv, "VERVAL_ENROL_GATEWAY", "export")
+	if c.EnrolGateway != "export" && c.EnrolGateway != "simulated" {
+		errs = append(errs, fmt.Errorf("VERVAL_ENROL_GATEWAY: %q is not export or simulated", c.EnrolGateway))
+	}
+	if c.EnrolRules, err = enrol.LoadRules(strings.TrimSpace(getenv("VERVAL_ENROL_RULES"))); err != nil {
+		errs = append(errs, fmt.Errorf("VERVAL_ENROL_RULES: %w", err))
+	}
 	c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR"))
 	if c.MetricsAddr != "" && c.MetricsAddr != "off" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
@@ -256,6 +286,23 @@ func envDuration(getenv func(string) string, key string, def time.Duration) (tim
 		return def, fmt.Errorf("%s: %q is not a positive duration such as 30s or 12h", key, v)
 	}
 	return d, nil
+}
+
+// envDays reads a duration written in days ("60d") or as a Go duration
+// ("1440h", "90s" for a test stack).
+func envDays(getenv func(string) string, key string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(key))
+	if v == "" {
+		return def, nil
+	}
+	if n, ok := strings.CutSuffix(v, "d"); ok {
+		if days, err := strconv.Atoi(n); err == nil && days > 0 {
+			return time.Duration(days) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return d, nil
+	}
+	return def, fmt.Errorf("%s: %q is not a positive number of days such as 60d, or a duration such as 1440h", key, v)
 }
 
 func portOf(addr string) string {

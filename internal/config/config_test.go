@@ -3,9 +3,14 @@ package config
 import (
 	"bytes"
 	"encoding/base64"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/pii"
 )
 
@@ -84,5 +89,57 @@ func TestDevKeysRefused(t *testing.T) {
 				t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestKemensosAndEnrolment: the Kemensos reminder, the simulator's seed,
+// the enrolment gateway and the programme rules file are read with their
+// defaults and refused, naming the variable, when malformed.
+func TestKemensosAndEnrolment(t *testing.T) {
+	rules := filepath.Join(t.TempDir(), "rules.json")
+	if err := os.WriteFile(rules, []byte(`[{"programme":"PKH","maxDesil":3,"needsRegistry":true}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	badRules := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(badRules, []byte(`[{"programme":"PKH","maxDesil":12}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	load := func(env map[string]string) (Config, error) {
+		return Load(func(k string) string { return env[k] }, true)
+	}
+	c, err := load(map[string]string{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KemensosReminderAfter != 60*24*time.Hour || c.KemensosSeed != 1 || c.EnrolGateway != "export" || !reflect.DeepEqual(c.EnrolRules, enrol.DefaultRules()) {
+		t.Errorf("defaults: reminder %v seed %d gateway %s rules %+v", c.KemensosReminderAfter, c.KemensosSeed, c.EnrolGateway, c.EnrolRules)
+	}
+	c, err = load(map[string]string{"VERVAL_KEMENSOS_REMINDER_AFTER": "45d", "VERVAL_KEMENSOS_SEED": "-7",
+		"VERVAL_ENROL_GATEWAY": "simulated", "VERVAL_ENROL_RULES": rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.KemensosReminderAfter != 45*24*time.Hour || c.KemensosSeed != -7 || c.EnrolGateway != "simulated" ||
+		!reflect.DeepEqual(c.EnrolRules, []enrol.Rule{{Programme: "PKH", MaxDesil: 3, NeedsRegistry: true}}) {
+		t.Errorf("set: reminder %v seed %d gateway %s rules %+v", c.KemensosReminderAfter, c.KemensosSeed, c.EnrolGateway, c.EnrolRules)
+	}
+	if c, err := load(map[string]string{"VERVAL_KEMENSOS_REMINDER_AFTER": "90s"}); err != nil || c.KemensosReminderAfter != 90*time.Second {
+		t.Errorf("a Go duration: %v, %v", c.KemensosReminderAfter, err)
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"VERVAL_KEMENSOS_REMINDER_AFTER": "0d"}, "VERVAL_KEMENSOS_REMINDER_AFTER"},
+		{map[string]string{"VERVAL_KEMENSOS_REMINDER_AFTER": "two months"}, "VERVAL_KEMENSOS_REMINDER_AFTER"},
+		{map[string]string{"VERVAL_KEMENSOS_REMINDER_AFTER": "-5h"}, "VERVAL_KEMENSOS_REMINDER_AFTER"},
+		{map[string]string{"VERVAL_KEMENSOS_SEED": "1.5"}, "VERVAL_KEMENSOS_SEED"},
+		{map[string]string{"VERVAL_ENROL_GATEWAY": "api"}, "VERVAL_ENROL_GATEWAY"},
+		{map[string]string{"VERVAL_ENROL_RULES": badRules}, "VERVAL_ENROL_RULES: " + badRules + ": rule 1 (PKH): maxDesil 12"},
+		{map[string]string{"VERVAL_ENROL_RULES": filepath.Join(t.TempDir(), "none.json")}, "VERVAL_ENROL_RULES"},
+	} {
+		if _, err := load(tc.env); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one containing %q", tc.env, err, tc.want)
+		}
 	}
 }

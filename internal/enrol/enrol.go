@@ -14,14 +14,14 @@ const (
 
 // Rule says who a programme takes.
 type Rule struct {
-	Programme string
+	Programme string `json:"programme"`
 	// MaxDesil is the highest P3KE decile the programme takes.
-	MaxDesil int
+	MaxDesil int `json:"maxDesil"`
 	// NeedsRegistry: only households in the national registry (DTKS/DTSEN).
-	NeedsRegistry bool
+	NeedsRegistry bool `json:"needsRegistry"`
 	// NeedsDecree: only households listed as extreme poor in a signed
 	// decree (the regency pays from its own budget on the decree's strength).
-	NeedsDecree bool
+	NeedsDecree bool `json:"needsDecree"`
 }
 
 // DefaultRules are the programmes of domain.md, step 5.

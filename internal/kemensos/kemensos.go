@@ -8,7 +8,9 @@
 // under UU 27/2022: no error or message of this package shows a full
 // number; ident.Mask shows enough of one for an operator to find the row.
 //
-// Simulator stands in for Kemensos in the local stack and benchmarks.
+// Gateway is how a batch goes to Kemensos and its answers come back: File
+// (files both ways, by hand) or Simulator, which stands in for Kemensos in
+// the local stack and benchmarks.
 package kemensos
 
 import "slices"

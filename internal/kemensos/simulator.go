@@ -12,9 +12,11 @@ import (
 // it answers a proposal the way the ministry does, with a file ParseAnswers
 // reads. The zero value accepts everything.
 //
-// It answers at once; the weeks Kemensos really takes are the caller's
-// business (the proposal workflow waits on its own timer or signal).
+// As a Gateway it answers a submitted batch after Delay; Answer itself
+// answers at once (the proposal workflow waits out Delay on its own timer).
 type Simulator struct {
+	// Delay is how long after submission the answers come.
+	Delay time.Duration
 	// Seed picks which households are rejected; the same seed and rows
 	// always give the same file.
 	Seed int64

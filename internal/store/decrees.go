@@ -216,22 +216,3 @@ func (s *Store) DecreePage(ctx context.Context, decreeID, afterID int64, limit i
 func (s *Store) SetDecreeProgress(ctx context.Context, decreeID int64, n int) error {
 	return s.DB.WithContext(ctx).Model(&Decree{}).Where("id = ?", decreeID).Update("fanned_out", n).Error
 }
-
-// RevokeSettled revokes a household whose case had already ended enrolled:
-// the workflow is finished, so the revocation is written here, once.
-func (s *Store) RevokeSettled(ctx context.Context, cycleID, householdID int64, reason string, at time.Time) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var h Household
-		if err := tx.Select("id, stage, stage_seq").First(&h, "id = ?", householdID).Error; err != nil {
-			return wrapNotFound(err)
-		}
-		if h.Stage != "enrolled" {
-			return nil // revoked already, or never enrolled
-		}
-		t := Transition{HouseholdID: householdID, Seq: h.StageSeq + 1, Stage: "revoked", At: at, Reason: "revoked: " + reason}
-		if err := ApplyTransition(tx, t); err != nil {
-			return err
-		}
-		return settle(tx, Settlement{CycleID: cycleID, Transition: t, Exit: true})
-	})
-}

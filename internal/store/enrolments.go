@@ -9,65 +9,76 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/enrol"
 )
 
-// Settlement is a household's final stage with the aid that follows.
-type Settlement struct {
-	CycleID    int64
-	Transition Transition
-	// Programmes to enrol the household in.
-	Programmes []string
-	// Exit ends every programme the household had: active enrolments, and
-	// the aid P3KE says it already received (PKH, BPNT, PBI-JK).
-	Exit bool
+// PutEnrolment puts a household on a programme's enrolment list (the
+// export gateway, enrol.Export). Enrolments are keyed by cycle, household
+// and programme: putting one twice enrols nobody twice, and a household
+// that left the programme is not put back by a retry.
+func (s *Store) PutEnrolment(ctx context.Context, e enrol.Entry) error {
+	at := e.At.UTC()
+	row := Enrolment{CycleID: e.CycleID, HouseholdID: e.HouseholdID, Programme: e.Programme, Status: EnrolmentActive, EnrolledAt: &at}
+	if err := s.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+		return fmt.Errorf("enrol: %w", err)
+	}
+	return nil
 }
 
-// Settle records a final stage and its enrolments or exits in one
-// transaction. Enrolments are keyed by cycle, household and programme, so
-// running it twice enrols nobody twice.
-func (s *Store) Settle(ctx context.Context, st Settlement) error {
+// PutExit ends a household's enrolment in a programme with a reason, or,
+// when it had none in this cycle (aid P3KE says it received), records the
+// exit alone. The first exit is kept: putting it twice changes nothing.
+func (s *Store) PutExit(ctx context.Context, e enrol.Entry) error {
+	at := e.At.UTC()
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := ApplyTransition(tx, st.Transition); err != nil {
-			return err
+		res := tx.Model(&Enrolment{}).Where("cycle_id = ? AND household_id = ? AND programme = ? AND status = ?", e.CycleID, e.HouseholdID, e.Programme, EnrolmentActive).
+			Updates(map[string]any{"status": EnrolmentExited, "exited_at": at, "exit_reason": e.Reason})
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error
 		}
-		return settle(tx, st)
+		row := Enrolment{CycleID: e.CycleID, HouseholdID: e.HouseholdID, Programme: e.Programme, Status: EnrolmentExited, ExitedAt: &at, ExitReason: e.Reason}
+		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+			return fmt.Errorf("exit: %w", err)
+		}
+		return nil
 	})
 }
 
-func settle(tx *gorm.DB, st Settlement) error {
-	at := st.Transition.At.UTC()
-	hh := st.Transition.HouseholdID
-	for _, p := range st.Programmes {
-		e := Enrolment{CycleID: st.CycleID, HouseholdID: hh, Programme: p, Status: EnrolmentActive, EnrolledAt: &at}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error; err != nil {
-			return fmt.Errorf("enrol: %w", err)
-		}
-	}
-	if !st.Exit {
-		return nil
-	}
-	reason := st.Transition.Reason
-	if reason == "" {
-		reason = st.Transition.Stage
-	}
-	if err := tx.Model(&Enrolment{}).Where("cycle_id = ? AND household_id = ? AND status = ?", st.CycleID, hh, EnrolmentActive).
-		Updates(map[string]any{"status": EnrolmentExited, "exited_at": at, "exit_reason": reason}).Error; err != nil {
-		return err
-	}
+// ActiveProgrammes lists, sorted, the programmes a household is enrolled
+// in and has not left, in a cycle.
+func (s *Store) ActiveProgrammes(ctx context.Context, cycleID, householdID int64) ([]string, error) {
+	var out []string
+	err := s.DB.WithContext(ctx).Model(&Enrolment{}).Where("cycle_id = ? AND household_id = ? AND status = ?", cycleID, householdID, EnrolmentActive).
+		Order("programme").Pluck("programme", &out).Error
+	return out, err
+}
+
+// PriorAid lists the central programmes P3KE says a household already
+// received (PKH, BPNT, PBI-JK), which its removal ends too.
+func (s *Store) PriorAid(ctx context.Context, householdID int64) ([]string, error) {
 	var h Household
-	if err := tx.Select("pkh, bpnt, pbi").First(&h, "id = ?", hh).Error; err != nil {
-		return wrapNotFound(err)
+	if err := s.DB.WithContext(ctx).Select("pkh, bpnt, pbi").First(&h, "id = ?", householdID).Error; err != nil {
+		return nil, wrapNotFound(err)
 	}
-	for p, had := range map[string]bool{"PKH": h.PKH, "BPNT": h.BPNT, "PBI-JK": h.PBI} {
-		if !had {
-			continue
-		}
-		e := Enrolment{CycleID: st.CycleID, HouseholdID: hh, Programme: p, Status: EnrolmentExited, ExitedAt: &at, ExitReason: reason}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error; err != nil {
-			return fmt.Errorf("exit: %w", err)
+	var out []string
+	for _, p := range [...]struct {
+		name string
+		had  bool
+	}{{enrol.PKH, h.PKH}, {enrol.BPNT, h.BPNT}, {enrol.PBIJK, h.PBI}} {
+		if p.had {
+			out = append(out, p.name)
 		}
 	}
-	return nil
+	return out, nil
+}
+
+// CaseStage returns a household's stage and its sequence number.
+func (s *Store) CaseStage(ctx context.Context, householdID int64) (stage string, seq int, err error) {
+	var h Household
+	if err := s.DB.WithContext(ctx).Select("id, stage, stage_seq").First(&h, "id = ?", householdID).Error; err != nil {
+		return "", 0, wrapNotFound(err)
+	}
+	return h.Stage, h.StageSeq, nil
 }
 
 // Enrolments lists a household's enrolments.

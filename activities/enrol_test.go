@@ -1,0 +1,140 @@
+package activities_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/store"
+)
+
+// Settle enrols and exits through whichever enrolment gateway the
+// activities hold; run twice (a retried local activity), it duplicates
+// nothing.
+func TestSettleThroughGateways(t *testing.T) {
+	all := []string{enrol.BLTDD, enrol.BPJSTK, enrol.BPNT, enrol.PBIJK, enrol.PKH} // sorted, as Active lists them
+	at := opened.Add(60 * 24 * time.Hour)
+	for _, name := range []string{"export", "simulated"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, 2, "awaiting_kemensos")
+			enrolled, removed := f.ids[0], f.ids[1]
+			acts := &activities.Activities{Store: f.st}
+			var sim *enrol.Simulated
+			if name == "simulated" {
+				sim = enrol.NewSimulated()
+				acts.Enrol = sim
+			}
+			gw := enrol.Gateway(enrol.Export{Lists: f.st})
+			if sim != nil {
+				gw = sim
+			}
+			// The removed household had BPNT through verval and PKH by P3KE.
+			must(t, f.db.Model(&store.Household{}).Where("id = ?", removed).Update("pkh", true).Error)
+			must(t, gw.Enrol(ctx, enrol.Entry{CycleID: f.cycle.ID, HouseholdID: removed, Programme: enrol.BPNT, At: opened}))
+
+			env := newSuite(t).NewTestActivityEnvironment()
+			env.RegisterActivity(acts)
+			for range 2 {
+				v, err := env.ExecuteActivity(acts.Settle, activities.SettleInput{
+					CycleID: f.cycle.ID, Desil: 1, Eligible: true, InRegistry: true, InSignedDecree: true,
+					Transition: activities.TransitionInput{HouseholdID: enrolled, Seq: 3, Stage: "enrolled", At: at},
+				})
+				must(t, err)
+				var res activities.SettleResult
+				must(t, v.Get(&res))
+				equal(t, "programmes", res.Programmes, []string{enrol.PKH, enrol.BPNT, enrol.PBIJK, enrol.BPJSTK, enrol.BLTDD})
+				_, err = env.ExecuteActivity(acts.Settle, activities.SettleInput{
+					CycleID: f.cycle.ID, Exit: true,
+					Transition: activities.TransitionInput{HouseholdID: removed, Seq: 3, Stage: "removed", At: at, Reason: "removed MAMPU"},
+				})
+				must(t, err)
+			}
+			active, err := gw.Active(ctx, f.cycle.ID, enrolled)
+			must(t, err)
+			equal(t, "enrolled household's programmes", active, all)
+			active, err = gw.Active(ctx, f.cycle.ID, removed)
+			must(t, err)
+			if len(active) != 0 {
+				t.Errorf("removed household still in %v", active)
+			}
+			for _, id := range []int64{enrolled, removed} {
+				stage, _, err := f.st.CaseStage(ctx, id)
+				must(t, err)
+				if stage != "enrolled" && stage != "removed" {
+					t.Errorf("household %d at stage %s after Settle", id, stage)
+				}
+			}
+
+			var rows []store.Enrolment
+			must(t, f.db.Order("household_id, programme").Find(&rows).Error)
+			if sim == nil {
+				// Five enrolments, once each, and the removed household's two exits.
+				if len(rows) != 7 {
+					t.Fatalf("%d enrolment rows, want 7: %+v", len(rows), rows)
+				}
+				for _, r := range rows[5:] {
+					if r.HouseholdID != removed || r.Status != store.EnrolmentExited || r.ExitReason != "removed MAMPU" {
+						t.Errorf("exit row %+v, want the removed household's exit with its reason", r)
+					}
+				}
+				return
+			}
+			// The simulated gateway keeps its members; the lists stay empty.
+			if len(rows) != 0 {
+				t.Errorf("the simulated gateway wrote %d enrolment rows", len(rows))
+			}
+			pkh := sim.Members(enrol.PKH)
+			if len(pkh) != 2 || pkh[0].Exited || !pkh[1].Exited || pkh[1].Reason != "removed MAMPU" || !pkh[1].EnrolledAt.IsZero() {
+				t.Errorf("PKH members %+v, want the enrolled household and the removed one's exit from aid it had by P3KE", pkh)
+			}
+			if bpnt := sim.Members(enrol.BPNT); len(bpnt) != 2 || !bpnt[1].Exited || !bpnt[1].EnrolledAt.Equal(opened) {
+				t.Errorf("BPNT members %+v, want the removed household's enrolment ended", bpnt)
+			}
+		})
+	}
+}
+
+// A revocation ends the regency-paid programmes of a household whose case
+// ended in another stage than enrolled (rejected by Kemensos, BPJS-TK on
+// the decree's strength): it keeps its stage and BLT-DD, and gets an exit
+// record for BPJS-TK, once.
+func TestRevokeSettledEndsDecreeProgrammes(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 2, "awaiting_proposal")
+	rejected, notEligible := f.ids[0], f.ids[1]
+	f.settled(t, rejected, "rejected", enrol.BPJSTK, enrol.BLTDD)
+	f.settled(t, notEligible, "not_eligible")
+	f.signedDecree(t, store.DecreeInitial, "add", []int64{rejected})
+	d := f.signedDecree(t, store.DecreeRevocation, "revoke", f.ids)
+	acts := &activities.Activities{Store: f.st, Cases: &fakeCases{finished: map[int64]bool{rejected: true, notEligible: true}}}
+	suite := newSuite(t)
+	for range 2 {
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivity(acts)
+		_, err := env.ExecuteActivity(acts.FanOutDecree, activities.FanOutInput{DecreeID: d.ID, Reason: "SK dicabut"})
+		must(t, err)
+	}
+	stage, seq, err := f.st.CaseStage(ctx, rejected)
+	must(t, err)
+	if stage != "rejected" || seq != 3 {
+		t.Errorf("rejected household at %s#%d, want its final stage kept (rejected#3)", stage, seq)
+	}
+	en, err := f.st.Enrolments(ctx, rejected)
+	must(t, err)
+	got := map[string]string{}
+	for _, e := range en {
+		got[e.Programme] = e.Status + " " + e.ExitReason
+	}
+	equal(t, "rejected household's enrolments", got, map[string]string{
+		enrol.BLTDD:  store.EnrolmentActive + " ",
+		enrol.BPJSTK: store.EnrolmentExited + " revoked: SK dicabut",
+	})
+	en, err = f.st.Enrolments(ctx, notEligible)
+	must(t, err)
+	if len(en) != 0 {
+		t.Errorf("a household with no programme got enrolment records %+v", en)
+	}
+}

@@ -1,0 +1,89 @@
+package activities_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/kemensos"
+	"github.com/verval/verval/internal/store"
+)
+
+// submittedProposal gives the fixture's households real (synthetic)
+// sealed numbers, and builds and submits a proposal of them all.
+func (f *fixture) submittedProposal(t *testing.T) store.Proposal {
+	t.Helper()
+	ctx := context.Background()
+	for i, id := range f.ids {
+		kk, nik := fmt.Sprintf("350501%010d", i+1), fmt.Sprintf("3505014107%02d%04d", 80+i%10, i+1)
+		kkSealed, err := f.st.Keys.Seal(kk, store.ADNoKK)
+		must(t, err)
+		nikSealed, err := f.st.Keys.Seal(nik, store.ADNIK)
+		must(t, err)
+		must(t, f.db.Model(&store.Household{}).Where("id = ?", id).Updates(map[string]any{
+			"kk_sealed": []byte(kkSealed), "kk_hash": f.st.Keys.Hash(kk),
+			"nik_sealed": []byte(nikSealed), "nik_hash": f.st.Keys.Hash(nik), "outcome": "eligible",
+		}).Error)
+	}
+	f.signedDecree(t, store.DecreeInitial, "add", f.ids)
+	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "p1"}
+	p := store.Proposal{CycleID: f.cycle.ID, Month: "2025-04"}
+	must(t, f.st.BuildProposal(ctx, &p, dinsos))
+	must(t, f.st.MarkProposalSubmitted(ctx, p.ID, dinsos))
+	return p
+}
+
+// The activities reach Kemensos through the gateway they hold: the file
+// gateway leaves the answers to Dinsos' upload; the simulated one answers
+// by itself, and collecting its answers twice (a retry) applies them once.
+func TestKemensosGatewayActivities(t *testing.T) {
+	tests := []struct {
+		name      string
+		gw        kemensos.Gateway
+		want      activities.SubmitResult
+		answered  int64
+		collected []int
+	}{
+		{"nil is the file gateway", nil, activities.SubmitResult{}, 0, []int{0, 0}},
+		{"file", kemensos.File{}, activities.SubmitResult{}, 0, []int{0, 0}},
+		{"simulated", kemensos.Simulator{Delay: time.Hour, Seed: 3, RejectShare: 0.5},
+			activities.SubmitResult{AnswersItself: true, AnswerAfter: time.Hour}, 6, []int{6, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, 6, "awaiting_proposal")
+			p := f.submittedProposal(t)
+			acts := &activities.Activities{Store: f.st, Kemensos: tt.gw}
+			env := newSuite(t).NewTestActivityEnvironment()
+			env.RegisterActivity(acts)
+			ref := activities.ProposalRef{ProposalID: p.ID}
+
+			v, err := env.ExecuteActivity(acts.SubmitToKemensos, ref)
+			must(t, err)
+			var sub activities.SubmitResult
+			must(t, v.Get(&sub))
+			equal(t, "submission", sub, tt.want)
+
+			var collected []int
+			for range 2 {
+				v, err := env.ExecuteActivity(acts.CollectKemensosAnswers, ref)
+				must(t, err)
+				var res activities.CollectResult
+				must(t, v.Get(&res))
+				collected = append(collected, res.Applied)
+			}
+			equal(t, "answers applied per collection", collected, tt.collected)
+			var answered, rejected int64
+			must(t, f.db.Model(&store.ProposalItem{}).Where("proposal_id = ? AND answer <> ''", p.ID).Count(&answered).Error)
+			must(t, f.db.Model(&store.ProposalItem{}).Where("proposal_id = ? AND answer = 'DITOLAK' AND answer_reason <> ''", p.ID).Count(&rejected).Error)
+			if answered != tt.answered {
+				t.Errorf("%d households answered, want %d", answered, tt.answered)
+			}
+			if tt.answered > 0 && (rejected == 0 || rejected == answered) {
+				t.Errorf("%d of %d rejected at share 0.5 (seeded): want some of each", rejected, answered)
+			}
+		})
+	}
+}
