@@ -360,7 +360,11 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
 func (h *household) validateVerification(ctx workflow.Context, r VerificationRequest) error {
-	if h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified {
+	// A meeting that has reached the household but that the main loop has
+	// not yet acted on (its Update or signal came in the same workflow task
+	// as this correction, and ran first) has closed the list all the same.
+	if (h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified) ||
+		(h.state.Stage == StageVerified && h.meeting != nil) {
 		return Closed("the village meeting has closed this household's verification; ask the TKSK to reopen it")
 	}
 	if h.busy {
