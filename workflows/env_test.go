@@ -87,6 +87,8 @@ type upsert struct {
 	At             time.Time
 	Stage          string
 	StageEnteredAt time.Time
+	// Region is "regency kecamatan desa year" as upserted.
+	Region string
 }
 
 // harness is a test environment whose activities are mocks that record
@@ -212,9 +214,14 @@ func newEnv(t *testing.T) *harness {
 		sa := args.Get(0).(temporal.SearchAttributes)
 		stage, _ := sa.GetKeyword(workflows.SAStage)
 		at, _ := sa.GetTime(workflows.SAStageEnteredAt)
+		reg, _ := sa.GetKeyword(workflows.SARegency)
+		kec, _ := sa.GetKeyword(workflows.SAKecamatan)
+		des, _ := sa.GetKeyword(workflows.SADesa)
+		year, _ := sa.GetInt64(workflows.SACycleYear)
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.upserts = append(h.upserts, upsert{At: h.now(), Stage: stage, StageEnteredAt: at})
+		h.upserts = append(h.upserts, upsert{At: h.now(), Stage: stage, StageEnteredAt: at,
+			Region: fmt.Sprintf("%s %s %s %d", reg, kec, des, year)})
 	}).Return()
 	return h
 }

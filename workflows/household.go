@@ -346,10 +346,19 @@ func (h *household) enter(ctx workflow.Context, stage Stage, reason string) acti
 	return activities.TransitionInput{HouseholdID: h.in.HouseholdID, Seq: h.state.Seq, Stage: string(stage), At: now, Reason: reason}
 }
 
+// upsertStage sets the case's search attributes at a stage change: the
+// stage and when it was entered, with the region codes and cycle year
+// alongside (the start sets them too; repeating them keeps a case findable
+// by region and year even if it was started without them). All in one
+// upsert: one event, however many attributes.
 func (h *household) upsertStage(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx,
 		SAStage.ValueSet(string(h.state.Stage)),
-		SAStageEnteredAt.ValueSet(h.state.StageEnteredAt))
+		SAStageEnteredAt.ValueSet(h.state.StageEnteredAt),
+		SARegency.ValueSet(h.in.RegencyCode),
+		SAKecamatan.ValueSet(h.in.KecamatanCode),
+		SADesa.ValueSet(h.in.DesaCode),
+		SACycleYear.ValueSet(int64(h.in.Year)))
 }
 
 func (h *household) local(ctx workflow.Context, fn, arg any) error {

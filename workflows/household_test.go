@@ -25,7 +25,8 @@ func equal[T any](t *testing.T, what string, got, want T) {
 
 // checkSearchAttributes asserts that every stage change recorded in the
 // database was also upserted to VervalStage / StageEnteredAt, at the same
-// time and in the same order, and that nothing else was upserted.
+// time and in the same order, and that nothing else was upserted; every
+// upsert also carries the household's region codes and cycle year.
 func (h *harness) checkSearchAttributes() {
 	h.t.Helper()
 	type change struct {
@@ -52,6 +53,9 @@ func (h *harness) checkSearchAttributes() {
 			h.t.Errorf("upsert at %s says StageEnteredAt %s", offset(u.At), offset(u.StageEnteredAt))
 		}
 		upserted = append(upserted, change{u.Stage, u.StageEnteredAt})
+		if want := fmt.Sprintf("%s %s %s %d", regency, kecamatan, desa, 2025); u.Region != want {
+			h.t.Errorf("upsert at %s: region and year %q, want %q", offset(u.At), u.Region, want)
+		}
 	}
 	equal(h.t, "search attribute upserts (stage, entered at) vs recorded stage changes", upserted, recorded)
 }
