@@ -65,6 +65,20 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("CREATE INDEX IF NOT EXISTS idx_tasks_desa_cycle_status ON tasks (desa_code, cycle_id, status)").Error
 			},
 		},
+		{
+			// The households each meeting closed, so the meeting's audit
+			// entry (one per meeting) shows in each household's history.
+			// Meetings recorded before this have no rows: their entry
+			// stays in the cycle's audit only.
+			ID: "202612040001_meeting_households",
+			Migrate: func(tx *gorm.DB) error {
+				type meetingHousehold struct {
+					MeetingID   int64 `gorm:"primaryKey;autoIncrement:false"`
+					HouseholdID int64 `gorm:"primaryKey;autoIncrement:false;index"`
+				}
+				return tx.Table("meeting_households").AutoMigrate(&meetingHousehold{})
+			},
+		},
 	}
 }
 

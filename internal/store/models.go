@@ -163,6 +163,13 @@ type Meeting struct {
 	CreatedAt       time.Time `json:"createdAt"`
 }
 
+// MeetingHousehold is one household whose list a village meeting closed:
+// the meeting's audit entry is shown in that household's history.
+type MeetingHousehold struct {
+	MeetingID   int64 `gorm:"primaryKey;autoIncrement:false"`
+	HouseholdID int64 `gorm:"primaryKey;autoIncrement:false;index"`
+}
+
 // StageEvent is one entry of a household's stage history.
 type StageEvent struct {
 	ID          int64     `gorm:"primaryKey" json:"-"`
