@@ -190,6 +190,19 @@ func testVillageVerification(t *testing.T, db string) {
 			return h.Stage == string(stage)
 		})
 	}
+	// Household 1's audit: its one submission (the retry with the same
+	// Idempotency-Key added nothing) and its village's meeting.
+	var hh1 struct{ Audit []struct{ Action string } }
+	if code := tksk.call("GET", fmt.Sprintf("/api/v1/households/%d", id(1)), nil, &hh1); code != 200 {
+		t.Fatalf("household 1: %d", code)
+	}
+	var actions []string
+	for _, e := range hh1.Audit {
+		actions = append(actions, e.Action)
+	}
+	if got := strings.Join(actions, ", "); got != "verification.submit, meeting.record" {
+		t.Errorf("household 1's audit: %s, want verification.submit, meeting.record", got)
+	}
 	// After the meeting the village can no longer change a result.
 	body := visit("not_poor", "")
 	body["version"] = 1
