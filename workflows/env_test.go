@@ -102,6 +102,8 @@ type harness struct {
 	upserts []upsert
 	// closeVillageFailures makes CloseVillage fail on its first attempts.
 	closeVillageFailures int
+	// recordVisit, when set, is RecordVisit's answer (nil: success).
+	recordVisit func(activities.RecordVisitInput) error
 
 	// changeDecree, when set, is ChangeDecree's answer (nil: success).
 	changeDecree func(activities.DecreeChangeInput) error
@@ -134,6 +136,9 @@ func newEnv(t *testing.T) *harness {
 	h.env.OnActivity(acts.RecordVisit, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.RecordVisitInput) error {
 			h.record(ctx, "RecordVisit", in)
+			if h.recordVisit != nil {
+				return h.recordVisit(in)
+			}
 			return nil
 		})
 	h.env.OnActivity(acts.Transition, mock.Anything, mock.Anything).Return(

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -365,6 +366,9 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
 }
 
+// msgListClosed answers a result sent after the village meeting.
+const msgListClosed = "the village meeting has closed this household's verification; ask the TKSK to reopen it"
+
 // validateVerification refuses a bad visit result before it reaches the
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
@@ -374,7 +378,7 @@ func (h *household) validateVerification(ctx workflow.Context, r VerificationReq
 	// as this correction, and ran first) has closed the list all the same.
 	if (h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified) ||
 		(h.state.Stage == StageVerified && h.meeting != nil) {
-		return Closed("the village meeting has closed this household's verification; ask the TKSK to reopen it")
+		return Closed(msgListClosed)
 	}
 	if h.busy {
 		return Conflict("another result for this household is being recorded; reload and try again")
@@ -463,6 +467,13 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 	}
 	if err := h.local(ctx, a.RecordVisit, in); err != nil {
 		h.state = prev
+		// The meeting was recorded in the database after this correction
+		// was accepted and before the meeting's fan-out reached the
+		// household: the list is closed all the same.
+		var app *temporal.ApplicationError
+		if errors.As(err, &app) && app.Type() == activities.ErrTypeListClosed {
+			return VerificationResponse{}, Closed(msgListClosed)
+		}
 		return VerificationResponse{}, err
 	}
 	if in.Transition != nil {

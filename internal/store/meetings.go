@@ -36,6 +36,13 @@ func (s *Store) RecordMeeting(ctx context.Context, m *Meeting, actor AuditActor)
 			m.ID, m.CycleID, m.DesaCode, TaskSubmitted).Error; err != nil {
 			return err
 		}
+		// Their results are final from now on (RecordVisit refuses a
+		// correction), though each household learns of the meeting only
+		// when the fan-out reaches it.
+		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, TaskSubmitted).
+			Update("closing_meeting_id", m.ID).Error; err != nil {
+			return err
+		}
 		return AppendAudit(tx, AuditEntry{
 			IdemKey: meetingAuditKey(m.ID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
 			RequestID: actor.RequestID, CycleID: m.CycleID, Action: "meeting.record",

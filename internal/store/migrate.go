@@ -79,6 +79,20 @@ func migrations() []*gormigrate.Migration {
 				return tx.Table("meeting_households").AutoMigrate(&meetingHousehold{})
 			},
 		},
+		{
+			// A recorded meeting marks its village's submitted tasks, so a
+			// correction that reaches the database before the meeting's
+			// fan-out reaches the household is refused.
+			ID: "202612040002_task_closing_meeting",
+			Migrate: func(tx *gorm.DB) error {
+				// A new database has it already: the first migration
+				// creates tasks from today's Task.
+				if tx.Migrator().HasColumn("tasks", "closing_meeting_id") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE tasks ADD COLUMN closing_meeting_id BIGINT").Error
+			},
+		},
 	}
 }
 
