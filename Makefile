@@ -25,9 +25,15 @@ test: vet
 unit:
 	$(GO) test -short ./...
 
+# vet: gofmt, go vet, and workflowcheck over the workflows (every workflow
+# function and what it calls must be deterministic). workflowcheck has its
+# own tools module (tools/workflowcheck/go.mod) so that tools/go.mod, which
+# builds the Temporal CLI, stays as it is; -modfile runs it from here so the
+# package pattern resolves in the main module.
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) tool -modfile=tools/workflowcheck/go.mod workflowcheck ./workflows/...
 
 # fuzz: every fuzz target, FUZZEXECS inputs each (FUZZEXECS_FILES for the
 # whole-file targets); findings land in testdata/fuzz and must become

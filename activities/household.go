@@ -77,6 +77,10 @@ func (a *Activities) Reopen(ctx context.Context, in ReopenInput) error {
 	}))
 }
 
+// ErrTypeListClosed is the application error type of a visit result that
+// RecordVisit refused because the village meeting has closed the list.
+const ErrTypeListClosed = "ListClosed"
+
 // classify turns errors that retrying cannot fix into non-retryable
 // application errors; the rest (a database restart, a lock timeout) retry.
 func classify(err error) error {
@@ -85,6 +89,8 @@ func classify(err error) error {
 		return nil
 	case errors.Is(err, store.ErrNotFound):
 		return temporal.NewNonRetryableApplicationError(err.Error(), "NotFound", err)
+	case errors.Is(err, store.ErrListClosed):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeListClosed, err)
 	}
 	return fmt.Errorf("database: %w", err)
 }

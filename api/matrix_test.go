@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -104,6 +105,10 @@ type mxHousehold struct {
 	familyID string
 	// programmes are its enrolments as "programme:status", by programme.
 	programmes string
+	// stage and enteredAt are the case's stage and when it entered it, as
+	// seeded: awaiting_verification since mxT0 unless set otherwise.
+	stage     string
+	enteredAt time.Time
 }
 
 func (h *mxHousehold) kec() string { return h.desa[:8] }
@@ -138,10 +143,16 @@ var mxUsers = []struct {
 	{"desa.salam", auth.RoleVillage, "35.05.01.2002"},
 }
 
-// mxHouseholds are the seeded families, one per desa.
+// mxHouseholds are the seeded families, one per desa, and two more in
+// Salam: one that entered its stage 17 days before the tests run (stuck
+// for 14 days, not for 20) and one whose case ended (never stuck).
 var mxHouseholds = []mxHousehold{
 	{desa: "35.05.01.2001", name: "Siti Aminah", masked: "S*** A*****", address: "Dusun Krajan RT 01 RW 02, Jaten", nik: "3505014107800001", kk: "3505012002260001", familyID: "P3KE-3505-0001"},
 	{desa: "35.05.01.2002", name: "Budi Santoso", masked: "B*** S******", address: "Jl. Raya Salam 7", nik: "3505010503750002", kk: "3505012002260002", familyID: "P3KE-3505-0002"},
+	{desa: "35.05.01.2002", name: "Rina Marlina", masked: "R*** M******", address: "Jl. Raya Salam 9", nik: "3505014402880006", kk: "3505012002260006", familyID: "P3KE-3505-0004",
+		stage: "awaiting_verification", enteredAt: mxT0.Add(13 * 24 * time.Hour)},
+	{desa: "35.05.01.2002", name: "Joko Susilo", masked: "J*** S*****", address: "Dusun Salam RT 04", nik: "3505011009700007", kk: "3505012002260007", familyID: "P3KE-3505-0005",
+		stage: "not_eligible"},
 	{desa: "35.05.02.2001", name: "Sri Wahyuni", masked: "S** W******", address: "Dusun Jati RT 03", nik: "3505024712690003", kk: "3505022002260003", familyID: "P3KE-3505-0003"},
 	{desa: "16.73.01.1001", name: "Ahmad Fauzi", masked: "A**** F****", address: "Jl. Yos Sudarso 12, Air Kuti", nik: "1673011208810004", kk: "1673012002260004", familyID: "P3KE-1673-0001"},
 	{desa: "16.73.02.1001", name: "Dewi Lestari", masked: "D*** L******", address: "Gg. Mawar 3, Kayu Ara", nik: "1673025506900005", kk: "1673022002260005", familyID: "P3KE-1673-0002"},
@@ -205,6 +216,16 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 			t.Fatal(err)
 		}
 		h.id = row.ID
+		if h.stage == "" {
+			h.stage = "awaiting_verification"
+		}
+		if h.enteredAt.IsZero() {
+			h.enteredAt = mxT0
+		}
+		if err := db.Model(&store.Household{}).Where("id = ?", h.id).
+			Updates(map[string]any{"stage": h.stage, "stage_entered_at": h.enteredAt}).Error; err != nil {
+			t.Fatal(err)
+		}
 		for i, n := range []store.Notification{
 			{RegionCode: h.desa, Kind: "reminder", Message: "Kunjungan jatuh tempo 3 hari lagi"},
 			{RegionCode: h.kec(), Kind: "escalation_tksk", Message: "Kunjungan terlambat"},
@@ -229,10 +250,11 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 		}
 		first, last := hs[0], hs[len(hs)-1]
 		c.proposed = last
-		for id, stage := range map[int64]string{first.id: "awaiting_proposal", last.id: "awaiting_decree"} {
-			if err := db.Model(&store.Household{}).Where("id = ?", id).Update("stage", stage).Error; err != nil {
+		for h, stage := range map[*mxHousehold]string{first: "awaiting_proposal", last: "awaiting_decree"} {
+			if err := db.Model(&store.Household{}).Where("id = ?", h.id).Update("stage", stage).Error; err != nil {
 				t.Fatal(err)
 			}
+			h.stage = stage
 		}
 		number, signedAt, bupati := "188/1/KEP/"+c.regency+"/2026", mxT0.Add(10*24*time.Hour), w.byName["admin"].id
 		d := store.Decree{CycleID: c.id, RegencyCode: c.regency, Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number,
@@ -549,39 +571,69 @@ func mxRows() []mxRow {
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var v struct {
 					Total     int
+					ByStage   map[string]int
 					Kecamatan []struct {
-						Code string
-						Desa []struct{ Code string }
+						Code    string
+						ByStage map[string]int
+						Desa    []struct {
+							Code    string
+							ByStage map[string]int
+						}
 					}
 				}
 				r.decode(t, &v)
-				want := 0
+				// Counts per stage for the cycle, each kecamatan and each
+				// desa, from the seeded stages.
+				want, got := map[string]int{}, map[string]int{}
+				total := 0
 				for _, h := range w.visibleHouseholds(a) {
 					if h.cycle == e.cy {
-						want++
+						total++
+						for _, at := range []string{"cycle", h.kec(), h.desa} {
+							want[at+" "+h.stage]++
+						}
 					}
 				}
-				if v.Total != want {
-					t.Errorf("%s: progress of cycle %d counts %d households, want %d", a, e.id, v.Total, want)
+				if v.Total != total {
+					t.Errorf("%s: progress of cycle %d counts %d households, want %d", a, e.id, v.Total, total)
+				}
+				for stage, n := range v.ByStage {
+					got["cycle "+stage] += n
 				}
 				for _, k := range v.Kecamatan {
+					for stage, n := range k.ByStage {
+						got[k.Code+" "+stage] += n
+					}
 					for _, d := range k.Desa {
 						if a.role != auth.RoleAdmin && !within(d.Code, a.region) {
 							t.Errorf("%s: progress shows desa %s", a, d.Code)
 						}
+						for stage, n := range d.ByStage {
+							got[d.Code+" "+stage] += n
+						}
 					}
 				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: progress of cycle %d per stage:\n got  %v\n want %v", a, e.id, got, want)
+				}
 			}},
-		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=14"), own: 200,
+		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=20"), own: 200,
+			// 20 days, not the default 14: the case that entered its stage
+			// 17 days ago is stuck only if days is ignored.
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var v struct {
+					Days             int
 					Cases            []struct{ HouseholdID int64 }
 					TemporalQueryURL string
 				}
 				r.decode(t, &v)
+				if v.Days != 20 {
+					t.Errorf("%s: stuck answers for %d days, want 20", a, v.Days)
+				}
+				cutoff := w.clock.Now().Add(-20 * 24 * time.Hour)
 				var want []int64
 				for _, h := range w.visibleHouseholds(a) {
-					if h.cycle == e.cy {
+					if h.cycle == e.cy && h.stage != "not_eligible" && h.enteredAt.Before(cutoff) {
 						want = append(want, h.id)
 					}
 				}
@@ -658,12 +710,14 @@ func mxRows() []mxRow {
 			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
 				return apiRequest{path: fmt.Sprintf("/api/v1/tasks?desa=%s&cycle=%d", e.hh.desa, e.hh.cycle.id)}
 			},
-			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
 				var v struct{ Tasks []taskJSON }
 				r.decode(t, &v)
 				var want []int64
-				if visible {
-					want = []int64{e.id}
+				for _, h := range w.households {
+					if visible && h.desa == e.hh.desa && h.cycle == e.hh.cycle {
+						want = append(want, h.id)
+					}
 				}
 				wantIDs(t, fmt.Sprintf("%s: tasks of desa %s", a, e.hh.desa), ids(v.Tasks, func(t taskJSON) int64 { return t.ID }), want)
 			}},
@@ -1673,8 +1727,14 @@ func tokens(as []*mxActor) []string {
 func TestRegionScope(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
+		// One household per desa, and Salam's other two.
 		hh := map[string]int64{}
+		var salams []int64
 		for _, h := range w.households {
+			if _, ok := hh[h.desa]; ok {
+				salams = append(salams, h.id)
+				continue
+			}
 			hh[h.desa] = h.id
 		}
 		jaten, salam, jati, airKuti, kayuAra := hh["35.05.01.2001"], hh["35.05.01.2002"], hh["35.05.02.2001"], hh["16.73.01.1001"], hh["16.73.02.1001"]
@@ -1722,19 +1782,19 @@ func TestRegionScope(t *testing.T) {
 		wantTemporal(t, "meeting of another desa", r, "")
 
 		// The TKSK of Wonodadi sees both of its desa, not Udanawu's.
-		wantIDs(t, "tksk.wonodadi tasks", taskIDs("tksk.wonodadi", ""), []int64{jaten, salam})
+		wantIDs(t, "tksk.wonodadi tasks", taskIDs("tksk.wonodadi", ""), append([]int64{jaten, salam}, salams...))
 		get("tksk.wonodadi", fmt.Sprintf("/api/v1/households/%d", salam)).want(t, "tksk.wonodadi household of Salam", 200)
 		get("tksk.wonodadi", fmt.Sprintf("/api/v1/households/%d", jati)).want(t, "tksk.wonodadi household of Jati (Udanawu)", 404)
 
 		// Dinsos and the bupati's office see their regency only.
-		wantIDs(t, "dinsos.blitar tasks", taskIDs("dinsos.blitar", ""), []int64{jaten, salam, jati})
+		wantIDs(t, "dinsos.blitar tasks", taskIDs("dinsos.blitar", ""), append([]int64{jaten, salam, jati}, salams...))
 		wantIDs(t, "dinsos.llg tasks", taskIDs("dinsos.llg", ""), []int64{airKuti, kayuAra})
 		get("bupati.blitar", fmt.Sprintf("/api/v1/households/%d", jati)).want(t, "bupati.blitar household of Jati", 200)
 		get("bupati.blitar", fmt.Sprintf("/api/v1/households/%d", airKuti)).want(t, "bupati.blitar household of Air Kuti", 404)
 		get("walikota.llg", fmt.Sprintf("/api/v1/cycles/%d", w.cycles[0].id)).want(t, "walikota.llg cycle of Blitar", 404)
 
 		// The administrator sees every household, with name and address masked.
-		wantIDs(t, "admin tasks", taskIDs("admin", ""), []int64{jaten, salam, jati, airKuti, kayuAra})
+		wantIDs(t, "admin tasks", taskIDs("admin", ""), append([]int64{jaten, salam, jati, airKuti, kayuAra}, salams...))
 		r = get("admin", fmt.Sprintf("/api/v1/households/%d", jaten))
 		r.want(t, "admin household", 200)
 		var v map[string]any

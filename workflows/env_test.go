@@ -87,6 +87,8 @@ type upsert struct {
 	At             time.Time
 	Stage          string
 	StageEnteredAt time.Time
+	// Region is "regency kecamatan desa year" as upserted.
+	Region string
 }
 
 // harness is a test environment whose activities are mocks that record
@@ -100,6 +102,8 @@ type harness struct {
 	upserts []upsert
 	// closeVillageFailures makes CloseVillage fail on its first attempts.
 	closeVillageFailures int
+	// recordVisit, when set, is RecordVisit's answer (nil: success).
+	recordVisit func(activities.RecordVisitInput) error
 
 	// changeDecree, when set, is ChangeDecree's answer (nil: success).
 	changeDecree func(activities.DecreeChangeInput) error
@@ -135,6 +139,9 @@ func newEnv(t *testing.T) *harness {
 	h.env.OnActivity(acts.RecordVisit, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.RecordVisitInput) error {
 			h.record(ctx, "RecordVisit", in)
+			if h.recordVisit != nil {
+				return h.recordVisit(in)
+			}
 			return nil
 		})
 	h.env.OnActivity(acts.Transition, mock.Anything, mock.Anything).Return(
@@ -225,9 +232,14 @@ func newEnv(t *testing.T) *harness {
 		sa := args.Get(0).(temporal.SearchAttributes)
 		stage, _ := sa.GetKeyword(workflows.SAStage)
 		at, _ := sa.GetTime(workflows.SAStageEnteredAt)
+		reg, _ := sa.GetKeyword(workflows.SARegency)
+		kec, _ := sa.GetKeyword(workflows.SAKecamatan)
+		des, _ := sa.GetKeyword(workflows.SADesa)
+		year, _ := sa.GetInt64(workflows.SACycleYear)
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.upserts = append(h.upserts, upsert{At: h.now(), Stage: stage, StageEnteredAt: at})
+		h.upserts = append(h.upserts, upsert{At: h.now(), Stage: stage, StageEnteredAt: at,
+			Region: fmt.Sprintf("%s %s %s %d", reg, kec, des, year)})
 	}).Return()
 	return h
 }

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -348,22 +349,38 @@ func (h *household) enter(ctx workflow.Context, stage Stage, reason string) acti
 	return activities.TransitionInput{HouseholdID: h.in.HouseholdID, Seq: h.state.Seq, Stage: string(stage), At: now, Reason: reason}
 }
 
+// upsertStage sets the case's search attributes at a stage change: the
+// stage and when it was entered, with the region codes and cycle year
+// alongside (the start sets them too; repeating them keeps a case findable
+// by region and year even if it was started without them). All in one
+// upsert: one event, however many attributes.
 func (h *household) upsertStage(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx,
 		SAStage.ValueSet(string(h.state.Stage)),
-		SAStageEnteredAt.ValueSet(h.state.StageEnteredAt))
+		SAStageEnteredAt.ValueSet(h.state.StageEnteredAt),
+		SARegency.ValueSet(h.in.RegencyCode),
+		SAKecamatan.ValueSet(h.in.KecamatanCode),
+		SADesa.ValueSet(h.in.DesaCode),
+		SACycleYear.ValueSet(int64(h.in.Year)))
 }
 
 func (h *household) local(ctx workflow.Context, fn, arg any) error {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
 }
 
+// msgListClosed answers a result sent after the village meeting.
+const msgListClosed = "the village meeting has closed this household's verification; ask the TKSK to reopen it"
+
 // validateVerification refuses a bad visit result before it reaches the
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
 func (h *household) validateVerification(ctx workflow.Context, r VerificationRequest) error {
-	if h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified {
-		return Closed("the village meeting has closed this household's verification; ask the TKSK to reopen it")
+	// A meeting that has reached the household but that the main loop has
+	// not yet acted on (its Update or signal came in the same workflow task
+	// as this correction, and ran first) has closed the list all the same.
+	if (h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified) ||
+		(h.state.Stage == StageVerified && h.meeting != nil) {
+		return Closed(msgListClosed)
 	}
 	if h.busy {
 		return Conflict("another result for this household is being recorded; reload and try again")
@@ -452,6 +469,13 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 	}
 	if err := h.local(ctx, a.RecordVisit, in); err != nil {
 		h.state = prev
+		// The meeting was recorded in the database after this correction
+		// was accepted and before the meeting's fan-out reached the
+		// household: the list is closed all the same.
+		var app *temporal.ApplicationError
+		if errors.As(err, &app) && app.Type() == activities.ErrTypeListClosed {
+			return VerificationResponse{}, Closed(msgListClosed)
+		}
 		return VerificationResponse{}, err
 	}
 	if in.Transition != nil {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
@@ -25,7 +27,8 @@ func equal[T any](t *testing.T, what string, got, want T) {
 
 // checkSearchAttributes asserts that every stage change recorded in the
 // database was also upserted to VervalStage / StageEnteredAt, at the same
-// time and in the same order, and that nothing else was upserted.
+// time and in the same order, and that nothing else was upserted; every
+// upsert also carries the household's region codes and cycle year.
 func (h *harness) checkSearchAttributes() {
 	h.t.Helper()
 	type change struct {
@@ -52,6 +55,9 @@ func (h *harness) checkSearchAttributes() {
 			h.t.Errorf("upsert at %s says StageEnteredAt %s", offset(u.At), offset(u.StageEnteredAt))
 		}
 		upserted = append(upserted, change{u.Stage, u.StageEnteredAt})
+		if want := fmt.Sprintf("%s %s %s %d", regency, kecamatan, desa, 2025); u.Region != want {
+			h.t.Errorf("upsert at %s: region and year %q, want %q", offset(u.At), u.Region, want)
+		}
 	}
 	equal(h.t, "search attribute upserts (stage, entered at) vs recorded stage changes", upserted, recorded)
 }
@@ -865,4 +871,44 @@ func TestAnswerBeforeTheProposalSignal(t *testing.T) {
 		"Settle -> enrolled#5 [registry decree]",
 	})
 	h.checkSearchAttributes()
+}
+
+// The meeting is recorded in the database after a correction was accepted
+// and before the meeting's fan-out reaches the household: RecordVisit
+// refuses the correction (the list is closed) and the Update fails as
+// closed, leaving the first result, which the meeting then routes.
+func TestCorrectionRefusedOnceMeetingRecorded(t *testing.T) {
+	h := newEnv(t)
+	h.recordVisit = func(in activities.RecordVisitInput) error {
+		if in.Version > 1 {
+			return temporal.NewNonRetryableApplicationError("the village meeting has closed this household's list", activities.ErrTypeListClosed, nil)
+		}
+		return nil
+	}
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 1))
+	after := h.stateAt(6 * day)
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.run(input(false))
+
+	if !fix.accepted || !fix.completed || fix.err == nil {
+		t.Fatalf("correction: accepted=%v completed=%v err=%v, want accepted then failed", fix.accepted, fix.completed, fix.err)
+	}
+	if v := validation(t, fix.err); v.Kind != workflows.KindClosed {
+		t.Errorf("correction failed as %s (%s), want %s", v.Kind, v.Message, workflows.KindClosed)
+	}
+	if n := len(h.callsOf("RecordVisit")); n != 2 {
+		t.Errorf("RecordVisit ran %d times, want 2 (the refusal is not retried)", n)
+	}
+	equal(t, "state after the refused correction", *after, workflows.HouseholdState{
+		Stage: workflows.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
+		Outcome: workflows.OutcomeEligible, DueAt: t0.Add(30 * day),
+	})
+	equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v2 not_poor",
+		"Transition -> awaiting_decree#2 close",
+	})
+	h.checkSearchAttributes()
+	h.stillWaiting()
 }

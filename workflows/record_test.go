@@ -413,6 +413,29 @@ func recordScenarios() []scenario {
 			},
 		},
 		{
+			// Today's meeting path: the meeting closes the list with the
+			// close-village-list Update, sent as the meeting's fan-out
+			// sends it (Cases.MeetingClosed, ID meeting-3); a repeat of the
+			// same Update (a fan-out page retried) applies once, and a
+			// correction after it is refused. In DTKS: the decree enrols it.
+			name: "household-meeting-update-decree-enrolled", id: workflows.HouseholdWorkflowID(900, 7),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(7, true)) },
+			drive: func(r *recorder) {
+				r.stage(workflows.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 0), false)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 1), false) // a correction
+				cases := workflows.Cases{Client: r.c}
+				for range 2 {
+					if err := cases.MeetingClosed(r.ctx, 900, 7, 3); err != nil {
+						r.t.Fatalf("close-village-list: %v", err)
+					}
+				}
+				r.stage(workflows.StageAwaitingDecree)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 2), true) // closed: refused
+				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+			},
+		},
+		{
 			// Already registered: the decree settles it, enrolled.
 			name: "household-in-dtks-decree-enrolled", id: workflows.HouseholdWorkflowID(900, 5),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(5, true)) },

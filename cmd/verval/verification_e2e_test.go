@@ -190,6 +190,19 @@ func testVillageVerification(t *testing.T, db string) {
 			return h.Stage == string(stage)
 		})
 	}
+	// Household 1's audit: its one submission (the retry with the same
+	// Idempotency-Key added nothing) and its village's meeting.
+	var hh1 struct{ Audit []struct{ Action string } }
+	if code := tksk.call("GET", fmt.Sprintf("/api/v1/households/%d", id(1)), nil, &hh1); code != 200 {
+		t.Fatalf("household 1: %d", code)
+	}
+	var actions []string
+	for _, e := range hh1.Audit {
+		actions = append(actions, e.Action)
+	}
+	if got := strings.Join(actions, ", "); got != "verification.submit, meeting.record" {
+		t.Errorf("household 1's audit: %s, want verification.submit, meeting.record", got)
+	}
 	// After the meeting the village can no longer change a result.
 	body := visit("not_poor", "")
 	body["version"] = 1
@@ -197,19 +210,29 @@ func testVillageVerification(t *testing.T, db string) {
 		t.Fatalf("correction after the meeting: %d, want 409", code)
 	}
 
-	// The same stages are what an administrator finds in the Temporal UI.
-	counts := map[workflows.Stage]int64{workflows.StageAwaitingDecree: 3, workflows.StageAwaitingProposal: 2}
-	for stage, n := range counts {
-		query := fmt.Sprintf(`%s = %q AND %s = "35.05"`, workflows.SAStage.GetName(), stage, workflows.SARegency.GetName())
-		eventually(t, 30*time.Second, "visibility to show "+string(stage), func() bool {
+	// The same stages are what an administrator finds in the Temporal UI:
+	// each household's case, found by its workflow ID within the cycle
+	// year, shows the stage the app shows, the finished not_eligible case
+	// included.
+	for i, stage := range want {
+		query := fmt.Sprintf(`WorkflowId = %q AND %s = 2026 AND %s = %q AND %s = "35.05"`,
+			workflows.HouseholdWorkflowID(cycle.ID, id(i)), workflows.SACycleYear.GetName(),
+			workflows.SAStage.GetName(), stage, workflows.SARegency.GetName())
+		eventually(t, 30*time.Second, fmt.Sprintf("visibility to show family %d in %s", i, stage), func() bool {
 			resp, err := s.temporal.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: query})
-			return err == nil && resp.Count == n
+			return err == nil && resp.Count == 1
 		})
+	}
+	// Another cycle year finds none of them.
+	other := fmt.Sprintf(`%s = 2025 AND %s = "35.05"`, workflows.SACycleYear.GetName(), workflows.SARegency.GetName())
+	if resp, err := s.temporal.CountWorkflow(context.Background(), &workflowservice.CountWorkflowExecutionsRequest{Query: other}); err != nil || resp.Count != 0 {
+		t.Fatalf("households of cycle year 2025: %v %v, want 0", resp.GetCount(), err)
 	}
 
 	// Few events per household: the whole path so far fits in a small history.
 	hist := s.temporal.GetWorkflowHistory(context.Background(), workflows.HouseholdWorkflowID(cycle.ID, id(1)), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	events := 0
+	var updates []string
 	for hist.HasNext() {
 		ev, err := hist.Next()
 		if err != nil {
@@ -221,9 +244,27 @@ func testVillageVerification(t *testing.T, db string) {
 		if ev.EventId == 1 && !ev.GetWorkflowExecutionStartedEventAttributes().GetEagerExecutionAccepted() {
 			t.Errorf("the household's workflow was not started eagerly")
 		}
+		switch ev.EventType {
+		case enums.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+			updates = append(updates, "accepted "+ev.GetWorkflowExecutionUpdateAcceptedEventAttributes().GetAcceptedRequest().GetInput().GetName())
+		case enums.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+			updates = append(updates, "completed")
+		case enums.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED, enums.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED:
+			updates = append(updates, ev.EventType.String())
+		}
 		if ev.EventType == enums.EVENT_TYPE_WORKFLOW_TASK_FAILED || ev.EventType == enums.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT {
 			t.Errorf("history event %d is %s: a workflow task was lost (%v)", ev.EventId, ev.EventType, ev.GetWorkflowTaskFailedEventAttributes().GetFailure().GetMessage())
 		}
+	}
+	// Household 1's Updates: the one submission (the invalid one was
+	// refused by the validator, the retry with the same Idempotency-Key
+	// and the 409s left nothing) and the meeting's close.
+	wantUpdates := []string{
+		"accepted " + workflows.UpdateSubmitVerification, "completed",
+		"accepted " + workflows.UpdateMeetingClosed, "completed",
+	}
+	if strings.Join(updates, ", ") != strings.Join(wantUpdates, ", ") {
+		t.Errorf("household 1's Update events:\n got  %v\n want %v", updates, wantUpdates)
 	}
 	defer restartFindsData(t, s, id(1), workflows.StageAwaitingDecree, 5)
 	t.Logf("household history after verification and meeting: %d events", events)

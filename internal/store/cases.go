@@ -69,6 +69,9 @@ func (s *Store) RecordVisit(ctx context.Context, v Visit) error {
 		if task.Version >= v.Version {
 			return nil // already applied by an earlier attempt
 		}
+		if task.ClosingMeetingID != nil {
+			return ErrListClosed
+		}
 		before := task.Result
 		at := v.At.UTC()
 		res := v.Result
@@ -115,7 +118,7 @@ type Reopen struct {
 func (s *Store) ReopenTask(ctx context.Context, r Reopen) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&Task{}).Where("household_id = ?", r.HouseholdID).Updates(map[string]any{
-			"status": TaskOpen, "due_at": r.DueAt.UTC(), "escalation_level": 0,
+			"status": TaskOpen, "due_at": r.DueAt.UTC(), "escalation_level": 0, "closing_meeting_id": nil,
 		}).Error; err != nil {
 			return err
 		}

@@ -30,8 +30,21 @@ func (s *Store) RecordMeeting(ctx context.Context, m *Meeting, actor AuditActor)
 		if err := tx.Create(m).Error; err != nil {
 			return err
 		}
+		// The households this meeting closes: its one audit entry shows in
+		// each one's history (HouseholdHistory).
+		if err := tx.Exec("INSERT INTO meeting_households (meeting_id, household_id) SELECT ?, household_id FROM tasks WHERE cycle_id = ? AND desa_code = ? AND status = ?",
+			m.ID, m.CycleID, m.DesaCode, TaskSubmitted).Error; err != nil {
+			return err
+		}
+		// Their results are final from now on (RecordVisit refuses a
+		// correction), though each household learns of the meeting only
+		// when the fan-out reaches it.
+		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, TaskSubmitted).
+			Update("closing_meeting_id", m.ID).Error; err != nil {
+			return err
+		}
 		return AppendAudit(tx, AuditEntry{
-			IdemKey: fmt.Sprintf("meeting:%d", m.ID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
+			IdemKey: meetingAuditKey(m.ID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
 			RequestID: actor.RequestID, CycleID: m.CycleID, Action: "meeting.record",
 			Detail: jsonString(map[string]any{"desaCode": m.DesaCode, "date": m.Date, "beritaAcaraNo": m.BeritaAcaraNo, "attendees": m.Attendees, "households": pending}),
 		})
@@ -50,4 +63,9 @@ func (s *Store) MeetingHouseholds(ctx context.Context, meetingID, afterID int64,
 		Where("cycle_id = ? AND desa_code = ? AND status = ? AND household_id > ?", m.CycleID, m.DesaCode, TaskSubmitted, afterID).
 		Order("household_id").Limit(limit).Pluck("household_id", &ids).Error
 	return &m, ids, err
+}
+
+// meetingAuditKey is the IdemKey of a meeting's audit entry.
+func meetingAuditKey(meetingID int64) string {
+	return fmt.Sprintf("meeting:%d", meetingID)
 }

@@ -86,6 +86,34 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE proposal_items ADD COLUMN corrected boolean NOT NULL DEFAULT false").Error
 			},
 		},
+		{
+			// The households each meeting closed, so the meeting's audit
+			// entry (one per meeting) shows in each household's history.
+			// Meetings recorded before this have no rows: their entry
+			// stays in the cycle's audit only.
+			ID: "202612040003_meeting_households",
+			Migrate: func(tx *gorm.DB) error {
+				type meetingHousehold struct {
+					MeetingID   int64 `gorm:"primaryKey;autoIncrement:false"`
+					HouseholdID int64 `gorm:"primaryKey;autoIncrement:false;index"`
+				}
+				return tx.Table("meeting_households").AutoMigrate(&meetingHousehold{})
+			},
+		},
+		{
+			// A recorded meeting marks its village's submitted tasks, so a
+			// correction that reaches the database before the meeting's
+			// fan-out reaches the household is refused.
+			ID: "202612040004_task_closing_meeting",
+			Migrate: func(tx *gorm.DB) error {
+				// A new database has it already: the first migration
+				// creates tasks from today's Task.
+				if tx.Migrator().HasColumn("tasks", "closing_meeting_id") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE tasks ADD COLUMN closing_meeting_id BIGINT").Error
+			},
+		},
 	}
 }
 

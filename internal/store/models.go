@@ -132,6 +132,11 @@ type Task struct {
 	SubmittedAt *time.Time
 	// AssigneeID is the officer a TKSK reassigned the task to, if any.
 	AssigneeID *int64
+	// ClosingMeetingID is the village meeting that closed the list while
+	// the task was submitted: from then on its result cannot change, even
+	// before the meeting's fan-out has reached the household. A reopen
+	// clears it.
+	ClosingMeetingID *int64
 	// EscalationLevel: 0 none, 1 reminded, 2 escalated to TKSK, 3 to Dinsos.
 	EscalationLevel int `gorm:"not null"`
 	UpdatedAt       time.Time
@@ -161,6 +166,13 @@ type Meeting struct {
 	HouseholdsTotal int       `json:"householdsTotal"`
 	RecordedBy      int64     `json:"recordedBy"`
 	CreatedAt       time.Time `json:"createdAt"`
+}
+
+// MeetingHousehold is one household whose list a village meeting closed:
+// the meeting's audit entry is shown in that household's history.
+type MeetingHousehold struct {
+	MeetingID   int64 `gorm:"primaryKey;autoIncrement:false"`
+	HouseholdID int64 `gorm:"primaryKey;autoIncrement:false;index"`
 }
 
 // StageEvent is one entry of a household's stage history.

@@ -28,6 +28,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the request conflicts with the current state.
 	ErrConflict = errors.New("conflict")
+	// ErrListClosed: the village meeting has been recorded, so its
+	// households' results can no longer change (a kind of ErrConflict).
+	ErrListClosed = fmt.Errorf("%w: the village meeting has closed this household's list", ErrConflict)
 )
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the

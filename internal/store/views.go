@@ -211,14 +211,27 @@ func (s *Store) GetHousehold(ctx context.Context, p auth.Principal, id int64) (*
 	return &h, nil
 }
 
-// HouseholdHistory is a household's stage history and audit entries.
+// HouseholdHistory is a household's stage history and audit entries: its
+// own, and those of the village meetings that closed its list.
 func (s *Store) HouseholdHistory(ctx context.Context, id int64) ([]StageEvent, []AuditEntry, error) {
 	var evs []StageEvent
 	if err := s.DB.WithContext(ctx).Where("household_id = ?", id).Order("seq").Find(&evs).Error; err != nil {
 		return nil, nil, err
 	}
+	var meetings []int64
+	if err := s.DB.WithContext(ctx).Model(&MeetingHousehold{}).Where("household_id = ?", id).Pluck("meeting_id", &meetings).Error; err != nil {
+		return nil, nil, err
+	}
+	q := s.DB.WithContext(ctx).Where("household_id = ?", id)
+	if len(meetings) > 0 {
+		keys := make([]string, len(meetings))
+		for i, m := range meetings {
+			keys[i] = meetingAuditKey(m)
+		}
+		q = q.Or("idem_key IN ?", keys)
+	}
 	var audit []AuditEntry
-	err := s.DB.WithContext(ctx).Where("household_id = ?", id).Order("id").Find(&audit).Error
+	err := q.Order("id").Find(&audit).Error
 	return evs, audit, err
 }
 
