@@ -329,7 +329,8 @@ const (
 	// targetSentProposal: a proposal waiting for Kemensos' answers.
 	targetSentProposal
 	// targetCorrectable: a household whose numbers may be corrected, that
-	// is not in a batch waiting for Kemensos; visible inside its desa.
+	// is neither in a batch waiting for Kemensos nor finished; visible
+	// inside its desa.
 	targetCorrectable
 )
 
@@ -373,7 +374,9 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 		}
 	case targetHousehold, targetCorrectable:
 		for _, h := range w.households {
-			if k == targetCorrectable && h == h.cycle.proposed {
+			if k == targetCorrectable && (h == h.cycle.proposed || h.stage == "not_eligible") {
+				// In a batch waiting for Kemensos, or its case has ended:
+				// both refuse a correction (409).
 				continue
 			}
 			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
