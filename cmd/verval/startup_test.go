@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,19 +14,22 @@ import (
 
 	"github.com/verval/verval/internal/devserver"
 	"github.com/verval/verval/internal/devserver/devservertest"
-	"github.com/verval/verval/internal/pii"
 )
 
 // apiEnv is a complete `verval api` environment on the embedded database
 // (VERVAL_ALLOW_SQLITE) with overrides applied.
 func apiEnv(t *testing.T, overrides map[string]string) func(string) string {
 	t.Helper()
-	keys, hashKey := pii.DevKeyringEnv()
+	// Keys of the test's own: the public development keys are refused
+	// outside `verval dev`.
+	key, hashKey := make([]byte, 32), make([]byte, 32)
+	_, _ = rand.Read(key)
+	_, _ = rand.Read(hashKey)
 	env := map[string]string{
 		"VERVAL_DATA_DIR":     t.TempDir(),
 		"VERVAL_ALLOW_SQLITE": "true",
-		"VERVAL_PII_KEYS":     keys,
-		"VERVAL_PII_HASH_KEY": hashKey,
+		"VERVAL_PII_KEYS":     "t1:" + base64.StdEncoding.EncodeToString(key),
+		"VERVAL_PII_HASH_KEY": base64.StdEncoding.EncodeToString(hashKey),
 		"HTTP_ADDR":           "127.0.0.1:0",
 		"LOG_LEVEL":           "error",
 	}
