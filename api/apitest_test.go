@@ -68,7 +68,7 @@ func newTestAPI(t *testing.T, db *gorm.DB, start time.Time) *testAPI {
 	srv := api.New(api.Deps{
 		DB: db, Store: st, Temporal: tc, Log: storetest.Logger(t),
 		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default", ResetSticky: true,
-		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil),
+		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil, nil),
 		Now:   clock.Now,
 	})
 	return &testAPI{t: t, db: db, st: st, clock: clock, srv: srv, temporal: tc, spec: loadSpecRoutes(t)}

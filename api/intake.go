@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
+	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
@@ -107,7 +108,12 @@ func (s *Server) getIntake(c *gin.Context) {
 }
 
 // intakeIssues lists an intake's rejected and warned rows; ?format=csv
-// downloads them as the row-error report.
+// downloads them as the row-error report. The report is opened by Dinsos
+// staff in a spreadsheet (the intake page links it), so it ends with the
+// words the page shows: status (Ditolak/Peringatan) and alasan, the reason
+// in Bahasa Indonesia. The first four columns stay as they were, codes and
+// the English reason, for tools that read the file by position or match
+// on the reason; the JSON form is for tools and stays English.
 func (s *Server) intakeIssues(c *gin.Context) {
 	in, ok := s.intake(c)
 	if !ok {
@@ -128,9 +134,9 @@ func (s *Server) intakeIssues(c *gin.Context) {
 		c.Header("Content-Disposition", `attachment; filename="p3ke-errors-`+strconv.FormatInt(in.ID, 10)+`.csv"`)
 		c.Header("Content-Type", "text/csv; charset=utf-8")
 		w := csvWriter(c.Writer)
-		_ = w.Write([]string{"row", "column", "severity", "reason"})
+		_ = w.Write([]string{"row", "column", "severity", "reason", "status", "alasan"})
 		for _, is := range issues {
-			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason})
+			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason, web.IssueSeverity(is.Severity), web.P3KEReason(is.Reason)})
 		}
 		w.Flush()
 		return

@@ -4,8 +4,11 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +78,61 @@ func TestIntakeRefusesAFileThatStopsHalfWay(t *testing.T) {
 
 	if r := post(good); r.code != http.StatusAccepted {
 		t.Fatalf("the same workbook undamaged: %s, want 202", r.shown())
+	}
+}
+
+// TestIntakeReportIsInIndonesian: the downloadable row-error report keeps
+// its four machine-readable columns (codes, English reason) and adds the
+// status and reason in Bahasa Indonesia the intake page shows; the JSON
+// form, for tools, stays English.
+func TestIntakeReportIsInIndonesian(t *testing.T) {
+	a := newTestAPI(t, storetest.SQLite(t), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	if _, err := a.st.EnsureDevUsers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	token := a.login("dinsos", "dinsos-blitar-2026")
+	cy := a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
+		json: map[string]any{"regencyCode": "35.05", "year": 2026}})
+	var cycle struct{ ID int64 }
+	cy.decode(t, &cycle)
+	in := store.Intake{CycleID: cycle.ID, FileName: "p3ke.csv", Status: store.IntakeDone}
+	if err := a.db.Create(&in).Error; err != nil {
+		t.Fatal(err)
+	}
+	issues := []store.IntakeIssue{
+		{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error"},
+		{IntakeID: in.ID, Row: 9, Column: "nik_kepala_keluarga", Reason: "NIK was first issued in regency 35.72 but the address is in 35.05 (normal if the family moved)", Severity: "warning"},
+		{IntakeID: in.ID, Row: 11, Column: "desil", Reason: "a brand new rule", Severity: "error"},
+	}
+	if err := a.db.Create(&issues).Error; err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/intakes/%d/issues", in.ID)
+
+	r := a.do(apiRequest{method: "GET", route: "/api/v1/intakes/:id/issues", path: path + "?format=csv", token: token})
+	if r.code != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("report: %s", r.shown())
+	}
+	rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"row", "column", "severity", "reason", "status", "alasan"},
+		{"7", "jenis_kelamin", "error", issues[0].Reason, "Ditolak", `Isi L (laki-laki) atau P (perempuan); tertulis "X".`},
+		{"9", "nik_kepala_keluarga", "warning", issues[1].Reason, "Peringatan",
+			"NIK pertama diterbitkan di kabupaten/kota 35.72, tetapi alamatnya di 35.05 (wajar bila keluarga pindah)."},
+		// A reason without a translation is shown as it is, never hidden.
+		{"11", "desil", "error", "a brand new rule", "Ditolak", "a brand new rule"},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("report rows:\n%q\nwant\n%q", rows, want)
+	}
+
+	r = a.do(apiRequest{method: "GET", route: "/api/v1/intakes/:id/issues", path: path, token: token})
+	var page struct{ Issues []store.IntakeIssue }
+	r.decode(t, &page)
+	if len(page.Issues) != 3 || page.Issues[0].Reason != issues[0].Reason || strings.Contains(string(r.body), "alasan") {
+		t.Fatalf("JSON issues: %s", r.shown())
 	}
 }

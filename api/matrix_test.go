@@ -684,7 +684,7 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/intakes/:id/issues", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d/issues?format=csv"), own: 200,
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
-				if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(r.body), "row,column,severity,reason\n9,nik_kepala_keluarga,error,") {
+				if !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(r.body), "row,column,severity,reason,status,alasan\n9,nik_kepala_keluarga,error,") {
 					t.Errorf("%s: CSV %q %s", a, r.header.Get("Content-Type"), r.body)
 				}
 			}},

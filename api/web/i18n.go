@@ -551,3 +551,18 @@ func intakeError(msg string) string {
 	}
 	return "Terjadi kesalahan saat memproses berkas (" + msg + "). Unggah lagi; bila masih gagal, hubungi administrator."
 }
+
+// P3KEReason is p3keReason for the API's downloadable row-error report
+// (GET /api/v1/intakes/{id}/issues?format=csv), so the file says what the
+// intake page says.
+func P3KEReason(msg string) string { return p3keReason(msg) }
+
+// IssueSeverity is a row issue's severity as the intake page names it:
+// "Ditolak" for an error (the row was not taken), "Peringatan" for a
+// warning.
+func IssueSeverity(severity string) string {
+	if severity == "error" {
+		return "Ditolak"
+	}
+	return "Peringatan"
+}

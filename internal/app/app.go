@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -236,21 +238,45 @@ func NewLogger(c config.Config, w interface{ Write([]byte) (int, error) }) *slog
 // codecHandler serves /codec for the Temporal Web UI and CLI. The Web UI
 // cannot send a fixed bearer token (only its users' OIDC tokens), so on the
 // development keys, which are public and protect nothing, requests from
-// the UI's own origin are let through; with real keys the token is always
-// required.
+// the UI's own origin are let through (audited as "dev UI"); with real keys
+// the token is always required. Every decode is an entry in the audit
+// chain (auditDecode) before anything is decrypted.
 func (a *App) codecHandler() http.Handler {
 	origins := []string{a.Config.TemporalUIURL}
 	if u, err := url.Parse(a.Config.TemporalUIURL); err == nil && u.Hostname() == "localhost" {
 		origins = append(origins, u.Scheme+"://127.0.0.1:"+u.Port())
 	}
-	h := codec.Handler(a.Keys, a.Config.CodecAuthToken, origins)
+	h := codec.Handler(a.Keys, a.Config.CodecAuthToken, origins, a.auditDecode)
 	if !a.Keys.Insecure() {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") == "" && slices.Contains(origins, r.Header.Get("Origin")) {
 			r.Header.Set("Authorization", "Bearer "+a.Config.CodecAuthToken)
+			r = codec.WithCaller(r, codec.CallerDevUI)
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// auditDecode appends a codec decode to the audit chain: action
+// "codec.decode", no user (ActorID 0, role "codec"), the request id, and in
+// the detail the caller, the payload count, the namespace and the client
+// address; never the payloads. The idempotency key carries a random part:
+// request ids may come from the client (X-Request-ID), and a reused one
+// must not let a second decode go unrecorded.
+func (a *App) auditDecode(ctx context.Context, d codec.DecodeRecord) error {
+	var nonce [8]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return err
+	}
+	err := a.Store.AppendAuditEntry(ctx, store.AuditEntry{
+		IdemKey: "codec.decode:" + d.RequestID + ":" + hex.EncodeToString(nonce[:]), At: d.At,
+		ActorRole: "codec", RequestID: d.RequestID, Action: "codec.decode",
+		Detail: store.JSON(map[string]any{"caller": d.Caller, "payloads": d.Payloads, "namespace": d.Namespace, "remoteAddr": d.RemoteAddr}),
+	})
+	if err != nil {
+		a.Log.Error("codec decode refused: audit append failed", "requestId", d.RequestID, "err", err)
+	}
+	return err
 }

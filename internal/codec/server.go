@@ -31,8 +31,13 @@ const MaxBodyBytes = 4 << 20
 // the UI sends credentials. The handler matches only
 // the end of the path, so it can be mounted under a prefix, e.g.
 // http.StripPrefix("/codec", h), and also serves /{namespace}/decode.
-func Handler(k *pii.Keyring, authToken string, allowedOrigins []string) http.Handler {
+//
+// Every authenticated decode is first recorded through audit (who, when,
+// how many payloads, the request id; never the payloads); when audit fails,
+// or is nil, the decode is refused with 503 and nothing is decrypted.
+func Handler(k *pii.Keyring, authToken string, allowedOrigins []string, audit AuditFunc) http.Handler {
 	var h http.Handler = converter.NewPayloadCodecHTTPHandler(NewCodec(k))
+	h = auditDecode(h, audit)
 	h = limitBody(h, MaxBodyBytes)
 	h = requireBearer(h, authToken)
 	h = noStore(h)

@@ -2,11 +2,15 @@ package codec_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	"go.temporal.io/sdk/converter"
@@ -24,7 +28,12 @@ const (
 // does (StripPrefix), so the tests exercise the production path layout.
 func newCodecServer(t *testing.T, token string) *httptest.Server {
 	t.Helper()
-	h := codec.Handler(keyring(t, "a:"+keyA), token, []string{uiOrigin + "/temporal/", "http://localhost:8233", "not a url", ""})
+	return newAuditedCodecServer(t, token, func(context.Context, codec.DecodeRecord) error { return nil })
+}
+
+func newAuditedCodecServer(t *testing.T, token string, audit codec.AuditFunc) *httptest.Server {
+	t.Helper()
+	h := codec.Handler(keyring(t, "a:"+keyA), token, []string{uiOrigin + "/temporal/", "http://localhost:8233", "not a url", ""}, audit)
 	mux := http.NewServeMux()
 	mux.Handle("/codec/", http.StripPrefix("/codec", h))
 	srv := httptest.NewServer(mux)
@@ -262,7 +271,7 @@ func TestHandlerCORSPreflight(t *testing.T) {
 }
 
 func TestHandlerWildcardOriginNotHonoured(t *testing.T) {
-	h := codec.Handler(keyring(t, "a:"+keyA), testToken, []string{"*"})
+	h := codec.Handler(keyring(t, "a:"+keyA), testToken, []string{"*"}, nil)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("OPTIONS", "/decode", nil)
 	req.Header.Set("Origin", "https://anything.example")
@@ -271,4 +280,71 @@ func TestHandlerWildcardOriginNotHonoured(t *testing.T) {
 	if rec.Code != http.StatusForbidden || rec.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Fatalf("wildcard: %d %q", rec.Code, rec.Header().Get("Access-Control-Allow-Origin"))
 	}
+}
+
+// TestHandlerAuditsDecode: every authenticated decode is recorded once,
+// before decryption, with who, when, how many payloads and the request id,
+// and never the payloads; encode and refused requests are not decodes.
+func TestHandlerAuditsDecode(t *testing.T) {
+	var recs []codec.DecodeRecord
+	srv := newAuditedCodecServer(t, testToken, func(_ context.Context, r codec.DecodeRecord) error {
+		recs = append(recs, r)
+		return nil
+	})
+	original := jsonPayload(t, household{testNIK, testKK, testName})
+	_, body := do(t, srv, request{"POST", "/codec/encode", authed(nil), payloadsJSON(t, original, original)})
+	encoded := parsePayloads(t, body)
+	if len(recs) != 0 {
+		t.Fatalf("encode was audited as a decode: %+v", recs)
+	}
+
+	before := time.Now()
+	resp, body := do(t, srv, request{"POST", "/codec/verval/decode", authed(nil), payloadsJSON(t, encoded...)})
+	if resp.StatusCode != http.StatusOK || len(parsePayloads(t, body)) != 2 {
+		t.Fatalf("decode: status %d: %s", resp.StatusCode, body)
+	}
+	if len(recs) != 1 {
+		t.Fatalf("%d audit records, want 1", len(recs))
+	}
+	r := recs[0]
+	if r.Caller != codec.CallerToken || r.Payloads != 2 || r.Namespace != "verval" ||
+		r.RequestID == "" || r.RequestID != resp.Header.Get("X-Request-ID") || r.At.Before(before) || r.RemoteAddr != "127.0.0.1" {
+		t.Fatalf("record %+v (response request id %q)", r, resp.Header.Get("X-Request-ID"))
+	}
+	assertNoPII(t, []byte(fmt.Sprintf("%+v", r)))
+
+	// Refused before decoding: no token, bad JSON. Not audited.
+	do(t, srv, request{"POST", "/codec/decode", map[string]string{"Content-Type": "application/json"}, payloadsJSON(t, encoded...)})
+	do(t, srv, request{"POST", "/codec/decode", authed(nil), []byte("{not json")})
+	if len(recs) != 1 {
+		t.Fatalf("refused requests were audited: %+v", recs[1:])
+	}
+}
+
+// TestHandlerAuditFailureRefusesDecode: no audit entry, no data.
+func TestHandlerAuditFailureRefusesDecode(t *testing.T) {
+	srv := newAuditedCodecServer(t, testToken, func(context.Context, codec.DecodeRecord) error {
+		return errors.New("database is locked")
+	})
+	_, body := do(t, srv, request{"POST", "/codec/encode", authed(nil), payloadsJSON(t, jsonPayload(t, household{testNIK, testKK, testName}))})
+	encoded := parsePayloads(t, body)
+	resp, body := do(t, srv, request{"POST", "/codec/decode", authed(nil), payloadsJSON(t, encoded...)})
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503: %s", resp.StatusCode, body)
+	}
+	assertNoPII(t, body)
+	if bytes.Contains(body, []byte("payloads")) || bytes.Contains(body, []byte("database")) {
+		t.Fatalf("refusal carries data or the error: %s", body)
+	}
+
+	// A handler built without an audit trail decodes nothing either.
+	h := codec.Handler(keyring(t, "a:"+keyA), testToken, nil, nil)
+	req := httptest.NewRequest("POST", "/decode", bytes.NewReader(payloadsJSON(t, encoded...)))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("nil audit: status %d, want 503: %s", rec.Code, rec.Body)
+	}
+	assertNoPII(t, rec.Body.Bytes())
 }

@@ -44,8 +44,9 @@ type Config struct {
 	PIIKeys string
 	// PIIHashKey is the HMAC key for look-up hashes of NIK and No KK (base64).
 	PIIHashKey string
-	// CodecAuthToken is the bearer token the Temporal Web UI sends to the
-	// codec server.
+	// CodecAuthToken is the bearer token the codec server demands (the
+	// Temporal CLI's --codec-auth). The Web UI cannot send it; only
+	// `verval dev`, on the development keys, adds it for its own UI.
 	CodecAuthToken string
 	// DevUsers creates the development users on start.
 	DevUsers bool
