@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"time"
@@ -117,22 +119,40 @@ func (s *Server) pathID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-// audit appends an API-level action to the audit chain. The request id
-// keys it, so a retried request is recorded once.
+// audit appends an API-level action to the audit chain, after the action
+// (a failure is logged: the action has happened). Actions that hand out
+// personal data use auditBefore instead.
 func (s *Server) audit(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) {
 	s.auditAs(c.Request.Context(), actor(c), cycleID, householdID, action, detail)
+}
+
+// auditBefore appends the entry and reports whether it was written: a
+// handler that hands out full numbers gives nothing when it was not (no
+// audit, no data).
+func (s *Server) auditBefore(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) error {
+	return s.appendAudit(c.Request.Context(), actor(c), cycleID, householdID, action, detail)
 }
 
 // auditAs is audit for a step the web pages share (see webOffice), whose
 // caller comes as an AuditActor.
 func (s *Server) auditAs(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) {
-	err := s.deps.Store.AppendAuditEntry(ctx, store.AuditEntry{
-		IdemKey: action + ":" + a.RequestID, At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
-		RequestID: a.RequestID, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
-	})
-	if err != nil {
+	if err := s.appendAudit(ctx, a, cycleID, householdID, action, detail); err != nil {
 		s.deps.Log.Error("audit append failed", "action", action, "requestId", a.RequestID, "err", err)
 	}
+}
+
+// appendAudit writes one API-level entry. Its key has a random part: the
+// request id may come from the client (X-Request-ID), and an entry keyed
+// by it alone would be skipped as a duplicate when a client reuses one.
+// An HTTP handler runs once per request, so no retry needs the key to
+// repeat.
+func (s *Server) appendAudit(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) error {
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	return s.deps.Store.AppendAuditEntry(ctx, store.AuditEntry{
+		IdemKey: action + ":" + a.RequestID + ":" + hex.EncodeToString(nonce[:]), At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
+		RequestID: a.RequestID, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
+	})
 }
 
 // actor is the caller as recorded in workflow inputs and the audit trail.

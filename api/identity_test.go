@@ -60,3 +60,37 @@ func TestRevealIdentityAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestProposalDownloadAudited: the SIKS-NG file carries every proposed
+// household's full NIK and No KK, so each download is its own audit entry
+// (a client reusing a request id does not fold two into one), and when the
+// entry cannot be written the file is not handed out.
+func TestProposalDownloadAudited(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		cy, dinsos := w.cycles[0], w.byName["dinsos.blitar"]
+		download := func() *apiResponse {
+			t.Helper()
+			return w.do(apiRequest{method: "GET", route: "/api/v1/proposals/:id/file", path: fmt.Sprintf("/api/v1/proposals/%d/file", cy.draftProposal),
+				token: dinsos.token, header: map[string]string{"X-Request-ID": "same-request"}, fullIDs: true})
+		}
+		download().want(t, "download", http.StatusOK)
+		download().want(t, "download again", http.StatusOK)
+		var n int64
+		db.Model(&store.AuditEntry{}).Where("action = ? AND request_id = ?", "proposal.download", "same-request").Count(&n)
+		if n != 2 {
+			t.Fatalf("%d download entries after two downloads, want 2", n)
+		}
+		if err := db.Exec("ALTER TABLE audit_entries RENAME TO audit_entries_away").Error; err != nil {
+			t.Fatal(err)
+		}
+		r := download()
+		if err := db.Exec("ALTER TABLE audit_entries_away RENAME TO audit_entries").Error; err != nil {
+			t.Fatal(err)
+		}
+		r.want(t, "download without an audit trail", http.StatusServiceUnavailable)
+		if len(r.body) > 0 && strings.Contains(string(r.body), cy.proposed.nik) {
+			t.Errorf("the refused download still carried a NIK")
+		}
+	})
+}

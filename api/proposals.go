@@ -154,7 +154,12 @@ func (s *Server) proposalFile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.audit(c, p.CycleID, nil, "proposal.download", map[string]any{"proposalId": p.ID, "rows": len(rows)})
+	if err := s.auditBefore(c, p.CycleID, nil, "proposal.download", map[string]any{"proposalId": p.ID, "rows": len(rows)}); err != nil {
+		// No audit, no data: the file is refused as unavailable, whatever
+		// kept the entry from being written.
+		s.fail(c, fmt.Errorf("%w: audit trail: %w", store.ErrUnavailable, err))
+		return
+	}
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="usulan-%s-%d.xlsx"`, p.Month, p.ID))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 }
