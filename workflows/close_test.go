@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verval/verval/activities"
 	"github.com/verval/verval/workflows"
 )
 
@@ -163,4 +164,27 @@ func TestCloseWithTheFinalAnswer(t *testing.T) {
 		"Settle -> enrolled#5 [registry decree]",
 	})
 	h.checkSearchAttributes()
+}
+
+// The close's fan-out is one heartbeating activity, retried after a lost
+// worker with the cycle and reason it was started with.
+func TestCloseCycleWorkflowFansOut(t *testing.T) {
+	h := newEnv(t)
+	h.fanOutDecreeFailures = 1
+	h.env.ExecuteWorkflow(workflows.CloseCycleWorkflow, workflows.CloseCycleInput{CycleID: cycleID, Reason: closeReason})
+	var res activities.CloseCycleResult
+	if err := h.env.GetWorkflowResult(&res); err != nil {
+		t.Fatalf("close workflow: %v", err)
+	}
+	equal(t, "result", res, activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1})
+	calls := h.callsOf("FanOutClose")
+	if len(calls) != 2 {
+		t.Fatalf("%d fan-out attempts, want 2 (one lost)", len(calls))
+	}
+	for _, c := range calls {
+		equal(t, "fan-out input", c.In.(activities.CloseCycleInput), activities.CloseCycleInput{CycleID: cycleID, Reason: closeReason})
+		if c.Local || c.Heartbeat == 0 {
+			t.Errorf("fan-out ran local=%v with heartbeat timeout %s, want a heartbeating activity", c.Local, c.Heartbeat)
+		}
+	}
 }
