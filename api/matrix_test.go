@@ -116,9 +116,13 @@ func (h *mxHousehold) kec() string { return h.desa[:8] }
 // mxWorld is the server, its data and its users.
 type mxWorld struct {
 	*testAPI
-	actors     []*mxActor
-	byName     map[string]*mxActor
-	cycles     []*mxCycle
+	actors []*mxActor
+	byName map[string]*mxActor
+	cycles []*mxCycle
+	// closable are a 2025 cycle per regency with no intake running, which
+	// the close row closes (closing the 2026 cycles would refuse the rows
+	// after it).
+	closable   []*mxCycle
 	households []*mxHousehold
 	nextYear   int
 }
@@ -300,6 +304,13 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 		Update("status", store.TaskSubmitted).Error; err != nil {
 		t.Fatal(err)
 	}
+	for _, reg := range []string{"35.05", "16.73"} {
+		cy := store.Cycle{RegencyCode: reg, Year: 2025, VerificationDays: 20, CreatedBy: w.byName["admin"].id, OpenedAt: mxT0}
+		if err := w.st.CreateCycle(ctx, &cy); err != nil {
+			t.Fatal(err)
+		}
+		w.closable = append(w.closable, &mxCycle{id: cy.ID, regency: reg})
+	}
 	w.clock.Advance(30 * 24 * time.Hour)
 	for _, a := range w.actors {
 		a.token = w.login(a.username, mxPassword)
@@ -328,6 +339,9 @@ const (
 	targetProposal
 	// targetSentProposal: a proposal waiting for Kemensos' answers.
 	targetSentProposal
+	// targetClosable: a cycle with no intake running, which can be
+	// closed; visible inside its regency.
+	targetClosable
 	// targetCorrectable: a household whose numbers may be corrected, that
 	// is neither in a batch waiting for Kemensos nor finished; visible
 	// inside its desa.
@@ -366,6 +380,10 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 		}
 	case targetCycle:
 		for _, c := range w.cycles {
+			out = append(out, mxEntity{id: c.id, regency: c.regency, cy: c})
+		}
+	case targetClosable:
+		for _, c := range w.closable {
 			out = append(out, mxEntity{id: c.id, regency: c.regency, cy: c})
 		}
 	case targetIntake:
@@ -747,6 +765,44 @@ func mxRows() []mxRow {
 		{method: "POST", route: "/api/v1/tasks/:id/assign", roles: superRoles, target: targetHousehold, own: 200,
 			req: idJSON("/api/v1/tasks/%d/assign", map[string]int64{"assigneeId": 0}), check: wantBodyID("id")},
 
+		{method: "POST", route: "/api/v1/cycles/:id/close", roles: dinsosRole, target: targetClosable, own: 202, temporal: "ExecuteWorkflow",
+			req: idJSON("/api/v1/cycles/%d/close", map[string]string{"reason": "tutup buku 2025"}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				wantStarted(workflows.CycleCloseWorkflowID)(t, w, a, e, v, r)
+				var cy struct {
+					ClosedAt    *time.Time
+					CloseReason string
+					ClosedBy    int64
+				}
+				r.decode(t, &cy)
+				if cy.ClosedAt == nil || cy.CloseReason != "tutup buku 2025" || cy.ClosedBy != a.id {
+					t.Errorf("%s: closed cycle %s", a, r.body)
+				}
+				in := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(3).(workflows.CloseCycleInput)
+				if in != (workflows.CloseCycleInput{CycleID: e.id, Reason: "tutup buku 2025"}) {
+					t.Errorf("%s: fan-out started with %+v", a, in)
+				}
+				var audits int64
+				w.db.Model(&store.AuditEntry{}).Where("cycle_id = ? AND action = ? AND actor_id = ?", e.id, "cycle.close", a.id).Count(&audits)
+				if audits != 1 {
+					t.Errorf("%s: %d cycle.close audit entries, want 1", a, audits)
+				}
+				// Once closed: no second close, intake, decree or proposal;
+				// a close without a reason is still refused for the reason.
+				post := func(route, path string, body any) *apiResponse {
+					req := apiRequest{method: "POST", route: route, path: fmt.Sprintf(path, e.id), json: body, token: a.token}
+					if body == nil {
+						req.raw, req.contentType = p3keUpload()
+					}
+					return w.do(req)
+				}
+				post("/api/v1/cycles/:id/close", "/api/v1/cycles/%d/close", map[string]string{"reason": "lagi"}).want(t, a.username+": second close", http.StatusConflict)
+				wantField(t, a.username+": close without a reason",
+					post("/api/v1/cycles/:id/close", "/api/v1/cycles/%d/close", map[string]string{"reason": " "}), "reason")
+				post("/api/v1/cycles/:id/intake", "/api/v1/cycles/%d/intake", nil).want(t, a.username+": intake into a closed cycle", http.StatusConflict)
+				post("/api/v1/cycles/:id/decrees", "/api/v1/cycles/%d/decrees", map[string]any{}).want(t, a.username+": decree of a closed cycle", http.StatusConflict)
+				post("/api/v1/cycles/:id/proposals", "/api/v1/cycles/%d/proposals", map[string]any{}).want(t, a.username+": proposal of a closed cycle", http.StatusConflict)
+			}},
 		{method: "POST", route: "/api/v1/cycles/:id/decrees", roles: dinsosRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/decrees", map[string]any{}),
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
