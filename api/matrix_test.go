@@ -1176,7 +1176,15 @@ func pageRows() []mxRow {
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPage(t, a, "/rumah-tangga/:id", r, e.hh, true)
 			}},
-		{method: "GET", route: "/dasbor", page: true, roles: allRoles, target: targetCycle, req: idPath("/dasbor?siklus=%d"), own: 200, other: 200},
+		{method: "GET", route: "/dasbor", page: true, roles: allRoles, target: targetCycle, req: idPath("/dasbor?siklus=%d"), own: 200, other: 200,
+			// Only Dinsos gets the close form (its own open cycle is shown
+			// whichever cycle is asked for).
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				want := a.role == auth.RoleDinsos
+				if got := strings.Contains(string(r.body), `action="/dasbor/tutup"`); got != want {
+					t.Errorf("%s: dashboard offers the close form: %v, want %v", a, got, want)
+				}
+			}},
 		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
@@ -1209,6 +1217,29 @@ func pageRows() []mxRow {
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
 				if shown := strings.Contains(string(r.body), fmt.Sprintf(`href="/sk/%d"`, e.cy.decree)); shown != visible {
 					t.Errorf("%s: /sk?siklus=%d shows the decree of %s: %v", a, e.id, e.regency, shown)
+				}
+			}},
+		{method: "POST", route: "/dasbor/tutup", page: true, roles: dinsosRole, target: targetClosable, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				if a != nil && a.role == auth.RoleDinsos && a.regency() == e.regency {
+					w.reopenCycle(e.id)
+				}
+				return form("/dasbor/tutup", "siklus", "{id}", "alasan", "akhir tahun anggaran")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/dasbor?siklus=%d&ditutup=1")(t, w, a, e, v, r)
+				var cy store.Cycle
+				w.db.First(&cy, e.id)
+				if cy.ClosedAt == nil || cy.CloseReason != "akhir tahun anggaran" {
+					t.Errorf("%s: cycle after the close form: %+v", a, cy)
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.CycleCloseWorkflowID(e.id) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+				page := w.do(apiRequest{method: "GET", route: "/dasbor", path: fmt.Sprintf("/dasbor?siklus=%d&ditutup=1", e.id), cookie: a.token})
+				if body := string(page.body); !strings.Contains(body, "Alasan: akhir tahun anggaran") || strings.Contains(body, `action="/dasbor/tutup"`) {
+					t.Errorf("%s: the dashboard of the closed cycle does not show the close (or still offers the form)", a)
 				}
 			}},
 		{method: "POST", route: "/sk", page: true, roles: dinsosRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
@@ -1328,6 +1359,15 @@ func pageUpdate(name, to string) func(*testing.T, *mxWorld, *mxActor, mxEntity, 
 
 // undraft takes the households out of a cycle's decrees not signed, so
 // they wait for a decree again.
+// reopenCycle takes back the close of a cycle (the API's row closed it),
+// so the dashboard's form has a cycle to close.
+func (w *mxWorld) reopenCycle(cycleID int64) {
+	w.t.Helper()
+	if err := w.db.Model(&store.Cycle{}).Where("id = ?", cycleID).Updates(map[string]any{"closed_at": nil, "close_reason": ""}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func (w *mxWorld) undraft(cycleID int64) {
 	w.t.Helper()
 	open := w.db.Model(&store.Decree{}).Select("id").Where("cycle_id = ? AND status <> ?", cycleID, store.DecreeSigned)
