@@ -50,6 +50,9 @@ type Cases interface {
 	ProposalSubmitted(ctx context.Context, cycleID, householdID, proposalID int64) error
 	// KemensosAnswer gives a household Kemensos' determination.
 	KemensosAnswer(ctx context.Context, cycleID, householdID int64, ans Answer) error
+	// CycleClosed tells a household Dinsos closed its cycle; closed is
+	// false when its case had already ended (nothing changed).
+	CycleClosed(ctx context.Context, cycleID, householdID int64, reason string) (closed bool, err error)
 }
 
 // Actor is who did a human step, for the audit trail.

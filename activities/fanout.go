@@ -49,3 +49,56 @@ func (a *Activities) CloseVillage(ctx context.Context, in CloseVillageInput) (Cl
 		activity.RecordHeartbeat(ctx, after, res)
 	}
 }
+
+// CloseCycleInput names a closed cycle and Dinsos' reason.
+type CloseCycleInput struct {
+	CycleID int64
+	Reason  string
+}
+
+// CloseCycleResult counts the households the close reached: Closed ended
+// in stage closed, Finished had ended already.
+type CloseCycleResult struct {
+	Households int
+	Closed     int
+	Finished   int
+}
+
+// FanOutClose tells every household of a closed cycle whose case has not
+// ended that the cycle is closed. It goes in pages of ids, heartbeating the
+// last household reached and recording the count on the cycle (its
+// progress), so a crash resumes after the last page; the close Update is
+// keyed by the cycle, so a repeated page reaches each household once.
+func (a *Activities) FanOutClose(ctx context.Context, in CloseCycleInput) (CloseCycleResult, error) {
+	var after int64
+	var res CloseCycleResult
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &after, &res)
+	}
+	for {
+		ids, err := a.Store.OpenHouseholds(ctx, in.CycleID, after, fanOutPage)
+		if err != nil {
+			return res, classify(err)
+		}
+		if len(ids) == 0 {
+			return res, nil
+		}
+		for _, id := range ids {
+			closed, err := a.Cases.CycleClosed(ctx, in.CycleID, id, in.Reason)
+			if err != nil {
+				return res, fmt.Errorf("close household: %w", err)
+			}
+			if closed {
+				res.Closed++
+			} else {
+				res.Finished++
+			}
+			res.Households++
+			after = id
+		}
+		if err := a.Store.SetCloseProgress(ctx, in.CycleID, res.Households); err != nil {
+			return res, classify(err)
+		}
+		activity.RecordHeartbeat(ctx, after, res)
+	}
+}

@@ -82,6 +82,13 @@ func (f *fakeCases) KemensosAnswer(context.Context, int64, int64, activities.Ans
 	return errors.New("not in this test")
 }
 
+// CycleClosed records the close; a household in finished reports its
+// case had already ended, as the workflow's validator answers.
+func (f *fakeCases) CycleClosed(_ context.Context, cycleID, householdID int64, reason string) (bool, error) {
+	err := f.send(signal{Name: "close-cycle", CycleID: cycleID, HouseholdID: householdID, Reason: reason})
+	return err == nil && !f.finished[householdID], err
+}
+
 // counts is how many signals each household received.
 func (f *fakeCases) counts() map[int64]int {
 	f.mu.Lock()
@@ -344,4 +351,97 @@ func equal[T any](t *testing.T, what string, got, want T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
 	}
+}
+
+// The cycle's close reaches every household whose case has not ended, in
+// pages; those recorded as ended are not sent anything, one the database
+// has not yet seen end is counted as finished; a crash resumes after the
+// last page heartbeated, and the progress is on the cycle.
+func TestFanOutCloseResumesAndSkipsFinished(t *testing.T) {
+	const households, crashAfter = 450, 300
+	f := newFixture(t, households, "awaiting_proposal")
+	ended := f.ids[10]
+	f.settled(t, ended, "enrolled", "PKH")
+	lagging := f.ids[20] // its workflow ended; the database does not know yet
+	cases := &fakeCases{failAfter: crashAfter, finished: map[int64]bool{lagging: true}}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	in := activities.CloseCycleInput{CycleID: f.cycle.ID, Reason: "tutup buku 2025"}
+
+	suite := newSuite(t)
+	first := suite.NewTestActivityEnvironment()
+	first.RegisterActivity(acts)
+	var last struct {
+		After int64
+		Res   activities.CloseCycleResult
+	}
+	first.SetOnActivityHeartbeatListener(func(_ *activity.Info, details converter.EncodedValues) {
+		if err := details.Get(&last.After, &last.Res); err != nil {
+			t.Errorf("heartbeat details: %v", err)
+		}
+	})
+	if _, err := first.ExecuteActivity(acts.FanOutClose, in); err == nil {
+		t.Fatal("first attempt: want it to fail with the crash")
+	}
+	// Pages of 200 open households: the first is done, the second cut off.
+	if last.Res.Households != 200 || last.After != f.ids[200] {
+		t.Fatalf("last heartbeat %+v, want 200 households up to id %d", last, f.ids[200])
+	}
+	var cy store.Cycle
+	must(t, f.db.First(&cy, f.cycle.ID).Error)
+	if cy.CloseHouseholds != 200 {
+		t.Errorf("progress after the crash %d, want 200", cy.CloseHouseholds)
+	}
+
+	cases.mu.Lock()
+	cases.failAfter = 0
+	cases.mu.Unlock()
+	second := suite.NewTestActivityEnvironment()
+	second.SetDataConverter(closeResumeConverter{converter.GetDefaultDataConverter()})
+	second.RegisterActivity(acts)
+	second.SetHeartbeatDetails(last)
+	v, err := second.ExecuteActivity(acts.FanOutClose, in)
+	if err != nil {
+		t.Fatalf("second attempt: %v", err)
+	}
+	var res activities.CloseCycleResult
+	must(t, v.Get(&res))
+	equal(t, "result", res, activities.CloseCycleResult{Households: households - 1, Closed: households - 2, Finished: 1})
+	counts := cases.counts()
+	for i, id := range f.ids {
+		want := 1
+		switch {
+		case id == ended:
+			want = 0
+		case i > 200 && i <= crashAfter:
+			want = 2 // the interrupted page, sent again (the Update's ID makes it once)
+		}
+		if counts[id] != want {
+			t.Errorf("household #%d sent %d closes, want %d", i, counts[id], want)
+		}
+	}
+	for _, s := range cases.signals {
+		if s.Name != "close-cycle" || s.CycleID != f.cycle.ID || s.Reason != in.Reason {
+			t.Fatalf("message %+v, want the close of cycle %d with its reason", s, f.cycle.ID)
+		}
+	}
+	must(t, f.db.First(&cy, f.cycle.ID).Error)
+	if cy.CloseHouseholds != households-1 {
+		t.Errorf("progress at the end %d, want %d", cy.CloseHouseholds, households-1)
+	}
+}
+
+// closeResumeConverter spreads a close heartbeat into its two payloads, as
+// resumeConverter does for a decree's.
+type closeResumeConverter struct{ converter.DataConverter }
+
+func (c closeResumeConverter) ToPayloads(values ...any) (*commonpb.Payloads, error) {
+	if len(values) == 1 {
+		if hb, ok := values[0].(struct {
+			After int64
+			Res   activities.CloseCycleResult
+		}); ok {
+			return c.DataConverter.ToPayloads(hb.After, hb.Res)
+		}
+	}
+	return c.DataConverter.ToPayloads(values...)
 }

@@ -4,15 +4,21 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
+	"github.com/verval/verval/workflows"
 )
 
 type createCycleRequest struct {
@@ -262,4 +268,69 @@ func requireRegion(p auth.Principal, field, code string) error {
 		return unprocessable(field, "is outside your region")
 	}
 	return nil
+}
+
+type closeCycleRequest struct {
+	Reason string `json:"reason"`
+}
+
+// closeCycle closes a cycle (tutup buku, Dinsos of its regency): the close
+// is recorded and audited, and a fan-out ends every household still
+// waiting in stage closed. A cycle already closed is 409.
+func (s *Server) closeCycle(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	var req closeCycleRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
+		return
+	}
+	closed, err := s.closeCycleAs(c.Request.Context(), actor(c), cy, req.Reason)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, viewCycle(*closed))
+}
+
+// closeCycleAs closes cy with reason and starts the close's fan-out; the
+// JSON API and the dashboard both close through it. A missing reason is a
+// *store.InvalidError; a cycle already closed is store.ErrCycleClosed.
+func (s *Server) closeCycleAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, reason string) (*store.Cycle, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len(reason) > 500 {
+		return nil, &store.InvalidError{Field: "reason", Msg: "say why the cycle is closed (at most 500 characters)"}
+	}
+	closed, err := s.deps.Store.CloseCycle(ctx, cy.ID, reason, a)
+	if errors.Is(err, store.ErrCycleClosed) && cy.ClosedAt != nil {
+		// Closed before, perhaps by a request whose fan-out did not start:
+		// start it (a no-op if it runs or ran), then answer the conflict.
+		if serr := s.startCycleClose(ctx, cy); serr != nil {
+			return nil, serr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.startCycleClose(ctx, closed); err != nil {
+		return nil, err
+	}
+	return closed, nil
+}
+
+// startCycleClose starts the fan-out of a closed cycle; its workflow ID
+// names the cycle, so a second start is a no-op.
+func (s *Server) startCycleClose(ctx context.Context, cy *store.Cycle) error {
+	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.CycleCloseWorkflowID(cy.ID), TaskQueue: workflows.OpsTaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.CloseCycleWorkflow, workflows.CloseCycleInput{CycleID: cy.ID, Reason: cy.CloseReason})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
 }

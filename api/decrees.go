@@ -253,5 +253,6 @@ func (s *Server) webOffice() web.Office {
 		ApplyAnswers:   s.applyAnswersAs,
 		StartIntake:    s.startIntakeAs,
 		MaxIntakeFile:  maxIntakeFile,
+		CloseCycle:     s.closeCycleAs,
 	}
 }

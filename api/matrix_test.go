@@ -116,9 +116,13 @@ func (h *mxHousehold) kec() string { return h.desa[:8] }
 // mxWorld is the server, its data and its users.
 type mxWorld struct {
 	*testAPI
-	actors     []*mxActor
-	byName     map[string]*mxActor
-	cycles     []*mxCycle
+	actors []*mxActor
+	byName map[string]*mxActor
+	cycles []*mxCycle
+	// closable are a 2025 cycle per regency with no intake running, which
+	// the close row closes (closing the 2026 cycles would refuse the rows
+	// after it).
+	closable   []*mxCycle
 	households []*mxHousehold
 	nextYear   int
 }
@@ -300,6 +304,13 @@ func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
 		Update("status", store.TaskSubmitted).Error; err != nil {
 		t.Fatal(err)
 	}
+	for _, reg := range []string{"35.05", "16.73"} {
+		cy := store.Cycle{RegencyCode: reg, Year: 2025, VerificationDays: 20, CreatedBy: w.byName["admin"].id, OpenedAt: mxT0}
+		if err := w.st.CreateCycle(ctx, &cy); err != nil {
+			t.Fatal(err)
+		}
+		w.closable = append(w.closable, &mxCycle{id: cy.ID, regency: reg})
+	}
 	w.clock.Advance(30 * 24 * time.Hour)
 	for _, a := range w.actors {
 		a.token = w.login(a.username, mxPassword)
@@ -328,6 +339,9 @@ const (
 	targetProposal
 	// targetSentProposal: a proposal waiting for Kemensos' answers.
 	targetSentProposal
+	// targetClosable: a cycle with no intake running, which can be
+	// closed; visible inside its regency.
+	targetClosable
 	// targetCorrectable: a household whose numbers may be corrected, that
 	// is neither in a batch waiting for Kemensos nor finished; visible
 	// inside its desa.
@@ -366,6 +380,10 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 		}
 	case targetCycle:
 		for _, c := range w.cycles {
+			out = append(out, mxEntity{id: c.id, regency: c.regency, cy: c})
+		}
+	case targetClosable:
+		for _, c := range w.closable {
 			out = append(out, mxEntity{id: c.id, regency: c.regency, cy: c})
 		}
 	case targetIntake:
@@ -747,6 +765,44 @@ func mxRows() []mxRow {
 		{method: "POST", route: "/api/v1/tasks/:id/assign", roles: superRoles, target: targetHousehold, own: 200,
 			req: idJSON("/api/v1/tasks/%d/assign", map[string]int64{"assigneeId": 0}), check: wantBodyID("id")},
 
+		{method: "POST", route: "/api/v1/cycles/:id/close", roles: dinsosRole, target: targetClosable, own: 202, temporal: "ExecuteWorkflow",
+			req: idJSON("/api/v1/cycles/%d/close", map[string]string{"reason": "tutup buku 2025"}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				wantStarted(workflows.CycleCloseWorkflowID)(t, w, a, e, v, r)
+				var cy struct {
+					ClosedAt    *time.Time
+					CloseReason string
+					ClosedBy    int64
+				}
+				r.decode(t, &cy)
+				if cy.ClosedAt == nil || cy.CloseReason != "tutup buku 2025" || cy.ClosedBy != a.id {
+					t.Errorf("%s: closed cycle %s", a, r.body)
+				}
+				in := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(3).(workflows.CloseCycleInput)
+				if in != (workflows.CloseCycleInput{CycleID: e.id, Reason: "tutup buku 2025"}) {
+					t.Errorf("%s: fan-out started with %+v", a, in)
+				}
+				var audits int64
+				w.db.Model(&store.AuditEntry{}).Where("cycle_id = ? AND action = ? AND actor_id = ?", e.id, "cycle.close", a.id).Count(&audits)
+				if audits != 1 {
+					t.Errorf("%s: %d cycle.close audit entries, want 1", a, audits)
+				}
+				// Once closed: no second close, intake, decree or proposal;
+				// a close without a reason is still refused for the reason.
+				post := func(route, path string, body any) *apiResponse {
+					req := apiRequest{method: "POST", route: route, path: fmt.Sprintf(path, e.id), json: body, token: a.token}
+					if body == nil {
+						req.raw, req.contentType = p3keUpload()
+					}
+					return w.do(req)
+				}
+				post("/api/v1/cycles/:id/close", "/api/v1/cycles/%d/close", map[string]string{"reason": "lagi"}).want(t, a.username+": second close", http.StatusConflict)
+				wantField(t, a.username+": close without a reason",
+					post("/api/v1/cycles/:id/close", "/api/v1/cycles/%d/close", map[string]string{"reason": " "}), "reason")
+				post("/api/v1/cycles/:id/intake", "/api/v1/cycles/%d/intake", nil).want(t, a.username+": intake into a closed cycle", http.StatusConflict)
+				post("/api/v1/cycles/:id/decrees", "/api/v1/cycles/%d/decrees", map[string]any{}).want(t, a.username+": decree of a closed cycle", http.StatusConflict)
+				post("/api/v1/cycles/:id/proposals", "/api/v1/cycles/%d/proposals", map[string]any{}).want(t, a.username+": proposal of a closed cycle", http.StatusConflict)
+			}},
 		{method: "POST", route: "/api/v1/cycles/:id/decrees", roles: dinsosRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/decrees", map[string]any{}),
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
@@ -1120,7 +1176,15 @@ func pageRows() []mxRow {
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPage(t, a, "/rumah-tangga/:id", r, e.hh, true)
 			}},
-		{method: "GET", route: "/dasbor", page: true, roles: allRoles, target: targetCycle, req: idPath("/dasbor?siklus=%d"), own: 200, other: 200},
+		{method: "GET", route: "/dasbor", page: true, roles: allRoles, target: targetCycle, req: idPath("/dasbor?siklus=%d"), own: 200, other: 200,
+			// Only Dinsos gets the close form (its own open cycle is shown
+			// whichever cycle is asked for).
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				want := a.role == auth.RoleDinsos
+				if got := strings.Contains(string(r.body), `action="/dasbor/tutup"`); got != want {
+					t.Errorf("%s: dashboard offers the close form: %v, want %v", a, got, want)
+				}
+			}},
 		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
@@ -1153,6 +1217,29 @@ func pageRows() []mxRow {
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, visible bool, r *apiResponse) {
 				if shown := strings.Contains(string(r.body), fmt.Sprintf(`href="/sk/%d"`, e.cy.decree)); shown != visible {
 					t.Errorf("%s: /sk?siklus=%d shows the decree of %s: %v", a, e.id, e.regency, shown)
+				}
+			}},
+		{method: "POST", route: "/dasbor/tutup", page: true, roles: dinsosRole, target: targetClosable, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				if a != nil && a.role == auth.RoleDinsos && a.regency() == e.regency {
+					w.reopenCycle(e.id)
+				}
+				return form("/dasbor/tutup", "siklus", "{id}", "alasan", "akhir tahun anggaran")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/dasbor?siklus=%d&ditutup=1")(t, w, a, e, v, r)
+				var cy store.Cycle
+				w.db.First(&cy, e.id)
+				if cy.ClosedAt == nil || cy.CloseReason != "akhir tahun anggaran" {
+					t.Errorf("%s: cycle after the close form: %+v", a, cy)
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.CycleCloseWorkflowID(e.id) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+				page := w.do(apiRequest{method: "GET", route: "/dasbor", path: fmt.Sprintf("/dasbor?siklus=%d&ditutup=1", e.id), cookie: a.token})
+				if body := string(page.body); !strings.Contains(body, "Alasan: akhir tahun anggaran") || strings.Contains(body, `action="/dasbor/tutup"`) {
+					t.Errorf("%s: the dashboard of the closed cycle does not show the close (or still offers the form)", a)
 				}
 			}},
 		{method: "POST", route: "/sk", page: true, roles: dinsosRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
@@ -1272,6 +1359,15 @@ func pageUpdate(name, to string) func(*testing.T, *mxWorld, *mxActor, mxEntity, 
 
 // undraft takes the households out of a cycle's decrees not signed, so
 // they wait for a decree again.
+// reopenCycle takes back the close of a cycle (the API's row closed it),
+// so the dashboard's form has a cycle to close.
+func (w *mxWorld) reopenCycle(cycleID int64) {
+	w.t.Helper()
+	if err := w.db.Model(&store.Cycle{}).Where("id = ?", cycleID).Updates(map[string]any{"closed_at": nil, "close_reason": ""}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func (w *mxWorld) undraft(cycleID int64) {
 	w.t.Helper()
 	open := w.db.Model(&store.Decree{}).Select("id").Where("cycle_id = ? AND status <> ?", cycleID, store.DecreeSigned)

@@ -45,6 +45,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	dinsos := requireRoles(auth.RoleDinsos)
 	bupati := requireRoles(auth.RoleBupati)
 	reviewers := requireRoles(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
+	a.POST("/cycles/:id/close", dinsos, s.closeCycle)
 	a.POST("/cycles/:id/decrees", dinsos, s.draftDecree)
 	a.GET("/cycles/:id/decrees", reviewers, s.listDecrees)
 	a.GET("/decrees/:id", reviewers, s.getDecree)

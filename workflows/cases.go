@@ -76,6 +76,23 @@ func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingI
 	return skipFinished(c.update(ctx, cycleID, householdID, fmt.Sprintf("meeting-%d", meetingID), UpdateMeetingClosed, MeetingClosed{MeetingID: meetingID}, nil))
 }
 
+// CycleClosed sends the close-cycle Update and waits for the household to
+// take it. Its ID names the cycle, so a page repeated after a crash applies
+// once. A household whose case has ended (its workflow finished, or its
+// validator refuses the close) reports closed=false.
+func (c Cases) CycleClosed(ctx context.Context, cycleID, householdID int64, reason string) (bool, error) {
+	err := c.update(ctx, cycleID, householdID, fmt.Sprintf("cycle-close-%d", cycleID), UpdateCycleClosed, CycleClosed{Reason: reason}, nil)
+	var nf *serviceerror.NotFound
+	var app *temporal.ApplicationError
+	switch {
+	case errors.As(err, &nf):
+		return false, nil
+	case errors.As(err, &app) && app.Type() == string(KindClosed):
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // DecreeSigned sends the decree-signed signal.
 func (c Cases) DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64) error {
 	return c.signal(ctx, cycleID, householdID, SignalDecreeSigned, DecreeSigned{DecreeID: decreeID})

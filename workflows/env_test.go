@@ -180,6 +180,13 @@ func newEnv(t *testing.T) *harness {
 			}
 			return activities.CloseVillageResult{Signalled: 3}, nil
 		})
+	h.env.OnActivity(acts.FanOutClose, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.CloseCycleInput) (activities.CloseCycleResult, error) {
+			if n := h.record(ctx, "FanOutClose", in); n <= h.fanOutDecreeFailures {
+				return activities.CloseCycleResult{}, errors.New("worker lost")
+			}
+			return activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1}, nil
+		})
 	h.env.OnActivity(acts.ChangeDecree, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.DecreeChangeInput) error {
 			h.record(ctx, "ChangeDecree", in)

@@ -63,6 +63,9 @@ type household struct {
 	revoked  *DecreeRevoked
 	proposal *ProposalSubmitted
 	answer   *KemensosAnswer
+	// closing is set when Dinsos closes the cycle; the main loop acts on it
+	// at its next wait point, once no handler is writing.
+	closing *CycleClosed
 }
 
 func (h *household) register(ctx workflow.Context) error {
@@ -81,6 +84,17 @@ func (h *household) register(ctx workflow.Context) error {
 		h.meeting = &m
 		return nil
 	}); err != nil {
+		return err
+	}
+	// The close only marks the household: the main loop ends the case at
+	// its wait point, after any update that is writing has finished, so a
+	// close never interleaves with a visit, a reopen or a settlement.
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateCycleClosed, func(ctx workflow.Context, c CycleClosed) error {
+		if h.closing == nil {
+			h.closing = &c
+		}
+		return nil
+	}, workflow.UpdateHandlerOptions{Validator: h.validateClose}); err != nil {
 		return err
 	}
 	// One coroutine receives every signal: each coroutine is a goroutine
@@ -121,16 +135,18 @@ func receive[T any](ctx workflow.Context, sel workflow.Selector, name string, sl
 func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
 	for !h.state.Stage.Terminal() {
 		var err error
-		switch h.state.Stage {
-		case StageAwaitingVerification:
+		switch {
+		case h.closing != nil:
+			err = h.close(ctx)
+		case h.state.Stage == StageAwaitingVerification:
 			err = h.awaitVerification(ctx)
-		case StageVerified:
+		case h.state.Stage == StageVerified:
 			err = h.awaitMeeting(ctx)
-		case StageAwaitingDecree:
+		case h.state.Stage == StageAwaitingDecree:
 			err = h.awaitDecree(ctx)
-		case StageAwaitingProposal:
+		case h.state.Stage == StageAwaitingProposal:
 			err = h.awaitProposal(ctx)
-		case StageAwaitingKemensos:
+		case h.state.Stage == StageAwaitingKemensos:
 			err = h.awaitKemensos(ctx)
 		default:
 			err = fmt.Errorf("household in unknown stage %q", h.state.Stage)
@@ -149,9 +165,9 @@ func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
 // awaitVerification waits for the visit result, reminding the village
 // before the due date and escalating to the TKSK, then Dinsos, after it.
 func (h *household) awaitVerification(ctx workflow.Context) error {
-	for h.state.Stage == StageAwaitingVerification {
+	for h.state.Stage == StageAwaitingVerification && h.closing == nil {
 		at, kind, region, ok := h.nextDeadline()
-		moved := func() bool { return h.state.Stage != StageAwaitingVerification }
+		moved := func() bool { return h.state.Stage != StageAwaitingVerification || h.closing != nil }
 		if !ok {
 			return workflow.Await(ctx, moved)
 		}
@@ -206,8 +222,8 @@ func (h *household) nextDeadline() (time.Time, string, string, bool) {
 // be corrected meanwhile (through the update).
 func (h *household) awaitMeeting(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return !h.busy && (h.meeting != nil || h.state.Stage != StageVerified)
-	}); err != nil || h.state.Stage != StageVerified {
+		return !h.busy && (h.meeting != nil || h.closing != nil || h.state.Stage != StageVerified)
+	}); err != nil || h.state.Stage != StageVerified || h.meeting == nil {
 		return err
 	}
 	h.meeting = nil
@@ -226,8 +242,8 @@ func (h *household) awaitMeeting(ctx workflow.Context) error {
 // awaitDecree waits for the decree that lists the household to be signed.
 func (h *household) awaitDecree(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return !h.busy && (h.decree != nil || h.state.Stage != StageAwaitingDecree)
-	}); err != nil || h.state.Stage != StageAwaitingDecree {
+		return !h.busy && (h.decree != nil || h.closing != nil || h.state.Stage != StageAwaitingDecree)
+	}); err != nil || h.state.Stage != StageAwaitingDecree || h.decree == nil {
 		return err
 	}
 	h.state.DecreeID = h.decree.DecreeID
@@ -242,8 +258,8 @@ func (h *household) awaitDecree(ctx workflow.Context) error {
 // awaitProposal waits until the household is sent to Kemensos in a batch.
 func (h *household) awaitProposal(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return !h.busy && (h.proposal != nil || h.revokedNow() || h.state.Stage != StageAwaitingProposal)
-	}); err != nil || h.state.Stage != StageAwaitingProposal {
+		return !h.busy && (h.proposal != nil || h.revokedNow() || h.closing != nil || h.state.Stage != StageAwaitingProposal)
+	}); err != nil || h.state.Stage != StageAwaitingProposal || (h.proposal == nil && !h.revokedNow()) {
 		return err
 	}
 	if h.revokedNow() {
@@ -265,12 +281,15 @@ func (h *household) awaitProposal(ctx workflow.Context) error {
 // timer would cost every household history events for nothing.
 func (h *household) awaitKemensos(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return h.revokedNow() || (h.answer != nil && h.answer.ProposalID == h.state.ProposalID)
+		return h.revokedNow() || h.answered() || h.closing != nil
 	}); err != nil {
 		return err
 	}
 	if h.revokedNow() {
 		return h.revoke(ctx)
+	}
+	if !h.answered() {
+		return nil // closed: the main loop ends the case
 	}
 	ans := *h.answer
 	h.answer = nil
@@ -292,6 +311,34 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	// Not registered, but still in the regent's decree: programmes that do
 	// not need the registry (paid by the regency) still apply.
 	return h.settle(ctx, StageRejected, "rejected "+ans.Reason, false, false)
+}
+
+// answered: Kemensos' answer to the batch the household is in has come.
+func (h *household) answered() bool {
+	return h.answer != nil && h.answer.ProposalID == h.state.ProposalID
+}
+
+// close ends a case the cycle's close found still waiting, in StageClosed
+// with a reason naming the stage it stood in. An update that is writing
+// finishes first; one that took the household to a final stage meanwhile
+// leaves nothing to close.
+func (h *household) close(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return !h.busy }); err != nil || h.state.Stage.Terminal() {
+		return err
+	}
+	from := h.state.Stage
+	// A village task still open (or correctable) is closed with the case.
+	closeTask := from == StageAwaitingVerification || from == StageVerified
+	return h.moveTo(ctx, StageClosed, "cycle closed in "+string(from)+": "+h.closing.Reason, closeTask)
+}
+
+// validateClose refuses the close of a household whose case has already
+// ended: nothing is written, and the fan-out counts it as skipped.
+func (h *household) validateClose(_ workflow.Context, _ CycleClosed) error {
+	if h.state.Stage.Terminal() {
+		return Closed("the household's case has already ended (" + string(h.state.Stage) + ")")
+	}
+	return nil
 }
 
 // revokedNow: a later decree revoked the household, which a signed decree
@@ -368,6 +415,9 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
 }
 
+// msgCycleClosed answers a step on a household whose cycle Dinsos closed.
+const msgCycleClosed = "the cycle is closed (tutup buku); this household's case has ended"
+
 // msgListClosed answers a result sent after the village meeting.
 const msgListClosed = "the village meeting has closed this household's verification; ask the TKSK to reopen it"
 
@@ -378,6 +428,9 @@ func (h *household) validateVerification(ctx workflow.Context, r VerificationReq
 	// A meeting that has reached the household but that the main loop has
 	// not yet acted on (its Update or signal came in the same workflow task
 	// as this correction, and ran first) has closed the list all the same.
+	if h.closing != nil {
+		return Closed(msgCycleClosed)
+	}
 	if (h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified) ||
 		(h.state.Stage == StageVerified && h.meeting != nil) {
 		return Closed(msgListClosed)
@@ -488,6 +541,9 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 }
 
 func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error {
+	if h.closing != nil {
+		return Closed(msgCycleClosed)
+	}
 	switch h.state.Stage {
 	case StageAwaitingDecree, StageAwaitingProposal:
 		if h.state.Stage == StageAwaitingProposal && h.state.DecreeID != 0 {

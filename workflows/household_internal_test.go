@@ -41,3 +41,23 @@ func TestValidateVerificationAfterMeetingArrived(t *testing.T) {
 		t.Fatalf("stale correction without a meeting: %v, want %s", err, KindConflict)
 	}
 }
+
+// The cycle's close is refused, without a write, by a household whose case
+// has ended (on a real server its final stage can be entered while its
+// settlement is still being written, before the workflow completes), and
+// accepted by every household still waiting.
+func TestValidateCloseAfterTerminal(t *testing.T) {
+	for _, st := range Stages() {
+		h := &household{state: HouseholdState{Stage: st}}
+		err := h.validateClose(nil, CycleClosed{Reason: "tutup buku"})
+		if st.Terminal() && kindOf(err) != KindClosed {
+			t.Errorf("close of a %s household: %v, want %s", st, err, KindClosed)
+		}
+		if !st.Terminal() && err != nil {
+			t.Errorf("close of a %s household refused: %v", st, err)
+		}
+	}
+	if !StageClosed.Terminal() {
+		t.Error("closed is not a terminal stage")
+	}
+}

@@ -146,6 +146,12 @@ type MeetingClosed struct {
 	MeetingID int64
 }
 
+// CycleClosed is the close-cycle Update: Dinsos closed the household's cycle.
+type CycleClosed struct {
+	// Reason is Dinsos' reason for the close, kept in the household's.
+	Reason string
+}
+
 // DecreeSigned is the decree-signed signal.
 type DecreeSigned struct {
 	DecreeID int64

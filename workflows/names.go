@@ -49,6 +49,12 @@ const (
 	SignalProposalSubmitted = "proposal-submitted"
 	// SignalKemensosAnswer carries Kemensos' determination for a household.
 	SignalKemensosAnswer = "kemensos-answer"
+	// UpdateCycleClosed tells a household Dinsos closed its cycle: one still
+	// waiting ends in StageClosed. An Update, not a signal: its ID names the
+	// cycle, so a fan-out page repeated after a crash reaches each household
+	// once (its history stays within budget), and its validator refuses a
+	// household whose case has already ended without writing anything.
+	UpdateCycleClosed = "close-cycle"
 	// QueryState returns a household workflow's current state.
 	QueryState = "state"
 )
@@ -116,6 +122,12 @@ func IntakeWorkflowID(intakeID int64) string {
 // so the meeting's own id is part of it.
 func MeetingWorkflowID(meetingID int64) string {
 	return fmt.Sprintf("meeting-%d", meetingID)
+}
+
+// CycleCloseWorkflowID is the workflow ID of the fan-out that closes a
+// cycle (tutup buku); a cycle is closed once.
+func CycleCloseWorkflowID(cycleID int64) string {
+	return fmt.Sprintf("cycle-close-%d", cycleID)
 }
 
 // DecreeWorkflowID is the workflow ID of one decree's review and signing.

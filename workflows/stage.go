@@ -31,6 +31,10 @@ const (
 	StageRejected Stage = "rejected"
 	// StageRevoked (terminal): a later decree revoked the household.
 	StageRevoked Stage = "revoked"
+	// StageClosed (terminal): Dinsos closed the cycle (tutup buku) while the
+	// household was still waiting (for a visit, a meeting, a decree, a
+	// proposal or Kemensos' answer); its reason names the stage it stood in.
+	StageClosed Stage = "closed"
 )
 
 // Stages lists every stage in path order, for reports and dashboards.
@@ -38,14 +42,14 @@ func Stages() []Stage {
 	return []Stage{
 		StageAwaitingVerification, StageVerified, StageAwaitingDecree,
 		StageAwaitingProposal, StageAwaitingKemensos,
-		StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked,
+		StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked, StageClosed,
 	}
 }
 
 // Terminal reports whether a household's workflow ends in this stage.
 func (s Stage) Terminal() bool {
 	switch s {
-	case StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked:
+	case StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked, StageClosed:
 		return true
 	}
 	return false

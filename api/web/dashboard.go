@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -53,6 +56,19 @@ type dashboardData struct {
 	Funnel    []bar
 	Stages    []bar
 	Kecamatan []*kecamatanProgress
+	// CanClose: the caller closes cycles (Dinsos) and this one is open.
+	CanClose bool
+	// Close is the close form: the reason typed and its error.
+	Close closeForm
+	// Waiting counts households whose case has not ended: on a closed
+	// cycle, those the close's fan-out has still to reach.
+	Waiting int64
+}
+
+// closeForm is Dinsos' close (tutup buku) form.
+type closeForm struct {
+	Reason string
+	Errors map[string]string
 }
 
 func (a *areaProgress) add(stage string, n int64) {
@@ -141,12 +157,20 @@ func buildDashboard(rows []store.ProgressRow) (total int64, funnel, stages []bar
 // dashboard is the progress of a cycle in the caller's region: the funnel,
 // households per stage, and per kecamatan and desa how far verification is.
 func (h *pages) dashboard(c *gin.Context) {
+	v := &view{}
+	if c.Query("ditutup") == "1" {
+		v.Flash = "Siklus ditutup (tutup buku). Keluarga yang masih menunggu sedang ditutup satu per satu; halaman ini mengikuti kemajuannya."
+	}
+	h.showDashboard(c, http.StatusOK, v, closeForm{})
+}
+
+func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeForm) {
 	cycles, cy, err := h.cycles(c)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := dashboardData{Cycles: cycles, Cycle: cy}
+	d := dashboardData{Cycles: cycles, Cycle: cy, Close: form}
 	if cy != nil {
 		rows, err := h.d.Store.Progress(c.Request.Context(), principal(c), cy.ID)
 		if err != nil {
@@ -159,8 +183,47 @@ func (h *pages) dashboard(c *gin.Context) {
 			k.Open = len(d.Kecamatan) == 1 || k.Code == chosen
 			k.URL = "/dasbor?" + url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}, "kecamatan": {k.Code}}.Encode() + "#kec-" + k.Code
 		}
+		for _, r := range rows {
+			if !workflows.Stage(r.Stage).Terminal() {
+				d.Waiting += r.Count
+			}
+		}
+		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
+		// While the close's fan-out runs, the page follows its progress.
+		v.Refresh = cy.ClosedAt != nil && d.Waiting > 0
 	}
-	h.render(c, http.StatusOK, "dashboard", &view{Title: "Dasbor kemajuan", Active: "dasbor", Data: d})
+	v.Title, v.Active, v.Data = "Dasbor kemajuan", "dasbor", d
+	h.render(c, status, "dashboard", v)
+}
+
+// closeCycle closes a cycle (tutup buku) through the API's own code, then
+// shows the dashboard following the close's progress.
+func (h *pages) closeCycle(c *gin.Context) {
+	ctx := c.Request.Context()
+	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
+	cy, err := h.d.Store.GetCycle(ctx, principal(c), cycleID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	// The dashboard shown again is the cycle's.
+	c.Request.URL.RawQuery = url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}}.Encode()
+	form := closeForm{Reason: c.PostForm("alasan")}
+	_, err = h.d.Office.CloseCycle(ctx, actor(c), cy, form.Reason)
+	var ie *store.InvalidError
+	switch {
+	case errors.As(err, &ie):
+		form.Errors = map[string]string{"reason": translate(ie.Msg)}
+		h.showDashboard(c, http.StatusUnprocessableEntity, &view{}, form)
+		return
+	case errors.Is(err, store.ErrConflict):
+		h.showDashboard(c, http.StatusConflict, &view{Error: translate(err.Error())}, form)
+		return
+	case err != nil:
+		h.fail(c, err)
+		return
+	}
+	redirect(c, fmt.Sprintf("/dasbor?siklus=%d&ditutup=1", cy.ID))
 }
 
 type stuckRow struct {

@@ -106,6 +106,13 @@ func (f *officeFake) deps(e *env) Office {
 			return &in, nil
 		},
 		MaxIntakeFile: 1 << 20,
+		// The API's own close trims and checks the reason, then records it.
+		CloseCycle: func(ctx context.Context, a store.AuditActor, cy *store.Cycle, reason string) (*store.Cycle, error) {
+			if strings.TrimSpace(reason) == "" {
+				return nil, &store.InvalidError{Field: "reason", Msg: "say why the cycle is closed (at most 500 characters)"}
+			}
+			return e.st.CloseCycle(ctx, cy.ID, strings.TrimSpace(reason), a)
+		},
 	}
 }
 

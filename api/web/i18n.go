@@ -25,6 +25,7 @@ var stageNames = map[string]string{
 	"removed":               "Dikeluarkan dari DTKS",
 	"rejected":              "Ditolak Kemensos",
 	"revoked":               "Dicabut dengan SK",
+	"closed":                "Ditutup saat tutup buku",
 }
 
 var outcomeNames = map[string]string{
@@ -49,6 +50,7 @@ var auditActionNames = map[string]string{
 	"task.assign":          "Tugas dialihkan",
 	"meeting.record":       "Musyawarah desa dicatat",
 	"decree.draft":         "Rancangan SK disusun",
+	"cycle.close":          "Siklus ditutup (tutup buku)",
 	"decree.submitted":     "SK diajukan ke Kantor Bupati",
 	"decree.returned":      "SK dikembalikan ke Dinas Sosial",
 	"decree.signed":        "SK ditandatangani",
@@ -248,6 +250,11 @@ func stageReason(r string) string {
 		return "penghapusan dari DTKS diterima Kemensos: " + outcomeName(strings.TrimPrefix(r, "removal accepted: verified "))
 	case strings.HasPrefix(r, "revoked: "):
 		return "dicabut dengan SK: " + strings.TrimPrefix(r, "revoked: ")
+	case strings.HasPrefix(r, "cycle closed in "):
+		// "cycle closed in <stage>: <Dinsos' reason>"
+		if st, why, ok := strings.Cut(strings.TrimPrefix(r, "cycle closed in "), ": "); ok {
+			return "siklus ditutup (tutup buku) saat " + strings.ToLower(stageName(st)) + ": " + why
+		}
 	}
 	return r
 }
@@ -297,6 +304,12 @@ var messageID = map[string]string{
 	"the proposal was already submitted":                   "Usulan ini sudah ditandai terkirim.",
 	"the proposal has not been submitted yet":              "Usulan ini belum ditandai terkirim ke Kemensos. Tandai terkirim dulu, lalu unggah jawabannya.",
 	"must be a month as YYYY-MM":                           "Isi bulan yang benar (tahun-bulan).",
+	// the cycle's close (tutup buku)
+	"say why the cycle is closed (at most 500 characters)":                           "Tuliskan alasan siklus ditutup (paling banyak 500 karakter).",
+	"the cycle is closed (tutup buku)":                                               "Siklus ini sudah ditutup (tutup buku).",
+	"the cycle is closed (tutup buku) already":                                       "Siklus ini sudah ditutup (tutup buku).",
+	"an intake of this cycle is still running; close the cycle when it has finished": "Masih ada unggahan P3KE yang berjalan pada siklus ini. Tutup siklus setelah unggahan selesai.",
+	"the cycle is closed (tutup buku); this household's case has ended":              "Siklus sudah ditutup (tutup buku); kasus keluarga ini sudah selesai.",
 }
 
 // decreeStates are the decree statuses as a sentence says them.

@@ -105,6 +105,11 @@ type Office struct {
 	StartIntake func(ctx context.Context, a store.AuditActor, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error)
 	// MaxIntakeFile is the largest P3KE file StartIntake takes, in bytes.
 	MaxIntakeFile int64
+	// CloseCycle closes cy (tutup buku) with reason and starts the
+	// fan-out that ends its waiting households (POST
+	// /api/v1/cycles/{id}/close); a missing reason is a
+	// *store.InvalidError, a cycle already closed store.ErrConflict.
+	CloseCycle func(ctx context.Context, a store.AuditActor, cy *store.Cycle, reason string) (*store.Cycle, error)
 }
 
 // Throttle is the login throttle the login page shares with POST
@@ -172,6 +177,7 @@ func Register(r gin.IRouter, d Deps) {
 
 	// Decrees and Kemensos proposals, with the roles of their API routes.
 	dinsos := h.signedIn(auth.RoleDinsos)
+	r.POST("/dasbor/tutup", dinsos, h.closeCycle)
 	bupati := h.signedIn(auth.RoleBupati)
 	reviewers := h.signedIn(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
 	r.GET("/sk", reviewers, h.decreeList)

@@ -736,6 +736,7 @@ var pageRoles = map[string][]auth.Role{
 	"POST /unggah":               {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /sk":                    {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                   {auth.RoleDinsos},
+	"POST /dasbor/tutup":         {auth.RoleDinsos},
 	"GET /sk/:id":                {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk/:id/ajukan":        {auth.RoleDinsos},
 	"POST /sk/:id/revisi":        {auth.RoleDinsos},

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/workflows"
 )
@@ -538,7 +539,31 @@ func TestWholeCycle(t *testing.T) {
 	if len(pkhList)-1 != total.Enrolled["PKH"]+1 || exits != 1 {
 		t.Fatalf("PKH list: %d rows with %d exits, want %d enrolled and 1 exit", len(pkhList)-1, exits, total.Enrolled["PKH"])
 	}
-	assertNoPIIInClear(t, s, fams, "HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow", "ProposalWorkflow")
+
+	// Closing the cycle (tutup buku) at its end changes no finished
+	// household: the fan-out finds none still open.
+	var closed struct {
+		ClosedAt    *time.Time
+		CloseReason string
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]string{"reason": "tutup buku 2026"}, &closed); code != 202 || closed.ClosedAt == nil {
+		t.Fatalf("close: %d %+v", code, closed)
+	}
+	var closeRes activities.CloseCycleResult
+	if err := s.temporal.GetWorkflow(t.Context(), workflows.CycleCloseWorkflowID(cycle.ID), "").Get(t.Context(), &closeRes); err != nil || closeRes != (activities.CloseCycleResult{}) {
+		t.Fatalf("close fan-out: %+v, %v; want no household still open", closeRes, err)
+	}
+	for _, cc := range cases {
+		wantStage, wantReason := cc.final()
+		var h struct{ Stage, Reason string }
+		if code := dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", cc.id), nil, &h); code != 200 || h.Stage != string(wantStage) || h.Reason != wantReason {
+			t.Errorf("household %s after the close: %d %s (%q), want %s (%q)", cc.fam.Name, code, h.Stage, h.Reason, wantStage, wantReason)
+		}
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/decrees", cycle.ID), map[string]any{}, nil); code != 409 {
+		t.Errorf("decree of the closed cycle: %d, want 409", code)
+	}
+	assertNoPIIInClear(t, s, fams, "HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow", "ProposalWorkflow", "CloseCycleWorkflow")
 	t.Logf("%d households, %d proposed (%d corrected after NIK_TIDAK_PADAN), %d accepted; ended %v; enrolled %v",
 		n, total.Proposed, niks, total.Accepted, total.Final, total.Enrolled)
 }

@@ -16,6 +16,9 @@ import (
 // there is nothing to decree.
 func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, actor AuditActor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockOpenCycle(tx, d.CycleID); err != nil {
+			return err
+		}
 		var signed int64
 		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status = ?", d.CycleID, DecreeSigned).Count(&signed).Error; err != nil {
 			return err

@@ -58,7 +58,7 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 			return wrapNotFound(err)
 		}
 		switch h.Stage {
-		case "enrolled", "not_eligible", "removed", "rejected", "revoked":
+		case "enrolled", "not_eligible", "removed", "rejected", "revoked", "closed":
 			return fmt.Errorf("%w: this household's case has ended", ErrConflict)
 		}
 		var waiting int64

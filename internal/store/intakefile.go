@@ -54,6 +54,9 @@ func (s *Store) CreateIntake(ctx context.Context, in *Intake, r io.Reader, size 
 	in.Size = size
 	buf := make([]byte, min(size, IntakeChunkSize))
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockOpenCycle(tx, in.CycleID); err != nil {
+			return err
+		}
 		if err := tx.Create(in).Error; err != nil {
 			return err
 		}

@@ -114,6 +114,34 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE tasks ADD COLUMN closing_meeting_id BIGINT").Error
 			},
 		},
+		{
+			// A cycle can be closed (tutup buku): when, why, by whom, and
+			// how far the close's fan-out has got.
+			ID: "202612040005_cycle_close",
+			Migrate: func(tx *gorm.DB) error {
+				// The types GORM gives a time.Time on each database.
+				ts := "datetime"
+				if tx.Dialector.Name() == "postgres" {
+					ts = "timestamptz"
+				}
+				for _, c := range []struct{ name, ddl string }{
+					{"closed_at", "ALTER TABLE cycles ADD COLUMN closed_at " + ts},
+					{"close_reason", "ALTER TABLE cycles ADD COLUMN close_reason VARCHAR(500) NOT NULL DEFAULT ''"},
+					{"closed_by", "ALTER TABLE cycles ADD COLUMN closed_by BIGINT NOT NULL DEFAULT 0"},
+					{"close_households", "ALTER TABLE cycles ADD COLUMN close_households BIGINT NOT NULL DEFAULT 0"},
+				} {
+					// A new database has them already: the first migration
+					// creates cycles from today's Cycle.
+					if tx.Migrator().HasColumn("cycles", c.name) {
+						continue
+					}
+					if err := tx.Exec(c.ddl).Error; err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		},
 	}
 }
 

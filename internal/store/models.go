@@ -14,6 +14,15 @@ type Cycle struct {
 	VerificationDays int       `gorm:"not null" json:"verificationDays"`
 	CreatedBy        int64     `json:"createdBy"`
 	CreatedAt        time.Time `json:"createdAt"`
+	// ClosedAt is when Dinsos closed the cycle (tutup buku); nil while open.
+	// A closed cycle takes in no households and drafts no decrees or
+	// proposals; its waiting households end in stage closed.
+	ClosedAt    *time.Time `json:"closedAt,omitempty"`
+	CloseReason string     `gorm:"size:500;not null;default:''" json:"closeReason,omitempty"`
+	ClosedBy    int64      `gorm:"not null;default:0" json:"closedBy,omitempty"`
+	// CloseHouseholds is how many households the close's fan-out has
+	// reached (closed, or found already finished), for its progress.
+	CloseHouseholds int `gorm:"not null;default:0" json:"closeHouseholds"`
 }
 
 // Household is one family (one Kartu Keluarga) in one cycle. NIK and No KK

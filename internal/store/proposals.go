@@ -17,6 +17,9 @@ import (
 // a signed decree to back it.
 func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockOpenCycle(tx, p.CycleID); err != nil {
+			return err
+		}
 		// The latest signed decree that lists households backs the batch;
 		// a revocation takes households off the list and backs nothing.
 		var d Decree

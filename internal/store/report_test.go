@@ -108,6 +108,17 @@ func TestReportCountsHouseholds(t *testing.T) {
 		if len(rep.Desa) != 2 || len(rep.Kecamatan) != 1 || rep.Kecamatan[0].TakenIn != 4 {
 			t.Errorf("TKSK Wonodadi: %d desa, kecamatan %v", len(rep.Desa), flat(rep.Kecamatan))
 		}
+
+		// The cycle's close ends Jati's household, still waiting for
+		// Kemensos, in stage closed: a final stage of the report.
+		must(t, db.Model(&store.Household{}).Where("id = ?", ids[4]).Update("stage", "closed").Error)
+		rep, err = st.Report(t.Context(), auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, cy.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := rep.Kecamatan[1]; k.KecamatanCode != "35.05.02" || k.Final["closed"] != 1 || k.Final["awaiting_kemensos"] != 0 {
+			t.Errorf("Udanawu after the close: final stages %v, want one closed", k.Final)
+		}
 	})
 }
 

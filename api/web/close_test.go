@@ -1,0 +1,61 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/verval/verval/internal/store"
+)
+
+// Dinsos closes the cycle from the dashboard: a missing reason and a
+// running intake are refused in Indonesian, next to the field or at the
+// top; once closed the dashboard shows the reason and the households the
+// close has still to reach, and no longer offers the form.
+func TestDinsosClosesTheCycle(t *testing.T) {
+	e := newEnv(t)
+	dinsos := e.login("dinsos")
+	page := dinsos.get("/dasbor").Body.String()
+	if !strings.Contains(page, `action="/dasbor/tutup"`) || !strings.Contains(page, "3 keluarga</strong> belum mencapai tahap akhir") {
+		t.Fatalf("the dashboard offers no close form or miscounts the households waiting:\n%s", page)
+	}
+	if page := e.login("tksk").get("/dasbor").Body.String(); strings.Contains(page, `action="/dasbor/tutup"`) {
+		t.Error("the TKSK's dashboard offers the close form")
+	}
+	form := func(reason string) url.Values {
+		return url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}, "alasan": {reason}}
+	}
+	w := dinsos.post("/dasbor/tutup", form(" "))
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Tuliskan alasan siklus ditutup") {
+		t.Fatalf("close without a reason: %d\n%s", w.Code, w.Body.String())
+	}
+	// The test's intake is still queued.
+	w = dinsos.post("/dasbor/tutup", form("akhir tahun"))
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Masih ada unggahan P3KE yang berjalan") ||
+		!strings.Contains(w.Body.String(), ">akhir tahun</textarea>") {
+		t.Fatalf("close with an intake running: %d\n%s", w.Code, w.Body.String())
+	}
+	if err := e.st.DB.Model(&store.Intake{}).Where("cycle_id = ?", e.cycle.ID).Update("status", store.IntakeDone).Error; err != nil {
+		t.Fatal(err)
+	}
+	w = dinsos.post("/dasbor/tutup", form("akhir tahun"))
+	loc := w.Header().Get("Location")
+	if w.Code != http.StatusSeeOther || loc != fmt.Sprintf("/dasbor?siklus=%d&ditutup=1", e.cycle.ID) {
+		t.Fatalf("close: %d %q", w.Code, loc)
+	}
+	page = dinsos.get(loc).Body.String()
+	for _, want := range []string{"Siklus ditutup (tutup buku).", "Alasan: akhir tahun", "0 keluarga sudah diproses penutupan", "3 keluarga</strong> masih menunggu ditutup", `http-equiv="refresh"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the closed cycle's dashboard lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `action="/dasbor/tutup"`) {
+		t.Error("the closed cycle's dashboard still offers the close form")
+	}
+	w = dinsos.post("/dasbor/tutup", form("lagi"))
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Siklus ini sudah ditutup") {
+		t.Errorf("second close: %d", w.Code)
+	}
+}

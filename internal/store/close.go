@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
+
+// ErrCycleClosed refuses a step on a cycle Dinsos has closed (a conflict:
+// 409).
+var ErrCycleClosed = fmt.Errorf("%w: the cycle is closed (tutup buku)", ErrConflict)
+
+// terminalStages are the stages in which a household's case has ended
+// (workflows.Stage.Terminal, which the store cannot import).
+var terminalStages = []string{"enrolled", "not_eligible", "removed", "rejected", "revoked", "closed"}
+
+// lockOpenCycle refuses, with ErrCycleClosed, a step of tx on a closed
+// cycle. The no-op update locks the cycle's row (PostgreSQL) until tx ends,
+// so a close running at the same time waits for the step and sees it, or
+// the step waits for the close and is refused.
+func lockOpenCycle(tx *gorm.DB, cycleID int64) error {
+	if err := tx.Exec("UPDATE cycles SET closed_by = closed_by WHERE id = ?", cycleID).Error; err != nil {
+		return err
+	}
+	var c Cycle
+	if err := tx.Select("id", "closed_at").First(&c, "id = ?", cycleID).Error; err != nil {
+		return wrapNotFound(err)
+	}
+	if c.ClosedAt != nil {
+		return ErrCycleClosed
+	}
+	return nil
+}
+
+// CloseCycle closes a cycle (tutup buku) with Dinsos' reason, audited. A
+// cycle already closed is ErrCycleClosed; one with an intake still queued
+// or running is ErrConflict (the intake would start households after the
+// close's fan-out has passed them).
+func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, actor AuditActor) (*Cycle, error) {
+	var c Cycle
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Model(&Cycle{}).Where("id = ? AND closed_at IS NULL", cycleID).
+			Updates(map[string]any{"closed_at": now, "close_reason": reason, "closed_by": actor.UserID})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
+				return wrapNotFound(err)
+			}
+			return fmt.Errorf("%w already", ErrCycleClosed)
+		}
+		var running int64
+		if err := tx.Model(&Intake{}).Where("cycle_id = ? AND status IN ?", cycleID, []string{IntakeQueued, IntakeRunning}).
+			Count(&running).Error; err != nil {
+			return err
+		}
+		if running > 0 {
+			return fmt.Errorf("%w: an intake of this cycle is still running; close the cycle when it has finished", ErrConflict)
+		}
+		if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
+			return err
+		}
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("cycle.close:%d", cycleID), At: now, ActorID: actor.UserID, ActorRole: actor.Role,
+			RequestID: actor.RequestID, CycleID: cycleID, Action: "cycle.close", Detail: JSON(map[string]any{"reason": reason}),
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// GetCycleByID returns a cycle without a region check, for activities.
+func (s *Store) GetCycleByID(ctx context.Context, id int64) (*Cycle, error) {
+	var c Cycle
+	if err := s.DB.WithContext(ctx).First(&c, "id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &c, nil
+}
+
+// OpenHouseholds returns up to limit ids, above after and in order, of the
+// cycle's households whose case has not ended, for the close's fan-out.
+func (s *Store) OpenHouseholds(ctx context.Context, cycleID, after int64, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.DB.WithContext(ctx).Model(&Household{}).
+		Where("cycle_id = ? AND id > ? AND workflow_started = ? AND stage NOT IN ?", cycleID, after, true, terminalStages).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, err
+}
+
+// SetCloseProgress records how many households the close's fan-out has
+// reached.
+func (s *Store) SetCloseProgress(ctx context.Context, cycleID int64, n int) error {
+	return s.DB.WithContext(ctx).Model(&Cycle{}).Where("id = ?", cycleID).Update("close_households", n).Error
+}
