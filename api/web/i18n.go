@@ -64,6 +64,7 @@ var decreeStatusNames = map[string]string{
 	"submitted": "Menunggu tanda tangan Bupati",
 	"returned":  "Dikembalikan ke Dinas Sosial",
 	"signed":    "Ditandatangani",
+	"withdrawn": "Dibatalkan",
 }
 
 var decreeKindNames = map[string]string{
@@ -285,6 +286,8 @@ var messageID = map[string]string{
 	"assignee is not an active village officer of this desa": "Petugas yang dipilih bukan operator aktif desa ini.",
 	// decree workflow validators and the API's decree checks
 	"say why the decree goes back to Dinsos":                          "Tuliskan alasan SK dikembalikan ke Dinas Sosial.",
+	"say why the decree is withdrawn (at most 1000 characters)":       "Tuliskan alasan SK dibatalkan (paling banyak 1000 karakter).",
+	"the decree was withdrawn":                                        "SK ini sudah dibatalkan.",
 	"the decree number is required (at most 100 characters)":          "Nomor SK wajib diisi (paling banyak 100 karakter).",
 	"this decree number is already used in the regency":               "Nomor SK ini sudah dipakai SK lain di kabupaten/kota ini. Periksa kembali nomornya.",
 	"the decree is being updated; try again":                          "SK ini sedang diperbarui. Coba lagi sebentar lagi.",
@@ -305,6 +308,7 @@ var decreeStates = map[string]string{
 	"submitted": "diajukan",
 	"returned":  "dikembalikan",
 	"signed":    "ditandatangani",
+	"withdrawn": "dibatalkan",
 }
 
 // decreeVerbs are the decree workflow's step words in its "cannot be
@@ -316,6 +320,7 @@ var decreeVerbs = map[string]string{
 	"reviseed":  "direvisi",
 	"revised":   "direvisi",
 	"signed":    "ditandatangani",
+	"withdrawn": "dibatalkan",
 }
 
 // decreeStateRE and decreeStoreStateRE are the decree's refusals for a

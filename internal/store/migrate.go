@@ -114,6 +114,19 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE tasks ADD COLUMN closing_meeting_id BIGINT").Error
 			},
 		},
+		{
+			// Dinsos may withdraw a draft or returned decree, with a
+			// reason; its households become free for the next draft.
+			ID: "202612040005_decree_withdraw_reason",
+			Migrate: func(tx *gorm.DB) error {
+				// A new database has it already: migration 0002 creates
+				// decrees from today's Decree.
+				if tx.Migrator().HasColumn("decrees", "withdraw_reason") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE decrees ADD COLUMN withdraw_reason VARCHAR(1000) NOT NULL DEFAULT ''").Error
+			},
+		},
 	}
 }
 
