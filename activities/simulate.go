@@ -3,7 +3,9 @@ package activities
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -137,5 +139,22 @@ func ApplyAnswerFile(ctx context.Context, s *store.Store, proposalID int64, file
 		stored[i] = store.StoredAnswer{HouseholdID: an.HouseholdID, Accepted: an.Accepted, Reason: an.Reason, Note: an.Note, Date: an.Date.Format("2006-01-02")}
 	}
 	n, err := s.ApplyAnswers(ctx, proposalID, stored, actor)
+	var ce *store.AnswerConflictError
+	if errors.As(err, &ce) {
+		// Rows contradicting the answers an earlier file applied: row
+		// errors like any other, nothing applied.
+		row := make(map[int64]kemensos.Answer, len(answers))
+		for _, an := range answers {
+			row[an.HouseholdID] = an
+		}
+		e := &AnswerFileError{}
+		for _, h := range ce.Households {
+			if re := kemensos.ContradictsApplied(row[h.HouseholdID], h.Accepted, h.Reason); re != nil {
+				e.Rows = append(e.Rows, *re)
+			}
+		}
+		slices.SortFunc(e.Rows, func(x, y kemensos.RowError) int { return x.Row - y.Row })
+		return 0, temporal.NewNonRetryableApplicationError(e.Error(), "InvalidRows", e)
+	}
 	return n, classify(err)
 }

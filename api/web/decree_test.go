@@ -737,6 +737,8 @@ func TestAnswerRowReasonsAreTranslated(t *testing.T) {
 	if len(rows) < 15 {
 		t.Fatalf("only %d row errors: %+v", len(rows), rows)
 	}
+	// And the row contradicting an answer an earlier file applied.
+	rows = append(rows, *kemensos.ContradictsApplied(kemensos.Answer{Row: 2, Accepted: true}, false, kemensos.TolakGanda))
 	for _, r := range rows {
 		if answerRowReason(r.Reason) == r.Reason {
 			t.Errorf("row %d: no Indonesian for %q", r.Row, r.Reason)

@@ -409,6 +409,7 @@ var answerRowReasons = []struct {
 	{regexp.MustCompile(`^must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY, got (.+)$`), "Isi tanggal sebagai YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY; tertulis %s."},
 	{regexp.MustCompile(`^(\S+) is not a plausible determination date$`), "%s bukan tanggal penetapan yang masuk akal."},
 	{regexp.MustCompile(`^this household was already answered (.+) in row (\d+); a household can have only one answer$`), "Keluarga ini sudah dijawab %s di baris %s; satu keluarga hanya boleh punya satu jawaban."},
+	{regexp.MustCompile(`^this household was already answered (.+) by an earlier answer file; a household can have only one answer$`), "Keluarga ini sudah dijawab %s oleh berkas jawaban sebelumnya; satu keluarga hanya boleh punya satu jawaban."},
 }
 
 // answerRowReason is an answer file row error's reason in Indonesian.
