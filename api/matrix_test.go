@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/api"
 	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/ident"
@@ -159,9 +160,9 @@ var mxHouseholds = []mxHousehold{
 }
 
 // newWorld seeds the world on db and logs every actor in.
-func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
+func newWorld(t *testing.T, db *gorm.DB, opts ...func(*api.Deps)) *mxWorld {
 	t.Helper()
-	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0), byName: map[string]*mxActor{}, nextYear: 2030}
+	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0, opts...), byName: map[string]*mxActor{}, nextYear: 2030}
 	ctx := t.Context()
 	for _, u := range mxUsers {
 		created, err := w.st.CreateUser(ctx, store.NewUser{Username: u.username, Password: mxPassword, Name: "Pengguna " + u.username, Role: u.role, Region: u.region})

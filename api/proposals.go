@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
@@ -255,23 +257,59 @@ func (s *Server) report(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	programmes := s.reportProgrammes(rep)
 	if c.Query("format") != "xlsx" {
-		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "kecamatan": rep.Kecamatan, "desa": rep.Desa})
+		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "programmes": programmes, "kecamatan": rep.Kecamatan, "desa": rep.Desa})
 		return
 	}
-	desa := funnelSheet("Laporan", true, rep.Desa)
-	kec := funnelSheet("Kecamatan", false, rep.Kecamatan)
+	desa := funnelSheet("Laporan", true, programmes, rep.Desa)
+	kec := funnelSheet("Kecamatan", false, programmes, rep.Kecamatan)
 	s.sendXLSX(c, fmt.Sprintf("laporan-siklus-%d-%s.xlsx", cy.Year, strings.ReplaceAll(cy.RegencyCode, ".", "")), []sheet{desa, kec})
 }
 
-// reportProgrammes are the report's programme columns, in the order of
-// the domain notes.
-var reportProgrammes = []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"}
+// reportProgrammes are the report's programme columns: the configured
+// rules' programmes in their order (VERVAL_ENROL_RULES; by default the
+// domain notes' PKH, BPNT, PBI-JK, BPJS-TK, BLT-DD), then, sorted, any
+// programme the cycle still has enrolments in that the rules no longer
+// name, so no count is dropped. Every row gets a count (0 if none) for
+// each, so the JSON rows have the same keys as the XLSX columns.
+func (s *Server) reportProgrammes(rep *store.CycleReport) []string {
+	rules := s.deps.EnrolRules
+	if rules == nil {
+		rules = enrol.DefaultRules()
+	}
+	var out []string
+	for _, r := range rules {
+		out = append(out, r.Programme)
+	}
+	var extra []string
+	for _, rows := range [][]*store.FunnelRow{rep.Kecamatan, rep.Desa} {
+		for _, r := range rows {
+			for p := range r.Enrolled {
+				if !slices.Contains(out, p) && !slices.Contains(extra, p) {
+					extra = append(extra, p)
+				}
+			}
+		}
+	}
+	slices.Sort(extra)
+	out = append(out, extra...)
+	for _, rows := range [][]*store.FunnelRow{rep.Kecamatan, rep.Desa} {
+		for _, r := range rows {
+			for _, p := range out {
+				if _, ok := r.Enrolled[p]; !ok {
+					r.Enrolled[p] = 0
+				}
+			}
+		}
+	}
+	return out
+}
 
 // funnelSheet lays out report rows as a worksheet: the region, then each
 // step of the funnel, then the households per stage (the final ones once
 // the year has ended), so a row's stages add up to its intake.
-func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
+func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.FunnelRow) sheet {
 	header := []string{"Kode Kecamatan", "Kecamatan"}
 	if perDesa {
 		header = append(header, "Kode Desa", "Desa/Kelurahan")
@@ -281,7 +319,7 @@ func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
 		header = append(header, "Verval: "+string(o))
 	}
 	header = append(header, "Ditetapkan SK", "Diusulkan", "Diterima Kemensos")
-	for _, p := range reportProgrammes {
+	for _, p := range programmes {
 		header = append(header, "Terdaftar "+p)
 	}
 	for _, st := range workflows.Stages() {
@@ -298,7 +336,7 @@ func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
 			row = append(row, r.Verified[string(o)])
 		}
 		row = append(row, r.Decreed, r.Proposed, r.Accepted)
-		for _, p := range reportProgrammes {
+		for _, p := range programmes {
 			row = append(row, r.Enrolled[p])
 		}
 		for _, st := range workflows.Stages() {

@@ -1,12 +1,19 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/api"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -59,6 +66,88 @@ func TestContradictingAnswerFileIsARowError(t *testing.T) {
 			r.decode(t, &v)
 			if v.Applied != 0 {
 				t.Errorf("same answer again applied %d", v.Applied)
+			}
+		}
+	})
+}
+
+// The cycle report's programme columns follow the configured enrolment
+// rules, in their order, and keep a programme the cycle still has
+// enrolments in that the rules no longer name; the JSON lists the same
+// programmes and gives every row each of them.
+func TestReportProgrammesFollowTheRules(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		rules := []enrol.Rule{{Programme: "SEMBAKO-KAB", MaxDesil: 2}, {Programme: "PKH", MaxDesil: 3, NeedsRegistry: true}}
+		w := newWorld(t, db, func(d *api.Deps) { d.EnrolRules = rules })
+		blitar := w.cycles[0]
+		now := mxT0
+		for _, p := range []string{"SEMBAKO-KAB", "BPNT"} {
+			if err := db.Create(&store.Enrolment{CycleID: blitar.id, HouseholdID: blitar.proposed.id, Programme: p, Status: store.EnrolmentActive, EnrolledAt: &now}).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		token := w.byName["dinsos.blitar"].token
+		// The world already enrolled a household in BPJS-TK: it and BPNT
+		// are not in the rules, so they follow, sorted.
+		want := []string{"SEMBAKO-KAB", "PKH", "BPJS-TK", "BPNT"}
+
+		r := w.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/report", path: fmt.Sprintf("/api/v1/cycles/%d/report", blitar.id), token: token})
+		if r.want(t, "report", http.StatusOK) {
+			var v struct {
+				Programmes []string
+				Desa       []struct {
+					DesaCode string
+					Enrolled map[string]int64
+				}
+			}
+			r.decode(t, &v)
+			if !slices.Equal(v.Programmes, want) {
+				t.Errorf("programmes %v, want %v", v.Programmes, want)
+			}
+			var sembako int64
+			for _, d := range v.Desa {
+				if len(d.Enrolled) != len(want) || d.Enrolled["PKH"] != 0 {
+					t.Errorf("desa %s enrolled %v, want a count for each of %v", d.DesaCode, d.Enrolled, want)
+				}
+				sembako += d.Enrolled["SEMBAKO-KAB"]
+			}
+			if sembako != 1 {
+				t.Errorf("SEMBAKO-KAB enrolled %d, want 1", sembako)
+			}
+		}
+
+		r = w.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/report", path: fmt.Sprintf("/api/v1/cycles/%d/report?format=xlsx", blitar.id), token: token})
+		if !r.want(t, "report XLSX", http.StatusOK) {
+			return
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for _, sh := range []string{"Laporan", "Kecamatan"} {
+			rows, err := f.GetRows(sh)
+			if err != nil || len(rows) < 2 {
+				t.Fatalf("sheet %s: %d rows, %v", sh, len(rows), err)
+			}
+			var got []string
+			sum := map[string]int{}
+			for i, h := range rows[0] {
+				if p, ok := strings.CutPrefix(h, "Terdaftar "); ok {
+					got = append(got, p)
+					for _, row := range rows[1:] {
+						if i < len(row) {
+							n, _ := strconv.Atoi(row[i])
+							sum[p] += n
+						}
+					}
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("sheet %s: programme columns %v, want %v", sh, got, want)
+			}
+			if sum["SEMBAKO-KAB"] != 1 || sum["BPNT"] != 1 || sum["PKH"] != 0 {
+				t.Errorf("sheet %s: programme totals %v", sh, sum)
 			}
 		}
 	})
