@@ -116,6 +116,21 @@ func (e *AnswerFileError) Error() string {
 	return fmt.Sprintf("the answer file has errors in %d rows; nothing was applied", len(e.Rows))
 }
 
+// AnswersNotGivenError is an upload whose answers were stored (Applied of
+// them new) but whose batch workflow could not be told (Err): the
+// households get them when the same file is uploaded again (nothing is
+// applied twice) or at the workflow's next periodic check.
+type AnswersNotGivenError struct {
+	Applied int
+	Err     error
+}
+
+func (e *AnswersNotGivenError) Error() string {
+	return fmt.Sprintf("%d answers were stored but the batch's workflow was not told: %v", e.Applied, e.Err)
+}
+
+func (e *AnswersNotGivenError) Unwrap() error { return e.Err }
+
 // ApplyAnswerFile parses Kemensos' answer file against the batch's
 // households and, only if every row is valid, stores all its answers in one
 // transaction. It is shared by the upload endpoint and the simulator.

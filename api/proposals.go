@@ -206,6 +206,16 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 		return
 	}
 	n, err := s.applyAnswersAs(c.Request.Context(), actor(c), p, data)
+	var ng *activities.AnswersNotGivenError
+	if errors.As(err, &ng) {
+		c.Header("Retry-After", "5")
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{
+			"error": "the answers were stored, but they could not be handed to the households now; upload the same file again " +
+				"(nothing is applied twice), or they are handed over at the batch's next periodic check",
+			"applied": ng.Applied, "requestId": c.GetString(requestIDKey),
+		})
+		return
+	}
 	var fe *activities.AnswerFileError
 	if errors.As(err, &fe) {
 		if fe.Format != nil {
@@ -227,6 +237,8 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 // applyAnswersAs applies Kemensos' answer file to batch p, all or nothing,
 // and tells the batch's workflow; the JSON API and the web pages (api/web)
 // both take answer files through it. It returns how many answers were new.
+// Answers stored whose workflow could not be told are an
+// *activities.AnswersNotGivenError.
 // A file that cannot be read or has bad rows is an
 // *activities.AnswerFileError (errors.As finds it), and nothing is applied.
 func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error) {
@@ -239,11 +251,29 @@ func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *stor
 	if err != nil {
 		return 0, err
 	}
-	if err := s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); err != nil {
-		return 0, err
+	// The answers are committed: a signal that fails now must not read as
+	// "nothing happened". Try a few times, then say they are stored (the
+	// workflow's periodic check also finds them).
+	var serr error
+	for i, wait := range answersSignalBackoff {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return n, &activities.AnswersNotGivenError{Applied: n, Err: serr}
+			case <-time.After(wait):
+			}
+		}
+		if serr = s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); serr == nil {
+			return n, nil
+		}
 	}
-	return n, nil
+	s.deps.Log.Warn("answers stored, proposal workflow not signalled", "proposalId", p.ID, "applied", n, "err", serr)
+	return n, &activities.AnswersNotGivenError{Applied: n, Err: serr}
 }
+
+// answersSignalBackoff are the waits before each attempt to tell a batch's
+// workflow that answers were stored.
+var answersSignalBackoff = []time.Duration{0, 200 * time.Millisecond, time.Second}
 
 // report is the cycle funnel per kecamatan and desa, as JSON or
 // (?format=xlsx) a spreadsheet with a sheet per desa and one per kecamatan.

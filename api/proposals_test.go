@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/mock"
 	"github.com/xuri/excelize/v2"
+	"go.temporal.io/api/serviceerror"
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/api"
@@ -150,5 +152,67 @@ func TestReportProgrammesFollowTheRules(t *testing.T) {
 				t.Errorf("sheet %s: programme totals %v", sh, sum)
 			}
 		}
+	})
+}
+
+// An upload whose answers are stored but whose batch workflow cannot be
+// told (Temporal down) is retried, then answered 503 saying the answers
+// were stored; the same file uploaded again applies nothing twice and
+// tells the workflow.
+func TestAnswersStoredButNotSignalled(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		blitar := w.cycles[0]
+		h := blitar.proposed
+		signal := func(err error) {
+			for _, c := range w.temporal.ExpectedCalls {
+				if c.Method == "SignalWorkflow" {
+					c.ReturnArguments = mock.Arguments{err}
+				}
+			}
+		}
+		upload := func() *apiResponse {
+			t.Helper()
+			raw, ct := uploadForm(nil, "jawaban.csv", "no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+h.kk+","+h.nik+",DITETAPKAN,,,2026-03-25\n")
+			return w.do(apiRequest{method: "POST", route: "/api/v1/proposals/:id/answers", path: fmt.Sprintf("/api/v1/proposals/%d/answers", blitar.sentProposal),
+				token: w.byName["dinsos.blitar"].token, raw: raw, contentType: ct})
+		}
+
+		signal(serviceerror.NewUnavailable("temporal down"))
+		r := upload()
+		if r.want(t, "upload while Temporal is down", http.StatusServiceUnavailable) {
+			var v struct {
+				Error   string
+				Applied int
+			}
+			r.decode(t, &v)
+			if v.Applied != 1 || !strings.Contains(v.Error, "the answers were stored") || !strings.Contains(v.Error, "upload the same file again") {
+				t.Errorf("upload while Temporal is down: %s", r.body)
+			}
+			if r.header.Get("Retry-After") == "" {
+				t.Error("no Retry-After")
+			}
+		}
+		if n := len(r.temporalCalls("SignalWorkflow")); n != 3 {
+			t.Errorf("signal tried %d times, want 3", n)
+		}
+		var it store.ProposalItem
+		if err := db.Where("proposal_id = ? AND household_id = ?", blitar.sentProposal, h.id).First(&it).Error; err != nil {
+			t.Fatal(err)
+		}
+		if it.Answer != "DITETAPKAN" || it.Signalled {
+			t.Errorf("after the failed signal: %+v, want the answer stored, not yet given", it)
+		}
+
+		signal(nil)
+		r = upload()
+		if r.want(t, "the same file again", http.StatusOK) {
+			var v struct{ Applied int }
+			r.decode(t, &v)
+			if v.Applied != 0 {
+				t.Errorf("the same file again applied %d", v.Applied)
+			}
+		}
+		wantTemporal(t, "the same file again", r, "SignalWorkflow")
 	})
 }

@@ -670,6 +670,19 @@ func TestRefusedAnswerFileListsItsRowsAndAppliesNothing(t *testing.T) {
 	}
 }
 
+// Answers stored whose batch workflow could not be told: the page says
+// they are stored and how to hand them over, not a bare error.
+func TestStoredAnswersNotGivenAreExplained(t *testing.T) {
+	e := newEnv(t)
+	p := e.seedProposal(store.ProposalSubmitted)
+	e.office.answersErr = &activities.AnswersNotGivenError{Applied: 2, Err: fmt.Errorf("temporal down")}
+	w := e.login("dinsos").upload(fmt.Sprintf("/usulan/%d/jawaban", p.ID), "jawaban.csv", []byte("no_kk,nik,status\n"))
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "Jawaban tersimpan (2 jawaban baru)") ||
+		!strings.Contains(w.Body.String(), "Unggah lagi berkas yang sama") {
+		t.Fatalf("stored answers not given: %d\n%s", w.Code, w.Body)
+	}
+}
+
 func TestDecreeMessagesAreTranslated(t *testing.T) {
 	for _, m := range []string{
 		"say why the decree goes back to Dinsos",

@@ -296,6 +296,15 @@ func (s *Store) MarkAnswersSignalled(ctx context.Context, proposalID int64, ids 
 	return s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND household_id IN ?", proposalID, ids).Update("signalled", true).Error
 }
 
+// UngivenAnswerCount counts a proposal's answers stored but not yet given
+// to their households (the fan-out after an upload did not run, or did not
+// finish).
+func (s *Store) UngivenAnswerCount(ctx context.Context, proposalID int64) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ? AND signalled = ?", proposalID, "", false).Count(&n).Error
+	return n, err
+}
+
 // UnansweredCount counts a proposal's households still without an answer.
 func (s *Store) UnansweredCount(ctx context.Context, proposalID int64) (int64, error) {
 	var n int64
