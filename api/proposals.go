@@ -301,8 +301,8 @@ func (s *Server) report(c *gin.Context) {
 // rules' programmes in their order (VERVAL_ENROL_RULES; by default the
 // domain notes' PKH, BPNT, PBI-JK, BPJS-TK, BLT-DD), then, sorted, any
 // programme the cycle still has enrolments in that the rules no longer
-// name, so no count is dropped. Every row gets a count (0 if none) for
-// each, so the JSON rows have the same keys as the XLSX columns.
+// name, so no count is dropped. The JSON lists them too; its rows, like
+// their other counts, leave out the zeros.
 func (s *Server) reportProgrammes(rep *store.CycleReport) []string {
 	rules := s.deps.EnrolRules
 	if rules == nil {
@@ -323,17 +323,7 @@ func (s *Server) reportProgrammes(rep *store.CycleReport) []string {
 		}
 	}
 	slices.Sort(extra)
-	out = append(out, extra...)
-	for _, rows := range [][]*store.FunnelRow{rep.Kecamatan, rep.Desa} {
-		for _, r := range rows {
-			for _, p := range out {
-				if _, ok := r.Enrolled[p]; !ok {
-					r.Enrolled[p] = 0
-				}
-			}
-		}
-	}
-	return out
+	return append(out, extra...)
 }
 
 // funnelSheet lays out report rows as a worksheet: the region, then each
