@@ -96,11 +96,26 @@ type KemensosLateInput struct {
 	At          time.Time
 }
 
-// NotifyKemensosLate tells Dinsos a batch still has unanswered households.
-func (a *Activities) NotifyKemensosLate(ctx context.Context, in KemensosLateInput) error {
+// KemensosLateResult says whether answers wait in the store for the
+// batch's workflow to give them.
+type KemensosLateResult struct {
+	// Ungiven counts answers stored but not given to their households: an
+	// upload whose answers-uploaded signal never reached the workflow.
+	Ungiven int64
+}
+
+// NotifyKemensosLate tells Dinsos a batch still has unanswered households,
+// and reports the answers stored but not yet given, so the workflow's
+// periodic check picks up an upload whose signal was lost.
+func (a *Activities) NotifyKemensosLate(ctx context.Context, in KemensosLateInput) (KemensosLateResult, error) {
+	ungiven, err := a.Store.UngivenAnswerCount(ctx, in.ProposalID)
+	if err != nil {
+		return KemensosLateResult{}, classify(err)
+	}
+	res := KemensosLateResult{Ungiven: ungiven}
 	n, err := a.Store.UnansweredCount(ctx, in.ProposalID)
 	if err != nil || n == 0 {
-		return classify(err)
+		return res, classify(err)
 	}
-	return a.Notify(ctx, NotifyInput{CycleID: in.CycleID, Kind: NotifyKemensosLate, RegionCode: in.RegencyCode, At: in.At})
+	return res, a.Notify(ctx, NotifyInput{CycleID: in.CycleID, Kind: NotifyKemensosLate, RegionCode: in.RegencyCode, At: in.At})
 }

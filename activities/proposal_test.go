@@ -87,3 +87,49 @@ func TestKemensosGatewayActivities(t *testing.T) {
 		})
 	}
 }
+
+// notes records notifications.
+type notes struct{ got []store.Notification }
+
+func (n *notes) Notify(_ context.Context, x store.Notification) error {
+	n.got = append(n.got, x)
+	return nil
+}
+
+// The periodic check reports answers stored but not given (an upload whose
+// signal was lost), and reminds Dinsos only while households are
+// unanswered.
+func TestNotifyKemensosLateReportsUngivenAnswers(t *testing.T) {
+	f := newFixture(t, 3, "awaiting_proposal")
+	p := f.submittedProposal(t)
+	n := &notes{}
+	acts := &activities.Activities{Store: f.st, Notifier: n}
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	in := activities.KemensosLateInput{ProposalID: p.ID, CycleID: f.cycle.ID, RegencyCode: "35.05", At: time.Now()}
+	check := func(what string, want activities.KemensosLateResult, notes int) {
+		t.Helper()
+		v, err := env.ExecuteActivity(acts.NotifyKemensosLate, in)
+		must(t, err)
+		var got activities.KemensosLateResult
+		must(t, v.Get(&got))
+		equal(t, what, got, want)
+		if len(n.got) != notes {
+			t.Errorf("%s: %d notifications, want %d", what, len(n.got), notes)
+		}
+	}
+	check("nothing answered", activities.KemensosLateResult{}, 1)
+
+	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "a1"}
+	_, err := f.st.ApplyAnswers(context.Background(), p.ID, []store.StoredAnswer{
+		{HouseholdID: f.ids[0], Accepted: true, Date: "2025-05-01"}, {HouseholdID: f.ids[1], Accepted: true, Date: "2025-05-01"},
+	}, dinsos)
+	must(t, err)
+	check("two stored, one unanswered", activities.KemensosLateResult{Ungiven: 2}, 2)
+
+	must(t, f.st.MarkAnswersSignalled(context.Background(), p.ID, f.ids[:1]))
+	dinsos.RequestID = "a2"
+	_, err = f.st.ApplyAnswers(context.Background(), p.ID, []store.StoredAnswer{{HouseholdID: f.ids[2], Reason: "GANDA", Date: "2025-05-02"}}, dinsos)
+	must(t, err)
+	check("all answered, two not given", activities.KemensosLateResult{Ungiven: 2}, 2)
+}

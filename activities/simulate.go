@@ -3,7 +3,9 @@ package activities
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -114,6 +116,21 @@ func (e *AnswerFileError) Error() string {
 	return fmt.Sprintf("the answer file has errors in %d rows; nothing was applied", len(e.Rows))
 }
 
+// AnswersNotGivenError is an upload whose answers were stored (Applied of
+// them new) but whose batch workflow could not be told (Err): the
+// households get them when the same file is uploaded again (nothing is
+// applied twice) or at the workflow's next periodic check.
+type AnswersNotGivenError struct {
+	Applied int
+	Err     error
+}
+
+func (e *AnswersNotGivenError) Error() string {
+	return fmt.Sprintf("%d answers were stored but the batch's workflow was not told: %v", e.Applied, e.Err)
+}
+
+func (e *AnswersNotGivenError) Unwrap() error { return e.Err }
+
 // ApplyAnswerFile parses Kemensos' answer file against the batch's
 // households and, only if every row is valid, stores all its answers in one
 // transaction. It is shared by the upload endpoint and the simulator.
@@ -137,5 +154,22 @@ func ApplyAnswerFile(ctx context.Context, s *store.Store, proposalID int64, file
 		stored[i] = store.StoredAnswer{HouseholdID: an.HouseholdID, Accepted: an.Accepted, Reason: an.Reason, Note: an.Note, Date: an.Date.Format("2006-01-02")}
 	}
 	n, err := s.ApplyAnswers(ctx, proposalID, stored, actor)
+	var ce *store.AnswerConflictError
+	if errors.As(err, &ce) {
+		// Rows contradicting the answers an earlier file applied: row
+		// errors like any other, nothing applied.
+		row := make(map[int64]kemensos.Answer, len(answers))
+		for _, an := range answers {
+			row[an.HouseholdID] = an
+		}
+		e := &AnswerFileError{}
+		for _, h := range ce.Households {
+			if re := kemensos.ContradictsApplied(row[h.HouseholdID], h.Accepted, h.Reason); re != nil {
+				e.Rows = append(e.Rows, *re)
+			}
+		}
+		slices.SortFunc(e.Rows, func(x, y kemensos.RowError) int { return x.Row - y.Row })
+		return 0, temporal.NewNonRetryableApplicationError(e.Error(), "InvalidRows", e)
+	}
 	return n, classify(err)
 }

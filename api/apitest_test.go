@@ -60,17 +60,22 @@ type testAPI struct {
 // newTestAPI builds the server at clock time start. The codec endpoint is
 // mounted (with the real handler) so its routes are registered as in
 // production.
-func newTestAPI(t *testing.T, db *gorm.DB, start time.Time) *testAPI {
+func newTestAPI(t *testing.T, db *gorm.DB, start time.Time, opts ...func(*api.Deps)) *testAPI {
 	t.Helper()
 	clock := storetest.NewClock(start)
 	st := storetest.NewStore(db, clock.Now)
 	tc := newTemporalMock(t)
-	srv := api.New(api.Deps{
+	deps := api.Deps{
 		DB: db, Store: st, Temporal: tc, Log: storetest.Logger(t),
 		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default", ResetSticky: true,
 		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil, nil),
 		Now:   clock.Now,
-	})
+	}
+	// opts change the server's dependencies, e.g. its enrolment rules.
+	for _, o := range opts {
+		o(&deps)
+	}
+	srv := api.New(deps)
 	return &testAPI{t: t, db: db, st: st, clock: clock, srv: srv, temporal: tc, spec: loadSpecRoutes(t)}
 }
 

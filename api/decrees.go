@@ -177,7 +177,8 @@ type decreeStepRequest struct {
 	Reason string `json:"reason"`
 }
 
-// decreeStep applies one review step (submit, revise, return, sign) through
+// decreeStep applies one review step (submit, revise, withdraw, return,
+// sign) through
 // the decree workflow's Update.
 func (s *Server) decreeStep(update string) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -203,7 +204,7 @@ func (s *Server) decreeStep(update string) gin.HandlerFunc {
 			s.fail(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"id": d.ID, "status": st.Status, "number": st.Number, "date": st.Date, "returnReason": st.ReturnReason})
+		c.JSON(http.StatusOK, gin.H{"id": d.ID, "status": st.Status, "number": st.Number, "date": st.Date, "returnReason": st.ReturnReason, "withdrawReason": st.WithdrawReason})
 	}
 }
 
@@ -215,6 +216,10 @@ func (s *Server) decreeStep(update string) gin.HandlerFunc {
 // validator's refusals are workflows.ValidationError application errors.
 func (s *Server) decreeStepAs(ctx context.Context, a store.AuditActor, d *store.Decree, update, updateID string, r workflows.DecreeRequest) (workflows.DecreeState, error) {
 	var st workflows.DecreeState
+	if d.Status == store.DecreeWithdrawn {
+		// Its workflow has ended; say why rather than "case has ended".
+		return st, &workflows.ValidationError{Kind: workflows.KindClosed, Message: "the decree was withdrawn"}
+	}
 	if update == workflows.UpdateDecreeSign && r.Number != "" {
 		taken, err := s.deps.Store.DecreeNumberTaken(ctx, d.RegencyCode, r.Number)
 		if err != nil {

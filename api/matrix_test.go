@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/api"
 	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/ident"
@@ -163,9 +164,9 @@ var mxHouseholds = []mxHousehold{
 }
 
 // newWorld seeds the world on db and logs every actor in.
-func newWorld(t *testing.T, db *gorm.DB) *mxWorld {
+func newWorld(t *testing.T, db *gorm.DB, opts ...func(*api.Deps)) *mxWorld {
 	t.Helper()
-	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0), byName: map[string]*mxActor{}, nextYear: 2030}
+	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0, opts...), byName: map[string]*mxActor{}, nextYear: 2030}
 	ctx := t.Context()
 	for _, u := range mxUsers {
 		created, err := w.st.CreateUser(ctx, store.NewUser{Username: u.username, Password: mxPassword, Name: "Pengguna " + u.username, Role: u.role, Region: u.region})
@@ -838,6 +839,9 @@ func mxRows() []mxRow {
 			req: idJSON("/api/v1/decrees/%d/submit", map[string]any{}), check: wantUpdateTo(workflows.UpdateDecreeSubmit, decreeWorkflow)},
 		{method: "POST", route: "/api/v1/decrees/:id/revise", roles: dinsosRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
 			req: idJSON("/api/v1/decrees/%d/revise", map[string]any{}), check: wantUpdateTo(workflows.UpdateDecreeRevise, decreeWorkflow)},
+		{method: "POST", route: "/api/v1/decrees/:id/withdraw", roles: dinsosRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
+			req:   idJSON("/api/v1/decrees/%d/withdraw", map[string]any{"reason": "daftar keliru"}),
+			check: wantUpdateTo(workflows.UpdateDecreeWithdraw, decreeWorkflow)},
 		{method: "POST", route: "/api/v1/decrees/:id/return", roles: bupatiRole, target: targetDecree, own: 200, temporal: "UpdateWorkflow",
 			req:   idJSON("/api/v1/decrees/%d/return", map[string]any{"reason": "lampiran belum lengkap"}),
 			check: wantUpdateTo(workflows.UpdateDecreeReturn, decreeWorkflow)},
@@ -1271,6 +1275,8 @@ func pageRows() []mxRow {
 			req: form("/sk/%d/ajukan"), check: pageUpdate(workflows.UpdateDecreeSubmit, "/sk/%d?diajukan=1")},
 		{method: "POST", route: "/sk/:id/revisi", page: true, roles: dinsosRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
 			req: form("/sk/%d/revisi"), check: pageUpdate(workflows.UpdateDecreeRevise, "/sk/%d?direvisi=1")},
+		{method: "POST", route: "/sk/:id/batalkan", page: true, roles: dinsosRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
+			req: form("/sk/%d/batalkan", "reason", "daftar keliru"), check: pageUpdate(workflows.UpdateDecreeWithdraw, "/sk/%d?dibatalkan=1")},
 		{method: "POST", route: "/sk/:id/kembalikan", page: true, roles: bupatiRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",
 			req: form("/sk/%d/kembalikan", "reason", "lampiran belum lengkap"), check: pageUpdate(workflows.UpdateDecreeReturn, "/sk/%d?dikembalikan=1")},
 		{method: "POST", route: "/sk/:id/tandatangani", page: true, roles: bupatiRole, target: targetDecree, own: 303, temporal: "UpdateWorkflow",

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
@@ -209,6 +211,16 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 		return
 	}
 	n, err := s.applyAnswersAs(c.Request.Context(), actor(c), p, data)
+	var ng *activities.AnswersNotGivenError
+	if errors.As(err, &ng) {
+		c.Header("Retry-After", "5")
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{
+			"error": "the answers were stored, but they could not be handed to the households now; upload the same file again " +
+				"(nothing is applied twice), or they are handed over at the batch's next periodic check",
+			"applied": ng.Applied, "requestId": c.GetString(requestIDKey),
+		})
+		return
+	}
 	var fe *activities.AnswerFileError
 	if errors.As(err, &fe) {
 		if fe.Format != nil {
@@ -230,6 +242,8 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 // applyAnswersAs applies Kemensos' answer file to batch p, all or nothing,
 // and tells the batch's workflow; the JSON API and the web pages (api/web)
 // both take answer files through it. It returns how many answers were new.
+// Answers stored whose workflow could not be told are an
+// *activities.AnswersNotGivenError.
 // A file that cannot be read or has bad rows is an
 // *activities.AnswerFileError (errors.As finds it), and nothing is applied.
 func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error) {
@@ -242,11 +256,29 @@ func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *stor
 	if err != nil {
 		return 0, err
 	}
-	if err := s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); err != nil {
-		return 0, err
+	// The answers are committed: a signal that fails now must not read as
+	// "nothing happened". Try a few times, then say they are stored (the
+	// workflow's periodic check also finds them).
+	var serr error
+	for i, wait := range answersSignalBackoff {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return n, &activities.AnswersNotGivenError{Applied: n, Err: serr}
+			case <-time.After(wait):
+			}
+		}
+		if serr = s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); serr == nil {
+			return n, nil
+		}
 	}
-	return n, nil
+	s.deps.Log.Warn("answers stored, proposal workflow not signalled", "proposalId", p.ID, "applied", n, "err", serr)
+	return n, &activities.AnswersNotGivenError{Applied: n, Err: serr}
 }
+
+// answersSignalBackoff are the waits before each attempt to tell a batch's
+// workflow that answers were stored.
+var answersSignalBackoff = []time.Duration{0, 200 * time.Millisecond, time.Second}
 
 // report is the cycle funnel per kecamatan and desa, as JSON or
 // (?format=xlsx) a spreadsheet with a sheet per desa and one per kecamatan.
@@ -260,23 +292,49 @@ func (s *Server) report(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	programmes := s.reportProgrammes(rep)
 	if c.Query("format") != "xlsx" {
-		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "kecamatan": rep.Kecamatan, "desa": rep.Desa})
+		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "programmes": programmes, "kecamatan": rep.Kecamatan, "desa": rep.Desa})
 		return
 	}
-	desa := funnelSheet("Laporan", true, rep.Desa)
-	kec := funnelSheet("Kecamatan", false, rep.Kecamatan)
+	desa := funnelSheet("Laporan", true, programmes, rep.Desa)
+	kec := funnelSheet("Kecamatan", false, programmes, rep.Kecamatan)
 	s.sendXLSX(c, fmt.Sprintf("laporan-siklus-%d-%s.xlsx", cy.Year, strings.ReplaceAll(cy.RegencyCode, ".", "")), []sheet{desa, kec})
 }
 
-// reportProgrammes are the report's programme columns, in the order of
-// the domain notes.
-var reportProgrammes = []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"}
+// reportProgrammes are the report's programme columns: the configured
+// rules' programmes in their order (VERVAL_ENROL_RULES; by default the
+// domain notes' PKH, BPNT, PBI-JK, BPJS-TK, BLT-DD), then, sorted, any
+// programme the cycle still has enrolments in that the rules no longer
+// name, so no count is dropped. The JSON lists them too; its rows, like
+// their other counts, leave out the zeros.
+func (s *Server) reportProgrammes(rep *store.CycleReport) []string {
+	rules := s.deps.EnrolRules
+	if rules == nil {
+		rules = enrol.DefaultRules()
+	}
+	var out []string
+	for _, r := range rules {
+		out = append(out, r.Programme)
+	}
+	var extra []string
+	for _, rows := range [][]*store.FunnelRow{rep.Kecamatan, rep.Desa} {
+		for _, r := range rows {
+			for p := range r.Enrolled {
+				if !slices.Contains(out, p) && !slices.Contains(extra, p) {
+					extra = append(extra, p)
+				}
+			}
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
+}
 
 // funnelSheet lays out report rows as a worksheet: the region, then each
 // step of the funnel, then the households per stage (the final ones once
 // the year has ended), so a row's stages add up to its intake.
-func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
+func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.FunnelRow) sheet {
 	header := []string{"Kode Kecamatan", "Kecamatan"}
 	if perDesa {
 		header = append(header, "Kode Desa", "Desa/Kelurahan")
@@ -286,7 +344,7 @@ func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
 		header = append(header, "Verval: "+string(o))
 	}
 	header = append(header, "Ditetapkan SK", "Diusulkan", "Diterima Kemensos")
-	for _, p := range reportProgrammes {
+	for _, p := range programmes {
 		header = append(header, "Terdaftar "+p)
 	}
 	for _, st := range workflows.Stages() {
@@ -303,7 +361,7 @@ func funnelSheet(name string, perDesa bool, rows []*store.FunnelRow) sheet {
 			row = append(row, r.Verified[string(o)])
 		}
 		row = append(row, r.Decreed, r.Proposed, r.Accepted)
-		for _, p := range reportProgrammes {
+		for _, p := range programmes {
 			row = append(row, r.Enrolled[p])
 		}
 		for _, st := range workflows.Stages() {

@@ -52,6 +52,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/decrees/:id/attachment", reviewers, s.decreeAttachment)
 	a.POST("/decrees/:id/submit", dinsos, s.decreeStep(workflows.UpdateDecreeSubmit))
 	a.POST("/decrees/:id/revise", dinsos, s.decreeStep(workflows.UpdateDecreeRevise))
+	a.POST("/decrees/:id/withdraw", dinsos, s.decreeStep(workflows.UpdateDecreeWithdraw))
 	a.POST("/decrees/:id/return", bupati, s.decreeStep(workflows.UpdateDecreeReturn))
 	a.POST("/decrees/:id/sign", bupati, s.decreeStep(workflows.UpdateDecreeSign))
 

@@ -26,35 +26,45 @@ type DecreeState struct {
 	Number       string
 	Date         string
 	ReturnReason string
-	FannedOut    int
+	// WithdrawReason is why Dinsos withdrew it.
+	WithdrawReason string
+	FannedOut      int
 }
 
-// DecreeRequest is a review step: submit and revise (Dinsos), return and
-// sign (the bupati's office).
+// DecreeRequest is a review step: submit, revise and withdraw (Dinsos),
+// return and sign (the bupati's office).
 type DecreeRequest struct {
 	Actor Actor
 	// Number and Date sign the decree.
 	Number string
 	Date   string
-	// Reason returns it.
+	// Reason returns or withdraws it.
 	Reason string
 }
 
 // DecreeResult is the decree's end: its number and how many households the
-// signing reached.
+// signing reached, or Withdrawn (no number, no household reached).
 type DecreeResult struct {
 	Number     string
 	Households int
+	Withdrawn  bool
 }
 
 // UpdateDecreeRevise puts a returned decree back into draft with its list
 // refreshed.
 const UpdateDecreeRevise = "decree-revise"
 
+// UpdateDecreeWithdraw withdraws (batalkan) a draft or returned decree with
+// a reason: the workflow ends without signing, and the decree's households
+// are free for the next draft. A submitted decree is the bupati's office's
+// to review; it must be returned before Dinsos can withdraw it.
+const UpdateDecreeWithdraw = "decree-withdraw"
+
 // DecreeWorkflow carries an SK Bupati from draft to signature: Dinsos
 // submits, the bupati's office returns it with a reason (Dinsos revises and
-// submits again) or signs it with its number and date. Each step is an
-// Update with a validator. Signing settles every listed household at once
+// submits again) or signs it with its number and date. Dinsos may instead
+// withdraw a draft or returned decree, which ends the workflow unsigned.
+// Each step is an Update with a validator. Signing settles every listed household at once
 // through one resumable fan-out activity, so the decree's own history stays
 // small however many households it lists.
 func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) {
@@ -95,8 +105,35 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 			return DecreeResult{}, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return d.state.Status == store.DecreeSigned && !d.busy }); err != nil {
+	// Withdrawing comes from a draft or a returned decree, whichever it is
+	// now. Histories from before it never withdraw, so their commands
+	// replay unchanged.
+	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDecreeWithdraw,
+		func(ctx workflow.Context, r DecreeRequest) (DecreeState, error) {
+			return d.change(ctx, d.state.Status, store.DecreeWithdrawn, r)
+		},
+		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r DecreeRequest) error {
+			if d.busy {
+				return Conflict("the decree is being updated; try again")
+			}
+			if d.state.Status != store.DecreeDraft && d.state.Status != store.DecreeReturned {
+				return Closed("the decree is " + d.state.Status + ", so it cannot be withdrawn now")
+			}
+			return validateWithdraw(ctx, r)
+		}})
+	if err != nil {
 		return DecreeResult{}, err
+	}
+	if err := workflow.Await(ctx, func() bool {
+		return (d.state.Status == store.DecreeSigned || d.state.Status == store.DecreeWithdrawn) && !d.busy
+	}); err != nil {
+		return DecreeResult{}, err
+	}
+	if d.state.Status == store.DecreeWithdrawn {
+		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+			return DecreeResult{}, err
+		}
+		return DecreeResult{Withdrawn: true}, nil
 	}
 	fan := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		// Tens of thousands of signals take minutes; the bound only catches
@@ -141,6 +178,8 @@ func (d *decree) change(ctx workflow.Context, from, to string, r DecreeRequest) 
 		d.state.Number, d.state.Date = strings.TrimSpace(r.Number), r.Date
 	case store.DecreeReturned:
 		d.state.ReturnReason = strings.TrimSpace(r.Reason)
+	case store.DecreeWithdrawn:
+		d.state.WithdrawReason = strings.TrimSpace(r.Reason)
 	}
 	return d.state, nil
 }
@@ -148,6 +187,13 @@ func (d *decree) change(ctx workflow.Context, from, to string, r DecreeRequest) 
 func validateReturn(_ workflow.Context, r DecreeRequest) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return Invalid("reason", "say why the decree goes back to Dinsos")
+	}
+	return nil
+}
+
+func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
+	if n := strings.TrimSpace(r.Reason); n == "" || len(n) > 1000 {
+		return Invalid("reason", "say why the decree is withdrawn (at most 1000 characters)")
 	}
 	return nil
 }

@@ -152,6 +152,48 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 2})
 }
 
+// Dinsos withdraws a draft with a reason: the step is recorded, nobody is
+// fanned out to, and the workflow ends at once, unsigned.
+func TestDecreeWithdrawnDraft(t *testing.T) {
+	h := newEnv(t)
+	h.decreeHouseholds = 3
+	noReason := h.updateAt(1*day, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "  "})
+	withdraw := h.updateAt(1*day+time.Hour, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: " daftar keliru "})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	mustReject(t, "withdraw without a reason", noReason, workflows.KindInvalid, "reason")
+	mustAccept(t, "withdraw", withdraw)
+	equal(t, "withdraw response", withdraw.result, any(workflows.DecreeState{Status: store.DecreeWithdrawn, WithdrawReason: "daftar keliru"}))
+	equal(t, "review steps", h.decreeSteps(), []string{"draft -> withdrawn (daftar keliru) by 31 at +1d1h0m0s"})
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5})
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
+	if end := h.now(); !end.Equal(t0.Add(1*day + time.Hour)) {
+		t.Errorf("the decree workflow ended at %s, want as soon as it was withdrawn (+1d1h)", offset(end))
+	}
+}
+
+// A submitted decree is the bupati's office's: Dinsos cannot withdraw it
+// until it comes back; a returned one can be withdrawn.
+func TestDecreeWithdrawnAfterReturn(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
+	early := h.updateAt(1*day+time.Hour, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "salah"})
+	h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "lampiran belum lengkap"})
+	withdraw := h.updateAt(3*day, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "disusun ulang"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+
+	v := mustReject(t, "withdraw a submitted decree", early, workflows.KindClosed, "")
+	equal(t, "refusal", v.Message, "the decree is submitted, so it cannot be withdrawn now")
+	mustAccept(t, "withdraw", withdraw)
+	equal(t, "review steps", h.decreeSteps(), []string{
+		"draft -> submitted by 31 at +1d",
+		"submitted -> returned (lampiran belum lengkap) by 41 at +2d",
+		"returned -> withdrawn (disusun ulang) by 31 at +3d",
+	})
+	h.checkFanOut(activities.FanOutInput{DecreeID: 5})
+	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
+}
+
 // A sign the validators refuse never reaches the history: nothing is
 // recorded, the decree keeps its status and nobody is fanned out to.
 func TestDecreeSignRejected(t *testing.T) {

@@ -115,6 +115,9 @@ type harness struct {
 	// answerRounds are FanOutAnswers' results, one per call in order; a
 	// call past the end answers nobody and leaves nobody waiting.
 	answerRounds []activities.FanOutProposalResult
+	// lateChecks are NotifyKemensosLate's results, one per call in order;
+	// after them, nothing stored.
+	lateChecks []activities.KemensosLateResult
 	// submission is SubmitToKemensos' answer: the zero value is the file
 	// gateway (answers come by upload).
 	submission activities.SubmitResult
@@ -231,9 +234,12 @@ func newEnv(t *testing.T) *harness {
 			return nil
 		})
 	h.env.OnActivity(acts.NotifyKemensosLate, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.KemensosLateInput) error {
-			h.record(ctx, "NotifyKemensosLate", in)
-			return nil
+		func(ctx context.Context, in activities.KemensosLateInput) (activities.KemensosLateResult, error) {
+			n := h.record(ctx, "NotifyKemensosLate", in)
+			if n <= len(h.lateChecks) {
+				return h.lateChecks[n-1], nil
+			}
+			return activities.KemensosLateResult{}, nil
 		})
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)

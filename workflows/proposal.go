@@ -64,7 +64,8 @@ type ProposalResult struct {
 // ProposalWorkflow follows one monthly batch: it tells each household it
 // was proposed, then, each time answers are uploaded, gives them to the
 // households, until every household has its answer. When Kemensos is late
-// it reminds Dinsos once per period, for the whole batch.
+// it reminds Dinsos once per period, for the whole batch; that check also
+// gives answers stored by an upload whose signal was lost.
 func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, error) {
 	if in.ReminderAfter <= 0 {
 		in.ReminderAfter = DefaultDeadlines().KemensosReminderAfter
@@ -126,10 +127,18 @@ func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, e
 			return res, err
 		}
 		if !answered {
+			// The periodic check also finds answers stored by an upload
+			// whose signal was lost (the API could not reach Temporal),
+			// and gives them. Histories from before it recorded no result,
+			// which reads as nothing stored: they replay unchanged.
+			var late activities.KemensosLateResult
 			if err := workflow.ExecuteActivity(fan, a.NotifyKemensosLate, activities.KemensosLateInput{
 				ProposalID: in.ProposalID, CycleID: in.CycleID, RegencyCode: in.RegencyCode, At: workflow.Now(ctx),
-			}).Get(ctx, nil); err != nil {
+			}).Get(ctx, &late); err != nil {
 				return res, err
+			}
+			if late.Ungiven > 0 {
+				uploads++
 			}
 			continue
 		}

@@ -149,6 +149,23 @@ func TestProposalLateThenAnswered(t *testing.T) {
 	h.checkProposalCalls()
 }
 
+// Answers were stored but their upload's signal never arrived (the API
+// could not reach Temporal): the next periodic check finds them and gives
+// them, as an upload would, without waiting for a second upload.
+func TestProposalLostUploadSignalPickedUp(t *testing.T) {
+	h := newEnv(t)
+	h.proposalHouseholds = 3
+	h.answerRounds = []activities.FanOutProposalResult{{Households: 3}}
+	// +60d: nothing stored yet (a reminder); +120d: answers stored.
+	h.lateChecks = []activities.KemensosLateResult{{}, {Ungiven: 3}}
+	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, proposalInput())
+
+	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
+	equal(t, "checks", h.callTimes("NotifyKemensosLate"), []string{"+60d", "+120d"})
+	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+120d"})
+	h.checkProposalCalls()
+}
+
 // A gateway that answers by itself (the simulated Kemensos of the local
 // stack and benchmarks) is asked for its answers after the delay it gave,
 // and they are given like an uploaded file's. The workflow's input says

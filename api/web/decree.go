@@ -70,14 +70,15 @@ func (h *pages) showDecrees(c *gin.Context, status int, v *view) {
 }
 
 // waitingForDecree counts the households a new draft would list: those in
-// stage awaiting_decree less those an open (unsigned) decree already lists.
+// stage awaiting_decree less those an open (unsigned, not withdrawn) decree
+// already lists.
 func (h *pages) waitingForDecree(ctx context.Context, p auth.Principal, cycleID int64, decrees []store.Decree) (int64, error) {
 	n, err := h.stageCount(ctx, p, cycleID, "awaiting_decree")
 	if err != nil {
 		return 0, err
 	}
 	for _, d := range decrees {
-		if d.Status != store.DecreeSigned && d.Kind != store.DecreeRevocation {
+		if d.Status != store.DecreeSigned && d.Status != store.DecreeWithdrawn && d.Kind != store.DecreeRevocation {
 			n -= int64(d.Households)
 		}
 	}
@@ -155,8 +156,10 @@ type decreeData struct {
 	// AttachmentURL downloads the attachment listing every household (the
 	// API's XLSX, which the session cookie opens).
 	AttachmentURL string
-	// Dinsos' steps: submit a draft, revise a returned decree.
+	// Dinsos' steps: submit a draft, revise a returned decree, withdraw
+	// either (Withdraw is its form, with the reason).
 	CanSubmit, CanRevise bool
+	Withdraw             *returnForm
 	// StepKey is the idempotency key of Dinsos' step forms.
 	StepKey string
 	// Review: the bupati's office may return or sign it now.
@@ -188,6 +191,7 @@ var decreeFlashes = []struct{ query, msg string }{
 	{"direvisi", "SK kembali menjadi rancangan dengan daftar keluarga terbaru. Periksa, lalu ajukan lagi."},
 	{"dikembalikan", "SK dikembalikan ke Dinas Sosial beserta alasannya."},
 	{"ditandatangani", "SK ditandatangani. Semua keluarga yang tercantum diteruskan ke tahap berikutnya."},
+	{"dibatalkan", "SK dibatalkan. Keluarga yang tercantum dapat dimasukkan ke rancangan SK berikutnya."},
 }
 
 // decreePage is one decree: its households counted per kecamatan and desa,
@@ -203,7 +207,7 @@ func (h *pages) decreePage(c *gin.Context) {
 			v.Flash = f.msg
 		}
 	}
-	h.showDecree(c, http.StatusOK, v, d, cy, nil, nil)
+	h.showDecree(c, http.StatusOK, v, d, cy, nil, nil, nil)
 }
 
 // decreeTitle names a decree for a person.
@@ -214,7 +218,7 @@ func decreeTitle(d *store.Decree) string {
 	return fmt.Sprintf("Rancangan SK #%d", d.ID)
 }
 
-func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree, cy *store.Cycle, sign *signForm, ret *returnForm) {
+func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree, cy *store.Cycle, sign *signForm, ret, withdraw *returnForm) {
 	p := principal(c)
 	kecs, err := h.decreeAreas(c.Request.Context(), d.ID)
 	if err != nil {
@@ -227,6 +231,13 @@ func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree,
 		data.CanSubmit = d.Status == store.DecreeDraft
 		data.CanRevise = d.Status == store.DecreeReturned
 		data.StepKey = newKey()
+		if data.CanSubmit || data.CanRevise {
+			if withdraw == nil {
+				withdraw = &returnForm{}
+			}
+			withdraw.Key = newKey()
+			data.Withdraw = withdraw
+		}
 	}
 	if p.Role == auth.RoleBupati && d.Status == store.DecreeSubmitted {
 		data.Review = true
@@ -279,10 +290,11 @@ func (h *pages) decreeAreas(ctx context.Context, decreeID int64) ([]decreeArea, 
 // decreeSteps are the page paths' words for each Update: the flash after
 // the redirect.
 var decreeSteps = map[string]string{
-	workflows.UpdateDecreeSubmit: "diajukan",
-	workflows.UpdateDecreeRevise: "direvisi",
-	workflows.UpdateDecreeReturn: "dikembalikan",
-	workflows.UpdateDecreeSign:   "ditandatangani",
+	workflows.UpdateDecreeSubmit:   "diajukan",
+	workflows.UpdateDecreeRevise:   "direvisi",
+	workflows.UpdateDecreeReturn:   "dikembalikan",
+	workflows.UpdateDecreeSign:     "ditandatangani",
+	workflows.UpdateDecreeWithdraw: "dibatalkan",
 }
 
 // decreeStep sends one review step through the decree workflow's Update, as
@@ -314,7 +326,7 @@ func (h *pages) decreeStep(update string) gin.HandlerFunc {
 		}
 		v := &view{}
 		var sign *signForm
-		var ret *returnForm
+		var ret, withdraw *returnForm
 		switch update {
 		case workflows.UpdateDecreeSign:
 			sign = &signForm{Number: r.Number, Date: r.Date, Errors: map[string]string{}}
@@ -328,6 +340,12 @@ func (h *pages) decreeStep(update string) gin.HandlerFunc {
 				ret.Errors[field] = msg
 				v.Error = "SK belum dikembalikan. Periksa isian yang ditandai."
 			}
+		case workflows.UpdateDecreeWithdraw:
+			withdraw = &returnForm{Reason: r.Reason, Errors: map[string]string{}}
+			if field == "reason" {
+				withdraw.Errors[field] = msg
+				v.Error = "SK belum dibatalkan. Periksa isian yang ditandai."
+			}
 		}
 		if v.Error == "" {
 			v.Error = msg
@@ -337,7 +355,7 @@ func (h *pages) decreeStep(update string) gin.HandlerFunc {
 		if now, err := h.d.Store.GetDecree(c.Request.Context(), d.ID); err == nil {
 			d = now
 		}
-		h.showDecree(c, status, v, d, cy, sign, ret)
+		h.showDecree(c, status, v, d, cy, sign, ret, withdraw)
 	}
 }
 

@@ -348,6 +348,84 @@ func TestDinsosDraftsAndSubmitsADecree(t *testing.T) {
 	}
 }
 
+// Dinsos withdraws (batalkan) a draft or a returned decree with a reason,
+// through a CSRF-protected form; a submitted decree has no such form, an
+// empty reason is refused beside the field, and a withdrawn decree shows
+// why and offers no step.
+func TestDinsosWithdrawsADecree(t *testing.T) {
+	e := newEnv(t)
+	dinsos := e.login("dinsos")
+	draft, returned, submitted := e.seedDecree(store.DecreeDraft), e.seedDecree(store.DecreeReturned), e.seedDecree(store.DecreeSubmitted)
+	for _, d := range []*store.Decree{draft, returned} {
+		page := dinsos.get(fmt.Sprintf("/sk/%d", d.ID)).Body.String()
+		if !strings.Contains(page, fmt.Sprintf(`action="/sk/%d/batalkan"`, d.ID)) || !strings.Contains(page, "Alasan pembatalan") {
+			t.Errorf("no withdraw form on a %s decree", d.Status)
+		}
+		if n := strings.Count(page, `name="csrf" value="`+csrfToken(dinsos.cookie)+`"`); n != 3 {
+			t.Errorf("%s decree: CSRF token in %d forms, want submit or revise, withdraw and logout", d.Status, n)
+		}
+	}
+	if page := dinsos.get(fmt.Sprintf("/sk/%d", submitted.ID)).Body.String(); strings.Contains(page, "/batalkan") {
+		t.Error("Dinsos may withdraw a decree the bupati's office is reviewing")
+	}
+	if page := e.login("bupati").get(fmt.Sprintf("/sk/%d", draft.ID)).Body.String(); strings.Contains(page, "/batalkan") {
+		t.Error("the bupati's office sees Dinsos' withdraw form")
+	}
+	if w := e.do(dinsos, "POST", fmt.Sprintf("/sk/%d/batalkan", draft.ID), url.Values{"reason": {"x"}, csrfField: {""}}); w.Code != http.StatusForbidden {
+		t.Errorf("withdraw without the CSRF token: %d, want 403", w.Code)
+	}
+
+	// An empty reason: the validator's refusal beside the field.
+	e.office.stepErr = workflows.Invalid("reason", "say why the decree is withdrawn (at most 1000 characters)")
+	w := dinsos.post(fmt.Sprintf("/sk/%d/batalkan", returned.ID), url.Values{"reason": {" "}, "kunci": {"abc123"}})
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("withdraw without a reason: %d", w.Code)
+	}
+	if f := field(t, w.Body.String(), "withdraw-reason"); !strings.Contains(f, "Tuliskan alasan SK dibatalkan") || !strings.Contains(f, `aria-invalid="true"`) {
+		t.Errorf("refusal not beside the reason:\n%s", f)
+	}
+
+	e.office.stepErr = nil
+	e.office.steps = nil
+	w = dinsos.post(fmt.Sprintf("/sk/%d/batalkan", draft.ID), url.Values{"reason": {" daftar keliru "}, "kunci": {"abc124"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/sk/%d?dibatalkan=1", draft.ID) {
+		t.Fatalf("withdraw: %d %q", w.Code, w.Header().Get("Location"))
+	}
+	if s := e.office.steps; len(s) != 1 || s[0].update != workflows.UpdateDecreeWithdraw || s[0].req.Reason != "daftar keliru" || s[0].decree != draft.ID {
+		t.Fatalf("withdraw step: %+v", s)
+	}
+
+	// Withdrawn: its reason, no step.
+	if err := e.st.DB.Model(draft).Updates(map[string]any{"status": store.DecreeWithdrawn, "withdraw_reason": "daftar keliru"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	page := dinsos.get(fmt.Sprintf("/sk/%d?dibatalkan=1", draft.ID)).Body.String()
+	for _, want := range []string{"SK dibatalkan.", "Dibatalkan Dinas Sosial: daftar keliru", `class="badge d-withdrawn">Dibatalkan`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("withdrawn decree page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "/batalkan") || strings.Contains(page, "/ajukan") || strings.Contains(page, "/revisi") {
+		t.Error("a withdrawn decree offers a step")
+	}
+	// With the other two decrees withdrawn and signed, the three
+	// households waiting are counted for the next draft.
+	for _, name := range []string{"SITI AMINAH", "BUDI SANTOSO", "WARSINI"} {
+		if err := e.st.DB.Model(&store.Household{}).Where("id = ?", e.hh[name]).Update("stage", "awaiting_decree").Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.st.DB.Model(returned).Update("status", store.DecreeWithdrawn).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.DB.Model(submitted).Update("status", store.DecreeSigned).Error; err != nil {
+		t.Fatal(err)
+	}
+	if list := dinsos.get("/sk").Body.String(); !strings.Contains(list, "Susun rancangan SK (3 keluarga)") {
+		t.Errorf("households of withdrawn decrees are not counted as waiting:\n%s", list)
+	}
+}
+
 func TestDecreeRefusalIsShownBesideItsField(t *testing.T) {
 	for _, c := range []struct {
 		name, path, field string
@@ -436,6 +514,7 @@ func TestAnotherRegencysDecreeAndProposalAreNotFound(t *testing.T) {
 		{bupati, "POST", fmt.Sprintf("/sk/%d/kembalikan", l.decree)},
 		{dinsos, "GET", fmt.Sprintf("/sk/%d", l.decree)},
 		{dinsos, "POST", fmt.Sprintf("/sk/%d/ajukan", l.decree)},
+		{dinsos, "POST", fmt.Sprintf("/sk/%d/batalkan", l.decree)},
 		{dinsos, "POST", "/sk"},
 		{dinsos, "GET", fmt.Sprintf("/usulan/%d", l.proposal)},
 		{dinsos, "POST", fmt.Sprintf("/usulan/%d/kirim", l.proposal)},
@@ -598,6 +677,19 @@ func TestRefusedAnswerFileListsItsRowsAndAppliesNothing(t *testing.T) {
 	}
 }
 
+// Answers stored whose batch workflow could not be told: the page says
+// they are stored and how to hand them over, not a bare error.
+func TestStoredAnswersNotGivenAreExplained(t *testing.T) {
+	e := newEnv(t)
+	p := e.seedProposal(store.ProposalSubmitted)
+	e.office.answersErr = &activities.AnswersNotGivenError{Applied: 2, Err: fmt.Errorf("temporal down")}
+	w := e.login("dinsos").upload(fmt.Sprintf("/usulan/%d/jawaban", p.ID), "jawaban.csv", []byte("no_kk,nik,status\n"))
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "Jawaban tersimpan (2 jawaban baru)") ||
+		!strings.Contains(w.Body.String(), "Unggah lagi berkas yang sama") {
+		t.Fatalf("stored answers not given: %d\n%s", w.Code, w.Body)
+	}
+}
+
 func TestDecreeMessagesAreTranslated(t *testing.T) {
 	for _, m := range []string{
 		"say why the decree goes back to Dinsos",
@@ -606,6 +698,10 @@ func TestDecreeMessagesAreTranslated(t *testing.T) {
 		"the decree is being updated; try again",
 		"the decree is draft, so it cannot be submited now",
 		"the decree is submitted, so it cannot be reviseed now",
+		"the decree is submitted, so it cannot be withdrawn now",
+		"conflict: the decree is signed, so it cannot be withdrawn now",
+		"say why the decree is withdrawn (at most 1000 characters)",
+		"the decree was withdrawn",
 		"conflict: decree is signed, not submitted",
 		"conflict: decree number 188/1/2026 is already used in this regency",
 		"conflict: no household is waiting for a decree",
@@ -661,6 +757,8 @@ func TestAnswerRowReasonsAreTranslated(t *testing.T) {
 	if len(rows) < 15 {
 		t.Fatalf("only %d row errors: %+v", len(rows), rows)
 	}
+	// And the row contradicting an answer an earlier file applied.
+	rows = append(rows, *kemensos.ContradictsApplied(kemensos.Answer{Row: 2, Accepted: true}, false, kemensos.TolakGanda))
 	for _, r := range rows {
 		if answerRowReason(r.Reason) == r.Reason {
 			t.Errorf("row %d: no Indonesian for %q", r.Row, r.Reason)

@@ -66,6 +66,7 @@ var decreeStatusNames = map[string]string{
 	"submitted": "Menunggu tanda tangan Bupati",
 	"returned":  "Dikembalikan ke Dinas Sosial",
 	"signed":    "Ditandatangani",
+	"withdrawn": "Dibatalkan",
 }
 
 var decreeKindNames = map[string]string{
@@ -292,6 +293,8 @@ var messageID = map[string]string{
 	"assignee is not an active village officer of this desa": "Petugas yang dipilih bukan operator aktif desa ini.",
 	// decree workflow validators and the API's decree checks
 	"say why the decree goes back to Dinsos":                          "Tuliskan alasan SK dikembalikan ke Dinas Sosial.",
+	"say why the decree is withdrawn (at most 1000 characters)":       "Tuliskan alasan SK dibatalkan (paling banyak 1000 karakter).",
+	"the decree was withdrawn":                                        "SK ini sudah dibatalkan.",
 	"the decree number is required (at most 100 characters)":          "Nomor SK wajib diisi (paling banyak 100 karakter).",
 	"this decree number is already used in the regency":               "Nomor SK ini sudah dipakai SK lain di kabupaten/kota ini. Periksa kembali nomornya.",
 	"the decree is being updated; try again":                          "SK ini sedang diperbarui. Coba lagi sebentar lagi.",
@@ -318,6 +321,7 @@ var decreeStates = map[string]string{
 	"submitted": "diajukan",
 	"returned":  "dikembalikan",
 	"signed":    "ditandatangani",
+	"withdrawn": "dibatalkan",
 }
 
 // decreeVerbs are the decree workflow's step words in its "cannot be
@@ -329,6 +333,7 @@ var decreeVerbs = map[string]string{
 	"reviseed":  "direvisi",
 	"revised":   "direvisi",
 	"signed":    "ditandatangani",
+	"withdrawn": "dibatalkan",
 }
 
 // decreeStateRE and decreeStoreStateRE are the decree's refusals for a
@@ -417,6 +422,7 @@ var answerRowReasons = []struct {
 	{regexp.MustCompile(`^must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY, got (.+)$`), "Isi tanggal sebagai YYYY-MM-DD, DD-MM-YYYY atau DD/MM/YYYY; tertulis %s."},
 	{regexp.MustCompile(`^(\S+) is not a plausible determination date$`), "%s bukan tanggal penetapan yang masuk akal."},
 	{regexp.MustCompile(`^this household was already answered (.+) in row (\d+); a household can have only one answer$`), "Keluarga ini sudah dijawab %s di baris %s; satu keluarga hanya boleh punya satu jawaban."},
+	{regexp.MustCompile(`^this household was already answered (.+) by an earlier answer file; a household can have only one answer$`), "Keluarga ini sudah dijawab %s oleh berkas jawaban sebelumnya; satu keluarga hanya boleh punya satu jawaban."},
 }
 
 // answerRowReason is an answer file row error's reason in Indonesian.

@@ -323,6 +323,7 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 	}
 	n, err := h.d.Office.ApplyAnswers(c.Request.Context(), actor(c), pr, data)
 	var fe *activities.AnswerFileError
+	var ng *activities.AnswersNotGivenError
 	switch {
 	case errors.As(err, &fe) && fe.Format != nil:
 		up.Errors["file"] = "Berkas tidak terbaca sebagai jawaban Kemensos: " + fe.Format.Error()
@@ -342,6 +343,11 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 		return
 	case errors.Is(err, store.ErrConflict):
 		refuse(http.StatusConflict, &view{Error: translate(err.Error())})
+		return
+	case errors.As(err, &ng):
+		refuse(http.StatusServiceUnavailable, &view{Error: fmt.Sprintf(
+			"Jawaban tersimpan (%s jawaban baru), tetapi belum dapat diteruskan ke keluarga saat ini. Unggah lagi berkas yang sama "+
+				"(tidak ada jawaban yang diterapkan dua kali), atau jawaban diteruskan pada pemeriksaan berkala usulan ini.", number(int64(ng.Applied)))})
 		return
 	case err != nil:
 		h.fail(c, err)

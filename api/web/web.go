@@ -185,6 +185,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/sk/:id", reviewers, h.decreePage)
 	r.POST("/sk/:id/ajukan", dinsos, h.decreeStep(workflows.UpdateDecreeSubmit))
 	r.POST("/sk/:id/revisi", dinsos, h.decreeStep(workflows.UpdateDecreeRevise))
+	r.POST("/sk/:id/batalkan", dinsos, h.decreeStep(workflows.UpdateDecreeWithdraw))
 	r.POST("/sk/:id/kembalikan", bupati, h.decreeStep(workflows.UpdateDecreeReturn))
 	r.POST("/sk/:id/tandatangani", bupati, h.decreeStep(workflows.UpdateDecreeSign))
 	r.GET("/usulan", office, h.proposalList)

@@ -740,6 +740,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /sk/:id":                {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk/:id/ajukan":        {auth.RoleDinsos},
 	"POST /sk/:id/revisi":        {auth.RoleDinsos},
+	"POST /sk/:id/batalkan":      {auth.RoleDinsos},
 	"POST /sk/:id/kembalikan":    {auth.RoleBupati},
 	"POST /sk/:id/tandatangani":  {auth.RoleBupati},
 	"GET /usulan":                {auth.RoleDinsos, auth.RoleAdmin},

@@ -411,6 +411,25 @@ func sixteenDigits(s string) bool {
 func code(s string) string { return strings.ToUpper(p3ke.CanonicalHeader(s)) }
 
 // describe names an answer in a message, e.g. "DITOLAK (NIK_TIDAK_PADAN)".
+// ContradictsApplied checks an answer row against the answer already
+// applied to the same household of the batch (from an earlier answer
+// file): the same answer again is nil (nothing to do); a different status
+// or rejection reason is the row's error, at the column that differs.
+func ContradictsApplied(a Answer, appliedAccepted bool, appliedReason string) *RowError {
+	col := ""
+	switch {
+	case a.Accepted != appliedAccepted:
+		col = answerColumns[aStatus]
+	case a.Reason != appliedReason:
+		col = answerColumns[aAlasan]
+	default:
+		return nil
+	}
+	return &RowError{Row: a.Row, Column: col, Reason: fmt.Sprintf(
+		"this household was already answered %s by an earlier answer file; a household can have only one answer",
+		describe(Answer{Accepted: appliedAccepted, Reason: appliedReason}))}
+}
+
 func describe(a Answer) string {
 	if a.Accepted {
 		return StatusDitetapkan

@@ -369,3 +369,26 @@ func TestParseAnswersBrokenSheet(t *testing.T) {
 		t.Fatalf("got %v (%T), want a *FormatError about the sheet", err, err)
 	}
 }
+
+// An answer row against the answer an earlier file applied: the same answer
+// is nothing to report, another status or reason is the row's error at the
+// column that differs.
+func TestContradictsApplied(t *testing.T) {
+	accepted := Answer{Row: 4, Accepted: true}
+	rejected := Answer{Row: 5, Reason: TolakGanda}
+	if e := ContradictsApplied(accepted, true, ""); e != nil {
+		t.Errorf("same acceptance: %v", e)
+	}
+	if e := ContradictsApplied(rejected, false, TolakGanda); e != nil {
+		t.Errorf("same rejection: %v", e)
+	}
+	e := ContradictsApplied(accepted, false, TolakGanda)
+	if e == nil || e.Row != 4 || e.Column != "status" ||
+		e.Reason != "this household was already answered DITOLAK ("+TolakGanda+") by an earlier answer file; a household can have only one answer" {
+		t.Errorf("accepted after rejected: %+v", e)
+	}
+	e = ContradictsApplied(rejected, false, TolakNIKTidakPadan)
+	if e == nil || e.Row != 5 || e.Column != "alasan" {
+		t.Errorf("another rejection reason: %+v", e)
+	}
+}

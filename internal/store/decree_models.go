@@ -8,6 +8,10 @@ const (
 	DecreeSubmitted = "submitted"
 	DecreeReturned  = "returned"
 	DecreeSigned    = "signed"
+	// DecreeWithdrawn is a draft or returned decree Dinsos withdrew
+	// (batalkan): it ends unsigned and its households are free for the
+	// next draft.
+	DecreeWithdrawn = "withdrawn"
 )
 
 // Decree kinds.
@@ -30,16 +34,18 @@ type Decree struct {
 	Kind        string `gorm:"size:16;not null" json:"kind"`
 	Status      string `gorm:"size:16;not null" json:"status"`
 	// Number is the decree number, unique in the regency once signed.
-	Number       *string    `gorm:"size:100;uniqueIndex:idx_decree_number" json:"number,omitempty"`
-	SignedDate   string     `gorm:"size:10" json:"signedDate,omitempty"`
-	ReturnReason string     `gorm:"size:1000" json:"returnReason,omitempty"`
-	Reason       string     `gorm:"size:1000" json:"reason,omitempty"`
-	Households   int        `json:"households"`
-	FannedOut    int        `json:"fannedOut"`
-	CreatedBy    int64      `json:"createdBy"`
-	SignedBy     *int64     `json:"signedBy,omitempty"`
-	CreatedAt    time.Time  `json:"createdAt"`
-	SignedAt     *time.Time `json:"signedAt,omitempty"`
+	Number       *string `gorm:"size:100;uniqueIndex:idx_decree_number" json:"number,omitempty"`
+	SignedDate   string  `gorm:"size:10" json:"signedDate,omitempty"`
+	ReturnReason string  `gorm:"size:1000" json:"returnReason,omitempty"`
+	Reason       string  `gorm:"size:1000" json:"reason,omitempty"`
+	// WithdrawReason is why Dinsos withdrew the decree.
+	WithdrawReason string     `gorm:"size:1000" json:"withdrawReason,omitempty"`
+	Households     int        `json:"households"`
+	FannedOut      int        `json:"fannedOut"`
+	CreatedBy      int64      `json:"createdBy"`
+	SignedBy       *int64     `json:"signedBy,omitempty"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	SignedAt       *time.Time `json:"signedAt,omitempty"`
 }
 
 // DecreeItem is one household of a decree.

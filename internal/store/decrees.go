@@ -49,7 +49,8 @@ func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, acto
 	})
 }
 
-// fillDecree lists a draft's households and records their count.
+// fillDecree lists a draft's households and records their count. A
+// withdrawn decree holds none: its households are free for the next draft.
 func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 	var ids []int64
 	if d.Kind == DecreeRevocation {
@@ -60,7 +61,9 @@ func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 		// already revoked or in another open revocation.
 		err := tx.Table("decree_items").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
 			Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ? AND decree_items.household_id IN ?", d.CycleID, DecreeSigned, "add", revoke).
-			Where("decree_items.household_id NOT IN (?)", tx.Table("decree_items").Select("household_id").Where("action = ? AND decree_id <> ?", "revoke", d.ID)).
+			Where("decree_items.household_id NOT IN (?)", tx.Table("decree_items").Select("decree_items.household_id").
+				Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
+				Where("decree_items.action = ? AND decree_items.decree_id <> ? AND decrees.status <> ?", "revoke", d.ID, DecreeWithdrawn)).
 			Distinct().Pluck("decree_items.household_id", &ids).Error
 		if err != nil {
 			return 0, err
@@ -71,7 +74,7 @@ func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 	} else {
 		listed := tx.Table("decree_items").Select("decree_items.household_id").
 			Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ?", d.CycleID, "add", d.ID)
+			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", d.CycleID, "add", d.ID, DecreeWithdrawn)
 		if err := tx.Model(&Household{}).Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", d.CycleID, "awaiting_decree", listed).
 			Order("id").Pluck("id", &ids).Error; err != nil {
 			return 0, err
@@ -115,8 +118,8 @@ type DecreeChange struct {
 	At       time.Time
 }
 
-// ChangeDecree applies a review step (submit, return, revise, sign) with its
-// audit entry. It is idempotent: a change already applied is a no-op. A
+// ChangeDecree applies a review step (submit, return, revise, sign,
+// withdraw) with its audit entry. It is idempotent: a change already applied is a no-op. A
 // decree number taken in the regency is ErrConflict.
 func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -136,6 +139,13 @@ func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
 			u["number"], u["signed_date"], u["signed_by"], u["signed_at"] = c.Number, c.Date, c.Actor.UserID, c.At.UTC()
 		case DecreeReturned:
 			u["return_reason"] = c.Reason
+		case DecreeWithdrawn:
+			// Only Dinsos' own decree, before the bupati's office has it
+			// (a submitted decree is returned first).
+			if c.From != DecreeDraft && c.From != DecreeReturned {
+				return fmt.Errorf("%w: the decree is %s, so it cannot be withdrawn now", ErrConflict, d.Status)
+			}
+			u["withdraw_reason"] = c.Reason
 		case DecreeDraft:
 			// Revising refreshes the list of eligible households; a
 			// revocation keeps the households it was drafted to revoke

@@ -142,6 +142,19 @@ func migrations() []*gormigrate.Migration {
 				return nil
 			},
 		},
+		{
+			// Dinsos may withdraw a draft or returned decree, with a
+			// reason; its households become free for the next draft.
+			ID: "202612040006_decree_withdraw_reason",
+			Migrate: func(tx *gorm.DB) error {
+				// A new database has it already: migration 0002 creates
+				// decrees from today's Decree.
+				if tx.Migrator().HasColumn("decrees", "withdraw_reason") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE decrees ADD COLUMN withdraw_reason VARCHAR(1000) NOT NULL DEFAULT ''").Error
+			},
+		},
 	}
 }
 

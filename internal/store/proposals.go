@@ -173,9 +173,31 @@ type StoredAnswer struct {
 	Date        string
 }
 
+// AnsweredBefore is a household whose answer in an upload contradicts the
+// answer an earlier upload applied to it: Accepted and Reason are the
+// applied answer.
+type AnsweredBefore struct {
+	HouseholdID int64
+	Accepted    bool
+	Reason      string
+}
+
+// AnswerConflictError refuses an upload whose answers contradict answers
+// already applied to the same households of the batch; nothing of the
+// upload was applied.
+type AnswerConflictError struct {
+	Households []AnsweredBefore
+}
+
+func (e *AnswerConflictError) Error() string {
+	return fmt.Sprintf("%d households of the upload were already answered differently", len(e.Households))
+}
+
 // ApplyAnswers records Kemensos' answers to a proposal in one transaction
 // (all or nothing) and audits the upload. Households already answered keep
-// their first answer. It returns how many answers were new.
+// their first answer: the same answer again is skipped, a different one
+// (status or rejection reason) refuses the whole upload with an
+// *AnswerConflictError. It returns how many answers were new.
 func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []StoredAnswer, actor AuditActor) (int, error) {
 	applied := 0
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -186,10 +208,28 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 		if p.Status == ProposalDraft {
 			return fmt.Errorf("%w: the proposal has not been submitted yet", ErrConflict)
 		}
+		var before []ProposalItem
+		if err := tx.Select("household_id, answer, answer_reason").Where("proposal_id = ? AND answer <> ?", proposalID, "").Find(&before).Error; err != nil {
+			return err
+		}
+		answered := make(map[int64]ProposalItem, len(before))
+		for _, it := range before {
+			answered[it.HouseholdID] = it
+		}
+		conflict := &AnswerConflictError{}
 		for _, a := range answers {
 			status := "DITOLAK"
 			if a.Accepted {
 				status = "DITETAPKAN"
+			}
+			if it, ok := answered[a.HouseholdID]; ok {
+				if it.Answer != status || it.AnswerReason != a.Reason {
+					conflict.Households = append(conflict.Households, AnsweredBefore{HouseholdID: a.HouseholdID, Accepted: it.Answer == "DITETAPKAN", Reason: it.AnswerReason})
+				}
+				continue
+			}
+			if len(conflict.Households) > 0 {
+				continue
 			}
 			res := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND household_id = ? AND answer = ?", proposalID, a.HouseholdID, "").
 				Updates(map[string]any{"answer": status, "answer_reason": a.Reason, "answer_note": a.Note, "answer_date": a.Date})
@@ -198,12 +238,15 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 			}
 			applied += int(res.RowsAffected)
 		}
-		var answered int64
-		if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ?", proposalID, "").Count(&answered).Error; err != nil {
+		if len(conflict.Households) > 0 {
+			return conflict
+		}
+		var n int64
+		if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ?", proposalID, "").Count(&n).Error; err != nil {
 			return err
 		}
-		u := map[string]any{"answered": answered}
-		if int(answered) == p.Items {
+		u := map[string]any{"answered": n}
+		if int(n) == p.Items {
 			u["status"] = ProposalAnswered
 		}
 		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).Updates(u).Error; err != nil {
@@ -254,6 +297,15 @@ func (s *Store) ProposalPage(ctx context.Context, proposalID, afterID int64, lim
 // MarkAnswersSignalled records that these households have their answers.
 func (s *Store) MarkAnswersSignalled(ctx context.Context, proposalID int64, ids []int64) error {
 	return s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND household_id IN ?", proposalID, ids).Update("signalled", true).Error
+}
+
+// UngivenAnswerCount counts a proposal's answers stored but not yet given
+// to their households (the fan-out after an upload did not run, or did not
+// finish).
+func (s *Store) UngivenAnswerCount(ctx context.Context, proposalID int64) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ? AND signalled = ?", proposalID, "", false).Count(&n).Error
+	return n, err
 }
 
 // UnansweredCount counts a proposal's households still without an answer.

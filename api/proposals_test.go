@@ -1,0 +1,220 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/xuri/excelize/v2"
+	"go.temporal.io/api/serviceerror"
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/api"
+	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
+)
+
+// A second answer file whose row contradicts the answer an earlier file
+// applied to the same household is refused at that row, nothing applied
+// and no signal; the same answer again is accepted and applies nothing new.
+func TestContradictingAnswerFileIsARowError(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		blitar := w.cycles[0]
+		h := blitar.proposed
+		upload := func(body string) *apiResponse {
+			t.Helper()
+			raw, ct := uploadForm(nil, "jawaban.csv", "no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+body)
+			return w.do(apiRequest{method: "POST", route: "/api/v1/proposals/:id/answers", path: fmt.Sprintf("/api/v1/proposals/%d/answers", blitar.sentProposal),
+				token: w.byName["dinsos.blitar"].token, raw: raw, contentType: ct})
+		}
+		r := upload(h.kk + "," + h.nik + ",DITETAPKAN,,,2026-03-25\n")
+		r.want(t, "first file", http.StatusOK)
+		wantTemporal(t, "first file", r, "SignalWorkflow")
+
+		// Row 2 is blank (skipped); the household is at row 3, by NIK only.
+		r = upload("\n," + h.nik + ",DITOLAK,NIK_TIDAK_PADAN,,2026-03-26\n")
+		if r.want(t, "rejected after accepted", http.StatusUnprocessableEntity) {
+			var v struct {
+				Rows []struct {
+					Row            int
+					Column, Reason string
+				}
+			}
+			r.decode(t, &v)
+			want := "this household was already answered DITETAPKAN by an earlier answer file; a household can have only one answer"
+			if len(v.Rows) != 1 || v.Rows[0].Row != 3 || v.Rows[0].Column != "status" || v.Rows[0].Reason != want {
+				t.Errorf("rejected after accepted: %s", r.body)
+			}
+		}
+		wantTemporal(t, "rejected after accepted", r, "")
+		var it store.ProposalItem
+		if err := db.Where("proposal_id = ? AND household_id = ?", blitar.sentProposal, h.id).First(&it).Error; err != nil {
+			t.Fatal(err)
+		}
+		if it.Answer != "DITETAPKAN" || it.AnswerReason != "" || it.AnswerDate != "2026-03-25" {
+			t.Errorf("the contradicting file changed the answer: %+v", it)
+		}
+
+		r = upload(h.kk + ",,DITETAPKAN,,diulang,2026-03-27\n")
+		if r.want(t, "same answer again", http.StatusOK) {
+			var v struct{ Applied int }
+			r.decode(t, &v)
+			if v.Applied != 0 {
+				t.Errorf("same answer again applied %d", v.Applied)
+			}
+		}
+	})
+}
+
+// The cycle report's programme columns follow the configured enrolment
+// rules, in their order, and keep a programme the cycle still has
+// enrolments in that the rules no longer name; the JSON lists the same
+// programmes.
+func TestReportProgrammesFollowTheRules(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		rules := []enrol.Rule{{Programme: "SEMBAKO-KAB", MaxDesil: 2}, {Programme: "PKH", MaxDesil: 3, NeedsRegistry: true}}
+		w := newWorld(t, db, func(d *api.Deps) { d.EnrolRules = rules })
+		blitar := w.cycles[0]
+		now := mxT0
+		for _, p := range []string{"SEMBAKO-KAB", "BPNT"} {
+			if err := db.Create(&store.Enrolment{CycleID: blitar.id, HouseholdID: blitar.proposed.id, Programme: p, Status: store.EnrolmentActive, EnrolledAt: &now}).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		token := w.byName["dinsos.blitar"].token
+		// The world already enrolled a household in BPJS-TK: it and BPNT
+		// are not in the rules, so they follow, sorted.
+		want := []string{"SEMBAKO-KAB", "PKH", "BPJS-TK", "BPNT"}
+
+		r := w.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/report", path: fmt.Sprintf("/api/v1/cycles/%d/report", blitar.id), token: token})
+		if r.want(t, "report", http.StatusOK) {
+			var v struct {
+				Programmes []string
+				Desa       []struct {
+					DesaCode string
+					Enrolled map[string]int64
+				}
+			}
+			r.decode(t, &v)
+			if !slices.Equal(v.Programmes, want) {
+				t.Errorf("programmes %v, want %v", v.Programmes, want)
+			}
+			var sembako int64
+			for _, d := range v.Desa {
+				for p := range d.Enrolled {
+					if !slices.Contains(want, p) {
+						t.Errorf("desa %s enrolled in %s, not among the programmes %v", d.DesaCode, p, want)
+					}
+				}
+				sembako += d.Enrolled["SEMBAKO-KAB"]
+			}
+			if sembako != 1 {
+				t.Errorf("SEMBAKO-KAB enrolled %d, want 1", sembako)
+			}
+		}
+
+		r = w.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/report", path: fmt.Sprintf("/api/v1/cycles/%d/report?format=xlsx", blitar.id), token: token})
+		if !r.want(t, "report XLSX", http.StatusOK) {
+			return
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		for _, sh := range []string{"Laporan", "Kecamatan"} {
+			rows, err := f.GetRows(sh)
+			if err != nil || len(rows) < 2 {
+				t.Fatalf("sheet %s: %d rows, %v", sh, len(rows), err)
+			}
+			var got []string
+			sum := map[string]int{}
+			for i, h := range rows[0] {
+				if p, ok := strings.CutPrefix(h, "Terdaftar "); ok {
+					got = append(got, p)
+					for _, row := range rows[1:] {
+						if i < len(row) {
+							n, _ := strconv.Atoi(row[i])
+							sum[p] += n
+						}
+					}
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("sheet %s: programme columns %v, want %v", sh, got, want)
+			}
+			if sum["SEMBAKO-KAB"] != 1 || sum["BPNT"] != 1 || sum["PKH"] != 0 {
+				t.Errorf("sheet %s: programme totals %v", sh, sum)
+			}
+		}
+	})
+}
+
+// An upload whose answers are stored but whose batch workflow cannot be
+// told (Temporal down) is retried, then answered 503 saying the answers
+// were stored; the same file uploaded again applies nothing twice and
+// tells the workflow.
+func TestAnswersStoredButNotSignalled(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		blitar := w.cycles[0]
+		h := blitar.proposed
+		signal := func(err error) {
+			for _, c := range w.temporal.ExpectedCalls {
+				if c.Method == "SignalWorkflow" {
+					c.ReturnArguments = mock.Arguments{err}
+				}
+			}
+		}
+		upload := func() *apiResponse {
+			t.Helper()
+			raw, ct := uploadForm(nil, "jawaban.csv", "no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+h.kk+","+h.nik+",DITETAPKAN,,,2026-03-25\n")
+			return w.do(apiRequest{method: "POST", route: "/api/v1/proposals/:id/answers", path: fmt.Sprintf("/api/v1/proposals/%d/answers", blitar.sentProposal),
+				token: w.byName["dinsos.blitar"].token, raw: raw, contentType: ct})
+		}
+
+		signal(serviceerror.NewUnavailable("temporal down"))
+		r := upload()
+		if r.want(t, "upload while Temporal is down", http.StatusServiceUnavailable) {
+			var v struct {
+				Error   string
+				Applied int
+			}
+			r.decode(t, &v)
+			if v.Applied != 1 || !strings.Contains(v.Error, "the answers were stored") || !strings.Contains(v.Error, "upload the same file again") {
+				t.Errorf("upload while Temporal is down: %s", r.body)
+			}
+			if r.header.Get("Retry-After") == "" {
+				t.Error("no Retry-After")
+			}
+		}
+		if n := len(r.temporalCalls("SignalWorkflow")); n != 3 {
+			t.Errorf("signal tried %d times, want 3", n)
+		}
+		var it store.ProposalItem
+		if err := db.Where("proposal_id = ? AND household_id = ?", blitar.sentProposal, h.id).First(&it).Error; err != nil {
+			t.Fatal(err)
+		}
+		if it.Answer != "DITETAPKAN" || it.Signalled {
+			t.Errorf("after the failed signal: %+v, want the answer stored, not yet given", it)
+		}
+
+		signal(nil)
+		r = upload()
+		if r.want(t, "the same file again", http.StatusOK) {
+			var v struct{ Applied int }
+			r.decode(t, &v)
+			if v.Applied != 0 {
+				t.Errorf("the same file again applied %d", v.Applied)
+			}
+		}
+		wantTemporal(t, "the same file again", r, "SignalWorkflow")
+	})
+}

@@ -1,0 +1,65 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/store"
+)
+
+// TestWithdrawnDecreeFreesItsHouseholds: a draft holds its households (a
+// second draft finds none), a withdrawn one does not: its households go
+// into the next draft. The reason and an audit entry are kept, and a
+// decree the bupati's office has (submitted) cannot be withdrawn.
+func TestWithdrawnDecreeFreesItsHouseholds(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		for i := 0; i < 3; i++ {
+			h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: i + 2, FamilyID: fmt.Sprint("F", i), KKHash: fmt.Sprint("kk", i), KKSealed: []byte{1},
+				KKMasked: "x", NIKHash: fmt.Sprint("nik", i), NIKSealed: []byte{1}, NIKMasked: "x", Name: "n", Address: "a",
+				RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, Stage: "awaiting_decree", StageEnteredAt: now, Outcome: "eligible"}
+			must(t, db.Create(&h).Error)
+		}
+		actor := store.AuditActor{UserID: 7, Role: "dinsos", RequestID: "r1"}
+		first := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
+		must(t, st.DraftDecree(ctx, &first, nil, actor))
+		if first.Households != 3 {
+			t.Fatalf("first draft lists %d households, want 3", first.Households)
+		}
+		if err := st.DraftDecree(ctx, &store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}, nil, actor); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("a second draft while the first holds every household: %v, want ErrConflict", err)
+		}
+
+		// Submitted: the bupati's office has it; withdrawing is refused.
+		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeDraft, To: store.DecreeSubmitted, Actor: actor, At: now}))
+		if err := st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeSubmitted, To: store.DecreeWithdrawn, Reason: "x", Actor: actor, At: now}); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("withdrawing a submitted decree: %v, want ErrConflict", err)
+		}
+		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeSubmitted, To: store.DecreeReturned, Reason: "periksa", Actor: actor, At: now}))
+		wd := actor
+		wd.RequestID = "r2"
+		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeReturned, To: store.DecreeWithdrawn, Reason: "daftar keliru", Actor: wd, At: now}))
+		got, err := st.GetDecree(ctx, first.ID)
+		must(t, err)
+		if got.Status != store.DecreeWithdrawn || got.WithdrawReason != "daftar keliru" {
+			t.Errorf("withdrawn decree: status %q reason %q", got.Status, got.WithdrawReason)
+		}
+		var audits int64
+		must(t, db.Model(&store.AuditEntry{}).Where("action = ? AND request_id = ?", "decree.withdrawn", "r2").Count(&audits).Error)
+		if audits != 1 {
+			t.Errorf("%d decree.withdrawn audit entries, want 1", audits)
+		}
+
+		second := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
+		must(t, st.DraftDecree(ctx, &second, nil, actor))
+		if second.Households != 3 || second.Kind != store.DecreeInitial {
+			t.Errorf("draft after the withdrawal: %d households, kind %s; want 3, initial", second.Households, second.Kind)
+		}
+	})
+}
