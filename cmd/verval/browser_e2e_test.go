@@ -66,7 +66,9 @@ func TestBrowser(t *testing.T) {
 	// The row-error report opens with the session cookie (no bearer token).
 	report := b.eval(`fetch(document.querySelector('a[href$="format=csv"]').href)
 		.then(async r => r.status + "|" + r.headers.get("content-type") + "|" + await r.text())`)
-	if !strings.HasPrefix(report, "200|text/csv") || !strings.Contains(report, "row,column,severity,reason\n5,") {
+	// Its last two columns give the verdict and the reason in Indonesian.
+	if !strings.HasPrefix(report, "200|text/csv") || !strings.Contains(report, "row,column,severity,reason,status,alasan\n5,") ||
+		!strings.Contains(report, ",Ditolak,NIK harus 16 digit; tertulis 11 digit.") {
 		t.Fatalf("row-error report: %q", report)
 	}
 	// The page lists the row's reason in Indonesian.
