@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"strconv"
@@ -147,16 +145,12 @@ func (s *Server) auditAs(ctx context.Context, a store.AuditActor, cycleID int64,
 	}
 }
 
-// appendAudit writes one API-level entry. Its key has a random part: the
-// request id may come from the client (X-Request-ID), and an entry keyed
-// by it alone would be skipped as a duplicate when a client reuses one.
-// An HTTP handler runs once per request, so no retry needs the key to
-// repeat.
+// appendAudit writes one API-level entry, under a key of its own
+// (store.UniqueAuditKey): an HTTP handler runs once per request, so no
+// retry needs the key to repeat.
 func (s *Server) appendAudit(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) error {
-	var nonce [8]byte
-	_, _ = rand.Read(nonce[:])
 	return s.deps.Store.AppendAuditEntry(ctx, store.AuditEntry{
-		IdemKey: action + ":" + a.RequestID + ":" + hex.EncodeToString(nonce[:]), At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
+		IdemKey: store.UniqueAuditKey(action, a.RequestID), At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
 		RequestID: a.RequestID, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
 	})
 }
@@ -321,11 +315,13 @@ func (s *Server) closeCycleAs(ctx context.Context, a store.AuditActor, cy *store
 }
 
 // startCycleClose starts the fan-out of a closed cycle; its workflow ID
-// names the cycle, so a second start is a no-op.
+// names the cycle, so a second start is a no-op while it runs or after it
+// completed, and starts it again after it failed or was terminated (each
+// household takes the close once: the Update's ID names the cycle).
 func (s *Server) startCycleClose(ctx context.Context, cy *store.Cycle) error {
 	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: workflows.CycleCloseWorkflowID(cy.ID), TaskQueue: workflows.OpsTaskQueue,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}, workflows.CloseCycleWorkflow, workflows.CloseCycleInput{CycleID: cy.ID, Reason: cy.CloseReason})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -5,8 +5,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -266,12 +264,8 @@ func (a *App) codecHandler() http.Handler {
 // request ids may come from the client (X-Request-ID), and a reused one
 // must not let a second decode go unrecorded.
 func (a *App) auditDecode(ctx context.Context, d codec.DecodeRecord) error {
-	var nonce [8]byte
-	if _, err := rand.Read(nonce[:]); err != nil {
-		return err
-	}
 	err := a.Store.AppendAuditEntry(ctx, store.AuditEntry{
-		IdemKey: "codec.decode:" + d.RequestID + ":" + hex.EncodeToString(nonce[:]), At: d.At,
+		IdemKey: store.UniqueAuditKey("codec.decode", d.RequestID), At: d.At,
 		ActorRole: "codec", RequestID: d.RequestID, Action: "codec.decode",
 		Detail: store.JSON(map[string]any{"caller": d.Caller, "payloads": d.Payloads, "namespace": d.Namespace, "remoteAddr": d.RemoteAddr}),
 	})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +17,18 @@ import (
 // auditLockKey is the PostgreSQL advisory lock that serialises appends to
 // the audit chain, so two transactions cannot both link to the same entry.
 const auditLockKey = 7_270_001
+
+// UniqueAuditKey is the IdemKey of an entry for one HTTP request's action
+// (a reveal, a download, a decode, a correction): the action, the request
+// id, and a random part. The request id may come from the client
+// (X-Request-ID); keyed by it alone, a second action sent with a reused id
+// would be skipped as a duplicate and go unrecorded. Retried workflow
+// steps key their entries deterministically instead.
+func UniqueAuditKey(action, requestID string) string {
+	var nonce [8]byte
+	_, _ = rand.Read(nonce[:])
+	return action + ":" + requestID + ":" + hex.EncodeToString(nonce[:])
+}
 
 // AppendAudit appends e to the audit chain inside tx: its hash covers the
 // previous entry's hash and every field, so editing or deleting an entry

@@ -36,7 +36,8 @@ func lockOpenCycle(tx *gorm.DB, cycleID int64) error {
 // CloseCycle closes a cycle (tutup buku) with Dinsos' reason, audited. A
 // cycle already closed is ErrCycleClosed; one with an intake still queued
 // or running is ErrConflict (the intake would start households after the
-// close's fan-out has passed them).
+// close's fan-out has passed them), and so is one with a decree not yet
+// signed or withdrawn or a proposal batch not yet sent.
 func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, actor AuditActor) (*Cycle, error) {
 	var c Cycle
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -59,6 +60,23 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 		}
 		if running > 0 {
 			return fmt.Errorf("%w: an intake of this cycle is still running; close the cycle when it has finished", ErrConflict)
+		}
+		// A decree under way or a batch not yet sent would be signed or
+		// sent after the close, for households the close has ended: it must
+		// be signed, withdrawn or submitted first.
+		var pendingDecrees, draftBatches int64
+		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status IN ?", cycleID, []string{DecreeDraft, DecreeSubmitted, DecreeReturned}).
+			Count(&pendingDecrees).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, ProposalDraft).Count(&draftBatches).Error; err != nil {
+			return err
+		}
+		if pendingDecrees > 0 {
+			return fmt.Errorf("%w: a decree of this cycle is not signed yet; have it signed or withdraw it before closing", ErrConflict)
+		}
+		if draftBatches > 0 {
+			return fmt.Errorf("%w: a proposal batch of this cycle has not been sent to Kemensos; send it before closing", ErrConflict)
 		}
 		if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
 			return err

@@ -13,7 +13,8 @@ import (
 	"github.com/verval/verval/internal/store"
 )
 
-// TestCloseCycle: a cycle with an intake still running cannot be closed;
+// TestCloseCycle: a cycle with an intake still running, a decree not yet
+// signed or withdrawn, or a batch not yet sent cannot be closed;
 // once it has finished the close is recorded and audited, a second close
 // is refused, and a closed cycle takes no intake, decree or proposal. The
 // close's fan-out pages through the households whose case has not ended.
@@ -48,6 +49,21 @@ func TestCloseCycle(t *testing.T) {
 			t.Fatal("the refused close was recorded")
 		}
 		must(t, st.SetIntakeStatus(ctx, in.ID, store.IntakeDone, ""))
+
+		// A decree not yet signed, then a batch not yet sent, hold the close
+		// back: either would act after it on households it has ended.
+		draft := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: store.DecreeInitial, Status: store.DecreeSubmitted}
+		must(t, db.Create(&draft).Error)
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "decree") {
+			t.Fatalf("close with a decree awaiting signature: %v, want a conflict naming the decree", err)
+		}
+		must(t, db.Model(&draft).Update("status", store.DecreeWithdrawn).Error)
+		batch := store.Proposal{CycleID: cy.ID, DecreeID: draft.ID, Month: "2026-07", Status: store.ProposalDraft}
+		must(t, db.Create(&batch).Error)
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "batch") {
+			t.Fatalf("close with a batch not sent: %v, want a conflict naming the batch", err)
+		}
+		must(t, db.Model(&batch).Update("status", store.ProposalSubmitted).Error)
 
 		c, err := st.CloseCycle(ctx, cy.ID, "tutup buku 2026", dinsos)
 		if err != nil || c.ClosedAt == nil || c.CloseReason != "tutup buku 2026" || c.ClosedBy != 7 {

@@ -116,7 +116,7 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 		}
 		hid := h.ID
 		return AppendAudit(tx, AuditEntry{
-			IdemKey: fmt.Sprintf("household.identity:%d:%s", h.ID, actor.RequestID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
+			IdemKey: UniqueAuditKey(fmt.Sprintf("household.identity:%d", h.ID), actor.RequestID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
 			RequestID: actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: "household.identity",
 			Detail: jsonString(map[string]any{"fields": fields, "rejectionsCorrected": res.RowsAffected}),
 		})
@@ -125,6 +125,11 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 		var inv *InvalidError
 		if errors.As(err, &inv) {
 			return nil, inv
+		}
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			// Two corrections at once giving the same No KK: the unique
+			// index settles it after the count above let both through.
+			return nil, fmt.Errorf("%w: another household of this cycle has this No KK", ErrConflict)
 		}
 		return nil, err
 	}

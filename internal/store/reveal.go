@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -43,11 +41,9 @@ func (s *Store) RevealIdentity(ctx context.Context, p auth.Principal, householdI
 		if err != nil {
 			return fmt.Errorf("open No KK of household %d: %w", h.ID, err)
 		}
-		var nonce [8]byte
-		_, _ = rand.Read(nonce[:])
 		hid := h.ID
 		if err := AppendAudit(tx, AuditEntry{
-			IdemKey: ActionIdentityReveal + ":" + actor.RequestID + ":" + hex.EncodeToString(nonce[:]), At: s.now(),
+			IdemKey: UniqueAuditKey(ActionIdentityReveal, actor.RequestID), At: s.now(),
 			ActorID: actor.UserID, ActorRole: actor.Role, RequestID: actor.RequestID,
 			CycleID: h.CycleID, HouseholdID: &hid, Action: ActionIdentityReveal, Detail: "{}",
 		}); err != nil {
