@@ -95,6 +95,10 @@ func (a *Activities) FanOutClose(ctx context.Context, in CloseCycleInput) (Close
 			}
 			res.Households++
 			after = id
+			// Each close waits for the household's workflow task: a page of
+			// them can outlast the heartbeat timeout (the SDK throttles
+			// these calls).
+			activity.RecordHeartbeat(ctx, after, res)
 		}
 		if err := a.Store.SetCloseProgress(ctx, in.CycleID, res.Households); err != nil {
 			return res, classify(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -20,10 +21,27 @@ type Transition struct {
 	Reason string
 }
 
+// ReasonMax is the length of a stored stage or exit reason (the columns'
+// size). A reason is built from a fixed prefix and people's words (a
+// decree's revocation, the cycle's close), so it can be longer.
+const ReasonMax = 200
+
+// ClipReason shortens a reason to ReasonMax characters, ending it with an
+// ellipsis when cut: an over-long reason must not make a retried activity
+// fail for ever on PostgreSQL ("value too long"). The full words stay
+// where they were given (the decree, the cycle, the audit trail).
+func ClipReason(r string) string {
+	if utf8.RuneCountInString(r) <= ReasonMax {
+		return r
+	}
+	return string([]rune(r)[:ReasonMax-1]) + "…"
+}
+
 // ApplyTransition records a stage change: the household's current stage
 // (only if this change is newer than the one stored) and a history row. It
 // is idempotent, so a retried activity writes once.
 func ApplyTransition(tx *gorm.DB, t Transition) error {
+	t.Reason = ClipReason(t.Reason)
 	ev := StageEvent{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At.UTC(), Reason: t.Reason}
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
 		return fmt.Errorf("stage history: %w", err)

@@ -30,6 +30,7 @@ func (s *Store) PutEnrolment(ctx context.Context, e enrol.Entry) error {
 // exit alone. The first exit is kept: putting it twice changes nothing.
 func (s *Store) PutExit(ctx context.Context, e enrol.Entry) error {
 	at := e.At.UTC()
+	e.Reason = ClipReason(e.Reason)
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&Enrolment{}).Where("cycle_id = ? AND household_id = ? AND programme = ? AND status = ?", e.CycleID, e.HouseholdID, e.Programme, EnrolmentActive).
 			Updates(map[string]any{"status": EnrolmentExited, "exited_at": at, "exit_reason": e.Reason})
