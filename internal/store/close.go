@@ -37,7 +37,8 @@ func lockOpenCycle(tx *gorm.DB, cycleID int64) error {
 // cycle already closed is ErrCycleClosed; one with an intake still queued
 // or running is ErrConflict (the intake would start households after the
 // close's fan-out has passed them), and so is one with a decree not yet
-// signed or withdrawn or a proposal batch not yet sent.
+// signed or withdrawn or a proposal batch not yet sent or not yet fully
+// answered.
 func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, actor AuditActor) (*Cycle, error) {
 	var c Cycle
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -72,11 +73,21 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, ProposalDraft).Count(&draftBatches).Error; err != nil {
 			return err
 		}
+		// A batch sent and not fully answered: its households wait for
+		// Kemensos, whose answer (an addition accepted into the national
+		// registry) must settle them, not the close.
+		var waitingBatches int64
+		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, ProposalSubmitted).Count(&waitingBatches).Error; err != nil {
+			return err
+		}
 		if pendingDecrees > 0 {
 			return fmt.Errorf("%w: a decree of this cycle is not signed yet; have it signed or withdraw it before closing", ErrConflict)
 		}
 		if draftBatches > 0 {
 			return fmt.Errorf("%w: a proposal batch of this cycle has not been sent to Kemensos; send it before closing", ErrConflict)
+		}
+		if waitingBatches > 0 {
+			return fmt.Errorf("%w: a proposal batch of this cycle still waits for Kemensos' answer; upload it before closing", ErrConflict)
 		}
 		if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
 			return err

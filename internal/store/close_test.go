@@ -14,7 +14,8 @@ import (
 )
 
 // TestCloseCycle: a cycle with an intake still running, a decree not yet
-// signed or withdrawn, or a batch not yet sent cannot be closed;
+// signed or withdrawn, or a batch not yet sent or still waiting for
+// Kemensos' answer cannot be closed;
 // once it has finished the close is recorded and audited, a second close
 // is refused, and a closed cycle takes no intake, decree or proposal. The
 // close's fan-out pages through the households whose case has not ended.
@@ -64,6 +65,10 @@ func TestCloseCycle(t *testing.T) {
 			t.Fatalf("close with a batch not sent: %v, want a conflict naming the batch", err)
 		}
 		must(t, db.Model(&batch).Update("status", store.ProposalSubmitted).Error)
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "Kemensos' answer") {
+			t.Fatalf("close with a batch waiting for Kemensos: %v, want a conflict naming the answer", err)
+		}
+		must(t, db.Model(&batch).Update("status", store.ProposalAnswered).Error)
 
 		c, err := st.CloseCycle(ctx, cy.ID, "tutup buku 2026", dinsos)
 		if err != nil || c.ClosedAt == nil || c.CloseReason != "tutup buku 2026" || c.ClosedBy != 7 {
