@@ -82,15 +82,11 @@ func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingI
 // validator refuses the close) reports closed=false.
 func (c Cases) CycleClosed(ctx context.Context, cycleID, householdID int64, reason string) (bool, error) {
 	err := c.update(ctx, cycleID, householdID, fmt.Sprintf("cycle-close-%d", cycleID), UpdateCycleClosed, CycleClosed{Reason: reason}, nil)
-	var nf *serviceerror.NotFound
 	var app *temporal.ApplicationError
-	switch {
-	case errors.As(err, &nf):
-		return false, nil
-	case errors.As(err, &app) && app.Type() == string(KindClosed):
+	if errors.As(err, &app) && app.Type() == string(KindClosed) {
 		return false, nil
 	}
-	return err == nil, err
+	return delivered(err)
 }
 
 // DecreeSigned sends the decree-signed signal.
@@ -101,12 +97,7 @@ func (c Cases) DecreeSigned(ctx context.Context, cycleID, householdID, decreeID 
 // DecreeRevoked sends the decree-revoked signal; delivered is false when
 // the household's workflow has finished.
 func (c Cases) DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason string) (bool, error) {
-	err := c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", SignalDecreeRevoked, DecreeRevoked{DecreeID: decreeID, Reason: reason})
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) {
-		return false, nil
-	}
-	return err == nil, err
+	return delivered(c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", SignalDecreeRevoked, DecreeRevoked{DecreeID: decreeID, Reason: reason}))
 }
 
 // ProposalSubmitted sends the proposal-submitted signal.
@@ -128,11 +119,18 @@ func (c Cases) signal(ctx context.Context, cycleID, householdID int64, signal st
 // has finished: Temporal answers NotFound (also for an Update the closing
 // workflow aborted), and the household no longer needs the message.
 func skipFinished(err error) error {
+	_, err = delivered(err)
+	return err
+}
+
+// delivered reads a message's error: a household whose workflow has
+// finished answers NotFound, which is not a failure but "not delivered".
+func delivered(err error) (bool, error) {
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // SubmitVerification sends a visit result as an Update and waits for it to
