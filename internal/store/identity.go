@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -57,8 +58,7 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 		if err := scope(tx, p, "desa_code").First(&h, "id = ?", householdID).Error; err != nil {
 			return wrapNotFound(err)
 		}
-		switch h.Stage {
-		case "enrolled", "not_eligible", "removed", "rejected", "revoked", "closed":
+		if slices.Contains(terminalStages, h.Stage) {
 			return fmt.Errorf("%w: this household's case has ended", ErrConflict)
 		}
 		var waiting int64
