@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -25,9 +24,6 @@ func (s *Server) enrolmentList(c *gin.Context) {
 	programme := c.Query("programme")
 	var known []string
 	rules := s.deps.EnrolRules
-	if rules == nil {
-		rules = enrol.DefaultRules()
-	}
 	for _, r := range rules {
 		known = append(known, r.Programme)
 	}

@@ -16,7 +16,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/activities"
-	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
@@ -310,9 +309,6 @@ func (s *Server) report(c *gin.Context) {
 // their other counts, leave out the zeros.
 func (s *Server) reportProgrammes(rep *store.CycleReport) []string {
 	rules := s.deps.EnrolRules
-	if rules == nil {
-		rules = enrol.DefaultRules()
-	}
 	var out []string
 	for _, r := range rules {
 		out = append(out, r.Programme)

@@ -82,6 +82,9 @@ func New(d Deps) *Server {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.EnrolRules == nil {
+		d.EnrolRules = enrol.DefaultRules()
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// No proxy is trusted unless configured: a client cannot fake its
