@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -72,28 +73,34 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (DecreeState, error) { return d.state, nil }); err != nil {
 		return DecreeResult{}, err
 	}
+	// Each step comes from the statuses in from; withdrawing comes from a
+	// draft or a returned decree, whichever it is now (histories from
+	// before it never withdraw, so their commands replay unchanged).
 	steps := []struct {
 		name     string
-		from, to string
+		from     []string
+		to       string
 		validate func(workflow.Context, DecreeRequest) error
 		// done is the step in the refusal message: "cannot be signed now".
 		done string
 	}{
-		{UpdateDecreeSubmit, store.DecreeDraft, store.DecreeSubmitted, nil, "submitted"},
-		{UpdateDecreeReturn, store.DecreeSubmitted, store.DecreeReturned, validateReturn, "returned"},
-		{UpdateDecreeRevise, store.DecreeReturned, store.DecreeDraft, nil, "revised"},
-		{UpdateDecreeSign, store.DecreeSubmitted, store.DecreeSigned, validateSign, "signed"},
+		{UpdateDecreeSubmit, []string{store.DecreeDraft}, store.DecreeSubmitted, nil, "submitted"},
+		{UpdateDecreeReturn, []string{store.DecreeSubmitted}, store.DecreeReturned, validateReturn, "returned"},
+		{UpdateDecreeRevise, []string{store.DecreeReturned}, store.DecreeDraft, nil, "revised"},
+		{UpdateDecreeSign, []string{store.DecreeSubmitted}, store.DecreeSigned, validateSign, "signed"},
+		{UpdateDecreeWithdraw, []string{store.DecreeDraft, store.DecreeReturned}, store.DecreeWithdrawn, validateWithdraw, "withdrawn"},
 	}
 	for _, st := range steps {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, st.name,
 			func(ctx workflow.Context, r DecreeRequest) (DecreeState, error) {
-				return d.change(ctx, st.from, st.to, r)
+				// The validator has checked the status is one of st.from.
+				return d.change(ctx, d.state.Status, st.to, r)
 			},
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r DecreeRequest) error {
 				if d.busy {
 					return Conflict("the decree is being updated; try again")
 				}
-				if d.state.Status != st.from {
+				if !slices.Contains(st.from, d.state.Status) {
 					return Closed("the decree is " + d.state.Status + ", so it cannot be " + st.done + " now")
 				}
 				if st.validate != nil {
@@ -104,25 +111,6 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		if err != nil {
 			return DecreeResult{}, err
 		}
-	}
-	// Withdrawing comes from a draft or a returned decree, whichever it is
-	// now. Histories from before it never withdraw, so their commands
-	// replay unchanged.
-	err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDecreeWithdraw,
-		func(ctx workflow.Context, r DecreeRequest) (DecreeState, error) {
-			return d.change(ctx, d.state.Status, store.DecreeWithdrawn, r)
-		},
-		workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r DecreeRequest) error {
-			if d.busy {
-				return Conflict("the decree is being updated; try again")
-			}
-			if d.state.Status != store.DecreeDraft && d.state.Status != store.DecreeReturned {
-				return Closed("the decree is " + d.state.Status + ", so it cannot be withdrawn now")
-			}
-			return validateWithdraw(ctx, r)
-		}})
-	if err != nil {
-		return DecreeResult{}, err
 	}
 	if err := workflow.Await(ctx, func() bool {
 		return (d.state.Status == store.DecreeSigned || d.state.Status == store.DecreeWithdrawn) && !d.busy
