@@ -20,7 +20,7 @@ import (
 
 const benchUsage = `usage:
   verval bench intake [--households 50000] [--seed S] [--raw-starts K] [common flags]
-  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-pause 2s] [--lifecycles K] [common flags]
+  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-households 50] [--officer-pause 2s] [--lifecycles K] [common flags]
   common flags: [--workflow-cache N] [--workflow-pollers N] [--database-url URL]
                 [--temporal-address HOST:PORT [--temporal-namespace NS]] [--pprof ADDR] [--keep] [--json]
 
@@ -56,6 +56,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	dbURL := fs.String("database-url", "", "put the application database on this `postgres://` URL (an empty database) instead of SQLite")
 	rawStarts := fs.Int("raw-starts", 0, "intake: trivial workflows started to measure the raw start rate (default min(households, 3000))")
 	officers := fs.Int("officers", 50, "cycle: village officers submitting at once")
+	perOfficer := fs.Int("officer-households", 50, "cycle: a village gets one officer per this many of its households (rounded up), who split its list; 0 gives every village one officer")
 	pause := fs.Duration("officer-pause", 2*time.Second, "cycle: an officer's mean pause between two results (±50%); 0 submits back to back, saturating the system")
 	cache := fs.String("workflow-cache", "", "the worker's sticky workflow cache in households, 0 for none, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
@@ -120,7 +121,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	case "cycle":
 		var r *bench.CycleReport
 		r, runErr = bench.Cycle(ctx, bench.CycleOptions{
-			Households: *households, Seed: *seed, FaultRate: *faults, Officers: *officers, OfficerPause: *pause, Lifecycles: *lifecycles,
+			Households: *households, Seed: *seed, FaultRate: *faults, Officers: *officers, OfficerHouseholds: *perOfficer, OfficerPause: *pause, Lifecycles: *lifecycles,
 			Stack: stack, Progress: stderr,
 		})
 		if r != nil {

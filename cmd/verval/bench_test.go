@@ -98,7 +98,7 @@ func TestBenchCycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	args := []string{"bench", "cycle", "--households", "40", "--officers", "8", "--officer-pause", "100ms", "--lifecycles", "20", "--json"}
+	args := []string{"bench", "cycle", "--households", "40", "--officers", "8", "--officer-households", "2", "--officer-pause", "100ms", "--lifecycles", "20", "--json"}
 	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
 		t.Fatalf("verval bench cycle exited %d:\n%s\n%s", code, errOut.String(), out.String())
 	}
@@ -127,6 +127,11 @@ func TestBenchCycle(t *testing.T) {
 	}
 	if !rep.Complete || rep.Through != "proposal" || phases["decree"].Households == 0 || phases["proposal"].Households == 0 {
 		t.Errorf("decree and proposal phases: complete %v, through %q, %+v, %+v", rep.Complete, rep.Through, phases["decree"], phases["proposal"])
+	}
+	// Villages of more than two households have their lists split
+	// between officers; each village's meeting waited for its last one.
+	if rep.Villages == 0 || rep.VillageOfficers <= rep.Villages {
+		t.Errorf("%d officers for %d villages, want more officers than villages", rep.VillageOfficers, rep.Villages)
 	}
 	if rep.History.Sampled == 0 || rep.History.MeanEvents <= 0 {
 		t.Errorf("history sample: %+v", rep.History)

@@ -22,6 +22,7 @@ func newHTTPClient() *http.Client {
 type Latencies struct {
 	mu     sync.Mutex
 	d      []time.Duration
+	at     []time.Time // when each answer came
 	errors int
 }
 
@@ -34,6 +35,35 @@ func (l *Latencies) Add(d time.Duration, err error) {
 		return
 	}
 	l.d = append(l.d, d)
+	l.at = append(l.at, time.Now())
+}
+
+// SlowOverTime splits the time from the first answer to the last into n
+// equal parts and counts, in each, the answers slower than limit: whether
+// a tail is spread over a phase or gathered in part of it.
+func (l *Latencies) SlowOverTime(limit time.Duration, n int) []int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]int, n)
+	if len(l.at) == 0 || n <= 0 {
+		return out
+	}
+	first, last := l.at[0], l.at[0]
+	for _, t := range l.at {
+		if t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	span := last.Sub(first) + 1
+	for i, d := range l.d {
+		if d > limit {
+			out[min(int(int64(n)*int64(l.at[i].Sub(first))/int64(span)), n-1)]++
+		}
+	}
+	return out
 }
 
 // LatencySummary is a latency distribution in milliseconds.

@@ -37,8 +37,8 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 // WriteCycle prints a cycle report: phases, latencies, history, memory.
 func WriteCycle(w io.Writer, r *CycleReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers at once (%s between results), workflow cache %s, %d workflow-task pollers\n\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, pauseNote(secs(r.OfficerPauseSeconds)), cacheNote(r.WorkflowCache), r.WorkflowPollers)
+	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers at once (%s; %s between results), workflow cache %s, %d workflow-task pollers\n\n",
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, villageOfficersNote(r.OfficerHouseholds), pauseNote(secs(r.OfficerPauseSeconds)), cacheNote(r.WorkflowCache), r.WorkflowPollers)
 	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
 	for _, p := range r.Phases {
 		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%s\t%s\n", p.Name, apiclient.Count(p.Households), p.Seconds, p.PerSec,
@@ -60,6 +60,9 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "(latencies count every attempt; %d submissions were retried after a 503 or 429)\n", r.Retries)
+	if len(r.SubmitSlowByTenth) > 0 {
+		fmt.Fprintf(w, "results slower than %v, per tenth of the time they spanned: %v\n", submitTarget, r.SubmitSlowByTenth)
+	}
 	if len(r.SubmitParts) > 0 {
 		fmt.Fprintf(w, "\nwhere the verify phase's time went (this process's histograms; percentiles are bucket upper bounds)\n")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
