@@ -29,6 +29,9 @@ type Activities struct {
 	// Kemensos is the gateway proposal batches go through; nil means
 	// kemensos.File (files both ways, by hand).
 	Kemensos kemensos.Gateway
+	// FanOutUpdates bounds the household Updates the fan-outs send at
+	// once; nil means no bound.
+	FanOutUpdates Slots
 }
 
 // Cases starts and signals household workflows. It is implemented in the

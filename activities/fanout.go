@@ -7,9 +7,9 @@ import (
 	"go.temporal.io/sdk/activity"
 )
 
-// fanOutPage is how many households one page of a fan-out signals. Each
-// page ends with a heartbeat that records how far it got, so a fan-out
-// interrupted by a crash resumes where it stopped instead of starting over.
+// fanOutPage is how many households a fan-out reads at a time. Its
+// heartbeats record how far it got, so a fan-out interrupted by a crash
+// resumes where it stopped instead of starting over.
 const fanOutPage = 200
 
 // CloseVillageInput names the meeting whose village list is closed.
@@ -23,8 +23,8 @@ type CloseVillageResult struct {
 }
 
 // CloseVillage tells every household of a village whose result waited for
-// the meeting that the list is closed. Signals are idempotent in the
-// household workflow, so a page repeated after a crash does no harm.
+// the meeting that the list is closed. The close is keyed by the meeting in
+// the household workflow, so one repeated after a crash does no harm.
 func (a *Activities) CloseVillage(ctx context.Context, in CloseVillageInput) (CloseVillageResult, error) {
 	var after int64
 	var res CloseVillageResult
@@ -40,13 +40,19 @@ func (a *Activities) CloseVillage(ctx context.Context, in CloseVillageInput) (Cl
 			return res, nil
 		}
 		for _, id := range ids {
-			if err := a.Cases.MeetingClosed(ctx, m.CycleID, id, in.MeetingID); err != nil {
-				return res, fmt.Errorf("signal household: %w", err)
+			err := a.FanOutUpdates.inSlot(ctx, func() error {
+				return a.Cases.MeetingClosed(ctx, m.CycleID, id, in.MeetingID)
+			})
+			if err != nil {
+				return res, fmt.Errorf("close household's list: %w", err)
 			}
 			res.Signalled++
 			after = id
+			// Each close waits for a slot and for the household's workflow
+			// task: a page of them can outlast the heartbeat timeout (the
+			// SDK throttles these calls).
+			activity.RecordHeartbeat(ctx, after, res)
 		}
-		activity.RecordHeartbeat(ctx, after, res)
 	}
 }
 
@@ -84,7 +90,11 @@ func (a *Activities) FanOutClose(ctx context.Context, in CloseCycleInput) (Close
 			return res, nil
 		}
 		for _, id := range ids {
-			closed, err := a.Cases.CycleClosed(ctx, in.CycleID, id, in.Reason)
+			var closed bool
+			err := a.FanOutUpdates.inSlot(ctx, func() (err error) {
+				closed, err = a.Cases.CycleClosed(ctx, in.CycleID, id, in.Reason)
+				return err
+			})
 			if err != nil {
 				return res, fmt.Errorf("close household: %w", err)
 			}
@@ -95,9 +105,9 @@ func (a *Activities) FanOutClose(ctx context.Context, in CloseCycleInput) (Close
 			}
 			res.Households++
 			after = id
-			// Each close waits for the household's workflow task: a page of
-			// them can outlast the heartbeat timeout (the SDK throttles
-			// these calls).
+			// Each close waits for a slot and for the household's workflow
+			// task: a page of them can outlast the heartbeat timeout (the
+			// SDK throttles these calls).
 			activity.RecordHeartbeat(ctx, after, res)
 		}
 		if err := a.Store.SetCloseProgress(ctx, in.CycleID, res.Households); err != nil {

@@ -35,6 +35,10 @@ type fakeCases struct {
 	// finished are households whose workflow has ended: a revocation is
 	// not delivered to them.
 	finished map[int64]bool
+	// hold keeps each message in flight this long, counting how many are
+	// in flight at once (inFlight, most).
+	hold           time.Duration
+	inFlight, most int
 }
 
 type signal struct {
@@ -49,6 +53,14 @@ var errWorkerDied = errors.New("worker died")
 
 func (f *fakeCases) send(s signal) error {
 	f.mu.Lock()
+	if f.hold > 0 {
+		f.inFlight++
+		f.most = max(f.most, f.inFlight)
+		f.mu.Unlock()
+		time.Sleep(f.hold)
+		f.mu.Lock()
+		f.inFlight--
+	}
 	defer f.mu.Unlock()
 	if f.failAfter > 0 && len(f.signals) >= f.failAfter {
 		return errWorkerDied
@@ -447,4 +459,42 @@ func (c closeResumeConverter) ToPayloads(values ...any) (*commonpb.Payloads, err
 		}
 	}
 	return c.DataConverter.ToPayloads(values...)
+}
+
+// TestFanOutUpdatesBounded: fan-outs running at once share the worker's
+// slots, so no more household Updates are in flight than it allows, where
+// unbounded they would each send one.
+func TestFanOutUpdatesBounded(t *testing.T) {
+	const households, fanOuts = 20, 4
+	f := newFixture(t, households, "awaiting_proposal")
+	for _, tc := range []struct {
+		slots int
+		// atMost is the bound in flight; without one, more than two
+		// fan-outs must overlap, or the bounded case proves nothing.
+		atMost, moreThan int
+	}{{slots: 2, atMost: 2}, {slots: 0, atMost: fanOuts, moreThan: 2}} {
+		cases := &fakeCases{hold: 10 * time.Millisecond}
+		acts := &activities.Activities{Store: f.st, Cases: cases, FanOutUpdates: activities.NewSlots(tc.slots)}
+		suite := newSuite(t)
+		var wg sync.WaitGroup
+		for i := range fanOuts {
+			env := suite.NewTestActivityEnvironment()
+			env.RegisterActivity(acts)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in := activities.CloseCycleInput{CycleID: f.cycle.ID, Reason: fmt.Sprintf("fan-out %d", i)}
+				if _, err := env.ExecuteActivity(acts.FanOutClose, in); err != nil {
+					t.Errorf("fan-out %d: %v", i, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if len(cases.signals) != households*fanOuts {
+			t.Errorf("slots %d: %d closes sent, want %d", tc.slots, len(cases.signals), households*fanOuts)
+		}
+		if cases.most > tc.atMost || cases.most <= tc.moreThan {
+			t.Errorf("slots %d: at most %d Updates in flight, want at most %d and more than %d", tc.slots, cases.most, tc.atMost, tc.moreThan)
+		}
+	}
 }

@@ -21,7 +21,7 @@ import (
 const benchUsage = `usage:
   verval bench intake [--households 50000] [--seed S] [--raw-starts K] [common flags]
   verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-households 50] [--officer-pause 2s] [--lifecycles K] [common flags]
-  common flags: [--workflow-cache N] [--workflow-pollers N] [--database-url URL]
+  common flags: [--workflow-cache N] [--workflow-pollers N] [--fanout-updates N] [--database-url URL]
                 [--temporal-address HOST:PORT [--temporal-namespace NS]] [--pprof ADDR] [--keep] [--json]
 
 Starts a throw-away stack of its own (Temporal dev server on a file with
@@ -61,6 +61,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	cache := fs.String("workflow-cache", "", "the worker's sticky workflow cache in households, 0 for none, as VERVAL_WORKFLOW_CACHE (default: verval's default)")
 	lifecycles := fs.Int("lifecycles", 0, "cycle: trivial workflow lifecycles for the reference rate (default min(households, 1000))")
 	pollers := fs.Int("workflow-pollers", 0, "workflow-task polls the worker keeps open, as VERVAL_WORKFLOW_POLLERS (default: verval's default)")
+	fanOut := fs.String("fanout-updates", "", "household Updates the fan-outs (meetings) send at once, 0 for no bound, as VERVAL_FANOUT_UPDATES (default: verval's default)")
 	tAddr := fs.String("temporal-address", "", "run against this Temporal frontend (`host:port`) instead of starting a dev server")
 	tNamespace := fs.String("temporal-namespace", "default", "with --temporal-address: the namespace, with verval's search attributes, not used by an earlier bench")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (/debug/pprof/) on this `host:port` while the bench runs, e.g. 127.0.0.1:6060")
@@ -102,7 +103,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer logf.Close()
-	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, WorkflowCache: *cache, WorkflowPollers: *pollers,
+	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, WorkflowCache: *cache, WorkflowPollers: *pollers, FanOutUpdates: *fanOut,
 		TemporalAddress: *tAddr, TemporalNamespace: *tNamespace}
 
 	var rep any

@@ -113,6 +113,8 @@ func (a *App) Activities() *activities.Activities {
 		Kemensos: KemensosGateway(a.Config),
 		Rules:    a.Config.EnrolRules,
 		Enrol:    EnrolGateway(a.Config, a.Store),
+
+		FanOutUpdates: activities.NewSlots(a.Config.FanOutUpdates),
 	}
 }
 

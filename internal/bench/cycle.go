@@ -97,8 +97,10 @@ type CycleReport struct {
 	// WorkflowCache is the worker's sticky workflow cache size.
 	WorkflowCache int `json:"workflowCache"`
 	// WorkflowPollers is the worker's workflow-task pollers.
-	WorkflowPollers int           `json:"workflowPollers"`
-	Phases          []PhaseResult `json:"phases"`
+	WorkflowPollers int `json:"workflowPollers"`
+	// FanOutUpdates is the household Updates the fan-outs send at once (0: no bound).
+	FanOutUpdates int           `json:"fanOutUpdates"`
+	Phases        []PhaseResult `json:"phases"`
 	// Complete is true when every phase ran and none failed; only then
 	// does the whole-cycle time count against its target.
 	Complete bool `json:"complete"`
@@ -255,6 +257,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 	}
 	defer s.Close()
 	rep.WorkflowCache, rep.WorkflowPollers = s.App.Config.WorkflowCache, s.App.Config.WorkflowPollers
+	rep.FanOutUpdates = s.App.Config.FanOutUpdates
 	tag := fmt.Sprint(time.Now().UnixNano())
 	if rep.TrivialLifecycle, err = s.Reference.Lifecycles(ctx, tag, o.Lifecycles); err != nil {
 		return nil, err

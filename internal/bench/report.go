@@ -34,11 +34,19 @@ func WriteIntake(w io.Writer, r *IntakeReport) error {
 	return writeTargets(w, r.Targets)
 }
 
+// boundNote is n, or "no bound" for 0.
+func boundNote(n int) string {
+	if n == 0 {
+		return "no bound"
+	}
+	return fmt.Sprint(n)
+}
+
 // WriteCycle prints a cycle report: phases, latencies, history, memory.
 func WriteCycle(w io.Writer, r *CycleReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers at once (%s; %s between results), workflow cache %s, %d workflow-task pollers\n\n",
-		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, villageOfficersNote(r.OfficerHouseholds), pauseNote(secs(r.OfficerPauseSeconds)), cacheNote(r.WorkflowCache), r.WorkflowPollers)
+	fmt.Fprintf(tw, "verval bench cycle: %s households, Kab. Blitar (%s), seed %d, %.0f%% faulty rows, %d officers at once (%s; %s between results), workflow cache %s, %d workflow-task pollers, fan-out Updates at once %s\n\n",
+		apiclient.Count(r.Households), r.Regency, r.Seed, 100*r.FaultRate, r.Officers, villageOfficersNote(r.OfficerHouseholds), pauseNote(secs(r.OfficerPauseSeconds)), cacheNote(r.WorkflowCache), r.WorkflowPollers, boundNote(r.FanOutUpdates))
 	fmt.Fprintf(tw, "phase\thouseholds\tseconds\thouseholds/s\tpeak RSS MB\tpeak heap MB\tCPU ms/household verval+temporal\tnote\n")
 	for _, p := range r.Phases {
 		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t%s\t%s\n", p.Name, apiclient.Count(p.Households), p.Seconds, p.PerSec,

@@ -44,6 +44,8 @@ type StackOptions struct {
 	WorkflowCache string
 	// WorkflowPollers, when positive, sets VERVAL_WORKFLOW_POLLERS.
 	WorkflowPollers int
+	// FanOutUpdates, when not empty, sets VERVAL_FANOUT_UPDATES.
+	FanOutUpdates string
 	// TemporalAddress, when set, runs against that Temporal cluster
 	// instead of starting a dev server: TemporalNamespace (default
 	// "default") must have verval's search attributes (README), and should
@@ -96,6 +98,9 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	if o.WorkflowCache != "" {
 		env["VERVAL_WORKFLOW_CACHE"] = o.WorkflowCache
+	}
+	if o.FanOutUpdates != "" {
+		env["VERVAL_FANOUT_UPDATES"] = o.FanOutUpdates
 	}
 	if o.WorkflowPollers > 0 {
 		env["VERVAL_WORKFLOW_POLLERS"] = fmt.Sprint(o.WorkflowPollers)

@@ -71,6 +71,11 @@ type Config struct {
 	// fewer polls than the tasks arriving, tasks wait on the server, and
 	// every Update with them.
 	WorkflowPollers int
+	// FanOutUpdates is how many household Updates the worker's fan-outs
+	// (village meetings, the cycle's close) send at once, all together
+	// (DefaultFanOutUpdates unless VERVAL_FANOUT_UPDATES is set); 0 is no
+	// bound.
+	FanOutUpdates int
 	// Kemensos is "file" (Dinsos downloads the proposal file and uploads
 	// the ministry's answer) or "simulated" (the local stack's stand-in).
 	Kemensos string
@@ -125,6 +130,13 @@ const DefaultWorkflowCache = 0
 // household) and submissions took 14.7 s at p99; with 16 the same bench
 // verified twice as fast with no timed-out task (docs/performance.md).
 const DefaultWorkflowPollers = 16
+
+// DefaultFanOutUpdates is the household Updates a worker's fan-outs send
+// at once when VERVAL_FANOUT_UPDATES is not set. Villages finishing
+// together start their meetings together; unbounded, each meeting's
+// Updates took the server from the officers' submissions, whose slowest
+// one in a hundred waited on them (docs/performance.md).
+const DefaultFanOutUpdates = 4
 
 // Load reads the configuration through getenv (os.Getenv in production, a
 // map in tests). dev selects the defaults of the one-command local stack.
@@ -222,6 +234,12 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 	if v := getenv("VERVAL_WORKFLOW_POLLERS"); v != "" {
 		if c.WorkflowPollers, err = strconv.Atoi(v); err != nil || c.WorkflowPollers < 2 || c.WorkflowPollers > 256 {
 			errs = append(errs, fmt.Errorf("VERVAL_WORKFLOW_POLLERS: %q is not a number from 2 to 256", v))
+		}
+	}
+	c.FanOutUpdates = DefaultFanOutUpdates
+	if v := getenv("VERVAL_FANOUT_UPDATES"); v != "" {
+		if c.FanOutUpdates, err = strconv.Atoi(v); err != nil || c.FanOutUpdates < 0 || c.FanOutUpdates > 256 {
+			errs = append(errs, fmt.Errorf("VERVAL_FANOUT_UPDATES: %q is not a number from 0 (no bound) to 256", v))
 		}
 	}
 	c.KemensosCutoffDay = 17

@@ -14,17 +14,22 @@ import (
 	"github.com/verval/verval/internal/pii"
 )
 
-// TestWorkerTuning: the worker's cache and poller settings are read as
-// numbers and refused, naming the variable, when out of range; a cache
-// makes workers sticky.
+// TestWorkerTuning: the worker's cache, poller and fan-out settings are
+// read as numbers and refused, naming the variable, when out of range; a
+// cache makes workers sticky.
 func TestWorkerTuning(t *testing.T) {
 	for _, tc := range []struct {
 		env         map[string]string
 		wantErr     string
 		cache, poll int
+		fanOut      *int
 	}{
-		{env: map[string]string{}, cache: DefaultWorkflowCache, poll: DefaultWorkflowPollers},
+		{env: map[string]string{}, cache: DefaultWorkflowCache, poll: DefaultWorkflowPollers, fanOut: ptr(DefaultFanOutUpdates)},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "32", "VERVAL_WORKFLOW_CACHE": "2000"}, cache: 2000, poll: 32},
+		{env: map[string]string{"VERVAL_FANOUT_UPDATES": "0"}, cache: DefaultWorkflowCache, poll: DefaultWorkflowPollers, fanOut: ptr(0)},
+		{env: map[string]string{"VERVAL_FANOUT_UPDATES": "12"}, cache: DefaultWorkflowCache, poll: DefaultWorkflowPollers, fanOut: ptr(12)},
+		{env: map[string]string{"VERVAL_FANOUT_UPDATES": "-1"}, wantErr: "VERVAL_FANOUT_UPDATES"},
+		{env: map[string]string{"VERVAL_FANOUT_UPDATES": "all"}, wantErr: "VERVAL_FANOUT_UPDATES"},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "1"}, wantErr: "VERVAL_WORKFLOW_POLLERS"},
 		{env: map[string]string{"VERVAL_WORKFLOW_POLLERS": "many"}, wantErr: "VERVAL_WORKFLOW_POLLERS"},
 		{env: map[string]string{"VERVAL_WORKFLOW_CACHE": "10"}, wantErr: "VERVAL_WORKFLOW_CACHE"},
@@ -45,11 +50,16 @@ func TestWorkerTuning(t *testing.T) {
 		if c.WorkflowCache != tc.cache || c.WorkflowPollers != tc.poll {
 			t.Errorf("%v: cache %d pollers %d, want %d and %d", tc.env, c.WorkflowCache, c.WorkflowPollers, tc.cache, tc.poll)
 		}
+		if tc.fanOut != nil && c.FanOutUpdates != *tc.fanOut {
+			t.Errorf("%v: fan-out Updates %d, want %d", tc.env, c.FanOutUpdates, *tc.fanOut)
+		}
 		if c.StickyWorkers() != (tc.cache > 0) {
 			t.Errorf("%v: StickyWorkers() = %v with a cache of %d", tc.env, c.StickyWorkers(), tc.cache)
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // TestDevKeysRefused: outside `verval dev` the public development keys,
 // set explicitly, are refused with an error naming VERVAL_PII_KEYS, unless
