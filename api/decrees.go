@@ -259,5 +259,7 @@ func (s *Server) webOffice() web.Office {
 		StartIntake:    s.startIntakeAs,
 		MaxIntakeFile:  maxIntakeFile,
 		CloseCycle:     s.closeCycleAs,
+
+		ResumeCycleClose: s.startCycleClose,
 	}
 }

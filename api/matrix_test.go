@@ -1246,6 +1246,22 @@ func pageRows() []mxRow {
 					t.Errorf("%s: the dashboard of the closed cycle does not show the close (or still offers the form)", a)
 				}
 			}},
+		// A closed cycle's stopped fan-out is started again (the same
+		// workflow ID: a no-op while it runs).
+		{method: "POST", route: "/dasbor/tutup/lanjutkan", page: true, roles: dinsosRole, target: targetClosable, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				if a != nil && a.role == auth.RoleDinsos && a.regency() == e.regency {
+					w.markClosed(e.id)
+				}
+				return form("/dasbor/tutup/lanjutkan", "siklus", "{id}")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/dasbor?siklus=%d&dilanjutkan=1")(t, w, a, e, v, r)
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.CycleCloseWorkflowID(e.id) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+			}},
 		{method: "POST", route: "/sk", page: true, roles: dinsosRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
 			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
 				// The API's row drafted a decree of the household waiting;
@@ -1367,6 +1383,16 @@ func pageUpdate(name, to string) func(*testing.T, *mxWorld, *mxActor, mxEntity, 
 // they wait for a decree again.
 // reopenCycle takes back the close of a cycle (the API's row closed it),
 // so the dashboard's form has a cycle to close.
+// markClosed closes a cycle in the database, if it is open, as a close
+// whose fan-out stopped leaves it.
+func (w *mxWorld) markClosed(cycleID int64) {
+	w.t.Helper()
+	if err := w.db.Model(&store.Cycle{}).Where("id = ? AND closed_at IS NULL", cycleID).
+		Updates(map[string]any{"closed_at": time.Now(), "close_reason": "akhir tahun anggaran"}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func (w *mxWorld) reopenCycle(cycleID int64) {
 	w.t.Helper()
 	if err := w.db.Model(&store.Cycle{}).Where("id = ?", cycleID).Updates(map[string]any{"closed_at": nil, "close_reason": ""}).Error; err != nil {

@@ -59,3 +59,51 @@ func TestDinsosClosesTheCycle(t *testing.T) {
 		t.Errorf("second close: %d", w.Code)
 	}
 }
+
+// A close whose fan-out stopped can be started again from the dashboard:
+// Dinsos sees the button while households still wait, pressing it starts
+// the fan-out again; on an open cycle there is nothing to resume, and
+// only Dinsos may press it.
+func TestDinsosResumesAStoppedClose(t *testing.T) {
+	e := newEnv(t)
+	dinsos := e.login("dinsos")
+	form := url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}}
+	if page := dinsos.get("/dasbor").Body.String(); strings.Contains(page, `action="/dasbor/tutup/lanjutkan"`) {
+		t.Error("an open cycle's dashboard offers to resume its close")
+	}
+	w := dinsos.post("/dasbor/tutup/lanjutkan", form)
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Siklus ini belum ditutup") || len(e.office.resumed) != 0 {
+		t.Fatalf("resume on an open cycle: %d, resumed %v\n%s", w.Code, e.office.resumed, w.Body.String())
+	}
+	if err := e.st.DB.Model(&store.Intake{}).Where("cycle_id = ?", e.cycle.ID).Update("status", store.IntakeDone).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.CloseCycle(t.Context(), e.cycle.ID, "akhir tahun", store.AuditActor{UserID: 1, Role: "dinsos", RequestID: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	page := dinsos.get(fmt.Sprintf("/dasbor?siklus=%d", e.cycle.ID)).Body.String()
+	if !strings.Contains(page, `action="/dasbor/tutup/lanjutkan"`) || !strings.Contains(page, "Lanjutkan penutupan") {
+		t.Fatalf("the closed cycle's dashboard, with 3 households waiting, offers no resume:\n%s", page)
+	}
+	if page := e.login("tksk").get(fmt.Sprintf("/dasbor?siklus=%d", e.cycle.ID)).Body.String(); strings.Contains(page, `action="/dasbor/tutup/lanjutkan"`) {
+		t.Error("the TKSK's dashboard offers to resume the close")
+	}
+	if w := e.login("tksk").post("/dasbor/tutup/lanjutkan", form); w.Code != http.StatusForbidden {
+		t.Errorf("TKSK resumes the close: %d", w.Code)
+	}
+	w = dinsos.post("/dasbor/tutup/lanjutkan", form)
+	loc := w.Header().Get("Location")
+	if w.Code != http.StatusSeeOther || loc != fmt.Sprintf("/dasbor?siklus=%d&dilanjutkan=1", e.cycle.ID) || len(e.office.resumed) != 1 || e.office.resumed[0] != e.cycle.ID {
+		t.Fatalf("resume: %d %q, resumed %v", w.Code, loc, e.office.resumed)
+	}
+	if page := dinsos.get(loc).Body.String(); !strings.Contains(page, "Penutupan dilanjutkan.") {
+		t.Error("the dashboard after resuming does not say so")
+	}
+	// Every case ended: nothing left to resume.
+	if err := e.st.DB.Model(&store.Household{}).Where("cycle_id = ?", e.cycle.ID).Update("stage", "closed").Error; err != nil {
+		t.Fatal(err)
+	}
+	if page := dinsos.get(fmt.Sprintf("/dasbor?siklus=%d", e.cycle.ID)).Body.String(); strings.Contains(page, `action="/dasbor/tutup/lanjutkan"`) {
+		t.Error("the dashboard offers to resume a close that has ended every case")
+	}
+}

@@ -58,6 +58,10 @@ type dashboardData struct {
 	Kecamatan []*kecamatanProgress
 	// CanClose: the caller closes cycles (Dinsos) and this one is open.
 	CanClose bool
+	// CanResume: the caller closes cycles and this one is closed with
+	// households still waiting: if the close's fan-out stopped, the page
+	// offers to start it again.
+	CanResume bool
 	// Close is the close form: the reason typed and its error.
 	Close closeForm
 	// Waiting counts households whose case has not ended: on a closed
@@ -158,8 +162,11 @@ func buildDashboard(rows []store.ProgressRow) (total int64, funnel, stages []bar
 // households per stage, and per kecamatan and desa how far verification is.
 func (h *pages) dashboard(c *gin.Context) {
 	v := &view{}
-	if c.Query("ditutup") == "1" {
+	switch {
+	case c.Query("ditutup") == "1":
 		v.Flash = "Siklus ditutup (tutup buku). Keluarga yang masih menunggu sedang ditutup satu per satu; halaman ini mengikuti kemajuannya."
+	case c.Query("dilanjutkan") == "1":
+		v.Flash = "Penutupan dilanjutkan. Keluarga yang masih menunggu ditutup satu per satu; halaman ini mengikuti kemajuannya."
 	}
 	h.showDashboard(c, http.StatusOK, v, closeForm{})
 }
@@ -189,6 +196,7 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 			}
 		}
 		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
+		d.CanResume = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting > 0
 		// While the close's fan-out runs, the page follows its progress.
 		v.Refresh = cy.ClosedAt != nil && d.Waiting > 0
 	}
@@ -200,16 +208,12 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 // shows the dashboard following the close's progress.
 func (h *pages) closeCycle(c *gin.Context) {
 	ctx := c.Request.Context()
-	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
-	cy, err := h.d.Store.GetCycle(ctx, principal(c), cycleID)
-	if err != nil {
-		h.fail(c, err)
+	cy, ok := h.dashboardCycle(c)
+	if !ok {
 		return
 	}
-	// The dashboard shown again is the cycle's.
-	c.Request.URL.RawQuery = url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}}.Encode()
 	form := closeForm{Reason: c.PostForm("alasan")}
-	_, err = h.d.Office.CloseCycle(ctx, actor(c), cy, form.Reason)
+	_, err := h.d.Office.CloseCycle(ctx, actor(c), cy, form.Reason)
 	var ie *store.InvalidError
 	switch {
 	case errors.As(err, &ie):
@@ -224,6 +228,48 @@ func (h *pages) closeCycle(c *gin.Context) {
 		return
 	}
 	redirect(c, fmt.Sprintf("/dasbor?siklus=%d&ditutup=1", cy.ID))
+}
+
+// formCycle is the cycle a form names in its siklus field, within the
+// caller's region (another region's is not found, and the page says so).
+func (h *pages) formCycle(c *gin.Context) (*store.Cycle, bool) {
+	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
+	cy, err := h.d.Store.GetCycle(c.Request.Context(), principal(c), cycleID)
+	if err != nil {
+		h.fail(c, err)
+		return nil, false
+	}
+	return cy, true
+}
+
+// dashboardCycle is formCycle for the dashboard's own forms: the
+// dashboard shown again after them is that cycle's.
+func (h *pages) dashboardCycle(c *gin.Context) (*store.Cycle, bool) {
+	cy, ok := h.formCycle(c)
+	if ok {
+		c.Request.URL.RawQuery = url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}}.Encode()
+	}
+	return cy, ok
+}
+
+// resumeClose starts a closed cycle's close fan-out again, for when its
+// progress stopped (the fan-out failed or an administrator stopped it);
+// while it runs, pressing it changes nothing.
+func (h *pages) resumeClose(c *gin.Context) {
+	ctx := c.Request.Context()
+	cy, ok := h.dashboardCycle(c)
+	if !ok {
+		return
+	}
+	if cy.ClosedAt == nil {
+		h.showDashboard(c, http.StatusConflict, &view{Error: "Siklus ini belum ditutup; tidak ada penutupan untuk dilanjutkan."}, closeForm{})
+		return
+	}
+	if err := h.d.Office.ResumeCycleClose(ctx, cy); err != nil {
+		h.fail(c, err)
+		return
+	}
+	redirect(c, fmt.Sprintf("/dasbor?siklus=%d&dilanjutkan=1", cy.ID))
 }
 
 type stuckRow struct {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -107,10 +106,8 @@ func reportURL(cycleID int64) string {
 // the API's own code, and opens it.
 func (h *pages) draftDecree(c *gin.Context) {
 	ctx := c.Request.Context()
-	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
-	cy, err := h.d.Store.GetCycle(ctx, principal(c), cycleID)
-	if err != nil {
-		h.fail(c, err)
+	cy, ok := h.formCycle(c)
+	if !ok {
 		return
 	}
 	d, err := h.d.Office.DraftDecree(ctx, actor(c), cy)

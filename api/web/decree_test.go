@@ -38,6 +38,8 @@ type officeFake struct {
 	answersErr error
 	// intakes are the P3KE files StartIntake took, with their uploader.
 	intakes []intakeCall
+	// resumed are the cycles whose close fan-out was started again.
+	resumed []int64
 }
 
 type intakeCall struct {
@@ -112,6 +114,10 @@ func (f *officeFake) deps(e *env) Office {
 				return nil, &store.InvalidError{Field: "reason", Msg: "say why the cycle is closed (at most 500 characters)"}
 			}
 			return e.st.CloseCycle(ctx, cy.ID, strings.TrimSpace(reason), a)
+		},
+		ResumeCycleClose: func(_ context.Context, cy *store.Cycle) error {
+			f.resumed = append(f.resumed, cy.ID)
+			return nil
 		},
 	}
 }

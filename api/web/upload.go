@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -51,10 +50,8 @@ func (h *pages) uploadPage(c *gin.Context) {
 // on the form with the reason, in Indonesian, next to the file field.
 func (h *pages) upload(c *gin.Context) {
 	ctx := c.Request.Context()
-	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
-	cy, err := h.d.Store.GetCycle(ctx, principal(c), cycleID)
-	if err != nil {
-		h.fail(c, err)
+	cy, ok := h.formCycle(c)
+	if !ok {
 		return
 	}
 	cycles, err := h.d.Store.ListCycles(ctx, principal(c))

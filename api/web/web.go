@@ -110,6 +110,9 @@ type Office struct {
 	// /api/v1/cycles/{id}/close); a missing reason is a
 	// *store.InvalidError, a cycle already closed store.ErrConflict.
 	CloseCycle func(ctx context.Context, a store.AuditActor, cy *store.Cycle, reason string) (*store.Cycle, error)
+	// ResumeCycleClose starts a closed cycle's fan-out again if it failed
+	// or was stopped; while it runs, or once it has finished, it is a no-op.
+	ResumeCycleClose func(ctx context.Context, cy *store.Cycle) error
 }
 
 // Throttle is the login throttle the login page shares with POST
@@ -178,6 +181,7 @@ func Register(r gin.IRouter, d Deps) {
 	// Decrees and Kemensos proposals, with the roles of their API routes.
 	dinsos := h.signedIn(auth.RoleDinsos)
 	r.POST("/dasbor/tutup", dinsos, h.closeCycle)
+	r.POST("/dasbor/tutup/lanjutkan", dinsos, h.resumeClose)
 	bupati := h.signedIn(auth.RoleBupati)
 	reviewers := h.signedIn(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
 	r.GET("/sk", reviewers, h.decreeList)
