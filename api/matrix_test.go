@@ -1361,6 +1361,28 @@ func pageRows() []mxRow {
 					t.Errorf("%s: signalled %q", a, wf)
 				}
 			}},
+		{method: "POST", route: "/usulan/:id/tidak-dijawab", page: true, roles: dinsosRole, target: targetSentProposal, own: 303, temporal: "SignalWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				// The upload row answered the batch: take the answer back.
+				w.unanswer(e.id)
+				if a != nil && a.role == auth.RoleDinsos && a.regency() == e.regency {
+					// Waiting for Kemensos, the batch's page offers the form.
+					page := w.do(apiRequest{method: "GET", route: "/usulan/:id", path: fmt.Sprintf("/usulan/%d", e.id), cookie: a.token})
+					if !strings.Contains(string(page.body), fmt.Sprintf(`action="/usulan/%d/tidak-dijawab"`, e.id)) {
+						w.t.Errorf("%s: the page of a batch waiting for Kemensos does not offer the form", a)
+					}
+				}
+				return form("/usulan/%d/tidak-dijawab", "alasan", "tidak ada jawaban sampai Desember")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/usulan/%d?tidakdijawab=1")(t, w, a, e, v, r)
+				page := w.do(apiRequest{method: "GET", route: "/usulan/:id", path: fmt.Sprintf("/usulan/%d?tidakdijawab=1", e.id), cookie: a.token})
+				if body := string(page.body); !strings.Contains(body, "1 keluarga dicatat tidak dijawab Kemensos") ||
+					!strings.Contains(body, "<dt>Tidak dijawab</dt><dd>1 ") || strings.Contains(body, `/tidak-dijawab"`) {
+					t.Errorf("%s: the batch's page after the marking does not confirm it, count it, or still offers the form", a)
+				}
+				w.checkMarked(t, a, e, r, "tidak ada jawaban sampai Desember")
+			}},
 	}
 }
 
