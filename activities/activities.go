@@ -84,7 +84,8 @@ type HouseholdStart struct {
 type Answer struct {
 	ProposalID int64
 	Accepted   bool
-	// Reason is the rejection code, empty when accepted.
+	// Reason is the rejection code, empty when accepted; or
+	// kemensos.TidakDijawab when Dinsos recorded that none came.
 	Reason string
 	// Date is the determination date, YYYY-MM-DD.
 	Date string

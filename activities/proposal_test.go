@@ -133,3 +133,48 @@ func TestNotifyKemensosLateReportsUngivenAnswers(t *testing.T) {
 	must(t, err)
 	check("all answered, two not given", activities.KemensosLateResult{Ungiven: 2}, 2)
 }
+
+// answerCases records the answers a fan-out gives to the households.
+type answerCases struct {
+	fakeCases
+	answers map[int64]activities.Answer
+}
+
+func (c *answerCases) KemensosAnswer(_ context.Context, _, householdID int64, a activities.Answer) error {
+	c.answers[householdID] = a
+	return nil
+}
+
+// Dinsos' record that Kemensos did not answer reaches the households as
+// any answer does: not accepted, with TIDAK_DIJAWAB as its reason (the
+// household workflow sends them back to wait for a later batch), beside
+// Kemensos' own answer to the rest of the batch; then nothing waits.
+func TestFanOutAnswersGivesTheNoAnswerMarking(t *testing.T) {
+	f := newFixture(t, 3, "awaiting_proposal")
+	p := f.submittedProposal(t)
+	ctx := context.Background()
+	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "a1"}
+	_, err := f.st.ApplyAnswers(ctx, p.ID, []store.StoredAnswer{{HouseholdID: f.ids[0], Accepted: true, Date: "2025-05-01"}}, dinsos)
+	must(t, err)
+	dinsos.RequestID = "a2"
+	n, err := f.st.MarkUnanswered(ctx, p.ID, "tidak dijawab", dinsos)
+	if err != nil || n != 2 {
+		t.Fatalf("mark: %d, %v", n, err)
+	}
+	var it store.ProposalItem
+	must(t, f.db.Where("proposal_id = ? AND household_id = ?", p.ID, f.ids[1]).First(&it).Error)
+
+	cases := &answerCases{answers: map[int64]activities.Answer{}}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	v, err := env.ExecuteActivity(acts.FanOutAnswers, activities.ProposalRef{ProposalID: p.ID})
+	must(t, err)
+	var res activities.FanOutProposalResult
+	must(t, v.Get(&res))
+	equal(t, "fan-out", res, activities.FanOutProposalResult{Households: 3})
+	none := activities.Answer{ProposalID: p.ID, Reason: kemensos.TidakDijawab, Date: it.AnswerDate}
+	equal(t, "answers given", cases.answers, map[int64]activities.Answer{
+		f.ids[0]: {ProposalID: p.ID, Accepted: true, Date: "2025-05-01"}, f.ids[1]: none, f.ids[2]: none,
+	})
+}

@@ -256,6 +256,7 @@ func (s *Server) webOffice() web.Office {
 		BuildProposal:  s.buildProposalAs,
 		SubmitProposal: s.submitProposalAs,
 		ApplyAnswers:   s.applyAnswersAs,
+		MarkUnanswered: s.markUnansweredAs,
 		StartIntake:    s.startIntakeAs,
 		MaxIntakeFile:  maxIntakeFile,
 		CloseCycle:     s.closeCycleAs,

@@ -904,6 +904,21 @@ func mxRows() []mxRow {
 					t.Errorf("%s: signalled %q", a, wf)
 				}
 			}},
+		{method: "POST", route: "/api/v1/proposals/:id/unanswered", roles: dinsosRole, target: targetSentProposal, own: 200, temporal: "SignalWorkflow",
+			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				// The answers row answered the batch: take the answer back,
+				// so the household waits for Kemensos again.
+				w.unanswer(e.id)
+				return apiRequest{path: fmt.Sprintf("/api/v1/proposals/%d/unanswered", e.id), json: map[string]string{"reason": "tidak ada jawaban Kemensos"}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ ID, Marked int64 }
+				r.decode(t, &v)
+				if v.ID != e.id || v.Marked != 1 {
+					t.Errorf("%s: unanswered %s", a, r.body)
+				}
+				w.checkMarked(t, a, e, r, "tidak ada jawaban Kemensos")
+			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				type row struct {
@@ -1362,6 +1377,28 @@ func pageRows() []mxRow {
 					t.Errorf("%s: signalled %q", a, wf)
 				}
 			}},
+		{method: "POST", route: "/usulan/:id/tidak-dijawab", page: true, roles: dinsosRole, target: targetSentProposal, own: 303, temporal: "SignalWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				// The upload row answered the batch: take the answer back.
+				w.unanswer(e.id)
+				if a != nil && a.role == auth.RoleDinsos && a.regency() == e.regency {
+					// Waiting for Kemensos, the batch's page offers the form.
+					page := w.do(apiRequest{method: "GET", route: "/usulan/:id", path: fmt.Sprintf("/usulan/%d", e.id), cookie: a.token})
+					if !strings.Contains(string(page.body), fmt.Sprintf(`action="/usulan/%d/tidak-dijawab"`, e.id)) {
+						w.t.Errorf("%s: the page of a batch waiting for Kemensos does not offer the form", a)
+					}
+				}
+				return form("/usulan/%d/tidak-dijawab", "alasan", "tidak ada jawaban sampai Desember")(w, a, e)
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/usulan/%d?tidakdijawab=1")(t, w, a, e, v, r)
+				page := w.do(apiRequest{method: "GET", route: "/usulan/:id", path: fmt.Sprintf("/usulan/%d?tidakdijawab=1", e.id), cookie: a.token})
+				if body := string(page.body); !strings.Contains(body, "1 keluarga dicatat tidak dijawab Kemensos") ||
+					!strings.Contains(body, "<dt>Tidak dijawab</dt><dd>1 ") || strings.Contains(body, `/tidak-dijawab"`) {
+					t.Errorf("%s: the batch's page after the marking does not confirm it, count it, or still offers the form", a)
+				}
+				w.checkMarked(t, a, e, r, "tidak ada jawaban sampai Desember")
+			}},
 	}
 }
 
@@ -1377,6 +1414,45 @@ func pageUpdate(name, to string) func(*testing.T, *mxWorld, *mxActor, mxEntity, 
 			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
 		}
 	}
+}
+
+// unanswer takes back every answer to a batch sent to Kemensos, so its
+// households wait for Kemensos again (the answers row answered it).
+func (w *mxWorld) unanswer(proposalID int64) {
+	w.t.Helper()
+	if err := w.db.Model(&store.ProposalItem{}).Where("proposal_id = ?", proposalID).
+		Updates(map[string]any{"answer": "", "answer_reason": "", "answer_note": "", "answer_date": "", "signalled": false}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.db.Model(&store.Proposal{}).Where("id = ?", proposalID).
+		Updates(map[string]any{"status": store.ProposalSubmitted, "answered": 0}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// checkMarked checks the actor's marking of the sent batch e: its
+// household answered TIDAK_DIJAWAB with the reason, the batch answered,
+// audited by the actor with the count only, the batch's workflow told;
+// then the batch waits for Kemensos again, for the rows after (the answer
+// pages' upload).
+func (w *mxWorld) checkMarked(t *testing.T, a *mxActor, e mxEntity, r *apiResponse, reason string) {
+	t.Helper()
+	if wf := r.temporalCalls("SignalWorkflow")[0].Arguments.String(1); wf != workflows.ProposalWorkflowID(e.id) {
+		t.Errorf("%s: signalled %q", a, wf)
+	}
+	var it store.ProposalItem
+	w.db.Where("proposal_id = ? AND household_id = ?", e.id, e.cy.proposed.id).First(&it)
+	var p store.Proposal
+	w.db.First(&p, "id = ?", e.id)
+	if it.Answer != "TIDAK_DIJAWAB" || it.AnswerReason != "TIDAK_DIJAWAB" || it.AnswerNote != reason || p.Status != store.ProposalAnswered || p.Answered != 1 {
+		t.Errorf("%s: after the marking the household's answer is %+v, the batch %+v", a, it, p)
+	}
+	var audit store.AuditEntry
+	w.db.Where("cycle_id = ? AND action = ?", e.cy.id, "proposal.unanswered").Order("id DESC").First(&audit)
+	if want := fmt.Sprintf(`{"households":1,"proposalId":%d}`, e.id); audit.ActorID != a.id || audit.Detail != want {
+		t.Errorf("%s: last proposal.unanswered audit entry %+v, want the actor's with detail %s", a, audit, want)
+	}
+	w.unanswer(e.id)
 }
 
 // undraft takes the households out of a cycle's decrees not signed, so

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/enums/v1"
@@ -210,14 +211,7 @@ func (s *Server) uploadAnswers(c *gin.Context) {
 		return
 	}
 	n, err := s.applyAnswersAs(c.Request.Context(), actor(c), p, data)
-	var ng *activities.AnswersNotGivenError
-	if errors.As(err, &ng) {
-		c.Header("Retry-After", "5")
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{
-			"error": "the answers were stored, but they could not be handed to the households now; upload the same file again " +
-				"(nothing is applied twice), or they are handed over at the batch's next periodic check",
-			"applied": ng.Applied, "requestId": c.GetString(requestIDKey),
-		})
+	if s.answersNotGiven(c, err, "the answers were stored", "upload the same file again (nothing is applied twice)") {
 		return
 	}
 	var fe *activities.AnswerFileError
@@ -255,24 +249,100 @@ func (s *Server) applyAnswersAs(ctx context.Context, a store.AuditActor, p *stor
 	if err != nil {
 		return 0, err
 	}
-	// The answers are committed: a signal that fails now must not read as
-	// "nothing happened". Try a few times, then say they are stored (the
-	// workflow's periodic check also finds them).
+	return n, s.answersStored(ctx, p, n)
+}
+
+// answersNotGiven answers 503 for an *activities.AnswersNotGivenError in
+// err (what was stored, and how to hand it over now: retry, which stores
+// nothing twice) and reports whether it did.
+func (s *Server) answersNotGiven(c *gin.Context, err error, stored, retry string) bool {
+	var ng *activities.AnswersNotGivenError
+	if !errors.As(err, &ng) {
+		return false
+	}
+	c.Header("Retry-After", "5")
+	c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{
+		"error": stored + ", but they could not be handed to the households now; " + retry +
+			", or they are handed over at the batch's next periodic check",
+		"applied": ng.Applied, "requestId": c.GetString(requestIDKey),
+	})
+	return true
+}
+
+type unansweredRequest struct {
+	Reason string `json:"reason"`
+}
+
+// markUnanswered records that Kemensos did not answer the rest of a
+// submitted batch: its unanswered households are marked TIDAK_DIJAWAB and
+// go back to wait for a later batch, and the batch no longer holds the
+// cycle's close back.
+func (s *Server) markUnanswered(c *gin.Context) {
+	p, _, ok := s.proposal(c)
+	if !ok {
+		return
+	}
+	var req unansweredRequest
+	if err := c.ShouldBindJSON(&req); err != nil {
+		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
+		return
+	}
+	n, err := s.markUnansweredAs(c.Request.Context(), actor(c), p, req.Reason)
+	if s.answersNotGiven(c, err, "the households were marked unanswered", "send the same request again (nothing is marked twice)") {
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": p.ID, "marked": n})
+}
+
+// unansweredReasonMax is the longest reason kept with the marking (the
+// answer note's column).
+const unansweredReasonMax = 500
+
+// markUnansweredAs marks batch p's households still without an answer as
+// not answered by Kemensos (kemensos.TidakDijawab) with Dinsos' reason, and
+// tells the batch's workflow as an answer upload does; the JSON API and the
+// web pages (api/web) both mark through it. It returns how many households
+// were marked. A missing or over-long reason is a *store.InvalidError; a
+// draft or fully answered batch store.ErrConflict; marked households whose
+// workflow could not be told an *activities.AnswersNotGivenError.
+func (s *Server) markUnansweredAs(ctx context.Context, a store.AuditActor, p *store.Proposal, reason string) (int, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > unansweredReasonMax {
+		return 0, &store.InvalidError{Field: "reason", Msg: fmt.Sprintf("say why Kemensos' answer is recorded as missing (at most %d characters)", unansweredReasonMax)}
+	}
+	n, err := s.deps.Store.MarkUnanswered(ctx, p.ID, reason, a)
+	if err != nil {
+		return 0, err
+	}
+	return n, s.answersStored(ctx, p, n)
+}
+
+// answersStored tells batch p's workflow that n answers (or markings) were
+// stored and wait to be given to the households (none new: a repeat, whose
+// earlier signal may have been lost). They are committed: a signal that
+// fails now must not read as "nothing happened". It tries a few times,
+// then returns an *activities.AnswersNotGivenError (the workflow's
+// periodic check also finds them).
+func (s *Server) answersStored(ctx context.Context, p *store.Proposal, n int) error {
 	var serr error
 	for i, wait := range answersSignalBackoff {
 		if i > 0 {
 			select {
 			case <-ctx.Done():
-				return n, &activities.AnswersNotGivenError{Applied: n, Err: serr}
+				return &activities.AnswersNotGivenError{Applied: n, Err: serr}
 			case <-time.After(wait):
 			}
 		}
 		if serr = s.deps.Temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); serr == nil {
-			return n, nil
+			return nil
 		}
 	}
 	s.deps.Log.Warn("answers stored, proposal workflow not signalled", "proposalId", p.ID, "applied", n, "err", serr)
-	return n, &activities.AnswersNotGivenError{Applied: n, Err: serr}
+	return &activities.AnswersNotGivenError{Applied: n, Err: serr}
 }
 
 // answersSignalBackoff are the waits before each attempt to tell a batch's

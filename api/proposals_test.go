@@ -218,3 +218,123 @@ func TestAnswersStoredButNotSignalled(t *testing.T) {
 		wantTemporal(t, "the same file again", r, "SignalWorkflow")
 	})
 }
+
+// Dinsos records that Kemensos did not answer a batch: the reason is
+// required; the household is marked, the batch's workflow told, and a
+// cycle whose close was refused for the waiting batch closes. Kemensos'
+// late file for the household is refused at its row, saying why. A repeat
+// marks nothing and tells the workflow again (how a marking whose signal
+// failed, answered 503, is handed over), until the households have it.
+func TestMarkUnansweredLetsTheCycleClose(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		blitar := w.cycles[0]
+		h := blitar.proposed
+		token := w.byName["dinsos.blitar"].token
+		mark := func(id int64, body any) *apiResponse {
+			t.Helper()
+			return w.do(apiRequest{method: "POST", route: "/api/v1/proposals/:id/unanswered", path: fmt.Sprintf("/api/v1/proposals/%d/unanswered", id), token: token, json: body})
+		}
+		closeCycle := func() *apiResponse {
+			t.Helper()
+			return w.do(apiRequest{method: "POST", route: "/api/v1/cycles/:id/close", path: fmt.Sprintf("/api/v1/cycles/%d/close", blitar.id), token: token,
+				json: map[string]string{"reason": "tutup buku 2026"}})
+		}
+		// Nothing else holds the close back: the intake has finished and
+		// the draft batch was sent and answered.
+		if err := db.Model(&store.Intake{}).Where("id = ?", blitar.intake).Update("status", store.IntakeDone).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalAnswered).Error; err != nil {
+			t.Fatal(err)
+		}
+		r := closeCycle()
+		r.want(t, "close with a batch waiting for Kemensos", http.StatusConflict)
+		if !strings.Contains(string(r.body), "record that Kemensos did not answer") {
+			t.Errorf("the refused close does not name the way out: %s", r.body)
+		}
+
+		for _, reason := range []any{nil, map[string]string{}, map[string]string{"reason": "  "}, map[string]string{"reason": strings.Repeat("é", 501)}} {
+			r := mark(blitar.sentProposal, reason)
+			if reason == nil {
+				r.want(t, "no body", http.StatusBadRequest)
+			} else {
+				wantField(t, fmt.Sprintf("reason %v", reason), r, "reason")
+			}
+			wantTemporal(t, "refused marking", r, "")
+		}
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalDraft).Error; err != nil {
+			t.Fatal(err)
+		}
+		mark(blitar.draftProposal, map[string]string{"reason": "x"}).want(t, "a draft batch", http.StatusConflict)
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalAnswered).Error; err != nil {
+			t.Fatal(err)
+		}
+
+		r = mark(blitar.sentProposal, map[string]string{"reason": " " + strings.Repeat("é", 480) + " "})
+		if r.want(t, "mark", http.StatusOK) {
+			var v struct{ ID, Marked int64 }
+			r.decode(t, &v)
+			if v.ID != blitar.sentProposal || v.Marked != 1 {
+				t.Errorf("mark: %s", r.body)
+			}
+		}
+		wantTemporal(t, "mark", r, "SignalWorkflow")
+		var it store.ProposalItem
+		if err := db.Where("proposal_id = ? AND household_id = ?", blitar.sentProposal, h.id).First(&it).Error; err != nil {
+			t.Fatal(err)
+		}
+		if it.Answer != "TIDAK_DIJAWAB" || it.AnswerNote != strings.Repeat("é", 480) {
+			t.Errorf("marked item: answer %q, note of %d bytes", it.Answer, len(it.AnswerNote))
+		}
+
+		// Kemensos' late file: refused at the household's row, all of it.
+		raw, ct := uploadForm(nil, "jawaban.csv", "no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+h.kk+","+h.nik+",DITETAPKAN,,,2026-04-25\n")
+		r = w.do(apiRequest{method: "POST", route: "/api/v1/proposals/:id/answers", path: fmt.Sprintf("/api/v1/proposals/%d/answers", blitar.sentProposal),
+			token: token, raw: raw, contentType: ct})
+		if r.want(t, "a late answer file", http.StatusUnprocessableEntity) {
+			var v struct {
+				Rows []struct {
+					Row            int
+					Column, Reason string
+				}
+			}
+			r.decode(t, &v)
+			if len(v.Rows) != 1 || v.Rows[0].Row != 2 || v.Rows[0].Column != "status" ||
+				!strings.Contains(v.Rows[0].Reason, "not answered by Kemensos (TIDAK_DIJAWAB) and it is to be proposed again") {
+				t.Errorf("a late answer file: %s", r.body)
+			}
+		}
+		wantTemporal(t, "a late answer file", r, "")
+
+		// The signal of a repeat fails: 503, nothing marked twice; the
+		// repeat after it tells the workflow.
+		for _, c := range w.temporal.ExpectedCalls {
+			if c.Method == "SignalWorkflow" {
+				c.ReturnArguments = mock.Arguments{serviceerror.NewUnavailable("temporal down")}
+			}
+		}
+		r = mark(blitar.sentProposal, map[string]string{"reason": "lagi"})
+		if r.want(t, "repeat while Temporal is down", http.StatusServiceUnavailable) {
+			if !strings.Contains(string(r.body), "the households were marked unanswered") || r.header.Get("Retry-After") == "" {
+				t.Errorf("repeat while Temporal is down: %s", r.body)
+			}
+		}
+		for _, c := range w.temporal.ExpectedCalls {
+			if c.Method == "SignalWorkflow" {
+				c.ReturnArguments = mock.Arguments{nil}
+			}
+		}
+		r = mark(blitar.sentProposal, map[string]string{"reason": "lagi"})
+		if r.want(t, "repeat", http.StatusOK) && !strings.Contains(string(r.body), `"marked":0`) {
+			t.Errorf("repeat: %s", r.body)
+		}
+		wantTemporal(t, "repeat", r, "SignalWorkflow")
+		if err := w.st.MarkAnswersSignalled(t.Context(), blitar.sentProposal, []int64{h.id}); err != nil {
+			t.Fatal(err)
+		}
+		mark(blitar.sentProposal, map[string]string{"reason": "lagi"}).want(t, "a fully answered batch", http.StatusConflict)
+
+		closeCycle().want(t, "close once the batch is marked", http.StatusAccepted)
+	})
+}

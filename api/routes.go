@@ -62,6 +62,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/proposals/:id/file", dinsos, s.proposalFile)
 	a.POST("/proposals/:id/submit", dinsos, s.submitProposal)
 	a.POST("/proposals/:id/answers", dinsos, s.uploadAnswers)
+	a.POST("/proposals/:id/unanswered", dinsos, s.markUnanswered)
 	a.GET("/cycles/:id/report", watchers, s.report)
 	a.GET("/cycles/:id/enrolments", office, s.enrolmentList)
 

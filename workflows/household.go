@@ -300,6 +300,12 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 		return h.settle(ctx, StageRemoved, "removal accepted: verified "+string(h.state.Outcome), false, true)
 	case ans.Accepted:
 		return h.settle(ctx, StageEnrolled, "", true, false)
+	case ans.Reason == NoKemensosAnswer:
+		// Dinsos recorded that Kemensos never answered: nothing was
+		// decided, so an addition and a removal alike wait for a later
+		// batch. Only this answer takes this branch, so histories from
+		// before it replay unchanged.
+		return h.moveTo(ctx, StageAwaitingProposal, reasonNoKemensosAnswer, false)
 	case ans.Reason == RejectNIKNotMatched && !h.state.Removal:
 		// Fixable: once the NIK is corrected it goes into next month's batch.
 		return h.moveTo(ctx, StageAwaitingProposal, "rejected "+ans.Reason+": correct and propose again", false)
@@ -312,6 +318,10 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	// not need the registry (paid by the regency) still apply.
 	return h.settle(ctx, StageRejected, "rejected "+ans.Reason, false, false)
 }
+
+// reasonNoKemensosAnswer is the stage reason of a household sent back to
+// wait for a later batch because Kemensos did not answer its batch.
+const reasonNoKemensosAnswer = "no answer from Kemensos: propose again"
 
 // answered: Kemensos' answer to the batch the household is in has come.
 func (h *household) answered() bool {

@@ -435,6 +435,46 @@ func TestPathsAfterMeeting(t *testing.T) {
 			},
 		},
 		{
+			// Dinsos recorded that Kemensos never answered batch 9: not a
+			// rejection, the household waits for a later batch, is proposed
+			// again and accepted. A late copy of the marking changes nothing.
+			name: "no answer from Kemensos: addition proposed again", outcome: workflows.OutcomeEligible,
+			steps: []step{
+				decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.NoKemensosAnswer),
+				proposal(80*day, 10), answer(85*day, 9, workflows.NoKemensosAnswer), answer(100*day, 10, ""),
+			},
+			writes: []string{
+				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4",
+				"Transition -> awaiting_proposal#5 (no answer from Kemensos: propose again)", "Transition -> awaiting_kemensos#6",
+				"Settle -> enrolled#7 [registry decree]",
+			},
+			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			stateAt: 60 * day,
+			state: func(t *testing.T, s workflows.HouseholdState) {
+				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "no answer from Kemensos: propose again" || s.ProposalID != 9 || s.Removal {
+					t.Errorf("state after the marking: %+v", s)
+				}
+			},
+		},
+		{
+			// A removal Kemensos never answered is proposed again too (a
+			// removal rejected, even NIK_TIDAK_PADAN, is final), still as a
+			// removal.
+			name: "no answer from Kemensos: removal proposed again", inDTKS: true, outcome: workflows.OutcomeNotPoor,
+			steps: []step{proposal(25*day, 9), answer(50*day, 9, workflows.NoKemensosAnswer), proposal(80*day, 10), answer(100*day, 10, "")},
+			writes: []string{
+				"Transition -> awaiting_kemensos#3", "Transition -> awaiting_proposal#4 (no answer from Kemensos: propose again)",
+				"Transition -> awaiting_kemensos#5", "Settle -> removed#6 (removal accepted: verified not_poor) [ineligible exit]",
+			},
+			result:  workflows.HouseholdResult{Stage: workflows.StageRemoved, Reason: "removal accepted: verified not_poor"},
+			stateAt: 60 * day,
+			state: func(t *testing.T, s workflows.HouseholdState) {
+				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "no answer from Kemensos: propose again" || !s.Removal {
+					t.Errorf("state after the marking: %+v", s)
+				}
+			},
+		},
+		{
 			// Not registered, but still in the regent's decree: the
 			// programmes the regency and the village pay still apply.
 			name: "addition rejected for another reason", outcome: workflows.OutcomeEligible,

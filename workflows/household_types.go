@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -182,3 +183,8 @@ type KemensosAnswer struct {
 const (
 	RejectNIKNotMatched = "NIK_TIDAK_PADAN"
 )
+
+// NoKemensosAnswer is the Reason of an answer that is not Kemensos' but
+// Dinsos' record that none came for the batch (kemensos.TidakDijawab,
+// Accepted false): not a rejection, the household is proposed again.
+const NoKemensosAnswer = kemensos.TidakDijawab

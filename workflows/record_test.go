@@ -233,6 +233,23 @@ func (r *recorder) waitFor(what string, ok func(workflows.HouseholdState) bool) 
 	}
 }
 
+// proposedAgain sends a household waiting to be proposed into batch 9,
+// gives it ans, an answer that sends it back to wait (NIK_TIDAK_PADAN, or
+// Dinsos' record that none came), and proposes it again in batch 10.
+func (r *recorder) proposedAgain(ans workflows.KemensosAnswer) {
+	r.t.Helper()
+	r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
+	r.stage(workflows.StageAwaitingKemensos)
+	r.signal(workflows.SignalKemensosAnswer, ans)
+	r.waitFor("back to awaiting_proposal", func(s workflows.HouseholdState) bool {
+		return s.Stage == workflows.StageAwaitingProposal && s.ProposalID == 9
+	})
+	r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 10})
+	r.waitFor("second proposal", func(s workflows.HouseholdState) bool {
+		return s.Stage == workflows.StageAwaitingKemensos && s.ProposalID == 10
+	})
+}
+
 func (r *recorder) stage(s workflows.Stage) {
 	r.t.Helper()
 	r.waitFor(string(s), func(st workflows.HouseholdState) bool { return st.Stage == s })
@@ -392,14 +409,7 @@ func recordScenarios() []scenario {
 				r.stage(workflows.StageAwaitingDecree)
 				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 				r.stage(workflows.StageAwaitingProposal)
-				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
-				r.stage(workflows.StageAwaitingKemensos)
-				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Reason: workflows.RejectNIKNotMatched, Date: today})
-				r.waitFor("NIK rejection", func(s workflows.HouseholdState) bool {
-					return s.Stage == workflows.StageAwaitingProposal && s.ProposalID == 9
-				})
-				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 10})
-				r.waitFor("second proposal", func(s workflows.HouseholdState) bool { return s.ProposalID == 10 })
+				r.proposedAgain(workflows.KemensosAnswer{ProposalID: 9, Reason: workflows.RejectNIKNotMatched, Date: today})
 				r.signal(workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut"})
 			},
 		},
@@ -462,6 +472,23 @@ func recordScenarios() []scenario {
 				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
 				r.stage(workflows.StageAwaitingKemensos)
 				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Reason: "PNS_TNI_POLRI", Date: today})
+			},
+		},
+		{
+			// A removal Kemensos never answered: Dinsos records that
+			// (TIDAK_DIJAWAB), the household waits for a later batch, is
+			// proposed again and the removal is accepted (Settle: removed).
+			name: "household-no-answer-proposed-again", id: workflows.HouseholdWorkflowID(900, 8),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(8, true)) },
+			drive: func(r *recorder) {
+				r.stage(workflows.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 0), false)
+				if err := (workflows.Cases{Client: r.c}).MeetingClosed(r.ctx, 900, 8, 3); err != nil {
+					r.t.Fatalf("close-village-list: %v", err)
+				}
+				r.stage(workflows.StageAwaitingProposal)
+				r.proposedAgain(workflows.KemensosAnswer{ProposalID: 9, Reason: workflows.NoKemensosAnswer, Date: today})
+				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 10, Accepted: true, Date: today})
 			},
 		},
 		{

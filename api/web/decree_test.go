@@ -716,6 +716,12 @@ func TestDecreeMessagesAreTranslated(t *testing.T) {
 		"conflict: the proposal was already submitted",
 		"database: conflict: the proposal has not been submitted yet",
 		"must be a month as YYYY-MM",
+		"say why Kemensos' answer is recorded as missing (at most 500 characters)",
+		"conflict: every household of the proposal already has an answer",
+		"conflict: the simulated Kemensos answers this proposal by itself",
+		"conflict: a decree of this cycle is not signed yet; have it signed or withdraw it before closing",
+		"conflict: a proposal batch of this cycle has not been sent to Kemensos; send it before closing",
+		"conflict: a proposal batch of this cycle still waits for Kemensos' answer; upload it, or record that Kemensos did not answer, before closing",
 	} {
 		if !translated(m) {
 			t.Errorf("no Indonesian for %q", m)
@@ -765,9 +771,22 @@ func TestAnswerRowReasonsAreTranslated(t *testing.T) {
 	}
 	// And the row contradicting an answer an earlier file applied.
 	rows = append(rows, *kemensos.ContradictsApplied(kemensos.Answer{Row: 2, Accepted: true}, false, kemensos.TolakGanda))
+	// And a row for a household Dinsos recorded as not answered.
+	rows = append(rows, *kemensos.ContradictsApplied(kemensos.Answer{Row: 2, Accepted: true}, false, kemensos.TidakDijawab))
 	for _, r := range rows {
 		if answerRowReason(r.Reason) == r.Reason {
 			t.Errorf("row %d: no Indonesian for %q", r.Row, r.Reason)
 		}
+	}
+}
+
+// Dinsos' record that Kemensos did not answer reads in Indonesian where a
+// household's history and the audit trail show it.
+func TestNoAnswerFromKemensosReadsInIndonesian(t *testing.T) {
+	if got := stageReason("no answer from Kemensos: propose again"); got != "tidak dijawab Kemensos: diusulkan lagi" {
+		t.Errorf("stage reason: %q", got)
+	}
+	if got := lookup(auditActionNames, "proposal.unanswered"); got != "Dicatat tidak dijawab Kemensos" {
+		t.Errorf("audit action: %q", got)
 	}
 }

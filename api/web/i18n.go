@@ -57,6 +57,7 @@ var auditActionNames = map[string]string{
 	"proposal.build":       "Usulan Kemensos disusun",
 	"proposal.submit":      "Usulan ditandai terkirim",
 	"proposal.answers":     "Jawaban Kemensos diterapkan",
+	"proposal.unanswered":  "Dicatat tidak dijawab Kemensos",
 	"proposal.download":    "Berkas usulan diunduh",
 	"household.identity":   "NIK/No KK diperbaiki Dinas Sosial",
 }
@@ -78,7 +79,7 @@ var decreeKindNames = map[string]string{
 var proposalStatusNames = map[string]string{
 	"draft":     "Belum dikirim",
 	"submitted": "Terkirim, menunggu jawaban Kemensos",
-	"answered":  "Sudah dijawab Kemensos",
+	"answered":  "Selesai, tidak menunggu jawaban lagi",
 }
 
 // rejectionNames are Kemensos' reasons for refusing a household.
@@ -249,6 +250,8 @@ func stageReason(r string) string {
 		return "dibuka ulang: " + strings.TrimPrefix(r, "reopened: ")
 	case strings.HasPrefix(r, "removal accepted: verified "):
 		return "penghapusan dari DTKS diterima Kemensos: " + outcomeName(strings.TrimPrefix(r, "removal accepted: verified "))
+	case r == "no answer from Kemensos: propose again":
+		return "tidak dijawab Kemensos: diusulkan lagi"
 	case strings.HasPrefix(r, "revoked: "):
 		return "dicabut dengan SK: " + strings.TrimPrefix(r, "revoked: ")
 	case strings.HasPrefix(r, "cycle closed in "):
@@ -302,17 +305,23 @@ var messageID = map[string]string{
 	"say why the households are revoked":                              "Tuliskan alasan pencabutan.",
 	"leave it empty for a list of eligible households, or revocation": "Jenis SK tidak dikenal.",
 	// store and API: Kemensos proposals
-	"a proposal needs a signed decree of this cycle first": "Usulan memerlukan SK yang sudah ditandatangani pada siklus ini.",
-	"no household is waiting to be proposed":               "Belum ada keluarga yang menunggu diusulkan ke Kemensos.",
-	"the proposal was already submitted":                   "Usulan ini sudah ditandai terkirim.",
-	"the proposal has not been submitted yet":              "Usulan ini belum ditandai terkirim ke Kemensos. Tandai terkirim dulu, lalu unggah jawabannya.",
-	"must be a month as YYYY-MM":                           "Isi bulan yang benar (tahun-bulan).",
+	"a proposal needs a signed decree of this cycle first":                     "Usulan memerlukan SK yang sudah ditandatangani pada siklus ini.",
+	"no household is waiting to be proposed":                                   "Belum ada keluarga yang menunggu diusulkan ke Kemensos.",
+	"the proposal was already submitted":                                       "Usulan ini sudah ditandai terkirim.",
+	"the proposal has not been submitted yet":                                  "Usulan ini belum ditandai terkirim ke Kemensos. Tandai terkirim dulu, lalu unggah jawabannya.",
+	"must be a month as YYYY-MM":                                               "Isi bulan yang benar (tahun-bulan).",
+	"say why Kemensos' answer is recorded as missing (at most 500 characters)": "Tuliskan alasan keluarga dicatat tidak dijawab Kemensos (paling banyak 500 karakter).",
+	"every household of the proposal already has an answer":                    "Semua keluarga pada usulan ini sudah dijawab atau sudah dicatat tidak dijawab.",
+	"the simulated Kemensos answers this proposal by itself":                   "Usulan ini dijawab oleh Kemensos simulasi dengan sendirinya.",
 	// the cycle's close (tutup buku)
-	"say why the cycle is closed (at most 500 characters)":                           "Tuliskan alasan siklus ditutup (paling banyak 500 karakter).",
-	"the cycle is closed (tutup buku)":                                               "Siklus ini sudah ditutup (tutup buku).",
-	"the cycle is closed (tutup buku) already":                                       "Siklus ini sudah ditutup (tutup buku).",
-	"an intake of this cycle is still running; close the cycle when it has finished": "Masih ada unggahan P3KE yang berjalan pada siklus ini. Tutup siklus setelah unggahan selesai.",
-	"the cycle is closed (tutup buku); this household's case has ended":              "Siklus sudah ditutup (tutup buku); kasus keluarga ini sudah selesai.",
+	"say why the cycle is closed (at most 500 characters)":                                                                               "Tuliskan alasan siklus ditutup (paling banyak 500 karakter).",
+	"the cycle is closed (tutup buku)":                                                                                                   "Siklus ini sudah ditutup (tutup buku).",
+	"the cycle is closed (tutup buku) already":                                                                                           "Siklus ini sudah ditutup (tutup buku).",
+	"an intake of this cycle is still running; close the cycle when it has finished":                                                     "Masih ada unggahan P3KE yang berjalan pada siklus ini. Tutup siklus setelah unggahan selesai.",
+	"a decree of this cycle is not signed yet; have it signed or withdraw it before closing":                                             "Masih ada SK siklus ini yang belum ditandatangani. Mintakan tanda tangan atau batalkan SK itu sebelum tutup buku.",
+	"a proposal batch of this cycle has not been sent to Kemensos; send it before closing":                                               "Masih ada usulan siklus ini yang belum dikirim ke Kemensos. Kirim dulu sebelum tutup buku.",
+	"a proposal batch of this cycle still waits for Kemensos' answer; upload it, or record that Kemensos did not answer, before closing": "Masih ada usulan siklus ini yang menunggu jawaban Kemensos. Unggah jawabannya, atau catat tidak ada jawaban Kemensos pada halaman usulan itu, sebelum tutup buku.",
+	"the cycle is closed (tutup buku); this household's case has ended":                                                                  "Siklus sudah ditutup (tutup buku); kasus keluarga ini sudah selesai.",
 }
 
 // decreeStates are the decree statuses as a sentence says them.
@@ -423,6 +432,8 @@ var answerRowReasons = []struct {
 	{regexp.MustCompile(`^(\S+) is not a plausible determination date$`), "%s bukan tanggal penetapan yang masuk akal."},
 	{regexp.MustCompile(`^this household was already answered (.+) in row (\d+); a household can have only one answer$`), "Keluarga ini sudah dijawab %s di baris %s; satu keluarga hanya boleh punya satu jawaban."},
 	{regexp.MustCompile(`^this household was already answered (.+) by an earlier answer file; a household can have only one answer$`), "Keluarga ini sudah dijawab %s oleh berkas jawaban sebelumnya; satu keluarga hanya boleh punya satu jawaban."},
+	{regexp.MustCompile(`^Dinsos recorded this household as not answered by Kemensos \(TIDAK_DIJAWAB\) and it is to be proposed again in a later batch; this batch's answer for it can no longer be applied$`),
+		"Dinas Sosial sudah mencatat keluarga ini tidak dijawab Kemensos (TIDAK_DIJAWAB) dan keluarga ini diusulkan lagi pada batch berikutnya; jawaban usulan ini untuknya tidak dapat diterapkan lagi."},
 }
 
 // answerRowReason is an answer file row error's reason in Indonesian.

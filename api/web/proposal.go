@@ -19,8 +19,10 @@ import (
 
 // The proposal (usulan) pages: Dinsos builds the month's batch for
 // Kemensos from every household waiting to be proposed, downloads the
-// SIKS-NG upload file, marks the batch as sent, and uploads Kemensos'
-// answer file. Every step is the API's own code (Deps.Office).
+// SIKS-NG upload file, marks the batch as sent, uploads Kemensos' answer
+// file, and, when Kemensos never answers the rest of a batch, records that
+// (the households go back to wait for a later batch). Every step is the
+// API's own code (Deps.Office).
 
 type proposalForm struct {
 	Month  string
@@ -102,10 +104,8 @@ func (h *pages) waitingForProposal(ctx context.Context, p auth.Principal, cycleI
 // opens it.
 func (h *pages) buildProposal(c *gin.Context) {
 	ctx := c.Request.Context()
-	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
-	cy, err := h.d.Store.GetCycle(ctx, principal(c), cycleID)
-	if err != nil {
-		h.fail(c, err)
+	cy, ok := h.formCycle(c)
+	if !ok {
 		return
 	}
 	f := &proposalForm{Month: strings.TrimSpace(c.PostForm("month")), Errors: map[string]string{}}
@@ -135,6 +135,9 @@ func (h *pages) buildProposal(c *gin.Context) {
 type proposalCounts struct {
 	Tambah, Hapus              int64
 	Accepted, Rejected, Unsent int64
+	// NotAnswered counts the households Dinsos recorded as not answered
+	// by Kemensos (kemensos.TidakDijawab).
+	NotAnswered int64
 	// Rejections counts the rejections per reason, most frequent first.
 	Rejections []reasonCount
 }
@@ -152,16 +155,27 @@ type answerUpload struct {
 	More int
 }
 
+// unansweredForm is Dinsos' record that Kemensos did not answer the rest
+// of a batch.
+type unansweredForm struct {
+	Reason string
+	Errors map[string]string
+	// Retry: the households were marked but their workflow was not told;
+	// the form stays on the page to send again (nothing is marked twice).
+	Retry bool
+}
+
 type proposalData struct {
 	P      *store.Proposal
 	Cycle  *store.Cycle
 	Decree *store.Decree
 	Counts proposalCounts
 	// Dinsos' steps.
-	CanDownload, CanSubmit, CanAnswer bool
-	FileURL                           string
-	Upload                            answerUpload
-	ReportURL                         string
+	CanDownload, CanSubmit, CanAnswer, CanMarkUnanswered bool
+	FileURL                                              string
+	Upload                                               answerUpload
+	Unanswered                                           unansweredForm
+	ReportURL                                            string
 }
 
 // answerRowsShown bounds the refused rows listed on the page.
@@ -198,11 +212,17 @@ func (h *pages) proposalPage(c *gin.Context) {
 	case c.Query("diterapkan") != "":
 		n, _ := strconv.Atoi(c.Query("diterapkan"))
 		v.Flash = fmt.Sprintf("Berkas jawaban Kemensos diterapkan: %s jawaban baru.", number(int64(n)))
+	case c.Query("tidakdijawab") == "0":
+		v.Flash = "Catatan tidak dijawab Kemensos diteruskan lagi ke keluarganya."
+	case c.Query("tidakdijawab") != "":
+		n, _ := strconv.Atoi(c.Query("tidakdijawab"))
+		v.Flash = fmt.Sprintf("%s keluarga dicatat tidak dijawab Kemensos. Keluarga itu kembali menunggu usulan dan dapat diusulkan lagi pada batch berikutnya; usulan ini tidak lagi menahan tutup buku.",
+			number(int64(n)))
 	}
-	h.showProposal(c, http.StatusOK, v, pr, cy, nil)
+	h.showProposal(c, http.StatusOK, v, pr, cy, nil, nil)
 }
 
-func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Proposal, cy *store.Cycle, up *answerUpload) {
+func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Proposal, cy *store.Cycle, up *answerUpload, un *unansweredForm) {
 	ctx := c.Request.Context()
 	d := proposalData{P: pr, Cycle: cy, ReportURL: reportURL(cy.ID)}
 	var err error
@@ -218,10 +238,18 @@ func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Prop
 		d.CanDownload = true
 		d.FileURL = fmt.Sprintf("/api/v1/proposals/%d/file", pr.ID)
 		d.CanSubmit = pr.Status == store.ProposalDraft
-		d.CanAnswer = pr.Status == store.ProposalSubmitted
+		// A refused file keeps its rows on the page even when the batch
+		// has every answer (a late file for households Dinsos recorded
+		// as not answered by Kemensos).
+		d.CanAnswer = pr.Status == store.ProposalSubmitted || up != nil
+		// The simulated Kemensos answers every household by itself.
+		d.CanMarkUnanswered = pr.Status == store.ProposalSubmitted && !pr.Simulated && d.Counts.Unsent > 0 || un != nil && un.Retry
 	}
 	if up != nil {
 		d.Upload = *up
+	}
+	if un != nil {
+		d.Unanswered = *un
 	}
 	v.Title = "Usulan " + monthID(pr.Month)
 	v.Active = "usulan"
@@ -253,6 +281,8 @@ func (h *pages) proposalCounts(ctx context.Context, proposalID int64) (proposalC
 		switch r.Answer {
 		case "DITETAPKAN":
 			out.Accepted += r.N
+		case kemensos.TidakDijawab:
+			out.NotAnswered += r.N
 		case "DITOLAK":
 			out.Rejected += r.N
 			found := false
@@ -281,7 +311,7 @@ func (h *pages) submitProposal(c *gin.Context) {
 	}
 	err := h.d.Office.SubmitProposal(c.Request.Context(), actor(c), cy, pr)
 	if errors.Is(err, store.ErrConflict) {
-		h.showProposal(c, http.StatusConflict, &view{Error: translate(err.Error())}, pr, cy, nil)
+		h.showProposal(c, http.StatusConflict, &view{Error: translate(err.Error())}, pr, cy, nil, nil)
 		return
 	} else if err != nil {
 		h.fail(c, err)
@@ -302,7 +332,7 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 		if v.Error == "" {
 			v.Error = "Berkas jawaban belum diterapkan. Periksa isian yang ditandai."
 		}
-		h.showProposal(c, status, v, pr, cy, up)
+		h.showProposal(c, status, v, pr, cy, up, nil)
 	}
 	fh, err := c.FormFile("file")
 	if err != nil || fh.Size == 0 {
@@ -354,4 +384,33 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 		return
 	}
 	redirect(c, fmt.Sprintf("/usulan/%d?diterapkan=%d", pr.ID, n))
+}
+
+// markUnanswered records, through the API's own code, that Kemensos did
+// not answer the rest of the batch: its households still waiting are
+// marked and go back to wait for a later batch.
+func (h *pages) markUnanswered(c *gin.Context) {
+	pr, cy, ok := h.loadProposal(c)
+	if !ok {
+		return
+	}
+	f := &unansweredForm{Reason: c.PostForm("alasan"), Errors: map[string]string{}}
+	n, err := h.d.Office.MarkUnanswered(c.Request.Context(), actor(c), pr, f.Reason)
+	var ie *store.InvalidError
+	switch {
+	case errors.As(err, &ie):
+		f.Errors["reason"] = translate(ie.Msg)
+		h.showProposal(c, http.StatusUnprocessableEntity, &view{}, pr, cy, nil, f)
+	case errors.Is(err, store.ErrConflict):
+		h.showProposal(c, http.StatusConflict, &view{Error: translate(err.Error())}, pr, cy, nil, f)
+	case errors.As(err, new(*activities.AnswersNotGivenError)):
+		f.Retry = true
+		h.showProposal(c, http.StatusServiceUnavailable, &view{Error: "Keluarga yang belum dijawab sudah dicatat tidak dijawab Kemensos, tetapi catatan itu " +
+			"belum dapat diteruskan ke keluarganya saat ini. Kirim lagi formulir di bawah ini (tidak ada keluarga yang dicatat dua kali), " +
+			"atau catatan diteruskan pada pemeriksaan berkala usulan ini."}, pr, cy, nil, f)
+	case err != nil:
+		h.fail(c, err)
+	default:
+		redirect(c, fmt.Sprintf("/usulan/%d?tidakdijawab=%d", pr.ID, n))
+	}
 }

@@ -99,6 +99,13 @@ type Office struct {
 	// ApplyAnswers applies Kemensos' answer file to batch p, all or
 	// nothing; a refused file is an *activities.AnswerFileError.
 	ApplyAnswers func(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error)
+	// MarkUnanswered records that Kemensos did not answer the rest of
+	// batch p, with Dinsos' reason, and tells its workflow (POST
+	// /api/v1/proposals/{id}/unanswered); it returns how many households
+	// were marked. A missing reason is a *store.InvalidError; marked
+	// households whose workflow could not be told an
+	// *activities.AnswersNotGivenError.
+	MarkUnanswered func(ctx context.Context, a store.AuditActor, p *store.Proposal, reason string) (int, error)
 	// StartIntake checks an uploaded P3KE file, stores it as an intake of
 	// cy and starts the intake (POST /api/v1/cycles/{id}/intake); a file
 	// that cannot be read as P3KE is a *p3ke.FormatError.
@@ -197,6 +204,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/usulan/:id", office, h.proposalPage)
 	r.POST("/usulan/:id/kirim", dinsos, h.submitProposal)
 	r.POST("/usulan/:id/jawaban", dinsos, h.uploadAnswers)
+	r.POST("/usulan/:id/tidak-dijawab", dinsos, h.markUnanswered)
 }
 
 func newPages(d Deps) *pages {

@@ -52,6 +52,9 @@ func (cc *cycleCase) accepted() bool {
 // kemensosNIK is Kemensos' fixable rejection: NIK not matched at Dukcapil.
 const kemensosNIK = "NIK_TIDAK_PADAN"
 
+// noAnswer, as a household's answer, leaves it out of the answer file.
+const noAnswer = "-"
+
 // final is the stage and reason the household's year must end in.
 func (cc *cycleCase) final() (workflows.Stage, string) {
 	switch {
@@ -92,7 +95,9 @@ var reportProgrammes = []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"}
 // visit outcome, a decree returned once and then signed, a Kemensos batch
 // answered from a file (after a bad file is refused whole) with every kind
 // of answer, a revocation, and a second batch of the households Kemensos
-// could not match at Dukcapil once Dinsos has corrected their NIK. Every
+// could not match at Dukcapil once Dinsos has corrected their NIK, one of
+// which Kemensos never answers: Dinsos records that, and a third batch
+// proposes it again. Every
 // household must end in the terminal stage its data calls for, with its
 // reason and programmes, and its workflow must have completed; the cycle
 // report (JSON and XLSX) must count every step and programme.
@@ -252,8 +257,9 @@ func TestWholeCycle(t *testing.T) {
 	})
 
 	// The first Kemensos batch: additions of the new poor and removals,
-	// every kind of answer.
-	sendBatch := func(month string, want int, answer func(*cycleCase) string) [][]string {
+	// every kind of answer. A household answer gives noAnswer is left out
+	// of the answer file. sendBatch returns the batch's id and file.
+	sendBatch := func(month string, want int, answer func(*cycleCase) string) (int64, [][]string) {
 		t.Helper()
 		var p struct {
 			ID    int64
@@ -271,6 +277,7 @@ func TestWholeCycle(t *testing.T) {
 		}
 		var answers strings.Builder
 		answers.WriteString("no_kk;nik;status;alasan;keterangan;tanggal_penetapan\n")
+		lines := 1
 		for _, row := range file[1:] {
 			cc := byKK[row[1]]
 			if cc == nil {
@@ -280,20 +287,24 @@ func TestWholeCycle(t *testing.T) {
 				t.Fatalf("%s proposed as %s under decree %q, want %s under 188/1/2027", cc.fam.Name, row[5], row[7], wantJenis)
 			}
 			status, reason := "DITETAPKAN", answer(cc)
+			if reason == noAnswer {
+				continue
+			}
 			if reason != "" {
 				status = "DITOLAK"
 			}
 			fmt.Fprintf(&answers, "%s;%s;%s;%s;;%s\n", row[1], row[2], status, reason, time.Now().Format("2006-01-02"))
+			lines++
 		}
 		bad := answers.String() + "3505019999999999;;DITETAPKAN;;;" + time.Now().Format("2006-01-02") + "\n"
 		var refused struct{ Rows []struct{ Row int } }
-		if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", p.ID), "jawaban.csv", []byte(bad), &refused); code != 422 || len(refused.Rows) != 1 || refused.Rows[0].Row != len(file)+1 {
-			t.Fatalf("answer file with an unknown household: %d %+v, want 422 at row %d", code, refused, len(file)+1)
+		if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", p.ID), "jawaban.csv", []byte(bad), &refused); code != 422 || len(refused.Rows) != 1 || refused.Rows[0].Row != lines+1 {
+			t.Fatalf("answer file with an unknown household: %d %+v, want 422 at row %d", code, refused, lines+1)
 		}
 		if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", p.ID), "jawaban.csv", []byte(answers.String()), nil); code != 200 {
 			t.Fatalf("answer file: %d", code)
 		}
-		return file
+		return p.ID, file
 	}
 	proposed := 0
 	for _, cc := range cases {
@@ -301,7 +312,8 @@ func TestWholeCycle(t *testing.T) {
 			proposed++
 		}
 	}
-	for _, row := range sendBatch("2027-07", proposed, func(cc *cycleCase) string { return cc.answer })[1:] {
+	_, file := sendBatch("2027-07", proposed, func(cc *cycleCase) string { return cc.answer })
+	for _, row := range file[1:] {
 		if cc := byKK[row[1]]; row[2] != cc.fam.NIK || cc.eligible() == (row[6] != "") {
 			t.Fatalf("first batch row of %s: NIK %s…, alasan %q", cc.fam.Name, row[2][:6], row[6])
 		}
@@ -372,11 +384,41 @@ func TestWholeCycle(t *testing.T) {
 			byKK[cc.kk] = cc
 		}
 	}
-	for _, row := range sendBatch("2027-08", niks, func(cc *cycleCase) string { return cc.answer2 })[1:] {
+	// Kemensos never answers one of them (silent), which holds the
+	// cycle's close back until Dinsos records that: the household goes
+	// back to wait, and a third batch proposes it again, accepted.
+	var silent *cycleCase
+	for _, cc := range cases {
+		if silent == nil && cc.nik != "" && cc.answer2 == "" {
+			silent = cc
+		}
+	}
+	second, file := sendBatch("2027-08", niks, func(cc *cycleCase) string {
+		if cc == silent {
+			return noAnswer
+		}
+		return cc.answer2
+	})
+	for _, row := range file[1:] {
 		cc := byKK[row[1]]
 		if row[2] != cc.nik || (cc.kk != "" && row[1] != cc.kk) || row[5] != "TAMBAH" {
 			t.Fatalf("second batch row of %s: not its corrected numbers, or %s", cc.fam.Name, row[5])
 		}
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]string{"reason": "tutup buku 2026"}, nil); code != 409 {
+		t.Fatalf("close with a batch waiting for Kemensos: %d, want 409", code)
+	}
+	var marked struct{ Marked int }
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/unanswered", second), map[string]string{"reason": "tidak dijawab Kemensos"}, &marked); code != 200 || marked.Marked != 1 {
+		t.Fatalf("record that Kemensos did not answer: %d %+v, want 200 marking 1", code, marked)
+	}
+	eventually(t, 30*time.Second, "the silent household back to wait for a batch", func() bool {
+		var h struct{ Stage, Reason string }
+		dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", silent.id), nil, &h)
+		return h.Stage == string(workflows.StageAwaitingProposal) && h.Reason == "no answer from Kemensos: propose again"
+	})
+	if _, file := sendBatch("2027-09", 1, func(cc *cycleCase) string { return cc.answer2 }); byKK[file[1][1]] != silent {
+		t.Fatalf("the third batch does not propose the household Kemensos did not answer")
 	}
 	waitStages(t, dinsos, cases, func(cc *cycleCase) workflows.Stage { st, _ := cc.final(); return st })
 

@@ -414,10 +414,18 @@ func code(s string) string { return strings.ToUpper(p3ke.CanonicalHeader(s)) }
 // ContradictsApplied checks an answer row against the answer already
 // applied to the same household of the batch (from an earlier answer
 // file): the same answer again is nil (nothing to do); a different status
-// or rejection reason is the row's error, at the column that differs.
+// or rejection reason is the row's error, at the column that differs. A
+// household Dinsos recorded as not answered (TidakDijawab) takes no answer
+// from this batch any more: any row for it is an error at its status.
 func ContradictsApplied(a Answer, appliedAccepted bool, appliedReason string) *RowError {
 	col := ""
 	switch {
+	case !appliedAccepted && appliedReason == TidakDijawab:
+		// Not Kemensos' answer but Dinsos' record that none came: the
+		// household has gone back to wait for a later batch, so this
+		// batch's answer for it comes too late, whatever it says.
+		return &RowError{Row: a.Row, Column: answerColumns[aStatus], Reason: "Dinsos recorded this household as not answered by Kemensos (" +
+			TidakDijawab + ") and it is to be proposed again in a later batch; this batch's answer for it can no longer be applied"}
 	case a.Accepted != appliedAccepted:
 		col = answerColumns[aStatus]
 	case a.Reason != appliedReason:

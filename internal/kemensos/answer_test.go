@@ -392,3 +392,23 @@ func TestContradictsApplied(t *testing.T) {
 		t.Errorf("another rejection reason: %+v", e)
 	}
 }
+
+// A household Dinsos recorded as not answered (TIDAK_DIJAWAB) takes no
+// answer from the batch's later files, whatever the answer: the row's
+// error says why. An answer file itself cannot carry verval's marking.
+func TestContradictsNotAnswered(t *testing.T) {
+	for _, a := range []Answer{{Row: 4, Accepted: true}, {Row: 4, Reason: TolakGanda}, {Row: 4, Reason: TolakNIKTidakPadan}} {
+		e := ContradictsApplied(a, false, TidakDijawab)
+		if e == nil || e.Row != 4 || e.Column != "status" || !strings.Contains(e.Reason, "not answered by Kemensos (TIDAK_DIJAWAB)") ||
+			!strings.Contains(e.Reason, "proposed again in a later batch") {
+			t.Errorf("%+v after TIDAK_DIJAWAB: %+v", a, e)
+		}
+	}
+	match := func(noKK, nik string) (int64, bool) { return 1, noKK == "3505010101250001" }
+	for _, row := range []string{"3505010101250001,,TIDAK_DIJAWAB,,,2026-05-04", "3505010101250001,,DITOLAK,TIDAK_DIJAWAB,,2026-05-04"} {
+		answers, errs, err := ParseAnswers(strings.NewReader("no_kk,nik,status,alasan,keterangan,tanggal_penetapan\n"+row+"\n"), match)
+		if err != nil || len(answers) != 0 || len(errs) != 1 {
+			t.Errorf("%s: answers %+v, row errors %+v, %v; want the row refused", row, answers, errs, err)
+		}
+	}
+}

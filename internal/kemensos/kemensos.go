@@ -45,6 +45,16 @@ const (
 	StatusDitolak = "DITOLAK"
 )
 
+// TidakDijawab is verval's own marking, never Kemensos' and never in a
+// file to or from Kemensos: Dinsos recorded that Kemensos did not answer
+// the rest of a submitted batch (the answer can take months, and some
+// never come). It stands as both the answer and its reason of every
+// household still unanswered; each goes back to wait for a later batch.
+// An answer file cannot carry it (ParseAnswers refuses it as a status
+// and as a reason), and a later file answering such a household is
+// refused (ContradictsApplied).
+const TidakDijawab = "TIDAK_DIJAWAB"
+
 // Kemensos' reasons for rejecting a proposal (alasan of a DITOLAK answer).
 const (
 	// TolakNIKTidakPadan: the NIK was not matched at Dukcapil (civil

@@ -75,7 +75,8 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 		}
 		// A batch sent and not fully answered: its households wait for
 		// Kemensos, whose answer (an addition accepted into the national
-		// registry) must settle them, not the close.
+		// registry) must settle them, not the close. When no answer comes,
+		// Dinsos records that (MarkUnanswered) and the batch is answered.
 		var waitingBatches int64
 		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, ProposalSubmitted).Count(&waitingBatches).Error; err != nil {
 			return err
@@ -87,7 +88,7 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 			return fmt.Errorf("%w: a proposal batch of this cycle has not been sent to Kemensos; send it before closing", ErrConflict)
 		}
 		if waitingBatches > 0 {
-			return fmt.Errorf("%w: a proposal batch of this cycle still waits for Kemensos' answer; upload it before closing", ErrConflict)
+			return fmt.Errorf("%w: a proposal batch of this cycle still waits for Kemensos' answer; upload it, or record that Kemensos did not answer, before closing", ErrConflict)
 		}
 		if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
 			return err

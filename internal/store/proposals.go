@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -201,12 +202,12 @@ func (e *AnswerConflictError) Error() string {
 func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []StoredAnswer, actor AuditActor) (int, error) {
 	applied := 0
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var p Proposal
-		if err := tx.First(&p, "id = ?", proposalID).Error; err != nil {
-			return wrapNotFound(err)
+		p, err := lockProposal(tx, proposalID)
+		if err != nil {
+			return err
 		}
 		if p.Status == ProposalDraft {
-			return fmt.Errorf("%w: the proposal has not been submitted yet", ErrConflict)
+			return errNotSubmitted
 		}
 		var before []ProposalItem
 		if err := tx.Select("household_id, answer, answer_reason").Where("proposal_id = ? AND answer <> ?", proposalID, "").Find(&before).Error; err != nil {
@@ -260,6 +261,97 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 	})
 	return applied, err
 }
+
+// errNotSubmitted refuses answers to a batch still in draft.
+var errNotSubmitted = fmt.Errorf("%w: the proposal has not been submitted yet", ErrConflict)
+
+// lockProposal loads a proposal for a transaction that answers its
+// households. The no-op update locks the proposal's row (PostgreSQL) until
+// tx ends, so an answer upload and Dinsos' record that Kemensos did not
+// answer, sent together, take turns: the second sees what the first
+// answered (and refuses to answer a household twice) instead of both
+// reading the batch as it was.
+func lockProposal(tx *gorm.DB, proposalID int64) (*Proposal, error) {
+	if err := tx.Exec("UPDATE proposals SET status = status WHERE id = ?", proposalID).Error; err != nil {
+		return nil, err
+	}
+	var p Proposal
+	if err := tx.First(&p, "id = ?", proposalID).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &p, nil
+}
+
+// MarkUnanswered records, in one transaction, that Kemensos did not answer
+// the rest of a submitted batch: every household of it still without an
+// answer gets verval's own answer kemensos.TidakDijawab (as answer and
+// reason), with Dinsos' note and today's date in Jakarta (WIB), where
+// Kemensos dates its answers. The batch is then fully answered, so the
+// cycle's close no longer waits for it, and its workflow gives the
+// households the marking as it gives Kemensos' answers: each goes back to
+// wait for a later batch (BuildProposal takes it again). A later answer
+// file for such a household is refused (AnswerConflictError). It returns
+// how many households were marked, and audits the step with that count
+// (not the note, which is free text).
+//
+// A draft batch, a simulated one (the simulated Kemensos answers every
+// household by itself) and one whose households all have an answer are
+// ErrConflict. The one exception: when the households an earlier marking
+// marked have not all been given it yet (its workflow could not be told),
+// a repeated request marks nothing (0) and succeeds, so the caller tells
+// the workflow again.
+func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note string, actor AuditActor) (int, error) {
+	marked := 0
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := lockProposal(tx, proposalID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case p.Status == ProposalDraft:
+			return errNotSubmitted
+		case p.Simulated:
+			return fmt.Errorf("%w: the simulated Kemensos answers this proposal by itself", ErrConflict)
+		}
+		now := s.now()
+		res := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer = ?", proposalID, "").Updates(map[string]any{
+			"answer": kemensos.TidakDijawab, "answer_reason": kemensos.TidakDijawab, "answer_note": note,
+			"answer_date": now.In(jakarta).Format("2006-01-02"),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if marked = int(res.RowsAffected); marked == 0 {
+			var ungiven int64
+			if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer = ? AND signalled = ?", proposalID, kemensos.TidakDijawab, false).
+				Count(&ungiven).Error; err != nil {
+				return err
+			}
+			if ungiven > 0 {
+				return nil
+			}
+			return fmt.Errorf("%w: every household of the proposal already has an answer", ErrConflict)
+		}
+		var n int64
+		if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ?", proposalID, "").Count(&n).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).
+			Updates(map[string]any{"answered": n, "status": ProposalAnswered}).Error; err != nil {
+			return err
+		}
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: UniqueAuditKey(fmt.Sprintf("proposal.unanswered:%d", proposalID), actor.RequestID), At: now, ActorID: actor.UserID,
+			ActorRole: actor.Role, RequestID: actor.RequestID, CycleID: p.CycleID, Action: "proposal.unanswered",
+			Detail: jsonString(map[string]any{"proposalId": proposalID, "households": marked}),
+		})
+	})
+	return marked, err
+}
+
+// jakarta is Western Indonesia Time (WIB, UTC+7), Kemensos' own: a fixed
+// offset, Indonesia has no daylight saving.
+var jakarta = time.FixedZone("WIB", 7*60*60)
 
 // MarkProposalSubmitted records the batch as sent to Kemensos.
 func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, actor AuditActor) error {

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +68,163 @@ func TestApplyAnswersRefusesContradictions(t *testing.T) {
 		must(t, err)
 		if got.Answered != 3 || got.Status != store.ProposalAnswered {
 			t.Errorf("proposal after every answer: %+v", got)
+		}
+	})
+}
+
+// TestMarkUnanswered: Dinsos records that Kemensos did not answer the rest
+// of a submitted batch. Only the households without an answer are marked
+// TIDAK_DIJAWAB (answer and reason) with Dinsos' note and the day's date,
+// the batch becomes fully answered and the step is audited with the count
+// only. A draft, a simulated or a fully answered batch is a conflict; a
+// repeat before the households were given the marking marks nothing and
+// succeeds. A later answer file for a marked household is refused whole;
+// the next batch proposes the marked households again, and the cycle's
+// close, refused while a batch waits for Kemensos, goes through once it is
+// marked.
+func TestMarkUnanswered(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		seq := 0
+		actor := func() store.AuditActor {
+			seq++
+			return store.AuditActor{UserID: 7, Role: "dinsos", RequestID: fmt.Sprint("req-", seq)}
+		}
+		// a and b are additions, c a removal (registered, found well-off).
+		var ids []int64
+		for i, hh := range []struct {
+			inDTKS  bool
+			outcome string
+		}{{false, "eligible"}, {false, "eligible"}, {true, "not_poor"}} {
+			h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: i + 2, FamilyID: fmt.Sprint("F", i), KKHash: fmt.Sprint("kk", i), KKSealed: []byte{1},
+				KKMasked: "x", NIKHash: fmt.Sprint("nik", i), NIKSealed: []byte{1}, NIKMasked: "x", Name: "n", Address: "a", RegencyCode: "35.05",
+				KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, Stage: "awaiting_proposal", StageEnteredAt: time.Now(),
+				InDTKS: hh.inDTKS, Outcome: hh.outcome}
+			must(t, db.Create(&h).Error)
+			ids = append(ids, h.ID)
+		}
+		a, b, c := ids[0], ids[1], ids[2]
+		stage := func(s string, ids ...int64) {
+			t.Helper()
+			must(t, db.Model(&store.Household{}).Where("id IN ?", ids).Update("stage", s).Error)
+		}
+		number, now := "188/1/2026", time.Now()
+		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number, CreatedAt: now, SignedAt: &now}).Error)
+		build := func(month string) *store.Proposal {
+			t.Helper()
+			p := store.Proposal{CycleID: cy.ID, Month: month}
+			must(t, st.BuildProposal(ctx, &p, actor()))
+			return &p
+		}
+		item := func(p, h int64) store.ProposalItem {
+			t.Helper()
+			var it store.ProposalItem
+			must(t, db.Where("proposal_id = ? AND household_id = ?", p, h).First(&it).Error)
+			return it
+		}
+
+		p1 := build("2026-07")
+		if _, err := st.MarkUnanswered(ctx, p1.ID, "tidak ada jawaban", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "not been submitted") {
+			t.Fatalf("marking a draft batch: %v, want a conflict", err)
+		}
+		must(t, st.MarkProposalSubmitted(ctx, p1.ID, actor()))
+		stage("awaiting_kemensos", ids...)
+		if _, err := st.ApplyAnswers(ctx, p1.ID, []store.StoredAnswer{{HouseholdID: b, Accepted: true, Note: "ok", Date: "2026-08-20"}}, actor()); err != nil {
+			t.Fatal(err)
+		}
+		stage("enrolled", b)
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "record that Kemensos did not answer") {
+			t.Fatalf("close with a batch waiting for Kemensos: %v, want a conflict naming the way out", err)
+		}
+
+		n, err := st.MarkUnanswered(ctx, p1.ID, "tidak dijawab sampai akhir tahun", actor())
+		if err != nil || n != 2 {
+			t.Fatalf("mark: %d, %v; want the 2 households without an answer", n, err)
+		}
+		today := time.Now().In(time.FixedZone("WIB", 7*3600)).Format("2006-01-02")
+		for _, h := range []int64{a, c} {
+			if it := item(p1.ID, h); it.Answer != "TIDAK_DIJAWAB" || it.AnswerReason != "TIDAK_DIJAWAB" || it.AnswerNote != "tidak dijawab sampai akhir tahun" ||
+				it.AnswerDate != today || it.Signalled {
+				t.Errorf("household %d after the mark: %+v", h, it)
+			}
+		}
+		if it := item(p1.ID, b); it.Answer != "DITETAPKAN" || it.AnswerNote != "ok" || it.AnswerDate != "2026-08-20" {
+			t.Errorf("the mark changed the answered household: %+v", it)
+		}
+		got, err := st.GetProposal(ctx, p1.ID)
+		must(t, err)
+		if got.Answered != 3 || got.Status != store.ProposalAnswered {
+			t.Errorf("batch after the mark: %+v, want 3 answered, status answered", got)
+		}
+		var audits []store.AuditEntry
+		must(t, db.Where("action = ?", "proposal.unanswered").Find(&audits).Error)
+		if want := fmt.Sprintf(`{"households":2,"proposalId":%d}`, p1.ID); len(audits) != 1 || audits[0].Detail != want || audits[0].CycleID != cy.ID || audits[0].ActorID != 7 {
+			t.Errorf("audit entries %+v, want one with detail %s", audits, want)
+		}
+
+		// The workflow has not given the marking yet: a repeat marks
+		// nothing, succeeds (the caller tells the workflow again) and is
+		// not audited; once given, it is a conflict.
+		if n, err := st.MarkUnanswered(ctx, p1.ID, "lagi", actor()); err != nil || n != 0 {
+			t.Errorf("repeat before the households were told: %d, %v; want 0, nil", n, err)
+		}
+		if it := item(p1.ID, a); it.AnswerNote != "tidak dijawab sampai akhir tahun" {
+			t.Errorf("the repeat changed the note: %+v", it)
+		}
+		must(t, st.MarkAnswersSignalled(ctx, p1.ID, ids))
+		if _, err := st.MarkUnanswered(ctx, p1.ID, "lagi", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "already has an answer") {
+			t.Errorf("marking a fully answered batch: %v, want a conflict", err)
+		}
+		var n2 int64
+		must(t, db.Model(&store.AuditEntry{}).Where("action = ?", "proposal.unanswered").Count(&n2).Error)
+		if n2 != 1 {
+			t.Errorf("%d proposal.unanswered audit entries after the repeats, want 1", n2)
+		}
+
+		// Kemensos' late file contradicts the marking: refused whole, b's
+		// repeated answer included.
+		_, err = st.ApplyAnswers(ctx, p1.ID, []store.StoredAnswer{
+			{HouseholdID: b, Accepted: true, Date: "2026-08-20"}, {HouseholdID: a, Accepted: true, Date: "2026-09-01"},
+		}, actor())
+		var ce *store.AnswerConflictError
+		if !errors.As(err, &ce) || len(ce.Households) != 1 || ce.Households[0] != (store.AnsweredBefore{HouseholdID: a, Reason: "TIDAK_DIJAWAB"}) {
+			t.Fatalf("a late answer for a marked household: %v, want an AnswerConflictError naming it", err)
+		}
+		if it := item(p1.ID, a); it.Answer != "TIDAK_DIJAWAB" {
+			t.Errorf("the refused file changed the marking: %+v", it)
+		}
+
+		// The marked households go back to wait (their workflows do so on
+		// the marking) and the next batch proposes them again, each with
+		// its kind; the answered one is not.
+		stage("awaiting_proposal", a, c)
+		p2 := build("2026-10")
+		var items []store.ProposalItem
+		must(t, db.Where("proposal_id = ?", p2.ID).Order("household_id").Find(&items).Error)
+		if len(items) != 2 || items[0].HouseholdID != a || items[0].Jenis != "TAMBAH" || items[1].HouseholdID != c || items[1].Jenis != "HAPUS" || items[1].Alasan != "MAMPU" {
+			t.Fatalf("next batch: %+v, want a (TAMBAH) and c (HAPUS MAMPU)", items)
+		}
+
+		must(t, st.MarkProposalSubmitted(ctx, p2.ID, actor()))
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("close with the second batch waiting: %v, want a conflict", err)
+		}
+		if n, err := st.MarkUnanswered(ctx, p2.ID, "tidak dijawab", actor()); err != nil || n != 2 {
+			t.Fatalf("mark the second batch: %d, %v", n, err)
+		}
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); err != nil {
+			t.Errorf("close once every batch is answered or marked: %v", err)
+		}
+
+		// The simulated Kemensos answers its batches by itself.
+		sim := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-11", Status: store.ProposalSubmitted, Items: 1, Simulated: true, CreatedAt: now}
+		must(t, db.Create(&sim).Error)
+		must(t, db.Create(&store.ProposalItem{ProposalID: sim.ID, HouseholdID: a, Jenis: "TAMBAH"}).Error)
+		if _, err := st.MarkUnanswered(ctx, sim.ID, "tidak dijawab", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "simulated") {
+			t.Errorf("marking a simulated batch: %v, want a conflict", err)
+		}
+		if _, err := st.MarkUnanswered(ctx, 987654, "tidak dijawab", actor()); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("marking a batch that does not exist: %v, want not found", err)
 		}
 	})
 }
