@@ -780,6 +780,30 @@ func TestAnswerRowReasonsAreTranslated(t *testing.T) {
 	}
 }
 
+// Every reason the household workflow writes into a stage's history reads
+// in Indonesian on the household page, with the outcome and Kemensos'
+// reason named, not coded.
+func TestStageReasonsReadInIndonesian(t *testing.T) {
+	for in, want := range map[string]string{
+		"P3KE intake":                            "data P3KE masuk",
+		"reopened: alamat salah":                 "dibuka ulang: alamat salah",
+		"verified deceased, not in the registry": "Meninggal dunia, tidak terdaftar di DTKS",
+		"removal: not_poor":                      "diusulkan keluar dari DTKS: Sudah mampu",
+		"addition":                               "diusulkan masuk DTKS",
+		"removal accepted: verified moved":       "penghapusan dari DTKS diterima Kemensos: Pindah",
+		"rejected NIK_TIDAK_PADAN: correct and propose again": "ditolak Kemensos: NIK tidak padan dengan Dukcapil (dapat diperbaiki dan diusulkan lagi)",
+		"removal rejected GANDA":                              "penghapusan dari DTKS ditolak Kemensos: Sudah terdaftar (ganda)",
+		"rejected PNS_TNI_POLRI":                              "ditolak Kemensos: Ada anggota keluarga PNS, TNI atau Polri",
+		"no answer from Kemensos: propose again":              "tidak dijawab Kemensos: diusulkan lagi",
+		"revoked: data ganda":                                 "dicabut dengan SK: data ganda",
+		"cycle closed in verified: akhir tahun":               "siklus ditutup (tutup buku) saat sudah dikunjungi, menunggu musyawarah: akhir tahun",
+	} {
+		if got := stageReason(in); got != want {
+			t.Errorf("stageReason(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 // Dinsos' record that Kemensos did not answer reads in Indonesian where a
 // household's history and the audit trail show it.
 func TestNoAnswerFromKemensosReadsInIndonesian(t *testing.T) {

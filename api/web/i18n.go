@@ -252,6 +252,18 @@ func stageReason(r string) string {
 		return "penghapusan dari DTKS diterima Kemensos: " + outcomeName(strings.TrimPrefix(r, "removal accepted: verified "))
 	case r == "no answer from Kemensos: propose again":
 		return "tidak dijawab Kemensos: diusulkan lagi"
+	case r == "addition":
+		return "diusulkan masuk DTKS"
+	case strings.HasPrefix(r, "removal: "):
+		return "diusulkan keluar dari DTKS: " + outcomeName(strings.TrimPrefix(r, "removal: "))
+	case strings.HasPrefix(r, "verified ") && strings.HasSuffix(r, ", not in the registry"):
+		return outcomeName(strings.TrimSuffix(strings.TrimPrefix(r, "verified "), ", not in the registry")) + ", tidak terdaftar di DTKS"
+	case strings.HasPrefix(r, "removal rejected "):
+		return "penghapusan dari DTKS ditolak Kemensos: " + lookup(rejectionNames, strings.TrimPrefix(r, "removal rejected "))
+	case strings.HasPrefix(r, "rejected "):
+		// "rejected <code>", or for a fixable one "rejected <code>: correct
+		// and propose again" (its name says it can be corrected).
+		return "ditolak Kemensos: " + lookup(rejectionNames, strings.TrimSuffix(strings.TrimPrefix(r, "rejected "), ": correct and propose again"))
 	case strings.HasPrefix(r, "revoked: "):
 		return "dicabut dengan SK: " + strings.TrimPrefix(r, "revoked: ")
 	case strings.HasPrefix(r, "cycle closed in "):
