@@ -26,13 +26,41 @@ type CloseVillageResult struct {
 // the meeting that the list is closed. The close is keyed by the meeting in
 // the household workflow, so one repeated after a crash does no harm.
 func (a *Activities) CloseVillage(ctx context.Context, in CloseVillageInput) (CloseVillageResult, error) {
+	var cycleID int64
+	return updateEach(ctx, a.FanOutUpdates, "close household's list",
+		func(after int64) ([]int64, error) {
+			m, ids, err := a.Store.MeetingHouseholds(ctx, in.MeetingID, after, fanOutPage)
+			if err == nil {
+				cycleID = m.CycleID
+			}
+			return ids, err
+		},
+		func(id int64, res *CloseVillageResult) error {
+			if err := a.Cases.MeetingClosed(ctx, cycleID, id, in.MeetingID); err != nil {
+				return err
+			}
+			res.Signalled++
+			return nil
+		}, nil)
+}
+
+// updateEach sends one household Update (send) to every id the pages
+// list, after the last one a heartbeat recorded, and returns the result
+// send added up. Each Update waits for one of slots (the worker's bound on
+// fan-out Updates in flight) and for the household's workflow task, so a
+// page of them can outlast the heartbeat timeout: it heartbeats the id
+// reached and the result after each (the SDK throttles these calls), and
+// a crash resumes after the last household reached. pageDone, if not nil,
+// records the result after each page. A failed send is wrapped in what.
+func updateEach[R any](ctx context.Context, slots Slots, what string, page func(after int64) ([]int64, error),
+	send func(id int64, res *R) error, pageDone func(R) error) (R, error) {
 	var after int64
-	var res CloseVillageResult
+	var res R
 	if activity.HasHeartbeatDetails(ctx) {
 		_ = activity.GetHeartbeatDetails(ctx, &after, &res)
 	}
 	for {
-		m, ids, err := a.Store.MeetingHouseholds(ctx, in.MeetingID, after, fanOutPage)
+		ids, err := page(after)
 		if err != nil {
 			return res, classify(err)
 		}
@@ -40,18 +68,16 @@ func (a *Activities) CloseVillage(ctx context.Context, in CloseVillageInput) (Cl
 			return res, nil
 		}
 		for _, id := range ids {
-			err := a.FanOutUpdates.inSlot(ctx, func() error {
-				return a.Cases.MeetingClosed(ctx, m.CycleID, id, in.MeetingID)
-			})
-			if err != nil {
-				return res, fmt.Errorf("close household's list: %w", err)
+			if err := slots.inSlot(ctx, func() error { return send(id, &res) }); err != nil {
+				return res, fmt.Errorf("%s: %w", what, err)
 			}
-			res.Signalled++
 			after = id
-			// Each close waits for a slot and for the household's workflow
-			// task: a page of them can outlast the heartbeat timeout (the
-			// SDK throttles these calls).
 			activity.RecordHeartbeat(ctx, after, res)
+		}
+		if pageDone != nil {
+			if err := pageDone(res); err != nil {
+				return res, classify(err)
+			}
 		}
 	}
 }
@@ -71,32 +97,18 @@ type CloseCycleResult struct {
 }
 
 // FanOutClose tells every household of a closed cycle whose case has not
-// ended that the cycle is closed. It goes in pages of ids, heartbeating the
-// last household reached and recording the count on the cycle (its
-// progress), so a crash resumes after the last page; the close Update is
-// keyed by the cycle, so a repeated page reaches each household once.
+// ended that the cycle is closed, through updateEach, recording the count
+// on the cycle (its progress) after each page; the close Update is keyed by
+// the cycle, so a household reached twice after a crash takes it once.
 func (a *Activities) FanOutClose(ctx context.Context, in CloseCycleInput) (CloseCycleResult, error) {
-	var after int64
-	var res CloseCycleResult
-	if activity.HasHeartbeatDetails(ctx) {
-		_ = activity.GetHeartbeatDetails(ctx, &after, &res)
-	}
-	for {
-		ids, err := a.Store.OpenHouseholds(ctx, in.CycleID, after, fanOutPage)
-		if err != nil {
-			return res, classify(err)
-		}
-		if len(ids) == 0 {
-			return res, nil
-		}
-		for _, id := range ids {
-			var closed bool
-			err := a.FanOutUpdates.inSlot(ctx, func() (err error) {
-				closed, err = a.Cases.CycleClosed(ctx, in.CycleID, id, in.Reason)
-				return err
-			})
+	return updateEach(ctx, a.FanOutUpdates, "close household",
+		func(after int64) ([]int64, error) {
+			return a.Store.OpenHouseholds(ctx, in.CycleID, after, fanOutPage)
+		},
+		func(id int64, res *CloseCycleResult) error {
+			closed, err := a.Cases.CycleClosed(ctx, in.CycleID, id, in.Reason)
 			if err != nil {
-				return res, fmt.Errorf("close household: %w", err)
+				return err
 			}
 			if closed {
 				res.Closed++
@@ -104,15 +116,7 @@ func (a *Activities) FanOutClose(ctx context.Context, in CloseCycleInput) (Close
 				res.Finished++
 			}
 			res.Households++
-			after = id
-			// Each close waits for a slot and for the household's workflow
-			// task: a page of them can outlast the heartbeat timeout (the
-			// SDK throttles these calls).
-			activity.RecordHeartbeat(ctx, after, res)
-		}
-		if err := a.Store.SetCloseProgress(ctx, in.CycleID, res.Households); err != nil {
-			return res, classify(err)
-		}
-		activity.RecordHeartbeat(ctx, after, res)
-	}
+			return nil
+		},
+		func(res CloseCycleResult) error { return a.Store.SetCloseProgress(ctx, in.CycleID, res.Households) })
 }

@@ -20,7 +20,7 @@ type MeetingInput struct {
 func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (activities.CloseVillageResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Minute,
-		// A page of signals takes seconds; twenty silent seconds mean the worker died.
+		// Each Update heartbeats; twenty silent seconds mean the worker died.
 		HeartbeatTimeout: fanOutHeartbeat,
 		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
 	})
