@@ -11,6 +11,7 @@ import (
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // a is the nil receiver through which workflows name their activities.
@@ -460,13 +461,13 @@ func (h *household) validateVerification(ctx workflow.Context, r VerificationReq
 // easternmostZone is WIT (UTC+9): a visit dated "today" anywhere in
 // Indonesia is not in the future there, so no officer is refused a same-day
 // visit because of the server's clock.
-var easternmostZone = time.FixedZone("WIT", 9*60*60)
+var easternmostZone = wilayah.WIT
 
 // westernmostZone is WIB (UTC+7): the day a cycle opened there is the
 // earliest date it opened anywhere in Indonesia, so an officer in Java who
 // visits on the evening the cycle opened is not refused because the date
 // has already turned in Papua.
-var westernmostZone = time.FixedZone("WIB", 7*60*60)
+var westernmostZone = wilayah.WIB
 
 // ValidateVisit checks a visit result's fields against its outcome.
 func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now time.Time) error {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -223,7 +224,7 @@ func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree,
 		return
 	}
 	data := decreeData{D: d, Cycle: cy, Kecamatan: kecs, AttachmentURL: fmt.Sprintf("/api/v1/decrees/%d/attachment", d.ID),
-		Today: h.d.Now().In(zoneOf(p.Region)).Format("2006-01-02")}
+		Today: h.d.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
 	if p.Role == auth.RoleDinsos {
 		data.CanSubmit = d.Status == store.DecreeDraft
 		data.CanRevise = d.Status == store.DecreeReturned

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // navItem is one entry of the top navigation.
@@ -48,8 +49,8 @@ func (h *pages) funcs() template.FuncMap {
 		"angka":      func(n any) string { return number(toInt64(n)) },
 		"isodate":    isoDateID,
 		// tanggal and waktu show a time in the zone of the reader's region.
-		"tanggal": func(region string, t time.Time) string { return dateID(t.In(zoneOf(region))) },
-		"waktu":   func(region string, t time.Time) string { return dateTimeID(t.In(zoneOf(region))) },
+		"tanggal": func(region string, t time.Time) string { return dateID(t.In(wilayah.ZoneOf(region))) },
+		"waktu":   func(region string, t time.Time) string { return dateTimeID(t.In(wilayah.ZoneOf(region))) },
 		"pct":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
 		"tempo":   func(due time.Time) string { return dueIn(due, h.d.Now()) },
 		"add":     func(a, b int) int { return a + b },

@@ -161,30 +161,6 @@ func regionName(code string) string {
 
 var months = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 
-// Indonesia's three time zones. A person reads times in their own region's
-// zone, chosen by province code; fixed offsets (Indonesia has no daylight
-// saving), so no time zone database is needed.
-var (
-	wib  = time.FixedZone("WIB", 7*3600)
-	wita = time.FixedZone("WITA", 8*3600)
-	wit  = time.FixedZone("WIT", 9*3600)
-)
-
-// zoneOf is the time zone of a region code's province; WIB for an
-// administrator (no region).
-func zoneOf(region string) *time.Location {
-	if len(region) < 2 {
-		return wib
-	}
-	switch region[:2] {
-	case "51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76":
-		return wita
-	case "81", "82", "91", "92", "93", "94", "95", "96":
-		return wit
-	}
-	return wib
-}
-
 // dateID formats a date the Indonesian way: "12 Mei 2026".
 func dateID(t time.Time) string {
 	if t.IsZero() {

@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // maxMeetingDocument bounds the scanned berita acara, as the API does.
@@ -47,7 +48,7 @@ func (h *pages) showMeeting(c *gin.Context, status int, v *view, f *meetingForm)
 		return
 	}
 	p := principal(c)
-	d := meetingData{Cycles: cycles, Cycle: cy, Today: h.d.Now().In(zoneOf(p.Region)).Format("2006-01-02")}
+	d := meetingData{Cycles: cycles, Cycle: cy, Today: h.d.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
 	if f == nil {
 		f = &meetingForm{Date: d.Today}
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -204,7 +205,7 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 	t = &masked
 	v.Title = t.Name
 	d := taskPageData{Task: t, DesaName: regionName(t.DesaCode), Household: hh,
-		Today: h.d.Now().In(zoneOf(p.Region)).Format("2006-01-02")}
+		Today: h.d.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
 	if p.Role == auth.RoleVillage && t.Status != store.TaskClosed {
 		if visit == nil {
 			visit = &visitForm{Version: t.Version, VisitDate: d.Today}

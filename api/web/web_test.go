@@ -409,7 +409,7 @@ func TestHouseholdPageProgrammes(t *testing.T) {
 	}
 	page := e.login("dinsos").get(fmt.Sprintf("/rumah-tangga/%d", own)).Body.String()
 	for _, want := range []string{"Program bantuan", "PKH (Program Keluarga Harapan)", "Aktif", "BPNT / Sembako", "Berhenti",
-		"penghapusan dari DTKS diterima Kemensos: Sudah mampu", dateID(at.In(zoneOf("35.05")))} {
+		"penghapusan dari DTKS diterima Kemensos: Sudah mampu", dateID(at.In(wilayah.ZoneOf("35.05")))} {
 		if !strings.Contains(page, want) {
 			t.Errorf("household page lacks %q", want)
 		}

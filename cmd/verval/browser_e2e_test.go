@@ -235,7 +235,6 @@ func TestBrowser(t *testing.T) {
 	if att != "200|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Fatalf("attachment with the session cookie: %q", att)
 	}
-	wib := time.FixedZone("WIB", 7*3600)
 	number := "188/45/KEP/409.012/2026"
 	b.do(
 		chromedp.SetValue(chromedp.CSS("#number"), number),

@@ -14,6 +14,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/verval/verval/internal/apiclient"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -298,7 +299,7 @@ func restartFindsData(t *testing.T, s *stack, householdID int64, stage workflows
 
 // visit is a valid visit result body for outcome.
 // wib is Java's time zone: an officer there dates a visit by its clock.
-var wib = time.FixedZone("WIB", 7*60*60)
+var wib = wilayah.WIB
 
 func visit(outcome, note string) map[string]any {
 	return map[string]any{

@@ -20,6 +20,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -473,7 +474,7 @@ type taskRef struct {
 
 // easternmost is WIT: the visit and meeting dates are "today" there, which
 // the API accepts anywhere in Indonesia.
-var easternmost = time.FixedZone("WIT", 9*60*60)
+var easternmost = wilayah.WIT
 
 func today() string { return time.Now().In(easternmost).Format("2006-01-02") }
 
@@ -563,20 +564,12 @@ func phaseVerify(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	wg.Wait()
 	bar.Done()
 	res := PhaseResult{Households: int(r.verified.Load()), Seconds: time.Since(start).Seconds(),
-		Note: fmt.Sprintf("%d officers at once over %d villages (%s), %s between results, each village's meeting after its last result; %d submissions retried, %d households not verified after %d tries",
-			r.o.Officers, len(r.desas), sharesNote(r.o.OfficerHouseholds, len(r.shares)), pauseNote(r.o.OfficerPause), r.retries.Load(), total-int(r.verified.Load()), submitTries)}
+		Note: fmt.Sprintf("%d officers at once over %d villages (%d officers: %s), %s between results, each village's meeting after its last result; %d submissions retried, %d households not verified after %d tries",
+			r.o.Officers, len(r.desas), len(r.shares), villageOfficersNote(r.o.OfficerHouseholds), pauseNote(r.o.OfficerPause), r.retries.Load(), total-int(r.verified.Load()), submitTries)}
 	if r.verified.Load() == 0 {
 		return res, fmt.Errorf("no result was recorded; first errors: %v", r.errs)
 	}
 	return res, ctx.Err()
-}
-
-// sharesNote describes how the villages' lists were shared.
-func sharesNote(perOfficer, officers int) string {
-	if perOfficer <= 0 {
-		return "one officer each"
-	}
-	return fmt.Sprintf("%d officers, one per %d households or fewer", officers, perOfficer)
 }
 
 // villageOfficersNote says how many officers a village has.

@@ -3,11 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/kemensos"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // BuildProposal creates the month's proposal batch for a cycle: every
@@ -316,7 +316,7 @@ func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note strin
 		now := s.now()
 		res := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer = ?", proposalID, "").Updates(map[string]any{
 			"answer": kemensos.TidakDijawab, "answer_reason": kemensos.TidakDijawab, "answer_note": note,
-			"answer_date": now.In(jakarta).Format("2006-01-02"),
+			"answer_date": now.In(wilayah.WIB).Format("2006-01-02"),
 		})
 		if res.Error != nil {
 			return res.Error
@@ -348,10 +348,6 @@ func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note strin
 	})
 	return marked, err
 }
-
-// jakarta is Western Indonesia Time (WIB, UTC+7), Kemensos' own: a fixed
-// offset, Indonesia has no daylight saving.
-var jakarta = time.FixedZone("WIB", 7*60*60)
 
 // MarkProposalSubmitted records the batch as sent to Kemensos.
 func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, actor AuditActor) error {
