@@ -22,15 +22,7 @@ import (
 // refused at upload with a 422 naming the file, and nothing is stored or
 // started; the same workbook undamaged is taken.
 func TestIntakeRefusesAFileThatStopsHalfWay(t *testing.T) {
-	a := newTestAPI(t, storetest.SQLite(t), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	if _, err := a.st.EnsureDevUsers(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	token := a.login("dinsos", "dinsos-blitar-2026")
-	cy := a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
-		json: map[string]any{"regencyCode": "35.05", "year": 2026}})
-	var cycle struct{ ID int64 }
-	cy.decode(t, &cycle)
+	a, token, cycle := dinsosCycle(t)
 
 	var workbook bytes.Buffer
 	if _, err := p3ke.GenerateXLSX(&workbook, p3ke.GenOptions{Regency: "35.05", Households: 3000, Seed: 3}); err != nil {
@@ -86,15 +78,7 @@ func TestIntakeRefusesAFileThatStopsHalfWay(t *testing.T) {
 // status and reason in Bahasa Indonesia the intake page shows; the JSON
 // form, for tools, stays English.
 func TestIntakeReportIsInIndonesian(t *testing.T) {
-	a := newTestAPI(t, storetest.SQLite(t), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	if _, err := a.st.EnsureDevUsers(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	token := a.login("dinsos", "dinsos-blitar-2026")
-	cy := a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
-		json: map[string]any{"regencyCode": "35.05", "year": 2026}})
-	var cycle struct{ ID int64 }
-	cy.decode(t, &cycle)
+	a, token, cycle := dinsosCycle(t)
 	in := store.Intake{CycleID: cycle.ID, FileName: "p3ke.csv", Status: store.IntakeDone}
 	if err := a.db.Create(&in).Error; err != nil {
 		t.Fatal(err)
@@ -135,4 +119,18 @@ func TestIntakeReportIsInIndonesian(t *testing.T) {
 	if len(page.Issues) != 3 || page.Issues[0].Reason != issues[0].Reason || strings.Contains(string(r.body), "alasan") {
 		t.Fatalf("JSON issues: %s", r.shown())
 	}
+}
+
+// dinsosCycle is a test API with the development users, Kab. Blitar's
+// Dinsos signed in (its token), and a 2026 cycle it opened.
+func dinsosCycle(t *testing.T) (a *testAPI, token string, cycle struct{ ID int64 }) {
+	t.Helper()
+	a = newTestAPI(t, storetest.SQLite(t), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	if _, err := a.st.EnsureDevUsers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	token = a.login("dinsos", "dinsos-blitar-2026")
+	a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
+		json: map[string]any{"regencyCode": "35.05", "year": 2026}}).decode(t, &cycle)
+	return a, token, cycle
 }
