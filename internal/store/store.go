@@ -20,18 +20,25 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 	"gorm.io/plugin/dbresolver"
+
+	"github.com/verval/verval/internal/pii"
 )
 
-// Errors the API maps to HTTP statuses.
-var (
-	// ErrNotFound: the record does not exist or is outside the caller's region.
-	ErrNotFound = errors.New("not found")
-	// ErrConflict: the request conflicts with the current state.
-	ErrConflict = errors.New("conflict")
-	// ErrListClosed: the village meeting has been recorded, so its
-	// households' results can no longer change (a kind of ErrConflict).
-	ErrListClosed = fmt.Errorf("%w: the village meeting has closed this household's list", ErrConflict)
-)
+// Store holds the database and the keys that seal personal data; the API
+// and the activities share its queries.
+type Store struct {
+	DB   *gorm.DB
+	Keys *pii.Keyring
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Store) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
 
 // Open connects to PostgreSQL when databaseURL is set, otherwise to the
 // SQLite file at sqlitePath, and runs the migrations. A nil log discards
@@ -234,10 +241,4 @@ func Ping(ctx context.Context, db *gorm.DB) error {
 		return err
 	}
 	return sqlDB.PingContext(ctx)
-}
-
-// likePrefix escapes a region code for a LIKE prefix match. Region codes are
-// digits and dots only, so there is nothing to escape, but be strict anyway.
-func likePrefix(code string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(code) + "%"
 }

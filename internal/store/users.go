@@ -5,20 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"database/sql"
-	"database/sql/driver"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/crypto/argon2"
 	"gorm.io/gorm"
 
@@ -30,24 +25,6 @@ import (
 // expired, revoked, or belongs to a disabled user. One error for all of
 // these so a caller cannot tell which usernames exist.
 var ErrBadCredentials = errors.New("wrong username or password")
-
-// ErrInvalid: the input breaks a rule; errors matching it are *InvalidError
-// naming the field at fault.
-var ErrInvalid = errors.New("invalid input")
-
-// InvalidError is an input rule broken at a named field.
-type InvalidError struct {
-	Field string
-	Msg   string
-}
-
-// Error returns "field: message".
-func (e *InvalidError) Error() string { return e.Field + ": " + e.Msg }
-
-// Is makes errors.Is(err, ErrInvalid) true for every *InvalidError.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
-
-func invalid(field, msg string) error { return &InvalidError{Field: field, Msg: msg} }
 
 // Password rules. The minimum follows NIST SP 800-63B (length over
 // composition rules); the maximum only bounds the hashing work one request
@@ -281,33 +258,6 @@ func wellFormedToken(token string) bool {
 	}
 	_, err := base64.RawURLEncoding.DecodeString(token)
 	return err == nil
-}
-
-// WrapUnavailable returns err wrapped with ErrUnavailable when it is a
-// failure to reach the database (refused or dropped connection, timeout,
-// server shutting down), so the API answers 503 rather than 500; other
-// errors are returned unchanged.
-func WrapUnavailable(err error) error {
-	if err == nil || errors.Is(err, ErrUnavailable) || !connectionError(err) {
-		return err
-	}
-	return fmt.Errorf("%w: %w", ErrUnavailable, err)
-}
-
-func connectionError(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		// Class 08 is "connection exception"; 57P01-57P03 are the server
-		// shutting down or starting; 53300 is too many connections.
-		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" ||
-			pgErr.Code == "57P03" || pgErr.Code == "53300"
-	}
-	var connectErr *pgconn.ConnectError
-	var netErr net.Error
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) ||
-		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
 }
 
 // Password hashing: argon2id (RFC 9106), the winner of the Password Hashing

@@ -4,56 +4,117 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
+
+	"github.com/verval/verval/internal/auth"
 )
 
-// Transition is one stage change of a household, written by its workflow.
-type Transition struct {
-	HouseholdID int64
-	// Seq is the workflow's transition counter; it keys the history row.
-	Seq    int
-	Stage  string
-	At     time.Time
-	Reason string
+// Task statuses.
+const (
+	TaskOpen      = "open"
+	TaskSubmitted = "submitted"
+	TaskClosed    = "closed"
+)
+
+// TaskView is a verification task with what the officer needs to find the
+// family: name and address (shown only inside the officer's own desa) and
+// the masked NIK.
+type TaskView struct {
+	HouseholdID   int64        `json:"id"`
+	CycleID       int64        `json:"cycleId"`
+	KecamatanCode string       `json:"kecamatanCode"`
+	DesaCode      string       `json:"desaCode"`
+	Name          string       `json:"name"`
+	Address       string       `json:"address"`
+	NIKMasked     string       `json:"nikMasked"`
+	Members       int          `json:"members"`
+	Stage         string       `json:"stage"`
+	Status        string       `json:"status"`
+	Version       int          `json:"version"`
+	DueAt         time.Time    `json:"dueAt"`
+	Overdue       bool         `json:"overdue"`
+	Result        *VisitResult `json:"result,omitempty" gorm:"serializer:json"`
+	SubmittedAt   *time.Time   `json:"submittedAt,omitempty"`
+	AssigneeID    *int64       `json:"assigneeId,omitempty"`
 }
 
-// ReasonMax is the length of a stored stage or exit reason (the columns'
-// size). A reason is built from a fixed prefix and people's words (a
-// decree's revocation, the cycle's close), so it can be longer.
-const ReasonMax = 200
+// TaskFilter selects tasks.
+type TaskFilter struct {
+	CycleID int64
+	Status  string
+	Desa    string
+	Overdue bool
+	// Query searches name and address.
+	Query   string
+	Page    int
+	PerPage int
+}
 
-// ClipReason shortens a reason to ReasonMax characters, ending it with an
-// ellipsis when cut: an over-long reason must not make a retried activity
-// fail for ever on PostgreSQL ("value too long"). The full words stay
-// where they were given (the decree, the cycle, the audit trail).
-func ClipReason(r string) string {
-	if utf8.RuneCountInString(r) <= ReasonMax {
-		return r
+const taskColumns = "tasks.household_id, tasks.cycle_id, tasks.kecamatan_code, tasks.desa_code, households.name, households.address, households.nik_masked, households.members, households.stage, tasks.status, tasks.version, tasks.due_at, tasks.result, tasks.submitted_at, tasks.assignee_id"
+
+func (s *Store) taskQuery(ctx context.Context, p auth.Principal) *gorm.DB {
+	q := s.DB.WithContext(ctx).Table("tasks").Joins("JOIN households ON households.id = tasks.household_id")
+	q = scope(q, p, "tasks.desa_code")
+	if p.Role == auth.RoleVillage {
+		// A reassigned task leaves the desa's other officers' lists.
+		q = q.Where("tasks.assignee_id IS NULL OR tasks.assignee_id = ?", p.UserID)
 	}
-	return string([]rune(r)[:ReasonMax-1]) + "…"
+	return q
 }
 
-// ApplyTransition records a stage change: the household's current stage
-// (only if this change is newer than the one stored) and a history row. It
-// is idempotent, so a retried activity writes once.
-func ApplyTransition(tx *gorm.DB, t Transition) error {
-	t.Reason = ClipReason(t.Reason)
-	ev := StageEvent{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At.UTC(), Reason: t.Reason}
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&ev).Error; err != nil {
-		return fmt.Errorf("stage history: %w", err)
+// ListTasks lists the principal's tasks, most urgent first, with the total.
+func (s *Store) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) ([]TaskView, int64, error) {
+	q := s.taskQuery(ctx, p)
+	if f.CycleID != 0 {
+		q = q.Where("tasks.cycle_id = ?", f.CycleID)
 	}
-	res := tx.Model(&Household{}).Where("id = ? AND stage_seq < ?", t.HouseholdID, t.Seq).
-		Updates(map[string]any{"stage": t.Stage, "stage_entered_at": t.At.UTC(), "stage_seq": t.Seq, "reason": t.Reason})
-	return res.Error
+	if f.Status != "" {
+		q = q.Where("tasks.status = ?", f.Status)
+	}
+	if f.Desa != "" {
+		q = q.Where("tasks.desa_code = ?", f.Desa)
+	}
+	now := s.now()
+	if f.Overdue {
+		q = q.Where("tasks.status = ? AND tasks.due_at < ?", TaskOpen, now)
+	}
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + strings.ToLower(strings.NewReplacer("%", "", "_", "").Replace(t)) + "%"
+		q = q.Where("LOWER(households.name) LIKE ? OR LOWER(households.address) LIKE ?", like, like)
+	}
+	var total int64
+	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	var out []TaskView
+	err := q.Select(taskColumns).Order("tasks.status = 'open' DESC, tasks.due_at, tasks.household_id").
+		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Scan(&out).Error
+	for i := range out {
+		out[i].Overdue = out[i].Status == TaskOpen && out[i].DueAt.Before(now)
+	}
+	return out, total, err
 }
 
-// Transition records a stage change in its own transaction.
-func (s *Store) Transition(ctx context.Context, t Transition) error {
-	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return ApplyTransition(tx, t) })
+// GetTask returns one task the principal may see.
+func (s *Store) GetTask(ctx context.Context, p auth.Principal, householdID int64) (*TaskView, error) {
+	var out []TaskView
+	if err := s.taskQuery(ctx, p).Select(taskColumns).Where("tasks.household_id = ?", householdID).Limit(1).Scan(&out).Error; err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, ErrNotFound
+	}
+	out[0].Overdue = out[0].Status == TaskOpen && out[0].DueAt.Before(s.now())
+	return &out[0], nil
 }
 
 // Visit is a recorded visit result, written by the household workflow.
@@ -66,13 +127,6 @@ type Visit struct {
 	At          time.Time
 	// Transition, when set, moves the household to the verified stage too.
 	Transition *Transition
-}
-
-// AuditActor is who did a human step.
-type AuditActor struct {
-	UserID    int64
-	Role      string
-	RequestID string
 }
 
 // RecordVisit stores a visit result (a first result or a correction), the
@@ -161,20 +215,6 @@ func (s *Store) CloseTask(ctx context.Context, t Transition) error {
 		}
 		return ApplyTransition(tx, t)
 	})
-}
-
-// Task statuses.
-const (
-	TaskOpen      = "open"
-	TaskSubmitted = "submitted"
-	TaskClosed    = "closed"
-)
-
-func wrapNotFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
-	}
-	return err
 }
 
 // AssignTask gives a task to one village officer of its desa, or back to

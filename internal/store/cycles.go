@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/auth"
 )
 
 // ErrCycleClosed refuses a step on a cycle Dinsos has closed (a conflict:
@@ -14,6 +17,87 @@ var ErrCycleClosed = fmt.Errorf("%w: the cycle is closed (tutup buku)", ErrConfl
 // terminalStages are the stages in which a household's case has ended
 // (workflows.Stage.Terminal, which the store cannot import).
 var terminalStages = []string{"enrolled", "not_eligible", "removed", "rejected", "revoked", "closed"}
+
+// CreateCycle opens a cycle; one per regency and year.
+func (s *Store) CreateCycle(ctx context.Context, c *Cycle) error {
+	if c.OpenedAt.IsZero() {
+		c.OpenedAt = s.now()
+	}
+	err := s.DB.WithContext(ctx).Create(c).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return fmt.Errorf("%w: a cycle for regency %s and year %d already exists", ErrConflict, c.RegencyCode, c.Year)
+	}
+	return err
+}
+
+// cycleScope: a cycle is visible to anyone whose region lies in its regency.
+func cycleScope(db *gorm.DB, p auth.Principal) *gorm.DB {
+	if p.Role == auth.RoleAdmin {
+		return db
+	}
+	if len(p.Region) < 5 {
+		return db.Where("1 = 0")
+	}
+	return db.Where("regency_code = ?", p.Region[:5])
+}
+
+// ListCycles lists the cycles the principal may see, newest first.
+func (s *Store) ListCycles(ctx context.Context, p auth.Principal) ([]Cycle, error) {
+	var cs []Cycle
+	err := cycleScope(s.DB.WithContext(ctx), p).Order("year DESC, id DESC").Find(&cs).Error
+	return cs, err
+}
+
+// GetCycle returns a cycle the principal may see.
+func (s *Store) GetCycle(ctx context.Context, p auth.Principal, id int64) (*Cycle, error) {
+	var c Cycle
+	if err := cycleScope(s.DB.WithContext(ctx), p).First(&c, "id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &c, nil
+}
+
+// IntakeFor returns an intake of a cycle the principal may see, with the
+// cycle. Like DecreeFor and ProposalFor, a record of another region is
+// ErrNotFound, as a missing one, so its existence does not leak.
+func (s *Store) IntakeFor(ctx context.Context, p auth.Principal, id int64) (*Intake, *Cycle, error) {
+	return inVisibleCycle(ctx, s, p, id, s.GetIntake, func(in *Intake) int64 { return in.CycleID })
+}
+
+// DecreeFor returns a decree of a cycle the principal may see, with the cycle.
+func (s *Store) DecreeFor(ctx context.Context, p auth.Principal, id int64) (*Decree, *Cycle, error) {
+	return inVisibleCycle(ctx, s, p, id, s.GetDecree, func(d *Decree) int64 { return d.CycleID })
+}
+
+// ProposalFor returns a proposal batch of a cycle the principal may see,
+// with the cycle.
+func (s *Store) ProposalFor(ctx context.Context, p auth.Principal, id int64) (*Proposal, *Cycle, error) {
+	return inVisibleCycle(ctx, s, p, id, s.GetProposal, func(pr *Proposal) int64 { return pr.CycleID })
+}
+
+// inVisibleCycle loads a record with get, then its cycle through the
+// principal's region scope.
+func inVisibleCycle[T any](ctx context.Context, s *Store, p auth.Principal, id int64,
+	get func(context.Context, int64) (*T, error), cycleOf func(*T) int64) (*T, *Cycle, error) {
+	v, err := get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.GetCycle(ctx, p, cycleOf(v))
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, c, nil
+}
+
+// GetCycleByID returns a cycle without a region check, for activities.
+func (s *Store) GetCycleByID(ctx context.Context, id int64) (*Cycle, error) {
+	var c Cycle
+	if err := s.DB.WithContext(ctx).First(&c, "id = ?", id).Error; err != nil {
+		return nil, wrapNotFound(err)
+	}
+	return &c, nil
+}
 
 // lockOpenCycle refuses, with ErrCycleClosed, a step of tx on a closed
 // cycle. The no-op update locks the cycle's row (PostgreSQL) until tx ends,
@@ -100,15 +184,6 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 	})
 	if err != nil {
 		return nil, err
-	}
-	return &c, nil
-}
-
-// GetCycleByID returns a cycle without a region check, for activities.
-func (s *Store) GetCycleByID(ctx context.Context, id int64) (*Cycle, error) {
-	var c Cycle
-	if err := s.DB.WithContext(ctx).First(&c, "id = ?", id).Error; err != nil {
-		return nil, wrapNotFound(err)
 	}
 	return &c, nil
 }
