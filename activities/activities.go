@@ -8,8 +8,8 @@ package activities
 import (
 	"context"
 	"log/slog"
-	"time"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
@@ -40,7 +40,7 @@ type Activities struct {
 type Cases interface {
 	// StartHousehold starts a household's workflow; starting one that is
 	// already running (or finished) is not an error and reports started=false.
-	StartHousehold(ctx context.Context, h HouseholdStart) (started bool, err error)
+	StartHousehold(ctx context.Context, h domain.HouseholdStart) (started bool, err error)
 	// MeetingClosed tells a household its village meeting closed the list.
 	// A household whose workflow has already finished is not an error.
 	MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error
@@ -56,28 +56,6 @@ type Cases interface {
 	// CycleClosed tells a household Dinsos closed its cycle; closed is
 	// false when its case had already ended (nothing changed).
 	CycleClosed(ctx context.Context, cycleID, householdID int64, reason string) (closed bool, err error)
-}
-
-// Actor is who did a human step, for the audit trail.
-type Actor struct {
-	UserID    int64
-	Role      string
-	RequestID string
-}
-
-// HouseholdStart is what starting a household's workflow needs: ids,
-// region codes and flags, never personal data.
-type HouseholdStart struct {
-	CycleID       int64
-	HouseholdID   int64
-	Year          int
-	RegencyCode   string
-	KecamatanCode string
-	DesaCode      string
-	Desil         int
-	InDTKS        bool
-	CycleOpenedAt time.Time
-	DueAt         time.Time
 }
 
 // Answer is Kemensos' determination for one proposed household.

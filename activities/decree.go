@@ -2,24 +2,24 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/temporal"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/temporalx"
 )
 
 // DecreeChangeInput is a review step on a decree.
 type DecreeChangeInput struct {
 	DecreeID int64
-	From, To string
+	From, To domain.DecreeStatus
 	Number   string
 	Date     string
 	Reason   string
-	Actor    Actor
+	Actor    domain.Actor
 	At       time.Time
 }
 
@@ -28,10 +28,12 @@ type DecreeChangeInput struct {
 func (a *Activities) ChangeDecree(ctx context.Context, in DecreeChangeInput) error {
 	err := a.Store.ChangeDecree(ctx, store.DecreeChange{
 		DecreeID: in.DecreeID, From: in.From, To: in.To, Number: in.Number, Date: in.Date, Reason: in.Reason,
-		Actor: store.AuditActor(in.Actor), At: in.At,
+		Actor: in.Actor, At: in.At,
 	})
-	if errors.Is(err, store.ErrConflict) {
-		return temporal.NewNonRetryableApplicationError(err.Error(), "Conflict", nil)
+	if e, ok := domain.As(err); ok && e.Kind() == domain.KindConflict {
+		// The decree changed under the step, or its number was taken
+		// meanwhile: the Update fails with the store's refusal.
+		return temporalx.Refuse(e)
 	}
 	return classify(err)
 }

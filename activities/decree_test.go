@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -15,26 +16,26 @@ func TestReviseReturnedRevocation(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, 3, "awaiting_decree")
 	acts := &activities.Activities{Store: f.st}
-	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "r1"}
-	step := func(id int64, from, to, number, reason string) error {
+	dinsos := domain.Actor{UserID: 31, Role: "dinsos", RequestID: "r1"}
+	step := func(id int64, from, to domain.DecreeStatus, number, reason string) error {
 		return acts.ChangeDecree(ctx, activities.DecreeChangeInput{
 			DecreeID: id, From: from, To: to, Number: number, Date: "2025-03-23", Reason: reason,
-			Actor: activities.Actor{UserID: 41, Role: "bupati", RequestID: from + to}, At: opened.Add(20 * 24 * time.Hour),
+			Actor: domain.Actor{UserID: 41, Role: "bupati", RequestID: string(from + to)}, At: opened.Add(20 * 24 * time.Hour),
 		})
 	}
 	first := &store.Decree{CycleID: f.cycle.ID, RegencyCode: "35.05"}
 	must(t, f.st.DraftDecree(ctx, first, nil, dinsos))
-	must(t, step(first.ID, store.DecreeDraft, store.DecreeSubmitted, "", ""))
-	must(t, step(first.ID, store.DecreeSubmitted, store.DecreeSigned, "400/1/KEP/2025", ""))
+	must(t, step(first.ID, domain.DecreeDraft, domain.DecreeSubmitted, "", ""))
+	must(t, step(first.ID, domain.DecreeSubmitted, domain.DecreeSigned, "400/1/KEP/2025", ""))
 
-	rev := &store.Decree{CycleID: f.cycle.ID, RegencyCode: "35.05", Kind: store.DecreeRevocation, Reason: "SK dicabut"}
+	rev := &store.Decree{CycleID: f.cycle.ID, RegencyCode: "35.05", Kind: domain.DecreeRevocation, Reason: "SK dicabut"}
 	must(t, f.st.DraftDecree(ctx, rev, []int64{f.ids[0], f.ids[2]}, dinsos))
-	must(t, step(rev.ID, store.DecreeDraft, store.DecreeSubmitted, "", ""))
-	must(t, step(rev.ID, store.DecreeSubmitted, store.DecreeReturned, "", "lampiran salah"))
-	if err := step(rev.ID, store.DecreeReturned, store.DecreeDraft, "", ""); err != nil {
+	must(t, step(rev.ID, domain.DecreeDraft, domain.DecreeSubmitted, "", ""))
+	must(t, step(rev.ID, domain.DecreeSubmitted, domain.DecreeReturned, "", "lampiran salah"))
+	if err := step(rev.ID, domain.DecreeReturned, domain.DecreeDraft, "", ""); err != nil {
 		t.Fatalf("revise a returned revocation: %v", err)
 	}
-	must(t, step(rev.ID, store.DecreeDraft, store.DecreeSubmitted, "", ""))
+	must(t, step(rev.ID, domain.DecreeDraft, domain.DecreeSubmitted, "", ""))
 	page, err := f.st.DecreePage(ctx, rev.ID, 0, 10)
 	must(t, err)
 	if len(page) != 2 || page[0].HouseholdID != f.ids[0] || page[1].HouseholdID != f.ids[2] || page[0].Action != "revoke" {
@@ -42,7 +43,7 @@ func TestReviseReturnedRevocation(t *testing.T) {
 	}
 	got, err := f.st.GetDecree(ctx, rev.ID)
 	must(t, err)
-	if got.Status != store.DecreeSubmitted || got.Households != 2 {
+	if got.Status != domain.DecreeSubmitted || got.Households != 2 {
 		t.Errorf("revised revocation: status %s, %d households; want submitted, 2", got.Status, got.Households)
 	}
 }

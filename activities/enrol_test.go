@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 )
@@ -107,8 +108,8 @@ func TestRevokeSettledEndsDecreeProgrammes(t *testing.T) {
 	rejected, notEligible := f.ids[0], f.ids[1]
 	f.settled(t, rejected, "rejected", enrol.BPJSTK, enrol.BLTDD)
 	f.settled(t, notEligible, "not_eligible")
-	f.signedDecree(t, store.DecreeInitial, "add", []int64{rejected})
-	d := f.signedDecree(t, store.DecreeRevocation, "revoke", f.ids)
+	f.signedDecree(t, domain.DecreeInitial, "add", []int64{rejected})
+	d := f.signedDecree(t, domain.DecreeRevocation, "revoke", f.ids)
 	acts := &activities.Activities{Store: f.st, Cases: &fakeCases{finished: map[int64]bool{rejected: true, notEligible: true}}}
 	suite := newSuite(t)
 	for range 2 {

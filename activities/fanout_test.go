@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
@@ -69,7 +70,7 @@ func (f *fakeCases) send(s signal) error {
 	return nil
 }
 
-func (f *fakeCases) StartHousehold(context.Context, activities.HouseholdStart) (bool, error) {
+func (f *fakeCases) StartHousehold(context.Context, domain.HouseholdStart) (bool, error) {
 	return false, errors.New("not in this test")
 }
 
@@ -149,12 +150,12 @@ func newFixture(t *testing.T, n int, stage string) *fixture {
 }
 
 // signedDecree stores a signed decree listing ids with action.
-func (f *fixture) signedDecree(t *testing.T, kind, action string, ids []int64) store.Decree {
+func (f *fixture) signedDecree(t *testing.T, kind domain.DecreeKind, action string, ids []int64) store.Decree {
 	t.Helper()
 	number := fmt.Sprintf("400/%s/KEP/2025", kind)
 	signedAt := opened.Add(20 * 24 * time.Hour)
 	d := store.Decree{
-		CycleID: f.cycle.ID, RegencyCode: "35.05", Kind: kind, Status: store.DecreeSigned, Number: &number,
+		CycleID: f.cycle.ID, RegencyCode: "35.05", Kind: kind, Status: domain.DecreeSigned, Number: &number,
 		SignedDate: "2025-03-23", Households: len(ids), CreatedAt: opened, SignedAt: &signedAt,
 	}
 	must(t, f.db.Create(&d).Error)
@@ -220,7 +221,7 @@ func (c resumeConverter) ToPayloads(values ...any) (*commonpb.Payloads, error) {
 func TestFanOutDecreeResumesAfterCrash(t *testing.T) {
 	const households, crashAfter = 650, 450 // pages of 200: the crash is in the third
 	f := newFixture(t, households, "awaiting_decree")
-	d := f.signedDecree(t, store.DecreeInitial, "add", f.ids)
+	d := f.signedDecree(t, domain.DecreeInitial, "add", f.ids)
 	cases := &fakeCases{failAfter: crashAfter}
 	acts := &activities.Activities{Store: f.st, Cases: cases}
 
@@ -301,8 +302,8 @@ func TestFanOutDecreeRevokes(t *testing.T) {
 	f.settled(t, enrolled, "enrolled", "PKH", "BPJS-TK")
 	// The revoked one was revoked by an earlier revocation already.
 	must(t, f.st.Transition(context.Background(), store.Transition{HouseholdID: revoked, Seq: 3, Stage: "revoked", At: opened.Add(30 * 24 * time.Hour), Reason: "revoked: lama"}))
-	f.signedDecree(t, store.DecreeInitial, "add", f.ids)
-	d := f.signedDecree(t, store.DecreeRevocation, "revoke", []int64{running, enrolled, revoked})
+	f.signedDecree(t, domain.DecreeInitial, "add", f.ids)
+	d := f.signedDecree(t, domain.DecreeRevocation, "revoke", []int64{running, enrolled, revoked})
 	cases := &fakeCases{finished: map[int64]bool{enrolled: true, revoked: true}}
 	acts := &activities.Activities{Store: f.st, Cases: cases}
 

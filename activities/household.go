@@ -9,6 +9,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 )
@@ -38,9 +39,9 @@ type RecordVisitInput struct {
 	CycleID     int64
 	HouseholdID int64
 	Version     int
-	Actor       Actor
+	Actor       domain.Actor
 	At          time.Time
-	Result      store.VisitResult
+	Result      domain.VisitResult
 	// Transition, when set, moves the household to the verified stage.
 	Transition *TransitionInput
 }
@@ -49,7 +50,7 @@ type RecordVisitInput struct {
 func (a *Activities) RecordVisit(ctx context.Context, in RecordVisitInput) error {
 	v := store.Visit{
 		CycleID: in.CycleID, HouseholdID: in.HouseholdID, Version: in.Version, Result: in.Result, At: in.At,
-		Actor: store.AuditActor(in.Actor),
+		Actor: in.Actor,
 	}
 	if t := in.Transition; t != nil {
 		v.Transition = &store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason}
@@ -63,7 +64,7 @@ type ReopenInput struct {
 	HouseholdID int64
 	DueAt       time.Time
 	Reason      string
-	Actor       Actor
+	Actor       domain.Actor
 	Transition  TransitionInput
 }
 
@@ -72,7 +73,7 @@ func (a *Activities) Reopen(ctx context.Context, in ReopenInput) error {
 	t := in.Transition
 	return classify(a.Store.ReopenTask(ctx, store.Reopen{
 		CycleID: in.CycleID, HouseholdID: in.HouseholdID, DueAt: in.DueAt, Reason: in.Reason,
-		Actor:      store.AuditActor(in.Actor),
+		Actor:      in.Actor,
 		Transition: store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason},
 	}))
 }

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
@@ -135,7 +136,7 @@ func household(r p3ke.Record) store.NewHousehold {
 		Row: r.Row, FamilyID: r.FamilyID, KKMasked: ident.Mask(r.NoKK), NIKMasked: ident.Mask(r.NIK),
 		Name: r.Name, Sex: r.Sex, BirthDate: r.BirthDate, Address: r.Address, Members: r.Members,
 		Occupation: r.Occupation, Education: r.Education,
-		Indicators: store.Indicators{
+		Indicators: domain.Indicators{
 			KepemilikanRumah: i.HomeOwnership, JenisLantai: i.Floor, JenisDinding: i.Wall, JenisAtap: i.Roof,
 			SumberAirMinum: i.DrinkingWater, SumberPenerangan: i.Lighting, BahanBakarMemasak: i.CookingFuel, FasilitasBAB: i.Toilet,
 		},
@@ -192,7 +193,7 @@ func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (Intake
 		g.Go(func() error {
 			defer starters.Done()
 			for h := range todo {
-				if _, err := a.Cases.StartHousehold(gctx, HouseholdStart{
+				if _, err := a.Cases.StartHousehold(gctx, domain.HouseholdStart{
 					CycleID: h.CycleID, HouseholdID: h.ID, Year: cycle.Year,
 					RegencyCode: h.RegencyCode, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode,
 					Desil: h.Desil, InDTKS: h.InDTKS, CycleOpenedAt: cycle.OpenedAt, DueAt: due,

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 )
@@ -26,7 +27,7 @@ type startCases struct {
 	failAfter int
 }
 
-func (c *startCases) StartHousehold(_ context.Context, h activities.HouseholdStart) (bool, error) {
+func (c *startCases) StartHousehold(_ context.Context, h domain.HouseholdStart) (bool, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.failAfter > 0 && len(c.starts) >= c.failAfter {

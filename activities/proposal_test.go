@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 )
@@ -27,8 +28,8 @@ func (f *fixture) submittedProposal(t *testing.T) store.Proposal {
 			"nik_sealed": []byte(nikSealed), "nik_hash": f.st.Keys.Hash(nik), "outcome": "eligible",
 		}).Error)
 	}
-	f.signedDecree(t, store.DecreeInitial, "add", f.ids)
-	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "p1"}
+	f.signedDecree(t, domain.DecreeInitial, "add", f.ids)
+	dinsos := domain.Actor{UserID: 31, Role: "dinsos", RequestID: "p1"}
 	p := store.Proposal{CycleID: f.cycle.ID, Month: "2025-04"}
 	must(t, f.st.BuildProposal(ctx, &p, dinsos))
 	must(t, f.st.MarkProposalSubmitted(ctx, p.ID, dinsos))
@@ -120,7 +121,7 @@ func TestNotifyKemensosLateReportsUngivenAnswers(t *testing.T) {
 	}
 	check("nothing answered", activities.KemensosLateResult{}, 1)
 
-	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "a1"}
+	dinsos := domain.Actor{UserID: 31, Role: "dinsos", RequestID: "a1"}
 	_, err := f.st.ApplyAnswers(context.Background(), p.ID, []store.StoredAnswer{
 		{HouseholdID: f.ids[0], Accepted: true, Date: "2025-05-01"}, {HouseholdID: f.ids[1], Accepted: true, Date: "2025-05-01"},
 	}, dinsos)
@@ -153,7 +154,7 @@ func TestFanOutAnswersGivesTheNoAnswerMarking(t *testing.T) {
 	f := newFixture(t, 3, "awaiting_proposal")
 	p := f.submittedProposal(t)
 	ctx := context.Background()
-	dinsos := store.AuditActor{UserID: 31, Role: "dinsos", RequestID: "a1"}
+	dinsos := domain.Actor{UserID: 31, Role: "dinsos", RequestID: "a1"}
 	_, err := f.st.ApplyAnswers(ctx, p.ID, []store.StoredAnswer{{HouseholdID: f.ids[0], Accepted: true, Date: "2025-05-01"}}, dinsos)
 	must(t, err)
 	dinsos.RequestID = "a2"

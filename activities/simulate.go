@@ -10,6 +10,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 )
@@ -50,7 +51,7 @@ func (a *Activities) CollectKemensosAnswers(ctx context.Context, in ProposalRef)
 	if err != nil || !ok {
 		return CollectResult{}, err
 	}
-	n, err := ApplyAnswerFile(ctx, a.Store, in.ProposalID, bytes.NewReader(file), store.AuditActor{Role: "kemensos-gateway", RequestID: fmt.Sprintf("gateway-%d", in.ProposalID)})
+	n, err := ApplyAnswerFile(ctx, a.Store, in.ProposalID, bytes.NewReader(file), domain.Actor{Role: "kemensos-gateway", RequestID: fmt.Sprintf("gateway-%d", in.ProposalID)})
 	return CollectResult{Applied: n}, err
 }
 
@@ -98,7 +99,7 @@ func (a *Activities) SimulateKemensos(ctx context.Context, in SimulateInput) err
 		return classify(err)
 	}
 	file := kemensos.Simulator{Seed: in.Seed, RejectShare: in.RejectShare}.Answer(proposalRows(lines), time.Now())
-	_, err = ApplyAnswerFile(ctx, a.Store, in.ProposalID, bytes.NewReader(file), store.AuditActor{Role: "kemensos-sim", RequestID: fmt.Sprintf("sim-%d", in.ProposalID)})
+	_, err = ApplyAnswerFile(ctx, a.Store, in.ProposalID, bytes.NewReader(file), domain.Actor{Role: "kemensos-sim", RequestID: fmt.Sprintf("sim-%d", in.ProposalID)})
 	return err
 }
 
@@ -134,7 +135,7 @@ func (e *AnswersNotGivenError) Unwrap() error { return e.Err }
 // ApplyAnswerFile parses Kemensos' answer file against the batch's
 // households and, only if every row is valid, stores all its answers in one
 // transaction. It is shared by the upload endpoint and the simulator.
-func ApplyAnswerFile(ctx context.Context, s *store.Store, proposalID int64, file *bytes.Reader, actor store.AuditActor) (int, error) {
+func ApplyAnswerFile(ctx context.Context, s *store.Store, proposalID int64, file *bytes.Reader, actor domain.Actor) (int, error) {
 	match, err := s.ProposalMatcher(ctx, proposalID)
 	if err != nil {
 		return 0, classify(err)

@@ -29,6 +29,8 @@ import (
 	"github.com/verval/verval/api"
 	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/codec"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
@@ -60,22 +62,21 @@ type testAPI struct {
 // newTestAPI builds the server at clock time start. The codec endpoint is
 // mounted (with the real handler) so its routes are registered as in
 // production.
-func newTestAPI(t *testing.T, db *gorm.DB, start time.Time, opts ...func(*api.Deps)) *testAPI {
+func newTestAPI(t *testing.T, db *gorm.DB, start time.Time, opts ...func(*office.Deps)) *testAPI {
 	t.Helper()
 	clock := storetest.NewClock(start)
 	st := storetest.NewStore(db, clock.Now)
 	tc := newTemporalMock(t)
-	deps := api.Deps{
-		DB: db, Store: st, Temporal: tc, Log: storetest.Logger(t),
-		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default", ResetSticky: true,
-		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil, nil),
-		Now:   clock.Now,
-	}
-	// opts change the server's dependencies, e.g. its enrolment rules.
+	deps := office.Deps{Store: st, Temporal: tc, Log: storetest.Logger(t), Namespace: "default", ResetSticky: true, Now: clock.Now}
+	// opts change the office's dependencies, e.g. its enrolment rules.
 	for _, o := range opts {
 		o(&deps)
 	}
-	srv := api.New(deps)
+	srv := api.New(api.Deps{
+		Office: office.New(deps), Log: storetest.Logger(t),
+		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default",
+		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil, nil),
+	})
 	return &testAPI{t: t, db: db, st: st, clock: clock, srv: srv, temporal: tc, spec: loadSpecRoutes(t)}
 }
 
@@ -93,11 +94,11 @@ func newTemporalMock(t *testing.T) *mocks.Client {
 	h.On("Get", mock.Anything, mock.Anything).Return(func(_ context.Context, v any) error {
 		switch r := v.(type) {
 		case *workflows.VerificationResponse:
-			*r = workflows.VerificationResponse{Version: 1, Stage: workflows.StageVerified}
+			*r = workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}
 		case *workflows.ReopenResponse:
-			*r = workflows.ReopenResponse{Stage: workflows.StageAwaitingVerification, DueAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
+			*r = workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
 		case *workflows.DecreeState:
-			*r = workflows.DecreeState{Status: store.DecreeSubmitted}
+			*r = workflows.DecreeState{Status: domain.DecreeSubmitted}
 		default:
 			t.Errorf("Update result of unexpected type %T", v)
 		}

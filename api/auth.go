@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -41,22 +42,6 @@ const (
 	// loginMaxKeys bounds the limiter's memory (a few MB at most).
 	loginMaxKeys = 10000
 )
-
-// errCrossOrigin refuses a state-changing request another site's page made
-// a browser send with the session cookie (CSRF); it is a 403 like
-// errForbidden, with its own message.
-var errCrossOrigin error = forbiddenError("cross-origin request refused")
-
-// forbiddenError is a 403 with its own message.
-type forbiddenError string
-
-func (e forbiddenError) Error() string { return string(e) }
-
-// Is makes s.fail answer it as errForbidden.
-func (e forbiddenError) Is(target error) bool { return target == errForbidden }
-
-// errBusy: too many password checks are already running.
-var errBusy = fmt.Errorf("%w: too many logins at once", store.ErrUnavailable)
 
 type loginRequest struct {
 	Username string `json:"username"`
@@ -100,7 +85,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	user := store.NormalizeUsername(req.Username)
 	ip := clientKey(c.ClientIP())
-	now := s.deps.Now()
+	now := s.deps.Office.Now()
 	if wait := s.limiter.blocked(now, user, ip); wait > 0 {
 		secs := int((wait + time.Second - 1) / time.Second)
 		c.Header("Retry-After", strconv.Itoa(secs))
@@ -117,11 +102,11 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	token, p, expires, err := s.deps.Store.Login(ctx, user, req.Password, s.deps.SessionTTL)
+	token, p, expires, err := s.deps.Office.Login(ctx, user, req.Password, s.deps.SessionTTL)
 	release()
 	switch {
 	case errors.Is(err, store.ErrBadCredentials):
-		s.limiter.failed(s.deps.Now(), user, ip)
+		s.limiter.failed(s.deps.Office.Now(), user, ip)
 		c.Header("WWW-Authenticate", `Bearer realm="verval"`)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: store.ErrBadCredentials.Error(), RequestID: c.GetString(requestIDKey)})
 		return
@@ -136,7 +121,7 @@ func (s *Server) login(c *gin.Context) {
 // logout revokes the caller's session token. It runs behind authenticate.
 func (s *Server) logout(c *gin.Context) {
 	token, fromCookie := sessionToken(c)
-	if err := s.deps.Store.Logout(c.Request.Context(), token); err != nil {
+	if err := s.deps.Office.Logout(c.Request.Context(), token); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -171,7 +156,7 @@ func (s *Server) authenticate() gin.HandlerFunc {
 				return
 			}
 		}
-		p, err := s.deps.Store.Authenticate(c.Request.Context(), token)
+		p, err := s.deps.Office.Authenticate(c.Request.Context(), token)
 		switch {
 		case errors.Is(err, store.ErrBadCredentials):
 			c.Header("WWW-Authenticate", `Bearer realm="verval", error="invalid_token"`)
@@ -213,13 +198,14 @@ func principal(c *gin.Context) auth.Principal {
 	return p
 }
 
-// requireRoles admits only callers with one of roles; the rest get 403.
-// It runs after authenticate.
-func requireRoles(roles ...auth.Role) gin.HandlerFunc {
+// may admits only callers whose role may take step (the office's one
+// table); the rest get 403. It runs after authenticate, before a handler
+// parses anything, and the office checks the same table again.
+func may(step office.Step) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !principal(c).Is(roles...) {
+		if !office.Allowed(step, principal(c).Role) {
 			// The same answer s.fail gives errForbidden.
-			c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Error: errForbidden.Error(), RequestID: c.GetString(requestIDKey)})
+			c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Error: errForbidden.Message(), Code: string(errForbidden.Code), RequestID: c.GetString(requestIDKey)})
 			return
 		}
 		c.Next()

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -49,7 +50,7 @@ func newAuthEnv(t *testing.T, db *gorm.DB) *authEnv {
 			t.Fatalf("CreateUser %s: %v", u.Username, err)
 		}
 	}
-	srv := New(Deps{DB: db, Store: st, Log: storetest.Logger(t), SessionTTL: time.Hour, Now: clock.Now})
+	srv := New(Deps{Office: office.New(office.Deps{Store: st, Log: storetest.Logger(t), Now: clock.Now}), Log: storetest.Logger(t), SessionTTL: time.Hour})
 	return &authEnv{t: t, srv: srv, st: st, clock: clock}
 }
 
@@ -276,7 +277,7 @@ func TestAuthenticate(t *testing.T) {
 	e := newAuthEnv(t, storetest.SQLite(t))
 	// Routes only this test uses, guarded as real ones are.
 	g := e.srv.router.Group("/test", e.srv.authenticate())
-	g.GET("/dinsos", requireRoles(auth.RoleDinsos, auth.RoleAdmin), func(c *gin.Context) { c.String(http.StatusOK, principal(c).Username) })
+	g.GET("/dinsos", may(office.StepIntake), func(c *gin.Context) { c.String(http.StatusOK, principal(c).Username) })
 	g.POST("/change", func(c *gin.Context) { c.Status(http.StatusNoContent) })
 
 	village, dinsos := e.mustLogin("desa1"), e.mustLogin("dinsos")
@@ -345,7 +346,7 @@ func TestDatabaseDownIs503(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(Deps{DB: db, Store: storetest.NewStore(db, nil), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SessionTTL: time.Hour})
+	srv := New(Deps{Office: office.New(office.Deps{Store: storetest.NewStore(db, nil)}), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SessionTTL: time.Hour})
 	e := &authEnv{t: t, srv: srv}
 	w := e.do(http.MethodGet, "/api/v1/me", "", nil, authBearer(strings.Repeat("A", 43))...)
 	authWantStatus(t, w, http.StatusServiceUnavailable)

@@ -1,22 +1,15 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
 
-	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
-	"github.com/verval/verval/workflows"
 )
 
 type createCycleRequest struct {
@@ -43,43 +36,16 @@ func (s *Server) createCycle(c *gin.Context) {
 		s.fail(c, badRequest("body", "must be JSON: {\"regencyCode\":\"35.05\",\"year\":2026}"))
 		return
 	}
-	p := principal(c)
-	code, err := wilayah.Normalize(req.RegencyCode)
-	if err != nil || wilayah.LevelOf(code) != wilayah.LevelRegency {
-		s.fail(c, unprocessable("regencyCode", "must be a regency or city code such as 35.05"))
-		return
-	}
-	if _, ok := wilayah.Default().Name(code); !ok {
-		s.fail(c, unprocessable("regencyCode", "names no regency or city in the 2025 Kemendagri list"))
-		return
-	}
-	if !p.Covers(code) {
-		s.fail(c, unprocessable("regencyCode", "is outside your region"))
-		return
-	}
-	if req.Year < 2020 || req.Year > 2100 {
-		s.fail(c, unprocessable("year", "must be a year such as 2026"))
-		return
-	}
-	if req.VerificationDays == 0 {
-		req.VerificationDays = 30
-	}
-	if req.VerificationDays < 1 || req.VerificationDays > 365 {
-		s.fail(c, unprocessable("verificationDays", "must be between 1 and 365"))
-		return
-	}
-	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, CreatedBy: p.UserID, OpenedAt: s.deps.Now().UTC()}
-	ctx := c.Request.Context()
-	if err := s.deps.Store.CreateCycle(ctx, &cy); err != nil {
+	cy, err := s.deps.Office.CreateCycle(c.Request.Context(), caller(c), office.NewCycle(req))
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.audit(c, cy.ID, nil, "cycle.create", map[string]any{"regencyCode": code, "year": req.Year})
-	c.JSON(http.StatusCreated, viewCycle(cy))
+	c.JSON(http.StatusCreated, viewCycle(*cy))
 }
 
 func (s *Server) listCycles(c *gin.Context) {
-	cs, err := s.deps.Store.ListCycles(c.Request.Context(), principal(c))
+	cs, err := s.deps.Office.Cycles(c.Request.Context(), caller(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -105,7 +71,7 @@ func (s *Server) cycle(c *gin.Context) (*store.Cycle, bool) {
 	if !ok {
 		return nil, false
 	}
-	cy, err := s.deps.Store.GetCycle(c.Request.Context(), principal(c), id)
+	cy, err := s.deps.Office.Cycle(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
@@ -123,42 +89,9 @@ func (s *Server) pathID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-// audit appends an API-level action to the audit chain, after the action
-// (a failure is logged: the action has happened). Actions that hand out
-// personal data use auditBefore instead.
-func (s *Server) audit(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) {
-	s.auditAs(c.Request.Context(), actor(c), cycleID, householdID, action, detail)
-}
-
-// auditBefore appends the entry and reports whether it was written: a
-// handler that hands out full numbers gives nothing when it was not (no
-// audit, no data).
-func (s *Server) auditBefore(c *gin.Context, cycleID int64, householdID *int64, action string, detail any) error {
-	return s.appendAudit(c.Request.Context(), actor(c), cycleID, householdID, action, detail)
-}
-
-// auditAs is audit for a step the web pages share (see webOffice), whose
-// caller comes as an AuditActor.
-func (s *Server) auditAs(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) {
-	if err := s.appendAudit(ctx, a, cycleID, householdID, action, detail); err != nil {
-		s.deps.Log.Error("audit append failed", "action", action, "requestId", a.RequestID, "err", err)
-	}
-}
-
-// appendAudit writes one API-level entry, under a key of its own
-// (store.UniqueAuditKey): an HTTP handler runs once per request, so no
-// retry needs the key to repeat.
-func (s *Server) appendAudit(ctx context.Context, a store.AuditActor, cycleID int64, householdID *int64, action string, detail any) error {
-	return s.deps.Store.AppendAuditEntry(ctx, store.AuditEntry{
-		IdemKey: store.UniqueAuditKey(action, a.RequestID), At: s.deps.Now(), ActorID: a.UserID, ActorRole: a.Role,
-		RequestID: a.RequestID, CycleID: cycleID, HouseholdID: householdID, Action: action, Detail: store.JSON(detail),
-	})
-}
-
-// actor is the caller as recorded in workflow inputs and the audit trail.
-func actor(c *gin.Context) store.AuditActor {
-	p := principal(c)
-	return store.AuditActor{UserID: p.UserID, Role: string(p.Role), RequestID: c.GetString(requestIDKey)}
+// caller is who takes the request's step, for the office.
+func caller(c *gin.Context) office.Caller {
+	return office.Caller{Principal: principal(c), RequestID: c.GetString(requestIDKey)}
 }
 
 type progressDesa struct {
@@ -180,7 +113,7 @@ func (s *Server) progress(c *gin.Context) {
 	if !ok {
 		return
 	}
-	rows, err := s.deps.Store.Progress(c.Request.Context(), principal(c), cy.ID)
+	rows, err := s.deps.Office.Progress(c.Request.Context(), caller(c), cy.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -220,9 +153,6 @@ func buildProgress(cycleID int64, rows []store.ProgressRow) gin.H {
 	return gin.H{"cycleId": cycleID, "total": total, "byStage": totals, "kecamatan": kecs}
 }
 
-// stuckStages are the stages a case can be stuck in (not final).
-var stuckStages = []string{"awaiting_verification", "verified", "awaiting_decree", "awaiting_proposal", "awaiting_kemensos"}
-
 // stuck lists cases in one stage longer than ?days=N (default 14), with a
 // link to each in the Temporal Web UI.
 func (s *Server) stuck(c *gin.Context) {
@@ -239,8 +169,8 @@ func (s *Server) stuck(c *gin.Context) {
 		}
 		days = n
 	}
-	before := s.deps.Now().Add(-time.Duration(days) * 24 * time.Hour)
-	cases, err := s.deps.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, stuckStages, 500, 0)
+	before := s.deps.Office.Now().Add(-time.Duration(days) * 24 * time.Hour)
+	cases, err := s.deps.Office.Stuck(c.Request.Context(), caller(c), cy.ID, before, 500, 0)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -254,14 +184,6 @@ func (s *Server) stuck(c *gin.Context) {
 		out[i] = item{StuckCase: sc, TemporalURL: s.workflowURL(cy.ID, sc.HouseholdID)}
 	}
 	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(principal(c), cy, before)})
-}
-
-// requireRegion refuses a code outside the caller's region.
-func requireRegion(p auth.Principal, field, code string) error {
-	if !p.Covers(code) {
-		return unprocessable(field, "is outside your region")
-	}
-	return nil
 }
 
 type closeCycleRequest struct {
@@ -281,52 +203,10 @@ func (s *Server) closeCycle(c *gin.Context) {
 		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
 		return
 	}
-	closed, err := s.closeCycleAs(c.Request.Context(), actor(c), cy, req.Reason)
+	closed, err := s.deps.Office.CloseCycle(c.Request.Context(), caller(c), cy, req.Reason)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, viewCycle(*closed))
-}
-
-// closeCycleAs closes cy with reason and starts the close's fan-out; the
-// JSON API and the dashboard both close through it. A missing reason is a
-// *store.InvalidError; a cycle already closed is store.ErrCycleClosed.
-func (s *Server) closeCycleAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, reason string) (*store.Cycle, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" || len(reason) > 500 {
-		return nil, &store.InvalidError{Field: "reason", Msg: "say why the cycle is closed (at most 500 characters)"}
-	}
-	closed, err := s.deps.Store.CloseCycle(ctx, cy.ID, reason, a)
-	if errors.Is(err, store.ErrCycleClosed) && cy.ClosedAt != nil {
-		// Closed before, perhaps by a request whose fan-out did not start:
-		// start it (a no-op if it runs or ran), then answer the conflict.
-		if serr := s.startCycleClose(ctx, cy); serr != nil {
-			return nil, serr
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := s.startCycleClose(ctx, closed); err != nil {
-		return nil, err
-	}
-	return closed, nil
-}
-
-// startCycleClose starts the fan-out of a closed cycle; its workflow ID
-// names the cycle, so a second start is a no-op while it runs or after it
-// completed, and starts it again after it failed or was terminated (each
-// household takes the close once: the Update's ID names the cycle).
-func (s *Server) startCycleClose(ctx context.Context, cy *store.Cycle) error {
-	_, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.CycleCloseWorkflowID(cy.ID), TaskQueue: workflows.OpsTaskQueue,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-	}, workflows.CloseCycleWorkflow, workflows.CloseCycleInput{CycleID: cy.ID, Reason: cy.CloseReason})
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil
-	}
-	return err
 }

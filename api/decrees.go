@@ -1,17 +1,14 @@
 package api
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 
-	"github.com/verval/verval/api/web"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
@@ -19,9 +16,9 @@ import (
 
 type draftDecreeRequest struct {
 	// Kind is empty (initial or amendment, decided by the store) or revocation.
-	Kind         string  `json:"kind"`
-	HouseholdIDs []int64 `json:"householdIds"`
-	Reason       string  `json:"reason"`
+	Kind         domain.DecreeKind `json:"kind"`
+	HouseholdIDs []int64           `json:"householdIds"`
+	Reason       string            `json:"reason"`
 }
 
 // draftDecree drafts a decree from every household verified eligible and
@@ -39,7 +36,7 @@ func (s *Server) draftDecree(c *gin.Context) {
 			return
 		}
 	}
-	d, err := s.draftDecreeAs(c.Request.Context(), actor(c), cy, req)
+	d, err := s.deps.Office.DraftDecree(c.Request.Context(), caller(c), cy, office.NewDecree(req))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -48,36 +45,12 @@ func (s *Server) draftDecree(c *gin.Context) {
 	c.JSON(http.StatusCreated, d)
 }
 
-// draftDecreeAs drafts a decree of cy and starts its review workflow; the
-// JSON API and the web pages (api/web) both draft through it. A broken
-// rule is a *store.InvalidError naming the field (422); nothing to decree
-// is store.ErrConflict.
-func (s *Server) draftDecreeAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, req draftDecreeRequest) (*store.Decree, error) {
-	if req.Kind != "" && req.Kind != store.DecreeRevocation {
-		return nil, &store.InvalidError{Field: "kind", Msg: "leave it empty for a list of eligible households, or revocation"}
-	}
-	if req.Kind == store.DecreeRevocation && req.Reason == "" {
-		return nil, &store.InvalidError{Field: "reason", Msg: "say why the households are revoked"}
-	}
-	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
-	if err := s.deps.Store.DraftDecree(ctx, &d, req.HouseholdIDs, a); err != nil {
-		return nil, err
-	}
-	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.DecreeWorkflowID(d.ID), TaskQueue: workflows.OpsTaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: d.ID, Kind: d.Kind, Reason: d.Reason}); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
-
 func (s *Server) listDecrees(c *gin.Context) {
 	cy, ok := s.cycle(c)
 	if !ok {
 		return
 	}
-	ds, err := s.deps.Store.ListDecrees(c.Request.Context(), cy.ID)
+	ds, err := s.deps.Office.Decrees(c.Request.Context(), caller(c), cy)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -94,7 +67,7 @@ func (s *Server) decree(c *gin.Context) (*store.Decree, bool) {
 	if !ok {
 		return nil, false
 	}
-	d, _, err := s.deps.Store.DecreeFor(c.Request.Context(), principal(c), id)
+	d, _, err := s.deps.Office.Decree(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
@@ -114,21 +87,19 @@ func (s *Server) getDecree(c *gin.Context) {
 	if !ok {
 		return
 	}
-	lines, err := s.deps.Store.DecreeLines(c.Request.Context(), d.ID)
+	areas, err := s.deps.Office.DecreeCounts(c.Request.Context(), caller(c), d)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	counts := map[string]int{}
-	for _, l := range lines {
-		counts[l.KecamatanCode]++
+	out := []kecamatanCount{}
+	for _, a := range areas {
+		if len(out) == 0 || out[len(out)-1].Code != a.KecamatanCode {
+			name, _ := wilayah.Default().Name(a.KecamatanCode)
+			out = append(out, kecamatanCount{Code: a.KecamatanCode, Name: name})
+		}
+		out[len(out)-1].Households += int(a.N)
 	}
-	out := make([]kecamatanCount, 0, len(counts))
-	for code, n := range counts {
-		name, _ := wilayah.Default().Name(code)
-		out = append(out, kecamatanCount{Code: code, Name: name, Households: n})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	c.JSON(http.StatusOK, gin.H{"decree": d, "kecamatan": out})
 }
 
@@ -140,7 +111,7 @@ func (s *Server) decreeAttachment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	lines, err := s.deps.Store.DecreeLines(c.Request.Context(), d.ID)
+	lines, err := s.deps.Office.DecreeLines(c.Request.Context(), caller(c), d)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -193,74 +164,12 @@ func (s *Server) decreeStep(update string) gin.HandlerFunc {
 				return
 			}
 		}
-		updateID, err := s.updateID(c, update, d.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		st, err := s.decreeStepAs(c.Request.Context(), actor(c), d, update, updateID,
+		st, err := s.deps.Office.DecreeStep(c.Request.Context(), caller(c), d, update, c.GetHeader("Idempotency-Key"),
 			workflows.DecreeRequest{Number: req.Number, Date: req.Date, Reason: req.Reason})
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, gin.H{"id": d.ID, "status": st.Status, "number": st.Number, "date": st.Date, "returnReason": st.ReturnReason, "withdrawReason": st.WithdrawReason})
-	}
-}
-
-// decreeStepAs applies one review step to decree d through the decree
-// workflow's Update named update (its ID updateID, so a resent request
-// applies once); the JSON API and the web pages (api/web) both review
-// decrees through it. r.Actor is set from a. A decree number already used
-// in the regency is a *store.InvalidError on field number (422); the
-// validator's refusals are workflows.ValidationError application errors.
-func (s *Server) decreeStepAs(ctx context.Context, a store.AuditActor, d *store.Decree, update, updateID string, r workflows.DecreeRequest) (workflows.DecreeState, error) {
-	var st workflows.DecreeState
-	if d.Status == store.DecreeWithdrawn {
-		// Its workflow has ended; say why rather than "case has ended".
-		return st, &workflows.ValidationError{Kind: workflows.KindClosed, Message: "the decree was withdrawn"}
-	}
-	if update == workflows.UpdateDecreeSign && r.Number != "" {
-		taken, err := s.deps.Store.DecreeNumberTaken(ctx, d.RegencyCode, r.Number)
-		if err != nil {
-			return st, err
-		}
-		if taken {
-			return st, &store.InvalidError{Field: "number", Msg: "this decree number is already used in the regency"}
-		}
-	}
-	r.Actor = workflows.Actor(a)
-	h, err := s.deps.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: updateID, UpdateName: update,
-		Args:         []any{r},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = h.Get(ctx, &st)
-	}
-	if err != nil {
-		return st, caseError(err)
-	}
-	return st, nil
-}
-
-// webOffice hands the decree, proposal and P3KE intake steps to the web
-// pages (api/web), so a page does exactly what the API route does.
-func (s *Server) webOffice() web.Office {
-	return web.Office{
-		DraftDecree: func(ctx context.Context, a store.AuditActor, cy *store.Cycle) (*store.Decree, error) {
-			return s.draftDecreeAs(ctx, a, cy, draftDecreeRequest{})
-		},
-		DecreeStep:     s.decreeStepAs,
-		ProposalMonth:  s.currentProposalMonth,
-		BuildProposal:  s.buildProposalAs,
-		SubmitProposal: s.submitProposalAs,
-		ApplyAnswers:   s.applyAnswersAs,
-		MarkUnanswered: s.markUnansweredAs,
-		StartIntake:    s.startIntakeAs,
-		MaxIntakeFile:  maxIntakeFile,
-		CloseCycle:     s.closeCycleAs,
-
-		ResumeCycleClose: s.startCycleClose,
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -19,7 +20,7 @@ func TestWithdrawnDecreeRefusesSteps(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		w := newWorld(t, db)
 		blitar := w.cycles[0]
-		d := store.Decree{CycleID: blitar.id, RegencyCode: blitar.regency, Kind: store.DecreeAmendment, Status: store.DecreeWithdrawn, WithdrawReason: "daftar keliru"}
+		d := store.Decree{CycleID: blitar.id, RegencyCode: blitar.regency, Kind: domain.DecreeAmendment, Status: domain.DecreeWithdrawn, WithdrawReason: "daftar keliru"}
 		if err := db.Create(&d).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -27,10 +28,13 @@ func TestWithdrawnDecreeRefusesSteps(t *testing.T) {
 		r := w.do(apiRequest{method: "GET", route: "/api/v1/decrees/:id", path: fmt.Sprintf("/api/v1/decrees/%d", d.ID), token: token})
 		if r.want(t, "withdrawn decree", http.StatusOK) {
 			var v struct {
-				Decree struct{ Status, WithdrawReason string }
+				Decree struct {
+					Status         domain.DecreeStatus
+					WithdrawReason string
+				}
 			}
 			r.decode(t, &v)
-			if v.Decree.Status != store.DecreeWithdrawn || v.Decree.WithdrawReason != "daftar keliru" {
+			if v.Decree.Status != domain.DecreeWithdrawn || v.Decree.WithdrawReason != "daftar keliru" {
 				t.Errorf("withdrawn decree: %s", r.body)
 			}
 		}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -22,16 +21,7 @@ func (s *Server) enrolmentList(c *gin.Context) {
 		return
 	}
 	programme := c.Query("programme")
-	var known []string
-	rules := s.deps.EnrolRules
-	for _, r := range rules {
-		known = append(known, r.Programme)
-	}
-	if !slices.Contains(known, programme) {
-		s.fail(c, badRequest("programme", fmt.Sprintf("must be one of %v", known)))
-		return
-	}
-	lines, err := s.deps.Store.EnrolmentList(c.Request.Context(), principal(c), cy.ID, programme)
+	lines, err := s.deps.Office.EnrolmentList(c.Request.Context(), caller(c), cy, programme)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -4,86 +4,93 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/temporal"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
-	"github.com/verval/verval/workflows"
+	"github.com/verval/verval/internal/temporalx"
 )
 
-// errorBody is every error response's shape.
+// errorBody is every error response's shape: the reason in English, its
+// code (internal/domain's, stable for clients), the field at fault.
 type errorBody struct {
 	Error     string `json:"error"`
+	Code      string `json:"code,omitempty"`
 	Field     string `json:"field,omitempty"`
 	RequestID string `json:"requestId,omitempty"`
 }
 
-// fieldError is a bad request naming the field at fault.
-type fieldError struct {
-	Status int
-	Field  string
-	Msg    string
-}
-
-func (e *fieldError) Error() string { return e.Field + ": " + e.Msg }
-
+// badRequest is a malformed request (400), explained by msg.
 func badRequest(field, msg string) error {
-	return &fieldError{Status: http.StatusBadRequest, Field: field, Msg: msg}
-}
-
-func unprocessable(field, msg string) error {
-	return &fieldError{Status: http.StatusUnprocessableEntity, Field: field, Msg: msg}
+	return domain.FieldErr(field, domain.CodeBadRequest, msg)
 }
 
 var (
-	errUnauthorized = errors.New("login required")
-	errForbidden    = errors.New("your role may not do this")
+	errUnauthorized = domain.Err(domain.CodeUnauthorized)
+	errForbidden    = domain.Err(domain.CodeForbidden)
+	// errCrossOrigin refuses a state-changing request another site's page
+	// made a browser send with the session cookie (CSRF).
+	errCrossOrigin = domain.Err(domain.CodeCrossOrigin)
+	// errBusy: too many password checks are already running.
+	errBusy = domain.Err(domain.CodeLoginBusy)
 )
 
-// fail is the one error mapper: known errors become their status with a
-// message for the caller; anything else is logged and answered 500 with no
+// statusOf is the one mapping of an error's kind to an HTTP status.
+var statusOf = map[domain.Kind]int{
+	domain.KindInvalid:      http.StatusUnprocessableEntity,
+	domain.KindBadRequest:   http.StatusBadRequest,
+	domain.KindConflict:     http.StatusConflict,
+	domain.KindNotFound:     http.StatusNotFound,
+	domain.KindUnauthorized: http.StatusUnauthorized,
+	domain.KindForbidden:    http.StatusForbidden,
+	domain.KindUnavailable:  http.StatusServiceUnavailable,
+}
+
+// retryAfter is the default wait a 503 asks for.
+const retryAfter = 5
+
+// fail is the one error mapper: a *domain.Error becomes its kind's status
+// with its code and English message; Temporal and the database not
+// answering become 503; anything else is logged and answered 500 with no
 // internals shown.
 func (s *Server) fail(c *gin.Context, err error) {
 	rid := c.GetString(requestIDKey)
 	// A database that cannot be reached is a 503 (try again), whatever
-	// query noticed it.
-	err = store.WrapUnavailable(err)
-	var fe *fieldError
-	var ie *store.InvalidError
-	var ve *workflows.ValidationError
-	var appErr *temporal.ApplicationError
+	// query noticed it; a refusal Temporal carried is read back by type.
+	err = temporalx.RefusalOf(store.WrapUnavailable(err))
 	var unavailable *serviceerror.Unavailable
 	var deadline *serviceerror.DeadlineExceeded
+	if e, ok := domain.As(err); ok {
+		status := statusOf[e.Kind()]
+		if e.Kind() == domain.KindUnavailable {
+			s.unavailable(c, err, e.RetryAfter)
+		}
+		c.AbortWithStatusJSON(status, errorBody{Error: e.Message(), Code: string(e.Code), Field: e.Field, RequestID: rid})
+		return
+	}
 	switch {
-	case errors.As(err, &fe):
-		c.AbortWithStatusJSON(fe.Status, errorBody{Error: fe.Msg, Field: fe.Field, RequestID: rid})
-	case errors.As(err, &ie):
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody{Error: ie.Msg, Field: ie.Field, RequestID: rid})
-	case errors.As(err, &ve):
-		c.AbortWithStatusJSON(ve.HTTPStatus(), errorBody{Error: ve.Message, Field: ve.Field, RequestID: rid})
-	case errors.As(err, &appErr) && workflows.IsValidationType(appErr.Type()):
-		v := workflows.ValidationFromApplicationError(appErr)
-		c.AbortWithStatusJSON(v.HTTPStatus(), errorBody{Error: v.Message, Field: v.Field, RequestID: rid})
-	case errors.As(err, &appErr) && appErr.Type() == "Conflict":
-		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: appErr.Message(), RequestID: rid})
-	case errors.Is(err, errUnauthorized):
-		c.AbortWithStatusJSON(http.StatusUnauthorized, errorBody{Error: err.Error(), RequestID: rid})
-	case errors.Is(err, errForbidden):
-		c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Error: err.Error(), RequestID: rid})
-	case errors.Is(err, store.ErrNotFound):
-		c.AbortWithStatusJSON(http.StatusNotFound, errorBody{Error: "not found", RequestID: rid})
-	case errors.Is(err, store.ErrConflict):
-		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: err.Error(), RequestID: rid})
-	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.Is(err, store.ErrUnavailable),
-		errors.Is(err, context.DeadlineExceeded):
+	case errors.As(err, &unavailable), errors.As(err, &deadline), errors.Is(err, context.DeadlineExceeded):
 		// Temporal or the database did not answer within the request's time.
-		s.deps.Log.Warn("dependency unavailable", "route", c.FullPath(), "requestId", rid, "err", err)
-		c.Header("Retry-After", "5")
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: "service temporarily unavailable, try again shortly", RequestID: rid})
+		s.unavailable(c, err, 0)
+		e := domain.Err(domain.CodeUnavailable)
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, errorBody{Error: e.Message(), Code: string(e.Code), RequestID: rid})
 	default:
 		s.deps.Log.Error("request failed", "route", c.FullPath(), "requestId", rid, "err", err)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, errorBody{Error: "internal error", RequestID: rid})
 	}
+}
+
+// unavailable logs a dependency that did not answer and asks the client
+// to come back.
+func (s *Server) unavailable(c *gin.Context, err error, after time.Duration) {
+	s.deps.Log.Warn("dependency unavailable", "route", c.FullPath(), "requestId", c.GetString(requestIDKey), "err", err)
+	secs := retryAfter
+	if after >= time.Second {
+		secs = int(after / time.Second)
+	}
+	c.Header("Retry-After", strconv.Itoa(secs))
 }

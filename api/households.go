@@ -4,12 +4,11 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -36,7 +35,7 @@ type householdView struct {
 	StageEnteredAt time.Time          `json:"stageEnteredAt"`
 	Outcome        string             `json:"outcome,omitempty"`
 	Reason         string             `json:"reason,omitempty"`
-	Indicators     store.Indicators   `json:"indicators"`
+	Indicators     domain.Indicators  `json:"indicators"`
 	History        []store.StageEvent `json:"history"`
 	Audit          []store.AuditEntry `json:"audit"`
 	// Programmes are the household's enrolments in aid programmes and the
@@ -50,40 +49,24 @@ func (s *Server) getHousehold(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
-	p := principal(c)
-	h, err := s.deps.Store.GetHousehold(ctx, p, id)
+	h, err := s.deps.Office.HouseholdRecord(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	hist, audit, err := s.deps.Store.HouseholdHistory(ctx, h.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	progs, err := s.deps.Store.Enrolments(ctx, h.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if progs == nil {
-		progs = []store.Enrolment{}
+	if h.Programmes == nil {
+		h.Programmes = []store.Enrolment{}
 	}
 	w := wilayah.Default()
 	desa, _ := w.Name(h.DesaCode)
 	kec, _ := w.Name(h.KecamatanCode)
-	v := householdView{
+	c.JSON(http.StatusOK, householdView{
 		ID: h.ID, CycleID: h.CycleID, Name: h.Name, Address: h.Address, NIKMasked: h.NIKMasked, KKMasked: h.KKMasked,
 		Members: h.Members, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
 		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
-		Reason: h.Reason, Indicators: h.Indicators, History: hist, Audit: audit, Programmes: progs,
+		Reason: h.Reason, Indicators: h.Indicators, History: h.History, Audit: h.Audit, Programmes: h.Programmes,
 		TemporalURL: s.workflowURL(h.CycleID, h.ID),
-	}
-	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
-		v.Name, v.Address = maskName(h.Name), "(hidden)"
-	}
-	c.JSON(http.StatusOK, v)
+	})
 }
 
 // correctIdentityRequest carries a household's corrected numbers; an
@@ -108,7 +91,7 @@ func (s *Server) correctIdentity(c *gin.Context) {
 		s.fail(c, badRequest("body", `must be JSON: {"nik":"<16 digits>","noKk":"<16 digits>"}`))
 		return
 	}
-	h, err := s.deps.Store.CorrectIdentity(c.Request.Context(), principal(c), id, store.IdentityCorrection{NIK: req.NIK, NoKK: req.NoKK}, actor(c))
+	h, err := s.deps.Office.CorrectIdentity(c.Request.Context(), caller(c), id, store.IdentityCorrection{NIK: req.NIK, NoKK: req.NoKK})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -116,19 +99,8 @@ func (s *Server) correctIdentity(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"id": h.ID, "nikMasked": h.NIKMasked, "kkMasked": h.KKMasked})
 }
 
-// maskName keeps each word's first letter: "Siti Aminah" → "S*** A*****".
-func maskName(name string) string {
-	words := strings.Fields(name)
-	for i, w := range words {
-		if r := []rune(w); len(r) > 0 {
-			words[i] = string(r[0]) + strings.Repeat("*", len(r)-1)
-		}
-	}
-	return strings.Join(words, " ")
-}
-
 func (s *Server) listNotifications(c *gin.Context) {
-	ns, err := s.deps.Store.ListNotifications(c.Request.Context(), principal(c), 100)
+	ns, err := s.deps.Office.Notifications(c.Request.Context(), caller(c), 100)
 	if err != nil {
 		s.fail(c, err)
 		return

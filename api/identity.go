@@ -24,7 +24,7 @@ func (s *Server) revealIdentity(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ident, err := s.deps.Store.RevealIdentity(c.Request.Context(), principal(c), id, actor(c))
+	ident, err := s.deps.Office.RevealIdentity(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return

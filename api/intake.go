@@ -1,26 +1,21 @@
 package api
 
 import (
-	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/api/web"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
-	"github.com/verval/verval/workflows"
 )
-
-// maxIntakeFile bounds an upload: 150,000 desil-1 rows (the largest
-// regency) are about 40 MB of CSV.
-const maxIntakeFile = 64 << 20
 
 // createIntake takes a P3KE file (multipart field "file", CSV or XLSX) into
 // a cycle. The header is checked at once, so an unreadable file is refused
@@ -32,7 +27,7 @@ func (s *Server) createIntake(c *gin.Context) {
 	if !ok {
 		return
 	}
-	fh, err := formFile(c, "the P3KE file")
+	fh, err := s.formFile(c, "the P3KE file")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -40,9 +35,15 @@ func (s *Server) createIntake(c *gin.Context) {
 	// Read from the request's file (in memory up to 1 MiB, on disk above:
 	// see Server's MaxMultipartMemory) twice, never whole: the check, then
 	// sealed chunk by chunk into the database.
-	in, err := s.startIntakeAs(c.Request.Context(), actor(c), cy, fh)
+	f, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	in, err := s.deps.Office.StartIntake(c.Request.Context(), caller(c), cy, office.Upload{Name: fh.Filename, Size: fh.Size, File: f})
 	if fe := (*p3ke.FormatError)(nil); errors.As(err, &fe) {
-		s.fail(c, unprocessable("file", fe.Error()))
+		s.fail(c, domain.FieldErr("file", domain.CodeFileFormat, fe.Error()))
 		return
 	}
 	if err != nil {
@@ -53,45 +54,13 @@ func (s *Server) createIntake(c *gin.Context) {
 	c.JSON(http.StatusAccepted, in)
 }
 
-// startIntakeAs checks an uploaded P3KE file, stores it as a new intake of
-// cy and starts the intake workflow; the JSON API and Dinsos' upload page
-// (api/web) both take files through it. A file that would stop intake
-// half-way (no header, missing columns, an XLSX sheet damaged part way) is
-// a *p3ke.FormatError, and nothing is stored. Rows that fail validation
-// are intake's to report.
-func (s *Server) startIntakeAs(ctx context.Context, a store.AuditActor, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// Read the file through once, as intake will. Under a second for the
-	// largest regency's file.
-	if _, err := p3ke.Check(io.NewSectionReader(f, 0, fh.Size), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
-		return nil, err
-	}
-	in := store.Intake{CycleID: cy.ID, FileName: fh.Filename, CreatedBy: a.UserID}
-	if err := s.deps.Store.CreateIntake(ctx, &in, io.NewSectionReader(f, 0, fh.Size), fh.Size); err != nil {
-		return nil, err
-	}
-	if _, err := s.deps.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue,
-		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}); err != nil {
-		_ = s.deps.Store.SetIntakeStatus(ctx, in.ID, store.IntakeFailed, "could not start the intake; upload again")
-		return nil, err
-	}
-	s.auditAs(ctx, a, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})
-	return &in, nil
-}
-
 // intake loads the :id intake if its cycle is visible to the caller.
 func (s *Server) intake(c *gin.Context) (*store.Intake, bool) {
 	id, ok := s.pathID(c)
 	if !ok {
 		return nil, false
 	}
-	in, _, err := s.deps.Store.IntakeFor(c.Request.Context(), principal(c), id)
+	in, _, err := s.deps.Office.Intake(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
@@ -125,7 +94,7 @@ func (s *Server) intakeIssues(c *gin.Context) {
 	} else if v, err := strconv.Atoi(c.DefaultQuery("offset", "0")); err == nil && v >= 0 {
 		offset = v
 	}
-	issues, total, err := s.deps.Store.IntakeIssues(c.Request.Context(), in.ID, limit, offset)
+	issues, total, err := s.deps.Office.IntakeIssues(c.Request.Context(), caller(c), in, limit, offset)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -147,24 +116,26 @@ func (s *Server) intakeIssues(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"issues": issues, "total": total, "offset": offset})
 }
 
-// formFile finds multipart field "file" (at most maxIntakeFile bytes),
+// formFile finds multipart field "file" (at most the office's
+// MaxIntakeFile bytes),
 // answering the caller's mistakes with a 400 naming the field; what names
 // the file in those messages.
-func formFile(c *gin.Context, what string) (*multipart.FileHeader, error) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxIntakeFile+1<<20)
+func (s *Server) formFile(c *gin.Context, what string) (*multipart.FileHeader, error) {
+	limit := s.deps.Office.MaxIntakeFile()
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+1<<20)
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return nil, badRequest("file", "send "+what+" as multipart form field \"file\" (at most 64 MB)")
+		return nil, badRequest("file", fmt.Sprintf("send %s as multipart form field \"file\" (at most %d MB)", what, limit>>20))
 	}
-	if fh.Size > maxIntakeFile {
-		return nil, badRequest("file", "is larger than 64 MB; split it by kecamatan")
+	if fh.Size > limit {
+		return nil, badRequest("file", fmt.Sprintf("is larger than %d MB; split it by kecamatan", limit>>20))
 	}
 	return fh, nil
 }
 
 // uploadedFile reads multipart field "file" whole (see formFile).
-func uploadedFile(c *gin.Context, what string) ([]byte, string, error) {
-	fh, err := formFile(c, what)
+func (s *Server) uploadedFile(c *gin.Context, what string) ([]byte, string, error) {
+	fh, err := s.formFile(c, what)
 	if err != nil {
 		return nil, "", err
 	}
@@ -175,7 +146,7 @@ func uploadedFile(c *gin.Context, what string) ([]byte, string, error) {
 	defer f.Close()
 	data, err := io.ReadAll(f)
 	if err != nil {
-		return nil, "", badRequest("file", "could not be read completely; upload it again")
+		return nil, "", domain.FieldErr("file", domain.CodeFileUnreadable)
 	}
 	return data, fh.Filename, nil
 }

@@ -20,10 +20,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/verval/verval/api"
 	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 	"github.com/verval/verval/workflows"
@@ -164,7 +165,7 @@ var mxHouseholds = []mxHousehold{
 }
 
 // newWorld seeds the world on db and logs every actor in.
-func newWorld(t *testing.T, db *gorm.DB, opts ...func(*api.Deps)) *mxWorld {
+func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 	t.Helper()
 	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0, opts...), byName: map[string]*mxActor{}, nextYear: 2030}
 	ctx := t.Context()
@@ -262,7 +263,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*api.Deps)) *mxWorld {
 			h.stage = stage
 		}
 		number, signedAt, bupati := "188/1/KEP/"+c.regency+"/2026", mxT0.Add(10*24*time.Hour), w.byName["admin"].id
-		d := store.Decree{CycleID: c.id, RegencyCode: c.regency, Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number,
+		d := store.Decree{CycleID: c.id, RegencyCode: c.regency, Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number,
 			SignedDate: "2026-03-12", Households: 1, CreatedBy: bupati, SignedBy: &bupati, CreatedAt: mxT0, SignedAt: &signedAt}
 		if err := db.Create(&d).Error; err != nil {
 			t.Fatal(err)
@@ -281,9 +282,9 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*api.Deps)) *mxWorld {
 			}
 		}
 		first.programmes = "BPJS-TK:active,PKH:exited"
-		for i, status := range []string{store.ProposalDraft, store.ProposalSubmitted} {
+		for i, status := range []domain.ProposalStatus{domain.ProposalDraft, domain.ProposalSubmitted} {
 			p := store.Proposal{CycleID: c.id, DecreeID: d.ID, Month: "2026-03", Status: status, Items: 1, CreatedBy: bupati, CreatedAt: mxT0}
-			if status == store.ProposalSubmitted {
+			if status == domain.ProposalSubmitted {
 				p.SubmittedAt = &signedAt
 			}
 			if err := db.Create(&p).Error; err != nil {
@@ -302,7 +303,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*api.Deps)) *mxWorld {
 	// The actors' own villages have verified every household, so their
 	// village meeting can be recorded.
 	if err := db.Model(&store.Task{}).Where("desa_code IN ?", []string{"35.05.01.2001", "16.73.01.1001"}).
-		Update("status", store.TaskSubmitted).Error; err != nil {
+		Update("status", domain.TaskSubmitted).Error; err != nil {
 		t.Fatal(err)
 	}
 	for _, reg := range []string{"35.05", "16.73"} {
@@ -1287,7 +1288,7 @@ func pageRows() []mxRow {
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var d store.Decree
 				w.db.Where("cycle_id = ?", e.id).Order("id DESC").First(&d)
-				if got := r.header.Get("Location"); got != fmt.Sprintf("/sk/%d?disusun=1", d.ID) || d.Households != 1 || d.Status != store.DecreeDraft {
+				if got := r.header.Get("Location"); got != fmt.Sprintf("/sk/%d?disusun=1", d.ID) || d.Households != 1 || d.Status != domain.DecreeDraft {
 					t.Errorf("%s: drafted %+v, redirected to %q", a, d, got)
 				}
 				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
@@ -1346,7 +1347,7 @@ func pageRows() []mxRow {
 		{method: "POST", route: "/usulan/:id/kirim", page: true, roles: dinsosRole, target: targetProposal, own: 303, temporal: "ExecuteWorkflow",
 			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
 				// The API's row sent this batch; make it a draft again.
-				if err := w.db.Model(&store.Proposal{}).Where("id = ?", e.id).Updates(map[string]any{"status": store.ProposalDraft, "submitted_at": nil}).Error; err != nil {
+				if err := w.db.Model(&store.Proposal{}).Where("id = ?", e.id).Updates(map[string]any{"status": domain.ProposalDraft, "submitted_at": nil}).Error; err != nil {
 					w.t.Fatal(err)
 				}
 				return form("/usulan/%d/kirim")(w, a, e)
@@ -1425,7 +1426,7 @@ func (w *mxWorld) unanswer(proposalID int64) {
 		w.t.Fatal(err)
 	}
 	if err := w.db.Model(&store.Proposal{}).Where("id = ?", proposalID).
-		Updates(map[string]any{"status": store.ProposalSubmitted, "answered": 0}).Error; err != nil {
+		Updates(map[string]any{"status": domain.ProposalSubmitted, "answered": 0}).Error; err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -1444,7 +1445,7 @@ func (w *mxWorld) checkMarked(t *testing.T, a *mxActor, e mxEntity, r *apiRespon
 	w.db.Where("proposal_id = ? AND household_id = ?", e.id, e.cy.proposed.id).First(&it)
 	var p store.Proposal
 	w.db.First(&p, "id = ?", e.id)
-	if it.Answer != "TIDAK_DIJAWAB" || it.AnswerReason != "TIDAK_DIJAWAB" || it.AnswerNote != reason || p.Status != store.ProposalAnswered || p.Answered != 1 {
+	if it.Answer != "TIDAK_DIJAWAB" || it.AnswerReason != "TIDAK_DIJAWAB" || it.AnswerNote != reason || p.Status != domain.ProposalAnswered || p.Answered != 1 {
 		t.Errorf("%s: after the marking the household's answer is %+v, the batch %+v", a, it, p)
 	}
 	var audit store.AuditEntry
@@ -1478,7 +1479,7 @@ func (w *mxWorld) reopenCycle(cycleID int64) {
 
 func (w *mxWorld) undraft(cycleID int64) {
 	w.t.Helper()
-	open := w.db.Model(&store.Decree{}).Select("id").Where("cycle_id = ? AND status <> ?", cycleID, store.DecreeSigned)
+	open := w.db.Model(&store.Decree{}).Select("id").Where("cycle_id = ? AND status <> ?", cycleID, domain.DecreeSigned)
 	if err := w.db.Where("decree_id IN (?)", open).Delete(&store.DecreeItem{}).Error; err != nil {
 		w.t.Fatal(err)
 	}

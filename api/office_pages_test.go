@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -32,7 +33,7 @@ func TestOfficePagesUseTheAPIsSteps(t *testing.T) {
 
 		// A decree number the regency has used is refused beside the
 		// number, before the workflow is asked.
-		other := store.Decree{CycleID: blitar.id, RegencyCode: blitar.regency, Kind: store.DecreeAmendment, Status: store.DecreeSubmitted}
+		other := store.Decree{CycleID: blitar.id, RegencyCode: blitar.regency, Kind: domain.DecreeAmendment, Status: domain.DecreeSubmitted}
 		if err := db.Create(&other).Error; err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +118,7 @@ func TestNoAnswerFromKemensosOnThePages(t *testing.T) {
 		if err := db.Model(&store.Intake{}).Where("id = ?", blitar.intake).Update("status", store.IntakeDone).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalAnswered).Error; err != nil {
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", domain.ProposalAnswered).Error; err != nil {
 			t.Fatal(err)
 		}
 		r := post("/dasbor/tutup", "/dasbor/tutup", url.Values{"siklus": {fmt.Sprint(blitar.id)}, "alasan": {"akhir tahun"}})

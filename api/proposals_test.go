@@ -14,8 +14,9 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"gorm.io/gorm"
 
-	"github.com/verval/verval/api"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -80,7 +81,7 @@ func TestContradictingAnswerFileIsARowError(t *testing.T) {
 func TestReportProgrammesFollowTheRules(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		rules := []enrol.Rule{{Programme: "SEMBAKO-KAB", MaxDesil: 2}, {Programme: "PKH", MaxDesil: 3, NeedsRegistry: true}}
-		w := newWorld(t, db, func(d *api.Deps) { d.EnrolRules = rules })
+		w := newWorld(t, db, func(d *office.Deps) { d.EnrolRules = rules })
 		blitar := w.cycles[0]
 		now := mxT0
 		for _, p := range []string{"SEMBAKO-KAB", "BPNT"} {
@@ -245,7 +246,7 @@ func TestMarkUnansweredLetsTheCycleClose(t *testing.T) {
 		if err := db.Model(&store.Intake{}).Where("id = ?", blitar.intake).Update("status", store.IntakeDone).Error; err != nil {
 			t.Fatal(err)
 		}
-		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalAnswered).Error; err != nil {
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", domain.ProposalAnswered).Error; err != nil {
 			t.Fatal(err)
 		}
 		r := closeCycle()
@@ -263,11 +264,11 @@ func TestMarkUnansweredLetsTheCycleClose(t *testing.T) {
 			}
 			wantTemporal(t, "refused marking", r, "")
 		}
-		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalDraft).Error; err != nil {
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", domain.ProposalDraft).Error; err != nil {
 			t.Fatal(err)
 		}
 		mark(blitar.draftProposal, map[string]string{"reason": "x"}).want(t, "a draft batch", http.StatusConflict)
-		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", store.ProposalAnswered).Error; err != nil {
+		if err := db.Model(&store.Proposal{}).Where("id = ?", blitar.draftProposal).Update("status", domain.ProposalAnswered).Error; err != nil {
 			t.Fatal(err)
 		}
 

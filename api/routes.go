@@ -3,12 +3,13 @@ package api
 import (
 	"github.com/gin-gonic/gin"
 
-	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/workflows"
 )
 
 // apiRoutes registers /api/v1. Every route but login and the OpenAPI
-// document requires a session, and each says which roles may call it;
+// document requires a session, and each names its office.Step, whose
+// roles (office.Roles, one table for the API and the pages) may call it;
 // region checks happen in the store queries, which only ever see rows
 // inside the caller's region (another village's household is a 404).
 func (s *Server) apiRoutes(g *gin.RouterGroup) {
@@ -20,54 +21,50 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/logout", s.logout)
 	a.GET("/me", s.me)
 
-	all := requireRoles(auth.Roles()...)
-	office := requireRoles(auth.RoleDinsos, auth.RoleAdmin)
-	field := requireRoles(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
-	supervisors := requireRoles(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
-	watchers := requireRoles(auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
+	a.POST("/cycles", may(office.StepCreateCycle), s.createCycle)
+	a.GET("/cycles", may(office.StepReadCycles), s.listCycles)
+	a.GET("/cycles/:id", may(office.StepReadCycles), s.getCycle)
+	a.POST("/cycles/:id/intake", may(office.StepIntake), s.createIntake)
+	a.GET("/cycles/:id/progress", may(office.StepReadCycles), s.progress)
+	a.GET("/cycles/:id/stuck", may(office.StepStuck), s.stuck)
+	a.POST("/cycles/:id/meetings", may(office.StepRecordMeeting), s.recordMeeting)
+	a.GET("/intakes/:id", may(office.StepIntake), s.getIntake)
+	a.GET("/intakes/:id/issues", may(office.StepIntake), s.intakeIssues)
 
-	a.POST("/cycles", office, s.createCycle)
-	a.GET("/cycles", all, s.listCycles)
-	a.GET("/cycles/:id", all, s.getCycle)
-	a.POST("/cycles/:id/intake", office, s.createIntake)
-	a.GET("/cycles/:id/progress", all, s.progress)
-	a.GET("/cycles/:id/stuck", watchers, s.stuck)
-	a.POST("/cycles/:id/meetings", requireRoles(auth.RoleVillage), s.recordMeeting)
-	a.GET("/intakes/:id", office, s.getIntake)
-	a.GET("/intakes/:id/issues", office, s.intakeIssues)
+	a.GET("/tasks", may(office.StepReadTasks), s.listTasks)
+	a.GET("/tasks/:id", may(office.StepReadTasks), s.getTask)
+	a.POST("/tasks/:id/result", may(office.StepSubmitResult), s.submitResult)
+	a.POST("/tasks/:id/reopen", may(office.StepReopen), s.reopenTask)
+	a.POST("/tasks/:id/assign", may(office.StepAssign), s.assignTask)
 
-	a.GET("/tasks", field, s.listTasks)
-	a.GET("/tasks/:id", field, s.getTask)
-	a.POST("/tasks/:id/result", requireRoles(auth.RoleVillage), s.submitResult)
-	a.POST("/tasks/:id/reopen", supervisors, s.reopenTask)
-	a.POST("/tasks/:id/assign", supervisors, s.assignTask)
+	a.POST("/cycles/:id/close", may(office.StepCloseCycle), s.closeCycle)
+	a.POST("/cycles/:id/decrees", may(office.StepDraftDecree), s.draftDecree)
+	a.GET("/cycles/:id/decrees", may(office.StepReadDecrees), s.listDecrees)
+	a.GET("/decrees/:id", may(office.StepReadDecrees), s.getDecree)
+	a.GET("/decrees/:id/attachment", may(office.StepReadDecrees), s.decreeAttachment)
+	for _, update := range []string{workflows.UpdateDecreeSubmit, workflows.UpdateDecreeRevise, workflows.UpdateDecreeWithdraw,
+		workflows.UpdateDecreeReturn, workflows.UpdateDecreeSign} {
+		a.POST("/decrees/:id/"+decreePaths[update], may(office.DecreeStepOf(update)), s.decreeStep(update))
+	}
 
-	dinsos := requireRoles(auth.RoleDinsos)
-	bupati := requireRoles(auth.RoleBupati)
-	reviewers := requireRoles(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
-	a.POST("/cycles/:id/close", dinsos, s.closeCycle)
-	a.POST("/cycles/:id/decrees", dinsos, s.draftDecree)
-	a.GET("/cycles/:id/decrees", reviewers, s.listDecrees)
-	a.GET("/decrees/:id", reviewers, s.getDecree)
-	a.GET("/decrees/:id/attachment", reviewers, s.decreeAttachment)
-	a.POST("/decrees/:id/submit", dinsos, s.decreeStep(workflows.UpdateDecreeSubmit))
-	a.POST("/decrees/:id/revise", dinsos, s.decreeStep(workflows.UpdateDecreeRevise))
-	a.POST("/decrees/:id/withdraw", dinsos, s.decreeStep(workflows.UpdateDecreeWithdraw))
-	a.POST("/decrees/:id/return", bupati, s.decreeStep(workflows.UpdateDecreeReturn))
-	a.POST("/decrees/:id/sign", bupati, s.decreeStep(workflows.UpdateDecreeSign))
+	a.POST("/cycles/:id/proposals", may(office.StepProposals), s.buildProposal)
+	a.GET("/cycles/:id/proposals", may(office.StepReadProposals), s.listProposals)
+	a.GET("/proposals/:id", may(office.StepReadProposals), s.getProposal)
+	a.GET("/proposals/:id/file", may(office.StepProposals), s.proposalFile)
+	a.POST("/proposals/:id/submit", may(office.StepProposals), s.submitProposal)
+	a.POST("/proposals/:id/answers", may(office.StepProposals), s.uploadAnswers)
+	a.POST("/proposals/:id/unanswered", may(office.StepProposals), s.markUnanswered)
+	a.GET("/cycles/:id/report", may(office.StepReport), s.report)
+	a.GET("/cycles/:id/enrolments", may(office.StepReadProposals), s.enrolmentList)
 
-	a.POST("/cycles/:id/proposals", dinsos, s.buildProposal)
-	a.GET("/cycles/:id/proposals", office, s.listProposals)
-	a.GET("/proposals/:id", office, s.getProposal)
-	a.GET("/proposals/:id/file", dinsos, s.proposalFile)
-	a.POST("/proposals/:id/submit", dinsos, s.submitProposal)
-	a.POST("/proposals/:id/answers", dinsos, s.uploadAnswers)
-	a.POST("/proposals/:id/unanswered", dinsos, s.markUnanswered)
-	a.GET("/cycles/:id/report", watchers, s.report)
-	a.GET("/cycles/:id/enrolments", office, s.enrolmentList)
+	a.GET("/households/:id", may(office.StepReadHouseholds), s.getHousehold)
+	a.GET("/households/:id/identity", may(office.StepRevealIdentity), s.revealIdentity)
+	a.POST("/households/:id/identity", may(office.StepCorrectIdentity), s.correctIdentity)
+	a.GET("/notifications", may(office.StepReadCycles), s.listNotifications)
+}
 
-	a.GET("/households/:id", all, s.getHousehold)
-	a.GET("/households/:id/identity", requireRoles(auth.RoleDinsos, auth.RoleVillage), s.revealIdentity)
-	a.POST("/households/:id/identity", dinsos, s.correctIdentity)
-	a.GET("/notifications", all, s.listNotifications)
+// decreePaths are the review steps' route words.
+var decreePaths = map[string]string{
+	workflows.UpdateDecreeSubmit: "submit", workflows.UpdateDecreeRevise: "revise", workflows.UpdateDecreeWithdraw: "withdraw",
+	workflows.UpdateDecreeReturn: "return", workflows.UpdateDecreeSign: "sign",
 }

@@ -10,35 +10,26 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/client"
-	"gorm.io/gorm"
 
 	"github.com/verval/verval/api/web"
-	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/metrics"
-	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/office"
 )
 
 // Deps are the API's dependencies, built once in cmd/verval.
 type Deps struct {
-	DB       *gorm.DB
-	Store    *store.Store
-	Temporal client.Client
-	Log      *slog.Logger
+	// Office takes every step and answers every read: the API only parses
+	// requests and renders what the office returns.
+	Office *office.Service
+	Log    *slog.Logger
 	// SessionTTL is how long a login token stays valid.
 	SessionTTL time.Duration
 	// TemporalUIURL is the Temporal Web UI as a browser reaches it.
 	TemporalUIURL string
-	// TemporalNamespace is used to build Web UI links and to reset a
-	// household's sticky queue.
+	// TemporalNamespace is used to build Web UI links.
 	TemporalNamespace string
-	// ResetSticky resets a household's sticky queue before an Update:
-	// set it when the workers cache workflows (workflows.Cases).
-	ResetSticky bool
 	// Codec serves /codec for the Temporal Web UI; nil leaves it out.
 	Codec http.Handler
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 	// RequestTimeout bounds each /api/v1 request (default 30 s), so an
 	// unreachable Temporal or database answers 503 instead of hanging.
 	RequestTimeout time.Duration
@@ -48,25 +39,6 @@ type Deps struct {
 	// ServeMetrics adds GET /metrics (unauthenticated, Prometheus format)
 	// to this router; off when the metrics have a listener of their own.
 	ServeMetrics bool
-	// Kemensos configures proposals: the monthly cut-off and the simulated
-	// ministry of the local stack.
-	Kemensos KemensosOptions
-	// EnrolRules are the programmes' rules (VERVAL_ENROL_RULES): their
-	// programmes have enrolment lists. Nil means enrol.DefaultRules.
-	EnrolRules []enrol.Rule
-}
-
-// KemensosOptions configures the Kemensos gateway.
-type KemensosOptions struct {
-	// CutoffDay is the regency's monthly data cut-off (default 17): a
-	// proposal built after it goes into next month's batch.
-	CutoffDay int
-	// ReminderAfter: Dinsos is reminded when a batch has unanswered
-	// households this long after submission (default 60 days).
-	ReminderAfter time.Duration
-	// Simulated: batches are marked as answered by the simulated Kemensos
-	// (the worker's gateway, activities.Activities.Kemensos, answers them).
-	Simulated bool
 }
 
 // Server is the HTTP API.
@@ -79,11 +51,10 @@ type Server struct {
 
 // New builds the router with every route registered.
 func New(d Deps) *Server {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.EnrolRules == nil {
-		d.EnrolRules = enrol.DefaultRules()
+	if d.Office == nil {
+		// A server that answers no step (route listing, the OpenAPI
+		// document, metrics): an office with nothing behind it.
+		d.Office = office.New(office.Deps{})
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -122,10 +93,10 @@ func (s *Server) routes() {
 		r.Any("/codec/*path", gin.WrapH(http.StripPrefix("/codec", s.deps.Codec)))
 	}
 	s.apiRoutes(r.Group("/api/v1"))
-	// The web pages (api/web) share the store, the meeting recorder, the
-	// decree and proposal steps and the login throttle.
-	web.Register(r, web.Deps{Store: s.deps.Store, Cases: s.cases(), Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, Now: s.deps.Now,
-		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL, StuckStages: stuckStages, RecordMeeting: s.recordMeetingAs, Office: s.webOffice(),
+	// The web pages (api/web) share the office, the Web UI links and the
+	// login throttle.
+	web.Register(r, web.Deps{Office: s.deps.Office, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL,
+		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL,
 		Throttle: web.Throttle{Blocked: s.limiter.blocked, Failed: s.limiter.failed, Succeeded: s.limiter.succeeded, Acquire: s.limiter.acquire, ClientKey: clientKey}})
 }
 
@@ -140,15 +111,13 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	checks := gin.H{}
 	ok := true
-	if err := store.Ping(ctx, s.deps.DB); err != nil {
-		checks["database"], ok = "unreachable", false
-	} else {
-		checks["database"] = "ok"
-	}
-	if _, err := s.deps.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		checks["temporal"], ok = "unreachable", false
-	} else {
-		checks["temporal"] = "ok"
+	database, temporal := s.deps.Office.Ready(ctx)
+	for name, err := range map[string]error{"database": database, "temporal": temporal} {
+		if err != nil {
+			checks[name], ok = "unreachable", false
+		} else {
+			checks[name] = "ok"
+		}
 	}
 	status := http.StatusOK
 	if !ok {

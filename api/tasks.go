@@ -1,27 +1,21 @@
 package api
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/serviceerror"
 
-	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
-	"github.com/verval/verval/workflows"
 )
 
 // listTasks lists the caller's verification tasks. Filters: cycle, status
 // (open, submitted, closed), desa, overdue=true, q (name or address);
 // paginated with page and perPage.
 func (s *Server) listTasks(c *gin.Context) {
-	f := store.TaskFilter{Status: c.Query("status"), Desa: c.Query("desa"), Query: c.Query("q"), Overdue: c.Query("overdue") == "true"}
+	f := store.TaskFilter{Status: domain.TaskStatus(c.Query("status")), Desa: c.Query("desa"), Query: c.Query("q"), Overdue: c.Query("overdue") == "true"}
 	var err error
 	for _, q := range []struct {
 		name string
@@ -40,23 +34,13 @@ func (s *Server) listTasks(c *gin.Context) {
 			return
 		}
 	}
-	switch f.Status {
-	case "", store.TaskOpen, store.TaskSubmitted, store.TaskClosed:
-	default:
-		s.fail(c, badRequest("status", "must be open, submitted or closed"))
-		return
-	}
-	tasks, total, err := s.deps.Store.ListTasks(c.Request.Context(), principal(c), f)
+	tasks, total, err := s.deps.Office.Tasks(c.Request.Context(), caller(c), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	if tasks == nil {
 		tasks = []store.TaskView{}
-	}
-	p := principal(c)
-	for i := range tasks {
-		maskTask(p, &tasks[i])
 	}
 	c.JSON(http.StatusOK, gin.H{"tasks": tasks, "total": total, "page": max(f.Page, 1)})
 }
@@ -66,17 +50,7 @@ func (s *Server) getTask(c *gin.Context) {
 	if !ok {
 		return
 	}
-	maskTask(principal(c), t)
 	c.JSON(http.StatusOK, t)
-}
-
-// maskTask hides the family's name and address from the roles that do not
-// work with it, as getHousehold does: an administrator fixing a stuck case
-// does not need them.
-func maskTask(p auth.Principal, t *store.TaskView) {
-	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
-		t.Name, t.Address = maskName(t.Name), "(hidden)"
-	}
 }
 
 func (s *Server) task(c *gin.Context) (*store.TaskView, bool) {
@@ -84,7 +58,7 @@ func (s *Server) task(c *gin.Context) (*store.TaskView, bool) {
 	if !ok {
 		return nil, false
 	}
-	t, err := s.deps.Store.GetTask(c.Request.Context(), principal(c), id)
+	t, err := s.deps.Office.Task(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return nil, false
@@ -95,12 +69,12 @@ func (s *Server) task(c *gin.Context) (*store.TaskView, bool) {
 // ResultRequest is a visit result as the API takes it.
 type ResultRequest struct {
 	// Version is the task version being corrected; 0 for a first result.
-	Version     int              `json:"version"`
-	Outcome     string           `json:"outcome"`
-	VisitDate   string           `json:"visitDate"`
-	DuplicateOf int64            `json:"duplicateOf,omitempty"`
-	Indicators  store.Indicators `json:"indicators"`
-	Note        string           `json:"note,omitempty"`
+	Version     int               `json:"version"`
+	Outcome     string            `json:"outcome"`
+	VisitDate   string            `json:"visitDate"`
+	DuplicateOf int64             `json:"duplicateOf,omitempty"`
+	Indicators  domain.Indicators `json:"indicators"`
+	Note        string            `json:"note,omitempty"`
 }
 
 // submitResult records a village visit through the household workflow's
@@ -116,30 +90,12 @@ func (s *Server) submitResult(c *gin.Context) {
 		s.fail(c, badRequest("body", "must be a JSON visit result"))
 		return
 	}
-	updateID, err := s.updateID(c, "visit", t.HouseholdID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	ctx := c.Request.Context()
-	if req.DuplicateOf != 0 && req.DuplicateOf != t.HouseholdID {
-		// The duplicate must be a household of the same cycle the officer can see.
-		d, err := s.deps.Store.GetHousehold(ctx, principal(c), req.DuplicateOf)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && d.CycleID != t.CycleID) {
-			s.fail(c, unprocessable("duplicateOf", "names no household of this cycle in your village"))
-			return
-		} else if err != nil {
-			s.fail(c, err)
-			return
-		}
-	}
-	resp, err := s.cases().SubmitVerification(ctx, t.CycleID, t.HouseholdID, updateID, workflows.VerificationRequest{
-		Actor:           workflows.Actor(actor(c)),
-		ExpectedVersion: req.Version, Outcome: workflows.Outcome(req.Outcome), VisitDate: req.VisitDate,
-		DuplicateOf: req.DuplicateOf, Indicators: req.Indicators, Note: strings.TrimSpace(req.Note),
+	resp, err := s.deps.Office.SubmitResult(c.Request.Context(), caller(c), t, c.GetHeader("Idempotency-Key"), office.VisitResult{
+		Version: req.Version, Outcome: domain.Outcome(req.Outcome), VisitDate: req.VisitDate,
+		DuplicateOf: req.DuplicateOf, Indicators: req.Indicators, Note: req.Note,
 	})
 	if err != nil {
-		s.fail(c, caseError(err))
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": t.HouseholdID, "version": resp.Version, "stage": resp.Stage})
@@ -160,16 +116,9 @@ func (s *Server) reopenTask(c *gin.Context) {
 		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
 		return
 	}
-	updateID, err := s.updateID(c, "reopen", t.HouseholdID)
+	resp, err := s.deps.Office.Reopen(c.Request.Context(), caller(c), t, c.GetHeader("Idempotency-Key"), req.Reason)
 	if err != nil {
 		s.fail(c, err)
-		return
-	}
-	resp, err := s.cases().Reopen(c.Request.Context(), t.CycleID, t.HouseholdID, updateID, workflows.ReopenRequest{
-		Actor: workflows.Actor(actor(c)), Reason: strings.TrimSpace(req.Reason),
-	})
-	if err != nil {
-		s.fail(c, caseError(err))
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": t.HouseholdID, "stage": resp.Stage, "dueAt": resp.DueAt})
@@ -191,38 +140,9 @@ func (s *Server) assignTask(c *gin.Context) {
 		s.fail(c, badRequest("body", "must be JSON: {\"assigneeId\":123}"))
 		return
 	}
-	if err := s.deps.Store.AssignTask(c.Request.Context(), t.HouseholdID, t.DesaCode, req.AssigneeID, actor(c)); err != nil {
+	if err := s.deps.Office.Assign(c.Request.Context(), caller(c), t, req.AssigneeID); err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": t.HouseholdID, "assigneeId": req.AssigneeID})
-}
-
-// updateID builds the Temporal Update ID from the Idempotency-Key header,
-// scoped to the caller and the household so keys cannot collide across
-// users; without the header every request is new.
-func (s *Server) updateID(c *gin.Context, kind string, householdID int64) (string, error) {
-	key := c.GetHeader("Idempotency-Key")
-	if key == "" {
-		var b [12]byte
-		_, _ = rand.Read(b[:])
-		key = hex.EncodeToString(b[:])
-	} else if len(key) > 100 {
-		return "", badRequest("Idempotency-Key", "must be at most 100 characters")
-	}
-	return fmt.Sprintf("%s-%d-u%d-%s", kind, householdID, principal(c).UserID, key), nil
-}
-
-func (s *Server) cases() workflows.Cases {
-	return workflows.Cases{Client: s.deps.Temporal, Namespace: s.deps.TemporalNamespace, ResetSticky: s.deps.ResetSticky}
-}
-
-// caseError maps Temporal's answers about a household workflow: a finished
-// case can no longer take human steps.
-func caseError(err error) error {
-	var nf *serviceerror.NotFound
-	if errors.As(err, &nf) || strings.Contains(err.Error(), "workflow execution already completed") {
-		return &workflows.ValidationError{Kind: workflows.KindClosed, Message: "this household's case has ended"}
-	}
-	return err
 }

@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/temporalx"
 )
 
 // Cases starts and signals household workflows through a Temporal client.
@@ -41,7 +43,7 @@ var _ activities.Cases = Cases{}
 // and records the start and the task's start in one write. On the dev
 // server that is a quarter less CPU per household started; where no such
 // worker has a free slot the start is an ordinary one.
-func (c Cases) StartHousehold(ctx context.Context, h activities.HouseholdStart) (bool, error) {
+func (c Cases) StartHousehold(ctx context.Context, h domain.HouseholdStart) (bool, error) {
 	_, err := c.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       HouseholdWorkflowID(h.CycleID, h.HouseholdID),
 		TaskQueue:                TaskQueue,
@@ -49,7 +51,7 @@ func (c Cases) StartHousehold(ctx context.Context, h activities.HouseholdStart) 
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		EnableEagerStart:         true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SAStage.ValueSet(string(StageAwaitingVerification)),
+			SAStage.ValueSet(string(domain.StageAwaitingVerification)),
 			SAStageEnteredAt.ValueSet(h.CycleOpenedAt),
 			SARegency.ValueSet(h.RegencyCode),
 			SAKecamatan.ValueSet(h.KecamatanCode),
@@ -82,8 +84,7 @@ func (c Cases) MeetingClosed(ctx context.Context, cycleID, householdID, meetingI
 // validator refuses the close) reports closed=false.
 func (c Cases) CycleClosed(ctx context.Context, cycleID, householdID int64, reason string) (bool, error) {
 	err := c.update(ctx, cycleID, householdID, fmt.Sprintf("cycle-close-%d", cycleID), UpdateCycleClosed, CycleClosed{Reason: reason}, nil)
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Type() == string(KindClosed) {
+	if errors.Is(temporalx.RefusalOf(err), domain.Err(domain.CodeCaseEndedInStage)) {
 		return false, nil
 	}
 	return delivered(err)

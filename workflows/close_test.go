@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/workflows"
 )
 
@@ -48,7 +49,7 @@ func TestCloseEndsWaitingHouseholds(t *testing.T) {
 		{
 			name: "NIK_TIDAK_PADAN never corrected",
 			steps: func(h *harness) {
-				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 				h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 				for _, s := range []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched)} {
 					h.signalAt(s.at, s.signal, s.arg)
@@ -65,7 +66,7 @@ func TestCloseEndsWaitingHouseholds(t *testing.T) {
 		{
 			name: "Kemensos never answers",
 			steps: func(h *harness) {
-				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 				h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 				for _, s := range []step{decree(20*day, 5), proposal(25*day, 9)} {
 					h.signalAt(s.at, s.signal, s.arg)
@@ -81,7 +82,7 @@ func TestCloseEndsWaitingHouseholds(t *testing.T) {
 		{
 			name: "verified, the village never meets",
 			steps: func(h *harness) {
-				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0))
+				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 0))
 			},
 			closeAt: 100 * day, from: "verified",
 			writes: []string{
@@ -103,14 +104,14 @@ func TestCloseEndsWaitingHouseholds(t *testing.T) {
 				t.Error("a second close was accepted after the case ended")
 			}
 			res := h.result()
-			equal(t, "result", res, workflows.HouseholdResult{Stage: workflows.StageClosed, Reason: "cycle closed in " + tc.from + ": " + closeReason})
+			equal(t, "result", res, workflows.HouseholdResult{Stage: domain.StageClosed, Reason: "cycle closed in " + tc.from + ": " + closeReason})
 			equal(t, "writes", h.writes(), tc.writes)
 			equal(t, "notifications", h.notices(), tc.notices)
 			if got := h.now(); got.After(t0.Add(tc.closeAt + 2*time.Hour)) {
 				t.Errorf("workflow ended at %s, want right after the close at %s", offset(got), offset(t0.Add(tc.closeAt)))
 			}
 			h.checkSearchAttributes()
-			if st := h.stages(); st[len(st)-1] != string(workflows.StageClosed) {
+			if st := h.stages(); st[len(st)-1] != string(domain.StageClosed) {
 				t.Errorf("last VervalStage upserted %q, want closed", st[len(st)-1])
 			}
 		})
@@ -123,10 +124,10 @@ func TestCloseDuringVerificationUpdate(t *testing.T) {
 	h := newEnv(t)
 	sub, cl := &updateResult{}, &updateResult{}
 	h.at(2*day, func() {
-		h.update(workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0), sub)
+		h.update(workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0), sub)
 		h.update(workflows.UpdateCycleClosed, workflows.CycleClosed{Reason: closeReason}, cl)
 	})
-	late := h.updateAt(2*day+time.Minute, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 1))
+	late := h.updateAt(2*day+time.Minute, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 1))
 	h.run(input(false))
 
 	mustAccept(t, "visit result", sub)
@@ -138,7 +139,7 @@ func TestCloseDuringVerificationUpdate(t *testing.T) {
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> closed#2 close (cycle closed in verified: tutup buku 2025)",
 	})
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageClosed, Reason: "cycle closed in verified: tutup buku 2025"})
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageClosed, Reason: "cycle closed in verified: tutup buku 2025"})
 	h.checkSearchAttributes()
 }
 
@@ -146,7 +147,7 @@ func TestCloseDuringVerificationUpdate(t *testing.T) {
 // household and the close changes nothing.
 func TestCloseWithTheFinalAnswer(t *testing.T) {
 	h := newEnv(t)
-	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	h.signalAt(25*day, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
@@ -157,7 +158,7 @@ func TestCloseWithTheFinalAnswer(t *testing.T) {
 	})
 	h.run(input(false))
 
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes})
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
 	equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1", "Transition -> awaiting_decree#2 close",
 		"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4",

@@ -9,21 +9,21 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
-	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/domain"
 )
 
 // DecreeInput starts a decree's review.
 type DecreeInput struct {
 	DecreeID int64
 	// Kind is initial, amendment or revocation.
-	Kind string
+	Kind domain.DecreeKind
 	// Reason is why a revocation revokes its households.
 	Reason string
 }
 
 // DecreeState is what the decree's state query returns.
 type DecreeState struct {
-	Status       string
+	Status       domain.DecreeStatus
 	Number       string
 	Date         string
 	ReturnReason string
@@ -69,7 +69,7 @@ const UpdateDecreeWithdraw = "decree-withdraw"
 // through one resumable fan-out activity, so the decree's own history stays
 // small however many households it lists.
 func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) {
-	d := &decree{in: in, state: DecreeState{Status: store.DecreeDraft}}
+	d := &decree{in: in, state: DecreeState{Status: domain.DecreeDraft}}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (DecreeState, error) { return d.state, nil }); err != nil {
 		return DecreeResult{}, err
 	}
@@ -78,17 +78,17 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 	// before it never withdraw, so their commands replay unchanged).
 	steps := []struct {
 		name     string
-		from     []string
-		to       string
+		from     []domain.DecreeStatus
+		to       domain.DecreeStatus
 		validate func(workflow.Context, DecreeRequest) error
 		// done is the step in the refusal message: "cannot be signed now".
 		done string
 	}{
-		{UpdateDecreeSubmit, []string{store.DecreeDraft}, store.DecreeSubmitted, nil, "submitted"},
-		{UpdateDecreeReturn, []string{store.DecreeSubmitted}, store.DecreeReturned, validateReturn, "returned"},
-		{UpdateDecreeRevise, []string{store.DecreeReturned}, store.DecreeDraft, nil, "revised"},
-		{UpdateDecreeSign, []string{store.DecreeSubmitted}, store.DecreeSigned, validateSign, "signed"},
-		{UpdateDecreeWithdraw, []string{store.DecreeDraft, store.DecreeReturned}, store.DecreeWithdrawn, validateWithdraw, "withdrawn"},
+		{UpdateDecreeSubmit, []domain.DecreeStatus{domain.DecreeDraft}, domain.DecreeSubmitted, nil, "submitted"},
+		{UpdateDecreeReturn, []domain.DecreeStatus{domain.DecreeSubmitted}, domain.DecreeReturned, validateReturn, "returned"},
+		{UpdateDecreeRevise, []domain.DecreeStatus{domain.DecreeReturned}, domain.DecreeDraft, nil, "revised"},
+		{UpdateDecreeSign, []domain.DecreeStatus{domain.DecreeSubmitted}, domain.DecreeSigned, validateSign, "signed"},
+		{UpdateDecreeWithdraw, []domain.DecreeStatus{domain.DecreeDraft, domain.DecreeReturned}, domain.DecreeWithdrawn, validateWithdraw, "withdrawn"},
 	}
 	for _, st := range steps {
 		err := workflow.SetUpdateHandlerWithOptions(ctx, st.name,
@@ -98,10 +98,10 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 			},
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r DecreeRequest) error {
 				if d.busy {
-					return Conflict("the decree is being updated; try again")
+					return refuseWith(domain.CodeDecreeBusy)
 				}
 				if !slices.Contains(st.from, d.state.Status) {
-					return Closed("the decree is " + d.state.Status + ", so it cannot be " + st.done + " now")
+					return refuseWith(domain.CodeDecreeStep, d.state.Status, st.done)
 				}
 				if st.validate != nil {
 					return st.validate(ctx, r)
@@ -113,11 +113,11 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		}
 	}
 	if err := workflow.Await(ctx, func() bool {
-		return (d.state.Status == store.DecreeSigned || d.state.Status == store.DecreeWithdrawn) && !d.busy
+		return (d.state.Status == domain.DecreeSigned || d.state.Status == domain.DecreeWithdrawn) && !d.busy
 	}); err != nil {
 		return DecreeResult{}, err
 	}
-	if d.state.Status == store.DecreeWithdrawn {
+	if d.state.Status == domain.DecreeWithdrawn {
 		if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 			return DecreeResult{}, err
 		}
@@ -150,7 +150,7 @@ type decree struct {
 }
 
 // change records a review step through a local activity.
-func (d *decree) change(ctx workflow.Context, from, to string, r DecreeRequest) (DecreeState, error) {
+func (d *decree) change(ctx workflow.Context, from, to domain.DecreeStatus, r DecreeRequest) (DecreeState, error) {
 	d.busy = true
 	defer func() { d.busy = false }()
 	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.ChangeDecree, activities.DecreeChangeInput{
@@ -162,11 +162,11 @@ func (d *decree) change(ctx workflow.Context, from, to string, r DecreeRequest) 
 	}
 	d.state.Status = to
 	switch to {
-	case store.DecreeSigned:
+	case domain.DecreeSigned:
 		d.state.Number, d.state.Date = strings.TrimSpace(r.Number), r.Date
-	case store.DecreeReturned:
+	case domain.DecreeReturned:
 		d.state.ReturnReason = strings.TrimSpace(r.Reason)
-	case store.DecreeWithdrawn:
+	case domain.DecreeWithdrawn:
 		d.state.WithdrawReason = strings.TrimSpace(r.Reason)
 	}
 	return d.state, nil
@@ -174,14 +174,14 @@ func (d *decree) change(ctx workflow.Context, from, to string, r DecreeRequest) 
 
 func validateReturn(_ workflow.Context, r DecreeRequest) error {
 	if strings.TrimSpace(r.Reason) == "" {
-		return Invalid("reason", "say why the decree goes back to Dinsos")
+		return refuseField("reason", domain.CodeDecreeReturnReason)
 	}
 	return nil
 }
 
 func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 	if n := strings.TrimSpace(r.Reason); n == "" || len(n) > 1000 {
-		return Invalid("reason", "say why the decree is withdrawn (at most 1000 characters)")
+		return refuseField("reason", domain.CodeDecreeWithdrawReason)
 	}
 	return nil
 }
@@ -191,15 +191,15 @@ func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 // when it is recorded.
 func validateSign(ctx workflow.Context, r DecreeRequest) error {
 	if n := strings.TrimSpace(r.Number); n == "" || len(n) > 100 {
-		return Invalid("number", "the decree number is required (at most 100 characters)")
+		return refuseField("number", domain.CodeDecreeNumber)
 	}
 	d, err := time.Parse("2006-01-02", r.Date)
 	if err != nil {
-		return Invalid("date", "must be a date as YYYY-MM-DD")
+		return refuseField("date", domain.CodeDateMalformed)
 	}
 	today, _ := time.Parse("2006-01-02", workflow.Now(ctx).In(easternmostZone).Format("2006-01-02"))
 	if d.After(today) {
-		return Invalid("date", "cannot be in the future")
+		return refuseField("date", domain.CodeDateFuture)
 	}
 	return nil
 }

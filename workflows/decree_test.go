@@ -1,23 +1,23 @@
 package workflows_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
 	"github.com/verval/verval/activities"
-	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/workflows"
 )
 
 // The people who review a decree: Dinsos drafts, submits and revises; the
 // bupati's office returns and signs.
 var (
-	dinsos = workflows.Actor{UserID: 31, Role: "dinsos", RequestID: "req-d"}
-	bupati = workflows.Actor{UserID: 41, Role: "bupati", RequestID: "req-b"}
+	dinsos = domain.Actor{UserID: 31, Role: "dinsos", RequestID: "req-d"}
+	bupati = domain.Actor{UserID: 41, Role: "bupati", RequestID: "req-b"}
 )
 
 // The decree under test is signed with this number.
@@ -29,7 +29,7 @@ func (h *harness) decreeSteps() []string {
 	var out []string
 	for _, c := range h.callsOf("ChangeDecree") {
 		in := c.In.(activities.DecreeChangeInput)
-		s := in.From + " -> " + in.To
+		s := string(in.From + " -> " + in.To)
 		if in.Number != "" || in.Date != "" {
 			s += " " + in.Number + " " + in.Date
 		}
@@ -83,16 +83,16 @@ func TestDecreeSigned(t *testing.T) {
 	submitted := queryAt[workflows.DecreeState](h, 1*day+time.Hour)
 	// Signed on 2025-03-05 (t0+2d), dated that day; the number is trimmed.
 	sign := h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "  " + decreeNumber + " ", Date: "2025-03-05"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 	mustAccept(t, "submit", submit)
-	equal(t, "submit response", submit.result, any(workflows.DecreeState{Status: store.DecreeSubmitted}))
-	equal(t, "state after submitting", *submitted, workflows.DecreeState{Status: store.DecreeSubmitted})
+	equal(t, "submit response", submit.result, any(workflows.DecreeState{Status: domain.DecreeSubmitted}))
+	equal(t, "state after submitting", *submitted, workflows.DecreeState{Status: domain.DecreeSubmitted})
 	mustAccept(t, "sign", sign)
-	equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"}))
+	equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"}))
 	equal(t, "ChangeDecree inputs", []any{h.callsOf("ChangeDecree")[0].In, h.callsOf("ChangeDecree")[1].In}, []any{
-		activities.DecreeChangeInput{DecreeID: 5, From: store.DecreeDraft, To: store.DecreeSubmitted, Actor: dinsos, At: t0.Add(1 * day)},
-		activities.DecreeChangeInput{DecreeID: 5, From: store.DecreeSubmitted, To: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", Actor: bupati, At: t0.Add(2 * day)},
+		activities.DecreeChangeInput{DecreeID: 5, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: dinsos, At: t0.Add(1 * day)},
+		activities.DecreeChangeInput{DecreeID: 5, From: domain.DecreeSubmitted, To: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", Actor: bupati, At: t0.Add(2 * day)},
 	})
 	for _, c := range h.callsOf("ChangeDecree") {
 		if !c.Local {
@@ -103,7 +103,7 @@ func TestDecreeSigned(t *testing.T) {
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day)
 	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 3})
 	equal(t, "state at the end", query[workflows.DecreeState](h), workflows.DecreeState{
-		Status: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", FannedOut: 3,
+		Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", FannedOut: 3,
 	})
 	if end := h.now(); !end.Equal(t0.Add(2 * day)) {
 		t.Errorf("the decree workflow ended at %s, want as soon as it was signed and fanned out (+2d)", offset(end))
@@ -126,19 +126,19 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 	reviseDraft := h.updateAt(3*day+time.Hour, workflows.UpdateDecreeRevise, workflows.DecreeRequest{Actor: dinsos})
 	resubmit := h.updateAt(4*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
 	sign := h.updateAt(5*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-07"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
-	mustReject(t, "return without a reason", noReason, workflows.KindInvalid, "reason")
+	mustReject(t, "return without a reason", noReason, domain.KindInvalid, "reason")
 	mustAccept(t, "return", ret)
-	equal(t, "return response", ret.result, any(workflows.DecreeState{Status: store.DecreeReturned, ReturnReason: "lampiran belum lengkap"}))
-	mustReject(t, "sign a returned decree", signReturned, workflows.KindClosed, "")
-	v := mustReject(t, "submit a returned decree before revising it", submitReturned, workflows.KindClosed, "")
-	equal(t, "refusal", v.Message, "the decree is returned, so it cannot be submitted now")
-	equal(t, "state while returned", *returned, workflows.DecreeState{Status: store.DecreeReturned, ReturnReason: "lampiran belum lengkap"})
+	equal(t, "return response", ret.result, any(workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"}))
+	mustReject(t, "sign a returned decree", signReturned, kindClosed, "")
+	v := mustReject(t, "submit a returned decree before revising it", submitReturned, kindClosed, "")
+	equal(t, "refusal", v.Message(), "the decree is returned, so it cannot be submitted now")
+	equal(t, "state while returned", *returned, workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"})
 	mustAccept(t, "revise", revise)
-	mustReject(t, "sign a draft", signDraft, workflows.KindClosed, "")
-	v = mustReject(t, "revise a draft", reviseDraft, workflows.KindClosed, "")
-	equal(t, "refusal", v.Message, "the decree is draft, so it cannot be revised now")
+	mustReject(t, "sign a draft", signDraft, kindClosed, "")
+	v = mustReject(t, "revise a draft", reviseDraft, kindClosed, "")
+	equal(t, "refusal", v.Message(), "the decree is draft, so it cannot be revised now")
 	mustAccept(t, "submit again", resubmit)
 	mustAccept(t, "sign", sign)
 	equal(t, "review steps", h.decreeSteps(), []string{
@@ -159,11 +159,11 @@ func TestDecreeWithdrawnDraft(t *testing.T) {
 	h.decreeHouseholds = 3
 	noReason := h.updateAt(1*day, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "  "})
 	withdraw := h.updateAt(1*day+time.Hour, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: " daftar keliru "})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
-	mustReject(t, "withdraw without a reason", noReason, workflows.KindInvalid, "reason")
+	mustReject(t, "withdraw without a reason", noReason, domain.KindInvalid, "reason")
 	mustAccept(t, "withdraw", withdraw)
-	equal(t, "withdraw response", withdraw.result, any(workflows.DecreeState{Status: store.DecreeWithdrawn, WithdrawReason: "daftar keliru"}))
+	equal(t, "withdraw response", withdraw.result, any(workflows.DecreeState{Status: domain.DecreeWithdrawn, WithdrawReason: "daftar keliru"}))
 	equal(t, "review steps", h.decreeSteps(), []string{"draft -> withdrawn (daftar keliru) by 31 at +1d1h0m0s"})
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5})
 	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
@@ -180,10 +180,10 @@ func TestDecreeWithdrawnAfterReturn(t *testing.T) {
 	early := h.updateAt(1*day+time.Hour, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "salah"})
 	h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "lampiran belum lengkap"})
 	withdraw := h.updateAt(3*day, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "disusun ulang"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
-	v := mustReject(t, "withdraw a submitted decree", early, workflows.KindClosed, "")
-	equal(t, "refusal", v.Message, "the decree is submitted, so it cannot be withdrawn now")
+	v := mustReject(t, "withdraw a submitted decree", early, kindClosed, "")
+	equal(t, "refusal", v.Message(), "the decree is submitted, so it cannot be withdrawn now")
 	mustAccept(t, "withdraw", withdraw)
 	equal(t, "review steps", h.decreeSteps(), []string{
 		"draft -> submitted by 31 at +1d",
@@ -203,18 +203,18 @@ func TestDecreeSignRejected(t *testing.T) {
 		name   string
 		before []string // updates accepted before the sign, each a day apart
 		change func(*workflows.DecreeRequest)
-		kind   workflows.ValidationKind
+		kind   domain.Kind
 		field  string
-		status string
+		status domain.DecreeStatus
 	}{
-		{name: "no number", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = "" }, kind: workflows.KindInvalid, field: "number", status: store.DecreeSubmitted},
-		{name: "blank number", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = "   " }, kind: workflows.KindInvalid, field: "number", status: store.DecreeSubmitted},
-		{name: "number too long", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = strings.Repeat("9", 101) }, kind: workflows.KindInvalid, field: "number", status: store.DecreeSubmitted},
-		{name: "no date", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "" }, kind: workflows.KindInvalid, field: "date", status: store.DecreeSubmitted},
-		{name: "date not YYYY-MM-DD", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "05/03/2025" }, kind: workflows.KindInvalid, field: "date", status: store.DecreeSubmitted},
-		{name: "date in the future", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "2025-03-06" }, kind: workflows.KindInvalid, field: "date", status: store.DecreeSubmitted},
-		{name: "still a draft", change: func(*workflows.DecreeRequest) {}, kind: workflows.KindClosed, status: store.DecreeDraft},
-		{name: "returned", before: []string{workflows.UpdateDecreeSubmit, workflows.UpdateDecreeReturn}, change: func(*workflows.DecreeRequest) {}, kind: workflows.KindClosed, status: store.DecreeReturned},
+		{name: "no number", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = "" }, kind: domain.KindInvalid, field: "number", status: domain.DecreeSubmitted},
+		{name: "blank number", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = "   " }, kind: domain.KindInvalid, field: "number", status: domain.DecreeSubmitted},
+		{name: "number too long", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Number = strings.Repeat("9", 101) }, kind: domain.KindInvalid, field: "number", status: domain.DecreeSubmitted},
+		{name: "no date", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "" }, kind: domain.KindInvalid, field: "date", status: domain.DecreeSubmitted},
+		{name: "date not YYYY-MM-DD", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "05/03/2025" }, kind: domain.KindInvalid, field: "date", status: domain.DecreeSubmitted},
+		{name: "date in the future", before: []string{workflows.UpdateDecreeSubmit}, change: func(r *workflows.DecreeRequest) { r.Date = "2025-03-06" }, kind: domain.KindInvalid, field: "date", status: domain.DecreeSubmitted},
+		{name: "still a draft", change: func(*workflows.DecreeRequest) {}, kind: kindClosed, status: domain.DecreeDraft},
+		{name: "returned", before: []string{workflows.UpdateDecreeSubmit, workflows.UpdateDecreeReturn}, change: func(*workflows.DecreeRequest) {}, kind: kindClosed, status: domain.DecreeReturned},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newEnv(t)
@@ -226,11 +226,11 @@ func TestDecreeSignRejected(t *testing.T) {
 			tc.change(&req)
 			bad := h.updateAt(2*day, workflows.UpdateDecreeSign, req)
 			after := queryAt[workflows.DecreeState](h, 2*day+time.Hour)
-			h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+			h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 			v := mustReject(t, "sign", bad, tc.kind, tc.field)
-			if tc.kind == workflows.KindClosed && !strings.Contains(v.Message, tc.status) {
-				t.Errorf("refusal %q should say the decree is %s", v.Message, tc.status)
+			if tc.kind == kindClosed && !strings.Contains(v.Message(), string(tc.status)) {
+				t.Errorf("refusal %q should say the decree is %s", v.Message(), tc.status)
 			}
 			if after.Status != tc.status || after.Number != "" || after.Date != "" {
 				t.Errorf("state after the refused sign: %+v, want %s, unsigned", *after, tc.status)
@@ -252,9 +252,9 @@ func TestDecreeSignDatedTodayInWIT(t *testing.T) {
 	// 2025-03-05 17:00 UTC is 2025-03-06 02:00 WIT.
 	tomorrow := h.updateAt(2*day+16*time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-07"})
 	sign := h.updateAt(2*day+16*time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-06"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
-	mustReject(t, "sign dated tomorrow in WIT", tomorrow, workflows.KindInvalid, "date")
+	mustReject(t, "sign dated tomorrow in WIT", tomorrow, domain.KindInvalid, "date")
 	mustAccept(t, "sign dated today in WIT", sign)
 	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
 }
@@ -270,11 +270,11 @@ func TestDecreeConcurrentSignsConflict(t *testing.T) {
 		h.update(workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/6/KEP/2025", Date: "2025-03-05"}, second)
 		h.update(workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "salah"}, ret)
 	})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 	mustAccept(t, "first sign", first)
-	mustReject(t, "second sign", second, workflows.KindConflict, "")
-	mustReject(t, "return during the sign", ret, workflows.KindConflict, "")
+	mustReject(t, "second sign", second, domain.KindConflict, "")
+	mustReject(t, "return during the sign", ret, domain.KindConflict, "")
 	equal(t, "review steps", h.decreeSteps(), []string{
 		"draft -> submitted by 31 at +1d",
 		"submitted -> signed " + decreeNumber + " 2025-03-05 by 41 at +2d",
@@ -290,8 +290,8 @@ func TestDecreeNumberTaken(t *testing.T) {
 	h := newEnv(t)
 	const taken = "400/1/KEP/2025"
 	h.changeDecree = func(in activities.DecreeChangeInput) error {
-		if in.To == store.DecreeSigned && in.Number == taken {
-			return temporal.NewNonRetryableApplicationError("decree number "+taken+" is already used in this regency", "Conflict", nil)
+		if in.To == domain.DecreeSigned && in.Number == taken {
+			return temporalx.Refuse(domain.Err(domain.CodeDecreeNumberUsed, taken))
 		}
 		return nil
 	}
@@ -299,15 +299,15 @@ func TestDecreeNumberTaken(t *testing.T) {
 	dup := h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: taken, Date: "2025-03-05"})
 	after := queryAt[workflows.DecreeState](h, 2*day+time.Hour)
 	sign := h.updateAt(3*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
-	if !dup.accepted || !dup.completed || dup.err == nil || !strings.Contains(dup.err.Error(), "already used") {
-		t.Fatalf("sign with a taken number: accepted=%v completed=%v err=%v, want accepted and failed", dup.accepted, dup.completed, dup.err)
+	if !dup.accepted || !dup.completed || !errors.Is(temporalx.RefusalOf(dup.err), domain.Err(domain.CodeDecreeNumberUsed)) {
+		t.Fatalf("sign with a taken number: accepted=%v completed=%v err=%v, want accepted and failed as %s", dup.accepted, dup.completed, dup.err, domain.CodeDecreeNumberUsed)
 	}
 	if n := len(h.callsOf("ChangeDecree")); n != 3 {
 		t.Errorf("ChangeDecree ran %d times, want 3 (a conflict is not retried): %v", n, h.decreeSteps())
 	}
-	equal(t, "state after the conflict", *after, workflows.DecreeState{Status: store.DecreeSubmitted})
+	equal(t, "state after the conflict", *after, workflows.DecreeState{Status: domain.DecreeSubmitted})
 	mustAccept(t, "sign with a free number", sign)
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 3*day)
 	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
@@ -320,7 +320,7 @@ func TestRevocationDecree(t *testing.T) {
 	h.decreeHouseholds = 4
 	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
 	sign := h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: "400/8/KEP/2025", Date: "2025-03-05"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 8, Kind: store.DecreeRevocation, Reason: "SK dicabut: data ganda"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 8, Kind: domain.DecreeRevocation, Reason: "SK dicabut: data ganda"})
 
 	mustAccept(t, "sign", sign)
 	h.checkFanOut(activities.FanOutInput{DecreeID: 8, Reason: "SK dicabut: data ganda"}, 2*day)
@@ -338,11 +338,11 @@ func TestDecreeFanOutRetried(t *testing.T) {
 	h.updateAt(2*day, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"})
 	during := queryAt[workflows.DecreeState](h, 2*day+500*time.Millisecond)
 	ret := h.updateAt(2*day+500*time.Millisecond, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "salah"})
-	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: store.DecreeInitial})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 	// Retries back off from one second, doubling.
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day, 2*day+time.Second, 2*day+3*time.Second)
-	equal(t, "state during the fan-out", *during, workflows.DecreeState{Status: store.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"})
-	mustReject(t, "return a signed decree", ret, workflows.KindClosed, "")
+	equal(t, "state during the fan-out", *during, workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"})
+	mustReject(t, "return a signed decree", ret, kindClosed, "")
 	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 5})
 }

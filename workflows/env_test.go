@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,7 +18,9 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
 )
@@ -49,20 +52,20 @@ func input(inDTKS bool) workflows.HouseholdInput {
 }
 
 // officer is the village officer who submits visit results.
-var officer = workflows.Actor{UserID: 11, Role: "village", RequestID: "req-1"}
+var officer = domain.Actor{UserID: 11, Role: "village", RequestID: "req-1"}
 
 // visit is a valid visit result with outcome o, made against version.
-func visit(o workflows.Outcome, version int) workflows.VerificationRequest {
+func visit(o domain.Outcome, version int) workflows.VerificationRequest {
 	r := workflows.VerificationRequest{
 		Actor: officer, ExpectedVersion: version, Outcome: o, VisitDate: "2025-03-04",
 		Indicators: workflows.VisitIndicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
 	}
 	switch o {
-	case workflows.OutcomeEligible, workflows.OutcomeNotPoor:
+	case domain.OutcomeEligible, domain.OutcomeNotPoor:
 	default:
 		r.Note = "keterangan ketua RT"
 	}
-	if o == workflows.OutcomeDuplicate {
+	if o == domain.OutcomeDuplicate {
 		r.DuplicateOf = hhID - 1
 	}
 	return r
@@ -474,21 +477,44 @@ func (h *harness) stillWaiting() {
 	}
 }
 
-// validation unwraps an update rejection into the ValidationError the API
+// kindClosed is the tests' name for a refusal because the step is no
+// longer open at this stage: a conflict whose code is one of closedCodes.
+const kindClosed domain.Kind = "closed"
+
+// closedCodes are the refusals of a step the stage no longer allows.
+var closedCodes = []domain.Code{
+	domain.CodeCaseEnded, domain.CodeCaseEndedInStage, domain.CodeCaseCycleClosed, domain.CodeListClosed,
+	domain.CodeDecreeStep, domain.CodeDecreeWithdrawn, domain.CodeReopenInDecree, domain.CodeReopenStillOpen,
+	domain.CodeReopenPastVerified,
+}
+
+// kindOf is a refusal's kind, kindClosed for the closed codes.
+func kindOf(e *domain.Error) domain.Kind {
+	if slices.Contains(closedCodes, e.Code) {
+		return kindClosed
+	}
+	return e.Kind()
+}
+
+// validation unwraps an update rejection into the *domain.Error the API
 // would answer with.
-func validation(t *testing.T, err error) *workflows.ValidationError {
+func validation(t *testing.T, err error) *domain.Error {
 	t.Helper()
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) {
 		t.Fatalf("rejection is %T (%v), want *temporal.ApplicationError", err, err)
 	}
-	if !workflows.IsValidationType(app.Type()) {
-		t.Fatalf("rejection type %q is not a validation kind", app.Type())
+	if !domain.Known(domain.Code(app.Type())) {
+		t.Fatalf("rejection type %q is not a domain code", app.Type())
 	}
 	if !app.NonRetryable() {
 		t.Errorf("rejection should be non-retryable")
 	}
-	return workflows.ValidationFromApplicationError(app)
+	v, ok := domain.As(temporalx.RefusalOf(err))
+	if !ok {
+		t.Fatalf("RefusalOf(%v) is no *domain.Error", err)
+	}
+	return v
 }
 
 // mustAccept fails the test unless the update was accepted and completed
@@ -505,7 +531,7 @@ func mustAccept(t *testing.T, what string, r *updateResult) {
 
 // mustReject fails the test unless the update was rejected by its
 // validator with kind and field, and returns the rejection.
-func mustReject(t *testing.T, what string, r *updateResult, kind workflows.ValidationKind, field string) *workflows.ValidationError {
+func mustReject(t *testing.T, what string, r *updateResult, kind domain.Kind, field string) *domain.Error {
 	t.Helper()
 	if r.accepted || r.completed {
 		t.Fatalf("%s was accepted (completed=%v, result=%+v, err=%v), want rejected", what, r.completed, r.result, r.err)
@@ -514,8 +540,8 @@ func mustReject(t *testing.T, what string, r *updateResult, kind workflows.Valid
 		t.Fatalf("%s: no answer at all (was it sent?)", what)
 	}
 	v := validation(t, r.rejected)
-	if v.Kind != kind || v.Field != field {
-		t.Fatalf("%s rejected as %s field %q (%s), want %s field %q", what, v.Kind, v.Field, v.Message, kind, field)
+	if kindOf(v) != kind || v.Field != field {
+		t.Fatalf("%s rejected as %s field %q (%s), want %s field %q", what, kindOf(v), v.Field, v.Message(), kind, field)
 	}
 	return v
 }

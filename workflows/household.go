@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
-	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -37,9 +37,9 @@ var localOptions = workflow.LocalActivityOptions{
 // history short: every stage costs a search-attribute upsert and one local
 // activity marker.
 func HouseholdWorkflow(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error) {
-	in.Deadlines = in.Deadlines.withDefaults()
+	in.Deadlines = in.Deadlines.WithDefaults()
 	h := &household{in: in, state: HouseholdState{
-		Stage: StageAwaitingVerification, StageEnteredAt: workflow.Now(ctx), DueAt: in.DueAt,
+		Stage: domain.StageAwaitingVerification, StageEnteredAt: workflow.Now(ctx), DueAt: in.DueAt,
 	}}
 	if err := h.register(ctx); err != nil {
 		return HouseholdResult{}, err
@@ -139,15 +139,15 @@ func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
 		switch {
 		case h.closing != nil:
 			err = h.close(ctx)
-		case h.state.Stage == StageAwaitingVerification:
+		case h.state.Stage == domain.StageAwaitingVerification:
 			err = h.awaitVerification(ctx)
-		case h.state.Stage == StageVerified:
+		case h.state.Stage == domain.StageVerified:
 			err = h.awaitMeeting(ctx)
-		case h.state.Stage == StageAwaitingDecree:
+		case h.state.Stage == domain.StageAwaitingDecree:
 			err = h.awaitDecree(ctx)
-		case h.state.Stage == StageAwaitingProposal:
+		case h.state.Stage == domain.StageAwaitingProposal:
 			err = h.awaitProposal(ctx)
-		case h.state.Stage == StageAwaitingKemensos:
+		case h.state.Stage == domain.StageAwaitingKemensos:
 			err = h.awaitKemensos(ctx)
 		default:
 			err = fmt.Errorf("household in unknown stage %q", h.state.Stage)
@@ -166,9 +166,9 @@ func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
 // awaitVerification waits for the visit result, reminding the village
 // before the due date and escalating to the TKSK, then Dinsos, after it.
 func (h *household) awaitVerification(ctx workflow.Context) error {
-	for h.state.Stage == StageAwaitingVerification && h.closing == nil {
+	for h.state.Stage == domain.StageAwaitingVerification && h.closing == nil {
 		at, kind, region, ok := h.nextDeadline()
-		moved := func() bool { return h.state.Stage != StageAwaitingVerification || h.closing != nil }
+		moved := func() bool { return h.state.Stage != domain.StageAwaitingVerification || h.closing != nil }
 		if !ok {
 			return workflow.Await(ctx, moved)
 		}
@@ -223,18 +223,18 @@ func (h *household) nextDeadline() (time.Time, string, string, bool) {
 // be corrected meanwhile (through the update).
 func (h *household) awaitMeeting(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return !h.busy && (h.meeting != nil || h.closing != nil || h.state.Stage != StageVerified)
-	}); err != nil || h.state.Stage != StageVerified || h.meeting == nil {
+		return !h.busy && (h.meeting != nil || h.closing != nil || h.state.Stage != domain.StageVerified)
+	}); err != nil || h.state.Stage != domain.StageVerified || h.meeting == nil {
 		return err
 	}
 	h.meeting = nil
-	next, reason := StageNotEligible, "verified "+string(h.state.Outcome)+", not in the registry"
+	next, reason := domain.StageNotEligible, "verified "+string(h.state.Outcome)+", not in the registry"
 	switch {
-	case h.state.Outcome == OutcomeEligible:
-		next, reason = StageAwaitingDecree, ""
+	case h.state.Outcome == domain.OutcomeEligible:
+		next, reason = domain.StageAwaitingDecree, ""
 	case h.in.InDTKS:
 		// Verified not eligible but in the registry: propose its removal.
-		next, reason = StageAwaitingProposal, "removal: "+string(h.state.Outcome)
+		next, reason = domain.StageAwaitingProposal, "removal: "+string(h.state.Outcome)
 		h.state.Removal = true
 	}
 	return h.moveTo(ctx, next, reason, true)
@@ -243,24 +243,24 @@ func (h *household) awaitMeeting(ctx workflow.Context) error {
 // awaitDecree waits for the decree that lists the household to be signed.
 func (h *household) awaitDecree(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return !h.busy && (h.decree != nil || h.closing != nil || h.state.Stage != StageAwaitingDecree)
-	}); err != nil || h.state.Stage != StageAwaitingDecree || h.decree == nil {
+		return !h.busy && (h.decree != nil || h.closing != nil || h.state.Stage != domain.StageAwaitingDecree)
+	}); err != nil || h.state.Stage != domain.StageAwaitingDecree || h.decree == nil {
 		return err
 	}
 	h.state.DecreeID = h.decree.DecreeID
 	h.decree = nil
 	if h.in.InDTKS {
 		// Already registered: the decree is all it needs to be enrolled.
-		return h.settle(ctx, StageEnrolled, "", true, false)
+		return h.settle(ctx, domain.StageEnrolled, "", true, false)
 	}
-	return h.moveTo(ctx, StageAwaitingProposal, "addition", false)
+	return h.moveTo(ctx, domain.StageAwaitingProposal, "addition", false)
 }
 
 // awaitProposal waits until the household is sent to Kemensos in a batch.
 func (h *household) awaitProposal(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool {
-		return !h.busy && (h.proposal != nil || h.revokedNow() || h.closing != nil || h.state.Stage != StageAwaitingProposal)
-	}); err != nil || h.state.Stage != StageAwaitingProposal || (h.proposal == nil && !h.revokedNow()) {
+		return !h.busy && (h.proposal != nil || h.revokedNow() || h.closing != nil || h.state.Stage != domain.StageAwaitingProposal)
+	}); err != nil || h.state.Stage != domain.StageAwaitingProposal || (h.proposal == nil && !h.revokedNow()) {
 		return err
 	}
 	if h.revokedNow() {
@@ -273,7 +273,7 @@ func (h *household) awaitProposal(ctx workflow.Context) error {
 	if h.answer != nil && h.answer.ProposalID != h.state.ProposalID {
 		h.answer = nil
 	}
-	return h.moveTo(ctx, StageAwaitingKemensos, "", false)
+	return h.moveTo(ctx, domain.StageAwaitingKemensos, "", false)
 }
 
 // awaitKemensos waits for Kemensos' determination, however long it takes.
@@ -298,26 +298,26 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	case ans.Accepted && h.state.Removal:
 		// The reason is what the village found, which Kemensos accepted;
 		// it is also the exit reason of the aid the household loses.
-		return h.settle(ctx, StageRemoved, "removal accepted: verified "+string(h.state.Outcome), false, true)
+		return h.settle(ctx, domain.StageRemoved, "removal accepted: verified "+string(h.state.Outcome), false, true)
 	case ans.Accepted:
-		return h.settle(ctx, StageEnrolled, "", true, false)
+		return h.settle(ctx, domain.StageEnrolled, "", true, false)
 	case ans.Reason == NoKemensosAnswer:
 		// Dinsos recorded that Kemensos never answered: nothing was
 		// decided, so an addition and a removal alike wait for a later
 		// batch. Only this answer takes this branch, so histories from
 		// before it replay unchanged.
-		return h.moveTo(ctx, StageAwaitingProposal, reasonNoKemensosAnswer, false)
+		return h.moveTo(ctx, domain.StageAwaitingProposal, reasonNoKemensosAnswer, false)
 	case ans.Reason == RejectNIKNotMatched && !h.state.Removal:
 		// Fixable: once the NIK is corrected it goes into next month's batch.
-		return h.moveTo(ctx, StageAwaitingProposal, "rejected "+ans.Reason+": correct and propose again", false)
+		return h.moveTo(ctx, domain.StageAwaitingProposal, "rejected "+ans.Reason+": correct and propose again", false)
 	}
 	if h.state.Removal {
 		// Kemensos keeps the household registered; nothing changes in its aid.
-		return h.moveTo(ctx, StageRejected, "removal rejected "+ans.Reason, false)
+		return h.moveTo(ctx, domain.StageRejected, "removal rejected "+ans.Reason, false)
 	}
 	// Not registered, but still in the regent's decree: programmes that do
 	// not need the registry (paid by the regency) still apply.
-	return h.settle(ctx, StageRejected, "rejected "+ans.Reason, false, false)
+	return h.settle(ctx, domain.StageRejected, "rejected "+ans.Reason, false, false)
 }
 
 // reasonNoKemensosAnswer is the stage reason of a household sent back to
@@ -339,15 +339,15 @@ func (h *household) close(ctx workflow.Context) error {
 	}
 	from := h.state.Stage
 	// A village task still open (or correctable) is closed with the case.
-	closeTask := from == StageAwaitingVerification || from == StageVerified
-	return h.moveTo(ctx, StageClosed, "cycle closed in "+string(from)+": "+h.closing.Reason, closeTask)
+	closeTask := from == domain.StageAwaitingVerification || from == domain.StageVerified
+	return h.moveTo(ctx, domain.StageClosed, "cycle closed in "+string(from)+": "+h.closing.Reason, closeTask)
 }
 
 // validateClose refuses the close of a household whose case has already
 // ended: nothing is written, and the fan-out counts it as skipped.
 func (h *household) validateClose(_ workflow.Context, _ CycleClosed) error {
 	if h.state.Stage.Terminal() {
-		return Closed("the household's case has already ended (" + string(h.state.Stage) + ")")
+		return refuseWith(domain.CodeCaseEndedInStage, h.state.Stage)
 	}
 	return nil
 }
@@ -361,13 +361,13 @@ func (h *household) revokedNow() bool {
 func (h *household) revoke(ctx workflow.Context) error {
 	reason := "revoked: " + h.revoked.Reason
 	h.revoked = nil
-	return h.settle(ctx, StageRevoked, reason, false, true)
+	return h.settle(ctx, domain.StageRevoked, reason, false, true)
 }
 
 // settle enters a final stage and, in the same local activity, enrols the
 // household in the programmes it now qualifies for (inRegistry: it is in the
 // national registry) or ends the aid it had (exit).
-func (h *household) settle(ctx workflow.Context, stage Stage, reason string, inRegistry, exit bool) error {
+func (h *household) settle(ctx workflow.Context, stage domain.Stage, reason string, inRegistry, exit bool) error {
 	h.busy = true
 	defer func() { h.busy = false }()
 	t := h.enter(ctx, stage, reason)
@@ -376,7 +376,7 @@ func (h *household) settle(ctx workflow.Context, stage Stage, reason string, inR
 	}
 	var res activities.SettleResult
 	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Settle, activities.SettleInput{
-		CycleID: h.in.CycleID, Transition: t, Desil: h.in.Desil, Eligible: h.state.Outcome == OutcomeEligible,
+		CycleID: h.in.CycleID, Transition: t, Desil: h.in.Desil, Eligible: h.state.Outcome == domain.OutcomeEligible,
 		InRegistry: inRegistry, InSignedDecree: h.state.DecreeID != 0, Exit: exit,
 	}).Get(ctx, &res)
 	h.programmes = res.Programmes
@@ -385,7 +385,7 @@ func (h *household) settle(ctx workflow.Context, stage Stage, reason string, inR
 
 // moveTo enters a new stage: search attributes for the Temporal UI, and the
 // application database's copy through one local activity.
-func (h *household) moveTo(ctx workflow.Context, stage Stage, reason string, closeTask bool) error {
+func (h *household) moveTo(ctx workflow.Context, stage domain.Stage, reason string, closeTask bool) error {
 	// A reopen accepted while this write is in flight would run its own
 	// write concurrently (the database could end with the task closed after
 	// it was reopened) and leave the main loop on the old due date.
@@ -400,7 +400,7 @@ func (h *household) moveTo(ctx workflow.Context, stage Stage, reason string, clo
 }
 
 // enter changes the in-memory stage and returns the transition to record.
-func (h *household) enter(ctx workflow.Context, stage Stage, reason string) activities.TransitionInput {
+func (h *household) enter(ctx workflow.Context, stage domain.Stage, reason string) activities.TransitionInput {
 	now := workflow.Now(ctx)
 	h.state.Seq++
 	h.state.Stage, h.state.StageEnteredAt, h.state.Reason = stage, now, reason
@@ -426,12 +426,6 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
 }
 
-// msgCycleClosed answers a step on a household whose cycle Dinsos closed.
-const msgCycleClosed = "the cycle is closed (tutup buku); this household's case has ended"
-
-// msgListClosed answers a result sent after the village meeting.
-const msgListClosed = "the village meeting has closed this household's verification; ask the TKSK to reopen it"
-
 // validateVerification refuses a bad visit result before it reaches the
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
@@ -440,20 +434,20 @@ func (h *household) validateVerification(ctx workflow.Context, r VerificationReq
 	// not yet acted on (its Update or signal came in the same workflow task
 	// as this correction, and ran first) has closed the list all the same.
 	if h.closing != nil {
-		return Closed(msgCycleClosed)
+		return refuseWith(domain.CodeCaseCycleClosed)
 	}
-	if (h.state.Stage != StageAwaitingVerification && h.state.Stage != StageVerified) ||
-		(h.state.Stage == StageVerified && h.meeting != nil) {
-		return Closed(msgListClosed)
+	if (h.state.Stage != domain.StageAwaitingVerification && h.state.Stage != domain.StageVerified) ||
+		(h.state.Stage == domain.StageVerified && h.meeting != nil) {
+		return refuseWith(domain.CodeListClosed)
 	}
 	if h.busy {
-		return Conflict("another result for this household is being recorded; reload and try again")
+		return refuseWith(domain.CodeVisitBusy)
 	}
 	if r.ExpectedVersion != h.state.Version {
 		if h.state.Version > 0 && r.ExpectedVersion == 0 {
-			return Conflict("a result was already submitted for this household; to correct it, send version " + fmt.Sprint(h.state.Version))
+			return refuseWith(domain.CodeVisitSubmitted, h.state.Version)
 		}
-		return Conflict(fmt.Sprintf("the result changed since you loaded it (version %d, you sent %d); reload and try again", h.state.Version, r.ExpectedVersion))
+		return refuseWith(domain.CodeVisitStale, h.state.Version, r.ExpectedVersion)
 	}
 	return ValidateVisit(r, h.in.HouseholdID, h.in.CycleOpenedAt, workflow.Now(ctx))
 }
@@ -472,47 +466,47 @@ var westernmostZone = wilayah.WIB
 // ValidateVisit checks a visit result's fields against its outcome.
 func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now time.Time) error {
 	if !r.Outcome.Valid() {
-		return Invalid("outcome", "must be one of eligible, not_poor, not_found, deceased, moved, duplicate")
+		return refuseField("outcome", domain.CodeVisitOutcome)
 	}
 	if r.VisitDate == "" {
-		return Invalid("visitDate", "is required")
+		return refuseField("visitDate", domain.CodeRequired)
 	}
 	d, err := time.Parse("2006-01-02", r.VisitDate)
 	if err != nil {
-		return Invalid("visitDate", "must be a date as YYYY-MM-DD")
+		return refuseField("visitDate", domain.CodeDateMalformed)
 	}
 	today, _ := time.Parse("2006-01-02", now.In(easternmostZone).Format("2006-01-02"))
 	if d.After(today) {
-		return Invalid("visitDate", "cannot be in the future")
+		return refuseField("visitDate", domain.CodeDateFuture)
 	}
 	opened, _ := time.Parse("2006-01-02", cycleOpened.In(westernmostZone).Format("2006-01-02"))
 	if !cycleOpened.IsZero() && d.Before(opened) {
-		return Invalid("visitDate", "cannot be before the cycle opened ("+opened.Format("2006-01-02")+")")
+		return refuseField("visitDate", domain.CodeDateBefore, opened.Format("2006-01-02"))
 	}
 	switch r.Outcome {
-	case OutcomeDuplicate:
+	case domain.OutcomeDuplicate:
 		if r.DuplicateOf == 0 {
-			return Invalid("duplicateOf", "name the household this one duplicates")
+			return refuseField("duplicateOf", domain.CodeVisitDuplicateMissing)
 		}
 		if r.DuplicateOf == householdID {
-			return Invalid("duplicateOf", "a household cannot duplicate itself")
+			return refuseField("duplicateOf", domain.CodeVisitDuplicateSelf)
 		}
 	default:
 		if r.DuplicateOf != 0 {
-			return Invalid("duplicateOf", "only for outcome duplicate")
+			return refuseField("duplicateOf", domain.CodeVisitDuplicateOnly)
 		}
 	}
-	if r.Outcome == OutcomeEligible || r.Outcome == OutcomeNotPoor {
+	if r.Outcome == domain.OutcomeEligible || r.Outcome == domain.OutcomeNotPoor {
 		// Eligibility rests on what the officer saw: the house must be described.
 		if strings.TrimSpace(r.Indicators.JenisLantai) == "" || strings.TrimSpace(r.Indicators.JenisDinding) == "" || strings.TrimSpace(r.Indicators.JenisAtap) == "" {
-			return Invalid("indicators", "floor, wall and roof (jenisLantai, jenisDinding, jenisAtap) are required for outcome "+string(r.Outcome))
+			return refuseField("indicators", domain.CodeVisitIndicators, r.Outcome)
 		}
 	}
-	if r.Outcome != OutcomeEligible && r.Outcome != OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
-		return Invalid("note", "explain what was found (who said so, where the family went)")
+	if r.Outcome != domain.OutcomeEligible && r.Outcome != domain.OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
+		return refuseField("note", domain.CodeVisitNote)
 	}
 	if len(r.Note) > 2000 {
-		return Invalid("note", "is longer than 2000 characters")
+		return refuseField("note", domain.CodeTooLong, 2000)
 	}
 	return nil
 }
@@ -524,11 +518,11 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 	version := h.state.Version + 1
 	in := activities.RecordVisitInput{
 		CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, Version: version, Actor: r.Actor, At: workflow.Now(ctx),
-		Result: store.VisitResult{Outcome: string(r.Outcome), VisitDate: r.VisitDate, DuplicateOf: r.DuplicateOf, Indicators: r.Indicators, Note: r.Note},
+		Result: domain.VisitResult{Outcome: r.Outcome, VisitDate: r.VisitDate, DuplicateOf: r.DuplicateOf, Indicators: r.Indicators, Note: r.Note},
 	}
 	prev := h.state
-	if h.state.Stage == StageAwaitingVerification {
-		t := h.enter(ctx, StageVerified, "")
+	if h.state.Stage == domain.StageAwaitingVerification {
+		t := h.enter(ctx, domain.StageVerified, "")
 		in.Transition = &t
 	}
 	if err := h.local(ctx, a.RecordVisit, in); err != nil {
@@ -538,7 +532,7 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 		// household: the list is closed all the same.
 		var app *temporal.ApplicationError
 		if errors.As(err, &app) && app.Type() == activities.ErrTypeListClosed {
-			return VerificationResponse{}, Closed(msgListClosed)
+			return VerificationResponse{}, refuseWith(domain.CodeListClosed)
 		}
 		return VerificationResponse{}, err
 	}
@@ -553,23 +547,23 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 
 func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error {
 	if h.closing != nil {
-		return Closed(msgCycleClosed)
+		return refuseWith(domain.CodeCaseCycleClosed)
 	}
 	switch h.state.Stage {
-	case StageAwaitingDecree, StageAwaitingProposal:
-		if h.state.Stage == StageAwaitingProposal && h.state.DecreeID != 0 {
-			return Closed("the household is already in a signed decree; amend or revoke the decree instead")
+	case domain.StageAwaitingDecree, domain.StageAwaitingProposal:
+		if h.state.Stage == domain.StageAwaitingProposal && h.state.DecreeID != 0 {
+			return refuseWith(domain.CodeReopenInDecree)
 		}
-	case StageAwaitingVerification, StageVerified:
-		return Closed("the verification is still open; the village can correct it without a reopen")
+	case domain.StageAwaitingVerification, domain.StageVerified:
+		return refuseWith(domain.CodeReopenStillOpen)
 	default:
-		return Closed("the household has moved past village verification (" + string(h.state.Stage) + ")")
+		return refuseWith(domain.CodeReopenPastVerified, h.state.Stage)
 	}
 	if h.busy {
-		return Conflict("the household is being updated; try again")
+		return refuseWith(domain.CodeCaseBusy)
 	}
 	if strings.TrimSpace(r.Reason) == "" {
-		return Invalid("reason", "say why the verification is reopened")
+		return refuseField("reason", domain.CodeReopenReason)
 	}
 	return nil
 }
@@ -580,7 +574,7 @@ func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenRespons
 	defer func() { h.busy = false }()
 	prev := h.state
 	due := workflow.Now(ctx).Add(h.in.Deadlines.ReopenPeriod)
-	t := h.enter(ctx, StageAwaitingVerification, "reopened: "+r.Reason)
+	t := h.enter(ctx, domain.StageAwaitingVerification, "reopened: "+r.Reason)
 	if err := h.local(ctx, a.Reopen, activities.ReopenInput{
 		CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, DueAt: due, Reason: r.Reason, Actor: r.Actor, Transition: t,
 	}); err != nil {

@@ -1,19 +1,18 @@
 package workflows
 
 import (
-	"errors"
 	"testing"
 
-	"go.temporal.io/sdk/temporal"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/temporalx"
 )
 
-// kindOf is the validation kind of a validator's error ("" if none).
-func kindOf(err error) ValidationKind {
-	var app *temporal.ApplicationError
-	if !errors.As(err, &app) {
-		return ""
+// codeOf is the refusal code of a validator's error ("" if none).
+func codeOf(err error) domain.Code {
+	if e, ok := domain.As(temporalx.RefusalOf(err)); ok {
+		return e.Code
 	}
-	return ValidationFromApplicationError(app).Kind
+	return ""
 }
 
 // A correction validated after the meeting's close-village-list Update (or
@@ -24,12 +23,12 @@ func kindOf(err error) ValidationKind {
 // still verified. The test environment runs a task per message and cannot
 // reproduce that order, so this test sets the state directly.
 func TestValidateVerificationAfterMeetingArrived(t *testing.T) {
-	h := &household{in: HouseholdInput{HouseholdID: 42}, state: HouseholdState{Stage: StageVerified, Version: 1}}
-	correction := VerificationRequest{ExpectedVersion: 1, Outcome: OutcomeNotPoor, VisitDate: "2025-03-04"}
+	h := &household{in: HouseholdInput{HouseholdID: 42}, state: HouseholdState{Stage: domain.StageVerified, Version: 1}}
+	correction := VerificationRequest{ExpectedVersion: 1, Outcome: domain.OutcomeNotPoor, VisitDate: "2025-03-04"}
 
 	h.meeting = &MeetingClosed{MeetingID: 3}
-	if err := h.validateVerification(nil, correction); kindOf(err) != KindClosed {
-		t.Fatalf("correction with the meeting pending: %v, want %s", err, KindClosed)
+	if err := h.validateVerification(nil, correction); codeOf(err) != domain.CodeListClosed {
+		t.Fatalf("correction with the meeting pending: %v, want %s", err, domain.CodeListClosed)
 	}
 
 	// The same household without the meeting gets past the stage check: a
@@ -37,8 +36,8 @@ func TestValidateVerificationAfterMeetingArrived(t *testing.T) {
 	h.meeting = nil
 	stale := correction
 	stale.ExpectedVersion = 0
-	if err := h.validateVerification(nil, stale); kindOf(err) != KindConflict {
-		t.Fatalf("stale correction without a meeting: %v, want %s", err, KindConflict)
+	if err := h.validateVerification(nil, stale); codeOf(err) != domain.CodeVisitSubmitted {
+		t.Fatalf("stale correction without a meeting: %v, want %s", err, domain.CodeVisitSubmitted)
 	}
 }
 
@@ -47,17 +46,17 @@ func TestValidateVerificationAfterMeetingArrived(t *testing.T) {
 // settlement is still being written, before the workflow completes), and
 // accepted by every household still waiting.
 func TestValidateCloseAfterTerminal(t *testing.T) {
-	for _, st := range Stages() {
+	for _, st := range domain.Stages() {
 		h := &household{state: HouseholdState{Stage: st}}
 		err := h.validateClose(nil, CycleClosed{Reason: "tutup buku"})
-		if st.Terminal() && kindOf(err) != KindClosed {
-			t.Errorf("close of a %s household: %v, want %s", st, err, KindClosed)
+		if st.Terminal() && codeOf(err) != domain.CodeCaseEndedInStage {
+			t.Errorf("close of a %s household: %v, want %s", st, err, domain.CodeCaseEndedInStage)
 		}
 		if !st.Terminal() && err != nil {
 			t.Errorf("close of a %s household refused: %v", st, err)
 		}
 	}
-	if !StageClosed.Terminal() {
+	if !domain.StageClosed.Terminal() {
 		t.Error("closed is not a terminal stage")
 	}
 }

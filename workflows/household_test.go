@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
-	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
 
@@ -64,7 +64,7 @@ func (h *harness) checkSearchAttributes() {
 
 func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 	h := newEnv(t)
-	sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	sub := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 	verified := h.stateAt(3 * day)
 	meeting := h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	closed := h.stateAt(11 * day)
@@ -72,7 +72,7 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 
 	mustAccept(t, "submission", sub)
 	mustAccept(t, "meeting", meeting)
-	equal(t, "update response", sub.result, any(workflows.VerificationResponse{Version: 1, Stage: workflows.StageVerified}))
+	equal(t, "update response", sub.result, any(workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}))
 	equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> awaiting_decree#2 close",
@@ -80,9 +80,9 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 	rv := h.callsOf("RecordVisit")[0]
 	equal(t, "RecordVisit input", rv.In, any(activities.RecordVisitInput{
 		CycleID: cycleID, HouseholdID: hhID, Version: 1, Actor: officer, At: t0.Add(2 * day),
-		Result: store.VisitResult{
+		Result: domain.VisitResult{
 			Outcome: "eligible", VisitDate: "2025-03-04",
-			Indicators: store.Indicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
+			Indicators: domain.Indicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
 		},
 		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 1, Stage: "verified", At: t0.Add(2 * day)},
 	}))
@@ -95,12 +95,12 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 		HouseholdID: hhID, Seq: 2, Stage: "awaiting_decree", At: t0.Add(10 * day), CloseTask: true,
 	}))
 	equal(t, "state after submission", *verified, workflows.HouseholdState{
-		Stage: workflows.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
-		Outcome: workflows.OutcomeEligible, DueAt: t0.Add(30 * day),
+		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
+		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
 	})
 	equal(t, "state after the meeting", *closed, workflows.HouseholdState{
-		Stage: workflows.StageAwaitingDecree, StageEnteredAt: t0.Add(10 * day), Seq: 2, Version: 1,
-		Outcome: workflows.OutcomeEligible, DueAt: t0.Add(30 * day),
+		Stage: domain.StageAwaitingDecree, StageEnteredAt: t0.Add(10 * day), Seq: 2, Version: 1,
+		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
 	})
 	equal(t, "notifications", h.notices(), nil)
 	h.checkSearchAttributes()
@@ -110,17 +110,17 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 
 func TestCorrectionBeforeMeeting(t *testing.T) {
 	h := newEnv(t)
-	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 1))
-	stale := h.updateAt(6*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 1))
+	stale := h.updateAt(6*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 1))
 	corrected := h.stateAt(7 * day)
 	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.run(input(false))
 
 	mustAccept(t, "first result", first)
 	mustAccept(t, "correction", fix)
-	equal(t, "correction response", fix.result, any(workflows.VerificationResponse{Version: 2, Stage: workflows.StageVerified}))
-	mustReject(t, "correction against version 1 after version 2", stale, workflows.KindConflict, "")
+	equal(t, "correction response", fix.result, any(workflows.VerificationResponse{Version: 2, Stage: domain.StageVerified}))
+	mustReject(t, "correction against version 1 after version 2", stale, domain.KindConflict, "")
 	equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"RecordVisit v2 not_poor", // a correction: no second transition
@@ -130,33 +130,33 @@ func TestCorrectionBeforeMeeting(t *testing.T) {
 		t.Errorf("correction recorded at %s, want +5d", offset(c.At))
 	}
 	equal(t, "state after the correction", *corrected, workflows.HouseholdState{
-		Stage: workflows.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 2,
-		Outcome: workflows.OutcomeNotPoor, DueAt: t0.Add(30 * day),
+		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 2,
+		Outcome: domain.OutcomeNotPoor, DueAt: t0.Add(30 * day),
 	})
 	// The meeting closes on the corrected outcome: not poor and not in the
 	// registry, so the case ends.
 	equal(t, "result", h.result(), workflows.HouseholdResult{
-		Stage: workflows.StageNotEligible, Reason: "verified not_poor, not in the registry",
+		Stage: domain.StageNotEligible, Reason: "verified not_poor, not in the registry",
 	})
 	h.checkSearchAttributes()
 }
 
 func TestSecondFirstSubmissionRejected(t *testing.T) {
 	h := newEnv(t)
-	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	again := h.updateAt(3*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0))
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	again := h.updateAt(3*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 0))
 	after := h.stateAt(4 * day)
 	h.run(input(false))
 
 	mustAccept(t, "first result", first)
-	v := mustReject(t, "second first result", again, workflows.KindConflict, "")
-	if !strings.Contains(v.Message, "send version 1") {
-		t.Errorf("conflict message %q should tell the client which version to correct", v.Message)
+	v := mustReject(t, "second first result", again, domain.KindConflict, "")
+	if !strings.Contains(v.Message(), "send version 1") {
+		t.Errorf("conflict message %q should tell the client which version to correct", v.Message())
 	}
 	if n := len(h.callsOf("RecordVisit")); n != 1 {
 		t.Errorf("RecordVisit called %d times, want 1", n)
 	}
-	if after.Version != 1 || after.Outcome != workflows.OutcomeEligible || after.Seq != 1 {
+	if after.Version != 1 || after.Outcome != domain.OutcomeEligible || after.Seq != 1 {
 		t.Errorf("state after the rejected submission: %+v, want version 1, eligible, seq 1", *after)
 	}
 	h.stillWaiting()
@@ -168,13 +168,13 @@ func TestConcurrentSubmissionsConflict(t *testing.T) {
 	h := newEnv(t)
 	first, second := &updateResult{}, &updateResult{}
 	h.at(2*day, func() {
-		h.update(workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0), first)
-		h.update(workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0), second)
+		h.update(workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0), first)
+		h.update(workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 0), second)
 	})
 	h.run(input(false))
 
 	mustAccept(t, "first", first)
-	mustReject(t, "second", second, workflows.KindConflict, "")
+	mustReject(t, "second", second, domain.KindConflict, "")
 	equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
 	h.stillWaiting()
 }
@@ -202,7 +202,7 @@ func TestLateVillageRemindedThenEscalated(t *testing.T) {
 			t.Errorf("%s should be a local activity", in.Kind)
 		}
 	}
-	if level.EscalationLevel != 3 || level.Stage != workflows.StageAwaitingVerification {
+	if level.EscalationLevel != 3 || level.Stage != domain.StageAwaitingVerification {
 		t.Errorf("state after the escalations: %+v, want escalation level 3 awaiting verification", *level)
 	}
 	equal(t, "writes", h.writes(), nil)
@@ -214,7 +214,7 @@ func TestLateVillageRemindedThenEscalated(t *testing.T) {
 func TestEscalationStopsAtSubmission(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		deadlines workflows.Deadlines
+		deadlines domain.Deadlines
 		submitAt  time.Duration
 		want      []string
 	}{
@@ -225,7 +225,7 @@ func TestEscalationStopsAtSubmission(t *testing.T) {
 		}},
 		{
 			name:      "cycle deadlines",
-			deadlines: workflows.Deadlines{ReminderBefore: 5 * day, EscalateDinsosAfter: 2 * day},
+			deadlines: domain.Deadlines{ReminderBefore: 5 * day, EscalateDinsosAfter: 2 * day},
 			submitAt:  33 * day,
 			want: []string{
 				"reminder to 35.05.01.2001 at +25d", "escalation_tksk to 35.05.01 at +30d", "escalation_dinsos to 35.05 at +32d",
@@ -234,7 +234,7 @@ func TestEscalationStopsAtSubmission(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newEnv(t)
-			sub := h.updateAt(tc.submitAt, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+			sub := h.updateAt(tc.submitAt, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 			in := input(false)
 			in.Deadlines = tc.deadlines
 			h.run(in)
@@ -278,14 +278,14 @@ func answer(at time.Duration, id int64, reason string) step {
 
 // Each outcome's path when the village meeting closes the list.
 func TestMeetingRoutesEachOutcome(t *testing.T) {
-	for _, o := range workflows.Outcomes() {
+	for _, o := range domain.Outcomes() {
 		for _, inDTKS := range []bool{false, true} {
-			next, reason, removal := workflows.StageNotEligible, "verified "+string(o)+", not in the registry", false
+			next, reason, removal := domain.StageNotEligible, "verified "+string(o)+", not in the registry", false
 			switch {
-			case o == workflows.OutcomeEligible:
-				next, reason = workflows.StageAwaitingDecree, ""
+			case o == domain.OutcomeEligible:
+				next, reason = domain.StageAwaitingDecree, ""
 			case inDTKS:
-				next, reason, removal = workflows.StageAwaitingProposal, "removal: "+string(o), true
+				next, reason, removal = domain.StageAwaitingProposal, "removal: "+string(o), true
 			}
 			name := string(o) + "/not in DTKS"
 			if inDTKS {
@@ -333,12 +333,12 @@ var (
 // checkSettles asserts every Settle the household ran carries the case's
 // cycle, desil and outcome, a transition stamped when it ran, and ran as a
 // local activity.
-func (h *harness) checkSettles(outcome workflows.Outcome) {
+func (h *harness) checkSettles(outcome domain.Outcome) {
 	h.t.Helper()
 	for _, c := range h.callsOf("Settle") {
 		in := c.In.(activities.SettleInput)
-		if in.CycleID != cycleID || in.Desil != 1 || in.Eligible != (outcome == workflows.OutcomeEligible) {
-			h.t.Errorf("Settle input %+v: want cycle %d, desil 1, eligible %v", in, cycleID, outcome == workflows.OutcomeEligible)
+		if in.CycleID != cycleID || in.Desil != 1 || in.Eligible != (outcome == domain.OutcomeEligible) {
+			h.t.Errorf("Settle input %+v: want cycle %d, desil 1, eligible %v", in, cycleID, outcome == domain.OutcomeEligible)
 		}
 		if in.Transition.HouseholdID != hhID || !in.Transition.At.Equal(c.At) || in.Transition.CloseTask {
 			h.t.Errorf("Settle transition %+v at %s: want household %d, stamped when it ran, not closing the task", in.Transition, offset(c.At), hhID)
@@ -354,7 +354,7 @@ func TestPathsAfterMeeting(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		inDTKS  bool
-		outcome workflows.Outcome
+		outcome domain.Outcome
 		steps   []step
 		// writes after the first result and the meeting's transition.
 		writes []string
@@ -368,21 +368,21 @@ func TestPathsAfterMeeting(t *testing.T) {
 		end func(*testing.T, workflows.HouseholdState)
 	}{
 		{
-			name: "in DTKS: the decree enrols", inDTKS: true, outcome: workflows.OutcomeEligible,
+			name: "in DTKS: the decree enrols", inDTKS: true, outcome: domain.OutcomeEligible,
 			steps:  []step{decree(20*day, 5)},
 			writes: []string{"Settle -> enrolled#3 [registry decree]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result: workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 		},
 		{
-			name: "new poor: decree, proposal, accepted", outcome: workflows.OutcomeEligible,
+			name: "new poor: decree, proposal, accepted", outcome: domain.OutcomeEligible,
 			steps: []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")},
 			writes: []string{
 				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result:  workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 30 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
-				if s.Stage != workflows.StageAwaitingKemensos || s.DecreeID != 5 || s.ProposalID != 9 || s.Removal {
+				if s.Stage != domain.StageAwaitingKemensos || s.DecreeID != 5 || s.ProposalID != 9 || s.Removal {
 					t.Errorf("state while proposed: %+v", s)
 				}
 			},
@@ -390,15 +390,15 @@ func TestPathsAfterMeeting(t *testing.T) {
 		{
 			// An amendment decree lists households verified after the first
 			// decree: to the household it is just the decree that lists it.
-			name: "new poor in an amendment decree", outcome: workflows.OutcomeEligible,
+			name: "new poor in an amendment decree", outcome: domain.OutcomeEligible,
 			steps: []step{decree(60*day, 6), proposal(70*day, 9), answer(90*day, 9, "")},
 			writes: []string{
 				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result:  workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 65 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
-				if s.Stage != workflows.StageAwaitingProposal || s.DecreeID != 6 {
+				if s.Stage != domain.StageAwaitingProposal || s.DecreeID != 6 {
 					t.Errorf("state after the amendment: %+v, want awaiting_proposal with decree 6", s)
 				}
 			},
@@ -406,15 +406,15 @@ func TestPathsAfterMeeting(t *testing.T) {
 		{
 			// The decree's fan-out repeats a page after a crash: copies of
 			// the signal change nothing.
-			name: "decree signal repeated", outcome: workflows.OutcomeEligible,
+			name: "decree signal repeated", outcome: domain.OutcomeEligible,
 			steps: []step{decree(20*day, 5), decree(21*day, 5), proposal(25*day, 9), decree(26*day, 5), answer(50*day, 9, "")},
 			writes: []string{
 				"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]",
 			},
-			result: workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result: workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 		},
 		{
-			name: "NIK not matched: corrected and proposed again", outcome: workflows.OutcomeEligible,
+			name: "NIK not matched: corrected and proposed again", outcome: domain.OutcomeEligible,
 			steps: []step{
 				decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched),
 				proposal(80*day, 10),
@@ -426,10 +426,10 @@ func TestPathsAfterMeeting(t *testing.T) {
 				"Transition -> awaiting_proposal#5 (rejected NIK_TIDAK_PADAN: correct and propose again)", "Transition -> awaiting_kemensos#6",
 				"Settle -> enrolled#7 [registry decree]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result:  workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 60 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
-				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "rejected NIK_TIDAK_PADAN: correct and propose again" {
+				if s.Stage != domain.StageAwaitingProposal || s.Reason != "rejected NIK_TIDAK_PADAN: correct and propose again" {
 					t.Errorf("state after the NIK rejection: %+v", s)
 				}
 			},
@@ -438,7 +438,7 @@ func TestPathsAfterMeeting(t *testing.T) {
 			// Dinsos recorded that Kemensos never answered batch 9: not a
 			// rejection, the household waits for a later batch, is proposed
 			// again and accepted. A late copy of the marking changes nothing.
-			name: "no answer from Kemensos: addition proposed again", outcome: workflows.OutcomeEligible,
+			name: "no answer from Kemensos: addition proposed again", outcome: domain.OutcomeEligible,
 			steps: []step{
 				decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.NoKemensosAnswer),
 				proposal(80*day, 10), answer(85*day, 9, workflows.NoKemensosAnswer), answer(100*day, 10, ""),
@@ -448,10 +448,10 @@ func TestPathsAfterMeeting(t *testing.T) {
 				"Transition -> awaiting_proposal#5 (no answer from Kemensos: propose again)", "Transition -> awaiting_kemensos#6",
 				"Settle -> enrolled#7 [registry decree]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result:  workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 60 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
-				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "no answer from Kemensos: propose again" || s.ProposalID != 9 || s.Removal {
+				if s.Stage != domain.StageAwaitingProposal || s.Reason != "no answer from Kemensos: propose again" || s.ProposalID != 9 || s.Removal {
 					t.Errorf("state after the marking: %+v", s)
 				}
 			},
@@ -460,16 +460,16 @@ func TestPathsAfterMeeting(t *testing.T) {
 			// A removal Kemensos never answered is proposed again too (a
 			// removal rejected, even NIK_TIDAK_PADAN, is final), still as a
 			// removal.
-			name: "no answer from Kemensos: removal proposed again", inDTKS: true, outcome: workflows.OutcomeNotPoor,
+			name: "no answer from Kemensos: removal proposed again", inDTKS: true, outcome: domain.OutcomeNotPoor,
 			steps: []step{proposal(25*day, 9), answer(50*day, 9, workflows.NoKemensosAnswer), proposal(80*day, 10), answer(100*day, 10, "")},
 			writes: []string{
 				"Transition -> awaiting_kemensos#3", "Transition -> awaiting_proposal#4 (no answer from Kemensos: propose again)",
 				"Transition -> awaiting_kemensos#5", "Settle -> removed#6 (removal accepted: verified not_poor) [ineligible exit]",
 			},
-			result:  workflows.HouseholdResult{Stage: workflows.StageRemoved, Reason: "removal accepted: verified not_poor"},
+			result:  workflows.HouseholdResult{Stage: domain.StageRemoved, Reason: "removal accepted: verified not_poor"},
 			stateAt: 60 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
-				if s.Stage != workflows.StageAwaitingProposal || s.Reason != "no answer from Kemensos: propose again" || !s.Removal {
+				if s.Stage != domain.StageAwaitingProposal || s.Reason != "no answer from Kemensos: propose again" || !s.Removal {
 					t.Errorf("state after the marking: %+v", s)
 				}
 			},
@@ -477,57 +477,57 @@ func TestPathsAfterMeeting(t *testing.T) {
 		{
 			// Not registered, but still in the regent's decree: the
 			// programmes the regency and the village pay still apply.
-			name: "addition rejected for another reason", outcome: workflows.OutcomeEligible,
+			name: "addition rejected for another reason", outcome: domain.OutcomeEligible,
 			steps:  []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "PNS_TNI_POLRI")},
 			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> rejected#5 (rejected PNS_TNI_POLRI) [decree]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "rejected PNS_TNI_POLRI", Programmes: regencyPaid},
+			result: workflows.HouseholdResult{Stage: domain.StageRejected, Reason: "rejected PNS_TNI_POLRI", Programmes: regencyPaid},
 		},
 		{
-			name: "removal accepted", inDTKS: true, outcome: workflows.OutcomeNotPoor,
+			name: "removal accepted", inDTKS: true, outcome: domain.OutcomeNotPoor,
 			steps:  []step{proposal(25*day, 9), answer(50*day, 9, "")},
 			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 (removal accepted: verified not_poor) [ineligible exit]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRemoved, Reason: "removal accepted: verified not_poor"},
+			result: workflows.HouseholdResult{Stage: domain.StageRemoved, Reason: "removal accepted: verified not_poor"},
 		},
 		{
 			// Kemensos keeps the household registered: its aid does not
 			// change, so there is nothing to settle.
-			name: "removal rejected for NIK is final", inDTKS: true, outcome: workflows.OutcomeDeceased,
+			name: "removal rejected for NIK is final", inDTKS: true, outcome: domain.OutcomeDeceased,
 			steps:  []step{proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched)},
 			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> rejected#4 (removal rejected NIK_TIDAK_PADAN)"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "removal rejected NIK_TIDAK_PADAN"},
+			result: workflows.HouseholdResult{Stage: domain.StageRejected, Reason: "removal rejected NIK_TIDAK_PADAN"},
 		},
 		{
-			name: "removal rejected for another reason", inDTKS: true, outcome: workflows.OutcomeMoved,
+			name: "removal rejected for another reason", inDTKS: true, outcome: domain.OutcomeMoved,
 			steps:  []step{proposal(25*day, 9), answer(50*day, 9, "GANDA")},
 			writes: []string{"Transition -> awaiting_kemensos#3", "Transition -> rejected#4 (removal rejected GANDA)"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRejected, Reason: "removal rejected GANDA"},
+			result: workflows.HouseholdResult{Stage: domain.StageRejected, Reason: "removal rejected GANDA"},
 		},
 		{
 			// The reminder that Kemensos is late belongs to the proposal
 			// batch (ProposalWorkflow), not to each household.
-			name: "Kemensos late: no reminder from the household, answer still taken", outcome: workflows.OutcomeEligible,
+			name: "Kemensos late: no reminder from the household, answer still taken", outcome: domain.OutcomeEligible,
 			steps:   []step{decree(20*day, 5), proposal(25*day, 9), answer(150*day, 9, "")},
 			writes:  []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> enrolled#5 [registry decree]"},
-			result:  workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes},
+			result:  workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes},
 			stateAt: 120 * day,
 			state: func(t *testing.T, s workflows.HouseholdState) {
-				if s.Stage != workflows.StageAwaitingKemensos {
+				if s.Stage != domain.StageAwaitingKemensos {
 					t.Errorf("after 95 days the household should still wait for Kemensos, state %+v", s)
 				}
 			},
 		},
 		{
-			name: "Kemensos silent: no reminder from the household, still waiting", outcome: workflows.OutcomeEligible,
+			name: "Kemensos silent: no reminder from the household, still waiting", outcome: domain.OutcomeEligible,
 			steps:  []step{decree(20*day, 5), proposal(25*day, 9)},
 			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4"},
 		},
 		{
 			// A revocation names the revoking decree (8), not the one that
 			// listed the household (5).
-			name: "revoked while awaiting the proposal", outcome: workflows.OutcomeEligible,
+			name: "revoked while awaiting the proposal", outcome: domain.OutcomeEligible,
 			steps:  []step{decree(20*day, 5), revoke(24*day, 8, "SK diubah")},
 			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Settle -> revoked#4 (revoked: SK diubah) [decree exit]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK diubah"},
+			result: workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK diubah"},
 			end: func(t *testing.T, s workflows.HouseholdState) {
 				if s.DecreeID != 5 {
 					t.Errorf("after the revocation the state names decree %d, want the decree that listed it (5)", s.DecreeID)
@@ -535,13 +535,13 @@ func TestPathsAfterMeeting(t *testing.T) {
 			},
 		},
 		{
-			name: "revoked while awaiting Kemensos", outcome: workflows.OutcomeEligible,
+			name: "revoked while awaiting Kemensos", outcome: domain.OutcomeEligible,
 			steps:  []step{decree(20*day, 5), proposal(25*day, 9), revoke(30*day, 8, "SK dicabut")},
 			writes: []string{"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4", "Settle -> revoked#5 (revoked: SK dicabut) [decree exit]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK dicabut"},
+			result: workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"},
 		},
 		{
-			name: "revoked after a NIK rejection", outcome: workflows.OutcomeEligible,
+			name: "revoked after a NIK rejection", outcome: domain.OutcomeEligible,
 			steps: []step{
 				decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, workflows.RejectNIKNotMatched), revoke(60*day, 8, "SK dicabut"),
 				proposal(80*day, 10), // too late: the case has ended
@@ -551,14 +551,14 @@ func TestPathsAfterMeeting(t *testing.T) {
 				"Transition -> awaiting_proposal#5 (rejected NIK_TIDAK_PADAN: correct and propose again)",
 				"Settle -> revoked#6 (revoked: SK dicabut) [decree exit]",
 			},
-			result: workflows.HouseholdResult{Stage: workflows.StageRevoked, Reason: "revoked: SK dicabut"},
+			result: workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"},
 		},
 		{
 			// A removal has no decree, so no revocation applies to it.
-			name: "removal: a revocation does not apply", inDTKS: true, outcome: workflows.OutcomeNotPoor,
+			name: "removal: a revocation does not apply", inDTKS: true, outcome: domain.OutcomeNotPoor,
 			steps:  []step{revoke(20*day, 8, "SK dicabut"), proposal(25*day, 9), revoke(30*day, 8, "SK dicabut"), answer(50*day, 9, "")},
 			writes: []string{"Transition -> awaiting_kemensos#3", "Settle -> removed#4 (removal accepted: verified not_poor) [ineligible exit]"},
-			result: workflows.HouseholdResult{Stage: workflows.StageRemoved, Reason: "removal accepted: verified not_poor"},
+			result: workflows.HouseholdResult{Stage: domain.StageRemoved, Reason: "removal accepted: verified not_poor"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -580,7 +580,7 @@ func TestPathsAfterMeeting(t *testing.T) {
 
 			mustAccept(t, "submission", sub)
 			closed := "Transition -> awaiting_decree#2 close"
-			if tc.outcome != workflows.OutcomeEligible {
+			if tc.outcome != domain.OutcomeEligible {
 				closed = "Transition -> awaiting_proposal#2 close (removal: " + string(tc.outcome) + ")"
 			}
 			want := append([]string{"RecordVisit v1 " + string(tc.outcome) + " -> verified#1", closed}, tc.writes...)
@@ -616,39 +616,39 @@ func TestInvalidSubmissionRejected(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		change func(*workflows.VerificationRequest)
-		kind   workflows.ValidationKind
+		kind   domain.Kind
 		field  string
 	}{
-		{"unknown outcome", func(r *workflows.VerificationRequest) { r.Outcome = "rich" }, workflows.KindInvalid, "outcome"},
-		{"no visit date", func(r *workflows.VerificationRequest) { r.VisitDate = "" }, workflows.KindInvalid, "visitDate"},
-		{"visit date not a date", func(r *workflows.VerificationRequest) { r.VisitDate = "05/03/2025" }, workflows.KindInvalid, "visitDate"},
-		{"visit date in the future", func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-06" }, workflows.KindInvalid, "visitDate"},
-		{"visit before the cycle opened", func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }, workflows.KindInvalid, "visitDate"},
+		{"unknown outcome", func(r *workflows.VerificationRequest) { r.Outcome = "rich" }, domain.KindInvalid, "outcome"},
+		{"no visit date", func(r *workflows.VerificationRequest) { r.VisitDate = "" }, domain.KindInvalid, "visitDate"},
+		{"visit date not a date", func(r *workflows.VerificationRequest) { r.VisitDate = "05/03/2025" }, domain.KindInvalid, "visitDate"},
+		{"visit date in the future", func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-06" }, domain.KindInvalid, "visitDate"},
+		{"visit before the cycle opened", func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }, domain.KindInvalid, "visitDate"},
 		{"duplicate of itself", func(r *workflows.VerificationRequest) {
-			r.Outcome, r.DuplicateOf, r.Note = workflows.OutcomeDuplicate, hhID, "sama"
-		}, workflows.KindInvalid, "duplicateOf"},
+			r.Outcome, r.DuplicateOf, r.Note = domain.OutcomeDuplicate, hhID, "sama"
+		}, domain.KindInvalid, "duplicateOf"},
 		{"duplicate of nobody", func(r *workflows.VerificationRequest) {
-			r.Outcome, r.DuplicateOf, r.Note = workflows.OutcomeDuplicate, 0, "sama"
-		}, workflows.KindInvalid, "duplicateOf"},
-		{"eligible without a roof", func(r *workflows.VerificationRequest) { r.Indicators.JenisAtap = " " }, workflows.KindInvalid, "indicators"},
+			r.Outcome, r.DuplicateOf, r.Note = domain.OutcomeDuplicate, 0, "sama"
+		}, domain.KindInvalid, "duplicateOf"},
+		{"eligible without a roof", func(r *workflows.VerificationRequest) { r.Indicators.JenisAtap = " " }, domain.KindInvalid, "indicators"},
 		{"not found without a note", func(r *workflows.VerificationRequest) {
-			r.Outcome, r.Note = workflows.OutcomeNotFound, ""
-		}, workflows.KindInvalid, "note"},
-		{"first result claiming a version", func(r *workflows.VerificationRequest) { r.ExpectedVersion = 1 }, workflows.KindConflict, ""},
+			r.Outcome, r.Note = domain.OutcomeNotFound, ""
+		}, domain.KindInvalid, "note"},
+		{"first result claiming a version", func(r *workflows.VerificationRequest) { r.ExpectedVersion = 1 }, domain.KindConflict, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newEnv(t)
-			req := visit(workflows.OutcomeEligible, 0)
+			req := visit(domain.OutcomeEligible, 0)
 			tc.change(&req)
 			bad := h.updateAt(2*day, workflows.UpdateSubmitVerification, req)
 			after := h.stateAt(2*day + time.Hour)
 			// The household is untouched: a good result goes in as version 1.
-			good := h.updateAt(3*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+			good := h.updateAt(3*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 			h.run(input(false))
 
 			mustReject(t, "submission", bad, tc.kind, tc.field)
 			equal(t, "state after the rejection", *after, workflows.HouseholdState{
-				Stage: workflows.StageAwaitingVerification, StageEnteredAt: t0, DueAt: t0.Add(30 * day),
+				Stage: domain.StageAwaitingVerification, StageEnteredAt: t0, DueAt: t0.Add(30 * day),
 			})
 			mustAccept(t, "good submission", good)
 			equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
@@ -660,14 +660,14 @@ func TestInvalidSubmissionRejected(t *testing.T) {
 }
 
 // tksk is the sub-district social worker who reopens verifications.
-var tksk = workflows.Actor{UserID: 21, Role: "tksk", RequestID: "req-9"}
+var tksk = domain.Actor{UserID: 21, Role: "tksk", RequestID: "req-9"}
 
 // A late village (escalated all the way to Dinsos) is verified, the
 // meeting closes the list, and the TKSK reopens it: the reminders start
 // over from the new due date.
 func TestReopenAfterMeeting(t *testing.T) {
 	h := newEnv(t)
-	h.updateAt(38*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.updateAt(38*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 	h.updateAt(40*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	// The meeting's fan-out repeats a page after a crash: a second copy of
 	// its signal, which the reopen must forget.
@@ -676,16 +676,16 @@ func TestReopenAfterMeeting(t *testing.T) {
 	reopen := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "alamat salah"})
 	reopened := h.stateAt(42*day + time.Hour)
 	// After a reopen a first result is refused; the village corrects version 1.
-	asNew := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	fix := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
+	asNew := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	fix := h.updateAt(64*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 1))
 	corrected := h.stateAt(64*day + time.Hour)
 	h.updateAt(65*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
 	h.run(input(false))
 
-	mustReject(t, "reopen without a reason", noReason, workflows.KindInvalid, "reason")
+	mustReject(t, "reopen without a reason", noReason, domain.KindInvalid, "reason")
 	mustAccept(t, "reopen", reopen)
 	due := t0.Add(56 * day) // reopened at +42d, due 14 days later
-	equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: workflows.StageAwaitingVerification, DueAt: due}))
+	equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: due}))
 	equal(t, "Reopen input", h.callsOf("Reopen")[0].In, any(activities.ReopenInput{
 		CycleID: cycleID, HouseholdID: hhID, DueAt: due, Reason: "alamat salah", Actor: tksk,
 		Transition: activities.TransitionInput{
@@ -693,8 +693,8 @@ func TestReopenAfterMeeting(t *testing.T) {
 		},
 	}))
 	equal(t, "state after the reopen", *reopened, workflows.HouseholdState{
-		Stage: workflows.StageAwaitingVerification, StageEnteredAt: t0.Add(42 * day), Seq: 3, Version: 1,
-		Outcome: workflows.OutcomeEligible, DueAt: due, Reason: "reopened: alamat salah",
+		Stage: domain.StageAwaitingVerification, StageEnteredAt: t0.Add(42 * day), Seq: 3, Version: 1,
+		Outcome: domain.OutcomeEligible, DueAt: due, Reason: "reopened: alamat salah",
 	})
 	// The first round against the original due date (+30d), then a new
 	// round against the reopened one (+56d).
@@ -711,9 +711,9 @@ func TestReopenAfterMeeting(t *testing.T) {
 			t.Errorf("%s names due date %s, want %s", in.Kind, offset(in.DueAt), offset(due))
 		}
 	}
-	mustReject(t, "first result after a reopen", asNew, workflows.KindConflict, "")
+	mustReject(t, "first result after a reopen", asNew, domain.KindConflict, "")
 	mustAccept(t, "correction after the reopen", fix)
-	if corrected.Stage != workflows.StageVerified {
+	if corrected.Stage != domain.StageVerified {
 		t.Errorf("after the correction the household waits for a new meeting, stage %s", corrected.Stage)
 	}
 	equal(t, "writes", h.writes(), []string{
@@ -731,18 +731,18 @@ func TestReopenAfterMeeting(t *testing.T) {
 // proposed; verified again as eligible it is no longer a removal.
 func TestReopenRemoval(t *testing.T) {
 	h := newEnv(t)
-	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 0))
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 0))
 	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	reopen := h.updateAt(12*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "masih miskin"})
 	reopened := h.stateAt(12*day + time.Hour)
-	fix := h.updateAt(13*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 1))
+	fix := h.updateAt(13*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 1))
 	h.updateAt(14*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	h.run(input(true))
 
 	mustAccept(t, "reopen", reopen)
 	mustAccept(t, "correction", fix)
-	if reopened.Removal || reopened.Stage != workflows.StageAwaitingVerification {
+	if reopened.Removal || reopened.Stage != domain.StageAwaitingVerification {
 		t.Errorf("state after reopening a removal: %+v", *reopened)
 	}
 	equal(t, "writes", h.writes(), []string{
@@ -753,8 +753,8 @@ func TestReopenRemoval(t *testing.T) {
 		"Transition -> awaiting_decree#5 close",
 		"Settle -> enrolled#6 [registry decree]",
 	})
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes})
-	h.checkSettles(workflows.OutcomeEligible)
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
+	h.checkSettles(domain.OutcomeEligible)
 	h.checkSearchAttributes()
 }
 
@@ -766,17 +766,17 @@ func TestReopenRefused(t *testing.T) {
 		submit bool
 		steps  []step
 		at     time.Duration
-		stage  workflows.Stage
+		stage  domain.Stage
 	}{
-		{name: "awaiting verification", at: 1 * day, stage: workflows.StageAwaitingVerification},
-		{name: "verified, before the meeting", submit: true, at: 5 * day, stage: workflows.StageVerified},
-		{name: "in a signed decree", submit: true, steps: []step{meeting(10 * day), decree(20*day, 5)}, at: 21 * day, stage: workflows.StageAwaitingProposal},
-		{name: "proposed to Kemensos", submit: true, steps: []step{meeting(10 * day), decree(20*day, 5), proposal(25*day, 9)}, at: 26 * day, stage: workflows.StageAwaitingKemensos},
+		{name: "awaiting verification", at: 1 * day, stage: domain.StageAwaitingVerification},
+		{name: "verified, before the meeting", submit: true, at: 5 * day, stage: domain.StageVerified},
+		{name: "in a signed decree", submit: true, steps: []step{meeting(10 * day), decree(20*day, 5)}, at: 21 * day, stage: domain.StageAwaitingProposal},
+		{name: "proposed to Kemensos", submit: true, steps: []step{meeting(10 * day), decree(20*day, 5), proposal(25*day, 9)}, at: 26 * day, stage: domain.StageAwaitingKemensos},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := newEnv(t)
 			if tc.submit {
-				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+				h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 			}
 			for _, s := range tc.steps {
 				h.signalAt(s.at, s.signal, s.arg)
@@ -788,7 +788,7 @@ func TestReopenRefused(t *testing.T) {
 			if before.Stage != tc.stage {
 				t.Fatalf("set-up reached %s, want %s", before.Stage, tc.stage)
 			}
-			mustReject(t, "reopen", r, workflows.KindClosed, "")
+			mustReject(t, "reopen", r, kindClosed, "")
 			if n := len(h.callsOf("Reopen")); n != 0 {
 				t.Errorf("Reopen called %d times", n)
 			}
@@ -802,7 +802,7 @@ func TestReopenRefused(t *testing.T) {
 // leave the task closed while the workflow waits for a new visit.
 func TestReopenDuringMeetingClose(t *testing.T) {
 	h := newEnv(t)
-	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 	r := &updateResult{}
 	h.at(10*day, func() {
 		h.env.SignalWorkflow(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
@@ -811,7 +811,7 @@ func TestReopenDuringMeetingClose(t *testing.T) {
 	retry := h.updateAt(11*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "cek ulang"})
 	h.run(input(false))
 
-	mustReject(t, "reopen during the meeting's write", r, workflows.KindConflict, "")
+	mustReject(t, "reopen during the meeting's write", r, domain.KindConflict, "")
 	mustAccept(t, "reopen retried", retry)
 	equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
@@ -840,14 +840,14 @@ func TestHistoryBudget(t *testing.T) {
 	h.env.SetOnTimerScheduledListener(func(_ string, d time.Duration) { timers = append(timers, d) })
 	h.env.SetOnTimerFiredListener(func(string) { fired++ })
 	h.env.SetOnTimerCanceledListener(func(string) { cancelled++ })
-	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	h.signalAt(25*day, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
 	h.signalAt(50*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true})
 	h.run(input(false))
 
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: workflows.StageEnrolled, Programmes: allProgrammes})
+	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
 	var names []string
 	for _, c := range h.calls {
 		if !c.Local {
@@ -892,7 +892,7 @@ func TestHistoryBudget(t *testing.T) {
 // for ever.
 func TestAnswerBeforeTheProposalSignal(t *testing.T) {
 	h := newEnv(t)
-	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
 	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 	// An answer to another batch is still ignored.
@@ -925,8 +925,8 @@ func TestCorrectionRefusedOnceMeetingRecorded(t *testing.T) {
 		}
 		return nil
 	}
-	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeEligible, 0))
-	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(workflows.OutcomeNotPoor, 1))
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	fix := h.updateAt(5*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 1))
 	after := h.stateAt(6 * day)
 	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	h.run(input(false))
@@ -934,15 +934,15 @@ func TestCorrectionRefusedOnceMeetingRecorded(t *testing.T) {
 	if !fix.accepted || !fix.completed || fix.err == nil {
 		t.Fatalf("correction: accepted=%v completed=%v err=%v, want accepted then failed", fix.accepted, fix.completed, fix.err)
 	}
-	if v := validation(t, fix.err); v.Kind != workflows.KindClosed {
-		t.Errorf("correction failed as %s (%s), want %s", v.Kind, v.Message, workflows.KindClosed)
+	if v := validation(t, fix.err); kindOf(v) != kindClosed {
+		t.Errorf("correction failed as %s (%s), want %s", kindOf(v), v.Message(), kindClosed)
 	}
 	if n := len(h.callsOf("RecordVisit")); n != 2 {
 		t.Errorf("RecordVisit ran %d times, want 2 (the refusal is not retried)", n)
 	}
 	equal(t, "state after the refused correction", *after, workflows.HouseholdState{
-		Stage: workflows.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
-		Outcome: workflows.OutcomeEligible, DueAt: t0.Add(30 * day),
+		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
+		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
 	})
 	equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",

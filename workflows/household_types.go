@@ -3,87 +3,23 @@ package workflows
 import (
 	"time"
 
-	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
-	"github.com/verval/verval/internal/store"
 )
 
-// HouseholdInput starts one household's case for one cycle year. It holds
-// internal ids, region codes and flags only: no personal data enters the
-// workflow's history.
-type HouseholdInput struct {
-	CycleID       int64
-	HouseholdID   int64
-	Year          int
-	RegencyCode   string
-	KecamatanCode string
-	DesaCode      string
-	// Desil is the P3KE welfare decile (1 = poorest 10%).
-	Desil int
-	// InDTKS: the household is already in the national social registry.
-	InDTKS bool
-	// CycleOpenedAt bounds visit dates from below.
-	CycleOpenedAt time.Time
-	// DueAt is when the village's verification is due.
-	DueAt time.Time
-	// Deadlines holds the reminder and escalation periods; zero fields take
-	// the defaults of DefaultDeadlines.
-	Deadlines Deadlines
-}
-
-// Deadlines are the periods that drive reminders and escalations.
-type Deadlines struct {
-	// ReminderBefore: the village is reminded this long before DueAt.
-	ReminderBefore time.Duration
-	// EscalateDinsosAfter: an overdue visit goes to the TKSK at DueAt and to
-	// Dinsos this long after.
-	EscalateDinsosAfter time.Duration
-	// ReopenPeriod: a reopened verification is due this long after reopening.
-	ReopenPeriod time.Duration
-	// KemensosReminderAfter: Dinsos is reminded when Kemensos has not
-	// answered a proposal batch this long after it was submitted. The
-	// household workflow no longer uses it (the proposal workflow reminds
-	// per batch); it stays so recorded inputs still decode.
-	KemensosReminderAfter time.Duration
-}
-
-// DefaultDeadlines are the periods used when a cycle sets none.
-func DefaultDeadlines() Deadlines {
-	return Deadlines{
-		ReminderBefore:        3 * 24 * time.Hour,
-		EscalateDinsosAfter:   7 * 24 * time.Hour,
-		ReopenPeriod:          14 * 24 * time.Hour,
-		KemensosReminderAfter: 60 * 24 * time.Hour,
-	}
-}
-
-func (d Deadlines) withDefaults() Deadlines {
-	def := DefaultDeadlines()
-	if d.ReminderBefore <= 0 {
-		d.ReminderBefore = def.ReminderBefore
-	}
-	if d.EscalateDinsosAfter <= 0 {
-		d.EscalateDinsosAfter = def.EscalateDinsosAfter
-	}
-	if d.ReopenPeriod <= 0 {
-		d.ReopenPeriod = def.ReopenPeriod
-	}
-	if d.KemensosReminderAfter <= 0 {
-		d.KemensosReminderAfter = def.KemensosReminderAfter
-	}
-	return d
-}
+// HouseholdInput starts one household's case for one cycle year.
+type HouseholdInput = domain.HouseholdStart
 
 // HouseholdState is what the state query returns.
 type HouseholdState struct {
-	Stage          Stage
+	Stage          domain.Stage
 	StageEnteredAt time.Time
 	// Seq counts stage transitions; it keys the stage history rows so a
 	// retried write is applied once.
 	Seq int
 	// Version counts visit results recorded; a correction names it.
 	Version int
-	Outcome Outcome
+	Outcome domain.Outcome
 	DueAt   time.Time
 	// EscalationLevel: 0 none, 1 reminded, 2 escalated to the TKSK, 3 to Dinsos.
 	EscalationLevel int
@@ -97,16 +33,16 @@ type HouseholdState struct {
 
 // HouseholdResult is the workflow's result: the terminal stage and why.
 type HouseholdResult struct {
-	Stage      Stage
+	Stage      domain.Stage
 	Reason     string
 	Programmes []string
 }
 
 // Actor is who did a human step, for the audit trail.
-type Actor = activities.Actor
+type Actor = domain.Actor
 
 // VisitIndicators are the housing and asset indicators the officer saw.
-type VisitIndicators = store.Indicators
+type VisitIndicators = domain.Indicators
 
 // VerificationRequest is a village officer's visit result (an Update).
 type VerificationRequest struct {
@@ -114,7 +50,7 @@ type VerificationRequest struct {
 	// ExpectedVersion is the task version the officer saw: 0 for the first
 	// result, the current version for a correction.
 	ExpectedVersion int
-	Outcome         Outcome
+	Outcome         domain.Outcome
 	// VisitDate is YYYY-MM-DD.
 	VisitDate string
 	// DuplicateOf is the household this one duplicates (outcome duplicate);
@@ -127,7 +63,7 @@ type VerificationRequest struct {
 // VerificationResponse answers a recorded visit result.
 type VerificationResponse struct {
 	Version int
-	Stage   Stage
+	Stage   domain.Stage
 }
 
 // ReopenRequest reopens a household's verification (TKSK or Dinsos).
@@ -138,7 +74,7 @@ type ReopenRequest struct {
 
 // ReopenResponse answers a reopen.
 type ReopenResponse struct {
-	Stage Stage
+	Stage domain.Stage
 	DueAt time.Time
 }
 

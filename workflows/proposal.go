@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 )
 
 // SignalAnswersUploaded tells a proposal workflow that Kemensos' answers
@@ -68,7 +69,7 @@ type ProposalResult struct {
 // gives answers stored by an upload whose signal was lost.
 func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, error) {
 	if in.ReminderAfter <= 0 {
-		in.ReminderAfter = DefaultDeadlines().KemensosReminderAfter
+		in.ReminderAfter = domain.DefaultDeadlines().KemensosReminderAfter
 	}
 	fan := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 2 * time.Hour,

@@ -21,6 +21,7 @@ import (
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/devserver/devservertest"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
@@ -182,7 +183,7 @@ func (r *recorder) startHousehold(in workflows.HouseholdInput) (client.WorkflowR
 	return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{
 		ID: r.id, TaskQueue: workflows.TaskQueue,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.SAStage.ValueSet(string(workflows.StageAwaitingVerification)),
+			workflows.SAStage.ValueSet(string(domain.StageAwaitingVerification)),
 			workflows.SAStageEnteredAt.ValueSet(in.CycleOpenedAt),
 			workflows.SARegency.ValueSet(in.RegencyCode),
 			workflows.SAKecamatan.ValueSet(in.KecamatanCode),
@@ -239,18 +240,18 @@ func (r *recorder) waitFor(what string, ok func(workflows.HouseholdState) bool) 
 func (r *recorder) proposedAgain(ans workflows.KemensosAnswer) {
 	r.t.Helper()
 	r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
-	r.stage(workflows.StageAwaitingKemensos)
+	r.stage(domain.StageAwaitingKemensos)
 	r.signal(workflows.SignalKemensosAnswer, ans)
 	r.waitFor("back to awaiting_proposal", func(s workflows.HouseholdState) bool {
-		return s.Stage == workflows.StageAwaitingProposal && s.ProposalID == 9
+		return s.Stage == domain.StageAwaitingProposal && s.ProposalID == 9
 	})
 	r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 10})
 	r.waitFor("second proposal", func(s workflows.HouseholdState) bool {
-		return s.Stage == workflows.StageAwaitingKemensos && s.ProposalID == 10
+		return s.Stage == domain.StageAwaitingKemensos && s.ProposalID == 10
 	})
 }
 
-func (r *recorder) stage(s workflows.Stage) {
+func (r *recorder) stage(s domain.Stage) {
 	r.t.Helper()
 	r.waitFor(string(s), func(st workflows.HouseholdState) bool { return st.Stage == s })
 }
@@ -343,7 +344,7 @@ func recordScenarios() []scenario {
 		}
 	}
 	today := now.Format("2006-01-02")
-	sub := func(o workflows.Outcome, version int) workflows.VerificationRequest {
+	sub := func(o domain.Outcome, version int) workflows.VerificationRequest {
 		r := visit(o, version)
 		r.VisitDate = today
 		return r
@@ -358,14 +359,14 @@ func recordScenarios() []scenario {
 			drive: func(r *recorder) {
 				// As in production, the visit comes after the first workflow
 				// task has started the reminder timer, not in the same task.
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeEligible, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
-				r.stage(workflows.StageAwaitingDecree)
+				r.stage(domain.StageAwaitingDecree)
 				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
-				r.stage(workflows.StageAwaitingProposal)
+				r.stage(domain.StageAwaitingProposal)
 				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
-				r.stage(workflows.StageAwaitingKemensos)
+				r.stage(domain.StageAwaitingKemensos)
 				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true, Date: today})
 			},
 		},
@@ -377,23 +378,23 @@ func recordScenarios() []scenario {
 			start: func(r *recorder) (client.WorkflowRun, error) {
 				x := in(2, true)
 				x.DueAt = time.Now().Add(3 * time.Second)
-				x.Deadlines = workflows.Deadlines{ReminderBefore: 2 * time.Second, EscalateDinsosAfter: 2 * time.Second}
+				x.Deadlines = domain.Deadlines{ReminderBefore: 2 * time.Second, EscalateDinsosAfter: 2 * time.Second}
 				return r.startHousehold(x)
 			},
 			drive: func(r *recorder) {
 				r.waitFor("escalation to Dinsos", func(s workflows.HouseholdState) bool { return s.EscalationLevel == 3 })
 				r.update(workflows.UpdateReopen, reopen, true) // still open: refused
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 0), false)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeMoved, 0), true) // stale: refused
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeMoved, 1), false)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeNotPoor, 0), false)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeMoved, 0), true) // stale: refused
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeMoved, 1), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
-				r.stage(workflows.StageAwaitingProposal)
+				r.stage(domain.StageAwaitingProposal)
 				r.update(workflows.UpdateReopen, reopen, false)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 2), false)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeNotPoor, 2), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 4})
-				r.stage(workflows.StageAwaitingProposal)
+				r.stage(domain.StageAwaitingProposal)
 				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
-				r.stage(workflows.StageAwaitingKemensos)
+				r.stage(domain.StageAwaitingKemensos)
 				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true, Date: today})
 			},
 		},
@@ -403,12 +404,12 @@ func recordScenarios() []scenario {
 			name: "household-nik-rejected-revoked", id: workflows.HouseholdWorkflowID(900, 3),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(3, false)) },
 			drive: func(r *recorder) {
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeEligible, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
-				r.stage(workflows.StageAwaitingDecree)
+				r.stage(domain.StageAwaitingDecree)
 				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
-				r.stage(workflows.StageAwaitingProposal)
+				r.stage(domain.StageAwaitingProposal)
 				r.proposedAgain(workflows.KemensosAnswer{ProposalID: 9, Reason: workflows.RejectNIKNotMatched, Date: today})
 				r.signal(workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut"})
 			},
@@ -417,8 +418,8 @@ func recordScenarios() []scenario {
 			name: "household-deceased-not-eligible", id: workflows.HouseholdWorkflowID(900, 4),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(4, false)) },
 			drive: func(r *recorder) {
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeDeceased, 0), false)
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeDeceased, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 			},
 		},
@@ -431,17 +432,17 @@ func recordScenarios() []scenario {
 			name: "household-meeting-update-decree-enrolled", id: workflows.HouseholdWorkflowID(900, 7),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(7, true)) },
 			drive: func(r *recorder) {
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 0), false)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 1), false) // a correction
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeNotPoor, 0), false)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeEligible, 1), false) // a correction
 				cases := workflows.Cases{Client: r.c}
 				for range 2 {
 					if err := cases.MeetingClosed(r.ctx, 900, 7, 3); err != nil {
 						r.t.Fatalf("close-village-list: %v", err)
 					}
 				}
-				r.stage(workflows.StageAwaitingDecree)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 2), true) // closed: refused
+				r.stage(domain.StageAwaitingDecree)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeNotPoor, 2), true) // closed: refused
 				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 			},
 		},
@@ -450,10 +451,10 @@ func recordScenarios() []scenario {
 			name: "household-in-dtks-decree-enrolled", id: workflows.HouseholdWorkflowID(900, 5),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(5, true)) },
 			drive: func(r *recorder) {
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeEligible, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
-				r.stage(workflows.StageAwaitingDecree)
+				r.stage(domain.StageAwaitingDecree)
 				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
 			},
 		},
@@ -463,14 +464,14 @@ func recordScenarios() []scenario {
 			name: "household-addition-rejected", id: workflows.HouseholdWorkflowID(900, 6),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(6, false)) },
 			drive: func(r *recorder) {
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeEligible, 0), false)
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeEligible, 0), false)
 				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
-				r.stage(workflows.StageAwaitingDecree)
+				r.stage(domain.StageAwaitingDecree)
 				r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
-				r.stage(workflows.StageAwaitingProposal)
+				r.stage(domain.StageAwaitingProposal)
 				r.signal(workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
-				r.stage(workflows.StageAwaitingKemensos)
+				r.stage(domain.StageAwaitingKemensos)
 				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Reason: "PNS_TNI_POLRI", Date: today})
 			},
 		},
@@ -481,12 +482,12 @@ func recordScenarios() []scenario {
 			name: "household-no-answer-proposed-again", id: workflows.HouseholdWorkflowID(900, 8),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(8, true)) },
 			drive: func(r *recorder) {
-				r.stage(workflows.StageAwaitingVerification)
-				r.update(workflows.UpdateSubmitVerification, sub(workflows.OutcomeNotPoor, 0), false)
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeNotPoor, 0), false)
 				if err := (workflows.Cases{Client: r.c}).MeetingClosed(r.ctx, 900, 8, 3); err != nil {
 					r.t.Fatalf("close-village-list: %v", err)
 				}
-				r.stage(workflows.StageAwaitingProposal)
+				r.stage(domain.StageAwaitingProposal)
 				r.proposedAgain(workflows.KemensosAnswer{ProposalID: 9, Reason: workflows.NoKemensosAnswer, Date: today})
 				r.signal(workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 10, Accepted: true, Date: today})
 			},

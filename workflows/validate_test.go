@@ -1,14 +1,11 @@
 package workflows_test
 
 import (
-	"errors"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
-
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/workflows"
 )
 
@@ -19,12 +16,12 @@ func TestValidateVisit(t *testing.T) {
 	opened := time.Date(2025, time.March, 3, 1, 0, 0, 0, time.UTC) // 3 March in every Indonesian zone
 	const self = int64(4201)
 
-	ok := func(o workflows.Outcome) workflows.VerificationRequest {
+	ok := func(o domain.Outcome) workflows.VerificationRequest {
 		r := visit(o, 0)
 		r.VisitDate = "2025-03-10"
 		return r
 	}
-	with := func(o workflows.Outcome, change func(*workflows.VerificationRequest)) workflows.VerificationRequest {
+	with := func(o domain.Outcome, change func(*workflows.VerificationRequest)) workflows.VerificationRequest {
 		r := ok(o)
 		change(&r)
 		return r
@@ -39,67 +36,67 @@ func TestValidateVisit(t *testing.T) {
 		field    string    // "" means valid
 	}{
 		// Valid results.
-		{name: "eligible", r: ok(workflows.OutcomeEligible)},
-		{name: "not poor without a note", r: ok(workflows.OutcomeNotPoor)},
-		{name: "not found with a note", r: ok(workflows.OutcomeNotFound)},
-		{name: "deceased", r: ok(workflows.OutcomeDeceased)},
-		{name: "moved", r: ok(workflows.OutcomeMoved)},
-		{name: "duplicate of another household", r: ok(workflows.OutcomeDuplicate)},
-		{name: "not found needs no house description", r: with(workflows.OutcomeNotFound, func(r *workflows.VerificationRequest) {
+		{name: "eligible", r: ok(domain.OutcomeEligible)},
+		{name: "not poor without a note", r: ok(domain.OutcomeNotPoor)},
+		{name: "not found with a note", r: ok(domain.OutcomeNotFound)},
+		{name: "deceased", r: ok(domain.OutcomeDeceased)},
+		{name: "moved", r: ok(domain.OutcomeMoved)},
+		{name: "duplicate of another household", r: ok(domain.OutcomeDuplicate)},
+		{name: "not found needs no house description", r: with(domain.OutcomeNotFound, func(r *workflows.VerificationRequest) {
 			r.Indicators = workflows.VisitIndicators{}
 		})},
-		{name: "dated today in WIT", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-11" })},
+		{name: "dated today in WIT", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-11" })},
 		// Opened at 16:00 UTC on 3 March: 23:00 in Java (WIB), already
 		// 4 March in Papua. A Javanese officer's visit that evening is
 		// dated the 3rd, and is not before the cycle opened.
 		{name: "dated the evening the cycle opened in WIB", opened: time.Date(2025, time.March, 3, 16, 0, 0, 0, time.UTC),
-			r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-03" })},
+			r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-03" })},
 		{name: "dated the day before the cycle opened in WIB", opened: time.Date(2025, time.March, 3, 16, 0, 0, 0, time.UTC),
-			r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }), field: "visitDate"},
-		{name: "dated the day the cycle opened", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-03" })},
+			r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }), field: "visitDate"},
+		{name: "dated the day the cycle opened", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-03" })},
 		{
 			name: "no lower bound without an opening date", unopened: true,
-			r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2024-12-31" }),
+			r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2024-12-31" }),
 		},
-		{name: "note of 2000 characters", r: with(workflows.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = strings.Repeat("a", 2000) })},
+		{name: "note of 2000 characters", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = strings.Repeat("a", 2000) })},
 
 		// Outcome.
-		{name: "no outcome", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Outcome = "" }), field: "outcome"},
-		{name: "outcome in capitals", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Outcome = "ELIGIBLE" }), field: "outcome"},
-		{name: "Indonesian outcome", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Outcome = "mampu" }), field: "outcome"},
+		{name: "no outcome", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Outcome = "" }), field: "outcome"},
+		{name: "outcome in capitals", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Outcome = "ELIGIBLE" }), field: "outcome"},
+		{name: "Indonesian outcome", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Outcome = "mampu" }), field: "outcome"},
 
 		// Visit date.
-		{name: "no visit date", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "" }), field: "visitDate"},
-		{name: "visit date DD-MM-YYYY", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "10-03-2025" }), field: "visitDate"},
-		{name: "visit date without zero padding", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-3-10" }), field: "visitDate"},
-		{name: "visit date 30 February", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-02-30" }), field: "visitDate"},
-		{name: "visit date with a time", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-10T08:00:00Z" }), field: "visitDate"},
-		{name: "visit tomorrow in WIT", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-12" }), field: "visitDate"},
+		{name: "no visit date", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "" }), field: "visitDate"},
+		{name: "visit date DD-MM-YYYY", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "10-03-2025" }), field: "visitDate"},
+		{name: "visit date without zero padding", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-3-10" }), field: "visitDate"},
+		{name: "visit date 30 February", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-02-30" }), field: "visitDate"},
+		{name: "visit date with a time", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-10T08:00:00Z" }), field: "visitDate"},
+		{name: "visit tomorrow in WIT", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-12" }), field: "visitDate"},
 		{
 			name: "visit tomorrow in WIT, late evening UTC+9 not yet passed",
 			now:  time.Date(2025, time.March, 10, 14, 59, 0, 0, time.UTC), // 23:59 WIT on the 10th
-			r:    with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-11" }), field: "visitDate",
+			r:    with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-11" }), field: "visitDate",
 		},
-		{name: "visit the day before the cycle opened", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }), field: "visitDate"},
-		{name: "visit last year", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2024-12-31" }), field: "visitDate"},
+		{name: "visit the day before the cycle opened", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2025-03-02" }), field: "visitDate"},
+		{name: "visit last year", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.VisitDate = "2024-12-31" }), field: "visitDate"},
 
 		// Duplicates.
-		{name: "duplicate of itself", r: with(workflows.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.DuplicateOf = self }), field: "duplicateOf"},
-		{name: "duplicate of nobody", r: with(workflows.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.DuplicateOf = 0 }), field: "duplicateOf"},
-		{name: "duplicateOf on another outcome", r: with(workflows.OutcomeMoved, func(r *workflows.VerificationRequest) { r.DuplicateOf = 99 }), field: "duplicateOf"},
+		{name: "duplicate of itself", r: with(domain.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.DuplicateOf = self }), field: "duplicateOf"},
+		{name: "duplicate of nobody", r: with(domain.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.DuplicateOf = 0 }), field: "duplicateOf"},
+		{name: "duplicateOf on another outcome", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.DuplicateOf = 99 }), field: "duplicateOf"},
 
 		// House description.
-		{name: "eligible without a floor", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisLantai = "" }), field: "indicators"},
-		{name: "eligible with a blank wall", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisDinding = "  " }), field: "indicators"},
-		{name: "eligible without a roof", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisAtap = "" }), field: "indicators"},
-		{name: "not poor without indicators", r: with(workflows.OutcomeNotPoor, func(r *workflows.VerificationRequest) { r.Indicators = workflows.VisitIndicators{} }), field: "indicators"},
+		{name: "eligible without a floor", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisLantai = "" }), field: "indicators"},
+		{name: "eligible with a blank wall", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisDinding = "  " }), field: "indicators"},
+		{name: "eligible without a roof", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisAtap = "" }), field: "indicators"},
+		{name: "not poor without indicators", r: with(domain.OutcomeNotPoor, func(r *workflows.VerificationRequest) { r.Indicators = workflows.VisitIndicators{} }), field: "indicators"},
 
 		// Note.
-		{name: "not found without a note", r: with(workflows.OutcomeNotFound, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
-		{name: "deceased with a blank note", r: with(workflows.OutcomeDeceased, func(r *workflows.VerificationRequest) { r.Note = " \n " }), field: "note"},
-		{name: "moved without a note", r: with(workflows.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
-		{name: "duplicate without a note", r: with(workflows.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
-		{name: "note too long", r: with(workflows.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Note = strings.Repeat("a", 2001) }), field: "note"},
+		{name: "not found without a note", r: with(domain.OutcomeNotFound, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
+		{name: "deceased with a blank note", r: with(domain.OutcomeDeceased, func(r *workflows.VerificationRequest) { r.Note = " \n " }), field: "note"},
+		{name: "moved without a note", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
+		{name: "duplicate without a note", r: with(domain.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
+		{name: "note too long", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Note = strings.Repeat("a", 2001) }), field: "note"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, o := now, opened
@@ -123,45 +120,12 @@ func TestValidateVisit(t *testing.T) {
 				t.Fatalf("want invalid %s, got valid", tc.field)
 			}
 			v := validation(t, err)
-			if v.Kind != workflows.KindInvalid || v.Field != tc.field {
-				t.Errorf("got %s field %q (%s), want %s field %q", v.Kind, v.Field, v.Message, workflows.KindInvalid, tc.field)
+			if kindOf(v) != domain.KindInvalid || v.Field != tc.field {
+				t.Errorf("got %s field %q (%s), want %s field %q", kindOf(v), v.Field, v.Message(), domain.KindInvalid, tc.field)
 			}
-			if v.Message == "" || v.HTTPStatus() != http.StatusUnprocessableEntity {
-				t.Errorf("message %q status %d, want a message and 422", v.Message, v.HTTPStatus())
-			}
-		})
-	}
-}
-
-// The errors the validators return survive the trip through Temporal as
-// application errors and come back as the same ValidationError, with the
-// status the API answers.
-func TestValidationErrorRoundTrip(t *testing.T) {
-	for _, tc := range []struct {
-		err    error
-		want   workflows.ValidationError
-		status int
-	}{
-		{workflows.Invalid("visitDate", "is required"), workflows.ValidationError{Kind: workflows.KindInvalid, Field: "visitDate", Message: "is required"}, http.StatusUnprocessableEntity},
-		{workflows.Conflict("reload"), workflows.ValidationError{Kind: workflows.KindConflict, Message: "reload"}, http.StatusConflict},
-		{workflows.Closed("closed"), workflows.ValidationError{Kind: workflows.KindClosed, Message: "closed"}, http.StatusConflict},
-	} {
-		t.Run(string(tc.want.Kind), func(t *testing.T) {
-			var app *temporal.ApplicationError
-			if !errors.As(tc.err, &app) {
-				t.Fatalf("%T is not an application error", tc.err)
-			}
-			if app.Type() != string(tc.want.Kind) || !workflows.IsValidationType(app.Type()) || !app.NonRetryable() {
-				t.Errorf("type %q nonRetryable %v", app.Type(), app.NonRetryable())
-			}
-			got := workflows.ValidationFromApplicationError(app)
-			equal(t, "round trip", *got, tc.want)
-			if got.HTTPStatus() != tc.status {
-				t.Errorf("status %d, want %d", got.HTTPStatus(), tc.status)
+			if v.Message() == "" {
+				t.Errorf("refusal %s has no message", v.Code)
 			}
 		})
-	}
-	if workflows.IsValidationType("NotFound") {
-		t.Error("an activity's NotFound is not a validation error")
 	}
 }

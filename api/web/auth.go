@@ -82,7 +82,7 @@ func (h *pages) signedInWith(limit int64, roles ...auth.Role) gin.HandlerFunc {
 				return
 			}
 		}
-		p, err := h.d.Store.Authenticate(c.Request.Context(), token)
+		p, err := h.d.Office.Authenticate(c.Request.Context(), token)
 		switch {
 		case errors.Is(err, store.ErrBadCredentials):
 			h.clearCookie(c)
@@ -156,7 +156,7 @@ func homeOf(r auth.Role) string {
 // home sends a signed-in person to their first page, anyone else to login.
 func (h *pages) home(c *gin.Context) {
 	if token, _ := c.Cookie(SessionCookie); token != "" {
-		if p, err := h.d.Store.Authenticate(c.Request.Context(), token); err == nil {
+		if p, err := h.d.Office.Authenticate(c.Request.Context(), token); err == nil {
 			redirect(c, homeOf(p.Role))
 			return
 		}
@@ -175,7 +175,7 @@ func (h *pages) loginPage(c *gin.Context) {
 		next = ""
 	}
 	if token, _ := c.Cookie(SessionCookie); token != "" {
-		if p, err := h.d.Store.Authenticate(c.Request.Context(), token); err == nil {
+		if p, err := h.d.Office.Authenticate(c.Request.Context(), token); err == nil {
 			if next == "" {
 				next = homeOf(p.Role)
 			}
@@ -209,7 +209,7 @@ func (h *pages) login(c *gin.Context) {
 	t := h.d.Throttle
 	user := store.NormalizeUsername(username)
 	ip := t.ClientKey(c.ClientIP())
-	if wait := t.Blocked(h.d.Now(), user, ip); wait > 0 {
+	if wait := t.Blocked(h.d.Office.Now(), user, ip); wait > 0 {
 		mins := int((wait + time.Minute - 1) / time.Minute)
 		c.Header("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
 		h.render(c, http.StatusTooManyRequests, "login", &view{Title: "Masuk", Data: data,
@@ -222,11 +222,11 @@ func (h *pages) login(c *gin.Context) {
 		h.fail(c, store.ErrUnavailable)
 		return
 	}
-	token, p, _, err := h.d.Store.Login(ctx, user, password, h.d.SessionTTL)
+	token, p, _, err := h.d.Office.Login(ctx, user, password, h.d.SessionTTL)
 	release()
 	switch {
 	case errors.Is(err, store.ErrBadCredentials):
-		t.Failed(h.d.Now(), user, ip)
+		t.Failed(h.d.Office.Now(), user, ip)
 		h.render(c, http.StatusUnauthorized, "login", &view{Title: "Masuk", Error: "Nama pengguna atau kata sandi salah.", Data: data})
 		return
 	case err != nil:
@@ -246,7 +246,7 @@ func (h *pages) login(c *gin.Context) {
 
 // logout revokes the session and removes the cookie.
 func (h *pages) logout(c *gin.Context) {
-	if err := h.d.Store.Logout(c.Request.Context(), c.GetString(tokenKey)); err != nil {
+	if err := h.d.Office.Logout(c.Request.Context(), c.GetString(tokenKey)); err != nil {
 		h.fail(c, err)
 		return
 	}

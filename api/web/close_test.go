@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
 )
 
 // Dinsos closes the cycle from the dashboard: a missing reason and a
@@ -72,13 +75,13 @@ func TestDinsosResumesAStoppedClose(t *testing.T) {
 		t.Error("an open cycle's dashboard offers to resume its close")
 	}
 	w := dinsos.post("/dasbor/tutup/lanjutkan", form)
-	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Siklus ini belum ditutup") || len(e.office.resumed) != 0 {
-		t.Fatalf("resume on an open cycle: %d, resumed %v\n%s", w.Code, e.office.resumed, w.Body.String())
+	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Siklus ini belum ditutup") || len(e.office.started) != 0 {
+		t.Fatalf("resume on an open cycle: %d, started %v\n%s", w.Code, e.office.started, w.Body.String())
 	}
 	if err := e.st.DB.Model(&store.Intake{}).Where("cycle_id = ?", e.cycle.ID).Update("status", store.IntakeDone).Error; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.st.CloseCycle(t.Context(), e.cycle.ID, "akhir tahun", store.AuditActor{UserID: 1, Role: "dinsos", RequestID: "r1"}); err != nil {
+	if _, err := e.st.CloseCycle(t.Context(), e.cycle.ID, "akhir tahun", domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r1"}); err != nil {
 		t.Fatal(err)
 	}
 	page := dinsos.get(fmt.Sprintf("/dasbor?siklus=%d", e.cycle.ID)).Body.String()
@@ -93,8 +96,9 @@ func TestDinsosResumesAStoppedClose(t *testing.T) {
 	}
 	w = dinsos.post("/dasbor/tutup/lanjutkan", form)
 	loc := w.Header().Get("Location")
-	if w.Code != http.StatusSeeOther || loc != fmt.Sprintf("/dasbor?siklus=%d&dilanjutkan=1", e.cycle.ID) || len(e.office.resumed) != 1 || e.office.resumed[0] != e.cycle.ID {
-		t.Fatalf("resume: %d %q, resumed %v", w.Code, loc, e.office.resumed)
+	if w.Code != http.StatusSeeOther || loc != fmt.Sprintf("/dasbor?siklus=%d&dilanjutkan=1", e.cycle.ID) ||
+		!slices.Equal(e.office.started, []string{workflows.CycleCloseWorkflowID(e.cycle.ID)}) {
+		t.Fatalf("resume: %d %q, started %v", w.Code, loc, e.office.started)
 	}
 	if page := dinsos.get(loc).Body.String(); !strings.Contains(page, "Penutupan dilanjutkan.") {
 		t.Error("the dashboard after resuming does not say so")

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,8 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
-	"github.com/verval/verval/workflows"
 )
 
 // bar is one bar of a chart: a label, a count and its width in percent.
@@ -78,9 +77,9 @@ type closeForm struct {
 func (a *areaProgress) add(stage string, n int64) {
 	a.Total += n
 	switch stage {
-	case string(workflows.StageAwaitingVerification):
+	case string(domain.StageAwaitingVerification):
 		a.NotVisited += n
-	case string(workflows.StageVerified):
+	case string(domain.StageVerified):
 		a.Visited += n
 	default:
 		a.Closed += n
@@ -134,13 +133,13 @@ func buildDashboard(rows []store.ProgressRow) (total int64, funnel, stages []bar
 	}
 	// The funnel: how many households have got at least this far.
 	var terminal int64
-	for _, s := range workflows.Stages() {
+	for _, s := range domain.Stages() {
 		if s.Terminal() {
 			terminal += byStage[string(s)]
 		}
 	}
-	visited := total - byStage[string(workflows.StageAwaitingVerification)]
-	met := visited - byStage[string(workflows.StageVerified)]
+	visited := total - byStage[string(domain.StageAwaitingVerification)]
+	met := visited - byStage[string(domain.StageVerified)]
 	for _, b := range []bar{
 		{Label: "Data P3KE masuk", Count: total},
 		{Label: "Sudah dikunjungi desa", Count: visited},
@@ -150,7 +149,7 @@ func buildDashboard(rows []store.ProgressRow) (total int64, funnel, stages []bar
 		b.Pct = pct(b.Count)
 		funnel = append(funnel, b)
 	}
-	for _, s := range workflows.Stages() {
+	for _, s := range domain.Stages() {
 		if n := byStage[string(s)]; n > 0 {
 			stages = append(stages, bar{Label: stageName(string(s)), Stage: string(s), Count: n, Pct: pct(n)})
 		}
@@ -179,7 +178,7 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 	}
 	d := dashboardData{Cycles: cycles, Cycle: cy, Close: form}
 	if cy != nil {
-		rows, err := h.d.Store.Progress(c.Request.Context(), principal(c), cy.ID)
+		rows, err := h.d.Office.Progress(c.Request.Context(), caller(c), cy.ID)
 		if err != nil {
 			h.fail(c, err)
 			return
@@ -191,7 +190,7 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 			k.URL = "/dasbor?" + url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}, "kecamatan": {k.Code}}.Encode() + "#kec-" + k.Code
 		}
 		for _, r := range rows {
-			if !workflows.Stage(r.Stage).Terminal() {
+			if !domain.Stage(r.Stage).Terminal() {
 				d.Waiting += r.Count
 			}
 		}
@@ -204,7 +203,7 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 	h.render(c, status, "dashboard", v)
 }
 
-// closeCycle closes a cycle (tutup buku) through the API's own code, then
+// closeCycle closes a cycle (tutup buku) through the office (internal/office), then
 // shows the dashboard following the close's progress.
 func (h *pages) closeCycle(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -213,17 +212,17 @@ func (h *pages) closeCycle(c *gin.Context) {
 		return
 	}
 	form := closeForm{Reason: c.PostForm("alasan")}
-	_, err := h.d.Office.CloseCycle(ctx, actor(c), cy, form.Reason)
-	var ie *store.InvalidError
-	switch {
-	case errors.As(err, &ie):
-		form.Errors = map[string]string{"reason": translate(ie.Msg)}
-		h.showDashboard(c, http.StatusUnprocessableEntity, &view{}, form)
+	_, err := h.d.Office.CloseCycle(ctx, caller(c), cy, form.Reason)
+	if e, msg, status, ok := refusal(err); ok {
+		v := &view{}
+		if e.Field == "reason" {
+			form.Errors = map[string]string{"reason": msg}
+		} else {
+			v.Error = msg
+		}
+		h.showDashboard(c, status, v, form)
 		return
-	case errors.Is(err, store.ErrConflict):
-		h.showDashboard(c, http.StatusConflict, &view{Error: translate(err.Error())}, form)
-		return
-	case err != nil:
+	} else if err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -234,7 +233,7 @@ func (h *pages) closeCycle(c *gin.Context) {
 // caller's region (another region's is not found, and the page says so).
 func (h *pages) formCycle(c *gin.Context) (*store.Cycle, bool) {
 	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
-	cy, err := h.d.Store.GetCycle(c.Request.Context(), principal(c), cycleID)
+	cy, err := h.d.Office.Cycle(c.Request.Context(), caller(c), cycleID)
 	if err != nil {
 		h.fail(c, err)
 		return nil, false
@@ -265,7 +264,7 @@ func (h *pages) resumeClose(c *gin.Context) {
 		h.showDashboard(c, http.StatusConflict, &view{Error: "Siklus ini belum ditutup; tidak ada penutupan untuk dilanjutkan."}, closeForm{})
 		return
 	}
-	if err := h.d.Office.ResumeCycleClose(ctx, cy); err != nil {
+	if err := h.d.Office.ResumeCycleClose(ctx, caller(c), cy); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -317,11 +316,11 @@ func (h *pages) stuckPage(c *gin.Context) {
 		d.Page = n
 	}
 	if cy != nil {
-		now := h.d.Now()
+		now := h.d.Office.Now()
 		before := now.Add(-time.Duration(d.Days) * 24 * time.Hour)
 		offset := (d.Page - 1) * stuckPageSize
 		// One more than a page says whether a next page exists.
-		cases, err := h.d.Store.Stuck(c.Request.Context(), principal(c), cy.ID, before, h.d.StuckStages, stuckPageSize+1, offset)
+		cases, err := h.d.Office.Stuck(c.Request.Context(), caller(c), cy.ID, before, stuckPageSize+1, offset)
 		if err != nil {
 			h.fail(c, err)
 			return

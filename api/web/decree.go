@@ -1,16 +1,15 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
@@ -20,7 +19,7 @@ import (
 // every household the village meetings confirmed eligible and submits it;
 // the bupati's office reviews it, returns it with a reason or signs it with
 // its number and date. Every step goes through the decree workflow's Update
-// and its validator (Deps.Office, the API's own code), and a refusal is
+// and its validator (internal/office, as for the JSON API), and a refusal is
 // shown next to the field it names.
 
 type decreeListData struct {
@@ -53,12 +52,12 @@ func (h *pages) showDecrees(c *gin.Context, status int, v *view) {
 	d := decreeListData{Cycles: cycles, Cycle: cy, CanDraft: p.Role == auth.RoleDinsos}
 	if cy != nil {
 		ctx := c.Request.Context()
-		if d.Decrees, err = h.d.Store.ListDecrees(ctx, cy.ID); err != nil {
+		if d.Decrees, err = h.d.Office.Decrees(ctx, caller(c), cy); err != nil {
 			h.fail(c, err)
 			return
 		}
 		if d.CanDraft {
-			if d.Waiting, err = h.waitingForDecree(ctx, p, cy.ID, d.Decrees); err != nil {
+			if d.Waiting, err = h.d.Office.DecreeWaiting(ctx, caller(c), cy, d.Decrees); err != nil {
 				h.fail(c, err)
 				return
 			}
@@ -69,34 +68,6 @@ func (h *pages) showDecrees(c *gin.Context, status int, v *view) {
 	h.render(c, status, "decrees", v)
 }
 
-// waitingForDecree counts the households a new draft would list: those in
-// stage awaiting_decree less those an open (unsigned, not withdrawn) decree
-// already lists.
-func (h *pages) waitingForDecree(ctx context.Context, p auth.Principal, cycleID int64, decrees []store.Decree) (int64, error) {
-	n, err := h.stageCount(ctx, p, cycleID, "awaiting_decree")
-	if err != nil {
-		return 0, err
-	}
-	for _, d := range decrees {
-		if d.Status != store.DecreeSigned && d.Status != store.DecreeWithdrawn && d.Kind != store.DecreeRevocation {
-			n -= int64(d.Households)
-		}
-	}
-	return max(n, 0), nil
-}
-
-// stageCount counts a cycle's households in one stage, in p's region.
-func (h *pages) stageCount(ctx context.Context, p auth.Principal, cycleID int64, stage string) (int64, error) {
-	rows, err := h.d.Store.Progress(ctx, p, cycleID)
-	var n int64
-	for _, r := range rows {
-		if r.Stage == stage {
-			n += r.Count
-		}
-	}
-	return n, err
-}
-
 // reportURL is the cycle report download, the API's route (the session
 // cookie opens it).
 func reportURL(cycleID int64) string {
@@ -104,23 +75,18 @@ func reportURL(cycleID int64) string {
 }
 
 // draftDecree drafts a decree of every household waiting for one, through
-// the API's own code, and opens it.
+// the office, and opens it.
 func (h *pages) draftDecree(c *gin.Context) {
 	ctx := c.Request.Context()
 	cy, ok := h.formCycle(c)
 	if !ok {
 		return
 	}
-	d, err := h.d.Office.DraftDecree(ctx, actor(c), cy)
-	var ie *store.InvalidError
-	switch {
-	case errors.As(err, &ie):
-		h.showDecrees(c, http.StatusUnprocessableEntity, &view{Title: "Surat Keputusan", Active: "sk", Error: translate(ie.Msg)})
+	d, err := h.d.Office.DraftDecree(ctx, caller(c), cy, office.NewDecree{})
+	if _, msg, status, ok := refusal(err); ok {
+		h.showDecrees(c, status, &view{Title: "Surat Keputusan", Active: "sk", Error: msg})
 		return
-	case errors.Is(err, store.ErrConflict):
-		h.showDecrees(c, http.StatusConflict, &view{Title: "Surat Keputusan", Active: "sk", Error: translate(err.Error())})
-		return
-	case err != nil:
+	} else if err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -174,7 +140,7 @@ func (h *pages) loadDecree(c *gin.Context) (*store.Decree, *store.Cycle, bool) {
 	if !ok {
 		return nil, nil, false
 	}
-	d, cy, err := h.d.Store.DecreeFor(c.Request.Context(), principal(c), id)
+	d, cy, err := h.d.Office.Decree(c.Request.Context(), caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, nil, false
@@ -218,16 +184,16 @@ func decreeTitle(d *store.Decree) string {
 
 func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree, cy *store.Cycle, sign *signForm, ret, withdraw *returnForm) {
 	p := principal(c)
-	kecs, err := h.decreeAreas(c.Request.Context(), d.ID)
+	kecs, err := h.decreeAreas(c, d)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	data := decreeData{D: d, Cycle: cy, Kecamatan: kecs, AttachmentURL: fmt.Sprintf("/api/v1/decrees/%d/attachment", d.ID),
-		Today: h.d.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
+		Today: h.d.Office.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
 	if p.Role == auth.RoleDinsos {
-		data.CanSubmit = d.Status == store.DecreeDraft
-		data.CanRevise = d.Status == store.DecreeReturned
+		data.CanSubmit = d.Status == domain.DecreeDraft
+		data.CanRevise = d.Status == domain.DecreeReturned
 		data.StepKey = newKey()
 		if data.CanSubmit || data.CanRevise {
 			if withdraw == nil {
@@ -237,7 +203,7 @@ func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree,
 			data.Withdraw = withdraw
 		}
 	}
-	if p.Role == auth.RoleBupati && d.Status == store.DecreeSubmitted {
+	if p.Role == auth.RoleBupati && d.Status == domain.DecreeSubmitted {
 		data.Review = true
 		if sign == nil {
 			sign = &signForm{Date: data.Today}
@@ -254,22 +220,9 @@ func (h *pages) showDecree(c *gin.Context, status int, v *view, d *store.Decree,
 	h.render(c, status, "decree", v)
 }
 
-// decreeAreas counts a decree's households per kecamatan and desa. It
-// counts in the database, so a decree of fifty thousand households costs
-// one small query.
-// TODO(lead): move into internal/store (Store.DecreeCounts) when the store
-// is next open for edits; it is here to keep this change in api/web.
-func (h *pages) decreeAreas(ctx context.Context, decreeID int64) ([]decreeArea, error) {
-	var rows []struct {
-		KecamatanCode, DesaCode string
-		N                       int64
-	}
-	err := h.d.Store.DB.WithContext(ctx).Table("decree_items").
-		Select("households.kecamatan_code, households.desa_code, COUNT(*) AS n").
-		Joins("JOIN households ON households.id = decree_items.household_id").
-		Where("decree_items.decree_id = ?", decreeID).
-		Group("households.kecamatan_code, households.desa_code").
-		Order("households.kecamatan_code, households.desa_code").Scan(&rows).Error
+// decreeAreas counts a decree's households per kecamatan and desa.
+func (h *pages) decreeAreas(c *gin.Context, d *store.Decree) ([]decreeArea, error) {
+	rows, err := h.d.Office.DecreeCounts(c.Request.Context(), caller(c), d)
 	if err != nil {
 		return nil, err
 	}
@@ -304,24 +257,23 @@ func (h *pages) decreeStep(update string) gin.HandlerFunc {
 		if !ok {
 			return
 		}
-		p := principal(c)
 		key := c.PostForm("kunci")
 		if !validKey(key) {
 			key = newKey()
 		}
 		r := workflows.DecreeRequest{Number: strings.TrimSpace(c.PostForm("number")), Date: strings.TrimSpace(c.PostForm("date")),
 			Reason: strings.TrimSpace(c.PostForm("reason"))}
-		updateID := fmt.Sprintf("%s-%d-u%d-%s", update, d.ID, p.UserID, key)
-		_, err := h.d.Office.DecreeStep(c.Request.Context(), actor(c), d, update, updateID, r)
+		_, err := h.d.Office.DecreeStep(c.Request.Context(), caller(c), d, update, key, r)
 		if err == nil {
 			redirect(c, fmt.Sprintf("/sk/%d?%s=1", d.ID, decreeSteps[update]))
 			return
 		}
-		field, msg, status, ok := decreeRefusal(err)
+		e, msg, status, ok := refusal(err)
 		if !ok {
 			h.fail(c, err)
 			return
 		}
+		field := e.Field
 		v := &view{}
 		var sign *signForm
 		var ret, withdraw *returnForm
@@ -350,44 +302,9 @@ func (h *pages) decreeStep(update string) gin.HandlerFunc {
 		}
 		// The page shows the decree as it is now (a step refused for an
 		// outdated state must not show the old buttons again).
-		if now, err := h.d.Store.GetDecree(c.Request.Context(), d.ID); err == nil {
+		if now, _, err := h.d.Office.Decree(c.Request.Context(), caller(c), d.ID); err == nil {
 			d = now
 		}
 		h.showDecree(c, status, v, d, cy, sign, ret, withdraw)
 	}
-}
-
-// decreeRefusal recognises a review step refused: a broken rule (the
-// validator's, or a decree number already used), a step against the
-// decree's current state, or a decree whose workflow has ended. It
-// returns the field at fault ("" for the whole step), the Indonesian
-// message and the status.
-func decreeRefusal(err error) (field, msg string, status int, ok bool) {
-	var ie *store.InvalidError
-	var app *temporal.ApplicationError
-	if errors.As(err, &ie) {
-		return ie.Field, translate(ie.Msg), http.StatusUnprocessableEntity, true
-	}
-	if ve, ok := refusal(err); ok {
-		msg := translate(ve.Message)
-		if ve.Kind == workflows.KindClosed && ve.Message == "this household's case has ended" {
-			// The decree workflow ends once a signed decree has reached
-			// every household.
-			msg = "SK ini sudah ditandatangani dan selesai diproses."
-		}
-		return ve.Field, msg, ve.HTTPStatus(), true
-	}
-	// The store refused the change when the workflow recorded it: another
-	// status, or (a race the API's check did not see) a number taken.
-	if errors.As(err, &app) && app.Type() == "Conflict" || errors.Is(err, store.ErrConflict) {
-		m := err.Error()
-		if app != nil {
-			m = app.Message()
-		}
-		if strings.Contains(m, "decree number") {
-			field = "number"
-		}
-		return field, translate(m), http.StatusConflict, true
-	}
-	return "", "", 0, false
 }

@@ -36,28 +36,15 @@ func (h *pages) householdPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ctx := c.Request.Context()
 	p := principal(c)
-	hh, err := h.d.Store.GetHousehold(ctx, p, id)
+	r, err := h.d.Office.HouseholdRecord(c.Request.Context(), caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	hist, audit, err := h.d.Store.HouseholdHistory(ctx, hh.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	progs, err := h.d.Store.Enrolments(ctx, hh.ID)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	d := householdData{H: hh, Programmes: progs, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
-		KecName: regionName(hh.KecamatanCode), History: hist, Audit: audit}
-	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
-		d.Name, d.Address = maskName(hh.Name), "(disembunyikan)"
-	}
+	hh := r.Household
+	d := householdData{H: hh, Programmes: r.Programmes, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
+		KecName: regionName(hh.KecamatanCode), History: r.History, Audit: r.Audit}
 	if !p.Is(auth.RoleVillage) && h.d.WorkflowURL != nil {
 		d.TemporalURL = h.d.WorkflowURL(hh.CycleID, hh.ID)
 	}

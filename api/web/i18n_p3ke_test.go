@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/workflows"
 )
 
 // p3keHeader and p3keRow make a P3KE file for the translation test: a
@@ -180,8 +182,8 @@ func TestP3KEUploadGoesThroughThePage(t *testing.T) {
 			t.Errorf("%s: %d, want 403", name, w.Code)
 		}
 	}
-	if len(e.office.intakes) != 0 {
-		t.Fatalf("a refused post started an intake: %+v", e.office.intakes)
+	if len(e.office.started) != 0 {
+		t.Fatalf("a refused post started an intake: %+v", e.office.started)
 	}
 
 	// A cycle outside the region is not found, whatever the file.
@@ -203,8 +205,13 @@ func TestP3KEUploadGoesThroughThePage(t *testing.T) {
 		t.Fatalf("upload: %d %q", w.Code, w.Header().Get("Location"))
 	}
 	u, _ := e.st.Authenticate(t.Context(), dinsos.cookie)
-	if len(e.office.intakes) != 1 || e.office.intakes[0].cycle != e.cycle.ID || e.office.intakes[0].actor.UserID != u.UserID || e.office.intakes[0].actor.RequestID != "req-test" {
-		t.Fatalf("intakes started: %+v", e.office.intakes)
+	var in store.Intake
+	e.st.DB.Last(&in)
+	var entry store.AuditEntry
+	e.st.DB.Where("action = ?", "intake.create").Last(&entry)
+	if !slices.Equal(e.office.started, []string{workflows.IntakeWorkflowID(in.ID)}) || in.CycleID != e.cycle.ID || in.CreatedBy != u.UserID ||
+		in.FileName != "p3ke.csv" || entry.RequestID != "req-test" || entry.ActorID != u.UserID {
+		t.Fatalf("intakes started: %v, intake %+v, audited %+v", e.office.started, in, entry)
 	}
 	if w := dinsos.get(w.Header().Get("Location")); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "p3ke.csv") {
 		t.Errorf("the new intake's page: %d", w.Code)

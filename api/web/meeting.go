@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -9,12 +8,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 )
-
-// maxMeetingDocument bounds the scanned berita acara, as the API does.
-const maxMeetingDocument = 10 << 20
 
 type meetingForm struct {
 	Date          string
@@ -48,39 +45,30 @@ func (h *pages) showMeeting(c *gin.Context, status int, v *view, f *meetingForm)
 		return
 	}
 	p := principal(c)
-	d := meetingData{Cycles: cycles, Cycle: cy, Today: h.d.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
+	d := meetingData{Cycles: cycles, Cycle: cy, Today: h.d.Office.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
 	if f == nil {
 		f = &meetingForm{Date: d.Today}
 	}
 	d.Form = *f
 	if cy != nil {
 		ctx := c.Request.Context()
-		for _, s := range []struct {
-			status string
-			n      *int64
-		}{{store.TaskOpen, &d.Open}, {store.TaskSubmitted, &d.Submitted}} {
-			if _, *s.n, err = h.d.Store.ListTasks(ctx, p, store.TaskFilter{CycleID: cy.ID, Status: s.status, PerPage: 1}); err != nil {
-				h.fail(c, err)
-				return
-			}
+		if d.Open, d.Submitted, err = h.d.Office.VillageTaskCounts(ctx, caller(c), cy.ID); err != nil {
+			h.fail(c, err)
+			return
 		}
 	}
 	v.Data = d
 	h.render(c, status, "meeting", v)
 }
 
-// recordMeeting records the meeting through the API's own checks
-// (Deps.RecordMeeting), with the optional scanned berita acara.
+// recordMeeting records the meeting through the office's step (its own checks), with the optional scanned berita acara.
 func (h *pages) recordMeeting(c *gin.Context) {
 	ctx := c.Request.Context()
-	p := principal(c)
 	f := &meetingForm{Date: strings.TrimSpace(c.PostForm("date")), BeritaAcaraNo: strings.TrimSpace(c.PostForm("beritaAcaraNo")),
 		Attendees: strings.TrimSpace(c.PostForm("attendees")), Errors: map[string]string{}}
 	v := &view{Title: "Musyawarah desa", Active: "musyawarah"}
-	cycleID, _ := strconv.ParseInt(c.PostForm("siklus"), 10, 64)
-	cy, err := h.d.Store.GetCycle(ctx, p, cycleID)
-	if err != nil {
-		h.fail(c, err)
+	cy, ok := h.formCycle(c)
+	if !ok {
 		return
 	}
 	attendees, err := strconv.Atoi(f.Attendees)
@@ -91,7 +79,7 @@ func (h *pages) recordMeeting(c *gin.Context) {
 	}
 	m := store.Meeting{Date: f.Date, BeritaAcaraNo: f.BeritaAcaraNo, Attendees: attendees}
 	if fh, err := c.FormFile("document"); err == nil && fh.Size > 0 {
-		if fh.Size > maxMeetingDocument {
+		if fh.Size > office.MaxMeetingDocument {
 			f.Errors["document"] = "Berkas lebih dari 10 MB."
 			h.showMeeting(c, http.StatusUnprocessableEntity, v, f)
 			return
@@ -108,21 +96,16 @@ func (h *pages) recordMeeting(c *gin.Context) {
 		}
 		m.DocumentName = fh.Filename
 	}
-	err = h.d.RecordMeeting(ctx, p, actor(c), cy, &m)
-	var ie *store.InvalidError
-	switch {
-	case errors.As(err, &ie):
-		f.Errors[ie.Field] = translate(ie.Msg)
-		if _, shown := map[string]bool{"date": true, "beritaAcaraNo": true, "attendees": true}[ie.Field]; !shown {
-			v.Error = translate(ie.Msg)
+	err = h.d.Office.RecordMeeting(ctx, caller(c), cy, &m)
+	if e, msg, status, ok := refusal(err); ok {
+		if _, shown := map[string]bool{"date": true, "beritaAcaraNo": true, "attendees": true}[e.Field]; shown {
+			f.Errors[e.Field] = msg
+		} else {
+			v.Error = msg
 		}
-		h.showMeeting(c, http.StatusUnprocessableEntity, v, f)
+		h.showMeeting(c, status, v, f)
 		return
-	case errors.Is(err, store.ErrConflict):
-		v.Error = translate(err.Error())
-		h.showMeeting(c, http.StatusConflict, v, f)
-		return
-	case err != nil:
+	} else if err != nil {
 		h.fail(c, err)
 		return
 	}

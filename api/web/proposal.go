@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
 )
@@ -22,7 +22,7 @@ import (
 // SIKS-NG upload file, marks the batch as sent, uploads Kemensos' answer
 // file, and, when Kemensos never answers the rest of a batch, records that
 // (the households go back to wait for a later batch). Every step is the
-// API's own code (Deps.Office).
+// office (internal/office), as the JSON API does.
 
 type proposalForm struct {
 	Month  string
@@ -59,21 +59,19 @@ func (h *pages) showProposals(c *gin.Context, status int, v *view, f *proposalFo
 	}
 	p := principal(c)
 	d := proposalListData{Cycles: cycles, Cycle: cy, CanBuild: p.Role == auth.RoleDinsos}
-	if h.d.Office.ProposalMonth != nil {
-		d.NextMonth = h.d.Office.ProposalMonth()
-	}
+	d.NextMonth = h.d.Office.ProposalMonth()
 	if f == nil {
 		f = &proposalForm{Month: d.NextMonth}
 	}
 	d.Form = *f
 	if cy != nil {
 		ctx := c.Request.Context()
-		if d.Proposals, err = h.d.Store.ListProposals(ctx, cy.ID); err != nil {
+		if d.Proposals, err = h.d.Office.Proposals(ctx, caller(c), cy); err != nil {
 			h.fail(c, err)
 			return
 		}
 		if d.CanBuild {
-			if d.Waiting, err = h.waitingForProposal(ctx, p, cy.ID, d.Proposals); err != nil {
+			if d.Waiting, err = h.d.Office.ProposalWaiting(ctx, caller(c), cy, d.Proposals); err != nil {
 				h.fail(c, err)
 				return
 			}
@@ -84,23 +82,7 @@ func (h *pages) showProposals(c *gin.Context, status int, v *view, f *proposalFo
 	h.render(c, status, "proposals", v)
 }
 
-// waitingForProposal counts the households a new batch would list: those in
-// stage awaiting_proposal less those a batch not yet sent already lists
-// (a sent batch moves its households on to awaiting_kemensos).
-func (h *pages) waitingForProposal(ctx context.Context, p auth.Principal, cycleID int64, ps []store.Proposal) (int64, error) {
-	n, err := h.stageCount(ctx, p, cycleID, "awaiting_proposal")
-	if err != nil {
-		return 0, err
-	}
-	for _, pr := range ps {
-		if pr.Status == store.ProposalDraft {
-			n -= int64(pr.Items)
-		}
-	}
-	return max(n, 0), nil
-}
-
-// buildProposal builds the month's batch through the API's own code and
+// buildProposal builds the month's batch through the office (internal/office) and
 // opens it.
 func (h *pages) buildProposal(c *gin.Context) {
 	ctx := c.Request.Context()
@@ -109,22 +91,17 @@ func (h *pages) buildProposal(c *gin.Context) {
 		return
 	}
 	f := &proposalForm{Month: strings.TrimSpace(c.PostForm("month")), Errors: map[string]string{}}
-	pr, err := h.d.Office.BuildProposal(ctx, actor(c), cy, f.Month)
+	pr, err := h.d.Office.BuildProposal(ctx, caller(c), cy, f.Month)
 	v := &view{Title: "Usulan ke Kemensos", Active: "usulan"}
-	var ie *store.InvalidError
-	switch {
-	case errors.As(err, &ie):
-		f.Errors[ie.Field] = translate(ie.Msg)
-		if ie.Field != "month" {
-			v.Error = translate(ie.Msg)
+	if e, msg, status, ok := refusal(err); ok {
+		if e.Field == "month" {
+			f.Errors[e.Field] = msg
+		} else {
+			v.Error = msg
 		}
-		h.showProposals(c, http.StatusUnprocessableEntity, v, f)
+		h.showProposals(c, status, v, f)
 		return
-	case errors.Is(err, store.ErrConflict):
-		v.Error = translate(err.Error())
-		h.showProposals(c, http.StatusConflict, v, f)
-		return
-	case err != nil:
+	} else if err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -132,21 +109,6 @@ func (h *pages) buildProposal(c *gin.Context) {
 }
 
 // proposalCounts sums a batch's households by kind and by Kemensos' answer.
-type proposalCounts struct {
-	Tambah, Hapus              int64
-	Accepted, Rejected, Unsent int64
-	// NotAnswered counts the households Dinsos recorded as not answered
-	// by Kemensos (kemensos.TidakDijawab).
-	NotAnswered int64
-	// Rejections counts the rejections per reason, most frequent first.
-	Rejections []reasonCount
-}
-
-type reasonCount struct {
-	Reason string
-	Count  int64
-}
-
 type answerUpload struct {
 	Errors map[string]string
 	// Rows are the refused file's row errors (at most answerRowsShown).
@@ -169,7 +131,7 @@ type proposalData struct {
 	P      *store.Proposal
 	Cycle  *store.Cycle
 	Decree *store.Decree
-	Counts proposalCounts
+	Counts *store.ProposalCount
 	// Dinsos' steps.
 	CanDownload, CanSubmit, CanAnswer, CanMarkUnanswered bool
 	FileURL                                              string
@@ -188,7 +150,7 @@ func (h *pages) loadProposal(c *gin.Context) (*store.Proposal, *store.Cycle, boo
 	if !ok {
 		return nil, nil, false
 	}
-	pr, cy, err := h.d.Store.ProposalFor(c.Request.Context(), principal(c), id)
+	pr, cy, err := h.d.Office.Proposal(c.Request.Context(), caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, nil, false
@@ -226,24 +188,24 @@ func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Prop
 	ctx := c.Request.Context()
 	d := proposalData{P: pr, Cycle: cy, ReportURL: reportURL(cy.ID)}
 	var err error
-	if d.Decree, err = h.d.Store.GetDecree(ctx, pr.DecreeID); err != nil {
+	if d.Decree, _, err = h.d.Office.Decree(ctx, caller(c), pr.DecreeID); err != nil {
 		h.fail(c, err)
 		return
 	}
-	if d.Counts, err = h.proposalCounts(ctx, pr.ID); err != nil {
+	if d.Counts, err = h.d.Office.ProposalCounts(ctx, caller(c), pr); err != nil {
 		h.fail(c, err)
 		return
 	}
 	if principal(c).Role == auth.RoleDinsos {
 		d.CanDownload = true
 		d.FileURL = fmt.Sprintf("/api/v1/proposals/%d/file", pr.ID)
-		d.CanSubmit = pr.Status == store.ProposalDraft
+		d.CanSubmit = pr.Status == domain.ProposalDraft
 		// A refused file keeps its rows on the page even when the batch
 		// has every answer (a late file for households Dinsos recorded
 		// as not answered by Kemensos).
-		d.CanAnswer = pr.Status == store.ProposalSubmitted || up != nil
+		d.CanAnswer = pr.Status == domain.ProposalSubmitted || up != nil
 		// The simulated Kemensos answers every household by itself.
-		d.CanMarkUnanswered = pr.Status == store.ProposalSubmitted && !pr.Simulated && d.Counts.Unsent > 0 || un != nil && un.Retry
+		d.CanMarkUnanswered = pr.Status == domain.ProposalSubmitted && !pr.Simulated && d.Counts.Unsent > 0 || un != nil && un.Retry
 	}
 	if up != nil {
 		d.Upload = *up
@@ -257,61 +219,16 @@ func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Prop
 	h.render(c, status, "proposal", v)
 }
 
-// proposalCounts counts a batch's items by kind, answer and reason.
-// TODO(lead): move into internal/store (Store.ProposalCounts) when the
-// store is next open for edits; it is here to keep this change in api/web.
-func (h *pages) proposalCounts(ctx context.Context, proposalID int64) (proposalCounts, error) {
-	var rows []struct {
-		Jenis, Answer, AnswerReason string
-		N                           int64
-	}
-	var out proposalCounts
-	err := h.d.Store.DB.WithContext(ctx).Table("proposal_items").
-		Select("jenis, answer, answer_reason, COUNT(*) AS n").Where("proposal_id = ?", proposalID).
-		Group("jenis, answer, answer_reason").Order("n DESC, answer_reason").Scan(&rows).Error
-	if err != nil {
-		return out, err
-	}
-	for _, r := range rows {
-		if r.Jenis == "HAPUS" {
-			out.Hapus += r.N
-		} else {
-			out.Tambah += r.N
-		}
-		switch r.Answer {
-		case "DITETAPKAN":
-			out.Accepted += r.N
-		case kemensos.TidakDijawab:
-			out.NotAnswered += r.N
-		case "DITOLAK":
-			out.Rejected += r.N
-			found := false
-			for i := range out.Rejections {
-				if out.Rejections[i].Reason == r.AnswerReason {
-					out.Rejections[i].Count += r.N
-					found = true
-				}
-			}
-			if !found {
-				out.Rejections = append(out.Rejections, reasonCount{Reason: r.AnswerReason, Count: r.N})
-			}
-		default:
-			out.Unsent += r.N
-		}
-	}
-	return out, nil
-}
-
 // submitProposal marks the batch as uploaded to SIKS-NG and starts its
-// workflow, through the API's own code.
+// workflow, through the office (internal/office).
 func (h *pages) submitProposal(c *gin.Context) {
 	pr, cy, ok := h.loadProposal(c)
 	if !ok {
 		return
 	}
-	err := h.d.Office.SubmitProposal(c.Request.Context(), actor(c), cy, pr)
-	if errors.Is(err, store.ErrConflict) {
-		h.showProposal(c, http.StatusConflict, &view{Error: translate(err.Error())}, pr, cy, nil, nil)
+	err := h.d.Office.SubmitProposal(c.Request.Context(), caller(c), cy, pr)
+	if _, msg, status, ok := refusal(err); ok {
+		h.showProposal(c, status, &view{Error: msg}, pr, cy, nil, nil)
 		return
 	} else if err != nil {
 		h.fail(c, err)
@@ -320,7 +237,7 @@ func (h *pages) submitProposal(c *gin.Context) {
 	redirect(c, fmt.Sprintf("/usulan/%d?terkirim=1", pr.ID))
 }
 
-// uploadAnswers applies Kemensos' answer file through the API's own code.
+// uploadAnswers applies Kemensos' answer file through the office (internal/office).
 // A refused file applies nothing; its row errors are listed in a table.
 func (h *pages) uploadAnswers(c *gin.Context) {
 	pr, cy, ok := h.loadProposal(c)
@@ -351,7 +268,7 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 		refuse(http.StatusUnprocessableEntity, &view{})
 		return
 	}
-	n, err := h.d.Office.ApplyAnswers(c.Request.Context(), actor(c), pr, data)
+	n, err := h.d.Office.ApplyAnswers(c.Request.Context(), caller(c), pr, data)
 	var fe *activities.AnswerFileError
 	var ng *activities.AnswersNotGivenError
 	switch {
@@ -371,8 +288,9 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 			"Berkas jawaban ditolak: %s baris bermasalah. Tidak ada jawaban yang diterapkan; perbaiki baris di bawah ini lalu unggah lagi seluruh berkasnya.",
 			number(int64(len(fe.Rows))))})
 		return
-	case errors.Is(err, store.ErrConflict):
-		refuse(http.StatusConflict, &view{Error: translate(err.Error())})
+	case domain.IsKind(err, domain.KindConflict):
+		_, msg, status, _ := refusal(err)
+		refuse(status, &view{Error: msg})
 		return
 	case errors.As(err, &ng):
 		refuse(http.StatusServiceUnavailable, &view{Error: fmt.Sprintf(
@@ -386,7 +304,7 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 	redirect(c, fmt.Sprintf("/usulan/%d?diterapkan=%d", pr.ID, n))
 }
 
-// markUnanswered records, through the API's own code, that Kemensos did
+// markUnanswered records, through the office (internal/office), that Kemensos did
 // not answer the rest of the batch: its households still waiting are
 // marked and go back to wait for a later batch.
 func (h *pages) markUnanswered(c *gin.Context) {
@@ -395,14 +313,14 @@ func (h *pages) markUnanswered(c *gin.Context) {
 		return
 	}
 	f := &unansweredForm{Reason: c.PostForm("alasan"), Errors: map[string]string{}}
-	n, err := h.d.Office.MarkUnanswered(c.Request.Context(), actor(c), pr, f.Reason)
-	var ie *store.InvalidError
+	n, err := h.d.Office.MarkUnanswered(c.Request.Context(), caller(c), pr, f.Reason)
+	e, msg, status, refused := refusal(err)
 	switch {
-	case errors.As(err, &ie):
-		f.Errors["reason"] = translate(ie.Msg)
-		h.showProposal(c, http.StatusUnprocessableEntity, &view{}, pr, cy, nil, f)
-	case errors.Is(err, store.ErrConflict):
-		h.showProposal(c, http.StatusConflict, &view{Error: translate(err.Error())}, pr, cy, nil, f)
+	case refused && e.Field == "reason":
+		f.Errors["reason"] = msg
+		h.showProposal(c, status, &view{}, pr, cy, nil, f)
+	case refused:
+		h.showProposal(c, status, &view{Error: msg}, pr, cy, nil, f)
 	case errors.As(err, new(*activities.AnswersNotGivenError)):
 		f.Retry = true
 		h.showProposal(c, http.StatusServiceUnavailable, &view{Error: "Keluarga yang belum dijawab sudah dicatat tidak dijawab Kemensos, tetapi catatan itu " +

@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,13 +11,12 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
-	"github.com/verval/verval/workflows"
 )
 
 // tasksPerPage keeps the list short enough for a phone on a slow link.
@@ -55,22 +53,21 @@ func (h *pages) taskList(c *gin.Context) {
 	p := principal(c)
 	d := taskListData{Cycles: cycles, Cycle: cy, Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"),
 		Overdue: c.Query("terlambat") == "1", ShowDesa: p.Role != auth.RoleVillage}
-	switch d.Status {
-	case "", store.TaskOpen, store.TaskSubmitted, store.TaskClosed:
+	switch domain.TaskStatus(d.Status) {
+	case "", domain.TaskOpen, domain.TaskSubmitted, domain.TaskClosed:
 	default:
 		d.Status = ""
 	}
 	d.Page, _ = strconv.Atoi(c.Query("halaman"))
 	d.Page = max(d.Page, 1)
 	if cy != nil {
-		tasks, total, err := h.d.Store.ListTasks(c.Request.Context(), p, store.TaskFilter{
-			CycleID: cy.ID, Status: d.Status, Overdue: d.Overdue, Query: d.Q, Page: d.Page, PerPage: tasksPerPage})
+		tasks, total, err := h.d.Office.Tasks(c.Request.Context(), caller(c), store.TaskFilter{
+			CycleID: cy.ID, Status: domain.TaskStatus(d.Status), Overdue: d.Overdue, Query: d.Q, Page: d.Page, PerPage: tasksPerPage})
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
 		for _, t := range tasks {
-			maskTask(p, &t)
 			d.Tasks = append(d.Tasks, taskRow{TaskView: t, DesaName: regionName(t.DesaCode)})
 		}
 		d.Total = total
@@ -107,7 +104,7 @@ type visitForm struct {
 	VisitDate   string
 	DuplicateOf string
 	Note        string
-	Ind         store.Indicators
+	Ind         domain.Indicators
 	Errors      map[string]string
 }
 
@@ -116,12 +113,6 @@ type reopenForm struct {
 	Key    string
 	Reason string
 	Errors map[string]string
-}
-
-type officer struct {
-	ID       int64
-	Name     string
-	Username string
 }
 
 type option struct{ Value, Label string }
@@ -139,7 +130,7 @@ type taskPageData struct {
 	// Supervisor forms (TKSK, Dinsos, admin).
 	Supervisor bool
 	Reopen     *reopenForm
-	Officers   []officer
+	Officers   []store.Officer
 }
 
 // newKey is a fresh idempotency key for one form render.
@@ -165,7 +156,7 @@ func (h *pages) loadTask(c *gin.Context) (*store.TaskView, bool) {
 	if !ok {
 		return nil, false
 	}
-	t, err := h.d.Store.GetTask(c.Request.Context(), principal(c), id)
+	t, err := h.d.Office.Task(c.Request.Context(), caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return nil, false
@@ -195,22 +186,19 @@ func (h *pages) taskPage(c *gin.Context) {
 func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView, visit *visitForm, reopen *reopenForm) {
 	p := principal(c)
 	ctx := c.Request.Context()
-	hh, err := h.d.Store.GetHousehold(ctx, p, t.HouseholdID)
+	hh, err := h.d.Office.Household(ctx, caller(c), t.HouseholdID)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	masked := *t
-	maskTask(p, &masked)
-	t = &masked
 	v.Title = t.Name
 	d := taskPageData{Task: t, DesaName: regionName(t.DesaCode), Household: hh,
-		Today: h.d.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
-	if p.Role == auth.RoleVillage && t.Status != store.TaskClosed {
+		Today: h.d.Office.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
+	if p.Role == auth.RoleVillage && t.Status != domain.TaskClosed {
 		if visit == nil {
 			visit = &visitForm{Version: t.Version, VisitDate: d.Today}
 			if r := t.Result; r != nil {
-				visit.Outcome, visit.VisitDate, visit.Note, visit.Ind = r.Outcome, r.VisitDate, r.Note, r.Indicators
+				visit.Outcome, visit.VisitDate, visit.Note, visit.Ind = string(r.Outcome), r.VisitDate, r.Note, r.Indicators
 				if r.DuplicateOf != 0 {
 					visit.DuplicateOf = strconv.FormatInt(r.DuplicateOf, 10)
 				}
@@ -219,8 +207,8 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 		visit.Key = newKey()
 		d.Visit = visit
 		d.Indicators = indicatorFields(visit.Ind, hh.Indicators)
-		for _, o := range workflows.Outcomes() {
-			d.Outcomes = append(d.Outcomes, option{string(o), outcomeName(string(o))})
+		for _, o := range domain.Outcomes() {
+			d.Outcomes = append(d.Outcomes, option{string(o), lookup(outcomeNames, o)})
 		}
 	}
 	if p.Is(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin) {
@@ -230,33 +218,13 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 		}
 		reopen.Key = newKey()
 		d.Reopen = reopen
-		if d.Officers, err = h.officers(c, t.DesaCode); err != nil {
+		if d.Officers, err = h.d.Office.VillageOfficers(ctx, caller(c), t.DesaCode); err != nil {
 			h.fail(c, err)
 			return
 		}
 	}
 	v.Data = d
 	h.render(c, status, "task", v)
-}
-
-// maskTask hides the family's name and address from the roles that do not
-// work with it, as the API does: an administrator fixing a stuck case does
-// not need them.
-func maskTask(p auth.Principal, t *store.TaskView) {
-	if !p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati) {
-		t.Name, t.Address = maskName(t.Name), "(disembunyikan)"
-	}
-}
-
-// officers lists the active village officers of a desa, for reassignment.
-// TODO(lead): move into internal/store (Store.VillageOfficers) when the
-// store is next open for edits; it is here to keep this change in api/web.
-func (h *pages) officers(c *gin.Context, desa string) ([]officer, error) {
-	var out []officer
-	err := h.d.Store.DB.WithContext(c.Request.Context()).Model(&store.User{}).
-		Where("role = ? AND region_code = ? AND disabled = ?", string(auth.RoleVillage), desa, false).
-		Order("name").Select("id, name, username").Scan(&out).Error
-	return out, err
 }
 
 // submitVisit sends the verification form through the household workflow's
@@ -267,11 +235,10 @@ func (h *pages) submitVisit(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := principal(c)
 	f := &visitForm{
 		Outcome: c.PostForm("outcome"), VisitDate: strings.TrimSpace(c.PostForm("visitDate")),
 		DuplicateOf: strings.TrimSpace(c.PostForm("duplicateOf")), Note: strings.TrimSpace(c.PostForm("note")),
-		Ind: store.Indicators{
+		Ind: domain.Indicators{
 			KepemilikanRumah: strings.TrimSpace(c.PostForm("kepemilikanRumah")), JenisLantai: strings.TrimSpace(c.PostForm("jenisLantai")),
 			JenisDinding: strings.TrimSpace(c.PostForm("jenisDinding")), JenisAtap: strings.TrimSpace(c.PostForm("jenisAtap")),
 			SumberAirMinum: strings.TrimSpace(c.PostForm("sumberAirMinum")), SumberPenerangan: strings.TrimSpace(c.PostForm("sumberPenerangan")),
@@ -294,58 +261,24 @@ func (h *pages) submitVisit(c *gin.Context) {
 			return
 		}
 	}
-	ctx := c.Request.Context()
-	if dup != 0 && dup != t.HouseholdID {
-		// As the API: the duplicate must be a household of the same cycle
-		// that the officer can see.
-		d, err := h.d.Store.GetHousehold(ctx, p, dup)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && d.CycleID != t.CycleID) {
-			f.Errors["duplicateOf"] = "Nomor ini bukan rumah tangga siklus ini di desa Anda."
-			h.showTask(c, http.StatusUnprocessableEntity, v, t, f, nil)
-			return
-		} else if err != nil {
-			h.fail(c, err)
-			return
-		}
-	}
-	updateID := fmt.Sprintf("visit-%d-u%d-%s", t.HouseholdID, p.UserID, key)
-	_, err := h.cases().SubmitVerification(ctx, t.CycleID, t.HouseholdID, updateID, workflows.VerificationRequest{
-		Actor: workflows.Actor(actor(c)), ExpectedVersion: f.Version, Outcome: workflows.Outcome(f.Outcome),
-		VisitDate: f.VisitDate, DuplicateOf: dup, Indicators: f.Ind, Note: f.Note,
+	_, err := h.d.Office.SubmitResult(c.Request.Context(), caller(c), t, key, office.VisitResult{
+		Version: f.Version, Outcome: domain.Outcome(f.Outcome), VisitDate: f.VisitDate, DuplicateOf: dup,
+		Indicators: f.Ind, Note: f.Note,
 	})
-	if err != nil {
-		ve, ok := refusal(err)
-		if !ok {
-			h.fail(c, err)
-			return
-		}
-		if ve.Field != "" {
-			f.Errors[ve.Field] = translate(ve.Message)
+	if e, msg, status, ok := refusal(err); ok {
+		if e.Field != "" {
+			f.Errors[e.Field] = msg
 			v.Error = "Periksa isian yang ditandai."
 		} else {
-			v.Error = translate(ve.Message)
+			v.Error = msg
 		}
-		h.showTask(c, ve.HTTPStatus(), v, t, f, nil)
+		h.showTask(c, status, v, t, f, nil)
+		return
+	} else if err != nil {
+		h.fail(c, err)
 		return
 	}
 	redirect(c, fmt.Sprintf("/tugas/%d?tersimpan=1", t.HouseholdID))
-}
-
-// refusal recognises a human step the household workflow refused: its
-// validator's answer, or a case that has ended.
-func refusal(err error) (*workflows.ValidationError, bool) {
-	var ve *workflows.ValidationError
-	var app *temporal.ApplicationError
-	var nf *serviceerror.NotFound
-	switch {
-	case errors.As(err, &ve):
-		return ve, true
-	case errors.As(err, &app) && workflows.IsValidationType(app.Type()):
-		return workflows.ValidationFromApplicationError(app), true
-	case errors.As(err, &nf) || strings.Contains(err.Error(), "workflow execution already completed"):
-		return &workflows.ValidationError{Kind: workflows.KindClosed, Message: "this household's case has ended"}, true
-	}
-	return nil, false
 }
 
 // reopen sends a household back to village verification (TKSK, Dinsos).
@@ -354,27 +287,23 @@ func (h *pages) reopen(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := principal(c)
 	f := &reopenForm{Reason: strings.TrimSpace(c.PostForm("reason")), Errors: map[string]string{}}
 	key := c.PostForm("kunci")
 	if !validKey(key) {
 		key = newKey()
 	}
-	_, err := h.cases().Reopen(c.Request.Context(), t.CycleID, t.HouseholdID, fmt.Sprintf("reopen-%d-u%d-%s", t.HouseholdID, p.UserID, key),
-		workflows.ReopenRequest{Actor: workflows.Actor(actor(c)), Reason: f.Reason})
-	if err != nil {
-		ve, ok := refusal(err)
-		if !ok {
-			h.fail(c, err)
-			return
-		}
+	_, err := h.d.Office.Reopen(c.Request.Context(), caller(c), t, key, f.Reason)
+	if e, msg, status, ok := refusal(err); ok {
 		v := &view{Title: t.Name, Active: "tugas"}
-		if ve.Field != "" {
-			f.Errors[ve.Field] = translate(ve.Message)
+		if e.Field != "" {
+			f.Errors[e.Field] = msg
 		} else {
-			v.Error = translate(ve.Message)
+			v.Error = msg
 		}
-		h.showTask(c, ve.HTTPStatus(), v, t, nil, f)
+		h.showTask(c, status, v, t, nil, f)
+		return
+	} else if err != nil {
+		h.fail(c, err)
 		return
 	}
 	redirect(c, fmt.Sprintf("/tugas/%d?dibuka=1", t.HouseholdID))
@@ -391,9 +320,9 @@ func (h *pages) assign(c *gin.Context) {
 		h.showTask(c, http.StatusUnprocessableEntity, &view{Title: t.Name, Active: "tugas", Error: "Pilih petugas."}, t, nil, nil)
 		return
 	}
-	err = h.d.Store.AssignTask(c.Request.Context(), t.HouseholdID, t.DesaCode, id, actor(c))
-	if errors.Is(err, store.ErrConflict) {
-		h.showTask(c, http.StatusConflict, &view{Title: t.Name, Active: "tugas", Error: translate(err.Error())}, t, nil, nil)
+	err = h.d.Office.Assign(c.Request.Context(), caller(c), t, id)
+	if _, msg, status, ok := refusal(err); ok {
+		h.showTask(c, status, &view{Title: t.Name, Active: "tugas", Error: msg}, t, nil, nil)
 		return
 	} else if err != nil {
 		h.fail(c, err)
@@ -423,7 +352,7 @@ type indicatorField struct {
 	Choices  []string
 }
 
-func indicatorFields(v, p3ke store.Indicators) []indicatorField {
+func indicatorFields(v, p3ke domain.Indicators) []indicatorField {
 	return []indicatorField{
 		{"jenisLantai", "Jenis lantai terluas", v.JenisLantai, p3ke.JenisLantai, true,
 			[]string{"Tanah", "Bambu", "Kayu/papan kualitas rendah", "Semen/bata merah", "Kayu/papan kualitas tinggi", "Ubin/tegel/teraso", "Keramik", "Marmer/granit"}},

@@ -3,10 +3,12 @@ package web
 import (
 	"errors"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 )
@@ -18,22 +20,13 @@ type uploadData struct {
 	Errors map[string]string
 }
 
-// defaultMaxIntakeFile is the upload limit when Office names none.
-const defaultMaxIntakeFile = 64 << 20
-
 // uploadLimit bounds the upload form's post: the file and a little for the
 // other fields and the multipart framing.
-func (h *pages) uploadLimit() int64 {
-	n := h.d.Office.MaxIntakeFile
-	if n <= 0 {
-		n = defaultMaxIntakeFile
-	}
-	return n + 1<<20
-}
+func (h *pages) uploadLimit() int64 { return h.d.Office.MaxIntakeFile() + 1<<20 }
 
 // uploadPage is Dinsos' P3KE upload. The form posts the file to POST
 // /unggah (upload), which checks the session's CSRF token like every
-// page's form and hands the file to the API's own intake code; the page's
+// page's form and hands the file to the office's intake step; the page's
 // script shows the upload's progress and then opens the intake's page.
 func (h *pages) uploadPage(c *gin.Context) {
 	cycles, cy, err := h.cycles(c)
@@ -54,7 +47,7 @@ func (h *pages) upload(c *gin.Context) {
 	if !ok {
 		return
 	}
-	cycles, err := h.d.Store.ListCycles(ctx, principal(c))
+	cycles, err := h.d.Office.Cycles(ctx, caller(c))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -68,7 +61,7 @@ func (h *pages) upload(c *gin.Context) {
 	case fh.Size > limit:
 		d.Errors["file"] = fmt.Sprintf("Berkas lebih dari %d MB; pecah per kecamatan lalu unggah satu per satu.", limit>>20)
 	default:
-		in, err := h.d.Office.StartIntake(ctx, actor(c), cy, fh)
+		in, err := h.startIntake(c, cy, fh)
 		var fe *p3ke.FormatError
 		switch {
 		case errors.As(err, &fe):
@@ -111,16 +104,27 @@ func (h *pages) intakePage(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	in, cy, err := h.d.Store.IntakeFor(ctx, principal(c), id)
+	in, cy, err := h.d.Office.Intake(ctx, caller(c), id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	d := intakeData{In: in, Cycle: cy, Running: in.Status == store.IntakeQueued || in.Status == store.IntakeRunning}
 	d.Starting = d.Running && in.WorkflowsStarted > 0 && in.HouseholdsStored > 0
-	if d.Issues, d.Total, err = h.d.Store.IntakeIssues(ctx, in.ID, intakeIssuesShown, 0); err != nil {
+	if d.Issues, d.Total, err = h.d.Office.IntakeIssues(ctx, caller(c), in, intakeIssuesShown, 0); err != nil {
 		h.fail(c, err)
 		return
 	}
 	h.render(c, http.StatusOK, "intake", &view{Title: "Unggahan P3KE " + in.FileName, Active: "unggah", Refresh: d.Running, Data: d})
+}
+
+// startIntake hands the uploaded file to the office, which reads it from
+// the request's temporary file twice, never whole.
+func (h *pages) startIntake(c *gin.Context, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return h.d.Office.StartIntake(c.Request.Context(), caller(c), cy, office.Upload{Name: fh.Filename, Size: fh.Size, File: f})
 }

@@ -5,12 +5,15 @@
 // build and nothing fetched from elsewhere, so a page loads on a village's
 // slow phone connection.
 //
-// The pages go through the same code as the JSON API: the store queries
-// that only see the caller's region (another village's household is a 404
-// page), the household and decree workflows' Updates with their validators,
-// and the API's own meeting recorder, decree and proposal steps and login
-// throttle, handed over by package api when it calls Register. Sessions are the API's: the verval_session cookie
-// holds the same token a bearer client sends.
+// The pages are a door onto the same office as the JSON API
+// (internal/office): every step and every list is one of its methods,
+// which checks role and region (another village's household is a 404
+// page) and calls the store and the workflows' Updates with their
+// validators. A refusal comes back as a *domain.Error and is shown in
+// Indonesian by its code (i18n_errors.go). The login throttle is the
+// API's, handed over when package api calls Register. Sessions are the
+// API's: the verval_session cookie holds the same token a bearer client
+// sends.
 package web
 
 import (
@@ -24,7 +27,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"path"
 	"strconv"
@@ -35,6 +37,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -47,79 +51,20 @@ var staticFS embed.FS
 
 // Deps are what the pages need; package api builds them from its own.
 type Deps struct {
-	Store *store.Store
-	// Cases sends the officers' results to the household workflows.
-	Cases workflows.Cases
-	Log   *slog.Logger
+	// Office takes every step and answers every read, as it does for the
+	// JSON API: a page parses a form, calls one method and renders.
+	Office *office.Service
+	Log    *slog.Logger
 	// SessionTTL is how long a login lasts (the cookie's Max-Age too).
 	SessionTTL time.Duration
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 	// WorkflowURL links a household's case in the Temporal Web UI.
 	WorkflowURL func(cycleID, householdID int64) string
 	// StuckQueryURL links the Web UI's list of a cycle's running cases in
 	// p's region that entered their stage before a time.
 	StuckQueryURL func(p auth.Principal, cy *store.Cycle, before time.Time) string
-	// StuckStages are the stages a case can be stuck in (not final).
-	StuckStages []string
-	// RecordMeeting checks and records a village meeting and starts the
-	// workflow that closes the village's list: the API's own logic. Broken
-	// rules are *store.InvalidError.
-	RecordMeeting func(ctx context.Context, p auth.Principal, a store.AuditActor, cy *store.Cycle, m *store.Meeting) error
 	// Throttle is the API's login throttle, so the login page is no way
 	// around it.
 	Throttle Throttle
-	// Office is the API's own decree and proposal logic, for the pages of
-	// Dinsos and the bupati's office.
-	Office Office
-}
-
-// Office is what the decree and proposal pages do, each step the very code
-// behind the JSON API's route (api/decrees.go, api/proposals.go). Broken
-// rules are *store.InvalidError naming the field; a step against the wrong
-// state is store.ErrConflict.
-type Office struct {
-	// DraftDecree drafts a decree of every household of cy waiting for one
-	// and starts its review workflow (POST /api/v1/cycles/{id}/decrees).
-	DraftDecree func(ctx context.Context, a store.AuditActor, cy *store.Cycle) (*store.Decree, error)
-	// DecreeStep sends a review step to the decree workflow's Update named
-	// update (workflows.UpdateDecreeSubmit, ...), with its Update ID. The
-	// validator's refusals are workflows.ValidationError application
-	// errors; a decree number already used is a *store.InvalidError.
-	DecreeStep func(ctx context.Context, a store.AuditActor, d *store.Decree, update, updateID string, r workflows.DecreeRequest) (workflows.DecreeState, error)
-	// ProposalMonth is the batch month (YYYY-MM) of a proposal made now,
-	// after the regency's monthly cut-off.
-	ProposalMonth func() string
-	// BuildProposal builds cy's Kemensos batch for month ("" for
-	// ProposalMonth's).
-	BuildProposal func(ctx context.Context, a store.AuditActor, cy *store.Cycle, month string) (*store.Proposal, error)
-	// SubmitProposal marks batch p as sent to Kemensos and starts its
-	// workflow.
-	SubmitProposal func(ctx context.Context, a store.AuditActor, cy *store.Cycle, p *store.Proposal) error
-	// ApplyAnswers applies Kemensos' answer file to batch p, all or
-	// nothing; a refused file is an *activities.AnswerFileError.
-	ApplyAnswers func(ctx context.Context, a store.AuditActor, p *store.Proposal, file []byte) (int, error)
-	// MarkUnanswered records that Kemensos did not answer the rest of
-	// batch p, with Dinsos' reason, and tells its workflow (POST
-	// /api/v1/proposals/{id}/unanswered); it returns how many households
-	// were marked. A missing reason is a *store.InvalidError; marked
-	// households whose workflow could not be told an
-	// *activities.AnswersNotGivenError.
-	MarkUnanswered func(ctx context.Context, a store.AuditActor, p *store.Proposal, reason string) (int, error)
-	// StartIntake checks an uploaded P3KE file, stores it as an intake of
-	// cy and starts the intake (POST /api/v1/cycles/{id}/intake); a file
-	// that cannot be read as P3KE is a *p3ke.FormatError.
-	StartIntake func(ctx context.Context, a store.AuditActor, cy *store.Cycle, fh *multipart.FileHeader) (*store.Intake, error)
-	// MaxIntakeFile is the largest P3KE file StartIntake takes, in bytes.
-	MaxIntakeFile int64
-	// CloseCycle closes cy (tutup buku) with reason and starts the
-	// fan-out that ends its waiting households (POST
-	// /api/v1/cycles/{id}/close); a missing reason is a
-	// *store.InvalidError, a cycle already closed store.ErrConflict.
-	CloseCycle func(ctx context.Context, a store.AuditActor, cy *store.Cycle, reason string) (*store.Cycle, error)
-	// ResumeCycleClose starts a closed cycle's fan-out again if it failed
-	// or was stopped; while it runs, or once it has finished, it is a no-op.
-	ResumeCycleClose func(ctx context.Context, cy *store.Cycle) error
 }
 
 // Throttle is the login throttle the login page shares with POST
@@ -162,55 +107,44 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/masuk", h.loginPage)
 	r.POST("/masuk", h.login)
 
-	all := h.signedIn(auth.Roles()...)
-	field := h.signedIn(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
-	village := h.signedIn(auth.RoleVillage)
-	supervisors := h.signedIn(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
-	watchers := h.signedIn(auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
-	office := h.signedIn(auth.RoleDinsos, auth.RoleAdmin)
-
-	r.POST("/keluar", all, h.logout)
-	r.GET("/tugas", field, h.taskList)
-	r.GET("/tugas/:id", field, h.taskPage)
-	r.POST("/tugas/:id", village, h.submitVisit)
-	r.POST("/tugas/:id/buka-ulang", supervisors, h.reopen)
-	r.POST("/tugas/:id/tugaskan", supervisors, h.assign)
-	r.GET("/musyawarah", village, h.meetingPage)
-	r.POST("/musyawarah", village, h.recordMeeting)
-	r.GET("/rumah-tangga/:id", all, h.householdPage)
-	r.GET("/dasbor", all, h.dashboard)
-	r.GET("/macet", watchers, h.stuckPage)
-	r.GET("/unggah", office, h.uploadPage)
+	may := func(st office.Step) gin.HandlerFunc { return h.signedIn(office.Roles(st)...) }
+	r.POST("/keluar", h.signedIn(auth.Roles()...), h.logout)
+	r.GET("/tugas", may(office.StepReadTasks), h.taskList)
+	r.GET("/tugas/:id", may(office.StepReadTasks), h.taskPage)
+	r.POST("/tugas/:id", may(office.StepSubmitResult), h.submitVisit)
+	r.POST("/tugas/:id/buka-ulang", may(office.StepReopen), h.reopen)
+	r.POST("/tugas/:id/tugaskan", may(office.StepAssign), h.assign)
+	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
+	r.POST("/musyawarah", may(office.StepRecordMeeting), h.recordMeeting)
+	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
+	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
+	r.GET("/macet", may(office.StepStuck), h.stuckPage)
+	r.GET("/unggah", may(office.StepIntake), h.uploadPage)
 	// The P3KE file is far larger than any other form.
-	r.POST("/unggah", h.signedInWith(h.uploadLimit(), auth.RoleDinsos, auth.RoleAdmin), h.upload)
-	r.GET("/unggah/:id", office, h.intakePage)
+	r.POST("/unggah", h.signedInWith(h.uploadLimit(), office.Roles(office.StepIntake)...), h.upload)
+	r.GET("/unggah/:id", may(office.StepIntake), h.intakePage)
 
-	// Decrees and Kemensos proposals, with the roles of their API routes.
-	dinsos := h.signedIn(auth.RoleDinsos)
-	r.POST("/dasbor/tutup", dinsos, h.closeCycle)
-	r.POST("/dasbor/tutup/lanjutkan", dinsos, h.resumeClose)
-	bupati := h.signedIn(auth.RoleBupati)
-	reviewers := h.signedIn(auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin)
-	r.GET("/sk", reviewers, h.decreeList)
-	r.POST("/sk", dinsos, h.draftDecree)
-	r.GET("/sk/:id", reviewers, h.decreePage)
-	r.POST("/sk/:id/ajukan", dinsos, h.decreeStep(workflows.UpdateDecreeSubmit))
-	r.POST("/sk/:id/revisi", dinsos, h.decreeStep(workflows.UpdateDecreeRevise))
-	r.POST("/sk/:id/batalkan", dinsos, h.decreeStep(workflows.UpdateDecreeWithdraw))
-	r.POST("/sk/:id/kembalikan", bupati, h.decreeStep(workflows.UpdateDecreeReturn))
-	r.POST("/sk/:id/tandatangani", bupati, h.decreeStep(workflows.UpdateDecreeSign))
-	r.GET("/usulan", office, h.proposalList)
-	r.POST("/usulan", dinsos, h.buildProposal)
-	r.GET("/usulan/:id", office, h.proposalPage)
-	r.POST("/usulan/:id/kirim", dinsos, h.submitProposal)
-	r.POST("/usulan/:id/jawaban", dinsos, h.uploadAnswers)
-	r.POST("/usulan/:id/tidak-dijawab", dinsos, h.markUnanswered)
+	// Decrees and Kemensos proposals.
+	r.POST("/dasbor/tutup", may(office.StepCloseCycle), h.closeCycle)
+	r.POST("/dasbor/tutup/lanjutkan", may(office.StepCloseCycle), h.resumeClose)
+	r.GET("/sk", may(office.StepReadDecrees), h.decreeList)
+	r.POST("/sk", may(office.StepDraftDecree), h.draftDecree)
+	r.GET("/sk/:id", may(office.StepReadDecrees), h.decreePage)
+	for path, update := range map[string]string{
+		"ajukan": workflows.UpdateDecreeSubmit, "revisi": workflows.UpdateDecreeRevise, "batalkan": workflows.UpdateDecreeWithdraw,
+		"kembalikan": workflows.UpdateDecreeReturn, "tandatangani": workflows.UpdateDecreeSign,
+	} {
+		r.POST("/sk/:id/"+path, may(office.DecreeStepOf(update)), h.decreeStep(update))
+	}
+	r.GET("/usulan", may(office.StepReadProposals), h.proposalList)
+	r.POST("/usulan", may(office.StepProposals), h.buildProposal)
+	r.GET("/usulan/:id", may(office.StepReadProposals), h.proposalPage)
+	r.POST("/usulan/:id/kirim", may(office.StepProposals), h.submitProposal)
+	r.POST("/usulan/:id/jawaban", may(office.StepProposals), h.uploadAnswers)
+	r.POST("/usulan/:id/tidak-dijawab", may(office.StepProposals), h.markUnanswered)
 }
 
 func newPages(d Deps) *pages {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
@@ -326,7 +260,10 @@ func (h *pages) errorPage(c *gin.Context, status int, msg string) {
 // 500 with no internals shown.
 func (h *pages) fail(c *gin.Context, err error) {
 	var unavailable *serviceerror.Unavailable
+	forbidden, _ := domain.As(err)
 	switch {
+	case forbidden != nil && forbidden.Kind() == domain.KindForbidden:
+		h.errorPage(c, http.StatusForbidden, errorText(forbidden))
 	case errors.Is(err, store.ErrNotFound):
 		h.errorPage(c, http.StatusNotFound, "Data tidak ditemukan, atau bukan bagian dari wilayah Anda.")
 	case errors.As(err, &unavailable), errors.Is(err, store.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
@@ -342,10 +279,27 @@ func (h *pages) fail(c *gin.Context, err error) {
 // X-Request-ID response header), for logs and the audit trail.
 func requestID(c *gin.Context) string { return c.Writer.Header().Get("X-Request-ID") }
 
-// actor is the caller as the audit trail records them.
-func actor(c *gin.Context) store.AuditActor {
-	p := principal(c)
-	return store.AuditActor{UserID: p.UserID, Role: string(p.Role), RequestID: requestID(c)}
+// caller is who takes the page's step, for the office.
+func caller(c *gin.Context) office.Caller {
+	return office.Caller{Principal: principal(c), RequestID: requestID(c)}
+}
+
+// refusal is a step the office refused for a reason the person can act on
+// (a broken rule, a conflict with the current state): its Indonesian text
+// and the status the page answers with. ok is false for any other error,
+// which h.fail handles.
+func refusal(err error) (e *domain.Error, msg string, status int, ok bool) {
+	e, ok = domain.As(err)
+	if !ok {
+		return nil, "", 0, false
+	}
+	switch e.Kind() {
+	case domain.KindInvalid, domain.KindBadRequest:
+		return e, errorText(e), http.StatusUnprocessableEntity, true
+	case domain.KindConflict:
+		return e, errorText(e), http.StatusConflict, true
+	}
+	return nil, "", 0, false
 }
 
 // pathID parses the :id parameter; a malformed id is simply not found.
@@ -358,8 +312,6 @@ func (h *pages) pathID(c *gin.Context) (int64, bool) {
 	return id, true
 }
 
-func (h *pages) cases() workflows.Cases { return h.d.Cases }
-
 // redirect answers a form post with 303 See Other, so reloading the next
 // page does not send the form again.
 func redirect(c *gin.Context, to string) {
@@ -370,7 +322,7 @@ func redirect(c *gin.Context, to string) {
 // cycles lists the caller's cycles and picks the one named by ?siklus=,
 // else the newest. ok is false when the caller sees no cycle at all.
 func (h *pages) cycles(c *gin.Context) (list []store.Cycle, cur *store.Cycle, err error) {
-	list, err = h.d.Store.ListCycles(c.Request.Context(), principal(c))
+	list, err = h.d.Office.Cycles(c.Request.Context(), caller(c))
 	if err != nil || len(list) == 0 {
 		return list, nil, err
 	}

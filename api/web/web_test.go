@@ -22,8 +22,11 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
@@ -46,11 +49,8 @@ type env struct {
 	clock    *storetest.Clock
 	cycle    store.Cycle
 	// hh holds the household ids by name.
-	hh       map[string]int64
-	meetings []store.Meeting
-	// meetingErr is what the fake RecordMeeting answers.
-	meetingErr error
-	// office records the decree and proposal steps the pages took.
+	hh map[string]int64
+	// office records what the office asked of Temporal.
 	office officeFake
 }
 
@@ -91,7 +91,7 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 			Household: store.Household{Row: i + 2, FamilyID: fmt.Sprintf("P3KE-%d", i), Name: f.name, Address: "Dusun Krajan RT 001",
 				Members: 4, RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: f.desa, Desil: 1,
 				NIKMasked: "3505**********01", KKMasked: "3505**********01",
-				Indicators: store.Indicators{JenisLantai: "Tanah"}},
+				Indicators: domain.Indicators{JenisLantai: "Tanah"}},
 		})
 	}
 	if _, err := e.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: 4, Households: hs,
@@ -108,23 +108,17 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 
 	e.r = gin.New()
 	e.r.Use(func(c *gin.Context) { c.Header("X-Request-ID", "req-test"); c.Next() })
+	e.office.wire(e)
 	Register(e.r, Deps{
-		Store: e.st, Cases: workflows.Cases{Client: e.temporal}, Log: storetest.Logger(t), SessionTTL: time.Hour, Now: clock.Now,
+		Office: office.New(office.Deps{Store: e.st, Temporal: e.temporal, Log: storetest.Logger(t), Now: clock.Now,
+			Kemensos: office.KemensosOptions{CutoffDay: 31}, MaxIntakeFile: 1 << 20}),
+		Log: storetest.Logger(t), SessionTTL: time.Hour,
 		WorkflowURL: func(cycleID, householdID int64) string {
 			return fmt.Sprintf("http://ui.test/namespaces/default/workflows/household-%d-%d", cycleID, householdID)
 		},
 		StuckQueryURL: func(p auth.Principal, cy *store.Cycle, before time.Time) string {
 			return "http://ui.test/namespaces/default/workflows?query=" + url.QueryEscape(`RegencyCode = "35.05" AND area = "`+p.Region+`"`)
 		},
-		StuckStages: []string{"awaiting_verification", "verified"},
-		RecordMeeting: func(ctx context.Context, p auth.Principal, a store.AuditActor, cy *store.Cycle, m *store.Meeting) error {
-			if e.meetingErr != nil {
-				return e.meetingErr
-			}
-			e.meetings = append(e.meetings, *m)
-			return nil
-		},
-		Office: e.office.deps(e),
 		Throttle: Throttle{
 			Blocked:   func(time.Time, string, string) time.Duration { return 0 },
 			Failed:    func(time.Time, string, string) {},
@@ -432,7 +426,7 @@ func (e *env) updateCall(err error, seen *[]client.UpdateWorkflowOptions) {
 	}
 	h := mocks.NewWorkflowUpdateHandle(e.t)
 	h.On("Get", mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
-		*args.Get(1).(*workflows.VerificationResponse) = workflows.VerificationResponse{Version: 1, Stage: workflows.StageVerified}
+		*args.Get(1).(*workflows.VerificationResponse) = workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}
 	}).Return(nil)
 	call.Return(h, nil)
 }
@@ -441,17 +435,20 @@ var keyRE = regexp.MustCompile(`name="kunci" value="([0-9a-f]+)"`)
 
 func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 	for _, c := range []struct {
-		field, msg, want string
+		field string
+		code  domain.Code
+		args  []any
+		want  string
 	}{
-		{"visitDate", "cannot be in the future", "Tanggal tidak boleh setelah hari ini."},
-		{"indicators", "floor, wall and roof (jenisLantai, jenisDinding, jenisAtap) are required for outcome eligible", "Jenis lantai, dinding dan atap wajib diisi untuk hasil Masih miskin (layak)."},
-		{"note", "explain what was found (who said so, where the family went)", "Jelaskan temuan Anda"},
-		{"outcome", "must be one of eligible, not_poor, not_found, deceased, moved, duplicate", "Pilih salah satu hasil kunjungan."},
+		{"visitDate", domain.CodeDateFuture, nil, "Tanggal tidak boleh setelah hari ini."},
+		{"indicators", domain.CodeVisitIndicators, []any{domain.OutcomeEligible}, "Jenis lantai, dinding dan atap wajib diisi untuk hasil Masih miskin (layak)."},
+		{"note", domain.CodeVisitNote, nil, "Jelaskan temuan Anda"},
+		{"outcome", domain.CodeVisitOutcome, nil, "Pilih salah satu hasil kunjungan."},
 	} {
 		t.Run(c.field, func(t *testing.T) {
 			e := newEnv(t)
 			var seen []client.UpdateWorkflowOptions
-			e.updateCall(workflows.Invalid(c.field, c.msg), &seen)
+			e.updateCall(temporalx.Refuse(domain.FieldErr(c.field, c.code, c.args...)), &seen)
 			desa1 := e.login("desa1")
 			id := e.hh["SITI AMINAH"]
 			w := desa1.post(fmt.Sprintf("/tugas/%d", id), url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-09"},
@@ -486,7 +483,7 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 func TestConflictAndClosedMessagesShowAboveTheForm(t *testing.T) {
 	e := newEnv(t)
 	var seen []client.UpdateWorkflowOptions
-	e.updateCall(workflows.Closed("the village meeting has closed this household's verification; ask the TKSK to reopen it"), &seen)
+	e.updateCall(temporalx.Refuse(domain.Err(domain.CodeListClosed)), &seen)
 	w := e.login("desa1").post(fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"]), url.Values{"outcome": {"eligible"}})
 	if w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), `class="alert" role="alert">Musyawarah desa sudah menutup`) {
 		t.Fatalf("closed: %d\n%s", w.Code, w.Body)
@@ -520,7 +517,7 @@ func TestValidResultRedirectsAndARepeatedPostReusesTheKey(t *testing.T) {
 		t.Errorf("update ID %q, want %q (the API's form)", seen[0].UpdateID, want)
 	}
 	req := seen[0].Args[0].(workflows.VerificationRequest)
-	if req.Outcome != workflows.OutcomeEligible || req.Indicators.JenisAtap != "Genteng" || req.Actor.UserID != u.UserID || req.Actor.RequestID != "req-test" {
+	if req.Outcome != domain.OutcomeEligible || req.Indicators.JenisAtap != "Genteng" || req.Actor.UserID != u.UserID || req.Actor.RequestID != "req-test" {
 		t.Errorf("request sent: %+v", req)
 	}
 	if w := desa1.get(fmt.Sprintf("/tugas/%d?tersimpan=1", id)); !strings.Contains(w.Body.String(), "Hasil kunjungan tersimpan.") {
@@ -546,12 +543,17 @@ func TestMeetingForm(t *testing.T) {
 	}
 	form := url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}, "date": {"2026-05-04"}, "beritaAcaraNo": {"BA/01/2026"}, "attendees": {"25"}}
 
-	e.meetingErr = &store.InvalidError{Field: "beritaAcaraNo", Msg: "the berita acara number is required (at most 100 characters)"}
-	w := desa1.post("/musyawarah", form)
+	// The office's own rules: a blank berita acara number, then a village
+	// whose two households have no visit result yet.
+	blank := url.Values{}
+	for k, v := range form {
+		blank[k] = v
+	}
+	blank.Set("beritaAcaraNo", " ")
+	w := desa1.post("/musyawarah", blank)
 	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "beritaAcaraNo"), "Nomor berita acara wajib diisi") {
 		t.Fatalf("invalid meeting: %d", w.Code)
 	}
-	e.meetingErr = fmt.Errorf("%w: 2 households of this village still have no visit result", store.ErrConflict)
 	if w := desa1.post("/musyawarah", form); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "Masih ada 2 keluarga di desa ini") {
 		t.Fatalf("conflicting meeting: %d", w.Code)
 	}
@@ -563,12 +565,21 @@ func TestMeetingForm(t *testing.T) {
 	if w := desa1.post("/musyawarah", f); !strings.Contains(field(t, w.Body.String(), "attendees"), "angka") {
 		t.Fatalf("attendees not a number: no message next to the field")
 	}
-	e.meetingErr = nil
+	// Both visited: the meeting is recorded and its workflow started.
+	if err := e.st.DB.Model(&store.Task{}).Where("desa_code = ?", jaten).Update("status", domain.TaskSubmitted).Error; err != nil {
+		t.Fatal(err)
+	}
 	if w := desa1.post("/musyawarah", form); w.Code != http.StatusSeeOther {
 		t.Fatalf("meeting: %d", w.Code)
 	}
-	if len(e.meetings) != 1 || e.meetings[0].BeritaAcaraNo != "BA/01/2026" || e.meetings[0].Attendees != 25 || e.meetings[0].Date != "2026-05-04" {
-		t.Fatalf("meeting recorded: %+v", e.meetings)
+	var meetings []store.Meeting
+	e.st.DB.Find(&meetings)
+	if len(meetings) != 1 || meetings[0].BeritaAcaraNo != "BA/01/2026" || meetings[0].Attendees != 25 || meetings[0].Date != "2026-05-04" ||
+		meetings[0].DesaCode != jaten || meetings[0].HouseholdsTotal != 2 {
+		t.Fatalf("meeting recorded: %+v", meetings)
+	}
+	if !slices.Contains(e.office.started, workflows.MeetingWorkflowID(meetings[0].ID)) {
+		t.Errorf("meeting workflow not started: %v", e.office.started)
 	}
 }
 
@@ -617,7 +628,7 @@ func TestBuildDashboard(t *testing.T) {
 func TestEveryValidatorMessageIsTranslated(t *testing.T) {
 	opened := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
 	now := time.Date(2026, 5, 10, 0, 0, 0, 0, time.UTC)
-	house := store.Indicators{JenisLantai: "Tanah", JenisDinding: "Bambu", JenisAtap: "Genteng"}
+	house := domain.Indicators{JenisLantai: "Tanah", JenisDinding: "Bambu", JenisAtap: "Genteng"}
 	for _, r := range []workflows.VerificationRequest{
 		{Outcome: "rich"},
 		{Outcome: "eligible"},
@@ -631,27 +642,18 @@ func TestEveryValidatorMessageIsTranslated(t *testing.T) {
 		{Outcome: "moved", VisitDate: "2026-05-05"},
 		{Outcome: "moved", VisitDate: "2026-05-05", Note: strings.Repeat("x", 2001)},
 	} {
-		err := workflows.ValidateVisit(r, 7, opened, now)
-		v, ok := refusal(err)
-		if !ok {
-			t.Fatalf("%+v: not refused (%v)", r, err)
+		err := temporalx.RefusalOf(workflows.ValidateVisit(r, 7, opened, now))
+		e, msg, status, ok := refusal(err)
+		if !ok || status != http.StatusUnprocessableEntity {
+			t.Fatalf("%+v: not refused as invalid (%v)", r, err)
 		}
-		if !translated(v.Message) {
-			t.Errorf("no Indonesian for %q", v.Message)
-		}
-	}
-	for _, m := range []string{
-		"a result was already submitted for this household; to correct it, send version 2",
-		"the result changed since you loaded it (version 2, you sent 1); reload and try again",
-		"the household has moved past village verification (enrolled)",
-		"conflict: 12 households of this village still have no visit result",
-	} {
-		if !translated(m) {
-			t.Errorf("no Indonesian for %q", m)
+		if _, has := errorTexts[e.Code]; !has || msg == e.Message() {
+			t.Errorf("no Indonesian for %s (%q)", e.Code, e.Message())
 		}
 	}
-	if got := translate("a brand new rule"); got != "a brand new rule" {
-		t.Errorf("an unknown message must be shown as it is, got %q", got)
+	// An error the office does not know of is no refusal: h.fail logs it.
+	if _, _, _, ok := refusal(fmt.Errorf("a brand new failure")); ok {
+		t.Error("an unknown error was shown as a refusal")
 	}
 }
 
@@ -675,8 +677,8 @@ func TestStaticAssetsAreCachedAndPagesAreLight(t *testing.T) {
 	}{
 		{nil, "/masuk"}, {desa1, "/tugas"}, {desa1, fmt.Sprintf("/tugas/%d", e.hh["SITI AMINAH"])}, {desa1, "/musyawarah"},
 		{dinsos, "/dasbor"}, {dinsos, "/macet?hari=0"}, {dinsos, "/unggah"}, {dinsos, fmt.Sprintf("/rumah-tangga/%d", e.hh["WARSINI"])},
-		{dinsos, "/sk"}, {dinsos, fmt.Sprintf("/sk/%d", e.seedDecree(store.DecreeDraft).ID)}, {dinsos, "/usulan"},
-		{dinsos, fmt.Sprintf("/usulan/%d", e.seedProposal(store.ProposalSubmitted).ID)},
+		{dinsos, "/sk"}, {dinsos, fmt.Sprintf("/sk/%d", e.seedDecree(domain.DecreeDraft).ID)}, {dinsos, "/usulan"},
+		{dinsos, fmt.Sprintf("/usulan/%d", e.seedProposal(domain.ProposalSubmitted).ID)},
 	} {
 		w := e.do(c.b, "GET", c.path, nil)
 		if w.Code != 200 {
@@ -763,7 +765,7 @@ func TestEveryPageChecksTheRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Allowed posts may reach Temporal; it refuses them here.
-	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, workflows.Invalid("reason", "say why the verification is reopened")).Maybe()
+	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, temporalx.Refuse(domain.FieldErr("reason", domain.CodeReopenReason))).Maybe()
 	users := map[auth.Role]string{auth.RoleVillage: "desa1", auth.RoleTKSK: "tksk", auth.RoleDinsos: "dinsos", auth.RoleBupati: "bupati", auth.RoleAdmin: "admin"}
 	var in store.Intake
 	if err := e.st.DB.First(&in).Error; err != nil {

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/workflows"
 )
@@ -34,7 +35,7 @@ type cycleCase struct {
 	// revoked by a later decree; settled if its case had already ended
 	// (enrolled) then, so its workflow completed before the revocation.
 	revoked, settled bool
-	want             workflows.Stage
+	want             domain.Stage
 }
 
 // eligible: the village found the household still poor.
@@ -56,22 +57,22 @@ const kemensosNIK = "NIK_TIDAK_PADAN"
 const noAnswer = "-"
 
 // final is the stage and reason the household's year must end in.
-func (cc *cycleCase) final() (workflows.Stage, string) {
+func (cc *cycleCase) final() (domain.Stage, string) {
 	switch {
 	case cc.revoked:
-		return workflows.StageRevoked, "revoked: anggota keluarga diangkat PNS"
+		return domain.StageRevoked, "revoked: anggota keluarga diangkat PNS"
 	case cc.eligible() && (cc.fam.DTKS || cc.accepted()):
-		return workflows.StageEnrolled, ""
+		return domain.StageEnrolled, ""
 	case cc.eligible() && cc.answer == kemensosNIK:
-		return workflows.StageRejected, "rejected " + cc.answer2
+		return domain.StageRejected, "rejected " + cc.answer2
 	case cc.eligible():
-		return workflows.StageRejected, "rejected " + cc.answer
+		return domain.StageRejected, "rejected " + cc.answer
 	case cc.fam.DTKS && cc.answer == "":
-		return workflows.StageRemoved, "removal accepted: verified " + cc.outcome
+		return domain.StageRemoved, "removal accepted: verified " + cc.outcome
 	case cc.fam.DTKS:
-		return workflows.StageRejected, "removal rejected " + cc.answer
+		return domain.StageRejected, "removal rejected " + cc.answer
 	}
-	return workflows.StageNotEligible, "verified " + cc.outcome + ", not in the registry"
+	return domain.StageNotEligible, "verified " + cc.outcome + ", not in the registry"
 }
 
 // programmes are the aid programmes the household ends the year in: all
@@ -79,9 +80,9 @@ func (cc *cycleCase) final() (workflows.Stage, string) {
 // pay for a decreed household Kemensos would not register, none otherwise.
 func (cc *cycleCase) programmes() []string {
 	switch st, _ := cc.final(); {
-	case st == workflows.StageEnrolled:
+	case st == domain.StageEnrolled:
 		return []string{"BLT-DD", "BPJS-TK", "BPNT", "PBI-JK", "PKH"}
-	case st == workflows.StageRejected && cc.eligible():
+	case st == domain.StageRejected && cc.eligible():
 		return []string{"BLT-DD", "BPJS-TK"}
 	}
 	return nil
@@ -203,14 +204,14 @@ func TestWholeCycle(t *testing.T) {
 			t.Fatalf("meeting: %d", code)
 		}
 	}
-	waitStages(t, dinsos, cases, func(cc *cycleCase) workflows.Stage {
+	waitStages(t, dinsos, cases, func(cc *cycleCase) domain.Stage {
 		switch {
 		case cc.eligible():
-			return workflows.StageAwaitingDecree
+			return domain.StageAwaitingDecree
 		case cc.fam.DTKS:
-			return workflows.StageAwaitingProposal
+			return domain.StageAwaitingProposal
 		}
-		return workflows.StageNotEligible
+		return domain.StageNotEligible
 	})
 
 	// The decree: drafted, returned with a reason, revised, submitted, signed.
@@ -246,14 +247,14 @@ func TestWholeCycle(t *testing.T) {
 	if rows := xlsxRows(t, att, "Lampiran"); len(rows) != eligible+1 {
 		t.Fatalf("attachment has %d rows, want %d households and a header", len(rows)-1, eligible)
 	}
-	waitStages(t, dinsos, cases, func(cc *cycleCase) workflows.Stage {
+	waitStages(t, dinsos, cases, func(cc *cycleCase) domain.Stage {
 		switch {
 		case cc.eligible() && cc.fam.DTKS:
-			return workflows.StageEnrolled
+			return domain.StageEnrolled
 		case cc.proposed():
-			return workflows.StageAwaitingProposal
+			return domain.StageAwaitingProposal
 		}
-		return workflows.StageNotEligible
+		return domain.StageNotEligible
 	})
 
 	// The first Kemensos batch: additions of the new poor and removals,
@@ -318,9 +319,9 @@ func TestWholeCycle(t *testing.T) {
 			t.Fatalf("first batch row of %s: NIK %s…, alasan %q", cc.fam.Name, row[2][:6], row[6])
 		}
 	}
-	waitStages(t, dinsos, cases, func(cc *cycleCase) workflows.Stage {
+	waitStages(t, dinsos, cases, func(cc *cycleCase) domain.Stage {
 		if cc.eligible() && cc.answer == kemensosNIK {
-			return workflows.StageAwaitingProposal // fixable: next month's batch, once corrected
+			return domain.StageAwaitingProposal // fixable: next month's batch, once corrected
 		}
 		st, _ := cc.final()
 		return st
@@ -353,7 +354,7 @@ func TestWholeCycle(t *testing.T) {
 		eventually(t, 30*time.Second, "the revocation", func() bool {
 			var h struct{ Stage string }
 			dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", cc.id), nil, &h)
-			return h.Stage == string(workflows.StageRevoked)
+			return h.Stage == string(domain.StageRevoked)
 		})
 	}
 
@@ -415,12 +416,12 @@ func TestWholeCycle(t *testing.T) {
 	eventually(t, 30*time.Second, "the silent household back to wait for a batch", func() bool {
 		var h struct{ Stage, Reason string }
 		dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", silent.id), nil, &h)
-		return h.Stage == string(workflows.StageAwaitingProposal) && h.Reason == "no answer from Kemensos: propose again"
+		return h.Stage == string(domain.StageAwaitingProposal) && h.Reason == "no answer from Kemensos: propose again"
 	})
 	if _, file := sendBatch("2027-09", 1, func(cc *cycleCase) string { return cc.answer2 }); byKK[file[1][1]] != silent {
 		t.Fatalf("the third batch does not propose the household Kemensos did not answer")
 	}
-	waitStages(t, dinsos, cases, func(cc *cycleCase) workflows.Stage { st, _ := cc.final(); return st })
+	waitStages(t, dinsos, cases, func(cc *cycleCase) domain.Stage { st, _ := cc.final(); return st })
 
 	// Every household's case is over: its workflow has completed in the
 	// stage its data calls for, and the API shows that stage's reason and
@@ -444,7 +445,7 @@ func TestWholeCycle(t *testing.T) {
 		})
 		wantWorkflow := wantStage
 		if cc.settled {
-			wantWorkflow = workflows.StageEnrolled
+			wantWorkflow = domain.StageEnrolled
 		}
 		if status != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED || stage != string(wantWorkflow) {
 			t.Errorf("workflow of %s (outcome %s, DTKS %v, answers %q %q): %s in stage %q, want completed in %s",
@@ -547,13 +548,13 @@ func TestWholeCycle(t *testing.T) {
 			if sh.name == "Laporan" {
 				wantCells["Kode Desa"], wantCells["Desa/Kelurahan"] = r.DesaCode, r.DesaName
 			}
-			for _, o := range workflows.Outcomes() {
+			for _, o := range domain.Outcomes() {
 				wantCells["Verval: "+string(o)] = fmt.Sprint(r.Verified[string(o)])
 			}
 			for _, p := range reportProgrammes {
 				wantCells["Terdaftar "+p] = fmt.Sprint(r.Enrolled[p])
 			}
-			for _, st := range workflows.Stages() {
+			for _, st := range domain.Stages() {
 				wantCells["Tahap: "+string(st)] = fmt.Sprint(r.Final[string(st)])
 			}
 			if len(got) != len(wantCells) {
@@ -637,7 +638,7 @@ func startStackKemensosFile(t *testing.T) *stack {
 }
 
 // waitStages waits until every household is in the stage want gives it.
-func waitStages(t *testing.T, u *user, cases []*cycleCase, want func(*cycleCase) workflows.Stage) {
+func waitStages(t *testing.T, u *user, cases []*cycleCase, want func(*cycleCase) domain.Stage) {
 	t.Helper()
 	for _, cc := range cases {
 		cc.want = want(cc)

@@ -21,6 +21,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/codec"
 	"github.com/verval/verval/internal/devserver"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
@@ -365,7 +366,7 @@ func TestSurvivingFaults(t *testing.T) {
 			return db.First(&task, "household_id = ?", sub.id).Error == nil &&
 				db.Model(&store.AuditEntry{}).Where("household_id = ? AND action IN ?", sub.id, []string{"verification.submit", "verification.correct"}).Count(&results).Error == nil
 		})
-		if task.Version != 1 || task.Status != store.TaskSubmitted || results != 1 {
+		if task.Version != 1 || task.Status != domain.TaskSubmitted || results != 1 {
 			t.Fatalf("household %d after a submission across a restart: task version %d (%s), %d audited results; want version 1, submitted, 1",
 				sub.id, task.Version, task.Status, results)
 		}

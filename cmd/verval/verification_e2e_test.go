@@ -14,6 +14,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/verval/verval/internal/apiclient"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
@@ -175,13 +176,13 @@ func testVillageVerification(t *testing.T, db string) {
 		}
 	}
 
-	want := map[int]workflows.Stage{
-		1: workflows.StageAwaitingDecree,   // eligible
-		2: workflows.StageNotEligible,      // corrected to not_poor, not in DTKS
-		3: workflows.StageAwaitingProposal, // moved, in DTKS: removal
-		4: workflows.StageAwaitingDecree,
-		5: workflows.StageAwaitingProposal, // deceased, in DTKS: removal
-		6: workflows.StageAwaitingDecree,
+	want := map[int]domain.Stage{
+		1: domain.StageAwaitingDecree,   // eligible
+		2: domain.StageNotEligible,      // corrected to not_poor, not in DTKS
+		3: domain.StageAwaitingProposal, // moved, in DTKS: removal
+		4: domain.StageAwaitingDecree,
+		5: domain.StageAwaitingProposal, // deceased, in DTKS: removal
+		6: domain.StageAwaitingDecree,
 	}
 	tksk := s.login("tksk", "tksk-wonodadi-2026")
 	for i, stage := range want {
@@ -267,7 +268,7 @@ func testVillageVerification(t *testing.T, db string) {
 	if strings.Join(updates, ", ") != strings.Join(wantUpdates, ", ") {
 		t.Errorf("household 1's Update events:\n got  %v\n want %v", updates, wantUpdates)
 	}
-	defer restartFindsData(t, s, id(1), workflows.StageAwaitingDecree, 5)
+	defer restartFindsData(t, s, id(1), domain.StageAwaitingDecree, 5)
 	t.Logf("household history after verification and meeting: %d events", events)
 
 	// No NIK, No KK or name in clear in any workflow of the namespace, nor
@@ -281,7 +282,7 @@ func testVillageVerification(t *testing.T, db string) {
 // restartFindsData stops the stack like Ctrl-C and starts it again on the
 // same data directory (and database): the cases are all still there, in
 // the application and in Temporal.
-func restartFindsData(t *testing.T, s *stack, householdID int64, stage workflows.Stage, running int64) {
+func restartFindsData(t *testing.T, s *stack, householdID int64, stage domain.Stage, running int64) {
 	t.Helper()
 	s.stop()
 	s2 := startStackEnv(t, s.env)

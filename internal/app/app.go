@@ -25,6 +25,7 @@ import (
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/metrics"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
@@ -158,17 +159,21 @@ func (a *App) RunWorker(ctx context.Context) error {
 
 // APIServer builds the HTTP API.
 func (a *App) APIServer() *api.Server {
-	return api.New(api.Deps{
-		DB: a.DB, Store: a.Store, Temporal: a.Temporal, Log: a.Log,
-		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
-		TemporalNamespace: a.Config.TemporalNamespace, ResetSticky: a.Config.StickyWorkers(),
-		Codec: a.codecHandler(),
-		Kemensos: api.KemensosOptions{
+	off := office.New(office.Deps{
+		Store: a.Store, Temporal: a.Temporal, Log: a.Log,
+		Namespace: a.Config.TemporalNamespace, ResetSticky: a.Config.StickyWorkers(),
+		Kemensos: office.KemensosOptions{
 			CutoffDay: a.Config.KemensosCutoffDay, Simulated: a.Config.Kemensos == "simulated",
 			ReminderAfter: a.Config.KemensosReminderAfter,
 		},
 		EnrolRules: a.Config.EnrolRules,
-		Metrics:    a.Metrics, ServeMetrics: a.MetricsAddr == "",
+	})
+	return api.New(api.Deps{
+		Office: off, Log: a.Log,
+		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
+		TemporalNamespace: a.Config.TemporalNamespace,
+		Codec:             a.codecHandler(),
+		Metrics:           a.Metrics, ServeMetrics: a.MetricsAddr == "",
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/verval/verval/internal/apiclient"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -13,6 +12,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/verval/verval/internal/apiclient"
+	"github.com/verval/verval/internal/domain"
 
 	"go.temporal.io/api/enums/v1"
 	"golang.org/x/sync/errgroup"
@@ -447,7 +449,7 @@ func (r *cycleRun) setupOfficers(ctx context.Context) error {
 				Username: username, Password: benchPassword, Name: "Bench officer " + sh.d.code,
 				Role: auth.RoleVillage, Region: sh.d.code,
 			})
-			if err != nil && !errors.Is(err, store.ErrConflict) {
+			if err != nil && !domain.IsKind(err, domain.KindConflict) {
 				return fmt.Errorf("create officer for %s: %w", sh.d.code, err)
 			}
 			sh.d.officers[sh.k], err = apiclient.Login(gctx, r.h, r.s.BaseURL, username, benchPassword)
@@ -480,14 +482,14 @@ func today() string { return time.Now().In(easternmost).Format("2006-01-02") }
 
 // outcomeMix is the share of each visit outcome, in percent.
 var outcomeMix = []struct {
-	outcome workflows.Outcome
+	outcome domain.Outcome
 	pct     int
 }{
-	{workflows.OutcomeEligible, 70}, {workflows.OutcomeNotPoor, 12}, {workflows.OutcomeNotFound, 5},
-	{workflows.OutcomeDeceased, 5}, {workflows.OutcomeMoved, 5}, {workflows.OutcomeDuplicate, 3},
+	{domain.OutcomeEligible, 70}, {domain.OutcomeNotPoor, 12}, {domain.OutcomeNotFound, 5},
+	{domain.OutcomeDeceased, 5}, {domain.OutcomeMoved, 5}, {domain.OutcomeDuplicate, 3},
 }
 
-func pickOutcome(seed uint64, id int64) workflows.Outcome {
+func pickOutcome(seed uint64, id int64) domain.Outcome {
 	x := rand.New(rand.NewPCG(seed, uint64(id))).IntN(100)
 	for _, m := range outcomeMix {
 		if x < m.pct {
@@ -495,24 +497,24 @@ func pickOutcome(seed uint64, id int64) workflows.Outcome {
 		}
 		x -= m.pct
 	}
-	return workflows.OutcomeEligible
+	return domain.OutcomeEligible
 }
 
 // visitBody is a valid visit result for outcome; dup is another household
 // of the same village, for a duplicate.
-func visitBody(o workflows.Outcome, dup int64) map[string]any {
+func visitBody(o domain.Outcome, dup int64) map[string]any {
 	b := map[string]any{
 		"outcome": string(o), "visitDate": today(),
 		"indicators": map[string]string{"jenisLantai": "Tanah", "jenisDinding": "Bambu", "jenisAtap": "Seng"},
 	}
 	switch o {
-	case workflows.OutcomeNotFound:
+	case domain.OutcomeNotFound:
 		b["note"] = "tidak ditemukan di alamat, menurut ketua RT"
-	case workflows.OutcomeDeceased:
+	case domain.OutcomeDeceased:
 		b["note"] = "meninggal dunia, keterangan kepala dusun"
-	case workflows.OutcomeMoved:
+	case domain.OutcomeMoved:
 		b["note"] = "pindah ke luar kabupaten menurut tetangga"
-	case workflows.OutcomeDuplicate:
+	case domain.OutcomeDuplicate:
 		b["note"] = "satu keluarga dengan KK lain di desa ini"
 		b["duplicateOf"] = dup
 	}
@@ -633,9 +635,9 @@ func (r *cycleRun) verifyShare(ctx context.Context, sh share, tick func()) {
 		}
 		o := pickOutcome(r.o.Seed, id)
 		dup := int64(0)
-		if o == workflows.OutcomeDuplicate {
+		if o == domain.OutcomeDuplicate {
 			if len(ids) < 2 {
-				o = workflows.OutcomeEligible
+				o = domain.OutcomeEligible
 			} else {
 				dup = ids[(i+1)%len(ids)]
 			}
@@ -696,7 +698,7 @@ func (r *cycleRun) submitResult(ctx context.Context, officer *apiclient.Client, 
 
 // postMeeting reports how many households have left village verification.
 func postMeeting(p progressView) int {
-	return int(p.Total - p.ByStage[string(workflows.StageAwaitingVerification)] - p.ByStage[string(workflows.StageVerified)])
+	return int(p.Total - p.ByStage[string(domain.StageAwaitingVerification)] - p.ByStage[string(domain.StageVerified)])
 }
 
 // phaseMeetings waits until every verified household has moved to its
@@ -744,7 +746,7 @@ func pauseNote(d time.Duration) string {
 
 func stages(p progressView) string {
 	var parts []string
-	for _, st := range workflows.Stages() {
+	for _, st := range domain.Stages() {
 		if n := p.ByStage[string(st)]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %s", st, apiclient.Count(int(n))))
 		}
@@ -784,7 +786,7 @@ func (r *cycleRun) waitStages(ctx context.Context, label string, want int, n fun
 	}
 }
 
-func (p progressView) stage(s workflows.Stage) int { return int(p.ByStage[string(s)]) }
+func (p progressView) stage(s domain.Stage) int { return int(p.ByStage[string(s)]) }
 
 // phaseDecree drafts the SK Bupati from every household verified eligible
 // (Dinsos), submits it, has the bupati's office sign it, and waits until
@@ -794,7 +796,7 @@ func phaseDecree(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	if err != nil {
 		return PhaseResult{}, err
 	}
-	want := before.stage(workflows.StageAwaitingDecree)
+	want := before.stage(domain.StageAwaitingDecree)
 	bupati, err := apiclient.Login(ctx, r.h, r.s.BaseURL, bupatiUser, bupatiPassword)
 	if err != nil {
 		return PhaseResult{}, err
@@ -817,8 +819,8 @@ func phaseDecree(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 		return PhaseResult{}, fmt.Errorf("sign: %w", err)
 	}
 	p, err := r.waitStages(ctx, "decree", want,
-		func(p progressView) int { return want - p.stage(workflows.StageAwaitingDecree) },
-		func(p progressView) bool { return p.stage(workflows.StageAwaitingDecree) == 0 })
+		func(p progressView) int { return want - p.stage(domain.StageAwaitingDecree) },
+		func(p progressView) bool { return p.stage(domain.StageAwaitingDecree) == 0 })
 	res := PhaseResult{Households: d.Households, Seconds: time.Since(start).Seconds(),
 		Note: fmt.Sprintf("draft+submit %.1f s, sign %.0f ms; %s", drafted.Seconds(), ms(lat), stages(p))}
 	if err == nil && d.Households != want {
@@ -855,7 +857,7 @@ func phaseProposal(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 			return answered
 		},
 		func(pv progressView) bool {
-			return answered >= p.Items && pv.stage(workflows.StageAwaitingKemensos) == 0
+			return answered >= p.Items && pv.stage(domain.StageAwaitingKemensos) == 0
 		})
 	return PhaseResult{Households: p.Items, Seconds: time.Since(start).Seconds(),
 		Note: fmt.Sprintf("simulated Kemensos, answer delay %s included; %s", kemensosDelay, stages(pv))}, err
@@ -865,7 +867,7 @@ func phaseProposal(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 // inside the decree and proposal phases.
 func phaseEnrolment(ctx context.Context, r *cycleRun) (PhaseResult, error) {
 	p, err := r.progress(ctx)
-	return PhaseResult{Households: p.stage(workflows.StageEnrolled),
+	return PhaseResult{Households: p.stage(domain.StageEnrolled),
 		Note: "enrolled in the final stages of decree and proposal (not timed apart); " + stages(p)}, err
 }
 

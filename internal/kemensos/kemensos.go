@@ -87,7 +87,7 @@ func RemovalReasons() []string { return slices.Clone(removalReasons[:]) }
 // RejectReasons returns the reasons Kemensos may give for DITOLAK.
 func RejectReasons() []string { return slices.Clone(rejectReasons[:]) }
 
-// ReasonForOutcome maps a verval visit outcome (workflows.Outcome values)
+// ReasonForOutcome maps a verval visit outcome (domain.Outcome values)
 // to the removal reason of a HAPUS proposal; ok is false for "eligible"
 // and anything unknown, which propose no removal.
 func ReasonForOutcome(outcome string) (reason string, ok bool) {

@@ -18,13 +18,6 @@ import (
 // the audit chain, so two transactions cannot both link to the same entry.
 const auditLockKey = 7_270_001
 
-// AuditActor is who did a human step.
-type AuditActor struct {
-	UserID    int64
-	Role      string
-	RequestID string
-}
-
 // UniqueAuditKey is the IdemKey of an entry for one HTTP request's action
 // (a reveal, a download, a decode, a correction): the action, the request
 // id, and a random part. The request id may come from the client

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 )
@@ -77,7 +78,7 @@ func benchHousehold(i int) store.NewHousehold {
 			Row: i, FamilyID: fmt.Sprintf("3505%08d", i), KKMasked: "3505********0001", NIKMasked: "3505********0001",
 			Name: "SUPARMAN WIBOWO", Sex: "L", Address: "Dusun Krajan RT 001 RW 002", Members: 4,
 			Occupation: "Buruh Tani", Education: "SD/Sederajat",
-			Indicators:  store.Indicators{JenisLantai: "Tanah", JenisDinding: "Bambu", JenisAtap: "Genteng"},
+			Indicators:  domain.Indicators{JenisLantai: "Tanah", JenisDinding: "Bambu", JenisAtap: "Genteng"},
 			RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: desa, Desil: 1, InDTKS: i%3 != 0,
 		},
 	}

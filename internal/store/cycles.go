@@ -8,14 +8,15 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 )
 
 // ErrCycleClosed refuses a step on a cycle Dinsos has closed (a conflict:
 // 409).
-var ErrCycleClosed = fmt.Errorf("%w: the cycle is closed (tutup buku)", ErrConflict)
+var ErrCycleClosed = domain.Err(domain.CodeCycleClosed)
 
 // terminalStages are the stages in which a household's case has ended
-// (workflows.Stage.Terminal, which the store cannot import).
+// (domain.Stage.Terminal, which the store cannot import).
 var terminalStages = []string{"enrolled", "not_eligible", "removed", "rejected", "revoked", "closed"}
 
 // CreateCycle opens a cycle; one per regency and year.
@@ -25,7 +26,7 @@ func (s *Store) CreateCycle(ctx context.Context, c *Cycle) error {
 	}
 	err := s.DB.WithContext(ctx).Create(c).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return fmt.Errorf("%w: a cycle for regency %s and year %d already exists", ErrConflict, c.RegencyCode, c.Year)
+		return conflict(domain.CodeCycleExists, c.RegencyCode, c.Year)
 	}
 	return err
 }
@@ -119,11 +120,11 @@ func lockOpenCycle(tx *gorm.DB, cycleID int64) error {
 
 // CloseCycle closes a cycle (tutup buku) with Dinsos' reason, audited. A
 // cycle already closed is ErrCycleClosed; one with an intake still queued
-// or running is ErrConflict (the intake would start households after the
+// or running is a conflict (the intake would start households after the
 // close's fan-out has passed them), and so is one with a decree not yet
 // signed or withdrawn or a proposal batch not yet sent or not yet fully
 // answered.
-func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, actor AuditActor) (*Cycle, error) {
+func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, actor domain.Actor) (*Cycle, error) {
 	var c Cycle
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
@@ -136,7 +137,7 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 			if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
 				return wrapNotFound(err)
 			}
-			return fmt.Errorf("%w already", ErrCycleClosed)
+			return ErrCycleClosed
 		}
 		var running int64
 		if err := tx.Model(&Intake{}).Where("cycle_id = ? AND status IN ?", cycleID, []string{IntakeQueued, IntakeRunning}).
@@ -144,17 +145,17 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 			return err
 		}
 		if running > 0 {
-			return fmt.Errorf("%w: an intake of this cycle is still running; close the cycle when it has finished", ErrConflict)
+			return conflict(domain.CodeCycleIntakeRunning)
 		}
 		// A decree under way or a batch not yet sent would be signed or
 		// sent after the close, for households the close has ended: it must
 		// be signed, withdrawn or submitted first.
 		var pendingDecrees, draftBatches int64
-		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status IN ?", cycleID, []string{DecreeDraft, DecreeSubmitted, DecreeReturned}).
+		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status IN ?", cycleID, []domain.DecreeStatus{domain.DecreeDraft, domain.DecreeSubmitted, domain.DecreeReturned}).
 			Count(&pendingDecrees).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, ProposalDraft).Count(&draftBatches).Error; err != nil {
+		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, domain.ProposalDraft).Count(&draftBatches).Error; err != nil {
 			return err
 		}
 		// A batch sent and not fully answered: its households wait for
@@ -162,17 +163,17 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 		// registry) must settle them, not the close. When no answer comes,
 		// Dinsos records that (MarkUnanswered) and the batch is answered.
 		var waitingBatches int64
-		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, ProposalSubmitted).Count(&waitingBatches).Error; err != nil {
+		if err := tx.Model(&Proposal{}).Where("cycle_id = ? AND status = ?", cycleID, domain.ProposalSubmitted).Count(&waitingBatches).Error; err != nil {
 			return err
 		}
 		if pendingDecrees > 0 {
-			return fmt.Errorf("%w: a decree of this cycle is not signed yet; have it signed or withdraw it before closing", ErrConflict)
+			return conflict(domain.CodeCycleDecreeUnsigned)
 		}
 		if draftBatches > 0 {
-			return fmt.Errorf("%w: a proposal batch of this cycle has not been sent to Kemensos; send it before closing", ErrConflict)
+			return conflict(domain.CodeCycleProposalUnsent)
 		}
 		if waitingBatches > 0 {
-			return fmt.Errorf("%w: a proposal batch of this cycle still waits for Kemensos' answer; upload it, or record that Kemensos did not answer, before closing", ErrConflict)
+			return conflict(domain.CodeCycleProposalWaiting)
 		}
 		if err := tx.First(&c, "id = ?", cycleID).Error; err != nil {
 			return err

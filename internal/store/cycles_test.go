@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/store"
 )
@@ -22,7 +23,7 @@ import (
 func TestCloseCycle(t *testing.T) {
 	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
 		ctx := t.Context()
-		dinsos := store.AuditActor{UserID: 7, Role: "dinsos", RequestID: "req-close"}
+		dinsos := domain.Actor{UserID: 7, Role: "dinsos", RequestID: "req-close"}
 		in := store.Intake{CycleID: cy.ID, FileName: "p3ke.csv"}
 		must(t, st.CreateIntake(ctx, &in, strings.NewReader("x"), 1))
 		var hs []store.NewHousehold
@@ -41,7 +42,7 @@ func TestCloseCycle(t *testing.T) {
 		must(t, db.Model(&store.Household{}).Where("id = ?", ids[1]).Update("stage", "enrolled").Error)
 		must(t, db.Model(&store.Household{}).Where("id = ?", ids[3]).Update("stage", "awaiting_kemensos").Error)
 
-		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrCycleClosed) {
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !domain.IsKind(err, domain.KindConflict) || errors.Is(err, store.ErrCycleClosed) {
 			t.Fatalf("close with the intake queued: %v, want a conflict naming the intake", err)
 		}
 		var got store.Cycle
@@ -53,22 +54,22 @@ func TestCloseCycle(t *testing.T) {
 
 		// A decree not yet signed, then a batch not yet sent, hold the close
 		// back: either would act after it on households it has ended.
-		draft := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: store.DecreeInitial, Status: store.DecreeSubmitted}
+		draft := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSubmitted}
 		must(t, db.Create(&draft).Error)
-		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "decree") {
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "decree") {
 			t.Fatalf("close with a decree awaiting signature: %v, want a conflict naming the decree", err)
 		}
-		must(t, db.Model(&draft).Update("status", store.DecreeWithdrawn).Error)
-		batch := store.Proposal{CycleID: cy.ID, DecreeID: draft.ID, Month: "2026-07", Status: store.ProposalDraft}
+		must(t, db.Model(&draft).Update("status", domain.DecreeWithdrawn).Error)
+		batch := store.Proposal{CycleID: cy.ID, DecreeID: draft.ID, Month: "2026-07", Status: domain.ProposalDraft}
 		must(t, db.Create(&batch).Error)
-		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "batch") {
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "batch") {
 			t.Fatalf("close with a batch not sent: %v, want a conflict naming the batch", err)
 		}
-		must(t, db.Model(&batch).Update("status", store.ProposalSubmitted).Error)
-		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "Kemensos' answer") {
+		must(t, db.Model(&batch).Update("status", domain.ProposalSubmitted).Error)
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "Kemensos' answer") {
 			t.Fatalf("close with a batch waiting for Kemensos: %v, want a conflict naming the answer", err)
 		}
-		must(t, db.Model(&batch).Update("status", store.ProposalAnswered).Error)
+		must(t, db.Model(&batch).Update("status", domain.ProposalAnswered).Error)
 
 		c, err := st.CloseCycle(ctx, cy.ID, "tutup buku 2026", dinsos)
 		if err != nil || c.ClosedAt == nil || c.CloseReason != "tutup buku 2026" || c.ClosedBy != 7 {

@@ -6,30 +6,31 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
 )
 
 // DraftDecree creates a draft decree for a cycle. An initial or amendment
 // decree lists every household verified eligible (stage awaiting_decree)
 // that no other decree of the cycle lists yet; a revocation lists the given
-// households, which must be in a signed decree. It returns ErrConflict when
+// households, which must be in a signed decree. It returns a conflict when
 // there is nothing to decree.
-func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, actor AuditActor) error {
+func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, actor domain.Actor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockOpenCycle(tx, d.CycleID); err != nil {
 			return err
 		}
 		var signed int64
-		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status = ?", d.CycleID, DecreeSigned).Count(&signed).Error; err != nil {
+		if err := tx.Model(&Decree{}).Where("cycle_id = ? AND status = ?", d.CycleID, domain.DecreeSigned).Count(&signed).Error; err != nil {
 			return err
 		}
-		if d.Kind != DecreeRevocation {
-			d.Kind = DecreeInitial
+		if d.Kind != domain.DecreeRevocation {
+			d.Kind = domain.DecreeInitial
 			if signed > 0 {
-				d.Kind = DecreeAmendment
+				d.Kind = domain.DecreeAmendment
 			}
 		}
-		d.Status, d.CreatedBy, d.CreatedAt = DecreeDraft, actor.UserID, s.now()
+		d.Status, d.CreatedBy, d.CreatedAt = domain.DecreeDraft, actor.UserID, s.now()
 		if err := tx.Create(d).Error; err != nil {
 			return err
 		}
@@ -38,7 +39,7 @@ func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, acto
 			return err
 		}
 		if n == 0 {
-			return fmt.Errorf("%w: no household is waiting for a decree", ErrConflict)
+			return conflict(domain.CodeDecreeNothing)
 		}
 		d.Households = n
 		return AppendAudit(tx, AuditEntry{
@@ -53,28 +54,28 @@ func (s *Store) DraftDecree(ctx context.Context, d *Decree, revoke []int64, acto
 // withdrawn decree holds none: its households are free for the next draft.
 func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 	var ids []int64
-	if d.Kind == DecreeRevocation {
+	if d.Kind == domain.DecreeRevocation {
 		if len(revoke) == 0 {
-			return 0, fmt.Errorf("%w: name the households to revoke", ErrConflict)
+			return 0, conflict(domain.CodeRevokeNone)
 		}
 		// Households listed (add) by a signed decree of this cycle and not
 		// already revoked or in another open revocation.
 		err := tx.Table("decree_items").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ? AND decree_items.household_id IN ?", d.CycleID, DecreeSigned, "add", revoke).
+			Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ? AND decree_items.household_id IN ?", d.CycleID, domain.DecreeSigned, "add", revoke).
 			Where("decree_items.household_id NOT IN (?)", tx.Table("decree_items").Select("decree_items.household_id").
 				Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-				Where("decree_items.action = ? AND decree_items.decree_id <> ? AND decrees.status <> ?", "revoke", d.ID, DecreeWithdrawn)).
+				Where("decree_items.action = ? AND decree_items.decree_id <> ? AND decrees.status <> ?", "revoke", d.ID, domain.DecreeWithdrawn)).
 			Distinct().Pluck("decree_items.household_id", &ids).Error
 		if err != nil {
 			return 0, err
 		}
 		if len(ids) != len(uniq(revoke)) {
-			return 0, fmt.Errorf("%w: every household to revoke must be listed in a signed decree of this cycle and not revoked already", ErrConflict)
+			return 0, conflict(domain.CodeRevokeNotSigned)
 		}
 	} else {
 		listed := tx.Table("decree_items").Select("decree_items.household_id").
 			Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", d.CycleID, "add", d.ID, DecreeWithdrawn)
+			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", d.CycleID, "add", d.ID, domain.DecreeWithdrawn)
 		if err := tx.Model(&Household{}).Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", d.CycleID, "awaiting_decree", listed).
 			Order("id").Pluck("id", &ids).Error; err != nil {
 			return 0, err
@@ -84,7 +85,7 @@ func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 		return 0, err
 	}
 	action := "add"
-	if d.Kind == DecreeRevocation {
+	if d.Kind == domain.DecreeRevocation {
 		action = "revoke"
 	}
 	items := make([]DecreeItem, len(ids))
@@ -110,17 +111,17 @@ func uniq(ids []int64) map[int64]bool {
 // DecreeChange is a decree's move from one status to another.
 type DecreeChange struct {
 	DecreeID int64
-	From, To string
+	From, To domain.DecreeStatus
 	Number   string
 	Date     string
 	Reason   string
-	Actor    AuditActor
+	Actor    domain.Actor
 	At       time.Time
 }
 
 // ChangeDecree applies a review step (submit, return, revise, sign,
 // withdraw) with its audit entry. It is idempotent: a change already applied is a no-op. A
-// decree number taken in the regency is ErrConflict.
+// decree number taken in the regency is domain.CodeDecreeNumberUsed.
 func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d Decree
@@ -131,26 +132,26 @@ func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
 			return nil
 		}
 		if d.Status != c.From {
-			return fmt.Errorf("%w: decree is %s, not %s", ErrConflict, d.Status, c.From)
+			return conflict(domain.CodeDecreeChanged, d.Status, c.From)
 		}
 		u := map[string]any{"status": c.To}
 		switch c.To {
-		case DecreeSigned:
+		case domain.DecreeSigned:
 			u["number"], u["signed_date"], u["signed_by"], u["signed_at"] = c.Number, c.Date, c.Actor.UserID, c.At.UTC()
-		case DecreeReturned:
+		case domain.DecreeReturned:
 			u["return_reason"] = c.Reason
-		case DecreeWithdrawn:
+		case domain.DecreeWithdrawn:
 			// Only Dinsos' own decree, before the bupati's office has it
 			// (a submitted decree is returned first).
-			if c.From != DecreeDraft && c.From != DecreeReturned {
-				return fmt.Errorf("%w: the decree is %s, so it cannot be withdrawn now", ErrConflict, d.Status)
+			if c.From != domain.DecreeDraft && c.From != domain.DecreeReturned {
+				return conflict(domain.CodeDecreeStep, d.Status, "withdrawn")
 			}
 			u["withdraw_reason"] = c.Reason
-		case DecreeDraft:
+		case domain.DecreeDraft:
 			// Revising refreshes the list of eligible households; a
 			// revocation keeps the households it was drafted to revoke
 			// (refilling it without them failed, leaving it returned for good).
-			if d.Kind != DecreeRevocation {
+			if d.Kind != domain.DecreeRevocation {
 				if _, err := fillDecree(tx, &d, nil); err != nil {
 					return err
 				}
@@ -158,13 +159,13 @@ func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
 		}
 		if err := tx.Model(&Decree{}).Where("id = ?", d.ID).Updates(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return fmt.Errorf("%w: decree number %s is already used in this regency", ErrConflict, c.Number)
+				return conflict(domain.CodeDecreeNumberUsed, c.Number)
 			}
 			return err
 		}
 		return AppendAudit(tx, AuditEntry{
 			IdemKey: fmt.Sprintf("decree:%d:%s:%s", d.ID, c.To, c.Actor.RequestID), At: c.At, ActorID: c.Actor.UserID,
-			ActorRole: c.Actor.Role, RequestID: c.Actor.RequestID, CycleID: d.CycleID, Action: "decree." + c.To,
+			ActorRole: c.Actor.Role, RequestID: c.Actor.RequestID, CycleID: d.CycleID, Action: "decree." + string(c.To),
 			Detail: jsonString(map[string]any{"decreeId": d.ID, "number": c.Number, "date": c.Date, "reason": c.Reason}),
 		})
 	})
@@ -228,4 +229,24 @@ func (s *Store) DecreePage(ctx context.Context, decreeID, afterID int64, limit i
 // SetDecreeProgress records how many households the fan-out has reached.
 func (s *Store) SetDecreeProgress(ctx context.Context, decreeID int64, n int) error {
 	return s.DB.WithContext(ctx).Model(&Decree{}).Where("id = ?", decreeID).Update("fanned_out", n).Error
+}
+
+// DecreeArea counts a decree's households in one desa.
+type DecreeArea struct {
+	KecamatanCode, DesaCode string
+	N                       int64
+}
+
+// DecreeCounts counts a decree's households per kecamatan and desa, in
+// code order. It counts in the database, so a decree of fifty thousand
+// households costs one small query.
+func (s *Store) DecreeCounts(ctx context.Context, decreeID int64) ([]DecreeArea, error) {
+	var rows []DecreeArea
+	err := s.DB.WithContext(ctx).Table("decree_items").
+		Select("households.kecamatan_code, households.desa_code, COUNT(*) AS n").
+		Joins("JOIN households ON households.id = decree_items.household_id").
+		Where("decree_items.decree_id = ?", decreeID).
+		Group("households.kecamatan_code, households.desa_code").
+		Order("households.kecamatan_code, households.desa_code").Scan(&rows).Error
+	return rows, err
 }

@@ -2,13 +2,13 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -26,28 +26,28 @@ func TestWithdrawnDecreeFreesItsHouseholds(t *testing.T) {
 				RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, Stage: "awaiting_decree", StageEnteredAt: now, Outcome: "eligible"}
 			must(t, db.Create(&h).Error)
 		}
-		actor := store.AuditActor{UserID: 7, Role: "dinsos", RequestID: "r1"}
+		actor := domain.Actor{UserID: 7, Role: "dinsos", RequestID: "r1"}
 		first := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
 		must(t, st.DraftDecree(ctx, &first, nil, actor))
 		if first.Households != 3 {
 			t.Fatalf("first draft lists %d households, want 3", first.Households)
 		}
-		if err := st.DraftDecree(ctx, &store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}, nil, actor); !errors.Is(err, store.ErrConflict) {
+		if err := st.DraftDecree(ctx, &store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}, nil, actor); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("a second draft while the first holds every household: %v, want ErrConflict", err)
 		}
 
 		// Submitted: the bupati's office has it; withdrawing is refused.
-		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeDraft, To: store.DecreeSubmitted, Actor: actor, At: now}))
-		if err := st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeSubmitted, To: store.DecreeWithdrawn, Reason: "x", Actor: actor, At: now}); !errors.Is(err, store.ErrConflict) {
+		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: actor, At: now}))
+		if err := st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeSubmitted, To: domain.DecreeWithdrawn, Reason: "x", Actor: actor, At: now}); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("withdrawing a submitted decree: %v, want ErrConflict", err)
 		}
-		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeSubmitted, To: store.DecreeReturned, Reason: "periksa", Actor: actor, At: now}))
+		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeSubmitted, To: domain.DecreeReturned, Reason: "periksa", Actor: actor, At: now}))
 		wd := actor
 		wd.RequestID = "r2"
-		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: store.DecreeReturned, To: store.DecreeWithdrawn, Reason: "daftar keliru", Actor: wd, At: now}))
+		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeReturned, To: domain.DecreeWithdrawn, Reason: "daftar keliru", Actor: wd, At: now}))
 		got, err := st.GetDecree(ctx, first.ID)
 		must(t, err)
-		if got.Status != store.DecreeWithdrawn || got.WithdrawReason != "daftar keliru" {
+		if got.Status != domain.DecreeWithdrawn || got.WithdrawReason != "daftar keliru" {
 			t.Errorf("withdrawn decree: status %q reason %q", got.Status, got.WithdrawReason)
 		}
 		var audits int64
@@ -58,7 +58,7 @@ func TestWithdrawnDecreeFreesItsHouseholds(t *testing.T) {
 
 		second := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
 		must(t, st.DraftDecree(ctx, &second, nil, actor))
-		if second.Households != 3 || second.Kind != store.DecreeInitial {
+		if second.Households != 3 || second.Kind != domain.DecreeInitial {
 			t.Errorf("draft after the withdrawal: %d households, kind %s; want 3, initial", second.Households, second.Kind)
 		}
 	})

@@ -11,40 +11,31 @@ import (
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
 )
 
-// Errors the API maps to HTTP statuses.
+// The store's errors are *domain.Error: a broken rule names its field
+// (domain.KindInvalid), a step that does not fit the current state is a
+// domain.KindConflict with its code. errors.Is matches these sentinels by
+// code.
 var (
 	// ErrNotFound: the record does not exist or is outside the caller's region.
-	ErrNotFound = errors.New("not found")
-	// ErrConflict: the request conflicts with the current state.
-	ErrConflict = errors.New("conflict")
+	ErrNotFound = domain.Err(domain.CodeNotFound)
 	// ErrListClosed: the village meeting has been recorded, so its
-	// households' results can no longer change (a kind of ErrConflict).
-	ErrListClosed = fmt.Errorf("%w: the village meeting has closed this household's list", ErrConflict)
+	// households' results can no longer change.
+	ErrListClosed = domain.Err(domain.CodeListClosed)
+	// ErrUnavailable: the database cannot be reached right now (503).
+	ErrUnavailable = domain.Err(domain.CodeUnavailable)
 )
 
-// ErrUnavailable: the database cannot be reached right now (503).
-var ErrUnavailable = errors.New("database unavailable")
+// conflict refuses a step that does not fit the current state.
+func conflict(code domain.Code, args ...any) error { return domain.Err(code, args...) }
 
-// ErrInvalid: the input breaks a rule; errors matching it are *InvalidError
-// naming the field at fault.
-var ErrInvalid = errors.New("invalid input")
-
-// InvalidError is an input rule broken at a named field.
-type InvalidError struct {
-	Field string
-	Msg   string
+// invalid refuses a value of field.
+func invalid(field string, code domain.Code, args ...any) error {
+	return domain.FieldErr(field, code, args...)
 }
-
-// Error returns "field: message".
-func (e *InvalidError) Error() string { return e.Field + ": " + e.Msg }
-
-// Is makes errors.Is(err, ErrInvalid) true for every *InvalidError.
-func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
-
-func invalid(field, msg string) error { return &InvalidError{Field: field, Msg: msg} }
 
 func wrapNotFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {

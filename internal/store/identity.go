@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 )
 
@@ -30,10 +31,10 @@ type IdentityCorrection struct {
 // audit entry names the fields changed, never the numbers. A household
 // outside p's region is ErrNotFound; a case that has ended, or one in a
 // batch still waiting for Kemensos (whose answer names the old numbers),
-// is ErrConflict; a malformed or unchanged number is an *InvalidError.
-func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, householdID int64, c IdentityCorrection, actor AuditActor) (*Household, error) {
+// is a conflict; a malformed or unchanged number is a domain.KindInvalid error naming its field.
+func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, householdID int64, c IdentityCorrection, actor domain.Actor) (*Household, error) {
 	if c.NIK == "" && c.NoKK == "" {
-		return nil, &InvalidError{Field: "nik", Msg: "give the corrected NIK, No KK or both"}
+		return nil, invalid("nik", domain.CodeIdentityNone)
 	}
 	var nik, kk string
 	var err error
@@ -42,7 +43,7 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 			_, err = ident.ParseNIK(nik)
 		}
 		if err != nil {
-			return nil, &InvalidError{Field: "nik", Msg: err.Error()}
+			return nil, invalid("nik", domain.CodeIdentityNumber, err)
 		}
 	}
 	if c.NoKK != "" {
@@ -50,7 +51,7 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 			err = ident.ValidateKK(kk)
 		}
 		if err != nil {
-			return nil, &InvalidError{Field: "noKk", Msg: err.Error()}
+			return nil, invalid("noKk", domain.CodeIdentityNumber, err)
 		}
 	}
 	var h Household
@@ -59,22 +60,22 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 			return wrapNotFound(err)
 		}
 		if slices.Contains(terminalStages, h.Stage) {
-			return fmt.Errorf("%w: this household's case has ended", ErrConflict)
+			return conflict(domain.CodeCaseEnded)
 		}
 		var waiting int64
 		if err := tx.Table("proposal_items").Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id").
-			Where("proposal_items.household_id = ? AND proposal_items.answer = ? AND proposals.status <> ?", h.ID, "", ProposalDraft).
+			Where("proposal_items.household_id = ? AND proposal_items.answer = ? AND proposals.status <> ?", h.ID, "", domain.ProposalDraft).
 			Count(&waiting).Error; err != nil {
 			return err
 		}
 		if waiting > 0 {
-			return fmt.Errorf("%w: the household is in a batch waiting for Kemensos' answer, which names the recorded numbers; correct it after the answer", ErrConflict)
+			return conflict(domain.CodeIdentityInBatch)
 		}
 		u := map[string]any{}
 		var fields []string
 		if nik != "" {
 			if s.Keys.Hash(nik) == h.NIKHash {
-				return &InvalidError{Field: "nik", Msg: "is the NIK already recorded"}
+				return invalid("nik", domain.CodeIdentitySameNIK)
 			}
 			sealed, err := s.Keys.Seal(nik, ADNIK)
 			if err != nil {
@@ -86,14 +87,14 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 		if kk != "" {
 			hash := s.Keys.Hash(kk)
 			if hash == h.KKHash {
-				return &InvalidError{Field: "noKk", Msg: "is the No KK already recorded"}
+				return invalid("noKk", domain.CodeIdentitySameKK)
 			}
 			var taken int64
 			if err := tx.Model(&Household{}).Where("cycle_id = ? AND kk_hash = ? AND id <> ?", h.CycleID, hash, h.ID).Count(&taken).Error; err != nil {
 				return err
 			}
 			if taken > 0 {
-				return fmt.Errorf("%w: another household of this cycle has this No KK", ErrConflict)
+				return conflict(domain.CodeIdentityKKTaken)
 			}
 			sealed, err := s.Keys.Seal(kk, ADNoKK)
 			if err != nil {
@@ -122,14 +123,13 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 		})
 	})
 	if err != nil {
-		var inv *InvalidError
-		if errors.As(err, &inv) {
-			return nil, inv
+		if e, ok := domain.As(err); ok {
+			return nil, e
 		}
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			// Two corrections at once giving the same No KK: the unique
 			// index settles it after the count above let both through.
-			return nil, fmt.Errorf("%w: another household of this cycle has this No KK", ErrConflict)
+			return nil, conflict(domain.CodeIdentityKKTaken)
 		}
 		return nil, err
 	}
@@ -153,7 +153,7 @@ const ActionIdentityReveal = "household.identity.reveal"
 // numbers. Every reveal is recorded, a repeated one too (its key is
 // random, not the client's request id); if the entry cannot be written,
 // nothing is revealed.
-func (s *Store) RevealIdentity(ctx context.Context, p auth.Principal, householdID int64, actor AuditActor) (*Identity, error) {
+func (s *Store) RevealIdentity(ctx context.Context, p auth.Principal, householdID int64, actor domain.Actor) (*Identity, error) {
 	var out *Identity
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var h Household

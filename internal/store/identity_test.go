@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/store"
 )
@@ -27,9 +28,9 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 		ctx := t.Context()
 		dinsos := auth.Principal{UserID: 7, Role: auth.RoleDinsos, Region: "35.05"}
 		seq := 0
-		actor := func() store.AuditActor {
+		actor := func() domain.Actor {
 			seq++
-			return store.AuditActor{UserID: 7, Role: "dinsos", RequestID: fmt.Sprint("req-", seq)}
+			return domain.Actor{UserID: 7, Role: "dinsos", RequestID: fmt.Sprint("req-", seq)}
 		}
 		in := store.Intake{CycleID: cy.ID, FileName: "p3ke.csv"}
 		must(t, st.CreateIntake(ctx, &in, strings.NewReader("x"), 1))
@@ -52,7 +53,7 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 		}
 		number := "188/1/2026"
 		now := time.Now()
-		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number, CreatedAt: now, SignedAt: &now}).Error)
+		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number, CreatedAt: now, SignedAt: &now}).Error)
 
 		// Batch 1 holds A, B and C; Kemensos rejects A NIK_TIDAK_PADAN,
 		// accepts B and has not answered C yet.
@@ -78,7 +79,7 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 		stage(b, "enrolled")
 		stage(c, "awaiting_kemensos")
 
-		if _, err := build(); !errors.Is(err, store.ErrConflict) {
+		if _, err := build(); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("batch with only an uncorrected NIK_TIDAK_PADAN household: %v, want a conflict", err)
 		}
 
@@ -105,7 +106,7 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 				t.Errorf("%s: %v", r.name, err)
 			}
 		}
-		if _, err := build(); !errors.Is(err, store.ErrConflict) {
+		if _, err := build(); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("a refused correction let the household into a batch: %v", err)
 		}
 
@@ -147,7 +148,7 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 		if _, err := st.ApplyAnswers(ctx, p2.ID, []store.StoredAnswer{{HouseholdID: a, Reason: store.RejectNIKNotMatched}}, actor()); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := build(); !errors.Is(err, store.ErrConflict) {
+		if _, err := build(); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("rejected twice, corrected once: %v, want a conflict", err)
 		}
 		if _, err := st.CorrectIdentity(ctx, dinsos, a, store.IdentityCorrection{NIK: "3505015503800010"}, actor()); err != nil {
@@ -161,12 +162,12 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 
 func invalid(field string) func(error) bool {
 	return func(err error) bool {
-		var ie *store.InvalidError
-		return errors.As(err, &ie) && ie.Field == field
+		ie, ok := domain.As(err)
+		return ok && ie.Kind() == domain.KindInvalid && ie.Field == field
 	}
 }
 
-func conflict(err error) bool { return errors.Is(err, store.ErrConflict) }
+func conflict(err error) bool { return domain.IsKind(err, domain.KindConflict) }
 
 func notFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
 
@@ -179,14 +180,14 @@ func TestProposalNotBackedByARevocation(t *testing.T) {
 			Desil: 1, Stage: "awaiting_proposal", StageEnteredAt: time.Now(), Outcome: "eligible"}
 		must(t, db.Create(&h).Error)
 		var ids []int64
-		for i, kind := range []string{store.DecreeInitial, store.DecreeRevocation} {
+		for i, kind := range []domain.DecreeKind{domain.DecreeInitial, domain.DecreeRevocation} {
 			number, at := fmt.Sprintf("188/%d/2026", i+1), time.Now().Add(time.Duration(i)*time.Hour)
-			d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: kind, Status: store.DecreeSigned, Number: &number, CreatedAt: at, SignedAt: &at}
+			d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: kind, Status: domain.DecreeSigned, Number: &number, CreatedAt: at, SignedAt: &at}
 			must(t, db.Create(&d).Error)
 			ids = append(ids, d.ID)
 		}
 		p := store.Proposal{CycleID: cy.ID, Month: "2026-07"}
-		must(t, st.BuildProposal(t.Context(), &p, store.AuditActor{UserID: 1, Role: "dinsos", RequestID: "r"}))
+		must(t, st.BuildProposal(t.Context(), &p, domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r"}))
 		if p.DecreeID != ids[0] {
 			t.Errorf("batch backed by decree %d, want the initial %d (not the revocation %d)", p.DecreeID, ids[0], ids[1])
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
 )
 
@@ -136,7 +137,7 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			tasks := make([]Task, len(rows))
 			evs := make([]StageEvent, len(rows))
 			for i, h := range rows {
-				tasks[i] = Task{HouseholdID: h.ID, CycleID: h.CycleID, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode, DueAt: b.DueAt.UTC(), Status: TaskOpen}
+				tasks[i] = Task{HouseholdID: h.ID, CycleID: h.CycleID, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode, DueAt: b.DueAt.UTC(), Status: domain.TaskOpen}
 				evs[i] = StageEvent{HouseholdID: h.ID, Seq: 0, Stage: h.Stage, At: now, Reason: "P3KE intake"}
 			}
 			if err := tx.CreateInBatches(&tasks, 200).Error; err != nil {

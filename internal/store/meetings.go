@@ -4,26 +4,27 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
 )
 
 // RecordMeeting stores a village meeting, refusing one while the village
 // still has households without a visit result, and audits it.
-func (s *Store) RecordMeeting(ctx context.Context, m *Meeting, actor AuditActor) error {
+func (s *Store) RecordMeeting(ctx context.Context, m *Meeting, actor domain.Actor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var open int64
-		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, TaskOpen).Count(&open).Error; err != nil {
+		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, domain.TaskOpen).Count(&open).Error; err != nil {
 			return err
 		}
 		if open > 0 {
-			return fmt.Errorf("%w: %d households of this village still have no visit result", ErrConflict, open)
+			return conflict(domain.CodeMeetingOpenTasks, open)
 		}
 		var pending int64
-		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, TaskSubmitted).Count(&pending).Error; err != nil {
+		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, domain.TaskSubmitted).Count(&pending).Error; err != nil {
 			return err
 		}
 		if pending == 0 {
-			return fmt.Errorf("%w: this village has no verified households waiting for a meeting", ErrConflict)
+			return conflict(domain.CodeMeetingNothing)
 		}
 		m.HouseholdsTotal = int(pending)
 		m.RecordedBy = actor.UserID
@@ -33,13 +34,13 @@ func (s *Store) RecordMeeting(ctx context.Context, m *Meeting, actor AuditActor)
 		// The households this meeting closes: its one audit entry shows in
 		// each one's history (HouseholdHistory).
 		if err := tx.Exec("INSERT INTO meeting_households (meeting_id, household_id) SELECT ?, household_id FROM tasks WHERE cycle_id = ? AND desa_code = ? AND status = ?",
-			m.ID, m.CycleID, m.DesaCode, TaskSubmitted).Error; err != nil {
+			m.ID, m.CycleID, m.DesaCode, domain.TaskSubmitted).Error; err != nil {
 			return err
 		}
 		// Their results are final from now on (RecordVisit refuses a
 		// correction), though each household learns of the meeting only
 		// when the fan-out reaches it.
-		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, TaskSubmitted).
+		if err := tx.Model(&Task{}).Where("cycle_id = ? AND desa_code = ? AND status = ?", m.CycleID, m.DesaCode, domain.TaskSubmitted).
 			Update("closing_meeting_id", m.ID).Error; err != nil {
 			return err
 		}
@@ -60,7 +61,7 @@ func (s *Store) MeetingHouseholds(ctx context.Context, meetingID, afterID int64,
 	}
 	var ids []int64
 	err := s.DB.WithContext(ctx).Model(&Task{}).
-		Where("cycle_id = ? AND desa_code = ? AND status = ? AND household_id > ?", m.CycleID, m.DesaCode, TaskSubmitted, afterID).
+		Where("cycle_id = ? AND desa_code = ? AND status = ? AND household_id > ?", m.CycleID, m.DesaCode, domain.TaskSubmitted, afterID).
 		Order("household_id").Limit(limit).Pluck("household_id", &ids).Error
 	return &m, ids, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -21,20 +22,20 @@ func TestMeetingInHouseholdHistory(t *testing.T) {
 		for _, task := range []store.Task{
 			{HouseholdID: 1, DesaCode: jaten}, {HouseholdID: 2, DesaCode: jaten}, {HouseholdID: 3, DesaCode: salam},
 		} {
-			task.CycleID, task.KecamatanCode, task.DueAt, task.Status = cy.ID, "35.05.01", time.Now().Add(30*24*time.Hour), store.TaskOpen
+			task.CycleID, task.KecamatanCode, task.DueAt, task.Status = cy.ID, "35.05.01", time.Now().Add(30*24*time.Hour), domain.TaskOpen
 			if err := db.Create(&task).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
-		officer := store.AuditActor{UserID: 11, Role: "village", RequestID: "req-visit"}
+		officer := domain.Actor{UserID: 11, Role: "village", RequestID: "req-visit"}
 		for _, hh := range []int64{1, 2, 3} {
 			if err := st.RecordVisit(ctx, store.Visit{CycleID: cy.ID, HouseholdID: hh, Version: 1, Actor: officer, At: time.Now(),
-				Result: store.VisitResult{Outcome: "eligible", VisitDate: "2026-03-04"}}); err != nil {
+				Result: domain.VisitResult{Outcome: "eligible", VisitDate: "2026-03-04"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
 		m := &store.Meeting{CycleID: cy.ID, DesaCode: jaten, Date: "2026-03-20", BeritaAcaraNo: "BA/1", Attendees: 23}
-		if err := st.RecordMeeting(ctx, m, store.AuditActor{UserID: 11, Role: "village", RequestID: "req-meeting"}); err != nil {
+		if err := st.RecordMeeting(ctx, m, domain.Actor{UserID: 11, Role: "village", RequestID: "req-meeting"}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -75,15 +76,15 @@ func TestCorrectionAfterMeetingRecorded(t *testing.T) {
 		ctx := context.Background()
 		const jaten, salam = "35.05.01.2001", "35.05.01.2002"
 		for _, task := range []store.Task{{HouseholdID: 1, DesaCode: jaten}, {HouseholdID: 2, DesaCode: salam}} {
-			task.CycleID, task.KecamatanCode, task.DueAt, task.Status = cy.ID, "35.05.01", time.Now().Add(30*24*time.Hour), store.TaskOpen
+			task.CycleID, task.KecamatanCode, task.DueAt, task.Status = cy.ID, "35.05.01", time.Now().Add(30*24*time.Hour), domain.TaskOpen
 			if err := db.Create(&task).Error; err != nil {
 				t.Fatal(err)
 			}
 		}
-		officer := store.AuditActor{UserID: 11, Role: "village"}
-		visit := func(hh int64, version int, outcome string) error {
+		officer := domain.Actor{UserID: 11, Role: "village"}
+		visit := func(hh int64, version int, outcome domain.Outcome) error {
 			return st.RecordVisit(ctx, store.Visit{CycleID: cy.ID, HouseholdID: hh, Version: version, Actor: officer, At: time.Now(),
-				Result: store.VisitResult{Outcome: outcome, VisitDate: "2026-03-04"}})
+				Result: domain.VisitResult{Outcome: outcome, VisitDate: "2026-03-04"}})
 		}
 		for _, hh := range []int64{1, 2} {
 			if err := visit(hh, 1, "eligible"); err != nil {
@@ -95,7 +96,7 @@ func TestCorrectionAfterMeetingRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		if err := visit(1, 2, "not_poor"); !errors.Is(err, store.ErrListClosed) || !errors.Is(err, store.ErrConflict) {
+		if err := visit(1, 2, "not_poor"); !errors.Is(err, store.ErrListClosed) || !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("correction after the meeting was recorded: %v, want ErrListClosed", err)
 		}
 		if err := visit(1, 1, "eligible"); err != nil {
@@ -110,7 +111,7 @@ func TestCorrectionAfterMeetingRecorded(t *testing.T) {
 		}
 
 		if err := st.ReopenTask(ctx, store.Reopen{CycleID: cy.ID, HouseholdID: 1, DueAt: time.Now().Add(14 * 24 * time.Hour), Reason: "cek ulang",
-			Actor: store.AuditActor{UserID: 12, Role: "tksk"}, Transition: store.Transition{HouseholdID: 1, Seq: 3, Stage: "awaiting_verification", At: time.Now()}}); err != nil {
+			Actor: domain.Actor{UserID: 12, Role: "tksk"}, Transition: store.Transition{HouseholdID: 1, Seq: 3, Stage: "awaiting_verification", At: time.Now()}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := visit(1, 2, "not_poor"); err != nil {

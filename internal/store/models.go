@@ -2,6 +2,8 @@ package store
 
 import (
 	"time"
+
+	"github.com/verval/verval/internal/domain"
 )
 
 // Cycle is one regency's verval cycle for one year.
@@ -42,14 +44,14 @@ type Household struct {
 	NIKSealed []byte `gorm:"not null"`
 	NIKMasked string `gorm:"size:16;not null"`
 
-	Name       string     `gorm:"size:200;not null"`
-	Sex        string     `gorm:"size:1"`
-	BirthDate  *time.Time ``
-	Address    string     `gorm:"size:500;not null"`
-	Members    int        ``
-	Occupation string     `gorm:"size:200"`
-	Education  string     `gorm:"size:200"`
-	Indicators Indicators `gorm:"serializer:json;type:text"`
+	Name       string            `gorm:"size:200;not null"`
+	Sex        string            `gorm:"size:1"`
+	BirthDate  *time.Time        ``
+	Address    string            `gorm:"size:500;not null"`
+	Members    int               ``
+	Occupation string            `gorm:"size:200"`
+	Education  string            `gorm:"size:200"`
+	Indicators domain.Indicators `gorm:"serializer:json;type:text"`
 
 	RegencyCode   string `gorm:"size:5;not null"`
 	KecamatanCode string `gorm:"size:8;not null;index"`
@@ -74,18 +76,6 @@ type Household struct {
 	WorkflowStarted bool `gorm:"not null;index"`
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
-}
-
-// Indicators are the housing and asset indicators of P3KE and of the visit.
-type Indicators struct {
-	KepemilikanRumah  string `json:"kepemilikanRumah,omitempty"`
-	JenisLantai       string `json:"jenisLantai,omitempty"`
-	JenisDinding      string `json:"jenisDinding,omitempty"`
-	JenisAtap         string `json:"jenisAtap,omitempty"`
-	SumberAirMinum    string `json:"sumberAirMinum,omitempty"`
-	SumberPenerangan  string `json:"sumberPenerangan,omitempty"`
-	BahanBakarMemasak string `json:"bahanBakarMemasak,omitempty"`
-	FasilitasBAB      string `json:"fasilitasBab,omitempty"`
 }
 
 // Intake is one P3KE file loaded into a cycle, and its progress.
@@ -132,11 +122,11 @@ type Task struct {
 	DesaCode      string    `gorm:"size:13;not null;index"`
 	DueAt         time.Time `gorm:"not null;index"`
 	// Status is open, submitted or closed (the village meeting closed it).
-	Status string `gorm:"size:16;not null;index"`
+	Status domain.TaskStatus `gorm:"size:16;not null;index"`
 	// Version counts results recorded; a correction must name the version it
 	// corrects so two officers cannot overwrite each other unknowingly.
-	Version     int          `gorm:"not null"`
-	Result      *VisitResult `gorm:"serializer:json;type:text"`
+	Version     int                 `gorm:"not null"`
+	Result      *domain.VisitResult `gorm:"serializer:json;type:text"`
 	SubmittedBy *int64
 	SubmittedAt *time.Time
 	// AssigneeID is the officer a TKSK reassigned the task to, if any.
@@ -149,16 +139,6 @@ type Task struct {
 	// EscalationLevel: 0 none, 1 reminded, 2 escalated to TKSK, 3 to Dinsos.
 	EscalationLevel int `gorm:"not null"`
 	UpdatedAt       time.Time
-}
-
-// VisitResult is what a village officer found at a household.
-type VisitResult struct {
-	Outcome   string `json:"outcome"`
-	VisitDate string `json:"visitDate"`
-	// DuplicateOf is the household this one duplicates (outcome duplicate).
-	DuplicateOf int64      `json:"duplicateOf,omitempty"`
-	Indicators  Indicators `json:"indicators"`
-	Note        string     `json:"note,omitempty"`
 }
 
 // Meeting is a village meeting (musyawarah desa / kelurahan) that confirms
@@ -251,37 +231,15 @@ type Notification struct {
 	ReadAt      *time.Time `json:"readAt,omitempty"`
 }
 
-// Decree statuses.
-const (
-	DecreeDraft     = "draft"
-	DecreeSubmitted = "submitted"
-	DecreeReturned  = "returned"
-	DecreeSigned    = "signed"
-	// DecreeWithdrawn is a draft or returned decree Dinsos withdrew
-	// (batalkan): it ends unsigned and its households are free for the
-	// next draft.
-	DecreeWithdrawn = "withdrawn"
-)
-
-// Decree kinds.
-const (
-	// DecreeInitial fixes the cycle's first list of extreme-poor households.
-	DecreeInitial = "initial"
-	// DecreeAmendment adds households verified after an earlier decree.
-	DecreeAmendment = "amendment"
-	// DecreeRevocation revokes households of earlier decrees.
-	DecreeRevocation = "revocation"
-)
-
 // Decree is an SK Bupati / SK Wali Kota: drafted by Dinsos, reviewed,
 // returned or signed by the bupati's office. Signing settles every
 // household listed at once.
 type Decree struct {
-	ID          int64  `gorm:"primaryKey" json:"id"`
-	CycleID     int64  `gorm:"not null;index" json:"cycleId"`
-	RegencyCode string `gorm:"size:5;not null;uniqueIndex:idx_decree_number" json:"regencyCode"`
-	Kind        string `gorm:"size:16;not null" json:"kind"`
-	Status      string `gorm:"size:16;not null" json:"status"`
+	ID          int64               `gorm:"primaryKey" json:"id"`
+	CycleID     int64               `gorm:"not null;index" json:"cycleId"`
+	RegencyCode string              `gorm:"size:5;not null;uniqueIndex:idx_decree_number" json:"regencyCode"`
+	Kind        domain.DecreeKind   `gorm:"size:16;not null" json:"kind"`
+	Status      domain.DecreeStatus `gorm:"size:16;not null" json:"status"`
 	// Number is the decree number, unique in the regency once signed.
 	Number       *string `gorm:"size:100;uniqueIndex:idx_decree_number" json:"number,omitempty"`
 	SignedDate   string  `gorm:"size:10" json:"signedDate,omitempty"`
@@ -305,23 +263,16 @@ type DecreeItem struct {
 	Action string `gorm:"size:8;not null"`
 }
 
-// Proposal statuses.
-const (
-	ProposalDraft     = "draft"
-	ProposalSubmitted = "submitted"
-	ProposalAnswered  = "answered"
-)
-
 // Proposal is a monthly batch of households proposed to Kemensos:
 // additions of new poor and removals of households found not eligible.
 type Proposal struct {
-	ID       int64  `gorm:"primaryKey" json:"id"`
-	CycleID  int64  `gorm:"not null;index" json:"cycleId"`
-	DecreeID int64  `gorm:"not null" json:"decreeId"`
-	Month    string `gorm:"size:7;not null" json:"month"`
-	Status   string `gorm:"size:16;not null" json:"status"`
-	Items    int    `json:"items"`
-	Answered int    `json:"answered"`
+	ID       int64                 `gorm:"primaryKey" json:"id"`
+	CycleID  int64                 `gorm:"not null;index" json:"cycleId"`
+	DecreeID int64                 `gorm:"not null" json:"decreeId"`
+	Month    string                `gorm:"size:7;not null" json:"month"`
+	Status   domain.ProposalStatus `gorm:"size:16;not null" json:"status"`
+	Items    int                   `json:"items"`
+	Answered int                   `json:"answered"`
 	// Simulated proposals are answered by the simulated Kemensos.
 	Simulated   bool       `json:"simulated"`
 	CreatedBy   int64      `json:"createdBy"`

@@ -6,6 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -16,7 +17,7 @@ import (
 // (CorrectIdentity). Not-registered households are additions (TAMBAH); registered
 // ones found not eligible are removals (HAPUS) with their reason. It needs
 // a signed decree to back it.
-func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor) error {
+func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Actor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockOpenCycle(tx, p.CycleID); err != nil {
 			return err
@@ -24,8 +25,8 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor
 		// The latest signed decree that lists households backs the batch;
 		// a revocation takes households off the list and backs nothing.
 		var d Decree
-		if err := tx.Where("cycle_id = ? AND status = ? AND kind <> ?", p.CycleID, DecreeSigned, DecreeRevocation).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
-			return fmt.Errorf("%w: a proposal needs a signed decree of this cycle first", ErrConflict)
+		if err := tx.Where("cycle_id = ? AND status = ? AND kind <> ?", p.CycleID, domain.DecreeSigned, domain.DecreeRevocation).Order("signed_at DESC, id DESC").First(&d).Error; err != nil {
+			return conflict(domain.CodeProposalNeedsDecree)
 		}
 		open := tx.Table("proposal_items").Select("proposal_items.household_id").
 			Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id").
@@ -42,9 +43,9 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor AuditActor
 			return err
 		}
 		if len(hs) == 0 {
-			return fmt.Errorf("%w: no household is waiting to be proposed", ErrConflict)
+			return conflict(domain.CodeProposalNothing)
 		}
-		p.DecreeID, p.Status, p.Items, p.CreatedBy, p.CreatedAt = d.ID, ProposalDraft, len(hs), actor.UserID, s.now()
+		p.DecreeID, p.Status, p.Items, p.CreatedBy, p.CreatedAt = d.ID, domain.ProposalDraft, len(hs), actor.UserID, s.now()
 		if err := tx.Create(p).Error; err != nil {
 			return err
 		}
@@ -199,14 +200,14 @@ func (e *AnswerConflictError) Error() string {
 // their first answer: the same answer again is skipped, a different one
 // (status or rejection reason) refuses the whole upload with an
 // *AnswerConflictError. It returns how many answers were new.
-func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []StoredAnswer, actor AuditActor) (int, error) {
+func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []StoredAnswer, actor domain.Actor) (int, error) {
 	applied := 0
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := lockProposal(tx, proposalID)
 		if err != nil {
 			return err
 		}
-		if p.Status == ProposalDraft {
+		if p.Status == domain.ProposalDraft {
 			return errNotSubmitted
 		}
 		var before []ProposalItem
@@ -248,7 +249,7 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 		}
 		u := map[string]any{"answered": n}
 		if int(n) == p.Items {
-			u["status"] = ProposalAnswered
+			u["status"] = domain.ProposalAnswered
 		}
 		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).Updates(u).Error; err != nil {
 			return err
@@ -263,7 +264,7 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 }
 
 // errNotSubmitted refuses answers to a batch still in draft.
-var errNotSubmitted = fmt.Errorf("%w: the proposal has not been submitted yet", ErrConflict)
+var errNotSubmitted = conflict(domain.CodeProposalNotSubmitted)
 
 // lockProposal loads a proposal for a transaction that answers its
 // households. The no-op update locks the proposal's row (PostgreSQL) until
@@ -296,11 +297,11 @@ func lockProposal(tx *gorm.DB, proposalID int64) (*Proposal, error) {
 //
 // A draft batch, a simulated one (the simulated Kemensos answers every
 // household by itself) and one whose households all have an answer are
-// ErrConflict. The one exception: when the households an earlier marking
+// a conflict. The one exception: when the households an earlier marking
 // marked have not all been given it yet (its workflow could not be told),
 // a repeated request marks nothing (0) and succeeds, so the caller tells
 // the workflow again.
-func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note string, actor AuditActor) (int, error) {
+func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note string, actor domain.Actor) (int, error) {
 	marked := 0
 	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := lockProposal(tx, proposalID)
@@ -308,10 +309,10 @@ func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note strin
 			return err
 		}
 		switch {
-		case p.Status == ProposalDraft:
+		case p.Status == domain.ProposalDraft:
 			return errNotSubmitted
 		case p.Simulated:
-			return fmt.Errorf("%w: the simulated Kemensos answers this proposal by itself", ErrConflict)
+			return conflict(domain.CodeProposalSimulated)
 		}
 		now := s.now()
 		res := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer = ?", proposalID, "").Updates(map[string]any{
@@ -330,14 +331,14 @@ func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note strin
 			if ungiven > 0 {
 				return nil
 			}
-			return fmt.Errorf("%w: every household of the proposal already has an answer", ErrConflict)
+			return conflict(domain.CodeProposalAllAnswered)
 		}
 		var n int64
 		if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND answer <> ?", proposalID, "").Count(&n).Error; err != nil {
 			return err
 		}
 		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).
-			Updates(map[string]any{"answered": n, "status": ProposalAnswered}).Error; err != nil {
+			Updates(map[string]any{"answered": n, "status": domain.ProposalAnswered}).Error; err != nil {
 			return err
 		}
 		return AppendAudit(tx, AuditEntry{
@@ -350,17 +351,17 @@ func (s *Store) MarkUnanswered(ctx context.Context, proposalID int64, note strin
 }
 
 // MarkProposalSubmitted records the batch as sent to Kemensos.
-func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, actor AuditActor) error {
+func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, actor domain.Actor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var p Proposal
 		if err := tx.First(&p, "id = ?", proposalID).Error; err != nil {
 			return wrapNotFound(err)
 		}
-		if p.Status != ProposalDraft {
-			return fmt.Errorf("%w: the proposal was already submitted", ErrConflict)
+		if p.Status != domain.ProposalDraft {
+			return conflict(domain.CodeProposalSubmitted)
 		}
 		now := s.now()
-		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).Updates(map[string]any{"status": ProposalSubmitted, "submitted_at": now}).Error; err != nil {
+		if err := tx.Model(&Proposal{}).Where("id = ?", proposalID).Updates(map[string]any{"status": domain.ProposalSubmitted, "submitted_at": now}).Error; err != nil {
 			return err
 		}
 		return AppendAudit(tx, AuditEntry{
@@ -401,4 +402,64 @@ func (s *Store) UnansweredCount(ctx context.Context, proposalID int64) (int64, e
 	var n int64
 	err := s.DB.WithContext(ctx).Model(&ProposalItem{}).Where("proposal_id = ? AND answer = ?", proposalID, "").Count(&n).Error
 	return n, err
+}
+
+// ProposalCount counts a batch's households by kind and answer.
+type ProposalCount struct {
+	Tambah, Hapus              int64
+	Accepted, Rejected, Unsent int64
+	// NotAnswered counts the households Dinsos recorded as not answered
+	// by Kemensos (kemensos.TidakDijawab).
+	NotAnswered int64
+	// Rejections counts the rejections per reason, most frequent first.
+	Rejections []ReasonCount
+}
+
+// ReasonCount is how many households Kemensos rejected for one reason.
+type ReasonCount struct {
+	Reason string
+	Count  int64
+}
+
+// ProposalCounts counts a batch's items by kind, answer and reason.
+func (s *Store) ProposalCounts(ctx context.Context, proposalID int64) (*ProposalCount, error) {
+	var rows []struct {
+		Jenis, Answer, AnswerReason string
+		N                           int64
+	}
+	out := &ProposalCount{}
+	err := s.DB.WithContext(ctx).Table("proposal_items").
+		Select("jenis, answer, answer_reason, COUNT(*) AS n").Where("proposal_id = ?", proposalID).
+		Group("jenis, answer, answer_reason").Order("n DESC, answer_reason").Scan(&rows).Error
+	if err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		if r.Jenis == "HAPUS" {
+			out.Hapus += r.N
+		} else {
+			out.Tambah += r.N
+		}
+		switch r.Answer {
+		case "DITETAPKAN":
+			out.Accepted += r.N
+		case kemensos.TidakDijawab:
+			out.NotAnswered += r.N
+		case "DITOLAK":
+			out.Rejected += r.N
+			found := false
+			for i := range out.Rejections {
+				if out.Rejections[i].Reason == r.AnswerReason {
+					out.Rejections[i].Count += r.N
+					found = true
+				}
+			}
+			if !found {
+				out.Rejections = append(out.Rejections, ReasonCount{Reason: r.AnswerReason, Count: r.N})
+			}
+		default:
+			out.Unsent += r.N
+		}
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -20,8 +21,8 @@ import (
 func TestApplyAnswersRefusesContradictions(t *testing.T) {
 	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
 		ctx := context.Background()
-		actor := store.AuditActor{UserID: 7, Role: "dinsos", RequestID: "r1"}
-		p := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-07", Status: store.ProposalSubmitted, Items: 3, CreatedAt: time.Now()}
+		actor := domain.Actor{UserID: 7, Role: "dinsos", RequestID: "r1"}
+		p := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-07", Status: domain.ProposalSubmitted, Items: 3, CreatedAt: time.Now()}
 		must(t, db.Create(&p).Error)
 		const a, b, c = 101, 102, 103
 		for _, id := range []int64{a, b, c} {
@@ -66,7 +67,7 @@ func TestApplyAnswersRefusesContradictions(t *testing.T) {
 		}
 		got, err := st.GetProposal(ctx, p.ID)
 		must(t, err)
-		if got.Answered != 3 || got.Status != store.ProposalAnswered {
+		if got.Answered != 3 || got.Status != domain.ProposalAnswered {
 			t.Errorf("proposal after every answer: %+v", got)
 		}
 	})
@@ -86,9 +87,9 @@ func TestMarkUnanswered(t *testing.T) {
 	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
 		ctx := t.Context()
 		seq := 0
-		actor := func() store.AuditActor {
+		actor := func() domain.Actor {
 			seq++
-			return store.AuditActor{UserID: 7, Role: "dinsos", RequestID: fmt.Sprint("req-", seq)}
+			return domain.Actor{UserID: 7, Role: "dinsos", RequestID: fmt.Sprint("req-", seq)}
 		}
 		// a and b are additions, c a removal (registered, found well-off).
 		var ids []int64
@@ -109,7 +110,7 @@ func TestMarkUnanswered(t *testing.T) {
 			must(t, db.Model(&store.Household{}).Where("id IN ?", ids).Update("stage", s).Error)
 		}
 		number, now := "188/1/2026", time.Now()
-		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number, CreatedAt: now, SignedAt: &now}).Error)
+		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number, CreatedAt: now, SignedAt: &now}).Error)
 		build := func(month string) *store.Proposal {
 			t.Helper()
 			p := store.Proposal{CycleID: cy.ID, Month: month}
@@ -124,7 +125,7 @@ func TestMarkUnanswered(t *testing.T) {
 		}
 
 		p1 := build("2026-07")
-		if _, err := st.MarkUnanswered(ctx, p1.ID, "tidak ada jawaban", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "not been submitted") {
+		if _, err := st.MarkUnanswered(ctx, p1.ID, "tidak ada jawaban", actor()); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "not been submitted") {
 			t.Fatalf("marking a draft batch: %v, want a conflict", err)
 		}
 		must(t, st.MarkProposalSubmitted(ctx, p1.ID, actor()))
@@ -133,7 +134,7 @@ func TestMarkUnanswered(t *testing.T) {
 			t.Fatal(err)
 		}
 		stage("enrolled", b)
-		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "record that Kemensos did not answer") {
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "record that Kemensos did not answer") {
 			t.Fatalf("close with a batch waiting for Kemensos: %v, want a conflict naming the way out", err)
 		}
 
@@ -153,7 +154,7 @@ func TestMarkUnanswered(t *testing.T) {
 		}
 		got, err := st.GetProposal(ctx, p1.ID)
 		must(t, err)
-		if got.Answered != 3 || got.Status != store.ProposalAnswered {
+		if got.Answered != 3 || got.Status != domain.ProposalAnswered {
 			t.Errorf("batch after the mark: %+v, want 3 answered, status answered", got)
 		}
 		var audits []store.AuditEntry
@@ -172,7 +173,7 @@ func TestMarkUnanswered(t *testing.T) {
 			t.Errorf("the repeat changed the note: %+v", it)
 		}
 		must(t, st.MarkAnswersSignalled(ctx, p1.ID, ids))
-		if _, err := st.MarkUnanswered(ctx, p1.ID, "lagi", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "already has an answer") {
+		if _, err := st.MarkUnanswered(ctx, p1.ID, "lagi", actor()); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "already has an answer") {
 			t.Errorf("marking a fully answered batch: %v, want a conflict", err)
 		}
 		var n2 int64
@@ -206,7 +207,7 @@ func TestMarkUnanswered(t *testing.T) {
 		}
 
 		must(t, st.MarkProposalSubmitted(ctx, p2.ID, actor()))
-		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); !errors.Is(err, store.ErrConflict) {
+		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", actor()); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("close with the second batch waiting: %v, want a conflict", err)
 		}
 		if n, err := st.MarkUnanswered(ctx, p2.ID, "tidak dijawab", actor()); err != nil || n != 2 {
@@ -217,10 +218,10 @@ func TestMarkUnanswered(t *testing.T) {
 		}
 
 		// The simulated Kemensos answers its batches by itself.
-		sim := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-11", Status: store.ProposalSubmitted, Items: 1, Simulated: true, CreatedAt: now}
+		sim := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-11", Status: domain.ProposalSubmitted, Items: 1, Simulated: true, CreatedAt: now}
 		must(t, db.Create(&sim).Error)
 		must(t, db.Create(&store.ProposalItem{ProposalID: sim.ID, HouseholdID: a, Jenis: "TAMBAH"}).Error)
-		if _, err := st.MarkUnanswered(ctx, sim.ID, "tidak dijawab", actor()); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "simulated") {
+		if _, err := st.MarkUnanswered(ctx, sim.ID, "tidak dijawab", actor()); !domain.IsKind(err, domain.KindConflict) || !strings.Contains(err.Error(), "simulated") {
 			t.Errorf("marking a simulated batch: %v, want a conflict", err)
 		}
 		if _, err := st.MarkUnanswered(ctx, 987654, "tidak dijawab", actor()); !errors.Is(err, store.ErrNotFound) {

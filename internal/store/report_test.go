@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -34,7 +35,7 @@ func TestReportCountsHouseholds(t *testing.T) {
 			ids[i] = h.ID
 		}
 		number := "188/1/2026"
-		d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: store.DecreeInitial, Status: store.DecreeSigned, Number: &number, CreatedAt: now}
+		d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number, CreatedAt: now}
 		must(t, db.Create(&d).Error)
 		for _, i := range []int{0, 1, 4} {
 			must(t, db.Create(&store.DecreeItem{DecreeID: d.ID, HouseholdID: ids[i], Action: "add"}).Error)
@@ -48,9 +49,9 @@ func TestReportCountsHouseholds(t *testing.T) {
 			{{HouseholdID: ids[1], Jenis: "TAMBAH"}},
 		}
 		for i, its := range items {
-			status := store.ProposalSubmitted
+			status := domain.ProposalSubmitted
 			if i == 2 {
-				status = store.ProposalDraft
+				status = domain.ProposalDraft
 			}
 			p := store.Proposal{CycleID: cy.ID, DecreeID: d.ID, Month: "2026-07", Status: status, Items: len(its), CreatedAt: now}
 			must(t, db.Create(&p).Error)

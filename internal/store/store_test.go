@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
@@ -266,7 +267,7 @@ func TestVillageTaskListUsesItsIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	officer := auth.Principal{UserID: 7, Role: auth.RoleVillage, Region: "35.05.01.2001"}
-	if _, _, err := st.ListTasks(context.Background(), officer, store.TaskFilter{CycleID: 1, Status: store.TaskOpen}); err != nil {
+	if _, _, err := st.ListTasks(context.Background(), officer, store.TaskFilter{CycleID: 1, Status: domain.TaskOpen}); err != nil {
 		t.Fatal(err)
 	}
 	if len(stmts) != 2 {

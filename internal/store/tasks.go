@@ -10,41 +10,35 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
-)
-
-// Task statuses.
-const (
-	TaskOpen      = "open"
-	TaskSubmitted = "submitted"
-	TaskClosed    = "closed"
+	"github.com/verval/verval/internal/domain"
 )
 
 // TaskView is a verification task with what the officer needs to find the
 // family: name and address (shown only inside the officer's own desa) and
 // the masked NIK.
 type TaskView struct {
-	HouseholdID   int64        `json:"id"`
-	CycleID       int64        `json:"cycleId"`
-	KecamatanCode string       `json:"kecamatanCode"`
-	DesaCode      string       `json:"desaCode"`
-	Name          string       `json:"name"`
-	Address       string       `json:"address"`
-	NIKMasked     string       `json:"nikMasked"`
-	Members       int          `json:"members"`
-	Stage         string       `json:"stage"`
-	Status        string       `json:"status"`
-	Version       int          `json:"version"`
-	DueAt         time.Time    `json:"dueAt"`
-	Overdue       bool         `json:"overdue"`
-	Result        *VisitResult `json:"result,omitempty" gorm:"serializer:json"`
-	SubmittedAt   *time.Time   `json:"submittedAt,omitempty"`
-	AssigneeID    *int64       `json:"assigneeId,omitempty"`
+	HouseholdID   int64               `json:"id"`
+	CycleID       int64               `json:"cycleId"`
+	KecamatanCode string              `json:"kecamatanCode"`
+	DesaCode      string              `json:"desaCode"`
+	Name          string              `json:"name"`
+	Address       string              `json:"address"`
+	NIKMasked     string              `json:"nikMasked"`
+	Members       int                 `json:"members"`
+	Stage         domain.Stage        `json:"stage"`
+	Status        domain.TaskStatus   `json:"status"`
+	Version       int                 `json:"version"`
+	DueAt         time.Time           `json:"dueAt"`
+	Overdue       bool                `json:"overdue"`
+	Result        *domain.VisitResult `json:"result,omitempty" gorm:"serializer:json"`
+	SubmittedAt   *time.Time          `json:"submittedAt,omitempty"`
+	AssigneeID    *int64              `json:"assigneeId,omitempty"`
 }
 
 // TaskFilter selects tasks.
 type TaskFilter struct {
 	CycleID int64
-	Status  string
+	Status  domain.TaskStatus
 	Desa    string
 	Overdue bool
 	// Query searches name and address.
@@ -79,7 +73,7 @@ func (s *Store) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) (
 	}
 	now := s.now()
 	if f.Overdue {
-		q = q.Where("tasks.status = ? AND tasks.due_at < ?", TaskOpen, now)
+		q = q.Where("tasks.status = ? AND tasks.due_at < ?", domain.TaskOpen, now)
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + strings.ToLower(strings.NewReplacer("%", "", "_", "").Replace(t)) + "%"
@@ -99,7 +93,7 @@ func (s *Store) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) (
 	err := q.Select(taskColumns).Order("tasks.status = 'open' DESC, tasks.due_at, tasks.household_id").
 		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Scan(&out).Error
 	for i := range out {
-		out[i].Overdue = out[i].Status == TaskOpen && out[i].DueAt.Before(now)
+		out[i].Overdue = out[i].Status == domain.TaskOpen && out[i].DueAt.Before(now)
 	}
 	return out, total, err
 }
@@ -113,7 +107,7 @@ func (s *Store) GetTask(ctx context.Context, p auth.Principal, householdID int64
 	if len(out) == 0 {
 		return nil, ErrNotFound
 	}
-	out[0].Overdue = out[0].Status == TaskOpen && out[0].DueAt.Before(s.now())
+	out[0].Overdue = out[0].Status == domain.TaskOpen && out[0].DueAt.Before(s.now())
 	return &out[0], nil
 }
 
@@ -122,8 +116,8 @@ type Visit struct {
 	CycleID     int64
 	HouseholdID int64
 	Version     int
-	Result      VisitResult
-	Actor       AuditActor
+	Result      domain.VisitResult
+	Actor       domain.Actor
 	At          time.Time
 	// Transition, when set, moves the household to the verified stage too.
 	Transition *Transition
@@ -148,7 +142,7 @@ func (s *Store) RecordVisit(ctx context.Context, v Visit) error {
 		at := v.At.UTC()
 		res := v.Result
 		if err := tx.Model(&Task{}).Where("household_id = ?", v.HouseholdID).Updates(map[string]any{
-			"status": TaskSubmitted, "version": v.Version, "result": jsonString(res),
+			"status": domain.TaskSubmitted, "version": v.Version, "result": jsonString(res),
 			"submitted_by": v.Actor.UserID, "submitted_at": at,
 		}).Error; err != nil {
 			return err
@@ -181,7 +175,7 @@ type Reopen struct {
 	HouseholdID int64
 	DueAt       time.Time
 	Reason      string
-	Actor       AuditActor
+	Actor       domain.Actor
 	Transition  Transition
 }
 
@@ -190,7 +184,7 @@ type Reopen struct {
 func (s *Store) ReopenTask(ctx context.Context, r Reopen) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&Task{}).Where("household_id = ?", r.HouseholdID).Updates(map[string]any{
-			"status": TaskOpen, "due_at": r.DueAt.UTC(), "escalation_level": 0, "closing_meeting_id": nil,
+			"status": domain.TaskOpen, "due_at": r.DueAt.UTC(), "escalation_level": 0, "closing_meeting_id": nil,
 		}).Error; err != nil {
 			return err
 		}
@@ -210,7 +204,7 @@ func (s *Store) ReopenTask(ctx context.Context, r Reopen) error {
 // records the stage change.
 func (s *Store) CloseTask(ctx context.Context, t Transition) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(&Task{}).Where("household_id = ?", t.HouseholdID).Update("status", TaskClosed).Error; err != nil {
+		if err := tx.Model(&Task{}).Where("household_id = ?", t.HouseholdID).Update("status", domain.TaskClosed).Error; err != nil {
 			return err
 		}
 		return ApplyTransition(tx, t)
@@ -219,14 +213,14 @@ func (s *Store) CloseTask(ctx context.Context, t Transition) error {
 
 // AssignTask gives a task to one village officer of its desa, or back to
 // the whole desa (assigneeID 0), and audits it.
-func (s *Store) AssignTask(ctx context.Context, householdID int64, desa string, assigneeID int64, actor AuditActor) error {
+func (s *Store) AssignTask(ctx context.Context, householdID int64, desa string, assigneeID int64, actor domain.Actor) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var assignee *int64
 		if assigneeID != 0 {
 			var u User
 			if err := tx.First(&u, "id = ? AND role = ? AND region_code = ? AND disabled = ?", assigneeID, "village", desa, false).Error; err != nil {
 				if errors.Is(err, gorm.ErrRecordNotFound) {
-					return fmt.Errorf("%w: assignee is not an active village officer of this desa", ErrConflict)
+					return conflict(domain.CodeAssigneeInvalid)
 				}
 				return err
 			}

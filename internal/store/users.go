@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -61,34 +62,34 @@ func (u NewUser) validate() (NewUser, error) {
 	u.Region = strings.TrimSpace(u.Region)
 	switch {
 	case !usernameRE.MatchString(u.Username):
-		return u, invalid("username", "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'")
+		return u, invalid("username", domain.CodeUsername)
 	case utf8.RuneCountInString(u.Password) < MinPasswordLen:
-		return u, invalid("password", fmt.Sprintf("must be at least %d characters", MinPasswordLen))
+		return u, invalid("password", domain.CodePasswordShort, MinPasswordLen)
 	case len(u.Password) > MaxPasswordLen:
-		return u, invalid("password", fmt.Sprintf("must be at most %d bytes", MaxPasswordLen))
+		return u, invalid("password", domain.CodePasswordLong, MaxPasswordLen)
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
-		return u, invalid("name", "required, at most 200 characters")
+		return u, invalid("name", domain.CodeUserName)
 	case !u.Role.Valid():
-		return u, invalid("role", "unknown role")
+		return u, invalid("role", domain.CodeUserRole)
 	}
 	want := u.Role.RegionLen()
 	if want == 0 {
 		if u.Region != "" {
-			return u, invalid("region", "an administrator has no region")
+			return u, invalid("region", domain.CodeAdminRegion)
 		}
 		return u, nil
 	}
 	if len(u.Region) != want || wilayah.LevelOf(u.Region) == wilayah.LevelNone {
-		return u, invalid("region", fmt.Sprintf("role %s needs a %d-character dotted region code", u.Role, want))
+		return u, invalid("region", domain.CodeRegionFormat, u.Role, want)
 	}
 	if _, ok := wilayah.Default().Name(u.Region); !ok {
-		return u, invalid("region", "not an official region code")
+		return u, invalid("region", domain.CodeRegionUnknown)
 	}
 	return u, nil
 }
 
 // CreateUser validates u, hashes its password and stores it. A taken
-// username is ErrConflict; a broken rule is an *InvalidError.
+// username is domain.CodeUsernameTaken; a broken rule is a domain.KindInvalid error naming its field.
 func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 	u, err := u.validate()
 	if err != nil {
@@ -108,7 +109,7 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 	}
 	if err := s.DB.WithContext(ctx).Create(user).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return nil, fmt.Errorf("%w: username already taken", ErrConflict)
+			return nil, conflict(domain.CodeUsernameTaken)
 		}
 		return nil, WrapUnavailable(fmt.Errorf("create user: %w", err))
 	}
@@ -393,10 +394,27 @@ func (s *Store) EnsureDevUsers(ctx context.Context) ([]DevUser, error) {
 			continue
 		}
 		_, err := s.CreateUser(ctx, NewUser{Username: u.Username, Password: u.Password, Name: u.Name, Role: auth.Role(u.Role), Region: u.Region})
-		// ErrConflict: another process created it meanwhile, which is fine.
-		if err != nil && !errors.Is(err, ErrConflict) {
+		// Taken: another process created it meanwhile, which is fine.
+		if err != nil && !errors.Is(err, domain.Err(domain.CodeUsernameTaken)) {
 			return nil, fmt.Errorf("dev user %s: %w", u.Username, err)
 		}
 	}
 	return users, nil
+}
+
+// Officer is an active village officer, as a supervisor picks one.
+type Officer struct {
+	ID       int64
+	Name     string
+	Username string
+}
+
+// VillageOfficers lists the active village officers of a desa by name,
+// for reassigning its tasks.
+func (s *Store) VillageOfficers(ctx context.Context, desa string) ([]Officer, error) {
+	var out []Officer
+	err := s.DB.WithContext(ctx).Model(&User{}).
+		Where("role = ? AND region_code = ? AND disabled = ?", string(auth.RoleVillage), desa, false).
+		Order("name").Select("id, name, username").Scan(&out).Error
+	return out, err
 }

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 	"github.com/verval/verval/internal/wilayah"
@@ -82,8 +83,7 @@ func TestCreateUserValidation(t *testing.T) {
 				}
 				return
 			}
-			var ie *store.InvalidError
-			if !errors.As(err, &ie) || ie.Field != tc.field || !errors.Is(err, store.ErrInvalid) {
+			if ie, ok := domain.As(err); !ok || ie.Field != tc.field || ie.Kind() != domain.KindInvalid {
 				t.Fatalf("got %v, want an invalid %s", err, tc.field)
 			}
 		})
@@ -103,7 +103,7 @@ func TestUsersAndSessions(t *testing.T) {
 
 		t.Run("duplicate username", func(t *testing.T) {
 			_, err := st.CreateUser(ctx, newTestUser("DESA.JATEN", auth.RoleTKSK, "35.05.01"))
-			if !errors.Is(err, store.ErrConflict) {
+			if !domain.IsKind(err, domain.KindConflict) {
 				t.Fatalf("got %v, want ErrConflict", err)
 			}
 		})

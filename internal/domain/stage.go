@@ -1,4 +1,4 @@
-package workflows
+package domain
 
 // Stage is where a household is in its cycle year. The values are stored in
 // the VervalStage search attribute and the application database, so they
@@ -58,7 +58,7 @@ func (s Stage) Terminal() bool {
 // Outcome is a village officer's finding after visiting a household.
 type Outcome string
 
-// The visit outcomes of domain.md, step 2.
+// The visit outcomes (docs/process.md, village verification).
 const (
 	OutcomeEligible  Outcome = "eligible"
 	OutcomeNotPoor   Outcome = "not_poor"

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
+)
+
+// errorTexts are the Indonesian texts of every refusal the office gives,
+// keyed by its code; %s takes the error's arguments in order, named first
+// by errorArgs where an argument is itself a code. A test checks every
+// code of internal/domain has one.
+var errorTexts = map[domain.Code]string{
+	domain.CodeUnauthorized:   "Silakan masuk terlebih dahulu.",
+	domain.CodeForbidden:      "Peran Anda tidak dapat membuka halaman atau menjalankan langkah ini.",
+	domain.CodeNotFound:       "Data tidak ditemukan, atau bukan bagian dari wilayah Anda.",
+	domain.CodeUnavailable:    "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+	domain.CodeBadRequest:     "Isian tidak dapat dibaca (%s).",
+	domain.CodeRequired:       "Wajib diisi.",
+	domain.CodeTooLong:        "Lebih dari %s karakter.",
+	domain.CodeDateMalformed:  "Isi tanggal yang benar (tahun-bulan-hari).",
+	domain.CodeDateFuture:     "Tanggal tidak boleh setelah hari ini.",
+	domain.CodeDateBefore:     "Tanggal tidak boleh sebelum siklus verval dibuka (%s).",
+	domain.CodeOutsideRegion:  "Di luar wilayah Anda.",
+	domain.CodeFileTooLarge:   "Berkas lebih dari %s.",
+	domain.CodeFileUnreadable: "Berkas tidak terbaca utuh; unggah lagi.",
+	domain.CodeFileFormat:     "Berkas tidak dapat dibaca (%s).",
+
+	domain.CodeCaseEnded:        "Kasus keluarga ini sudah selesai.",
+	domain.CodeCaseEndedInStage: "Kasus keluarga ini sudah selesai (%s).",
+	domain.CodeCaseCycleClosed:  "Siklus sudah ditutup (tutup buku); kasus keluarga ini sudah selesai.",
+	domain.CodeCaseBusy:         "Data keluarga ini sedang diperbarui. Coba lagi.",
+	domain.CodeListClosed:       "Musyawarah desa sudah menutup verifikasi keluarga ini. Minta TKSK membukanya ulang bila perlu dikoreksi.",
+
+	domain.CodeVisitOutcome:          "Pilih salah satu hasil kunjungan.",
+	domain.CodeVisitDuplicateMissing: "Isi nomor rumah tangga yang sama dengan keluarga ini.",
+	domain.CodeVisitDuplicateSelf:    "Rumah tangga tidak bisa menjadi data ganda dari dirinya sendiri.",
+	domain.CodeVisitDuplicateOnly:    "Hanya diisi bila hasilnya Data ganda.",
+	domain.CodeVisitDuplicateUnknown: "Nomor ini bukan rumah tangga siklus ini di desa Anda.",
+	domain.CodeVisitIndicators:       "Jenis lantai, dinding dan atap wajib diisi untuk hasil %s.",
+	domain.CodeVisitNote:             "Jelaskan temuan Anda: siapa yang memberi keterangan, ke mana keluarga pindah.",
+	domain.CodeVisitBusy:             "Hasil lain untuk keluarga ini sedang dicatat. Muat ulang halaman lalu coba lagi.",
+	domain.CodeVisitSubmitted:        "Hasil untuk keluarga ini sudah terkirim (versi %s). Muat ulang halaman untuk mengoreksinya.",
+	domain.CodeVisitStale:            "Hasil sudah berubah (versi %s) sejak halaman dimuat. Muat ulang halaman lalu coba lagi.",
+
+	domain.CodeReopenReason:       "Tuliskan alasan verifikasi dibuka ulang.",
+	domain.CodeReopenInDecree:     "Keluarga ini sudah masuk SK yang ditandatangani. Ubah atau cabut SK-nya.",
+	domain.CodeReopenStillOpen:    "Verifikasi masih terbuka; desa dapat mengoreksinya tanpa dibuka ulang.",
+	domain.CodeReopenPastVerified: "Keluarga ini sudah melewati tahap verifikasi desa (%s).",
+	domain.CodeAssigneeInvalid:    "Petugas yang dipilih bukan operator aktif desa ini.",
+
+	domain.CodeMeetingOtherVillage: "Operator desa hanya mencatat musyawarah desanya sendiri.",
+	domain.CodeMeetingNumber:       "Nomor berita acara wajib diisi (paling banyak 100 karakter).",
+	domain.CodeMeetingAttendees:    "Isi jumlah orang yang hadir.",
+	domain.CodeMeetingOpenTasks:    "Masih ada %s keluarga di desa ini yang belum punya hasil kunjungan.",
+	domain.CodeMeetingNothing:      "Belum ada keluarga yang sudah dikunjungi dan menunggu musyawarah di desa ini.",
+
+	domain.CodeDecreeBusy:           "SK ini sedang diperbarui. Coba lagi sebentar lagi.",
+	domain.CodeDecreeStep:           "SK ini berstatus %s, jadi tidak dapat %s sekarang. Muat ulang halaman.",
+	domain.CodeDecreeChanged:        "Status SK sudah berubah (%s). Muat ulang halaman.",
+	domain.CodeDecreeWithdrawn:      "SK ini sudah dibatalkan.",
+	domain.CodeDecreeFinished:       "SK ini sudah ditandatangani dan selesai diproses.",
+	domain.CodeDecreeReturnReason:   "Tuliskan alasan SK dikembalikan ke Dinas Sosial.",
+	domain.CodeDecreeWithdrawReason: "Tuliskan alasan SK dibatalkan (paling banyak 1000 karakter).",
+	domain.CodeDecreeNumber:         "Nomor SK wajib diisi (paling banyak 100 karakter).",
+	domain.CodeDecreeNumberTaken:    "Nomor SK ini sudah dipakai SK lain di kabupaten/kota ini. Periksa kembali nomornya.",
+	domain.CodeDecreeNumberUsed:     "Nomor SK %s sudah dipakai SK lain di kabupaten/kota ini. Periksa kembali nomornya.",
+	domain.CodeDecreeNothing:        "Belum ada keluarga yang menunggu SK: semua keluarga yang disahkan musyawarah desa sudah tercantum di SK.",
+	domain.CodeDecreeKind:           "Jenis SK tidak dikenal.",
+	domain.CodeRevokeReason:         "Tuliskan alasan pencabutan.",
+	domain.CodeRevokeNone:           "Pilih keluarga yang dicabut.",
+	domain.CodeRevokeNotSigned:      "Setiap keluarga yang dicabut harus tercantum di SK siklus ini yang sudah ditandatangani dan belum dicabut.",
+
+	domain.CodeProposalNeedsDecree:      "Usulan memerlukan SK yang sudah ditandatangani pada siklus ini.",
+	domain.CodeProposalNothing:          "Belum ada keluarga yang menunggu diusulkan ke Kemensos.",
+	domain.CodeProposalSubmitted:        "Usulan ini sudah ditandai terkirim.",
+	domain.CodeProposalNotSubmitted:     "Usulan ini belum ditandai terkirim ke Kemensos. Tandai terkirim dulu, lalu unggah jawabannya.",
+	domain.CodeProposalMonth:            "Isi bulan yang benar (tahun-bulan).",
+	domain.CodeProposalUnansweredReason: "Tuliskan alasan keluarga dicatat tidak dijawab Kemensos (paling banyak %s karakter).",
+	domain.CodeProposalAllAnswered:      "Semua keluarga pada usulan ini sudah dijawab atau sudah dicatat tidak dijawab.",
+	domain.CodeProposalSimulated:        "Usulan ini dijawab oleh Kemensos simulasi dengan sendirinya.",
+
+	domain.CodeCycleExists:          "Siklus kabupaten/kota %s tahun %s sudah ada.",
+	domain.CodeCycleRegency:         "Isi kode kabupaten/kota seperti 35.05.",
+	domain.CodeCycleRegencyUnknown:  "Kode ini bukan kabupaten/kota dalam daftar wilayah Kemendagri 2025.",
+	domain.CodeCycleYear:            "Isi tahun seperti 2026.",
+	domain.CodeCycleDays:            "Isi antara 1 dan 365 hari.",
+	domain.CodeCycleClosed:          "Siklus ini sudah ditutup (tutup buku).",
+	domain.CodeCycleCloseReason:     "Tuliskan alasan siklus ditutup (paling banyak 500 karakter).",
+	domain.CodeCycleIntakeRunning:   "Masih ada unggahan P3KE yang berjalan pada siklus ini. Tutup siklus setelah unggahan selesai.",
+	domain.CodeCycleDecreeUnsigned:  "Masih ada SK siklus ini yang belum ditandatangani. Mintakan tanda tangan atau batalkan SK itu sebelum tutup buku.",
+	domain.CodeCycleProposalUnsent:  "Masih ada usulan siklus ini yang belum dikirim ke Kemensos. Kirim dulu sebelum tutup buku.",
+	domain.CodeCycleProposalWaiting: "Masih ada usulan siklus ini yang menunggu jawaban Kemensos. Unggah jawabannya, atau catat tidak ada jawaban Kemensos pada halaman usulan itu, sebelum tutup buku.",
+
+	domain.CodeIdentityNone:     "Isi NIK, No KK, atau keduanya yang sudah diperbaiki.",
+	domain.CodeIdentityNumber:   "Nomor tidak sah (%s).",
+	domain.CodeIdentitySameNIK:  "NIK ini sama dengan yang sudah tercatat.",
+	domain.CodeIdentitySameKK:   "No KK ini sama dengan yang sudah tercatat.",
+	domain.CodeIdentityInBatch:  "Keluarga ini ada di usulan yang menunggu jawaban Kemensos dengan nomor yang tercatat; perbaiki setelah jawabannya datang.",
+	domain.CodeIdentityKKTaken:  "Keluarga lain di siklus ini sudah memakai No KK ini.",
+	domain.CodeEnrolmentProgram: "Pilih salah satu program: %s.",
+
+	domain.CodeUsername:      "3 sampai 64 karakter: huruf kecil di depan, lalu huruf, angka, '.', '_' atau '-'.",
+	domain.CodeUsernameTaken: "Nama pengguna sudah dipakai.",
+	domain.CodePasswordShort: "Kata sandi paling sedikit %s karakter.",
+	domain.CodePasswordLong:  "Kata sandi paling banyak %s byte.",
+	domain.CodeUserName:      "Nama wajib diisi, paling banyak 200 karakter.",
+	domain.CodeUserRole:      "Peran tidak dikenal.",
+	domain.CodeAdminRegion:   "Administrator tidak punya wilayah.",
+	domain.CodeRegionFormat:  "Peran %s memerlukan kode wilayah bertitik %s karakter.",
+	domain.CodeRegionUnknown: "Bukan kode wilayah resmi.",
+	domain.CodeCrossOrigin:   "Permintaan dari situs lain ditolak.",
+	domain.CodeLoginBusy:     "Terlalu banyak proses masuk bersamaan. Coba lagi sebentar lagi.",
+}
+
+// errorArgs name the arguments that are codes themselves (a stage, an
+// outcome, a decree status, a date) before they go into the text.
+var errorArgs = map[domain.Code]func(args []string) []string{
+	domain.CodeCaseEndedInStage:   each(stageName),
+	domain.CodeReopenPastVerified: each(stageName),
+	domain.CodeVisitIndicators:    each(outcomeName),
+	domain.CodeDateBefore:         each(isoDateID),
+	domain.CodeDecreeChanged:      each(func(s string) string { return lookup(decreeStates, s) }),
+	domain.CodeDecreeStep: func(a []string) []string {
+		if len(a) != 2 {
+			return a
+		}
+		return []string{lookup(decreeStates, a[0]), lookup(decreeVerbs, a[1])}
+	},
+	domain.CodeRegionFormat: func(a []string) []string {
+		if len(a) > 0 {
+			a = append([]string{roleName(auth.Role(a[0]))}, a[1:]...)
+		}
+		return a
+	},
+}
+
+// each names every argument with f.
+func each(f func(string) string) func([]string) []string {
+	return func(a []string) []string {
+		out := make([]string, len(a))
+		for i, s := range a {
+			out[i] = f(s)
+		}
+		return out
+	}
+}
+
+// errorText is a refusal in Indonesian; a code without a text (none, a
+// test checks) shows its English message rather than nothing.
+func errorText(e *domain.Error) string {
+	t, ok := errorTexts[e.Code]
+	if !ok {
+		return e.Message()
+	}
+	args := e.Args
+	if f := errorArgs[e.Code]; f != nil {
+		args = f(args)
+	}
+	return domain.Format(t, args)
+}
+
+// decreeStates are the decree statuses as a sentence says them.
+var decreeStates = map[string]string{
+	string(domain.DecreeDraft):     "rancangan",
+	string(domain.DecreeSubmitted): "diajukan",
+	string(domain.DecreeReturned):  "dikembalikan",
+	string(domain.DecreeSigned):    "ditandatangani",
+	string(domain.DecreeWithdrawn): "dibatalkan",
+}
+
+// decreeVerbs are the decree workflow's step words in its "cannot be
+// ...ed now" refusal.
+var decreeVerbs = map[string]string{
+	"submitted": "diajukan",
+	"returned":  "dikembalikan",
+	"revised":   "direvisi",
+	"signed":    "ditandatangani",
+	"withdrawn": "dibatalkan",
+}

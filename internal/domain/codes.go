@@ -1,0 +1,227 @@
+package domain
+
+// The codes, by subject. Each has its kind and English message in the
+// catalogue below; the pages' Indonesian texts are keyed by the same
+// constants (api/web/i18n.go), and a test checks every code has both.
+const (
+	// Every request.
+	CodeUnauthorized   Code = "auth.required"
+	CodeForbidden      Code = "auth.forbidden"
+	CodeNotFound       Code = "not_found"
+	CodeUnavailable    Code = "unavailable"
+	CodeBadRequest     Code = "request.invalid"
+	CodeRequired       Code = "field.required"
+	CodeTooLong        Code = "field.too_long"
+	CodeDateMalformed  Code = "date.malformed"
+	CodeDateFuture     Code = "date.future"
+	CodeDateBefore     Code = "date.before_cycle"
+	CodeOutsideRegion  Code = "region.outside"
+	CodeFileTooLarge   Code = "file.too_large"
+	CodeFileUnreadable Code = "file.unreadable"
+	CodeFileFormat     Code = "file.format"
+
+	// A household's case.
+	CodeCaseEnded        Code = "case.ended"
+	CodeCaseEndedInStage Code = "case.ended_in_stage"
+	CodeCaseCycleClosed  Code = "case.cycle_closed"
+	CodeCaseBusy         Code = "case.busy"
+	CodeListClosed       Code = "list.closed"
+
+	// The village officer's visit result.
+	CodeVisitOutcome          Code = "visit.outcome"
+	CodeVisitDuplicateMissing Code = "visit.duplicate_missing"
+	CodeVisitDuplicateSelf    Code = "visit.duplicate_self"
+	CodeVisitDuplicateOnly    Code = "visit.duplicate_only"
+	CodeVisitDuplicateUnknown Code = "visit.duplicate_unknown"
+	CodeVisitIndicators       Code = "visit.indicators"
+	CodeVisitNote             Code = "visit.note"
+	CodeVisitBusy             Code = "visit.busy"
+	CodeVisitSubmitted        Code = "visit.submitted"
+	CodeVisitStale            Code = "visit.stale"
+
+	// Reopening a verification, assigning a task.
+	CodeReopenReason       Code = "reopen.reason"
+	CodeReopenInDecree     Code = "reopen.in_decree"
+	CodeReopenStillOpen    Code = "reopen.still_open"
+	CodeReopenPastVerified Code = "reopen.past_verification"
+	CodeAssigneeInvalid    Code = "task.assignee"
+
+	// The village meeting.
+	CodeMeetingOtherVillage Code = "meeting.other_village"
+	CodeMeetingNumber       Code = "meeting.number"
+	CodeMeetingAttendees    Code = "meeting.attendees"
+	CodeMeetingOpenTasks    Code = "meeting.open_tasks"
+	CodeMeetingNothing      Code = "meeting.nothing_verified"
+
+	// The decree (SK Bupati).
+	CodeDecreeBusy           Code = "decree.busy"
+	CodeDecreeStep           Code = "decree.step_not_allowed"
+	CodeDecreeChanged        Code = "decree.status_changed"
+	CodeDecreeWithdrawn      Code = "decree.withdrawn"
+	CodeDecreeFinished       Code = "decree.finished"
+	CodeDecreeReturnReason   Code = "decree.return_reason"
+	CodeDecreeWithdrawReason Code = "decree.withdraw_reason"
+	CodeDecreeNumber         Code = "decree.number"
+	CodeDecreeNumberTaken    Code = "decree.number_taken"
+	CodeDecreeNumberUsed     Code = "decree.number_used"
+	CodeDecreeNothing        Code = "decree.nothing_waiting"
+	CodeDecreeKind           Code = "decree.kind"
+	CodeRevokeReason         Code = "decree.revoke_reason"
+	CodeRevokeNone           Code = "decree.revoke_none"
+	CodeRevokeNotSigned      Code = "decree.revoke_not_signed"
+
+	// Kemensos proposals (batches) and answers.
+	CodeProposalNeedsDecree      Code = "proposal.needs_decree"
+	CodeProposalNothing          Code = "proposal.nothing_waiting"
+	CodeProposalSubmitted        Code = "proposal.already_submitted"
+	CodeProposalNotSubmitted     Code = "proposal.not_submitted"
+	CodeProposalMonth            Code = "proposal.month"
+	CodeProposalUnansweredReason Code = "proposal.unanswered_reason"
+	CodeProposalAllAnswered      Code = "proposal.all_answered"
+	CodeProposalSimulated        Code = "proposal.simulated"
+
+	// The cycle.
+	CodeCycleExists          Code = "cycle.exists"
+	CodeCycleRegency         Code = "cycle.regency"
+	CodeCycleRegencyUnknown  Code = "cycle.regency_unknown"
+	CodeCycleYear            Code = "cycle.year"
+	CodeCycleDays            Code = "cycle.verification_days"
+	CodeCycleClosed          Code = "cycle.closed"
+	CodeCycleCloseReason     Code = "cycle.close_reason"
+	CodeCycleIntakeRunning   Code = "cycle.intake_running"
+	CodeCycleDecreeUnsigned  Code = "cycle.decree_unsigned"
+	CodeCycleProposalUnsent  Code = "cycle.proposal_unsent"
+	CodeCycleProposalWaiting Code = "cycle.proposal_waiting"
+
+	// A household's identity correction.
+	CodeIdentityNone     Code = "identity.none"
+	CodeIdentityNumber   Code = "identity.number"
+	CodeIdentitySameNIK  Code = "identity.same_nik"
+	CodeIdentitySameKK   Code = "identity.same_kk"
+	CodeIdentityInBatch  Code = "identity.in_batch"
+	CodeIdentityKKTaken  Code = "identity.kk_taken"
+	CodeEnrolmentProgram Code = "enrolment.programme"
+
+	// Users.
+	CodeUsername      Code = "user.username"
+	CodeUsernameTaken Code = "user.username_taken"
+	CodePasswordShort Code = "user.password_short"
+	CodePasswordLong  Code = "user.password_long"
+	CodeUserName      Code = "user.name"
+	CodeUserRole      Code = "user.role"
+	CodeAdminRegion   Code = "user.admin_region"
+	CodeRegionFormat  Code = "user.region_format"
+	CodeRegionUnknown Code = "user.region_unknown"
+	CodeCrossOrigin   Code = "auth.cross_origin"
+	CodeLoginBusy     Code = "auth.busy"
+)
+
+type entry struct {
+	kind    Kind
+	english string
+}
+
+// catalogue gives each code its kind and English message; %s takes the
+// error's arguments in order.
+var catalogue = map[Code]entry{
+	CodeUnauthorized:   {KindUnauthorized, "login required"},
+	CodeForbidden:      {KindForbidden, "your role may not do this"},
+	CodeNotFound:       {KindNotFound, "not found"},
+	CodeUnavailable:    {KindUnavailable, "service temporarily unavailable, try again shortly"},
+	CodeBadRequest:     {KindBadRequest, "%s"},
+	CodeRequired:       {KindInvalid, "is required"},
+	CodeTooLong:        {KindInvalid, "is longer than %s characters"},
+	CodeDateMalformed:  {KindInvalid, "must be a date as YYYY-MM-DD"},
+	CodeDateFuture:     {KindInvalid, "cannot be in the future"},
+	CodeDateBefore:     {KindInvalid, "cannot be before the cycle opened (%s)"},
+	CodeOutsideRegion:  {KindInvalid, "is outside your region"},
+	CodeFileTooLarge:   {KindInvalid, "is larger than %s"},
+	CodeFileUnreadable: {KindBadRequest, "could not be read completely; upload it again"},
+	CodeFileFormat:     {KindInvalid, "%s"},
+
+	CodeCaseEnded:        {KindConflict, "this household's case has ended"},
+	CodeCaseEndedInStage: {KindConflict, "the household's case has already ended (%s)"},
+	CodeCaseCycleClosed:  {KindConflict, "the cycle is closed (tutup buku); this household's case has ended"},
+	CodeCaseBusy:         {KindConflict, "the household is being updated; try again"},
+	CodeListClosed:       {KindConflict, "the village meeting has closed this household's verification; ask the TKSK to reopen it"},
+
+	CodeVisitOutcome:          {KindInvalid, "must be one of eligible, not_poor, not_found, deceased, moved, duplicate"},
+	CodeVisitDuplicateMissing: {KindInvalid, "name the household this one duplicates"},
+	CodeVisitDuplicateSelf:    {KindInvalid, "a household cannot duplicate itself"},
+	CodeVisitDuplicateOnly:    {KindInvalid, "only for outcome duplicate"},
+	CodeVisitDuplicateUnknown: {KindInvalid, "names no household of this cycle in your village"},
+	CodeVisitIndicators:       {KindInvalid, "floor, wall and roof (jenisLantai, jenisDinding, jenisAtap) are required for outcome %s"},
+	CodeVisitNote:             {KindInvalid, "explain what was found (who said so, where the family went)"},
+	CodeVisitBusy:             {KindConflict, "another result for this household is being recorded; reload and try again"},
+	CodeVisitSubmitted:        {KindConflict, "a result was already submitted for this household; to correct it, send version %s"},
+	CodeVisitStale:            {KindConflict, "the result changed since you loaded it (version %s, you sent %s); reload and try again"},
+
+	CodeReopenReason:       {KindInvalid, "say why the verification is reopened"},
+	CodeReopenInDecree:     {KindConflict, "the household is already in a signed decree; amend or revoke the decree instead"},
+	CodeReopenStillOpen:    {KindConflict, "the verification is still open; the village can correct it without a reopen"},
+	CodeReopenPastVerified: {KindConflict, "the household has moved past village verification (%s)"},
+	CodeAssigneeInvalid:    {KindConflict, "assignee is not an active village officer of this desa"},
+
+	CodeMeetingOtherVillage: {KindInvalid, "a village officer records only their own village's meeting"},
+	CodeMeetingNumber:       {KindInvalid, "the berita acara number is required (at most 100 characters)"},
+	CodeMeetingAttendees:    {KindInvalid, "must be the number of people present"},
+	CodeMeetingOpenTasks:    {KindConflict, "%s households of this village still have no visit result"},
+	CodeMeetingNothing:      {KindConflict, "this village has no verified households waiting for a meeting"},
+
+	CodeDecreeBusy:           {KindConflict, "the decree is being updated; try again"},
+	CodeDecreeStep:           {KindConflict, "the decree is %s, so it cannot be %s now"},
+	CodeDecreeChanged:        {KindConflict, "decree is %s, not %s"},
+	CodeDecreeWithdrawn:      {KindConflict, "the decree was withdrawn"},
+	CodeDecreeFinished:       {KindConflict, "the decree is signed and has reached every household"},
+	CodeDecreeReturnReason:   {KindInvalid, "say why the decree goes back to Dinsos"},
+	CodeDecreeWithdrawReason: {KindInvalid, "say why the decree is withdrawn (at most 1000 characters)"},
+	CodeDecreeNumber:         {KindInvalid, "the decree number is required (at most 100 characters)"},
+	CodeDecreeNumberTaken:    {KindInvalid, "this decree number is already used in the regency"},
+	CodeDecreeNumberUsed:     {KindConflict, "decree number %s is already used in this regency"},
+	CodeDecreeNothing:        {KindConflict, "no household is waiting for a decree"},
+	CodeDecreeKind:           {KindInvalid, "leave it empty for a list of eligible households, or revocation"},
+	CodeRevokeReason:         {KindInvalid, "say why the households are revoked"},
+	CodeRevokeNone:           {KindConflict, "name the households to revoke"},
+	CodeRevokeNotSigned:      {KindConflict, "every household to revoke must be listed in a signed decree of this cycle and not revoked already"},
+
+	CodeProposalNeedsDecree:      {KindConflict, "a proposal needs a signed decree of this cycle first"},
+	CodeProposalNothing:          {KindConflict, "no household is waiting to be proposed"},
+	CodeProposalSubmitted:        {KindConflict, "the proposal was already submitted"},
+	CodeProposalNotSubmitted:     {KindConflict, "the proposal has not been submitted yet"},
+	CodeProposalMonth:            {KindInvalid, "must be a month as YYYY-MM"},
+	CodeProposalUnansweredReason: {KindInvalid, "say why Kemensos' answer is recorded as missing (at most %s characters)"},
+	CodeProposalAllAnswered:      {KindConflict, "every household of the proposal already has an answer"},
+	CodeProposalSimulated:        {KindConflict, "the simulated Kemensos answers this proposal by itself"},
+
+	CodeCycleExists:          {KindConflict, "a cycle for regency %s and year %s already exists"},
+	CodeCycleRegency:         {KindInvalid, "must be a regency or city code such as 35.05"},
+	CodeCycleRegencyUnknown:  {KindInvalid, "names no regency or city in the 2025 Kemendagri list"},
+	CodeCycleYear:            {KindInvalid, "must be a year such as 2026"},
+	CodeCycleDays:            {KindInvalid, "must be between 1 and 365"},
+	CodeCycleClosed:          {KindConflict, "the cycle is closed (tutup buku)"},
+	CodeCycleCloseReason:     {KindInvalid, "say why the cycle is closed (at most 500 characters)"},
+	CodeCycleIntakeRunning:   {KindConflict, "an intake of this cycle is still running; close the cycle when it has finished"},
+	CodeCycleDecreeUnsigned:  {KindConflict, "a decree of this cycle is not signed yet; have it signed or withdraw it before closing"},
+	CodeCycleProposalUnsent:  {KindConflict, "a proposal batch of this cycle has not been sent to Kemensos; send it before closing"},
+	CodeCycleProposalWaiting: {KindConflict, "a proposal batch of this cycle still waits for Kemensos' answer; upload it, or record that Kemensos did not answer, before closing"},
+
+	CodeIdentityNone:     {KindInvalid, "give the corrected NIK, No KK or both"},
+	CodeIdentityNumber:   {KindInvalid, "%s"},
+	CodeIdentitySameNIK:  {KindInvalid, "is the NIK already recorded"},
+	CodeIdentitySameKK:   {KindInvalid, "is the No KK already recorded"},
+	CodeIdentityInBatch:  {KindConflict, "the household is in a batch waiting for Kemensos' answer, which names the recorded numbers; correct it after the answer"},
+	CodeIdentityKKTaken:  {KindConflict, "another household of this cycle has this No KK"},
+	CodeEnrolmentProgram: {KindBadRequest, "must be one of %s"},
+
+	CodeUsername:      {KindInvalid, "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'"},
+	CodeUsernameTaken: {KindConflict, "username already taken"},
+	CodePasswordShort: {KindInvalid, "must be at least %s characters"},
+	CodePasswordLong:  {KindInvalid, "must be at most %s bytes"},
+	CodeUserName:      {KindInvalid, "required, at most 200 characters"},
+	CodeUserRole:      {KindInvalid, "unknown role"},
+	CodeAdminRegion:   {KindInvalid, "an administrator has no region"},
+	CodeRegionFormat:  {KindInvalid, "role %s needs a %s-character dotted region code"},
+	CodeRegionUnknown: {KindInvalid, "not an official region code"},
+	CodeCrossOrigin:   {KindForbidden, "cross-origin request refused"},
+	CodeLoginBusy:     {KindUnavailable, "too many logins at once"},
+}

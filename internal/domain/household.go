@@ -1,0 +1,94 @@
+package domain
+
+import "time"
+
+// HouseholdStart starts one household's case for one cycle year: the
+// household workflow's input, built by the intake. It holds internal ids,
+// region codes and flags only: no personal data enters the workflow's
+// history.
+type HouseholdStart struct {
+	CycleID       int64
+	HouseholdID   int64
+	Year          int
+	RegencyCode   string
+	KecamatanCode string
+	DesaCode      string
+	// Desil is the P3KE welfare decile (1 = poorest 10%).
+	Desil int
+	// InDTKS: the household is already in the national social registry.
+	InDTKS bool
+	// CycleOpenedAt bounds visit dates from below.
+	CycleOpenedAt time.Time
+	// DueAt is when the village's verification is due.
+	DueAt time.Time
+	// Deadlines holds the reminder and escalation periods; zero fields take
+	// the defaults of DefaultDeadlines.
+	Deadlines Deadlines
+}
+
+// Deadlines are the periods that drive reminders and escalations.
+type Deadlines struct {
+	// ReminderBefore: the village is reminded this long before DueAt.
+	ReminderBefore time.Duration
+	// EscalateDinsosAfter: an overdue visit goes to the TKSK at DueAt and to
+	// Dinsos this long after.
+	EscalateDinsosAfter time.Duration
+	// ReopenPeriod: a reopened verification is due this long after reopening.
+	ReopenPeriod time.Duration
+	// KemensosReminderAfter: Dinsos is reminded when Kemensos has not
+	// answered a proposal batch this long after it was submitted. The
+	// household workflow no longer uses it (the proposal workflow reminds
+	// per batch); it stays so recorded inputs still decode.
+	KemensosReminderAfter time.Duration
+}
+
+// DefaultDeadlines are the periods used when a cycle sets none.
+func DefaultDeadlines() Deadlines {
+	return Deadlines{
+		ReminderBefore:        3 * 24 * time.Hour,
+		EscalateDinsosAfter:   7 * 24 * time.Hour,
+		ReopenPeriod:          14 * 24 * time.Hour,
+		KemensosReminderAfter: 60 * 24 * time.Hour,
+	}
+}
+
+// WithDefaults fills the zero periods from DefaultDeadlines.
+func (d Deadlines) WithDefaults() Deadlines {
+	def := DefaultDeadlines()
+	if d.ReminderBefore <= 0 {
+		d.ReminderBefore = def.ReminderBefore
+	}
+	if d.EscalateDinsosAfter <= 0 {
+		d.EscalateDinsosAfter = def.EscalateDinsosAfter
+	}
+	if d.ReopenPeriod <= 0 {
+		d.ReopenPeriod = def.ReopenPeriod
+	}
+	if d.KemensosReminderAfter <= 0 {
+		d.KemensosReminderAfter = def.KemensosReminderAfter
+	}
+	return d
+}
+
+// Indicators are the housing and asset indicators a village officer saw on
+// a visit (the P3KE file's categories, as free text).
+type Indicators struct {
+	KepemilikanRumah  string `json:"kepemilikanRumah,omitempty"`
+	JenisLantai       string `json:"jenisLantai,omitempty"`
+	JenisDinding      string `json:"jenisDinding,omitempty"`
+	JenisAtap         string `json:"jenisAtap,omitempty"`
+	SumberAirMinum    string `json:"sumberAirMinum,omitempty"`
+	SumberPenerangan  string `json:"sumberPenerangan,omitempty"`
+	BahanBakarMemasak string `json:"bahanBakarMemasak,omitempty"`
+	FasilitasBAB      string `json:"fasilitasBab,omitempty"`
+}
+
+// VisitResult is what a village officer found at a household.
+type VisitResult struct {
+	Outcome   Outcome `json:"outcome"`
+	VisitDate string  `json:"visitDate"`
+	// DuplicateOf is the household this one duplicates (outcome duplicate).
+	DuplicateOf int64      `json:"duplicateOf,omitempty"`
+	Indicators  Indicators `json:"indicators"`
+	Note        string     `json:"note,omitempty"`
+}

@@ -1,0 +1,209 @@
+package office
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
+	"github.com/verval/verval/workflows"
+)
+
+// NewCycle opens a cycle: one regency's year.
+type NewCycle struct {
+	RegencyCode string
+	Year        int
+	// VerificationDays is how long the villages have for their visits
+	// (default 30).
+	VerificationDays int
+}
+
+// CreateCycle opens a cycle for one regency and year (Dinsos of that
+// regency, admin).
+func (s *Service) CreateCycle(ctx context.Context, c Caller, req NewCycle) (*store.Cycle, error) {
+	if err := c.may(StepCreateCycle); err != nil {
+		return nil, err
+	}
+	code, err := wilayah.Normalize(req.RegencyCode)
+	if err != nil || wilayah.LevelOf(code) != wilayah.LevelRegency {
+		return nil, domain.FieldErr("regencyCode", domain.CodeCycleRegency)
+	}
+	if _, ok := wilayah.Default().Name(code); !ok {
+		return nil, domain.FieldErr("regencyCode", domain.CodeCycleRegencyUnknown)
+	}
+	if !c.Covers(code) {
+		return nil, domain.FieldErr("regencyCode", domain.CodeOutsideRegion)
+	}
+	if req.Year < 2020 || req.Year > 2100 {
+		return nil, domain.FieldErr("year", domain.CodeCycleYear)
+	}
+	if req.VerificationDays == 0 {
+		req.VerificationDays = 30
+	}
+	if req.VerificationDays < 1 || req.VerificationDays > 365 {
+		return nil, domain.FieldErr("verificationDays", domain.CodeCycleDays)
+	}
+	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
+	if err := s.store.CreateCycle(ctx, &cy); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, c, cy.ID, nil, "cycle.create", map[string]any{"regencyCode": code, "year": req.Year})
+	return &cy, nil
+}
+
+// Cycles lists the cycles of the caller's region, newest first.
+func (s *Service) Cycles(ctx context.Context, c Caller) ([]store.Cycle, error) {
+	if err := c.may(StepReadCycles); err != nil {
+		return nil, err
+	}
+	return s.store.ListCycles(ctx, c.Principal)
+}
+
+// Cycle is cycle id if the caller may see it (store.ErrNotFound otherwise).
+func (s *Service) Cycle(ctx context.Context, c Caller, id int64) (*store.Cycle, error) {
+	if err := c.may(StepReadCycles); err != nil {
+		return nil, err
+	}
+	return s.store.GetCycle(ctx, c.Principal, id)
+}
+
+// Progress counts a cycle's households per stage, kecamatan and desa,
+// inside the caller's region.
+func (s *Service) Progress(ctx context.Context, c Caller, cycleID int64) ([]store.ProgressRow, error) {
+	if err := c.may(StepReadCycles); err != nil {
+		return nil, err
+	}
+	return s.store.Progress(ctx, c.Principal, cycleID)
+}
+
+// StuckStages are the stages a case can be stuck in (not final).
+func StuckStages() []string {
+	var out []string
+	for _, st := range domain.Stages() {
+		if !st.Terminal() {
+			out = append(out, string(st))
+		}
+	}
+	return out
+}
+
+// Stuck lists up to limit cases of cycleID in the caller's region that
+// entered their (not final) stage before before, skipping offset.
+func (s *Service) Stuck(ctx context.Context, c Caller, cycleID int64, before time.Time, limit, offset int) ([]store.StuckCase, error) {
+	if err := c.may(StepStuck); err != nil {
+		return nil, err
+	}
+	return s.store.Stuck(ctx, c.Principal, cycleID, before, StuckStages(), limit, offset)
+}
+
+// Notifications are the caller's latest reminders and escalations.
+func (s *Service) Notifications(ctx context.Context, c Caller, limit int) ([]store.Notification, error) {
+	if err := c.may(StepReadCycles); err != nil {
+		return nil, err
+	}
+	return s.store.ListNotifications(ctx, c.Principal, limit)
+}
+
+// closeReasonMax bounds the close's reason, in characters.
+const closeReasonMax = 500
+
+// CloseCycle closes cy (tutup buku, Dinsos of its regency) with reason and
+// starts the fan-out that ends its waiting households in stage closed. A
+// cycle already closed is store.ErrCycleClosed, after its fan-out is
+// started again if a failed request left it unstarted.
+func (s *Service) CloseCycle(ctx context.Context, c Caller, cy *store.Cycle, reason string) (*store.Cycle, error) {
+	if err := c.may(StepCloseCycle); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > closeReasonMax {
+		return nil, domain.FieldErr("reason", domain.CodeCycleCloseReason)
+	}
+	closed, err := s.store.CloseCycle(ctx, cy.ID, reason, c.Actor())
+	if errors.Is(err, store.ErrCycleClosed) && cy.ClosedAt != nil {
+		// Closed before, perhaps by a request whose fan-out did not start:
+		// start it (a no-op if it runs or ran), then answer the conflict.
+		if serr := s.startCycleClose(ctx, cy); serr != nil {
+			return nil, serr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.startCycleClose(ctx, closed); err != nil {
+		return nil, err
+	}
+	return closed, nil
+}
+
+// ResumeCycleClose starts a closed cycle's fan-out again if it failed or
+// was stopped; while it runs, or once it has finished, it is a no-op.
+func (s *Service) ResumeCycleClose(ctx context.Context, c Caller, cy *store.Cycle) error {
+	if err := c.may(StepCloseCycle); err != nil {
+		return err
+	}
+	return s.startCycleClose(ctx, cy)
+}
+
+// startCycleClose starts the fan-out of a closed cycle; its workflow ID
+// names the cycle, so a second start is a no-op while it runs or after it
+// completed, and starts it again after it failed or was terminated (each
+// household takes the close once: the Update's ID names the cycle).
+func (s *Service) startCycleClose(ctx context.Context, cy *store.Cycle) error {
+	_, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.CycleCloseWorkflowID(cy.ID), TaskQueue: workflows.OpsTaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}, workflows.CloseCycleWorkflow, workflows.CloseCycleInput{CycleID: cy.ID, Reason: cy.CloseReason})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+// Report is the cycle's funnel per kecamatan and desa in the caller's
+// region, with the programme columns it shows.
+func (s *Service) Report(ctx context.Context, c Caller, cycleID int64) (*store.CycleReport, []string, error) {
+	if err := c.may(StepReport); err != nil {
+		return nil, nil, err
+	}
+	rep, err := s.store.Report(ctx, c.Principal, cycleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, s.reportProgrammes(rep), nil
+}
+
+// reportProgrammes are the report's programme columns: the configured
+// rules' programmes in their order (VERVAL_ENROL_RULES; by default PKH,
+// BPNT, PBI-JK, BPJS-TK, BLT-DD), then, sorted, any programme the cycle
+// still has enrolments in that the rules no longer name, so no count is
+// dropped.
+func (s *Service) reportProgrammes(rep *store.CycleReport) []string {
+	var out []string
+	for _, r := range s.rules {
+		out = append(out, r.Programme)
+	}
+	var extra []string
+	for _, rows := range [][]*store.FunnelRow{rep.Kecamatan, rep.Desa} {
+		for _, r := range rows {
+			for p := range r.Enrolled {
+				if !slices.Contains(out, p) && !slices.Contains(extra, p) {
+					extra = append(extra, p)
+				}
+			}
+		}
+	}
+	slices.Sort(extra)
+	return append(out, extra...)
+}

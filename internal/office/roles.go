@@ -1,0 +1,87 @@
+package office
+
+import (
+	"slices"
+
+	"github.com/verval/verval/internal/auth"
+)
+
+// Step names what a person does or reads, for the one table of who may.
+type Step string
+
+// The steps. The JSON routes and the pages gate on the same table
+// (Roles), and every office method checks it again.
+const (
+	StepReadCycles      Step = "cycles.read"
+	StepCreateCycle     Step = "cycle.create"
+	StepCloseCycle      Step = "cycle.close"
+	StepStuck           Step = "cycle.stuck"
+	StepReport          Step = "cycle.report"
+	StepIntake          Step = "intake"
+	StepReadTasks       Step = "tasks.read"
+	StepSubmitResult    Step = "task.result"
+	StepReopen          Step = "task.reopen"
+	StepAssign          Step = "task.assign"
+	StepRecordMeeting   Step = "meeting.record"
+	StepReadDecrees     Step = "decrees.read"
+	StepDraftDecree     Step = "decree.draft"
+	StepDecreeOffice    Step = "decree.office"  // submit, revise, withdraw
+	StepDecreeBupati    Step = "decree.bupati"  // return, sign
+	StepReadProposals   Step = "proposals.read" // and the enrolment lists
+	StepProposals       Step = "proposal.write" // build, file, submit, answers
+	StepReadHouseholds  Step = "households.read"
+	StepRevealIdentity  Step = "household.reveal"
+	StepCorrectIdentity Step = "household.correct"
+)
+
+var (
+	everyone    = auth.Roles()
+	field       = []auth.Role{auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	supervisors = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	watchers    = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
+	offices     = []auth.Role{auth.RoleDinsos, auth.RoleAdmin}
+	reviewers   = []auth.Role{auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
+	dinsos      = []auth.Role{auth.RoleDinsos}
+)
+
+// allowed is who may take each step. Region is checked apart: every query
+// only sees rows inside the caller's region.
+var allowed = map[Step][]auth.Role{
+	StepReadCycles:      everyone,
+	StepCreateCycle:     offices,
+	StepCloseCycle:      dinsos,
+	StepStuck:           watchers,
+	StepReport:          watchers,
+	StepIntake:          offices,
+	StepReadTasks:       field,
+	StepSubmitResult:    {auth.RoleVillage},
+	StepReopen:          supervisors,
+	StepAssign:          supervisors,
+	StepRecordMeeting:   {auth.RoleVillage},
+	StepReadDecrees:     reviewers,
+	StepDraftDecree:     dinsos,
+	StepDecreeOffice:    dinsos,
+	StepDecreeBupati:    {auth.RoleBupati},
+	StepReadProposals:   offices,
+	StepProposals:       dinsos,
+	StepReadHouseholds:  everyone,
+	StepRevealIdentity:  {auth.RoleDinsos, auth.RoleVillage},
+	StepCorrectIdentity: dinsos,
+}
+
+// Roles lists who may take step st.
+func Roles(st Step) []auth.Role { return allowed[st] }
+
+// Allowed reports whether role r may take step st; an unknown step is
+// allowed to no one.
+func Allowed(st Step, r auth.Role) bool { return slices.Contains(allowed[st], r) }
+
+// Steps lists every step, for the tests.
+func Steps() []Step {
+	out := make([]Step, 0, len(allowed))
+	for st := range allowed {
+		out = append(out, st)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,149 @@
+package office
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/pii"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/temporalx"
+	"github.com/verval/verval/workflows"
+)
+
+// Tasks lists the caller's verification tasks (their desa's, kecamatan's
+// or regency's), most urgent first, with the total the filter matches.
+func (s *Service) Tasks(ctx context.Context, c Caller, f store.TaskFilter) ([]store.TaskView, int64, error) {
+	if err := c.may(StepReadTasks); err != nil {
+		return nil, 0, err
+	}
+	switch f.Status {
+	case "", domain.TaskOpen, domain.TaskSubmitted, domain.TaskClosed:
+	default:
+		return nil, 0, domain.FieldErr("status", domain.CodeBadRequest, "must be open, submitted or closed")
+	}
+	tasks, total, err := s.store.ListTasks(ctx, c.Principal, f)
+	for i := range tasks {
+		c.maskTask(&tasks[i])
+	}
+	return tasks, total, err
+}
+
+// Task is household id's verification task if the caller may see it.
+func (s *Service) Task(ctx context.Context, c Caller, id int64) (*store.TaskView, error) {
+	if err := c.may(StepReadTasks); err != nil {
+		return nil, err
+	}
+	t, err := s.store.GetTask(ctx, c.Principal, id)
+	if err != nil {
+		return nil, err
+	}
+	c.maskTask(t)
+	return t, nil
+}
+
+// maskTask hides the family's name and address from the roles that do not
+// work with it by name.
+func (c Caller) maskTask(t *store.TaskView) {
+	if !c.seesNames() {
+		t.Name, t.Address = pii.MaskName(t.Name), HiddenAddress
+	}
+}
+
+// VisitResult is a village officer's visit result as a door takes it.
+type VisitResult struct {
+	// Version is the task version being corrected; 0 for a first result.
+	Version     int
+	Outcome     domain.Outcome
+	VisitDate   string
+	DuplicateOf int64
+	Indicators  domain.Indicators
+	Note        string
+}
+
+// SubmitResult records a village officer's visit to task t through the
+// household workflow's Update: the workflow's validator decides, so a
+// refused result leaves no trace. key (the client's Idempotency-Key, or
+// the form's) makes a resent result apply once; "" is a new request. The
+// refusals are *domain.Error.
+func (s *Service) SubmitResult(ctx context.Context, c Caller, t *store.TaskView, key string, r VisitResult) (workflows.VerificationResponse, error) {
+	if err := c.may(StepSubmitResult); err != nil {
+		return workflows.VerificationResponse{}, err
+	}
+	updateID, err := updateID(c, "visit", t.HouseholdID, key)
+	if err != nil {
+		return workflows.VerificationResponse{}, err
+	}
+	if r.DuplicateOf != 0 && r.DuplicateOf != t.HouseholdID {
+		// The duplicate must be a household of the same cycle the officer can see.
+		d, err := s.store.GetHousehold(ctx, c.Principal, r.DuplicateOf)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && d.CycleID != t.CycleID) {
+			return workflows.VerificationResponse{}, domain.FieldErr("duplicateOf", domain.CodeVisitDuplicateUnknown)
+		} else if err != nil {
+			return workflows.VerificationResponse{}, err
+		}
+	}
+	resp, err := s.cases.SubmitVerification(ctx, t.CycleID, t.HouseholdID, updateID, workflows.VerificationRequest{
+		Actor: c.Actor(), ExpectedVersion: r.Version, Outcome: r.Outcome, VisitDate: strings.TrimSpace(r.VisitDate),
+		DuplicateOf: r.DuplicateOf, Indicators: r.Indicators, Note: strings.TrimSpace(r.Note),
+	})
+	return resp, temporalx.RefusalOf(err)
+}
+
+// Reopen sends task t's household back to village verification (TKSK,
+// Dinsos) with a reason; key as for SubmitResult.
+func (s *Service) Reopen(ctx context.Context, c Caller, t *store.TaskView, key, reason string) (workflows.ReopenResponse, error) {
+	if err := c.may(StepReopen); err != nil {
+		return workflows.ReopenResponse{}, err
+	}
+	updateID, err := updateID(c, "reopen", t.HouseholdID, key)
+	if err != nil {
+		return workflows.ReopenResponse{}, err
+	}
+	resp, err := s.cases.Reopen(ctx, t.CycleID, t.HouseholdID, updateID, workflows.ReopenRequest{
+		Actor: c.Actor(), Reason: strings.TrimSpace(reason),
+	})
+	return resp, temporalx.RefusalOf(err)
+}
+
+// Assign gives task t to one active village officer of its desa (TKSK,
+// Dinsos); assignee 0 gives it back to the whole desa.
+func (s *Service) Assign(ctx context.Context, c Caller, t *store.TaskView, assignee int64) error {
+	if err := c.may(StepAssign); err != nil {
+		return err
+	}
+	return s.store.AssignTask(ctx, t.HouseholdID, t.DesaCode, assignee, c.Actor())
+}
+
+// VillageOfficers lists the active officers of desa, whom a supervisor
+// may assign its tasks to.
+func (s *Service) VillageOfficers(ctx context.Context, c Caller, desa string) ([]store.Officer, error) {
+	if err := c.may(StepAssign); err != nil {
+		return nil, err
+	}
+	if !c.Covers(desa) {
+		return nil, store.ErrNotFound
+	}
+	return s.store.VillageOfficers(ctx, desa)
+}
+
+// maxKey bounds an idempotency key, which goes into an Update ID.
+const maxKey = 100
+
+// updateID builds a Temporal Update ID from an idempotency key, scoped to
+// the caller and the household so keys cannot collide across users;
+// without a key every request is new.
+func updateID(c Caller, kind string, id int64, key string) (string, error) {
+	if key == "" {
+		var b [12]byte
+		_, _ = rand.Read(b[:])
+		key = hex.EncodeToString(b[:])
+	} else if len(key) > maxKey {
+		return "", domain.FieldErr("Idempotency-Key", domain.CodeBadRequest, fmt.Sprintf("must be at most %d characters", maxKey))
+	}
+	return fmt.Sprintf("%s-%d-u%d-%s", kind, id, c.UserID, key), nil
+}
