@@ -78,7 +78,7 @@ func (s *Server) startIntakeAs(ctx context.Context, a store.AuditActor, cy *stor
 		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}); err != nil {
-		_ = s.deps.Store.SetIntakeStatus(ctx, in.ID, store.IntakeFailed, "could not start the intake; upload again")
+		_ = s.deps.Store.FailIntake(ctx, in.ID, store.IntakeNotStartedMessage, store.IntakeNotStarted, nil)
 		return nil, err
 	}
 	s.auditAs(ctx, a, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})
