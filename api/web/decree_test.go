@@ -644,7 +644,8 @@ func TestRefusedAnswerFileListsItsRowsAndAppliesNothing(t *testing.T) {
 
 	e.office.answersErr = &activities.AnswerFileError{Rows: []kemensos.RowError{
 		{Row: 3, Column: "status", Reason: "must be DITETAPKAN or DITOLAK"},
-		{Row: 7, Column: "no_kk", Reason: "no proposed household has no_kk 350501********99"},
+		{Row: 7, Column: "no_kk", Reason: "no proposed household has no_kk 350501********99",
+			Code: kemensos.CodeNumberNotProposed, Args: []string{"no_kk", "350501********99"}},
 	}}
 	w := dinsos.upload(path, "jawaban.csv", []byte("no_kk,nik,status\n"))
 	if w.Code != http.StatusUnprocessableEntity {
@@ -774,7 +775,7 @@ func TestAnswerRowReasonsAreTranslated(t *testing.T) {
 	// And a row for a household Dinsos recorded as not answered.
 	rows = append(rows, *kemensos.ContradictsApplied(kemensos.Answer{Row: 2, Accepted: true}, false, kemensos.TidakDijawab))
 	for _, r := range rows {
-		if answerRowReason(r.Reason) == r.Reason {
+		if answerRowReason(r) == r.Reason {
 			t.Errorf("row %d: no Indonesian for %q", r.Row, r.Reason)
 		}
 	}
