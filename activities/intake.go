@@ -14,6 +14,7 @@ import (
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -66,7 +67,7 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 		}
 		var fe *p3ke.FormatError
 		if errors.As(err, &fe) {
-			return IntakeCounts{}, temporal.NewNonRetryableApplicationError(fe.Error(), "UnreadableFile", nil)
+			return IntakeCounts{}, unreadableFile(fe)
 		}
 		return IntakeCounts{}, temporal.NewNonRetryableApplicationError(err.Error(), "UnreadableFile", nil)
 	}
@@ -91,6 +92,10 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 		if err != nil {
 			if err := file.Err(); err != nil {
 				return counts, classify(err)
+			}
+			var fe *p3ke.FormatError
+			if errors.As(err, &fe) {
+				return counts, unreadableFile(p3ke.UnreadablePastRow(b.LastRow, fe))
 			}
 			return counts, temporal.NewNonRetryableApplicationError("the file cannot be read past row "+fmt.Sprint(b.LastRow)+": "+err.Error(), "UnreadableFile", nil)
 		}
@@ -118,7 +123,8 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 			if is.Severity == p3ke.SeverityWarning {
 				b.Warnings++
 			}
-			b.Issues = append(b.Issues, store.IntakeIssue{Row: is.Row, Column: is.Column, Reason: is.Reason, Severity: string(is.Severity)})
+			b.Issues = append(b.Issues, store.IntakeIssue{Row: is.Row, Column: is.Column, Reason: is.Reason, Severity: string(is.Severity),
+				Code: string(is.Code), Args: is.Args})
 		}
 		if b.Rows >= intakeBatch {
 			if err := flush(); err != nil {
@@ -252,18 +258,36 @@ func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (Intake
 	return counts, markErr
 }
 
+// IntakeFailure is the coded reason a file stopped its intake
+// (internal/p3ke's codes): the details of ParseIntake's UnreadableFile
+// application error, which the intake workflow hands to FinishIntake.
+type IntakeFailure struct {
+	Code reason.Code
+	Args []string
+}
+
+// unreadableFile is ParseIntake's non-retryable error for a file that
+// cannot be read (further): fe's English as the message, its code as the
+// details.
+func unreadableFile(fe *p3ke.FormatError) error {
+	return temporal.NewNonRetryableApplicationError(fe.Error(), "UnreadableFile", nil, IntakeFailure{Code: fe.Code, Args: fe.Args})
+}
+
 // FinishIntakeInput closes an intake.
 type FinishIntakeInput struct {
 	IntakeID int64
 	// Error is the reason an intake failed; empty when it succeeded.
 	Error string
+	// Code and Args are Error as a coded reason, when the file was at
+	// fault (IntakeFailure); empty for a failure of verval's own.
+	Code reason.Code
+	Args []string
 }
 
 // FinishIntake records an intake's end.
 func (a *Activities) FinishIntake(ctx context.Context, in FinishIntakeInput) error {
-	status := store.IntakeDone
-	if in.Error != "" {
-		status = store.IntakeFailed
+	if in.Error == "" {
+		return classify(a.Store.SetIntakeStatus(ctx, in.IntakeID, store.IntakeDone, ""))
 	}
-	return classify(a.Store.SetIntakeStatus(ctx, in.IntakeID, status, in.Error))
+	return classify(a.Store.FailIntake(ctx, in.IntakeID, in.Error, in.Code, in.Args))
 }

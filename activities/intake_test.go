@@ -128,6 +128,13 @@ func TestParseIntakeReadsChunks(t *testing.T) {
 				if counts.Stored != want.Accepted || stored != int64(want.Accepted) {
 					t.Fatalf("stored %d (%d in the database), the generator made %d acceptable", counts.Stored, stored, want.Accepted)
 				}
+				// Every issue is stored with its coded reason.
+				var issues, uncoded int64
+				must(t, f.db.Model(&store.IntakeIssue{}).Where("intake_id = ?", in.ID).Count(&issues).Error)
+				must(t, f.db.Model(&store.IntakeIssue{}).Where("intake_id = ? AND (code IS NULL OR code = '')", in.ID).Count(&uncoded).Error)
+				if issues == 0 || uncoded != 0 {
+					t.Fatalf("%d issues stored, %d of them without a code", issues, uncoded)
+				}
 				return
 			}
 			var appErr *temporal.ApplicationError
@@ -138,5 +145,27 @@ func TestParseIntakeReadsChunks(t *testing.T) {
 				t.Fatalf("%d households stored before the bad chunk; want the ones of the first chunk only", stored)
 			}
 		})
+	}
+}
+
+// A file that cannot be read fails ParseIntake for good, with its coded
+// reason as the error's details for FinishIntake.
+func TestParseIntakeUnreadableFileIsCoded(t *testing.T) {
+	f := newFixture(t, 0, "")
+	in := store.Intake{CycleID: f.cycle.ID, FileName: "p3ke.csv"}
+	file := "id_keluarga_p3ke,nama_kepala_keluarga\nP1,JOKO\n"
+	must(t, f.st.CreateIntake(context.Background(), &in, strings.NewReader(file), int64(len(file))))
+	acts := &activities.Activities{Store: f.st}
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	_, err := env.ExecuteActivity(acts.ParseIntake, activities.IntakeRef{IntakeID: in.ID})
+	var appErr *temporal.ApplicationError
+	var fail activities.IntakeFailure
+	if !errors.As(err, &appErr) || !appErr.NonRetryable() || appErr.Type() != "UnreadableFile" || appErr.Details(&fail) != nil {
+		t.Fatalf("ParseIntake: %v", err)
+	}
+	if fail.Code != p3ke.CodeMissingColumns || len(fail.Args) != 1 || !strings.HasPrefix(fail.Args[0], "no_kk, ") ||
+		!strings.HasPrefix(appErr.Message(), "the header row lacks required columns: no_kk, ") {
+		t.Errorf("failure %+v, message %q", fail, appErr.Message())
 	}
 }

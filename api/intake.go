@@ -105,7 +105,7 @@ func (s *Server) intakeIssues(c *gin.Context) {
 		w := csvWriter(c.Writer)
 		_ = w.Write([]string{"row", "column", "severity", "reason", "status", "alasan"})
 		for _, is := range issues {
-			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason, web.IssueSeverity(is.Severity), web.P3KEReason(is.Reason)})
+			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason, web.IssueSeverity(is.Severity), web.P3KEReason(is)})
 		}
 		w.Flush()
 		return

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
@@ -84,8 +85,10 @@ func TestIntakeReportIsInIndonesian(t *testing.T) {
 		t.Fatal(err)
 	}
 	issues := []store.IntakeIssue{
-		{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error"},
-		{IntakeID: in.ID, Row: 9, Column: "nik_kepala_keluarga", Reason: "NIK was first issued in regency 35.72 but the address is in 35.05 (normal if the family moved)", Severity: "warning"},
+		{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error",
+			Code: string(p3ke.CodeSex), Args: []string{`"X"`}},
+		{IntakeID: in.ID, Row: 9, Column: "nik_kepala_keluarga", Reason: "NIK was first issued in regency 35.72 but the address is in 35.05 (normal if the family moved)", Severity: "warning",
+			Code: string(ident.CodeIssuedRegency), Args: []string{"35.72", "35.05"}},
 		{IntakeID: in.ID, Row: 11, Column: "desil", Reason: "a brand new rule", Severity: "error"},
 	}
 	if err := a.db.Create(&issues).Error; err != nil {
@@ -106,7 +109,8 @@ func TestIntakeReportIsInIndonesian(t *testing.T) {
 		{"7", "jenis_kelamin", "error", issues[0].Reason, "Ditolak", `Isi L (laki-laki) atau P (perempuan); tertulis "X".`},
 		{"9", "nik_kepala_keluarga", "warning", issues[1].Reason, "Peringatan",
 			"NIK pertama diterbitkan di kabupaten/kota 35.72, tetapi alamatnya di 35.05 (wajar bila keluarga pindah)."},
-		// A reason without a translation is shown as it is, never hidden.
+		// A reason without a code (stored before codes were) is shown as
+		// it is, never hidden.
 		{"11", "desil", "error", "a brand new rule", "Ditolak", "a brand new rule"},
 	}
 	if !reflect.DeepEqual(rows, want) {
@@ -118,6 +122,11 @@ func TestIntakeReportIsInIndonesian(t *testing.T) {
 	r.decode(t, &page)
 	if len(page.Issues) != 3 || page.Issues[0].Reason != issues[0].Reason || strings.Contains(string(r.body), "alasan") {
 		t.Fatalf("JSON issues: %s", r.shown())
+	}
+	// The JSON keeps the English reason and adds its code and arguments.
+	if page.Issues[1].Code != string(ident.CodeIssuedRegency) || !reflect.DeepEqual(page.Issues[1].Args, []string{"35.72", "35.05"}) ||
+		page.Issues[2].Code != "" || page.Issues[2].Args != nil {
+		t.Fatalf("JSON issues' codes: %s", r.shown())
 	}
 }
 

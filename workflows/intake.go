@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/reason"
 )
 
 // IntakeInput names the intake to run.
@@ -37,6 +38,7 @@ func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCoun
 	finish := activities.FinishIntakeInput{IntakeID: in.IntakeID}
 	if err != nil {
 		finish.Error = failureMessage(err)
+		finish.Code, finish.Args = failureCode(err)
 	}
 	short := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: time.Minute,
@@ -47,6 +49,18 @@ func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCoun
 	}
 	parsed.Started = started.Started
 	return parsed, err
+}
+
+// failureCode is the coded reason of a file that stopped the intake (the
+// details of ParseIntake's application error), or nothing for a failure
+// of verval's own.
+func failureCode(err error) (reason.Code, []string) {
+	var app *temporal.ApplicationError
+	var f activities.IntakeFailure
+	if errors.As(err, &app) && app.HasDetails() && app.Details(&f) == nil {
+		return f.Code, f.Args
+	}
+	return "", nil
 }
 
 // failureMessage is the reason a person reads: the application error's own

@@ -618,7 +618,8 @@ func TestRefusedAnswerFileListsItsRowsAndAppliesNothing(t *testing.T) {
 	}
 	page := w.Body.String()
 	for _, want := range []string{"Berkas jawaban ditolak: 2 baris bermasalah. Tidak ada jawaban yang diterapkan",
-		`<table class="list row-errors">`, "<tr><td>2</td><td>no_kk</td><td>", "<tr><td>3</td><td>status</td><td>"} {
+		`<table class="list row-errors">`, "<tr><td>2</td><td>no_kk</td><td>Tidak ada keluarga di usulan ini dengan no_kk 350501********99.</td></tr>",
+		"<tr><td>3</td><td>status</td><td>Harus DITETAPKAN atau DITOLAK; tertulis &#34;BAGUS&#34;.</td></tr>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("refused file's page lacks %q", want)
 		}
@@ -760,7 +761,7 @@ func TestAnswerRowReasonsAreTranslated(t *testing.T) {
 	// And a row for a household Dinsos recorded as not answered.
 	rows = append(rows, *kemensos.ContradictsApplied(kemensos.Answer{Row: 2, Accepted: true}, false, kemensos.TidakDijawab))
 	for _, r := range rows {
-		if answerRowReason(r.Reason) == r.Reason {
+		if answerRowReason(r) == r.Reason {
 			t.Errorf("row %d: no Indonesian for %q", r.Row, r.Reason)
 		}
 	}

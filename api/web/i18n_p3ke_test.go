@@ -11,7 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -89,9 +92,10 @@ func TestEveryP3KEReasonIsTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reasons := map[string]bool{}
+	// Each English reason, and its Indonesian as the pages show it.
+	reasons := map[string]string{}
 	for _, is := range rep.Issues {
-		reasons[is.Reason] = true
+		reasons[is.Reason] = p3keReason(store.IntakeIssue{Row: is.Row, Column: is.Column, Reason: is.Reason, Severity: string(is.Severity), Code: string(is.Code), Args: is.Args})
 	}
 	// Files refused whole, and the intake's own failures.
 	for _, f := range []string{
@@ -104,6 +108,7 @@ func TestEveryP3KEReasonIsTranslated(t *testing.T) {
 		"\n\n",
 		"id_keluarga_p3ke,nama_kepala_keluarga\nP1,JOKO\n",
 		p3keHeader + ",desil\n",
+		"a,\"b\n",
 	} {
 		_, err := p3ke.Check(strings.NewReader(f), p3ke.Options{Regency: "35.05"})
 		var fe *p3ke.FormatError
@@ -111,22 +116,89 @@ func TestEveryP3KEReasonIsTranslated(t *testing.T) {
 			t.Errorf("file %q: %v, want a format error", f, err)
 			continue
 		}
-		reasons[fe.Error()] = true
+		reasons[fe.Error()] = formatReason(fe)
+		// The same reason as an intake's failure reads the same.
+		if got := intakeError(&store.Intake{Error: fe.Error(), ErrorCode: string(fe.Code), ErrorArgs: fe.Args}); got != reasons[fe.Error()] {
+			t.Errorf("%q: the intake page says %q, the upload form %q", fe.Error(), got, reasons[fe.Error()])
+		}
 	}
-	reasons["the file cannot be read past row 5001: the sheet cannot be read: zip: checksum error"] = true
-	reasons["could not start the intake; upload again"] = true
+	past := p3ke.UnreadablePastRow(5001, &p3ke.FormatError{Code: p3ke.CodeSheetUnreadable, Args: []string{"zip: checksum error"}})
+	if past.Error() != "the file cannot be read past row 5001: the sheet cannot be read: zip: checksum error" {
+		t.Errorf("past row: %q", past)
+	}
+	reasons[past.Error()] = intakeError(&store.Intake{Error: past.Error(), ErrorCode: string(past.Code), ErrorArgs: past.Args})
+	reasons[store.IntakeNotStartedMessage] = intakeError(&store.Intake{Error: store.IntakeNotStartedMessage, ErrorCode: string(store.IntakeNotStarted)})
 	if len(reasons) < 45 {
 		t.Errorf("only %d different reasons; a rule stopped firing:\n%v", len(reasons), reasons)
 	}
-	for r := range reasons {
-		if id := p3keReason(r); id == r {
+	for r, id := range reasons {
+		if id == r || strings.HasPrefix(id, "Terjadi kesalahan") {
 			t.Errorf("no Indonesian for %q", r)
 		} else if strings.Contains(id, "%!") {
 			t.Errorf("%q: broken translation %q", r, id)
 		}
 	}
-	if got := p3keReason("a brand new rule"); got != "a brand new rule" {
+	if got := reasons[past.Error()]; got != "Berkas tidak terbaca setelah baris 5001: Lembar buku kerja tidak terbaca (zip: checksum error)." {
+		t.Errorf("a nested reason: %q", got)
+	}
+	// A reason without a code (stored before codes were), or with a code
+	// the pages do not know, is shown as it is, so nothing is hidden.
+	if got := p3keReason(store.IntakeIssue{Reason: "a brand new rule"}); got != "a brand new rule" {
 		t.Errorf("an unknown reason must be shown as it is, got %q", got)
+	}
+	if got := p3keReason(store.IntakeIssue{Reason: "a brand new rule", Code: "p3ke.brand_new"}); got != "a brand new rule" {
+		t.Errorf("an unknown code must be shown as its reason, got %q", got)
+	}
+	if got := p3keReason(store.IntakeIssue{Reason: `must be Ya or Tidak, got "x"`, Code: string(p3ke.CodeYesNo)}); got != `must be Ya or Tidak, got "x"` {
+		t.Errorf("a code with the wrong number of arguments must be shown as its reason, got %q", got)
+	}
+}
+
+// TestEveryCodeHasIndonesian: every code of internal/ident, internal/p3ke
+// and internal/kemensos, and the intake's own, has an Indonesian text that
+// takes the same arguments as its English and formats without fmt's
+// complaints; and no text is left for a code that is gone.
+func TestEveryCodeHasIndonesian(t *testing.T) {
+	codes := rowReasonCodes()
+	english := reason.Merge(ident.English(), p3ke.English(), kemensos.English(),
+		reason.Catalogue{store.IntakeNotStarted: {Format: store.IntakeNotStartedMessage}})
+	if len(codes) != len(english) || len(codes) < 79 {
+		t.Errorf("%d codes, %d with English", len(codes), len(english))
+	}
+	for _, p := range reason.Check(rowReasons, codes) {
+		t.Error(p)
+	}
+	for _, c := range codes {
+		en, id := english[c], rowReasons[c]
+		if en.Arity() != id.Arity() || en.Nested != id.Nested {
+			t.Errorf("%s: Indonesian takes %d arguments (nested %v), English %d (nested %v)", c, id.Arity(), id.Nested, en.Arity(), en.Nested)
+		}
+		args := reason.SampleArgs(en.Arity())
+		if en.Nested {
+			args = reason.Nest(args, p3ke.CodeRequired, nil)
+		}
+		if s, ok := rowReasons.Render(c, args); !ok || strings.Contains(s, "%!") {
+			t.Errorf("%s: %q", c, s)
+		}
+	}
+	for c := range rowReasons {
+		if _, ok := english[c]; !ok {
+			t.Errorf("%s: Indonesian for a code no package has", c)
+		}
+	}
+	// Arguments that are codes themselves are put in Indonesian.
+	for _, tt := range []struct {
+		code reason.Code
+		args []string
+		want string
+	}{
+		{ident.CodeBirthDate, []string{"2", "30"}, "Tanggal lahir di NIK (digit 7-12) tidak ada di kalender: bulan Februari tidak punya tanggal 30."},
+		{p3ke.CodeVillageLevel, []string{"35.05.01", p3ke.LevelKecamatan}, "Harus kode desa/kelurahan 10 digit; 35.05.01 adalah kode kecamatan."},
+		{p3ke.CodeVillageLevel, []string{"35.05", p3ke.LevelRegency}, "Harus kode desa/kelurahan 10 digit; 35.05 adalah kode kabupaten/kota."},
+	} {
+		if got, _ := rowReasons.Render(tt.code, tt.args); got != tt.want {
+			t.Errorf("%s %q: %q, want %q", tt.code, tt.args, got, tt.want)
+		}
 	}
 }
 
@@ -136,10 +208,11 @@ func TestIntakePageIsInIndonesian(t *testing.T) {
 	if err := e.st.DB.First(&in).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := e.st.DB.Create(&store.IntakeIssue{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error"}).Error; err != nil {
+	if err := e.st.DB.Create(&store.IntakeIssue{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error",
+		Code: string(p3ke.CodeSex), Args: []string{`"X"`}}).Error; err != nil {
 		t.Fatal(err)
 	}
-	if err := e.st.SetIntakeStatus(t.Context(), in.ID, store.IntakeFailed, "the header row lacks required columns: desil, kode_wilayah"); err != nil {
+	if err := e.st.FailIntake(t.Context(), in.ID, "the header row lacks required columns: desil, kode_wilayah", p3ke.CodeMissingColumns, []string{"desil, kode_wilayah"}); err != nil {
 		t.Fatal(err)
 	}
 	page := e.login("dinsos").get(fmt.Sprintf("/unggah/%d", in.ID)).Body.String()
@@ -154,8 +227,33 @@ func TestIntakePageIsInIndonesian(t *testing.T) {
 	if strings.Contains(page, "must be") || strings.Contains(page, "lacks required") {
 		t.Errorf("intake page shows English:\n%s", page)
 	}
-	if got := intakeError("pq: connection reset"); !strings.HasPrefix(got, "Terjadi kesalahan saat memproses berkas") {
+	if got := intakeError(&store.Intake{Error: "pq: connection reset"}); !strings.HasPrefix(got, "Terjadi kesalahan saat memproses berkas") {
 		t.Errorf("an unknown failure: %q", got)
+	}
+}
+
+// TestIntakePageShowsOldReasons: issues and a failure stored before codes
+// were keep their English on the page; nothing stored is lost.
+func TestIntakePageShowsOldReasons(t *testing.T) {
+	e := newEnv(t)
+	var in store.Intake
+	if err := e.st.DB.First(&in).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.DB.Create(&store.IntakeIssue{IntakeID: in.ID, Row: 7, Column: "jenis_kelamin", Reason: `must be L (laki-laki) or P (perempuan), got "X"`, Severity: "error"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.SetIntakeStatus(t.Context(), in.ID, store.IntakeFailed, "the header row lacks required columns: desil"); err != nil {
+		t.Fatal(err)
+	}
+	page := e.login("dinsos").get(fmt.Sprintf("/unggah/%d", in.ID)).Body.String()
+	for _, want := range []string{
+		"Unggahan gagal: Terjadi kesalahan saat memproses berkas (the header row lacks required columns: desil).",
+		"must be L (laki-laki) or P (perempuan), got &#34;X&#34;",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("intake page lacks %q", want)
+		}
 	}
 }
 

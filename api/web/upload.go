@@ -65,7 +65,7 @@ func (h *pages) upload(c *gin.Context) {
 		var fe *p3ke.FormatError
 		switch {
 		case errors.As(err, &fe):
-			d.Errors["file"] = "Berkas tidak dapat dibaca sebagai data P3KE: " + p3keReason(fe.Error())
+			d.Errors["file"] = "Berkas tidak dapat dibaca sebagai data P3KE: " + formatReason(fe)
 		case err != nil:
 			h.fail(c, err)
 			return

@@ -10,11 +10,12 @@ package ident
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -34,21 +35,23 @@ var (
 	ErrScientific = errors.New("number in scientific notation")
 )
 
-// Error is a fault in a NIK or No KK. Its message is in plain words for an
-// operator and never contains the number itself.
+// Error is a fault in a NIK or No KK: a Code (see codes.go) and its
+// arguments, from which its message is rendered in plain words for an
+// operator. Neither ever contains the number itself.
 type Error struct {
-	Kind error // one of the Err* sentinels
-	msg  string
+	Kind error       // one of the Err* sentinels
+	Code reason.Code // what exactly is wrong, e.g. CodeLength
+	Args []string    // the code's arguments
 }
 
-// Error returns the operator-facing message.
-func (e *Error) Error() string { return e.msg }
+// Error returns the operator-facing message, in English.
+func (e *Error) Error() string { return english.MustRender(e.Code, e.Args) }
 
 // Unwrap returns Kind, so errors.Is(err, ident.ErrLength) works.
 func (e *Error) Unwrap() error { return e.Kind }
 
-func newError(kind error, format string, args ...any) *Error {
-	return &Error{Kind: kind, msg: fmt.Sprintf(format, args...)}
+func newError(kind error, code reason.Code, args ...string) *Error {
+	return &Error{Kind: kind, Code: code, Args: args}
 }
 
 // checkDigits checks that s is exactly 16 ASCII digits. what names the
@@ -57,19 +60,19 @@ func newError(kind error, format string, args ...any) *Error {
 // number" than as "3 digits".
 func checkDigits(what, s string) error {
 	if s == "" {
-		return newError(ErrLength, "%s is empty", what)
+		return newError(ErrLength, CodeEmpty, what)
 	}
 	for i, r := range s {
 		if r < '0' || r > '9' {
 			pos := utf8.RuneCountInString(s[:i]) + 1
 			if unicode.IsSpace(r) {
-				return newError(ErrNotDigits, "%s must contain only digits; character %d is a space", what, pos)
+				return newError(ErrNotDigits, CodeSpace, what, strconv.Itoa(pos))
 			}
-			return newError(ErrNotDigits, "%s must contain only digits; character %d is %q", what, pos, r)
+			return newError(ErrNotDigits, CodeNotDigit, what, strconv.Itoa(pos), strconv.QuoteRune(r))
 		}
 	}
 	if len(s) != Length {
-		return newError(ErrLength, "%s must be 16 digits, got %d", what, len(s))
+		return newError(ErrLength, CodeLength, what, strconv.Itoa(len(s)))
 	}
 	return nil
 }
@@ -78,10 +81,10 @@ func checkDigits(what, s string) error {
 // No KK: PP must be a real province, KK must not be 00.
 func checkRegion(what, s string) error {
 	if !wilayah.ValidProvince(s[:2]) {
-		return newError(ErrProvince, "%s starts with %s, which is not an Indonesian province code", what, s[:2])
+		return newError(ErrProvince, CodeProvince, what, s[:2])
 	}
 	if s[2:4] == "00" {
-		return newError(ErrRegion, "%s regency part (digits 3-4) is 00", what)
+		return newError(ErrRegion, CodeRegencyZero, what)
 	}
 	return nil
 }
@@ -139,7 +142,7 @@ func Clean(s string) (string, error) {
 		s = strings.TrimFunc(rest, isBlank)
 	}
 	if isScientific(s) {
-		return "", &Error{Kind: ErrScientific, msg: "number was converted to scientific notation by Excel and has lost digits; format the column as text and export again"}
+		return "", newError(ErrScientific, CodeScientific)
 	}
 	return s, nil
 }

@@ -2,8 +2,10 @@ package ident
 
 import (
 	"log/slog"
+	"strconv"
 	"time"
 
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -86,7 +88,7 @@ func ParseNIK(s string) (NIK, error) {
 		return NIK{}, err
 	}
 	if s[4:6] == "00" {
-		return NIK{}, newError(ErrRegion, "NIK sub-district part (digits 5-6) is 00")
+		return NIK{}, newError(ErrRegion, CodeKecamatanZero)
 	}
 	n := NIK{
 		number:     s,
@@ -101,14 +103,13 @@ func ParseNIK(s string) (NIK, error) {
 	}
 	switch {
 	case n.BirthDay < 1 || n.BirthDay > 31:
-		return NIK{}, newError(ErrBirthDate, "NIK day of birth (digits 7-8) must be 01-31, or 41-71 for a woman; got %s", s[6:8])
+		return NIK{}, newError(ErrBirthDate, CodeBirthDay, s[6:8])
 	case n.BirthMonth < 1 || n.BirthMonth > 12:
-		return NIK{}, newError(ErrBirthDate, "NIK month of birth (digits 9-10) must be 01-12; got %s", s[8:10])
+		return NIK{}, newError(ErrBirthDate, CodeBirthMonth, s[8:10])
 	case n.BirthDay > daysIn(n.BirthMonth, n.BirthYear2):
-		return NIK{}, newError(ErrBirthDate, "NIK birth date (digits 7-12) is not a real date: %s has no day %d",
-			time.Month(n.BirthMonth), n.BirthDay)
+		return NIK{}, newError(ErrBirthDate, CodeBirthDate, strconv.Itoa(n.BirthMonth), strconv.Itoa(n.BirthDay))
 	case n.Serial == 0:
-		return NIK{}, newError(ErrSerial, "NIK serial number (last 4 digits) must not be 0000")
+		return NIK{}, newError(ErrSerial, CodeSerialZero)
 	}
 	return n, nil
 }
@@ -162,7 +163,13 @@ const (
 // first issued, and sex or birth date columns are often typed by hand.
 type Warning struct {
 	Kind    WarningKind // which cross-check disagreed
-	Message string      // plain words, without the number
+	Message string      // plain words, without the number: Code rendered in English
+	Code    reason.Code // what exactly disagrees, e.g. CodeSexMale
+	Args    []string    // the code's arguments
+}
+
+func newWarning(kind WarningKind, code reason.Code, args ...string) Warning {
+	return Warning{Kind: kind, Message: english.MustRender(code, args), Code: code, Args: args}
 }
 
 // String returns the message.
@@ -188,13 +195,13 @@ func (n NIK) Compare(want Expect) []Warning {
 	}
 	switch {
 	case want.Sex == "L" && n.Female:
-		ws = append(ws, Warning{WarnSex, "sex is given as L (male) but the NIK's day of birth is in the women's range 41-71"})
+		ws = append(ws, newWarning(WarnSex, CodeSexMale))
 	case want.Sex == "P" && !n.Female:
-		ws = append(ws, Warning{WarnSex, "sex is given as P (female) but the NIK's day of birth is in the men's range 01-31"})
+		ws = append(ws, newWarning(WarnSex, CodeSexFemale))
 	}
 	if d := want.BirthDate; !d.IsZero() {
 		if d.Day() != n.BirthDay || int(d.Month()) != n.BirthMonth || d.Year()%100 != n.BirthYear2 {
-			ws = append(ws, Warning{WarnBirthDate, "birth date does not match the one in the NIK (digits 7-12)"})
+			ws = append(ws, newWarning(WarnBirthDate, CodeBirthDateDiffers))
 		}
 	}
 	return ws
@@ -221,12 +228,10 @@ func (n NIK) compareRegion(addr string) (Warning, bool) {
 	// message.
 	num := n.number
 	if num[0:2] != addr[0:2] || num[2:4] != addr[3:5] {
-		return Warning{WarnRegion, "NIK was first issued in regency " + n.Regency() + " but the address is in " + addr[:5] +
-			" (normal if the family moved)"}, true
+		return newWarning(WarnRegion, CodeIssuedRegency, n.Regency(), addr[:5]), true
 	}
 	if len(addr) >= 8 && num[4:6] != addr[6:8] {
-		return Warning{WarnRegion, "NIK was first issued in sub-district " + n.Kecamatan() + " but the address is in " + addr[:8] +
-			" (normal if the family moved)"}, true
+		return newWarning(WarnRegion, CodeIssuedKec, n.Kecamatan(), addr[:8]), true
 	}
 	return Warning{}, false
 }

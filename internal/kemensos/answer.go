@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/reason"
 )
 
 // Answer is Kemensos' determination for one proposed household.
@@ -24,11 +26,15 @@ type Answer struct {
 }
 
 // RowError is one problem in an answer row (or, from WriteProposalXLSX, in
-// a proposal row).
+// a proposal row). Code and Args say what it is (see codes.go; a no_kk or
+// nik of the wrong shape carries internal/ident's code, a row that cannot
+// be split internal/p3ke's); Reason is rendered from them in English.
 type RowError struct {
-	Row    int    `json:"row"`    // spreadsheet row number; the header is row 1
-	Column string `json:"column"` // column name, e.g. "status", or p3ke.RowColumn for a whole row
-	Reason string `json:"reason"` // plain words; never a full NIK or No KK
+	Row    int         `json:"row"`            // spreadsheet row number; the header is row 1
+	Column string      `json:"column"`         // column name, e.g. "status", or p3ke.RowColumn for a whole row
+	Reason string      `json:"reason"`         // plain words; never a full NIK or No KK
+	Code   reason.Code `json:"code"`           // e.g. "kemensos.status_invalid"
+	Args   []string    `json:"args,omitempty"` // the code's arguments, as in Reason
 }
 
 // Error formats the problem as "row 5, column status: ...".
@@ -43,13 +49,19 @@ type FormatError struct {
 	// the problem is something else. "no_kk or nik" stands for a header
 	// with neither.
 	Missing []string
-	// Reason describes the problem when it is not missing columns.
+	// Reason describes the problem in English, rendered from Code and
+	// Args.
 	Reason string
+	// Code says what the problem is: internal/p3ke's codes for a file
+	// (p3ke.CodeMissingColumns, p3ke.CodeNoHeader, ...), with its
+	// arguments.
+	Code reason.Code
+	Args []string
 }
 
-// Error names the missing columns or the reason.
+// Error returns the reason (or names the missing columns).
 func (e *FormatError) Error() string {
-	if len(e.Missing) > 0 {
+	if e.Reason == "" && len(e.Missing) > 0 {
 		return "the header row lacks required columns: " + strings.Join(e.Missing, ", ")
 	}
 	return e.Reason
@@ -124,7 +136,7 @@ func ParseAnswers(r io.Reader, match func(noKK, nik string) (householdID int64, 
 		var se *p3ke.SplitError
 		switch {
 		case errors.As(err, &se):
-			a.errs = append(a.errs, RowError{Row: se.Row, Column: p3ke.RowColumn, Reason: se.Reason})
+			a.errs = append(a.errs, RowError{Row: se.Row, Column: p3ke.RowColumn, Reason: se.Reason, Code: se.Code, Args: se.Args})
 			continue
 		case err != nil:
 			return nil, nil, readError(err)
@@ -139,7 +151,7 @@ func ParseAnswers(r io.Reader, match func(noKK, nik string) (householdID int64, 
 func convertFormatError(err error) error {
 	var fe *p3ke.FormatError
 	if errors.As(err, &fe) {
-		return &FormatError{Missing: fe.Missing, Reason: fe.Reason}
+		return &FormatError{Missing: fe.Missing, Reason: fe.Reason, Code: fe.Code, Args: fe.Args}
 	}
 	return err
 }
@@ -166,9 +178,9 @@ func readAnswerHeader(rows *p3ke.Rows) ([numACols]int, error) {
 		var se *p3ke.SplitError
 		switch {
 		case err == io.EOF:
-			return idx, &FormatError{Reason: "the file has no header row"}
+			return idx, formatError(p3ke.CodeNoHeader)
 		case errors.As(err, &se):
-			return idx, &FormatError{Reason: "the header row cannot be read: " + se.Reason}
+			return idx, formatError(p3ke.CodeHeaderUnreadable, reason.Nest(nil, se.Code, se.Args)...)
 		case err != nil:
 			return idx, readError(err)
 		}
@@ -185,8 +197,7 @@ func readAnswerHeader(rows *p3ke.Rows) ([numACols]int, error) {
 			continue // other columns are allowed and ignored
 		}
 		if j := idx[c]; j >= 0 {
-			return idx, &FormatError{Reason: fmt.Sprintf("column %s appears twice in the header row (columns %d and %d)",
-				answerColumns[c], j+1, i+1)}
+			return idx, formatError(p3ke.CodeDuplicateColumn, answerColumns[c], strconv.Itoa(j+1), strconv.Itoa(i+1))
 		}
 		idx[c] = i
 	}
@@ -201,7 +212,9 @@ func readAnswerHeader(rows *p3ke.Rows) ([numACols]int, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return idx, &FormatError{Missing: missing}
+		fe := formatError(p3ke.CodeMissingColumns, strings.Join(missing, ", "))
+		fe.Missing = missing
+		return idx, fe
 	}
 	return idx, nil
 }
@@ -232,8 +245,20 @@ func (v *rowCheck) cell(c acol) string {
 	return p3ke.Trim(v.cells[i])
 }
 
-func (v *rowCheck) errorf(c acol, format string, args ...any) {
-	v.errs = append(v.errs, RowError{Row: v.row, Column: answerColumns[c], Reason: fmt.Sprintf(format, args...)})
+// fail refuses the row for code at column c.
+func (v *rowCheck) fail(c acol, code reason.Code, args ...string) {
+	v.errs = append(v.errs, rowError(v.row, answerColumns[c], code, args...))
+}
+
+// failIdent refuses the row for internal/ident's fault err at column c.
+func (v *rowCheck) failIdent(c acol, err error) {
+	var ie *ident.Error
+	if errors.As(err, &ie) {
+		v.fail(c, ie.Code, ie.Args...)
+		return
+	}
+	// ident returns only *ident.Error; keep any other error's words.
+	v.errs = append(v.errs, RowError{Row: v.row, Column: answerColumns[c], Reason: err.Error()})
 }
 
 // row checks one non-blank row and records its answer or its errors.
@@ -249,39 +274,39 @@ func (a *answerParser) row(row int, cells []string) {
 		ans.Accepted = true
 	case StatusDitolak:
 	case "":
-		v.errorf(aStatus, "required value is empty; must be DITETAPKAN or DITOLAK")
+		v.fail(aStatus, CodeStatusEmpty)
 	default:
-		v.errorf(aStatus, "must be DITETAPKAN or DITOLAK, got %s", p3ke.QuoteCell(v.cell(aStatus)))
+		v.fail(aStatus, CodeStatusInvalid, p3ke.QuoteCell(v.cell(aStatus)))
 	}
 
 	reasonText := v.cell(aAlasan)
 	reason := code(reasonText)
 	switch {
 	case reason != "" && !isRejectReason(reason):
-		v.errorf(aAlasan, "must be one of %s, got %s", strings.Join(rejectReasons[:], ", "), p3ke.QuoteCell(reasonText))
+		v.fail(aAlasan, CodeReasonInvalid, strings.Join(rejectReasons[:], ", "), p3ke.QuoteCell(reasonText))
 	case status == StatusDitolak && reason == "":
-		v.errorf(aAlasan, "DITOLAK needs a reason: one of %s", strings.Join(rejectReasons[:], ", "))
+		v.fail(aAlasan, CodeReasonMissing, strings.Join(rejectReasons[:], ", "))
 	case status == StatusDitetapkan && reason != "":
-		v.errorf(aAlasan, "must be empty for DITETAPKAN, got %s", p3ke.QuoteCell(reasonText))
+		v.fail(aAlasan, CodeReasonNotEmpty, p3ke.QuoteCell(reasonText))
 	case status == StatusDitolak:
 		ans.Reason = reason
 	}
 
 	if note := v.cell(aKeterangan); note != "" {
 		if !utf8.ValidString(note) || strings.IndexByte(note, 0) >= 0 {
-			v.errorf(aKeterangan, `text is not valid UTF-8 or contains a NUL character; save the file as "CSV UTF-8" and upload again`)
+			v.fail(aKeterangan, CodeNoteInvalid)
 		} else {
 			ans.Note = strings.Clone(note) // not the whole CSV line behind it
 		}
 	}
 
 	if s := v.cell(aTanggal); s == "" {
-		v.errorf(aTanggal, "required date is empty")
+		v.fail(aTanggal, CodeDateEmpty)
 	} else if d, ok := p3ke.ParseDate(s, a.rows.XLSX()); !ok {
-		v.errorf(aTanggal, "must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY, got %s", p3ke.QuoteCell(s))
+		v.fail(aTanggal, CodeDateInvalid, p3ke.QuoteCell(s))
 	} else if d.Year() < 2000 || d.Year() > 2100 {
 		// Catches a mistyped year ("0225-03-17") before it reaches the registry history.
-		v.errorf(aTanggal, "%s is not a plausible determination date", d.Format(dateLayout))
+		v.fail(aTanggal, CodeDateImplausible, d.Format(dateLayout))
 	} else {
 		ans.Date = d
 	}
@@ -291,11 +316,9 @@ func (a *answerParser) row(row int, cells []string) {
 			prev := a.answers[first]
 			switch {
 			case prev.Accepted != ans.Accepted:
-				v.errorf(aStatus, "this household was already answered %s in row %d; a household can have only one answer",
-					describe(prev), prev.Row)
+				v.fail(aStatus, CodeAnsweredTwice, describe(prev), strconv.Itoa(prev.Row))
 			case prev.Reason != ans.Reason:
-				v.errorf(aAlasan, "this household was already answered %s in row %d; a household can have only one answer",
-					describe(prev), prev.Row)
+				v.fail(aAlasan, CodeAnsweredTwice, describe(prev), strconv.Itoa(prev.Row))
 			default:
 				return // the same answer again: keep the first
 			}
@@ -326,7 +349,7 @@ func (v *rowCheck) household() (int64, bool) {
 		if v.p.idx[aNoKK] < 0 {
 			c = aNIK
 		}
-		v.errorf(c, "no_kk and nik are both empty; the row must name the household by at least one")
+		v.fail(c, CodeNoNumber)
 		return 0, false
 	}
 	var byKK, byNIK int64
@@ -343,24 +366,24 @@ func (v *rowCheck) household() (int64, bool) {
 		case kkFound && nikFound && byKK == byNIK:
 			return byKK, true
 		case kkFound && nikFound:
-			v.errorf(aNIK, "nik %s is the head of a different proposed household than no_kk %s", ident.Mask(nik), ident.Mask(kk))
+			v.fail(aNIK, CodeOtherHousehold, ident.Mask(nik), ident.Mask(kk))
 		case kkFound:
-			v.errorf(aNIK, "nik %s does not match the proposed household with no_kk %s", ident.Mask(nik), ident.Mask(kk))
+			v.fail(aNIK, CodeNIKNotOfKK, ident.Mask(nik), ident.Mask(kk))
 		case nikFound:
-			v.errorf(aNoKK, "no_kk %s does not match the proposed household with nik %s", ident.Mask(kk), ident.Mask(nik))
+			v.fail(aNoKK, CodeKKNotOfNIK, ident.Mask(kk), ident.Mask(nik))
 		default:
-			v.errorf(aNoKK, "no proposed household has no_kk %s or nik %s", ident.Mask(kk), ident.Mask(nik))
+			v.fail(aNoKK, CodeNotProposed, ident.Mask(kk), ident.Mask(nik))
 		}
 	case kk != "":
 		if kkFound {
 			return byKK, true
 		}
-		v.errorf(aNoKK, "no proposed household has no_kk %s", ident.Mask(kk))
+		v.fail(aNoKK, CodeNumberNotProposed, answerColumns[aNoKK], ident.Mask(kk))
 	default:
 		if nikFound {
 			return byNIK, true
 		}
-		v.errorf(aNIK, "no proposed household has nik %s", ident.Mask(nik))
+		v.fail(aNIK, CodeNumberNotProposed, answerColumns[aNIK], ident.Mask(nik))
 	}
 	return 0, false
 }
@@ -371,7 +394,7 @@ func (v *rowCheck) household() (int64, bool) {
 func (v *rowCheck) number(c acol) (string, bool) {
 	s, err := ident.Clean(v.cell(c))
 	if err != nil {
-		v.errorf(c, "%s", err)
+		v.failIdent(c, err)
 		return "", false
 	}
 	if s == "" {
@@ -385,7 +408,7 @@ func (v *rowCheck) number(c acol) (string, bool) {
 		} else {
 			_, err = ident.ParseNIK(s)
 		}
-		v.errorf(c, "%s", err)
+		v.failIdent(c, err)
 		return "", false
 	}
 	return s, true
@@ -424,8 +447,8 @@ func ContradictsApplied(a Answer, appliedAccepted bool, appliedReason string) *R
 		// Not Kemensos' answer but Dinsos' record that none came: the
 		// household has gone back to wait for a later batch, so this
 		// batch's answer for it comes too late, whatever it says.
-		return &RowError{Row: a.Row, Column: answerColumns[aStatus], Reason: "Dinsos recorded this household as not answered by Kemensos (" +
-			TidakDijawab + ") and it is to be proposed again in a later batch; this batch's answer for it can no longer be applied"}
+		re := rowError(a.Row, answerColumns[aStatus], CodeNotAnswered)
+		return &re
 	case a.Accepted != appliedAccepted:
 		col = answerColumns[aStatus]
 	case a.Reason != appliedReason:
@@ -433,9 +456,8 @@ func ContradictsApplied(a Answer, appliedAccepted bool, appliedReason string) *R
 	default:
 		return nil
 	}
-	return &RowError{Row: a.Row, Column: col, Reason: fmt.Sprintf(
-		"this household was already answered %s by an earlier answer file; a household can have only one answer",
-		describe(Answer{Accepted: appliedAccepted, Reason: appliedReason}))}
+	re := rowError(a.Row, col, CodeAnsweredBefore, describe(Answer{Accepted: appliedAccepted, Reason: appliedReason}))
+	return &re
 }
 
 func describe(a Answer) string {

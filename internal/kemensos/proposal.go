@@ -1,6 +1,7 @@
 package kemensos
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -116,41 +118,49 @@ func WriteProposalXLSX(w io.Writer, rows []ProposalRow) error {
 // check validates r, to be written at spreadsheet row row, and puts its
 // cell values into vals in column order.
 func (r ProposalRow) check(row int, vals []string) error {
-	bad := func(col, format string, args ...any) error {
-		return &RowError{Row: row, Column: col, Reason: fmt.Sprintf(format, args...)}
+	bad := func(col string, code reason.Code, args ...string) error {
+		re := rowError(row, col, code, args...)
+		return &re
+	}
+	badIdent := func(col string, err error) error {
+		var ie *ident.Error
+		if errors.As(err, &ie) {
+			return bad(col, ie.Code, ie.Args...)
+		}
+		return &RowError{Row: row, Column: col, Reason: err.Error()}
 	}
 	village, err := wilayah.Normalize(strings.TrimSpace(r.KodeWilayah))
 	if err != nil || wilayah.LevelOf(village) != wilayah.LevelVillage {
-		return bad("kode_wilayah", "must be a village code like 35.05.01.2001")
+		return bad("kode_wilayah", CodeProposalVillage)
 	}
 	if err := ident.ValidateKK(r.NoKK); err != nil {
-		return bad("no_kk", "%s", err)
+		return badIdent("no_kk", err)
 	}
 	if _, err := ident.ParseNIK(r.NIK); err != nil {
-		return bad("nik", "%s", err)
+		return badIdent("nik", err)
 	}
 	for _, t := range [...]struct{ col, v string }{{"nama", r.Nama}, {"alamat", r.Alamat}, {"nomor_sk", r.NomorSK}} {
 		switch {
 		case strings.TrimSpace(t.v) == "":
-			return bad(t.col, "required value is empty")
+			return bad(t.col, p3ke.CodeRequired)
 		case !utf8.ValidString(t.v) || strings.IndexByte(t.v, 0) >= 0:
-			return bad(t.col, "text is not valid UTF-8 or contains a NUL character")
+			return bad(t.col, CodeProposalText)
 		}
 	}
 	switch r.Jenis {
 	case JenisTambah:
 		if r.Alasan != "" {
-			return bad("alasan", "must be empty for TAMBAH, got %s", p3ke.QuoteCell(r.Alasan))
+			return bad("alasan", CodeProposalTambahAlasan, p3ke.QuoteCell(r.Alasan))
 		}
 	case JenisHapus:
 		if !isRemovalReason(r.Alasan) {
-			return bad("alasan", "HAPUS needs one of %s, got %s", strings.Join(removalReasons[:], ", "), p3ke.QuoteCell(r.Alasan))
+			return bad("alasan", CodeProposalHapusAlasan, strings.Join(removalReasons[:], ", "), p3ke.QuoteCell(r.Alasan))
 		}
 	default:
-		return bad("jenis_usulan", "must be TAMBAH or HAPUS, got %s", p3ke.QuoteCell(r.Jenis))
+		return bad("jenis_usulan", CodeProposalJenis, p3ke.QuoteCell(r.Jenis))
 	}
 	if r.TanggalSK.IsZero() {
-		return bad("tanggal_sk", "required date is missing")
+		return bad("tanggal_sk", CodeProposalDate)
 	}
 	vals[0], vals[1], vals[2] = village, r.NoKK, r.NIK
 	vals[3], vals[4] = strings.TrimSpace(r.Nama), strings.TrimSpace(r.Alamat)

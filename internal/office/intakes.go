@@ -54,7 +54,7 @@ func (s *Service) StartIntake(ctx context.Context, c Caller, cy *store.Cycle, f 
 		ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue,
 		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}); err != nil {
-		_ = s.store.SetIntakeStatus(ctx, in.ID, store.IntakeFailed, "could not start the intake; upload again")
+		_ = s.store.FailIntake(ctx, in.ID, store.IntakeNotStartedMessage, store.IntakeNotStarted, nil)
 		return nil, err
 	}
 	s.audit(ctx, c, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})

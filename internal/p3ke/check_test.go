@@ -85,8 +85,12 @@ func TestRunCheckJSON(t *testing.T) {
 			t.Errorf("%v: %d errors, want %d", args, len(got.Errors), len(fixtureIssues))
 		}
 		for i, e := range got.Errors {
-			if len(e) != 4 || e["row"] != float64(fixtureIssues[i].row) || e["column"] != fixtureIssues[i].column ||
-				e["severity"] != string(fixtureIssues[i].sev) || e["reason"] == "" {
+			// The four fields, and the reason's code (with its
+			// arguments when it takes any).
+			_, hasArgs := e["args"]
+			code, _ := e["code"].(string)
+			if len(e) != 5+btoi(hasArgs) || e["row"] != float64(fixtureIssues[i].row) || e["column"] != fixtureIssues[i].column ||
+				e["severity"] != string(fixtureIssues[i].sev) || e["reason"] == "" || code == "" {
 				t.Errorf("errors[%d] = %v", i, e)
 			}
 		}
@@ -154,4 +158,11 @@ func TestRunCheckXLSX(t *testing.T) {
 	if code != ExitRejected || !strings.HasPrefix(out, fixtureSummary.String()+"\n") {
 		t.Errorf("exit %d, output %q", code, out)
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

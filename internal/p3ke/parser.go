@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strconv"
 	"strings"
 
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/internal/xlsxread"
 )
@@ -29,13 +31,17 @@ type FormatError struct {
 	// Missing lists the required columns the header row lacks, in
 	// canonical order; empty when the problem is something else.
 	Missing []string
-	// Reason describes the problem when it is not missing columns.
+	// Reason describes the problem in English, rendered from Code and
+	// Args.
 	Reason string
+	// Code says what the problem is (see codes.go), with its arguments.
+	Code reason.Code
+	Args []string
 }
 
-// Error names the missing columns or the reason.
+// Error returns the reason (or names the missing columns).
 func (e *FormatError) Error() string {
-	if len(e.Missing) > 0 {
+	if e.Reason == "" && len(e.Missing) > 0 {
 		return "the header row lacks required columns: " + strings.Join(e.Missing, ", ")
 	}
 	return e.Reason
@@ -65,12 +71,16 @@ type source interface {
 
 // rowError is a row that cannot be split into cells.
 type rowError struct {
-	row    int
-	reason string
+	row  int
+	code reason.Code
+	args []string
 }
 
+// reason renders the code in English.
+func (e *rowError) reason() string { return english.MustRender(e.code, e.args) }
+
 // Error describes the row for logs and tests; users see reason as an Issue.
-func (e *rowError) Error() string { return fmt.Sprintf("row %d: %s", e.row, e.reason) }
+func (e *rowError) Error() string { return fmt.Sprintf("row %d: %s", e.row, e.reason()) }
 
 // zipMagic starts every XLSX file (a zip archive); oleMagic starts the old
 // binary .xls format, which we name rather than misread as CSV.
@@ -129,10 +139,10 @@ func (p *Parser) readHeader() error {
 		var err error
 		cells, _, err = p.src.next()
 		if err == io.EOF {
-			return &FormatError{Reason: "the file has no header row"}
+			return newFormatError(CodeNoHeader)
 		}
 		if re, ok := err.(*rowError); ok {
-			return &FormatError{Reason: "the header row cannot be read: " + re.reason}
+			return newFormatError(CodeHeaderUnreadable, reason.Nest(nil, re.code, re.args)...)
 		}
 		if err != nil {
 			return err
@@ -150,8 +160,7 @@ func (p *Parser) readHeader() error {
 			continue // other columns are allowed and ignored
 		}
 		if j := p.idx[c]; j >= 0 {
-			return &FormatError{Reason: fmt.Sprintf("column %s appears twice in the header row (columns %s and %s)",
-				colNames[c], columnLetter(j), columnLetter(i))}
+			return newFormatError(CodeDuplicateColumn, colNames[c], columnLetter(j), columnLetter(i))
 		}
 		p.idx[c] = i
 	}
@@ -162,7 +171,7 @@ func (p *Parser) readHeader() error {
 		}
 	}
 	if len(missing) > 0 {
-		return &FormatError{Missing: missing}
+		return missingColumns(missing)
 	}
 	return nil
 }
@@ -178,7 +187,7 @@ func (p *Parser) Next() (Result, error) {
 				return Result{
 					Status: Rejected,
 					Record: Record{Row: re.row},
-					Issues: []Issue{{Row: re.row, Column: RowColumn, Reason: re.reason, Severity: SeverityError}},
+					Issues: []Issue{{Row: re.row, Column: RowColumn, Reason: re.reason(), Severity: SeverityError, Code: re.code, Args: re.args}},
 				}, nil
 			}
 			return Result{}, err
@@ -273,10 +282,10 @@ func openCSV(br *bufio.Reader) (source, error) {
 	}
 	line := firstLine(buf)
 	if !bytes.ContainsRune(buf, '\n') && bytes.ContainsRune(buf, '\r') {
-		return nil, &FormatError{Reason: "lines end with a carriage return only (old Mac format); save the file as CSV UTF-8"}
+		return nil, newFormatError(CodeCarriageReturn)
 	}
 	if bytes.IndexByte(line, 0) >= 0 {
-		return nil, &FormatError{Reason: "the file is not text, and not XLSX either; upload a CSV or XLSX file"}
+		return nil, newFormatError(CodeNotText)
 	}
 	r := csv.NewReader(br)
 	r.Comma = sniffSeparator(line)
@@ -353,7 +362,8 @@ func (s *csvSource) next() ([]string, int, error) {
 		if errors.As(err, &perr) {
 			s.advance(perr.StartLine)
 			s.endLine = perr.Line
-			return nil, s.row, &rowError{row: s.row, reason: describeCSVError(perr)}
+			code, args := describeCSVError(perr)
+			return nil, s.row, &rowError{row: s.row, code: code, args: args}
 		}
 		return nil, 0, err
 	}
@@ -370,17 +380,17 @@ func (s *csvSource) advance(start int) {
 	s.row += 1 + max(0, start-s.endLine-1)
 }
 
-func describeCSVError(e *csv.ParseError) string {
+func describeCSVError(e *csv.ParseError) (reason.Code, []string) {
 	switch {
 	case errors.Is(e.Err, csv.ErrBareQuote):
-		return `a double quote (") appears inside a cell that does not start with one; put the cell in quotes and double the inner quote ("")`
+		return CodeBareQuote, nil
 	case errors.Is(e.Err, csv.ErrQuote):
 		if e.Line > e.StartLine {
-			return fmt.Sprintf("a quoted cell is not closed properly; the row runs on to line %d of the file", e.Line)
+			return CodeQuoteRunsOn, []string{strconv.Itoa(e.Line)}
 		}
-		return "a quoted cell is not closed properly"
+		return CodeQuoteNotClosed, nil
 	}
-	return "the row cannot be split into cells: " + e.Err.Error()
+	return CodeRowUnsplittable, []string{e.Err.Error()}
 }
 
 func (s *csvSource) close() error { return nil }
@@ -406,15 +416,15 @@ func openXLSX(r io.ReaderAt, size int64) (source, error) {
 		var fe *xlsxread.FormatError
 		switch {
 		case errors.Is(err, xlsxread.ErrNoWorkbook):
-			return nil, &FormatError{Reason: "the file is a zip archive but not an XLSX workbook"}
+			return nil, newFormatError(CodeZipNotXLSX)
 		case errors.Is(err, xlsxread.ErrNoSheets):
-			return nil, &FormatError{Reason: "the workbook has no sheets"}
+			return nil, newFormatError(CodeNoSheets)
 		case errors.Is(err, xlsxread.ErrTooLarge):
-			return nil, &FormatError{Reason: "the workbook is too large: it unpacks to more than 256 MiB"}
+			return nil, newFormatError(CodeWorkbookTooLarge)
 		case errors.Is(err, xlsxread.ErrSheetMissing):
-			return nil, &FormatError{Reason: "the first sheet cannot be read: " + err.Error()}
+			return nil, newFormatError(CodeFirstSheet, err.Error())
 		case errors.As(err, &fe):
-			return nil, &FormatError{Reason: "the file looks like XLSX but cannot be opened: " + err.Error()}
+			return nil, newFormatError(CodeXLSXUnopenable, err.Error())
 		}
 		return nil, err
 	}
@@ -435,7 +445,7 @@ func (s *xlsxSource) next() ([]string, int, error) {
 	if err != nil {
 		var fe *xlsxread.FormatError
 		if errors.As(err, &fe) {
-			return nil, 0, &FormatError{Reason: "the sheet cannot be read: " + err.Error()}
+			return nil, 0, newFormatError(CodeSheetUnreadable, err.Error())
 		}
 		return nil, 0, err
 	}

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/verval/verval/internal/reason"
 )
 
 // Record is one family (household) row, every field parsed.
@@ -80,12 +82,16 @@ const (
 // cell, e.g. a CSV line with a stray quote that cannot be split into cells.
 const RowColumn = "(whole row)"
 
-// Issue is one problem found in a row.
+// Issue is one problem found in a row. Code and Args say what it is (see
+// codes.go, or internal/ident's codes for a NIK or No KK); Reason is
+// rendered from them in English.
 type Issue struct {
-	Row      int      `json:"row"`      // spreadsheet row number; the header is row 1
-	Column   string   `json:"column"`   // canonical column name, e.g. "no_kk", or RowColumn
-	Reason   string   `json:"reason"`   // plain words; never a full NIK or No KK
-	Severity Severity `json:"severity"` // error rejects the row; warning does not
+	Row      int         `json:"row"`            // spreadsheet row number; the header is row 1
+	Column   string      `json:"column"`         // canonical column name, e.g. "no_kk", or RowColumn
+	Reason   string      `json:"reason"`         // plain words; never a full NIK or No KK
+	Severity Severity    `json:"severity"`       // error rejects the row; warning does not
+	Code     reason.Code `json:"code"`           // e.g. "p3ke.desil_range", "ident.length"
+	Args     []string    `json:"args,omitempty"` // the code's arguments, as in Reason
 }
 
 // String formats the issue as the check command prints it.

@@ -3,10 +3,13 @@ package p3ke
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/verval/verval/internal/reason"
 )
 
 // This file exports the file-reading half of the parser for the other
@@ -23,12 +26,14 @@ type Rows struct {
 // SplitError is a CSV row that cannot be split into cells (e.g. a stray
 // quote); reading may go on with the next row.
 type SplitError struct {
-	Row    int    // spreadsheet row number; the header is row 1
-	Reason string // plain words
+	Row    int         // spreadsheet row number; the header is row 1
+	Reason string      // plain words, rendered from Code and Args
+	Code   reason.Code // e.g. CodeBareQuote
+	Args   []string    // the code's arguments
 }
 
 // Error returns the row and reason.
-func (e *SplitError) Error() string { return (&rowError{row: e.Row, reason: e.Reason}).Error() }
+func (e *SplitError) Error() string { return fmt.Sprintf("row %d: %s", e.Row, e.Reason) }
 
 // OpenRows sniffs the format from the content as Open does (a zip archive
 // is XLSX, first sheet; anything else is CSV with a comma, semicolon or tab,
@@ -49,7 +54,7 @@ func OpenRows(r io.Reader) (*Rows, error) {
 func (r *Rows) Next() ([]string, int, error) {
 	cells, row, err := r.src.next()
 	if re, ok := err.(*rowError); ok {
-		return nil, re.row, &SplitError{Row: re.row, Reason: re.reason}
+		return nil, re.row, &SplitError{Row: re.row, Reason: re.reason(), Code: re.code, Args: re.args}
 	}
 	return cells, row, err
 }
@@ -83,21 +88,21 @@ func openSource(r io.Reader) (src source, xlsx bool, err error) {
 	head, _ := br.Peek(4)
 	switch {
 	case len(head) == 0:
-		return nil, false, &FormatError{Reason: "the file is empty"}
+		return nil, false, newFormatError(CodeEmptyFile)
 	case bytes.HasPrefix(head, zipMagic):
 		data, err := io.ReadAll(io.LimitReader(br, unzipLimit+1))
 		if err != nil {
 			return nil, true, err
 		}
 		if len(data) > unzipLimit {
-			return nil, true, &FormatError{Reason: "the file looks like XLSX but is larger than 256 MiB"}
+			return nil, true, newFormatError(CodeXLSXTooLarge)
 		}
 		src, err = openXLSX(bytes.NewReader(data), int64(len(data)))
 		return src, true, err
 	case bytes.HasPrefix(head, oleMagic):
-		return nil, false, &FormatError{Reason: "this is an old Excel 97-2003 (.xls) file; save it as .xlsx or as CSV UTF-8"}
+		return nil, false, newFormatError(CodeOldExcel)
 	case bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}):
-		return nil, false, &FormatError{Reason: "the file is UTF-16 text (Excel \"Unicode Text\"); save it as CSV UTF-8"}
+		return nil, false, newFormatError(CodeUTF16)
 	}
 	src, err = openCSV(br)
 	return src, false, err

@@ -1,7 +1,7 @@
 package p3ke
 
 import (
-	"fmt"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -34,15 +35,28 @@ func (v *rowCheck) cell(c col) string {
 	return trim(v.cells[i])
 }
 
-func (v *rowCheck) add(c col, sev Severity, reason string) {
-	v.issues = append(v.issues, Issue{Row: v.row, Column: colNames[c], Reason: reason, Severity: sev})
+func (v *rowCheck) add(c col, sev Severity, code reason.Code, args ...string) {
+	v.issues = append(v.issues, Issue{Row: v.row, Column: colNames[c], Reason: withIdent.MustRender(code, args), Severity: sev, Code: code, Args: args})
 	if sev == SeverityError {
 		v.errors++
 	}
 }
 
-func (v *rowCheck) errorf(c col, format string, args ...any) {
-	v.add(c, SeverityError, fmt.Sprintf(format, args...))
+// fail rejects the row for code at column c.
+func (v *rowCheck) fail(c col, code reason.Code, args ...string) {
+	v.add(c, SeverityError, code, args...)
+}
+
+// failIdent rejects the row for internal/ident's fault err at column c.
+func (v *rowCheck) failIdent(c col, err error) {
+	var ie *ident.Error
+	if errors.As(err, &ie) {
+		v.fail(c, ie.Code, ie.Args...)
+		return
+	}
+	// ident returns only *ident.Error; keep any other error's words.
+	v.issues = append(v.issues, Issue{Row: v.row, Column: colNames[c], Reason: err.Error(), Severity: SeverityError})
+	v.errors++
 }
 
 // text returns a free-text cell, checking that a database will take it.
@@ -51,15 +65,15 @@ func (v *rowCheck) text(c col, isRequired bool) string {
 	switch {
 	case s == "":
 		if isRequired {
-			v.errorf(c, "required value is empty")
+			v.fail(c, CodeRequired)
 		}
 	case !utf8.ValidString(s):
 		// Usually a file saved as "CSV" in a Windows code page rather
 		// than "CSV UTF-8"; PostgreSQL would refuse the text.
-		v.errorf(c, `text is not valid UTF-8; save the file as "CSV UTF-8" and upload again`)
+		v.fail(c, CodeTextNotUTF8CSV)
 		return ""
 	case strings.IndexByte(s, 0) >= 0:
-		v.errorf(c, "text contains a NUL character")
+		v.fail(c, CodeTextNUL)
 		return ""
 	}
 	return s
@@ -70,11 +84,11 @@ func (v *rowCheck) text(c col, isRequired bool) string {
 func (v *rowCheck) number(c col) string {
 	s, err := ident.Clean(v.cell(c))
 	if err != nil {
-		v.errorf(c, "%s", err)
+		v.failIdent(c, err)
 		return ""
 	}
 	if s == "" {
-		v.errorf(c, "required value is empty")
+		v.fail(c, CodeRequired)
 	}
 	return s
 }
@@ -88,9 +102,9 @@ func (p *Parser) validate(row int, cells []string) Result {
 	// Desil first: a family of desil 2-10 does not enter the cycle, so
 	// the rest of its row is not checked and cannot reject it.
 	if s := v.cell(cDesil); s == "" {
-		v.errorf(cDesil, "required value is empty")
+		v.fail(cDesil, CodeRequired)
 	} else if d, ok := parseWhole(s); !ok || d < 1 || d > 10 {
-		v.errorf(cDesil, "must be a whole number from 1 to 10, got %s", quote(s))
+		v.fail(cDesil, CodeDesilRange, quote(s))
 	} else if d > 1 {
 		return Result{Status: Skipped, Record: Record{Row: row, Desil: d}}
 	} else {
@@ -99,9 +113,9 @@ func (p *Parser) validate(row int, cells []string) Result {
 
 	if id := v.number(cFamilyID); id != "" {
 		if !utf8.ValidString(id) || strings.IndexByte(id, 0) >= 0 {
-			v.errorf(cFamilyID, "text is not valid UTF-8")
+			v.fail(cFamilyID, CodeTextNotUTF8)
 		} else if first, dup := p.seenID[id]; dup {
-			v.errorf(cFamilyID, "the same id_keluarga_p3ke is already in row %d", first)
+			v.fail(cFamilyID, CodeDuplicate, colNames[cFamilyID], strconv.Itoa(first))
 		} else {
 			// Clone so the map keeps 20 bytes, not the whole row's string.
 			p.seenID[strings.Clone(id)] = row
@@ -111,11 +125,11 @@ func (p *Parser) validate(row int, cells []string) Result {
 
 	if kk := v.number(cNoKK); kk != "" {
 		if err := ident.ValidateKK(kk); err != nil {
-			v.errorf(cNoKK, "%s", err)
+			v.failIdent(cNoKK, err)
 		} else {
 			key, _ := strconv.ParseUint(kk, 10, 64) // 16 digits always fit
 			if first, dup := p.seenKK[key]; dup {
-				v.errorf(cNoKK, "the same no_kk is already in row %d", first)
+				v.fail(cNoKK, CodeDuplicate, colNames[cNoKK], strconv.Itoa(first))
 			} else {
 				p.seenKK[key] = row
 				rec.NoKK = kk
@@ -129,7 +143,7 @@ func (p *Parser) validate(row int, cells []string) Result {
 	if nikStr != "" {
 		var err error
 		if nik, err = ident.ParseNIK(nikStr); err != nil {
-			v.errorf(cNIK, "%s", err)
+			v.failIdent(cNIK, err)
 		} else {
 			nikOK = true
 			rec.NIK = nikStr
@@ -142,7 +156,7 @@ func (p *Parser) validate(row int, cells []string) Result {
 		if sex, ok := parseSex(s); ok {
 			rec.Sex = sex
 		} else {
-			v.errorf(cSex, "must be L (laki-laki) or P (perempuan), got %s", quote(s))
+			v.fail(cSex, CodeSex, quote(s))
 		}
 	}
 
@@ -151,7 +165,7 @@ func (p *Parser) validate(row int, cells []string) Result {
 			rec.BirthDate = &d
 		} else {
 			// The value is not repeated: a birth date is personal data.
-			v.errorf(cBirthDate, "must be a date written YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY (e.g. 1980-01-25)")
+			v.fail(cBirthDate, CodeBirthDate)
 		}
 	}
 
@@ -162,7 +176,7 @@ func (p *Parser) validate(row int, cells []string) Result {
 		if n, ok := parseWhole(s); ok && n >= 1 {
 			rec.Members = n
 		} else {
-			v.errorf(cMembers, "must be a whole number of at least 1, got %s", quote(s))
+			v.fail(cMembers, CodeMembers, quote(s))
 		}
 	}
 
@@ -189,10 +203,10 @@ func (p *Parser) validate(row int, cells []string) Result {
 			want.BirthDate = *rec.BirthDate
 		}
 		for _, w := range nik.Compare(want) {
-			v.add(warningColumn(w.Kind), SeverityWarning, w.Message)
+			v.add(warningColumn(w.Kind), SeverityWarning, w.Code, w.Args...)
 		}
 		if rec.NoKK != "" && rec.NoKK == rec.NIK {
-			v.add(cNoKK, SeverityWarning, "no_kk is the same number as nik_kepala_keluarga; check the two columns were not swapped or copied")
+			v.add(cNoKK, SeverityWarning, CodeKKIsNIK)
 		}
 	}
 
@@ -234,38 +248,39 @@ func (p *Parser) checkVillage(v *rowCheck) {
 	}
 	norm, err := wilayah.Normalize(code)
 	if err != nil {
-		v.errorf(cVillage, "must be a village code like 35.05.01.2001 or 3505012001, got %s", quote(code))
+		v.fail(cVillage, CodeVillageCode, quote(code))
 		return
 	}
 	if lv := wilayah.LevelOf(norm); lv != wilayah.LevelVillage {
-		v.errorf(cVillage, "must be a village (desa/kelurahan) code with 10 digits; %s is a %s code", norm, levelName(lv))
+		v.fail(cVillage, CodeVillageLevel, norm, levelName(lv))
 		return
 	}
 	if reg := wilayah.Regency(norm); reg != p.regency {
 		if name, ok := p.tab.Name(reg); ok {
-			v.errorf(cVillage, "%s is in %s (%s), outside this cycle's regency %s (%s)", norm, reg, name, p.regency, p.regName)
+			v.fail(cVillage, CodeOutsideRegencyOf, norm, reg, name, p.regency, p.regName)
 		} else {
-			v.errorf(cVillage, "%s is outside this cycle's regency %s (%s)", norm, p.regency, p.regName)
+			v.fail(cVillage, CodeOutsideRegency, norm, p.regency, p.regName)
 		}
 		return
 	}
 	if !p.tab.IsVillage(norm) {
-		v.errorf(cVillage, "%s is not a village in the Kemendagri 2025 region list", norm)
+		v.fail(cVillage, CodeNotVillage, norm)
 		return
 	}
 	v.rec.VillageCode = norm
 }
 
+// levelName is a region level as CodeVillageLevel's argument.
 func levelName(lv wilayah.Level) string {
 	switch lv {
 	case wilayah.LevelProvince:
-		return "province"
+		return LevelProvince
 	case wilayah.LevelRegency:
-		return "regency"
+		return LevelRegency
 	case wilayah.LevelKecamatan:
-		return "sub-district (kecamatan)"
+		return LevelKecamatan
 	}
-	return "region"
+	return LevelRegion
 }
 
 // yesNo reads a Ya/Tidak column. Accepted, case-insensitively: Ya, Y, 1,
@@ -285,7 +300,7 @@ func (v *rowCheck) yesNo(c col) bool {
 			return false
 		}
 	}
-	v.errorf(c, "must be Ya or Tidak, got %s", quote(s))
+	v.fail(c, CodeYesNo, quote(s))
 	return false
 }
 

@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/reason"
 )
 
 // Intake statuses.
@@ -52,12 +55,41 @@ func (s *Store) IntakeWithCycle(ctx context.Context, id int64) (*Intake, *Cycle,
 	return in, &c, nil
 }
 
+// IntakeNotStarted is the ErrorCode of an intake whose workflow could not
+// be started, with IntakeNotStartedMessage its English.
+const (
+	IntakeNotStarted        reason.Code = "intake.not_started"
+	IntakeNotStartedMessage             = "could not start the intake; upload again"
+)
+
+// IntakeCodes returns the codes of intake failures that are verval's and
+// not the file's (the file's are internal/p3ke's).
+func IntakeCodes() []reason.Code { return []reason.Code{IntakeNotStarted} }
+
 // SetIntakeStatus records an intake's status (and error, when failed). An
 // intake that ends deletes its uploaded file in the same transaction: the
 // accepted families are stored (NIK and No KK sealed) and the row issues
 // kept, so the file would only be a second copy of every number.
 func (s *Store) SetIntakeStatus(ctx context.Context, id int64, status, msg string) error {
-	u := map[string]any{"status": status, "error": msg}
+	return s.setIntakeStatus(ctx, id, status, msg, "", nil)
+}
+
+// FailIntake records that an intake failed: msg in English, and the coded
+// reason (code and args) the pages translate; code is empty for a failure
+// of verval's own, which has no code.
+func (s *Store) FailIntake(ctx context.Context, id int64, msg string, code reason.Code, args []string) error {
+	return s.setIntakeStatus(ctx, id, IntakeFailed, msg, code, args)
+}
+
+func (s *Store) setIntakeStatus(ctx context.Context, id int64, status, msg string, code reason.Code, args []string) error {
+	u := map[string]any{"status": status, "error": msg, "error_code": string(code), "error_args": nil}
+	if len(args) > 0 {
+		b, err := json.Marshal(args)
+		if err != nil {
+			return err
+		}
+		u["error_args"] = string(b)
+	}
 	ended := status == IntakeDone || status == IntakeFailed
 	if ended {
 		u["finished_at"] = s.now()

@@ -155,6 +155,31 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE decrees ADD COLUMN withdraw_reason VARCHAR(1000) NOT NULL DEFAULT ''").Error
 			},
 		},
+		{
+			// An intake's row issues and failure keep the parser's coded
+			// reason (a code and its arguments as a JSON array), so the
+			// pages translate by code, not by matching the English.
+			// Rows stored before have none and show their English.
+			ID: "202612040007_intake_reason_codes",
+			Migrate: func(tx *gorm.DB) error {
+				for _, c := range []struct{ table, name, ddl string }{
+					{"intake_issues", "code", "ALTER TABLE intake_issues ADD COLUMN code VARCHAR(64)"},
+					{"intake_issues", "args", "ALTER TABLE intake_issues ADD COLUMN args TEXT"},
+					{"intakes", "error_code", "ALTER TABLE intakes ADD COLUMN error_code VARCHAR(64)"},
+					{"intakes", "error_args", "ALTER TABLE intakes ADD COLUMN error_args TEXT"},
+				} {
+					// A new database has them already: the first
+					// migration creates both tables from today's structs.
+					if tx.Migrator().HasColumn(c.table, c.name) {
+						continue
+					}
+					if err := tx.Exec(c.ddl).Error; err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+		},
 	}
 }
 

@@ -89,28 +89,39 @@ type Intake struct {
 	RowsParsed int    `json:"rowsParsed"`
 	// LastRow is the last spreadsheet row whose outcome is stored; a
 	// resumed intake continues after it.
-	LastRow          int        `json:"-"`
-	Accepted         int        `json:"accepted"`
-	Skipped          int        `json:"skipped"`
-	Rejected         int        `json:"rejected"`
-	Warnings         int        `json:"warnings"`
-	AlreadyPresent   int        `json:"alreadyPresent"`
-	HouseholdsStored int        `json:"householdsStored"`
-	WorkflowsStarted int        `json:"workflowsStarted"`
-	Error            string     `gorm:"size:1000" json:"error,omitempty"`
-	CreatedBy        int64      `json:"createdBy"`
-	CreatedAt        time.Time  `json:"createdAt"`
-	FinishedAt       *time.Time `json:"finishedAt,omitempty"`
+	LastRow          int    `json:"-"`
+	Accepted         int    `json:"accepted"`
+	Skipped          int    `json:"skipped"`
+	Rejected         int    `json:"rejected"`
+	Warnings         int    `json:"warnings"`
+	AlreadyPresent   int    `json:"alreadyPresent"`
+	HouseholdsStored int    `json:"householdsStored"`
+	WorkflowsStarted int    `json:"workflowsStarted"`
+	Error            string `gorm:"size:1000" json:"error,omitempty"`
+	// ErrorCode and ErrorArgs say why the intake failed as a coded
+	// reason (internal/p3ke's codes, or IntakeNotStarted), which the
+	// pages translate; empty for a failure of verval's own and for
+	// intakes that failed before codes were stored (Error still says it).
+	ErrorCode  string     `gorm:"size:64" json:"errorCode,omitempty"`
+	ErrorArgs  []string   `gorm:"type:text;serializer:json" json:"errorArgs,omitempty"`
+	CreatedBy  int64      `json:"createdBy"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	FinishedAt *time.Time `json:"finishedAt,omitempty"`
 }
 
-// IntakeIssue is one rejected or warned row of an intake.
+// IntakeIssue is one rejected or warned row of an intake. Code and Args
+// are the parser's coded reason (internal/p3ke's or internal/ident's
+// codes), which the pages translate; Reason is its English. Issues stored
+// before codes were have only Reason.
 type IntakeIssue struct {
-	ID       int64  `gorm:"primaryKey" json:"-"`
-	IntakeID int64  `gorm:"not null;index" json:"-"`
-	Row      int    `json:"row"`
-	Column   string `gorm:"size:64" json:"column"`
-	Reason   string `gorm:"size:500" json:"reason"`
-	Severity string `gorm:"size:8" json:"severity"`
+	ID       int64    `gorm:"primaryKey" json:"-"`
+	IntakeID int64    `gorm:"not null;index" json:"-"`
+	Row      int      `json:"row"`
+	Column   string   `gorm:"size:64" json:"column"`
+	Reason   string   `gorm:"size:500" json:"reason"`
+	Severity string   `gorm:"size:8" json:"severity"`
+	Code     string   `gorm:"size:64" json:"code,omitempty"`
+	Args     []string `gorm:"type:text;serializer:json" json:"args,omitempty"`
 }
 
 // Task is a household's village verification task. Its primary key is the
