@@ -3,7 +3,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
@@ -21,13 +20,7 @@ type CloseCycleInput struct {
 // progress on the cycle. Households whose case has already ended are
 // skipped. Its ID (CycleCloseWorkflowID) makes a second start a no-op.
 func CloseCycleWorkflow(ctx workflow.Context, in CloseCycleInput) (activities.CloseCycleResult, error) {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		// Tens of thousands of Updates take minutes; the bound only
-		// catches a wedged worker.
-		StartToCloseTimeout: 2 * time.Hour,
-		HeartbeatTimeout:    fanOutHeartbeat,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
+	ctx = longActivity(ctx, 2*time.Hour)
 	var res activities.CloseCycleResult
 	err := workflow.ExecuteActivity(ctx, a.FanOutClose, activities.CloseCycleInput{CycleID: in.CycleID, Reason: in.Reason}).Get(ctx, &res)
 	return res, err

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
@@ -123,15 +122,7 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		}
 		return DecreeResult{Withdrawn: true}, nil
 	}
-	fan := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		// Tens of thousands of signals take minutes; the bound only catches
-		// a wedged worker.
-		StartToCloseTimeout: 2 * time.Hour,
-		// Each page of households heartbeats; twenty silent seconds mean the
-		// worker died and another resumes after the last page.
-		HeartbeatTimeout: fanOutHeartbeat,
-		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
+	fan := longActivity(ctx, 2*time.Hour)
 	var res activities.FanOutResult
 	if err := workflow.ExecuteActivity(fan, a.FanOutDecree, activities.FanOutInput{DecreeID: in.DecreeID, Reason: in.Reason}).Get(ctx, &res); err != nil {
 		return DecreeResult{}, err

@@ -21,14 +21,9 @@ type IntakeInput struct {
 // that heartbeat their progress and resume after a crash; the workflow
 // itself only orders them and records the end.
 func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCounts, error) {
-	long := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		// 150,000 rows take minutes; the bound only catches a wedged worker.
-		StartToCloseTimeout: 2 * time.Hour,
-		// Every batch heartbeats; twenty silent seconds mean the worker died and
-		// another should take over from the last committed batch.
-		HeartbeatTimeout: fanOutHeartbeat,
-		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
+	// 150,000 rows take minutes; every batch heartbeats, and another worker
+	// takes over from the last committed batch.
+	long := longActivity(ctx, 2*time.Hour)
 	ref := activities.IntakeRef{IntakeID: in.IntakeID}
 	var parsed, started activities.IntakeCounts
 	err := workflow.ExecuteActivity(long, a.ParseIntake, ref).Get(ctx, &parsed)
@@ -40,10 +35,7 @@ func IntakeWorkflow(ctx workflow.Context, in IntakeInput) (activities.IntakeCoun
 		finish.Error = failureMessage(err)
 		finish.Code, finish.Args = failureCode(err)
 	}
-	short := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
+	short := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute, RetryPolicy: activityRetry})
 	if ferr := workflow.ExecuteActivity(short, a.FinishIntake, finish).Get(ctx, nil); ferr != nil {
 		return parsed, ferr
 	}

@@ -3,7 +3,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
@@ -18,12 +17,8 @@ type MeetingInput struct {
 // verified household of the village, in pages with heartbeats, so a crash
 // half-way resumes rather than restarts.
 func MeetingWorkflow(ctx workflow.Context, in MeetingInput) (activities.CloseVillageResult, error) {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Minute,
-		// Each Update heartbeats; twenty silent seconds mean the worker died.
-		HeartbeatTimeout: fanOutHeartbeat,
-		RetryPolicy:      &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
+	// One village's households; each Update heartbeats.
+	ctx = longActivity(ctx, 30*time.Minute)
 	var res activities.CloseVillageResult
 	err := workflow.ExecuteActivity(ctx, a.CloseVillage, activities.CloseVillageInput{MeetingID: in.MeetingID}).Get(ctx, &res)
 	return res, err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 )
 
 // TaskQueue is the households' task queue: every household workflow runs
@@ -145,3 +146,27 @@ func ProposalWorkflowID(proposalID int64) string {
 // twenty silent seconds mean the worker died, and another worker resumes
 // from the last page instead of waiting longer.
 const fanOutHeartbeat = 20 * time.Second
+
+// longActivity is the options of an activity that works through many
+// households (an intake, a fan-out) and heartbeats as it goes: bounded by
+// within (minutes for tens of thousands of signals or Updates; the bound
+// only catches a wedged worker), retried with backoff up to a minute.
+func longActivity(ctx workflow.Context, within time.Duration) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: within,
+		HeartbeatTimeout:    fanOutHeartbeat,
+		RetryPolicy:         activityRetry,
+	})
+}
+
+// oneTx is the options of an activity that is one database transaction
+// (and, for the gateway, one call): no pages to heartbeat.
+func oneTx(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Minute,
+		RetryPolicy:         activityRetry,
+	})
+}
+
+// activityRetry retries an activity from a second's wait up to a minute's.
+var activityRetry = &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute}

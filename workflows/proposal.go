@@ -3,7 +3,6 @@ package workflows
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
@@ -47,15 +46,6 @@ type SimulateKemensos struct {
 // itself, a timer and CollectKemensosAnswers.
 const kemensosGatewayChange = "kemensos-gateway"
 
-// oneTx is the options of an activity that is one database transaction
-// (and, for the gateway, one call): no pages to heartbeat.
-func oneTx(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 10 * time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
-}
-
 // ProposalResult counts the households the batch reached and answered.
 type ProposalResult struct {
 	Households int
@@ -71,11 +61,7 @@ func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, e
 	if in.ReminderAfter <= 0 {
 		in.ReminderAfter = domain.DefaultDeadlines().KemensosReminderAfter
 	}
-	fan := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 2 * time.Hour,
-		HeartbeatTimeout:    fanOutHeartbeat,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute},
-	})
+	fan := longActivity(ctx, 2*time.Hour)
 	ref := activities.ProposalRef{ProposalID: in.ProposalID}
 	var res ProposalResult
 	var sent activities.FanOutProposalResult
