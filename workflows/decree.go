@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -171,7 +172,7 @@ func validateReturn(_ workflow.Context, r DecreeRequest) error {
 }
 
 func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
-	if n := strings.TrimSpace(r.Reason); n == "" || len(n) > 1000 {
+	if n := strings.TrimSpace(r.Reason); n == "" || utf8.RuneCountInString(n) > 1000 {
 		return refuseField("reason", domain.CodeDecreeWithdrawReason)
 	}
 	return nil
@@ -181,7 +182,7 @@ func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 // regency is checked by the API before, and by the database's unique index
 // when it is recorded.
 func validateSign(ctx workflow.Context, r DecreeRequest) error {
-	if n := strings.TrimSpace(r.Number); n == "" || len(n) > 100 {
+	if n := strings.TrimSpace(r.Number); n == "" || utf8.RuneCountInString(n) > 100 {
 		return refuseField("number", domain.CodeDecreeNumber)
 	}
 	d, err := time.Parse("2006-01-02", r.Date)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -505,7 +506,7 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 	if r.Outcome != domain.OutcomeEligible && r.Outcome != domain.OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
 		return refuseField("note", domain.CodeVisitNote)
 	}
-	if len(r.Note) > 2000 {
+	if utf8.RuneCountInString(r.Note) > 2000 {
 		return refuseField("note", domain.CodeTooLong, 2000)
 	}
 	return nil

@@ -129,3 +129,20 @@ func TestValidateVisit(t *testing.T) {
 		})
 	}
 }
+
+// Text limits count characters, not bytes: an officer's note of 2000
+// letters with diacritics (two bytes each in UTF-8) is accepted, 2001 are
+// refused.
+func TestLimitsCountCharacters(t *testing.T) {
+	opened := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	now := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
+	visit := func(note string) error {
+		return workflows.ValidateVisit(workflows.VerificationRequest{Outcome: domain.OutcomeMoved, VisitDate: "2025-03-05", Note: note}, 7, opened, now)
+	}
+	if err := visit(strings.Repeat("é", 2000)); err != nil {
+		t.Errorf("a note of 2000 characters (4000 bytes) refused: %v", err)
+	}
+	if err := visit(strings.Repeat("é", 2001)); err == nil {
+		t.Error("a note of 2001 characters accepted")
+	}
+}
