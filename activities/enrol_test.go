@@ -9,6 +9,7 @@ import (
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/testx"
 )
 
 // Settle enrols and exits through whichever enrolment gateway the
@@ -46,7 +47,7 @@ func TestSettleThroughGateways(t *testing.T) {
 				must(t, err)
 				var res activities.SettleResult
 				must(t, v.Get(&res))
-				equal(t, "programmes", res.Programmes, []string{enrol.PKH, enrol.BPNT, enrol.PBIJK, enrol.BPJSTK, enrol.BLTDD})
+				testx.Equal(t, "programmes", res.Programmes, []string{enrol.PKH, enrol.BPNT, enrol.PBIJK, enrol.BPJSTK, enrol.BLTDD})
 				_, err = env.ExecuteActivity(acts.Settle, activities.SettleInput{
 					CycleID: f.cycle.ID, Exit: true,
 					Transition: activities.TransitionInput{HouseholdID: removed, Seq: 3, Stage: "removed", At: at, Reason: "removed MAMPU"},
@@ -55,7 +56,7 @@ func TestSettleThroughGateways(t *testing.T) {
 			}
 			active, err := gw.Active(ctx, f.cycle.ID, enrolled)
 			must(t, err)
-			equal(t, "enrolled household's programmes", active, all)
+			testx.Equal(t, "enrolled household's programmes", active, all)
 			active, err = gw.Active(ctx, f.cycle.ID, removed)
 			must(t, err)
 			if len(active) != 0 {
@@ -129,7 +130,7 @@ func TestRevokeSettledEndsDecreeProgrammes(t *testing.T) {
 	for _, e := range en {
 		got[e.Programme] = e.Status + " " + e.ExitReason
 	}
-	equal(t, "rejected household's enrolments", got, map[string]string{
+	testx.Equal(t, "rejected household's enrolments", got, map[string]string{
 		enrol.BLTDD:  store.EnrolmentActive + " ",
 		enrol.BPJSTK: store.EnrolmentExited + " revoked: SK dicabut",
 	})

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/internal/testx"
 )
 
 // fakeCases records the signals a fan-out sends instead of sending them.
@@ -248,7 +248,7 @@ func TestFanOutDecreeResumesAfterCrash(t *testing.T) {
 	last := beats[len(beats)-1]
 	// The last heartbeat is the last complete page: 400 households, the
 	// third page being cut off by the crash.
-	equal(t, "last heartbeat", last, heartbeat{After: f.ids[399], Res: activities.FanOutResult{Households: 400}})
+	testx.Equal(t, "last heartbeat", last, heartbeat{After: f.ids[399], Res: activities.FanOutResult{Households: 400}})
 	var progress store.Decree
 	must(t, f.db.First(&progress, d.ID).Error)
 	if progress.FannedOut != last.Res.Households {
@@ -269,7 +269,7 @@ func TestFanOutDecreeResumesAfterCrash(t *testing.T) {
 	}
 	var res activities.FanOutResult
 	must(t, v.Get(&res))
-	equal(t, "result", res, activities.FanOutResult{Households: households})
+	testx.Equal(t, "result", res, activities.FanOutResult{Households: households})
 
 	counts := cases.counts()
 	for i, id := range f.ids {
@@ -317,14 +317,14 @@ func TestFanOutDecreeRevokes(t *testing.T) {
 		}
 		var res activities.FanOutResult
 		must(t, v.Get(&res))
-		equal(t, "result", res, activities.FanOutResult{Households: 3})
+		testx.Equal(t, "result", res, activities.FanOutResult{Households: 3})
 	}
 	for _, s := range cases.signals {
 		if s.Name != "decree-revoked" || s.DecreeID != d.ID || s.Reason != "SK dicabut" || s.HouseholdID == notListed {
 			t.Errorf("signal %+v, want decree-revoked by decree %d with its reason, to listed households only", s, d.ID)
 		}
 	}
-	equal(t, "signals per household", cases.counts(), map[int64]int{running: 2, enrolled: 2, revoked: 2})
+	testx.Equal(t, "signals per household", cases.counts(), map[int64]int{running: 2, enrolled: 2, revoked: 2})
 
 	stage := func(id int64) (string, string, int) {
 		var h store.Household
@@ -355,14 +355,6 @@ func TestFanOutDecreeRevokes(t *testing.T) {
 		if e.Status != store.EnrolmentExited || e.ExitReason != "revoked: SK dicabut" {
 			t.Errorf("enrolment %s: %s (%s), want exited by the revocation", e.Programme, e.Status, e.ExitReason)
 		}
-	}
-}
-
-// equal fails the test when got and want differ.
-func equal[T any](t *testing.T, what string, got, want T) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
 	}
 }
 
@@ -420,7 +412,7 @@ func TestFanOutCloseResumesAndSkipsFinished(t *testing.T) {
 	}
 	var res activities.CloseCycleResult
 	must(t, v.Get(&res))
-	equal(t, "result", res, activities.CloseCycleResult{Households: households - 1, Closed: households - 2, Finished: 1})
+	testx.Equal(t, "result", res, activities.CloseCycleResult{Households: households - 1, Closed: households - 2, Finished: 1})
 	counts := cases.counts()
 	for i, id := range f.ids {
 		want := 1

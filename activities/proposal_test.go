@@ -10,6 +10,7 @@ import (
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/testx"
 )
 
 // submittedProposal gives the fixture's households real (synthetic)
@@ -65,7 +66,7 @@ func TestKemensosGatewayActivities(t *testing.T) {
 			must(t, err)
 			var sub activities.SubmitResult
 			must(t, v.Get(&sub))
-			equal(t, "submission", sub, tt.want)
+			testx.Equal(t, "submission", sub, tt.want)
 
 			var collected []int
 			for range 2 {
@@ -75,7 +76,7 @@ func TestKemensosGatewayActivities(t *testing.T) {
 				must(t, v.Get(&res))
 				collected = append(collected, res.Applied)
 			}
-			equal(t, "answers applied per collection", collected, tt.collected)
+			testx.Equal(t, "answers applied per collection", collected, tt.collected)
 			var answered, rejected int64
 			must(t, f.db.Model(&store.ProposalItem{}).Where("proposal_id = ? AND answer <> ''", p.ID).Count(&answered).Error)
 			must(t, f.db.Model(&store.ProposalItem{}).Where("proposal_id = ? AND answer = 'DITOLAK' AND answer_reason <> ''", p.ID).Count(&rejected).Error)
@@ -114,7 +115,7 @@ func TestNotifyKemensosLateReportsUngivenAnswers(t *testing.T) {
 		must(t, err)
 		var got activities.KemensosLateResult
 		must(t, v.Get(&got))
-		equal(t, what, got, want)
+		testx.Equal(t, what, got, want)
 		if len(n.got) != notes {
 			t.Errorf("%s: %d notifications, want %d", what, len(n.got), notes)
 		}
@@ -173,9 +174,9 @@ func TestFanOutAnswersGivesTheNoAnswerMarking(t *testing.T) {
 	must(t, err)
 	var res activities.FanOutProposalResult
 	must(t, v.Get(&res))
-	equal(t, "fan-out", res, activities.FanOutProposalResult{Households: 3})
+	testx.Equal(t, "fan-out", res, activities.FanOutProposalResult{Households: 3})
 	none := activities.Answer{ProposalID: p.ID, Reason: kemensos.TidakDijawab, Date: it.AnswerDate}
-	equal(t, "answers given", cases.answers, map[int64]activities.Answer{
+	testx.Equal(t, "answers given", cases.answers, map[int64]activities.Answer{
 		f.ids[0]: {ProposalID: p.ID, Accepted: true, Date: "2025-05-01"}, f.ids[1]: none, f.ids[2]: none,
 	})
 }

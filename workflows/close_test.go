@@ -6,6 +6,7 @@ import (
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
 
@@ -104,9 +105,9 @@ func TestCloseEndsWaitingHouseholds(t *testing.T) {
 				t.Error("a second close was accepted after the case ended")
 			}
 			res := h.result()
-			equal(t, "result", res, workflows.HouseholdResult{Stage: domain.StageClosed, Reason: "cycle closed in " + tc.from + ": " + closeReason})
-			equal(t, "writes", h.writes(), tc.writes)
-			equal(t, "notifications", h.notices(), tc.notices)
+			testx.Equal(t, "result", res, workflows.HouseholdResult{Stage: domain.StageClosed, Reason: "cycle closed in " + tc.from + ": " + closeReason})
+			testx.Equal(t, "writes", h.writes(), tc.writes)
+			testx.Equal(t, "notifications", h.notices(), tc.notices)
 			if got := h.now(); got.After(t0.Add(tc.closeAt + 2*time.Hour)) {
 				t.Errorf("workflow ended at %s, want right after the close at %s", offset(got), offset(t0.Add(tc.closeAt)))
 			}
@@ -135,11 +136,11 @@ func TestCloseDuringVerificationUpdate(t *testing.T) {
 	if late.accepted {
 		t.Error("a correction after the close was accepted")
 	}
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> closed#2 close (cycle closed in verified: tutup buku 2025)",
 	})
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageClosed, Reason: "cycle closed in verified: tutup buku 2025"})
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageClosed, Reason: "cycle closed in verified: tutup buku 2025"})
 	h.checkSearchAttributes()
 }
 
@@ -158,8 +159,8 @@ func TestCloseWithTheFinalAnswer(t *testing.T) {
 	})
 	h.run(input(false))
 
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1", "Transition -> awaiting_decree#2 close",
 		"Transition -> awaiting_proposal#3 (addition)", "Transition -> awaiting_kemensos#4",
 		"Settle -> enrolled#5 [registry decree]",
@@ -177,13 +178,13 @@ func TestCloseCycleWorkflowFansOut(t *testing.T) {
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatalf("close workflow: %v", err)
 	}
-	equal(t, "result", res, activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1})
+	testx.Equal(t, "result", res, activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1})
 	calls := h.callsOf("FanOutClose")
 	if len(calls) != 2 {
 		t.Fatalf("%d fan-out attempts, want 2 (one lost)", len(calls))
 	}
 	for _, c := range calls {
-		equal(t, "fan-out input", c.In.(activities.CloseCycleInput), activities.CloseCycleInput{CycleID: cycleID, Reason: closeReason})
+		testx.Equal(t, "fan-out input", c.In.(activities.CloseCycleInput), activities.CloseCycleInput{CycleID: cycleID, Reason: closeReason})
 		if c.Local || c.Heartbeat == 0 {
 			t.Errorf("fan-out ran local=%v with heartbeat timeout %s, want a heartbeating activity", c.Local, c.Heartbeat)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/temporalx"
+	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
 
@@ -64,7 +65,7 @@ func (h *harness) checkFanOut(in activities.FanOutInput, at ...time.Duration) {
 		h.t.Fatalf("FanOutDecree ran %d times, want %d", len(calls), len(at))
 	}
 	for i, c := range calls {
-		equal(h.t, "FanOutDecree input", c.In, any(in))
+		testx.Equal(h.t, "FanOutDecree input", c.In, any(in))
 		// Tens of thousands of signals: a regular activity whose pages
 		// heartbeat, so a replacement worker resumes 20 s after a crash.
 		if c.Local || c.StartToClose != 2*time.Hour || c.Heartbeat != 20*time.Second {
@@ -86,11 +87,11 @@ func TestDecreeSigned(t *testing.T) {
 	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 	mustAccept(t, "submit", submit)
-	equal(t, "submit response", submit.result, any(workflows.DecreeState{Status: domain.DecreeSubmitted}))
-	equal(t, "state after submitting", *submitted, workflows.DecreeState{Status: domain.DecreeSubmitted})
+	testx.Equal(t, "submit response", submit.result, any(workflows.DecreeState{Status: domain.DecreeSubmitted}))
+	testx.Equal(t, "state after submitting", *submitted, workflows.DecreeState{Status: domain.DecreeSubmitted})
 	mustAccept(t, "sign", sign)
-	equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"}))
-	equal(t, "ChangeDecree inputs", []any{h.callsOf("ChangeDecree")[0].In, h.callsOf("ChangeDecree")[1].In}, []any{
+	testx.Equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"}))
+	testx.Equal(t, "ChangeDecree inputs", []any{h.callsOf("ChangeDecree")[0].In, h.callsOf("ChangeDecree")[1].In}, []any{
 		activities.DecreeChangeInput{DecreeID: 5, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: dinsos, At: t0.Add(1 * day)},
 		activities.DecreeChangeInput{DecreeID: 5, From: domain.DecreeSubmitted, To: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", Actor: bupati, At: t0.Add(2 * day)},
 	})
@@ -101,8 +102,8 @@ func TestDecreeSigned(t *testing.T) {
 	}
 	// One signature settles every listed household: one fan-out, right away.
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day)
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 3})
-	equal(t, "state at the end", query[workflows.DecreeState](h), workflows.DecreeState{
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 3})
+	testx.Equal(t, "state at the end", query[workflows.DecreeState](h), workflows.DecreeState{
 		Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", FannedOut: 3,
 	})
 	if end := h.now(); !end.Equal(t0.Add(2 * day)) {
@@ -130,18 +131,18 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 
 	mustReject(t, "return without a reason", noReason, domain.KindInvalid, "reason")
 	mustAccept(t, "return", ret)
-	equal(t, "return response", ret.result, any(workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"}))
+	testx.Equal(t, "return response", ret.result, any(workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"}))
 	mustReject(t, "sign a returned decree", signReturned, kindClosed, "")
 	v := mustReject(t, "submit a returned decree before revising it", submitReturned, kindClosed, "")
-	equal(t, "refusal", v.Message(), "the decree is returned, so it cannot be submitted now")
-	equal(t, "state while returned", *returned, workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"})
+	testx.Equal(t, "refusal", v.Message(), "the decree is returned, so it cannot be submitted now")
+	testx.Equal(t, "state while returned", *returned, workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"})
 	mustAccept(t, "revise", revise)
 	mustReject(t, "sign a draft", signDraft, kindClosed, "")
 	v = mustReject(t, "revise a draft", reviseDraft, kindClosed, "")
-	equal(t, "refusal", v.Message(), "the decree is draft, so it cannot be revised now")
+	testx.Equal(t, "refusal", v.Message(), "the decree is draft, so it cannot be revised now")
 	mustAccept(t, "submit again", resubmit)
 	mustAccept(t, "sign", sign)
-	equal(t, "review steps", h.decreeSteps(), []string{
+	testx.Equal(t, "review steps", h.decreeSteps(), []string{
 		"draft -> submitted by 31 at +1d",
 		"submitted -> returned (lampiran belum lengkap) by 41 at +2d",
 		"returned -> draft by 31 at +3d",
@@ -149,7 +150,7 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 		"submitted -> signed " + decreeNumber + " 2025-03-07 by 41 at +5d",
 	})
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 5*day)
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 2})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 2})
 }
 
 // Dinsos withdraws a draft with a reason: the step is recorded, nobody is
@@ -163,10 +164,10 @@ func TestDecreeWithdrawnDraft(t *testing.T) {
 
 	mustReject(t, "withdraw without a reason", noReason, domain.KindInvalid, "reason")
 	mustAccept(t, "withdraw", withdraw)
-	equal(t, "withdraw response", withdraw.result, any(workflows.DecreeState{Status: domain.DecreeWithdrawn, WithdrawReason: "daftar keliru"}))
-	equal(t, "review steps", h.decreeSteps(), []string{"draft -> withdrawn (daftar keliru) by 31 at +1d1h0m0s"})
+	testx.Equal(t, "withdraw response", withdraw.result, any(workflows.DecreeState{Status: domain.DecreeWithdrawn, WithdrawReason: "daftar keliru"}))
+	testx.Equal(t, "review steps", h.decreeSteps(), []string{"draft -> withdrawn (daftar keliru) by 31 at +1d1h0m0s"})
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5})
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
 	if end := h.now(); !end.Equal(t0.Add(1*day + time.Hour)) {
 		t.Errorf("the decree workflow ended at %s, want as soon as it was withdrawn (+1d1h)", offset(end))
 	}
@@ -183,15 +184,15 @@ func TestDecreeWithdrawnAfterReturn(t *testing.T) {
 	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 	v := mustReject(t, "withdraw a submitted decree", early, kindClosed, "")
-	equal(t, "refusal", v.Message(), "the decree is submitted, so it cannot be withdrawn now")
+	testx.Equal(t, "refusal", v.Message(), "the decree is submitted, so it cannot be withdrawn now")
 	mustAccept(t, "withdraw", withdraw)
-	equal(t, "review steps", h.decreeSteps(), []string{
+	testx.Equal(t, "review steps", h.decreeSteps(), []string{
 		"draft -> submitted by 31 at +1d",
 		"submitted -> returned (lampiran belum lengkap) by 41 at +2d",
 		"returned -> withdrawn (disusun ulang) by 31 at +3d",
 	})
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5})
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Withdrawn: true})
 }
 
 // A sign the validators refuse never reaches the history: nothing is
@@ -256,7 +257,7 @@ func TestDecreeSignDatedTodayInWIT(t *testing.T) {
 
 	mustReject(t, "sign dated tomorrow in WIT", tomorrow, domain.KindInvalid, "date")
 	mustAccept(t, "sign dated today in WIT", sign)
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
 }
 
 // Two signs at the same instant: the second is refused while the first is
@@ -275,12 +276,12 @@ func TestDecreeConcurrentSignsConflict(t *testing.T) {
 	mustAccept(t, "first sign", first)
 	mustReject(t, "second sign", second, domain.KindConflict, "")
 	mustReject(t, "return during the sign", ret, domain.KindConflict, "")
-	equal(t, "review steps", h.decreeSteps(), []string{
+	testx.Equal(t, "review steps", h.decreeSteps(), []string{
 		"draft -> submitted by 31 at +1d",
 		"submitted -> signed " + decreeNumber + " 2025-03-05 by 41 at +2d",
 	})
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day)
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
 }
 
 // A number already used in the regency passes the validator (the database
@@ -307,10 +308,10 @@ func TestDecreeNumberTaken(t *testing.T) {
 	if n := len(h.callsOf("ChangeDecree")); n != 3 {
 		t.Errorf("ChangeDecree ran %d times, want 3 (a conflict is not retried): %v", n, h.decreeSteps())
 	}
-	equal(t, "state after the conflict", *after, workflows.DecreeState{Status: domain.DecreeSubmitted})
+	testx.Equal(t, "state after the conflict", *after, workflows.DecreeState{Status: domain.DecreeSubmitted})
 	mustAccept(t, "sign with a free number", sign)
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 3*day)
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber})
 }
 
 // A revocation decree goes through the same review; its fan-out revokes
@@ -324,7 +325,7 @@ func TestRevocationDecree(t *testing.T) {
 
 	mustAccept(t, "sign", sign)
 	h.checkFanOut(activities.FanOutInput{DecreeID: 8, Reason: "SK dicabut: data ganda"}, 2*day)
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: "400/8/KEP/2025", Households: 4})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: "400/8/KEP/2025", Households: 4})
 }
 
 // A fan-out whose worker dies is retried (the activity resumes from its
@@ -342,7 +343,7 @@ func TestDecreeFanOutRetried(t *testing.T) {
 
 	// Retries back off from one second, doubling.
 	h.checkFanOut(activities.FanOutInput{DecreeID: 5}, 2*day, 2*day+time.Second, 2*day+3*time.Second)
-	equal(t, "state during the fan-out", *during, workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"})
+	testx.Equal(t, "state during the fan-out", *during, workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"})
 	mustReject(t, "return a signed decree", ret, kindClosed, "")
-	equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 5})
+	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 5})
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -14,16 +13,9 @@ import (
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
-
-// equal fails the test when got and want differ.
-func equal[T any](t *testing.T, what string, got, want T) {
-	t.Helper()
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
-	}
-}
 
 // checkSearchAttributes asserts that every stage change recorded in the
 // database was also upserted to VervalStage / StageEnteredAt, at the same
@@ -59,7 +51,7 @@ func (h *harness) checkSearchAttributes() {
 			h.t.Errorf("upsert at %s: region and year %q, want %q", offset(u.At), u.Region, want)
 		}
 	}
-	equal(h.t, "search attribute upserts (stage, entered at) vs recorded stage changes", upserted, recorded)
+	testx.Equal(h.t, "search attribute upserts (stage, entered at) vs recorded stage changes", upserted, recorded)
 }
 
 func TestOnTimeSubmissionThenMeeting(t *testing.T) {
@@ -72,13 +64,13 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 
 	mustAccept(t, "submission", sub)
 	mustAccept(t, "meeting", meeting)
-	equal(t, "update response", sub.result, any(workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}))
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "update response", sub.result, any(workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}))
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> awaiting_decree#2 close",
 	})
 	rv := h.callsOf("RecordVisit")[0]
-	equal(t, "RecordVisit input", rv.In, any(activities.RecordVisitInput{
+	testx.Equal(t, "RecordVisit input", rv.In, any(activities.RecordVisitInput{
 		CycleID: cycleID, HouseholdID: hhID, Version: 1, Actor: officer, At: t0.Add(2 * day),
 		Result: domain.VisitResult{
 			Outcome: "eligible", VisitDate: "2025-03-04",
@@ -91,20 +83,20 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 	if !rv.Local || rv.StartToClose != 30*time.Second {
 		t.Errorf("RecordVisit ran local=%v startToClose=%v, want a local activity with 30s", rv.Local, rv.StartToClose)
 	}
-	equal(t, "meeting transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
+	testx.Equal(t, "meeting transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
 		HouseholdID: hhID, Seq: 2, Stage: "awaiting_decree", At: t0.Add(10 * day), CloseTask: true,
 	}))
-	equal(t, "state after submission", *verified, workflows.HouseholdState{
+	testx.Equal(t, "state after submission", *verified, workflows.HouseholdState{
 		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
 		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
 	})
-	equal(t, "state after the meeting", *closed, workflows.HouseholdState{
+	testx.Equal(t, "state after the meeting", *closed, workflows.HouseholdState{
 		Stage: domain.StageAwaitingDecree, StageEnteredAt: t0.Add(10 * day), Seq: 2, Version: 1,
 		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
 	})
-	equal(t, "notifications", h.notices(), nil)
+	testx.Equal(t, "notifications", h.notices(), nil)
 	h.checkSearchAttributes()
-	equal(t, "upserted stages", h.stages(), []string{"verified", "awaiting_decree"})
+	testx.Equal(t, "upserted stages", h.stages(), []string{"verified", "awaiting_decree"})
 	h.stillWaiting()
 }
 
@@ -119,9 +111,9 @@ func TestCorrectionBeforeMeeting(t *testing.T) {
 
 	mustAccept(t, "first result", first)
 	mustAccept(t, "correction", fix)
-	equal(t, "correction response", fix.result, any(workflows.VerificationResponse{Version: 2, Stage: domain.StageVerified}))
+	testx.Equal(t, "correction response", fix.result, any(workflows.VerificationResponse{Version: 2, Stage: domain.StageVerified}))
 	mustReject(t, "correction against version 1 after version 2", stale, domain.KindConflict, "")
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"RecordVisit v2 not_poor", // a correction: no second transition
 		"Transition -> not_eligible#2 close (verified not_poor, not in the registry)",
@@ -129,13 +121,13 @@ func TestCorrectionBeforeMeeting(t *testing.T) {
 	if c := h.callsOf("RecordVisit")[1]; !c.At.Equal(t0.Add(5 * day)) {
 		t.Errorf("correction recorded at %s, want +5d", offset(c.At))
 	}
-	equal(t, "state after the correction", *corrected, workflows.HouseholdState{
+	testx.Equal(t, "state after the correction", *corrected, workflows.HouseholdState{
 		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 2,
 		Outcome: domain.OutcomeNotPoor, DueAt: t0.Add(30 * day),
 	})
 	// The meeting closes on the corrected outcome: not poor and not in the
 	// registry, so the case ends.
-	equal(t, "result", h.result(), workflows.HouseholdResult{
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{
 		Stage: domain.StageNotEligible, Reason: "verified not_poor, not in the registry",
 	})
 	h.checkSearchAttributes()
@@ -175,7 +167,7 @@ func TestConcurrentSubmissionsConflict(t *testing.T) {
 
 	mustAccept(t, "first", first)
 	mustReject(t, "second", second, domain.KindConflict, "")
-	equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
+	testx.Equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
 	h.stillWaiting()
 }
 
@@ -187,14 +179,14 @@ func TestLateVillageRemindedThenEscalated(t *testing.T) {
 	// Reminder 3 days before the due date (+30d) to the village, the TKSK
 	// of its kecamatan on the due date, Dinsos a week later; then nothing
 	// more for the rest of the 400-day run.
-	equal(t, "notifications", h.notices(), []string{
+	testx.Equal(t, "notifications", h.notices(), []string{
 		"reminder to 35.05.01.2001 at +27d",
 		"escalation_tksk to 35.05.01 at +30d",
 		"escalation_dinsos to 35.05 at +37d",
 	})
 	for _, c := range h.callsOf("Notify") {
 		in := c.In.(activities.NotifyInput)
-		equal(t, in.Kind+" input", in, activities.NotifyInput{
+		testx.Equal(t, in.Kind+" input", in, activities.NotifyInput{
 			CycleID: cycleID, HouseholdID: hhID, Kind: in.Kind, RegionCode: in.RegionCode,
 			DesaCode: desa, DueAt: t0.Add(30 * day), At: c.At,
 		})
@@ -205,7 +197,7 @@ func TestLateVillageRemindedThenEscalated(t *testing.T) {
 	if level.EscalationLevel != 3 || level.Stage != domain.StageAwaitingVerification {
 		t.Errorf("state after the escalations: %+v, want escalation level 3 awaiting verification", *level)
 	}
-	equal(t, "writes", h.writes(), nil)
+	testx.Equal(t, "writes", h.writes(), nil)
 	h.stillWaiting()
 }
 
@@ -240,8 +232,8 @@ func TestEscalationStopsAtSubmission(t *testing.T) {
 			h.run(in)
 
 			mustAccept(t, "late submission", sub)
-			equal(t, "notifications", h.notices(), tc.want)
-			equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
+			testx.Equal(t, "notifications", h.notices(), tc.want)
+			testx.Equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
 			h.stillWaiting()
 		})
 	}
@@ -303,15 +295,15 @@ func TestMeetingRoutesEachOutcome(t *testing.T) {
 				if reason != "" {
 					close += " (" + reason + ")"
 				}
-				equal(t, "writes", h.writes(), []string{"RecordVisit v1 " + string(o) + " -> verified#1", close})
-				equal(t, "transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
+				testx.Equal(t, "writes", h.writes(), []string{"RecordVisit v1 " + string(o) + " -> verified#1", close})
+				testx.Equal(t, "transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
 					HouseholdID: hhID, Seq: 2, Stage: string(next), At: t0.Add(10 * day), Reason: reason, CloseTask: true,
 				}))
 				if st.Stage != next || st.Removal != removal || st.Reason != reason {
 					t.Errorf("state after the meeting: %+v, want stage %s removal %v reason %q", st, next, removal, reason)
 				}
 				if next.Terminal() {
-					equal(t, "result", h.result(), workflows.HouseholdResult{Stage: next, Reason: reason})
+					testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: next, Reason: reason})
 				} else {
 					h.stillWaiting()
 				}
@@ -584,17 +576,17 @@ func TestPathsAfterMeeting(t *testing.T) {
 				closed = "Transition -> awaiting_proposal#2 close (removal: " + string(tc.outcome) + ")"
 			}
 			want := append([]string{"RecordVisit v1 " + string(tc.outcome) + " -> verified#1", closed}, tc.writes...)
-			equal(t, "writes", h.writes(), want)
+			testx.Equal(t, "writes", h.writes(), want)
 			// Verified on time: no notification at all, and no timer but
 			// the village's reminder (due in 30 days less 3, cancelled by
 			// the visit); none while waiting for the decree, the proposal
 			// or Kemensos, however long they take.
-			equal(t, "notifications", h.notices(), nil)
-			equal(t, "timers", timers, []string{"27d from +0d"})
+			testx.Equal(t, "notifications", h.notices(), nil)
+			testx.Equal(t, "timers", timers, []string{"27d from +0d"})
 			if tc.result.Stage == "" {
 				h.stillWaiting()
 			} else {
-				equal(t, "result", h.result(), tc.result)
+				testx.Equal(t, "result", h.result(), tc.result)
 			}
 			if tc.state != nil {
 				tc.state(t, *st)
@@ -647,11 +639,11 @@ func TestInvalidSubmissionRejected(t *testing.T) {
 			h.run(input(false))
 
 			mustReject(t, "submission", bad, tc.kind, tc.field)
-			equal(t, "state after the rejection", *after, workflows.HouseholdState{
+			testx.Equal(t, "state after the rejection", *after, workflows.HouseholdState{
 				Stage: domain.StageAwaitingVerification, StageEnteredAt: t0, DueAt: t0.Add(30 * day),
 			})
 			mustAccept(t, "good submission", good)
-			equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
+			testx.Equal(t, "writes", h.writes(), []string{"RecordVisit v1 eligible -> verified#1"})
 			if c := h.callsOf("RecordVisit")[0]; !c.At.Equal(t0.Add(3 * day)) {
 				t.Errorf("RecordVisit ran at %s, want only the good one at +3d", offset(c.At))
 			}
@@ -685,20 +677,20 @@ func TestReopenAfterMeeting(t *testing.T) {
 	mustReject(t, "reopen without a reason", noReason, domain.KindInvalid, "reason")
 	mustAccept(t, "reopen", reopen)
 	due := t0.Add(56 * day) // reopened at +42d, due 14 days later
-	equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: due}))
-	equal(t, "Reopen input", h.callsOf("Reopen")[0].In, any(activities.ReopenInput{
+	testx.Equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: due}))
+	testx.Equal(t, "Reopen input", h.callsOf("Reopen")[0].In, any(activities.ReopenInput{
 		CycleID: cycleID, HouseholdID: hhID, DueAt: due, Reason: "alamat salah", Actor: tksk,
 		Transition: activities.TransitionInput{
 			HouseholdID: hhID, Seq: 3, Stage: "awaiting_verification", At: t0.Add(42 * day), Reason: "reopened: alamat salah",
 		},
 	}))
-	equal(t, "state after the reopen", *reopened, workflows.HouseholdState{
+	testx.Equal(t, "state after the reopen", *reopened, workflows.HouseholdState{
 		Stage: domain.StageAwaitingVerification, StageEnteredAt: t0.Add(42 * day), Seq: 3, Version: 1,
 		Outcome: domain.OutcomeEligible, DueAt: due, Reason: "reopened: alamat salah",
 	})
 	// The first round against the original due date (+30d), then a new
 	// round against the reopened one (+56d).
-	equal(t, "notifications", h.notices(), []string{
+	testx.Equal(t, "notifications", h.notices(), []string{
 		"reminder to 35.05.01.2001 at +27d",
 		"escalation_tksk to 35.05.01 at +30d",
 		"escalation_dinsos to 35.05 at +37d",
@@ -716,7 +708,7 @@ func TestReopenAfterMeeting(t *testing.T) {
 	if corrected.Stage != domain.StageVerified {
 		t.Errorf("after the correction the household waits for a new meeting, stage %s", corrected.Stage)
 	}
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> awaiting_decree#2 close",
 		"Reopen -> awaiting_verification#3 (reopened: alamat salah)",
@@ -745,7 +737,7 @@ func TestReopenRemoval(t *testing.T) {
 	if reopened.Removal || reopened.Stage != domain.StageAwaitingVerification {
 		t.Errorf("state after reopening a removal: %+v", *reopened)
 	}
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 not_poor -> verified#1",
 		"Transition -> awaiting_proposal#2 close (removal: not_poor)",
 		"Reopen -> awaiting_verification#3 (reopened: masih miskin)",
@@ -753,7 +745,7 @@ func TestReopenRemoval(t *testing.T) {
 		"Transition -> awaiting_decree#5 close",
 		"Settle -> enrolled#6 [registry decree]",
 	})
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
 	h.checkSettles(domain.OutcomeEligible)
 	h.checkSearchAttributes()
 }
@@ -813,13 +805,13 @@ func TestReopenDuringMeetingClose(t *testing.T) {
 
 	mustReject(t, "reopen during the meeting's write", r, domain.KindConflict, "")
 	mustAccept(t, "reopen retried", retry)
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> awaiting_decree#2 close",
 		"Reopen -> awaiting_verification#3 (reopened: cek ulang)",
 	})
 	// Reopened at +11d: due +25d, and the reminders follow that date.
-	equal(t, "notifications", h.notices(), []string{
+	testx.Equal(t, "notifications", h.notices(), []string{
 		"reminder to 35.05.01.2001 at +22d",
 		"escalation_tksk to 35.05.01 at +25d",
 		"escalation_dinsos to 35.05 at +32d",
@@ -847,7 +839,7 @@ func TestHistoryBudget(t *testing.T) {
 	h.signalAt(50*day, workflows.SignalKemensosAnswer, workflows.KemensosAnswer{ProposalID: 9, Accepted: true})
 	h.run(input(false))
 
-	equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
 	var names []string
 	for _, c := range h.calls {
 		if !c.Local {
@@ -857,14 +849,14 @@ func TestHistoryBudget(t *testing.T) {
 	}
 	// One local activity and one upsert per stage change; the final stage
 	// and its enrolments are one Settle, not a Transition and another write.
-	equal(t, "local activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
+	testx.Equal(t, "local activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
 	if len(h.upserts) != 5 {
 		t.Errorf("%d upserts, want 5 (one per stage change)", len(h.upserts))
 	}
 	// Only the village's reminder (due - 3 days, from the start), and it is
 	// cancelled when the visit comes (one event) instead of left to fire
 	// (an event and an empty workflow task). No Kemensos timer.
-	equal(t, "timers", timers, []time.Duration{27 * day})
+	testx.Equal(t, "timers", timers, []time.Duration{27 * day})
 	if fired != 0 || cancelled != 1 {
 		t.Errorf("timers fired %d, cancelled %d: want the reminder cancelled, none fired", fired, cancelled)
 	}
@@ -903,7 +895,7 @@ func TestAnswerBeforeTheProposalSignal(t *testing.T) {
 	h.signalAt(25*day, workflows.SignalProposalSubmitted, workflows.ProposalSubmitted{ProposalID: 9})
 	h.run(input(false))
 
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"Transition -> awaiting_decree#2 close",
 		"Transition -> awaiting_proposal#3 (addition)",
@@ -940,11 +932,11 @@ func TestCorrectionRefusedOnceMeetingRecorded(t *testing.T) {
 	if n := len(h.callsOf("RecordVisit")); n != 2 {
 		t.Errorf("RecordVisit ran %d times, want 2 (the refusal is not retried)", n)
 	}
-	equal(t, "state after the refused correction", *after, workflows.HouseholdState{
+	testx.Equal(t, "state after the refused correction", *after, workflows.HouseholdState{
 		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
 		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
 	})
-	equal(t, "writes", h.writes(), []string{
+	testx.Equal(t, "writes", h.writes(), []string{
 		"RecordVisit v1 eligible -> verified#1",
 		"RecordVisit v2 not_poor",
 		"Transition -> awaiting_decree#2 close",

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
 
@@ -28,13 +29,13 @@ func TestMeetingWorkflowClosesVillage(t *testing.T) {
 			if err := h.env.GetWorkflowResult(&res); err != nil {
 				t.Fatalf("meeting workflow failed: %v", err)
 			}
-			equal(t, "result", res, activities.CloseVillageResult{Signalled: 3})
+			testx.Equal(t, "result", res, activities.CloseVillageResult{Signalled: 3})
 			calls := h.callsOf("CloseVillage")
 			if len(calls) != len(tc.at) {
 				t.Fatalf("CloseVillage ran %d times, want %d", len(calls), len(tc.at))
 			}
 			for i, c := range calls {
-				equal(t, "input", c.In, any(activities.CloseVillageInput{MeetingID: 12}))
+				testx.Equal(t, "input", c.In, any(activities.CloseVillageInput{MeetingID: 12}))
 				// A regular activity (it signals thousands of workflows and
 				// heartbeats its progress), not a local one; 20 silent
 				// seconds hand it to another worker.

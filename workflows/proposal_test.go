@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
 
@@ -52,9 +53,9 @@ func (h *harness) checkProposalCalls() {
 		for _, c := range h.callsOf(name) {
 			switch in := c.In.(type) {
 			case activities.ProposalRef:
-				equal(h.t, name+" input", in, ref)
+				testx.Equal(h.t, name+" input", in, ref)
 			case activities.KemensosLateInput:
-				equal(h.t, name+" input", in, activities.KemensosLateInput{ProposalID: 9, CycleID: cycleID, RegencyCode: regency, At: c.At})
+				testx.Equal(h.t, name+" input", in, activities.KemensosLateInput{ProposalID: 9, CycleID: cycleID, RegencyCode: regency, At: c.At})
 			}
 			want := 2 * time.Hour
 			if name == "SubmitToKemensos" || name == "CollectKemensosAnswers" {
@@ -87,9 +88,9 @@ func TestProposalAnswered(t *testing.T) {
 	h.uploadAt(20 * day)
 	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, proposalInput())
 
-	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
-	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+20d"})
-	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
+	testx.Equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
+	testx.Equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+20d"})
+	testx.Equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
 	if n := len(h.callsOf("CollectKemensosAnswers")); n != 0 {
 		t.Errorf("CollectKemensosAnswers ran %d times for the file gateway", n)
 	}
@@ -111,9 +112,9 @@ func TestProposalAnsweredInTwoUploads(t *testing.T) {
 	h.uploadAt(45 * day)
 	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, proposalInput())
 
-	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
-	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+20d", "+45d"})
-	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
+	testx.Equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
+	testx.Equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+20d", "+45d"})
+	testx.Equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
 	h.checkProposalCalls()
 }
 
@@ -126,8 +127,8 @@ func TestProposalNeverAnswered(t *testing.T) {
 
 	h.stillWaiting()
 	// Every 60 days (the default) until the test's 400-day run ends.
-	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), []string{"+60d", "+120d", "+180d", "+240d", "+300d", "+360d"})
-	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), nil)
+	testx.Equal(t, "reminders", h.callTimes("NotifyKemensosLate"), []string{"+60d", "+120d", "+180d", "+240d", "+300d", "+360d"})
+	testx.Equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), nil)
 	h.checkProposalCalls()
 }
 
@@ -143,9 +144,9 @@ func TestProposalLateThenAnswered(t *testing.T) {
 	in.ReminderAfter = 30 * day
 	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, in)
 
-	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
-	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), []string{"+30d", "+60d", "+105d"})
-	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+75d", "+110d"})
+	testx.Equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
+	testx.Equal(t, "reminders", h.callTimes("NotifyKemensosLate"), []string{"+30d", "+60d", "+105d"})
+	testx.Equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+75d", "+110d"})
 	h.checkProposalCalls()
 }
 
@@ -160,9 +161,9 @@ func TestProposalLostUploadSignalPickedUp(t *testing.T) {
 	h.lateChecks = []activities.KemensosLateResult{{}, {Ungiven: 3}}
 	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, proposalInput())
 
-	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
-	equal(t, "checks", h.callTimes("NotifyKemensosLate"), []string{"+60d", "+120d"})
-	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+120d"})
+	testx.Equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
+	testx.Equal(t, "checks", h.callTimes("NotifyKemensosLate"), []string{"+60d", "+120d"})
+	testx.Equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+120d"})
 	h.checkProposalCalls()
 }
 
@@ -179,9 +180,9 @@ func TestProposalSimulated(t *testing.T) {
 	in.Simulate = &workflows.SimulateKemensos{Delay: 9 * time.Hour, Seed: 42, RejectShare: 0.2}
 	h.env.ExecuteWorkflow(workflows.ProposalWorkflow, in)
 
-	equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
-	equal(t, "gateway answers collected", h.callTimes("CollectKemensosAnswers"), []string{"+0d2h0m0s"})
-	equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+0d2h0m0s"})
-	equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
+	testx.Equal(t, "result", h.proposalResult(), workflows.ProposalResult{Households: 3, Answered: 3})
+	testx.Equal(t, "gateway answers collected", h.callTimes("CollectKemensosAnswers"), []string{"+0d2h0m0s"})
+	testx.Equal(t, "answer fan-outs", h.callTimes("FanOutAnswers"), []string{"+0d2h0m0s"})
+	testx.Equal(t, "reminders", h.callTimes("NotifyKemensosLate"), nil)
 	h.checkProposalCalls()
 }
