@@ -106,9 +106,6 @@ type Config struct {
 // the same VERVAL_WORKFLOW_CACHE for the API to know.
 func (c Config) StickyWorkers() bool { return c.WorkflowCache > 0 }
 
-// Dev reports whether the configuration runs on the development keys.
-func (c Config) Dev() bool { return c.PIIKeys == "" }
-
 // DefaultWorkflowCache is the worker's sticky workflow cache, in
 // households, when VERVAL_WORKFLOW_CACHE is not set: none. A household is
 // touched a handful of times in a year, days apart, so a cached one is

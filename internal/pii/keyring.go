@@ -142,12 +142,6 @@ func (k *Keyring) ActiveKeyID() string { return k.active }
 // KeyIDs returns the ids of all keys, active first, in configuration order.
 func (k *Keyring) KeyIDs() []string { return append([]string(nil), k.ids...) }
 
-// HasKey reports whether the keyring can open ciphertexts sealed with id.
-func (k *Keyring) HasKey(id string) bool {
-	_, ok := k.aeads[id]
-	return ok
-}
-
 // Insecure reports whether any key is one of the published DevKeyring keys;
 // production configuration should refuse to start when it is true.
 func (k *Keyring) Insecure() bool { return k.insecure }

@@ -91,14 +91,6 @@ func inVisibleCycle[T any](ctx context.Context, s *Store, p auth.Principal, id i
 	return v, c, nil
 }
 
-// GetCycleByID returns a cycle without a region check, for activities.
-func (s *Store) GetCycleByID(ctx context.Context, id int64) (*Cycle, error) {
-	var c Cycle
-	if err := s.DB.WithContext(ctx).First(&c, "id = ?", id).Error; err != nil {
-		return nil, wrapNotFound(err)
-	}
-	return &c, nil
-}
 
 // lockOpenCycle refuses, with ErrCycleClosed, a step of tx on a closed
 // cycle. The no-op update locks the cycle's row (PostgreSQL) until tx ends,
