@@ -153,14 +153,9 @@ func p3keReason(is store.IntakeIssue) string {
 // in Indonesian.
 func answerRowReason(re kemensos.RowError) string { return codedReason(re.Code, re.Args, re.Reason) }
 
-// formatReason is why a P3KE file is refused whole, in Indonesian.
+// formatReason is why a P3KE file or Kemensos' answer file is refused
+// whole, in Indonesian.
 func formatReason(fe *p3ke.FormatError) string { return codedReason(fe.Code, fe.Args, fe.Error()) }
-
-// answerFormatReason is why Kemensos' answer file is refused whole, in
-// Indonesian.
-func answerFormatReason(fe *kemensos.FormatError) string {
-	return codedReason(fe.Code, fe.Args, fe.Error())
-}
 
 // intakeError is why an intake failed, for the intake's page: the file's
 // problem in Indonesian, or for a failure of verval's own (or one stored

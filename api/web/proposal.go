@@ -273,7 +273,7 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 	var ng *activities.AnswersNotGivenError
 	switch {
 	case errors.As(err, &fe) && fe.Format != nil:
-		up.Errors["file"] = "Berkas tidak terbaca sebagai jawaban Kemensos: " + answerFormatReason(fe.Format)
+		up.Errors["file"] = "Berkas tidak terbaca sebagai jawaban Kemensos: " + formatReason(fe.Format)
 		if len(fe.Format.Missing) > 0 {
 			up.Errors["file"] = "Baris judul berkas tidak memuat kolom wajib: " + strings.Join(fe.Format.Missing, ", ") + "."
 		}

@@ -43,30 +43,12 @@ func (e *RowError) Error() string {
 }
 
 // FormatError means an answer file cannot be read at all: not CSV or XLSX,
-// no header row, or required columns missing. No row is checked.
-type FormatError struct {
-	// Missing lists the required columns the header row lacks; empty when
-	// the problem is something else. "no_kk or nik" stands for a header
-	// with neither.
-	Missing []string
-	// Reason describes the problem in English, rendered from Code and
-	// Args.
-	Reason string
-	// Code says what the problem is: internal/p3ke's codes for a file
-	// (p3ke.CodeMissingColumns, p3ke.CodeNoHeader, ...), with its
-	// arguments.
-	Code reason.Code
-	Args []string
-}
+// no header row, or required columns missing ("no_kk or nik" stands for a
+// header with neither). It is the P3KE intake's: the files are read by the
+// same code, and refused for the same reasons.
+type FormatError = p3ke.FormatError
 
 // Error returns the reason (or names the missing columns).
-func (e *FormatError) Error() string {
-	if e.Reason == "" && len(e.Missing) > 0 {
-		return "the header row lacks required columns: " + strings.Join(e.Missing, ", ")
-	}
-	return e.Reason
-}
-
 // acol indexes the answer file's columns.
 type acol int
 
