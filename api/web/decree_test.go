@@ -67,12 +67,6 @@ func (f *officeFake) wire(e *env) {
 		func(context.Context, string, string, string, any) error { return f.signalErr }).Maybe()
 }
 
-type intakeCall struct {
-	cycle int64
-	name  string
-	actor domain.Actor
-}
-
 type officeStep struct {
 	decree           int64
 	update, updateID string
