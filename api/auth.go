@@ -75,8 +75,7 @@ func viewUser(p auth.Principal) userView {
 func (s *Server) login(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxLoginBody)
 	var req loginRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", `must be JSON: {"username":"...","password":"..."}`))
+	if !s.bind(c, &req, `must be JSON: {"username":"...","password":"..."}`) {
 		return
 	}
 	if strings.TrimSpace(req.Username) == "" || req.Password == "" {

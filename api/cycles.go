@@ -32,8 +32,7 @@ func viewCycle(c store.Cycle) cycleView {
 // createCycle opens a cycle for one regency and year (Dinsos, admin).
 func (s *Server) createCycle(c *gin.Context) {
 	var req createCycleRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be JSON: {\"regencyCode\":\"35.05\",\"year\":2026}"))
+	if !s.bind(c, &req, "must be JSON: {\"regencyCode\":\"35.05\",\"year\":2026}") {
 		return
 	}
 	cy, err := s.deps.Office.CreateCycle(c.Request.Context(), caller(c), office.NewCycle(req))
@@ -199,8 +198,7 @@ func (s *Server) closeCycle(c *gin.Context) {
 		return
 	}
 	var req closeCycleRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
+	if !s.bind(c, &req, "must be JSON: {\"reason\":\"...\"}") {
 		return
 	}
 	closed, err := s.deps.Office.CloseCycle(c.Request.Context(), caller(c), cy, req.Reason)

@@ -30,11 +30,8 @@ func (s *Server) draftDecree(c *gin.Context) {
 		return
 	}
 	var req draftDecreeRequest
-	if c.Request.ContentLength > 0 {
-		if err := c.ShouldBindJSON(&req); err != nil {
-			s.fail(c, badRequest("body", "must be JSON: {} or {\"kind\":\"revocation\",\"householdIds\":[...],\"reason\":\"...\"}"))
-			return
-		}
+	if !s.bindOptional(c, &req, "must be JSON: {} or {\"kind\":\"revocation\",\"householdIds\":[...],\"reason\":\"...\"}") {
+		return
 	}
 	d, err := s.deps.Office.DraftDecree(c.Request.Context(), caller(c), cy, office.NewDecree(req))
 	if err != nil {
@@ -158,11 +155,8 @@ func (s *Server) decreeStep(update string) gin.HandlerFunc {
 			return
 		}
 		var req decreeStepRequest
-		if c.Request.ContentLength > 0 {
-			if err := c.ShouldBindJSON(&req); err != nil {
-				s.fail(c, badRequest("body", "must be JSON"))
-				return
-			}
+		if !s.bindOptional(c, &req, "must be JSON") {
+			return
 		}
 		st, err := s.deps.Office.DecreeStep(c.Request.Context(), caller(c), d, update, c.GetHeader("Idempotency-Key"),
 			workflows.DecreeRequest{Number: req.Number, Date: req.Date, Reason: req.Reason})

@@ -94,3 +94,20 @@ func (s *Server) unavailable(c *gin.Context, err error, after time.Duration) {
 	}
 	c.Header("Retry-After", strconv.Itoa(secs))
 }
+
+// bind decodes the request's JSON body into v. A body that is not that
+// JSON is answered 400 on field "body" with msg (what the body must be),
+// and bind reports false.
+func (s *Server) bind(c *gin.Context, v any, msg string) bool {
+	if err := c.ShouldBindJSON(v); err != nil {
+		s.fail(c, badRequest("body", msg))
+		return false
+	}
+	return true
+}
+
+// bindOptional is bind for a body that may be left out: an empty body
+// leaves v as it is.
+func (s *Server) bindOptional(c *gin.Context, v any, msg string) bool {
+	return c.Request.ContentLength <= 0 || s.bind(c, v, msg)
+}

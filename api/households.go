@@ -87,8 +87,7 @@ func (s *Server) correctIdentity(c *gin.Context) {
 		return
 	}
 	var req correctIdentityRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", `must be JSON: {"nik":"<16 digits>","noKk":"<16 digits>"}`))
+	if !s.bind(c, &req, `must be JSON: {"nik":"<16 digits>","noKk":"<16 digits>"}`) {
 		return
 	}
 	h, err := s.deps.Office.CorrectIdentity(c.Request.Context(), caller(c), id, store.IdentityCorrection{NIK: req.NIK, NoKK: req.NoKK})

@@ -53,8 +53,7 @@ func (s *Server) recordMeeting(c *gin.Context) {
 			}
 			docName = fh.Filename
 		}
-	} else if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be JSON: {\"date\":\"2026-05-12\",\"beritaAcaraNo\":\"...\",\"attendees\":25}"))
+	} else if !s.bind(c, &req, "must be JSON: {\"date\":\"2026-05-12\",\"beritaAcaraNo\":\"...\",\"attendees\":25}") {
 		return
 	}
 	m := store.Meeting{CycleID: cy.ID, DesaCode: req.DesaCode, Date: req.Date, BeritaAcaraNo: req.BeritaAcaraNo,

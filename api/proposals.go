@@ -28,11 +28,8 @@ func (s *Server) buildProposal(c *gin.Context) {
 		return
 	}
 	var req buildProposalRequest
-	if c.Request.ContentLength > 0 {
-		if err := c.ShouldBindJSON(&req); err != nil {
-			s.fail(c, badRequest("body", "must be JSON: {\"month\":\"2026-07\"}"))
-			return
-		}
+	if !s.bindOptional(c, &req, "must be JSON: {\"month\":\"2026-07\"}") {
+		return
 	}
 	p, err := s.deps.Office.BuildProposal(c.Request.Context(), caller(c), cy, req.Month)
 	if err != nil {
@@ -175,8 +172,7 @@ func (s *Server) markUnanswered(c *gin.Context) {
 		return
 	}
 	var req unansweredRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
+	if !s.bind(c, &req, "must be JSON: {\"reason\":\"...\"}") {
 		return
 	}
 	n, err := s.deps.Office.MarkUnanswered(c.Request.Context(), caller(c), p, req.Reason)

@@ -86,8 +86,7 @@ func (s *Server) submitResult(c *gin.Context) {
 		return
 	}
 	var req ResultRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be a JSON visit result"))
+	if !s.bind(c, &req, "must be a JSON visit result") {
 		return
 	}
 	resp, err := s.deps.Office.SubmitResult(c.Request.Context(), caller(c), t, c.GetHeader("Idempotency-Key"), office.VisitResult{
@@ -112,8 +111,7 @@ func (s *Server) reopenTask(c *gin.Context) {
 		return
 	}
 	var req reopenRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be JSON: {\"reason\":\"...\"}"))
+	if !s.bind(c, &req, "must be JSON: {\"reason\":\"...\"}") {
 		return
 	}
 	resp, err := s.deps.Office.Reopen(c.Request.Context(), caller(c), t, c.GetHeader("Idempotency-Key"), req.Reason)
@@ -136,8 +134,7 @@ func (s *Server) assignTask(c *gin.Context) {
 		return
 	}
 	var req assignRequest
-	if err := c.ShouldBindJSON(&req); err != nil {
-		s.fail(c, badRequest("body", "must be JSON: {\"assigneeId\":123}"))
+	if !s.bind(c, &req, "must be JSON: {\"assigneeId\":123}") {
 		return
 	}
 	if err := s.deps.Office.Assign(c.Request.Context(), caller(c), t, req.AssigneeID); err != nil {
