@@ -8,28 +8,13 @@ import (
 	"go.temporal.io/sdk/activity"
 
 	"github.com/verval/verval/internal/domain"
-	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
 )
 
-// DecreeChangeInput is a review step on a decree.
-type DecreeChangeInput struct {
-	DecreeID int64
-	From, To domain.DecreeStatus
-	Number   string
-	Date     string
-	Reason   string
-	Actor    domain.Actor
-	At       time.Time
-}
-
 // ChangeDecree records a review step. A decree number already used in the
 // regency cannot be fixed by retrying.
-func (a *Activities) ChangeDecree(ctx context.Context, in DecreeChangeInput) error {
-	err := a.Store.ChangeDecree(ctx, store.DecreeChange{
-		DecreeID: in.DecreeID, From: in.From, To: in.To, Number: in.Number, Date: in.Date, Reason: in.Reason,
-		Actor: in.Actor, At: in.At,
-	})
+func (a *Activities) ChangeDecree(ctx context.Context, in domain.DecreeChange) error {
+	err := a.Store.ChangeDecree(ctx, in)
 	if e, ok := domain.As(err); ok && e.Kind() == domain.KindConflict {
 		// The decree changed under the step, or its number was taken
 		// meanwhile: the Update fails with the store's refusal.

@@ -18,7 +18,7 @@ func TestReviseReturnedRevocation(t *testing.T) {
 	acts := &activities.Activities{Store: f.st}
 	dinsos := domain.Actor{UserID: 31, Role: "dinsos", RequestID: "r1"}
 	step := func(id int64, from, to domain.DecreeStatus, number, reason string) error {
-		return acts.ChangeDecree(ctx, activities.DecreeChangeInput{
+		return acts.ChangeDecree(ctx, domain.DecreeChange{
 			DecreeID: id, From: from, To: to, Number: number, Date: "2025-03-23", Reason: reason,
 			Actor: domain.Actor{UserID: 41, Role: "bupati", RequestID: string(from + to)}, At: opened.Add(20 * 24 * time.Hour),
 		})

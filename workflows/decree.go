@@ -145,7 +145,7 @@ type decree struct {
 func (d *decree) change(ctx workflow.Context, from, to domain.DecreeStatus, r DecreeRequest) (DecreeState, error) {
 	d.busy = true
 	defer func() { d.busy = false }()
-	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.ChangeDecree, activities.DecreeChangeInput{
+	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.ChangeDecree, domain.DecreeChange{
 		DecreeID: d.in.DecreeID, From: from, To: to, Number: strings.TrimSpace(r.Number), Date: r.Date,
 		Reason: strings.TrimSpace(r.Reason), Actor: r.Actor, At: workflow.Now(ctx),
 	}).Get(ctx, nil)

@@ -29,7 +29,7 @@ const decreeNumber = "400/5/KEP/409.012/2025"
 func (h *harness) decreeSteps() []string {
 	var out []string
 	for _, c := range h.callsOf("ChangeDecree") {
-		in := c.In.(activities.DecreeChangeInput)
+		in := c.In.(domain.DecreeChange)
 		s := string(in.From + " -> " + in.To)
 		if in.Number != "" || in.Date != "" {
 			s += " " + in.Number + " " + in.Date
@@ -92,8 +92,8 @@ func TestDecreeSigned(t *testing.T) {
 	mustAccept(t, "sign", sign)
 	testx.Equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05"}))
 	testx.Equal(t, "ChangeDecree inputs", []any{h.callsOf("ChangeDecree")[0].In, h.callsOf("ChangeDecree")[1].In}, []any{
-		activities.DecreeChangeInput{DecreeID: 5, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: dinsos, At: t0.Add(1 * day)},
-		activities.DecreeChangeInput{DecreeID: 5, From: domain.DecreeSubmitted, To: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", Actor: bupati, At: t0.Add(2 * day)},
+		domain.DecreeChange{DecreeID: 5, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: dinsos, At: t0.Add(1 * day)},
+		domain.DecreeChange{DecreeID: 5, From: domain.DecreeSubmitted, To: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-05", Actor: bupati, At: t0.Add(2 * day)},
 	})
 	for _, c := range h.callsOf("ChangeDecree") {
 		if !c.Local {
@@ -290,7 +290,7 @@ func TestDecreeConcurrentSignsConflict(t *testing.T) {
 func TestDecreeNumberTaken(t *testing.T) {
 	h := newEnv(t)
 	const taken = "400/1/KEP/2025"
-	h.changeDecree = func(in activities.DecreeChangeInput) error {
+	h.changeDecree = func(in domain.DecreeChange) error {
 		if in.To == domain.DecreeSigned && in.Number == taken {
 			return temporalx.Refuse(domain.Err(domain.CodeDecreeNumberUsed, taken))
 		}

@@ -109,7 +109,7 @@ type harness struct {
 	recordVisit func(activities.RecordVisitInput) error
 
 	// changeDecree, when set, is ChangeDecree's answer (nil: success).
-	changeDecree func(activities.DecreeChangeInput) error
+	changeDecree func(domain.DecreeChange) error
 	// decreeHouseholds is how many households FanOutDecree reports;
 	// fanOutDecreeFailures makes its first attempts fail.
 	decreeHouseholds, fanOutDecreeFailures int
@@ -194,7 +194,7 @@ func newEnv(t *testing.T) *harness {
 			return activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1}, nil
 		})
 	h.env.OnActivity(acts.ChangeDecree, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.DecreeChangeInput) error {
+		func(ctx context.Context, in domain.DecreeChange) error {
 			h.record(ctx, "ChangeDecree", in)
 			if h.changeDecree != nil {
 				return h.changeDecree(in)

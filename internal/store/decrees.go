@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
@@ -108,21 +107,10 @@ func uniq(ids []int64) map[int64]bool {
 	return m
 }
 
-// DecreeChange is a decree's move from one status to another.
-type DecreeChange struct {
-	DecreeID int64
-	From, To domain.DecreeStatus
-	Number   string
-	Date     string
-	Reason   string
-	Actor    domain.Actor
-	At       time.Time
-}
-
 // ChangeDecree applies a review step (submit, return, revise, sign,
 // withdraw) with its audit entry. It is idempotent: a change already applied is a no-op. A
 // decree number taken in the regency is domain.CodeDecreeNumberUsed.
-func (s *Store) ChangeDecree(ctx context.Context, c DecreeChange) error {
+func (s *Store) ChangeDecree(ctx context.Context, c domain.DecreeChange) error {
 	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var d Decree
 		if err := tx.First(&d, "id = ?", c.DecreeID).Error; err != nil {

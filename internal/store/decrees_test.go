@@ -37,14 +37,14 @@ func TestWithdrawnDecreeFreesItsHouseholds(t *testing.T) {
 		}
 
 		// Submitted: the bupati's office has it; withdrawing is refused.
-		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: actor, At: now}))
-		if err := st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeSubmitted, To: domain.DecreeWithdrawn, Reason: "x", Actor: actor, At: now}); !domain.IsKind(err, domain.KindConflict) {
+		must(t, st.ChangeDecree(ctx, domain.DecreeChange{DecreeID: first.ID, From: domain.DecreeDraft, To: domain.DecreeSubmitted, Actor: actor, At: now}))
+		if err := st.ChangeDecree(ctx, domain.DecreeChange{DecreeID: first.ID, From: domain.DecreeSubmitted, To: domain.DecreeWithdrawn, Reason: "x", Actor: actor, At: now}); !domain.IsKind(err, domain.KindConflict) {
 			t.Fatalf("withdrawing a submitted decree: %v, want ErrConflict", err)
 		}
-		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeSubmitted, To: domain.DecreeReturned, Reason: "periksa", Actor: actor, At: now}))
+		must(t, st.ChangeDecree(ctx, domain.DecreeChange{DecreeID: first.ID, From: domain.DecreeSubmitted, To: domain.DecreeReturned, Reason: "periksa", Actor: actor, At: now}))
 		wd := actor
 		wd.RequestID = "r2"
-		must(t, st.ChangeDecree(ctx, store.DecreeChange{DecreeID: first.ID, From: domain.DecreeReturned, To: domain.DecreeWithdrawn, Reason: "daftar keliru", Actor: wd, At: now}))
+		must(t, st.ChangeDecree(ctx, domain.DecreeChange{DecreeID: first.ID, From: domain.DecreeReturned, To: domain.DecreeWithdrawn, Reason: "daftar keliru", Actor: wd, At: now}))
 		got, err := st.GetDecree(ctx, first.ID)
 		must(t, err)
 		if got.Status != domain.DecreeWithdrawn || got.WithdrawReason != "daftar keliru" {
