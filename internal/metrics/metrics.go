@@ -118,11 +118,7 @@ func (m *Metrics) Middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched"
-		}
-		labels := prometheus.Labels{"method": method(c.Request.Method), "route": route, "code": strconv.Itoa(c.Writer.Status())}
+		labels := prometheus.Labels{"method": method(c.Request.Method), "route": Route(c), "code": strconv.Itoa(c.Writer.Status())}
 		m.requests.With(labels).Inc()
 		m.duration.With(labels).Observe(time.Since(start).Seconds())
 	}
@@ -143,4 +139,15 @@ func (m *Metrics) Close() error {
 		return nil
 	}
 	return m.closer.Close()
+}
+
+// Route names a request by gin's route pattern (/api/v1/tasks/:id), or
+// "unmatched" for a path no route takes: never the raw path or query,
+// which carry ids and could carry personal data. Metrics labels and the
+// access log both use it.
+func Route(c *gin.Context) string {
+	if route := c.FullPath(); route != "" {
+		return route
+	}
+	return "unmatched"
 }
