@@ -256,13 +256,7 @@ func TestFanOutDecreeResumesAfterCrash(t *testing.T) {
 	}
 
 	// The retry, on another worker, gets the heartbeat back.
-	cases.mu.Lock()
-	cases.failAfter = 0
-	cases.mu.Unlock()
-	second := suite.NewTestActivityEnvironment()
-	second.SetDataConverter(resumeConverter{converter.GetDefaultDataConverter()})
-	second.RegisterActivity(acts)
-	second.SetHeartbeatDetails(last)
+	second := cases.retryOn(suite, resumeConverter{converter.GetDefaultDataConverter()}, acts, last)
 	v, err := second.ExecuteActivity(acts.FanOutDecree, activities.FanOutInput{DecreeID: d.ID})
 	if err != nil {
 		t.Fatalf("second attempt: %v", err)
@@ -399,13 +393,7 @@ func TestFanOutCloseResumesAndSkipsFinished(t *testing.T) {
 		t.Errorf("progress after the crash %d, want 200", cy.CloseHouseholds)
 	}
 
-	cases.mu.Lock()
-	cases.failAfter = 0
-	cases.mu.Unlock()
-	second := suite.NewTestActivityEnvironment()
-	second.SetDataConverter(closeResumeConverter{converter.GetDefaultDataConverter()})
-	second.RegisterActivity(acts)
-	second.SetHeartbeatDetails(last)
+	second := cases.retryOn(suite, closeResumeConverter{converter.GetDefaultDataConverter()}, acts, last)
 	v, err := second.ExecuteActivity(acts.FanOutClose, in)
 	if err != nil {
 		t.Fatalf("second attempt: %v", err)
@@ -490,4 +478,18 @@ func TestFanOutUpdatesBounded(t *testing.T) {
 			t.Errorf("slots %d: at most %d Updates in flight, want at most %d and more than %d", tc.slots, cases.most, tc.atMost, tc.moreThan)
 		}
 	}
+}
+
+// retryOn is the retry of a crashed fan-out on another worker: signals no
+// longer fail, and the activity gets the last heartbeat back, decoded by
+// dc.
+func (f *fakeCases) retryOn(suite *testsuite.WorkflowTestSuite, dc converter.DataConverter, acts *activities.Activities, last any) *testsuite.TestActivityEnvironment {
+	f.mu.Lock()
+	f.failAfter = 0
+	f.mu.Unlock()
+	env := suite.NewTestActivityEnvironment()
+	env.SetDataConverter(dc)
+	env.RegisterActivity(acts)
+	env.SetHeartbeatDetails(last)
+	return env
 }

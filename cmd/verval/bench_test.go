@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,14 +39,8 @@ func TestBenchIntake(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	var out, errOut bytes.Buffer
-	if code := run(ctx, []string{"bench", "intake", "--households", "200", "--seed", "7", "--json"}, benchEnv, nil, &out, &errOut); code != 0 {
-		t.Fatalf("verval bench intake exited %d:\n%s", code, errOut.String())
-	}
 	var rep bench.IntakeReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
-	}
+	benchReport(ctx, t, &rep, "bench", "intake", "--households", "200", "--seed", "7", "--json")
 	in := rep.Intake
 	if in.Accepted != rep.Expected.Accepted || in.Rejected != rep.Expected.Rejected || in.Skipped != rep.Expected.Skipped {
 		t.Errorf("server counted %d/%d/%d accepted/rejected/skipped, generator planted %+v", in.Accepted, in.Rejected, in.Skipped, rep.Expected)
@@ -102,15 +97,8 @@ func TestBenchCycle(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	var out, errOut bytes.Buffer
-	args := []string{"bench", "cycle", "--households", "40", "--officers", "8", "--officer-households", "2", "--officer-pause", "100ms", "--lifecycles", "20", "--json"}
-	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
-		t.Fatalf("verval bench cycle exited %d:\n%s\n%s", code, errOut.String(), out.String())
-	}
 	var rep bench.CycleReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
-	}
+	benchReport(ctx, t, &rep, "bench", "cycle", "--households", "40", "--officers", "8", "--officer-households", "2", "--officer-pause", "100ms", "--lifecycles", "20", "--json")
 	phases := map[string]bench.PhaseResult{}
 	for _, p := range rep.Phases {
 		phases[p.Name] = p
@@ -165,15 +153,8 @@ func TestBenchIntakeAgainstACluster(t *testing.T) {
 	// search attributes.
 	srv := devservertest.Start(ctx, t, benchEnv)
 
-	var out, errOut bytes.Buffer
-	args := []string{"bench", "intake", "--households", "60", "--raw-starts", "20", "--temporal-address", srv.Address, "--json"}
-	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
-		t.Fatalf("verval bench intake exited %d:\n%s", code, errOut.String())
-	}
 	var rep bench.IntakeReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
-	}
+	benchReport(ctx, t, &rep, "bench", "intake", "--households", "60", "--raw-starts", "20", "--temporal-address", srv.Address, "--json")
 	if rep.Intake.Started == 0 || rep.Intake.Started != rep.Intake.Accepted {
 		t.Fatalf("started %d of %d accepted", rep.Intake.Started, rep.Intake.Accepted)
 	}
@@ -190,4 +171,18 @@ func TestBenchIntakeAgainstACluster(t *testing.T) {
 		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Query: `WorkflowType = "HouseholdWorkflow"`})
 		return err == nil && resp.Count == int64(rep.Intake.Started)
 	})
+}
+
+// benchReport runs `verval` with args (a bench with --json) and decodes its
+// report into rep, failing the test on a non-zero exit or a report that
+// is not JSON.
+func benchReport(ctx context.Context, t *testing.T, rep any, args ...string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if code := run(ctx, args, benchEnv, nil, &out, &errOut); code != 0 {
+		t.Fatalf("verval %s exited %d:\n%s\n%s", strings.Join(args[:2], " "), code, errOut.String(), out.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), rep); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out.String())
+	}
 }
