@@ -59,6 +59,9 @@ type Principal struct {
 	// Region is the dotted region code the role is scoped to; empty for an
 	// administrator.
 	Region string
+	// MustChangePassword: signed in with a one-time password, which must be
+	// changed before any other step.
+	MustChangePassword bool
 }
 
 // Covers reports whether the principal's region contains code (a village,

@@ -103,17 +103,23 @@ const (
 	CodeEnrolmentProgram Code = "enrolment.programme"
 
 	// Users.
-	CodeUsername      Code = "user.username"
-	CodeUsernameTaken Code = "user.username_taken"
-	CodePasswordShort Code = "user.password_short"
-	CodePasswordLong  Code = "user.password_long"
-	CodeUserName      Code = "user.name"
-	CodeUserRole      Code = "user.role"
-	CodeAdminRegion   Code = "user.admin_region"
-	CodeRegionFormat  Code = "user.region_format"
-	CodeRegionUnknown Code = "user.region_unknown"
-	CodeCrossOrigin   Code = "auth.cross_origin"
-	CodeLoginBusy     Code = "auth.busy"
+	CodeUsername         Code = "user.username"
+	CodeUsernameTaken    Code = "user.username_taken"
+	CodePasswordShort    Code = "user.password_short"
+	CodePasswordLong     Code = "user.password_long"
+	CodeUserName         Code = "user.name"
+	CodeUserRole         Code = "user.role"
+	CodeAdminRegion      Code = "user.admin_region"
+	CodeRegionFormat     Code = "user.region_format"
+	CodeRegionUnknown    Code = "user.region_unknown"
+	CodePasswordCommon   Code = "user.password_common"
+	CodePasswordUsername Code = "user.password_username"
+	CodePasswordSame     Code = "user.password_same"
+	CodePasswordWrong    Code = "user.password_wrong"
+	CodePasswordChange   Code = "auth.password_change"
+	CodeAdminExists      Code = "user.admin_exists"
+	CodeCrossOrigin      Code = "auth.cross_origin"
+	CodeLoginBusy        Code = "auth.busy"
 )
 
 type entry struct {
@@ -213,15 +219,21 @@ var catalogue = map[Code]entry{
 	CodeIdentityKKTaken:  {KindConflict, "another household of this cycle has this No KK"},
 	CodeEnrolmentProgram: {KindBadRequest, "must be one of %s"},
 
-	CodeUsername:      {KindInvalid, "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'"},
-	CodeUsernameTaken: {KindConflict, "username already taken"},
-	CodePasswordShort: {KindInvalid, "must be at least %s characters"},
-	CodePasswordLong:  {KindInvalid, "must be at most %s bytes"},
-	CodeUserName:      {KindInvalid, "required, at most 200 characters"},
-	CodeUserRole:      {KindInvalid, "unknown role"},
-	CodeAdminRegion:   {KindInvalid, "an administrator has no region"},
-	CodeRegionFormat:  {KindInvalid, "role %s needs a %s-character dotted region code"},
-	CodeRegionUnknown: {KindInvalid, "not an official region code"},
-	CodeCrossOrigin:   {KindForbidden, "cross-origin request refused"},
-	CodeLoginBusy:     {KindUnavailable, "too many logins at once"},
+	CodeUsername:         {KindInvalid, "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'"},
+	CodeUsernameTaken:    {KindConflict, "username already taken"},
+	CodePasswordShort:    {KindInvalid, "must be at least %s characters"},
+	CodePasswordLong:     {KindInvalid, "must be at most %s bytes"},
+	CodeUserName:         {KindInvalid, "required, at most 200 characters"},
+	CodeUserRole:         {KindInvalid, "unknown role"},
+	CodeAdminRegion:      {KindInvalid, "an administrator has no region"},
+	CodeRegionFormat:     {KindInvalid, "role %s needs a %s-character dotted region code"},
+	CodeRegionUnknown:    {KindInvalid, "not an official region code"},
+	CodePasswordCommon:   {KindInvalid, "is one of the passwords people commonly choose, which are guessed first; choose another"},
+	CodePasswordUsername: {KindInvalid, "must not be the username"},
+	CodePasswordSame:     {KindInvalid, "must differ from the one-time password"},
+	CodePasswordWrong:    {KindInvalid, "is not your current password"},
+	CodePasswordChange:   {KindForbidden, "change your one-time password first (POST /api/v1/me/password)"},
+	CodeAdminExists:      {KindConflict, "an administrator already exists; ask them for an account"},
+	CodeCrossOrigin:      {KindForbidden, "cross-origin request refused"},
+	CodeLoginBusy:        {KindUnavailable, "too many logins at once"},
 }

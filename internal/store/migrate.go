@@ -180,6 +180,17 @@ func migrations() []*gormigrate.Migration {
 				return nil
 			},
 		},
+		{
+			// A user handed a one-time password must change it before any
+			// other step.
+			ID: "202612070001_user_must_change_password",
+			Migrate: func(tx *gorm.DB) error {
+				if tx.Migrator().HasColumn("users", "must_change_password") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE").Error
+			},
+		},
 	}
 }
 

@@ -189,14 +189,17 @@ type StageEvent struct {
 // village code for village officers, a kecamatan code for TKSK, a regency
 // code for Dinsos and the bupati's office, empty for administrators.
 type User struct {
-	ID           int64     `gorm:"primaryKey" json:"id"`
-	Username     string    `gorm:"size:64;not null;uniqueIndex" json:"username"`
-	PasswordHash string    `gorm:"size:255;not null" json:"-"`
-	Name         string    `gorm:"size:200;not null" json:"name"`
-	Role         string    `gorm:"size:16;not null" json:"role"`
-	RegionCode   string    `gorm:"size:13;not null" json:"regionCode"`
-	Disabled     bool      `gorm:"not null" json:"disabled"`
-	CreatedAt    time.Time `json:"createdAt"`
+	ID           int64  `gorm:"primaryKey" json:"id"`
+	Username     string `gorm:"size:64;not null;uniqueIndex" json:"username"`
+	PasswordHash string `gorm:"size:255;not null" json:"-"`
+	Name         string `gorm:"size:200;not null" json:"name"`
+	Role         string `gorm:"size:16;not null" json:"role"`
+	RegionCode   string `gorm:"size:13;not null" json:"regionCode"`
+	Disabled     bool   `gorm:"not null" json:"disabled"`
+	// MustChangePassword: the password is a one-time one, handed out at
+	// creation; every step but changing it is refused until it is.
+	MustChangePassword bool      `gorm:"not null;default:false" json:"mustChangePassword"`
+	CreatedAt          time.Time `json:"createdAt"`
 }
 
 // Session is a login token, stored as a hash so a database leak does not

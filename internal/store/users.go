@@ -50,6 +50,9 @@ type NewUser struct {
 	// officer, a kecamatan for a TKSK, a regency for Dinsos and the bupati's
 	// office, empty for an administrator.
 	Region string
+	// OneTime: the password is handed out to the person and must be
+	// changed at their first login.
+	OneTime bool
 }
 
 // NormalizeUsername is the form usernames are stored and looked up in.
@@ -67,6 +70,10 @@ func (u NewUser) validate() (NewUser, error) {
 		return u, invalid("password", domain.CodePasswordShort, MinPasswordLen)
 	case len(u.Password) > MaxPasswordLen:
 		return u, invalid("password", domain.CodePasswordLong, MaxPasswordLen)
+	case strings.EqualFold(strings.TrimSpace(u.Password), u.Username):
+		return u, invalid("password", domain.CodePasswordUsername)
+	case auth.CommonPassword(u.Password):
+		return u, invalid("password", domain.CodePasswordCommon)
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
 		return u, invalid("name", domain.CodeUserName)
 	case !u.Role.Valid():
@@ -106,6 +113,8 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 		Role:         string(u.Role),
 		RegionCode:   u.Region,
 		CreatedAt:    s.now(),
+
+		MustChangePassword: u.OneTime,
 	}
 	if err := s.DB.WithContext(ctx).Create(user).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -183,9 +192,11 @@ func (s *Store) Authenticate(ctx context.Context, token string) (auth.Principal,
 		Role       string
 		RegionCode string
 		Disabled   bool
+		// MustChangePassword: signed in with a one-time password.
+		MustChangePassword bool
 	}
 	res := s.DB.WithContext(ctx).Table("sessions").
-		Select("sessions.expires_at, sessions.revoked_at, users.id AS user_id, users.username, users.name, users.role, users.region_code, users.disabled").
+		Select("sessions.expires_at, sessions.revoked_at, users.id AS user_id, users.username, users.name, users.role, users.region_code, users.disabled, users.must_change_password").
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Where("sessions.token_hash = ?", tokenHash(token)).
 		Limit(1).Scan(&row)
@@ -197,7 +208,8 @@ func (s *Store) Authenticate(ctx context.Context, token string) (auth.Principal,
 	if res.RowsAffected == 0 || row.RevokedAt != nil || !s.now().Before(row.ExpiresAt) || row.Disabled {
 		return auth.Principal{}, ErrBadCredentials
 	}
-	return principalOf(User{ID: row.UserID, Username: row.Username, Name: row.Name, Role: row.Role, RegionCode: row.RegionCode}), nil
+	return principalOf(User{ID: row.UserID, Username: row.Username, Name: row.Name, Role: row.Role, RegionCode: row.RegionCode,
+		MustChangePassword: row.MustChangePassword}), nil
 }
 
 // Logout revokes the session of token. Revoking an unknown or already
@@ -240,7 +252,8 @@ func (s *Store) PurgeSessions(ctx context.Context, cutoff time.Time) (int64, err
 }
 
 func principalOf(u User) auth.Principal {
-	return auth.Principal{UserID: u.ID, Username: u.Username, Name: u.Name, Role: auth.Role(u.Role), Region: u.RegionCode}
+	return auth.Principal{UserID: u.ID, Username: u.Username, Name: u.Name, Role: auth.Role(u.Role), Region: u.RegionCode,
+		MustChangePassword: u.MustChangePassword}
 }
 
 // tokenHash is the stored form of a session token: hex SHA-256. A fast hash
@@ -417,4 +430,42 @@ func (s *Store) VillageOfficers(ctx context.Context, desa string) ([]Officer, er
 		Where("role = ? AND region_code = ? AND disabled = ?", string(auth.RoleVillage), desa, false).
 		Order("name").Select("id, name, username").Scan(&out).Error
 	return out, err
+}
+
+// ChangePassword replaces user id's password after checking the current
+// one, and clears a one-time password's flag. The new password follows
+// CreateUser's rules and must differ from the current one; a wrong current
+// password is domain.CodePasswordWrong on field currentPassword.
+func (s *Store) ChangePassword(ctx context.Context, id int64, current, next string) error {
+	var u User
+	if err := s.DB.WithContext(ctx).Take(&u, "id = ?", id).Error; err != nil {
+		return WrapUnavailable(wrapNotFound(err))
+	}
+	if ok, _ := verifyPassword(u.PasswordHash, current); !ok || u.Disabled {
+		return invalid("currentPassword", domain.CodePasswordWrong)
+	}
+	check := NewUser{Username: u.Username, Password: next, Name: u.Name, Role: auth.Role(u.Role), Region: u.RegionCode}
+	if _, err := check.validate(); err != nil {
+		if e, ok := domain.As(err); ok && e.Field == "password" {
+			e.Field = "newPassword"
+		}
+		return err
+	}
+	if next == current {
+		return invalid("newPassword", domain.CodePasswordSame)
+	}
+	hash, err := hashPassword(next)
+	if err != nil {
+		return err
+	}
+	err = s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "must_change_password": false}).Error
+	return WrapUnavailable(err)
+}
+
+// HasAdmin reports whether an administrator exists, enabled or not.
+func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&User{}).Where("role = ?", string(auth.RoleAdmin)).Count(&n).Error
+	return n > 0, WrapUnavailable(err)
 }
