@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
@@ -56,6 +57,10 @@ type userView struct {
 	Role       auth.Role `json:"role"`
 	Region     string    `json:"region"`
 	RegionName string    `json:"regionName"`
+	// MustChangePassword: signed in with a one-time password; every route
+	// but POST /me/password, GET /me and POST /logout answers 403
+	// auth.password_change until it is changed.
+	MustChangePassword bool `json:"mustChangePassword"`
 }
 
 type loginResponse struct {
@@ -66,7 +71,8 @@ type loginResponse struct {
 
 func viewUser(p auth.Principal) userView {
 	name, _ := wilayah.Default().Name(p.Region)
-	return userView{ID: p.UserID, Username: p.Username, Name: p.Name, Role: p.Role, Region: p.Region, RegionName: name}
+	return userView{ID: p.UserID, Username: p.Username, Name: p.Name, Role: p.Role, Region: p.Region, RegionName: name,
+		MustChangePassword: p.MustChangePassword}
 }
 
 // login checks a username and password and returns a session token.
@@ -202,13 +208,40 @@ func principal(c *gin.Context) auth.Principal {
 // parses anything, and the office checks the same table again.
 func may(step office.Step) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !office.Allowed(step, principal(c).Role) {
-			// The same answer s.fail gives errForbidden.
-			c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Error: errForbidden.Message(), Code: string(errForbidden.Code), RequestID: c.GetString(requestIDKey)})
-			return
+		p := principal(c)
+		refuse := func(e *domain.Error) {
+			// The same answer s.fail gives e.
+			c.AbortWithStatusJSON(http.StatusForbidden, errorBody{Error: e.Message(), Code: string(e.Code), RequestID: c.GetString(requestIDKey)})
 		}
-		c.Next()
+		switch {
+		case p.MustChangePassword:
+			refuse(domain.Err(domain.CodePasswordChange))
+		case !office.Allowed(step, p.Role):
+			refuse(errForbidden)
+		default:
+			c.Next()
+		}
 	}
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"currentPassword"`
+	NewPassword     string `json:"newPassword"`
+}
+
+// changePassword replaces the caller's password; a one-time password must
+// be changed this way before any other step.
+func (s *Server) changePassword(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxLoginBody)
+	var req passwordRequest
+	if !s.bind(c, &req, `must be JSON: {"currentPassword":"...","newPassword":"..."}`) {
+		return
+	}
+	if err := s.deps.Office.ChangePassword(c.Request.Context(), caller(c), req.CurrentPassword, req.NewPassword); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 // contentSecurityPolicy fits server-rendered pages whose scripts, styles and

@@ -542,6 +542,13 @@ func mxRows() []mxRow {
 				}
 			}},
 
+		// Every role may change its own password; a wrong current one is
+		// refused (422) without changing anything the other rows need.
+		{method: "POST", route: "/api/v1/me/password", roles: allRoles, own: 422,
+			req: func(*mxWorld, *mxActor, mxEntity) apiRequest {
+				return apiRequest{path: "/api/v1/me/password", json: map[string]string{"currentPassword": "salah-sekali-2026", "newPassword": "kopi-tubruk-jaten"}}
+			}},
+
 		{method: "POST", route: "/api/v1/cycles", roles: officeRoles, target: targetRegency, own: 201, other: 422,
 			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {
 				w.nextYear++
@@ -1161,6 +1168,9 @@ func pageRows() []mxRow {
 				dead := w.do(apiRequest{method: "GET", route: "/api/v1/me", path: "/api/v1/me", token: r.requestToken})
 				dead.want(t, a.username+": session after logging out on the page", http.StatusUnauthorized)
 			}},
+		{method: "GET", route: "/sandi", page: true, roles: allRoles, req: path("/sandi"), own: 200},
+		{method: "POST", route: "/sandi", page: true, roles: allRoles, own: 422,
+			req: form("/sandi", "currentPassword", "salah-sekali-2026", "newPassword", "kopi-tubruk-jaten", "repeatPassword", "kopi-tubruk-jaten")},
 		// A cycle outside the region is ignored: the page shows the
 		// caller's own newest cycle instead.
 		{method: "GET", route: "/tugas", page: true, roles: fieldRoles, target: targetCycle, own: 200, other: 200,

@@ -20,6 +20,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a := g.Group("", s.authenticate())
 	a.POST("/logout", s.logout)
 	a.GET("/me", s.me)
+	a.POST("/me/password", s.changePassword)
 
 	a.POST("/cycles", may(office.StepCreateCycle), s.createCycle)
 	a.GET("/cycles", may(office.StepReadCycles), s.listCycles)

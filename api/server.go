@@ -51,6 +51,9 @@ type Server struct {
 
 // New builds the router with every route registered.
 func New(d Deps) *Server {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
 	if d.Office == nil {
 		// A server that answers no step (route listing, the OpenAPI
 		// document, metrics): an office with nothing behind it.

@@ -96,6 +96,12 @@ func (h *pages) signedInWith(limit int64, roles ...auth.Role) gin.HandlerFunc {
 			h.errorPage(c, http.StatusForbidden, "Halaman ini bukan untuk peran Anda ("+roleName(p.Role)+").")
 			return
 		}
+		if p.MustChangePassword && c.FullPath() != passwordPath && c.FullPath() != "/keluar" {
+			// The office refuses every other step until the one-time
+			// password is changed: go there first.
+			redirect(c, passwordPath)
+			return
+		}
 		if post {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 			got, err := formValue(c, csrfField)
@@ -238,10 +244,57 @@ func (h *pages) login(c *gin.Context) {
 		Name: SessionCookie, Value: token, Path: "/", MaxAge: int(h.d.SessionTTL.Seconds()),
 		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
 	})
-	if next == "" {
+	if next == "" || p.MustChangePassword {
 		next = homeOf(p.Role)
 	}
+	if p.MustChangePassword {
+		next = passwordPath
+	}
 	redirect(c, next)
+}
+
+// passwordPath is the page where a person changes their password.
+const passwordPath = "/sandi"
+
+type passwordForm struct {
+	// OneTime: the person signed in with a one-time password.
+	OneTime bool
+	Errors  map[string]string
+}
+
+// passwordPage is the form to change one's password; after a one-time
+// password, the only page open.
+func (h *pages) passwordPage(c *gin.Context) {
+	p := principal(c)
+	h.render(c, http.StatusOK, "password", &view{Title: "Ganti kata sandi", Data: passwordForm{OneTime: p.MustChangePassword}})
+}
+
+// changePassword changes the password through the office, which checks
+// the current one and the new one's rules; a refusal is shown beside its
+// field.
+func (h *pages) changePassword(c *gin.Context) {
+	p := principal(c)
+	f := passwordForm{OneTime: p.MustChangePassword, Errors: map[string]string{}}
+	next := c.PostForm("newPassword")
+	if next != c.PostForm("repeatPassword") {
+		f.Errors["repeatPassword"] = "Kedua isian kata sandi baru tidak sama."
+		h.render(c, http.StatusUnprocessableEntity, "password", &view{Title: "Ganti kata sandi", Data: f})
+		return
+	}
+	err := h.d.Office.ChangePassword(c.Request.Context(), caller(c), c.PostForm("currentPassword"), next)
+	if e, msg, status, ok := refusal(err); ok {
+		field := e.Field
+		if field == "" || field == "password" {
+			field = "newPassword"
+		}
+		f.Errors[field] = msg
+		h.render(c, status, "password", &view{Title: "Ganti kata sandi", Data: f})
+		return
+	} else if err != nil {
+		h.fail(c, err)
+		return
+	}
+	redirect(c, homeOf(p.Role))
 }
 
 // logout revokes the session and removes the cookie.

@@ -109,6 +109,8 @@ func Register(r gin.IRouter, d Deps) {
 
 	may := func(st office.Step) gin.HandlerFunc { return h.signedIn(office.Roles(st)...) }
 	r.POST("/keluar", h.signedIn(auth.Roles()...), h.logout)
+	r.GET(passwordPath, h.signedIn(auth.Roles()...), h.passwordPage)
+	r.POST(passwordPath, h.signedIn(auth.Roles()...), h.changePassword)
 	r.GET("/tugas", may(office.StepReadTasks), h.taskList)
 	r.GET("/tugas/:id", may(office.StepReadTasks), h.taskPage)
 	r.POST("/tugas/:id", may(office.StepSubmitResult), h.submitVisit)

@@ -753,6 +753,8 @@ var pageRoles = map[string][]auth.Role{
 	"POST /usulan/:id/jawaban":       {auth.RoleDinsos},
 	"POST /usulan/:id/tidak-dijawab": {auth.RoleDinsos},
 	"POST /keluar":                   auth.Roles(),
+	"GET /sandi":                     auth.Roles(),
+	"POST /sandi":                    auth.Roles(),
 	"GET /":                          nil, // public: sends to login or home
 	"GET /masuk":                     nil,
 	"POST /masuk":                    nil,

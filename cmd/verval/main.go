@@ -31,6 +31,8 @@ Usage:
   verval intake FILE --cycle ID [--server URL] [--user NAME]
                                  load a P3KE file through the API with a progress bar
                                  (password in VERVAL_PASSWORD)
+  verval users bootstrap-admin --username NAME [--password-stdin]
+                                 create the first administrator of an empty deployment
   verval audit verify            check the audit log's hash chain
   verval pii reseal [--batch N]  seal NIK, No KK and intake files again with the active key
   verval bench intake|cycle [--households N] [--json]
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if errors.Is(err, errUsage) {
 			return 2
 		}
+	case "users":
+		return runUsers(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args[1:], getenv, stdout, stderr)
 	case "pii":

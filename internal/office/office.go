@@ -117,8 +117,12 @@ func (c Caller) Actor() domain.Actor {
 	return domain.Actor{UserID: c.UserID, Role: string(c.Role), RequestID: c.RequestID}
 }
 
-// may refuses a step the caller's role may not take.
+// may refuses a step the caller's role may not take, and every step of a
+// caller still signed in with a one-time password.
 func (c Caller) may(st Step) error {
+	if c.MustChangePassword {
+		return domain.Err(domain.CodePasswordChange)
+	}
 	if !Allowed(st, c.Role) {
 		return domain.Err(domain.CodeForbidden)
 	}
