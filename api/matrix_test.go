@@ -144,10 +144,16 @@ var mxUsers = []struct {
 	{"tksk.llg.timur1", auth.RoleTKSK, "16.73.01"},
 	{"dinsos.llg", auth.RoleDinsos, "16.73"},
 	{"walikota.llg", auth.RoleBupati, "16.73"},
-	// Not an actor of the matrix: the second officer of Wonodadi, so
-	// Salam has an officer too.
+	// Not actors of the matrix: the second officer of Wonodadi, so
+	// Salam has an officer too, and two accounts the account rows
+	// disable, enable and reset.
 	{"desa.salam", auth.RoleVillage, "35.05.01.2002"},
+	{"akun.blitar", auth.RoleVillage, "35.05.02.2001"},
+	{"akun.llg", auth.RoleVillage, "16.73.02.1001"},
 }
+
+// mxAccounts are the accounts the account rows act on.
+var mxAccounts = []string{"akun.blitar", "akun.llg"}
 
 // mxHouseholds are the seeded families, one per desa, and two more in
 // Salam: one that entered its stage 17 days before the tests run (stuck
@@ -176,7 +182,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 		}
 		a := &mxActor{username: u.username, role: u.role, region: u.region, id: created.ID}
 		w.byName[a.username] = a
-		if a.username != "desa.salam" {
+		if a.username != "desa.salam" && !slices.Contains(mxAccounts, a.username) {
 			w.actors = append(w.actors, a)
 		}
 	}
@@ -348,6 +354,9 @@ const (
 	// is neither in a batch waiting for Kemensos nor finished; visible
 	// inside its desa.
 	targetCorrectable
+	// targetAccount: a village officer's account that no row signs in
+	// with; managed inside its regency.
+	targetAccount
 )
 
 // mxEntity is one target record.
@@ -400,6 +409,11 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 				continue
 			}
 			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
+		}
+	case targetAccount:
+		for _, name := range mxAccounts {
+			a := w.byName[name]
+			out = append(out, mxEntity{id: a.id, regency: a.regency()})
 		}
 	case targetDecree, targetProposal, targetSentProposal:
 		for _, c := range w.cycles {
@@ -548,6 +562,50 @@ func mxRows() []mxRow {
 			req: func(*mxWorld, *mxActor, mxEntity) apiRequest {
 				return apiRequest{path: "/api/v1/me/password", json: map[string]string{"currentPassword": "salah-sekali-2026", "newPassword": "kopi-tubruk-jaten"}}
 			}},
+
+		// Accounts: Dinsos manages its own regency's, the administrator
+		// every one.
+		{method: "GET", route: "/api/v1/users", roles: officeRoles, req: path("/api/v1/users?perPage=200"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Users []struct{ Username, Role, RegionCode string }
+				}
+				r.decode(t, &v)
+				seen := map[string]bool{}
+				for _, u := range v.Users {
+					seen[u.Username] = true
+					if a.role != auth.RoleAdmin && (u.Role == string(auth.RoleAdmin) || !within(u.RegionCode, a.region)) {
+						t.Errorf("%s lists %s (%s, %s)", a, u.Username, u.Role, u.RegionCode)
+					}
+				}
+				for _, u := range mxUsers {
+					if want := a.role == auth.RoleAdmin || u.role != auth.RoleAdmin && within(u.region, a.region); want != seen[u.username] {
+						t.Errorf("%s: %s listed %v, want %v", a, u.username, seen[u.username], want)
+					}
+				}
+			}},
+		{method: "POST", route: "/api/v1/users", roles: officeRoles, target: targetRegency, own: 201, other: 422,
+			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				w.nextYear++
+				desa := map[string]string{"35.05": "35.05.01.2001", "16.73": "16.73.01.1001"}[e.regency]
+				return apiRequest{path: "/api/v1/users", json: map[string]any{"username": fmt.Sprintf("baru.%d", w.nextYear), "name": "Petugas Baru", "role": "village", "region": desa}}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if r.code != http.StatusCreated {
+					return // another regency's: refused, nothing to look at
+				}
+				var v struct {
+					User            struct{ MustChangePassword bool }
+					OneTimePassword string
+				}
+				r.decode(t, &v)
+				if !v.User.MustChangePassword || len(v.OneTimePassword) < 10 {
+					t.Errorf("%s: new account %s", a, r.body)
+				}
+			}},
+		{method: "POST", route: "/api/v1/users/:id/disable", roles: officeRoles, target: targetAccount, own: 200, req: idPath("/api/v1/users/%d/disable")},
+		{method: "POST", route: "/api/v1/users/:id/enable", roles: officeRoles, target: targetAccount, own: 200, req: idPath("/api/v1/users/%d/enable")},
+		{method: "POST", route: "/api/v1/users/:id/reset-password", roles: officeRoles, target: targetAccount, own: 200, req: idPath("/api/v1/users/%d/reset-password")},
 
 		{method: "POST", route: "/api/v1/cycles", roles: officeRoles, target: targetRegency, own: 201, other: 422,
 			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {

@@ -62,6 +62,12 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/households/:id/identity", may(office.StepRevealIdentity), s.revealIdentity)
 	a.POST("/households/:id/identity", may(office.StepCorrectIdentity), s.correctIdentity)
 	a.GET("/notifications", may(office.StepReadCycles), s.listNotifications)
+
+	a.GET("/users", may(office.StepAccounts), s.listUsers)
+	a.POST("/users", may(office.StepAccounts), s.createUser)
+	a.POST("/users/:id/disable", may(office.StepAccounts), s.setUserDisabled(true))
+	a.POST("/users/:id/enable", may(office.StepAccounts), s.setUserDisabled(false))
+	a.POST("/users/:id/reset-password", may(office.StepAccounts), s.resetUserPassword)
 }
 
 // decreePaths are the review steps' route words.

@@ -118,6 +118,7 @@ const (
 	CodePasswordWrong    Code = "user.password_wrong"
 	CodePasswordChange   Code = "auth.password_change"
 	CodeAdminExists      Code = "user.admin_exists"
+	CodeAccountSelf      Code = "user.self"
 	CodeCrossOrigin      Code = "auth.cross_origin"
 	CodeLoginBusy        Code = "auth.busy"
 )
@@ -234,6 +235,7 @@ var catalogue = map[Code]entry{
 	CodePasswordWrong:    {KindInvalid, "is not your current password"},
 	CodePasswordChange:   {KindForbidden, "change your one-time password first (POST /api/v1/me/password)"},
 	CodeAdminExists:      {KindConflict, "an administrator already exists; ask them for an account"},
+	CodeAccountSelf:      {KindConflict, "you cannot disable your own account"},
 	CodeCrossOrigin:      {KindForbidden, "cross-origin request refused"},
 	CodeLoginBusy:        {KindUnavailable, "too many logins at once"},
 }

@@ -32,6 +32,7 @@ const (
 	StepReadHouseholds  Step = "households.read"
 	StepRevealIdentity  Step = "household.reveal"
 	StepCorrectIdentity Step = "household.correct"
+	StepAccounts        Step = "accounts" // the regency's people's accounts
 )
 
 var (
@@ -67,6 +68,7 @@ var allowed = map[Step][]auth.Role{
 	StepReadHouseholds:  everyone,
 	StepRevealIdentity:  {auth.RoleDinsos, auth.RoleVillage},
 	StepCorrectIdentity: dinsos,
+	StepAccounts:        offices,
 }
 
 // Roles lists who may take step st.

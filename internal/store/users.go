@@ -469,3 +469,68 @@ func (s *Store) HasAdmin(ctx context.Context) (bool, error) {
 	err := s.DB.WithContext(ctx).Model(&User{}).Where("role = ?", string(auth.RoleAdmin)).Count(&n).Error
 	return n > 0, WrapUnavailable(err)
 }
+
+// UserFilter selects users: inside a region (a prefix of their region
+// code; "" for all), by name or username (Query), one page at a time.
+type UserFilter struct {
+	Region  string
+	Query   string
+	Page    int
+	PerPage int
+}
+
+// ListUsers lists users by username, with the total the filter matches.
+func (s *Store) ListUsers(ctx context.Context, f UserFilter) ([]User, int64, error) {
+	q := s.DB.WithContext(ctx).Model(&User{})
+	if f.Region != "" {
+		q = q.Where("region_code = ? OR region_code LIKE ?", f.Region, likePrefix(f.Region+"."))
+	}
+	if f.Query != "" {
+		like := "%" + strings.ToLower(f.Query) + "%"
+		q = q.Where("LOWER(username) LIKE ? OR LOWER(name) LIKE ?", like, like)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, WrapUnavailable(err)
+	}
+	f.PerPage = min(max(f.PerPage, 1), 200)
+	var out []User
+	err := q.Order("username").Limit(f.PerPage).Offset((max(f.Page, 1) - 1) * f.PerPage).Find(&out).Error
+	return out, total, WrapUnavailable(err)
+}
+
+// GetUser is user id.
+func (s *Store) GetUser(ctx context.Context, id int64) (*User, error) {
+	var u User
+	if err := s.DB.WithContext(ctx).Take(&u, "id = ?", id).Error; err != nil {
+		return nil, WrapUnavailable(wrapNotFound(err))
+	}
+	return &u, nil
+}
+
+// SetUserDisabled disables or enables user id; a disabled user's sessions
+// end at once.
+func (s *Store) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	if err := s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", id).Update("disabled", disabled).Error; err != nil {
+		return WrapUnavailable(err)
+	}
+	if disabled {
+		return s.RevokeUserSessions(ctx, id)
+	}
+	return nil
+}
+
+// ResetPassword gives user id a new one-time password, to be changed at
+// the next login, and ends its sessions.
+func (s *Store) ResetPassword(ctx context.Context, id int64, oneTime string) error {
+	hash, err := hashPassword(oneTime)
+	if err != nil {
+		return err
+	}
+	err = s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"password_hash": hash, "must_change_password": true}).Error
+	if err != nil {
+		return WrapUnavailable(err)
+	}
+	return s.RevokeUserSessions(ctx, id)
+}

@@ -1,0 +1,91 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/store"
+)
+
+type createUserRequest struct {
+	Username string    `json:"username"`
+	Name     string    `json:"name"`
+	Role     auth.Role `json:"role"`
+	Region   string    `json:"region"`
+}
+
+// createUser creates an account with a one-time password, answered once.
+func (s *Server) createUser(c *gin.Context) {
+	var req createUserRequest
+	if !s.bind(c, &req, `must be JSON: {"username":"...","name":"...","role":"village","region":"35.05.01.2001"}`) {
+		return
+	}
+	u, oneTime, err := s.deps.Office.CreateAccount(c.Request.Context(), caller(c), office.NewAccount(req))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, gin.H{"user": u, "oneTimePassword": oneTime})
+}
+
+// listUsers lists the accounts the caller manages; q searches username
+// and name, paginated with page and perPage (at most 200).
+func (s *Server) listUsers(c *gin.Context) {
+	f := store.UserFilter{Query: c.Query("q"), PerPage: 50}
+	for name, dst := range map[string]*int{"page": &f.Page, "perPage": &f.PerPage} {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				s.fail(c, badRequest(name, "must be a positive whole number"))
+				return
+			}
+			*dst = n
+		}
+	}
+	users, total, err := s.deps.Office.Accounts(c.Request.Context(), caller(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if users == nil {
+		users = []store.User{}
+	}
+	c.JSON(http.StatusOK, gin.H{"users": users, "total": total, "page": max(f.Page, 1)})
+}
+
+// setUserDisabled disables (ending its sessions) or enables an account.
+func (s *Server) setUserDisabled(disabled bool) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := s.pathID(c)
+		if !ok {
+			return
+		}
+		u, err := s.deps.Office.SetAccountDisabled(c.Request.Context(), caller(c), id, disabled)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, u)
+	}
+}
+
+// resetUserPassword gives an account a new one-time password, answered
+// once; its sessions end.
+func (s *Server) resetUserPassword(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	oneTime, err := s.deps.Office.ResetAccountPassword(c.Request.Context(), caller(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, gin.H{"id": id, "oneTimePassword": oneTime})
+}
