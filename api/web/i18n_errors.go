@@ -53,6 +53,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeMeetingAttendees:    "Isi jumlah orang yang hadir.",
 	domain.CodeMeetingOpenTasks:    "Masih ada %s keluarga di desa ini yang belum punya hasil kunjungan.",
 	domain.CodeMeetingNothing:      "Belum ada keluarga yang sudah dikunjungi dan menunggu musyawarah di desa ini.",
+	domain.CodeMeetingRecorded:     "Musyawarah desa ini sudah dicatat dan daftarnya sudah ditutup; pencatatan kedua (misalnya karena tombol ditekan dua kali) ditolak.",
 
 	domain.CodeDecreeBusy:           "SK ini sedang diperbarui. Coba lagi sebentar lagi.",
 	domain.CodeDecreeStep:           "SK ini berstatus %s, jadi tidak dapat %s sekarang. Muat ulang halaman.",

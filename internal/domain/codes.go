@@ -52,6 +52,7 @@ const (
 	CodeMeetingAttendees    Code = "meeting.attendees"
 	CodeMeetingOpenTasks    Code = "meeting.open_tasks"
 	CodeMeetingNothing      Code = "meeting.nothing_verified"
+	CodeMeetingRecorded     Code = "meeting.already_recorded"
 
 	// The decree (SK Bupati).
 	CodeDecreeBusy           Code = "decree.busy"
@@ -167,6 +168,7 @@ var catalogue = map[Code]entry{
 	CodeMeetingAttendees:    {KindInvalid, "must be the number of people present"},
 	CodeMeetingOpenTasks:    {KindConflict, "%s households of this village still have no visit result"},
 	CodeMeetingNothing:      {KindConflict, "this village has no verified households waiting for a meeting"},
+	CodeMeetingRecorded:     {KindConflict, "this village's meeting is already recorded: its list is closed (a second recording, such as a double click, is refused)"},
 
 	CodeDecreeBusy:           {KindConflict, "the decree is being updated; try again"},
 	CodeDecreeStep:           {KindConflict, "the decree is %s, so it cannot be %s now"},
