@@ -1191,7 +1191,7 @@ func pageRows() []mxRow {
 			req: form("/tugas/%d/tugaskan", "assigneeId", "0"), check: redirectTo("/tugas/%d?ditugaskan=1")},
 		{method: "GET", route: "/musyawarah", page: true, roles: villageRole, req: path("/musyawarah"), own: 200},
 		{method: "POST", route: "/musyawarah", page: true, roles: villageRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
-			req:   form("/musyawarah", "siklus", "{id}", "date", "2026-03-03", "beritaAcaraNo", "BA/08/2026", "attendees", "21"),
+			req: form("/musyawarah", "siklus", "{id}", "date", "2026-03-03", "beritaAcaraNo", "BA/08/2026", "attendees", "21"),
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
 				redirectTo("/musyawarah?tersimpan=1&siklus=%d")(t, w, a, e, v, r)
 				w.unmeet(e.id, a.region)
