@@ -209,6 +209,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 			h.cycle = c
 			w.households = append(w.households, &h)
 			w.secrets = append(w.secrets, h.nik, h.kk)
+			w.names = append(w.names, h.name, h.address)
 		}
 		batch.Accepted, batch.Rejected = len(batch.Households), 1
 		batch.Rows, batch.LastRow = len(batch.Households)+1, 9
@@ -314,8 +315,12 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 		w.closable = append(w.closable, &mxCycle{id: cy.ID, regency: reg})
 	}
 	w.clock.Advance(30 * 24 * time.Hour)
+	w.namesHidden = map[string]bool{}
 	for _, a := range w.actors {
 		a.token = w.login(a.username, mxPassword)
+		if a.role == auth.RoleAdmin {
+			w.namesHidden[a.token] = true
+		}
 	}
 	return w
 }
