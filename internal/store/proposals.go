@@ -38,7 +38,7 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 			Where("proposals.cycle_id = ? AND proposal_items.answer = ? AND proposal_items.answer_reason = ? AND proposal_items.corrected = ?",
 				p.CycleID, "DITOLAK", RejectNIKNotMatched, false)
 		var hs []Household
-		if err := tx.Select("id, in_dtks, outcome").Where("cycle_id = ? AND stage = ? AND id NOT IN (?) AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open, uncorrected).
+		if err := tx.Select("id, in_dtks, outcome, kk_hash, kk_sealed, nik_hash, nik_sealed").Where("cycle_id = ? AND stage = ? AND id NOT IN (?) AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open, uncorrected).
 			Order("id").Find(&hs).Error; err != nil {
 			return err
 		}
@@ -51,7 +51,10 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 		}
 		items := make([]ProposalItem, len(hs))
 		for i, h := range hs {
-			items[i] = ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "TAMBAH"}
+			// The batch keeps the numbers it proposes, sealed as the
+			// household's are (same associated data, so copied as they are).
+			items[i] = ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "TAMBAH",
+				KKHash: h.KKHash, KKSealed: h.KKSealed, NIKHash: h.NIKHash, NIKSealed: h.NIKSealed}
 			if h.InDTKS && h.Outcome != "eligible" {
 				items[i].Jenis = "HAPUS"
 				items[i].Alasan, _ = kemensos.ReasonForOutcome(h.Outcome)
@@ -96,7 +99,10 @@ type ProposalLine struct {
 	Alasan      string
 }
 
-// ProposalLines opens the NIK and No KK of a proposal's households.
+// ProposalLines opens the NIK and No KK a proposal proposed for each of
+// its households: the numbers stored with the batch when it was built,
+// not the household's numbers now (a correction since changes those), so
+// the file downloaded again is the file that was sent.
 func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]ProposalLine, error) {
 	type row struct {
 		HouseholdID int64
@@ -110,7 +116,9 @@ func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]Proposal
 	}
 	var rows []row
 	err := s.DB.WithContext(ctx).Table("proposal_items").
-		Select("households.id AS household_id, households.desa_code, households.kk_sealed, households.nik_sealed, households.name, households.address, proposal_items.jenis, proposal_items.alasan").
+		Select("households.id AS household_id, households.desa_code, "+
+			"COALESCE(proposal_items.kk_sealed, households.kk_sealed) AS kk_sealed, COALESCE(proposal_items.nik_sealed, households.nik_sealed) AS nik_sealed, "+
+			"households.name, households.address, proposal_items.jenis, proposal_items.alasan").
 		Joins("JOIN households ON households.id = proposal_items.household_id").
 		Where("proposal_items.proposal_id = ?", proposalID).Order("households.desa_code, households.id").Scan(&rows).Error
 	if err != nil {
@@ -132,10 +140,15 @@ func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]Proposal
 }
 
 // ProposalMatcher resolves an answer row's No KK or NIK to a household of
-// the proposal, by keyed hash: no clear number is compared or stored.
+// the proposal, by keyed hash: no clear number is compared or stored. It
+// matches the numbers the batch proposed (ProposalLines), so a household's
+// correction after the batch was sent does not unmatch Kemensos' answer
+// to it.
 func (s *Store) ProposalMatcher(ctx context.Context, proposalID int64) (func(noKK, nik string) (int64, bool), error) {
 	var rows []Household
-	err := s.DB.WithContext(ctx).Table("proposal_items").Select("households.id, households.kk_hash, households.nik_hash").
+	err := s.DB.WithContext(ctx).Table("proposal_items").
+		Select("households.id, COALESCE(NULLIF(proposal_items.kk_hash, ''), households.kk_hash) AS kk_hash, "+
+			"COALESCE(NULLIF(proposal_items.nik_hash, ''), households.nik_hash) AS nik_hash").
 		Joins("JOIN households ON households.id = proposal_items.household_id").
 		Where("proposal_items.proposal_id = ?", proposalID).Scan(&rows).Error
 	if err != nil {
@@ -374,7 +387,7 @@ func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, act
 // ProposalPage lists, after afterID, up to limit items of a proposal; with
 // unsignalledAnswers only answered items whose household has not been told.
 func (s *Store) ProposalPage(ctx context.Context, proposalID, afterID int64, limit int, unsignalledAnswers bool) ([]ProposalItem, error) {
-	q := s.DB.WithContext(ctx).Where("proposal_id = ? AND household_id > ?", proposalID, afterID)
+	q := s.DB.WithContext(ctx).Omit(proposalItemNumbers...).Where("proposal_id = ? AND household_id > ?", proposalID, afterID)
 	if unsignalledAnswers {
 		q = q.Where("answer <> ? AND signalled = ?", "", false)
 	}
