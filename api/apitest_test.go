@@ -113,6 +113,7 @@ func newTemporalMock(t *testing.T) *mocks.Client {
 	}).Maybe()
 	tc.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(h, nil).Maybe()
 	tc.On("SignalWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+	tc.On("SignalWithStartWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil, nil).Maybe()
 	tc.On("WorkflowService").Return(stickyResets{}).Maybe()
 	return tc
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
@@ -909,6 +910,17 @@ func mxRows() []mxRow {
 				}
 				if wf := r.temporalCalls("SignalWorkflow")[0].Arguments.String(1); wf != workflows.ProposalWorkflowID(e.id) {
 					t.Errorf("%s: signalled %q", a, wf)
+				}
+			}},
+		{method: "POST", route: "/api/v1/proposals/:id/resume", roles: dinsosRole, target: targetSentProposal, own: 202, temporal: "SignalWithStartWorkflow",
+			req: idJSON("/api/v1/proposals/%d/resume", map[string]any{}),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				wantBodyID("id")(t, nil, a, e, true, r)
+				c := r.temporalCalls("SignalWithStartWorkflow")[0]
+				opts := c.Arguments.Get(4).(client.StartWorkflowOptions)
+				if c.Arguments.String(1) != workflows.ProposalWorkflowID(e.id) || opts.ID != workflows.ProposalWorkflowID(e.id) ||
+					opts.WorkflowIDReusePolicy != enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY {
+					t.Errorf("%s: resumed %q with %+v", a, c.Arguments.String(1), opts)
 				}
 			}},
 		{method: "POST", route: "/api/v1/proposals/:id/unanswered", roles: dinsosRole, target: targetSentProposal, own: 200, temporal: "SignalWorkflow",

@@ -79,6 +79,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeProposalUnansweredReason: "Tuliskan alasan keluarga dicatat tidak dijawab Kemensos (paling banyak %s karakter).",
 	domain.CodeProposalAllAnswered:      "Semua keluarga pada usulan ini sudah dijawab atau sudah dicatat tidak dijawab.",
 	domain.CodeProposalSimulated:        "Usulan ini dijawab oleh Kemensos simulasi dengan sendirinya.",
+	domain.CodeProposalSimulatedUpload:  "Usulan ini dijawab oleh Kemensos simulasi dengan sendirinya (dibuat dengan VERVAL_KEMENSOS=simulated), jadi berkas jawaban tidak dapat diunggah untuknya; bila jawabannya tidak datang, lanjutkan usulan ini.",
 
 	domain.CodeCycleExists:          "Siklus kabupaten/kota %s tahun %s sudah ada.",
 	domain.CodeCycleRegency:         "Isi kode kabupaten/kota seperti 35.05.",

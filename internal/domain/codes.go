@@ -80,6 +80,7 @@ const (
 	CodeProposalUnansweredReason Code = "proposal.unanswered_reason"
 	CodeProposalAllAnswered      Code = "proposal.all_answered"
 	CodeProposalSimulated        Code = "proposal.simulated"
+	CodeProposalSimulatedUpload  Code = "proposal.simulated_upload"
 
 	// The cycle.
 	CodeCycleExists          Code = "cycle.exists"
@@ -194,6 +195,7 @@ var catalogue = map[Code]entry{
 	CodeProposalUnansweredReason: {KindInvalid, "say why Kemensos' answer is recorded as missing (at most %s characters)"},
 	CodeProposalAllAnswered:      {KindConflict, "every household of the proposal already has an answer"},
 	CodeProposalSimulated:        {KindConflict, "the simulated Kemensos answers this proposal by itself"},
+	CodeProposalSimulatedUpload:  {KindConflict, "the simulated Kemensos answers this batch by itself (it was built with VERVAL_KEMENSOS=simulated): an answer file cannot be uploaded to it; if its answers do not come, resume the batch"},
 
 	CodeCycleExists:          {KindConflict, "a cycle for regency %s and year %s already exists"},
 	CodeCycleRegency:         {KindInvalid, "must be a regency or city code such as 35.05"},

@@ -97,6 +97,9 @@ type ProposalLine struct {
 	Address     string
 	Jenis       string
 	Alasan      string
+	// Answered: the household already has its answer in this batch
+	// (Kemensos', or verval's TIDAK_DIJAWAB).
+	Answered bool
 }
 
 // ProposalLines opens the NIK and No KK a proposal proposed for each of
@@ -113,12 +116,13 @@ func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]Proposal
 		Address     string
 		Jenis       string
 		Alasan      string
+		Answer      string
 	}
 	var rows []row
 	err := s.DB.WithContext(ctx).Table("proposal_items").
 		Select("households.id AS household_id, households.desa_code, "+
 			"COALESCE(proposal_items.kk_sealed, households.kk_sealed) AS kk_sealed, COALESCE(proposal_items.nik_sealed, households.nik_sealed) AS nik_sealed, "+
-			"households.name, households.address, proposal_items.jenis, proposal_items.alasan").
+			"households.name, households.address, proposal_items.jenis, proposal_items.alasan, proposal_items.answer").
 		Joins("JOIN households ON households.id = proposal_items.household_id").
 		Where("proposal_items.proposal_id = ?", proposalID).Order("households.desa_code, households.id").Scan(&rows).Error
 	if err != nil {
@@ -134,7 +138,7 @@ func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]Proposal
 		if err != nil {
 			return nil, fmt.Errorf("open NIK of household %d: %w", r.HouseholdID, err)
 		}
-		out[i] = ProposalLine{HouseholdID: r.HouseholdID, DesaCode: r.DesaCode, NoKK: kk, NIK: nik, Name: r.Name, Address: r.Address, Jenis: r.Jenis, Alasan: r.Alasan}
+		out[i] = ProposalLine{HouseholdID: r.HouseholdID, DesaCode: r.DesaCode, NoKK: kk, NIK: nik, Name: r.Name, Address: r.Address, Jenis: r.Jenis, Alasan: r.Alasan, Answered: r.Answer != ""}
 	}
 	return out, nil
 }
@@ -394,6 +398,22 @@ func (s *Store) ProposalPage(ctx context.Context, proposalID, afterID int64, lim
 	var out []ProposalItem
 	err := q.Order("household_id").Limit(limit).Find(&out).Error
 	return out, err
+}
+
+// ProposalUntold lists, after afterID, up to limit households of a batch
+// that have not been told of it: still in stage awaiting_proposal, with no
+// answer of this batch given to them. Telling a household that is already
+// waiting for Kemensos, or one this batch's answer sent back to wait for a
+// later batch, would have it take the batch a second time; so a batch's
+// workflow started again (office.ResumeProposal) tells only these.
+func (s *Store) ProposalUntold(ctx context.Context, proposalID, afterID int64, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.DB.WithContext(ctx).Table("proposal_items").Select("proposal_items.household_id").
+		Joins("JOIN households ON households.id = proposal_items.household_id").
+		Where("proposal_items.proposal_id = ? AND proposal_items.household_id > ? AND proposal_items.signalled = ? AND households.stage = ?",
+			proposalID, afterID, false, "awaiting_proposal").
+		Order("proposal_items.household_id").Limit(limit).Pluck("proposal_items.household_id", &ids).Error
+	return ids, err
 }
 
 // MarkAnswersSignalled records that these households have their answers.
