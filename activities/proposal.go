@@ -21,7 +21,9 @@ type FanOutProposalResult struct {
 }
 
 // FanOutProposal tells every household of a submitted batch that it was
-// proposed, in heartbeating pages like the decree fan-out.
+// proposed, in heartbeating pages like the decree fan-out: every one not
+// yet told (store.ProposalUntold), so a batch's workflow started again
+// after it failed tells no household twice.
 func (a *Activities) FanOutProposal(ctx context.Context, in ProposalRef) (FanOutProposalResult, error) {
 	p, err := a.Store.GetProposal(ctx, in.ProposalID)
 	if err != nil {
@@ -33,19 +35,19 @@ func (a *Activities) FanOutProposal(ctx context.Context, in ProposalRef) (FanOut
 		_ = activity.GetHeartbeatDetails(ctx, &after, &res)
 	}
 	for {
-		page, err := a.Store.ProposalPage(ctx, p.ID, after, fanOutPage, false)
+		page, err := a.Store.ProposalUntold(ctx, p.ID, after, fanOutPage)
 		if err != nil {
 			return res, classify(err)
 		}
 		if len(page) == 0 {
 			return res, nil
 		}
-		for _, it := range page {
-			if err := a.Cases.ProposalSubmitted(ctx, p.CycleID, it.HouseholdID, p.ID); err != nil {
+		for _, id := range page {
+			if err := a.Cases.ProposalSubmitted(ctx, p.CycleID, id, p.ID); err != nil {
 				return res, fmt.Errorf("signal household: %w", err)
 			}
 			res.Households++
-			after = it.HouseholdID
+			after = id
 		}
 		activity.RecordHeartbeat(ctx, after, res)
 	}

@@ -180,3 +180,49 @@ func TestFanOutAnswersGivesTheNoAnswerMarking(t *testing.T) {
 		f.ids[0]: {ProposalID: p.ID, Accepted: true, Date: "2025-05-01"}, f.ids[1]: none, f.ids[2]: none,
 	})
 }
+
+// TestSimulatorAnswersOnlyTheUnanswered (issue 17, defect 1): the
+// simulated Kemensos answers only the households of a batch still without
+// an answer. One answered before it (an upload from before uploads to a
+// simulated batch were refused, or Dinsos' TIDAK_DIJAWAB marking) keeps
+// its answer, even one the simulator would have contradicted, and the
+// collection cannot fail the batch. A batch built for the simulator is
+// answered by one even when the worker now holds the file gateway.
+func TestSimulatorAnswersOnlyTheUnanswered(t *testing.T) {
+	for _, gw := range []kemensos.Gateway{kemensos.Simulator{Delay: time.Hour}, kemensos.File{}} {
+		t.Run(fmt.Sprintf("%T", gw), func(t *testing.T) {
+			f := newFixture(t, 4, "awaiting_proposal")
+			p := f.submittedProposal(t)
+			must(t, f.db.Model(&store.Proposal{}).Where("id = ?", p.ID).Update("simulated", true).Error)
+			// The accept-all simulator would accept the first household:
+			// it was rejected GANDA before.
+			if n, err := f.st.ApplyAnswers(context.Background(), p.ID, []store.StoredAnswer{
+				{HouseholdID: f.ids[0], Reason: kemensos.TolakGanda, Date: "2025-04-20"},
+			}, domain.Actor{Role: "dinsos", RequestID: "upload"}); err != nil || n != 1 {
+				t.Fatalf("earlier answer: %d, %v", n, err)
+			}
+			acts := &activities.Activities{Store: f.st, Kemensos: gw}
+			env := newSuite(t).NewTestActivityEnvironment()
+			env.RegisterActivity(acts)
+			v, err := env.ExecuteActivity(acts.CollectKemensosAnswers, activities.ProposalRef{ProposalID: p.ID})
+			if err != nil {
+				t.Fatalf("collecting the simulator's answers: %v", err)
+			}
+			var res activities.CollectResult
+			must(t, v.Get(&res))
+			if res.Applied != 3 {
+				t.Errorf("the simulator applied %d answers, want the 3 unanswered", res.Applied)
+			}
+			var it store.ProposalItem
+			must(t, f.db.Where("proposal_id = ? AND household_id = ?", p.ID, f.ids[0]).First(&it).Error)
+			if it.Answer != "DITOLAK" || it.AnswerReason != kemensos.TolakGanda {
+				t.Errorf("the earlier answer became %s %s", it.Answer, it.AnswerReason)
+			}
+			got, err := f.st.GetProposal(context.Background(), p.ID)
+			must(t, err)
+			if got.Status != domain.ProposalAnswered || got.Answered != 4 {
+				t.Errorf("the batch after the simulator: %s, %d answered", got.Status, got.Answered)
+			}
+		})
+	}
+}

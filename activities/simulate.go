@@ -23,13 +23,13 @@ type SubmitResult struct {
 	AnswerAfter   time.Duration
 }
 
-// SubmitToKemensos hands a submitted batch to the configured gateway.
+// SubmitToKemensos hands a submitted batch to its gateway (gatewayFor).
 func (a *Activities) SubmitToKemensos(ctx context.Context, in ProposalRef) (SubmitResult, error) {
-	b, err := a.batch(ctx, in.ProposalID)
+	b, gw, err := a.batch(ctx, in.ProposalID, false)
 	if err != nil {
 		return SubmitResult{}, err
 	}
-	sub, err := a.gateway().Submit(ctx, b)
+	sub, err := gw.Submit(ctx, b)
 	return SubmitResult(sub), err
 }
 
@@ -40,14 +40,21 @@ type CollectResult struct {
 
 // CollectKemensosAnswers takes a batch's answers from a gateway that
 // answers by itself (the simulated Kemensos) and stores them through the
-// same parsing and validation as an uploaded answer file. Answers already
-// stored are kept, so a retry applies nothing twice.
+// same parsing and validation as an uploaded answer file. The gateway is
+// asked only for the households still without an answer: one answered
+// already (by Dinsos' TIDAK_DIJAWAB marking, or by an upload from before
+// uploads to a simulated batch were refused) keeps its answer, and a
+// contradicting row can never fail the batch. A retry applies nothing
+// twice.
 func (a *Activities) CollectKemensosAnswers(ctx context.Context, in ProposalRef) (CollectResult, error) {
-	b, err := a.batch(ctx, in.ProposalID)
+	b, gw, err := a.batch(ctx, in.ProposalID, true)
 	if err != nil {
 		return CollectResult{}, err
 	}
-	file, ok, err := a.gateway().Answers(ctx, b, time.Now())
+	if len(b.Rows) == 0 {
+		return CollectResult{}, nil
+	}
+	file, ok, err := gw.Answers(ctx, b, time.Now())
 	if err != nil || !ok {
 		return CollectResult{}, err
 	}
@@ -62,13 +69,34 @@ func (a *Activities) gateway() kemensos.Gateway {
 	return kemensos.File{}
 }
 
-// batch loads a proposal's households as the gateways see them.
-func (a *Activities) batch(ctx context.Context, proposalID int64) (kemensos.Batch, error) {
+// gatewayFor is the gateway of batch p. A batch built for the simulated
+// Kemensos (store.Proposal.Simulated) is answered by a simulator even when
+// the worker now runs with the file gateway (VERVAL_KEMENSOS=file after a
+// restart): answer uploads to it are refused, so nothing else would ever
+// answer it. Any other batch goes through the configured gateway.
+func (a *Activities) gatewayFor(p *store.Proposal) kemensos.Gateway {
+	gw := a.gateway()
+	if _, sim := gw.(kemensos.Simulator); p.Simulated && !sim {
+		return kemensos.Simulator{}
+	}
+	return gw
+}
+
+// batch loads a proposal's households as the gateways see them (only
+// those still without an answer, with unanswered) and the batch's gateway.
+func (a *Activities) batch(ctx context.Context, proposalID int64, unanswered bool) (kemensos.Batch, kemensos.Gateway, error) {
+	p, err := a.Store.GetProposal(ctx, proposalID)
+	if err != nil {
+		return kemensos.Batch{}, nil, classify(err)
+	}
 	lines, err := a.Store.ProposalLines(ctx, proposalID)
 	if err != nil {
-		return kemensos.Batch{}, classify(err)
+		return kemensos.Batch{}, nil, classify(err)
 	}
-	return kemensos.Batch{ProposalID: proposalID, Rows: proposalRows(lines)}, nil
+	if unanswered {
+		lines = slices.DeleteFunc(lines, func(l store.ProposalLine) bool { return l.Answered })
+	}
+	return kemensos.Batch{ProposalID: proposalID, Rows: proposalRows(lines)}, a.gatewayFor(p), nil
 }
 
 func proposalRows(lines []store.ProposalLine) []kemensos.ProposalRow {

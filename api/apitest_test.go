@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -57,6 +58,12 @@ type testAPI struct {
 	// secrets are strings no response may ever contain (full NIKs and No
 	// KKs of the seeded households).
 	secrets []string
+	// namesHidden are the session tokens of the roles that never see a
+	// family's name or address in clear (the administrator's); names are
+	// the seeded families' names and addresses, which no answer to those
+	// sessions, JSON, page or file, may contain.
+	namesHidden map[string]bool
+	names       []string
 }
 
 // newTestAPI builds the server at clock time start. The codec endpoint is
@@ -106,6 +113,7 @@ func newTemporalMock(t *testing.T) *mocks.Client {
 	}).Maybe()
 	tc.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(h, nil).Maybe()
 	tc.On("SignalWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil).Maybe()
+	tc.On("SignalWithStartWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything).Return(nil, nil).Maybe()
 	tc.On("WorkflowService").Return(stickyResets{}).Maybe()
 	return tc
 }
@@ -228,6 +236,11 @@ func (a *testAPI) do(req apiRequest) *apiResponse {
 			a.t.Errorf("%s %s answered a full NIK or No KK: %.500s", req.method, req.path, text)
 		}
 	}
+	if a.namesHidden[req.token] || a.namesHidden[req.cookie] {
+		if clear := a.namesIn(text); clear != "" {
+			a.t.Errorf("%s %s answered an administrator the name or address %q in clear: %.500s", req.method, req.path, clear, text)
+		}
+	}
 	if err := a.spec.validate(a.t.Context(), req, hr, resp); err != nil {
 		a.t.Errorf("%s %s: %d response does not match the OpenAPI document: %v\nbody: %s", req.method, req.path, resp.code, err, resp.shown())
 	}
@@ -238,6 +251,17 @@ func (a *testAPI) do(req apiRequest) *apiResponse {
 		}
 	}
 	return resp
+}
+
+// namesIn returns the first seeded name or address text contains, or "".
+// A page escapes HTML, so the escaped forms are looked for too.
+func (a *testAPI) namesIn(text string) string {
+	for _, n := range a.names {
+		if strings.Contains(text, n) || strings.Contains(text, html.EscapeString(n)) {
+			return n
+		}
+	}
+	return ""
 }
 
 // xlsxCells returns every cell of every sheet of an XLSX file.

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
@@ -215,6 +216,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 			h.cycle = c
 			w.households = append(w.households, &h)
 			w.secrets = append(w.secrets, h.nik, h.kk)
+			w.names = append(w.names, h.name, h.address)
 		}
 		batch.Accepted, batch.Rejected = len(batch.Households), 1
 		batch.Rows, batch.LastRow = len(batch.Households)+1, 9
@@ -320,8 +322,12 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 		w.closable = append(w.closable, &mxCycle{id: cy.ID, regency: reg})
 	}
 	w.clock.Advance(30 * 24 * time.Hour)
+	w.namesHidden = map[string]bool{}
 	for _, a := range w.actors {
 		a.token = w.login(a.username, mxPassword)
+		if a.role == auth.RoleAdmin {
+			w.namesHidden[a.token] = true
+		}
 	}
 	return w
 }
@@ -740,7 +746,7 @@ func mxRows() []mxRow {
 			}},
 		{method: "POST", route: "/api/v1/cycles/:id/meetings", roles: villageRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/meetings", map[string]any{"date": "2026-03-03", "beritaAcaraNo": "BA/07/2026", "attendees": 25}),
-			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var v struct {
 					ID              int64
 					CycleID         int64
@@ -755,6 +761,7 @@ func mxRows() []mxRow {
 				if opts.ID != workflows.MeetingWorkflowID(v.ID) {
 					t.Errorf("%s: started workflow %q", a, opts.ID)
 				}
+				w.unmeet(e.id, a.region)
 			}},
 
 		{method: "GET", route: "/api/v1/intakes/:id", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d"), own: 200,
@@ -968,6 +975,17 @@ func mxRows() []mxRow {
 				}
 				if wf := r.temporalCalls("SignalWorkflow")[0].Arguments.String(1); wf != workflows.ProposalWorkflowID(e.id) {
 					t.Errorf("%s: signalled %q", a, wf)
+				}
+			}},
+		{method: "POST", route: "/api/v1/proposals/:id/resume", roles: dinsosRole, target: targetSentProposal, own: 202, temporal: "SignalWithStartWorkflow",
+			req: idJSON("/api/v1/proposals/%d/resume", map[string]any{}),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				wantBodyID("id")(t, nil, a, e, true, r)
+				c := r.temporalCalls("SignalWithStartWorkflow")[0]
+				opts := c.Arguments.Get(4).(client.StartWorkflowOptions)
+				if c.Arguments.String(1) != workflows.ProposalWorkflowID(e.id) || opts.ID != workflows.ProposalWorkflowID(e.id) ||
+					opts.WorkflowIDReusePolicy != enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY {
+					t.Errorf("%s: resumed %q with %+v", a, c.Arguments.String(1), opts)
 				}
 			}},
 		{method: "POST", route: "/api/v1/proposals/:id/unanswered", roles: dinsosRole, target: targetSentProposal, own: 200, temporal: "SignalWorkflow",
@@ -1258,8 +1276,11 @@ func pageRows() []mxRow {
 			req: form("/tugas/%d/tugaskan", "assigneeId", "0"), check: redirectTo("/tugas/%d?ditugaskan=1")},
 		{method: "GET", route: "/musyawarah", page: true, roles: villageRole, req: path("/musyawarah"), own: 200},
 		{method: "POST", route: "/musyawarah", page: true, roles: villageRole, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
-			req:   form("/musyawarah", "siklus", "{id}", "date", "2026-03-03", "beritaAcaraNo", "BA/08/2026", "attendees", "21"),
-			check: redirectTo("/musyawarah?tersimpan=1&siklus=%d")},
+			req: form("/musyawarah", "siklus", "{id}", "date", "2026-03-03", "beritaAcaraNo", "BA/08/2026", "attendees", "21"),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				redirectTo("/musyawarah?tersimpan=1&siklus=%d")(t, w, a, e, v, r)
+				w.unmeet(e.id, a.region)
+			}},
 		{method: "GET", route: "/rumah-tangga/:id", page: true, roles: allRoles, target: targetHousehold, req: idPath("/rumah-tangga/%d"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPage(t, a, "/rumah-tangga/:id", r, e.hh, true)
@@ -1549,6 +1570,15 @@ func (w *mxWorld) undraft(cycleID int64) {
 	w.t.Helper()
 	open := w.db.Model(&store.Decree{}).Select("id").Where("cycle_id = ? AND status <> ?", cycleID, domain.DecreeSigned)
 	if err := w.db.Where("decree_id IN (?)", open).Delete(&store.DecreeItem{}).Error; err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// unmeet releases a village's tasks from the meeting just recorded (its
+// fan-out never runs here), so the next row can record one again.
+func (w *mxWorld) unmeet(cycleID int64, desa string) {
+	w.t.Helper()
+	if err := w.db.Model(&store.Task{}).Where("cycle_id = ? AND desa_code = ?", cycleID, desa).Update("closing_meeting_id", nil).Error; err != nil {
 		w.t.Fatal(err)
 	}
 }

@@ -186,6 +186,21 @@ func (s *Server) markUnanswered(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"id": p.ID, "marked": n})
 }
 
+// resumeProposal starts a submitted batch's workflow again if it failed
+// or was terminated, from the stored state; a no-op while it runs or once
+// it has finished.
+func (s *Server) resumeProposal(c *gin.Context) {
+	p, _, ok := s.proposal(c)
+	if !ok {
+		return
+	}
+	if err := s.deps.Office.ResumeProposal(c.Request.Context(), caller(c), p); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": p.ID, "status": p.Status})
+}
+
 // report is the cycle funnel per kecamatan and desa, as JSON or
 // (?format=xlsx) a spreadsheet with a sheet per desa and one per kecamatan.
 func (s *Server) report(c *gin.Context) {

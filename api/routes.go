@@ -55,6 +55,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/proposals/:id/submit", may(office.StepProposals), s.submitProposal)
 	a.POST("/proposals/:id/answers", may(office.StepProposals), s.uploadAnswers)
 	a.POST("/proposals/:id/unanswered", may(office.StepProposals), s.markUnanswered)
+	a.POST("/proposals/:id/resume", may(office.StepProposals), s.resumeProposal)
 	a.GET("/cycles/:id/report", may(office.StepReport), s.report)
 	a.GET("/cycles/:id/enrolments", may(office.StepReadProposals), s.enrolmentList)
 

@@ -53,6 +53,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeMeetingAttendees:    "Isi jumlah orang yang hadir.",
 	domain.CodeMeetingOpenTasks:    "Masih ada %s keluarga di desa ini yang belum punya hasil kunjungan.",
 	domain.CodeMeetingNothing:      "Belum ada keluarga yang sudah dikunjungi dan menunggu musyawarah di desa ini.",
+	domain.CodeMeetingRecorded:     "Musyawarah desa ini sudah dicatat dan daftarnya sudah ditutup; pencatatan kedua (misalnya karena tombol ditekan dua kali) ditolak.",
 
 	domain.CodeDecreeBusy:           "SK ini sedang diperbarui. Coba lagi sebentar lagi.",
 	domain.CodeDecreeStep:           "SK ini berstatus %s, jadi tidak dapat %s sekarang. Muat ulang halaman.",
@@ -78,6 +79,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeProposalUnansweredReason: "Tuliskan alasan keluarga dicatat tidak dijawab Kemensos (paling banyak %s karakter).",
 	domain.CodeProposalAllAnswered:      "Semua keluarga pada usulan ini sudah dijawab atau sudah dicatat tidak dijawab.",
 	domain.CodeProposalSimulated:        "Usulan ini dijawab oleh Kemensos simulasi dengan sendirinya.",
+	domain.CodeProposalSimulatedUpload:  "Usulan ini dijawab oleh Kemensos simulasi dengan sendirinya (dibuat dengan VERVAL_KEMENSOS=simulated), jadi berkas jawaban tidak dapat diunggah untuknya; bila jawabannya tidak datang, lanjutkan usulan ini.",
 
 	domain.CodeCycleExists:          "Siklus kabupaten/kota %s tahun %s sudah ada.",
 	domain.CodeCycleRegency:         "Isi kode kabupaten/kota seperti 35.05.",

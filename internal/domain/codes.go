@@ -52,6 +52,7 @@ const (
 	CodeMeetingAttendees    Code = "meeting.attendees"
 	CodeMeetingOpenTasks    Code = "meeting.open_tasks"
 	CodeMeetingNothing      Code = "meeting.nothing_verified"
+	CodeMeetingRecorded     Code = "meeting.already_recorded"
 
 	// The decree (SK Bupati).
 	CodeDecreeBusy           Code = "decree.busy"
@@ -79,6 +80,7 @@ const (
 	CodeProposalUnansweredReason Code = "proposal.unanswered_reason"
 	CodeProposalAllAnswered      Code = "proposal.all_answered"
 	CodeProposalSimulated        Code = "proposal.simulated"
+	CodeProposalSimulatedUpload  Code = "proposal.simulated_upload"
 
 	// The cycle.
 	CodeCycleExists          Code = "cycle.exists"
@@ -174,6 +176,7 @@ var catalogue = map[Code]entry{
 	CodeMeetingAttendees:    {KindInvalid, "must be the number of people present"},
 	CodeMeetingOpenTasks:    {KindConflict, "%s households of this village still have no visit result"},
 	CodeMeetingNothing:      {KindConflict, "this village has no verified households waiting for a meeting"},
+	CodeMeetingRecorded:     {KindConflict, "this village's meeting is already recorded: its list is closed (a second recording, such as a double click, is refused)"},
 
 	CodeDecreeBusy:           {KindConflict, "the decree is being updated; try again"},
 	CodeDecreeStep:           {KindConflict, "the decree is %s, so it cannot be %s now"},
@@ -199,6 +202,7 @@ var catalogue = map[Code]entry{
 	CodeProposalUnansweredReason: {KindInvalid, "say why Kemensos' answer is recorded as missing (at most %s characters)"},
 	CodeProposalAllAnswered:      {KindConflict, "every household of the proposal already has an answer"},
 	CodeProposalSimulated:        {KindConflict, "the simulated Kemensos answers this proposal by itself"},
+	CodeProposalSimulatedUpload:  {KindConflict, "the simulated Kemensos answers this batch by itself (it was built with VERVAL_KEMENSOS=simulated): an answer file cannot be uploaded to it; if its answers do not come, resume the batch"},
 
 	CodeCycleExists:          {KindConflict, "a cycle for regency %s and year %s already exists"},
 	CodeCycleRegency:         {KindInvalid, "must be a regency or city code such as 35.05"},

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/activities"
@@ -139,6 +140,11 @@ func (s *Service) ApplyAnswers(ctx context.Context, c Caller, p *store.Proposal,
 	if err := c.may(StepProposals); err != nil {
 		return 0, err
 	}
+	if p.Simulated {
+		// The simulated Kemensos answers this batch by itself: a file
+		// uploaded beside it would mix the two ways answers come back.
+		return 0, domain.Err(domain.CodeProposalSimulatedUpload)
+	}
 	n, err := activities.ApplyAnswerFile(ctx, s.store, p.ID, bytes.NewReader(file), c.Actor())
 	// The file's problems come wrapped in a non-retryable application
 	// error (the simulator's activity shares this code); unwrap them.
@@ -148,7 +154,7 @@ func (s *Service) ApplyAnswers(ctx context.Context, c Caller, p *store.Proposal,
 	if err != nil {
 		return 0, err
 	}
-	return n, s.answersStored(ctx, p, n)
+	return n, s.answersStored(ctx, c, p, n)
 }
 
 // unansweredReasonMax is the longest reason kept with the marking (the
@@ -172,16 +178,18 @@ func (s *Service) MarkUnanswered(ctx context.Context, c Caller, p *store.Proposa
 	if err != nil {
 		return 0, err
 	}
-	return n, s.answersStored(ctx, p, n)
+	return n, s.answersStored(ctx, c, p, n)
 }
 
 // answersStored tells batch p's workflow that n answers (or markings) were
 // stored and wait to be given to the households (none new: a repeat, whose
 // earlier signal may have been lost). They are committed: a signal that
-// fails now must not read as "nothing happened". It tries a few times,
-// then returns an *activities.AnswersNotGivenError (the workflow's
-// periodic check also finds them).
-func (s *Service) answersStored(ctx context.Context, p *store.Proposal, n int) error {
+// fails now must not read as "nothing happened". A batch whose workflow
+// has ended without finishing (failed, terminated) has it started again
+// from the stored state (resumeProposal), which gives them. Otherwise it
+// tries a few times, then returns an *activities.AnswersNotGivenError (the
+// workflow's periodic check also finds them).
+func (s *Service) answersStored(ctx context.Context, c Caller, p *store.Proposal, n int) error {
 	var serr error
 	for i, wait := range answersSignalBackoff {
 		if i > 0 {
@@ -191,12 +199,60 @@ func (s *Service) answersStored(ctx context.Context, p *store.Proposal, n int) e
 			case <-time.After(wait):
 			}
 		}
-		if serr = s.temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil); serr == nil {
+		serr = s.temporal.SignalWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), "", workflows.SignalAnswersUploaded, nil)
+		if nf := (*serviceerror.NotFound)(nil); errors.As(serr, &nf) {
+			// No running workflow: it ended. Start it again.
+			serr = s.resumeProposal(ctx, c, p)
+		}
+		if serr == nil {
 			return nil
 		}
 	}
 	s.log.Warn("answers stored, proposal workflow not signalled", "proposalId", p.ID, "applied", n, "err", serr)
 	return &activities.AnswersNotGivenError{Applied: n, Err: serr}
+}
+
+// ResumeProposal starts submitted batch p's workflow again when it has
+// ended without finishing (failed, or terminated): the way out for a batch
+// whose workflow died, which would otherwise hold the cycle's close back
+// for ever. The new run starts from the stored state: it tells only the
+// households not yet told of the batch, has the simulated Kemensos answer
+// what is still unanswered, and gives every stored answer. While the
+// workflow runs it is only nudged to give stored answers; once it has
+// finished (every answer given) it is a no-op.
+func (s *Service) ResumeProposal(ctx context.Context, c Caller, p *store.Proposal) error {
+	if err := c.may(StepProposals); err != nil {
+		return err
+	}
+	if p.Status == domain.ProposalDraft {
+		return domain.Err(domain.CodeProposalNotSubmitted)
+	}
+	return s.resumeProposal(ctx, c, p)
+}
+
+// resumeProposal signals batch p's workflow that answers wait, starting it
+// again first if its last run failed or was terminated. The workflow ID
+// names the batch and the reuse policy allows a new run only after one
+// that did not complete, so a completed batch is left alone.
+func (s *Service) resumeProposal(ctx context.Context, c Caller, p *store.Proposal) error {
+	cy, err := s.store.GetCycle(ctx, c.Principal, p.CycleID)
+	if err != nil {
+		return err
+	}
+	in := workflows.ProposalInput{ProposalID: p.ID, CycleID: p.CycleID, RegencyCode: cy.RegencyCode, ReminderAfter: s.kemensos.ReminderAfter}
+	_, err = s.temporal.SignalWithStartWorkflow(ctx, workflows.ProposalWorkflowID(p.ID), workflows.SignalAnswersUploaded, nil, client.StartWorkflowOptions{
+		ID: workflows.ProposalWorkflowID(p.ID), TaskQueue: workflows.OpsTaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+	}, workflows.ProposalWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		// Its last run completed: every answer was given.
+		return nil
+	}
+	if err == nil {
+		s.log.Info("proposal workflow resumed", "proposalId", p.ID)
+	}
+	return err
 }
 
 // answersSignalBackoff are the waits before each attempt to tell a batch's

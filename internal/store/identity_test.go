@@ -22,7 +22,9 @@ import (
 // rejection needs a second correction. Corrections are refused for a
 // malformed or unchanged number, a No KK of another household, a case
 // that has ended, a household in a batch waiting for Kemensos, and outside
-// the caller's regency.
+// the caller's regency. A batch keeps the numbers it proposed: after the
+// correction, batch 1's file still carries the old numbers and its answer
+// file still matches by them.
 func TestNIKCorrectionAndNextBatch(t *testing.T) {
 	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
 		ctx := t.Context()
@@ -121,6 +123,29 @@ func TestNIKCorrectionAndNextBatch(t *testing.T) {
 		must(t, db.Where("household_id = ? AND action = ?", a, "household.identity").First(&audit).Error)
 		if audit.Detail != `{"fields":["nik","noKk"],"rejectionsCorrected":1}` {
 			t.Errorf("audit detail %s", audit.Detail)
+		}
+
+		// Batch 1 keeps the numbers it proposed (issue 17, defect 4): its
+		// file, downloaded again, is the file that was sent, and its
+		// answer file, uploaded again, matches A by the old numbers and
+		// changes nothing.
+		lines1, err := st.ProposalLines(ctx, p1.ID)
+		must(t, err)
+		for _, l := range lines1 {
+			if l.HouseholdID == a && (l.NIK != hs[0].NIK || l.NoKK != hs[0].NoKK) {
+				t.Errorf("batch 1's file after the correction carries A as %s / %s, want the proposed %s / %s", l.NIK, l.NoKK, hs[0].NIK, hs[0].NoKK)
+			}
+		}
+		match1, err := st.ProposalMatcher(ctx, p1.ID)
+		must(t, err)
+		if id, ok := match1(hs[0].NoKK, hs[0].NIK); !ok || id != a {
+			t.Errorf("batch 1's answer row for A with the proposed numbers matches %d %v, want %d", id, ok, a)
+		}
+		if id, ok := match1(newKK, newNIK); ok {
+			t.Errorf("batch 1 matches the corrected numbers, which it never proposed, to %d", id)
+		}
+		if n, err := st.ApplyAnswers(ctx, p1.ID, []store.StoredAnswer{{HouseholdID: a, Reason: store.RejectNIKNotMatched}, {HouseholdID: b, Accepted: true}}, actor()); err != nil || n != 0 {
+			t.Errorf("batch 1's answer file again after the correction: %d new, %v; want 0, nil", n, err)
 		}
 
 		// Batch 2 proposes A alone, with its corrected numbers, and

@@ -268,7 +268,9 @@ func (s *Store) MarkStarted(ctx context.Context, intakeID int64, ids []int64) er
 }
 
 // Associated data for sealed columns: a NIK ciphertext copied into the No
-// KK column (or anywhere else) no longer opens.
+// KK column (or anywhere else) no longer opens. A batch's copies of its
+// households' numbers (ProposalItem.NIKSealed, KKSealed) are the
+// household's ciphertexts, under these same strings.
 const (
 	ADNIK  = "households.nik"
 	ADNoKK = "households.no_kk"

@@ -119,3 +119,65 @@ func TestCorrectionAfterMeetingRecorded(t *testing.T) {
 		}
 	})
 }
+
+// TestMeetingRecordedOnce: a village's list is closed by exactly one
+// meeting, whatever the timing. Eight concurrent recordings of the same
+// village's meeting (a double click, retried requests) store one meeting,
+// one audit entry and one meeting_households row per household; the
+// others are refused as conflicts with CodeMeetingRecorded. A later one,
+// before the fan-out has moved the tasks on, is refused the same way.
+func TestMeetingRecordedOnce(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := context.Background()
+		const jaten = "35.05.01.2001"
+		officer := domain.Actor{UserID: 11, Role: "village"}
+		for _, hh := range []int64{1, 2, 3} {
+			task := store.Task{HouseholdID: hh, CycleID: cy.ID, KecamatanCode: "35.05.01", DesaCode: jaten, DueAt: time.Now().Add(30 * 24 * time.Hour), Status: domain.TaskOpen}
+			if err := db.Create(&task).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := st.RecordVisit(ctx, store.Visit{CycleID: cy.ID, HouseholdID: hh, Version: 1, Actor: officer, At: time.Now(),
+				Result: domain.VisitResult{Outcome: "eligible", VisitDate: "2026-03-04"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		record := func() error {
+			return st.RecordMeeting(ctx, &store.Meeting{CycleID: cy.ID, DesaCode: jaten, Date: "2026-03-20", BeritaAcaraNo: "BA/1", Attendees: 23}, officer)
+		}
+		const n = 8
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for range n {
+			go func() { <-start; errs <- record() }()
+		}
+		close(start)
+		ok := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, domain.Err(domain.CodeMeetingRecorded)) && domain.IsKind(err, domain.KindConflict):
+			default:
+				t.Errorf("a concurrent recording: %v, want nil or %s", err, domain.CodeMeetingRecorded)
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d of %d concurrent recordings succeeded, want exactly 1", ok, n)
+		}
+		if err := record(); !errors.Is(err, domain.Err(domain.CodeMeetingRecorded)) {
+			t.Errorf("a recording after the first, before its fan-out: %v, want %s", err, domain.CodeMeetingRecorded)
+		}
+		var meetings, audits, rows int64
+		must(t, db.Model(&store.Meeting{}).Where("cycle_id = ? AND desa_code = ?", cy.ID, jaten).Count(&meetings).Error)
+		must(t, db.Model(&store.AuditEntry{}).Where("action = ?", "meeting.record").Count(&audits).Error)
+		must(t, db.Model(&store.MeetingHousehold{}).Count(&rows).Error)
+		if meetings != 1 || audits != 1 || rows != 3 {
+			t.Errorf("stored %d meetings, %d meeting.record audit entries, %d meeting_households rows; want 1, 1, 3", meetings, audits, rows)
+		}
+		var m store.Meeting
+		must(t, db.First(&m, "cycle_id = ?", cy.ID).Error)
+		if m.HouseholdsTotal != 3 {
+			t.Errorf("the meeting's householdsTotal = %d, want 3", m.HouseholdsTotal)
+		}
+	})
+}

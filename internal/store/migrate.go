@@ -181,6 +181,37 @@ func migrations() []*gormigrate.Migration {
 			},
 		},
 		{
+			// A batch keeps the numbers it proposed: a NIK or No KK
+			// correction after it was sent must change neither its file
+			// nor how Kemensos' answers to it are matched. Batches built
+			// before this take the households' numbers as they are now,
+			// the best there is (a correction made since cannot be
+			// undone from the database).
+			ID: "202612040008_proposal_item_numbers",
+			Migrate: func(tx *gorm.DB) error {
+				blob := "blob"
+				if IsPostgres(tx) {
+					blob = "bytea"
+				}
+				for _, c := range []struct{ name, ddl string }{
+					{"kk_hash", "ALTER TABLE proposal_items ADD COLUMN kk_hash VARCHAR(64) NOT NULL DEFAULT ''"},
+					{"kk_sealed", "ALTER TABLE proposal_items ADD COLUMN kk_sealed " + blob},
+					{"nik_hash", "ALTER TABLE proposal_items ADD COLUMN nik_hash VARCHAR(64) NOT NULL DEFAULT ''"},
+					{"nik_sealed", "ALTER TABLE proposal_items ADD COLUMN nik_sealed " + blob},
+				} {
+					// A new database has them already: migration 0002
+					// creates proposal_items from today's ProposalItem.
+					if tx.Migrator().HasColumn("proposal_items", c.name) {
+						continue
+					}
+					if err := tx.Exec(c.ddl).Error; err != nil {
+						return err
+					}
+				}
+				return fillProposalItemNumbers(tx)
+			},
+		},
+		{
 			// A user handed a one-time password must change it before any
 			// other step.
 			ID: "202612070001_user_must_change_password",
@@ -192,6 +223,17 @@ func migrations() []*gormigrate.Migration {
 			},
 		},
 	}
+}
+
+// fillProposalItemNumbers gives the proposal items that have no numbers
+// of their own their household's, sealed as they are.
+func fillProposalItemNumbers(tx *gorm.DB) error {
+	return tx.Exec(`UPDATE proposal_items SET
+	kk_hash = (SELECT households.kk_hash FROM households WHERE households.id = proposal_items.household_id),
+	kk_sealed = (SELECT households.kk_sealed FROM households WHERE households.id = proposal_items.household_id),
+	nik_hash = (SELECT households.nik_hash FROM households WHERE households.id = proposal_items.household_id),
+	nik_sealed = (SELECT households.nik_sealed FROM households WHERE households.id = proposal_items.household_id)
+WHERE (kk_sealed IS NULL OR nik_sealed IS NULL) AND EXISTS (SELECT 1 FROM households WHERE households.id = proposal_items.household_id)`).Error
 }
 
 // AuditAppendOnlyMessage is the message of the database's refusal to change or

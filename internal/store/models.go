@@ -311,7 +311,23 @@ type ProposalItem struct {
 	// Corrected is set on a NIK_TIDAK_PADAN rejection once Dinsos has
 	// corrected the household's numbers: only then is it proposed again.
 	Corrected bool `gorm:"not null;default:false"`
+	// KKHash, KKSealed, NIKHash and NIKSealed are the household's No KK
+	// and NIK as this batch proposed them, copied (sealed, with their keyed
+	// hashes) from the household when the batch is built. A later
+	// correction changes the household's numbers, not the batch's: the
+	// batch's file stays the file that was sent, and Kemensos' answers to
+	// it are matched by the numbers it proposed (ProposalLines,
+	// ProposalMatcher). Items built before these columns were filled from
+	// the households' numbers when the columns were added.
+	KKHash    string `gorm:"size:64;not null;default:''"`
+	KKSealed  []byte
+	NIKHash   string `gorm:"size:64;not null;default:''"`
+	NIKSealed []byte
 }
+
+// proposalItemNumbers are ProposalItem's columns of personal data, left
+// out of the queries that do not need them.
+var proposalItemNumbers = []string{"kk_hash", "kk_sealed", "nik_hash", "nik_sealed"}
 
 // Enrolment is a household's place in an aid programme in a cycle. The
 // unique key makes re-running enrolment duplicate nothing.

@@ -38,7 +38,7 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 			Where("proposals.cycle_id = ? AND proposal_items.answer = ? AND proposal_items.answer_reason = ? AND proposal_items.corrected = ?",
 				p.CycleID, "DITOLAK", RejectNIKNotMatched, false)
 		var hs []Household
-		if err := tx.Select("id, in_dtks, outcome").Where("cycle_id = ? AND stage = ? AND id NOT IN (?) AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open, uncorrected).
+		if err := tx.Select("id, in_dtks, outcome, kk_hash, kk_sealed, nik_hash, nik_sealed").Where("cycle_id = ? AND stage = ? AND id NOT IN (?) AND id NOT IN (?)", p.CycleID, "awaiting_proposal", open, uncorrected).
 			Order("id").Find(&hs).Error; err != nil {
 			return err
 		}
@@ -51,7 +51,10 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 		}
 		items := make([]ProposalItem, len(hs))
 		for i, h := range hs {
-			items[i] = ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "TAMBAH"}
+			// The batch keeps the numbers it proposes, sealed as the
+			// household's are (same associated data, so copied as they are).
+			items[i] = ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "TAMBAH",
+				KKHash: h.KKHash, KKSealed: h.KKSealed, NIKHash: h.NIKHash, NIKSealed: h.NIKSealed}
 			if h.InDTKS && h.Outcome != "eligible" {
 				items[i].Jenis = "HAPUS"
 				items[i].Alasan, _ = kemensos.ReasonForOutcome(h.Outcome)
@@ -94,9 +97,15 @@ type ProposalLine struct {
 	Address     string
 	Jenis       string
 	Alasan      string
+	// Answered: the household already has its answer in this batch
+	// (Kemensos', or verval's TIDAK_DIJAWAB).
+	Answered bool
 }
 
-// ProposalLines opens the NIK and No KK of a proposal's households.
+// ProposalLines opens the NIK and No KK a proposal proposed for each of
+// its households: the numbers stored with the batch when it was built,
+// not the household's numbers now (a correction since changes those), so
+// the file downloaded again is the file that was sent.
 func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]ProposalLine, error) {
 	type row struct {
 		HouseholdID int64
@@ -107,10 +116,13 @@ func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]Proposal
 		Address     string
 		Jenis       string
 		Alasan      string
+		Answer      string
 	}
 	var rows []row
 	err := s.DB.WithContext(ctx).Table("proposal_items").
-		Select("households.id AS household_id, households.desa_code, households.kk_sealed, households.nik_sealed, households.name, households.address, proposal_items.jenis, proposal_items.alasan").
+		Select("households.id AS household_id, households.desa_code, "+
+			"COALESCE(proposal_items.kk_sealed, households.kk_sealed) AS kk_sealed, COALESCE(proposal_items.nik_sealed, households.nik_sealed) AS nik_sealed, "+
+			"households.name, households.address, proposal_items.jenis, proposal_items.alasan, proposal_items.answer").
 		Joins("JOIN households ON households.id = proposal_items.household_id").
 		Where("proposal_items.proposal_id = ?", proposalID).Order("households.desa_code, households.id").Scan(&rows).Error
 	if err != nil {
@@ -126,16 +138,21 @@ func (s *Store) ProposalLines(ctx context.Context, proposalID int64) ([]Proposal
 		if err != nil {
 			return nil, fmt.Errorf("open NIK of household %d: %w", r.HouseholdID, err)
 		}
-		out[i] = ProposalLine{HouseholdID: r.HouseholdID, DesaCode: r.DesaCode, NoKK: kk, NIK: nik, Name: r.Name, Address: r.Address, Jenis: r.Jenis, Alasan: r.Alasan}
+		out[i] = ProposalLine{HouseholdID: r.HouseholdID, DesaCode: r.DesaCode, NoKK: kk, NIK: nik, Name: r.Name, Address: r.Address, Jenis: r.Jenis, Alasan: r.Alasan, Answered: r.Answer != ""}
 	}
 	return out, nil
 }
 
 // ProposalMatcher resolves an answer row's No KK or NIK to a household of
-// the proposal, by keyed hash: no clear number is compared or stored.
+// the proposal, by keyed hash: no clear number is compared or stored. It
+// matches the numbers the batch proposed (ProposalLines), so a household's
+// correction after the batch was sent does not unmatch Kemensos' answer
+// to it.
 func (s *Store) ProposalMatcher(ctx context.Context, proposalID int64) (func(noKK, nik string) (int64, bool), error) {
 	var rows []Household
-	err := s.DB.WithContext(ctx).Table("proposal_items").Select("households.id, households.kk_hash, households.nik_hash").
+	err := s.DB.WithContext(ctx).Table("proposal_items").
+		Select("households.id, COALESCE(NULLIF(proposal_items.kk_hash, ''), households.kk_hash) AS kk_hash, "+
+			"COALESCE(NULLIF(proposal_items.nik_hash, ''), households.nik_hash) AS nik_hash").
 		Joins("JOIN households ON households.id = proposal_items.household_id").
 		Where("proposal_items.proposal_id = ?", proposalID).Scan(&rows).Error
 	if err != nil {
@@ -374,13 +391,29 @@ func (s *Store) MarkProposalSubmitted(ctx context.Context, proposalID int64, act
 // ProposalPage lists, after afterID, up to limit items of a proposal; with
 // unsignalledAnswers only answered items whose household has not been told.
 func (s *Store) ProposalPage(ctx context.Context, proposalID, afterID int64, limit int, unsignalledAnswers bool) ([]ProposalItem, error) {
-	q := s.DB.WithContext(ctx).Where("proposal_id = ? AND household_id > ?", proposalID, afterID)
+	q := s.DB.WithContext(ctx).Omit(proposalItemNumbers...).Where("proposal_id = ? AND household_id > ?", proposalID, afterID)
 	if unsignalledAnswers {
 		q = q.Where("answer <> ? AND signalled = ?", "", false)
 	}
 	var out []ProposalItem
 	err := q.Order("household_id").Limit(limit).Find(&out).Error
 	return out, err
+}
+
+// ProposalUntold lists, after afterID, up to limit households of a batch
+// that have not been told of it: still in stage awaiting_proposal, with no
+// answer of this batch given to them. Telling a household that is already
+// waiting for Kemensos, or one this batch's answer sent back to wait for a
+// later batch, would have it take the batch a second time; so a batch's
+// workflow started again (office.ResumeProposal) tells only these.
+func (s *Store) ProposalUntold(ctx context.Context, proposalID, afterID int64, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.DB.WithContext(ctx).Table("proposal_items").Select("proposal_items.household_id").
+		Joins("JOIN households ON households.id = proposal_items.household_id").
+		Where("proposal_items.proposal_id = ? AND proposal_items.household_id > ? AND proposal_items.signalled = ? AND households.stage = ?",
+			proposalID, afterID, false, "awaiting_proposal").
+		Order("proposal_items.household_id").Limit(limit).Pluck("proposal_items.household_id", &ids).Error
+	return ids, err
 }
 
 // MarkAnswersSignalled records that these households have their answers.

@@ -229,3 +229,38 @@ func TestMarkUnanswered(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrationFillsProposalItemNumbers: the items of batches built before
+// a batch kept its numbers get them, when the columns are added, from
+// their households as they are then, so their file and their answers
+// still work (ProposalLines, ProposalMatcher).
+func TestMigrationFillsProposalItemNumbers(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		nik, kk := "3505015503800001", "3505010101200001"
+		nikSealed, err := st.Keys.Seal(nik, store.ADNIK)
+		must(t, err)
+		kkSealed, err := st.Keys.Seal(kk, store.ADNoKK)
+		must(t, err)
+		h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: 2, FamilyID: "F", KKHash: st.Keys.Hash(kk), KKSealed: kkSealed, KKMasked: "x",
+			NIKHash: st.Keys.Hash(nik), NIKSealed: nikSealed, NIKMasked: "x", Name: "n", Address: "a", RegencyCode: "35.05",
+			KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, Stage: "awaiting_kemensos", StageEnteredAt: time.Now()}
+		must(t, db.Create(&h).Error)
+		p := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-07", Status: domain.ProposalSubmitted, Items: 1, CreatedAt: time.Now()}
+		must(t, db.Create(&p).Error)
+		// An item as it was stored before: no numbers of its own.
+		must(t, db.Create(&store.ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "TAMBAH"}).Error)
+		must(t, db.Exec("DELETE FROM schema_migrations WHERE id = ?", "202612040008_proposal_item_numbers").Error)
+		must(t, store.Migrate(db))
+
+		var it store.ProposalItem
+		must(t, db.Where("proposal_id = ?", p.ID).First(&it).Error)
+		if it.NIKHash != h.NIKHash || it.KKHash != h.KKHash || string(it.NIKSealed) != string(h.NIKSealed) || string(it.KKSealed) != string(h.KKSealed) {
+			t.Fatalf("the old item after the migration: %+v", it)
+		}
+		lines, err := st.ProposalLines(ctx, p.ID)
+		if err != nil || len(lines) != 1 || lines[0].NIK != nik || lines[0].NoKK != kk {
+			t.Errorf("the old batch's file: %+v, %v", lines, err)
+		}
+	})
+}

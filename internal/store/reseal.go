@@ -30,8 +30,9 @@ type sealedRow struct {
 }
 
 // Reseal seals again, with the keyring's active key, every sealed value
-// under another key: the households' NIK and No KK, and the files of
-// intakes still running. It works in batches of batch households, each in
+// under another key: the households' NIK and No KK, the numbers each
+// proposal batch keeps of its households, and the files of intakes still
+// running. It works in batches of batch households, each in
 // its own transaction, in id order, so it can be interrupted and run
 // again; values already under the active key are left alone. progress, if
 // set, is called after each batch with the households looked at so far and
@@ -83,7 +84,61 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 			progress(done, total)
 		}
 	}
+	if err := s.resealProposalItems(ctx, batch, active, &rep); err != nil {
+		return rep, err
+	}
 	return rep, s.resealIntakeFiles(ctx, active, &rep)
+}
+
+// resealProposalItems re-seals the numbers each batch keeps of the
+// households it proposed, batch items at a time, each in its own
+// transaction, in (proposal, household) order.
+func (s *Store) resealProposalItems(ctx context.Context, batch int, active string, rep *ResealReport) error {
+	var afterP, afterH int64
+	for {
+		var rows []ProposalItem
+		if err := s.DB.WithContext(ctx).Model(&ProposalItem{}).Select("proposal_id", "household_id", "kk_sealed", "nik_sealed").
+			Where("proposal_id > ? OR (proposal_id = ? AND household_id > ?)", afterP, afterP, afterH).
+			Order("proposal_id, household_id").Limit(batch).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			for _, r := range rows {
+				u := map[string]any{}
+				for _, c := range []struct {
+					col string
+					v   []byte
+					ad  string
+				}{{"kk_sealed", r.KKSealed, ADNoKK}, {"nik_sealed", r.NIKSealed, ADNIK}} {
+					if c.v == nil {
+						continue
+					}
+					v, changed, err := s.reseal(c.v, []byte(c.ad), active, rep)
+					if err != nil {
+						return fmt.Errorf("batch %d, household %d, %s: %w", r.ProposalID, r.HouseholdID, c.col, err)
+					}
+					if changed {
+						u[c.col] = v
+					}
+				}
+				if len(u) == 0 {
+					continue
+				}
+				if err := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND household_id = ?", r.ProposalID, r.HouseholdID).Updates(u).Error; err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		last := rows[len(rows)-1]
+		afterP, afterH = last.ProposalID, last.HouseholdID
+	}
 }
 
 // resealIntakeFiles re-seals the files of intakes that have not ended (an

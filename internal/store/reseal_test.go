@@ -10,15 +10,17 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 )
 
 // TestReseal: after a new key is made active, the re-seal moves every
-// sealed value (households' NIK and No KK, a running intake's file) to it,
-// so the old key can be retired; a second run changes nothing; a keyring
-// without the old key stops with an error naming it.
+// sealed value (households' NIK and No KK, the numbers a batch keeps, a
+// running intake's file) to it, so the old key can be retired; a second
+// run changes nothing; a keyring without the old key stops with an error
+// naming it.
 func TestReseal(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
@@ -44,6 +46,17 @@ func TestReseal(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A batch keeps the numbers it proposed of two households.
+		prop := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-07", Status: domain.ProposalSubmitted, Items: 2, CreatedAt: time.Now()}
+		if err := db.Create(&prop).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec("INSERT INTO proposal_items (proposal_id, household_id, jenis, answer, signalled, corrected, kk_hash, kk_sealed, nik_hash, nik_sealed) "+
+			"SELECT ?, id, 'TAMBAH', '', false, false, kk_hash, kk_sealed, nik_hash, nik_sealed FROM households WHERE row <= 3", prop.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		const items = 2
+
 		devKeys, hashKey := pii.DevKeyringEnv()
 		newKey := "k2:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("n", 32)))
 		both, err := pii.ParseKeyring(newKey+","+devKeys, hashKey)
@@ -61,8 +74,8 @@ func TestReseal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+1 || rep.Current != 0 || calls != 3 {
-			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+1, pii.DevKeyID)
+		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+2*items+1 || rep.Current != 0 || calls != 3 {
+			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+2*items+1, pii.DevKeyID)
 		}
 
 		// The old key can go: everything opens with the new one alone.
@@ -83,12 +96,16 @@ func TestReseal(t *testing.T) {
 				t.Fatalf("household %d No KK after the re-seal: %v", h.ID, err)
 			}
 		}
+		lines, err := (&store.Store{DB: db, Keys: only}).ProposalLines(ctx, prop.ID)
+		if err != nil || len(lines) != items {
+			t.Fatalf("the batch's file after the re-seal: %+v, %v", lines, err)
+		}
 		if data := readIntakeFile(t, &store.Store{DB: db, Keys: only}, in.ID); string(data) != "a running intake's file" {
 			t.Fatalf("intake file after the re-seal: %q", data)
 		}
 
 		again, err := rotated.Reseal(ctx, 3, nil)
-		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+1 {
+		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+2*items+1 {
 			t.Fatalf("second run: %+v, %v; want nothing to do", again, err)
 		}
 
