@@ -202,8 +202,9 @@ func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Prop
 		d.CanSubmit = pr.Status == domain.ProposalDraft
 		// A refused file keeps its rows on the page even when the batch
 		// has every answer (a late file for households Dinsos recorded
-		// as not answered by Kemensos).
-		d.CanAnswer = pr.Status == domain.ProposalSubmitted || up != nil
+		// as not answered by Kemensos). A batch of the simulated Kemensos
+		// takes no file (the office refuses one): no form.
+		d.CanAnswer = pr.Status == domain.ProposalSubmitted && !pr.Simulated || up != nil
 		// The simulated Kemensos answers every household by itself.
 		d.CanMarkUnanswered = pr.Status == domain.ProposalSubmitted && !pr.Simulated && d.Counts.Unsent > 0 || un != nil && un.Retry
 	}
