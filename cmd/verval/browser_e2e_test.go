@@ -33,7 +33,9 @@ import (
 // With VERVAL_SCREENSHOTS=1 it saves the main pages to docs/screenshots/.
 func TestBrowser(t *testing.T) {
 	chrome := chromium(t)
-	s := startStack(t, "sqlite")
+	// Kemensos' answers come as files: the simulated Kemensos answers its
+	// batches itself and refuses an uploaded file.
+	s := startStackKemensosFile(t)
 	dinsos := s.login("dinsos", "dinsos-blitar-2026")
 	var cycle struct{ ID int64 }
 	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, &cycle); code != 201 {
