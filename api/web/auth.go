@@ -25,9 +25,15 @@ const SessionCookie = "verval_session"
 // csrfField is the form field carrying the per-session CSRF token.
 const csrfField = "csrf"
 
-// maxFormBody bounds a page's form post: the meeting's scanned berita
-// acara (10 MB) and its fields.
-const maxFormBody = 11 << 20
+// maxFormBody bounds a page's form post: the longest text fields are a few
+// thousand characters. A larger post is answered 413 before anything
+// reads it past the limit.
+const maxFormBody = 1 << 20
+
+// maxFileForm bounds the forms that carry a file besides the P3KE upload:
+// the meeting's scanned berita acara (10 MB) and Kemensos' answer file,
+// with their fields.
+const maxFileForm = 11 << 20
 
 // Gin context keys.
 const (
@@ -120,6 +126,9 @@ func formValue(c *gin.Context, name string) (string, error) {
 		if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 			return "", err
 		}
+	} else if err := c.Request.ParseForm(); err != nil {
+		// A form over the limit is reported, not read as empty.
+		return "", err
 	}
 	return c.PostForm(name), nil
 }

@@ -15,6 +15,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeNotFound:       "Data tidak ditemukan, atau bukan bagian dari wilayah Anda.",
 	domain.CodeUnavailable:    "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
 	domain.CodeBadRequest:     "Isian tidak dapat dibaca (%s).",
+	domain.CodeBodyTooLarge:   "Kiriman terlalu besar (paling besar %s); kurangi isiannya.",
 	domain.CodeRequired:       "Wajib diisi.",
 	domain.CodeTooLong:        "Lebih dari %s karakter.",
 	domain.CodeDateMalformed:  "Isi tanggal yang benar (tahun-bulan-hari).",

@@ -115,7 +115,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/tugas/:id/buka-ulang", may(office.StepReopen), h.reopen)
 	r.POST("/tugas/:id/tugaskan", may(office.StepAssign), h.assign)
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
-	r.POST("/musyawarah", may(office.StepRecordMeeting), h.recordMeeting)
+	r.POST("/musyawarah", h.signedInWith(maxFileForm, office.Roles(office.StepRecordMeeting)...), h.recordMeeting)
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
 	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
@@ -140,7 +140,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/usulan", may(office.StepProposals), h.buildProposal)
 	r.GET("/usulan/:id", may(office.StepReadProposals), h.proposalPage)
 	r.POST("/usulan/:id/kirim", may(office.StepProposals), h.submitProposal)
-	r.POST("/usulan/:id/jawaban", may(office.StepProposals), h.uploadAnswers)
+	r.POST("/usulan/:id/jawaban", h.signedInWith(maxFileForm, office.Roles(office.StepProposals)...), h.uploadAnswers)
 	r.POST("/usulan/:id/tidak-dijawab", may(office.StepProposals), h.markUnanswered)
 }
 

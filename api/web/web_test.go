@@ -1032,3 +1032,23 @@ func TestTaskListMarksOverdueTasksAndSearchesAddresses(t *testing.T) {
 		t.Errorf("search found another desa's family: %v", slices.Collect(maps.Keys(items)))
 	}
 }
+
+// A form over 1 MiB (a pasted text in a visit's indicator) is answered 413
+// with the limit, and nothing reaches the workflow; the meeting's form,
+// which carries the scanned berita acara, keeps its larger limit.
+func TestFormOverTheLimitIs413(t *testing.T) {
+	e := newEnv(t)
+	// No UpdateWorkflow is expected: the mock fails the test on one.
+	desa1 := e.login("desa1")
+	id := e.hh["SITI AMINAH"]
+	form := url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-04"}, "jenisLantai": {"Tanah"}, "jenisDinding": {"Bambu"},
+		"jenisAtap": {"Genteng"}, "sumberAirMinum": {strings.Repeat("x", 2<<20)}, "version": {"0"}}
+	w := desa1.post(fmt.Sprintf("/tugas/%d", id), form)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "Kiriman terlalu besar: paling besar 1 MB.") {
+		t.Errorf("2 MiB visit form: %d %.300s, want 413 naming 1 MB", w.Code, w.Body.String())
+	}
+	w = desa1.post("/musyawarah", url.Values{"notes": {strings.Repeat("x", 2<<20)}})
+	if w.Code == http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MiB meeting form (which may carry a 10 MB scan) was refused as too large")
+	}
+}

@@ -10,6 +10,7 @@ const (
 	CodeNotFound       Code = "not_found"
 	CodeUnavailable    Code = "unavailable"
 	CodeBadRequest     Code = "request.invalid"
+	CodeBodyTooLarge   Code = "request.too_large"
 	CodeRequired       Code = "field.required"
 	CodeTooLong        Code = "field.too_long"
 	CodeDateMalformed  Code = "date.malformed"
@@ -129,6 +130,7 @@ var catalogue = map[Code]entry{
 	CodeNotFound:       {KindNotFound, "not found"},
 	CodeUnavailable:    {KindUnavailable, "service temporarily unavailable, try again shortly"},
 	CodeBadRequest:     {KindBadRequest, "%s"},
+	CodeBodyTooLarge:   {KindTooLarge, "the request body is larger than %s; send less (files go to the upload routes)"},
 	CodeRequired:       {KindInvalid, "is required"},
 	CodeTooLong:        {KindInvalid, "is longer than %s characters"},
 	CodeDateMalformed:  {KindInvalid, "must be a date as YYYY-MM-DD"},
