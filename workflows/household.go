@@ -506,8 +506,16 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 	if r.Outcome != domain.OutcomeEligible && r.Outcome != domain.OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
 		return refuseField("note", domain.CodeVisitNote)
 	}
-	if utf8.RuneCountInString(r.Note) > 2000 {
-		return refuseField("note", domain.CodeTooLong, 2000)
+	if utf8.RuneCountInString(r.Note) > domain.MaxNoteRunes {
+		return refuseField("note", domain.CodeTooLong, domain.MaxNoteRunes)
+	}
+	// Every indicator is bounded too: the whole request goes into the
+	// Update's acceptance in history, which Temporal refuses past 2 MB by
+	// failing the workflow task and terminating the case.
+	for _, f := range r.Indicators.Fields() {
+		if utf8.RuneCountInString(f.Value) > domain.MaxIndicatorRunes {
+			return refuseField("indicators."+f.Name, domain.CodeTooLong, domain.MaxIndicatorRunes)
+		}
 	}
 	return nil
 }
@@ -565,6 +573,9 @@ func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error 
 	}
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeReopenReason)
+	}
+	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
+		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
 	}
 	return nil
 }

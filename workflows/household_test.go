@@ -665,6 +665,7 @@ func TestReopenAfterMeeting(t *testing.T) {
 	// its signal, which the reopen must forget.
 	h.updateAt(41*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	noReason := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "  "})
+	longReason := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: strings.Repeat("x", 1001)})
 	reopen := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "alamat salah"})
 	reopened := h.stateAt(42*day + time.Hour)
 	// After a reopen a first result is refused; the village corrects version 1.
@@ -675,6 +676,7 @@ func TestReopenAfterMeeting(t *testing.T) {
 	h.run(input(false))
 
 	mustReject(t, "reopen without a reason", noReason, domain.KindInvalid, "reason")
+	mustReject(t, "reopen with a reason of 1001 characters", longReason, domain.KindInvalid, "reason")
 	mustAccept(t, "reopen", reopen)
 	due := t0.Add(56 * day) // reopened at +42d, due 14 days later
 	testx.Equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: due}))

@@ -444,6 +444,8 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 		{"indicators", domain.CodeVisitIndicators, []any{domain.OutcomeEligible}, "Jenis lantai, dinding dan atap wajib diisi untuk hasil Masih miskin (layak)."},
 		{"note", domain.CodeVisitNote, nil, "Jelaskan temuan Anda"},
 		{"outcome", domain.CodeVisitOutcome, nil, "Pilih salah satu hasil kunjungan."},
+		// One indicator too long: shown on the indicators, naming it.
+		{"indicators.sumberAirMinum", domain.CodeTooLong, []any{100}, "Sumber air minum: Lebih dari 100 karakter."},
 	} {
 		t.Run(c.field, func(t *testing.T) {
 			e := newEnv(t)
@@ -457,8 +459,9 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 				t.Fatalf("refused result: %d, want 422", w.Code)
 			}
 			page := w.Body.String()
-			if f := field(t, page, c.field); !strings.Contains(f, `class="field-error"`) || !strings.Contains(f, c.want) {
-				t.Fatalf("message %q not next to %s:\n%s", c.want, c.field, f)
+			at, _, _ := strings.Cut(c.field, ".")
+			if f := field(t, page, at); !strings.Contains(f, `class="field-error"`) || !strings.Contains(f, c.want) {
+				t.Fatalf("message %q not next to %s:\n%s", c.want, at, f)
 			}
 			if strings.Count(page, `class="field-error"`) != 1 {
 				t.Errorf("messages beside other fields too")
