@@ -197,7 +197,7 @@ func (h *pages) loginPage(c *gin.Context) {
 
 // login checks the password through the API's throttle and store.Login, and
 // sets the session cookie: HttpOnly (no script reads it), SameSite=Lax (no
-// other site's form posts carry it) and Secure over HTTPS. A new token per
+// other site's form posts carry it) and Secure when PUBLIC_URL is https. A new token per
 // login, so a session cannot be planted beforehand.
 func (h *pages) login(c *gin.Context) {
 	if err := h.csrf.Check(c.Request); err != nil {
@@ -245,7 +245,7 @@ func (h *pages) login(c *gin.Context) {
 	t.Succeeded(user)
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", MaxAge: int(h.d.SessionTTL.Seconds()),
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode,
 	})
 	if next == "" {
 		next = homeOf(p.Role)
@@ -265,5 +265,11 @@ func (h *pages) logout(c *gin.Context) {
 
 func (h *pages) clearCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode})
+}
+
+// secure: the session cookie is Secure when the public address is https
+// (Deps.SecureCookies), or the request itself came over TLS.
+func (h *pages) secure(c *gin.Context) bool {
+	return h.d.SecureCookies || c.Request.TLS != nil
 }

@@ -57,6 +57,9 @@ type Deps struct {
 	Log    *slog.Logger
 	// SessionTTL is how long a login lasts (the cookie's Max-Age too).
 	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure (PUBLIC_URL is https;
+	// TLS ends in front of verval, so the request's own TLS is not enough).
+	SecureCookies bool
 	// WorkflowURL links a household's case in the Temporal Web UI.
 	WorkflowURL func(cycleID, householdID int64) string
 	// StuckQueryURL links the Web UI's list of a cycle's running cases in
