@@ -1019,3 +1019,31 @@ func TestVisitWrittenOnlyAfterAcceptance(t *testing.T) {
 		t.Errorf("upserts %+v, want verified (entered at +2d) then awaiting_decree", h.upserts)
 	}
 }
+
+// An Idempotency-Key is bound to the request it came with: the same key
+// with another request (another outcome) is refused 422 on the key,
+// whatever else it says, and changes nothing; the same key and request
+// share an Update ID, which Temporal answers with the first result.
+func TestIdempotencyKeyReusedWithAnotherRequest(t *testing.T) {
+	h := newEnv(t)
+	keyed := func(r workflows.VerificationRequest, key, hash string) workflows.VerificationRequest {
+		r.Key, r.KeyHash = key, hash
+		return r
+	}
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, keyed(visit(domain.OutcomeEligible, 0), "u11-k1", "aaaa"))
+	other := h.updateAt(3*day, workflows.UpdateSubmitVerification, keyed(visit(domain.OutcomeNotPoor, 1), "u11-k1", "bbbb"))
+	fresh := h.updateAt(4*day, workflows.UpdateSubmitVerification, keyed(visit(domain.OutcomeNotPoor, 1), "u11-k2", "bbbb"))
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.run(input(false))
+
+	mustAccept(t, "first use of the key", first)
+	if e := mustReject(t, "the key with another request", other, domain.KindInvalid, "Idempotency-Key"); e.Code != domain.CodeIdempotencyKeyReused {
+		t.Errorf("refused as %s, want %s", e.Code, domain.CodeIdempotencyKeyReused)
+	}
+	mustAccept(t, "a new key", fresh)
+	testx.Equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v2 not_poor",
+		"Transition -> not_eligible#2 close (verified not_poor, not in the registry)",
+	})
+}

@@ -472,7 +472,7 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 			}
 			// The Update went to the household's workflow with the form's key.
 			if len(seen) != 1 || seen[0].WorkflowID != workflows.HouseholdWorkflowID(e.cycle.ID, id) ||
-				seen[0].UpdateName != workflows.UpdateSubmitVerification || !strings.HasSuffix(seen[0].UpdateID, "-abc123") {
+				seen[0].UpdateName != workflows.UpdateSubmitVerification || !strings.Contains(seen[0].UpdateID, "-abc123-") {
 				t.Fatalf("update options: %+v", seen)
 			}
 			// A new render is a new attempt: a new key.
@@ -516,8 +516,21 @@ func TestValidResultRedirectsAndARepeatedPostReusesTheKey(t *testing.T) {
 		t.Fatalf("a resent form must reuse its Update ID (Temporal applies it once): %+v", seen)
 	}
 	u, _ := e.st.Authenticate(t.Context(), desa1.cookie)
-	if want := fmt.Sprintf("visit-%d-u%d-%s", id, u.UserID, key); seen[0].UpdateID != want {
-		t.Errorf("update ID %q, want %q (the API's form)", seen[0].UpdateID, want)
+	// The key is bound to the request by a hash of it (the API's form).
+	want := fmt.Sprintf("visit-%d-u%d-%s-", id, u.UserID, key)
+	if !strings.HasPrefix(seen[0].UpdateID, want) || len(seen[0].UpdateID) != len(want)+12 {
+		t.Errorf("update ID %q, want %q and a 12-digit hash", seen[0].UpdateID, want)
+	}
+	// Another request with the same key is another Update, which the
+	// workflow refuses as a reused key.
+	other := url.Values{}
+	for k, v := range form {
+		other[k] = v
+	}
+	other.Set("jenisAtap", "Seng")
+	desa1.post(fmt.Sprintf("/tugas/%d", id), other)
+	if len(seen) != 3 || seen[2].UpdateID == seen[0].UpdateID || !strings.HasPrefix(seen[2].UpdateID, want) {
+		t.Errorf("the same key with another request must be another Update ID with the same key: %+v", seen)
 	}
 	req := seen[0].Args[0].(workflows.VerificationRequest)
 	if req.Outcome != domain.OutcomeEligible || req.Indicators.JenisAtap != "Genteng" || req.Actor.UserID != u.UserID || req.Actor.RequestID != "req-test" {
