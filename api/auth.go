@@ -132,7 +132,7 @@ func (s *Server) logout(c *gin.Context) {
 	}
 	if fromCookie {
 		c.SetSameSite(http.SameSiteLaxMode)
-		c.SetCookie(sessionCookie, "", -1, "/", "", c.Request.TLS != nil, true)
+		c.SetCookie(sessionCookie, "", -1, "/", "", s.deps.SecureCookies || c.Request.TLS != nil, true)
 	}
 	c.Status(http.StatusNoContent)
 }

@@ -48,6 +48,7 @@ var statusOf = map[domain.Kind]int{
 	domain.KindUnauthorized: http.StatusUnauthorized,
 	domain.KindForbidden:    http.StatusForbidden,
 	domain.KindUnavailable:  http.StatusServiceUnavailable,
+	domain.KindTooLarge:     http.StatusRequestEntityTooLarge,
 }
 
 // retryAfter is the default wait a 503 asks for.
@@ -100,6 +101,10 @@ func (s *Server) unavailable(c *gin.Context, err error, after time.Duration) {
 // and bind reports false.
 func (s *Server) bind(c *gin.Context, v any, msg string) bool {
 	if err := c.ShouldBindJSON(v); err != nil {
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			s.fail(c, errBodyTooLarge(tooBig.Limit))
+			return false
+		}
 		s.fail(c, badRequest("body", msg))
 		return false
 	}

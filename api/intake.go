@@ -124,6 +124,9 @@ func (s *Server) formFile(c *gin.Context, what string) (*multipart.FileHeader, e
 	limit := s.deps.Office.MaxIntakeFile()
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit+1<<20)
 	fh, err := c.FormFile("file")
+	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+		return nil, errBodyTooLarge(tooBig.Limit)
+	}
 	if err != nil {
 		return nil, badRequest("file", fmt.Sprintf("send %s as multipart form field \"file\" (at most %d MB)", what, limit>>20))
 	}

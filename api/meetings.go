@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -34,6 +35,10 @@ func (s *Server) recordMeeting(c *gin.Context) {
 	if strings.HasPrefix(c.ContentType(), "multipart/") {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, office.MaxMeetingDocument+1<<20)
 		if err := c.ShouldBind(&req); err != nil {
+			if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+				s.fail(c, errBodyTooLarge(tooBig.Limit))
+				return
+			}
 			s.fail(c, badRequest("body", "malformed form"))
 			return
 		}
@@ -53,8 +58,12 @@ func (s *Server) recordMeeting(c *gin.Context) {
 			}
 			docName = fh.Filename
 		}
-	} else if !s.bind(c, &req, "must be JSON: {\"date\":\"2026-05-12\",\"beritaAcaraNo\":\"...\",\"attendees\":25}") {
-		return
+	} else {
+		// JSON carries no document: the JSON bound applies.
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody)
+		if !s.bind(c, &req, "must be JSON: {\"date\":\"2026-05-12\",\"beritaAcaraNo\":\"...\",\"attendees\":25}") {
+			return
+		}
 	}
 	m := store.Meeting{CycleID: cy.ID, DesaCode: req.DesaCode, Date: req.Date, BeritaAcaraNo: req.BeritaAcaraNo,
 		Attendees: req.Attendees, Document: doc, DocumentName: docName}

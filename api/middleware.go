@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/metrics"
 )
 
@@ -76,4 +79,55 @@ func (s *Server) timeout() gin.HandlerFunc {
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
+}
+
+// maxJSONBody bounds the body of every /api/v1 request except the uploads
+// (ownBodyLimit): the largest JSON any step takes (a decree of a whole
+// regency's household ids) is a few hundred KB. Without a bound a 100 MB
+// body was decoded whole before Temporal's 4 MB message limit refused it.
+const maxJSONBody = 1 << 20
+
+// ownBodyLimit lists the routes that carry files and bound their bodies
+// themselves (the P3KE file, the meeting's berita acara, Kemensos' answer
+// file), by route pattern.
+var ownBodyLimit = map[string]bool{
+	"/api/v1/cycles/:id/intake":     true,
+	"/api/v1/cycles/:id/meetings":   true,
+	"/api/v1/proposals/:id/answers": true,
+}
+
+// bodyLimit refuses a body larger than limit with 413 and code
+// request.too_large: at once when Content-Length says so, else when a
+// handler reading it passes the limit (bind).
+func (s *Server) bodyLimit(limit int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if ownBodyLimit[c.FullPath()] || c.Request.Body == nil || c.Request.Body == http.NoBody {
+			c.Next()
+			return
+		}
+		if c.Request.ContentLength > limit {
+			// Not read: the connection is closed after the answer.
+			c.Header("Connection", "close")
+			s.fail(c, errBodyTooLarge(limit))
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		c.Next()
+	}
+}
+
+// errBodyTooLarge is the 413 of a body over limit bytes.
+func errBodyTooLarge(limit int64) error {
+	return domain.Err(domain.CodeBodyTooLarge, byteSize(limit))
+}
+
+// byteSize writes n bytes as "1 MiB", "512 KiB" or "300 bytes".
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }

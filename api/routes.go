@@ -13,7 +13,7 @@ import (
 // region checks happen in the store queries, which only ever see rows
 // inside the caller's region (another village's household is a 404).
 func (s *Server) apiRoutes(g *gin.RouterGroup) {
-	g.Use(s.timeout())
+	g.Use(s.timeout(), s.bodyLimit(maxJSONBody))
 	g.POST("/login", s.login)
 	g.GET("/openapi.json", s.openapi)
 

@@ -24,6 +24,10 @@ type Deps struct {
 	Log    *slog.Logger
 	// SessionTTL is how long a login token stays valid.
 	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure. TLS ends in front of
+	// verval (docs/deployment.md), so a request's own TLS says nothing;
+	// the app sets it when PUBLIC_URL is https.
+	SecureCookies bool
 	// TemporalUIURL is the Temporal Web UI as a browser reaches it.
 	TemporalUIURL string
 	// TemporalNamespace is used to build Web UI links.
@@ -98,7 +102,7 @@ func (s *Server) routes() {
 	s.apiRoutes(r.Group("/api/v1"))
 	// The web pages (api/web) share the office, the Web UI links and the
 	// login throttle.
-	web.Register(r, web.Deps{Office: s.deps.Office, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL,
+	web.Register(r, web.Deps{Office: s.deps.Office, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, SecureCookies: s.deps.SecureCookies,
 		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL,
 		Throttle: web.Throttle{Blocked: s.limiter.blocked, Failed: s.limiter.failed, Succeeded: s.limiter.succeeded, Acquire: s.limiter.acquire, ClientKey: clientKey}})
 }

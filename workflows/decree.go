@@ -168,11 +168,14 @@ func validateReturn(_ workflow.Context, r DecreeRequest) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeDecreeReturnReason)
 	}
+	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
+		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
+	}
 	return nil
 }
 
 func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
-	if n := strings.TrimSpace(r.Reason); n == "" || utf8.RuneCountInString(n) > 1000 {
+	if n := strings.TrimSpace(r.Reason); n == "" || utf8.RuneCountInString(n) > domain.MaxReasonRunes {
 		return refuseField("reason", domain.CodeDecreeWithdrawReason)
 	}
 	return nil

@@ -118,6 +118,7 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 	h.decreeHouseholds = 2
 	h.updateAt(1*day, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
 	noReason := h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: "  "})
+	longReason := h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: strings.Repeat("x", 1001)})
 	ret := h.updateAt(2*day, workflows.UpdateDecreeReturn, workflows.DecreeRequest{Actor: bupati, Reason: " lampiran belum lengkap "})
 	signReturned := h.updateAt(2*day+time.Hour, workflows.UpdateDecreeSign, workflows.DecreeRequest{Actor: bupati, Number: decreeNumber, Date: "2025-03-05"})
 	submitReturned := h.updateAt(2*day+time.Hour, workflows.UpdateDecreeSubmit, workflows.DecreeRequest{Actor: dinsos})
@@ -130,6 +131,7 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
 
 	mustReject(t, "return without a reason", noReason, domain.KindInvalid, "reason")
+	mustReject(t, "return with a reason of 1001 characters", longReason, domain.KindInvalid, "reason")
 	mustAccept(t, "return", ret)
 	testx.Equal(t, "return response", ret.result, any(workflows.DecreeState{Status: domain.DecreeReturned, ReturnReason: "lampiran belum lengkap"}))
 	mustReject(t, "sign a returned decree", signReturned, kindClosed, "")

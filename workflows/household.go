@@ -31,6 +31,30 @@ var localOptions = workflow.LocalActivityOptions{
 	},
 }
 
+// changeWriteAfterAccept versions the Update handlers' database writes
+// (the visit's RecordVisit, the reopen's Reopen): from version 1 they are
+// regular activities instead of local ones. A local activity runs inside
+// the workflow task that accepts the Update, before the server has
+// committed the acceptance: when that task then failed (an acceptance over
+// Temporal's size limit failed it and terminated the case), the database
+// held a visit the workflow never accepted, and every correction was
+// refused. A regular activity is a command the server dispatches only after
+// it has committed the task that carries the acceptance, so the write
+// happens after the acceptance or not at all, and, once accepted, is
+// retried until it lands. Histories recorded before it replay their local
+// activities (DefaultVersion). It costs a visit five more events (the
+// version marker once per case, the activity's three instead of one marker,
+// and a second workflow task).
+const changeWriteAfterAccept = "update-write-after-accept"
+
+// acceptedWriteOptions run an Update's write after its acceptance: retried
+// without end like the local writes (a database restart must not fail an
+// accepted step).
+var acceptedWriteOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: localOptions.StartToCloseTimeout,
+	RetryPolicy:         localOptions.RetryPolicy,
+}
+
 // HouseholdWorkflow is one household's case in one cycle year: village
 // verification, the village meeting, the decree, the Kemensos proposal and
 // enrolment. It is driven by Updates (human steps with validators) and
@@ -56,6 +80,10 @@ type household struct {
 	// writing, so the main loop waits for handlers and validators refuse
 	// other updates instead of interleaving.
 	busy bool
+
+	// keys are the Idempotency-Keys of the Updates accepted, with the hash
+	// of the request each came with (see keyReused).
+	keys map[string]string
 
 	// programmes the household was enrolled in when its case ended.
 	programmes []string
@@ -427,10 +455,22 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
 }
 
+// acceptedWrite is an Update handler's database write, made only once the
+// Update's acceptance is committed (see changeWriteAfterAccept).
+func (h *household) acceptedWrite(ctx workflow.Context, fn, arg any) error {
+	if workflow.GetVersion(ctx, changeWriteAfterAccept, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return h.local(ctx, fn, arg)
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, acceptedWriteOptions), fn, arg).Get(ctx, nil)
+}
+
 // validateVerification refuses a bad visit result before it reaches the
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
 func (h *household) validateVerification(ctx workflow.Context, r VerificationRequest) error {
+	if h.keyReused(r.Key, r.KeyHash) {
+		return refuseField("Idempotency-Key", domain.CodeIdempotencyKeyReused)
+	}
 	// A meeting that has reached the household but that the main loop has
 	// not yet acted on (its Update or signal came in the same workflow task
 	// as this correction, and ran first) has closed the list all the same.
@@ -506,14 +546,23 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 	if r.Outcome != domain.OutcomeEligible && r.Outcome != domain.OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
 		return refuseField("note", domain.CodeVisitNote)
 	}
-	if utf8.RuneCountInString(r.Note) > 2000 {
-		return refuseField("note", domain.CodeTooLong, 2000)
+	if utf8.RuneCountInString(r.Note) > domain.MaxNoteRunes {
+		return refuseField("note", domain.CodeTooLong, domain.MaxNoteRunes)
+	}
+	// Every indicator is bounded too: the whole request goes into the
+	// Update's acceptance in history, which Temporal refuses past 2 MB by
+	// failing the workflow task and terminating the case.
+	for _, f := range r.Indicators.Fields() {
+		if utf8.RuneCountInString(f.Value) > domain.MaxIndicatorRunes {
+			return refuseField("indicators."+f.Name, domain.CodeTooLong, domain.MaxIndicatorRunes)
+		}
 	}
 	return nil
 }
 
 // submitVerification records a visit result (or a correction).
 func (h *household) submitVerification(ctx workflow.Context, r VerificationRequest) (VerificationResponse, error) {
+	h.useKey(r.Key, r.KeyHash)
 	h.busy = true
 	defer func() { h.busy = false }()
 	version := h.state.Version + 1
@@ -526,7 +575,7 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 		t := h.enter(ctx, domain.StageVerified, "")
 		in.Transition = &t
 	}
-	if err := h.local(ctx, a.RecordVisit, in); err != nil {
+	if err := h.acceptedWrite(ctx, a.RecordVisit, in); err != nil {
 		h.state = prev
 		// The meeting was recorded in the database after this correction
 		// was accepted and before the meeting's fan-out reached the
@@ -547,6 +596,9 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 }
 
 func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error {
+	if h.keyReused(r.Key, r.KeyHash) {
+		return refuseField("Idempotency-Key", domain.CodeIdempotencyKeyReused)
+	}
 	if h.closing != nil {
 		return refuseWith(domain.CodeCaseCycleClosed)
 	}
@@ -566,17 +618,21 @@ func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error 
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeReopenReason)
 	}
+	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
+		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
+	}
 	return nil
 }
 
 // reopen sends a household back to village verification with a new due date.
 func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenResponse, error) {
+	h.useKey(r.Key, r.KeyHash)
 	h.busy = true
 	defer func() { h.busy = false }()
 	prev := h.state
 	due := workflow.Now(ctx).Add(h.in.Deadlines.ReopenPeriod)
 	t := h.enter(ctx, domain.StageAwaitingVerification, "reopened: "+r.Reason)
-	if err := h.local(ctx, a.Reopen, activities.ReopenInput{
+	if err := h.acceptedWrite(ctx, a.Reopen, activities.ReopenInput{
 		CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, DueAt: due, Reason: r.Reason, Actor: r.Actor, Transition: t,
 	}); err != nil {
 		h.state = prev
@@ -590,4 +646,25 @@ func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenRespons
 		return ReopenResponse{}, err
 	}
 	return ReopenResponse{Stage: h.state.Stage, DueAt: due}, nil
+}
+
+// keyReused: the Idempotency-Key key was accepted before with another
+// request (the IETF Idempotency-Key draft's 422). The same key with the
+// same request has the same Update ID, which Temporal answers with the
+// first result without asking the validator.
+func (h *household) keyReused(key, hash string) bool {
+	prev, ok := h.keys[key]
+	return key != "" && ok && prev != hash
+}
+
+// useKey remembers an accepted Update's key. Only memory: it is rebuilt by
+// replaying the accepted Updates, and changes no command.
+func (h *household) useKey(key, hash string) {
+	if key == "" {
+		return
+	}
+	if h.keys == nil {
+		h.keys = map[string]string{}
+	}
+	h.keys[key] = hash
 }

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -78,10 +79,11 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 		},
 		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 1, Stage: "verified", At: t0.Add(2 * day)},
 	}))
-	// Database writes are local activities (one marker each, not three
-	// events) with the 30-second start-to-close timeout.
-	if !rv.Local || rv.StartToClose != 30*time.Second {
-		t.Errorf("RecordVisit ran local=%v startToClose=%v, want a local activity with 30s", rv.Local, rv.StartToClose)
+	// The visit's write is a regular activity (made after the Update's
+	// acceptance is committed, see TestVisitWrittenOnlyAfterAcceptance)
+	// with the 30-second start-to-close timeout of the local writes.
+	if rv.Local || rv.StartToClose != 30*time.Second {
+		t.Errorf("RecordVisit ran local=%v startToClose=%v, want a regular activity with 30s", rv.Local, rv.StartToClose)
 	}
 	testx.Equal(t, "meeting transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
 		HouseholdID: hhID, Seq: 2, Stage: "awaiting_decree", At: t0.Add(10 * day), CloseTask: true,
@@ -665,6 +667,7 @@ func TestReopenAfterMeeting(t *testing.T) {
 	// its signal, which the reopen must forget.
 	h.updateAt(41*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
 	noReason := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "  "})
+	longReason := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: strings.Repeat("x", 1001)})
 	reopen := h.updateAt(42*day, workflows.UpdateReopen, workflows.ReopenRequest{Actor: tksk, Reason: "alamat salah"})
 	reopened := h.stateAt(42*day + time.Hour)
 	// After a reopen a first result is refused; the village corrects version 1.
@@ -675,6 +678,7 @@ func TestReopenAfterMeeting(t *testing.T) {
 	h.run(input(false))
 
 	mustReject(t, "reopen without a reason", noReason, domain.KindInvalid, "reason")
+	mustReject(t, "reopen with a reason of 1001 characters", longReason, domain.KindInvalid, "reason")
 	mustAccept(t, "reopen", reopen)
 	due := t0.Add(56 * day) // reopened at +42d, due 14 days later
 	testx.Equal(t, "reopen response", reopen.result, any(workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: due}))
@@ -822,8 +826,10 @@ func TestReopenDuringMeetingClose(t *testing.T) {
 // The commands behind a household's history, for the plain path of a new
 // poor household (verified on time, decree, proposal, accepted). The test
 // environment has no event history; the recorded history of the same path
-// (testdata/histories/household-eligible-new-poor-enrolled.json) has 38
-// events. Each extra local activity, upsert or timer here costs events in
+// (testdata/histories/household-eligible-new-poor-enrolled.json, recorded
+// before the visit's write followed the Update's acceptance) has 38
+// events; the write as a regular activity adds 6 to a visit (the version
+// marker, two more activity events, a second workflow task's three). Each extra local activity, upsert or timer here costs events in
 // millions of histories.
 func TestHistoryBudget(t *testing.T) {
 	h := newEnv(t)
@@ -842,14 +848,16 @@ func TestHistoryBudget(t *testing.T) {
 	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
 	var names []string
 	for _, c := range h.calls {
-		if !c.Local {
+		// The visit's write alone is a regular activity: it must follow the
+		// Update's committed acceptance (TestVisitWrittenOnlyAfterAcceptance).
+		if !c.Local && c.Name != "RecordVisit" {
 			t.Errorf("%s ran as a regular activity (three events, not one marker)", c.Name)
 		}
 		names = append(names, c.Name)
 	}
-	// One local activity and one upsert per stage change; the final stage
-	// and its enrolments are one Settle, not a Transition and another write.
-	testx.Equal(t, "local activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
+	// One write and one upsert per stage change; the final stage and its
+	// enrolments are one Settle, not a Transition and another write.
+	testx.Equal(t, "activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
 	if len(h.upserts) != 5 {
 		t.Errorf("%d upserts, want 5 (one per stage change)", len(h.upserts))
 	}
@@ -943,4 +951,99 @@ func TestCorrectionRefusedOnceMeetingRecorded(t *testing.T) {
 	})
 	h.checkSearchAttributes()
 	h.stillWaiting()
+}
+
+// The visit's database write comes after the Update's acceptance, never
+// before it. A local activity runs inside the workflow task that accepts
+// the Update, before the server commits the acceptance: when that task
+// failed (an acceptance over Temporal's 2 MB limit failed it and the
+// server terminated the case) the database held a visit the workflow never
+// accepted, and every correction was refused. The write is a regular
+// activity, which the server dispatches only once the task carrying the
+// acceptance is committed. A failure injected between the two (the write
+// fails three times, as when the database restarts or the worker is
+// killed after the acceptance) leaves the accepted visit pending, refuses
+// a concurrent correction as busy, and ends with the write landing once:
+// the database and the workflow agree on version 1.
+func TestVisitWrittenOnlyAfterAcceptance(t *testing.T) {
+	h := newEnv(t)
+	failures := 0
+	h.recordVisit = func(in activities.RecordVisitInput) error {
+		if failures < 3 {
+			failures++
+			return errors.New("database restarting")
+		}
+		return nil
+	}
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	var pendingAccepted, pendingCompleted bool
+	var pendingWrites int
+	h.at(2*day+2*time.Second, func() {
+		pendingAccepted, pendingCompleted, pendingWrites = first.accepted, first.completed, len(h.callsOf("RecordVisit"))
+	})
+	during := h.updateAt(2*day+2*time.Second, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 1))
+	after := h.stateAt(3 * day)
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.run(input(false))
+
+	for _, c := range h.callsOf("RecordVisit") {
+		if c.Local {
+			t.Fatalf("RecordVisit attempt %d ran as a local activity, inside the workflow task that accepts the Update", c.Attempt)
+		}
+	}
+	if !pendingAccepted || pendingCompleted || pendingWrites == 0 {
+		t.Errorf("while the write failed: accepted=%v completed=%v after %d attempts; want accepted, not completed, attempts made",
+			pendingAccepted, pendingCompleted, pendingWrites)
+	}
+	mustReject(t, "a correction while the accepted visit is being written", during, domain.KindConflict, "")
+	mustAccept(t, "the visit", first)
+	testx.Equal(t, "visit response", first.result, any(workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}))
+	var attempts []int32
+	for _, c := range h.callsOf("RecordVisit") {
+		attempts = append(attempts, c.Attempt)
+	}
+	testx.Equal(t, "RecordVisit attempts", attempts, []int32{1, 2, 3, 4})
+	testx.Equal(t, "state after the write", *after, workflows.HouseholdState{
+		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
+		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
+	})
+	testx.Equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v1 eligible -> verified#1",
+		"Transition -> awaiting_decree#2 close",
+	})
+	// The stage's search attributes are set once the write has landed.
+	if len(h.upserts) != 2 || h.upserts[0].Stage != "verified" || h.upserts[0].StageEnteredAt != t0.Add(2*day) {
+		t.Errorf("upserts %+v, want verified (entered at +2d) then awaiting_decree", h.upserts)
+	}
+}
+
+// An Idempotency-Key is bound to the request it came with: the same key
+// with another request (another outcome) is refused 422 on the key,
+// whatever else it says, and changes nothing; the same key and request
+// share an Update ID, which Temporal answers with the first result.
+func TestIdempotencyKeyReusedWithAnotherRequest(t *testing.T) {
+	h := newEnv(t)
+	keyed := func(r workflows.VerificationRequest, key, hash string) workflows.VerificationRequest {
+		r.Key, r.KeyHash = key, hash
+		return r
+	}
+	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, keyed(visit(domain.OutcomeEligible, 0), "u11-k1", "aaaa"))
+	other := h.updateAt(3*day, workflows.UpdateSubmitVerification, keyed(visit(domain.OutcomeNotPoor, 1), "u11-k1", "bbbb"))
+	fresh := h.updateAt(4*day, workflows.UpdateSubmitVerification, keyed(visit(domain.OutcomeNotPoor, 1), "u11-k2", "bbbb"))
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.run(input(false))
+
+	mustAccept(t, "first use of the key", first)
+	if e := mustReject(t, "the key with another request", other, domain.KindInvalid, "Idempotency-Key"); e.Code != domain.CodeIdempotencyKeyReused {
+		t.Errorf("refused as %s, want %s", e.Code, domain.CodeIdempotencyKeyReused)
+	}
+	mustAccept(t, "a new key", fresh)
+	testx.Equal(t, "writes", h.writes(), []string{
+		"RecordVisit v1 eligible -> verified#1",
+		"RecordVisit v2 not_poor",
+		"Transition -> not_eligible#2 close (verified not_poor, not in the registry)",
+	})
 }

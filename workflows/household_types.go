@@ -58,6 +58,11 @@ type VerificationRequest struct {
 	DuplicateOf int64
 	Indicators  VisitIndicators
 	Note        string
+	// Key is the client's Idempotency-Key scoped to the caller ("u11-abc"),
+	// "" without one; KeyHash is a short hash of the request sent with it.
+	// The Update ID holds both, so a resent request gets the first answer;
+	// the validator refuses a key already used with another request.
+	Key, KeyHash string
 }
 
 // VerificationResponse answers a recorded visit result.
@@ -70,6 +75,11 @@ type VerificationResponse struct {
 type ReopenRequest struct {
 	Actor  Actor
 	Reason string
+	// Key is the client's Idempotency-Key scoped to the caller ("u11-abc"),
+	// "" without one; KeyHash is a short hash of the request sent with it.
+	// The Update ID holds both, so a resent request gets the first answer;
+	// the validator refuses a key already used with another request.
+	Key, KeyHash string
 }
 
 // ReopenResponse answers a reopen.

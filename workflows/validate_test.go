@@ -97,6 +97,13 @@ func TestValidateVisit(t *testing.T) {
 		{name: "moved without a note", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
 		{name: "duplicate without a note", r: with(domain.OutcomeDuplicate, func(r *workflows.VerificationRequest) { r.Note = "" }), field: "note"},
 		{name: "note too long", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Note = strings.Repeat("a", 2001) }), field: "note"},
+
+		// Every indicator is bounded: a pasted 2.5 MB text once went into
+		// the Update's acceptance and ended the household's case.
+		{name: "indicator of 100 characters", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.SumberAirMinum = strings.Repeat("é", 100) })},
+		{name: "water source of 2.5 MB", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.SumberAirMinum = strings.Repeat("x", 2_500_000) }), field: "indicators.sumberAirMinum"},
+		{name: "floor too long", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisLantai = strings.Repeat("x", 101) }), field: "indicators.jenisLantai"},
+		{name: "toilet too long on a not-found visit", r: with(domain.OutcomeNotFound, func(r *workflows.VerificationRequest) { r.Indicators.FasilitasBAB = strings.Repeat("x", 101) }), field: "indicators.fasilitasBab"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n, o := now, opened

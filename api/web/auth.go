@@ -25,9 +25,15 @@ const SessionCookie = "verval_session"
 // csrfField is the form field carrying the per-session CSRF token.
 const csrfField = "csrf"
 
-// maxFormBody bounds a page's form post: the meeting's scanned berita
-// acara (10 MB) and its fields.
-const maxFormBody = 11 << 20
+// maxFormBody bounds a page's form post: the longest text fields are a few
+// thousand characters. A larger post is answered 413 before anything
+// reads it past the limit.
+const maxFormBody = 1 << 20
+
+// maxFileForm bounds the forms that carry a file besides the P3KE upload:
+// the meeting's scanned berita acara (10 MB) and Kemensos' answer file,
+// with their fields.
+const maxFileForm = 11 << 20
 
 // Gin context keys.
 const (
@@ -126,6 +132,9 @@ func formValue(c *gin.Context, name string) (string, error) {
 		if err := c.Request.ParseMultipartForm(1 << 20); err != nil {
 			return "", err
 		}
+	} else if err := c.Request.ParseForm(); err != nil {
+		// A form over the limit is reported, not read as empty.
+		return "", err
 	}
 	return c.PostForm(name), nil
 }
@@ -194,7 +203,7 @@ func (h *pages) loginPage(c *gin.Context) {
 
 // login checks the password through the API's throttle and store.Login, and
 // sets the session cookie: HttpOnly (no script reads it), SameSite=Lax (no
-// other site's form posts carry it) and Secure over HTTPS. A new token per
+// other site's form posts carry it) and Secure when PUBLIC_URL is https. A new token per
 // login, so a session cannot be planted beforehand.
 func (h *pages) login(c *gin.Context) {
 	if err := h.csrf.Check(c.Request); err != nil {
@@ -242,7 +251,7 @@ func (h *pages) login(c *gin.Context) {
 	t.Succeeded(user)
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", MaxAge: int(h.d.SessionTTL.Seconds()),
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode,
 	})
 	if next == "" || p.MustChangePassword {
 		next = homeOf(p.Role)
@@ -309,5 +318,11 @@ func (h *pages) logout(c *gin.Context) {
 
 func (h *pages) clearCookie(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: c.Request.TLS != nil, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode})
+}
+
+// secure: the session cookie is Secure when the public address is https
+// (Deps.SecureCookies), or the request itself came over TLS.
+func (h *pages) secure(c *gin.Context) bool {
+	return h.d.SecureCookies || c.Request.TLS != nil
 }

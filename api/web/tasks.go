@@ -266,7 +266,16 @@ func (h *pages) submitVisit(c *gin.Context) {
 		Indicators: f.Ind, Note: f.Note,
 	})
 	if e, msg, status, ok := refusal(err); ok {
-		if e.Field != "" {
+		if name, ok := strings.CutPrefix(e.Field, "indicators."); ok {
+			// One indicator is at fault: named in the fieldset's message.
+			for _, in := range indicatorFields(domain.Indicators{}, domain.Indicators{}) {
+				if in.Name == name {
+					msg = in.Label + ": " + msg
+				}
+			}
+			f.Errors["indicators"] = msg
+			v.Error = "Periksa isian yang ditandai."
+		} else if e.Field != "" {
 			f.Errors[e.Field] = msg
 			v.Error = "Periksa isian yang ditandai."
 		} else {

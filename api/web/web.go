@@ -57,6 +57,9 @@ type Deps struct {
 	Log    *slog.Logger
 	// SessionTTL is how long a login lasts (the cookie's Max-Age too).
 	SessionTTL time.Duration
+	// SecureCookies marks the session cookie Secure (PUBLIC_URL is https;
+	// TLS ends in front of verval, so the request's own TLS is not enough).
+	SecureCookies bool
 	// WorkflowURL links a household's case in the Temporal Web UI.
 	WorkflowURL func(cycleID, householdID int64) string
 	// StuckQueryURL links the Web UI's list of a cycle's running cases in
@@ -117,7 +120,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/tugas/:id/buka-ulang", may(office.StepReopen), h.reopen)
 	r.POST("/tugas/:id/tugaskan", may(office.StepAssign), h.assign)
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
-	r.POST("/musyawarah", may(office.StepRecordMeeting), h.recordMeeting)
+	r.POST("/musyawarah", h.signedInWith(maxFileForm, office.Roles(office.StepRecordMeeting)...), h.recordMeeting)
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
 	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
@@ -142,7 +145,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/usulan", may(office.StepProposals), h.buildProposal)
 	r.GET("/usulan/:id", may(office.StepReadProposals), h.proposalPage)
 	r.POST("/usulan/:id/kirim", may(office.StepProposals), h.submitProposal)
-	r.POST("/usulan/:id/jawaban", may(office.StepProposals), h.uploadAnswers)
+	r.POST("/usulan/:id/jawaban", h.signedInWith(maxFileForm, office.Roles(office.StepProposals)...), h.uploadAnswers)
 	r.POST("/usulan/:id/tidak-dijawab", may(office.StepProposals), h.markUnanswered)
 }
 

@@ -444,6 +444,8 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 		{"indicators", domain.CodeVisitIndicators, []any{domain.OutcomeEligible}, "Jenis lantai, dinding dan atap wajib diisi untuk hasil Masih miskin (layak)."},
 		{"note", domain.CodeVisitNote, nil, "Jelaskan temuan Anda"},
 		{"outcome", domain.CodeVisitOutcome, nil, "Pilih salah satu hasil kunjungan."},
+		// One indicator too long: shown on the indicators, naming it.
+		{"indicators.sumberAirMinum", domain.CodeTooLong, []any{100}, "Sumber air minum: Lebih dari 100 karakter."},
 	} {
 		t.Run(c.field, func(t *testing.T) {
 			e := newEnv(t)
@@ -457,8 +459,9 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 				t.Fatalf("refused result: %d, want 422", w.Code)
 			}
 			page := w.Body.String()
-			if f := field(t, page, c.field); !strings.Contains(f, `class="field-error"`) || !strings.Contains(f, c.want) {
-				t.Fatalf("message %q not next to %s:\n%s", c.want, c.field, f)
+			at, _, _ := strings.Cut(c.field, ".")
+			if f := field(t, page, at); !strings.Contains(f, `class="field-error"`) || !strings.Contains(f, c.want) {
+				t.Fatalf("message %q not next to %s:\n%s", c.want, at, f)
 			}
 			if strings.Count(page, `class="field-error"`) != 1 {
 				t.Errorf("messages beside other fields too")
@@ -469,7 +472,7 @@ func TestValidatorMessageIsShownNextToItsField(t *testing.T) {
 			}
 			// The Update went to the household's workflow with the form's key.
 			if len(seen) != 1 || seen[0].WorkflowID != workflows.HouseholdWorkflowID(e.cycle.ID, id) ||
-				seen[0].UpdateName != workflows.UpdateSubmitVerification || !strings.HasSuffix(seen[0].UpdateID, "-abc123") {
+				seen[0].UpdateName != workflows.UpdateSubmitVerification || !strings.Contains(seen[0].UpdateID, "-abc123-") {
 				t.Fatalf("update options: %+v", seen)
 			}
 			// A new render is a new attempt: a new key.
@@ -513,8 +516,21 @@ func TestValidResultRedirectsAndARepeatedPostReusesTheKey(t *testing.T) {
 		t.Fatalf("a resent form must reuse its Update ID (Temporal applies it once): %+v", seen)
 	}
 	u, _ := e.st.Authenticate(t.Context(), desa1.cookie)
-	if want := fmt.Sprintf("visit-%d-u%d-%s", id, u.UserID, key); seen[0].UpdateID != want {
-		t.Errorf("update ID %q, want %q (the API's form)", seen[0].UpdateID, want)
+	// The key is bound to the request by a hash of it (the API's form).
+	want := fmt.Sprintf("visit-%d-u%d-%s-", id, u.UserID, key)
+	if !strings.HasPrefix(seen[0].UpdateID, want) || len(seen[0].UpdateID) != len(want)+12 {
+		t.Errorf("update ID %q, want %q and a 12-digit hash", seen[0].UpdateID, want)
+	}
+	// Another request with the same key is another Update, which the
+	// workflow refuses as a reused key.
+	other := url.Values{}
+	for k, v := range form {
+		other[k] = v
+	}
+	other.Set("jenisAtap", "Seng")
+	desa1.post(fmt.Sprintf("/tugas/%d", id), other)
+	if len(seen) != 3 || seen[2].UpdateID == seen[0].UpdateID || !strings.HasPrefix(seen[2].UpdateID, want) {
+		t.Errorf("the same key with another request must be another Update ID with the same key: %+v", seen)
 	}
 	req := seen[0].Args[0].(workflows.VerificationRequest)
 	if req.Outcome != domain.OutcomeEligible || req.Indicators.JenisAtap != "Genteng" || req.Actor.UserID != u.UserID || req.Actor.RequestID != "req-test" {
@@ -1032,5 +1048,25 @@ func TestTaskListMarksOverdueTasksAndSearchesAddresses(t *testing.T) {
 	}
 	if items := taskItems(t, desa1.get("/tugas?q=rt+009").Body.String()); len(items) != 0 {
 		t.Errorf("search found another desa's family: %v", slices.Collect(maps.Keys(items)))
+	}
+}
+
+// A form over 1 MiB (a pasted text in a visit's indicator) is answered 413
+// with the limit, and nothing reaches the workflow; the meeting's form,
+// which carries the scanned berita acara, keeps its larger limit.
+func TestFormOverTheLimitIs413(t *testing.T) {
+	e := newEnv(t)
+	// No UpdateWorkflow is expected: the mock fails the test on one.
+	desa1 := e.login("desa1")
+	id := e.hh["SITI AMINAH"]
+	form := url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-04"}, "jenisLantai": {"Tanah"}, "jenisDinding": {"Bambu"},
+		"jenisAtap": {"Genteng"}, "sumberAirMinum": {strings.Repeat("x", 2<<20)}, "version": {"0"}}
+	w := desa1.post(fmt.Sprintf("/tugas/%d", id), form)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "Kiriman terlalu besar: paling besar 1 MB.") {
+		t.Errorf("2 MiB visit form: %d %.300s, want 413 naming 1 MB", w.Code, w.Body.String())
+	}
+	w = desa1.post("/musyawarah", url.Values{"notes": {strings.Repeat("x", 2<<20)}})
+	if w.Code == http.StatusRequestEntityTooLarge {
+		t.Errorf("a 2 MiB meeting form (which may carry a 10 MB scan) was refused as too large")
 	}
 }

@@ -171,6 +171,7 @@ func (a *App) APIServer() *api.Server {
 	return api.New(api.Deps{
 		Office: off, Log: a.Log,
 		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
+		SecureCookies:     a.Config.SecureCookies(),
 		TemporalNamespace: a.Config.TemporalNamespace,
 		Codec:             a.codecHandler(),
 		Metrics:           a.Metrics, ServeMetrics: a.MetricsAddr == "",

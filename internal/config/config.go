@@ -327,3 +327,11 @@ func portOf(addr string) string {
 	}
 	return ""
 }
+
+// SecureCookies reports whether the session cookie must be Secure: the
+// public address browsers use is https. TLS ends at the reverse proxy in
+// front of verval (docs/deployment.md), so no request verval sees is TLS.
+func (c Config) SecureCookies() bool {
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && strings.EqualFold(u.Scheme, "https")
+}

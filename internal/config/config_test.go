@@ -153,3 +153,15 @@ func TestKemensosAndEnrolment(t *testing.T) {
 		}
 	}
 }
+
+// The session cookie is Secure when the address browsers use is https.
+func TestSecureCookies(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://verval.blitarkab.go.id": true, "HTTPS://verval.example": true,
+		"http://localhost:8080": false, "": false, "://bad": false,
+	} {
+		if got := (Config{PublicURL: u}).SecureCookies(); got != want {
+			t.Errorf("PUBLIC_URL %q: SecureCookies %v, want %v", u, got, want)
+		}
+	}
+}

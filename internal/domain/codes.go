@@ -5,20 +5,22 @@ package domain
 // constants (api/web/i18n.go), and a test checks every code has both.
 const (
 	// Every request.
-	CodeUnauthorized   Code = "auth.required"
-	CodeForbidden      Code = "auth.forbidden"
-	CodeNotFound       Code = "not_found"
-	CodeUnavailable    Code = "unavailable"
-	CodeBadRequest     Code = "request.invalid"
-	CodeRequired       Code = "field.required"
-	CodeTooLong        Code = "field.too_long"
-	CodeDateMalformed  Code = "date.malformed"
-	CodeDateFuture     Code = "date.future"
-	CodeDateBefore     Code = "date.before_cycle"
-	CodeOutsideRegion  Code = "region.outside"
-	CodeFileTooLarge   Code = "file.too_large"
-	CodeFileUnreadable Code = "file.unreadable"
-	CodeFileFormat     Code = "file.format"
+	CodeUnauthorized         Code = "auth.required"
+	CodeForbidden            Code = "auth.forbidden"
+	CodeNotFound             Code = "not_found"
+	CodeUnavailable          Code = "unavailable"
+	CodeBadRequest           Code = "request.invalid"
+	CodeBodyTooLarge         Code = "request.too_large"
+	CodeIdempotencyKeyReused Code = "request.idempotency_key_reused"
+	CodeRequired             Code = "field.required"
+	CodeTooLong              Code = "field.too_long"
+	CodeDateMalformed        Code = "date.malformed"
+	CodeDateFuture           Code = "date.future"
+	CodeDateBefore           Code = "date.before_cycle"
+	CodeOutsideRegion        Code = "region.outside"
+	CodeFileTooLarge         Code = "file.too_large"
+	CodeFileUnreadable       Code = "file.unreadable"
+	CodeFileFormat           Code = "file.format"
 
 	// A household's case.
 	CodeCaseEnded        Code = "case.ended"
@@ -133,20 +135,22 @@ type entry struct {
 // catalogue gives each code its kind and English message; %s takes the
 // error's arguments in order.
 var catalogue = map[Code]entry{
-	CodeUnauthorized:   {KindUnauthorized, "login required"},
-	CodeForbidden:      {KindForbidden, "your role may not do this"},
-	CodeNotFound:       {KindNotFound, "not found"},
-	CodeUnavailable:    {KindUnavailable, "service temporarily unavailable, try again shortly"},
-	CodeBadRequest:     {KindBadRequest, "%s"},
-	CodeRequired:       {KindInvalid, "is required"},
-	CodeTooLong:        {KindInvalid, "is longer than %s characters"},
-	CodeDateMalformed:  {KindInvalid, "must be a date as YYYY-MM-DD"},
-	CodeDateFuture:     {KindInvalid, "cannot be in the future"},
-	CodeDateBefore:     {KindInvalid, "cannot be before the cycle opened (%s)"},
-	CodeOutsideRegion:  {KindInvalid, "is outside your region"},
-	CodeFileTooLarge:   {KindInvalid, "is larger than %s"},
-	CodeFileUnreadable: {KindBadRequest, "could not be read completely; upload it again"},
-	CodeFileFormat:     {KindInvalid, "%s"},
+	CodeUnauthorized:         {KindUnauthorized, "login required"},
+	CodeForbidden:            {KindForbidden, "your role may not do this"},
+	CodeNotFound:             {KindNotFound, "not found"},
+	CodeUnavailable:          {KindUnavailable, "service temporarily unavailable, try again shortly"},
+	CodeBadRequest:           {KindBadRequest, "%s"},
+	CodeIdempotencyKeyReused: {KindInvalid, "this Idempotency-Key was already used with a different request; send a new key"},
+	CodeBodyTooLarge:         {KindTooLarge, "the request body is larger than %s; send less (files go to the upload routes)"},
+	CodeRequired:             {KindInvalid, "is required"},
+	CodeTooLong:              {KindInvalid, "is longer than %s characters"},
+	CodeDateMalformed:        {KindInvalid, "must be a date as YYYY-MM-DD"},
+	CodeDateFuture:           {KindInvalid, "cannot be in the future"},
+	CodeDateBefore:           {KindInvalid, "cannot be before the cycle opened (%s)"},
+	CodeOutsideRegion:        {KindInvalid, "is outside your region"},
+	CodeFileTooLarge:         {KindInvalid, "is larger than %s"},
+	CodeFileUnreadable:       {KindBadRequest, "could not be read completely; upload it again"},
+	CodeFileFormat:           {KindInvalid, "%s"},
 
 	CodeCaseEnded:        {KindConflict, "this household's case has ended"},
 	CodeCaseEndedInStage: {KindConflict, "the household's case has already ended (%s)"},

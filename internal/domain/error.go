@@ -26,6 +26,8 @@ const (
 	KindForbidden Kind = "forbidden"
 	// KindUnavailable: a dependency did not answer; try again (503).
 	KindUnavailable Kind = "unavailable"
+	// KindTooLarge: the request is larger than the route accepts (413).
+	KindTooLarge Kind = "too_large"
 )
 
 // Code names one reason a step is refused: "visit.stale",

@@ -14,7 +14,7 @@ import (
 func TestCatalogue(t *testing.T) {
 	kinds := map[domain.Kind]bool{
 		domain.KindInvalid: true, domain.KindBadRequest: true, domain.KindConflict: true, domain.KindNotFound: true,
-		domain.KindUnauthorized: true, domain.KindForbidden: true, domain.KindUnavailable: true,
+		domain.KindUnauthorized: true, domain.KindForbidden: true, domain.KindUnavailable: true, domain.KindTooLarge: true,
 	}
 	seen := map[string]domain.Code{}
 	for _, c := range domain.Codes() {

@@ -92,3 +92,27 @@ type VisitResult struct {
 	Indicators  Indicators `json:"indicators"`
 	Note        string     `json:"note,omitempty"`
 }
+
+// Text limits, in characters (runes, not bytes), of what a person types.
+// Every free-text field of every step has one, checked where the step is
+// validated (the workflow's Update validator or the office), and stated in
+// the OpenAPI document as maxLength: an unbounded field once carried a
+// 2.5 MB visit result into a workflow's history and ended its case.
+const (
+	// MaxIndicatorRunes bounds each of a visit's indicators.
+	MaxIndicatorRunes = 100
+	// MaxNoteRunes bounds a visit's note.
+	MaxNoteRunes = 2000
+	// MaxReasonRunes bounds a reason given for a step: a reopen, a decree
+	// returned, withdrawn or revoking households.
+	MaxReasonRunes = 1000
+)
+
+// Fields lists the indicators by their JSON names, in a fixed order.
+func (in Indicators) Fields() []struct{ Name, Value string } {
+	return []struct{ Name, Value string }{
+		{"kepemilikanRumah", in.KepemilikanRumah}, {"jenisLantai", in.JenisLantai}, {"jenisDinding", in.JenisDinding},
+		{"jenisAtap", in.JenisAtap}, {"sumberAirMinum", in.SumberAirMinum}, {"sumberPenerangan", in.SumberPenerangan},
+		{"bahanBakarMemasak", in.BahanBakarMemasak}, {"fasilitasBab", in.FasilitasBAB},
+	}
+}

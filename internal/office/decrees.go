@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -37,6 +38,9 @@ func (s *Service) DraftDecree(ctx context.Context, c Caller, cy *store.Cycle, re
 	req.Reason = strings.TrimSpace(req.Reason)
 	if req.Kind == domain.DecreeRevocation && req.Reason == "" {
 		return nil, domain.FieldErr("reason", domain.CodeRevokeReason)
+	}
+	if utf8.RuneCountInString(req.Reason) > domain.MaxReasonRunes {
+		return nil, domain.FieldErr("reason", domain.CodeTooLong, domain.MaxReasonRunes)
 	}
 	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
 	if err := s.store.DraftDecree(ctx, &d, req.HouseholdIDs, c.Actor()); err != nil {

@@ -3,7 +3,9 @@ package office
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -74,10 +76,15 @@ func (s *Service) SubmitResult(ctx context.Context, c Caller, t *store.TaskView,
 	if err := c.may(StepSubmitResult); err != nil {
 		return workflows.VerificationResponse{}, err
 	}
-	updateID, err := updateID(c, "visit", t.HouseholdID, key)
+	req := workflows.VerificationRequest{
+		Actor: c.Actor(), ExpectedVersion: r.Version, Outcome: r.Outcome, VisitDate: strings.TrimSpace(r.VisitDate),
+		DuplicateOf: r.DuplicateOf, Indicators: r.Indicators, Note: strings.TrimSpace(r.Note),
+	}
+	k, err := idempotency(c, "visit", t.HouseholdID, key, []any{req.ExpectedVersion, req.Outcome, req.VisitDate, req.DuplicateOf, req.Indicators, req.Note})
 	if err != nil {
 		return workflows.VerificationResponse{}, err
 	}
+	req.Key, req.KeyHash = k.key, k.hash
 	if r.DuplicateOf != 0 && r.DuplicateOf != t.HouseholdID {
 		// The duplicate must be a household of the same cycle the officer can see.
 		d, err := s.store.GetHousehold(ctx, c.Principal, r.DuplicateOf)
@@ -87,10 +94,7 @@ func (s *Service) SubmitResult(ctx context.Context, c Caller, t *store.TaskView,
 			return workflows.VerificationResponse{}, err
 		}
 	}
-	resp, err := s.cases.SubmitVerification(ctx, t.CycleID, t.HouseholdID, updateID, workflows.VerificationRequest{
-		Actor: c.Actor(), ExpectedVersion: r.Version, Outcome: r.Outcome, VisitDate: strings.TrimSpace(r.VisitDate),
-		DuplicateOf: r.DuplicateOf, Indicators: r.Indicators, Note: strings.TrimSpace(r.Note),
-	})
+	resp, err := s.cases.SubmitVerification(ctx, t.CycleID, t.HouseholdID, k.updateID, req)
 	return resp, temporalx.RefusalOf(err)
 }
 
@@ -100,13 +104,13 @@ func (s *Service) Reopen(ctx context.Context, c Caller, t *store.TaskView, key, 
 	if err := c.may(StepReopen); err != nil {
 		return workflows.ReopenResponse{}, err
 	}
-	updateID, err := updateID(c, "reopen", t.HouseholdID, key)
+	req := workflows.ReopenRequest{Actor: c.Actor(), Reason: strings.TrimSpace(reason)}
+	k, err := idempotency(c, "reopen", t.HouseholdID, key, []any{req.Reason})
 	if err != nil {
 		return workflows.ReopenResponse{}, err
 	}
-	resp, err := s.cases.Reopen(ctx, t.CycleID, t.HouseholdID, updateID, workflows.ReopenRequest{
-		Actor: c.Actor(), Reason: strings.TrimSpace(reason),
-	})
+	req.Key, req.KeyHash = k.key, k.hash
+	resp, err := s.cases.Reopen(ctx, t.CycleID, t.HouseholdID, k.updateID, req)
 	return resp, temporalx.RefusalOf(err)
 }
 
@@ -133,6 +137,34 @@ func (s *Service) VillageOfficers(ctx context.Context, c Caller, desa string) ([
 
 // maxKey bounds an idempotency key, which goes into an Update ID.
 const maxKey = 100
+
+// idemKey is an Update's idempotency: the caller-scoped key the workflow
+// remembers, the hash of the request it came with, and the Update ID.
+type idemKey struct{ key, hash, updateID string }
+
+// idempotency binds an Idempotency-Key to the request it came with
+// (canonical: the request's fields as JSON, in a fixed order): the Update
+// ID holds a short hash of it, so the same key and request get the first
+// answer (Temporal deduplicates the Update ID), while the same key with
+// another request is a new Update, which the workflow's validator refuses
+// (request.idempotency_key_reused, 422). Without a key every request is new.
+func idempotency(c Caller, kind string, id int64, key string, request []any) (idemKey, error) {
+	if key == "" {
+		u, err := updateID(c, kind, id, "")
+		return idemKey{updateID: u}, err
+	}
+	u, err := updateID(c, kind, id, key)
+	if err != nil {
+		return idemKey{}, err
+	}
+	b, err := json.Marshal(request)
+	if err != nil {
+		return idemKey{}, err
+	}
+	sum := sha256.Sum256(b)
+	hash := hex.EncodeToString(sum[:6])
+	return idemKey{key: fmt.Sprintf("u%d-%s", c.UserID, key), hash: hash, updateID: u + "-" + hash}, nil
+}
 
 // updateID builds a Temporal Update ID from an idempotency key, scoped to
 // the caller and the household so keys cannot collide across users;
