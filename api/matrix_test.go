@@ -411,7 +411,7 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 }
 
 // sees reports whether the actor may see the record, from the rules of
-// domain.md: an administrator sees everything, a cycle (and its intakes)
+// docs/process.md, "Who uses it": an administrator sees everything, a cycle (and its intakes)
 // is seen throughout its regency, a household only inside the actor's
 // desa, kecamatan or regency.
 func (a *mxActor) sees(k mxTarget, e mxEntity) bool {

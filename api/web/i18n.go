@@ -97,7 +97,7 @@ var rejectionNames = map[string]string{
 	"TIDAK_LAYAK":         "Tidak layak (lainnya)",
 }
 
-// programmeNames are the aid programmes of domain.md, step 5.
+// programmeNames are the aid programmes (docs/process.md, "The stages of a household", step 6).
 var programmeNames = map[string]string{
 	"PKH":     "PKH (Program Keluarga Harapan)",
 	"BPNT":    "BPNT / Sembako",

@@ -24,6 +24,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 	"github.com/verval/verval/internal/temporalx"
@@ -735,6 +736,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /macet":                     {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"GET /unggah":                    {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":                {auth.RoleDinsos, auth.RoleAdmin},
+	"GET /unggah/contoh.csv":         {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah":                   {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /sk":                        {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                       {auth.RoleDinsos},
@@ -1030,5 +1032,40 @@ func TestTaskListMarksOverdueTasksAndSearchesAddresses(t *testing.T) {
 	}
 	if items := taskItems(t, desa1.get("/tugas?q=rt+009").Body.String()); len(items) != 0 {
 		t.Errorf("search found another desa's family: %v", slices.Collect(maps.Keys(items)))
+	}
+}
+
+// The upload page lists the P3KE file's columns, the required ones
+// marked, and links to a sample file for the cycle's regency that intake
+// accepts whole (docs/p3ke.md).
+func TestUploadPageListsColumnsAndSample(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("dinsos")
+	page := b.get("/unggah").Body.String()
+	for _, col := range p3ke.Columns() {
+		if !strings.Contains(page, "<code>"+col+"</code>") {
+			t.Errorf("upload page does not list column %s", col)
+		}
+	}
+	if !strings.Contains(page, "<code>no_kk</code> <strong>wajib</strong>") || strings.Contains(page, "<code>pekerjaan</code> <strong>wajib</strong>") {
+		t.Errorf("upload page does not mark the required columns")
+	}
+	link := fmt.Sprintf(`href="/unggah/contoh.csv?siklus=%d"`, e.cycle.ID)
+	if !strings.Contains(page, link) {
+		t.Fatalf("upload page has no %s", link)
+	}
+	w := b.get(fmt.Sprintf("/unggah/contoh.csv?siklus=%d", e.cycle.ID))
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("sample: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+	rep, err := p3ke.Check(strings.NewReader(w.Body.String()), p3ke.Options{Regency: e.cycle.RegencyCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Accepted != office.SampleIntakeSize || rep.Rejected+rep.Skipped+rep.Warnings != 0 {
+		t.Errorf("sample file: %s", rep.Summary)
+	}
+	if w := e.login("desa1").get("/unggah/contoh.csv"); w.Code != http.StatusForbidden {
+		t.Errorf("village officer gets the sample: %d", w.Code)
 	}
 }

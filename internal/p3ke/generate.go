@@ -28,6 +28,10 @@ type GenOptions struct {
 	// real P3KE exports (bad NIK, Excel scientific notation, other
 	// regency, desil above 1, duplicates, ...). 0 gives a clean file.
 	FaultRate float64
+	// Villages, when not empty, are the only villages the families live
+	// in (dotted codes, each a village of Regency); empty means all of the
+	// regency's villages.
+	Villages []string
 	// Wilayah is the region table; nil means wilayah.Default().
 	Wilayah *wilayah.Table
 }
@@ -94,6 +98,19 @@ func generate(w io.Writer, opts GenOptions) (Summary, error) {
 	villages := tab.Villages(regency)
 	if len(villages) == 0 {
 		return Summary{}, fmt.Errorf("generate: regency %s has no villages", regency)
+	}
+	if len(opts.Villages) > 0 {
+		villages = nil
+		for _, v := range opts.Villages {
+			code, err := wilayah.Normalize(v)
+			if err != nil || !tab.IsVillage(code) || wilayah.Regency(code) != regency {
+				return Summary{}, fmt.Errorf("generate: %q is not a village of regency %s", v, regency)
+			}
+			if !slices.Contains(villages, code) {
+				villages = append(villages, code)
+			}
+		}
+		slices.Sort(villages)
 	}
 	if opts.FaultRate < 0 || opts.FaultRate > 1 {
 		return Summary{}, errors.New("generate: FaultRate must be between 0 and 1")
