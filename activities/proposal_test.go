@@ -180,3 +180,16 @@ func TestFanOutAnswersGivesTheNoAnswerMarking(t *testing.T) {
 		f.ids[0]: {ProposalID: p.ID, Accepted: true, Date: "2025-05-01"}, f.ids[1]: none, f.ids[2]: none,
 	})
 }
+
+// The answer file's refusal counts rows, not problems: two rows with three
+// problems are "3 errors in 2 rows".
+func TestAnswerFileErrorCountsRows(t *testing.T) {
+	e := &activities.AnswerFileError{Rows: []kemensos.RowError{{Row: 2}, {Row: 2}, {Row: 5}}}
+	if got, want := e.Error(), "the answer file has 3 errors in 2 rows; nothing was applied"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	e = &activities.AnswerFileError{Rows: []kemensos.RowError{{Row: 4}}}
+	if got, want := e.Error(), "the answer file has errors in 1 row; nothing was applied"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -411,4 +412,27 @@ func TestFilesSpeakIndonesian(t *testing.T) {
 			t.Errorf("no exited row in %q", rows)
 		}
 	})
+}
+
+// An enrolment list is one programme's: without ?programme= the request is
+// refused (400, naming the field), as the README's route table says.
+func TestEnrolmentListNeedsProgramme(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		r := w.do(apiRequest{method: "GET", path: fmt.Sprintf("/api/v1/cycles/%d/enrolments", w.cycles[0].id), token: w.byName["dinsos.blitar"].token})
+		if r.want(t, "enrolments without programme", http.StatusBadRequest) {
+			var v struct{ Field string }
+			r.decode(t, &v)
+			if v.Field != "programme" {
+				t.Errorf("refusal names field %q, want programme: %s", v.Field, r.body)
+			}
+		}
+	})
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "`programme` is required") {
+		t.Error("README does not say the enrolment list's programme is required")
+	}
 }

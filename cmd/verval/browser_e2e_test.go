@@ -75,6 +75,12 @@ func TestBrowser(t *testing.T) {
 	if row := b.text("table.list tbody tr"); !strings.Contains(row, "NIK harus 16 digit; tertulis 11 digit.") {
 		t.Fatalf("row issue on the intake page: %q", row)
 	}
+	// On the phone the row-error table fits the screen: no cell runs off
+	// its right edge, and the page does not scroll sideways.
+	if fits := b.eval(`String(document.documentElement.scrollWidth <= innerWidth &&
+		[...document.querySelectorAll("table.list td")].every(td => td.getBoundingClientRect().right <= innerWidth))`); fits != "true" {
+		t.Errorf("the intake's row-error table does not fit a %d px screen", phoneWidth)
+	}
 	b.shot("upload")
 	b.logout()
 
