@@ -70,3 +70,26 @@ func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
 }
+
+// TestReadmeTemporalQueries: the README's hand-written Temporal UI queries
+// carry fixed dates and codes, so they are labelled as examples to change,
+// after the way to get today's query from /stuck's temporalQueryUrl.
+func TestReadmeTemporalQueries(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	start := strings.Index(s, "## Finding stuck cases in the Temporal Web UI")
+	if start < 0 {
+		t.Fatal("README has no section on finding stuck cases")
+	}
+	sec := s[start:]
+	sec = sec[:strings.Index(sec[3:], "\n## ")+3]
+	ready := strings.Index(sec, "temporalQueryUrl")
+	examples := strings.Index(sec, "these are **examples**: change the dates")
+	query := strings.Index(sec, `StageEnteredAt < "20`)
+	if ready < 0 || examples < 0 || query < 0 || !(ready < examples && examples < query) {
+		t.Errorf("README's Temporal queries: temporalQueryUrl at %d, the examples label at %d, the first dated query at %d; want them in that order", ready, examples, query)
+	}
+}
