@@ -1069,3 +1069,56 @@ func TestUploadPageListsColumnsAndSample(t *testing.T) {
 		t.Errorf("village officer gets the sample: %d", w.Code)
 	}
 }
+
+// "Data ganda" names the other household by picking it by name among the
+// desa's households of the cycle (the household number is shown nowhere):
+// the task page's select lists the desa's other households, not the task's
+// own nor another desa's, and keeps the choice when the form comes back.
+func TestDuplicateIsPickedByName(t *testing.T) {
+	e := newEnv(t)
+	desa1 := e.login("desa1")
+	siti, budi, warsini := e.hh["SITI AMINAH"], e.hh["BUDI SANTOSO"], e.hh["WARSINI"]
+	f := field(t, desa1.get(fmt.Sprintf("/tugas/%d", siti)).Body.String(), "duplicateOf")
+	if !strings.Contains(f, `<select id="duplicateOf" name="duplicateOf"`) ||
+		!strings.Contains(f, fmt.Sprintf(`<option value="%d">BUDI SANTOSO — Dusun Krajan RT 001</option>`, budi)) {
+		t.Errorf("the duplicate field does not offer BUDI SANTOSO by name:\n%s", f)
+	}
+	for _, other := range []int64{siti, warsini} {
+		if strings.Contains(f, fmt.Sprintf(`value="%d"`, other)) {
+			t.Errorf("the duplicate field offers household %d:\n%s", other, f)
+		}
+	}
+	// A refused form (no note) comes back with the choice kept.
+	w := desa1.post(fmt.Sprintf("/tugas/%d", siti), url.Values{"outcome": {"duplicate"}, "duplicateOf": {"x"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "duplicateOf"), "Pilih rumah tangga yang sama dari daftar.") {
+		t.Errorf("a duplicate that is not picked from the list: %d", w.Code)
+	}
+	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, temporalx.Refuse(domain.FieldErr("note", domain.CodeVisitNote))).Once()
+	w = desa1.post(fmt.Sprintf("/tugas/%d", siti), url.Values{"outcome": {"duplicate"}, "duplicateOf": {fmt.Sprint(budi)}})
+	if f := field(t, w.Body.String(), "duplicateOf"); !strings.Contains(f, fmt.Sprintf(`<option value="%d" selected>`, budi)) {
+		t.Errorf("the refused form lost the duplicate picked (%d):\n%s", w.Code, f)
+	}
+}
+
+// The desa's household list is the caller's region's and masked for the
+// roles that do not see names: an administrator gets initials and no
+// address, a village officer of another desa nothing.
+func TestDesaHouseholdsMaskedPerRole(t *testing.T) {
+	e := newEnv(t)
+	o := office.New(office.Deps{Store: e.st, Temporal: e.temporal, Log: storetest.Logger(t), Now: e.clock.Now})
+	ctx := t.Context()
+	list := func(p auth.Principal) ([]store.HouseholdChoice, error) {
+		return o.DesaHouseholds(ctx, office.Caller{Principal: p}, e.cycle.ID, jaten)
+	}
+	got, err := list(auth.Principal{Role: auth.RoleVillage, Region: jaten})
+	if err != nil || len(got) != 2 || got[0].Name != "BUDI SANTOSO" || got[1].Name != "SITI AMINAH" || got[0].Address != "Dusun Krajan RT 001" {
+		t.Errorf("village officer of Jaten: %+v, %v", got, err)
+	}
+	got, err = list(auth.Principal{Role: auth.RoleAdmin})
+	if err != nil || len(got) != 2 || got[0].Name == "BUDI SANTOSO" || got[0].Address != office.HiddenAddress {
+		t.Errorf("administrator: %+v, %v; want names masked, addresses hidden", got, err)
+	}
+	if got, err := list(auth.Principal{Role: auth.RoleVillage, Region: salam}); err == nil || len(got) > 0 {
+		t.Errorf("village officer of Salam: %+v, %v; want not found", got, err)
+	}
+}
