@@ -29,8 +29,8 @@ type GenOptions struct {
 	// regency, desil above 1, duplicates, ...). 0 gives a clean file.
 	FaultRate float64
 	// Villages, when not empty, are the only villages the families live
-	// in (dotted codes, each a village of Regency); empty means all of the
-	// regency's villages.
+	// in (dotted codes, each a village of Regency), taken in turn so each
+	// gets its share; empty means all of the regency's villages, unevenly.
 	Villages []string
 	// Wilayah is the region table; nil means wilayah.Default().
 	Wilayah *wilayah.Table
@@ -123,6 +123,7 @@ func generate(w io.Writer, opts GenOptions) (Summary, error) {
 		kks:      make(map[string]bool, opts.Households),
 	}
 	g.prepare()
+	g.inTurn = len(opts.Villages) > 0
 
 	cw := csv.NewWriter(w)
 	if err := cw.Write(colNames[:]); err != nil {
@@ -213,6 +214,8 @@ type generator struct {
 	kecs     []string  // kecamatan codes of the regency
 	other    []string  // villages of other regencies in the province
 	kks      map[string]bool
+	inTurn   bool // villages in turn rather than weighted
+	turn     int
 	ids      []string // ids the parser will have registered
 	goodKKs  []string // valid No KKs the parser will have registered
 }
@@ -242,6 +245,10 @@ func (g *generator) prepare() {
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 func (g *generator) village() string {
+	if g.inTurn {
+		g.turn++
+		return g.villages[(g.turn-1)%len(g.villages)]
+	}
 	x := g.rng.Float64() * g.cum[len(g.cum)-1]
 	i, _ := slices.BinarySearch(g.cum, x)
 	return g.villages[min(i, len(g.villages)-1)]
