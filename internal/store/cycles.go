@@ -91,7 +91,6 @@ func inVisibleCycle[T any](ctx context.Context, s *Store, p auth.Principal, id i
 	return v, c, nil
 }
 
-
 // lockOpenCycle refuses, with ErrCycleClosed, a step of tx on a closed
 // cycle. The no-op update locks the cycle's row (PostgreSQL) until tx ends,
 // so a close running at the same time waits for the step and sees it, or
