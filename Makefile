@@ -14,8 +14,11 @@ FUZZEXECS_FILES ?= 5000
 
 .PHONY: dev test unit fuzz tools vet bench
 
+# dev builds the binary and runs it (not `go run`: on Ctrl-C `go run`
+# exits 1 even when verval shut down cleanly, and make reported an error).
 dev:
-	$(GO) run ./cmd/verval dev
+	$(GO) build -o bin/verval ./cmd/verval
+	exec bin/verval dev
 
 test: vet
 	$(GO) test -count=1 -timeout 45m ./...

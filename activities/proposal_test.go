@@ -226,3 +226,16 @@ func TestSimulatorAnswersOnlyTheUnanswered(t *testing.T) {
 		})
 	}
 }
+
+// The answer file's refusal counts rows, not problems: two rows with three
+// problems are "3 errors in 2 rows".
+func TestAnswerFileErrorCountsRows(t *testing.T) {
+	e := &activities.AnswerFileError{Rows: []kemensos.RowError{{Row: 2}, {Row: 2}, {Row: 5}}}
+	if got, want := e.Error(), "the answer file has 3 errors in 2 rows; nothing was applied"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	e = &activities.AnswerFileError{Rows: []kemensos.RowError{{Row: 4}}}
+	if got, want := e.Error(), "the answer file has errors in 1 row; nothing was applied"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}

@@ -142,7 +142,28 @@ func (e *AnswerFileError) Error() string {
 	if e.Format != nil {
 		return e.Format.Error()
 	}
-	return fmt.Sprintf("the answer file has errors in %d rows; nothing was applied", len(e.Rows))
+	rows := e.RowCount()
+	if rows == len(e.Rows) {
+		return fmt.Sprintf("the answer file has errors in %d %s; nothing was applied", rows, plural(rows, "row", "rows"))
+	}
+	return fmt.Sprintf("the answer file has %d errors in %d %s; nothing was applied", len(e.Rows), rows, plural(rows, "row", "rows"))
+}
+
+// RowCount is the number of distinct rows with errors: a row can have
+// more than one.
+func (e *AnswerFileError) RowCount() int {
+	seen := map[int]bool{}
+	for _, r := range e.Rows {
+		seen[r.Row] = true
+	}
+	return len(seen)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // AnswersNotGivenError is an upload whose answers were stored (Applied of

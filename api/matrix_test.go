@@ -431,7 +431,7 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 }
 
 // sees reports whether the actor may see the record, from the rules of
-// domain.md: an administrator sees everything, a cycle (and its intakes)
+// docs/process.md, "Who uses it": an administrator sees everything, a cycle (and its intakes)
 // is seen throughout its regency, a household only inside the actor's
 // desa, kecamatan or regency.
 func (a *mxActor) sees(k mxTarget, e mxEntity) bool {
@@ -711,7 +711,7 @@ func mxRows() []mxRow {
 					t.Errorf("%s: progress of cycle %d per stage:\n got  %v\n want %v", a, e.id, got, want)
 				}
 			}},
-		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=20"), own: 200,
+		{method: "GET", route: "/api/v1/cycles/:id/stuck", roles: auth.Roles(), target: targetCycle, req: idPath("/api/v1/cycles/%d/stuck?days=20"), own: 200,
 			// 20 days, not the default 14: the case that entered its stage
 			// 17 days ago is stuck only if days is ignored.
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
@@ -733,14 +733,14 @@ func mxRows() []mxRow {
 				}
 				wantIDs(t, a.username+": stuck cases", ids(v.Cases, func(c struct{ HouseholdID int64 }) int64 { return c.HouseholdID }), want)
 				// The Web UI query is narrowed as the list is: a TKSK's to
-				// the kecamatan.
+				// the kecamatan, a village officer's to the desa.
 				u, err := url.Parse(v.TemporalQueryURL)
 				if err != nil {
 					t.Fatal(err)
 				}
 				q := u.Query().Get("query")
-				narrowed := strings.Contains(q, fmt.Sprintf(`KecamatanCode = %q`, a.region))
-				if want := a.role == auth.RoleTKSK; narrowed != want || !strings.Contains(q, fmt.Sprintf(`RegencyCode = %q`, e.cy.regency)) {
+				narrowed := strings.Contains(q, fmt.Sprintf(`KecamatanCode = %q`, a.region)) || strings.Contains(q, fmt.Sprintf(`DesaCode = %q`, a.region))
+				if want := a.role == auth.RoleTKSK || a.role == auth.RoleVillage; narrowed != want || !strings.Contains(q, fmt.Sprintf(`RegencyCode = %q`, e.cy.regency)) {
 					t.Errorf("%s: stuck query %q", a, q)
 				}
 			}},
@@ -1294,8 +1294,9 @@ func pageRows() []mxRow {
 					t.Errorf("%s: dashboard offers the close form: %v, want %v", a, got, want)
 				}
 			}},
-		{method: "GET", route: "/macet", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
+		{method: "GET", route: "/macet", page: true, roles: auth.Roles(), target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
+		{method: "GET", route: "/unggah/contoh.csv", page: true, roles: officeRoles, target: targetCycle, req: idPath("/unggah/contoh.csv?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
 		// The upload form goes through the API's intake code.
 		{method: "POST", route: "/unggah", page: true, roles: officeRoles, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",

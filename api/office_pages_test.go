@@ -74,8 +74,8 @@ func TestOfficePagesUseTheAPIsSteps(t *testing.T) {
 			cookie: w.byName["dinsos.blitar"].token, raw: raw, contentType: ct})
 		if r.want(t, "answer file with an unknown household", http.StatusUnprocessableEntity) {
 			body := string(r.body)
-			if !strings.Contains(body, "Berkas jawaban ditolak: 1 baris bermasalah") || !strings.Contains(body, `<table class="list row-errors">`) ||
-				!strings.Contains(body, "<tr><td>3</td>") {
+			if !strings.Contains(body, "Berkas jawaban ditolak: 1 baris bermasalah") || !strings.Contains(body, `<table class="list row-errors stack">`) ||
+				!strings.Contains(body, `<tr><td data-label="Baris">3</td>`) {
 				t.Errorf("refused answer file's page:\n%s", body)
 			}
 		}

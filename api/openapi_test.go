@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -164,5 +166,37 @@ func TestReadyzUnavailable(t *testing.T) {
 	r.decode(t, &v)
 	if v.Ready || v.Checks["database"] != "ok" || v.Checks["temporal"] != "unreachable" {
 		t.Errorf("readyz: %s", r.body)
+	}
+}
+
+// The README's route table names routes with their full /api/v1 path, and
+// each is one the server registers (the bodies are the OpenAPI
+// document's, which the test above holds to the server).
+func TestReadmeRoutesAreRegistered(t *testing.T) {
+	data, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	start, end := strings.Index(s, "## The API"), strings.Index(s, "## Web pages")
+	if start < 0 || end < start {
+		t.Fatal("README has no API section")
+	}
+	registered := map[string]bool{}
+	for _, r := range quietServer().Routes() {
+		registered[r.Method+" "+openapiPath(r.Path)] = true
+	}
+	route := regexp.MustCompile("`(GET|POST) (/[^`?\\[ ]*)")
+	n := 0
+	for _, m := range route.FindAllStringSubmatch(s[start:end], -1) {
+		n++
+		if !strings.HasPrefix(m[2], "/api/v1/") {
+			t.Errorf("README route %s %s lacks the /api/v1 prefix", m[1], m[2])
+		} else if !registered[m[1]+" "+m[2]] {
+			t.Errorf("README route %s %s is not registered", m[1], m[2])
+		}
+	}
+	if n < 30 {
+		t.Errorf("only %d routes found in the README's API section", n)
 	}
 }

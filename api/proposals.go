@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 )
@@ -231,15 +232,17 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 		header = append(header, "Kode Desa", "Desa/Kelurahan")
 	}
 	header = append(header, "Diterima (P3KE)")
+	// Indonesian first, the code in brackets for whoever reads the file
+	// by machine ("Hasil verval: Pindah [moved]").
 	for _, o := range domain.Outcomes() {
-		header = append(header, "Verval: "+string(o))
+		header = append(header, fmt.Sprintf("Hasil verval: %s [%s]", web.OutcomeName(o), o))
 	}
 	header = append(header, "Ditetapkan SK", "Diusulkan", "Diterima Kemensos")
 	for _, p := range programmes {
 		header = append(header, "Terdaftar "+p)
 	}
 	for _, st := range domain.Stages() {
-		header = append(header, "Tahap: "+string(st))
+		header = append(header, fmt.Sprintf("Tahap: %s [%s]", web.StageName(st), st))
 	}
 	sh := sheet{name: name, header: header}
 	for _, r := range rows {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -338,4 +339,100 @@ func TestMarkUnansweredLetsTheCycleClose(t *testing.T) {
 
 		closeCycle().want(t, "close once the batch is marked", http.StatusAccepted)
 	})
+}
+
+// The report and the enrolment lists are read by people in Bahasa
+// Indonesia: the report's outcome and stage columns are named in
+// Indonesian with their code in brackets, the enrolment list's status code
+// has its Indonesian beside it and the exit's reason is in Indonesian.
+func TestFilesSpeakIndonesian(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		blitar := w.cycles[0]
+		token := w.byName["dinsos.blitar"].token
+		sheetRows := func(path, sheet string) [][]string {
+			t.Helper()
+			r := w.do(apiRequest{method: "GET", path: path, token: token})
+			if !r.want(t, path, http.StatusOK) {
+				t.FailNow()
+			}
+			f, err := excelize.OpenReader(bytes.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if sheet == "" {
+				sheet = f.GetSheetName(0)
+			}
+			rows, err := f.GetRows(sheet)
+			if err != nil || len(rows) < 2 {
+				t.Fatalf("%s sheet %s: %d rows, %v", path, sheet, len(rows), err)
+			}
+			return rows
+		}
+
+		header := sheetRows(fmt.Sprintf("/api/v1/cycles/%d/report?format=xlsx", blitar.id), "Laporan")[0]
+		for _, want := range []string{"Hasil verval: Pindah [moved]", "Hasil verval: Masih miskin (layak) [eligible]",
+			"Tahap: Menunggu kunjungan desa [awaiting_verification]", "Tahap: Terdaftar sebagai penerima bantuan [enrolled]"} {
+			if !slices.Contains(header, want) {
+				t.Errorf("report header lacks %q: %q", want, header)
+			}
+		}
+		for _, h := range header {
+			if strings.HasPrefix(h, "Verval: ") {
+				t.Errorf("report header %q is in English", h)
+			}
+		}
+
+		// The world's decreed household left PKH; give its exit the
+		// reason the workflow writes.
+		if err := db.Model(&store.Enrolment{}).Where("programme = ? AND status = ?", "PKH", store.EnrolmentExited).
+			Update("exit_reason", "removal accepted: verified moved").Error; err != nil {
+			t.Fatal(err)
+		}
+		rows := sheetRows(fmt.Sprintf("/api/v1/cycles/%d/enrolments?programme=PKH", blitar.id), "")
+		col := func(name string) int {
+			i := slices.Index(rows[0], name)
+			if i < 0 {
+				t.Fatalf("enrolment list has no column %s: %q", name, rows[0])
+			}
+			return i
+		}
+		st, text, why := col("status"), col("keterangan_status"), col("alasan_keluar")
+		found := false
+		for _, r := range rows[1:] {
+			if len(r) > why && r[st] == "exited" {
+				found = true
+				if r[text] != "Berhenti" || r[why] != "penghapusan dari DTKS diterima Kemensos: Pindah" {
+					t.Errorf("exited row: keterangan_status %q, alasan_keluar %q", r[text], r[why])
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no exited row in %q", rows)
+		}
+	})
+}
+
+// An enrolment list is one programme's: without ?programme= the request is
+// refused (400, naming the field), as the README's route table says.
+func TestEnrolmentListNeedsProgramme(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		r := w.do(apiRequest{method: "GET", path: fmt.Sprintf("/api/v1/cycles/%d/enrolments", w.cycles[0].id), token: w.byName["dinsos.blitar"].token})
+		if r.want(t, "enrolments without programme", http.StatusBadRequest) {
+			var v struct{ Field string }
+			r.decode(t, &v)
+			if v.Field != "programme" {
+				t.Errorf("refusal names field %q, want programme: %s", v.Field, r.body)
+			}
+		}
+	})
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "`programme` is required") {
+		t.Error("README does not say the enrolment list's programme is required")
+	}
 }

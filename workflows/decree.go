@@ -155,7 +155,9 @@ func (d *decree) change(ctx workflow.Context, from, to domain.DecreeStatus, r De
 	d.state.Status = to
 	switch to {
 	case domain.DecreeSigned:
-		d.state.Number, d.state.Date = strings.TrimSpace(r.Number), r.Date
+		// The return's reason is settled by the signature. Only the
+		// query's state changes, no command: replay-safe.
+		d.state.Number, d.state.Date, d.state.ReturnReason = strings.TrimSpace(r.Number), r.Date, ""
 	case domain.DecreeReturned:
 		d.state.ReturnReason = strings.TrimSpace(r.Reason)
 	case domain.DecreeWithdrawn:

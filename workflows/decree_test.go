@@ -144,6 +144,8 @@ func TestDecreeReturnedRevisedSigned(t *testing.T) {
 	testx.Equal(t, "refusal", v.Message(), "the decree is draft, so it cannot be revised now")
 	mustAccept(t, "submit again", resubmit)
 	mustAccept(t, "sign", sign)
+	// The return's reason is settled by the signature.
+	testx.Equal(t, "sign response", sign.result, any(workflows.DecreeState{Status: domain.DecreeSigned, Number: decreeNumber, Date: "2025-03-07"}))
 	testx.Equal(t, "review steps", h.decreeSteps(), []string{
 		"draft -> submitted by 31 at +1d",
 		"submitted -> returned (lampiran belum lengkap) by 41 at +2d",

@@ -125,7 +125,7 @@ type KemensosAnswer struct {
 	Date string
 }
 
-// Kemensos rejection codes (domain.md, "The proposal file and Kemensos' answer").
+// Kemensos rejection codes (docs/kemensos.md, "The answer file").
 const (
 	RejectNIKNotMatched = "NIK_TIDAK_PADAN"
 )

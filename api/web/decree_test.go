@@ -612,8 +612,8 @@ func TestRefusedAnswerFileListsItsRowsAndAppliesNothing(t *testing.T) {
 	}
 	page := w.Body.String()
 	for _, want := range []string{"Berkas jawaban ditolak: 2 baris bermasalah. Tidak ada jawaban yang diterapkan",
-		`<table class="list row-errors">`, "<tr><td>2</td><td>no_kk</td><td>Tidak ada keluarga di usulan ini dengan no_kk 350501********99.</td></tr>",
-		"<tr><td>3</td><td>status</td><td>Harus DITETAPKAN atau DITOLAK; tertulis &#34;BAGUS&#34;.</td></tr>"} {
+		`<table class="list row-errors stack">`, `<tr><td data-label="Baris">2</td><td data-label="Kolom">no_kk</td><td data-label="Alasan">Tidak ada keluarga di usulan ini dengan no_kk 350501********99.</td></tr>`,
+		`<tr><td data-label="Baris">3</td><td data-label="Kolom">status</td><td data-label="Alasan">Harus DITETAPKAN atau DITOLAK; tertulis &#34;BAGUS&#34;.</td></tr>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("refused file's page lacks %q", want)
 		}

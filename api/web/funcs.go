@@ -25,7 +25,7 @@ func navFor(r auth.Role) []navItem {
 	proposals := navItem{"usulan", "Usulan Kemensos", "/usulan"}
 	switch r {
 	case auth.RoleVillage:
-		return []navItem{tasks, meeting, dash}
+		return []navItem{tasks, meeting, dash, stuck}
 	case auth.RoleTKSK:
 		return []navItem{dash, stuck, tasks}
 	case auth.RoleDinsos, auth.RoleAdmin:

@@ -48,22 +48,33 @@ var taskStatusNames = map[domain.TaskStatus]string{
 }
 
 var auditActionNames = map[string]string{
-	"verification.submit":  "Hasil kunjungan dicatat",
-	"verification.correct": "Hasil kunjungan dikoreksi",
-	"verification.reopen":  "Verifikasi dibuka ulang",
-	"task.assign":          "Tugas dialihkan",
-	"meeting.record":       "Musyawarah desa dicatat",
-	"decree.draft":         "Rancangan SK disusun",
-	"cycle.close":          "Siklus ditutup (tutup buku)",
-	"decree.submitted":     "SK diajukan ke Kantor Bupati",
-	"decree.returned":      "SK dikembalikan ke Dinas Sosial",
-	"decree.signed":        "SK ditandatangani",
-	"proposal.build":       "Usulan Kemensos disusun",
-	"proposal.submit":      "Usulan ditandai terkirim",
-	"proposal.answers":     "Jawaban Kemensos diterapkan",
-	"proposal.unanswered":  "Dicatat tidak dijawab Kemensos",
-	"proposal.download":    "Berkas usulan diunduh",
-	"household.identity":   "NIK/No KK diperbaiki Dinas Sosial",
+	"verification.submit":       "Hasil kunjungan dicatat",
+	"verification.correct":      "Hasil kunjungan dikoreksi",
+	"verification.reopen":       "Verifikasi dibuka ulang",
+	"task.assign":               "Tugas dialihkan",
+	"meeting.record":            "Musyawarah desa dicatat",
+	"decree.draft":              "Rancangan SK disusun",
+	"cycle.close":               "Siklus ditutup (tutup buku)",
+	"decree.submitted":          "SK diajukan ke Kantor Bupati",
+	"decree.returned":           "SK dikembalikan ke Dinas Sosial",
+	"decree.signed":             "SK ditandatangani",
+	"proposal.build":            "Usulan Kemensos disusun",
+	"proposal.submit":           "Usulan ditandai terkirim",
+	"proposal.answers":          "Jawaban Kemensos diterapkan",
+	"proposal.unanswered":       "Dicatat tidak dijawab Kemensos",
+	"proposal.download":         "Berkas usulan diunduh",
+	"household.identity":        "NIK/No KK diperbaiki Dinas Sosial",
+	"user.create":               "Akun dibuat",
+	"user.bootstrap":            "Administrator pertama dibuat",
+	"user.disable":              "Akun dinonaktifkan",
+	"user.enable":               "Akun diaktifkan kembali",
+	"user.reset":                "Kata sandi akun disetel ulang",
+	"user.password":             "Kata sandi diganti",
+	"household.identity.reveal": "NIK/No KK lengkap dibuka",
+	"decree.withdrawn":          "SK dibatalkan",
+	"intake.create":             "Data P3KE diunggah",
+	"cycle.create":              "Siklus verval dibuka",
+	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
 }
 
 var decreeStatusNames = map[domain.DecreeStatus]string{
@@ -97,7 +108,7 @@ var rejectionNames = map[string]string{
 	"TIDAK_LAYAK":         "Tidak layak (lainnya)",
 }
 
-// programmeNames are the aid programmes of domain.md, step 5.
+// programmeNames are the aid programmes (docs/process.md, "The stages of a household", step 6).
 var programmeNames = map[string]string{
 	"PKH":     "PKH (Program Keluarga Harapan)",
 	"BPNT":    "BPNT / Sembako",
@@ -135,6 +146,14 @@ func named[K ~string](m map[K]string) func(v any) string {
 
 func stageName(s string) string   { return lookup(stageNames, domain.Stage(s)) }
 func outcomeName(s string) string { return lookup(outcomeNames, domain.Outcome(s)) }
+
+// StageName, OutcomeName, EnrolmentStatusName and StageReason are the
+// pages' Indonesian words for the API's downloadable files (the cycle
+// report, the enrolment lists), so a file says what the pages say.
+func StageName(s domain.Stage) string     { return lookup(stageNames, s) }
+func OutcomeName(o domain.Outcome) string { return lookup(outcomeNames, o) }
+func EnrolmentStatusName(s string) string { return lookup(enrolmentStatusNames, s) }
+func StageReason(r string) string         { return stageReason(r) }
 
 // address is an address for the page: the one an administrator may not
 // see is said so in Indonesian.

@@ -34,10 +34,10 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeListClosed:       "Musyawarah desa sudah menutup verifikasi keluarga ini. Minta TKSK membukanya ulang bila perlu dikoreksi.",
 
 	domain.CodeVisitOutcome:          "Pilih salah satu hasil kunjungan.",
-	domain.CodeVisitDuplicateMissing: "Isi nomor rumah tangga yang sama dengan keluarga ini.",
+	domain.CodeVisitDuplicateMissing: "Pilih rumah tangga yang sama dengan keluarga ini.",
 	domain.CodeVisitDuplicateSelf:    "Rumah tangga tidak bisa menjadi data ganda dari dirinya sendiri.",
 	domain.CodeVisitDuplicateOnly:    "Hanya diisi bila hasilnya Data ganda.",
-	domain.CodeVisitDuplicateUnknown: "Nomor ini bukan rumah tangga siklus ini di desa Anda.",
+	domain.CodeVisitDuplicateUnknown: "Rumah tangga itu bukan rumah tangga siklus ini di desa Anda.",
 	domain.CodeVisitIndicators:       "Jenis lantai, dinding dan atap wajib diisi untuk hasil %s.",
 	domain.CodeVisitNote:             "Jelaskan temuan Anda: siapa yang memberi keterangan, ke mana keluarga pindah.",
 	domain.CodeVisitBusy:             "Hasil lain untuk keluarga ini sedang dicatat. Muat ulang halaman lalu coba lagi.",

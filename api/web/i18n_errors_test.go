@@ -1,6 +1,11 @@
 package web
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/verval/verval/internal/domain"
@@ -69,5 +74,48 @@ func TestEveryCodeHasAName(t *testing.T) {
 	})
 	if len(stageNames) != len(domain.Stages()) || len(outcomeNames) != len(domain.Outcomes()) {
 		t.Error("a name for a stage or outcome the domain does not have")
+	}
+}
+
+// auditActionRE finds an audit action where the code writes one: an
+// Action field, an action variable, an Action constant, or the action
+// argument of the office's audit and auditFirst.
+var auditActionRE = regexp.MustCompile(`(?:Action:\s*|action :?= |Action[A-Za-z]+\s*= |\.audit(?:First)?\([^"]*)"([a-z]+(?:\.[a-z_]+)+)"`)
+
+// Every audit action the code writes has an Indonesian name on the
+// household page ("household.identity.reveal" once showed as itself).
+func TestEveryAuditActionHasAName(t *testing.T) {
+	actions := map[string]bool{}
+	for _, dir := range []string{"../../internal", "../../activities", "../../workflows"} {
+		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, m := range auditActionRE.FindAllStringSubmatch(string(data), -1) {
+				actions[m[1]] = true
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A decree's review steps are written as "decree." + its new status.
+	for _, st := range domain.DecreeStatuses() {
+		if st != domain.DecreeDraft {
+			actions["decree."+string(st)] = true
+		}
+	}
+	if len(actions) < 15 || !actions["household.identity.reveal"] {
+		t.Fatalf("found only %d audit actions: %v", len(actions), actions)
+	}
+	for a := range actions {
+		if _, ok := auditActionNames[a]; !ok {
+			t.Errorf("audit action %s has no Indonesian name in auditActionNames", a)
+		}
 	}
 }

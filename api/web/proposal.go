@@ -287,7 +287,7 @@ func (h *pages) uploadAnswers(c *gin.Context) {
 		}
 		refuse(http.StatusUnprocessableEntity, &view{Error: fmt.Sprintf(
 			"Berkas jawaban ditolak: %s baris bermasalah. Tidak ada jawaban yang diterapkan; perbaiki baris di bawah ini lalu unggah lagi seluruh berkasnya.",
-			number(int64(len(fe.Rows))))})
+			number(int64(fe.RowCount())))})
 		return
 	case domain.IsKind(err, domain.KindConflict):
 		_, msg, status, _ := refusal(err)

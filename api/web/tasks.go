@@ -123,8 +123,11 @@ type taskPageData struct {
 	Household *store.Household
 	// Visit is the village officer's form; nil for other roles or a task
 	// the meeting has closed.
-	Visit      *visitForm
-	Outcomes   []option
+	Visit    *visitForm
+	Outcomes []option
+	// Duplicates are the desa's other households, by name, to pick the
+	// one a "Data ganda" household duplicates.
+	Duplicates []option
 	Indicators []indicatorField
 	Today      string
 	// Supervisor forms (TKSK, Dinsos, admin).
@@ -210,6 +213,16 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 		for _, o := range domain.Outcomes() {
 			d.Outcomes = append(d.Outcomes, option{string(o), lookup(outcomeNames, o)})
 		}
+		others, err := h.d.Office.DesaHouseholds(ctx, caller(c), t.CycleID, t.DesaCode)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		for _, o := range others {
+			if o.ID != t.HouseholdID {
+				d.Duplicates = append(d.Duplicates, option{strconv.FormatInt(o.ID, 10), o.Name + " — " + address(o.Address)})
+			}
+		}
 	}
 	if p.Is(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin) {
 		d.Supervisor = true
@@ -256,7 +269,7 @@ func (h *pages) submitVisit(c *gin.Context) {
 	if f.DuplicateOf != "" {
 		var err error
 		if dup, err = strconv.ParseInt(f.DuplicateOf, 10, 64); err != nil || dup <= 0 {
-			f.Errors["duplicateOf"] = "Isi nomor rumah tangga (angka)."
+			f.Errors["duplicateOf"] = "Pilih rumah tangga yang sama dari daftar."
 			h.showTask(c, http.StatusUnprocessableEntity, v, t, f, nil)
 			return
 		}

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
@@ -18,6 +22,25 @@ type uploadData struct {
 	Cycle  *store.Cycle
 	// Errors are the form's messages by field.
 	Errors map[string]string
+}
+
+// uploadColumn is a column of the P3KE file as the upload page lists it.
+type uploadColumn struct {
+	Name     string
+	Required bool
+}
+
+// SampleSize is how many families the sample file holds.
+func (uploadData) SampleSize() int { return office.SampleIntakeSize }
+
+// Columns are the P3KE file's columns, required ones marked (docs/p3ke.md).
+func (uploadData) Columns() []uploadColumn {
+	req := p3ke.RequiredColumns()
+	var out []uploadColumn
+	for _, n := range p3ke.Columns() {
+		out = append(out, uploadColumn{Name: n, Required: slices.Contains(req, n)})
+	}
+	return out
 }
 
 // uploadLimit bounds the upload form's post: the file and a little for the
@@ -35,6 +58,28 @@ func (h *pages) uploadPage(c *gin.Context) {
 		return
 	}
 	h.render(c, http.StatusOK, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Data: uploadData{Cycles: cycles, Cycle: cy}})
+}
+
+// sampleFile is GET /unggah/contoh.csv: a small valid P3KE file of made-up
+// families for the chosen cycle's regency, to see the columns and try the
+// upload with.
+func (h *pages) sampleFile(c *gin.Context) {
+	_, cy, err := h.cycles(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if cy == nil {
+		h.fail(c, domain.Err(domain.CodeNotFound))
+		return
+	}
+	var buf bytes.Buffer
+	if err := h.d.Office.SampleIntakeFile(caller(c), cy, &buf); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="contoh-p3ke-%s.csv"`, strings.ReplaceAll(cy.RegencyCode, ".", "")))
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
 // upload takes a P3KE file into the cycle named by the form's siklus (one

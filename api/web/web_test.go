@@ -24,6 +24,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 	"github.com/verval/verval/internal/temporalx"
@@ -234,7 +235,7 @@ func TestPagesNeedLoginAndTheRightRole(t *testing.T) {
 		want int
 	}{
 		{desa1, "/tugas", 200}, {desa1, "/musyawarah", 200}, {desa1, "/dasbor", 200},
-		{desa1, "/macet", 403}, {desa1, "/unggah", 403},
+		{desa1, "/macet", 200}, {desa1, "/unggah", 403},
 		{tksk, "/tugas", 200}, {tksk, "/macet", 200}, {tksk, "/musyawarah", 403}, {tksk, "/unggah", 403},
 		{bupati, "/dasbor", 200}, {bupati, "/macet", 200}, {bupati, "/tugas", 403},
 	} {
@@ -748,9 +749,10 @@ var pageRoles = map[string][]auth.Role{
 	"POST /musyawarah":               {auth.RoleVillage},
 	"GET /rumah-tangga/:id":          auth.Roles(),
 	"GET /dasbor":                    auth.Roles(),
-	"GET /macet":                     {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
+	"GET /macet":                     auth.Roles(),
 	"GET /unggah":                    {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":                {auth.RoleDinsos, auth.RoleAdmin},
+	"GET /unggah/contoh.csv":         {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah":                   {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /sk":                        {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                       {auth.RoleDinsos},
@@ -1068,5 +1070,93 @@ func TestFormOverTheLimitIs413(t *testing.T) {
 	w = desa1.post("/musyawarah", url.Values{"notes": {strings.Repeat("x", 2<<20)}})
 	if w.Code == http.StatusRequestEntityTooLarge {
 		t.Errorf("a 2 MiB meeting form (which may carry a 10 MB scan) was refused as too large")
+	}
+}
+
+// The upload page lists the P3KE file's columns, the required ones
+// marked, and links to a sample file for the cycle's regency that intake
+// accepts whole (docs/p3ke.md).
+func TestUploadPageListsColumnsAndSample(t *testing.T) {
+	e := newEnv(t)
+	b := e.login("dinsos")
+	page := b.get("/unggah").Body.String()
+	for _, col := range p3ke.Columns() {
+		if !strings.Contains(page, "<code>"+col+"</code>") {
+			t.Errorf("upload page does not list column %s", col)
+		}
+	}
+	if !strings.Contains(page, "<code>no_kk</code> <strong>wajib</strong>") || strings.Contains(page, "<code>pekerjaan</code> <strong>wajib</strong>") {
+		t.Errorf("upload page does not mark the required columns")
+	}
+	link := fmt.Sprintf(`href="/unggah/contoh.csv?siklus=%d"`, e.cycle.ID)
+	if !strings.Contains(page, link) {
+		t.Fatalf("upload page has no %s", link)
+	}
+	w := b.get(fmt.Sprintf("/unggah/contoh.csv?siklus=%d", e.cycle.ID))
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("sample: %d %s", w.Code, w.Header().Get("Content-Type"))
+	}
+	rep, err := p3ke.Check(strings.NewReader(w.Body.String()), p3ke.Options{Regency: e.cycle.RegencyCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Accepted != office.SampleIntakeSize || rep.Rejected+rep.Skipped+rep.Warnings != 0 {
+		t.Errorf("sample file: %s", rep.Summary)
+	}
+	if w := e.login("desa1").get("/unggah/contoh.csv"); w.Code != http.StatusForbidden {
+		t.Errorf("village officer gets the sample: %d", w.Code)
+	}
+}
+
+// "Data ganda" names the other household by picking it by name among the
+// desa's households of the cycle (the household number is shown nowhere):
+// the task page's select lists the desa's other households, not the task's
+// own nor another desa's, and keeps the choice when the form comes back.
+func TestDuplicateIsPickedByName(t *testing.T) {
+	e := newEnv(t)
+	desa1 := e.login("desa1")
+	siti, budi, warsini := e.hh["SITI AMINAH"], e.hh["BUDI SANTOSO"], e.hh["WARSINI"]
+	f := field(t, desa1.get(fmt.Sprintf("/tugas/%d", siti)).Body.String(), "duplicateOf")
+	if !strings.Contains(f, `<select id="duplicateOf" name="duplicateOf"`) ||
+		!strings.Contains(f, fmt.Sprintf(`<option value="%d">BUDI SANTOSO — Dusun Krajan RT 001</option>`, budi)) {
+		t.Errorf("the duplicate field does not offer BUDI SANTOSO by name:\n%s", f)
+	}
+	for _, other := range []int64{siti, warsini} {
+		if strings.Contains(f, fmt.Sprintf(`value="%d"`, other)) {
+			t.Errorf("the duplicate field offers household %d:\n%s", other, f)
+		}
+	}
+	// A refused form (no note) comes back with the choice kept.
+	w := desa1.post(fmt.Sprintf("/tugas/%d", siti), url.Values{"outcome": {"duplicate"}, "duplicateOf": {"x"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(field(t, w.Body.String(), "duplicateOf"), "Pilih rumah tangga yang sama dari daftar.") {
+		t.Errorf("a duplicate that is not picked from the list: %d", w.Code)
+	}
+	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, temporalx.Refuse(domain.FieldErr("note", domain.CodeVisitNote))).Once()
+	w = desa1.post(fmt.Sprintf("/tugas/%d", siti), url.Values{"outcome": {"duplicate"}, "duplicateOf": {fmt.Sprint(budi)}})
+	if f := field(t, w.Body.String(), "duplicateOf"); !strings.Contains(f, fmt.Sprintf(`<option value="%d" selected>`, budi)) {
+		t.Errorf("the refused form lost the duplicate picked (%d):\n%s", w.Code, f)
+	}
+}
+
+// The desa's household list is the caller's region's and masked for the
+// roles that do not see names: an administrator gets initials and no
+// address, a village officer of another desa nothing.
+func TestDesaHouseholdsMaskedPerRole(t *testing.T) {
+	e := newEnv(t)
+	o := office.New(office.Deps{Store: e.st, Temporal: e.temporal, Log: storetest.Logger(t), Now: e.clock.Now})
+	ctx := t.Context()
+	list := func(p auth.Principal) ([]store.HouseholdChoice, error) {
+		return o.DesaHouseholds(ctx, office.Caller{Principal: p}, e.cycle.ID, jaten)
+	}
+	got, err := list(auth.Principal{Role: auth.RoleVillage, Region: jaten})
+	if err != nil || len(got) != 2 || got[0].Name != "BUDI SANTOSO" || got[1].Name != "SITI AMINAH" || got[0].Address != "Dusun Krajan RT 001" {
+		t.Errorf("village officer of Jaten: %+v, %v", got, err)
+	}
+	got, err = list(auth.Principal{Role: auth.RoleAdmin})
+	if err != nil || len(got) != 2 || got[0].Name == "BUDI SANTOSO" || got[0].Address != office.HiddenAddress {
+		t.Errorf("administrator: %+v, %v; want names masked, addresses hidden", got, err)
+	}
+	if got, err := list(auth.Principal{Role: auth.RoleVillage, Region: salam}); err == nil || len(got) > 0 {
+		t.Errorf("village officer of Salam: %+v, %v; want not found", got, err)
 	}
 }

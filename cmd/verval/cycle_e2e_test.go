@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/workflows"
@@ -549,13 +550,13 @@ func TestWholeCycle(t *testing.T) {
 				wantCells["Kode Desa"], wantCells["Desa/Kelurahan"] = r.DesaCode, r.DesaName
 			}
 			for _, o := range domain.Outcomes() {
-				wantCells["Verval: "+string(o)] = fmt.Sprint(r.Verified[string(o)])
+				wantCells[fmt.Sprintf("Hasil verval: %s [%s]", web.OutcomeName(o), o)] = fmt.Sprint(r.Verified[string(o)])
 			}
 			for _, p := range reportProgrammes {
 				wantCells["Terdaftar "+p] = fmt.Sprint(r.Enrolled[p])
 			}
 			for _, st := range domain.Stages() {
-				wantCells["Tahap: "+string(st)] = fmt.Sprint(r.Final[string(st)])
+				wantCells[fmt.Sprintf("Tahap: %s [%s]", web.StageName(st), st)] = fmt.Sprint(r.Final[string(st)])
 			}
 			if len(got) != len(wantCells) {
 				t.Errorf("report sheet %s has columns %v", sh.name, cells[0])

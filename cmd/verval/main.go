@@ -28,6 +28,8 @@ Usage:
   verval migrate                 apply database migrations and exit
   verval p3ke check FILE --regency PP.KK [--json]
                                  validate a P3KE file offline, exactly as intake will
+  verval p3ke sample --villages CODE[,CODE...] [--households N] [--out FILE]
+                                 write a valid synthetic P3KE file (docs/p3ke.md)
   verval intake FILE --cycle ID [--server URL] [--user NAME]
                                  load a P3KE file through the API with a progress bar
                                  (password in VERVAL_PASSWORD)

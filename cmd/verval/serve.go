@@ -66,11 +66,16 @@ func runMigrate(ctx context.Context, getenv func(string) string, stdout, stderr 
 }
 
 func runP3KE(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(stderr, "usage: verval p3ke check FILE --regency PP.KK [--json]")
-		return 2
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return p3ke.RunCheck(args[1:], stdout, stderr)
+		case "sample":
+			return p3ke.RunSample(args[1:], stdout, stderr)
+		}
 	}
-	return p3ke.RunCheck(args[1:], stdout, stderr)
+	fmt.Fprintln(stderr, "usage: verval p3ke check FILE --regency PP.KK [--json]\n       verval p3ke sample --villages CODE[,CODE...] [--households N] [--out FILE]")
+	return 2
 }
 
 func runAudit(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {

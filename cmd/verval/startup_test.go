@@ -5,10 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -145,5 +149,59 @@ func TestDevWithoutDevUsers(t *testing.T) {
 	u := &user{s: s}
 	if code := u.call("POST", "/api/v1/login", map[string]string{"username": "admin", "password": "admin-verval-2026"}, nil); code != http.StatusUnauthorized {
 		t.Errorf("login as the development admin: %d, want 401", code)
+	}
+}
+
+// TestMakeDevCtrlC: Ctrl-C ends `make dev` cleanly. The terminal's SIGINT
+// reaches make and verval alike; verval shuts down and exits 0, and make
+// must not report "Error 1" (it did under `go run`, which exits 1 when
+// interrupted, however its program ended).
+func TestMakeDevCtrlC(t *testing.T) {
+	makeBin, err := exec.LookPath("make")
+	if err != nil {
+		t.Skip("make is not installed")
+	}
+	env := stackEnv(t, "sqlite")
+	cmd := exec.Command(makeBin, "dev")
+	cmd.Dir = "../.."
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // a terminal's process group
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := time.After(15 * time.Minute)
+	for !strings.Contains(out.String(), "Ctrl-C stops it") {
+		select {
+		case err := <-done:
+			t.Fatalf("make dev ended before it was ready (%v):\n%s", err, out.String())
+		case <-deadline:
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			t.Fatalf("make dev not ready:\n%s", out.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		// make itself may end by the SIGINT it got (as any program
+		// interrupted in a terminal, silently); what it must not do is
+		// report verval's exit as a failure.
+		var ee *exec.ExitError
+		interrupted := errors.As(err, &ee) && ee.Sys().(syscall.WaitStatus).Signal() == syscall.SIGINT
+		if (err != nil && !interrupted) || strings.Contains(out.String(), "make: ***") {
+			t.Errorf("Ctrl-C: make dev ended with %v:\n%s", err, out.String())
+		}
+	case <-time.After(2 * time.Minute):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		t.Fatalf("make dev did not stop on Ctrl-C:\n%s", out.String())
 	}
 }

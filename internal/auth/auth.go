@@ -5,7 +5,7 @@ package auth
 
 import "strings"
 
-// Role is what a user does in the cycle (domain.md, "Who uses it").
+// Role is what a user does in the cycle (docs/process.md, "Who uses it").
 type Role string
 
 // The roles.

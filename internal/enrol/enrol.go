@@ -24,7 +24,7 @@ type Rule struct {
 	NeedsDecree bool `json:"needsDecree"`
 }
 
-// DefaultRules are the programmes of domain.md, step 5.
+// DefaultRules are the programmes of docs/process.md, "The stages of a household", step 6.
 func DefaultRules() []Rule {
 	return []Rule{
 		{Programme: PKH, MaxDesil: 4, NeedsRegistry: true},

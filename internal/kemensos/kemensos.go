@@ -74,7 +74,7 @@ const (
 	TolakTidakLayak = "TIDAK_LAYAK"
 )
 
-// removalReasons and rejectReasons are the closed lists, in domain.md's order.
+// removalReasons and rejectReasons are the closed lists, in docs/kemensos.md's order.
 var (
 	removalReasons = [...]string{AlasanMampu, AlasanMeninggal, AlasanPindah, AlasanTidakDitemukan, AlasanGanda}
 	rejectReasons  = [...]string{TolakNIKTidakPadan, TolakMeninggal, TolakPNSTNIPolri, TolakUpahDiAtasUMP,

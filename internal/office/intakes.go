@@ -29,6 +29,21 @@ type Upload struct {
 	File io.ReaderAt
 }
 
+// SampleIntakeSize is how many families SampleIntakeFile writes.
+const SampleIntakeSize = 20
+
+// SampleIntakeFile writes a small valid P3KE file for cy's regency: made-up
+// desil-1 families (internal/p3ke's generator, no real person's data), the
+// same bytes for the same cycle, so an operator sees what the upload takes
+// (docs/p3ke.md) and can try it.
+func (s *Service) SampleIntakeFile(c Caller, cy *store.Cycle, w io.Writer) error {
+	if err := c.may(StepIntake); err != nil {
+		return err
+	}
+	_, err := p3ke.GenerateCSV(w, p3ke.GenOptions{Regency: cy.RegencyCode, Households: SampleIntakeSize, Seed: uint64(cy.ID)})
+	return err
+}
+
 // StartIntake checks an uploaded P3KE file, stores it as a new intake of cy
 // and starts the intake workflow. A file that would stop intake half-way
 // (no header, missing columns, an XLSX sheet damaged part way) is a

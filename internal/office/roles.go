@@ -51,7 +51,7 @@ var allowed = map[Step][]auth.Role{
 	StepReadCycles:      everyone,
 	StepCreateCycle:     offices,
 	StepCloseCycle:      dinsos,
-	StepStuck:           watchers,
+	StepStuck:           everyone, // each in its region: a village officer its desa
 	StepReport:          watchers,
 	StepIntake:          offices,
 	StepReadTasks:       field,

@@ -135,6 +135,30 @@ func (s *Service) VillageOfficers(ctx context.Context, c Caller, desa string) ([
 	return s.store.VillageOfficers(ctx, desa)
 }
 
+// DesaHouseholds lists the households of a cycle in one desa, by name,
+// for a village officer to pick the other record of a duplicate ("Data
+// ganda") by name rather than by a number no page shows. Names and
+// addresses are masked for the roles that do not see them; a desa outside
+// the caller's region is not found.
+func (s *Service) DesaHouseholds(ctx context.Context, c Caller, cycleID int64, desa string) ([]store.HouseholdChoice, error) {
+	if err := c.may(StepReadHouseholds); err != nil {
+		return nil, err
+	}
+	if !c.Covers(desa) {
+		return nil, store.ErrNotFound
+	}
+	list, err := s.store.DesaHouseholds(ctx, c.Principal, cycleID, desa)
+	if err != nil {
+		return nil, err
+	}
+	if !c.seesNames() {
+		for i := range list {
+			list[i].Name, list[i].Address = pii.MaskName(list[i].Name), HiddenAddress
+		}
+	}
+	return list, nil
+}
+
 // maxKey bounds an idempotency key, which goes into an Update ID.
 const maxKey = 100
 

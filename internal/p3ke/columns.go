@@ -38,7 +38,7 @@ const (
 	numCols
 )
 
-// colNames are the canonical header names, as domain.md spells them.
+// colNames are the canonical header names, as docs/p3ke.md lists them (doc_test.go holds the two together).
 var colNames = [numCols]string{
 	cFamilyID:      "id_keluarga_p3ke",
 	cNoKK:          "no_kk",

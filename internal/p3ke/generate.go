@@ -28,6 +28,10 @@ type GenOptions struct {
 	// real P3KE exports (bad NIK, Excel scientific notation, other
 	// regency, desil above 1, duplicates, ...). 0 gives a clean file.
 	FaultRate float64
+	// Villages, when not empty, are the only villages the families live
+	// in (dotted codes, each a village of Regency), taken in turn so each
+	// gets its share; empty means all of the regency's villages, unevenly.
+	Villages []string
 	// Wilayah is the region table; nil means wilayah.Default().
 	Wilayah *wilayah.Table
 }
@@ -95,6 +99,19 @@ func generate(w io.Writer, opts GenOptions) (Summary, error) {
 	if len(villages) == 0 {
 		return Summary{}, fmt.Errorf("generate: regency %s has no villages", regency)
 	}
+	if len(opts.Villages) > 0 {
+		villages = nil
+		for _, v := range opts.Villages {
+			code, err := wilayah.Normalize(v)
+			if err != nil || !tab.IsVillage(code) || wilayah.Regency(code) != regency {
+				return Summary{}, fmt.Errorf("generate: %q is not a village of regency %s", v, regency)
+			}
+			if !slices.Contains(villages, code) {
+				villages = append(villages, code)
+			}
+		}
+		slices.Sort(villages)
+	}
 	if opts.FaultRate < 0 || opts.FaultRate > 1 {
 		return Summary{}, errors.New("generate: FaultRate must be between 0 and 1")
 	}
@@ -106,6 +123,7 @@ func generate(w io.Writer, opts GenOptions) (Summary, error) {
 		kks:      make(map[string]bool, opts.Households),
 	}
 	g.prepare()
+	g.inTurn = len(opts.Villages) > 0
 
 	cw := csv.NewWriter(w)
 	if err := cw.Write(colNames[:]); err != nil {
@@ -196,6 +214,8 @@ type generator struct {
 	kecs     []string  // kecamatan codes of the regency
 	other    []string  // villages of other regencies in the province
 	kks      map[string]bool
+	inTurn   bool // villages in turn rather than weighted
+	turn     int
 	ids      []string // ids the parser will have registered
 	goodKKs  []string // valid No KKs the parser will have registered
 }
@@ -225,6 +245,10 @@ func (g *generator) prepare() {
 func (g *generator) pick(list []string) string { return list[g.rng.IntN(len(list))] }
 
 func (g *generator) village() string {
+	if g.inTurn {
+		g.turn++
+		return g.villages[(g.turn-1)%len(g.villages)]
+	}
 	x := g.rng.Float64() * g.cum[len(g.cum)-1]
 	i, _ := slices.BinarySearch(g.cum, x)
 	return g.villages[min(i, len(g.villages)-1)]

@@ -126,6 +126,8 @@ func (s *Store) ChangeDecree(ctx context.Context, c domain.DecreeChange) error {
 		switch c.To {
 		case domain.DecreeSigned:
 			u["number"], u["signed_date"], u["signed_by"], u["signed_at"] = c.Number, c.Date, c.Actor.UserID, c.At.UTC()
+			// A reason it was once returned for is settled by the signature.
+			u["return_reason"] = ""
 		case domain.DecreeReturned:
 			u["return_reason"] = c.Reason
 		case domain.DecreeWithdrawn:

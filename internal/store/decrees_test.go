@@ -63,3 +63,35 @@ func TestWithdrawnDecreeFreesItsHouseholds(t *testing.T) {
 		}
 	})
 }
+
+// A decree returned once and signed later no longer carries the reason it
+// was returned for.
+func TestSignedDecreeHasNoReturnReason(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: 2, FamilyID: "F", KKHash: "kk", KKSealed: []byte{1},
+			KKMasked: "x", NIKHash: "nik", NIKSealed: []byte{1}, NIKMasked: "x", Name: "n", Address: "a",
+			RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, Stage: "awaiting_decree", StageEnteredAt: now, Outcome: "eligible"}
+		must(t, db.Create(&h).Error)
+		actor := domain.Actor{UserID: 7, Role: "dinsos", RequestID: "r1"}
+		d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
+		must(t, st.DraftDecree(ctx, &d, nil, actor))
+		for i, step := range []domain.DecreeChange{
+			{From: domain.DecreeDraft, To: domain.DecreeSubmitted},
+			{From: domain.DecreeSubmitted, To: domain.DecreeReturned, Reason: "lampiran belum lengkap"},
+			{From: domain.DecreeReturned, To: domain.DecreeDraft},
+			{From: domain.DecreeDraft, To: domain.DecreeSubmitted},
+			{From: domain.DecreeSubmitted, To: domain.DecreeSigned, Number: "188/1/2026", Date: "2026-03-01"},
+		} {
+			step.DecreeID, step.Actor, step.At = d.ID, actor, now
+			step.Actor.RequestID = fmt.Sprint("r", i)
+			must(t, st.ChangeDecree(ctx, step))
+		}
+		got, err := st.GetDecree(ctx, d.ID)
+		must(t, err)
+		if got.Status != domain.DecreeSigned || got.ReturnReason != "" {
+			t.Errorf("signed decree: status %q, returnReason %q; want signed, none", got.Status, got.ReturnReason)
+		}
+	})
+}

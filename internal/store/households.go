@@ -127,3 +127,20 @@ func (s *Store) Stuck(ctx context.Context, p auth.Principal, cycleID int64, befo
 		Order("stage_entered_at, id").Limit(limit).Offset(offset).Scan(&out).Error
 	return out, err
 }
+
+// HouseholdChoice is a household as a list to pick one from shows it.
+type HouseholdChoice struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Address string `json:"address"`
+}
+
+// DesaHouseholds lists the households of a cycle in one desa that the
+// principal may see, by name.
+func (s *Store) DesaHouseholds(ctx context.Context, p auth.Principal, cycleID int64, desa string) ([]HouseholdChoice, error) {
+	var out []HouseholdChoice
+	err := scope(s.DB.WithContext(ctx).Model(&Household{}), p, "desa_code").
+		Where("cycle_id = ? AND desa_code = ?", cycleID, desa).
+		Select("id, name, address").Order("name, id").Scan(&out).Error
+	return out, err
+}
