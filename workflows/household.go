@@ -31,30 +31,6 @@ var localOptions = workflow.LocalActivityOptions{
 	},
 }
 
-// changeWriteAfterAccept versions the Update handlers' database writes
-// (the visit's RecordVisit, the reopen's Reopen): from version 1 they are
-// regular activities instead of local ones. A local activity runs inside
-// the workflow task that accepts the Update, before the server has
-// committed the acceptance: when that task then failed (an acceptance over
-// Temporal's size limit failed it and terminated the case), the database
-// held a visit the workflow never accepted, and every correction was
-// refused. A regular activity is a command the server dispatches only after
-// it has committed the task that carries the acceptance, so the write
-// happens after the acceptance or not at all, and, once accepted, is
-// retried until it lands. Histories recorded before it replay their local
-// activities (DefaultVersion). It costs a visit five more events (the
-// version marker once per case, the activity's three instead of one marker,
-// and a second workflow task).
-const changeWriteAfterAccept = "update-write-after-accept"
-
-// acceptedWriteOptions run an Update's write after its acceptance: retried
-// without end like the local writes (a database restart must not fail an
-// accepted step).
-var acceptedWriteOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: localOptions.StartToCloseTimeout,
-	RetryPolicy:         localOptions.RetryPolicy,
-}
-
 // HouseholdWorkflow is one household's case in one cycle year: village
 // verification, the village meeting, the decree, the Kemensos proposal and
 // enrolment. It is driven by Updates (human steps with validators) and
@@ -455,15 +431,6 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), fn, arg).Get(ctx, nil)
 }
 
-// acceptedWrite is an Update handler's database write, made only once the
-// Update's acceptance is committed (see changeWriteAfterAccept).
-func (h *household) acceptedWrite(ctx workflow.Context, fn, arg any) error {
-	if workflow.GetVersion(ctx, changeWriteAfterAccept, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return h.local(ctx, fn, arg)
-	}
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, acceptedWriteOptions), fn, arg).Get(ctx, nil)
-}
-
 // validateVerification refuses a bad visit result before it reaches the
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
@@ -575,7 +542,7 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 		t := h.enter(ctx, domain.StageVerified, "")
 		in.Transition = &t
 	}
-	if err := h.acceptedWrite(ctx, a.RecordVisit, in); err != nil {
+	if err := h.local(ctx, a.RecordVisit, in); err != nil {
 		h.state = prev
 		// The meeting was recorded in the database after this correction
 		// was accepted and before the meeting's fan-out reached the
@@ -632,7 +599,7 @@ func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenRespons
 	prev := h.state
 	due := workflow.Now(ctx).Add(h.in.Deadlines.ReopenPeriod)
 	t := h.enter(ctx, domain.StageAwaitingVerification, "reopened: "+r.Reason)
-	if err := h.acceptedWrite(ctx, a.Reopen, activities.ReopenInput{
+	if err := h.local(ctx, a.Reopen, activities.ReopenInput{
 		CycleID: h.in.CycleID, HouseholdID: h.in.HouseholdID, DueAt: due, Reason: r.Reason, Actor: r.Actor, Transition: t,
 	}); err != nil {
 		h.state = prev

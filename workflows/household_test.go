@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -79,11 +78,10 @@ func TestOnTimeSubmissionThenMeeting(t *testing.T) {
 		},
 		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 1, Stage: "verified", At: t0.Add(2 * day)},
 	}))
-	// The visit's write is a regular activity (made after the Update's
-	// acceptance is committed, see TestVisitWrittenOnlyAfterAcceptance)
-	// with the 30-second start-to-close timeout of the local writes.
-	if rv.Local || rv.StartToClose != 30*time.Second {
-		t.Errorf("RecordVisit ran local=%v startToClose=%v, want a regular activity with 30s", rv.Local, rv.StartToClose)
+	// Database writes are local activities (one marker each, not three
+	// events) with the 30-second start-to-close timeout.
+	if !rv.Local || rv.StartToClose != 30*time.Second {
+		t.Errorf("RecordVisit ran local=%v startToClose=%v, want a local activity with 30s", rv.Local, rv.StartToClose)
 	}
 	testx.Equal(t, "meeting transition", h.callsOf("Transition")[0].In, any(activities.TransitionInput{
 		HouseholdID: hhID, Seq: 2, Stage: "awaiting_decree", At: t0.Add(10 * day), CloseTask: true,
@@ -826,10 +824,8 @@ func TestReopenDuringMeetingClose(t *testing.T) {
 // The commands behind a household's history, for the plain path of a new
 // poor household (verified on time, decree, proposal, accepted). The test
 // environment has no event history; the recorded history of the same path
-// (testdata/histories/household-eligible-new-poor-enrolled.json, recorded
-// before the visit's write followed the Update's acceptance) has 38
-// events; the write as a regular activity adds 6 to a visit (the version
-// marker, two more activity events, a second workflow task's three). Each extra local activity, upsert or timer here costs events in
+// (testdata/histories/household-eligible-new-poor-enrolled.json) has 38
+// events. Each extra local activity, upsert or timer here costs events in
 // millions of histories.
 func TestHistoryBudget(t *testing.T) {
 	h := newEnv(t)
@@ -848,16 +844,14 @@ func TestHistoryBudget(t *testing.T) {
 	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: allProgrammes})
 	var names []string
 	for _, c := range h.calls {
-		// The visit's write alone is a regular activity: it must follow the
-		// Update's committed acceptance (TestVisitWrittenOnlyAfterAcceptance).
-		if !c.Local && c.Name != "RecordVisit" {
+		if !c.Local {
 			t.Errorf("%s ran as a regular activity (three events, not one marker)", c.Name)
 		}
 		names = append(names, c.Name)
 	}
-	// One write and one upsert per stage change; the final stage and its
-	// enrolments are one Settle, not a Transition and another write.
-	testx.Equal(t, "activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
+	// One local activity and one upsert per stage change; the final stage
+	// and its enrolments are one Settle, not a Transition and another write.
+	testx.Equal(t, "local activities", names, []string{"RecordVisit", "Transition", "Transition", "Transition", "Settle"})
 	if len(h.upserts) != 5 {
 		t.Errorf("%d upserts, want 5 (one per stage change)", len(h.upserts))
 	}
@@ -951,73 +945,6 @@ func TestCorrectionRefusedOnceMeetingRecorded(t *testing.T) {
 	})
 	h.checkSearchAttributes()
 	h.stillWaiting()
-}
-
-// The visit's database write comes after the Update's acceptance, never
-// before it. A local activity runs inside the workflow task that accepts
-// the Update, before the server commits the acceptance: when that task
-// failed (an acceptance over Temporal's 2 MB limit failed it and the
-// server terminated the case) the database held a visit the workflow never
-// accepted, and every correction was refused. The write is a regular
-// activity, which the server dispatches only once the task carrying the
-// acceptance is committed. A failure injected between the two (the write
-// fails three times, as when the database restarts or the worker is
-// killed after the acceptance) leaves the accepted visit pending, refuses
-// a concurrent correction as busy, and ends with the write landing once:
-// the database and the workflow agree on version 1.
-func TestVisitWrittenOnlyAfterAcceptance(t *testing.T) {
-	h := newEnv(t)
-	failures := 0
-	h.recordVisit = func(in activities.RecordVisitInput) error {
-		if failures < 3 {
-			failures++
-			return errors.New("database restarting")
-		}
-		return nil
-	}
-	first := h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
-	var pendingAccepted, pendingCompleted bool
-	var pendingWrites int
-	h.at(2*day+2*time.Second, func() {
-		pendingAccepted, pendingCompleted, pendingWrites = first.accepted, first.completed, len(h.callsOf("RecordVisit"))
-	})
-	during := h.updateAt(2*day+2*time.Second, workflows.UpdateSubmitVerification, visit(domain.OutcomeNotPoor, 1))
-	after := h.stateAt(3 * day)
-	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
-	h.run(input(false))
-
-	for _, c := range h.callsOf("RecordVisit") {
-		if c.Local {
-			t.Fatalf("RecordVisit attempt %d ran as a local activity, inside the workflow task that accepts the Update", c.Attempt)
-		}
-	}
-	if !pendingAccepted || pendingCompleted || pendingWrites == 0 {
-		t.Errorf("while the write failed: accepted=%v completed=%v after %d attempts; want accepted, not completed, attempts made",
-			pendingAccepted, pendingCompleted, pendingWrites)
-	}
-	mustReject(t, "a correction while the accepted visit is being written", during, domain.KindConflict, "")
-	mustAccept(t, "the visit", first)
-	testx.Equal(t, "visit response", first.result, any(workflows.VerificationResponse{Version: 1, Stage: domain.StageVerified}))
-	var attempts []int32
-	for _, c := range h.callsOf("RecordVisit") {
-		attempts = append(attempts, c.Attempt)
-	}
-	testx.Equal(t, "RecordVisit attempts", attempts, []int32{1, 2, 3, 4})
-	testx.Equal(t, "state after the write", *after, workflows.HouseholdState{
-		Stage: domain.StageVerified, StageEnteredAt: t0.Add(2 * day), Seq: 1, Version: 1,
-		Outcome: domain.OutcomeEligible, DueAt: t0.Add(30 * day),
-	})
-	testx.Equal(t, "writes", h.writes(), []string{
-		"RecordVisit v1 eligible -> verified#1",
-		"RecordVisit v1 eligible -> verified#1",
-		"RecordVisit v1 eligible -> verified#1",
-		"RecordVisit v1 eligible -> verified#1",
-		"Transition -> awaiting_decree#2 close",
-	})
-	// The stage's search attributes are set once the write has landed.
-	if len(h.upserts) != 2 || h.upserts[0].Stage != "verified" || h.upserts[0].StageEnteredAt != t0.Add(2*day) {
-		t.Errorf("upserts %+v, want verified (entered at +2d) then awaiting_decree", h.upserts)
-	}
 }
 
 // An Idempotency-Key is bound to the request it came with: the same key

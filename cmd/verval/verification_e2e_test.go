@@ -274,12 +274,8 @@ func testVillageVerification(t *testing.T, db string) {
 	// No NIK, No KK or name in clear in any workflow of the namespace, nor
 	// in verval's log or the Temporal server's.
 	assertNoPIIInClear(t, s, append(fams, skipped, bad), "HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow")
-	// 27: the visit's write follows the Update's committed acceptance as a
-	// regular activity (workflows.changeWriteAfterAccept), six events more
-	// than the local activity it replaced, which ran before the acceptance
-	// was committed and could leave the database ahead of the workflow.
-	if events > 27 {
-		t.Errorf("household history has %d events after verification; the whole cycle must stay within 46", events)
+	if events > 25 {
+		t.Errorf("household history has %d events after verification; the whole cycle must stay within 40", events)
 	}
 }
 
