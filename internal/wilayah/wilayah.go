@@ -12,17 +12,15 @@
 // wilayah.csv.gz is the 2025 list set by Kepmendagri No 300.2.2-2138 Tahun
 // 2025 (91,599 codes), taken from the public cahyadsn/wilayah dataset
 // (https://github.com/cahyadsn/wilayah), MIT License, Copyright (c) Cahya
-// DSN. It is the project's shared data/wilayah.csv (columns kode,nama),
-// byte for byte, gzip-compressed without name or timestamp so that
-// regenerating it gives the same file:
+// DSN, converted from its SQL dump to a CSV of columns kode,nama (dotted
+// codes), and gzip-compressed without name or timestamp so that
+// regenerating it from the same CSV gives the same file:
 //
-//	gzip -9 -n -c /work/shared/data/wilayah.csv > internal/wilayah/wilayah.csv.gz
+//	gzip -9 -n -c wilayah.csv > internal/wilayah/wilayah.csv.gz
 //
-// The go:generate line below runs the same command from a checkout that
-// sits beside the shared data folder.
+// To update the list, convert the dataset's new release the same way and
+// run that command on it.
 package wilayah
-
-//go:generate sh -c "gzip -9 -n -c ../../../shared/data/wilayah.csv > wilayah.csv.gz"
 
 import (
 	"bytes"
