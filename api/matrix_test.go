@@ -612,6 +612,12 @@ func mxRows() []mxRow {
 		{method: "POST", route: "/api/v1/users/:id/disable", roles: officeRoles, target: targetAccount, own: 200, req: idPath("/api/v1/users/%d/disable")},
 		{method: "POST", route: "/api/v1/users/:id/enable", roles: officeRoles, target: targetAccount, own: 200, req: idPath("/api/v1/users/%d/enable")},
 		{method: "POST", route: "/api/v1/users/:id/reset-password", roles: officeRoles, target: targetAccount, own: 200, req: idPath("/api/v1/users/%d/reset-password")},
+		{method: "POST", route: "/api/v1/users/:id/role", roles: officeRoles, target: targetAccount, own: 200,
+			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				// The account stays a village officer of its own desa.
+				return apiRequest{path: fmt.Sprintf("/api/v1/users/%d/role", e.id), json: map[string]string{"role": "village", "region": w.accountRegion(e.id)}}
+			}},
+		{method: "POST", route: "/api/v1/users/:id/end-sessions", roles: officeRoles, target: targetAccount, own: 204, req: idPath("/api/v1/users/%d/end-sessions")},
 
 		{method: "POST", route: "/api/v1/cycles", roles: officeRoles, target: targetRegency, own: 201, other: 422,
 			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {
@@ -2151,4 +2157,14 @@ func TestEmptyAnswersAreLists(t *testing.T) {
 			}
 		}
 	})
+}
+
+// accountRegion is the region of account id, one of mxAccounts.
+func (w *mxWorld) accountRegion(id int64) string {
+	for _, name := range mxAccounts {
+		if a := w.byName[name]; a.id == id {
+			return a.region
+		}
+	}
+	return ""
 }

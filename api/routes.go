@@ -69,6 +69,8 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/users/:id/disable", may(office.StepAccounts), s.setUserDisabled(true))
 	a.POST("/users/:id/enable", may(office.StepAccounts), s.setUserDisabled(false))
 	a.POST("/users/:id/reset-password", may(office.StepAccounts), s.resetUserPassword)
+	a.POST("/users/:id/role", may(office.StepAccounts), s.changeUserRole)
+	a.POST("/users/:id/end-sessions", may(office.StepAccounts), s.endUserSessions)
 }
 
 // decreePaths are the review steps' route words.

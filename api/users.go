@@ -89,3 +89,40 @@ func (s *Server) resetUserPassword(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, gin.H{"id": id, "oneTimePassword": oneTime})
 }
+
+type userRoleRequest struct {
+	Role   auth.Role `json:"role"`
+	Region string    `json:"region"`
+}
+
+// changeUserRole gives an account another role and region; its sessions
+// end.
+func (s *Server) changeUserRole(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var req userRoleRequest
+	if !s.bind(c, &req, `must be JSON: {"role":"tksk","region":"35.05.01"}`) {
+		return
+	}
+	u, err := s.deps.Office.ChangeAccountRole(c.Request.Context(), caller(c), id, req.Role, req.Region)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+// endUserSessions ends every session of an account at once.
+func (s *Server) endUserSessions(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	if err := s.deps.Office.EndAccountSessions(c.Request.Context(), caller(c), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

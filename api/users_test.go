@@ -16,8 +16,9 @@ import (
 // Dinsos runs its regency's accounts: a new officer gets a one-time
 // password and must change it; disabling ends the officer's sessions at
 // once, enabling lets them sign in again; a reset hands out a new one-time
-// password and ends the sessions. Dinsos never makes an administrator nor
-// disables itself, and another regency's account is not found.
+// password and ends the sessions, and so do a role change and an explicit
+// end. Dinsos never makes an administrator nor disables itself, and
+// another regency's account is not found.
 func TestDinsosManagesAccounts(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		a := newTestAPI(t, db, mxT0)
@@ -68,6 +69,24 @@ func TestDinsosManagesAccounts(t *testing.T) {
 			t.Errorf("reset gave %q", reset.OneTimePassword)
 		}
 		me(a.login("desa.jaten.2", reset.OneTimePassword)).want(t, "a step with the reset one-time password", http.StatusForbidden)
+
+		// A role change (here: the officer becomes the kecamatan's TKSK)
+		// ends the sessions, and the new session sees the new region.
+		officer = a.login("desa.jaten.2", reset.OneTimePassword)
+		post("/api/v1/me/password", officer, map[string]string{"currentPassword": reset.OneTimePassword, "newPassword": "kopi-tubruk-jaten"}).
+			want(t, "change after the reset", http.StatusNoContent)
+		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "tksk", "region": "35.05.01"}).want(t, "to TKSK", http.StatusOK)
+		me(officer).want(t, "the session after a role change", http.StatusUnauthorized)
+		if p, err := a.st.Authenticate(t.Context(), a.login("desa.jaten.2", "kopi-tubruk-jaten")); err != nil || p.Role != auth.RoleTKSK || p.Region != "35.05.01" {
+			t.Errorf("after the role change: %+v, %v", p, err)
+		}
+		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "tksk", "region": "16.73.01"}).want(t, "a role in another regency", http.StatusUnprocessableEntity)
+		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "admin"}).want(t, "Dinsos makes an administrator by a role change", http.StatusForbidden)
+		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "tksk", "region": "35.05.01.2001"}).want(t, "a region of the wrong level", http.StatusUnprocessableEntity)
+		// Ending the sessions (a lost phone).
+		tksk := a.login("desa.jaten.2", "kopi-tubruk-jaten")
+		post(fmt.Sprintf("/api/v1/users/%d/end-sessions", id), dinsos, nil).want(t, "end sessions", http.StatusNoContent)
+		me(tksk).want(t, "a session after they were ended", http.StatusUnauthorized)
 
 		post("/api/v1/users", dinsos, map[string]any{"username": "admin2", "name": "Admin", "role": "admin"}).want(t, "Dinsos makes an administrator", http.StatusForbidden)
 		var self store.User

@@ -70,6 +70,8 @@ var auditActionNames = map[string]string{
 	"user.enable":               "Akun diaktifkan kembali",
 	"user.reset":                "Kata sandi akun disetel ulang",
 	"user.password":             "Kata sandi diganti",
+	"user.role":                 "Peran atau wilayah akun diubah",
+	"user.sessions":             "Semua sesi akun diakhiri",
 	"household.identity.reveal": "NIK/No KK lengkap dibuka",
 	"decree.withdrawn":          "SK dibatalkan",
 	"intake.create":             "Data P3KE diunggah",

@@ -118,7 +118,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodePasswordWrong:    "Ini bukan kata sandi Anda saat ini.",
 	domain.CodePasswordChange:   "Ganti dulu kata sandi sekali pakai Anda.",
 	domain.CodeAdminExists:      "Administrator sudah ada; mintalah akun kepadanya.",
-	domain.CodeAccountSelf:      "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+	domain.CodeAccountSelf:      "Anda tidak dapat menonaktifkan akun Anda sendiri atau mengubah perannya.",
 	domain.CodeCrossOrigin:      "Permintaan dari situs lain ditolak.",
 	domain.CodeLoginBusy:        "Terlalu banyak proses masuk bersamaan. Coba lagi sebentar lagi.",
 }

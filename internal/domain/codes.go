@@ -243,7 +243,7 @@ var catalogue = map[Code]entry{
 	CodePasswordWrong:    {KindInvalid, "is not your current password"},
 	CodePasswordChange:   {KindForbidden, "change your one-time password first (POST /api/v1/me/password)"},
 	CodeAdminExists:      {KindConflict, "an administrator already exists; ask them for an account"},
-	CodeAccountSelf:      {KindConflict, "you cannot disable your own account"},
+	CodeAccountSelf:      {KindConflict, "you cannot disable your own account or change its role"},
 	CodeCrossOrigin:      {KindForbidden, "cross-origin request refused"},
 	CodeLoginBusy:        {KindUnavailable, "too many logins at once"},
 }

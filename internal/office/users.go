@@ -115,3 +115,39 @@ func (s *Service) ResetAccountPassword(ctx context.Context, c Caller, id int64) 
 	s.audit(ctx, c, 0, nil, "user.reset", map[string]any{"userId": id})
 	return oneTime, nil
 }
+
+// ChangeAccountRole gives account id another role and region, both of
+// which the caller must manage; its sessions end, since what it may see
+// has changed.
+func (s *Service) ChangeAccountRole(ctx context.Context, c Caller, id int64, role auth.Role, region string) (*store.User, error) {
+	if _, err := s.account(ctx, c, id); err != nil {
+		return nil, err
+	}
+	if !c.manages(role, region) {
+		if role == auth.RoleAdmin {
+			return nil, domain.FieldErr("role", domain.CodeForbidden)
+		}
+		return nil, domain.FieldErr("region", domain.CodeOutsideRegion)
+	}
+	if id == c.UserID {
+		return nil, domain.Err(domain.CodeAccountSelf)
+	}
+	u, err := s.store.ChangeRole(ctx, id, role, region)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(ctx, c, 0, nil, "user.role", map[string]any{"userId": id, "role": u.Role, "region": u.RegionCode})
+	return u, nil
+}
+
+// EndAccountSessions ends every session of account id at once.
+func (s *Service) EndAccountSessions(ctx context.Context, c Caller, id int64) error {
+	if _, err := s.account(ctx, c, id); err != nil {
+		return err
+	}
+	if err := s.store.RevokeUserSessions(ctx, id); err != nil {
+		return err
+	}
+	s.audit(ctx, c, 0, nil, "user.sessions", map[string]any{"userId": id})
+	return nil
+}

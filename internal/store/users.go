@@ -74,6 +74,13 @@ func (u NewUser) validate() (NewUser, error) {
 		return u, invalid("password", domain.CodePasswordUsername)
 	case auth.CommonPassword(u.Password):
 		return u, invalid("password", domain.CodePasswordCommon)
+	}
+	return u.validateProfile()
+}
+
+// validateProfile checks u's name, role and region (u normalised).
+func (u NewUser) validateProfile() (NewUser, error) {
+	switch {
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
 		return u, invalid("name", domain.CodeUserName)
 	case !u.Role.Valid():
@@ -533,4 +540,27 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, oneTime string) err
 		return WrapUnavailable(err)
 	}
 	return s.RevokeUserSessions(ctx, id)
+}
+
+// ChangeRole gives user id another role and region, checked as at
+// creation, and ends its sessions (what it may see has changed).
+func (s *Store) ChangeRole(ctx context.Context, id int64, role auth.Role, region string) (*User, error) {
+	u, err := s.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	check, err := NewUser{Username: u.Username, Name: u.Name, Role: role, Region: strings.TrimSpace(region)}.validateProfile()
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"role": string(check.Role), "region_code": check.Region}).Error
+	if err != nil {
+		return nil, WrapUnavailable(err)
+	}
+	if err := s.RevokeUserSessions(ctx, id); err != nil {
+		return nil, err
+	}
+	u.Role, u.RegionCode = string(check.Role), check.Region
+	return u, nil
 }
