@@ -31,6 +31,19 @@ func (c Caller) manages(role auth.Role, region string) bool {
 	return role != auth.RoleAdmin && region != "" && c.Covers(region)
 }
 
+// mayGive refuses to give an account a role and region the caller does not
+// manage: an administrator's role (403 on role), or a region outside the
+// caller's (422 on region).
+func (c Caller) mayGive(role auth.Role, region string) error {
+	switch {
+	case c.manages(role, region):
+		return nil
+	case role == auth.RoleAdmin:
+		return domain.FieldErr("role", domain.CodeForbidden)
+	}
+	return domain.FieldErr("region", domain.CodeOutsideRegion)
+}
+
 // CreateAccount creates an account with a one-time password, which it
 // returns to be handed over once; the person changes it at the first
 // login.
@@ -38,11 +51,8 @@ func (s *Service) CreateAccount(ctx context.Context, c Caller, a NewAccount) (*s
 	if err := c.may(StepAccounts); err != nil {
 		return nil, "", err
 	}
-	if !c.manages(a.Role, a.Region) {
-		if a.Role == auth.RoleAdmin {
-			return nil, "", domain.FieldErr("role", domain.CodeForbidden)
-		}
-		return nil, "", domain.FieldErr("region", domain.CodeOutsideRegion)
+	if err := c.mayGive(a.Role, a.Region); err != nil {
+		return nil, "", err
 	}
 	oneTime := OneTimePassword()
 	u, err := s.store.CreateUser(ctx, store.NewUser{Username: a.Username, Password: oneTime, Name: a.Name, Role: a.Role, Region: a.Region, OneTime: true})
@@ -123,11 +133,8 @@ func (s *Service) ChangeAccountRole(ctx context.Context, c Caller, id int64, rol
 	if _, err := s.account(ctx, c, id); err != nil {
 		return nil, err
 	}
-	if !c.manages(role, region) {
-		if role == auth.RoleAdmin {
-			return nil, domain.FieldErr("role", domain.CodeForbidden)
-		}
-		return nil, domain.FieldErr("region", domain.CodeOutsideRegion)
+	if err := c.mayGive(role, region); err != nil {
+		return nil, err
 	}
 	if id == c.UserID {
 		return nil, domain.Err(domain.CodeAccountSelf)
