@@ -10,7 +10,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/internal/domain"
-	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/workflows"
@@ -78,10 +77,8 @@ func (s *Service) DecreeLines(ctx context.Context, c Caller, d *store.Decree) ([
 		return nil, err
 	}
 	lines, err := s.store.DecreeLines(ctx, d.ID)
-	if !c.seesNames() {
-		for i := range lines {
-			lines[i].Name, lines[i].Address = pii.MaskName(lines[i].Name), HiddenAddress
-		}
+	for i := range lines {
+		c.mask(&lines[i].Name, &lines[i].Address)
 	}
 	return lines, err
 }

@@ -3,7 +3,6 @@ package office
 import (
 	"context"
 
-	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -28,9 +27,7 @@ func (s *Service) Household(ctx context.Context, c Caller, id int64) (*store.Hou
 	if err != nil {
 		return nil, err
 	}
-	if !c.seesNames() {
-		h.Name, h.Address = pii.MaskName(h.Name), HiddenAddress
-	}
+	c.mask(&h.Name, &h.Address)
 	return h, nil
 }
 

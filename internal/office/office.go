@@ -22,6 +22,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -134,6 +135,15 @@ func (c Caller) may(st Step) error {
 // a stuck case sees names masked and addresses hidden everywhere.
 func (c Caller) seesNames() bool {
 	return c.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati)
+}
+
+// mask hides a family's name (first letters kept) and address from a
+// caller who does not work with families by name: the one masking rule of
+// every list, file and page.
+func (c Caller) mask(name, address *string) {
+	if !c.seesNames() {
+		*name, *address = pii.MaskName(*name), HiddenAddress
+	}
 }
 
 // HiddenAddress replaces an address the caller may not see.

@@ -16,7 +16,6 @@ import (
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/kemensos"
-	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
@@ -271,10 +270,8 @@ func (s *Service) EnrolmentList(ctx context.Context, c Caller, cy *store.Cycle, 
 		known = append(known, r.Programme)
 		if r.Programme == programme {
 			lines, err := s.store.EnrolmentList(ctx, c.Principal, cy.ID, programme)
-			if !c.seesNames() {
-				for i := range lines {
-					lines[i].Name, lines[i].Address = pii.MaskName(lines[i].Name), HiddenAddress
-				}
+			for i := range lines {
+				c.mask(&lines[i].Name, &lines[i].Address)
 			}
 			return lines, err
 		}

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/verval/verval/internal/domain"
-	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/workflows"
@@ -30,7 +29,7 @@ func (s *Service) Tasks(ctx context.Context, c Caller, f store.TaskFilter) ([]st
 	}
 	tasks, total, err := s.store.ListTasks(ctx, c.Principal, f)
 	for i := range tasks {
-		c.maskTask(&tasks[i])
+		c.mask(&tasks[i].Name, &tasks[i].Address)
 	}
 	return tasks, total, err
 }
@@ -44,16 +43,8 @@ func (s *Service) Task(ctx context.Context, c Caller, id int64) (*store.TaskView
 	if err != nil {
 		return nil, err
 	}
-	c.maskTask(t)
+	c.mask(&t.Name, &t.Address)
 	return t, nil
-}
-
-// maskTask hides the family's name and address from the roles that do not
-// work with it by name.
-func (c Caller) maskTask(t *store.TaskView) {
-	if !c.seesNames() {
-		t.Name, t.Address = pii.MaskName(t.Name), HiddenAddress
-	}
 }
 
 // VisitResult is a village officer's visit result as a door takes it.
@@ -151,10 +142,8 @@ func (s *Service) DesaHouseholds(ctx context.Context, c Caller, cycleID int64, d
 	if err != nil {
 		return nil, err
 	}
-	if !c.seesNames() {
-		for i := range list {
-			list[i].Name, list[i].Address = pii.MaskName(list[i].Name), HiddenAddress
-		}
+	for i := range list {
+		c.mask(&list[i].Name, &list[i].Address)
 	}
 	return list, nil
 }
