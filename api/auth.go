@@ -57,6 +57,8 @@ type userView struct {
 	Role       auth.Role `json:"role"`
 	Region     string    `json:"region"`
 	RegionName string    `json:"regionName"`
+	// Regions are every region the account holds (Region is the first).
+	Regions []string `json:"regions"`
 	// MustChangePassword: signed in with a one-time password; every route
 	// but POST /me/password, GET /me and POST /logout answers 403
 	// auth.password_change until it is changed.
@@ -72,7 +74,7 @@ type loginResponse struct {
 func viewUser(p auth.Principal) userView {
 	name, _ := wilayah.Default().Name(p.Region)
 	return userView{ID: p.UserID, Username: p.Username, Name: p.Name, Role: p.Role, Region: p.Region, RegionName: name,
-		MustChangePassword: p.MustChangePassword}
+		Regions: append([]string{}, p.AllRegions()...), MustChangePassword: p.MustChangePassword}
 }
 
 // login checks a username and password and returns a session token.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,8 +129,9 @@ func TestLoginMeLogout(t *testing.T) {
 		authWantStatus(t, w, http.StatusOK)
 		var resp loginResponse
 		authDecode(t, w, &resp)
-		wantUser := userView{ID: resp.User.ID, Username: "desa1", Name: "Operator Desa Jaten", Role: auth.RoleVillage, Region: "35.05.01.2001", RegionName: "Jaten"}
-		if resp.Token == "" || !resp.ExpiresAt.Equal(authT0.Add(time.Hour)) || resp.User != wantUser || resp.User.ID == 0 {
+		wantUser := userView{ID: resp.User.ID, Username: "desa1", Name: "Operator Desa Jaten", Role: auth.RoleVillage, Region: "35.05.01.2001", RegionName: "Jaten",
+			Regions: []string{"35.05.01.2001"}}
+		if resp.Token == "" || !resp.ExpiresAt.Equal(authT0.Add(time.Hour)) || !reflect.DeepEqual(resp.User, wantUser) || resp.User.ID == 0 {
 			t.Fatalf("login response %+v", resp)
 		}
 		if strings.Contains(w.Body.String(), authPassword) {
@@ -140,7 +142,7 @@ func TestLoginMeLogout(t *testing.T) {
 		authWantStatus(t, w, http.StatusOK)
 		var me userView
 		authDecode(t, w, &me)
-		if me != wantUser {
+		if !reflect.DeepEqual(me, wantUser) {
 			t.Fatalf("/me %+v, want %+v", me, wantUser)
 		}
 

@@ -63,10 +63,22 @@ const mxPassword = "rahasia-matriks-2026"
 type mxActor struct {
 	username string
 	role     auth.Role
-	// region is the dotted code the role is scoped to; empty for admin.
-	region string
-	id     int64
-	token  string
+	// region is the dotted code the role is scoped to, the first of
+	// regions; empty for admin.
+	region  string
+	regions []string
+	id      int64
+	token   string
+}
+
+// covers reports whether code lies inside one of the actor's regions.
+func (a *mxActor) covers(code string) bool {
+	for _, r := range a.regions {
+		if within(code, r) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *mxActor) String() string { return a.username }
@@ -135,22 +147,28 @@ var mxUsers = []struct {
 	username string
 	role     auth.Role
 	region   string
+	// more are the account's other regions.
+	more []string
 }{
-	{"desa.jaten", auth.RoleVillage, "35.05.01.2001"},
-	{"tksk.wonodadi", auth.RoleTKSK, "35.05.01"},
-	{"dinsos.blitar", auth.RoleDinsos, "35.05"},
-	{"bupati.blitar", auth.RoleBupati, "35.05"},
-	{"admin", auth.RoleAdmin, ""},
-	{"kel.airkuti", auth.RoleVillage, "16.73.01.1001"},
-	{"tksk.llg.timur1", auth.RoleTKSK, "16.73.01"},
-	{"dinsos.llg", auth.RoleDinsos, "16.73"},
-	{"walikota.llg", auth.RoleBupati, "16.73"},
+	{"desa.jaten", auth.RoleVillage, "35.05.01.2001", nil},
+	{"psm.jaten", auth.RolePSM, "35.05.01.2001", nil},
+	// A PKH companion of Salam (Kec. Wonodadi) and Jati (Kec. Udanawu),
+	// not of Jaten, Salam's neighbour.
+	{"pendamping.blitar", auth.RolePendamping, "35.05.01.2002", []string{"35.05.02.2001"}},
+	{"tksk.wonodadi", auth.RoleTKSK, "35.05.01", nil},
+	{"dinsos.blitar", auth.RoleDinsos, "35.05", nil},
+	{"bupati.blitar", auth.RoleBupati, "35.05", nil},
+	{"admin", auth.RoleAdmin, "", nil},
+	{"kel.airkuti", auth.RoleVillage, "16.73.01.1001", nil},
+	{"tksk.llg.timur1", auth.RoleTKSK, "16.73.01", nil},
+	{"dinsos.llg", auth.RoleDinsos, "16.73", nil},
+	{"walikota.llg", auth.RoleBupati, "16.73", nil},
 	// Not actors of the matrix: the second officer of Wonodadi, so
 	// Salam has an officer too, and two accounts the account rows
 	// disable, enable and reset.
-	{"desa.salam", auth.RoleVillage, "35.05.01.2002"},
-	{"akun.blitar", auth.RoleVillage, "35.05.02.2001"},
-	{"akun.llg", auth.RoleVillage, "16.73.02.1001"},
+	{"desa.salam", auth.RoleVillage, "35.05.01.2002", nil},
+	{"akun.blitar", auth.RoleVillage, "35.05.02.2001", nil},
+	{"akun.llg", auth.RoleVillage, "16.73.02.1001", nil},
 }
 
 // mxAccounts are the accounts the account rows act on.
@@ -177,11 +195,15 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 	w := &mxWorld{testAPI: newTestAPI(t, db, mxT0, opts...), byName: map[string]*mxActor{}, nextYear: 2030}
 	ctx := t.Context()
 	for _, u := range mxUsers {
-		created, err := w.st.CreateUser(ctx, store.NewUser{Username: u.username, Password: mxPassword, Name: "Pengguna " + u.username, Role: u.role, Region: u.region})
+		regions := append([]string{u.region}, u.more...)
+		if u.region == "" {
+			regions = nil
+		}
+		created, err := w.st.CreateUser(ctx, store.NewUser{Username: u.username, Password: mxPassword, Name: "Pengguna " + u.username, Role: u.role, Regions: regions})
 		if err != nil {
 			t.Fatalf("CreateUser %s: %v", u.username, err)
 		}
-		a := &mxActor{username: u.username, role: u.role, region: u.region, id: created.ID}
+		a := &mxActor{username: u.username, role: u.role, region: u.region, regions: regions, id: created.ID}
 		w.byName[a.username] = a
 		if a.username != "desa.salam" && !slices.Contains(mxAccounts, a.username) {
 			w.actors = append(w.actors, a)
@@ -439,7 +461,7 @@ func (a *mxActor) sees(k mxTarget, e mxEntity) bool {
 	case a.role == auth.RoleAdmin, k == targetNone:
 		return true
 	case k == targetHousehold, k == targetCorrectable:
-		return within(e.hh.desa, a.region)
+		return a.covers(e.hh.desa)
 	default:
 		return a.regency() == e.regency
 	}
@@ -476,7 +498,8 @@ type mxRow struct {
 var (
 	allRoles     = auth.Roles()
 	officeRoles  = []auth.Role{auth.RoleDinsos, auth.RoleAdmin}
-	fieldRoles   = []auth.Role{auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	fieldRoles   = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	visitorRoles = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping}
 	superRoles   = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	watcherRoles = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
 	villageRole  = []auth.Role{auth.RoleVillage}
@@ -580,12 +603,12 @@ func mxRows() []mxRow {
 				seen := map[string]bool{}
 				for _, u := range v.Users {
 					seen[u.Username] = true
-					if a.role != auth.RoleAdmin && (u.Role == string(auth.RoleAdmin) || !within(u.RegionCode, a.region)) {
+					if a.role != auth.RoleAdmin && (u.Role == string(auth.RoleAdmin) || !a.covers(u.RegionCode)) {
 						t.Errorf("%s lists %s (%s, %s)", a, u.Username, u.Role, u.RegionCode)
 					}
 				}
 				for _, u := range mxUsers {
-					if want := a.role == auth.RoleAdmin || u.role != auth.RoleAdmin && within(u.region, a.region); want != seen[u.username] {
+					if want := a.role == auth.RoleAdmin || u.role != auth.RoleAdmin && a.covers(u.region); want != seen[u.username] {
 						t.Errorf("%s: %s listed %v, want %v", a, u.username, seen[u.username], want)
 					}
 				}
@@ -705,7 +728,7 @@ func mxRows() []mxRow {
 						got[k.Code+" "+stage] += n
 					}
 					for _, d := range k.Desa {
-						if a.role != auth.RoleAdmin && !within(d.Code, a.region) {
+						if a.role != auth.RoleAdmin && !a.covers(d.Code) {
 							t.Errorf("%s: progress shows desa %s", a, d.Code)
 						}
 						for stage, n := range d.ByStage {
@@ -745,8 +768,9 @@ func mxRows() []mxRow {
 					t.Fatal(err)
 				}
 				q := u.Query().Get("query")
-				narrowed := strings.Contains(q, fmt.Sprintf(`KecamatanCode = %q`, a.region)) || strings.Contains(q, fmt.Sprintf(`DesaCode = %q`, a.region))
-				if want := a.role == auth.RoleTKSK || a.role == auth.RoleVillage; narrowed != want || !strings.Contains(q, fmt.Sprintf(`RegencyCode = %q`, e.cy.regency)) {
+				narrowed := strings.Contains(q, fmt.Sprintf(`KecamatanCode = %q`, a.region)) || strings.Contains(q, fmt.Sprintf(`DesaCode = %q`, a.region)) ||
+					len(a.regions) > 1 && strings.Contains(q, fmt.Sprintf(`DesaCode IN (%q, %q)`, a.regions[0], a.regions[1]))
+				if want := a.role == auth.RoleTKSK || a.role.Visits(); narrowed != want || !strings.Contains(q, fmt.Sprintf(`RegencyCode = %q`, e.cy.regency)) {
 					t.Errorf("%s: stuck query %q", a, q)
 				}
 			}},
@@ -831,7 +855,7 @@ func mxRows() []mxRow {
 				}
 				w.checkPersonal(t, a, "GET /tasks/:id", v.ID, v.Name, v.Address, v.NIKMasked, "")
 			}},
-		{method: "POST", route: "/api/v1/tasks/:id/result", roles: villageRole, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
+		{method: "POST", route: "/api/v1/tasks/:id/result", roles: visitorRoles, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
 			req: func(_ *mxWorld, a *mxActor, e mxEntity) apiRequest {
 				r := idJSON("/api/v1/tasks/%d/result", map[string]any{"version": 0, "outcome": "eligible", "visitDate": "2026-03-10",
 					"indicators": map[string]string{"jenisLantai": "tanah"}, "note": "rumah bambu"})(nil, a, e)
@@ -1020,7 +1044,7 @@ func mxRows() []mxRow {
 				total, kecTotal, want := 0, 0, 0
 				for _, d := range v.Desa {
 					total += d.TakenIn
-					if a.role != auth.RoleAdmin && !within(d.DesaCode, a.region) {
+					if a.role != auth.RoleAdmin && !a.covers(d.DesaCode) {
 						t.Errorf("%s: report shows desa %s", a, d.DesaCode)
 					}
 					if d.DesaName == "" || d.KecamatanName == "" {
@@ -1078,7 +1102,7 @@ func mxRows() []mxRow {
 				}
 				w.checkPersonal(t, a, "GET /households/:id", v.ID, v.Name, v.Address, v.NIKMasked, v.KKMasked)
 			}},
-		{method: "GET", route: "/api/v1/households/:id/identity", roles: []auth.Role{auth.RoleDinsos, auth.RoleVillage}, target: targetHousehold, own: 200,
+		{method: "GET", route: "/api/v1/households/:id/identity", roles: append([]auth.Role{auth.RoleDinsos}, visitorRoles...), target: targetHousehold, own: 200,
 			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
 				return apiRequest{path: fmt.Sprintf("/api/v1/households/%d/identity", e.id), fullIDs: true}
 			},
@@ -1113,7 +1137,7 @@ func mxRows() []mxRow {
 							who = o
 						}
 					}
-					if who == nil || (who.role != auth.RoleDinsos && who.role != auth.RoleVillage) || !within(e.hh.desa, who.region) {
+					if who == nil || (who.role != auth.RoleDinsos && !who.role.Visits()) || !who.covers(e.hh.desa) {
 						t.Errorf("household %d has a reveal entry by user %d, who may not see its numbers", e.id, en.ActorID)
 					}
 				}
@@ -1161,7 +1185,7 @@ func mxRows() []mxRow {
 				w.db.Find(&all)
 				var want []int64
 				for _, n := range all {
-					if a.role == auth.RoleAdmin || within(n.RegionCode, a.region) {
+					if a.role == auth.RoleAdmin || a.covers(n.RegionCode) {
 						want = append(want, n.ID)
 					}
 				}
@@ -1267,7 +1291,7 @@ func pageRows() []mxRow {
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPage(t, a, "/tugas/:id", r, e.hh, true)
 			}},
-		{method: "POST", route: "/tugas/:id", page: true, roles: villageRole, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
+		{method: "POST", route: "/tugas/:id", page: true, roles: visitorRoles, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
 			req: form("/tugas/%d", "version", "0", "outcome", "eligible", "visitDate", "2026-03-10", "jenisLantai", "tanah"),
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
 				redirectTo("/tugas/%d?tersimpan=1")(t, w, a, e, v, r)

@@ -11,11 +11,27 @@ import (
 	"github.com/verval/verval/internal/store"
 )
 
+// regionsRequest is an account's region: one code (region) or several
+// (regions, for the roles that may hold several); regions wins when both
+// are given.
+type regionsRequest struct {
+	Region  string   `json:"region"`
+	Regions []string `json:"regions"`
+}
+
+func (r regionsRequest) list() []string {
+	if len(r.Regions) > 0 || r.Region == "" {
+		return r.Regions
+	}
+	return []string{r.Region}
+}
+
 type createUserRequest struct {
 	Username string    `json:"username"`
 	Name     string    `json:"name"`
+	Phone    string    `json:"phone"`
 	Role     auth.Role `json:"role"`
-	Region   string    `json:"region"`
+	regionsRequest
 }
 
 // createUser creates an account with a one-time password, answered once.
@@ -24,7 +40,8 @@ func (s *Server) createUser(c *gin.Context) {
 	if !s.bind(c, &req, `must be JSON: {"username":"...","name":"...","role":"village","region":"35.05.01.2001"}`) {
 		return
 	}
-	u, oneTime, err := s.deps.Office.CreateAccount(c.Request.Context(), caller(c), office.NewAccount(req))
+	u, oneTime, err := s.deps.Office.CreateAccount(c.Request.Context(), caller(c),
+		office.NewAccount{Username: req.Username, Name: req.Name, Phone: req.Phone, Role: req.Role, Regions: req.list()})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -91,8 +108,8 @@ func (s *Server) resetUserPassword(c *gin.Context) {
 }
 
 type userRoleRequest struct {
-	Role   auth.Role `json:"role"`
-	Region string    `json:"region"`
+	Role auth.Role `json:"role"`
+	regionsRequest
 }
 
 // changeUserRole gives an account another role and region; its sessions
@@ -106,7 +123,7 @@ func (s *Server) changeUserRole(c *gin.Context) {
 	if !s.bind(c, &req, `must be JSON: {"role":"tksk","region":"35.05.01"}`) {
 		return
 	}
-	u, err := s.deps.Office.ChangeAccountRole(c.Request.Context(), caller(c), id, req.Role, req.Region)
+	u, err := s.deps.Office.ChangeAccountRole(c.Request.Context(), caller(c), id, req.Role, req.list())
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -159,10 +159,10 @@ func localPath(to string) bool {
 // homeOf is where a role lands after login: the village its tasks, the
 // bupati's office its decrees, the others the dashboard.
 func homeOf(r auth.Role) string {
-	switch r {
-	case auth.RoleVillage:
+	switch {
+	case r.Visits():
 		return "/tugas"
-	case auth.RoleBupati:
+	case r == auth.RoleBupati:
 		return "/sk"
 	}
 	return "/dasbor"

@@ -26,6 +26,8 @@ func navFor(r auth.Role) []navItem {
 	switch r {
 	case auth.RoleVillage:
 		return []navItem{tasks, meeting, dash, stuck}
+	case auth.RolePSM, auth.RolePendamping:
+		return []navItem{tasks, dash, stuck}
 	case auth.RoleTKSK:
 		return []navItem{dash, stuck, tasks}
 	case auth.RoleDinsos, auth.RoleAdmin:
@@ -42,6 +44,7 @@ func (h *pages) funcs() template.FuncMap {
 		"nav":        navFor,
 		"role":       func(r any) string { return roleName(auth.Role(fmt.Sprint(r))) },
 		"region":     regionName,
+		"regions":    regionsName,
 		"stage":      named(stageNames),
 		"outcome":    named(outcomeNames),
 		"taskStatus": named(taskStatusNames),

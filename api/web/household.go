@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -45,10 +45,10 @@ func (h *pages) householdPage(c *gin.Context) {
 	hh := r.Household
 	d := householdData{H: hh, Programmes: r.Programmes, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
 		KecName: regionName(hh.KecamatanCode), History: r.History, Audit: r.Audit}
-	if !p.Is(auth.RoleVillage) && h.d.WorkflowURL != nil {
+	if !p.Role.Visits() && h.d.WorkflowURL != nil {
 		d.TemporalURL = h.d.WorkflowURL(hh.CycleID, hh.ID)
 	}
-	if p.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin) {
+	if office.Allowed(office.StepReadTasks, p.Role) {
 		d.TaskURL = "/tugas/" + c.Param("id")
 	}
 	h.render(c, http.StatusOK, "household", &view{Title: "Rumah tangga " + d.Name, Data: d})

@@ -125,11 +125,13 @@ var enrolmentStatusNames = map[string]string{
 }
 
 var roleNames = map[auth.Role]string{
-	auth.RoleVillage: "Operator desa/kelurahan",
-	auth.RoleTKSK:    "TKSK",
-	auth.RoleDinsos:  "Dinas Sosial",
-	auth.RoleBupati:  "Kantor Bupati",
-	auth.RoleAdmin:   "Administrator",
+	auth.RoleVillage:    "Operator desa/kelurahan",
+	auth.RolePSM:        "PSM (Pekerja Sosial Masyarakat)",
+	auth.RolePendamping: "Pendamping PKH",
+	auth.RoleTKSK:       "TKSK",
+	auth.RoleDinsos:     "Dinas Sosial",
+	auth.RoleBupati:     "Kantor Bupati",
+	auth.RoleAdmin:      "Administrator",
 }
 
 // lookup is k's name in m, or k itself when m has none.
@@ -183,6 +185,20 @@ func monthID(s string) string {
 
 // regionName is a region's official name with its level, "Desa Jaten",
 // "Kecamatan Wonodadi"; the code when the list does not know it.
+// regionsName names an account's regions: each of up to three, else the
+// first two and how many more.
+func regionsName(codes []string) string {
+	names := make([]string, 0, 3)
+	for i, c := range codes {
+		if len(codes) > 3 && i == 2 {
+			names = append(names, fmt.Sprintf("%d wilayah lainnya", len(codes)-2))
+			break
+		}
+		names = append(names, regionName(c))
+	}
+	return strings.Join(names, ", ")
+}
+
 func regionName(code string) string {
 	name, ok := wilayah.Default().Name(code)
 	if !ok {

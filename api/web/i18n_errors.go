@@ -112,6 +112,10 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeAdminRegion:      "Administrator tidak punya wilayah.",
 	domain.CodeRegionFormat:     "Peran %s memerlukan kode wilayah bertitik %s karakter.",
 	domain.CodeRegionUnknown:    "Bukan kode wilayah resmi.",
+	domain.CodeRegionOne:        "Peran %s hanya memegang satu wilayah.",
+	domain.CodePhone:            "Bukan nomor HP (08..., 628... atau +628...).",
+	domain.CodeRegionMany:       "Satu akun memegang paling banyak %s wilayah.",
+	domain.CodeRegionRegency:    "Semua wilayah satu akun harus berada dalam satu kabupaten/kota.",
 	domain.CodePasswordCommon:   "Kata sandi ini termasuk yang umum dipakai orang sehingga mudah ditebak; pilih yang lain.",
 	domain.CodePasswordUsername: "Kata sandi tidak boleh sama dengan nama pengguna.",
 	domain.CodePasswordSame:     "Kata sandi baru harus berbeda dari kata sandi sekali pakai.",
@@ -137,12 +141,16 @@ var errorArgs = map[domain.Code]func(args []string) []string{
 		}
 		return []string{lookup(decreeStates, a[0]), lookup(decreeVerbs, a[1])}
 	},
-	domain.CodeRegionFormat: func(a []string) []string {
-		if len(a) > 0 {
-			a = append([]string{roleName(auth.Role(a[0]))}, a[1:]...)
-		}
-		return a
-	},
+	domain.CodeRegionFormat: roleFirst,
+	domain.CodeRegionOne:    roleFirst,
+}
+
+// roleFirst names the role a refusal's first argument is.
+func roleFirst(a []string) []string {
+	if len(a) > 0 {
+		a = append([]string{roleName(auth.Role(a[0]))}, a[1:]...)
+	}
+	return a
 }
 
 // each names every argument with f.

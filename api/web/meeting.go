@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,10 @@ type meetingData struct {
 	Open, Submitted int64
 	Today           string
 	Form            meetingForm
+	// Desa is the desa the meeting is of; Desas the officer's villages
+	// when it holds several (a choice is shown), else empty.
+	Desa  string
+	Desas []string
 }
 
 // meetingPage is the village meeting (musyawarah desa) form.
@@ -45,14 +50,21 @@ func (h *pages) showMeeting(c *gin.Context, status int, v *view, f *meetingForm)
 		return
 	}
 	p := principal(c)
-	d := meetingData{Cycles: cycles, Cycle: cy, Today: h.d.Office.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
+	d := meetingData{Cycles: cycles, Cycle: cy, Today: h.d.Office.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02"),
+		Desa: p.Region}
+	if regions := p.AllRegions(); len(regions) > 1 {
+		d.Desas = regions
+		if want := c.Request.FormValue("desaCode"); slices.Contains(regions, want) {
+			d.Desa = want
+		}
+	}
 	if f == nil {
 		f = &meetingForm{Date: d.Today}
 	}
 	d.Form = *f
 	if cy != nil {
 		ctx := c.Request.Context()
-		if d.Open, d.Submitted, err = h.d.Office.VillageTaskCounts(ctx, caller(c), cy.ID); err != nil {
+		if d.Open, d.Submitted, err = h.d.Office.VillageTaskCounts(ctx, caller(c), cy.ID, d.Desa); err != nil {
 			h.fail(c, err)
 			return
 		}
@@ -77,7 +89,7 @@ func (h *pages) recordMeeting(c *gin.Context) {
 		h.showMeeting(c, http.StatusUnprocessableEntity, v, f)
 		return
 	}
-	m := store.Meeting{Date: f.Date, BeritaAcaraNo: f.BeritaAcaraNo, Attendees: attendees}
+	m := store.Meeting{Date: f.Date, BeritaAcaraNo: f.BeritaAcaraNo, Attendees: attendees, DesaCode: c.PostForm("desaCode")}
 	if fh, err := c.FormFile("document"); err == nil && fh.Size > 0 {
 		if fh.Size > office.MaxMeetingDocument {
 			f.Errors["document"] = "Berkas lebih dari 10 MB."

@@ -52,7 +52,7 @@ func (h *pages) taskList(c *gin.Context) {
 	}
 	p := principal(c)
 	d := taskListData{Cycles: cycles, Cycle: cy, Q: strings.TrimSpace(c.Query("q")), Status: c.Query("status"),
-		Overdue: c.Query("terlambat") == "1", ShowDesa: p.Role != auth.RoleVillage}
+		Overdue: c.Query("terlambat") == "1", ShowDesa: !p.Role.Visits() || len(p.AllRegions()) > 1}
 	switch domain.TaskStatus(d.Status) {
 	case "", domain.TaskOpen, domain.TaskSubmitted, domain.TaskClosed:
 	default:
@@ -197,7 +197,7 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 	v.Title = t.Name
 	d := taskPageData{Task: t, DesaName: regionName(t.DesaCode), Household: hh,
 		Today: h.d.Office.Now().In(wilayah.ZoneOf(p.Region)).Format("2006-01-02")}
-	if p.Role == auth.RoleVillage && t.Status != domain.TaskClosed {
+	if office.Allowed(office.StepSubmitResult, p.Role) && t.Status != domain.TaskClosed {
 		if visit == nil {
 			visit = &visitForm{Version: t.Version, VisitDate: d.Today}
 			if r := t.Result; r != nil {

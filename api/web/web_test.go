@@ -69,6 +69,8 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 	for _, u := range []store.NewUser{
 		{Username: "desa1", Password: password, Name: "Operator Desa Jaten", Role: auth.RoleVillage, Region: jaten},
 		{Username: "desa2", Password: password, Name: "Operator Desa Salam", Role: auth.RoleVillage, Region: salam},
+		{Username: "psm1", Password: password, Name: "PSM Jaten", Role: auth.RolePSM, Region: jaten},
+		{Username: "pendamping", Password: password, Name: "Pendamping PKH", Role: auth.RolePendamping, Regions: []string{jaten, salam}},
 		{Username: "tksk", Password: password, Name: "TKSK Wonodadi", Role: auth.RoleTKSK, Region: "35.05.01"},
 		{Username: "dinsos", Password: password, Name: "Operator Dinsos", Role: auth.RoleDinsos, Region: "35.05"},
 		{Username: "bupati", Password: password, Name: "Kantor Bupati", Role: auth.RoleBupati, Region: "35.05"},
@@ -740,9 +742,9 @@ func TestIntakePageIsRegionScoped(t *testing.T) {
 // pageRoles is who may open each page: the same roles as the API route
 // behind it. A page registered without a row here fails the test below.
 var pageRoles = map[string][]auth.Role{
-	"GET /tugas":                     {auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
-	"GET /tugas/:id":                 {auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
-	"POST /tugas/:id":                {auth.RoleVillage},
+	"GET /tugas":                     {auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"GET /tugas/:id":                 {auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"POST /tugas/:id":                {auth.RoleVillage, auth.RolePSM, auth.RolePendamping},
 	"POST /tugas/:id/buka-ulang":     {auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
 	"POST /tugas/:id/tugaskan":       {auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
 	"GET /musyawarah":                {auth.RoleVillage},
@@ -786,7 +788,7 @@ func TestEveryPageChecksTheRole(t *testing.T) {
 	}
 	// Allowed posts may reach Temporal; it refuses them here.
 	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, temporalx.Refuse(domain.FieldErr("reason", domain.CodeReopenReason))).Maybe()
-	users := map[auth.Role]string{auth.RoleVillage: "desa1", auth.RoleTKSK: "tksk", auth.RoleDinsos: "dinsos", auth.RoleBupati: "bupati", auth.RoleAdmin: "admin"}
+	users := map[auth.Role]string{auth.RoleVillage: "desa1", auth.RolePSM: "psm1", auth.RolePendamping: "pendamping", auth.RoleTKSK: "tksk", auth.RoleDinsos: "dinsos", auth.RoleBupati: "bupati", auth.RoleAdmin: "admin"}
 	var in store.Intake
 	if err := e.st.DB.First(&in).Error; err != nil {
 		t.Fatal(err)

@@ -116,6 +116,10 @@ const (
 	CodeAdminRegion      Code = "user.admin_region"
 	CodeRegionFormat     Code = "user.region_format"
 	CodeRegionUnknown    Code = "user.region_unknown"
+	CodeRegionOne        Code = "user.region_one"
+	CodePhone            Code = "user.phone"
+	CodeRegionMany       Code = "user.region_many"
+	CodeRegionRegency    Code = "user.region_regency"
 	CodePasswordCommon   Code = "user.password_common"
 	CodePasswordUsername Code = "user.password_username"
 	CodePasswordSame     Code = "user.password_same"
@@ -237,6 +241,10 @@ var catalogue = map[Code]entry{
 	CodeAdminRegion:      {KindInvalid, "an administrator has no region"},
 	CodeRegionFormat:     {KindInvalid, "role %s needs a %s-character dotted region code"},
 	CodeRegionUnknown:    {KindInvalid, "not an official region code"},
+	CodeRegionOne:        {KindInvalid, "role %s holds one region"},
+	CodePhone:            {KindInvalid, "not a phone number (08..., 628... or +628...)"},
+	CodeRegionMany:       {KindInvalid, "an account holds at most %s regions"},
+	CodeRegionRegency:    {KindInvalid, "an account's regions must lie in one regency"},
 	CodePasswordCommon:   {KindInvalid, "is one of the passwords people commonly choose, which are guessed first; choose another"},
 	CodePasswordUsername: {KindInvalid, "must not be the username"},
 	CodePasswordSame:     {KindInvalid, "must differ from the one-time password"},

@@ -2,6 +2,7 @@ package office
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,10 +25,11 @@ func (s *Service) RecordMeeting(ctx context.Context, c Caller, cy *store.Cycle, 
 	if err := c.may(StepRecordMeeting); err != nil {
 		return err
 	}
-	if m.DesaCode == "" {
-		m.DesaCode = c.Region
+	// An officer of one desa need not name it; one of several must.
+	if regions := c.AllRegions(); m.DesaCode == "" && len(regions) == 1 {
+		m.DesaCode = regions[0]
 	}
-	if m.DesaCode != c.Region {
+	if m.DesaCode == "" || !slices.Contains(c.AllRegions(), m.DesaCode) {
 		return domain.FieldErr("desaCode", domain.CodeMeetingOtherVillage)
 	}
 	d, err := time.Parse("2006-01-02", m.Date)
@@ -63,15 +65,18 @@ func (s *Service) RecordMeeting(ctx context.Context, c Caller, cy *store.Cycle, 
 
 // VillageTaskCounts counts the caller's desa's tasks still open and with a
 // result, for the meeting form.
-func (s *Service) VillageTaskCounts(ctx context.Context, c Caller, cycleID int64) (open, submitted int64, err error) {
+func (s *Service) VillageTaskCounts(ctx context.Context, c Caller, cycleID int64, desa string) (open, submitted int64, err error) {
 	if err := c.may(StepRecordMeeting); err != nil {
 		return 0, 0, err
+	}
+	if desa != "" && !slices.Contains(c.AllRegions(), desa) {
+		return 0, 0, domain.FieldErr("desa", domain.CodeMeetingOtherVillage)
 	}
 	for _, q := range []struct {
 		status domain.TaskStatus
 		n      *int64
 	}{{domain.TaskOpen, &open}, {domain.TaskSubmitted, &submitted}} {
-		if _, *q.n, err = s.store.ListTasks(ctx, c.Principal, store.TaskFilter{CycleID: cycleID, Status: q.status, PerPage: 1}); err != nil {
+		if _, *q.n, err = s.store.ListTasks(ctx, c.Principal, store.TaskFilter{CycleID: cycleID, Status: q.status, Desa: desa, PerPage: 1}); err != nil {
 			return 0, 0, err
 		}
 	}

@@ -134,7 +134,7 @@ func (c Caller) may(st Step) error {
 // roles of the regency's own offices and villages. An administrator fixing
 // a stuck case sees names masked and addresses hidden everywhere.
 func (c Caller) seesNames() bool {
-	return c.Is(auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati)
+	return c.Role.Visits() || c.Is(auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati)
 }
 
 // mask hides a family's name (first letters kept) and address from a

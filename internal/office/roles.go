@@ -36,8 +36,11 @@ const (
 )
 
 var (
-	everyone    = auth.Roles()
-	field       = []auth.Role{auth.RoleVillage, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
+	everyone = auth.Roles()
+	// visitors verify households by visiting them: the village officer,
+	// the PSM and the PKH companion.
+	visitors    = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping}
+	field       = append(slices.Clip(visitors), auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin)
 	supervisors = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	watchers    = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
 	offices     = []auth.Role{auth.RoleDinsos, auth.RoleAdmin}
@@ -55,10 +58,10 @@ var allowed = map[Step][]auth.Role{
 	StepReport:          watchers,
 	StepIntake:          offices,
 	StepReadTasks:       field,
-	StepSubmitResult:    {auth.RoleVillage},
+	StepSubmitResult:    visitors,
 	StepReopen:          supervisors,
 	StepAssign:          supervisors,
-	StepRecordMeeting:   {auth.RoleVillage},
+	StepRecordMeeting:   {auth.RoleVillage}, // not the PSM nor the PKH companion
 	StepReadDecrees:     reviewers,
 	StepDraftDecree:     dinsos,
 	StepDecreeOffice:    dinsos,
@@ -66,7 +69,7 @@ var allowed = map[Step][]auth.Role{
 	StepReadProposals:   offices,
 	StepProposals:       dinsos,
 	StepReadHouseholds:  everyone,
-	StepRevealIdentity:  {auth.RoleDinsos, auth.RoleVillage},
+	StepRevealIdentity:  append([]auth.Role{auth.RoleDinsos}, visitors...),
 	StepCorrectIdentity: dinsos,
 	StepAccounts:        offices,
 }

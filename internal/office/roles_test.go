@@ -30,12 +30,12 @@ func TestRoles(t *testing.T) {
 			}
 		}
 	}
-	only(office.StepSubmitResult, auth.RoleVillage)
+	only(office.StepSubmitResult, auth.RoleVillage, auth.RolePSM, auth.RolePendamping)
 	only(office.StepRecordMeeting, auth.RoleVillage)
 	only(office.StepDecreeBupati, auth.RoleBupati)
 	only(office.StepProposals, auth.RoleDinsos)
 	only(office.StepCloseCycle, auth.RoleDinsos)
-	only(office.StepRevealIdentity, auth.RoleDinsos, auth.RoleVillage)
+	only(office.StepRevealIdentity, auth.RoleDinsos, auth.RoleVillage, auth.RolePSM, auth.RolePendamping)
 	only("no.such_step")
 	for update, want := range map[string]office.Step{
 		workflows.UpdateDecreeSubmit: office.StepDecreeOffice, workflows.UpdateDecreeRevise: office.StepDecreeOffice,

@@ -18,25 +18,38 @@ import (
 type NewAccount struct {
 	Username string
 	Name     string
-	Role     auth.Role
-	Region   string
+	// Phone is the person's phone number, for handing over the password
+	// and reaching them; optional.
+	Phone string
+	Role  auth.Role
+	// Regions are the regions the account holds: one, or several desa of
+	// one regency for a PKH companion (auth.Role.SeveralRegions).
+	Regions []string
 }
 
-// manages reports whether the caller may manage an account of role in
-// region.
-func (c Caller) manages(role auth.Role, region string) bool {
+// manages reports whether the caller may manage an account of role
+// holding regions.
+func (c Caller) manages(role auth.Role, regions []string) bool {
 	if c.Role == auth.RoleAdmin {
 		return true
 	}
-	return role != auth.RoleAdmin && region != "" && c.Covers(region)
+	if role == auth.RoleAdmin || len(regions) == 0 {
+		return false
+	}
+	for _, r := range regions {
+		if !c.Covers(r) {
+			return false
+		}
+	}
+	return true
 }
 
-// mayGive refuses to give an account a role and region the caller does not
-// manage: an administrator's role (403 on role), or a region outside the
-// caller's (422 on region).
-func (c Caller) mayGive(role auth.Role, region string) error {
+// mayGive refuses to give an account a role and regions the caller does
+// not manage: an administrator's role (403 on role), or a region outside
+// the caller's (422 on region).
+func (c Caller) mayGive(role auth.Role, regions []string) error {
 	switch {
-	case c.manages(role, region):
+	case c.manages(role, regions):
 		return nil
 	case role == auth.RoleAdmin:
 		return domain.FieldErr("role", domain.CodeForbidden)
@@ -51,15 +64,16 @@ func (s *Service) CreateAccount(ctx context.Context, c Caller, a NewAccount) (*s
 	if err := c.may(StepAccounts); err != nil {
 		return nil, "", err
 	}
-	if err := c.mayGive(a.Role, a.Region); err != nil {
+	if err := c.mayGive(a.Role, a.Regions); err != nil {
 		return nil, "", err
 	}
 	oneTime := OneTimePassword()
-	u, err := s.store.CreateUser(ctx, store.NewUser{Username: a.Username, Password: oneTime, Name: a.Name, Role: a.Role, Region: a.Region, OneTime: true})
+	u, err := s.store.CreateUser(ctx, store.NewUser{Username: a.Username, Password: oneTime, Name: a.Name, Phone: a.Phone,
+		Role: a.Role, Regions: a.Regions, OneTime: true})
 	if err != nil {
 		return nil, "", err
 	}
-	s.audit(ctx, c, 0, nil, "user.create", map[string]any{"userId": u.ID, "role": u.Role, "region": u.RegionCode})
+	s.audit(ctx, c, 0, nil, "user.create", map[string]any{"userId": u.ID, "role": u.Role, "regions": u.RegionList()})
 	return u, oneTime, nil
 }
 
@@ -84,7 +98,7 @@ func (s *Service) account(ctx context.Context, c Caller, id int64) (*store.User,
 	if err != nil {
 		return nil, err
 	}
-	if !c.manages(auth.Role(u.Role), u.RegionCode) {
+	if !c.manages(auth.Role(u.Role), u.RegionList()) {
 		return nil, store.ErrNotFound
 	}
 	return u, nil
@@ -126,24 +140,23 @@ func (s *Service) ResetAccountPassword(ctx context.Context, c Caller, id int64) 
 	return oneTime, nil
 }
 
-// ChangeAccountRole gives account id another role and region, both of
-// which the caller must manage; its sessions end, since what it may see
-// has changed.
-func (s *Service) ChangeAccountRole(ctx context.Context, c Caller, id int64, role auth.Role, region string) (*store.User, error) {
+// ChangeAccountRole gives account id another role and regions, which the
+// caller must manage; its sessions end, since what it may see has changed.
+func (s *Service) ChangeAccountRole(ctx context.Context, c Caller, id int64, role auth.Role, regions []string) (*store.User, error) {
 	if _, err := s.account(ctx, c, id); err != nil {
 		return nil, err
 	}
-	if err := c.mayGive(role, region); err != nil {
+	if err := c.mayGive(role, regions); err != nil {
 		return nil, err
 	}
 	if id == c.UserID {
 		return nil, domain.Err(domain.CodeAccountSelf)
 	}
-	u, err := s.store.ChangeRole(ctx, id, role, region)
+	u, err := s.store.ChangeRole(ctx, id, role, regions)
 	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, c, 0, nil, "user.role", map[string]any{"userId": id, "role": u.Role, "region": u.RegionCode})
+	s.audit(ctx, c, 0, nil, "user.role", map[string]any{"userId": id, "role": u.Role, "regions": u.RegionList()})
 	return u, nil
 }
 

@@ -222,6 +222,26 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE").Error
 			},
 		},
+		{
+			// An account may hold several regions of one level (a PKH
+			// companion's villages); region_code stays the first of them.
+			// And a phone number, to hand over a one-time password.
+			ID: "202612070101_user_regions_phone",
+			Migrate: func(tx *gorm.DB) error {
+				for _, c := range []struct{ name, ddl string }{
+					{"regions", "ALTER TABLE users ADD COLUMN regions TEXT NOT NULL DEFAULT ''"},
+					{"phone", "ALTER TABLE users ADD COLUMN phone VARCHAR(20) NOT NULL DEFAULT ''"},
+				} {
+					if tx.Migrator().HasColumn("users", c.name) {
+						continue
+					}
+					if err := tx.Exec(c.ddl).Error; err != nil {
+						return err
+					}
+				}
+				return tx.Exec("UPDATE users SET regions = region_code WHERE regions = ''").Error
+			},
+		},
 	}
 }
 

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/verval/verval/internal/domain"
@@ -185,17 +187,24 @@ type StageEvent struct {
 	Reason      string    `gorm:"size:200" json:"reason,omitempty"`
 }
 
-// User is a person who logs in. RegionCode scopes what they may see: a
-// village code for village officers, a kecamatan code for TKSK, a regency
-// code for Dinsos and the bupati's office, empty for administrators.
+// User is a person who logs in. RegionCode and Regions scope what they may
+// see: village codes for village officers, PSM and PKH companions,
+// kecamatan codes for TKSK, a regency code for Dinsos and the bupati's
+// office, empty for administrators.
 type User struct {
 	ID           int64  `gorm:"primaryKey" json:"id"`
 	Username     string `gorm:"size:64;not null;uniqueIndex" json:"username"`
 	PasswordHash string `gorm:"size:255;not null" json:"-"`
 	Name         string `gorm:"size:200;not null" json:"name"`
-	Role         string `gorm:"size:16;not null" json:"role"`
-	RegionCode   string `gorm:"size:13;not null" json:"regionCode"`
-	Disabled     bool   `gorm:"not null" json:"disabled"`
+	// Phone is the person's phone number (digits, a leading + allowed),
+	// for handing over a one-time password; "" when not given.
+	Phone      string `gorm:"size:20;not null;default:''" json:"phone,omitempty"`
+	Role       string `gorm:"size:16;not null" json:"role"`
+	RegionCode string `gorm:"size:13;not null" json:"regionCode"`
+	// Regions are every region the account holds, sorted and joined by
+	// ";" (RegionCode is the first): several desa for a PKH companion.
+	Regions  string `gorm:"type:text;not null;default:''" json:"-"`
+	Disabled bool   `gorm:"not null" json:"disabled"`
 	// MustChangePassword: the password is a one-time one, handed out at
 	// creation; every step but changing it is refused until it is.
 	MustChangePassword bool      `gorm:"not null;default:false" json:"mustChangePassword"`
@@ -347,3 +356,24 @@ const (
 	EnrolmentActive = "active"
 	EnrolmentExited = "exited"
 )
+
+// MarshalJSON writes the user with its regions as a list.
+func (u User) MarshalJSON() ([]byte, error) {
+	type plain User
+	return json.Marshal(struct {
+		plain
+		RegionList []string `json:"regions"`
+	}{plain(u), u.RegionList()})
+}
+
+// RegionList is the user's regions (RegionCode alone for a row written
+// before accounts held several).
+func (u User) RegionList() []string {
+	if u.Regions == "" {
+		if u.RegionCode == "" {
+			return []string{}
+		}
+		return []string{u.RegionCode}
+	}
+	return strings.Split(u.Regions, ";")
+}

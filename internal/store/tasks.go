@@ -52,7 +52,7 @@ const taskColumns = "tasks.household_id, tasks.cycle_id, tasks.kecamatan_code, t
 func (s *Store) taskQuery(ctx context.Context, p auth.Principal) *gorm.DB {
 	q := s.DB.WithContext(ctx).Table("tasks").Joins("JOIN households ON households.id = tasks.household_id")
 	q = scope(q, p, "tasks.desa_code")
-	if p.Role == auth.RoleVillage {
+	if p.Role.Visits() {
 		// A reassigned task leaves the desa's other officers' lists.
 		q = q.Where("tasks.assignee_id IS NULL OR tasks.assignee_id = ?", p.UserID)
 	}
@@ -218,7 +218,7 @@ func (s *Store) AssignTask(ctx context.Context, householdID int64, desa string, 
 		var assignee *int64
 		if assigneeID != 0 {
 			var u User
-			if err := tx.First(&u, "id = ? AND role = ? AND region_code = ? AND disabled = ?", assigneeID, "village", desa, false).Error; err != nil {
+			if err := visitorsOf(tx, desa).First(&u, "id = ?", assigneeID).Error; err != nil {
 				if errors.Is(err, gorm.ErrRecordNotFound) {
 					return conflict(domain.CodeAssigneeInvalid)
 				}

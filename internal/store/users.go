@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,9 +48,15 @@ type NewUser struct {
 	Name     string
 	Role     auth.Role
 	// Region is the dotted code the role is scoped to: a desa for a village
-	// officer, a kecamatan for a TKSK, a regency for Dinsos and the bupati's
-	// office, empty for an administrator.
+	// officer, PSM or PKH companion, a kecamatan for a TKSK, a regency for
+	// Dinsos and the bupati's office, empty for an administrator.
 	Region string
+	// Regions, when given, are every region the account holds, all of the
+	// role's level and in one regency (Region is then ignored): several
+	// desa for a PKH companion. At most MaxRegions.
+	Regions []string
+	// Phone is the person's phone number; optional.
+	Phone string
 	// OneTime: the password is handed out to the person and must be
 	// changed at their first login.
 	OneTime bool
@@ -78,7 +85,22 @@ func (u NewUser) validate() (NewUser, error) {
 	return u.validateProfile()
 }
 
-// validateProfile checks u's name, role and region (u normalised).
+// phoneRE: an Indonesian phone number as people write it, once spaces
+// and dashes are gone: 08..., 628... or +628..., 9 to 15 digits.
+var phoneRE = regexp.MustCompile(`^(\+?62|0)8[0-9]{7,12}$`)
+
+// NormalizePhone is the form phone numbers are stored in: spaces, dashes
+// and dots removed.
+func NormalizePhone(p string) string {
+	return strings.NewReplacer(" ", "", "-", "", ".", "").Replace(strings.TrimSpace(p))
+}
+
+// MaxRegions bounds the regions one account holds: a PKH companion covers
+// a handful of villages, a TKSK one or two kecamatan.
+const MaxRegions = 50
+
+// validateProfile checks u's name, role and regions (u normalised), and
+// returns u with Regions sorted and unique and Region their first.
 func (u NewUser) validateProfile() (NewUser, error) {
 	switch {
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
@@ -86,18 +108,49 @@ func (u NewUser) validateProfile() (NewUser, error) {
 	case !u.Role.Valid():
 		return u, invalid("role", domain.CodeUserRole)
 	}
+	if u.Phone = NormalizePhone(u.Phone); u.Phone != "" && !phoneRE.MatchString(u.Phone) {
+		return u, invalid("phone", domain.CodePhone)
+	}
+	regions := u.Regions
+	if len(regions) == 0 && strings.TrimSpace(u.Region) != "" {
+		regions = []string{u.Region}
+	}
+	u.Regions = nil
+	for _, r := range regions {
+		if r = strings.TrimSpace(r); r != "" && !slices.Contains(u.Regions, r) {
+			u.Regions = append(u.Regions, r)
+		}
+	}
+	slices.Sort(u.Regions)
+	u.Region = ""
+	if len(u.Regions) > 0 {
+		u.Region = u.Regions[0]
+	}
 	want := u.Role.RegionLen()
 	if want == 0 {
-		if u.Region != "" {
+		if len(u.Regions) > 0 {
 			return u, invalid("region", domain.CodeAdminRegion)
 		}
 		return u, nil
 	}
-	if len(u.Region) != want || wilayah.LevelOf(u.Region) == wilayah.LevelNone {
+	switch {
+	case len(u.Regions) == 0:
 		return u, invalid("region", domain.CodeRegionFormat, u.Role, want)
+	case len(u.Regions) > 1 && !u.Role.SeveralRegions():
+		return u, invalid("region", domain.CodeRegionOne, u.Role)
+	case len(u.Regions) > MaxRegions:
+		return u, invalid("region", domain.CodeRegionMany, MaxRegions)
 	}
-	if _, ok := wilayah.Default().Name(u.Region); !ok {
-		return u, invalid("region", domain.CodeRegionUnknown)
+	for _, r := range u.Regions {
+		if len(r) != want || wilayah.LevelOf(r) == wilayah.LevelNone {
+			return u, invalid("region", domain.CodeRegionFormat, u.Role, want)
+		}
+		if _, ok := wilayah.Default().Name(r); !ok {
+			return u, invalid("region", domain.CodeRegionUnknown)
+		}
+		if r[:5] != u.Region[:5] {
+			return u, invalid("region", domain.CodeRegionRegency)
+		}
 	}
 	return u, nil
 }
@@ -117,8 +170,10 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 		Username:     u.Username,
 		PasswordHash: hash,
 		Name:         u.Name,
+		Phone:        u.Phone,
 		Role:         string(u.Role),
 		RegionCode:   u.Region,
+		Regions:      strings.Join(u.Regions, ";"),
 		CreatedAt:    s.now(),
 
 		MustChangePassword: u.OneTime,
@@ -198,12 +253,13 @@ func (s *Store) Authenticate(ctx context.Context, token string) (auth.Principal,
 		Name       string
 		Role       string
 		RegionCode string
+		Regions    string
 		Disabled   bool
 		// MustChangePassword: signed in with a one-time password.
 		MustChangePassword bool
 	}
 	res := s.DB.WithContext(ctx).Table("sessions").
-		Select("sessions.expires_at, sessions.revoked_at, users.id AS user_id, users.username, users.name, users.role, users.region_code, users.disabled, users.must_change_password").
+		Select("sessions.expires_at, sessions.revoked_at, users.id AS user_id, users.username, users.name, users.role, users.region_code, users.regions, users.disabled, users.must_change_password").
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Where("sessions.token_hash = ?", tokenHash(token)).
 		Limit(1).Scan(&row)
@@ -216,7 +272,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (auth.Principal,
 		return auth.Principal{}, ErrBadCredentials
 	}
 	return principalOf(User{ID: row.UserID, Username: row.Username, Name: row.Name, Role: row.Role, RegionCode: row.RegionCode,
-		MustChangePassword: row.MustChangePassword}), nil
+		Regions: row.Regions, MustChangePassword: row.MustChangePassword}), nil
 }
 
 // Logout revokes the session of token. Revoking an unknown or already
@@ -260,7 +316,7 @@ func (s *Store) PurgeSessions(ctx context.Context, cutoff time.Time) (int64, err
 
 func principalOf(u User) auth.Principal {
 	return auth.Principal{UserID: u.ID, Username: u.Username, Name: u.Name, Role: auth.Role(u.Role), Region: u.RegionCode,
-		MustChangePassword: u.MustChangePassword}
+		Regions: u.RegionList(), MustChangePassword: u.MustChangePassword}
 }
 
 // tokenHash is the stored form of a session token: hex SHA-256. A fast hash
@@ -360,11 +416,14 @@ func verifyPassword(encoded, password string) (ok, stale bool) {
 
 // DevUser is a development login that `verval dev` creates and prints.
 type DevUser struct {
-	Username   string
-	Password   string
-	Name       string
-	Role       string
-	Region     string
+	Username string
+	Password string
+	Name     string
+	Role     string
+	Region   string
+	// Regions, when set, are all the regions the user holds (a PKH
+	// companion's villages); Region is their first.
+	Regions    []string
 	RegionName string
 }
 
@@ -388,6 +447,9 @@ func DevUsers() []DevUser {
 		{Username: "dinsos", Password: "dinsos-blitar-2026", Name: "Operator Dinas Sosial Kabupaten Blitar", Role: string(auth.RoleDinsos), Region: devRegency, RegionName: "Kabupaten Blitar"},
 		{Username: "bupati", Password: "bupati-blitar-2026", Name: "Kantor Bupati Blitar", Role: string(auth.RoleBupati), Region: devRegency, RegionName: "Kabupaten Blitar"},
 		{Username: "admin", Password: "admin-verval-2026", Name: "Administrator", Role: string(auth.RoleAdmin), Region: "", RegionName: ""},
+		{Username: "psm1", Password: "psm-jaten-2026", Name: "PSM Desa Jaten", Role: string(auth.RolePSM), Region: devDesa1, RegionName: "Desa Jaten, Kec. Wonodadi"},
+		{Username: "pendamping", Password: "pendamping-pkh-2026", Name: "Pendamping PKH Wonodadi", Role: string(auth.RolePendamping), Region: devDesa1,
+			Regions: []string{devDesa1, devDesa2}, RegionName: "Desa Jaten dan Desa Salam, Kec. Wonodadi"},
 	}
 }
 
@@ -413,7 +475,7 @@ func (s *Store) EnsureDevUsers(ctx context.Context) ([]DevUser, error) {
 		if have[u.Username] {
 			continue
 		}
-		_, err := s.CreateUser(ctx, NewUser{Username: u.Username, Password: u.Password, Name: u.Name, Role: auth.Role(u.Role), Region: u.Region})
+		_, err := s.CreateUser(ctx, NewUser{Username: u.Username, Password: u.Password, Name: u.Name, Role: auth.Role(u.Role), Region: u.Region, Regions: u.Regions})
 		// Taken: another process created it meanwhile, which is fine.
 		if err != nil && !errors.Is(err, domain.Err(domain.CodeUsernameTaken)) {
 			return nil, fmt.Errorf("dev user %s: %w", u.Username, err)
@@ -429,14 +491,27 @@ type Officer struct {
 	Username string
 }
 
-// VillageOfficers lists the active village officers of a desa by name,
-// for reassigning its tasks.
+// VillageOfficers lists the active people who visit the households of a
+// desa (its village officers, PSM and PKH companions) by name, for
+// reassigning its tasks.
 func (s *Store) VillageOfficers(ctx context.Context, desa string) ([]Officer, error) {
 	var out []Officer
-	err := s.DB.WithContext(ctx).Model(&User{}).
-		Where("role = ? AND region_code = ? AND disabled = ?", string(auth.RoleVillage), desa, false).
+	err := visitorsOf(s.DB.WithContext(ctx).Model(&User{}), desa).
 		Order("name").Select("id, name, username").Scan(&out).Error
 	return out, err
+}
+
+// visitorsOf restricts a users query to the active accounts that visit
+// the households of desa. Region codes are fixed-width, so a desa code
+// inside the ";"-joined list matches only itself.
+func visitorsOf(q *gorm.DB, desa string) *gorm.DB {
+	var roles []string
+	for _, r := range auth.Roles() {
+		if r.Visits() {
+			roles = append(roles, string(r))
+		}
+	}
+	return q.Where("role IN ? AND (region_code = ? OR regions LIKE ?) AND disabled = ?", roles, desa, "%"+likePrefix(desa), false)
 }
 
 // ChangePassword replaces user id's password after checking the current
@@ -451,7 +526,7 @@ func (s *Store) ChangePassword(ctx context.Context, id int64, current, next stri
 	if ok, _ := verifyPassword(u.PasswordHash, current); !ok || u.Disabled {
 		return invalid("currentPassword", domain.CodePasswordWrong)
 	}
-	check := NewUser{Username: u.Username, Password: next, Name: u.Name, Role: auth.Role(u.Role), Region: u.RegionCode}
+	check := NewUser{Username: u.Username, Password: next, Name: u.Name, Role: auth.Role(u.Role), Regions: u.RegionList()}
 	if _, err := check.validate(); err != nil {
 		if e, ok := domain.As(err); ok && e.Field == "password" {
 			e.Field = "newPassword"
@@ -542,25 +617,26 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, oneTime string) err
 	return s.RevokeUserSessions(ctx, id)
 }
 
-// ChangeRole gives user id another role and region, checked as at
+// ChangeRole gives user id another role and regions, checked as at
 // creation, and ends its sessions (what it may see has changed).
-func (s *Store) ChangeRole(ctx context.Context, id int64, role auth.Role, region string) (*User, error) {
+func (s *Store) ChangeRole(ctx context.Context, id int64, role auth.Role, regions []string) (*User, error) {
 	u, err := s.GetUser(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	check, err := NewUser{Username: u.Username, Name: u.Name, Role: role, Region: strings.TrimSpace(region)}.validateProfile()
+	check, err := NewUser{Username: u.Username, Name: u.Name, Role: role, Regions: regions}.validateProfile()
 	if err != nil {
 		return nil, err
 	}
+	joined := strings.Join(check.Regions, ";")
 	err = s.DB.WithContext(ctx).Model(&User{}).Where("id = ?", id).
-		Updates(map[string]any{"role": string(check.Role), "region_code": check.Region}).Error
+		Updates(map[string]any{"role": string(check.Role), "region_code": check.Region, "regions": joined}).Error
 	if err != nil {
 		return nil, WrapUnavailable(err)
 	}
 	if err := s.RevokeUserSessions(ctx, id); err != nil {
 		return nil, err
 	}
-	u.Role, u.RegionCode = string(check.Role), check.Region
+	u.Role, u.RegionCode, u.Regions = string(check.Role), check.Region, joined
 	return u, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -126,8 +127,9 @@ func TestUsersAndSessions(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Login: %v", err)
 		}
-		want := auth.Principal{UserID: u.ID, Username: "desa.jaten", Name: "Petugas desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"}
-		if p != want {
+		want := auth.Principal{UserID: u.ID, Username: "desa.jaten", Name: "Petugas desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001",
+			Regions: []string{"35.05.01.2001"}}
+		if !reflect.DeepEqual(p, want) {
 			t.Fatalf("principal %+v, want %+v", p, want)
 		}
 		if !exp.Equal(usersT0.Add(time.Hour)) {
@@ -145,7 +147,7 @@ func TestUsersAndSessions(t *testing.T) {
 		}
 
 		got, err := st.Authenticate(ctx, token)
-		if err != nil || got != want {
+		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("Authenticate: %+v, %v", got, err)
 		}
 		for _, bad := range []string{"", "garbage", strings.Repeat("A", 43), token + "x", token[:42] + "!"} {
@@ -320,6 +322,11 @@ func TestEnsureDevUsers(t *testing.T) {
 		desa1 := auth.Principal{Role: auth.RoleVillage, Region: du[0].Region}
 		if !tksk.Covers(du[0].Region) || !tksk.Covers(du[1].Region) || desa1.Covers(du[1].Region) {
 			t.Errorf("dev regions do not nest as intended")
+		}
+		// The PKH companion holds both villages.
+		_, pendamping, _, err := st.Login(ctx, "pendamping", "pendamping-pkh-2026", time.Hour)
+		if err != nil || !pendamping.Covers(du[0].Region) || !pendamping.Covers(du[1].Region) || pendamping.Covers("35.05.02.2001") {
+			t.Errorf("the dev PKH companion's villages: %+v, %v", pendamping, err)
 		}
 	})
 }
