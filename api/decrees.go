@@ -114,7 +114,7 @@ func (s *Server) decreeAttachment(c *gin.Context) {
 		return
 	}
 	w := wilayah.Default()
-	list := sheet{name: "Lampiran", header: []string{"No", "Kecamatan", "Desa/Kelurahan", "Nama Kepala Keluarga", "Alamat", "NIK (tersamar)", "ID Rumah Tangga", "Tindakan"}}
+	list := sheet{Name: "Lampiran", Header: []string{"No", "Kecamatan", "Desa/Kelurahan", "Nama Kepala Keluarga", "Alamat", "NIK (tersamar)", "ID Rumah Tangga", "Tindakan"}}
 	counts := map[string]int{}
 	var kecs []string
 	for i, l := range lines {
@@ -124,18 +124,18 @@ func (s *Server) decreeAttachment(c *gin.Context) {
 		if l.Action == "revoke" {
 			action = "Dicabut"
 		}
-		list.rows = append(list.rows, []any{i + 1, kec, desa, l.Name, l.Address, l.NIKMasked, strconv.FormatInt(l.HouseholdID, 10), action})
+		list.Rows = append(list.Rows, []any{i + 1, kec, desa, l.Name, l.Address, l.NIKMasked, strconv.FormatInt(l.HouseholdID, 10), action})
 		if counts[l.KecamatanCode] == 0 {
 			kecs = append(kecs, l.KecamatanCode)
 		}
 		counts[l.KecamatanCode]++
 	}
-	sum := sheet{name: "Rekap", header: []string{"Kode Kecamatan", "Kecamatan", "Jumlah KK"}}
+	sum := sheet{Name: "Rekap", Header: []string{"Kode Kecamatan", "Kecamatan", "Jumlah KK"}}
 	for _, k := range kecs {
 		name, _ := w.Name(k)
-		sum.rows = append(sum.rows, []any{k, name, counts[k]})
+		sum.Rows = append(sum.Rows, []any{k, name, counts[k]})
 	}
-	sum.rows = append(sum.rows, []any{"", "Jumlah", len(lines)})
+	sum.Rows = append(sum.Rows, []any{"", "Jumlah", len(lines)})
 	s.sendXLSX(c, fmt.Sprintf("lampiran-sk-%d.xlsx", d.ID), []sheet{list, sum})
 }
 

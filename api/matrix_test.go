@@ -641,6 +641,44 @@ func mxRows() []mxRow {
 				return apiRequest{path: fmt.Sprintf("/api/v1/users/%d/role", e.id), json: map[string]string{"role": "village", "region": w.accountRegion(e.id)}}
 			}},
 		{method: "POST", route: "/api/v1/users/:id/end-sessions", roles: officeRoles, target: targetAccount, own: 204, req: idPath("/api/v1/users/%d/end-sessions")},
+		// A dry run of one account in the caller's regency: no faults.
+		{method: "POST", route: "/api/v1/users/import", roles: officeRoles, own: 200,
+			req: func(_ *mxWorld, a *mxActor, _ mxEntity) apiRequest {
+				desa := "35.05.01.2001"
+				if a != nil && a.regency() == "16.73" {
+					desa = "16.73.01.1001"
+				}
+				body, ct := upload("akun.csv", "username,nama,no_hp,peran,kode_wilayah\nimpor.baru,Petugas Baru,081234567890,psm,"+desa+"\n")
+				return apiRequest{path: "/api/v1/users/import?dryRun=true", raw: body, contentType: ct}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					DryRun bool
+					Rows   int
+					Issues []any
+				}
+				r.decode(t, &v)
+				if !v.DryRun || v.Rows != 1 || len(v.Issues) != 0 {
+					t.Errorf("%s: import dry run %s", a, r.body)
+				}
+			}},
+		// The one-time passwords of an import the caller made: once.
+		{method: "GET", route: "/api/v1/users/imports/:id/passwords", roles: officeRoles, own: 200,
+			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
+				imp := store.AccountImport{FileName: "akun.csv"}
+				if a != nil {
+					imp.CreatedBy = a.id
+				}
+				if _, err := w.st.ImportUsers(w.t.Context(), nil, &imp, []byte("[]")); err != nil {
+					w.t.Fatal(err)
+				}
+				return apiRequest{path: fmt.Sprintf("/api/v1/users/imports/%d/passwords", imp.ID)}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if r.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+					t.Errorf("%s: passwords sheet %q", a, r.header.Get("Content-Type"))
+				}
+			}},
 
 		{method: "POST", route: "/api/v1/cycles", roles: officeRoles, target: targetRegency, own: 201, other: 422,
 			req: func(w *mxWorld, _ *mxActor, e mxEntity) apiRequest {

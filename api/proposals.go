@@ -244,7 +244,7 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 	for _, st := range domain.Stages() {
 		header = append(header, fmt.Sprintf("Tahap: %s [%s]", web.StageName(st), st))
 	}
-	sh := sheet{name: name, header: header}
+	sh := sheet{Name: name, Header: header}
 	for _, r := range rows {
 		row := []any{r.KecamatanCode, r.KecamatanName}
 		if perDesa {
@@ -261,7 +261,7 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 		for _, st := range domain.Stages() {
 			row = append(row, r.Final[string(st)])
 		}
-		sh.rows = append(sh.rows, row)
+		sh.Rows = append(sh.Rows, row)
 	}
 	return sh
 }

@@ -66,6 +66,8 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 
 	a.GET("/users", may(office.StepAccounts), s.listUsers)
 	a.POST("/users", may(office.StepAccounts), s.createUser)
+	a.POST("/users/import", may(office.StepAccounts), s.importUsers)
+	a.GET("/users/imports/:id/passwords", may(office.StepAccounts), s.userImportPasswords)
 	a.POST("/users/:id/disable", may(office.StepAccounts), s.setUserDisabled(true))
 	a.POST("/users/:id/enable", may(office.StepAccounts), s.setUserDisabled(false))
 	a.POST("/users/:id/reset-password", may(office.StepAccounts), s.resetUserPassword)

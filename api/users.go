@@ -1,14 +1,18 @@
 package api
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/xlsxwrite"
 )
 
 // regionsRequest is an account's region: one code (region) or several
@@ -142,4 +146,57 @@ func (s *Server) endUserSessions(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// importUsers reads a CSV or XLSX file of accounts (multipart field
+// "file"): with dryRun (the default) it only reports what it found; with
+// dryRun=false it creates them all, with their one-time passwords answered
+// once, or none when any row is wrong (422 with the rows' issues).
+func (s *Server) importUsers(c *gin.Context) {
+	dryRun := c.DefaultQuery("dryRun", "true")
+	if dryRun != "true" && dryRun != "false" {
+		s.fail(c, badRequest("dryRun", "must be true or false"))
+		return
+	}
+	fh, err := s.formFile(c, "the accounts file")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	res, err := s.deps.Office.ImportAccounts(c.Request.Context(), caller(c), fh.Filename, f, dryRun == "true")
+	c.Header("Cache-Control", "no-store")
+	switch {
+	case err != nil && res != nil:
+		e, _ := domain.As(err)
+		c.JSON(http.StatusUnprocessableEntity, gin.H{"error": e.Message(), "code": e.Code, "requestId": c.GetString(requestIDKey), "result": res})
+	case err != nil:
+		s.fail(c, err)
+	case res.DryRun:
+		c.JSON(http.StatusOK, res)
+	default:
+		c.JSON(http.StatusCreated, res)
+	}
+}
+
+// userImportPasswords sends an import's one-time passwords as XLSX, once,
+// to the user who imported.
+func (s *Server) userImportPasswords(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.deps.Office.AccountSheet(c.Request.Context(), caller(c), id, &buf); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="sandi-akun-impor-%d.xlsx"`, id))
+	c.Data(http.StatusOK, xlsxwrite.ContentType, buf.Bytes())
 }

@@ -65,6 +65,8 @@ var auditActionNames = map[string]string{
 	"proposal.download":         "Berkas usulan diunduh",
 	"household.identity":        "NIK/No KK diperbaiki Dinas Sosial",
 	"user.create":               "Akun dibuat",
+	"user.import":               "Akun diimpor dari berkas",
+	"user.import_sheet":         "Daftar sandi sekali pakai impor akun diunduh",
 	"user.bootstrap":            "Administrator pertama dibuat",
 	"user.disable":              "Akun dinonaktifkan",
 	"user.enable":               "Akun diaktifkan kembali",

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/verval/verval/internal/apiclient"
-	"github.com/verval/verval/internal/app"
-	"github.com/verval/verval/internal/store"
 )
 
 const piiUsage = `usage: verval pii reseal [--batch 500]
@@ -36,16 +34,10 @@ func runPII(ctx context.Context, args []string, getenv func(string) string, stdo
 		fs.Usage()
 		return 2
 	}
-	cfg, db, ok := toolDatabase(ctx, getenv, stderr)
+	s, ok := toolStore(ctx, getenv, stderr)
 	if !ok {
 		return 2
 	}
-	keys, err := app.Keys(cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "configuration: %v\n", err)
-		return 2
-	}
-	s := &store.Store{DB: db, Keys: keys}
 	bar := apiclient.NewProgress(stderr, "reseal")
 	rep, err := s.Reseal(ctx, *batch, func(done, total int64) {
 		bar.Update(int(done), int(total), "households")

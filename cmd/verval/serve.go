@@ -107,6 +107,21 @@ func runAudit(ctx context.Context, args []string, getenv func(string) string, st
 // configuration from the environment (the local stack's defaults when no
 // DATABASE_URL is set), migrations applied. When it cannot, it says why
 // on stderr and ok is false (exit 2).
+// toolStore is toolDatabase's store, with the PII keys of the
+// configuration (for the commands that seal or open personal data).
+func toolStore(ctx context.Context, getenv func(string) string, stderr io.Writer) (*store.Store, bool) {
+	cfg, db, ok := toolDatabase(ctx, getenv, stderr)
+	if !ok {
+		return nil, false
+	}
+	keys, err := app.Keys(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "configuration: %v\n", err)
+		return nil, false
+	}
+	return &store.Store{DB: db, Keys: keys}, true
+}
+
 func toolDatabase(ctx context.Context, getenv func(string) string, stderr io.Writer) (config.Config, *gorm.DB, bool) {
 	cfg, err := config.Load(getenv, getenv("DATABASE_URL") == "")
 	if err != nil {

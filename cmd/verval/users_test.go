@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/verval/verval/api"
 	"github.com/verval/verval/internal/office"
@@ -90,5 +94,62 @@ func TestBootstrapAdmin(t *testing.T) {
 	}
 	if w := call("POST", "/api/v1/login", "", map[string]string{"username": "admin", "password": oneTime}); w.Code != http.StatusUnauthorized {
 		t.Errorf("the one-time password still signs in: %d", w.Code)
+	}
+
+	// Then the officers, from a file: a faulty row refuses it, the dry
+	// run of the fixed file creates nothing, --apply creates them and
+	// writes their one-time passwords to a new file only the operator reads.
+	file := filepath.Join(dir, "petugas.csv")
+	rows := "username,nama,no_hp,peran,kode_wilayah\n" +
+		"desa.jaten,Operator Jaten,081234567890,operator desa,35.05.01.2001\n" +
+		"pendamping.1,Pendamping PKH Satu,,pendamping pkh,35.05.01.2002;35.05.02.2001\n"
+	write := func(content string) {
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(rows + "tksk.x,TKSK,,tksk,35.05.99\n")
+	if code, out := cmd("", "users", "import", "--as", "admin", file); code != 1 || !strings.Contains(out, "row 4, column kode_wilayah: not an official region code") {
+		t.Fatalf("a faulty file: exit %d, %q", code, out)
+	}
+	write(rows)
+	if code, out := cmd("", "users", "import", "--as", "admin", file); code != 0 || !strings.Contains(out, "2 accounts, no faults") {
+		t.Fatalf("dry run: exit %d, %q", code, out)
+	}
+	if w := call("POST", "/api/v1/login", "", map[string]string{"username": "desa.jaten", "password": "x"}); w.Code != http.StatusUnauthorized {
+		t.Fatalf("the dry run created an account: %d", w.Code)
+	}
+	if code, _ := cmd("", "users", "import", "--as", "admin", "--apply", file); code != 2 {
+		t.Errorf("--apply without --passwords: exit %d, want 2", code)
+	}
+	sheet := filepath.Join(dir, "sandi.xlsx")
+	if code, out := cmd("", "users", "import", "--as", "admin", "--apply", "--passwords", sheet, file); code != 0 || !strings.Contains(out, "2 accounts created") {
+		t.Fatalf("import: exit %d, %q", code, out)
+	}
+	if fi, err := os.Stat(sheet); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("passwords file: %v %v", fi, err)
+	}
+	f, err := excelize.OpenFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.GetRows("Akun baru")
+	if len(got) != 3 || got[2][1] != "pendamping.1" || got[2][5] != "35.05.01.2002;35.05.02.2001" {
+		t.Fatalf("passwords file rows %q", got)
+	}
+	w = call("POST", "/api/v1/login", "", map[string]string{"username": "pendamping.1", "password": got[2][6]})
+	var officer struct {
+		User struct {
+			Role               string
+			Regions            []string
+			MustChangePassword bool
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &officer); w.Code != http.StatusOK || err != nil || !officer.User.MustChangePassword ||
+		officer.User.Role != "pendamping" || len(officer.User.Regions) != 2 {
+		t.Fatalf("the companion's first login: %d %s", w.Code, w.Body)
+	}
+	if code, _ := cmd("", "users", "import", "--as", "admin", "--apply", "--passwords", sheet, file); code != 2 {
+		t.Errorf("an existing passwords file is overwritten (exit %d, want 2)", code)
 	}
 }

@@ -107,17 +107,26 @@ const (
 	CodeEnrolmentProgram Code = "enrolment.programme"
 
 	// Users.
-	CodeUsername         Code = "user.username"
-	CodeUsernameTaken    Code = "user.username_taken"
-	CodePasswordShort    Code = "user.password_short"
-	CodePasswordLong     Code = "user.password_long"
-	CodeUserName         Code = "user.name"
-	CodeUserRole         Code = "user.role"
-	CodeAdminRegion      Code = "user.admin_region"
-	CodeRegionFormat     Code = "user.region_format"
-	CodeRegionUnknown    Code = "user.region_unknown"
-	CodeRegionOne        Code = "user.region_one"
-	CodePhone            Code = "user.phone"
+	CodeUsername      Code = "user.username"
+	CodeUsernameTaken Code = "user.username_taken"
+	CodePasswordShort Code = "user.password_short"
+	CodePasswordLong  Code = "user.password_long"
+	CodeUserName      Code = "user.name"
+	CodeUserRole      Code = "user.role"
+	CodeAdminRegion   Code = "user.admin_region"
+	CodeRegionFormat  Code = "user.region_format"
+	CodeRegionUnknown Code = "user.region_unknown"
+	CodeRegionOne     Code = "user.region_one"
+	CodePhone         Code = "user.phone"
+	// The account import.
+	CodeImportSheetGone  Code = "import.sheet_gone"
+	CodeImportColumns    Code = "import.columns"
+	CodeImportDuplicate  Code = "import.duplicate"
+	CodeImportRoleName   Code = "import.role"
+	CodeImportInvalid    Code = "import.invalid"
+	CodeImportEmpty      Code = "import.empty"
+	CodeImportTooMany    Code = "import.too_many"
+	CodeImportUnreadable Code = "import.unreadable"
 	CodeRegionMany       Code = "user.region_many"
 	CodeRegionRegency    Code = "user.region_regency"
 	CodePasswordCommon   Code = "user.password_common"
@@ -243,6 +252,14 @@ var catalogue = map[Code]entry{
 	CodeRegionUnknown:    {KindInvalid, "not an official region code"},
 	CodeRegionOne:        {KindInvalid, "role %s holds one region"},
 	CodePhone:            {KindInvalid, "not a phone number (08..., 628... or +628...)"},
+	CodeImportSheetGone:  {KindConflict, "the one-time passwords were already downloaded, or expired after 24 hours: reset the passwords of the accounts that need one"},
+	CodeImportColumns:    {KindInvalid, "the file lacks the columns %s"},
+	CodeImportDuplicate:  {KindInvalid, "the username is also on row %s"},
+	CodeImportRoleName:   {KindInvalid, "unknown role %s (village, psm, pendamping, tksk, dinsos, bupati)"},
+	CodeImportInvalid:    {KindInvalid, "%s rows of the file have errors; nothing was created"},
+	CodeImportEmpty:      {KindInvalid, "the file has no accounts"},
+	CodeImportTooMany:    {KindInvalid, "at most %s accounts in one file"},
+	CodeImportUnreadable: {KindInvalid, "the file cannot be read as CSV or XLSX"},
 	CodeRegionMany:       {KindInvalid, "an account holds at most %s regions"},
 	CodeRegionRegency:    {KindInvalid, "an account's regions must lie in one regency"},
 	CodePasswordCommon:   {KindInvalid, "is one of the passwords people commonly choose, which are guessed first; choose another"},

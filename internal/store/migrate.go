@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -240,6 +241,23 @@ func migrations() []*gormigrate.Migration {
 					}
 				}
 				return tx.Exec("UPDATE users SET regions = region_code WHERE regions = ''").Error
+			},
+		},
+		{
+			// An import of many accounts, and its one-time passwords kept
+			// sealed until their one download.
+			ID: "202612070102_account_imports",
+			Migrate: func(tx *gorm.DB) error {
+				type AccountImport struct {
+					ID              int64     `gorm:"primaryKey"`
+					CreatedBy       int64     `gorm:"not null"`
+					CreatedAt       time.Time `gorm:"not null"`
+					FileName        string    `gorm:"size:255;not null"`
+					Users           int       `gorm:"not null"`
+					PasswordsSealed []byte
+					DownloadedAt    *time.Time
+				}
+				return tx.AutoMigrate(&AccountImport{})
 			},
 		},
 	}
