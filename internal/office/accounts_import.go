@@ -207,12 +207,12 @@ func readAccounts(file io.Reader) (*ImportResult, []store.NewUser, error) {
 		if !ok {
 			res.Issues = append(res.Issues, issue(row, colRole, domain.CodeImportRoleName, cell(colRole)))
 		}
-		var regions []string
+		regions := []string{}
 		for _, r := range strings.FieldsFunc(cell(colRegions), func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
 			regions = append(regions, strings.TrimSpace(r))
 		}
 		users = append(users, store.NewUser{Username: cell(colUsername), Name: cell(colName), Phone: cell(colPhone), Role: role, Regions: regions})
-		res.Accounts = append(res.Accounts, ImportedAccount{Row: row, Role: role})
+		res.Accounts = append(res.Accounts, ImportedAccount{Row: row, Role: role, Username: cell(colUsername), Name: cell(colName), Regions: regions})
 	}
 	if len(idx) == 0 {
 		return nil, nil, domain.Err(domain.CodeImportColumns, strings.Join(ImportColumns()[:4], ", "))
