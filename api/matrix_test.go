@@ -1363,6 +1363,36 @@ func pageRows() []mxRow {
 				}
 			}},
 		{method: "GET", route: "/macet", page: true, roles: auth.Roles(), target: targetCycle, req: idPath("/macet?siklus=%d&hari=14"), own: 200, other: 200},
+		{method: "GET", route: "/akun/impor", page: true, roles: officeRoles, req: path("/akun/impor"), own: 200},
+		// A check (dry run) of one account in the caller's regency.
+		{method: "POST", route: "/akun/impor", page: true, roles: officeRoles, own: 200,
+			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
+				fields, desa := map[string]string{"aksi": "periksa"}, "35.05.01.2001"
+				if a != nil {
+					fields["csrf"] = w.csrf(a.token)
+					if a.regency() == "16.73" {
+						desa = "16.73.01.1001"
+					}
+				}
+				raw, ct := uploadForm(fields, "akun.csv", "username,nama,no_hp,peran,kode_wilayah\nimpor.halaman,Petugas Baru,,psm,"+desa+"\n")
+				return apiRequest{path: "/akun/impor", raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if !strings.Contains(string(r.body), "Berkas bersih: 1 akun siap diimpor") {
+					t.Errorf("%s: import check page %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/akun/impor/:id/sandi.xlsx", page: true, roles: officeRoles, own: 200,
+			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
+				imp := store.AccountImport{FileName: "akun.csv"}
+				if a != nil {
+					imp.CreatedBy = a.id
+				}
+				if _, err := w.st.ImportUsers(w.t.Context(), nil, &imp, []byte("[]")); err != nil {
+					w.t.Fatal(err)
+				}
+				return apiRequest{path: fmt.Sprintf("/akun/impor/%d/sandi.xlsx", imp.ID)}
+			}},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/contoh.csv", page: true, roles: officeRoles, target: targetCycle, req: idPath("/unggah/contoh.csv?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},

@@ -124,6 +124,9 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
 	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
+	r.GET("/akun/impor", may(office.StepAccounts), h.accountImportPage)
+	r.POST("/akun/impor", h.signedInWith(maxFileForm, office.Roles(office.StepAccounts)...), h.importAccounts)
+	r.GET("/akun/impor/:id/sandi.xlsx", may(office.StepAccounts), h.accountSheet)
 	r.GET("/unggah", may(office.StepIntake), h.uploadPage)
 	// The P3KE file is far larger than any other form.
 	r.POST("/unggah", h.signedInWith(h.uploadLimit(), office.Roles(office.StepIntake)...), h.upload)
