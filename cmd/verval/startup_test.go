@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/verval/verval/internal/devserver"
 	"github.com/verval/verval/internal/devserver/devservertest"
+	"github.com/xuri/excelize/v2"
 )
 
 // apiEnv is a complete `verval api` environment on the embedded database
@@ -149,6 +151,43 @@ func TestDevWithoutDevUsers(t *testing.T) {
 	u := &user{s: s}
 	if code := u.call("POST", "/api/v1/login", map[string]string{"username": "admin", "password": "admin-verval-2026"}, nil); code != http.StatusUnauthorized {
 		t.Errorf("login as the development admin: %d, want 401", code)
+	}
+
+	// The first day (docs/deployment.md) on this running stack: the first
+	// administrator and the officers from the command line, then the
+	// officers' logins work.
+	cmd := func(stdin string, args ...string) (int, string) {
+		var out bytes.Buffer
+		code := run(t.Context(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &out)
+		return code, out.String()
+	}
+	if code, out := cmd("kopi-tubruk-admin\n", "users", "bootstrap-admin", "--username", "admin", "--password-stdin"); code != 0 {
+		t.Fatalf("bootstrap-admin: exit %d\n%s", code, out)
+	}
+	file, sheet := filepath.Join(t.TempDir(), "petugas.csv"), filepath.Join(t.TempDir(), "sandi.xlsx")
+	if err := os.WriteFile(file, []byte("username,nama,no_hp,peran,kode_wilayah\n"+
+		"desa.jaten,Operator Jaten,,operator desa,35.05.01.2001\ntksk.wonodadi,TKSK Wonodadi,,tksk,35.05.01\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := cmd("", "users", "import", "--as", "admin", "--apply", "--passwords", sheet, file); code != 0 {
+		t.Fatalf("users import: exit %d\n%s", code, out)
+	}
+	f, err := excelize.OpenFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("Akun baru")
+	if len(rows) != 3 {
+		t.Fatalf("passwords file: %q", rows)
+	}
+	for _, row := range rows[1:] {
+		officer := s.login(row[1], row[6])
+		if code := officer.call("POST", "/api/v1/me/password", map[string]string{"currentPassword": row[6], "newPassword": "kopi-tubruk-" + row[1]}, nil); code != http.StatusNoContent {
+			t.Fatalf("%s changes the one-time password: %d", row[1], code)
+		}
+		if code := s.login(row[1], "kopi-tubruk-"+row[1]).call("GET", "/api/v1/tasks", nil, nil); code != http.StatusOK {
+			t.Errorf("%s lists its tasks: %d", row[1], code)
+		}
 	}
 }
 
