@@ -812,6 +812,48 @@ func mxRows() []mxRow {
 					t.Errorf("%s: stuck query %q", a, q)
 				}
 			}},
+		// An usul for a desa of the caller's region; the household it
+		// makes is taken out again, so the rows after see the seeded world.
+		{method: "POST", route: "/api/v1/cycles/:id/usul", roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+			target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				desa := "35.05.01.2001"
+				for _, h := range mxHouseholds {
+					if a != nil && a.covers(h.desa) {
+						desa = h.desa
+						break
+					}
+				}
+				w.nextYear++
+				kec := strings.ReplaceAll(desa[:8], ".", "")
+				return apiRequest{path: fmt.Sprintf("/api/v1/cycles/%d/usul", e.id), json: map[string]any{
+					"nik": fmt.Sprintf("%s4107%06d", kec, w.nextYear), "noKk": fmt.Sprintf("%s2002%06d", kec, w.nextYear),
+					"name": "Janda Tanpa Bantuan", "address": "Dusun Baru RT 09", "desaCode": desa, "members": 2,
+					"reason": "Ditemukan warga, belum masuk data", "channel": "walk_in"}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					HouseholdID   int64
+					Stage, Source string
+					DesaCode      string
+				}
+				r.decode(t, &v)
+				if v.Stage != "awaiting_verification" || v.Source != "usul" || !a.covers(v.DesaCode) {
+					t.Errorf("%s: usul %s", a, r.body)
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.HouseholdWorkflowID(e.id, v.HouseholdID) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+				for _, m := range []any{&store.Task{}, &store.StageEvent{}, &store.Usul{}} {
+					if err := w.db.Where("household_id = ?", v.HouseholdID).Delete(m).Error; err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := w.db.Delete(&store.Household{}, v.HouseholdID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}},
 		{method: "POST", route: "/api/v1/cycles/:id/meetings", roles: villageRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/meetings", map[string]any{"date": "2026-03-03", "beritaAcaraNo": "BA/07/2026", "attendees": 25}),
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
@@ -2094,9 +2136,17 @@ func wantTemporal(t *testing.T, what string, r *apiResponse, method string) {
 	}
 	// What the API starts acts on many households at once: intakes,
 	// meetings, decrees and proposals run on the operations queue, never
-	// behind the households' own tasks.
+	// behind the households' own tasks. An usul starts one household's
+	// case, which runs where every household's does.
 	for _, c := range r.temporalCalls("ExecuteWorkflow") {
-		if opts := c.Arguments.Get(1).(client.StartWorkflowOptions); opts.TaskQueue != workflows.OpsTaskQueue {
+		opts := c.Arguments.Get(1).(client.StartWorkflowOptions)
+		if strings.HasPrefix(opts.ID, "household-") {
+			if opts.TaskQueue != workflows.TaskQueue {
+				t.Errorf("%s: started household %s on task queue %q, want %q", what, opts.ID, opts.TaskQueue, workflows.TaskQueue)
+			}
+			continue
+		}
+		if opts.TaskQueue != workflows.OpsTaskQueue {
 			t.Errorf("%s: started %s on task queue %q, want %q", what, opts.ID, opts.TaskQueue, workflows.OpsTaskQueue)
 		}
 	}

@@ -29,6 +29,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/cycles/:id/progress", may(office.StepReadCycles), s.progress)
 	a.GET("/cycles/:id/stuck", may(office.StepStuck), s.stuck)
 	a.POST("/cycles/:id/meetings", may(office.StepRecordMeeting), s.recordMeeting)
+	a.POST("/cycles/:id/usul", may(office.StepUsul), s.proposeHousehold)
 	a.GET("/intakes/:id", may(office.StepIntake), s.getIntake)
 	a.GET("/intakes/:id/issues", may(office.StepIntake), s.intakeIssues)
 

@@ -49,6 +49,7 @@ var taskStatusNames = map[domain.TaskStatus]string{
 
 var auditActionNames = map[string]string{
 	"verification.submit":       "Hasil kunjungan dicatat",
+	"household.usul":            "Keluarga diusulkan (usul)",
 	"verification.correct":      "Hasil kunjungan dikoreksi",
 	"verification.reopen":       "Verifikasi dibuka ulang",
 	"task.assign":               "Tugas dialihkan",

@@ -118,6 +118,15 @@ const (
 	CodeRegionUnknown Code = "user.region_unknown"
 	CodeRegionOne     Code = "user.region_one"
 	CodePhone         Code = "user.phone"
+	// Usul: a household proposed from outside the file.
+	CodeUsulInCycle       Code = "usul.in_cycle"
+	CodeUsulDecided       Code = "usul.decided"
+	CodeUsulVillageClosed Code = "usul.village_closed"
+	CodeUsulName          Code = "usul.name"
+	CodeUsulAddress       Code = "usul.address"
+	CodeUsulMembers       Code = "usul.members"
+	CodeUsulReason        Code = "usul.reason"
+	CodeUsulChannel       Code = "usul.channel"
 	// The account import.
 	CodeImportSheetGone  Code = "import.sheet_gone"
 	CodeImportColumns    Code = "import.columns"
@@ -241,34 +250,42 @@ var catalogue = map[Code]entry{
 	CodeIdentityKKTaken:  {KindConflict, "another household of this cycle has this No KK"},
 	CodeEnrolmentProgram: {KindBadRequest, "must be one of %s"},
 
-	CodeUsername:         {KindInvalid, "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'"},
-	CodeUsernameTaken:    {KindConflict, "username already taken"},
-	CodePasswordShort:    {KindInvalid, "must be at least %s characters"},
-	CodePasswordLong:     {KindInvalid, "must be at most %s bytes"},
-	CodeUserName:         {KindInvalid, "required, at most 200 characters"},
-	CodeUserRole:         {KindInvalid, "unknown role"},
-	CodeAdminRegion:      {KindInvalid, "an administrator has no region"},
-	CodeRegionFormat:     {KindInvalid, "role %s needs a %s-character dotted region code"},
-	CodeRegionUnknown:    {KindInvalid, "not an official region code"},
-	CodeRegionOne:        {KindInvalid, "role %s holds one region"},
-	CodePhone:            {KindInvalid, "not a phone number (08..., 628... or +628...)"},
-	CodeImportSheetGone:  {KindConflict, "the one-time passwords were already downloaded, or expired after 24 hours: reset the passwords of the accounts that need one"},
-	CodeImportColumns:    {KindInvalid, "the file lacks the columns %s"},
-	CodeImportDuplicate:  {KindInvalid, "the username is also on row %s"},
-	CodeImportRoleName:   {KindInvalid, "unknown role %s (village, psm, pendamping, tksk, dinsos, bupati)"},
-	CodeImportInvalid:    {KindInvalid, "%s rows of the file have errors; nothing was created"},
-	CodeImportEmpty:      {KindInvalid, "the file has no accounts"},
-	CodeImportTooMany:    {KindInvalid, "at most %s accounts in one file"},
-	CodeImportUnreadable: {KindInvalid, "the file cannot be read as CSV or XLSX"},
-	CodeRegionMany:       {KindInvalid, "an account holds at most %s regions"},
-	CodeRegionRegency:    {KindInvalid, "an account's regions must lie in one regency"},
-	CodePasswordCommon:   {KindInvalid, "is one of the passwords people commonly choose, which are guessed first; choose another"},
-	CodePasswordUsername: {KindInvalid, "must not be the username"},
-	CodePasswordSame:     {KindInvalid, "must differ from the one-time password"},
-	CodePasswordWrong:    {KindInvalid, "is not your current password"},
-	CodePasswordChange:   {KindForbidden, "change your one-time password first (POST /api/v1/me/password)"},
-	CodeAdminExists:      {KindConflict, "an administrator already exists; ask them for an account"},
-	CodeAccountSelf:      {KindConflict, "you cannot disable your own account or change its role"},
-	CodeCrossOrigin:      {KindForbidden, "cross-origin request refused"},
-	CodeLoginBusy:        {KindUnavailable, "too many logins at once"},
+	CodeUsername:          {KindInvalid, "3 to 64 characters: a lower-case letter, then letters, digits, '.', '_' or '-'"},
+	CodeUsernameTaken:     {KindConflict, "username already taken"},
+	CodePasswordShort:     {KindInvalid, "must be at least %s characters"},
+	CodePasswordLong:      {KindInvalid, "must be at most %s bytes"},
+	CodeUserName:          {KindInvalid, "required, at most 200 characters"},
+	CodeUserRole:          {KindInvalid, "unknown role"},
+	CodeAdminRegion:       {KindInvalid, "an administrator has no region"},
+	CodeRegionFormat:      {KindInvalid, "role %s needs a %s-character dotted region code"},
+	CodeRegionUnknown:     {KindInvalid, "not an official region code"},
+	CodeRegionOne:         {KindInvalid, "role %s holds one region"},
+	CodePhone:             {KindInvalid, "not a phone number (08..., 628... or +628...)"},
+	CodeUsulInCycle:       {KindConflict, "the family is already in this cycle as %s (household %s)"},
+	CodeUsulDecided:       {KindConflict, "the family is already in this cycle as %s (household %s) and its decision is taken: object to it with a sanggah"},
+	CodeUsulVillageClosed: {KindConflict, "the desa's village meeting has closed its list; propose the family in the next cycle"},
+	CodeUsulName:          {KindInvalid, "the head of the family's name is needed (at most 200 characters)"},
+	CodeUsulAddress:       {KindInvalid, "the address is needed (at most 500 characters)"},
+	CodeUsulMembers:       {KindInvalid, "the number of family members is from 1 to 30"},
+	CodeUsulReason:        {KindInvalid, "say why the family is proposed (10 to 1000 characters)"},
+	CodeUsulChannel:       {KindInvalid, "the channel is one of walk_in, letter, cek_bansos"},
+	CodeImportSheetGone:   {KindConflict, "the one-time passwords were already downloaded, or expired after 24 hours: reset the passwords of the accounts that need one"},
+	CodeImportColumns:     {KindInvalid, "the file lacks the columns %s"},
+	CodeImportDuplicate:   {KindInvalid, "the username is also on row %s"},
+	CodeImportRoleName:    {KindInvalid, "unknown role %s (village, psm, pendamping, tksk, dinsos, bupati)"},
+	CodeImportInvalid:     {KindInvalid, "%s rows of the file have errors; nothing was created"},
+	CodeImportEmpty:       {KindInvalid, "the file has no accounts"},
+	CodeImportTooMany:     {KindInvalid, "at most %s accounts in one file"},
+	CodeImportUnreadable:  {KindInvalid, "the file cannot be read as CSV or XLSX"},
+	CodeRegionMany:        {KindInvalid, "an account holds at most %s regions"},
+	CodeRegionRegency:     {KindInvalid, "an account's regions must lie in one regency"},
+	CodePasswordCommon:    {KindInvalid, "is one of the passwords people commonly choose, which are guessed first; choose another"},
+	CodePasswordUsername:  {KindInvalid, "must not be the username"},
+	CodePasswordSame:      {KindInvalid, "must differ from the one-time password"},
+	CodePasswordWrong:     {KindInvalid, "is not your current password"},
+	CodePasswordChange:    {KindForbidden, "change your one-time password first (POST /api/v1/me/password)"},
+	CodeAdminExists:       {KindConflict, "an administrator already exists; ask them for an account"},
+	CodeAccountSelf:       {KindConflict, "you cannot disable your own account or change its role"},
+	CodeCrossOrigin:       {KindForbidden, "cross-origin request refused"},
+	CodeLoginBusy:         {KindUnavailable, "too many logins at once"},
 }

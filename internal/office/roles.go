@@ -33,6 +33,7 @@ const (
 	StepRevealIdentity  Step = "household.reveal"
 	StepCorrectIdentity Step = "household.correct"
 	StepAccounts        Step = "accounts" // the regency's people's accounts
+	StepUsul            Step = "household.usul"
 )
 
 var (
@@ -72,6 +73,9 @@ var allowed = map[Step][]auth.Role{
 	StepRevealIdentity:  append([]auth.Role{auth.RoleDinsos}, visitors...),
 	StepCorrectIdentity: dinsos,
 	StepAccounts:        offices,
+	// The desa's officer and PSM propose for their desa; TKSK and Dinsos
+	// record a citizen's usul for their region.
+	StepUsul: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
 }
 
 // Roles lists who may take step st.

@@ -260,6 +260,28 @@ func migrations() []*gormigrate.Migration {
 				return tx.AutoMigrate(&AccountImport{})
 			},
 		},
+		{
+			// Households proposed from outside the file (usul): their
+			// source, and the usul's own record.
+			ID: "202612070103_usul",
+			Migrate: func(tx *gorm.DB) error {
+				if !tx.Migrator().HasColumn("households", "source") {
+					if err := tx.Exec("ALTER TABLE households ADD COLUMN source VARCHAR(8) NOT NULL DEFAULT 'p3ke'").Error; err != nil {
+						return err
+					}
+				}
+				type Usul struct {
+					ID          int64     `gorm:"primaryKey"`
+					CycleID     int64     `gorm:"not null;index"`
+					HouseholdID int64     `gorm:"not null;uniqueIndex"`
+					Channel     string    `gorm:"size:16;not null"`
+					Reason      string    `gorm:"size:1000;not null"`
+					ProposedBy  int64     `gorm:"not null"`
+					CreatedAt   time.Time `gorm:"not null"`
+				}
+				return tx.AutoMigrate(&Usul{})
+			},
+		},
 	}
 }
 

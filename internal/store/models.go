@@ -73,6 +73,9 @@ type Household struct {
 	// StageSeq is the workflow's transition counter of the last stage
 	// written, so a retried or late write never moves a household back.
 	StageSeq int `gorm:"not null"`
+	// Source is where the household came from: SourceFile (the P3KE or
+	// DTSEN file) or SourceUsul (proposed from outside it).
+	Source string `gorm:"size:8;not null;default:'p3ke'"`
 	// WorkflowStarted is set once the household's workflow is running, so an
 	// interrupted intake knows where to resume.
 	WorkflowStarted bool `gorm:"not null;index"`

@@ -1,0 +1,76 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/store"
+)
+
+// An usul becomes a household of the cycle (source usul, sealed numbers,
+// its task and first stage); the same family again is refused naming the
+// household, by NIK or by No KK, and differently once it is decided; a desa
+// whose meeting closed its list takes no usul; an usul stored whose
+// workflow did not start comes back to be started (resume).
+func TestCreateUsul(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		in := store.NewUsul{CycleID: cy.ID, NIK: "3505015503800001", NoKK: "3505010101200001", Name: "Siti Janda",
+			Address: "Dusun Krajan RT 02", DesaCode: "35.05.01.2001", Members: 2, Reason: "Janda lansia tanpa bantuan", Channel: store.ChannelWalkIn}
+		h, _, resume, err := st.CreateUsul(ctx, in, 7)
+		if err != nil || resume {
+			t.Fatalf("CreateUsul: %v (resume %v)", err, resume)
+		}
+		var got store.Household
+		must(t, db.First(&got, h.ID).Error)
+		if got.Source != store.SourceUsul || got.Stage != "awaiting_verification" || got.NIKMasked != ident.Mask(in.NIK) ||
+			strings.Contains(string(got.NIKSealed), in.NIK) || got.Desil != 1 {
+			t.Fatalf("usul household %+v", got)
+		}
+		var task store.Task
+		must(t, db.First(&task, "household_id = ?", h.ID).Error)
+		if want := got.StageEnteredAt.Add(time.Duration(cy.VerificationDays) * 24 * time.Hour); !task.DueAt.Equal(want) || task.DesaCode != in.DesaCode {
+			t.Errorf("task %+v, due want %v", task, want)
+		}
+
+		// Not started yet: the same usul resumes; a started one is refused.
+		if again, _, resume, err := st.CreateUsul(ctx, in, 7); err != nil || !resume || again.ID != h.ID {
+			t.Fatalf("resume: %v %v %v", again, resume, err)
+		}
+		must(t, st.UsulStarted(ctx, h.ID))
+		byKK := in
+		byKK.NIK = "3505015503800002"
+		_, _, _, err = st.CreateUsul(ctx, byKK, 7)
+		if e, ok := domain.As(err); !ok || e.Code != domain.CodeUsulInCycle || len(e.Args) != 2 || e.Args[0] != "S*** J****" {
+			t.Fatalf("the same No KK: %v", err)
+		}
+		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Update("stage", "enrolled").Error)
+		byNIK := in
+		byNIK.NoKK = "3505010101200002"
+		if _, _, _, err := st.CreateUsul(ctx, byNIK, 7); !errorIsCode(err, domain.CodeUsulDecided) {
+			t.Fatalf("the same NIK, decided: %v", err)
+		}
+
+		must(t, db.Create(&store.Meeting{CycleID: cy.ID, DesaCode: "35.05.01.2002", Date: "2026-03-03", BeritaAcaraNo: "BA/1", Attendees: 9}).Error)
+		other := store.NewUsul{CycleID: cy.ID, NIK: "3505015503800003", NoKK: "3505010101200003", Name: "Budi", Address: "Salam",
+			DesaCode: "35.05.01.2002", Members: 3, Reason: "Kehilangan pekerjaan tahun ini", Channel: store.ChannelLetter}
+		if _, _, _, err := st.CreateUsul(ctx, other, 7); !errorIsCode(err, domain.CodeUsulVillageClosed) {
+			t.Fatalf("a closed desa: %v", err)
+		}
+		bad := other
+		bad.DesaCode, bad.NIK = "35.05.01.2001", "123"
+		if _, _, _, err := st.CreateUsul(ctx, bad, 7); !domain.IsKind(err, domain.KindInvalid) {
+			t.Fatalf("a malformed NIK: %v", err)
+		}
+	})
+}
+
+func errorIsCode(err error, code domain.Code) bool {
+	e, ok := domain.As(err)
+	return ok && e.Code == code
+}
