@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/verval/verval/internal/ident"
@@ -174,3 +175,9 @@ func intakeError(in *store.Intake) string {
 // (GET /api/v1/intakes/{id}/issues?format=csv), so the file says what the
 // intake page says.
 func P3KEReason(is store.IntakeIssue) string { return p3keReason(is) }
+
+// ReportCut is the status and alasan of the row-error report's last row
+// when the report could not be written whole: left rows are missing.
+func ReportCut(left int64) (status, alasan string) {
+	return "Terpotong", fmt.Sprintf("Laporan terpotong: %d baris tidak disertakan. Unduh lagi; bila tetap terpotong, perbaiki baris di atas, unggah ulang, lalu unduh laporannya lagi.", left)
+}

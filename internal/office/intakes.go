@@ -92,3 +92,28 @@ func (s *Service) IntakeIssues(ctx context.Context, c Caller, in *store.Intake, 
 	}
 	return s.store.IntakeIssues(ctx, in.ID, limit, offset)
 }
+
+// EachIntakeIssuePage passes an intake's rejected and warned rows, in row
+// order, to fn a page of at most page at a time, so a report of millions
+// of rows is written without holding it; total is their count when it
+// began. It ends at the first error (fn's, or the context's).
+func (s *Service) EachIntakeIssuePage(ctx context.Context, c Caller, in *store.Intake, page int, fn func([]store.IntakeIssue) error) (total int64, err error) {
+	if err := c.may(StepIntake); err != nil {
+		return 0, err
+	}
+	if total, err = s.store.IntakeIssueCount(ctx, in.ID); err != nil {
+		return 0, err
+	}
+	row, id := 0, int64(0)
+	for {
+		issues, err := s.store.IntakeIssuesAfter(ctx, in.ID, row, id, page)
+		if err != nil || len(issues) == 0 {
+			return total, err
+		}
+		if err := fn(issues); err != nil {
+			return total, err
+		}
+		last := issues[len(issues)-1]
+		row, id = last.Row, last.ID
+	}
+}
