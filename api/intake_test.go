@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/verval/verval/api"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
@@ -198,5 +199,43 @@ func TestIntakeReportIsStreamedWhole(t *testing.T) {
 	last := rows[3]
 	if last[2] != "cut" || last[3] != "report cut: 5 of 7 rows left out" || last[4] != "Terpotong" || !strings.Contains(last[5], "5 baris tidak disertakan") {
 		t.Fatalf("cut line: %q", last)
+	}
+}
+
+// TestRequestTextRule (issue 23, item 8): the text rule holds in the steps
+// the office checks itself, not only in the workflows' validators: a
+// right-to-left override, a control character or (in a one-line field) a
+// line break is refused 422 field.invisible_char on its field, nothing
+// stored or started; a multi-line reason keeps its line breaks.
+func TestRequestTextRule(t *testing.T) {
+	a, token, cycle := dinsosCycle(t)
+	for _, tc := range []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"/api/v1/users", map[string]any{"username": "budi.baru", "name": "BUDI\u202eONO", "role": "village", "region": "35.05.01.2001"}, "name"},
+		{"/api/v1/users", map[string]any{"username": "budi.baru", "name": "BUDI\nONO", "role": "village", "region": "35.05.01.2001"}, "name"},
+		{fmt.Sprintf("/api/v1/cycles/%d/decrees", cycle.ID), map[string]any{"kind": "revocation", "reason": "meninggal\u2066 dunia"}, "reason"},
+		{fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]any{"reason": "tutup\x1b[2J buku"}, "reason"},
+	} {
+		r := a.do(apiRequest{method: "POST", path: tc.path, json: tc.body, token: token})
+		var body struct{ Code, Field string }
+		r.decode(t, &body)
+		if r.code != http.StatusUnprocessableEntity || body.Code != string(domain.CodeTextChar) || body.Field != tc.field {
+			t.Errorf("%s %v: %s, want 422 %s on %s", tc.path, tc.body, r.shown(), domain.CodeTextChar, tc.field)
+		}
+		if n := len(r.temporalCalls("ExecuteWorkflow")); n != 0 {
+			t.Errorf("%s: %d workflows started", tc.path, n)
+		}
+	}
+	var users int64
+	a.db.Model(&store.User{}).Where("username = ?", "budi.baru").Count(&users)
+	if users != 0 {
+		t.Error("the user was created")
+	}
+	r := a.do(apiRequest{method: "POST", path: fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), json: map[string]any{"reason": "Tutup buku.\r\nSemua selesai."}, token: token})
+	if r.code != http.StatusAccepted {
+		t.Errorf("a reason of two lines: %s, want 202", r.shown())
 	}
 }

@@ -170,17 +170,14 @@ func validateReturn(_ workflow.Context, r DecreeRequest) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeDecreeReturnReason)
 	}
-	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
-		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
-	}
-	return nil
+	return refuseText("reason", r.Reason, domain.MaxReasonRunes, true)
 }
 
 func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 	if n := strings.TrimSpace(r.Reason); n == "" || utf8.RuneCountInString(n) > domain.MaxReasonRunes {
 		return refuseField("reason", domain.CodeDecreeWithdrawReason)
 	}
-	return nil
+	return refuseText("reason", r.Reason, domain.MaxReasonRunes, true)
 }
 
 // validateSign checks the number and date; the number's uniqueness in the
@@ -189,6 +186,9 @@ func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 func validateSign(ctx workflow.Context, r DecreeRequest) error {
 	if n := strings.TrimSpace(r.Number); n == "" || utf8.RuneCountInString(n) > 100 {
 		return refuseField("number", domain.CodeDecreeNumber)
+	}
+	if err := refuseText("number", r.Number, 100, false); err != nil {
+		return err
 	}
 	d, err := time.Parse("2006-01-02", r.Date)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -513,15 +512,15 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 	if r.Outcome != domain.OutcomeEligible && r.Outcome != domain.OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
 		return refuseField("note", domain.CodeVisitNote)
 	}
-	if utf8.RuneCountInString(r.Note) > domain.MaxNoteRunes {
-		return refuseField("note", domain.CodeTooLong, domain.MaxNoteRunes)
+	if err := refuseText("note", r.Note, domain.MaxNoteRunes, true); err != nil {
+		return err
 	}
 	// Every indicator is bounded too: the whole request goes into the
 	// Update's acceptance in history, which Temporal refuses past 2 MB by
 	// failing the workflow task and terminating the case.
 	for _, f := range r.Indicators.Fields() {
-		if utf8.RuneCountInString(f.Value) > domain.MaxIndicatorRunes {
-			return refuseField("indicators."+f.Name, domain.CodeTooLong, domain.MaxIndicatorRunes)
+		if err := refuseText("indicators."+f.Name, f.Value, domain.MaxIndicatorRunes, false); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -585,10 +584,7 @@ func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error 
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeReopenReason)
 	}
-	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
-		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
-	}
-	return nil
+	return refuseText("reason", r.Reason, domain.MaxReasonRunes, true)
 }
 
 // reopen sends a household back to village verification with a new due date.

@@ -19,6 +19,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeBodyTooLarge:         "Kiriman terlalu besar (paling besar %s); kurangi isiannya.",
 	domain.CodeRequired:             "Wajib diisi.",
 	domain.CodeTooLong:              "Lebih dari %s karakter.",
+	domain.CodeTextChar:             "Memuat karakter %s (karakter kontrol atau format tak terlihat, atau baris baru di isian satu baris); hapus karakter itu.",
 	domain.CodeDateMalformed:        "Isi tanggal yang benar (tahun-bulan-hari).",
 	domain.CodeDateFuture:           "Tanggal tidak boleh setelah hari ini.",
 	domain.CodeDateBefore:           "Tanggal tidak boleh sebelum siklus verval dibuka (%s).",

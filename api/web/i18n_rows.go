@@ -48,6 +48,7 @@ var rowReasons = reason.Catalogue{
 	p3ke.CodeRequired:       {Format: "Wajib diisi, tetapi kosong."},
 	p3ke.CodeTextNotUTF8CSV: {Format: `Teks bukan UTF-8 yang sah; simpan berkas sebagai "CSV UTF-8" lalu unggah lagi.`},
 	p3ke.CodeTextNUL:        {Format: "Teks memuat karakter NUL."},
+	p3ke.CodeTextChar:       {Format: "Teks memuat karakter kontrol atau format tak terlihat %s (misalnya pembalik arah teks); hapus karakter itu."},
 	p3ke.CodeTextNotUTF8:    {Format: "Teks bukan UTF-8 yang sah."},
 	p3ke.CodeDesilRange:     {Format: "Harus bilangan bulat 1 sampai 10; tertulis %s."},
 	p3ke.CodeDuplicate:      {Format: "%s yang sama sudah ada di baris %s."},

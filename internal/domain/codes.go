@@ -14,6 +14,7 @@ const (
 	CodeIdempotencyKeyReused Code = "request.idempotency_key_reused"
 	CodeRequired             Code = "field.required"
 	CodeTooLong              Code = "field.too_long"
+	CodeTextChar             Code = "field.invisible_char"
 	CodeDateMalformed        Code = "date.malformed"
 	CodeDateFuture           Code = "date.future"
 	CodeDateBefore           Code = "date.before_cycle"
@@ -144,6 +145,7 @@ var catalogue = map[Code]entry{
 	CodeBodyTooLarge:         {KindTooLarge, "the request body is larger than %s; send less (files go to the upload routes)"},
 	CodeRequired:             {KindInvalid, "is required"},
 	CodeTooLong:              {KindInvalid, "is longer than %s characters"},
+	CodeTextChar:             {KindInvalid, "holds the character %s (a control or invisible formatting character, or a line break in a one-line field); remove it"},
 	CodeDateMalformed:        {KindInvalid, "must be a date as YYYY-MM-DD"},
 	CodeDateFuture:           {KindInvalid, "cannot be in the future"},
 	CodeDateBefore:           {KindInvalid, "cannot be before the cycle opened (%s)"},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -38,8 +37,8 @@ func (s *Service) DraftDecree(ctx context.Context, c Caller, cy *store.Cycle, re
 	if req.Kind == domain.DecreeRevocation && req.Reason == "" {
 		return nil, domain.FieldErr("reason", domain.CodeRevokeReason)
 	}
-	if utf8.RuneCountInString(req.Reason) > domain.MaxReasonRunes {
-		return nil, domain.FieldErr("reason", domain.CodeTooLong, domain.MaxReasonRunes)
+	if e := domain.CheckText("reason", req.Reason, domain.MaxReasonRunes, true); e != nil {
+		return nil, e
 	}
 	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
 	if err := s.store.DraftDecree(ctx, &d, req.HouseholdIDs, c.Actor()); err != nil {

@@ -80,6 +80,9 @@ func (u NewUser) validate() (NewUser, error) {
 
 // validateProfile checks u's name, role and region (u normalised).
 func (u NewUser) validateProfile() (NewUser, error) {
+	if e := domain.CheckChars("name", u.Name, false); e != nil {
+		return u, e
+	}
 	switch {
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
 		return u, invalid("name", domain.CodeUserName)
