@@ -27,6 +27,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeFileTooLarge:         "Berkas lebih dari %s.",
 	domain.CodeFileUnreadable:       "Berkas tidak terbaca utuh; unggah lagi.",
 	domain.CodeFileFormat:           "Berkas tidak dapat dibaca (%s).",
+	domain.CodeUploadBusy:           "Terlalu banyak berkas Excel sedang dibaca bersamaan. Kirim berkasnya lagi sebentar lagi (sekitar satu menit).",
 
 	domain.CodeCaseEnded:        "Kasus keluarga ini sudah selesai.",
 	domain.CodeCaseEndedInStage: "Kasus keluarga ini sudah selesai (%s).",

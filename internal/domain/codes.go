@@ -22,6 +22,7 @@ const (
 	CodeFileTooLarge         Code = "file.too_large"
 	CodeFileUnreadable       Code = "file.unreadable"
 	CodeFileFormat           Code = "file.format"
+	CodeUploadBusy           Code = "upload.busy"
 
 	// A household's case.
 	CodeCaseEnded        Code = "case.ended"
@@ -153,6 +154,7 @@ var catalogue = map[Code]entry{
 	CodeFileTooLarge:         {KindInvalid, "is larger than %s"},
 	CodeFileUnreadable:       {KindBadRequest, "could not be read completely; upload it again"},
 	CodeFileFormat:           {KindInvalid, "%s"},
+	CodeUploadBusy:           {KindUnavailable, "too many workbooks are being read at once; send the file again in a minute"},
 
 	CodeCaseEnded:        {KindConflict, "this household's case has ended"},
 	CodeCaseEndedInStage: {KindConflict, "the household's case has already ended (%s)"},

@@ -648,3 +648,35 @@ func TestQuoteMasksNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestAdmit: an XLSX workbook is admitted with its shared strings' size
+// before they are decoded, and released at Close; a refusal ends Open
+// with it. CSV is not asked.
+func TestAdmit(t *testing.T) {
+	var asked []int64
+	released := 0
+	admit := func(held int64) (func(), error) {
+		asked = append(asked, held)
+		return func() { released++ }, nil
+	}
+	data := fixtureXLSX(t)
+	p, err := Open(bytes.NewReader(data), Options{Regency: "35.05", Admit: admit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != 1 || asked[0] <= 0 || released != 0 {
+		t.Fatalf("asked %v, released %d", asked, released)
+	}
+	p.Close()
+	p.Close()
+	if released != 1 {
+		t.Fatalf("released %d times", released)
+	}
+	busy := errors.New("busy")
+	if _, err := Open(bytes.NewReader(data), Options{Regency: "35.05", Admit: func(int64) (func(), error) { return nil, busy }}); err != busy {
+		t.Fatalf("refused: %v", err)
+	}
+	if _, err := Open(bytes.NewReader(readFile(t, "testdata/comma.csv")), Options{Regency: "35.05", Admit: admit}); err != nil || len(asked) != 1 {
+		t.Fatalf("CSV: %v, asked %v", err, asked)
+	}
+}
