@@ -138,11 +138,13 @@ func (s *Service) DecreeStep(ctx context.Context, c Caller, d *store.Decree, upd
 		// Its workflow has ended; say why rather than "case has ended".
 		return st, domain.Err(domain.CodeDecreeWithdrawn)
 	}
-	updateID, err := updateID(c, update, d.ID, key)
+	r.Number, r.Reason = strings.TrimSpace(r.Number), strings.TrimSpace(r.Reason)
+	// The key is bound to the step and its request, as a visit's is.
+	idem, err := idempotency(c, update, d.ID, key, []any{update, r.Number, r.Date, r.Reason})
 	if err != nil {
 		return st, err
 	}
-	r.Number, r.Reason = strings.TrimSpace(r.Number), strings.TrimSpace(r.Reason)
+	r.Key, r.KeyHash = idem.key, idem.hash
 	if update == workflows.UpdateDecreeSign && r.Number != "" {
 		taken, err := s.store.DecreeNumberTaken(ctx, d.RegencyCode, r.Number)
 		if err != nil {
@@ -154,7 +156,7 @@ func (s *Service) DecreeStep(ctx context.Context, c Caller, d *store.Decree, upd
 	}
 	r.Actor = c.Actor()
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: updateID, UpdateName: update,
+		WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: idem.updateID, UpdateName: update,
 		Args:         []any{r},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
