@@ -32,14 +32,36 @@ const principalKey = "principal"
 // maxLoginBody bounds a login request: two short strings.
 const maxLoginBody = 8 << 10
 
-// Login throttling: at most loginMaxFailures failed logins per username and
-// per client address in any loginWindow. Five in fifteen minutes leaves room
-// for an officer fumbling a phone keyboard and makes online guessing
-// useless; tracking both stops one address trying many usernames and many
-// addresses trying one username.
+// Sign-in protection (docs/security.md, "Sign-in protection"). Failed
+// logins are counted over a sliding loginWindow three ways, each with its
+// own answer, so that guessing is slow and a stranger cannot keep an
+// officer out for long:
+//
+//   - one account from one address (the pair): loginPairMax failures, then
+//     that address is refused for that account until the oldest failure
+//     leaves the window (at most 15 minutes). Strict, and it harms no one
+//     else: the officer signs in from their own address.
+//   - one account from any addresses: loginAccountFree failures pass
+//     freely; after them each attempt waits after the last failure, 1 s,
+//     then 2, 4, ... up to loginAccountMaxDelay. Many addresses together
+//     get about two guesses a minute at one account, and the officer, even
+//     while someone guesses, waits half a minute at most.
+//   - one address over every account: loginAddressMax failures, then the
+//     address is refused until the oldest leaves the window. High, because
+//     a whole office may share one address (a NAT, or the reverse proxy
+//     when VERVAL_TRUSTED_PROXIES is not set), and mistyped or unknown
+//     usernames there must not lock everyone out.
+//
+// A refusal is 429 with Retry-After and is not itself a failure. A
+// success forgets its account's and its pair's failures, not the
+// address's. An unknown username and a wrong password get the same answer
+// after the same work (store.Login hashes either way).
 const (
-	loginMaxFailures = 5
-	loginWindow      = 15 * time.Minute
+	loginWindow          = 15 * time.Minute
+	loginPairMax         = 5
+	loginAccountFree     = 5
+	loginAccountMaxDelay = 30 * time.Second
+	loginAddressMax      = 100
 	// loginMaxKeys bounds the limiter's memory (a few MB at most).
 	loginMaxKeys = 10000
 )
@@ -97,7 +119,7 @@ func (s *Server) login(c *gin.Context) {
 		secs := int((wait + time.Second - 1) / time.Second)
 		c.Header("Retry-After", strconv.Itoa(secs))
 		c.AbortWithStatusJSON(http.StatusTooManyRequests, errorBody{
-			Error:     fmt.Sprintf("too many failed logins; try again in %d minutes", (secs+59)/60),
+			Error:     fmt.Sprintf("too many failed logins; try again in %d seconds", secs),
 			RequestID: c.GetString(requestIDKey),
 		})
 		return
@@ -121,7 +143,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.limiter.succeeded(user)
+	s.limiter.succeeded(user, ip)
 	c.JSON(http.StatusOK, loginResponse{Token: token, ExpiresAt: expires, User: viewUser(p)})
 }
 
@@ -282,31 +304,38 @@ func clientKey(ip string) string {
 	return addr.String()
 }
 
-// loginLimiter throttles failed logins per username and per client, and
-// bounds how many password hashes run at once (each takes tens of
-// milliseconds and about 19 MiB). It is in memory, per replica: behind a
-// load balancer each replica allows its own quota, which still makes
-// guessing slow. Safe for concurrent use.
+// loginLimiter counts failed logins (see loginWindow) and bounds how many
+// password hashes run at once (each takes tens of milliseconds and about
+// 19 MiB). It is in memory, per replica: behind a load balancer each
+// replica allows its own quota, which still makes guessing slow. Safe for
+// concurrent use.
 type loginLimiter struct {
-	max     int
-	window  time.Duration
-	maxKeys int
-	// hashing has one slot per password check allowed to run at once.
-	hashing chan struct{}
-
-	mu sync.Mutex
-	// failures holds, per key ("u:" username or "ip:" address), the times
-	// of its recent failures, oldest first, never more than max.
+	window       time.Duration
+	pairMax      int
+	accountFree  int
+	accountDelay time.Duration // the longest wait of an account
+	addressMax   int
+	maxKeys      int
+	accountKeep  int // failures an account key keeps: enough to reach accountDelay
+	hashing      chan struct{}
+	mu           sync.Mutex
+	// failures holds, per key ("p:" account and address, "u:" account,
+	// "ip:" address), the times of its recent failures, oldest first,
+	// never more than that kind's limit.
 	failures map[string][]time.Time
 }
 
-// newLoginLimiter allows maxFailures failures per key in any window,
-// tracking at most maxKeys keys.
-func newLoginLimiter(maxFailures int, window time.Duration, maxKeys int) *loginLimiter {
+// newLoginLimiter counts failures within window: pairMax per account and
+// address, accountFree per account before the waits (up to accountDelay),
+// addressMax per address; tracking at most maxKeys keys.
+func newLoginLimiter(window time.Duration, pairMax, accountFree int, accountDelay time.Duration, addressMax, maxKeys int) *loginLimiter {
+	keep := accountFree + 1
+	for d := time.Second; d < accountDelay; d *= 2 {
+		keep++
+	}
 	return &loginLimiter{
-		max:      maxFailures,
-		window:   window,
-		maxKeys:  maxKeys,
+		window: window, pairMax: pairMax, accountFree: accountFree, accountDelay: accountDelay,
+		addressMax: addressMax, maxKeys: maxKeys, accountKeep: keep,
 		hashing:  make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		failures: make(map[string][]time.Time),
 	}
@@ -321,19 +350,31 @@ func userKey(user string) string {
 	return "u:" + user
 }
 
-// blocked returns how long the username or client must still wait, or 0.
+func pairKey(user, ip string) string { return "p:" + userKey(user)[2:] + " " + ip }
+
+// blocked returns how long this account from this address must still
+// wait, or 0.
 func (l *loginLimiter) blocked(now time.Time, user, ip string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return max(l.waitLocked(now, userKey(user)), l.waitLocked(now, "ip:"+ip))
+	wait := max(l.fullLocked(now, pairKey(user, ip), l.pairMax), l.fullLocked(now, "ip:"+ip, l.addressMax))
+	if times := l.recentLocked(now, userKey(user)); len(times) >= l.accountFree {
+		delay := l.accountDelay
+		if n := len(times) - l.accountFree; n < 30 {
+			delay = min(time.Second<<n, delay)
+		}
+		wait = max(wait, times[len(times)-1].Add(delay).Sub(now))
+	}
+	return max(wait, 0)
 }
 
-func (l *loginLimiter) waitLocked(now time.Time, key string) time.Duration {
+// fullLocked is how long until key has fewer than limit failures.
+func (l *loginLimiter) fullLocked(now time.Time, key string, limit int) time.Duration {
 	times := l.recentLocked(now, key)
-	if len(times) < l.max {
+	if len(times) < limit {
 		return 0
 	}
-	return times[0].Add(l.window).Sub(now)
+	return times[len(times)-limit].Add(l.window).Sub(now)
 }
 
 // recentLocked drops key's failures older than the window and returns the rest.
@@ -355,28 +396,31 @@ func (l *loginLimiter) recentLocked(now time.Time, key string) []time.Time {
 	return times
 }
 
-// failed records a failed login for the username and the client.
+// failed records a failed login for the account, the address and the two
+// together.
 func (l *loginLimiter) failed(now time.Time, user, ip string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, key := range []string{userKey(user), "ip:" + ip} {
+	for key, keep := range map[string]int{pairKey(user, ip): l.pairMax, userKey(user): l.accountKeep, "ip:" + ip: l.addressMax} {
 		times := l.recentLocked(now, key)
 		if times == nil && len(l.failures) >= l.maxKeys {
 			l.evictLocked(now)
 		}
-		if len(times) >= l.max {
-			times = times[1:]
+		if len(times) >= keep {
+			times = times[len(times)-keep+1:]
 		}
 		l.failures[key] = append(times, now)
 	}
 }
 
-// succeeded forgets the username's failures. The client's stay: one good
-// password must not buy a client more guesses at other accounts.
-func (l *loginLimiter) succeeded(user string) {
+// succeeded forgets the account's failures and the pair's. The address's
+// stay: one good password must not buy a client more guesses at other
+// accounts.
+func (l *loginLimiter) succeeded(user, ip string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.failures, userKey(user))
+	delete(l.failures, pairKey(user, ip))
 }
 
 // evictLocked makes room for a new key: first by dropping keys whose

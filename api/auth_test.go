@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -196,63 +197,172 @@ func TestLoginFailures(t *testing.T) {
 	authWantStatus(t, e.do(http.MethodPost, "/api/v1/login", "198.51.100.3", tooLarge), http.StatusRequestEntityTooLarge)
 }
 
+// wantRetryAfter is a 429's Retry-After in seconds, failing the test if the
+// answer is not a 429 with one.
+func wantRetryAfter(t *testing.T, w *httptest.ResponseRecorder) int {
+	t.Helper()
+	authWantStatus(t, w, http.StatusTooManyRequests)
+	secs, err := strconv.Atoi(w.Header().Get("Retry-After"))
+	if err != nil || secs <= 0 {
+		t.Fatalf("Retry-After %q", w.Header().Get("Retry-After"))
+	}
+	return secs
+}
+
+// TestLoginThrottle (issue 23 item 4, issue 18 "Sign-in protection"): the
+// three counts of api/auth.go, on an injected clock.
 func TestLoginThrottle(t *testing.T) {
 	e := newAuthEnv(t, storetest.SQLite(t))
 
-	t.Run("per username", func(t *testing.T) {
-		// Failures from different addresses still count against the user.
-		for i := range loginMaxFailures {
-			authWantStatus(t, e.login("desa1", "wrong-password", fmt.Sprintf("203.0.113.%d", i+1)), http.StatusUnauthorized)
+	t.Run("one address guessing one account is refused until its failures age", func(t *testing.T) {
+		const ip = "203.0.113.7"
+		for range loginPairMax {
+			authWantStatus(t, e.login("desa1", "wrong-password", ip), http.StatusUnauthorized)
 		}
-		w := e.login("desa1", authPassword, "203.0.113.99")
-		authWantStatus(t, w, http.StatusTooManyRequests)
-		secs, err := strconv.Atoi(w.Header().Get("Retry-After"))
-		if err != nil || secs <= 0 || secs > int(loginWindow/time.Second) {
-			t.Fatalf("Retry-After %q", w.Header().Get("Retry-After"))
+		if secs := wantRetryAfter(t, e.login("desa1", authPassword, ip)); secs > int(loginWindow/time.Second) {
+			t.Fatalf("Retry-After %d beyond the window", secs)
 		}
-		// Other users are not affected.
-		authWantStatus(t, e.login("dinsos", authPassword, "203.0.113.99"), http.StatusOK)
-
-		e.clock.Advance(loginWindow - time.Second)
-		authWantStatus(t, e.login("desa1", authPassword, "203.0.113.99"), http.StatusTooManyRequests)
+		// The officer, from their own address, waits one second (the
+		// account's first delay), not fifteen minutes.
+		secs := wantRetryAfter(t, e.login("desa1", authPassword, "198.51.100.20"))
+		if secs != 1 {
+			t.Fatalf("the officer's wait: %d s, want 1", secs)
+		}
 		e.clock.Advance(time.Second)
-		authWantStatus(t, e.login("desa1", authPassword, "203.0.113.99"), http.StatusOK)
+		authWantStatus(t, e.login("desa1", authPassword, "198.51.100.20"), http.StatusOK)
+		// The guesser's address is still refused for that account...
+		wantRetryAfter(t, e.login("desa1", authPassword, ip))
+		// ...until its failures leave the window.
+		e.clock.Advance(loginWindow)
+		authWantStatus(t, e.login("desa1", authPassword, ip), http.StatusOK)
 	})
 
-	t.Run("per address", func(t *testing.T) {
-		const ip = "198.51.100.7"
-		for i := range loginMaxFailures {
-			authWantStatus(t, e.login(fmt.Sprintf("guess%d", i), "wrong-password", ip), http.StatusUnauthorized)
-		}
-		authWantStatus(t, e.login("dinsos", authPassword, ip), http.StatusTooManyRequests)
-		authWantStatus(t, e.login("dinsos", authPassword, "198.51.100.8"), http.StatusOK)
+	t.Run("many addresses guessing one account are slowed, the officer waits seconds", func(t *testing.T) {
 		e.clock.Advance(loginWindow)
-		authWantStatus(t, e.login("dinsos", authPassword, ip), http.StatusOK)
+		guess := 0
+		wrong := func() *httptest.ResponseRecorder {
+			guess++
+			return e.login("desa1", "wrong-password", fmt.Sprintf("203.0.113.%d", 100+guess))
+		}
+		for range loginAccountFree {
+			authWantStatus(t, wrong(), http.StatusUnauthorized)
+		}
+		// Each further attempt waits twice as long as the one before,
+		// up to the cap; a refused attempt is not a failure.
+		var waits []int
+		for range 8 {
+			secs := wantRetryAfter(t, wrong())
+			waits = append(waits, secs)
+			e.clock.Advance(time.Duration(secs) * time.Second)
+			authWantStatus(t, wrong(), http.StatusUnauthorized)
+		}
+		want := []int{1, 2, 4, 8, 16, 30, 30, 30}
+		if fmt.Sprint(waits) != fmt.Sprint(want) {
+			t.Fatalf("waits %v, want %v", waits, want)
+		}
+		// The officer, arriving now, is told to wait at most the cap and
+		// then signs in.
+		secs := wantRetryAfter(t, e.login("desa1", authPassword, "198.51.100.20"))
+		if secs > int(loginAccountMaxDelay/time.Second) {
+			t.Fatalf("the officer is kept out %d s", secs)
+		}
+		e.clock.Advance(time.Duration(secs) * time.Second)
+		authWantStatus(t, e.login("desa1", authPassword, "198.51.100.20"), http.StatusOK)
+		// Success forgets the account's failures: no wait after one more.
+		authWantStatus(t, wrong(), http.StatusUnauthorized)
+		authWantStatus(t, e.login("desa1", authPassword, "198.51.100.20"), http.StatusOK)
+	})
+
+	t.Run("an office behind one address is not locked out by unknown usernames", func(t *testing.T) {
+		e.clock.Advance(loginWindow)
+		const office = "192.0.2.200"
+		for i := range loginAddressMax - 1 {
+			authWantStatus(t, e.login(fmt.Sprintf("salah%d", i), "wrong-password", office), http.StatusUnauthorized)
+		}
+		authWantStatus(t, e.login("dinsos", authPassword, office), http.StatusOK)
+		authWantStatus(t, e.login("desa1", authPassword, office), http.StatusOK)
+		// Past the address's limit the address is refused, for a while.
+		authWantStatus(t, e.login("salah", "wrong-password", office), http.StatusUnauthorized)
+		wantRetryAfter(t, e.login("dinsos", authPassword, office))
+		authWantStatus(t, e.login("dinsos", authPassword, "192.0.2.201"), http.StatusOK)
+		e.clock.Advance(loginWindow)
+		authWantStatus(t, e.login("dinsos", authPassword, office), http.StatusOK)
 	})
 
 	t.Run("IPv6 counts per /64", func(t *testing.T) {
-		for i := range loginMaxFailures {
-			authWantStatus(t, e.login("guess", "wrong-password", fmt.Sprintf("2001:db8:1:2::%x", i+1)), http.StatusUnauthorized)
-		}
-		authWantStatus(t, e.login("dinsos", authPassword, "2001:db8:1:2::ffff"), http.StatusTooManyRequests)
-		authWantStatus(t, e.login("dinsos", authPassword, "2001:db8:1:3::1"), http.StatusOK)
-	})
-
-	t.Run("success forgets the user's failures", func(t *testing.T) {
 		e.clock.Advance(loginWindow)
-		for range loginMaxFailures - 1 {
-			authWantStatus(t, e.login("desa1", "wrong-password", "192.0.2.50"), http.StatusUnauthorized)
+		for i := range loginPairMax {
+			authWantStatus(t, e.login("dinsos", "wrong-password", fmt.Sprintf("2001:db8:1:2::%x", i+1)), http.StatusUnauthorized)
 		}
-		authWantStatus(t, e.login("desa1", authPassword, "192.0.2.51"), http.StatusOK)
-		for range loginMaxFailures - 1 {
-			authWantStatus(t, e.login("desa1", "wrong-password", "192.0.2.52"), http.StatusUnauthorized)
-		}
-		authWantStatus(t, e.login("desa1", authPassword, "192.0.2.53"), http.StatusOK)
+		e.clock.Advance(loginAccountMaxDelay)
+		wantRetryAfter(t, e.login("dinsos", authPassword, "2001:db8:1:2::ffff"))
+		authWantStatus(t, e.login("dinsos", authPassword, "2001:db8:1:3::1"), http.StatusOK)
 	})
 }
 
+// TestLoginTrustedProxies: the address a trusted proxy forwards is the
+// client's, each counted apart; from any other peer X-Forwarded-For is
+// ignored, so a guesser cannot dodge the count by forging it.
+func TestLoginTrustedProxies(t *testing.T) {
+	db := storetest.SQLite(t)
+	e := newAuthEnv(t, db)
+	e.srv = New(Deps{Office: e.srv.deps.Office, Log: storetest.Logger(t), SessionTTL: time.Hour, TrustedProxies: []string{"10.0.0.0/24"}})
+	via := func(peer, forwarded, pass string) *httptest.ResponseRecorder {
+		return e.do(http.MethodPost, "/api/v1/login", peer, loginRequest{Username: "desa1", Password: pass}, "X-Forwarded-For", forwarded)
+	}
+	for range loginPairMax {
+		authWantStatus(t, via("10.0.0.5", "203.0.113.1", "wrong-password"), http.StatusUnauthorized)
+	}
+	wantRetryAfter(t, via("10.0.0.5", "203.0.113.1", authPassword))
+	e.clock.Advance(time.Second) // the account's first wait
+	authWantStatus(t, via("10.0.0.5", "203.0.113.2", authPassword), http.StatusOK)
+
+	// An untrusted peer's forged header changes nothing: its failures are
+	// its own address's.
+	for i := range loginPairMax {
+		authWantStatus(t, via("198.51.100.9", fmt.Sprintf("203.0.113.%d", 50+i), "wrong-password"), http.StatusUnauthorized)
+	}
+	e.clock.Advance(loginAccountMaxDelay)
+	wantRetryAfter(t, via("198.51.100.9", "203.0.113.99", authPassword))
+}
+
+// TestLoginSameAnswerForUnknownUser: an unknown username and a wrong
+// password get the same status, headers and body (the request id aside),
+// after the same work: a password hash each.
+func TestLoginSameAnswerForUnknownUser(t *testing.T) {
+	e := newAuthEnv(t, storetest.SQLite(t))
+	answer := func(w *httptest.ResponseRecorder) string {
+		var b map[string]any
+		authDecode(t, w, &b)
+		delete(b, "requestId")
+		return fmt.Sprint(w.Code, w.Header().Get("WWW-Authenticate"), w.Header().Get("Content-Type"), b)
+	}
+	timed := func(user string, ip int) (string, time.Duration) {
+		start := time.Now()
+		w := e.login(user, "wrong-password", fmt.Sprintf("192.0.2.%d", ip))
+		return answer(w), time.Since(start)
+	}
+	var known, unknown []time.Duration
+	for i := range 4 {
+		a, d1 := timed("desa1", 10+i)
+		b, d2 := timed("nobody", 20+i)
+		if a != b {
+			t.Fatalf("wrong password: %s\nunknown user: %s", a, b)
+		}
+		known, unknown = append(known, d1), append(unknown, d2)
+		e.clock.Advance(loginWindow)
+	}
+	slices.Sort(known)
+	slices.Sort(unknown)
+	// Medians within a factor of two: both hash a password (tens of ms);
+	// without the hash an unknown user answered in well under 1 ms.
+	if k, u := known[2], unknown[2]; u < k/2 || u > 2*k {
+		t.Errorf("median time: wrong password %s, unknown user %s", k, u)
+	}
+}
+
 func TestLoginLimiterBoundedMemory(t *testing.T) {
-	l := newLoginLimiter(3, time.Minute, 100)
+	l := newLoginLimiter(time.Minute, 3, 3, 30*time.Second, 3, 100)
 	now := authT0
 	for i := range 1000 {
 		l.failed(now, fmt.Sprintf("user%d", i), fmt.Sprintf("10.0.%d.%d", i/256, i%256))
@@ -263,18 +373,18 @@ func TestLoginLimiterBoundedMemory(t *testing.T) {
 	// Expired keys are dropped first.
 	now = now.Add(time.Minute)
 	l.failed(now, "fresh", "10.9.9.9")
-	if n := l.keys(); n != 2 {
-		t.Fatalf("%d keys after the window, want 2", n)
+	if n := l.keys(); n != 3 {
+		t.Fatalf("%d keys after the window, want 3", n)
 	}
-	// A key never holds more than max times.
-	for range 10 {
+	// A key never holds more than its kind needs.
+	for range 20 {
 		l.failed(now, "fresh", "10.9.9.9")
 	}
 	l.mu.Lock()
-	n := len(l.failures["u:fresh"])
+	pair, account, address := len(l.failures[pairKey("fresh", "10.9.9.9")]), len(l.failures["u:fresh"]), len(l.failures["ip:10.9.9.9"])
 	l.mu.Unlock()
-	if n != 3 {
-		t.Fatalf("key holds %d failures, want 3", n)
+	if pair != 3 || address != 3 || account != l.accountKeep {
+		t.Fatalf("keys hold %d, %d, %d failures, want 3, %d, 3", pair, account, address, l.accountKeep)
 	}
 }
 

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,44 +78,100 @@ func (s *Server) getIntake(c *gin.Context) {
 	}
 }
 
-// intakeIssues lists an intake's rejected and warned rows; ?format=csv
-// downloads them as the row-error report. The report is opened by Dinsos
-// staff in a spreadsheet (the intake page links it), so it ends with the
-// words the page shows: status (Ditolak/Peringatan) and alasan, the reason
-// in Bahasa Indonesia. The first four columns stay as they were, codes and
-// the English reason, for tools that read the file by position or match
-// on the reason; the JSON form is for tools and stays English.
+// intakeIssues lists an intake's rejected and warned rows, a page at a
+// time; ?format=csv downloads them all as the row-error report
+// (issuesReport).
 func (s *Server) intakeIssues(c *gin.Context) {
 	in, ok := s.intake(c)
 	if !ok {
 		return
 	}
-	limit, offset := 1000, 0
 	if c.Query("format") == "csv" {
-		limit = 1_000_000
-	} else if v, err := strconv.Atoi(c.DefaultQuery("offset", "0")); err == nil && v >= 0 {
-		offset = v
-	}
-	issues, total, err := s.deps.Office.IntakeIssues(c.Request.Context(), caller(c), in, limit, offset)
-	if err != nil {
-		s.fail(c, err)
+		s.issuesReport(c, in)
 		return
 	}
-	if c.Query("format") == "csv" {
-		c.Header("Content-Disposition", `attachment; filename="p3ke-errors-`+strconv.FormatInt(in.ID, 10)+`.csv"`)
-		c.Header("Content-Type", "text/csv; charset=utf-8")
-		w := csvWriter(c.Writer)
-		_ = w.Write([]string{"row", "column", "severity", "reason", "status", "alasan"})
-		for _, is := range issues {
-			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason, web.IssueSeverity(is.Severity), web.P3KEReason(is)})
-		}
-		w.Flush()
+	offset := 0
+	if v, err := strconv.Atoi(c.DefaultQuery("offset", "0")); err == nil && v >= 0 {
+		offset = v
+	}
+	issues, total, err := s.deps.Office.IntakeIssues(c.Request.Context(), caller(c), in, 1000, offset)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	if issues == nil {
 		issues = []store.IntakeIssue{}
 	}
 	c.JSON(http.StatusOK, gin.H{"issues": issues, "total": total, "offset": offset})
+}
+
+// reportPage is how many rows of the row-error report are read and
+// written at a time: the report is streamed, never held whole.
+var reportPage = 5000
+
+// reportBudget bounds the row-error report's time. The /api/v1 request
+// timeout (30 s) is too short for a report of millions of rows; the HTTP
+// server's write timeout (5 minutes) would cut the connection in the
+// middle of a row. Within this budget the report is whole; past it, it
+// ends after the page being written with a line saying it was cut. A
+// database read that hangs is ended half a minute later.
+var reportBudget = 4 * time.Minute
+
+// errReportBudget ends a row-error report whose time is up.
+var errReportBudget = errors.New("the report's time is up")
+
+// issuesReport writes the row-error report: every rejected and warned row,
+// streamed in row order. The report is opened by Dinsos staff in a
+// spreadsheet (the intake page links it), so it ends with the words the
+// page shows: status (Ditolak/Peringatan) and alasan, the reason in Bahasa
+// Indonesia. The first four columns stay as they were, codes and the
+// English reason, for tools that read the file by position or match on the
+// reason; the JSON form is for tools and stays English. A report that
+// cannot be finished (its time is up, the database fails) ends with whole
+// rows and then one last row saying it was cut and how many rows are left
+// out, never in the middle of a row.
+func (s *Server) issuesReport(c *gin.Context, in *store.Intake) {
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), reportBudget+30*time.Second)
+	defer cancel()
+	w := csvWriter(c.Writer)
+	started := false
+	start := func() {
+		if !started {
+			started = true
+			c.Header("Content-Disposition", `attachment; filename="p3ke-errors-`+strconv.FormatInt(in.ID, 10)+`.csv"`)
+			c.Header("Content-Type", "text/csv; charset=utf-8")
+			_ = w.Write([]string{"row", "column", "severity", "reason", "status", "alasan"})
+		}
+	}
+	var written int64
+	total, err := s.deps.Office.EachIntakeIssuePage(ctx, caller(c), in, reportPage, func(page []store.IntakeIssue) error {
+		start()
+		for _, is := range page {
+			_ = w.Write([]string{strconv.Itoa(is.Row), is.Column, is.Severity, is.Reason, web.IssueSeverity(is.Severity), web.P3KEReason(is)})
+		}
+		w.Flush()
+		written += int64(len(page))
+		if err := w.Error(); err != nil {
+			return err // the client went away
+		}
+		if time.Since(began) > reportBudget {
+			return errReportBudget
+		}
+		return nil
+	})
+	if err != nil && !started && total == 0 {
+		s.fail(c, err) // refused, or the count failed: nothing sent yet
+		return
+	}
+	start()
+	if w.Error() == nil && (err != nil || written < total) {
+		s.deps.Log.Warn("row-error report cut", "requestId", c.GetString(requestIDKey), "intake", in.ID, "written", written, "total", total, "err", err)
+		left := max(total-written, 0)
+		status, alasan := web.ReportCut(left)
+		_ = w.Write([]string{"", "", "cut", fmt.Sprintf("report cut: %d of %d rows left out", left, total), status, alasan})
+	}
+	w.Flush()
 }
 
 // formFile finds multipart field "file" (at most the office's

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verval/verval/api"
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
@@ -142,4 +144,98 @@ func dinsosCycle(t *testing.T) (a *testAPI, token string, cycle struct{ ID int64
 	a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
 		json: map[string]any{"regencyCode": "35.05", "year": 2026}}).decode(t, &cycle)
 	return a, token, cycle
+}
+
+// TestIntakeReportIsStreamedWhole (issue 23, item 6): the row-error report
+// is read a page at a time and written whole, however many pages (it used
+// to stop at 1,000,000 rows); rows of one file row keep their order.
+// When its time is up it ends after whole rows with one last row saying
+// how many were left out.
+func TestIntakeReportIsStreamedWhole(t *testing.T) {
+	a, token, cycle := dinsosCycle(t)
+	in := store.Intake{CycleID: cycle.ID, FileName: "p3ke.csv", Status: store.IntakeDone}
+	if err := a.db.Create(&in).Error; err != nil {
+		t.Fatal(err)
+	}
+	var issues []store.IntakeIssue
+	for _, row := range []int{12, 3, 3, 3, 8, 5, 5} {
+		issues = append(issues, store.IntakeIssue{IntakeID: in.ID, Row: row, Column: "desil", Severity: "error",
+			Reason: fmt.Sprintf("reason %d.%d, with \"quotes\"\nand a line", row, len(issues))})
+	}
+	if err := a.db.Create(&issues).Error; err != nil {
+		t.Fatal(err)
+	}
+	defer api.SetReportLimits(2, time.Hour)()
+	get := func() [][]string {
+		t.Helper()
+		r := a.do(apiRequest{method: "GET", route: "/api/v1/intakes/:id/issues", path: fmt.Sprintf("/api/v1/intakes/%d/issues?format=csv", in.ID), token: token})
+		if r.code != http.StatusOK {
+			t.Fatalf("report: %s", r.shown())
+		}
+		rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll() // every record whole, six fields
+		if err != nil {
+			t.Fatalf("report is not whole records: %v\n%s", err, r.body)
+		}
+		return rows
+	}
+
+	rows := get()
+	var got []string
+	for _, r := range rows[1:] {
+		got = append(got, r[0]+" "+r[3])
+	}
+	want := []string{"3 reason 3.1, with \"quotes\"\nand a line", "3 reason 3.2, with \"quotes\"\nand a line", "3 reason 3.3, with \"quotes\"\nand a line",
+		"5 reason 5.5, with \"quotes\"\nand a line", "5 reason 5.6, with \"quotes\"\nand a line", "8 reason 8.4, with \"quotes\"\nand a line",
+		"12 reason 12.0, with \"quotes\"\nand a line"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("report over 4 pages:\n%q\nwant\n%q", got, want)
+	}
+
+	api.SetReportLimits(2, 0) // up after the first page
+	rows = get()
+	if len(rows) != 1+2+1 {
+		t.Fatalf("cut report: %q, want the header, one page and the cut line", rows)
+	}
+	last := rows[3]
+	if last[2] != "cut" || last[3] != "report cut: 5 of 7 rows left out" || last[4] != "Terpotong" || !strings.Contains(last[5], "5 baris tidak disertakan") {
+		t.Fatalf("cut line: %q", last)
+	}
+}
+
+// TestRequestTextRule (issue 23, item 8): the text rule holds in the steps
+// the office checks itself, not only in the workflows' validators: a
+// right-to-left override, a control character or (in a one-line field) a
+// line break is refused 422 field.invisible_char on its field, nothing
+// stored or started; a multi-line reason keeps its line breaks.
+func TestRequestTextRule(t *testing.T) {
+	a, token, cycle := dinsosCycle(t)
+	for _, tc := range []struct {
+		path  string
+		body  map[string]any
+		field string
+	}{
+		{"/api/v1/users", map[string]any{"username": "budi.baru", "name": "BUDI\u202eONO", "role": "village", "region": "35.05.01.2001"}, "name"},
+		{"/api/v1/users", map[string]any{"username": "budi.baru", "name": "BUDI\nONO", "role": "village", "region": "35.05.01.2001"}, "name"},
+		{fmt.Sprintf("/api/v1/cycles/%d/decrees", cycle.ID), map[string]any{"kind": "revocation", "reason": "meninggal\u2066 dunia"}, "reason"},
+		{fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]any{"reason": "tutup\x1b[2J buku"}, "reason"},
+	} {
+		r := a.do(apiRequest{method: "POST", path: tc.path, json: tc.body, token: token})
+		var body struct{ Code, Field string }
+		r.decode(t, &body)
+		if r.code != http.StatusUnprocessableEntity || body.Code != string(domain.CodeTextChar) || body.Field != tc.field {
+			t.Errorf("%s %v: %s, want 422 %s on %s", tc.path, tc.body, r.shown(), domain.CodeTextChar, tc.field)
+		}
+		if n := len(r.temporalCalls("ExecuteWorkflow")); n != 0 {
+			t.Errorf("%s: %d workflows started", tc.path, n)
+		}
+	}
+	var users int64
+	a.db.Model(&store.User{}).Where("username = ?", "budi.baru").Count(&users)
+	if users != 0 {
+		t.Error("the user was created")
+	}
+	r := a.do(apiRequest{method: "POST", path: fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), json: map[string]any{"reason": "Tutup buku.\r\nSemua selesai."}, token: token})
+	if r.code != http.StatusAccepted {
+		t.Errorf("a reason of two lines: %s, want 202", r.shown())
+	}
 }

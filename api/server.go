@@ -28,6 +28,9 @@ type Deps struct {
 	// verval (docs/deployment.md), so a request's own TLS says nothing;
 	// the app sets it when PUBLIC_URL is https.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (config.Config.TrustedProxies); none when empty.
+	TrustedProxies []string
 	// TemporalUIURL is the Temporal Web UI as a browser reaches it.
 	TemporalUIURL string
 	// TemporalNamespace is used to build Web UI links.
@@ -65,14 +68,19 @@ func New(d Deps) *Server {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	// No proxy is trusted unless configured: a client cannot fake its
-	// address (which login throttling counts) with X-Forwarded-For.
-	_ = r.SetTrustedProxies(nil)
+	// No proxy is trusted unless configured (VERVAL_TRUSTED_PROXIES): a
+	// client cannot fake its address (which login throttling counts) with
+	// X-Forwarded-For; from a trusted proxy, the address it forwards is
+	// the client's. The configuration checked the entries.
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		d.Log.Error("VERVAL_TRUSTED_PROXIES refused; trusting no proxy", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	// Uploaded files above 1 MiB go to a temporary file while the form is
 	// parsed instead of staying in memory beside the copy the handler
 	// reads: a 12 MB P3KE file is held once, not twice.
 	r.MaxMultipartMemory = 1 << 20
-	s := &Server{deps: d, router: r, limiter: newLoginLimiter(loginMaxFailures, loginWindow, loginMaxKeys)}
+	s := &Server{deps: d, router: r, limiter: newLoginLimiter(loginWindow, loginPairMax, loginAccountFree, loginAccountMaxDelay, loginAddressMax, loginMaxKeys)}
 	r.Use(requestID(), securityHeaders(), s.accessLog())
 	if d.Metrics != nil {
 		// Outside the recovery, so a panic is counted as the 500 it becomes.

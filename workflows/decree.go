@@ -41,6 +41,12 @@ type DecreeRequest struct {
 	Date   string
 	// Reason returns or withdraws it.
 	Reason string
+	// Key is the client's Idempotency-Key scoped to the caller ("u31-abc"),
+	// "" without one; KeyHash is a short hash of the step and request sent
+	// with it. The Update ID holds both, so a resent step gets the first
+	// answer; the validator refuses a key already used with another step
+	// or request.
+	Key, KeyHash string
 }
 
 // DecreeResult is the decree's end: its number and how many households the
@@ -94,9 +100,13 @@ func DecreeWorkflow(ctx workflow.Context, in DecreeInput) (DecreeResult, error) 
 		err := workflow.SetUpdateHandlerWithOptions(ctx, st.name,
 			func(ctx workflow.Context, r DecreeRequest) (DecreeState, error) {
 				// The validator has checked the status is one of st.from.
+				d.keys.use(r.Key, r.KeyHash)
 				return d.change(ctx, d.state.Status, st.to, r)
 			},
 			workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, r DecreeRequest) error {
+				if d.keys.reused(r.Key, r.KeyHash) {
+					return refuseField("Idempotency-Key", domain.CodeIdempotencyKeyReused)
+				}
 				if d.busy {
 					return refuseWith(domain.CodeDecreeBusy)
 				}
@@ -139,6 +149,7 @@ type decree struct {
 	in    DecreeInput
 	state DecreeState
 	busy  bool
+	keys  usedKeys
 }
 
 // change records a review step through a local activity.
@@ -170,17 +181,14 @@ func validateReturn(_ workflow.Context, r DecreeRequest) error {
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeDecreeReturnReason)
 	}
-	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
-		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
-	}
-	return nil
+	return refuseText("reason", r.Reason, domain.MaxReasonRunes, true)
 }
 
 func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 	if n := strings.TrimSpace(r.Reason); n == "" || utf8.RuneCountInString(n) > domain.MaxReasonRunes {
 		return refuseField("reason", domain.CodeDecreeWithdrawReason)
 	}
-	return nil
+	return refuseText("reason", r.Reason, domain.MaxReasonRunes, true)
 }
 
 // validateSign checks the number and date; the number's uniqueness in the
@@ -189,6 +197,9 @@ func validateWithdraw(_ workflow.Context, r DecreeRequest) error {
 func validateSign(ctx workflow.Context, r DecreeRequest) error {
 	if n := strings.TrimSpace(r.Number); n == "" || utf8.RuneCountInString(n) > 100 {
 		return refuseField("number", domain.CodeDecreeNumber)
+	}
+	if err := refuseText("number", r.Number, 100, false); err != nil {
+		return err
 	}
 	d, err := time.Parse("2006-01-02", r.Date)
 	if err != nil {

@@ -351,3 +351,35 @@ func TestDecreeFanOutRetried(t *testing.T) {
 	mustReject(t, "return a signed decree", ret, kindClosed, "")
 	testx.Equal(t, "result", h.decreeResult(), workflows.DecreeResult{Number: decreeNumber, Households: 5})
 }
+
+// TestDecreeIdempotencyKeyReused (issue 23, item 9): a decree step's
+// Idempotency-Key is bound to the step and its request as a visit's is:
+// the same key with another request (another reason, or another step) is
+// refused 422 on Idempotency-Key, and nothing is recorded for it.
+func TestDecreeIdempotencyKeyReused(t *testing.T) {
+	h := newEnv(t)
+	h.decreeHouseholds = 1
+	keyed := func(r workflows.DecreeRequest, key, hash string) workflows.DecreeRequest {
+		r.Key, r.KeyHash = key, hash
+		return r
+	}
+	submit := h.updateAt(1*day, workflows.UpdateDecreeSubmit, keyed(workflows.DecreeRequest{Actor: dinsos}, "u31-k1", "aaaa"))
+	ret := h.updateAt(2*day, workflows.UpdateDecreeReturn, keyed(workflows.DecreeRequest{Actor: bupati, Reason: "lampiran kurang"}, "u41-k2", "bbbb"))
+	revise := h.updateAt(3*day, workflows.UpdateDecreeRevise, keyed(workflows.DecreeRequest{Actor: dinsos}, "u31-k1", "cccc"))
+	reviseFresh := h.updateAt(3*day+time.Hour, workflows.UpdateDecreeRevise, keyed(workflows.DecreeRequest{Actor: dinsos}, "u31-k3", "cccc"))
+	h.updateAt(4*day, workflows.UpdateDecreeWithdraw, workflows.DecreeRequest{Actor: dinsos, Reason: "batal"})
+	h.env.ExecuteWorkflow(workflows.DecreeWorkflow, workflows.DecreeInput{DecreeID: 5, Kind: domain.DecreeInitial})
+
+	mustAccept(t, "submit", submit)
+	mustAccept(t, "return", ret)
+	if e := mustReject(t, "revise with the submit's key", revise, domain.KindInvalid, "Idempotency-Key"); e.Code != domain.CodeIdempotencyKeyReused {
+		t.Errorf("refused as %s, want %s", e.Code, domain.CodeIdempotencyKeyReused)
+	}
+	mustAccept(t, "revise with a new key", reviseFresh)
+	testx.Equal(t, "review steps", h.decreeSteps(), []string{
+		"draft -> submitted by 31 at +1d",
+		"submitted -> returned (lampiran kurang) by 41 at +2d",
+		"returned -> draft by 31 at +3d1h0m0s",
+		"draft -> withdrawn (batal) by 31 at +4d",
+	})
+}

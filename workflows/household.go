@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -57,9 +56,8 @@ type household struct {
 	// other updates instead of interleaving.
 	busy bool
 
-	// keys are the Idempotency-Keys of the Updates accepted, with the hash
-	// of the request each came with (see keyReused).
-	keys map[string]string
+	// keys are the Idempotency-Keys of the Updates accepted (usedKeys).
+	keys usedKeys
 
 	// programmes the household was enrolled in when its case ended.
 	programmes []string
@@ -435,7 +433,7 @@ func (h *household) local(ctx workflow.Context, fn, arg any) error {
 // history: the API answers 422 naming the field, or 409 for a stale or
 // closed task.
 func (h *household) validateVerification(ctx workflow.Context, r VerificationRequest) error {
-	if h.keyReused(r.Key, r.KeyHash) {
+	if h.keys.reused(r.Key, r.KeyHash) {
 		return refuseField("Idempotency-Key", domain.CodeIdempotencyKeyReused)
 	}
 	// A meeting that has reached the household but that the main loop has
@@ -513,15 +511,15 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 	if r.Outcome != domain.OutcomeEligible && r.Outcome != domain.OutcomeNotPoor && strings.TrimSpace(r.Note) == "" {
 		return refuseField("note", domain.CodeVisitNote)
 	}
-	if utf8.RuneCountInString(r.Note) > domain.MaxNoteRunes {
-		return refuseField("note", domain.CodeTooLong, domain.MaxNoteRunes)
+	if err := refuseText("note", r.Note, domain.MaxNoteRunes, true); err != nil {
+		return err
 	}
 	// Every indicator is bounded too: the whole request goes into the
 	// Update's acceptance in history, which Temporal refuses past 2 MB by
 	// failing the workflow task and terminating the case.
 	for _, f := range r.Indicators.Fields() {
-		if utf8.RuneCountInString(f.Value) > domain.MaxIndicatorRunes {
-			return refuseField("indicators."+f.Name, domain.CodeTooLong, domain.MaxIndicatorRunes)
+		if err := refuseText("indicators."+f.Name, f.Value, domain.MaxIndicatorRunes, false); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -529,7 +527,7 @@ func ValidateVisit(r VerificationRequest, householdID int64, cycleOpened, now ti
 
 // submitVerification records a visit result (or a correction).
 func (h *household) submitVerification(ctx workflow.Context, r VerificationRequest) (VerificationResponse, error) {
-	h.useKey(r.Key, r.KeyHash)
+	h.keys.use(r.Key, r.KeyHash)
 	h.busy = true
 	defer func() { h.busy = false }()
 	version := h.state.Version + 1
@@ -563,7 +561,7 @@ func (h *household) submitVerification(ctx workflow.Context, r VerificationReque
 }
 
 func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error {
-	if h.keyReused(r.Key, r.KeyHash) {
+	if h.keys.reused(r.Key, r.KeyHash) {
 		return refuseField("Idempotency-Key", domain.CodeIdempotencyKeyReused)
 	}
 	if h.closing != nil {
@@ -585,15 +583,12 @@ func (h *household) validateReopen(ctx workflow.Context, r ReopenRequest) error 
 	if strings.TrimSpace(r.Reason) == "" {
 		return refuseField("reason", domain.CodeReopenReason)
 	}
-	if utf8.RuneCountInString(r.Reason) > domain.MaxReasonRunes {
-		return refuseField("reason", domain.CodeTooLong, domain.MaxReasonRunes)
-	}
-	return nil
+	return refuseText("reason", r.Reason, domain.MaxReasonRunes, true)
 }
 
 // reopen sends a household back to village verification with a new due date.
 func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenResponse, error) {
-	h.useKey(r.Key, r.KeyHash)
+	h.keys.use(r.Key, r.KeyHash)
 	h.busy = true
 	defer func() { h.busy = false }()
 	prev := h.state
@@ -613,25 +608,4 @@ func (h *household) reopen(ctx workflow.Context, r ReopenRequest) (ReopenRespons
 		return ReopenResponse{}, err
 	}
 	return ReopenResponse{Stage: h.state.Stage, DueAt: due}, nil
-}
-
-// keyReused: the Idempotency-Key key was accepted before with another
-// request (the IETF Idempotency-Key draft's 422). The same key with the
-// same request has the same Update ID, which Temporal answers with the
-// first result without asking the validator.
-func (h *household) keyReused(key, hash string) bool {
-	prev, ok := h.keys[key]
-	return key != "" && ok && prev != hash
-}
-
-// useKey remembers an accepted Update's key. Only memory: it is rebuilt by
-// replaying the accepted Updates, and changes no command.
-func (h *household) useKey(key, hash string) {
-	if key == "" {
-		return
-	}
-	if h.keys == nil {
-		h.keys = map[string]string{}
-	}
-	h.keys[key] = hash
 }

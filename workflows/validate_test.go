@@ -103,6 +103,15 @@ func TestValidateVisit(t *testing.T) {
 		{name: "indicator of 100 characters", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.SumberAirMinum = strings.Repeat("é", 100) })},
 		{name: "water source of 2.5 MB", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.SumberAirMinum = strings.Repeat("x", 2_500_000) }), field: "indicators.sumberAirMinum"},
 		{name: "floor too long", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisLantai = strings.Repeat("x", 101) }), field: "indicators.jenisLantai"},
+
+		// Control and invisible formatting characters (issue 23, item 8):
+		// refused in the note and in every indicator; a note keeps its
+		// line breaks, an indicator (one line) does not.
+		{name: "note of two lines", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = "Pindah ke Surabaya.\r\nKata tetangga." })},
+		{name: "note with a right-to-left override", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = "Pindah \u202eayabaruS" }), field: "note"},
+		{name: "note with an escape", r: with(domain.OutcomeMoved, func(r *workflows.VerificationRequest) { r.Note = "x\x1b[2J" }), field: "note"},
+		{name: "indicator with a line break", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisLantai = "Tanah\nSemen" }), field: "indicators.jenisLantai"},
+		{name: "indicator with a zero-width space", r: with(domain.OutcomeEligible, func(r *workflows.VerificationRequest) { r.Indicators.JenisAtap = "Gen\u200bteng" }), field: "indicators.jenisAtap"},
 		{name: "toilet too long on a not-found visit", r: with(domain.OutcomeNotFound, func(r *workflows.VerificationRequest) { r.Indicators.FasilitasBAB = strings.Repeat("x", 101) }), field: "indicators.fasilitasBab"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -225,10 +225,14 @@ func (h *pages) login(c *gin.Context) {
 	user := store.NormalizeUsername(username)
 	ip := t.ClientKey(c.ClientIP())
 	if wait := t.Blocked(h.d.Office.Now(), user, ip); wait > 0 {
-		mins := int((wait + time.Minute - 1) / time.Minute)
-		c.Header("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		secs := int((wait + time.Second - 1) / time.Second)
+		c.Header("Retry-After", fmt.Sprint(secs))
+		again := fmt.Sprintf("%d detik", secs)
+		if secs > 90 {
+			again = fmt.Sprintf("%d menit", (secs+59)/60)
+		}
 		h.render(c, http.StatusTooManyRequests, "login", &view{Title: "Masuk", Data: data,
-			Error: fmt.Sprintf("Terlalu banyak percobaan yang gagal. Coba lagi dalam %d menit.", mins)})
+			Error: "Terlalu banyak percobaan yang gagal. Coba lagi dalam " + again + "."})
 		return
 	}
 	ctx := c.Request.Context()
@@ -248,7 +252,7 @@ func (h *pages) login(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	t.Succeeded(user)
+	t.Succeeded(user, ip)
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", MaxAge: int(h.d.SessionTTL.Seconds()),
 		HttpOnly: true, Secure: h.secure(c), SameSite: http.SameSiteLaxMode,

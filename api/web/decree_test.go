@@ -301,7 +301,8 @@ func TestDinsosDraftsAndSubmitsADecree(t *testing.T) {
 	}
 	u, _ := e.st.Authenticate(t.Context(), dinsos.cookie)
 	if s := e.office.steps; len(s) != 1 || s[0].update != workflows.UpdateDecreeSubmit || s[0].decree != d.ID ||
-		s[0].updateID != fmt.Sprintf("decree-submit-%d-u%d-a1b2c3", d.ID, u.UserID) || s[0].actor.UserID != u.UserID {
+		s[0].updateID != fmt.Sprintf("decree-submit-%d-u%d-a1b2c3-%s", d.ID, u.UserID, s[0].req.KeyHash) || s[0].req.KeyHash == "" ||
+		s[0].req.Key != fmt.Sprintf("u%d-a1b2c3", u.UserID) || s[0].actor.UserID != u.UserID {
 		t.Fatalf("submit step: %+v", s)
 	}
 }
@@ -430,7 +431,7 @@ func TestDecreeRefusalIsShownBesideItsField(t *testing.T) {
 			}
 			if s := e.office.steps; c.err == nil && len(s) != 0 {
 				t.Fatalf("a number the office knows is taken reached the workflow: %+v", s)
-			} else if c.err != nil && (len(s) != 1 || !strings.HasSuffix(s[0].updateID, "-abc123") || c.path == "tandatangani" &&
+			} else if c.err != nil && (len(s) != 1 || !strings.Contains(s[0].updateID, "-abc123-") || !strings.HasSuffix(s[0].req.Key, "-abc123") || c.path == "tandatangani" &&
 				(s[0].update != workflows.UpdateDecreeSign || s[0].req.Number != "188/1/2026" || s[0].req.Date != "2026-05-09")) {
 				t.Fatalf("step sent: %+v", s)
 			}

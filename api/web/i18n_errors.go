@@ -19,6 +19,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeBodyTooLarge:         "Kiriman terlalu besar (paling besar %s); kurangi isiannya.",
 	domain.CodeRequired:             "Wajib diisi.",
 	domain.CodeTooLong:              "Lebih dari %s karakter.",
+	domain.CodeTextChar:             "Memuat karakter %s (karakter kontrol atau format tak terlihat, atau baris baru di isian satu baris); hapus karakter itu.",
 	domain.CodeDateMalformed:        "Isi tanggal yang benar (tahun-bulan-hari).",
 	domain.CodeDateFuture:           "Tanggal tidak boleh setelah hari ini.",
 	domain.CodeDateBefore:           "Tanggal tidak boleh sebelum siklus verval dibuka (%s).",
@@ -26,6 +27,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeFileTooLarge:         "Berkas lebih dari %s.",
 	domain.CodeFileUnreadable:       "Berkas tidak terbaca utuh; unggah lagi.",
 	domain.CodeFileFormat:           "Berkas tidak dapat dibaca (%s).",
+	domain.CodeUploadBusy:           "Terlalu banyak berkas Excel sedang dibaca bersamaan. Kirim berkasnya lagi sebentar lagi (sekitar satu menit).",
 
 	domain.CodeCaseEnded:        "Kasus keluarga ini sudah selesai.",
 	domain.CodeCaseEndedInStage: "Kasus keluarga ini sudah selesai (%s).",

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/verval/verval/internal/ident"
@@ -47,6 +48,7 @@ var rowReasons = reason.Catalogue{
 	p3ke.CodeRequired:       {Format: "Wajib diisi, tetapi kosong."},
 	p3ke.CodeTextNotUTF8CSV: {Format: `Teks bukan UTF-8 yang sah; simpan berkas sebagai "CSV UTF-8" lalu unggah lagi.`},
 	p3ke.CodeTextNUL:        {Format: "Teks memuat karakter NUL."},
+	p3ke.CodeTextChar:       {Format: "Teks memuat karakter kontrol atau format tak terlihat %s (misalnya pembalik arah teks); hapus karakter itu."},
 	p3ke.CodeTextNotUTF8:    {Format: "Teks bukan UTF-8 yang sah."},
 	p3ke.CodeDesilRange:     {Format: "Harus bilangan bulat 1 sampai 10; tertulis %s."},
 	p3ke.CodeDuplicate:      {Format: "%s yang sama sudah ada di baris %s."},
@@ -174,3 +176,9 @@ func intakeError(in *store.Intake) string {
 // (GET /api/v1/intakes/{id}/issues?format=csv), so the file says what the
 // intake page says.
 func P3KEReason(is store.IntakeIssue) string { return p3keReason(is) }
+
+// ReportCut is the status and alasan of the row-error report's last row
+// when the report could not be written whole: left rows are missing.
+func ReportCut(left int64) (status, alasan string) {
+	return "Terpotong", fmt.Sprintf("Laporan terpotong: %d baris tidak disertakan. Unduh lagi; bila tetap terpotong, perbaiki baris di atas, unggah ulang, lalu unduh laporannya lagi.", left)
+}

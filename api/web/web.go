@@ -71,14 +71,15 @@ type Deps struct {
 }
 
 // Throttle is the login throttle the login page shares with POST
-// /api/v1/login: failures counted per username and per client.
+// /api/v1/login: failures counted per account, per address and per
+// account and address together (api/auth.go).
 type Throttle struct {
 	// Blocked says how long user or client ip must still wait, or 0.
 	Blocked func(now time.Time, user, ip string) time.Duration
 	// Failed counts a failed login.
 	Failed func(now time.Time, user, ip string)
-	// Succeeded forgets the username's failures.
-	Succeeded func(user string)
+	// Succeeded forgets the account's failures (and its pair's with ip).
+	Succeeded func(user, ip string)
 	// Acquire waits for a password-hashing slot.
 	Acquire func(ctx context.Context) (release func(), err error)
 	// ClientKey is the throttling key of a client address.

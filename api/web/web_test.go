@@ -125,7 +125,7 @@ func newEnvDB(t *testing.T, db *gorm.DB) *env {
 		Throttle: Throttle{
 			Blocked:   func(time.Time, string, string) time.Duration { return 0 },
 			Failed:    func(time.Time, string, string) {},
-			Succeeded: func(string) {},
+			Succeeded: func(string, string) {},
 			Acquire:   func(context.Context) (func(), error) { return func() {}, nil },
 			ClientKey: func(ip string) string { return ip },
 		},

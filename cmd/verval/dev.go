@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -72,7 +71,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		Log:           serverLog,
 	})
 	if err != nil {
-		return fmt.Errorf("%w (is another verval dev running? its log is %s)", err, serverLog.Name())
+		return fmt.Errorf("%w\n(is another verval dev running? the server's log is %s)", err, serverLog.Name())
 	}
 	defer func() {
 		fmt.Fprintln(stdout, "Stopping the Temporal dev server...")
@@ -126,7 +125,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	select {
 	case err := <-errc:
 		return err
-	case err := <-srv.Done():
-		return errors.Join(errors.New("the Temporal dev server stopped unexpectedly; see "+serverLog.Name()), err)
+	case <-srv.Done():
+		return fmt.Errorf("the Temporal dev server stopped unexpectedly (its log is %s): %w", serverLog.Name(), srv.Err())
 	}
 }

@@ -244,3 +244,97 @@ func TestMakeDevCtrlC(t *testing.T) {
 		t.Fatalf("make dev did not stop on Ctrl-C:\n%s", out.String())
 	}
 }
+
+// TestDevOnHeldPort (issue 23, item 2): when the Temporal port is held
+// (the orphaned dev server of an earlier run, say), `verval dev` says so on
+// its terminal within seconds and exits 1, instead of printing its banner
+// and hanging.
+func TestDevOnHeldPort(t *testing.T) {
+	env := stackEnv(t, "sqlite")
+	lis, err := net.Listen("tcp", env["TEMPORAL_ADDRESS"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var out syncBuffer
+	start := time.Now()
+	code := run(ctx, []string{"dev"}, func(k string) string { return env[k] }, nil, &out, &out)
+	if code != 1 {
+		t.Errorf("exit %d, want 1:\n%s", code, out.String())
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %s to fail", took)
+	}
+	for _, want := range []string{"address already in use", env["TEMPORAL_ADDRESS"], "temporal.log"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "Ctrl-C stops it") {
+		t.Errorf("the banner was printed:\n%s", out.String())
+	}
+}
+
+// TestDevServerDies (issue 23, item 2): when the Temporal dev server dies
+// under a running `verval dev`, verval reports it with the server's last
+// output lines and exits 1. It used to drain the server's exit in its
+// select and then wait for it again in Stop, for ever.
+func TestDevServerDies(t *testing.T) {
+	env := stackEnv(t, "sqlite")
+	s := startStackEnv(t, env)
+	_, port, _ := net.SplitHostPort(env["TEMPORAL_ADDRESS"])
+	pid := childWith(t, "start-dev", "--port\x00"+port+"\x00")
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-s.done:
+		if code != 1 {
+			t.Errorf("exit %d, want 1", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("verval dev still running 30 s after its server died:\n%s", s.out.String())
+	}
+	s.temporal.Close()
+	s.cancel()
+	s.cancel = nil
+	out := s.out.String()
+	for _, want := range []string{"stopped unexpectedly", "signal: killed", "last lines of the server's output"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// childWith finds this process's child whose command line holds every
+// one of parts (arguments are NUL-separated in /proc).
+func childWith(t *testing.T, parts ...string) int {
+	t.Helper()
+	dirs, _ := os.ReadDir("/proc")
+next:
+	for _, d := range dirs {
+		var pid int
+		if _, err := fmt.Sscan(d.Name(), &pid); err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) < 2 || f[1] != fmt.Sprint(os.Getpid()) {
+			continue
+		}
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		for _, p := range parts {
+			if !bytes.Contains(cmdline, []byte(p)) {
+				continue next
+			}
+		}
+		return pid
+	}
+	t.Fatalf("no child process with %q", parts)
+	return 0
+}

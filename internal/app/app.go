@@ -172,6 +172,7 @@ func (a *App) APIServer() *api.Server {
 		Office: off, Log: a.Log,
 		SessionTTL: a.Config.SessionTTL, RequestTimeout: a.Config.RequestTimeout, TemporalUIURL: a.Config.TemporalUIURL,
 		SecureCookies:     a.Config.SecureCookies(),
+		TrustedProxies:    a.Config.TrustedProxies,
 		TemporalNamespace: a.Config.TemporalNamespace,
 		Codec:             a.codecHandler(),
 		Metrics:           a.Metrics, ServeMetrics: a.MetricsAddr == "",

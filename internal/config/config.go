@@ -24,6 +24,10 @@ type Config struct {
 	// PublicURL is the API's address as a browser reaches it (for links and
 	// the Temporal UI's codec endpoint).
 	PublicURL string
+	// TrustedProxies are the reverse proxies (addresses or CIDR ranges)
+	// whose X-Forwarded-For names the client; from any other peer the
+	// header is ignored. Empty: none, the peer is the client.
+	TrustedProxies []string
 	// DatabaseURL is a postgres:// URL; empty means the embedded SQLite file.
 	DatabaseURL string
 	// DataDir holds the embedded database and the dev server's files.
@@ -169,6 +173,16 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 		}
 	}
 	c.PublicURL = envOr(getenv, "PUBLIC_URL", "http://localhost"+portOf(c.HTTPAddr))
+	for _, p := range strings.Split(getenv("VERVAL_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("VERVAL_TRUSTED_PROXIES: %q is not an address or a CIDR range (for example 10.0.0.5 or 10.0.0.0/24)", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
 	var err error
 	if c.DevUsers, err = envBool(getenv, "VERVAL_DEV_USERS", dev); err != nil {
 		errs = append(errs, err)

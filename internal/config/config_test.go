@@ -165,3 +165,23 @@ func TestSecureCookies(t *testing.T) {
 		}
 	}
 }
+
+// TestTrustedProxies: VERVAL_TRUSTED_PROXIES is a comma-separated list of
+// addresses and CIDR ranges, none by default; anything else is refused,
+// naming the variable.
+func TestTrustedProxies(t *testing.T) {
+	load := func(v string) (Config, error) {
+		return Load(func(k string) string { return map[string]string{"VERVAL_TRUSTED_PROXIES": v}[k] }, true)
+	}
+	c, err := load("")
+	if err != nil || c.TrustedProxies != nil {
+		t.Fatalf("unset: %v %v", c.TrustedProxies, err)
+	}
+	c, err = load(" 10.0.0.5, 172.18.0.0/16 ,2001:db8::/32,")
+	if err != nil || strings.Join(c.TrustedProxies, " ") != "10.0.0.5 172.18.0.0/16 2001:db8::/32" {
+		t.Fatalf("list: %q %v", c.TrustedProxies, err)
+	}
+	if _, err := load("10.0.0.5,proxy.local"); err == nil || !strings.Contains(err.Error(), "VERVAL_TRUSTED_PROXIES") || !strings.Contains(err.Error(), "proxy.local") {
+		t.Fatalf("a name: %v", err)
+	}
+}

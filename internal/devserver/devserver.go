@@ -9,6 +9,7 @@ package devserver
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -221,8 +223,13 @@ type Options struct {
 
 // Server is a running dev server.
 type Server struct {
-	cmd  *exec.Cmd
-	done chan error
+	cmd *exec.Cmd
+	// exited is closed once the process has exited and err holds what
+	// Wait returned: a closed channel can be waited on any number of times,
+	// so a Stop after a caller has seen the exit never blocks.
+	exited chan struct{}
+	err    error
+	tail   *tailWriter
 	// Address is the frontend's host:port.
 	Address string
 	// UIURL is the Web UI's address, empty when headless.
@@ -283,31 +290,73 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.MetricsPort > 0 {
 		args = append(args, "--metrics-port", strconv.Itoa(o.MetricsPort))
 	}
-	cmd := exec.Command(o.Binary, args...)
-	out := o.Log
-	if out == nil {
-		out = io.Discard
+	// A port another process holds (often a dev server left by an earlier
+	// run) is said at once: otherwise the health check below could reach
+	// that other server and call this start a success.
+	for _, p := range []int{o.Port, o.UIPort, o.MetricsPort} {
+		if p > 0 {
+			if err := portFree(o.IP, p); err != nil {
+				return nil, fmt.Errorf("temporal dev server: %w (another Temporal dev server, or an earlier verval dev's, may hold it)", err)
+			}
+		}
 	}
-	cmd.Stdout, cmd.Stderr = out, out
-	// Own process group, so Ctrl-C in a terminal reaches verval first and
-	// verval stops the server in order.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start Temporal dev server: %w", err)
+	s, err := launch(exec.Command(o.Binary, args...), o.Log)
+	if err != nil {
+		return nil, err
 	}
-	s := &Server{cmd: cmd, done: make(chan error, 1), Address: net.JoinHostPort(o.IP, strconv.Itoa(o.Port))}
+	s.Address = net.JoinHostPort(o.IP, strconv.Itoa(o.Port))
 	if o.UIPort > 0 {
 		s.UIURL = fmt.Sprintf("http://%s:%d", o.IP, o.UIPort)
 	}
 	if o.MetricsPort > 0 {
 		s.MetricsURL = fmt.Sprintf("http://%s/metrics", net.JoinHostPort(o.IP, strconv.Itoa(o.MetricsPort)))
 	}
-	go func() { s.done <- cmd.Wait() }()
-	if err := waitServing(ctx, s.Address, time.Minute, s.done); err != nil {
-		s.Stop()
-		return nil, err
+	if err := waitServing(ctx, s.Address, time.Minute, s.exited); err != nil {
+		_ = s.Stop()
+		return nil, s.withTail(err)
 	}
 	return s, nil
+}
+
+// launch starts cmd with its output to log (nil discards it) and kept
+// for errors, and watches for its exit.
+func launch(cmd *exec.Cmd, log io.Writer) (*Server, error) {
+	tail := &tailWriter{max: tailLines}
+	var out io.Writer = tail
+	if log != nil {
+		out = io.MultiWriter(log, tail)
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	// Own process group, so Ctrl-C in a terminal reaches verval first and
+	// verval stops the server in order; and, where the system has one, a
+	// signal when verval dies, so a killed verval leaves no server holding
+	// the ports (procattr_*.go).
+	cmd.SysProcAttr = sysProcAttr()
+	// The output goes through a pipe; a grandchild holding it open must
+	// not keep Wait (and so Stop) waiting.
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start Temporal dev server: %w", err)
+	}
+	s := &Server{cmd: cmd, exited: make(chan struct{}), tail: tail}
+	go func() {
+		s.err = cmd.Wait()
+		close(s.exited)
+	}()
+	return s, nil
+}
+
+// tailLines is how many of the server's last output lines an error about
+// its start or its exit carries.
+const tailLines = 15
+
+// portFree reports an error when ip:port cannot be listened on.
+func portFree(ip string, port int) error {
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(port)))
+	if err != nil {
+		return err
+	}
+	return l.Close()
 }
 
 // frontendService is the name the frontend's gRPC health service answers
@@ -318,9 +367,9 @@ const frontendService = "temporal.api.workflowservice.v1.WorkflowService"
 // gRPC's health service, the check a client makes when it connects. A
 // listening port is not enough: the frontend listens before it has joined
 // the server's membership, and a client that connects then fails with
-// "Frontend is not healthy yet". A value on done (the process exiting)
-// ends the wait; it is put back for Done.
-func waitServing(ctx context.Context, addr string, limit time.Duration, done chan error) error {
+// "Frontend is not healthy yet". The process exiting (exited closed) ends
+// the wait.
+func waitServing(ctx context.Context, addr string, limit time.Duration, exited <-chan struct{}) error {
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return fmt.Errorf("temporal dev server at %s: %w", addr, err)
@@ -342,9 +391,8 @@ func waitServing(ctx context.Context, addr string, limit time.Duration, done cha
 			return fmt.Errorf("temporal dev server at %s not serving within %s: %v", addr, limit, err)
 		}
 		select {
-		case err := <-done:
-			done <- err
-			return fmt.Errorf("temporal dev server exited during start: %v", err)
+		case <-exited:
+			return errors.New("temporal dev server exited during start")
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):
@@ -352,34 +400,96 @@ func waitServing(ctx context.Context, addr string, limit time.Duration, done cha
 	}
 }
 
-// Done yields the server's exit error once it exits.
-func (s *Server) Done() <-chan error { return s.done }
+// Done is closed once the server has exited; Err then says how.
+func (s *Server) Done() <-chan struct{} { return s.exited }
 
-// Stop ends the server gracefully (SIGTERM, then SIGKILL after 10 s).
-func (s *Server) Stop() error {
-	if s.cmd.Process == nil {
+// Err is the server's exit, with its last output lines; nil while it runs.
+func (s *Server) Err() error {
+	select {
+	case <-s.exited:
+		return s.withTail(fmt.Errorf("temporal dev server exited: %v", s.err))
+	default:
 		return nil
+	}
+}
+
+// withTail adds the server's last output lines to err.
+func (s *Server) withTail(err error) error {
+	if t := s.tail.String(); t != "" {
+		return fmt.Errorf("%w\nlast lines of the server's output:\n%s", err, t)
+	}
+	return err
+}
+
+// Stop ends the server gracefully (SIGTERM, then SIGKILL after 10 s). It
+// returns at once when the server has already exited.
+func (s *Server) Stop() error {
+	select {
+	case <-s.exited:
+		return exitErr(s.err)
+	default:
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case err := <-s.done:
-		s.done <- err
-		return exitErr(err)
+	case <-s.exited:
 	case <-time.After(10 * time.Second):
 		_ = s.cmd.Process.Kill()
-		err := <-s.done
-		s.done <- err
-		return exitErr(err)
+		<-s.exited
 	}
+	return exitErr(s.err)
 }
 
 // Kill ends the server at once, as a crash would.
 func (s *Server) Kill() {
-	if s.cmd.Process != nil {
-		_ = s.cmd.Process.Kill()
-		err := <-s.done
-		s.done <- err
+	_ = s.cmd.Process.Kill()
+	<-s.exited
+}
+
+// tailWriter keeps the last max lines written to it.
+type tailWriter struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+	part  []byte
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.part = append(w.part, p...)
+	for {
+		i := bytes.IndexByte(w.part, '\n')
+		if i < 0 {
+			break
+		}
+		w.lines = append(w.lines, string(w.part[:i]))
+		w.part = w.part[i+1:]
+		if len(w.lines) > w.max {
+			w.lines = w.lines[len(w.lines)-w.max:]
+		}
 	}
+	if len(w.part) > 64<<10 { // a line without end: keep its start
+		w.part = w.part[:64<<10]
+	}
+	return len(p), nil
+}
+
+// String is the kept lines, each indented, with an unfinished last line.
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	lines := w.lines
+	if len(w.part) > 0 {
+		lines = append(lines[:len(lines):len(lines)], string(w.part))
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("  " + l)
+	}
+	return b.String()
 }
 
 func exitErr(err error) error {

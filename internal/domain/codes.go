@@ -14,6 +14,7 @@ const (
 	CodeIdempotencyKeyReused Code = "request.idempotency_key_reused"
 	CodeRequired             Code = "field.required"
 	CodeTooLong              Code = "field.too_long"
+	CodeTextChar             Code = "field.invisible_char"
 	CodeDateMalformed        Code = "date.malformed"
 	CodeDateFuture           Code = "date.future"
 	CodeDateBefore           Code = "date.before_cycle"
@@ -21,6 +22,7 @@ const (
 	CodeFileTooLarge         Code = "file.too_large"
 	CodeFileUnreadable       Code = "file.unreadable"
 	CodeFileFormat           Code = "file.format"
+	CodeUploadBusy           Code = "upload.busy"
 
 	// A household's case.
 	CodeCaseEnded        Code = "case.ended"
@@ -166,6 +168,7 @@ var catalogue = map[Code]entry{
 	CodeBodyTooLarge:         {KindTooLarge, "the request body is larger than %s; send less (files go to the upload routes)"},
 	CodeRequired:             {KindInvalid, "is required"},
 	CodeTooLong:              {KindInvalid, "is longer than %s characters"},
+	CodeTextChar:             {KindInvalid, "holds the character %s (a control or invisible formatting character, or a line break in a one-line field); remove it"},
 	CodeDateMalformed:        {KindInvalid, "must be a date as YYYY-MM-DD"},
 	CodeDateFuture:           {KindInvalid, "cannot be in the future"},
 	CodeDateBefore:           {KindInvalid, "cannot be before the cycle opened (%s)"},
@@ -173,6 +176,7 @@ var catalogue = map[Code]entry{
 	CodeFileTooLarge:         {KindInvalid, "is larger than %s"},
 	CodeFileUnreadable:       {KindBadRequest, "could not be read completely; upload it again"},
 	CodeFileFormat:           {KindInvalid, "%s"},
+	CodeUploadBusy:           {KindUnavailable, "too many workbooks are being read at once; send the file again in a minute"},
 
 	CodeCaseEnded:        {KindConflict, "this household's case has ended"},
 	CodeCaseEndedInStage: {KindConflict, "the household's case has already ended (%s)"},

@@ -128,6 +128,9 @@ func (s *Service) CloseCycle(ctx context.Context, c Caller, cy *store.Cycle, rea
 	if reason == "" || utf8.RuneCountInString(reason) > closeReasonMax {
 		return nil, domain.FieldErr("reason", domain.CodeCycleCloseReason)
 	}
+	if e := domain.CheckChars("reason", reason, true); e != nil {
+		return nil, e
+	}
 	closed, err := s.store.CloseCycle(ctx, cy.ID, reason, c.Actor())
 	if errors.Is(err, store.ErrCycleClosed) && cy.ClosedAt != nil {
 		// Closed before, perhaps by a request whose fan-out did not start:

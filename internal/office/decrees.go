@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -38,8 +37,8 @@ func (s *Service) DraftDecree(ctx context.Context, c Caller, cy *store.Cycle, re
 	if req.Kind == domain.DecreeRevocation && req.Reason == "" {
 		return nil, domain.FieldErr("reason", domain.CodeRevokeReason)
 	}
-	if utf8.RuneCountInString(req.Reason) > domain.MaxReasonRunes {
-		return nil, domain.FieldErr("reason", domain.CodeTooLong, domain.MaxReasonRunes)
+	if e := domain.CheckText("reason", req.Reason, domain.MaxReasonRunes, true); e != nil {
+		return nil, e
 	}
 	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
 	if err := s.store.DraftDecree(ctx, &d, req.HouseholdIDs, c.Actor()); err != nil {
@@ -139,11 +138,13 @@ func (s *Service) DecreeStep(ctx context.Context, c Caller, d *store.Decree, upd
 		// Its workflow has ended; say why rather than "case has ended".
 		return st, domain.Err(domain.CodeDecreeWithdrawn)
 	}
-	updateID, err := updateID(c, update, d.ID, key)
+	r.Number, r.Reason = strings.TrimSpace(r.Number), strings.TrimSpace(r.Reason)
+	// The key is bound to the step and its request, as a visit's is.
+	idem, err := idempotency(c, update, d.ID, key, []any{update, r.Number, r.Date, r.Reason})
 	if err != nil {
 		return st, err
 	}
-	r.Number, r.Reason = strings.TrimSpace(r.Number), strings.TrimSpace(r.Reason)
+	r.Key, r.KeyHash = idem.key, idem.hash
 	if update == workflows.UpdateDecreeSign && r.Number != "" {
 		taken, err := s.store.DecreeNumberTaken(ctx, d.RegencyCode, r.Number)
 		if err != nil {
@@ -155,7 +156,7 @@ func (s *Service) DecreeStep(ctx context.Context, c Caller, d *store.Decree, upd
 	}
 	r.Actor = c.Actor()
 	h, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: updateID, UpdateName: update,
+		WorkflowID: workflows.DecreeWorkflowID(d.ID), UpdateID: idem.updateID, UpdateName: update,
 		Args:         []any{r},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -20,6 +21,36 @@ const DefaultMaxIntakeFile = 64 << 20
 
 // MaxIntakeFile is the largest P3KE file StartIntake takes, in bytes.
 func (s *Service) MaxIntakeFile() int64 { return s.maxIntakeFile }
+
+// DefaultWorkbookMemory bounds the shared strings of the workbooks being
+// checked at once (uncompressed bytes). Decoded, they hold about as much
+// again in memory: one workbook at xlsxread's per-file cap (128 MiB of
+// shared strings) and ordinary files beside it, the process staying under
+// 1 GB (docs/performance.md). A regency's largest real file has a few MB.
+const DefaultWorkbookMemory = 192 << 20
+
+// workbookWait is how long an upload waits for room before it is refused.
+const workbookWait = 3 * time.Second
+
+// admitWorkbook is p3ke.Options.Admit for an upload: a weighted semaphore
+// on the workbooks' shared strings, each weighing their size (at least
+// 1 MiB, at most the whole capacity, so any file the per-file cap admits
+// can run alone). Parallel hostile uploads used to take the process to
+// 2.4 GB; beyond the capacity an upload waits a few seconds, then is
+// refused 503 upload.busy with Retry-After.
+func (s *Service) admitWorkbook(ctx context.Context) func(held int64) (func(), error) {
+	return func(held int64) (func(), error) {
+		w := min(max(held, 1<<20), s.workbookMemory)
+		wctx, cancel := context.WithTimeout(ctx, workbookWait)
+		defer cancel()
+		if err := s.workbooks.Acquire(wctx, w); err != nil {
+			e := domain.FieldErr("file", domain.CodeUploadBusy)
+			e.RetryAfter = 30 * time.Second
+			return nil, e
+		}
+		return func() { s.workbooks.Release(w) }, nil
+	}
+}
 
 // Upload is an uploaded file: a reader over its bytes (read twice, never
 // whole), its size and its name.
@@ -58,7 +89,7 @@ func (s *Service) StartIntake(ctx context.Context, c Caller, cy *store.Cycle, f 
 	}
 	// Read the file through once, as intake will. Under a second for the
 	// largest regency's file.
-	if _, err := p3ke.Check(io.NewSectionReader(f.File, 0, f.Size), p3ke.Options{Regency: cy.RegencyCode}); err != nil {
+	if _, err := p3ke.Check(io.NewSectionReader(f.File, 0, f.Size), p3ke.Options{Regency: cy.RegencyCode, Admit: s.admitWorkbook(ctx)}); err != nil {
 		return nil, err
 	}
 	in := store.Intake{CycleID: cy.ID, FileName: f.Name, CreatedBy: c.UserID}
@@ -91,4 +122,29 @@ func (s *Service) IntakeIssues(ctx context.Context, c Caller, in *store.Intake, 
 		return nil, 0, err
 	}
 	return s.store.IntakeIssues(ctx, in.ID, limit, offset)
+}
+
+// EachIntakeIssuePage passes an intake's rejected and warned rows, in row
+// order, to fn a page of at most page at a time, so a report of millions
+// of rows is written without holding it; total is their count when it
+// began. It ends at the first error (fn's, or the context's).
+func (s *Service) EachIntakeIssuePage(ctx context.Context, c Caller, in *store.Intake, page int, fn func([]store.IntakeIssue) error) (total int64, err error) {
+	if err := c.may(StepIntake); err != nil {
+		return 0, err
+	}
+	if total, err = s.store.IntakeIssueCount(ctx, in.ID); err != nil {
+		return 0, err
+	}
+	row, id := 0, int64(0)
+	for {
+		issues, err := s.store.IntakeIssuesAfter(ctx, in.ID, row, id, page)
+		if err != nil || len(issues) == 0 {
+			return total, err
+		}
+		if err := fn(issues); err != nil {
+			return total, err
+		}
+		last := issues[len(issues)-1]
+		row, id = last.Row, last.ID
+	}
 }

@@ -46,6 +46,9 @@ func (s *Service) RecordMeeting(ctx context.Context, c Caller, cy *store.Cycle, 
 	if m.BeritaAcaraNo == "" || utf8.RuneCountInString(m.BeritaAcaraNo) > 100 {
 		return domain.FieldErr("beritaAcaraNo", domain.CodeMeetingNumber)
 	}
+	if e := domain.CheckChars("beritaAcaraNo", m.BeritaAcaraNo, false); e != nil {
+		return e
+	}
 	if m.Attendees < 1 || m.Attendees > 10000 {
 		return domain.FieldErr("attendees", domain.CodeMeetingAttendees)
 	}

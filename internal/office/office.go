@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
@@ -47,6 +48,10 @@ type Deps struct {
 	EnrolRules []enrol.Rule
 	// MaxIntakeFile bounds a P3KE upload; 0 means DefaultMaxIntakeFile.
 	MaxIntakeFile int64
+	// WorkbookMemory bounds the shared strings of the uploaded workbooks
+	// being checked at once, in uncompressed bytes; 0 means
+	// DefaultWorkbookMemory.
+	WorkbookMemory int64
 }
 
 // KemensosOptions configures the Kemensos gateway.
@@ -74,6 +79,10 @@ type Service struct {
 	rules    []enrol.Rule
 	// maxIntakeFile bounds a P3KE upload, in bytes.
 	maxIntakeFile int64
+	// workbooks admits uploaded workbooks to be read (admitWorkbook).
+	workbooks *semaphore.Weighted
+	// workbookMemory is workbooks' capacity.
+	workbookMemory int64
 }
 
 // New builds the office from its dependencies.
@@ -93,10 +102,14 @@ func New(d Deps) *Service {
 	if d.MaxIntakeFile <= 0 {
 		d.MaxIntakeFile = DefaultMaxIntakeFile
 	}
+	if d.WorkbookMemory <= 0 {
+		d.WorkbookMemory = DefaultWorkbookMemory
+	}
 	return &Service{
 		store: d.Store, temporal: d.Temporal, log: d.Log, now: d.Now, kemensos: d.Kemensos, rules: d.EnrolRules,
 		maxIntakeFile: d.MaxIntakeFile,
-		cases:         workflows.Cases{Client: d.Temporal, Namespace: d.Namespace, ResetSticky: d.ResetSticky},
+		workbooks:     semaphore.NewWeighted(d.WorkbookMemory), workbookMemory: d.WorkbookMemory,
+		cases: workflows.Cases{Client: d.Temporal, Namespace: d.Namespace, ResetSticky: d.ResetSticky},
 	}
 }
 

@@ -173,6 +173,9 @@ func (s *Service) MarkUnanswered(ctx context.Context, c Caller, p *store.Proposa
 	if reason == "" || utf8.RuneCountInString(reason) > unansweredReasonMax {
 		return 0, domain.FieldErr("reason", domain.CodeProposalUnansweredReason, unansweredReasonMax)
 	}
+	if e := domain.CheckChars("reason", reason, true); e != nil {
+		return 0, e
+	}
 	n, err := s.store.MarkUnanswered(ctx, p.ID, reason, c.Actor())
 	if err != nil {
 		return 0, err

@@ -17,6 +17,7 @@ const (
 	CodeRequired         reason.Code = "p3ke.required"           // -
 	CodeTextNotUTF8CSV   reason.Code = "p3ke.text_not_utf8_csv"  // -
 	CodeTextNUL          reason.Code = "p3ke.text_nul"           // -
+	CodeTextChar         reason.Code = "p3ke.text_char"          // the character, as U+202E
 	CodeTextNotUTF8      reason.Code = "p3ke.text_not_utf8"      // -
 	CodeDesilRange       reason.Code = "p3ke.desil_range"        // the cell, quoted
 	CodeDuplicate        reason.Code = "p3ke.duplicate"          // the column (id_keluarga_p3ke, no_kk), the first row
@@ -73,6 +74,7 @@ var english = reason.Catalogue{
 	CodeRequired:       {Format: "required value is empty"},
 	CodeTextNotUTF8CSV: {Format: `text is not valid UTF-8; save the file as "CSV UTF-8" and upload again`},
 	CodeTextNUL:        {Format: "text contains a NUL character"},
+	CodeTextChar:       {Format: "text contains the control or invisible formatting character %s; remove it"},
 	CodeTextNotUTF8:    {Format: "text is not valid UTF-8"},
 	CodeDesilRange:     {Format: "must be a whole number from 1 to 10, got %s"},
 	CodeDuplicate:      {Format: "the same %s is already in row %s"},

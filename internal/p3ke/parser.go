@@ -23,6 +23,11 @@ type Options struct {
 	Regency string
 	// Wilayah is the region table; nil means wilayah.Default().
 	Wilayah *wilayah.Table
+	// Admit, when set, is asked before an XLSX workbook's shared strings
+	// are decoded, with their uncompressed size (what reading the
+	// workbook will hold in memory, about); an error ends Open with it.
+	// Close calls release. CSV is streamed and holds little: not asked.
+	Admit func(held int64) (release func(), err error)
 }
 
 // FormatError means the file cannot be read as a P3KE file at all: not CSV
@@ -55,6 +60,7 @@ type Parser struct {
 	regName string // e.g. "Kabupaten Blitar", for messages
 	idx     [numCols]int
 	xlsx    bool           // dates may come as Excel serial numbers
+	release func()         // Options.Admit's, or nothing
 	seenID  map[string]int // id_keluarga_p3ke -> first row
 	seenKK  map[uint64]int // No KK as a number -> first row
 }
@@ -125,8 +131,15 @@ func Open(r io.Reader, opts Options) (*Parser, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.release = func() {}
+	if x, ok := p.src.(*xlsxSource); ok && opts.Admit != nil {
+		if p.release, err = opts.Admit(x.r.SharedStringsSize()); err != nil {
+			p.src.close()
+			return nil, err
+		}
+	}
 	if err := p.readHeader(); err != nil {
-		p.src.close()
+		p.Close()
 		return nil, err
 	}
 	return p, nil
@@ -215,8 +228,13 @@ func (p *Parser) All() iter.Seq2[Result, error] {
 	}
 }
 
-// Close releases the file's decompressor; it does not close r.
-func (p *Parser) Close() error { return p.src.close() }
+// Close releases the file's decompressor and its admission (Options.Admit);
+// it does not close r.
+func (p *Parser) Close() error {
+	p.release()
+	p.release = func() {}
+	return p.src.close()
+}
 
 func blankRow(cells []string) bool {
 	for _, c := range cells {

@@ -135,7 +135,9 @@ func checkFixtureRecords(t *testing.T, results []Result) {
 		t.Errorf("row 2 =\n%+v\nwant\n%+v", got, want[2])
 	}
 	r3 := byRow[3]
-	if r3.Address != "Dusun Krajan\nRT 003 RW 001" || r3.VillageCode != "35.05.03.1004" || r3.Sex != "P" ||
+	// The cell's line break (Alt+Enter in a spreadsheet) is a space: the
+	// rule for one-line text (docs/p3ke.md, "Text").
+	if r3.Address != "Dusun Krajan RT 003 RW 001" || r3.VillageCode != "35.05.03.1004" || r3.Sex != "P" ||
 		!r3.BirthDate.Equal(*born(1975, 2, 25)) || !r3.InDTKS || r3.PKH || r3.BPNT || !r3.PBI {
 		t.Errorf("row 3 = %+v", r3)
 	}
@@ -644,5 +646,37 @@ func TestQuoteMasksNumbers(t *testing.T) {
 		if got := quote(in); got != want {
 			t.Errorf("quote(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestAdmit: an XLSX workbook is admitted with its shared strings' size
+// before they are decoded, and released at Close; a refusal ends Open
+// with it. CSV is not asked.
+func TestAdmit(t *testing.T) {
+	var asked []int64
+	released := 0
+	admit := func(held int64) (func(), error) {
+		asked = append(asked, held)
+		return func() { released++ }, nil
+	}
+	data := fixtureXLSX(t)
+	p, err := Open(bytes.NewReader(data), Options{Regency: "35.05", Admit: admit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != 1 || asked[0] <= 0 || released != 0 {
+		t.Fatalf("asked %v, released %d", asked, released)
+	}
+	p.Close()
+	p.Close()
+	if released != 1 {
+		t.Fatalf("released %d times", released)
+	}
+	busy := errors.New("busy")
+	if _, err := Open(bytes.NewReader(data), Options{Regency: "35.05", Admit: func(int64) (func(), error) { return nil, busy }}); err != busy {
+		t.Fatalf("refused: %v", err)
+	}
+	if _, err := Open(bytes.NewReader(readFile(t, "testdata/comma.csv")), Options{Regency: "35.05", Admit: admit}); err != nil || len(asked) != 1 {
+		t.Fatalf("CSV: %v, asked %v", err, asked)
 	}
 }

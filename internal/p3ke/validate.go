@@ -10,6 +10,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/reason"
 	"github.com/verval/verval/internal/wilayah"
@@ -59,7 +60,8 @@ func (v *rowCheck) failIdent(c col, err error) {
 	v.errors++
 }
 
-// text returns a free-text cell, checking that a database will take it.
+// text returns a free-text cell, checking that a database will take it
+// and that it holds only characters a text may.
 func (v *rowCheck) text(c col, isRequired bool) string {
 	s := v.cell(c)
 	switch {
@@ -74,6 +76,14 @@ func (v *rowCheck) text(c col, isRequired bool) string {
 		return ""
 	case strings.IndexByte(s, 0) >= 0:
 		v.fail(c, CodeTextNUL)
+		return ""
+	}
+	// The rule for text (internal/domain/text.go): a line break or tab
+	// becomes a space, a control or invisible formatting character
+	// rejects the row.
+	s = trim(domain.OneLine(s))
+	if r, bad := domain.BadRune(s, false); bad {
+		v.fail(c, CodeTextChar, domain.RuneName(r))
 		return ""
 	}
 	return s

@@ -75,3 +75,43 @@ func TestIntakeReasonCodes(t *testing.T) {
 		}
 	})
 }
+
+// TestIntakeIssuesAfter: the row-error report's pages, on both databases,
+// follow row order and the issues of one row in the order they were found,
+// each page after the last issue of the one before, none twice, none lost.
+func TestIntakeIssuesAfter(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		ctx := t.Context()
+		st := storetest.NewStore(db, nil)
+		var issues []store.IntakeIssue
+		for _, row := range []int{9, 2, 2, 7, 2, 4} {
+			issues = append(issues, store.IntakeIssue{IntakeID: 5, Row: row, Column: "desil", Severity: "error", Reason: "r"})
+		}
+		issues = append(issues, store.IntakeIssue{IntakeID: 6, Row: 1, Severity: "error"}) // another intake's
+		if err := db.Create(&issues).Error; err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		row, id := 0, int64(0)
+		for {
+			page, err := st.IntakeIssuesAfter(ctx, 5, row, id, 2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, is := range page {
+				got = append(got, is.ID)
+			}
+			row, id = page[len(page)-1].Row, page[len(page)-1].ID
+		}
+		want := []int64{issues[1].ID, issues[2].ID, issues[4].ID, issues[5].ID, issues[3].ID, issues[0].ID}
+		if !slices.Equal(got, want) {
+			t.Errorf("pages: %v, want %v", got, want)
+		}
+		if n, err := st.IntakeIssueCount(ctx, 5); err != nil || n != 6 {
+			t.Errorf("count: %d, %v", n, err)
+		}
+	})
+}

@@ -42,6 +42,24 @@ func (s *Store) IntakeIssues(ctx context.Context, id int64, limit, offset int) (
 	return out, total, err
 }
 
+// IntakeIssueCount counts an intake's row issues.
+func (s *Store) IntakeIssueCount(ctx context.Context, id int64) (int64, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&IntakeIssue{}).Where("intake_id = ?", id).Count(&n).Error
+	return n, err
+}
+
+// IntakeIssuesAfter lists at most limit of an intake's row issues in row
+// order after the issue at (row, id) (from the start for 0, 0): the
+// report's pages, each found by the index rather than by skipping the
+// ones before it.
+func (s *Store) IntakeIssuesAfter(ctx context.Context, id int64, row int, issueID int64, limit int) ([]IntakeIssue, error) {
+	var out []IntakeIssue
+	err := s.DB.WithContext(ctx).Where(`intake_id = ? AND ("row" > ? OR ("row" = ? AND id > ?))`, id, row, row, issueID).
+		Order("row, id").Limit(limit).Find(&out).Error
+	return out, err
+}
+
 // IntakeWithCycle is an intake and its cycle, without the file.
 func (s *Store) IntakeWithCycle(ctx context.Context, id int64) (*Intake, *Cycle, error) {
 	in, err := s.GetIntake(ctx, id)

@@ -282,6 +282,15 @@ func migrations() []*gormigrate.Migration {
 				return tx.AutoMigrate(&Usul{})
 			},
 		},
+		{
+			// The row-error report is read whole, page after page in row
+			// order (IntakeIssuesAfter); with the intake's index alone
+			// each page sorted all of the intake's issues again.
+			ID: "202612082301_intake_issue_order",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Exec(`CREATE INDEX IF NOT EXISTS idx_intake_issues_order ON intake_issues (intake_id, "row", id)`).Error
+			},
+		},
 	}
 }
 

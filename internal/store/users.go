@@ -102,6 +102,9 @@ const MaxRegions = 50
 // validateProfile checks u's name, role and regions (u normalised), and
 // returns u with Regions sorted and unique and Region their first.
 func (u NewUser) validateProfile() (NewUser, error) {
+	if e := domain.CheckChars("name", u.Name, false); e != nil {
+		return u, e
+	}
 	switch {
 	case u.Name == "" || utf8.RuneCountInString(u.Name) > 200:
 		return u, invalid("name", domain.CodeUserName)

@@ -107,6 +107,17 @@ func (e *FormatError) Error() string {
 // Unwrap returns the problem.
 func (e *FormatError) Unwrap() error { return e.Err }
 
+// SharedStringsSize is the uncompressed size of the workbook's shared
+// strings, which the first Next decodes and holds in memory; 0 when it has
+// none. archive/zip refuses a part that unpacks to more than it declares,
+// so this bounds what a hostile file can make the reader hold.
+func (r *Reader) SharedStringsSize() int64 {
+	if r.sst == nil {
+		return 0
+	}
+	return int64(r.sst.UncompressedSize64)
+}
+
 // Reader reads the rows of a workbook's first sheet. It is not safe for
 // concurrent use.
 type Reader struct {
