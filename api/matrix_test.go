@@ -1630,6 +1630,56 @@ func pageRows() []mxRow {
 				}
 				w.checkMarked(t, a, e, r, "tidak ada jawaban sampai Desember")
 			}},
+
+		// Accounts: each page calls the office method of its API route
+		// (the rows above), so Dinsos manages its regency's and the
+		// administrator every one; another regency's account is a 404.
+		{method: "GET", route: "/akun", page: true, roles: officeRoles, req: path("/akun"), own: 200,
+			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				for _, u := range mxUsers {
+					want := a.role == auth.RoleAdmin || u.role != auth.RoleAdmin && a.covers(u.region)
+					if got := strings.Contains(string(r.body), fmt.Sprintf(`href="/akun/%d"`, w.byName[u.username].id)); got != want {
+						t.Errorf("%s: /akun lists %s: %v, want %v", a, u.username, got, want)
+					}
+				}
+			}},
+		{method: "GET", route: "/akun/baru", page: true, roles: officeRoles, req: path("/akun/baru"), own: 200},
+		{method: "POST", route: "/akun/baru", page: true, roles: officeRoles, target: targetRegency, own: 200, other: 422,
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				w.nextYear++
+				desa := map[string]string{"35.05": "35.05.01.2001", "16.73": "16.73.01.1001"}[e.regency]
+				return form("/akun/baru", "username", fmt.Sprintf("halaman.%d", w.nextYear), "name", "Petugas Baru", "role", "village", "region", desa)(w, a, e)
+			},
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, visible bool, r *apiResponse) {
+				if shown := strings.Contains(string(r.body), `class="onetime"`); shown != visible {
+					t.Errorf("%s: one-time password shown %v", a, shown)
+				}
+			}},
+		{method: "GET", route: "/akun/:id", page: true, roles: officeRoles, target: targetAccount, req: idPath("/akun/%d"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				if !strings.Contains(string(r.body), fmt.Sprintf(`action="/akun/%d/nonaktifkan"`, e.id)) {
+					t.Errorf("%s: the account's page offers no steps", a)
+				}
+			}},
+		{method: "POST", route: "/akun/:id/nonaktifkan", page: true, roles: officeRoles, target: targetAccount, own: 303,
+			req: form("/akun/%d/nonaktifkan"), check: redirectTo("/akun/%d?dinonaktifkan=1")},
+		{method: "POST", route: "/akun/:id/aktifkan", page: true, roles: officeRoles, target: targetAccount, own: 303,
+			req: form("/akun/%d/aktifkan"), check: redirectTo("/akun/%d?diaktifkan=1")},
+		{method: "POST", route: "/akun/:id/sandi", page: true, roles: officeRoles, target: targetAccount, own: 200,
+			req: form("/akun/%d/sandi"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if !strings.Contains(string(r.body), `class="onetime"`) || r.header.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s: the reset shows no one-time password, or is cacheable", a)
+				}
+			}},
+		{method: "POST", route: "/akun/:id/peran", page: true, roles: officeRoles, target: targetAccount, own: 303,
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				// The account stays a village officer of its own desa.
+				return form("/akun/%d/peran", "role", "village", "region", w.accountRegion(e.id))(w, a, e)
+			},
+			check: redirectTo("/akun/%d?peran=1")},
+		{method: "POST", route: "/akun/:id/sesi", page: true, roles: officeRoles, target: targetAccount, own: 303,
+			req: form("/akun/%d/sesi"), check: redirectTo("/akun/%d?sesi=1")},
 	}
 }
 

@@ -23,6 +23,7 @@ func navFor(r auth.Role) []navItem {
 	upload := navItem{"unggah", "Unggah P3KE", "/unggah"}
 	decrees := navItem{"sk", "Surat Keputusan", "/sk"}
 	proposals := navItem{"usulan", "Usulan Kemensos", "/usulan"}
+	accounts := navItem{"akun", "Akun", "/akun"}
 	switch r {
 	case auth.RoleVillage:
 		return []navItem{tasks, meeting, dash, stuck}
@@ -31,7 +32,7 @@ func navFor(r auth.Role) []navItem {
 	case auth.RoleTKSK:
 		return []navItem{dash, stuck, tasks}
 	case auth.RoleDinsos, auth.RoleAdmin:
-		return []navItem{dash, stuck, tasks, upload, decrees, proposals}
+		return []navItem{dash, stuck, tasks, upload, decrees, proposals, accounts}
 	case auth.RoleBupati:
 		return []navItem{decrees, dash, stuck}
 	}

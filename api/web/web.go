@@ -152,6 +152,17 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/usulan/:id/kirim", may(office.StepProposals), h.submitProposal)
 	r.POST("/usulan/:id/jawaban", h.signedInWith(maxFileForm, office.Roles(office.StepProposals)...), h.uploadAnswers)
 	r.POST("/usulan/:id/tidak-dijawab", may(office.StepProposals), h.markUnanswered)
+
+	// Accounts: Dinsos its regency's, the administrator every one.
+	r.GET("/akun", may(office.StepAccounts), h.accountList)
+	r.GET("/akun/baru", may(office.StepAccounts), h.newAccountPage)
+	r.POST("/akun/baru", may(office.StepAccounts), h.createAccount)
+	r.GET("/akun/:id", may(office.StepAccounts), h.accountPage)
+	r.POST("/akun/:id/nonaktifkan", may(office.StepAccounts), h.setAccountDisabled(true))
+	r.POST("/akun/:id/aktifkan", may(office.StepAccounts), h.setAccountDisabled(false))
+	r.POST("/akun/:id/sandi", may(office.StepAccounts), h.resetAccountPassword)
+	r.POST("/akun/:id/peran", may(office.StepAccounts), h.changeAccountRole)
+	r.POST("/akun/:id/sesi", may(office.StepAccounts), h.endAccountSessions)
 }
 
 func newPages(d Deps) *pages {

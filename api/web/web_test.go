@@ -775,6 +775,15 @@ var pageRoles = map[string][]auth.Role{
 	"POST /usulan/:id/kirim":         {auth.RoleDinsos},
 	"POST /usulan/:id/jawaban":       {auth.RoleDinsos},
 	"POST /usulan/:id/tidak-dijawab": {auth.RoleDinsos},
+	"GET /akun":                      {auth.RoleDinsos, auth.RoleAdmin},
+	"GET /akun/baru":                 {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /akun/baru":                {auth.RoleDinsos, auth.RoleAdmin},
+	"GET /akun/:id":                  {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /akun/:id/nonaktifkan":     {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /akun/:id/aktifkan":        {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /akun/:id/sandi":           {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /akun/:id/peran":           {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /akun/:id/sesi":            {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /keluar":                   auth.Roles(),
 	"GET /sandi":                     auth.Roles(),
 	"POST /sandi":                    auth.Roles(),
@@ -796,6 +805,11 @@ func TestEveryPageChecksTheRole(t *testing.T) {
 	if err := e.st.DB.First(&in).Error; err != nil {
 		t.Fatal(err)
 	}
+	// The account pages act on an account nobody here signs in with.
+	target, err := e.st.CreateUser(t.Context(), store.NewUser{Username: "akun.uji", Password: password, Name: "Akun Uji", Role: auth.RoleVillage, Region: jaten})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ri := range e.r.Routes() {
 		key := ri.Method + " " + ri.Path
 		roles, ok := pageRoles[key]
@@ -809,6 +823,9 @@ func TestEveryPageChecksTheRole(t *testing.T) {
 		id := e.hh["SITI AMINAH"]
 		if strings.HasPrefix(ri.Path, "/unggah/") {
 			id = in.ID
+		}
+		if strings.HasPrefix(ri.Path, "/akun/") {
+			id = target.ID
 		}
 		path := strings.Replace(ri.Path, ":id", fmt.Sprint(id), 1)
 		if key == "POST /keluar" {

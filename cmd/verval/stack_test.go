@@ -130,7 +130,27 @@ func startStackEnv(t *testing.T, env map[string]string) *stack {
 	t.Cleanup(s.stop)
 	s.checkTemporalUI(env["TEMPORAL_UI_PORT"])
 	s.checkSearchAttributes()
+	s.checkSchedules()
 	return s
+}
+
+// checkSchedules checks that the worker of verval dev created the daily
+// sessions purge's schedule on the operations queue (it does so as it
+// starts, alongside the API becoming ready).
+func (s *stack) checkSchedules() {
+	s.t.Helper()
+	h := s.temporal.ScheduleClient().GetHandle(context.Background(), workflows.SessionsPurgeScheduleID)
+	var err error
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		var d *client.ScheduleDescription
+		if d, err = h.Describe(context.Background()); err == nil {
+			if a, ok := d.Schedule.Action.(*client.ScheduleWorkflowAction); !ok || a.TaskQueue != workflows.OpsTaskQueue {
+				s.t.Errorf("schedule %s runs %+v", workflows.SessionsPurgeScheduleID, d.Schedule.Action)
+			}
+			return
+		}
+	}
+	s.t.Errorf("verval dev made no schedule %s: %v\n%s", workflows.SessionsPurgeScheduleID, err, s.out.String())
 }
 
 // checkTemporalUI checks that the dev server's Web UI answers on the port

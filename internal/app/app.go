@@ -142,10 +142,17 @@ func (a *App) NewWorker() worker.Workers {
 	return worker.New(a.Temporal, a.Activities(), worker.Options{WorkflowTaskPollers: a.Config.WorkflowPollers, StopTimeout: a.Config.ShutdownTimeout})
 }
 
-// RunWorker polls until ctx ends, then stops cleanly: polling stops and
-// running activities get ShutdownTimeout (VERVAL_SHUTDOWN_TIMEOUT) to
-// finish.
+// RunWorker ensures verval's Temporal Schedules (the daily sessions purge,
+// workflows.EnsureSchedules), polls until ctx ends, then stops cleanly:
+// polling stops and running activities get ShutdownTimeout
+// (VERVAL_SHUTDOWN_TIMEOUT) to finish. `verval worker` and `verval dev`
+// both run it. A schedule that cannot be ensured is logged as an error and
+// the worker polls anyway: the purge is housekeeping, the households' cases
+// are not, and the next start tries again.
 func (a *App) RunWorker(ctx context.Context) error {
+	if err := workflows.EnsureSchedules(ctx, a.Temporal); err != nil {
+		a.Log.Error("temporal schedules not ensured; the worker polls without them", "err", err)
+	}
 	w := a.NewWorker()
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
