@@ -651,6 +651,33 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id", roles: allRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d"), own: 200,
 			check: wantBodyID("id")},
+		// The scope changes only before a cycle's first upload: the 2025
+		// cycles have none (the close row closes them later).
+		{method: "POST", route: "/api/v1/cycles/:id/scope", roles: officeRoles, target: targetClosable, own: 200,
+			req: idJSON("/api/v1/cycles/%d/scope", map[string]int{"maxDesil": 4}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ ID, MaxDesil int64 }
+				r.decode(t, &v)
+				if v.ID != e.id || v.MaxDesil != 4 {
+					t.Errorf("%s: scope %s", a, r.body)
+				}
+				var cy store.Cycle
+				if err := w.db.First(&cy, e.id).Error; err != nil || cy.MaxDesil != 4 {
+					t.Errorf("%s: stored scope %d (%v)", a, cy.MaxDesil, err)
+				}
+				scope := func(id int64, desil int) *apiResponse {
+					return w.do(apiRequest{method: "POST", route: "/api/v1/cycles/:id/scope", path: fmt.Sprintf("/api/v1/cycles/%d/scope", id),
+						json: map[string]int{"maxDesil": desil}, token: a.token})
+				}
+				// A cycle with an intake keeps its scope; 6 is past the
+				// programmes' reach.
+				for _, c := range w.cycles {
+					if c.regency == e.regency {
+						scope(c.id, 3).want(t, a.username+": scope after an intake", http.StatusConflict)
+					}
+				}
+				wantField(t, a.username+": scope 6", scope(e.id, 6), "maxDesil")
+			}},
 		{method: "POST", route: "/api/v1/cycles/:id/intake", roles: officeRoles, target: targetCycle, own: 202, temporal: "ExecuteWorkflow",
 			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
 				raw, ct := p3keUpload()
@@ -1304,6 +1331,15 @@ func pageRows() []mxRow {
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/contoh.csv", page: true, roles: officeRoles, target: targetCycle, req: idPath("/unggah/contoh.csv?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+		// The 2026 cycles have an intake: their scope is kept, and the
+		// page says why.
+		{method: "POST", route: "/unggah/cakupan", page: true, roles: officeRoles, target: targetCycle, own: 409,
+			req: form("/unggah/cakupan", "siklus", "{id}", "desil", "3"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if !strings.Contains(string(r.body), "cakupan desil hanya dapat diubah sebelum unggahan pertama") {
+					t.Errorf("%s: the refused scope form does not say why", a)
+				}
+			}},
 		// The upload form goes through the API's intake code.
 		{method: "POST", route: "/unggah", page: true, roles: officeRoles, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
 			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {

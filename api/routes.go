@@ -25,6 +25,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/cycles", may(office.StepCreateCycle), s.createCycle)
 	a.GET("/cycles", may(office.StepReadCycles), s.listCycles)
 	a.GET("/cycles/:id", may(office.StepReadCycles), s.getCycle)
+	a.POST("/cycles/:id/scope", may(office.StepIntake), s.setCycleScope)
 	a.POST("/cycles/:id/intake", may(office.StepIntake), s.createIntake)
 	a.GET("/cycles/:id/progress", may(office.StepReadCycles), s.progress)
 	a.GET("/cycles/:id/stuck", may(office.StepStuck), s.stuck)

@@ -76,6 +76,7 @@ var auditActionNames = map[string]string{
 	"decree.withdrawn":          "SK dibatalkan",
 	"intake.create":             "Data P3KE diunggah",
 	"cycle.create":              "Siklus verval dibuka",
+	"cycle.scope":               "Cakupan desil siklus diubah",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
 }
 

@@ -89,6 +89,8 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeCycleYear:            "Isi tahun seperti 2026.",
 	domain.CodeCycleDays:            "Isi antara 1 dan 365 hari.",
 	domain.CodeCycleClosed:          "Siklus ini sudah ditutup (tutup buku).",
+	domain.CodeCycleScope:           "Isi desil tertinggi yang masuk verifikasi, 1 sampai 5.",
+	domain.CodeCycleScopeTaken:      "Berkas sudah diunggah ke siklus ini dengan cakupannya; cakupan desil hanya dapat diubah sebelum unggahan pertama.",
 	domain.CodeCycleCloseReason:     "Tuliskan alasan siklus ditutup (paling banyak 500 karakter).",
 	domain.CodeCycleIntakeRunning:   "Masih ada unggahan P3KE yang berjalan pada siklus ini. Tutup siklus setelah unggahan selesai.",
 	domain.CodeCycleDecreeUnsigned:  "Masih ada SK siklus ini yang belum ditandatangani. Mintakan tanda tangan atau batalkan SK itu sebelum tutup buku.",

@@ -128,6 +128,7 @@ func Register(r gin.IRouter, d Deps) {
 	// The P3KE file is far larger than any other form.
 	r.POST("/unggah", h.signedInWith(h.uploadLimit(), office.Roles(office.StepIntake)...), h.upload)
 	r.GET("/unggah/contoh.csv", may(office.StepIntake), h.sampleFile)
+	r.POST("/unggah/cakupan", may(office.StepIntake), h.setScope)
 	r.GET("/unggah/:id", may(office.StepIntake), h.intakePage)
 
 	// Decrees and Kemensos proposals.

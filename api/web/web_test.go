@@ -754,6 +754,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /unggah/:id":                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/contoh.csv":         {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah":                   {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /unggah/cakupan":           {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /sk":                        {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                       {auth.RoleDinsos},
 	"POST /dasbor/tutup":             {auth.RoleDinsos},
@@ -1105,6 +1106,40 @@ func TestUploadPageListsColumnsAndSample(t *testing.T) {
 	}
 	if w := e.login("desa1").get("/unggah/contoh.csv"); w.Code != http.StatusForbidden {
 		t.Errorf("village officer gets the sample: %d", w.Code)
+	}
+}
+
+// The upload page sets the cycle's scope before its first upload: a cycle
+// without an intake takes desil 1 to 4 and the page shows it chosen; the
+// form refuses a desil past 5 at its field, and a cycle with an intake
+// keeps its scope.
+func TestUploadPageSetsTheScope(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	fresh := store.Cycle{RegencyCode: "35.05", Year: 2027, VerificationDays: 30, OpenedAt: t0}
+	if err := e.st.CreateCycle(ctx, &fresh); err != nil {
+		t.Fatal(err)
+	}
+	b := e.login("dinsos")
+	w := b.post("/unggah/cakupan", url.Values{"siklus": {fmt.Sprint(fresh.ID)}, "desil": {"4"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/unggah?siklus=%d&cakupan=1", fresh.ID) {
+		t.Fatalf("scope form: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	var got store.Cycle
+	if err := e.st.DB.First(&got, fresh.ID).Error; err != nil || got.MaxDesil != 4 {
+		t.Fatalf("stored scope %d (%v)", got.MaxDesil, err)
+	}
+	page := b.get(fmt.Sprintf("/unggah?siklus=%d&cakupan=1", fresh.ID)).Body.String()
+	if !strings.Contains(page, `<option value="4" selected>`) || !strings.Contains(page, "Cakupan tersimpan.") || !strings.Contains(page, "Keluarga desil 1 sampai 4 masuk verifikasi") {
+		t.Errorf("upload page after the scope: %s", page)
+	}
+	w = b.post("/unggah/cakupan", url.Values{"siklus": {fmt.Sprint(fresh.ID)}, "desil": {"6"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Isi desil tertinggi yang masuk verifikasi, 1 sampai 5.") {
+		t.Errorf("desil 6: %d", w.Code)
+	}
+	w = b.post("/unggah/cakupan", url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}, "desil": {"2"}})
+	if w.Code != http.StatusConflict {
+		t.Errorf("scope of a cycle with an intake: %d", w.Code)
 	}
 }
 

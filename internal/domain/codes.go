@@ -91,6 +91,8 @@ const (
 	CodeCycleYear            Code = "cycle.year"
 	CodeCycleDays            Code = "cycle.verification_days"
 	CodeCycleClosed          Code = "cycle.closed"
+	CodeCycleScope           Code = "cycle.scope"
+	CodeCycleScopeTaken      Code = "cycle.scope_taken"
 	CodeCycleCloseReason     Code = "cycle.close_reason"
 	CodeCycleIntakeRunning   Code = "cycle.intake_running"
 	CodeCycleDecreeUnsigned  Code = "cycle.decree_unsigned"
@@ -214,6 +216,8 @@ var catalogue = map[Code]entry{
 	CodeCycleYear:            {KindInvalid, "must be a year such as 2026"},
 	CodeCycleDays:            {KindInvalid, "must be between 1 and 365"},
 	CodeCycleClosed:          {KindConflict, "the cycle is closed (tutup buku)"},
+	CodeCycleScope:           {KindInvalid, "must be the highest desil that enters verification, from 1 to 5"},
+	CodeCycleScopeTaken:      {KindConflict, "a file has already been taken into this cycle with its scope; the scope can change only before the first upload"},
 	CodeCycleCloseReason:     {KindInvalid, "say why the cycle is closed (at most 500 characters)"},
 	CodeCycleIntakeRunning:   {KindConflict, "an intake of this cycle is still running; close the cycle when it has finished"},
 	CodeCycleDecreeUnsigned:  {KindConflict, "a decree of this cycle is not signed yet; have it signed or withdraw it before closing"},

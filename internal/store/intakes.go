@@ -120,13 +120,15 @@ type IntakeBatch struct {
 	// were already stored (a retried activity) is skipped whole.
 	FirstRow, LastRow int
 	Households        []NewHousehold
-	Issues            []IntakeIssue
-	Accepted          int
-	Skipped           int
-	Rejected          int
-	Warnings          int
-	Rows              int
-	DueAt             time.Time
+	// References are the batch's families above the cycle's scope.
+	References []ReferenceFamily
+	Issues     []IntakeIssue
+	Accepted   int
+	Skipped    int
+	Rejected   int
+	Warnings   int
+	Rows       int
+	DueAt      time.Time
 }
 
 // SaveIntakeBatch stores a batch's new households (with their tasks and
@@ -177,6 +179,14 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			}
 			if err := tx.CreateInBatches(&evs, 200).Error; err != nil {
 				return fmt.Errorf("store stage history: %w", err)
+			}
+		}
+		if len(b.References) > 0 {
+			for i := range b.References {
+				b.References[i].CycleID, b.References[i].IntakeID = in.CycleID, in.ID
+			}
+			if err := tx.CreateInBatches(&b.References, 200).Error; err != nil {
+				return fmt.Errorf("store reference families: %w", err)
 			}
 		}
 		if len(b.Issues) > 0 {

@@ -222,6 +222,29 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE").Error
 			},
 		},
+		{
+			// A cycle chooses which desil enter verification (DTSEN, issue
+			// 20); the families above it are kept as reference.
+			ID: "202612071020_cycle_scope",
+			Migrate: func(tx *gorm.DB) error {
+				if !tx.Migrator().HasColumn("cycles", "max_desil") {
+					if err := tx.Exec("ALTER TABLE cycles ADD COLUMN max_desil BIGINT NOT NULL DEFAULT 1").Error; err != nil {
+						return err
+					}
+				}
+				type referenceFamily struct {
+					ID       int64  `gorm:"primaryKey"`
+					CycleID  int64  `gorm:"not null;index:idx_reference_cycle_desil"`
+					IntakeID int64  `gorm:"not null;index:idx_reference_families_intake_id"`
+					Row      int    `gorm:"not null"`
+					FamilyID string `gorm:"size:64;not null"`
+					Desil    int    `gorm:"not null;index:idx_reference_cycle_desil"`
+					DesaCode string `gorm:"size:13;not null"`
+					Members  int    `gorm:"not null"`
+				}
+				return tx.Table("reference_families").AutoMigrate(&referenceFamily{})
+			},
+		},
 	}
 }
 

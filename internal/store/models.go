@@ -13,9 +13,13 @@ type Cycle struct {
 	Year        int       `gorm:"not null;uniqueIndex:idx_cycle_regency_year" json:"year"`
 	OpenedAt    time.Time `gorm:"not null" json:"openedAt"`
 	// VerificationDays is how long a village has for each visit.
-	VerificationDays int       `gorm:"not null" json:"verificationDays"`
-	CreatedBy        int64     `json:"createdBy"`
-	CreatedAt        time.Time `json:"createdAt"`
+	VerificationDays int `gorm:"not null" json:"verificationDays"`
+	// MaxDesil is the cycle's scope: families of desil 1 to MaxDesil
+	// enter verification (1 to 5; 1 by default). The families of a higher
+	// desil in the file are kept as ReferenceFamily rows.
+	MaxDesil  int       `gorm:"not null;default:1" json:"maxDesil"`
+	CreatedBy int64     `json:"createdBy"`
+	CreatedAt time.Time `json:"createdAt"`
 	// ClosedAt is when Dinsos closed the cycle (tutup buku); nil while open.
 	// A closed cycle takes in no households and drafts no decrees or
 	// proposals; its waiting households end in stage closed.
@@ -122,6 +126,24 @@ type IntakeIssue struct {
 	Severity string   `gorm:"size:8" json:"severity"`
 	Code     string   `gorm:"size:64" json:"code,omitempty"`
 	Args     []string `gorm:"type:text;serializer:json" json:"args,omitempty"`
+}
+
+// ReferenceFamily is a family of an intake's file above the cycle's desil
+// scope: counted and kept as reference, not verified (no household, task
+// or workflow). It holds nothing personal.
+type ReferenceFamily struct {
+	ID       int64  `gorm:"primaryKey" json:"-"`
+	CycleID  int64  `gorm:"not null;index:idx_reference_cycle_desil" json:"cycleId"`
+	IntakeID int64  `gorm:"not null;index" json:"intakeId"`
+	Row      int    `gorm:"not null" json:"row"`
+	FamilyID string `gorm:"size:64;not null" json:"familyId"`
+	Desil    int    `gorm:"not null;index:idx_reference_cycle_desil" json:"desil"`
+	// DesaCode is the family's village, or the cycle's regency code when
+	// the file's code is not a village of the regency (the row is not
+	// checked).
+	DesaCode string `gorm:"size:13;not null" json:"desaCode"`
+	// Members is jumlah_anggota, or the member rows counted.
+	Members int `gorm:"not null" json:"members"`
 }
 
 // Task is a household's village verification task. Its primary key is the
