@@ -151,7 +151,22 @@ func household(r p3ke.Record) store.NewHousehold {
 		},
 		RegencyCode: wilayah.Regency(r.VillageCode), KecamatanCode: wilayah.Kecamatan(r.VillageCode), DesaCode: r.VillageCode,
 		Desil: r.Desil, InDTKS: r.InDTKS, PKH: r.PKH, BPNT: r.BPNT, PBI: r.PBI,
-	}}
+	}, People: people(r.People)}
+}
+
+// people turns a family's member rows into members to store.
+func people(ms []p3ke.Member) []store.NewMember {
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]store.NewMember, len(ms))
+	for i, m := range ms {
+		out[i] = store.NewMember{NIK: m.NIK, HouseholdMember: store.HouseholdMember{
+			Name: m.Name, Relation: string(m.Relation), Sex: m.Sex, BirthDate: m.BirthDate, Occupation: m.Occupation,
+			Disability: string(m.Disability), InSchool: m.InSchool, Pregnant: m.Pregnant,
+		}}
+	}
+	return out
 }
 
 // reference turns a family above the cycle's scope into its reference

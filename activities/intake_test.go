@@ -172,7 +172,8 @@ func TestParseIntakeUnreadableFileIsCoded(t *testing.T) {
 }
 
 // A DTSEN file read with the cycle's scope: the families of desil 1 to 4
-// become households (the faulty ones rejected), the others are kept as
+// become households with their members (the faulty ones rejected), the
+// others are kept as
 // reference with their desil, village and member count; run again (a
 // retried activity), nothing is stored twice.
 func TestParseIntakeDTSENScope(t *testing.T) {
@@ -210,6 +211,14 @@ func TestParseIntakeDTSENScope(t *testing.T) {
 	}
 	if fams != refs || len(counts) != 6 {
 		t.Errorf("reference counts %+v", counts)
+	}
+	// Each household's people are stored with it (the head first), and
+	// nothing else: no member of a rejected or skipped family.
+	var people, heads int64
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("cycle_id = ?", f.cycle.ID).Count(&people).Error)
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("cycle_id = ? AND relation = ?", f.cycle.ID, "kepala_keluarga").Count(&heads).Error)
+	if people != int64(plan.Summary.People) || heads != households {
+		t.Errorf("%d members stored (%d heads), the plan has %d people in %d families", people, heads, plan.Summary.People, households)
 	}
 	got, err := f.st.GetIntake(ctx, in.ID)
 	must(t, err)

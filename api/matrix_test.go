@@ -866,6 +866,20 @@ func mxRows() []mxRow {
 				return r
 			},
 			check: wantUpdate(workflows.UpdateSubmitVerification)},
+		{method: "POST", route: "/api/v1/tasks/:id/members", roles: villageRole, target: targetHousehold, own: 200,
+			req: idJSON("/api/v1/tasks/%d/members", map[string]string{"change": "born", "name": "BAYI", "sex": "P", "date": "2026-02-01"}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var m store.HouseholdMember
+				r.decode(t, &m)
+				if m.ID == 0 || m.Name != "BAYI" || m.Relation != "anak" || m.Source != store.SourceVisit || m.Status != store.MemberPresent {
+					t.Errorf("%s: member %s", a, r.body)
+				}
+				var audits int64
+				w.db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ? AND actor_id = ?", e.id, "household.member", a.id).Count(&audits)
+				if audits < 1 {
+					t.Errorf("%s: no household.member audit entry", a)
+				}
+			}},
 		{method: "POST", route: "/api/v1/tasks/:id/reopen", roles: superRoles, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
 			req:   idJSON("/api/v1/tasks/%d/reopen", map[string]string{"reason": "alamat perlu dicek ulang"}),
 			check: wantUpdate(workflows.UpdateReopen)},
@@ -1303,6 +1317,8 @@ func pageRows() []mxRow {
 					t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
 				}
 			}},
+		{method: "POST", route: "/tugas/:id/anggota", page: true, roles: villageRole, target: targetHousehold, own: 303,
+			req: form("/tugas/%d/anggota", "change", "born", "name", "BAYI", "sex", "L", "date", "2026-02-02"), check: redirectTo("/tugas/%d?anggota=1")},
 		{method: "POST", route: "/tugas/:id/buka-ulang", page: true, roles: superRoles, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
 			req: form("/tugas/%d/buka-ulang", "reason", "alamat perlu dicek ulang"), check: redirectTo("/tugas/%d?dibuka=1")},
 		{method: "POST", route: "/tugas/:id/tugaskan", page: true, roles: superRoles, target: targetHousehold, own: 303,

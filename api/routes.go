@@ -38,6 +38,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/result", may(office.StepSubmitResult), s.submitResult)
 	a.POST("/tasks/:id/reopen", may(office.StepReopen), s.reopenTask)
 	a.POST("/tasks/:id/assign", may(office.StepAssign), s.assignTask)
+	a.POST("/tasks/:id/members", may(office.StepSubmitResult), s.changeMember)
 
 	a.POST("/cycles/:id/close", may(office.StepCloseCycle), s.closeCycle)
 	a.POST("/cycles/:id/decrees", may(office.StepDraftDecree), s.draftDecree)

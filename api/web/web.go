@@ -119,6 +119,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/tugas/:id", may(office.StepSubmitResult), h.submitVisit)
 	r.POST("/tugas/:id/buka-ulang", may(office.StepReopen), h.reopen)
 	r.POST("/tugas/:id/tugaskan", may(office.StepAssign), h.assign)
+	r.POST("/tugas/:id/anggota", may(office.StepSubmitResult), h.changeMember)
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
 	r.POST("/musyawarah", h.signedInWith(maxFileForm, office.Roles(office.StepRecordMeeting)...), h.recordMeeting)
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)

@@ -111,6 +111,9 @@ type NewHousehold struct {
 	Household
 	NIK  string
 	NoKK string
+	// People are the family's members (a DTSEN file's), the head among
+	// them; none for a P3KE file.
+	People []NewMember
 }
 
 // IntakeBatch is the outcome of a run of consecutive rows.
@@ -179,6 +182,9 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			}
 			if err := tx.CreateInBatches(&evs, 200).Error; err != nil {
 				return fmt.Errorf("store stage history: %w", err)
+			}
+			if err := s.createMembers(tx, fresh, rows); err != nil {
+				return err
 			}
 		}
 		if len(b.References) > 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/go-gormigrate/gormigrate/v2"
 	"gorm.io/gorm"
@@ -243,6 +244,32 @@ func migrations() []*gormigrate.Migration {
 					Members  int    `gorm:"not null"`
 				}
 				return tx.Table("reference_families").AutoMigrate(&referenceFamily{})
+			},
+		},
+		{
+			// The people of each household (DTSEN member rows), NIK sealed.
+			ID: "202612071021_household_members",
+			Migrate: func(tx *gorm.DB) error {
+				type householdMember struct {
+					ID          int64  `gorm:"primaryKey"`
+					HouseholdID int64  `gorm:"not null;index:idx_household_members_household_id"`
+					CycleID     int64  `gorm:"not null;index:idx_household_members_cycle_id"`
+					NIKHash     string `gorm:"size:64;not null;index:idx_household_members_nik_hash"`
+					NIKSealed   []byte
+					NIKMasked   string    `gorm:"size:16;not null"`
+					Name        string    `gorm:"size:200;not null"`
+					Relation    string    `gorm:"size:16;not null"`
+					Sex         string    `gorm:"size:1;not null"`
+					BirthDate   time.Time `gorm:"not null"`
+					Occupation  string    `gorm:"size:200;not null;default:''"`
+					Disability  string    `gorm:"size:8;not null;default:''"`
+					InSchool    bool      `gorm:"not null"`
+					Pregnant    bool      `gorm:"not null"`
+					Status      string    `gorm:"size:16;not null"`
+					StatusDate  string    `gorm:"size:10;not null;default:''"`
+					Source      string    `gorm:"size:8;not null"`
+				}
+				return tx.Table("household_members").AutoMigrate(&householdMember{})
 			},
 		},
 	}
