@@ -218,7 +218,7 @@ func (s *Service) Report(ctx context.Context, c Caller, cycleID int64) (*store.C
 	if err := c.may(StepReport); err != nil {
 		return nil, nil, err
 	}
-	rep, err := s.store.Report(ctx, c.Principal, cycleID)
+	rep, err := s.store.Report(ctx, c.Principal, cycleID, s.rules)
 	if err != nil {
 		return nil, nil, err
 	}

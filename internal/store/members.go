@@ -3,12 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/p3ke"
 )
 
 // ADMemberNIK is the associated data of a member's sealed NIK: a
@@ -162,4 +165,9 @@ func (s *Store) ChangeMember(ctx context.Context, p auth.Principal, householdID 
 		return nil, err
 	}
 	return &out, nil
+}
+
+// PersonOf is a member as the programme rules look at it, aged on day at.
+func PersonOf(m HouseholdMember, at time.Time) enrol.Person {
+	return enrol.Person{Age: p3ke.Age(m.BirthDate, at), Occupation: m.Occupation, InSchool: m.InSchool, Pregnant: m.Pregnant, Disability: m.Disability}
 }
