@@ -135,9 +135,16 @@ func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, 
 			return SettleResult{}, err
 		}
 	} else {
-		progs = enrol.Programmes(a.rules(), enrol.Household{
-			Desil: in.Desil, Eligible: in.Eligible, InRegistry: in.InRegistry, InSignedDecree: in.InSignedDecree,
-		})
+		h := enrol.Household{Desil: in.Desil, Eligible: in.Eligible, InRegistry: in.InRegistry, InSignedDecree: in.InSignedDecree}
+		if in.Eligible {
+			// The members are read here, from the database: the workflow
+			// never carries them.
+			var err error
+			if h.PeopleKnown, h.People, err = a.people(ctx, t.HouseholdID, t.At); err != nil {
+				return SettleResult{}, err
+			}
+		}
+		progs = enrol.Programmes(a.rules(), h)
 		for _, p := range progs {
 			if err := a.enrolGateway().Enrol(ctx, enrol.Entry{CycleID: in.CycleID, HouseholdID: t.HouseholdID, Programme: p, At: t.At}); err != nil {
 				return SettleResult{}, classify(err)
@@ -146,6 +153,22 @@ func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, 
 	}
 	err := a.Store.Transition(ctx, store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason})
 	return SettleResult{Programmes: progs}, classify(err)
+}
+
+// people are a household's present members as the programme rules look
+// at them, aged on day at; known is false for a household without member
+// rows (a P3KE file's).
+func (a *Activities) people(ctx context.Context, householdID int64, at time.Time) (known bool, out []enrol.Person, err error) {
+	ms, err := a.Store.Members(ctx, householdID)
+	if err != nil {
+		return false, nil, classify(err)
+	}
+	for _, m := range ms {
+		if m.Status == store.MemberPresent {
+			out = append(out, store.PersonOf(m, at))
+		}
+	}
+	return len(ms) > 0, out, nil
 }
 
 // exitAll ends every programme a household has: its active enrolments

@@ -60,7 +60,7 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 	if err := a.Store.SetIntakeStatus(ctx, in.IntakeID, store.IntakeRunning, ""); err != nil {
 		return IntakeCounts{}, classify(err)
 	}
-	p, err := p3ke.Open(file, p3ke.Options{Regency: cycle.RegencyCode})
+	p, err := p3ke.Open(file, p3ke.Options{Regency: cycle.RegencyCode, MaxDesil: cycle.MaxDesil})
 	if err != nil {
 		if err := file.Err(); err != nil {
 			return IntakeCounts{}, classify(err) // the database failed, not the file
@@ -99,13 +99,15 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 			}
 			return counts, temporal.NewNonRetryableApplicationError("the file cannot be read past row "+fmt.Sprint(b.LastRow)+": "+err.Error(), "UnreadableFile", nil)
 		}
-		row := res.Record.Row
+		// A family ends at its last member row (a DTSEN file's); a batch
+		// holds whole families.
+		row := res.LastRow
 		counts.Rows++
 		if row <= intake.LastRow {
 			continue // stored before a restart
 		}
 		if b.FirstRow == 0 {
-			b.FirstRow = row
+			b.FirstRow = res.Record.Row
 		}
 		b.LastRow = row
 		b.Rows++
@@ -115,6 +117,7 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 			b.Households = append(b.Households, household(res.Record))
 		case p3ke.Skipped:
 			b.Skipped++
+			b.References = append(b.References, reference(res.Record, cycle.RegencyCode))
 		case p3ke.Rejected:
 			b.Rejected++
 			counts.Rejected++
@@ -148,7 +151,32 @@ func household(r p3ke.Record) store.NewHousehold {
 		},
 		RegencyCode: wilayah.Regency(r.VillageCode), KecamatanCode: wilayah.Kecamatan(r.VillageCode), DesaCode: r.VillageCode,
 		Desil: r.Desil, InDTKS: r.InDTKS, PKH: r.PKH, BPNT: r.BPNT, PBI: r.PBI,
-	}}
+	}, People: people(r.People)}
+}
+
+// people turns a family's member rows into members to store.
+func people(ms []p3ke.Member) []store.NewMember {
+	if len(ms) == 0 {
+		return nil
+	}
+	out := make([]store.NewMember, len(ms))
+	for i, m := range ms {
+		out[i] = store.NewMember{NIK: m.NIK, HouseholdMember: store.HouseholdMember{
+			Name: m.Name, Relation: string(m.Relation), Sex: m.Sex, BirthDate: m.BirthDate, Occupation: m.Occupation,
+			Disability: string(m.Disability), InSchool: m.InSchool, Pregnant: m.Pregnant,
+		}}
+	}
+	return out
+}
+
+// reference turns a family above the cycle's scope into its reference
+// row: nothing personal.
+func reference(r p3ke.Record, regency string) store.ReferenceFamily {
+	desa := r.VillageCode
+	if desa == "" {
+		desa = regency
+	}
+	return store.ReferenceFamily{Row: r.Row, FamilyID: r.FamilyID, Desil: r.Desil, DesaCode: desa, Members: r.Members}
 }
 
 // StartIntakeCases starts the workflow of every household the intake

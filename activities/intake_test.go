@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
@@ -167,5 +168,61 @@ func TestParseIntakeUnreadableFileIsCoded(t *testing.T) {
 	if fail.Code != p3ke.CodeMissingColumns || len(fail.Args) != 1 || !strings.HasPrefix(fail.Args[0], "no_kk, ") ||
 		!strings.HasPrefix(appErr.Message(), "the header row lacks required columns: no_kk, ") {
 		t.Errorf("failure %+v, message %q", fail, appErr.Message())
+	}
+}
+
+// A DTSEN file read with the cycle's scope: the families of desil 1 to 4
+// become households with their members (the faulty ones rejected), the
+// others are kept as
+// reference with their desil, village and member count; run again (a
+// retried activity), nothing is stored twice.
+func TestParseIntakeDTSENScope(t *testing.T) {
+	var file bytes.Buffer
+	plan, err := p3ke.GenerateDTSEN(&file, p3ke.DTSENOptions{GenOptions: p3ke.GenOptions{Regency: "35.05", Households: 1500, Seed: 3, FaultRate: 0.05}, MaxDesil: 4})
+	must(t, err)
+	f := newFixture(t, 0, "")
+	ctx := context.Background()
+	must(t, f.db.Model(&store.Cycle{}).Where("id = ?", f.cycle.ID).Update("max_desil", 4).Error)
+	in := store.Intake{CycleID: f.cycle.ID, FileName: "dtsen.csv"}
+	must(t, f.st.CreateIntake(ctx, &in, bytes.NewReader(file.Bytes()), int64(file.Len())))
+	acts := &activities.Activities{Store: f.st}
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	for range 2 {
+		if _, err := env.ExecuteActivity(acts.ParseIntake, activities.IntakeRef{IntakeID: in.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var households, refs, above int64
+	must(t, f.db.Model(&store.Household{}).Where("intake_id = ?", in.ID).Count(&households).Error)
+	must(t, f.db.Model(&store.ReferenceFamily{}).Where("cycle_id = ?", f.cycle.ID).Count(&refs).Error)
+	must(t, f.db.Model(&store.Household{}).Where("intake_id = ? AND desil > 4", in.ID).Count(&above).Error)
+	if households != int64(plan.Summary.Accepted) || refs != int64(plan.Summary.Skipped) || above != 0 {
+		t.Fatalf("%d households (%d above desil 4), %d reference families; the plan: %v", households, above, refs, plan.Summary)
+	}
+	counts, err := f.st.ReferenceCounts(ctx, auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, f.cycle.ID)
+	must(t, err)
+	var fams int64
+	for _, c := range counts {
+		if c.Desil < 5 || c.Members < c.Families {
+			t.Errorf("reference count %+v", c)
+		}
+		fams += c.Families
+	}
+	if fams != refs || len(counts) != 6 {
+		t.Errorf("reference counts %+v", counts)
+	}
+	// Each household's people are stored with it (the head first), and
+	// nothing else: no member of a rejected or skipped family.
+	var people, heads int64
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("cycle_id = ?", f.cycle.ID).Count(&people).Error)
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("cycle_id = ? AND relation = ?", f.cycle.ID, "kepala_keluarga").Count(&heads).Error)
+	if people != int64(plan.Summary.People) || heads != households {
+		t.Errorf("%d members stored (%d heads), the plan has %d people in %d families", people, heads, plan.Summary.People, households)
+	}
+	got, err := f.st.GetIntake(ctx, in.ID)
+	must(t, err)
+	if got.Accepted != plan.Summary.Accepted || got.Skipped != plan.Summary.Skipped || got.Rejected != plan.Summary.Rejected {
+		t.Errorf("intake counts %+v, plan %v", got, plan.Summary)
 	}
 }

@@ -16,6 +16,7 @@ type createCycleRequest struct {
 	RegencyCode      string `json:"regencyCode"`
 	Year             int    `json:"year"`
 	VerificationDays int    `json:"verificationDays"`
+	MaxDesil         int    `json:"maxDesil"`
 }
 
 // cycleView is a cycle with its regency's name.
@@ -207,4 +208,27 @@ func (s *Server) closeCycle(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusAccepted, viewCycle(*closed))
+}
+
+type cycleScopeRequest struct {
+	MaxDesil int `json:"maxDesil"`
+}
+
+// setCycleScope sets which desil enter the cycle's verification (Dinsos,
+// admin), before its first upload.
+func (s *Server) setCycleScope(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	var req cycleScopeRequest
+	if !s.bind(c, &req, "must be JSON: {\"maxDesil\":4}") {
+		return
+	}
+	out, err := s.deps.Office.SetCycleScope(c.Request.Context(), caller(c), cy, req.MaxDesil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, viewCycle(*out))
 }

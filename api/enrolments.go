@@ -30,7 +30,10 @@ func (s *Server) enrolmentList(c *gin.Context) {
 	w := wilayah.Default()
 	// status is the machine-readable code (active, exited), keterangan_status
 	// its Indonesian; alasan_keluar is in Indonesian as the pages say it.
-	sh := sheet{Name: programme, Header: []string{"kode_wilayah", "desa", "id_rumah_tangga", "nama", "alamat", "nik_tersamar", "status", "keterangan_status", "tanggal_masuk", "tanggal_keluar", "alasan_keluar"}}
+	// A per-person programme's lines name the person too (id_anggota 0 or
+	// empty: a household whose members are not known, listed whole).
+	sh := sheet{Name: programme, Header: []string{"kode_wilayah", "desa", "id_rumah_tangga", "nama", "alamat", "nik_tersamar", "status", "keterangan_status", "tanggal_masuk", "tanggal_keluar", "alasan_keluar",
+		"id_anggota", "nama_anggota", "nik_anggota_tersamar", "hubungan_keluarga"}}
 	for _, l := range lines {
 		desa, _ := w.Name(l.DesaCode)
 		in, out := "", ""
@@ -40,7 +43,12 @@ func (s *Server) enrolmentList(c *gin.Context) {
 		if l.ExitedAt != nil {
 			out = l.ExitedAt.Format("2006-01-02")
 		}
-		sh.Rows = append(sh.Rows, []any{l.DesaCode, desa, strconv.FormatInt(l.HouseholdID, 10), l.Name, l.Address, l.NIKMasked, l.Status, web.EnrolmentStatusName(l.Status), in, out, web.StageReason(l.ExitReason)})
+		member := ""
+		if l.MemberID != 0 {
+			member = strconv.FormatInt(l.MemberID, 10)
+		}
+		sh.Rows = append(sh.Rows, []any{l.DesaCode, desa, strconv.FormatInt(l.HouseholdID, 10), l.Name, l.Address, l.NIKMasked, l.Status, web.EnrolmentStatusName(l.Status), in, out, web.StageReason(l.ExitReason),
+			member, l.MemberName, l.MemberNIKMasked, l.Relation})
 	}
 	s.sendXLSX(c, fmt.Sprintf("peserta-%s-%d.xlsx", programme, cy.Year), []sheet{sh})
 }

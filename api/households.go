@@ -18,26 +18,29 @@ import (
 // family in their own region (an administrator fixing a stuck case does not
 // need them).
 type householdView struct {
-	ID             int64              `json:"id"`
-	CycleID        int64              `json:"cycleId"`
-	Name           string             `json:"name"`
-	Address        string             `json:"address"`
-	NIKMasked      string             `json:"nikMasked"`
-	KKMasked       string             `json:"kkMasked"`
-	Members        int                `json:"members"`
-	DesaCode       string             `json:"desaCode"`
-	DesaName       string             `json:"desaName"`
-	KecamatanCode  string             `json:"kecamatanCode"`
-	KecamatanName  string             `json:"kecamatanName"`
-	Desil          int                `json:"desil"`
-	InDTKS         bool               `json:"inDtks"`
-	Stage          string             `json:"stage"`
-	StageEnteredAt time.Time          `json:"stageEnteredAt"`
-	Outcome        string             `json:"outcome,omitempty"`
-	Reason         string             `json:"reason,omitempty"`
-	Indicators     domain.Indicators  `json:"indicators"`
-	History        []store.StageEvent `json:"history"`
-	Audit          []store.AuditEntry `json:"audit"`
+	ID        int64  `json:"id"`
+	CycleID   int64  `json:"cycleId"`
+	Name      string `json:"name"`
+	Address   string `json:"address"`
+	NIKMasked string `json:"nikMasked"`
+	KKMasked  string `json:"kkMasked"`
+	Members   int    `json:"members"`
+	// People are the household's members (DTSEN), NIK masked and names
+	// masked as the head's; empty for a P3KE household.
+	People         []store.HouseholdMember `json:"people"`
+	DesaCode       string                  `json:"desaCode"`
+	DesaName       string                  `json:"desaName"`
+	KecamatanCode  string                  `json:"kecamatanCode"`
+	KecamatanName  string                  `json:"kecamatanName"`
+	Desil          int                     `json:"desil"`
+	InDTKS         bool                    `json:"inDtks"`
+	Stage          string                  `json:"stage"`
+	StageEnteredAt time.Time               `json:"stageEnteredAt"`
+	Outcome        string                  `json:"outcome,omitempty"`
+	Reason         string                  `json:"reason,omitempty"`
+	Indicators     domain.Indicators       `json:"indicators"`
+	History        []store.StageEvent      `json:"history"`
+	Audit          []store.AuditEntry      `json:"audit"`
 	// Programmes are the household's enrolments in aid programmes and the
 	// exits from them, by programme.
 	Programmes  []store.Enrolment `json:"programmes"`
@@ -57,12 +60,15 @@ func (s *Server) getHousehold(c *gin.Context) {
 	if h.Programmes == nil {
 		h.Programmes = []store.Enrolment{}
 	}
+	if h.People == nil {
+		h.People = []store.HouseholdMember{}
+	}
 	w := wilayah.Default()
 	desa, _ := w.Name(h.DesaCode)
 	kec, _ := w.Name(h.KecamatanCode)
 	c.JSON(http.StatusOK, householdView{
 		ID: h.ID, CycleID: h.CycleID, Name: h.Name, Address: h.Address, NIKMasked: h.NIKMasked, KKMasked: h.KKMasked,
-		Members: h.Members, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
+		Members: h.Members, People: h.People, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
 		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
 		Reason: h.Reason, Indicators: h.Indicators, History: h.History, Audit: h.Audit, Programmes: h.Programmes,
 		TemporalURL: s.workflowURL(h.CycleID, h.ID),
@@ -111,3 +117,41 @@ func (s *Server) listNotifications(c *gin.Context) {
 }
 
 func csvWriter(w io.Writer) *csv.Writer { return csv.NewWriter(w) }
+
+// memberChangeRequest is one correction of a household's members at the
+// village's visit.
+type memberChangeRequest struct {
+	Change     string `json:"change"`
+	MemberID   int64  `json:"memberId"`
+	Date       string `json:"date"`
+	Name       string `json:"name"`
+	NIK        string `json:"nik"`
+	Sex        string `json:"sex"`
+	Relation   string `json:"relation"`
+	Occupation string `json:"occupation"`
+}
+
+// MemberChange is the request as the office's change.
+func (r memberChangeRequest) MemberChange() store.MemberChange {
+	return store.MemberChange{Kind: r.Change, MemberID: r.MemberID, Date: r.Date, NIK: r.NIK, Occupation: r.Occupation,
+		Member: store.HouseholdMember{Name: r.Name, Sex: r.Sex, Relation: r.Relation, Occupation: r.Occupation}}
+}
+
+// changeMember records a birth, death, move or new occupation in the
+// task's household (the village officer, at the visit).
+func (s *Server) changeMember(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var req memberChangeRequest
+	if !s.bind(c, &req, `must be JSON: {"change":"died","memberId":12,"date":"2026-03-01"}`) {
+		return
+	}
+	m, err := s.deps.Office.ChangeMember(c.Request.Context(), caller(c), id, req.MemberChange())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}

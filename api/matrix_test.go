@@ -712,6 +712,33 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id", roles: allRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d"), own: 200,
 			check: wantBodyID("id")},
+		// The scope changes only before a cycle's first upload: the 2025
+		// cycles have none (the close row closes them later).
+		{method: "POST", route: "/api/v1/cycles/:id/scope", roles: officeRoles, target: targetClosable, own: 200,
+			req: idJSON("/api/v1/cycles/%d/scope", map[string]int{"maxDesil": 4}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ ID, MaxDesil int64 }
+				r.decode(t, &v)
+				if v.ID != e.id || v.MaxDesil != 4 {
+					t.Errorf("%s: scope %s", a, r.body)
+				}
+				var cy store.Cycle
+				if err := w.db.First(&cy, e.id).Error; err != nil || cy.MaxDesil != 4 {
+					t.Errorf("%s: stored scope %d (%v)", a, cy.MaxDesil, err)
+				}
+				scope := func(id int64, desil int) *apiResponse {
+					return w.do(apiRequest{method: "POST", route: "/api/v1/cycles/:id/scope", path: fmt.Sprintf("/api/v1/cycles/%d/scope", id),
+						json: map[string]int{"maxDesil": desil}, token: a.token})
+				}
+				// A cycle with an intake keeps its scope; 6 is past the
+				// programmes' reach.
+				for _, c := range w.cycles {
+					if c.regency == e.regency {
+						scope(c.id, 3).want(t, a.username+": scope after an intake", http.StatusConflict)
+					}
+				}
+				wantField(t, a.username+": scope 6", scope(e.id, 6), "maxDesil")
+			}},
 		{method: "POST", route: "/api/v1/cycles/:id/intake", roles: officeRoles, target: targetCycle, own: 202, temporal: "ExecuteWorkflow",
 			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
 				raw, ct := p3keUpload()
@@ -943,6 +970,20 @@ func mxRows() []mxRow {
 				return r
 			},
 			check: wantUpdate(workflows.UpdateSubmitVerification)},
+		{method: "POST", route: "/api/v1/tasks/:id/members", roles: villageRole, target: targetHousehold, own: 200,
+			req: idJSON("/api/v1/tasks/%d/members", map[string]string{"change": "born", "name": "BAYI", "sex": "P", "date": "2026-02-01"}),
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var m store.HouseholdMember
+				r.decode(t, &m)
+				if m.ID == 0 || m.Name != "BAYI" || m.Relation != "anak" || m.Source != store.SourceVisit || m.Status != store.MemberPresent {
+					t.Errorf("%s: member %s", a, r.body)
+				}
+				var audits int64
+				w.db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ? AND actor_id = ?", e.id, "household.member", a.id).Count(&audits)
+				if audits < 1 {
+					t.Errorf("%s: no household.member audit entry", a)
+				}
+			}},
 		{method: "POST", route: "/api/v1/tasks/:id/reopen", roles: superRoles, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
 			req:   idJSON("/api/v1/tasks/%d/reopen", map[string]string{"reason": "alamat perlu dicek ulang"}),
 			check: wantUpdate(workflows.UpdateReopen)},
@@ -1380,6 +1421,8 @@ func pageRows() []mxRow {
 					t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
 				}
 			}},
+		{method: "POST", route: "/tugas/:id/anggota", page: true, roles: villageRole, target: targetHousehold, own: 303,
+			req: form("/tugas/%d/anggota", "change", "born", "name", "BAYI", "sex", "L", "date", "2026-02-02"), check: redirectTo("/tugas/%d?anggota=1")},
 		{method: "POST", route: "/tugas/:id/buka-ulang", page: true, roles: superRoles, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
 			req: form("/tugas/%d/buka-ulang", "reason", "alamat perlu dicek ulang"), check: redirectTo("/tugas/%d?dibuka=1")},
 		{method: "POST", route: "/tugas/:id/tugaskan", page: true, roles: superRoles, target: targetHousehold, own: 303,
@@ -1438,6 +1481,15 @@ func pageRows() []mxRow {
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/contoh.csv", page: true, roles: officeRoles, target: targetCycle, req: idPath("/unggah/contoh.csv?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+		// The 2026 cycles have an intake: their scope is kept, and the
+		// page says why.
+		{method: "POST", route: "/unggah/cakupan", page: true, roles: officeRoles, target: targetCycle, own: 409,
+			req: form("/unggah/cakupan", "siklus", "{id}", "desil", "3"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if !strings.Contains(string(r.body), "cakupan desil hanya dapat diubah sebelum unggahan pertama") {
+					t.Errorf("%s: the refused scope form does not say why", a)
+				}
+			}},
 		// The upload form goes through the API's intake code.
 		{method: "POST", route: "/unggah", page: true, roles: officeRoles, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
 			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {

@@ -244,6 +244,12 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 	for _, st := range domain.Stages() {
 		header = append(header, fmt.Sprintf("Tahap: %s [%s]", web.StageName(st), st))
 	}
+	// The people (jiwa) after the households (KK): those taken in, and
+	// those each programme covers (per person where it is per person).
+	header = append(header, "Jiwa diterima")
+	for _, p := range programmes {
+		header = append(header, "Jiwa terdaftar "+p)
+	}
 	sh := sheet{Name: name, Header: header}
 	for _, r := range rows {
 		row := []any{r.KecamatanCode, r.KecamatanName}
@@ -260,6 +266,10 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 		}
 		for _, st := range domain.Stages() {
 			row = append(row, r.Final[string(st)])
+		}
+		row = append(row, r.TakenInPeople)
+		for _, p := range programmes {
+			row = append(row, r.EnrolledPeople[p])
 		}
 		sh.Rows = append(sh.Rows, row)
 	}

@@ -25,6 +25,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/cycles", may(office.StepCreateCycle), s.createCycle)
 	a.GET("/cycles", may(office.StepReadCycles), s.listCycles)
 	a.GET("/cycles/:id", may(office.StepReadCycles), s.getCycle)
+	a.POST("/cycles/:id/scope", may(office.StepIntake), s.setCycleScope)
 	a.POST("/cycles/:id/intake", may(office.StepIntake), s.createIntake)
 	a.GET("/cycles/:id/progress", may(office.StepReadCycles), s.progress)
 	a.GET("/cycles/:id/stuck", may(office.StepStuck), s.stuck)
@@ -38,6 +39,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/result", may(office.StepSubmitResult), s.submitResult)
 	a.POST("/tasks/:id/reopen", may(office.StepReopen), s.reopenTask)
 	a.POST("/tasks/:id/assign", may(office.StepAssign), s.assignTask)
+	a.POST("/tasks/:id/members", may(office.StepSubmitResult), s.changeMember)
 
 	a.POST("/cycles/:id/close", may(office.StepCloseCycle), s.closeCycle)
 	a.POST("/cycles/:id/decrees", may(office.StepDraftDecree), s.draftDecree)

@@ -76,6 +76,8 @@ func (h *pages) funcs() template.FuncMap {
 		"p3keReason":     p3keReason,
 		"intakeError":    intakeError,
 		"programme":      func(s string) string { return lookup(programmeNames, s) },
+		"relation":       func(s string) string { return lookup(relationNames, s) },
+		"memberStatus":   func(s string) string { return lookup(memberStatusNames, s) },
 		"enrolmentStatus": func(s string) string {
 			return lookup(enrolmentStatusNames, s)
 		},

@@ -21,6 +21,8 @@ type householdData struct {
 	// Programmes are the aid programmes the household was enrolled in or
 	// exited from.
 	Programmes []store.Enrolment
+	// People are the household's members, names masked as the head's.
+	People []store.HouseholdMember
 	// TemporalURL links the case in the Temporal Web UI, for those who
 	// watch cases (not village officers).
 	TemporalURL string
@@ -43,7 +45,7 @@ func (h *pages) householdPage(c *gin.Context) {
 		return
 	}
 	hh := r.Household
-	d := householdData{H: hh, Programmes: r.Programmes, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
+	d := householdData{H: hh, Programmes: r.Programmes, People: r.People, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
 		KecName: regionName(hh.KecamatanCode), History: r.History, Audit: r.Audit}
 	if !p.Role.Visits() && h.d.WorkflowURL != nil {
 		d.TemporalURL = h.d.WorkflowURL(hh.CycleID, hh.ID)

@@ -79,6 +79,8 @@ var auditActionNames = map[string]string{
 	"decree.withdrawn":          "SK dibatalkan",
 	"intake.create":             "Data P3KE diunggah",
 	"cycle.create":              "Siklus verval dibuka",
+	"cycle.scope":               "Cakupan desil siklus diubah",
+	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
 }
 
@@ -120,6 +122,17 @@ var programmeNames = map[string]string{
 	"PBI-JK":  "PBI-JK (BPJS Kesehatan dibayar negara)",
 	"BPJS-TK": "BPJS Ketenagakerjaan (dibayar APBD)",
 	"BLT-DD":  "BLT Dana Desa",
+}
+
+// relationNames are DTSEN's relationships to the head (p3ke.Relation).
+var relationNames = map[string]string{
+	"kepala_keluarga": "Kepala keluarga", "pasangan": "Istri/suami", "anak": "Anak", "menantu": "Menantu",
+	"cucu": "Cucu", "orang_tua": "Orang tua", "mertua": "Mertua", "famili_lain": "Famili lain", "lainnya": "Lainnya",
+}
+
+// memberStatusNames are a member's statuses (store.MemberPresent...).
+var memberStatusNames = map[string]string{
+	"present": "Ada", "died": "Meninggal", "moved_out": "Pindah keluar",
 }
 
 var enrolmentStatusNames = map[string]string{

@@ -69,6 +69,17 @@ var rowReasons = reason.Catalogue{
 	p3ke.CodeQuoteNotClosed:   {Format: "Sel berpetik tidak ditutup dengan benar."},
 	p3ke.CodeQuoteRunsOn:      {Format: "Sel berpetik tidak ditutup dengan benar; baris berlanjut sampai baris ke-%s berkas."},
 	p3ke.CodeRowUnsplittable:  {Format: "Baris tidak dapat dipecah menjadi sel: %s."},
+	// internal/p3ke: DTSEN member rows
+	p3ke.CodeRowKind:      {Format: "Isi keluarga (baris keluarga) atau anggota (baris anggota keluarga); tertulis %s."},
+	p3ke.CodeMemberOrphan: {Format: "Baris anggota harus berada di bawah baris keluarganya (jenis_baris keluarga); tidak ada baris keluarga di atasnya."},
+	p3ke.CodeMemberFamily: {Format: "ID keluarga pada baris anggota berbeda dengan baris keluarganya (baris %s) di atasnya."},
+	p3ke.CodeMemberKK:     {Format: "No KK anggota berbeda dengan No KK baris keluarganya (baris %s); anggota satu keluarga ada dalam satu Kartu Keluarga."},
+	p3ke.CodeRelation:     {Format: "Isi hubungan dengan kepala keluarga seperti kepala keluarga, istri/suami, anak, menantu, cucu, orang tua, mertua, famili lain atau lainnya (atau nomornya 1 sampai 9); tertulis %s."},
+	p3ke.CodeDisability:   {Format: "Isi tidak, ringan, sedang atau berat; tertulis %s."},
+	p3ke.CodeNoHead:       {Format: "Keluarga ini tidak punya baris anggota dengan hubungan_keluarga kepala keluarga."},
+	p3ke.CodeSecondHead:   {Format: "Kepala keluarga kedua: baris %s sudah menjadi kepala keluarga."},
+	p3ke.CodeHeadNIK:      {Format: "nik_anggota kepala keluarga berbeda dengan nik_kepala_keluarga di baris keluarganya (baris %s)."},
+	p3ke.CodeMemberCount:  {Format: "jumlah_anggota tertulis %s, tetapi keluarga ini punya %s baris anggota."},
 	// internal/p3ke: the file as a whole (also Kemensos' answer file)
 	p3ke.CodeNoHeader:          {Format: "Berkas tidak punya baris judul."},
 	p3ke.CodeHeaderUnreadable:  {Format: "Baris judul tidak terbaca: %s", Nested: true},

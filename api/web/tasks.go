@@ -134,6 +134,32 @@ type taskPageData struct {
 	Supervisor bool
 	Reopen     *reopenForm
 	Officers   []store.Officer
+	// People are the household's members; Member is the village
+	// officer's form to correct them (nil when the list is closed).
+	People []store.HouseholdMember
+	Member *memberForm
+}
+
+// memberForm is the village officer's correction of a member, with its
+// messages by field.
+type memberForm struct {
+	Change, MemberID, Date, Name, NIK, Sex, Relation, Occupation string
+	Errors                                                       map[string]string
+}
+
+// Changes are the kinds of correction, in Indonesian.
+func (memberForm) Changes() []option {
+	var out []option
+	for _, k := range domain.MemberChanges() {
+		out = append(out, option{k, memberChangeNames[k]})
+	}
+	return out
+}
+
+// memberChangeNames are the member changes in Indonesian.
+var memberChangeNames = map[string]string{
+	domain.MemberBorn: "Lahir (anggota baru)", domain.MemberDied: "Meninggal",
+	domain.MemberMovedOut: "Pindah keluar", domain.MemberOccupation: "Pekerjaan baru",
 }
 
 // newKey is a fresh idempotency key for one form render.
@@ -180,13 +206,15 @@ func (h *pages) taskPage(c *gin.Context) {
 		v.Flash = "Verifikasi dibuka ulang; tugas kembali ke desa."
 	case c.Query("ditugaskan") == "1":
 		v.Flash = "Penugasan tersimpan."
+	case c.Query("anggota") == "1":
+		v.Flash = "Koreksi anggota keluarga tersimpan."
 	}
-	h.showTask(c, http.StatusOK, v, t, nil, nil)
+	h.showTask(c, http.StatusOK, v, t, nil, nil, nil)
 }
 
-// showTask renders a task page; visit and reopen, when given, are forms
-// sent back with their messages.
-func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView, visit *visitForm, reopen *reopenForm) {
+// showTask renders a task page; visit, reopen and member, when given, are
+// forms sent back with their messages.
+func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView, visit *visitForm, reopen *reopenForm, member *memberForm) {
 	p := principal(c)
 	ctx := c.Request.Context()
 	hh, err := h.d.Office.Household(ctx, caller(c), t.HouseholdID)
@@ -223,6 +251,16 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 				d.Duplicates = append(d.Duplicates, option{strconv.FormatInt(o.ID, 10), o.Name + " — " + address(o.Address)})
 			}
 		}
+	}
+	if d.People, err = h.d.Office.HouseholdMembers(ctx, caller(c), t.HouseholdID); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if d.Visit != nil {
+		if member == nil {
+			member = &memberForm{Date: d.Today}
+		}
+		d.Member = member
 	}
 	if p.Is(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin) {
 		d.Supervisor = true
@@ -270,7 +308,7 @@ func (h *pages) submitVisit(c *gin.Context) {
 		var err error
 		if dup, err = strconv.ParseInt(f.DuplicateOf, 10, 64); err != nil || dup <= 0 {
 			f.Errors["duplicateOf"] = "Pilih rumah tangga yang sama dari daftar."
-			h.showTask(c, http.StatusUnprocessableEntity, v, t, f, nil)
+			h.showTask(c, http.StatusUnprocessableEntity, v, t, f, nil, nil)
 			return
 		}
 	}
@@ -294,7 +332,7 @@ func (h *pages) submitVisit(c *gin.Context) {
 		} else {
 			v.Error = msg
 		}
-		h.showTask(c, status, v, t, f, nil)
+		h.showTask(c, status, v, t, f, nil, nil)
 		return
 	} else if err != nil {
 		h.fail(c, err)
@@ -315,17 +353,7 @@ func (h *pages) reopen(c *gin.Context) {
 		key = newKey()
 	}
 	_, err := h.d.Office.Reopen(c.Request.Context(), caller(c), t, key, f.Reason)
-	if e, msg, status, ok := refusal(err); ok {
-		v := &view{Title: t.Name, Active: "tugas"}
-		if e.Field != "" {
-			f.Errors[e.Field] = msg
-		} else {
-			v.Error = msg
-		}
-		h.showTask(c, status, v, t, nil, f)
-		return
-	} else if err != nil {
-		h.fail(c, err)
+	if h.taskRefused(c, t, err, f.Errors, func(status int, v *view) { h.showTask(c, status, v, t, nil, f, nil) }) {
 		return
 	}
 	redirect(c, fmt.Sprintf("/tugas/%d?dibuka=1", t.HouseholdID))
@@ -339,12 +367,12 @@ func (h *pages) assign(c *gin.Context) {
 	}
 	id, err := strconv.ParseInt(c.PostForm("assigneeId"), 10, 64)
 	if err != nil || id < 0 {
-		h.showTask(c, http.StatusUnprocessableEntity, &view{Title: t.Name, Active: "tugas", Error: "Pilih petugas."}, t, nil, nil)
+		h.showTask(c, http.StatusUnprocessableEntity, &view{Title: t.Name, Active: "tugas", Error: "Pilih petugas."}, t, nil, nil, nil)
 		return
 	}
 	err = h.d.Office.Assign(c.Request.Context(), caller(c), t, id)
 	if _, msg, status, ok := refusal(err); ok {
-		h.showTask(c, status, &view{Title: t.Name, Active: "tugas", Error: msg}, t, nil, nil)
+		h.showTask(c, status, &view{Title: t.Name, Active: "tugas", Error: msg}, t, nil, nil, nil)
 		return
 	} else if err != nil {
 		h.fail(c, err)
@@ -393,4 +421,52 @@ func indicatorFields(v, p3ke domain.Indicators) []indicatorField {
 		{"fasilitasBab", "Fasilitas buang air besar", v.FasilitasBAB, p3ke.FasilitasBAB, false,
 			[]string{"Sendiri", "Bersama", "Umum", "Tidak ada"}},
 	}
+}
+
+// changeMember records the village officer's correction of a member of the
+// task's household (POST /tugas/:id/anggota), as POST
+// /api/v1/tasks/{id}/members does; a refusal comes back on the form, next
+// to the field it names.
+func (h *pages) changeMember(c *gin.Context) {
+	t, ok := h.loadTask(c)
+	if !ok {
+		return
+	}
+	f := &memberForm{
+		Change: c.PostForm("change"), MemberID: c.PostForm("memberId"), Date: strings.TrimSpace(c.PostForm("date")),
+		Name: c.PostForm("name"), NIK: c.PostForm("nik"), Sex: c.PostForm("sex"), Relation: c.PostForm("relation"),
+		Occupation: c.PostForm("occupation"), Errors: map[string]string{},
+	}
+	memberID, _ := strconv.ParseInt(f.MemberID, 10, 64)
+	_, err := h.d.Office.ChangeMember(c.Request.Context(), caller(c), t.HouseholdID, store.MemberChange{
+		Kind: f.Change, MemberID: memberID, Date: f.Date, NIK: f.NIK, Occupation: f.Occupation,
+		Member: store.HouseholdMember{Name: f.Name, Sex: f.Sex, Relation: f.Relation},
+	})
+	if h.taskRefused(c, t, err, f.Errors, func(status int, v *view) { h.showTask(c, status, v, t, nil, nil, f) }) {
+		return
+	}
+	redirect(c, fmt.Sprintf("/tugas/%d?anggota=1", t.HouseholdID))
+}
+
+// taskRefused handles a task form's step that failed: the office's refusal
+// is shown by show next to the field it names (in errs) or at the top of
+// the page; any other error is the error page. It reports whether err was
+// an error at all.
+func (h *pages) taskRefused(c *gin.Context, t *store.TaskView, err error, errs map[string]string, show func(status int, v *view)) bool {
+	if err == nil {
+		return false
+	}
+	e, msg, status, ok := refusal(err)
+	if !ok {
+		h.fail(c, err)
+		return true
+	}
+	v := &view{Title: t.Name, Active: "tugas"}
+	if e.Field != "" {
+		errs[e.Field] = msg
+	} else {
+		v.Error = msg
+	}
+	show(status, v)
+	return true
 }

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +21,8 @@ import (
 type uploadData struct {
 	Cycles []store.Cycle
 	Cycle  *store.Cycle
+	// ScopeSaved: the scope form was just saved.
+	ScopeSaved bool
 	// Errors are the form's messages by field.
 	Errors map[string]string
 }
@@ -43,6 +46,41 @@ func (uploadData) Columns() []uploadColumn {
 	return out
 }
 
+// Scopes are the desil a cycle's scope may end at (office.MaxScope).
+func (uploadData) Scopes() []int {
+	out := make([]int, office.MaxScope)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// setScope is POST /unggah/cakupan: the form's cycle verifies desil 1 to
+// the form's desil (before its first upload; the page says why otherwise).
+func (h *pages) setScope(c *gin.Context) {
+	ctx := c.Request.Context()
+	cy, ok := h.formCycle(c)
+	if !ok {
+		return
+	}
+	desil, _ := strconv.Atoi(c.PostForm("desil"))
+	_, err := h.d.Office.SetCycleScope(ctx, caller(c), cy, desil)
+	if _, msg, status, ok := refusal(err); ok {
+		cycles, err := h.d.Office.Cycles(ctx, caller(c))
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		h.render(c, status, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Error: msg,
+			Data: uploadData{Cycles: cycles, Cycle: cy, Errors: map[string]string{"desil": msg}}})
+		return
+	} else if err != nil {
+		h.fail(c, err)
+		return
+	}
+	redirect(c, fmt.Sprintf("/unggah?siklus=%d&cakupan=1", cy.ID))
+}
+
 // uploadLimit bounds the upload form's post: the file and a little for the
 // other fields and the multipart framing.
 func (h *pages) uploadLimit() int64 { return h.d.Office.MaxIntakeFile() + 1<<20 }
@@ -57,7 +95,7 @@ func (h *pages) uploadPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Data: uploadData{Cycles: cycles, Cycle: cy}})
+	h.render(c, http.StatusOK, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Data: uploadData{Cycles: cycles, Cycle: cy, ScopeSaved: c.Query("cakupan") == "1"}})
 }
 
 // sampleFile is GET /unggah/contoh.csv: a small valid P3KE file of made-up

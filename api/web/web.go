@@ -120,6 +120,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/tugas/:id", may(office.StepSubmitResult), h.submitVisit)
 	r.POST("/tugas/:id/buka-ulang", may(office.StepReopen), h.reopen)
 	r.POST("/tugas/:id/tugaskan", may(office.StepAssign), h.assign)
+	r.POST("/tugas/:id/anggota", may(office.StepSubmitResult), h.changeMember)
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
 	r.POST("/musyawarah", h.signedInWith(maxFileForm, office.Roles(office.StepRecordMeeting)...), h.recordMeeting)
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
@@ -132,6 +133,7 @@ func Register(r gin.IRouter, d Deps) {
 	// The P3KE file is far larger than any other form.
 	r.POST("/unggah", h.signedInWith(h.uploadLimit(), office.Roles(office.StepIntake)...), h.upload)
 	r.GET("/unggah/contoh.csv", may(office.StepIntake), h.sampleFile)
+	r.POST("/unggah/cakupan", may(office.StepIntake), h.setScope)
 	r.GET("/unggah/:id", may(office.StepIntake), h.intakePage)
 
 	// Decrees and Kemensos proposals.

@@ -759,6 +759,8 @@ var pageRoles = map[string][]auth.Role{
 	"GET /unggah/:id":                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/contoh.csv":         {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah":                   {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /unggah/cakupan":           {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /tugas/:id/anggota":        {auth.RoleVillage},
 	"GET /sk":                        {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                       {auth.RoleDinsos},
 	"POST /dasbor/tutup":             {auth.RoleDinsos},
@@ -1127,6 +1129,77 @@ func TestUploadPageListsColumnsAndSample(t *testing.T) {
 	}
 	if w := e.login("desa1").get("/unggah/contoh.csv"); w.Code != http.StatusForbidden {
 		t.Errorf("village officer gets the sample: %d", w.Code)
+	}
+}
+
+// The upload page sets the cycle's scope before its first upload: a cycle
+// without an intake takes desil 1 to 4 and the page shows it chosen; the
+// form refuses a desil past 5 at its field, and a cycle with an intake
+// keeps its scope.
+func TestUploadPageSetsTheScope(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	fresh := store.Cycle{RegencyCode: "35.05", Year: 2027, VerificationDays: 30, OpenedAt: t0}
+	if err := e.st.CreateCycle(ctx, &fresh); err != nil {
+		t.Fatal(err)
+	}
+	b := e.login("dinsos")
+	w := b.post("/unggah/cakupan", url.Values{"siklus": {fmt.Sprint(fresh.ID)}, "desil": {"4"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/unggah?siklus=%d&cakupan=1", fresh.ID) {
+		t.Fatalf("scope form: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	var got store.Cycle
+	if err := e.st.DB.First(&got, fresh.ID).Error; err != nil || got.MaxDesil != 4 {
+		t.Fatalf("stored scope %d (%v)", got.MaxDesil, err)
+	}
+	page := b.get(fmt.Sprintf("/unggah?siklus=%d&cakupan=1", fresh.ID)).Body.String()
+	if !strings.Contains(page, `<option value="4" selected>`) || !strings.Contains(page, "Cakupan tersimpan.") || !strings.Contains(page, "Keluarga desil 1 sampai 4 masuk verifikasi") {
+		t.Errorf("upload page after the scope: %s", page)
+	}
+	w = b.post("/unggah/cakupan", url.Values{"siklus": {fmt.Sprint(fresh.ID)}, "desil": {"6"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "Isi desil tertinggi yang masuk verifikasi, 1 sampai 5.") {
+		t.Errorf("desil 6: %d", w.Code)
+	}
+	w = b.post("/unggah/cakupan", url.Values{"siklus": {fmt.Sprint(e.cycle.ID)}, "desil": {"2"}})
+	if w.Code != http.StatusConflict {
+		t.Errorf("scope of a cycle with an intake: %d", w.Code)
+	}
+}
+
+// The village officer corrects the household's members on the task page:
+// a birth is added and shown on the task and household pages (its name
+// masked for the administrator, as a head's); a death dated in the future
+// comes back with its message next to the date; the change is in the
+// household's history (its audit trail) without the name.
+func TestTaskPageCorrectsMembers(t *testing.T) {
+	e := newEnv(t)
+	id := e.hh["SITI AMINAH"]
+	desa1 := e.login("desa1")
+	w := desa1.post(fmt.Sprintf("/tugas/%d/anggota", id), url.Values{"change": {"born"}, "name": {"PUTRI AYU"}, "sex": {"P"}, "date": {"2026-01-15"}})
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != fmt.Sprintf("/tugas/%d?anggota=1", id) {
+		t.Fatalf("birth: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	page := desa1.get(fmt.Sprintf("/tugas/%d?anggota=1", id)).Body.String()
+	if !strings.Contains(page, "Koreksi anggota keluarga tersimpan.") || !strings.Contains(page, "<td>PUTRI AYU</td>") || !strings.Contains(page, "dicatat saat kunjungan") {
+		t.Errorf("task page after the birth lacks the member")
+	}
+	w = desa1.post(fmt.Sprintf("/tugas/%d/anggota", id), url.Values{"change": {"born"}, "name": {"X"}, "sex": {"L"}, "date": {"2099-01-01"}})
+	if w.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("a birth in the future: %d", w.Code)
+	}
+	if f := field(t, w.Body.String(), "date"); !strings.Contains(f, "Isi tanggal sebagai YYYY-MM-DD, tidak di masa depan.") {
+		t.Errorf("the date's message is not next to it: %s", f)
+	}
+	if _, err := e.st.CreateUser(t.Context(), store.NewUser{Username: "admin", Password: password, Name: "Admin", Role: auth.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+	hp := e.login("admin").get(fmt.Sprintf("/rumah-tangga/%d", id)).Body.String()
+	if strings.Contains(hp, "PUTRI AYU") || !strings.Contains(hp, "Anggota keluarga dikoreksi saat kunjungan") {
+		t.Errorf("the administrator's household page shows the member's name, or not the audit entry")
+	}
+	var audit store.AuditEntry
+	if err := e.st.DB.Where("household_id = ? AND action = ?", id, "household.member").First(&audit).Error; err != nil || strings.Contains(audit.Detail, "PUTRI") {
+		t.Errorf("audit %+v (%v)", audit, err)
 	}
 }
 

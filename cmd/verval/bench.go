@@ -51,6 +51,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	households := fs.Int("households", defHouseholds, "families (rows) in the generated P3KE file")
 	seed := fs.Uint64("seed", 1, "seed of the generated file and the officers' outcomes")
 	faults := fs.Float64("fault-rate", bench.DefaultFaultRate, "share of rows with one typical fault")
+	dtsen := fs.Int("dtsen", 0, "a DTSEN file with member rows instead of P3KE: --households families of every desil, the cycle verifying desil 1 to `N` (1 to 5)")
 	keep := fs.Bool("keep", false, "keep the data directory (databases, bench.log) and print where it is")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	dbURL := fs.String("database-url", "", "put the application database on this `postgres://` URL (an empty database) instead of SQLite")
@@ -113,7 +114,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	case "intake":
 		var r *bench.IntakeReport
 		r, runErr = bench.Intake(ctx, bench.IntakeOptions{
-			Households: *households, Seed: *seed, FaultRate: *faults, RawStarts: *rawStarts,
+			Households: *households, Seed: *seed, FaultRate: *faults, DTSEN: *dtsen, RawStarts: *rawStarts,
 			Stack: stack, Progress: stderr,
 		})
 		if r != nil {
@@ -122,7 +123,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	case "cycle":
 		var r *bench.CycleReport
 		r, runErr = bench.Cycle(ctx, bench.CycleOptions{
-			Households: *households, Seed: *seed, FaultRate: *faults, Officers: *officers, OfficerHouseholds: *perOfficer, OfficerPause: *pause, Lifecycles: *lifecycles,
+			Households: *households, Seed: *seed, FaultRate: *faults, DTSEN: *dtsen, Officers: *officers, OfficerHouseholds: *perOfficer, OfficerPause: *pause, Lifecycles: *lifecycles,
 			Stack: stack, Progress: stderr,
 		})
 		if r != nil {

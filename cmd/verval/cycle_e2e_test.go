@@ -558,6 +558,10 @@ func TestWholeCycle(t *testing.T) {
 			for _, st := range domain.Stages() {
 				wantCells[fmt.Sprintf("Tahap: %s [%s]", web.StageName(st), st)] = fmt.Sprint(r.Final[string(st)])
 			}
+			wantCells["Jiwa diterima"] = fmt.Sprint(r.TakenInPeople)
+			for _, p := range reportProgrammes {
+				wantCells["Jiwa terdaftar "+p] = fmt.Sprint(r.EnrolledPeople[p])
+			}
 			if len(got) != len(wantCells) {
 				t.Errorf("report sheet %s has columns %v", sh.name, cells[0])
 			}
@@ -617,6 +621,10 @@ type reportRow struct {
 	KecamatanCode, KecamatanName, DesaCode, DesaName string
 	TakenIn, Decreed, Proposed, Accepted             int
 	Verified, Enrolled, Final                        map[string]int
+	// The people (jiwa), as the API reports them; the spreadsheet must
+	// hold the same.
+	TakenInPeople  int
+	EnrolledPeople map[string]int
 }
 
 func newReportRow(kec, desa string) *reportRow {

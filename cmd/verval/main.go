@@ -26,10 +26,14 @@ Usage:
   verval api                     run the HTTP API against TEMPORAL_ADDRESS and DATABASE_URL
   verval worker                  run the Temporal worker
   verval migrate                 apply database migrations and exit
-  verval p3ke check FILE --regency PP.KK [--json]
+  verval p3ke check FILE --regency PP.KK [--desil N] [--json]
                                  validate a P3KE file offline, exactly as intake will
   verval p3ke sample --villages CODE[,CODE...] [--households N] [--out FILE]
                                  write a valid synthetic P3KE file (docs/p3ke.md)
+  verval dtsen check FILE --regency PP.KK [--desil N] [--json]
+                                 validate a DTSEN file (families and members) offline
+  verval dtsen sample --regency PP.KK [--households N] [--desil N] [--fault-rate F] [--out FILE]
+                                 write a synthetic DTSEN file with member rows
   verval intake FILE --cycle ID [--server URL] [--user NAME]
                                  load a P3KE file through the API with a progress bar
                                  (password in VERVAL_PASSWORD)
@@ -61,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = runMigrate(ctx, getenv, stdout, stderr)
 	case "p3ke":
 		return runP3KE(args[1:], stdout, stderr)
+	case "dtsen":
+		return runDTSEN(args[1:], stdout, stderr)
 	case "intake":
 		err = runIntake(ctx, args[1:], getenv, stdout, stderr)
 		if errors.Is(err, errUsage) {

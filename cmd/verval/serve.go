@@ -74,7 +74,20 @@ func runP3KE(args []string, stdout, stderr io.Writer) int {
 			return p3ke.RunSample(args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintln(stderr, "usage: verval p3ke check FILE --regency PP.KK [--json]\n       verval p3ke sample --villages CODE[,CODE...] [--households N] [--out FILE]")
+	fmt.Fprintln(stderr, "usage: verval p3ke check FILE --regency PP.KK [--desil N] [--json]\n       verval p3ke sample --villages CODE[,CODE...] [--households N] [--out FILE]")
+	return 2
+}
+
+func runDTSEN(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return p3ke.RunCheck(args[1:], stdout, stderr)
+		case "sample":
+			return p3ke.RunDTSENSample(args[1:], stdout, stderr)
+		}
+	}
+	fmt.Fprintln(stderr, "usage: verval dtsen check FILE --regency PP.KK [--desil N] [--json]\n       verval dtsen sample --regency PP.KK [--households N] [--desil N] [--fault-rate F] [--out FILE]")
 	return 2
 }
 

@@ -34,6 +34,10 @@ type CycleOptions struct {
 	Seed uint64
 	// FaultRate is the share of faulty rows; 0 means DefaultFaultRate.
 	FaultRate float64
+	// DTSEN, 1 to 5, makes the file a DTSEN file with member rows
+	// (Households families of every desil) and the cycle's scope desil 1
+	// to DTSEN; 0 is a P3KE file.
+	DTSEN int
 	// Officers is how many village officers submit at once; 0 means 50.
 	Officers int
 	// OfficerHouseholds gives a village one officer per this many of its
@@ -270,7 +274,7 @@ func Cycle(ctx context.Context, o CycleOptions) (*CycleReport, error) {
 	if r.dinsos, err = apiclient.Login(ctx, r.h, s.BaseURL, dinsosUser, dinsosPassword); err != nil {
 		return nil, err
 	}
-	if r.cycleID, err = createCycle(ctx, r.dinsos); err != nil {
+	if r.cycleID, err = createCycle(ctx, r.dinsos, r.o.DTSEN); err != nil {
 		return nil, err
 	}
 
@@ -372,7 +376,7 @@ const submitTarget = 250 * time.Millisecond
 func phaseGenerate(_ context.Context, r *cycleRun) (PhaseResult, error) {
 	t0 := time.Now()
 	var err error
-	r.file, r.want, err = generate(r.o.Households, r.o.Seed, r.o.FaultRate)
+	r.file, r.want, err = generate(r.o.Households, r.o.Seed, r.o.FaultRate, r.o.DTSEN)
 	return PhaseResult{Households: r.o.Households, Seconds: time.Since(t0).Seconds(),
 		Note: fmt.Sprintf("%.1f MB CSV; %s", mib(uint64(r.file.size)), r.want)}, err
 }

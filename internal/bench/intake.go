@@ -43,6 +43,10 @@ type IntakeOptions struct {
 	Seed uint64
 	// FaultRate is the share of faulty rows; 0 means DefaultFaultRate.
 	FaultRate float64
+	// DTSEN, 1 to 5, makes the file a DTSEN file with member rows
+	// (Households families of every desil) and the cycle's scope desil 1
+	// to DTSEN; 0 is a P3KE file.
+	DTSEN int
 	// RawStarts is how many trivial workflows measure the raw start rate
 	// (before and after the intake); 0 means min(Households, 3000).
 	RawStarts int
@@ -146,7 +150,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 		o.RawStarts = min(o.Households, 3000)
 	}
 	rep := &IntakeReport{Regency: Regency, Households: o.Households, Seed: o.Seed, FaultRate: o.FaultRate}
-	file, want, err := generate(o.Households, o.Seed, o.FaultRate)
+	file, want, err := generate(o.Households, o.Seed, o.FaultRate, o.DTSEN)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +178,7 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	cycleID, err := createCycle(ctx, dinsos)
+	cycleID, err := createCycle(ctx, dinsos, o.DTSEN)
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +213,9 @@ func Intake(ctx context.Context, o IntakeOptions) (*IntakeReport, error) {
 type p3keFile struct {
 	path string
 	size int64
+	// dtsen: a DTSEN file with member rows, read with the cycle's scope
+	// desil 1 to dtsen; 0 for a P3KE file.
+	dtsen int
 }
 
 func (f p3keFile) remove() {
@@ -217,15 +224,24 @@ func (f p3keFile) remove() {
 	}
 }
 
-// generate writes the P3KE file to a temporary file; remove it when done.
-func generate(n int, seed uint64, faults float64) (p3keFile, p3ke.Summary, error) {
+// generate writes the P3KE file (or, when dtsen is 1 to 5, a DTSEN file
+// of n families of every desil with their members, for a cycle of scope
+// desil 1 to dtsen) to a temporary file; remove it when done.
+func generate(n int, seed uint64, faults float64, dtsen int) (p3keFile, p3ke.Summary, error) {
 	out, err := os.CreateTemp("", "verval-bench-p3ke-*.csv")
 	if err != nil {
 		return p3keFile{}, p3ke.Summary{}, err
 	}
-	f := p3keFile{path: out.Name()}
+	f := p3keFile{path: out.Name(), dtsen: dtsen}
 	w := bufio.NewWriterSize(out, 1<<20)
-	want, err := p3ke.GenerateCSV(w, p3ke.GenOptions{Regency: Regency, Households: n, Seed: seed, FaultRate: faults})
+	var want p3ke.Summary
+	if dtsen > 0 {
+		var plan p3ke.DTSENPlan
+		plan, err = p3ke.GenerateDTSEN(w, p3ke.DTSENOptions{GenOptions: p3ke.GenOptions{Regency: Regency, Households: n, Seed: seed, FaultRate: faults}, MaxDesil: dtsen})
+		want = plan.Summary
+	} else {
+		want, err = p3ke.GenerateCSV(w, p3ke.GenOptions{Regency: Regency, Households: n, Seed: seed, FaultRate: faults})
+	}
 	if err == nil {
 		err = w.Flush()
 	}
@@ -266,7 +282,7 @@ func measureParse(file p3keFile, want p3ke.Summary) (ParseReport, error) {
 		mem := StartMemSampler(5 * time.Millisecond)
 		a0 := heapAllocated()
 		t0 := time.Now()
-		got, err := p3ke.Check(in, p3ke.Options{Regency: Regency, Wilayah: tab})
+		got, err := p3ke.Check(in, p3ke.Options{Regency: Regency, Wilayah: tab, MaxDesil: file.dtsen})
 		d := time.Since(t0)
 		in.Close()
 		alloc = heapAllocated() - a0
@@ -290,11 +306,12 @@ func measureParse(file p3keFile, want p3ke.Summary) (ParseReport, error) {
 }
 
 // createCycle opens a Kab. Blitar cycle in the first free year from 2026
-// (a kept PostgreSQL database may hold earlier runs' cycles).
-func createCycle(ctx context.Context, dinsos *apiclient.Client) (int64, error) {
+// (a kept PostgreSQL database may hold earlier runs' cycles), verifying
+// desil 1 to maxDesil (0: the default, 1).
+func createCycle(ctx context.Context, dinsos *apiclient.Client, maxDesil int) (int64, error) {
 	for year := 2026; year <= 2100; year++ {
 		var cy struct{ ID int64 }
-		_, err := dinsos.Call(ctx, http.MethodPost, "/api/v1/cycles", map[string]any{"regencyCode": Regency, "year": year}, &cy)
+		_, err := dinsos.Call(ctx, http.MethodPost, "/api/v1/cycles", map[string]any{"regencyCode": Regency, "year": year, "maxDesil": maxDesil}, &cy)
 		var se *apiclient.StatusError
 		if errors.As(err, &se) && se.Status == http.StatusConflict {
 			continue

@@ -50,6 +50,17 @@ const (
 	CodeReopenPastVerified Code = "reopen.past_verification"
 	CodeAssigneeInvalid    Code = "task.assignee"
 
+	// A household's members, corrected at the visit.
+	CodeMemberChange     Code = "member.change"
+	CodeMemberDate       Code = "member.date"
+	CodeMemberName       Code = "member.name"
+	CodeMemberSex        Code = "member.sex"
+	CodeMemberNIK        Code = "member.nik"
+	CodeMemberRelation   Code = "member.relation"
+	CodeMemberOccupation Code = "member.occupation"
+	CodeMemberGone       Code = "member.gone"
+	CodeMembersLocked    Code = "member.locked"
+
 	// The village meeting.
 	CodeMeetingOtherVillage Code = "meeting.other_village"
 	CodeMeetingNumber       Code = "meeting.number"
@@ -93,6 +104,8 @@ const (
 	CodeCycleYear            Code = "cycle.year"
 	CodeCycleDays            Code = "cycle.verification_days"
 	CodeCycleClosed          Code = "cycle.closed"
+	CodeCycleScope           Code = "cycle.scope"
+	CodeCycleScopeTaken      Code = "cycle.scope_taken"
 	CodeCycleCloseReason     Code = "cycle.close_reason"
 	CodeCycleIntakeRunning   Code = "cycle.intake_running"
 	CodeCycleDecreeUnsigned  Code = "cycle.decree_unsigned"
@@ -193,6 +206,15 @@ var catalogue = map[Code]entry{
 	CodeVisitNote:             {KindInvalid, "explain what was found (who said so, where the family went)"},
 	CodeVisitBusy:             {KindConflict, "another result for this household is being recorded; reload and try again"},
 	CodeVisitSubmitted:        {KindConflict, "a result was already submitted for this household; to correct it, send version %s"},
+	CodeMemberChange:          {KindInvalid, "must be born, died, moved_out or occupation"},
+	CodeMemberDate:            {KindInvalid, "must be a date written YYYY-MM-DD, not in the future"},
+	CodeMemberName:            {KindInvalid, "the new member's name is required (at most 200 characters)"},
+	CodeMemberSex:             {KindInvalid, "must be L (laki-laki) or P (perempuan)"},
+	CodeMemberNIK:             {KindInvalid, "must be a valid NIK of 16 digits not already in the household, or empty for a child who has none yet"},
+	CodeMemberRelation:        {KindInvalid, "must be a relationship to the head other than kepala_keluarga, such as anak or cucu"},
+	CodeMemberOccupation:      {KindInvalid, "say the new occupation (at most 200 characters)"},
+	CodeMemberGone:            {KindConflict, "this member has already died or moved out"},
+	CodeMembersLocked:         {KindConflict, "the village meeting has closed this household's list (or its cycle is closed): its members can no longer change"},
 	CodeVisitStale:            {KindConflict, "the result changed since you loaded it (version %s, you sent %s); reload and try again"},
 
 	CodeReopenReason:       {KindInvalid, "say why the verification is reopened"},
@@ -240,6 +262,8 @@ var catalogue = map[Code]entry{
 	CodeCycleYear:            {KindInvalid, "must be a year such as 2026"},
 	CodeCycleDays:            {KindInvalid, "must be between 1 and 365"},
 	CodeCycleClosed:          {KindConflict, "the cycle is closed (tutup buku)"},
+	CodeCycleScope:           {KindInvalid, "must be the highest desil that enters verification, from 1 to 5"},
+	CodeCycleScopeTaken:      {KindConflict, "a file has already been taken into this cycle with its scope; the scope can change only before the first upload"},
 	CodeCycleCloseReason:     {KindInvalid, "say why the cycle is closed (at most 500 characters)"},
 	CodeCycleIntakeRunning:   {KindConflict, "an intake of this cycle is still running; close the cycle when it has finished"},
 	CodeCycleDecreeUnsigned:  {KindConflict, "a decree of this cycle is not signed yet; have it signed or withdraw it before closing"},

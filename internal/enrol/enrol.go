@@ -22,15 +22,40 @@ type Rule struct {
 	// NeedsDecree: only households listed as extreme poor in a signed
 	// decree (the regency pays from its own budget on the decree's strength).
 	NeedsDecree bool `json:"needsDecree"`
+	// Persons, when set, makes the programme per person: its enrolment
+	// list names the family's present members it covers (people.go).
+	Persons *PersonRule `json:"persons,omitempty"`
+	// Components, when set, are the conditions of which a family with
+	// known members needs one (PKH's komponen).
+	Components []Component `json:"components,omitempty"`
+	// ExcludeOccupations make a family with a present member in one of
+	// these occupations ineligible (PNS, TNI, Polri).
+	ExcludeOccupations []string `json:"excludeOccupations,omitempty"`
+}
+
+// StateEmployees are the occupations the central programmes exclude: a
+// family with a civil servant, soldier or police officer is not poor by
+// Kemensos' rule (its answer PNS_TNI_POLRI).
+var StateEmployees = []string{"PNS", "ASN", "PEGAWAI NEGERI SIPIL", "TNI", "POLRI", "POLISI"}
+
+// PKHComponents are PKH's components (komponen): pregnant women, young
+// children, school children, the elderly and severe disability.
+var PKHComponents = []Component{
+	{Name: "ibu_hamil", Pregnant: true},
+	{Name: "anak_usia_dini", MinAge: 0, MaxAge: 6},
+	{Name: "anak_sekolah", MinAge: 6, MaxAge: 21, InSchool: true},
+	{Name: "lanjut_usia", MinAge: 60},
+	{Name: "disabilitas_berat", Disability: "berat"},
 }
 
 // DefaultRules are the programmes of docs/process.md, "The stages of a household", step 6.
 func DefaultRules() []Rule {
 	return []Rule{
-		{Programme: PKH, MaxDesil: 4, NeedsRegistry: true},
-		{Programme: BPNT, MaxDesil: 5, NeedsRegistry: true},
-		{Programme: PBIJK, MaxDesil: 5, NeedsRegistry: true},
-		{Programme: BPJSTK, MaxDesil: 1, NeedsDecree: true},
+		{Programme: PKH, MaxDesil: 4, NeedsRegistry: true, Components: PKHComponents, ExcludeOccupations: StateEmployees},
+		{Programme: BPNT, MaxDesil: 5, NeedsRegistry: true, ExcludeOccupations: StateEmployees},
+		{Programme: PBIJK, MaxDesil: 5, NeedsRegistry: true, Persons: &PersonRule{}, ExcludeOccupations: StateEmployees},
+		// Working age: the regency pays the premiums of members from 18 to 59.
+		{Programme: BPJSTK, MaxDesil: 1, NeedsDecree: true, Persons: &PersonRule{MinAge: 18, MaxAge: 59}},
 		{Programme: BLTDD, MaxDesil: 1},
 	}
 }
@@ -44,6 +69,10 @@ type Household struct {
 	InRegistry bool
 	// InSignedDecree: listed as extreme poor in a signed decree.
 	InSignedDecree bool
+	// PeopleKnown: the household has member rows (a DTSEN file's); People
+	// are its present members then.
+	PeopleKnown bool
+	People      []Person
 }
 
 // Programmes lists, in rule order, the programmes h qualifies for. A
@@ -61,6 +90,9 @@ func Programmes(rules []Rule, h Household) []string {
 			continue
 		}
 		if r.NeedsDecree && !h.InSignedDecree {
+			continue
+		}
+		if !r.peopleAllow(h) {
 			continue
 		}
 		out = append(out, r.Programme)

@@ -10,6 +10,9 @@ import (
 	"regexp"
 )
 
+// componentName is what a component's name may look like.
+var componentName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
 // programmeCode is what a programme code may look like: it names the
 // programme's enrolment list and its column in the cycle report.
 var programmeCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,15}$`)
@@ -40,6 +43,9 @@ func ParseRules(r io.Reader) ([]Rule, error) {
 			return nil, fmt.Errorf("rule %d: programme %s appears twice", i+1, r.Programme)
 		case r.MaxDesil < 1 || r.MaxDesil > 10:
 			return nil, fmt.Errorf("rule %d (%s): maxDesil %d is not a decile from 1 to 10", i+1, r.Programme, r.MaxDesil)
+		}
+		if err := r.checkPeople(); err != nil {
+			return nil, fmt.Errorf("rule %d (%s): %w", i+1, r.Programme, err)
 		}
 		seen[r.Programme] = true
 	}

@@ -1,6 +1,7 @@
 package enrol
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -48,10 +49,11 @@ func TestLoadRules(t *testing.T) {
 		t.Fatalf("no file: %+v, %v; want the defaults", rules, err)
 	}
 	path := filepath.Join(t.TempDir(), "rules.json")
-	def := `[{"programme":"PKH","maxDesil":4,"needsRegistry":true},{"programme":"BPNT","maxDesil":5,"needsRegistry":true},
-		{"programme":"PBI-JK","maxDesil":5,"needsRegistry":true},{"programme":"BPJS-TK","maxDesil":1,"needsDecree":true},
-		{"programme":"BLT-DD","maxDesil":1}]`
-	if err := os.WriteFile(path, []byte(def), 0o600); err != nil {
+	def, err := json.Marshal(DefaultRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, def, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if rules, err := LoadRules(path); err != nil || !reflect.DeepEqual(rules, DefaultRules()) {
@@ -65,5 +67,54 @@ func TestLoadRules(t *testing.T) {
 	}
 	if _, err := LoadRules(path); err == nil || !strings.Contains(err.Error(), path) {
 		t.Errorf("error %v, want one naming the file", err)
+	}
+}
+
+// The people rules: a component needs one member who meets it, a member
+// in a state job makes the family ineligible where the rule says so, and
+// a household without known members is judged as before.
+func TestPeopleRules(t *testing.T) {
+	rules := DefaultRules()
+	base := Household{Desil: 1, Eligible: true, InRegistry: true, InSignedDecree: true, PeopleKnown: true}
+	with := func(ps ...Person) Household { h := base; h.People = ps; return h }
+	farmer := Person{Age: 45, Occupation: "Petani"}
+	cases := []struct {
+		name string
+		h    Household
+		want []string
+	}{
+		{"no component: no PKH", with(farmer, Person{Age: 40, Occupation: "Mengurus Rumah Tangga"}), []string{BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"a school child", with(farmer, Person{Age: 12, InSchool: true}), []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"a child of 12 not at school", with(farmer, Person{Age: 12}), []string{BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"a toddler", with(farmer, Person{Age: 2}), []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"an elder", with(farmer, Person{Age: 70}), []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"pregnant", with(farmer, Person{Age: 25, Pregnant: true}), []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"severe disability", with(farmer, Person{Age: 30, Disability: "berat"}), []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"a teacher who is PNS", with(farmer, Person{Age: 2}, Person{Age: 24, Occupation: "PNS Guru"}), []string{BPJSTK, BLTDD}},
+		{"anggota Polri", with(farmer, Person{Age: 70}, Person{Age: 30, Occupation: "Anggota POLRI"}), []string{BPJSTK, BLTDD}},
+		{"not a word: PNSX", with(farmer, Person{Age: 2}, Person{Age: 24, Occupation: "PNSX"}), []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+		{"members unknown (P3KE)", Household{Desil: 1, Eligible: true, InRegistry: true, InSignedDecree: true}, []string{PKH, BPNT, PBIJK, BPJSTK, BLTDD}},
+	}
+	for _, c := range cases {
+		if got := Programmes(rules, c.h); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	tk := rules[3]
+	if tk.Persons == nil || tk.Persons.Covers(Person{Age: 17}) || !tk.Persons.Covers(Person{Age: 18}) || !tk.Persons.Covers(Person{Age: 59}) || tk.Persons.Covers(Person{Age: 60}) {
+		t.Errorf("BPJS-TK covers %+v", tk.Persons)
+	}
+	if pbi := rules[2]; pbi.Persons == nil || !pbi.Persons.Covers(Person{Age: 0}) || !pbi.Persons.Covers(Person{Age: 90}) {
+		t.Errorf("PBI-JK covers %+v", pbi.Persons)
+	}
+	for _, bad := range []struct{ json, want string }{
+		{`[{"programme":"X","maxDesil":1,"components":[{"name":"semua"}]}]`, "no condition"},
+		{`[{"programme":"X","maxDesil":1,"components":[{"name":"Ibu","pregnant":true}]}]`, "lower-case code"},
+		{`[{"programme":"X","maxDesil":1,"persons":{"minAge":60,"maxAge":18}}]`, "not a range"},
+		{`[{"programme":"X","maxDesil":1,"excludeOccupations":[" "]}]`, "empty occupation"},
+	} {
+		if _, err := ParseRules(strings.NewReader(bad.json)); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: %v, want %q", bad.json, err, bad.want)
+		}
 	}
 }

@@ -25,7 +25,14 @@ type NewCycle struct {
 	// VerificationDays is how long the villages have for their visits
 	// (default 30).
 	VerificationDays int
+	// MaxDesil is the highest desil that enters verification (default 1,
+	// at most MaxScope).
+	MaxDesil int
 }
+
+// MaxScope is the highest desil a cycle may verify: the programmes reach
+// desil 5 at most (BPNT and PBI-JK).
+const MaxScope = 5
 
 // CreateCycle opens a cycle for one regency and year (Dinsos of that
 // regency, admin).
@@ -52,12 +59,46 @@ func (s *Service) CreateCycle(ctx context.Context, c Caller, req NewCycle) (*sto
 	if req.VerificationDays < 1 || req.VerificationDays > 365 {
 		return nil, domain.FieldErr("verificationDays", domain.CodeCycleDays)
 	}
-	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
+	if req.MaxDesil == 0 {
+		req.MaxDesil = 1
+	}
+	if req.MaxDesil < 1 || req.MaxDesil > MaxScope {
+		return nil, domain.FieldErr("maxDesil", domain.CodeCycleScope)
+	}
+	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, MaxDesil: req.MaxDesil, CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
 	if err := s.store.CreateCycle(ctx, &cy); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, c, cy.ID, nil, "cycle.create", map[string]any{"regencyCode": code, "year": req.Year})
+	s.audit(ctx, c, cy.ID, nil, "cycle.create", map[string]any{"regencyCode": code, "year": req.Year, "maxDesil": req.MaxDesil})
 	return &cy, nil
+}
+
+// SetCycleScope sets which desil enter cy's verification: 1 to maxDesil
+// (Dinsos, admin; at most MaxScope). Only before the cycle's first upload:
+// the scope decides how its file is read.
+func (s *Service) SetCycleScope(ctx context.Context, c Caller, cy *store.Cycle, maxDesil int) (*store.Cycle, error) {
+	if err := c.may(StepIntake); err != nil {
+		return nil, err
+	}
+	if maxDesil < 1 || maxDesil > MaxScope {
+		return nil, domain.FieldErr("maxDesil", domain.CodeCycleScope)
+	}
+	if err := s.store.SetCycleScope(ctx, cy.ID, maxDesil); err != nil {
+		return nil, err
+	}
+	s.audit(ctx, c, cy.ID, nil, "cycle.scope", map[string]any{"from": cy.MaxDesil, "maxDesil": maxDesil})
+	out := *cy
+	out.MaxDesil = maxDesil
+	return &out, nil
+}
+
+// ReferenceCounts counts the families of cycleID above its scope, per
+// desil, inside the caller's region: counted and kept as reference.
+func (s *Service) ReferenceCounts(ctx context.Context, c Caller, cycleID int64) ([]store.DesilCount, error) {
+	if err := c.may(StepReadCycles); err != nil {
+		return nil, err
+	}
+	return s.store.ReferenceCounts(ctx, c.Principal, cycleID)
 }
 
 // Cycles lists the cycles of the caller's region, newest first.
@@ -180,7 +221,7 @@ func (s *Service) Report(ctx context.Context, c Caller, cycleID int64) (*store.C
 	if err := c.may(StepReport); err != nil {
 		return nil, nil, err
 	}
-	rep, err := s.store.Report(ctx, c.Principal, cycleID)
+	rep, err := s.store.Report(ctx, c.Principal, cycleID, s.rules)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,7 +2,14 @@ package office
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
 
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -12,6 +19,9 @@ import (
 // only to the roles that work with the family.
 type HouseholdRecord struct {
 	*store.Household
+	// People are the household's members (a DTSEN file's, and those the
+	// visit added), names masked as the head's.
+	People     []store.HouseholdMember
 	History    []store.StageEvent
 	Audit      []store.AuditEntry
 	Programmes []store.Enrolment
@@ -45,7 +55,108 @@ func (s *Service) HouseholdRecord(ctx context.Context, c Caller, id int64) (*Hou
 	if r.Programmes, err = s.store.Enrolments(ctx, h.ID); err != nil {
 		return nil, err
 	}
+	if r.People, err = s.members(ctx, c, h.ID); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// HouseholdMembers are household id's people, if the caller may see the
+// household, names masked for the caller.
+func (s *Service) HouseholdMembers(ctx context.Context, c Caller, id int64) ([]store.HouseholdMember, error) {
+	h, err := s.Household(ctx, c, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.members(ctx, c, h.ID)
+}
+
+// members are a household's people, names masked for the caller.
+func (s *Service) members(ctx context.Context, c Caller, householdID int64) ([]store.HouseholdMember, error) {
+	ms, err := s.store.Members(ctx, householdID)
+	for i := range ms {
+		c.maskName(&ms[i].Name)
+	}
+	return ms, err
+}
+
+// memberTextMax bounds a member's name and occupation, in characters (the
+// columns' size).
+const memberTextMax = 200
+
+// ChangeMember records a correction of a household's members found at the
+// village's visit (the village officer of its desa, while its list is
+// open): a birth, a death, a member who moved out, a new occupation. It is
+// written to the household's members at once (no workflow carries
+// members) and to the audit trail, which the household's history shows;
+// the audit names the member by id, never by name or NIK.
+func (s *Service) ChangeMember(ctx context.Context, c Caller, householdID int64, ch store.MemberChange) (*store.HouseholdMember, error) {
+	if err := c.may(StepSubmitResult); err != nil {
+		return nil, err
+	}
+	if err := s.checkMemberChange(&ch); err != nil {
+		return nil, err
+	}
+	m, err := s.store.ChangeMember(ctx, c.Principal, householdID, ch)
+	if err != nil {
+		return nil, err
+	}
+	detail := map[string]any{"change": ch.Kind, "member": m.ID}
+	switch ch.Kind {
+	case domain.MemberOccupation:
+		detail["occupation"] = ch.Occupation
+	case domain.MemberBorn:
+		detail["relation"], detail["birthDate"] = m.Relation, ch.Date
+	default:
+		detail["date"] = ch.Date
+	}
+	s.audit(ctx, c, m.CycleID, &householdID, "household.member", detail)
+	return m, nil
+}
+
+// checkMemberChange checks a change's fields (the store checks it against
+// the household).
+func (s *Service) checkMemberChange(ch *store.MemberChange) error {
+	ch.Occupation = strings.TrimSpace(ch.Occupation)
+	if !slices.Contains(domain.MemberChanges(), ch.Kind) {
+		return domain.FieldErr("change", domain.CodeMemberChange)
+	}
+	if ch.Kind == domain.MemberOccupation {
+		if ch.Occupation == "" || utf8.RuneCountInString(ch.Occupation) > memberTextMax {
+			return domain.FieldErr("occupation", domain.CodeMemberOccupation)
+		}
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, ch.Date)
+	if err != nil || d.After(s.now()) {
+		return domain.FieldErr("date", domain.CodeMemberDate)
+	}
+	if ch.Kind != domain.MemberBorn {
+		return nil
+	}
+	m := &ch.Member
+	m.Name = strings.TrimSpace(m.Name)
+	if m.Name == "" || utf8.RuneCountInString(m.Name) > memberTextMax {
+		return domain.FieldErr("name", domain.CodeMemberName)
+	}
+	if m.Sex != "L" && m.Sex != "P" {
+		return domain.FieldErr("sex", domain.CodeMemberSex)
+	}
+	if m.Relation == "" {
+		m.Relation = string(p3ke.RelChild)
+	}
+	r, ok := p3ke.ParseRelation(m.Relation)
+	if !ok || r == p3ke.RelHead {
+		return domain.FieldErr("relation", domain.CodeMemberRelation)
+	}
+	m.Relation = string(r)
+	if ch.NIK = strings.TrimSpace(ch.NIK); ch.NIK != "" {
+		if _, err := ident.ParseNIK(ch.NIK); err != nil {
+			return domain.FieldErr("nik", domain.CodeMemberNIK)
+		}
+	}
+	m.BirthDate = d
+	return nil
 }
 
 // CorrectIdentity lets Dinsos correct a household's NIK and/or No KK,

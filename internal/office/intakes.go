@@ -89,7 +89,7 @@ func (s *Service) StartIntake(ctx context.Context, c Caller, cy *store.Cycle, f 
 	}
 	// Read the file through once, as intake will. Under a second for the
 	// largest regency's file.
-	if _, err := p3ke.Check(io.NewSectionReader(f.File, 0, f.Size), p3ke.Options{Regency: cy.RegencyCode, Admit: s.admitWorkbook(ctx)}); err != nil {
+	if _, err := p3ke.Check(io.NewSectionReader(f.File, 0, f.Size), p3ke.Options{Regency: cy.RegencyCode, MaxDesil: cy.MaxDesil, Admit: s.admitWorkbook(ctx)}); err != nil {
 		return nil, err
 	}
 	in := store.Intake{CycleID: cy.ID, FileName: f.Name, CreatedBy: c.UserID}

@@ -159,6 +159,14 @@ func (c Caller) mask(name, address *string) {
 	}
 }
 
+// maskName hides a member's name (first letters kept) from a caller who
+// does not work with families by name, as mask does a head's.
+func (c Caller) maskName(name *string) {
+	if !c.seesNames() {
+		*name = pii.MaskName(*name)
+	}
+}
+
 // HiddenAddress replaces an address the caller may not see.
 const HiddenAddress = "(hidden)"
 

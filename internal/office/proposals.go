@@ -262,8 +262,9 @@ func (s *Service) resumeProposal(ctx context.Context, c Caller, p *store.Proposa
 var answersSignalBackoff = []time.Duration{0, 200 * time.Millisecond, time.Second}
 
 // EnrolmentList is one programme's list for the cycle: the households
-// enrolled and the exits, names masked for the roles that do not work
-// with them. An unknown programme is a bad request naming the known ones.
+// enrolled and the exits, one line per person the rule covers where the
+// programme is per person (PBI-JK, BPJS-TK), names masked for the roles
+// that do not work with them. An unknown programme is a bad request naming the known ones.
 func (s *Service) EnrolmentList(ctx context.Context, c Caller, cy *store.Cycle, programme string) ([]store.EnrolmentLine, error) {
 	if err := c.may(StepReadProposals); err != nil {
 		return nil, err
@@ -273,8 +274,12 @@ func (s *Service) EnrolmentList(ctx context.Context, c Caller, cy *store.Cycle, 
 		known = append(known, r.Programme)
 		if r.Programme == programme {
 			lines, err := s.store.EnrolmentList(ctx, c.Principal, cy.ID, programme)
+			if err == nil && r.Persons != nil {
+				lines, err = s.store.EnrolmentPeople(ctx, lines, *r.Persons)
+			}
 			for i := range lines {
 				c.mask(&lines[i].Name, &lines[i].Address)
+				c.maskName(&lines[i].MemberName)
 			}
 			return lines, err
 		}

@@ -177,3 +177,35 @@ func benchRows50k(b *testing.B, read func(data []byte) (int, error)) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// benchDTSEN50k is a 50,000-family Kab. Blitar DTSEN file (about 200,000
+// member rows, families of every desil) with member faults planted in 2%
+// of the desil 1-5 families.
+var benchDTSEN50k = sync.OnceValues(func() ([]byte, DTSENPlan) {
+	var buf bytes.Buffer
+	plan, err := GenerateDTSEN(&buf, DTSENOptions{GenOptions: GenOptions{Regency: "35.05", Households: 50_000, Seed: 2025, FaultRate: 0.02}, MaxDesil: 5})
+	if err != nil {
+		panic(err)
+	}
+	return buf.Bytes(), plan
+})
+
+// BenchmarkValidateDTSEN50k checks the DTSEN file with scope desil 1-5
+// (every family of desil 1 to 5 and its members checked, the rest
+// counted). The target is under 5 s per file (docs/performance.md).
+func BenchmarkValidateDTSEN50k(b *testing.B) {
+	data, plan := benchDTSEN50k()
+	tab := wilayah.Default()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Check(bytes.NewReader(data), Options{Regency: "35.05", Wilayah: tab, MaxDesil: 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary != plan.Summary {
+			b.Fatalf("summary %v, want %v", rep.Summary, plan.Summary)
+		}
+	}
+	b.ReportMetric(float64(plan.Summary.Accepted+plan.Summary.Skipped+plan.Summary.Rejected+plan.MemberRows)/(b.Elapsed().Seconds()/float64(b.N)), "rows/s")
+}

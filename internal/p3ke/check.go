@@ -17,12 +17,16 @@ const (
 	ExitUnreadable = 2 // wrong arguments, or the file cannot be read at all
 )
 
-const checkUsage = `usage: verval p3ke check FILE --regency PP.KK [--json]
+const checkUsage = `usage: verval p3ke check FILE --regency PP.KK [--desil N] [--json]
+       verval dtsen check FILE --regency PP.KK [--desil N] [--json]
 
-Checks a P3KE intake file (CSV or XLSX) without loading it and reports, per
-row, what intake would reject. FILE "-" reads standard input.
+Checks a P3KE or DTSEN intake file (CSV or XLSX) without loading it and
+reports, per row, what intake would reject. FILE "-" reads standard input.
+--desil is the cycle's scope: families of desil 1 to N are checked, the
+rest skipped (counted only).
 
-Prints "accepted N, skipped N, rejected N, warnings N", then one line per
+Prints "accepted N, skipped N, rejected N, warnings N" (and ", people N",
+the member rows of accepted families, for a DTSEN file), then one line per
 problem: "row R, column C: reason" (warnings say "warning:" before the
 reason). Exit status: 0 no row rejected, 1 some rows rejected, 2 the file
 cannot be read or the arguments are wrong.
@@ -37,6 +41,7 @@ type jsonReport struct {
 	Skipped  int     `json:"skipped"`
 	Rejected int     `json:"rejected"`
 	Warnings int     `json:"warnings"`
+	People   int     `json:"people,omitempty"`
 	Errors   []Issue `json:"errors"`
 }
 
@@ -48,6 +53,7 @@ func RunCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	regency := fs.String("regency", "", "the cycle's regency or city, dotted `PP.KK` (e.g. 35.05 for Kab. Blitar)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	desil := fs.Int("desil", 1, "the highest desil that enters the cycle (its scope), `N` from 1 to 10")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -69,6 +75,11 @@ func RunCheck(args []string, stdout, stderr io.Writer) int {
 		return ExitUnreadable
 	}
 
+	if *desil < 1 || *desil > 10 {
+		fmt.Fprintf(stderr, "verval p3ke check: --desil must be from 1 to 10, got %d\n", *desil)
+		return ExitUnreadable
+	}
+
 	name := files[0]
 	var in io.Reader = os.Stdin
 	if name != "-" {
@@ -81,7 +92,7 @@ func RunCheck(args []string, stdout, stderr io.Writer) int {
 		in = f
 	}
 
-	rep, err := Check(in, Options{Regency: *regency})
+	rep, err := Check(in, Options{Regency: *regency, MaxDesil: *desil})
 	if err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {
@@ -94,7 +105,7 @@ func RunCheck(args []string, stdout, stderr io.Writer) int {
 
 	if *asJSON {
 		out := jsonReport{
-			Accepted: rep.Accepted, Skipped: rep.Skipped, Rejected: rep.Rejected, Warnings: rep.Warnings,
+			Accepted: rep.Accepted, Skipped: rep.Skipped, Rejected: rep.Rejected, Warnings: rep.Warnings, People: rep.People,
 			Errors: rep.Issues,
 		}
 		if out.Errors == nil {

@@ -35,6 +35,17 @@ const (
 	CodeQuoteNotClosed   reason.Code = "p3ke.quote_not_closed"   // -
 	CodeQuoteRunsOn      reason.Code = "p3ke.quote_runs_on"      // the line the row runs on to
 	CodeRowUnsplittable  reason.Code = "p3ke.row_unsplittable"   // encoding/csv's error
+	// DTSEN member rows.
+	CodeRowKind      reason.Code = "p3ke.row_kind"      // the cell, quoted
+	CodeMemberOrphan reason.Code = "p3ke.member_orphan" // -
+	CodeMemberFamily reason.Code = "p3ke.member_family" // the family's row
+	CodeMemberKK     reason.Code = "p3ke.member_kk"     // the family's row
+	CodeRelation     reason.Code = "p3ke.relation"      // the cell, quoted
+	CodeDisability   reason.Code = "p3ke.disability"    // the cell, quoted
+	CodeNoHead       reason.Code = "p3ke.no_head"       // -
+	CodeSecondHead   reason.Code = "p3ke.second_head"   // the first head's row
+	CodeHeadNIK      reason.Code = "p3ke.head_nik"      // the family's row
+	CodeMemberCount  reason.Code = "p3ke.member_count"  // jumlah_anggota, the member rows counted
 	// Files.
 	CodeNoHeader          reason.Code = "p3ke.no_header"           // -
 	CodeHeaderUnreadable  reason.Code = "p3ke.header_unreadable"   // nested: the row's reason
@@ -97,6 +108,16 @@ var english = reason.Catalogue{
 	CodeQuoteNotClosed:   {Format: "a quoted cell is not closed properly"},
 	CodeQuoteRunsOn:      {Format: "a quoted cell is not closed properly; the row runs on to line %s of the file"},
 	CodeRowUnsplittable:  {Format: "the row cannot be split into cells: %s"},
+	CodeRowKind:          {Format: "must be keluarga (a family row) or anggota (a member row), got %s"},
+	CodeMemberOrphan:     {Format: "a member row must follow its family's row (jenis_baris keluarga); no family row is above it"},
+	CodeMemberFamily:     {Format: "the member row's family id differs from its family's row %s above it; a family's member rows follow its own row"},
+	CodeMemberKK:         {Format: "the member's no_kk differs from the No KK of its family's row %s; a family's members are on one Kartu Keluarga"},
+	CodeRelation:         {Format: "must be a relationship to the head like kepala keluarga, istri/suami, anak, menantu, cucu, orang tua, mertua, famili lain or lainnya (or its number 1 to 9), got %s"},
+	CodeDisability:       {Format: "must be tidak, ringan, sedang or berat, got %s"},
+	CodeNoHead:           {Format: "the family has no member row whose hubungan_keluarga is kepala keluarga"},
+	CodeSecondHead:       {Format: "a second head of family: row %s is already the family's kepala keluarga"},
+	CodeHeadNIK:          {Format: "the head's nik_anggota differs from nik_kepala_keluarga in the family's row %s"},
+	CodeMemberCount:      {Format: "jumlah_anggota says %s but the family has %s member rows"},
 
 	CodeNoHeader:          {Format: "the file has no header row"},
 	CodeHeaderUnreadable:  {Format: "the header row cannot be read: %s", Nested: true},

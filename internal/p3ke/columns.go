@@ -35,8 +35,22 @@ const (
 	cPKH
 	cBPNT
 	cPBI
+	// DTSEN: the row's kind and a member row's own columns (docs/p3ke.md,
+	// "DTSEN: members"). A file without cRowType is a P3KE file: every
+	// row is a family row.
+	cRowType
+	cMemberNIK
+	cMemberName
+	cRelation
+	cDisability
+	cSchool
+	cPregnant
 	numCols
 )
+
+// numP3KECols is the number of columns a P3KE file has (the DTSEN ones
+// follow them).
+const numP3KECols = cRowType
 
 // colNames are the canonical header names, as docs/p3ke.md lists them (doc_test.go holds the two together).
 var colNames = [numCols]string{
@@ -64,7 +78,25 @@ var colNames = [numCols]string{
 	cPKH:           "penerima_pkh",
 	cBPNT:          "penerima_bpnt",
 	cPBI:           "penerima_pbi",
+	cRowType:       "jenis_baris",
+	cMemberNIK:     "nik_anggota",
+	cMemberName:    "nama_anggota",
+	cRelation:      "hubungan_keluarga",
+	cDisability:    "disabilitas",
+	cSchool:        "bersekolah",
+	cPregnant:      "hamil",
 }
+
+// aliases are other header names of a column: a DTSEN export names its
+// family identifier after DTSEN.
+var aliases = map[string]col{
+	"id_keluarga_dtsen": cFamilyID,
+	"id_keluarga":       cFamilyID,
+}
+
+// memberRequired are the columns a file with jenis_baris (a DTSEN file
+// with member rows) must have besides the required ones.
+var memberRequired = [...]col{cMemberNIK, cMemberName, cRelation}
 
 // required marks the columns a file must have.
 var required = [numCols]bool{
@@ -89,6 +121,9 @@ func RequiredColumns() []string {
 // lookup finds a column from its canonical name. A linear search is fine:
 // it runs once per header cell.
 func lookup(name string) (col, bool) {
+	if c, ok := aliases[name]; ok {
+		return c, true
+	}
 	i := slices.Index(colNames[:], name)
 	return col(i), i >= 0
 }

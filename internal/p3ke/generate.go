@@ -87,46 +87,12 @@ func GenerateXLSX(w io.Writer, opts GenOptions) (Summary, error) {
 
 // generate writes the CSV file of GenerateCSV.
 func generate(w io.Writer, opts GenOptions) (Summary, error) {
-	tab := opts.Wilayah
-	if tab == nil {
-		tab = wilayah.Default()
+	g, err := newGenerator(opts)
+	if err != nil {
+		return Summary{}, err
 	}
-	regency, err := wilayah.Normalize(opts.Regency)
-	if err != nil || wilayah.LevelOf(regency) != wilayah.LevelRegency {
-		return Summary{}, fmt.Errorf("generate: regency must be like 35.05, got %q", opts.Regency)
-	}
-	villages := tab.Villages(regency)
-	if len(villages) == 0 {
-		return Summary{}, fmt.Errorf("generate: regency %s has no villages", regency)
-	}
-	if len(opts.Villages) > 0 {
-		villages = nil
-		for _, v := range opts.Villages {
-			code, err := wilayah.Normalize(v)
-			if err != nil || !tab.IsVillage(code) || wilayah.Regency(code) != regency {
-				return Summary{}, fmt.Errorf("generate: %q is not a village of regency %s", v, regency)
-			}
-			if !slices.Contains(villages, code) {
-				villages = append(villages, code)
-			}
-		}
-		slices.Sort(villages)
-	}
-	if opts.FaultRate < 0 || opts.FaultRate > 1 {
-		return Summary{}, errors.New("generate: FaultRate must be between 0 and 1")
-	}
-	g := &generator{
-		rng:      rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
-		tab:      tab,
-		regency:  regency,
-		villages: villages,
-		kks:      make(map[string]bool, opts.Households),
-	}
-	g.prepare()
-	g.inTurn = len(opts.Villages) > 0
-
 	cw := csv.NewWriter(w)
-	if err := cw.Write(colNames[:]); err != nil {
+	if err := cw.Write(colNames[:numP3KECols]); err != nil {
 		return Summary{}, err
 	}
 	var want Summary
@@ -138,18 +104,60 @@ func generate(w io.Writer, opts GenOptions) (Summary, error) {
 		if f == faultBlankRow {
 			// An empty row between families: ignored, but it moves the
 			// row numbers of every family after it.
-			if err := cw.Write(make([]string, numCols)); err != nil {
+			if err := cw.Write(make([]string, numP3KECols)); err != nil {
 				return Summary{}, err
 			}
 		}
 		rec, st := g.row(i, f)
 		want.expect(st)
-		if err := cw.Write(rec[:]); err != nil {
+		if err := cw.Write(rec[:numP3KECols]); err != nil {
 			return Summary{}, err
 		}
 	}
 	cw.Flush()
 	return want, cw.Error()
+}
+
+// newGenerator checks opts and prepares a generator for them.
+func newGenerator(opts GenOptions) (*generator, error) {
+	tab := opts.Wilayah
+	if tab == nil {
+		tab = wilayah.Default()
+	}
+	regency, err := wilayah.Normalize(opts.Regency)
+	if err != nil || wilayah.LevelOf(regency) != wilayah.LevelRegency {
+		return nil, fmt.Errorf("generate: regency must be like 35.05, got %q", opts.Regency)
+	}
+	villages := tab.Villages(regency)
+	if len(villages) == 0 {
+		return nil, fmt.Errorf("generate: regency %s has no villages", regency)
+	}
+	if len(opts.Villages) > 0 {
+		villages = nil
+		for _, v := range opts.Villages {
+			code, err := wilayah.Normalize(v)
+			if err != nil || !tab.IsVillage(code) || wilayah.Regency(code) != regency {
+				return nil, fmt.Errorf("generate: %q is not a village of regency %s", v, regency)
+			}
+			if !slices.Contains(villages, code) {
+				villages = append(villages, code)
+			}
+		}
+		slices.Sort(villages)
+	}
+	if opts.FaultRate < 0 || opts.FaultRate > 1 {
+		return nil, errors.New("generate: FaultRate must be between 0 and 1")
+	}
+	g := &generator{
+		rng:      rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
+		tab:      tab,
+		regency:  regency,
+		villages: villages,
+		kks:      make(map[string]bool, opts.Households),
+	}
+	g.prepare()
+	g.inTurn = len(opts.Villages) > 0
+	return g, nil
 }
 
 // fault is one kind of defect the generator plants.
@@ -218,6 +226,10 @@ type generator struct {
 	turn     int
 	ids      []string // ids the parser will have registered
 	goodKKs  []string // valid No KKs the parser will have registered
+	// DTSEN files: every person's NIK, and the member NIKs the parser
+	// will have registered (GenerateDTSEN).
+	niks        map[string]bool
+	inScopeNIKs []string
 }
 
 func (g *generator) prepare() {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,10 @@ type Options struct {
 	// workbook will hold in memory, about); an error ends Open with it.
 	// Close calls release. CSV is streamed and holds little: not asked.
 	Admit func(held int64) (release func(), err error)
+	// MaxDesil is the highest desil that enters the cycle (the cycle's
+	// scope): 0 means 1, as for a P3KE file. Families of a higher desil
+	// are skipped: counted and kept as reference, not checked further.
+	MaxDesil int
 }
 
 // FormatError means the file cannot be read as a P3KE file at all: not CSV
@@ -63,6 +68,19 @@ type Parser struct {
 	release func()         // Options.Admit's, or nothing
 	seenID  map[string]int // id_keluarga_p3ke -> first row
 	seenKK  map[uint64]int // No KK as a number -> first row
+	seenNIK map[uint64]int // a member's NIK as a number -> first row
+	// maxDesil is Options.MaxDesil, at least 1.
+	maxDesil int
+	// ahead is a row read past the end of a family's member rows, given
+	// back by the next read.
+	ahead *lookahead
+}
+
+// lookahead is one read of the source kept for the next call.
+type lookahead struct {
+	cells []string
+	row   int
+	err   error
 }
 
 // source yields the rows of a CSV or XLSX file.
@@ -119,12 +137,17 @@ func Open(r io.Reader, opts Options) (*Parser, error) {
 	if !ok {
 		return nil, fmt.Errorf("regency %s is not in the Kemendagri 2025 region list", regency)
 	}
+	if opts.MaxDesil < 0 || opts.MaxDesil > 10 {
+		return nil, fmt.Errorf("MaxDesil must be a desil from 1 to 10, got %d", opts.MaxDesil)
+	}
 	p := &Parser{
-		tab:     tab,
-		regency: regency,
-		regName: regName,
-		seenID:  make(map[string]int),
-		seenKK:  make(map[uint64]int),
+		tab:      tab,
+		regency:  regency,
+		regName:  regName,
+		seenID:   make(map[string]int),
+		seenKK:   make(map[uint64]int),
+		seenNIK:  make(map[uint64]int),
+		maxDesil: max(1, opts.MaxDesil),
 	}
 
 	p.src, p.xlsx, err = openSource(r)
@@ -183,32 +206,88 @@ func (p *Parser) readHeader() error {
 			missing = append(missing, colNames[c])
 		}
 	}
+	if p.idx[cRowType] >= 0 {
+		for _, c := range memberRequired {
+			if p.idx[c] < 0 {
+				missing = append(missing, colNames[c])
+			}
+		}
+	}
 	if len(missing) > 0 {
 		return missingColumns(missing)
 	}
 	return nil
 }
 
-// Next returns the next non-empty row, validated, or io.EOF after the last.
-// Rows whose cells are all blank are passed over but still counted in row
-// numbers. Any other error means the file cannot be read further.
+// Next returns the next family, validated with its member rows (a DTSEN
+// file's), or io.EOF after the last. Rows whose cells are all blank are
+// passed over but still counted in row numbers. A row that cannot stand
+// alone (a member row with no family row above it, a jenis_baris that is
+// neither kind, a row the CSV reader cannot split) comes back as a
+// rejected Result of its own. Any other error means the file cannot be
+// read further.
 func (p *Parser) Next() (Result, error) {
-	for {
-		cells, row, err := p.src.next()
-		if err != nil {
-			if re, ok := err.(*rowError); ok {
-				return Result{
-					Status: Rejected,
-					Record: Record{Row: re.row},
-					Issues: []Issue{{Row: re.row, Column: RowColumn, Reason: re.reason(), Severity: SeverityError, Code: re.code, Args: re.args}},
-				}, nil
-			}
-			return Result{}, err
+	cells, row, err := p.read()
+	if err != nil {
+		if re, ok := err.(*rowError); ok {
+			return splitResult(re), nil
 		}
-		if blankRow(cells) {
+		return Result{}, err
+	}
+	switch p.kind(cells) {
+	case kindMember:
+		return p.orphan(row, cells), nil
+	case kindUnknown:
+		return p.badKind(row, cells), nil
+	}
+	res := p.validate(row, cells)
+	res.LastRow = row
+	if p.idx[cRowType] < 0 {
+		return res, nil // a P3KE file: no member rows
+	}
+	fam := p.familyOf(row, cells)
+	for {
+		cells, row, err := p.read()
+		if err == nil && p.kind(cells) == kindMember {
+			p.member(&res, &fam, row, cells)
 			continue
 		}
-		return p.validate(row, cells), nil
+		if err != io.EOF {
+			p.unread(cells, row, err)
+		}
+		break
+	}
+	p.finishFamily(&res, &fam)
+	return res, nil
+}
+
+// read returns the row kept by unread, or the next non-blank row.
+func (p *Parser) read() ([]string, int, error) {
+	if a := p.ahead; a != nil {
+		p.ahead = nil
+		return a.cells, a.row, a.err
+	}
+	for {
+		cells, row, err := p.src.next()
+		if err != nil || !blankRow(cells) {
+			return cells, row, err
+		}
+	}
+}
+
+// unread keeps a row for the next read. The source reuses its cells
+// slice, so it is copied.
+func (p *Parser) unread(cells []string, row int, err error) {
+	p.ahead = &lookahead{cells: slices.Clone(cells), row: row, err: err}
+}
+
+// splitResult is a row the CSV reader cannot split, rejected on its own.
+func splitResult(re *rowError) Result {
+	return Result{
+		Status:  Rejected,
+		Record:  Record{Row: re.row},
+		LastRow: re.row,
+		Issues:  []Issue{{Row: re.row, Column: RowColumn, Reason: re.reason(), Severity: SeverityError, Code: re.code, Args: re.args}},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -157,7 +158,7 @@ func recordsEqual(a, b Record) bool {
 		return false
 	}
 	a.BirthDate, b.BirthDate = nil, nil
-	return a == b
+	return reflect.DeepEqual(a, b)
 }
 
 func mapsKeys(m map[int]Record) func(func(int) bool) {

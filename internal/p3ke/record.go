@@ -44,6 +44,30 @@ type Record struct {
 	PKH         bool       // penerima_pkh: receives conditional cash transfer
 	BPNT        bool       // penerima_bpnt: receives food aid (Sembako)
 	PBI         bool       // penerima_pbi: state pays BPJS health insurance
+	// People are the family's member rows (a DTSEN file's), the head
+	// among them, in file order; nil for a P3KE file and for a skipped
+	// family.
+	People []Member
+}
+
+// Member is one person of a family: a member row of a DTSEN file. It
+// holds personal data; LogValue keeps it out of logs.
+type Member struct {
+	Row        int        // spreadsheet row number
+	NIK        string     // nik_anggota, 16 digits
+	Name       string     // nama_anggota
+	Relation   Relation   // hubungan_keluarga
+	Sex        string     // jenis_kelamin: "L" or "P" (from the NIK when the cell is empty)
+	BirthDate  time.Time  // tanggal_lahir
+	Occupation string     // pekerjaan
+	Disability Disability // disabilitas
+	InSchool   bool       // bersekolah
+	Pregnant   bool       // hamil
+}
+
+// LogValue shows only the row and relationship.
+func (m Member) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("row", m.Row), slog.String("relation", string(m.Relation)))
 }
 
 // LogValue shows only the row, village and desil, so a Record passed to
@@ -107,10 +131,13 @@ type Status int
 
 // The fates of a row.
 const (
-	// Accepted rows are valid desil-1 families of the regency: they enter the cycle.
+	// Accepted rows are valid families of the regency within the cycle's
+	// desil scope (desil 1 unless Options.MaxDesil says more): they enter
+	// the cycle.
 	Accepted Status = iota + 1
-	// Skipped rows have desil 2-10: only desil 1 enters the cycle. They are
-	// not validated further, since nothing of them is loaded.
+	// Skipped rows have a desil above the scope. They are not validated
+	// further: their Record holds only what intake keeps as reference
+	// (Row, FamilyID, Desil, VillageCode when valid, Members).
 	Skipped
 	// Rejected rows have at least one error Issue.
 	Rejected
@@ -136,9 +163,13 @@ type Result struct {
 	// Record is complete when Status is Accepted. For a skipped row only
 	// Row and Desil are set; for a rejected row, whatever parsed.
 	Record Record
-	// Issues are the row's errors and warnings, in column order. An
-	// accepted row may carry warnings; a skipped row has none.
+	// Issues are the errors and warnings of the family's rows, in row and
+	// then column order. An accepted family may carry warnings; a skipped
+	// one has none.
 	Issues []Issue
+	// LastRow is the family's last row: its last member row, or its own
+	// row when it has none. An intake resumes after it.
+	LastRow int
 }
 
 // Summary counts rows by fate. Intake and the check command both build it
@@ -148,6 +179,9 @@ type Summary struct {
 	Skipped  int `json:"skipped"`  // desil 2-10 rows
 	Rejected int `json:"rejected"` // rows with at least one error
 	Warnings int `json:"warnings"` // warning issues, on accepted and rejected rows alike
+	// People counts the member rows of accepted families (jiwa); 0 for a
+	// P3KE file, which has none.
+	People int `json:"people"`
 }
 
 // Add counts one row.
@@ -155,6 +189,7 @@ func (s *Summary) Add(r Result) {
 	switch r.Status {
 	case Accepted:
 		s.Accepted++
+		s.People += len(r.Record.People)
 	case Skipped:
 		s.Skipped++
 	case Rejected:
@@ -169,5 +204,9 @@ func (s *Summary) Add(r Result) {
 
 // String formats the counts as the first line of the check report.
 func (s Summary) String() string {
-	return fmt.Sprintf("accepted %d, skipped %d, rejected %d, warnings %d", s.Accepted, s.Skipped, s.Rejected, s.Warnings)
+	out := fmt.Sprintf("accepted %d, skipped %d, rejected %d, warnings %d", s.Accepted, s.Skipped, s.Rejected, s.Warnings)
+	if s.People > 0 {
+		out += fmt.Sprintf(", people %d", s.People)
+	}
+	return out
 }

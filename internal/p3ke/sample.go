@@ -89,3 +89,59 @@ func RunSample(args []string, stdout, stderr io.Writer) int {
 	}
 	return ExitOK
 }
+
+const dtsenSampleUsage = `usage: verval dtsen sample --regency PP.KK [--households N] [--desil N] [--fault-rate F] [--seed N] [--out FILE]
+
+Writes a synthetic DTSEN file (made-up families and people, no real
+person's data): families of every desil, each followed by its member rows,
+as docs/p3ke.md describes. --fault-rate plants one member fault in that
+share of the families within desil 1 to --desil (for trying the check).
+Prints what the check of the file must find to standard error.
+
+`
+
+// RunDTSENSample is `verval dtsen sample`; it returns the exit code (0,
+// or 2 for wrong arguments or a file that cannot be written).
+func RunDTSENSample(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verval dtsen sample", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	regency := fs.String("regency", "", "the regency code (`PP.KK`)")
+	households := fs.Int("households", 20, "number of families")
+	desil := fs.Int("desil", 1, "the cycle's scope the faults are planted for")
+	faults := fs.Float64("fault-rate", 0, "share of in-scope families given a member fault, 0 to 1")
+	seed := fs.Uint64("seed", 1, "seed: the same arguments give the same file")
+	out := fs.String("out", "", "output file (default: standard output)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, dtsenSampleUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUnreadable
+	}
+	if fs.NArg() > 0 || *regency == "" || *households < 1 || *desil < 1 || *desil > 10 {
+		fmt.Fprintln(stderr, "verval dtsen sample: give --regency, --households of at least 1 and --desil from 1 to 10")
+		fs.Usage()
+		return ExitUnreadable
+	}
+	var w io.Writer = stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			fmt.Fprintf(stderr, "verval dtsen sample: %v\n", err)
+			return ExitUnreadable
+		}
+		defer f.Close()
+		w = f
+	}
+	plan, err := GenerateDTSEN(w, DTSENOptions{GenOptions: GenOptions{Regency: *regency, Households: *households, Seed: *seed, FaultRate: *faults}, MaxDesil: *desil})
+	if err != nil {
+		fmt.Fprintf(stderr, "verval dtsen sample: %v\n", err)
+		return ExitUnreadable
+	}
+	fmt.Fprintf(stderr, "%d families, %d member rows; with --desil %d: %s; %d member faults planted\n",
+		*households, plan.MemberRows, *desil, plan.Summary, len(plan.Faults))
+	return ExitOK
+}

@@ -2,7 +2,6 @@ package p3ke
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -109,14 +108,15 @@ func (p *Parser) validate(row int, cells []string) Result {
 	rec := &v.rec
 	rec.Row = row
 
-	// Desil first: a family of desil 2-10 does not enter the cycle, so
-	// the rest of its row is not checked and cannot reject it.
+	// Desil first: a family above the cycle's scope (desil 2-10 when only
+	// desil 1 enters) does not enter the cycle, so the rest of its row is
+	// not checked and cannot reject it.
 	if s := v.cell(cDesil); s == "" {
 		v.fail(cDesil, CodeRequired)
 	} else if d, ok := parseWhole(s); !ok || d < 1 || d > 10 {
 		v.fail(cDesil, CodeDesilRange, quote(s))
-	} else if d > 1 {
-		return Result{Status: Skipped, Record: Record{Row: row, Desil: d}}
+	} else if d > p.maxDesil {
+		return Result{Status: Skipped, Record: p.reference(&v, d)}
 	} else {
 		rec.Desil = d
 	}
@@ -162,13 +162,7 @@ func (p *Parser) validate(row int, cells []string) Result {
 
 	rec.Name = v.text(cName, true)
 
-	if s := v.cell(cSex); s != "" {
-		if sex, ok := parseSex(s); ok {
-			rec.Sex = sex
-		} else {
-			v.fail(cSex, CodeSex, quote(s))
-		}
-	}
+	rec.Sex = v.sex()
 
 	if s := v.cell(cBirthDate); s != "" {
 		if d, ok := parseDate(s, p.xlsx); ok {
@@ -225,12 +219,7 @@ func (p *Parser) validate(row int, cells []string) Result {
 		res.Status = Rejected
 	}
 	if len(v.issues) > 0 {
-		// Report left to right, the way a person reads the row.
-		slices.SortStableFunc(v.issues, func(a, b Issue) int {
-			ca, _ := lookup(a.Column)
-			cb, _ := lookup(b.Column)
-			return p.idx[ca] - p.idx[cb]
-		})
+		p.sortIssues(v.issues)
 		res.Issues = v.issues
 	}
 	return res
@@ -312,6 +301,19 @@ func (v *rowCheck) yesNo(c col) bool {
 	}
 	v.fail(c, CodeYesNo, quote(s))
 	return false
+}
+
+// sex reads jenis_kelamin: "L", "P", or "" when empty or refused.
+func (v *rowCheck) sex() string {
+	s := v.cell(cSex)
+	if s == "" {
+		return ""
+	}
+	sex, ok := parseSex(s)
+	if !ok {
+		v.fail(cSex, CodeSex, quote(s))
+	}
+	return sex
 }
 
 // parseSex accepts L and P and the words P3KE exports spell out.

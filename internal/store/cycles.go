@@ -195,3 +195,45 @@ func (s *Store) OpenHouseholds(ctx context.Context, cycleID, after int64, limit 
 func (s *Store) SetCloseProgress(ctx context.Context, cycleID int64, n int) error {
 	return s.DB.WithContext(ctx).Model(&Cycle{}).Where("id = ?", cycleID).Update("close_households", n).Error
 }
+
+// SetCycleScope sets the highest desil that enters the cycle's
+// verification. The scope is the file's reading: once an intake of the
+// cycle exists it is a conflict (domain.CodeCycleScopeTaken), as is a
+// closed cycle.
+func (s *Store) SetCycleScope(ctx context.Context, cycleID int64, maxDesil int) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var cy Cycle
+		if err := tx.First(&cy, "id = ?", cycleID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if cy.ClosedAt != nil {
+			return ErrCycleClosed
+		}
+		var intakes int64
+		if err := tx.Model(&Intake{}).Where("cycle_id = ?", cycleID).Count(&intakes).Error; err != nil {
+			return err
+		}
+		if intakes > 0 {
+			return conflict(domain.CodeCycleScopeTaken)
+		}
+		return tx.Model(&Cycle{}).Where("id = ?", cycleID).Update("max_desil", maxDesil).Error
+	})
+}
+
+// DesilCount is how many families and people of one desil a cycle holds.
+type DesilCount struct {
+	Desil    int   `json:"desil"`
+	Families int64 `json:"families"`
+	Members  int64 `json:"members"`
+}
+
+// ReferenceCounts counts the cycle's reference families (those above its
+// scope) per desil, inside the principal's region.
+func (s *Store) ReferenceCounts(ctx context.Context, p auth.Principal, cycleID int64) ([]DesilCount, error) {
+	q := scope(s.DB.WithContext(ctx).Model(&ReferenceFamily{}), p, "desa_code").
+		Select("desil, COUNT(*) AS families, COALESCE(SUM(members), 0) AS members").
+		Where("cycle_id = ?", cycleID)
+	var out []DesilCount
+	err := q.Group("desil").Order("desil").Scan(&out).Error
+	return out, err
+}

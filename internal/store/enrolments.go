@@ -100,6 +100,51 @@ type EnrolmentLine struct {
 	EnrolledAt  *time.Time
 	ExitedAt    *time.Time
 	ExitReason  string
+	// The person, on a per-person programme's list (EnrolmentPeople):
+	// MemberID 0 for a household without member rows, listed as one line.
+	MemberID        int64
+	MemberName      string
+	MemberNIKMasked string
+	Relation        string
+}
+
+// EnrolmentPeople is a per-person programme's list: each line of lines
+// (EnrolmentList) becomes one line per present member rule covers on the
+// day of the line's enrolment (or exit); a household without member rows
+// (a P3KE file's) stays one line for the family.
+func (s *Store) EnrolmentPeople(ctx context.Context, lines []EnrolmentLine, rule enrol.PersonRule) ([]EnrolmentLine, error) {
+	ids := make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i] = l.HouseholdID
+	}
+	people, err := s.membersOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []EnrolmentLine
+	for _, l := range lines {
+		ms := people[l.HouseholdID]
+		if len(ms) == 0 {
+			out = append(out, l)
+			continue
+		}
+		at := s.now()
+		switch {
+		case l.EnrolledAt != nil:
+			at = *l.EnrolledAt
+		case l.ExitedAt != nil:
+			at = *l.ExitedAt
+		}
+		for _, m := range ms {
+			if m.Status != MemberPresent || !rule.Covers(PersonOf(m, at)) {
+				continue
+			}
+			pl := l
+			pl.MemberID, pl.MemberName, pl.MemberNIKMasked, pl.Relation = m.ID, m.Name, m.NIKMasked, m.Relation
+			out = append(out, pl)
+		}
+	}
+	return out, nil
 }
 
 // EnrolmentList lists a cycle's enrolments and exits in one programme,

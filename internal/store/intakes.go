@@ -129,6 +129,9 @@ type NewHousehold struct {
 	Household
 	NIK  string
 	NoKK string
+	// People are the family's members (a DTSEN file's), the head among
+	// them; none for a P3KE file.
+	People []NewMember
 }
 
 // IntakeBatch is the outcome of a run of consecutive rows.
@@ -138,13 +141,15 @@ type IntakeBatch struct {
 	// were already stored (a retried activity) is skipped whole.
 	FirstRow, LastRow int
 	Households        []NewHousehold
-	Issues            []IntakeIssue
-	Accepted          int
-	Skipped           int
-	Rejected          int
-	Warnings          int
-	Rows              int
-	DueAt             time.Time
+	// References are the batch's families above the cycle's scope.
+	References []ReferenceFamily
+	Issues     []IntakeIssue
+	Accepted   int
+	Skipped    int
+	Rejected   int
+	Warnings   int
+	Rows       int
+	DueAt      time.Time
 }
 
 // SaveIntakeBatch stores a batch's new households (with their tasks and
@@ -195,6 +200,17 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			}
 			if err := tx.CreateInBatches(&evs, 200).Error; err != nil {
 				return fmt.Errorf("store stage history: %w", err)
+			}
+			if err := s.createMembers(tx, fresh, rows); err != nil {
+				return err
+			}
+		}
+		if len(b.References) > 0 {
+			for i := range b.References {
+				b.References[i].CycleID, b.References[i].IntakeID = in.CycleID, in.ID
+			}
+			if err := tx.CreateInBatches(&b.References, 200).Error; err != nil {
+				return fmt.Errorf("store reference families: %w", err)
 			}
 		}
 		if len(b.Issues) > 0 {

@@ -291,6 +291,55 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec(`CREATE INDEX IF NOT EXISTS idx_intake_issues_order ON intake_issues (intake_id, "row", id)`).Error
 			},
 		},
+		{
+			// A cycle chooses which desil enter verification (DTSEN, issue
+			// 20); the families above it are kept as reference.
+			ID: "202612071020_cycle_scope",
+			Migrate: func(tx *gorm.DB) error {
+				if !tx.Migrator().HasColumn("cycles", "max_desil") {
+					if err := tx.Exec("ALTER TABLE cycles ADD COLUMN max_desil BIGINT NOT NULL DEFAULT 1").Error; err != nil {
+						return err
+					}
+				}
+				type referenceFamily struct {
+					ID       int64  `gorm:"primaryKey"`
+					CycleID  int64  `gorm:"not null;index:idx_reference_cycle_desil"`
+					IntakeID int64  `gorm:"not null;index:idx_reference_families_intake_id"`
+					Row      int    `gorm:"not null"`
+					FamilyID string `gorm:"size:64;not null"`
+					Desil    int    `gorm:"not null;index:idx_reference_cycle_desil"`
+					DesaCode string `gorm:"size:13;not null"`
+					Members  int    `gorm:"not null"`
+				}
+				return tx.Table("reference_families").AutoMigrate(&referenceFamily{})
+			},
+		},
+		{
+			// The people of each household (DTSEN member rows), NIK sealed.
+			ID: "202612071021_household_members",
+			Migrate: func(tx *gorm.DB) error {
+				type householdMember struct {
+					ID          int64  `gorm:"primaryKey"`
+					HouseholdID int64  `gorm:"not null;index:idx_household_members_household_id"`
+					CycleID     int64  `gorm:"not null;index:idx_household_members_cycle_id"`
+					NIKHash     string `gorm:"size:64;not null;index:idx_household_members_nik_hash"`
+					NIKSealed   []byte
+					NIKMasked   string    `gorm:"size:16;not null"`
+					Name        string    `gorm:"size:200;not null"`
+					Relation    string    `gorm:"size:16;not null"`
+					Sex         string    `gorm:"size:1;not null"`
+					BirthDate   time.Time `gorm:"not null"`
+					Occupation  string    `gorm:"size:200;not null;default:''"`
+					Disability  string    `gorm:"size:8;not null;default:''"`
+					InSchool    bool      `gorm:"not null"`
+					Pregnant    bool      `gorm:"not null"`
+					Status      string    `gorm:"size:16;not null"`
+					StatusDate  string    `gorm:"size:10;not null;default:''"`
+					Source      string    `gorm:"size:8;not null"`
+				}
+				return tx.Table("household_members").AutoMigrate(&householdMember{})
+			},
+		},
 	}
 }
 

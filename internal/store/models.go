@@ -15,9 +15,13 @@ type Cycle struct {
 	Year        int       `gorm:"not null;uniqueIndex:idx_cycle_regency_year" json:"year"`
 	OpenedAt    time.Time `gorm:"not null" json:"openedAt"`
 	// VerificationDays is how long a village has for each visit.
-	VerificationDays int       `gorm:"not null" json:"verificationDays"`
-	CreatedBy        int64     `json:"createdBy"`
-	CreatedAt        time.Time `json:"createdAt"`
+	VerificationDays int `gorm:"not null" json:"verificationDays"`
+	// MaxDesil is the cycle's scope: families of desil 1 to MaxDesil
+	// enter verification (1 to 5; 1 by default). The families of a higher
+	// desil in the file are kept as ReferenceFamily rows.
+	MaxDesil  int       `gorm:"not null;default:1" json:"maxDesil"`
+	CreatedBy int64     `json:"createdBy"`
+	CreatedAt time.Time `json:"createdAt"`
 	// ClosedAt is when Dinsos closed the cycle (tutup buku); nil while open.
 	// A closed cycle takes in no households and drafts no decrees or
 	// proposals; its waiting households end in stage closed.
@@ -127,6 +131,64 @@ type IntakeIssue struct {
 	Severity string   `gorm:"size:8" json:"severity"`
 	Code     string   `gorm:"size:64" json:"code,omitempty"`
 	Args     []string `gorm:"type:text;serializer:json" json:"args,omitempty"`
+}
+
+// HouseholdMember is one person of a household: a DTSEN member row, or
+// someone the village's visit added (a birth). The NIK is sealed with a
+// keyed hash beside it and a masked form, as a head's; a newborn may have
+// none yet. The name is masked on reading for the roles that do not work
+// with families by name, as a head's. Members live in the database only:
+// no workflow carries them.
+type HouseholdMember struct {
+	ID          int64  `gorm:"primaryKey" json:"id"`
+	HouseholdID int64  `gorm:"not null;index" json:"-"`
+	CycleID     int64  `gorm:"not null;index" json:"-"`
+	NIKHash     string `gorm:"size:64;not null;index" json:"-"`
+	NIKSealed   []byte `json:"-"`
+	NIKMasked   string `gorm:"size:16;not null" json:"nikMasked"`
+	Name        string `gorm:"size:200;not null" json:"name"`
+	// Relation is the machine name of hubungan_keluarga (p3ke.Relation).
+	Relation   string    `gorm:"size:16;not null" json:"relation"`
+	Sex        string    `gorm:"size:1;not null" json:"sex"`
+	BirthDate  time.Time `gorm:"not null" json:"birthDate"`
+	Occupation string    `gorm:"size:200;not null;default:''" json:"occupation"`
+	// Disability is "", ringan, sedang or berat.
+	Disability string `gorm:"size:8;not null;default:''" json:"disability,omitempty"`
+	InSchool   bool   `gorm:"not null" json:"inSchool"`
+	Pregnant   bool   `gorm:"not null" json:"pregnant"`
+	// Status is present, died or moved_out (MemberPresent...); StatusDate
+	// is when it changed, as the village reported it.
+	Status     string `gorm:"size:16;not null" json:"status"`
+	StatusDate string `gorm:"size:10;not null;default:''" json:"statusDate,omitempty"`
+	// Source is intake (the file) or visit (added by the village).
+	Source string `gorm:"size:8;not null" json:"source"`
+}
+
+// A member's statuses and sources.
+const (
+	MemberPresent  = "present"
+	MemberDied     = "died"
+	MemberMovedOut = "moved_out"
+	SourceIntake   = "intake"
+	SourceVisit    = "visit"
+)
+
+// ReferenceFamily is a family of an intake's file above the cycle's desil
+// scope: counted and kept as reference, not verified (no household, task
+// or workflow). It holds nothing personal.
+type ReferenceFamily struct {
+	ID       int64  `gorm:"primaryKey" json:"-"`
+	CycleID  int64  `gorm:"not null;index:idx_reference_cycle_desil" json:"cycleId"`
+	IntakeID int64  `gorm:"not null;index" json:"intakeId"`
+	Row      int    `gorm:"not null" json:"row"`
+	FamilyID string `gorm:"size:64;not null" json:"familyId"`
+	Desil    int    `gorm:"not null;index:idx_reference_cycle_desil" json:"desil"`
+	// DesaCode is the family's village, or the cycle's regency code when
+	// the file's code is not a village of the regency (the row is not
+	// checked).
+	DesaCode string `gorm:"size:13;not null" json:"desaCode"`
+	// Members is jumlah_anggota, or the member rows counted.
+	Members int `gorm:"not null" json:"members"`
 }
 
 // Task is a household's village verification task. Its primary key is the

@@ -4,10 +4,12 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -30,6 +32,15 @@ type FunnelRow struct {
 	Enrolled map[string]int64 `json:"enrolled"`
 	// Final counts households per stage (the final ones once the year ends).
 	Final map[string]int64 `json:"final"`
+	// TakenInPeople counts the people (jiwa) of the households taken in:
+	// their members present, or jumlah_anggota for a household without
+	// member rows.
+	TakenInPeople int64 `json:"takenInPeople"`
+	// EnrolledPeople counts, per programme, the people (jiwa) its active
+	// enrolments cover: for a per-person programme the present members its
+	// rule covers, for a family programme all the family's people
+	// (CountPeople).
+	EnrolledPeople map[string]int64 `json:"enrolledPeople"`
 }
 
 // CycleReport is the cycle funnel per kecamatan and per desa.
@@ -46,7 +57,7 @@ type countRow struct {
 
 func newFunnelRow(kec, desa string) *FunnelRow {
 	w := wilayah.Default()
-	r := &FunnelRow{KecamatanCode: kec, DesaCode: desa, Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{}}
+	r := &FunnelRow{KecamatanCode: kec, DesaCode: desa, Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{}, EnrolledPeople: map[string]int64{}}
 	r.KecamatanName, _ = w.Name(kec)
 	if desa != "" {
 		r.DesaName, _ = w.Name(desa)
@@ -60,7 +71,8 @@ func (r *FunnelRow) add(o *FunnelRow) {
 	r.Decreed += o.Decreed
 	r.Proposed += o.Proposed
 	r.Accepted += o.Accepted
-	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}} {
+	r.TakenInPeople += o.TakenInPeople
+	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}, {r.EnrolledPeople, o.EnrolledPeople}} {
 		for k, n := range m[1] {
 			m[0][k] += n
 		}
@@ -69,9 +81,10 @@ func (r *FunnelRow) add(o *FunnelRow) {
 
 // Report builds the cycle funnel per desa inside the principal's region,
 // and its totals per kecamatan: taken in, verified by outcome, decreed,
-// proposed, accepted by Kemensos, enrolled by programme, and stages. Rows
+// proposed, accepted by Kemensos, enrolled by programme, and stages, with
+// the people (jiwa) taken in and enrolled by rules' programmes. Rows
 // are ordered by code and carry the official region names.
-func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64) (*CycleReport, error) {
+func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rules []enrol.Rule) (*CycleReport, error) {
 	db := s.DB.WithContext(ctx)
 	rows := map[string]*FunnelRow{}
 	get := func(desa string) *FunnelRow {
@@ -132,6 +145,9 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64) (*C
 			q.add(get(c.DesaCode), c)
 		}
 	}
+	if err := s.countPeople(ctx, p, cycleID, rules, get); err != nil {
+		return nil, err
+	}
 	rep := &CycleReport{Kecamatan: []*FunnelRow{}, Desa: make([]*FunnelRow, 0, len(rows))}
 	for _, r := range rows {
 		rep.Desa = append(rep.Desa, r)
@@ -144,4 +160,89 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64) (*C
 		rep.Kecamatan[len(rep.Kecamatan)-1].add(r)
 	}
 	return rep, nil
+}
+
+// countPeople adds the people (jiwa) to the report's desa rows: those taken
+// in, and those each programme's active enrolments cover by its rule
+// (rules; a programme without one counts the family's people).
+func (s *Store) countPeople(ctx context.Context, p auth.Principal, cycleID int64, rules []enrol.Rule, get func(string) *FunnelRow) error {
+	db := s.DB.WithContext(ctx)
+	type hhRow struct {
+		ID       int64
+		DesaCode string
+		Members  int64
+	}
+	var hs []hhRow
+	if err := scope(db.Table("households"), p, "desa_code").Select("id, desa_code, members").Where("cycle_id = ?", cycleID).Scan(&hs).Error; err != nil {
+		return err
+	}
+	byID := make(map[int64]hhRow, len(hs))
+	for _, h := range hs {
+		byID[h.ID] = h
+		get(h.DesaCode).TakenInPeople += h.Members
+	}
+	type enRow struct {
+		HouseholdID int64
+		Programme   string
+		EnrolledAt  *time.Time
+	}
+	var ens []enRow
+	if err := scope(db.Table("enrolments"), p, "households.desa_code").Select("enrolments.household_id, enrolments.programme, enrolments.enrolled_at").
+		Joins("JOIN households ON households.id = enrolments.household_id").
+		Where("enrolments.cycle_id = ? AND enrolments.status = ?", cycleID, EnrolmentActive).Scan(&ens).Error; err != nil {
+		return err
+	}
+	perPerson := map[string]*enrol.PersonRule{}
+	for _, r := range rules {
+		if r.Persons != nil {
+			perPerson[r.Programme] = r.Persons
+		}
+	}
+	var need []int64
+	for _, e := range ens {
+		if perPerson[e.Programme] != nil {
+			need = append(need, e.HouseholdID)
+		}
+	}
+	people, err := s.membersOf(ctx, need)
+	if err != nil {
+		return err
+	}
+	for _, e := range ens {
+		h := byID[e.HouseholdID]
+		row := get(h.DesaCode)
+		rule, ms := perPerson[e.Programme], people[e.HouseholdID]
+		if rule == nil || len(ms) == 0 {
+			row.EnrolledPeople[e.Programme] += h.Members
+			continue
+		}
+		at := s.now()
+		if e.EnrolledAt != nil {
+			at = *e.EnrolledAt
+		}
+		for _, m := range ms {
+			if m.Status == MemberPresent && rule.Covers(PersonOf(m, at)) {
+				row.EnrolledPeople[e.Programme]++
+			}
+		}
+	}
+	return nil
+}
+
+// membersOf loads the members of households ids (every status), by
+// household, in chunks the databases take in an IN list.
+func (s *Store) membersOf(ctx context.Context, ids []int64) (map[int64][]HouseholdMember, error) {
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	out := make(map[int64][]HouseholdMember, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		var ms []HouseholdMember
+		if err := s.DB.WithContext(ctx).Omit("nik_sealed").Where("household_id IN ?", chunk).Order("id").Find(&ms).Error; err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			out[m.HouseholdID] = append(out[m.HouseholdID], m)
+		}
+	}
+	return out, nil
 }

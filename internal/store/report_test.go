@@ -9,6 +9,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -69,7 +70,7 @@ func TestReportCountsHouseholds(t *testing.T) {
 			must(t, db.Create(&e).Error)
 		}
 
-		rep, err := st.Report(t.Context(), auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, cy.ID)
+		rep, err := st.Report(t.Context(), auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, cy.ID, enrol.DefaultRules())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +103,7 @@ func TestReportCountsHouseholds(t *testing.T) {
 			t.Errorf("kecamatan rows:\n got %v\nwant %v", got, wantKec)
 		}
 		// A TKSK of Wonodadi sees only its kecamatan.
-		rep, err = st.Report(t.Context(), auth.Principal{Role: auth.RoleTKSK, Region: "35.05.01"}, cy.ID)
+		rep, err = st.Report(t.Context(), auth.Principal{Role: auth.RoleTKSK, Region: "35.05.01"}, cy.ID, enrol.DefaultRules())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +114,7 @@ func TestReportCountsHouseholds(t *testing.T) {
 		// The cycle's close ends Jati's household, still waiting for
 		// Kemensos, in stage closed: a final stage of the report.
 		must(t, db.Model(&store.Household{}).Where("id = ?", ids[4]).Update("stage", "closed").Error)
-		rep, err = st.Report(t.Context(), auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, cy.ID)
+		rep, err = st.Report(t.Context(), auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, cy.ID, enrol.DefaultRules())
 		if err != nil {
 			t.Fatal(err)
 		}

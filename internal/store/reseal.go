@@ -87,6 +87,9 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 	if err := s.resealProposalItems(ctx, batch, active, &rep); err != nil {
 		return rep, err
 	}
+	if err := s.resealMembers(ctx, batch, active, &rep); err != nil {
+		return rep, err
+	}
 	return rep, s.resealIntakeFiles(ctx, active, &rep)
 }
 
@@ -219,4 +222,38 @@ func (s *Store) reseal(v, ad []byte, active string, rep *ResealReport) ([]byte, 
 	}
 	rep.Resealed[id]++
 	return out, true, nil
+}
+
+// resealMembers re-seals the household members' NIKs, batch at a time,
+// each in its own transaction, in id order.
+func (s *Store) resealMembers(ctx context.Context, batch int, active string, rep *ResealReport) error {
+	var after int64
+	for {
+		var rows []HouseholdMember
+		if err := s.DB.WithContext(ctx).Model(&HouseholdMember{}).Select("id", "nik_sealed").
+			Where("id > ? AND nik_sealed IS NOT NULL", after).Order("id").Limit(batch).Find(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			for _, r := range rows {
+				v, changed, err := s.reseal(r.NIKSealed, []byte(ADMemberNIK), active, rep)
+				if err != nil {
+					return fmt.Errorf("household member %d NIK: %w", r.ID, err)
+				}
+				if changed {
+					if err := tx.Model(&HouseholdMember{}).Where("id = ?", r.ID).Update("nik_sealed", v).Error; err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		after = rows[len(rows)-1].ID
+	}
 }
