@@ -181,6 +181,14 @@ func checkUsul(in *NewUsul) (nik, kk string, err error) {
 	case len(in.DesaCode) != 13:
 		return "", "", invalid("desaCode", domain.CodeRegionUnknown)
 	}
+	for _, f := range []struct {
+		name, value string
+		multiline   bool
+	}{{"name", in.Name, false}, {"address", in.Address, false}, {"reason", in.Reason, true}} {
+		if e := domain.CheckChars(f.name, f.value, f.multiline); e != nil {
+			return "", "", e
+		}
+	}
 	return nik, kk, nil
 }
 

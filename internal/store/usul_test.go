@@ -62,6 +62,11 @@ func TestCreateUsul(t *testing.T) {
 		if _, _, _, err := st.CreateUsul(ctx, other, 7); !errorIsCode(err, domain.CodeUsulVillageClosed) {
 			t.Fatalf("a closed desa: %v", err)
 		}
+		rlo := other
+		rlo.DesaCode, rlo.Name = "35.05.01.2001", "Budi \u202Eodus"
+		if _, _, _, err := st.CreateUsul(ctx, rlo, 7); !errorIsCode(err, domain.CodeTextChar) {
+			t.Fatalf("a right-to-left override in the name: %v", err)
+		}
 		bad := other
 		bad.DesaCode, bad.NIK = "35.05.01.2001", "123"
 		if _, _, _, err := st.CreateUsul(ctx, bad, 7); !domain.IsKind(err, domain.KindInvalid) {
