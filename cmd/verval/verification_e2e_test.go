@@ -15,6 +15,8 @@ import (
 
 	"github.com/verval/verval/internal/apiclient"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/pii"
+	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
@@ -163,6 +165,10 @@ func testVillageVerification(t *testing.T, db string) {
 	}
 	submit(desa1, 2, "eligible", "", 0)
 	submit(desa1, 2, "not_poor", "", 1) // a correction before the meeting
+	unacceptedWrite(t, s, id(2))
+	// The page shows the database's version 3; the officer corrects it.
+	submit(desa1, 2, "not_poor", "dikoreksi setelah kunjungan ulang", 3)
+	submit(desa1, 2, "not_poor", "", 3) // the workflow took it as version 3
 	submit(desa1, 3, "moved", "pindah ke Surabaya menurut tetangga", 0)
 	submit(desa2, 4, "eligible", "", 0)
 	submit(desa2, 5, "deceased", "meninggal Maret 2026, keterangan kepala dusun", 0)
@@ -306,5 +312,28 @@ func visit(outcome, note string) map[string]any {
 	return map[string]any{
 		"outcome": outcome, "visitDate": time.Now().In(wib).Format("2006-01-02"), "note": note,
 		"indicators": map[string]string{"jenisLantai": "Tanah", "jenisDinding": "Bambu", "jenisAtap": "Genteng"},
+	}
+}
+
+// unacceptedWrite does what a visit result whose workflow task failed
+// after its database write left behind: household id's task at the next
+// version in the database (an eligible result), unknown to its workflow.
+// The officer's next correction, sent at the version the database shows,
+// must be taken (as the workflow's next version) and replace it.
+func unacceptedWrite(t *testing.T, s *stack, householdID int64) {
+	t.Helper()
+	db, err := store.Open(context.Background(), s.env["DATABASE_URL"], filepath.Join(s.env["VERVAL_DATA_DIR"], "verval.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &store.Store{DB: db, Keys: pii.DevKeyring()}
+	var task store.Task
+	if err := db.First(&task, "household_id = ?", householdID).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordVisit(context.Background(), store.Visit{CycleID: task.CycleID, HouseholdID: householdID, Version: task.Version + 1,
+		Result: domain.VisitResult{Outcome: domain.OutcomeEligible, VisitDate: time.Now().Format("2006-01-02")},
+		Actor:  domain.Actor{UserID: 1, Role: "village", RequestID: "unaccepted"}, At: time.Now()}); err != nil {
+		t.Fatal(err)
 	}
 }

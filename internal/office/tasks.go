@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/verval/verval/internal/domain"
@@ -86,7 +87,31 @@ func (s *Service) SubmitResult(ctx context.Context, c Caller, t *store.TaskView,
 		}
 	}
 	resp, err := s.cases.SubmitVerification(ctx, t.CycleID, t.HouseholdID, k.updateID, req)
-	return resp, temporalx.RefusalOf(err)
+	err = temporalx.RefusalOf(err)
+	if current, ok := aheadByUnaccepted(err, t, r.Version); ok {
+		// The database holds version r.Version from an attempt the
+		// workflow never accepted (its workflow task failed after the
+		// write): the workflow is one behind. This result supersedes that
+		// attempt, so it is sent as the workflow's next version; the
+		// store overwrites the unaccepted write with it.
+		req.ExpectedVersion = current
+		resp, err = s.cases.SubmitVerification(ctx, t.CycleID, t.HouseholdID, k.updateID+"-after-unaccepted", req)
+		err = temporalx.RefusalOf(err)
+	}
+	return resp, err
+}
+
+// aheadByUnaccepted reports whether err is the workflow refusing a stale
+// version because the database is one version ahead of it: the task read
+// from the database is at sent (what the officer saw and sent), the
+// workflow at sent-1. It returns the workflow's version.
+func aheadByUnaccepted(err error, t *store.TaskView, sent int) (int, bool) {
+	e, ok := domain.As(err)
+	if !ok || e.Code != domain.CodeVisitStale || len(e.Args) == 0 {
+		return 0, false
+	}
+	current, convErr := strconv.Atoi(e.Args[0])
+	return current, convErr == nil && sent > 0 && t.Version == sent && current == sent-1
 }
 
 // Reopen sends task t's household back to village verification (TKSK,

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -132,9 +133,16 @@ func (s *Store) RecordVisit(ctx context.Context, v Visit) error {
 		if err := tx.First(&task, "household_id = ?", v.HouseholdID).Error; err != nil {
 			return wrapNotFound(err)
 		}
-		if task.Version >= v.Version {
+		switch {
+		case task.Version > v.Version:
+			return nil // a later version is stored
+		case task.Version == v.Version && task.Result != nil && jsonString(*task.Result) == jsonString(v.Result):
 			return nil // already applied by an earlier attempt
 		}
+		// Version equal with another result: an earlier attempt wrote this
+		// version but its workflow task failed before the Update was
+		// accepted, so the workflow never knew it; the workflow only ever
+		// writes the version it is accepting, so this one replaces it.
 		if task.ClosingMeetingID != nil {
 			return ErrListClosed
 		}
@@ -161,7 +169,10 @@ func (s *Store) RecordVisit(ctx context.Context, v Visit) error {
 		}
 		hh := v.HouseholdID
 		return AppendAudit(tx, AuditEntry{
-			IdemKey: fmt.Sprintf("visit:%d:%d", v.HouseholdID, v.Version), At: at,
+			// The result's hash in the key: an attempt the workflow never
+			// accepted keeps its entry, and the result that replaced it
+			// gets its own.
+			IdemKey: fmt.Sprintf("visit:%d:%d:%x", v.HouseholdID, v.Version, resultHash(res)), At: at,
 			ActorID: v.Actor.UserID, ActorRole: v.Actor.Role, RequestID: v.Actor.RequestID,
 			CycleID: v.CycleID, HouseholdID: &hh, Action: action,
 			Detail: auditDiff(before, &res),
@@ -236,4 +247,10 @@ func (s *Store) AssignTask(ctx context.Context, householdID int64, desa string, 
 			Action: "task.assign", Detail: jsonString(map[string]any{"assigneeId": assigneeID}),
 		})
 	})
+}
+
+// resultHash identifies a visit result's content, for its audit entry's key.
+func resultHash(r domain.VisitResult) []byte {
+	sum := sha256.Sum256([]byte(jsonString(r)))
+	return sum[:12]
 }
