@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,6 +84,10 @@ func TestDinsosManagesAccounts(t *testing.T) {
 		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "tksk", "region": "16.73.01"}).want(t, "a role in another regency", http.StatusUnprocessableEntity)
 		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "admin"}).want(t, "Dinsos makes an administrator by a role change", http.StatusForbidden)
 		post(fmt.Sprintf("/api/v1/users/%d/role", id), dinsos, map[string]string{"role": "tksk", "region": "35.05.01.2001"}).want(t, "a region of the wrong level", http.StatusUnprocessableEntity)
+		if r := post("/api/v1/users", dinsos, map[string]any{"username": "tanpa.wilayah", "name": "Tanpa Wilayah", "role": "psm"}); r.want(t, "no region", http.StatusUnprocessableEntity) &&
+			!strings.Contains(string(r.body), `"code":"user.region_format"`) {
+			t.Errorf("an account without a region: %s, want user.region_format", r.body)
+		}
 		// Ending the sessions (a lost phone).
 		tksk := a.login("desa.jaten.2", "kopi-tubruk-jaten")
 		post(fmt.Sprintf("/api/v1/users/%d/end-sessions", id), dinsos, nil).want(t, "end sessions", http.StatusNoContent)

@@ -53,6 +53,10 @@ func (c Caller) mayGive(role auth.Role, regions []string) error {
 		return nil
 	case role == auth.RoleAdmin:
 		return domain.FieldErr("role", domain.CodeForbidden)
+	case len(regions) == 0 && role.Valid():
+		// No region given: say what the role needs, not that it is
+		// outside the caller's.
+		return domain.FieldErr("region", domain.CodeRegionFormat, role, role.RegionLen())
 	}
 	return domain.FieldErr("region", domain.CodeOutsideRegion)
 }
