@@ -970,7 +970,7 @@ func mxRows() []mxRow {
 				return r
 			},
 			check: wantUpdate(workflows.UpdateSubmitVerification)},
-		{method: "POST", route: "/api/v1/tasks/:id/members", roles: villageRole, target: targetHousehold, own: 200,
+		{method: "POST", route: "/api/v1/tasks/:id/members", roles: visitorRoles, target: targetHousehold, own: 200,
 			req: idJSON("/api/v1/tasks/%d/members", map[string]string{"change": "born", "name": "BAYI", "sex": "P", "date": "2026-02-01"}),
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var m store.HouseholdMember
@@ -1421,7 +1421,7 @@ func pageRows() []mxRow {
 					t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
 				}
 			}},
-		{method: "POST", route: "/tugas/:id/anggota", page: true, roles: villageRole, target: targetHousehold, own: 303,
+		{method: "POST", route: "/tugas/:id/anggota", page: true, roles: visitorRoles, target: targetHousehold, own: 303,
 			req: form("/tugas/%d/anggota", "change", "born", "name", "BAYI", "sex", "L", "date", "2026-02-02"), check: redirectTo("/tugas/%d?anggota=1")},
 		{method: "POST", route: "/tugas/:id/buka-ulang", page: true, roles: superRoles, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
 			req: form("/tugas/%d/buka-ulang", "reason", "alamat perlu dicek ulang"), check: redirectTo("/tugas/%d?dibuka=1")},

@@ -760,7 +760,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /unggah/contoh.csv":         {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah":                   {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah/cakupan":           {auth.RoleDinsos, auth.RoleAdmin},
-	"POST /tugas/:id/anggota":        {auth.RoleVillage},
+	"POST /tugas/:id/anggota":        {auth.RoleVillage, auth.RolePSM, auth.RolePendamping},
 	"GET /sk":                        {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                       {auth.RoleDinsos},
 	"POST /dasbor/tutup":             {auth.RoleDinsos},
