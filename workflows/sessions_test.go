@@ -160,6 +160,13 @@ func TestEnsureSchedulesTwice(t *testing.T) {
 	if err := h.Pause(ctx, client.SchedulePauseOptions{Note: "operator"}); err != nil {
 		t.Fatal(err)
 	}
+	// The schedule's own workflow takes the pause in; wait until its
+	// description shows it (under load that is not at once).
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if d, err := h.Describe(ctx); err == nil && d.Schedule.State.Paused {
+			break
+		}
+	}
 	ensureTwice("over an older schedule")
 	check("over an older schedule", true)
 }
