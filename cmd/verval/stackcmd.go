@@ -28,6 +28,8 @@ func runStack(ctx context.Context, args []string, getenv func(string) string, st
 	temporalPort := fs.Int("temporal-port", 7233, "the Temporal frontend's port")
 	pgPort := fs.Int("postgres-port", 15432, "the stack's PostgreSQL's port")
 	metricsPort := fs.Int("temporal-metrics-port", 0, "serve the Temporal server's Prometheus metrics on this port (0: off)")
+	var pgSettings settingList
+	fs.Var(&pgSettings, "postgres-setting", "one more `name=value` PostgreSQL setting beyond the compose file's (repeatable; measurement, e.g. shared_preload_libraries=pg_stat_statements)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,7 +44,7 @@ func runStack(ctx context.Context, args []string, getenv func(string) string, st
 	s, err := topology.Start(ctx, topology.Options{
 		Root: root, Dir: *dir, Verval: self, Vars: getenv,
 		Workers: *workers, APIs: *apis, HTTPPort: *httpPort, TemporalPort: *temporalPort, PostgresPort: *pgPort,
-		TemporalMetricsPort: *metricsPort, Log: stdout,
+		TemporalMetricsPort: *metricsPort, PostgresSettings: pgSettings, Log: stdout,
 	})
 	if err != nil {
 		return err
@@ -78,5 +80,18 @@ func runStack(ctx context.Context, args []string, getenv func(string) string, st
 	fmt.Fprintf(tw, "  No users yet on a new stack: set -a; . %s; set +a; verval users bootstrap-admin --username admin\n", envFile)
 	tw.Flush()
 	<-ctx.Done()
+	return nil
+}
+
+// settingList is a repeatable name=value flag.
+type settingList []string
+
+func (l *settingList) String() string { return strings.Join(*l, " ") }
+
+func (l *settingList) Set(v string) error {
+	if name, _, ok := strings.Cut(v, "="); !ok || name == "" {
+		return fmt.Errorf("%q is not name=value", v)
+	}
+	*l = append(*l, v)
 	return nil
 }
