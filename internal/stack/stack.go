@@ -74,7 +74,8 @@ type Stack struct {
 // Start brings the stack up in the compose file's order: PostgreSQL, the
 // schema job, the Temporal server, the namespace job, migrate, the workers
 // and the api replicas (each ready on /readyz). On an error everything
-// started so far is stopped.
+// started so far is stopped, and the error says which step failed, with
+// the end of its log.
 func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	if o.Workers <= 0 {
 		o.Workers = 2
@@ -151,34 +152,34 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	s.step("PostgreSQL on 127.0.0.1:%d (data in %s)", o.PostgresPort, filepath.Join(o.Dir, "postgres"))
 	settings := append([]string{"max_connections=" + PostgresMaxConnections(vars)}, o.PostgresSettings...)
 	if s.pg, err = startPostgres(ctx, filepath.Join(o.Dir, "postgres"), o.PostgresPort, s.env[Postgres], settings); err != nil {
-		return s, err
+		return nil, err
 	}
 	path := filepath.Join(o.Root, "bin") + string(os.PathListSeparator) + os.Getenv("PATH")
 	s.step("temporal-schema-setup (deploy/temporal/setup/schema.sh)")
 	if err = s.job(ctx, Schema, "schema.sh", path); err != nil {
-		return s, err
+		return nil, err
 	}
 	s.step("Temporal server on %s (%s shards)", s.TemporalAddress, s.env[Temporal]["NUM_HISTORY_SHARDS"])
 	s.Temporal = s.proc(Temporal, bins[devserver.ServerTool.Bin], s.env[Temporal], "start")
 	if err = s.Temporal.start(); err != nil {
-		return s, err
+		return nil, err
 	}
 	if err = devserver.WaitServing(ctx, s.TemporalAddress, 3*time.Minute, s.Temporal.exited()); err != nil {
-		return s, fmt.Errorf("%w (log: %s)", err, s.Temporal.LogPath)
+		return nil, fmt.Errorf("%w (log: %s)", err, s.Temporal.LogPath)
 	}
 	s.step("temporal-namespace-setup (deploy/temporal/setup/namespace.sh)")
 	if err = s.job(ctx, Namespace, "namespace.sh", path); err != nil {
-		return s, err
+		return nil, err
 	}
 	s.step("verval migrate")
 	if err = s.run(ctx, Migrate, o.Verval, envList(s.env[Migrate], ""), "migrate"); err != nil {
-		return s, err
+		return nil, err
 	}
 	for i := range o.Workers {
 		s.step("verval worker #%d", i+1)
 		w := s.proc(fmt.Sprintf("worker-%d", i+1), o.Verval, s.env[Worker], "worker")
 		if err = w.start(); err != nil {
-			return s, err
+			return nil, err
 		}
 		s.Workers = append(s.Workers, w)
 	}
@@ -188,14 +189,14 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		s.step("verval api #%d on http://%s", i+1, env["HTTP_ADDR"])
 		a := s.proc(fmt.Sprintf("api-%d", i+1), o.Verval, env, "api")
 		if err = a.start(); err != nil {
-			return s, err
+			return nil, err
 		}
 		s.APIs = append(s.APIs, a)
 		s.APIURLs = append(s.APIURLs, "http://"+env["HTTP_ADDR"])
 	}
 	for i, u := range s.APIURLs {
 		if err = waitReady(ctx, u, 2*time.Minute, s.APIs[i]); err != nil {
-			return s, err
+			return nil, err
 		}
 	}
 	return s, nil
