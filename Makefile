@@ -53,11 +53,20 @@ fuzz:
 	  done; \
 	done
 
-# tools: the Temporal CLI (dev server + Web UI) from the separate tools module.
-tools: bin/temporal
+# tools: the Temporal CLI (dev server + Web UI) from the separate tools
+# module, and the Temporal server and its SQL tool at docker-compose.yml's
+# version from tools/temporal-server (`verval stack` and its end-to-end
+# test run them on PostgreSQL).
+tools: bin/temporal bin/temporal-server bin/temporal-sql-tool
 
 bin/temporal: tools/go.mod tools/go.sum
 	cd tools && $(GO) build -o ../bin/temporal github.com/temporalio/cli/cmd/temporal
+
+bin/temporal-server: tools/temporal-server/go.mod tools/temporal-server/go.sum
+	cd tools/temporal-server && $(GO) build -o ../../bin/temporal-server go.temporal.io/server/cmd/server
+
+bin/temporal-sql-tool: tools/temporal-server/go.mod tools/temporal-server/go.sum
+	cd tools/temporal-server && $(GO) build -o ../../bin/temporal-sql-tool go.temporal.io/server/cmd/tools/sql
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/p3ke/

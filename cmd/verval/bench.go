@@ -20,9 +20,10 @@ import (
 
 const benchUsage = `usage:
   verval bench intake [--households 50000] [--seed S] [--raw-starts K] [common flags]
-  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-households 50] [--officer-pause 2s] [--lifecycles K] [common flags]
+  verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-households 50] [--officer-pause 2s] [--lifecycles K]
+                      [--capacity-households 1000] [common flags]
   common flags: [--workflow-cache N] [--workflow-pollers N] [--fanout-updates N] [--database-url URL]
-                [--temporal-address HOST:PORT [--temporal-namespace NS]] [--pprof ADDR] [--keep] [--json]
+                [--temporal-address HOST:PORT [--temporal-namespace NS] [--temporal-metrics URL]] [--pprof ADDR] [--keep] [--json]
 
 Starts a throw-away stack of its own (Temporal dev server on a file with
 WAL, SQLite, worker and API in this process), generates a realistic P3KE
@@ -32,6 +33,10 @@ API, beside the same server's raw capacity measured in the same run.
 database); --temporal-address runs against a Temporal cluster instead of
 the dev server (a namespace with verval's search attributes that no
 earlier bench used: cycles and households are numbered from 1 again).
+After the cycle, bench cycle verifies a second cycle of
+--capacity-households with the officers back to back: the household steps
+per second at saturation, against the trivial lifecycle of the same run,
+is the capacity figure.
 Progress goes to standard error, the report to standard output.
 `
 
@@ -65,6 +70,8 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	fanOut := fs.String("fanout-updates", "", "household Updates the fan-outs (meetings) send at once, 0 for no bound, as VERVAL_FANOUT_UPDATES (default: verval's default)")
 	tAddr := fs.String("temporal-address", "", "run against this Temporal frontend (`host:port`) instead of starting a dev server")
 	tNamespace := fs.String("temporal-namespace", "default", "with --temporal-address: the namespace, with verval's search attributes, not used by an earlier bench")
+	tMetrics := fs.String("temporal-metrics", "", "with --temporal-address: the server's Prometheus `URL` (verval stack --temporal-metrics-port), for its database calls and their latency")
+	capacity := fs.Int("capacity-households", 1000, "cycle: households of the capacity run after the cycle (verification with officers back to back, on a second cycle; at most --households); 0 skips it")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiles (/debug/pprof/) on this `host:port` while the bench runs, e.g. 127.0.0.1:6060")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, benchUsage)
@@ -105,7 +112,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer logf.Close()
 	stack := bench.StackOptions{TemporalBin: bin, Dir: dir, DatabaseURL: *dbURL, Log: logf, WorkflowCache: *cache, WorkflowPollers: *pollers, FanOutUpdates: *fanOut,
-		TemporalAddress: *tAddr, TemporalNamespace: *tNamespace}
+		TemporalAddress: *tAddr, TemporalNamespace: *tNamespace, TemporalMetricsURL: *tMetrics}
 
 	var rep any
 	var write func() error
@@ -124,7 +131,7 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 		var r *bench.CycleReport
 		r, runErr = bench.Cycle(ctx, bench.CycleOptions{
 			Households: *households, Seed: *seed, FaultRate: *faults, DTSEN: *dtsen, Officers: *officers, OfficerHouseholds: *perOfficer, OfficerPause: *pause, Lifecycles: *lifecycles,
-			Stack: stack, Progress: stderr,
+			CapacityHouseholds: *capacity, Stack: stack, Progress: stderr,
 		})
 		if r != nil {
 			rep, write = r, func() error { return bench.WriteCycle(stdout, r) }

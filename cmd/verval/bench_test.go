@@ -98,7 +98,7 @@ func TestBenchCycle(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var rep bench.CycleReport
-	benchReport(ctx, t, &rep, "bench", "cycle", "--households", "40", "--officers", "8", "--officer-households", "2", "--officer-pause", "100ms", "--lifecycles", "20", "--json")
+	benchReport(ctx, t, &rep, "bench", "cycle", "--households", "40", "--officers", "8", "--officer-households", "2", "--officer-pause", "100ms", "--lifecycles", "20", "--capacity-households", "20", "--json")
 	phases := map[string]bench.PhaseResult{}
 	for _, p := range rep.Phases {
 		phases[p.Name] = p
@@ -137,6 +137,17 @@ func TestBenchCycle(t *testing.T) {
 	}
 	if rep.TrivialLifecycle.Count != 20 || rep.LifecycleRatio <= 0 {
 		t.Errorf("trivial lifecycle %+v, ratio %.2f", rep.TrivialLifecycle, rep.LifecycleRatio)
+	}
+	// The capacity run: a second cycle verified back to back, its rate
+	// against the same trivial lifecycle.
+	c := rep.Capacity
+	if c == nil || c.Households == 0 || c.Submit.Count < c.Households || c.StepsPerSec <= 0 ||
+		c.TrivialPerSec != rep.TrivialLifecycle.PerSec || c.Ratio != c.StepsPerSec/c.TrivialPerSec {
+		t.Errorf("capacity run: %+v", c)
+	}
+	// The dev server's database time over verification, by operation.
+	if len(rep.ServerParts) == 0 || rep.ServerParts[0].Count == 0 {
+		t.Errorf("server parts: %+v", rep.ServerParts)
 	}
 }
 

@@ -27,6 +27,21 @@ import (
 	"github.com/verval/verval/workflows"
 )
 
+// buildVerval builds the verval binary for a test that runs it as
+// processes; it returns the repository root too.
+func buildVerval(t *testing.T) (root, bin string) {
+	t.Helper()
+	root, err := devserver.RepoRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin = filepath.Join(t.TempDir(), "verval")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build verval: %v\n%s", err, out)
+	}
+	return root, bin
+}
+
 // proc is a verval process of the system under test.
 type proc struct {
 	cmd *exec.Cmd
@@ -122,14 +137,7 @@ func TestSurvivingFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test; run without -short")
 	}
-	root, err := devserver.RepoRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "verval")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build verval: %v\n%s", err, out)
-	}
+	root, bin := buildVerval(t)
 	temporalBin, err := devserver.EnsureBinary(context.Background(), root, os.Getenv, os.Stderr)
 	if err != nil {
 		t.Fatal(err)
@@ -470,45 +478,58 @@ func householdIDs(t *testing.T, officers map[string]*user) map[string]int64 {
 	return ids
 }
 
-// submitAll records the same outcome for every family, 16 at a time.
+// submitAll records the same outcome for every family, 16 at a time; as
+// the officers' app does, a 503 ("try again shortly", for example while a
+// killed worker's workflow task times out) is sent again with the same
+// Idempotency-Key, which applies once.
 func submitAll(t *testing.T, officers map[string]*user, fams []family, ids map[string]int64, outcome string) {
+	t.Helper()
+	retried := submitEach(t, fams, func(_ int, f family) int {
+		return officers[f.Desa].call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", ids[f.Name]), visit(outcome, ""), nil,
+			"Idempotency-Key", fmt.Sprintf("fault-%d", ids[f.Name]))
+	})
+	if retried > 0 {
+		t.Logf("%d submissions were sent again after a 503", retried)
+	}
+}
+
+// submitEach sends every family's result with send(i, family), 16 at a
+// time; a 503 is sent again (send must use the same Idempotency-Key) every
+// half second for up to two minutes. It returns the number of repeats.
+func submitEach(t *testing.T, fams []family, send func(i int, f family) int) int64 {
 	t.Helper()
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	errs := make(chan string, len(fams))
 	var retried atomic.Int64
-	for _, f := range fams {
+	for i, f := range fams {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			// As the officers' app does: a 503 ("try again shortly", for
-			// example while a killed worker's workflow task times out) is
-			// sent again with the same Idempotency-Key, which applies once.
-			key := fmt.Sprintf("fault-%d", ids[f.Name])
-			code := 0
-			for try := 0; try < 5; try++ {
-				if try > 0 {
-					retried.Add(1)
-					time.Sleep(time.Duration(try) * time.Second)
+			deadline := time.Now().Add(2 * time.Minute)
+			for {
+				code := send(i, f)
+				if code == 200 {
+					return
 				}
-				code = officers[f.Desa].call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", ids[f.Name]), visit(outcome, ""), nil, "Idempotency-Key", key)
-				if code != http.StatusServiceUnavailable {
-					break
+				if code != http.StatusServiceUnavailable || time.Now().After(deadline) {
+					errs <- fmt.Sprintf("visit %s: %d", f.Name, code)
+					return
 				}
-			}
-			if code != 200 {
-				errs <- fmt.Sprintf("visit %s: %d", f.Name, code)
+				retried.Add(1)
+				time.Sleep(500 * time.Millisecond)
 			}
 		}()
 	}
 	wg.Wait()
 	close(errs)
-	if n := retried.Load(); n > 0 {
-		t.Logf("%d submissions were sent again after a 503", n)
-	}
 	for e := range errs {
-		t.Fatal(e)
+		t.Error(e)
 	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	return retried.Load()
 }

@@ -23,6 +23,9 @@ const usage = `verval orchestrates the annual verval cycle of poor households.
 
 Usage:
   verval dev                     run the whole stack locally (Temporal dev server, worker, API)
+  verval stack [--dir DIR] [--workers N] [--apis N]
+                                 run docker-compose.yml's topology without Docker: PostgreSQL,
+                                 the Temporal server on it, 2 workers and 2 api replicas
   verval api                     run the HTTP API against TEMPORAL_ADDRESS and DATABASE_URL
   verval worker                  run the Temporal worker
   verval migrate                 apply database migrations and exit
@@ -57,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch args[0] {
 	case "dev":
 		err = runDev(ctx, args[1:], getenv, stdout, stderr)
+	case "stack":
+		err = runStack(ctx, args[1:], getenv, stdout, stderr)
 	case "api":
 		err = runServe(ctx, getenv, stderr, true, false)
 	case "worker":

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
@@ -31,6 +32,15 @@ var dbCallCounters = map[string]string{
 // ScrapeDBCalls reads a server's database calls from its Prometheus
 // endpoint.
 func ScrapeDBCalls(ctx context.Context, url string) (DBCalls, error) {
+	fams, err := scrapeMetrics(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	return dbCalls(fams)
+}
+
+// scrapeMetrics reads a Prometheus text endpoint.
+func scrapeMetrics(ctx context.Context, url string) (map[string]*dto.MetricFamily, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
@@ -43,15 +53,27 @@ func ScrapeDBCalls(ctx context.Context, url string) (DBCalls, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("temporal metrics %s: %s", url, resp.Status)
 	}
-	return parseDBCalls(resp.Body)
+	return parseMetrics(resp.Body)
 }
 
-func parseDBCalls(r io.Reader) (DBCalls, error) {
+func parseMetrics(r io.Reader) (map[string]*dto.MetricFamily, error) {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := p.TextToMetricFamilies(r)
 	if err != nil {
 		return nil, fmt.Errorf("temporal metrics: %w", err)
 	}
+	return families, nil
+}
+
+func parseDBCalls(r io.Reader) (DBCalls, error) {
+	families, err := parseMetrics(r)
+	if err != nil {
+		return nil, err
+	}
+	return dbCalls(families)
+}
+
+func dbCalls(families map[string]*dto.MetricFamily) (DBCalls, error) {
 	calls := DBCalls{}
 	for name, prefix := range dbCallCounters {
 		f := families[name]
@@ -121,4 +143,44 @@ func (d DBCalls) Report(households, top int) DBCallReport {
 	}
 	rep.Top = ops[:min(top, len(ops))]
 	return rep
+}
+
+// persistenceLatency is a Temporal server's persistence_latency histograms
+// (every database call's time, as its persistence client measures it),
+// one per operation.
+func persistenceLatency(families map[string]*dto.MetricFamily) histograms {
+	out := histograms{}
+	for _, name := range []string{"persistence_latency", "persistence_latency_seconds"} {
+		f := families[name]
+		if f == nil {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if m.GetHistogram() == nil {
+				continue
+			}
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "operation" {
+					h := out[l.GetValue()]
+					addHisto(&h, m.GetHistogram())
+					out[l.GetValue()] = h
+				}
+			}
+		}
+	}
+	return out
+}
+
+// serverParts is each operation's database time between two snapshots,
+// the top operations by total time first.
+func serverParts(before, after histograms, top int) []Breakdown {
+	var specs []breakdownSpec
+	for op := range after {
+		specs = append(specs, breakdownSpec{name: op})
+	}
+	parts := breakdowns(before, after, specs)
+	slices.SortFunc(parts, func(a, b Breakdown) int {
+		return cmp.Or(cmp.Compare(b.MeanMS*float64(b.Count), a.MeanMS*float64(a.Count)), cmp.Compare(a.Name, b.Name))
+	})
+	return parts[:min(top, len(parts))]
 }

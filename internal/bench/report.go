@@ -55,8 +55,12 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 	fmt.Fprintf(tw, "through %s\t%s\t%.1f\t%.1f\t%.0f\t%.0f\t\thousehold phases so far\n", r.Through, apiclient.Count(r.Intake.Stored),
 		r.ThroughSeconds, r.HouseholdRate, r.Memory.PeakRSSMB, r.Memory.PeakHeapMB)
 	tw.Flush()
-	fmt.Fprintf(w, "\ntrivial workflow lifecycle (start + signal + activity + complete): %.1f/s over %d; household rate / trivial rate: %.0f%%\n",
+	fmt.Fprintf(w, "\ntrivial workflow lifecycle (start + signal + activity + complete): %.1f/s over %d; paced household rate / trivial rate: %.0f%% (set by the officers' pace, not the capacity)\n",
 		r.TrivialLifecycle.PerSec, r.TrivialLifecycle.Count, 100*r.LifecycleRatio)
+	if c := r.Capacity; c != nil {
+		fmt.Fprintf(w, "capacity at saturation: %s results by %d officers back to back in %.1f s: %.1f household steps/s = %.0f%% of the trivial lifecycle rate; result p50 %.0f ms, p99 %.0f ms, %d retried (%s)\n",
+			apiclient.Count(c.Households), c.Officers, c.Seconds, c.StepsPerSec, 100*c.Ratio, c.Submit.P50, c.Submit.P99, c.Retries, c.Note)
+	}
 	fmt.Fprintf(w, "officer setup (create users, log in; not a household phase): %.1f s\n\n", r.SetupSeconds)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "API latency, ms\tcount\terrors\tp50\tp95\tp99\tmax\n")
@@ -72,17 +76,13 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 		fmt.Fprintf(w, "results slower than %v, per tenth of the time they spanned: %v\n", submitTarget, r.SubmitSlowByTenth)
 	}
 	if len(r.SubmitParts) > 0 {
-		fmt.Fprintf(w, "\nwhere the verify phase's time went (this process's histograms; percentiles are bucket upper bounds)\n")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "part, ms\tcount\tmean\tp50 <=\tp99 <=\n")
-		for _, p := range r.SubmitParts {
-			over := ""
-			if p.P99Over {
-				over = "> "
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%.1f\t%g\t%s%g\n", p.Name, apiclient.Count(int(p.Count)), p.MeanMS, p.P50MS, over, p.P99MS)
-		}
-		tw.Flush()
+		writeParts(w, "where the verify phase's time went (this process's histograms; percentiles are bucket upper bounds)", r.SubmitParts)
+	}
+	if len(r.ServerParts) > 0 {
+		writeParts(w, "the Temporal server's database calls over the verify phase (its persistence_latency by operation, most total time first)", r.ServerParts)
+	}
+	if c := r.Capacity; c != nil && len(c.Parts) > 0 {
+		writeParts(w, "where the time went at saturation (the capacity run's verify)", c.Parts)
 	}
 	fmt.Fprintf(w, "\noutcomes: %s\n", outcomes(r.Outcomes))
 	h := r.History
@@ -107,8 +107,12 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 		fmt.Fprintf(w, "  %5.1f  %s\n", h.ByType[k], k)
 	}
 	if c := r.TemporalDBCalls; c != nil {
-		fmt.Fprintf(w, "Temporal database calls over the household phases (dev server's counters, one SQLite connection): %s, %.1f per household\n",
-			apiclient.Count(int(c.Total)), c.PerHousehold)
+		where := "the dev server's counters, one SQLite connection"
+		if !r.Memory.TemporalLocal {
+			where = "the cluster's counters"
+		}
+		fmt.Fprintf(w, "Temporal database calls over the household phases (%s): %s, %.1f per household\n",
+			where, apiclient.Count(int(c.Total)), c.PerHousehold)
 		for _, op := range c.Top {
 			fmt.Fprintf(w, "  %5.1f  %s\n", op.PerHousehold, op.Operation)
 		}
@@ -118,6 +122,20 @@ func WriteCycle(w io.Writer, r *CycleReport) error {
 		fmt.Fprintf(w, "error: %s\n", e)
 	}
 	return writeTargets(w, r.Targets)
+}
+
+func writeParts(w io.Writer, title string, parts []Breakdown) {
+	fmt.Fprintf(w, "\n%s\n", title)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "part, ms\tcount\tmean\tp50 <=\tp99 <=\n")
+	for _, p := range parts {
+		over := ""
+		if p.P99Over {
+			over = "> "
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%g\t%s%g\n", p.Name, apiclient.Count(int(p.Count)), p.MeanMS, p.P50MS, over, p.P99MS)
+	}
+	tw.Flush()
 }
 
 // cpuPer is CPU milliseconds per household, this process + the dev server.

@@ -53,6 +53,9 @@ type StackOptions struct {
 	// numbers its cycles and households from 1 again.
 	TemporalAddress   string
 	TemporalNamespace string
+	// TemporalMetricsURL is that cluster's Prometheus endpoint, for its
+	// database calls (`verval stack --temporal-metrics-port`).
+	TemporalMetricsURL string
 }
 
 // Stack is a running embedded verval: dev server, worker, API, and a bench
@@ -66,8 +69,10 @@ type Stack struct {
 	// Reference runs the trivial reference workflow.
 	Reference *Reference
 	server    *devserver.Server
-	cancel    context.CancelFunc
-	errc      chan error
+	// metricsURL is the Temporal server's Prometheus endpoint, or empty.
+	metricsURL string
+	cancel     context.CancelFunc
+	errc       chan error
 }
 
 // StartStack starts the dev server, opens the application, and runs the
@@ -152,7 +157,10 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	}
 	// The stack outlives a cancelled ctx long enough to stop in order.
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Stack{App: a, Reference: ref, server: srv, cancel: cancel, errc: make(chan error, 2)}
+	s := &Stack{App: a, Reference: ref, server: srv, metricsURL: o.TemporalMetricsURL, cancel: cancel, errc: make(chan error, 2)}
+	if srv != nil {
+		s.metricsURL = srv.MetricsURL
+	}
 	ready := make(chan string, 1)
 	go func() { s.errc <- a.RunWorker(runCtx) }()
 	go func() { s.errc <- a.ServeHTTP(runCtx, ready) }()
@@ -170,13 +178,27 @@ func StartStack(ctx context.Context, o StackOptions) (*Stack, error) {
 	return s, nil
 }
 
-// DBCalls reads the database calls of the stack's own dev server so far;
-// nil against a cluster, whose metrics the bench does not know.
+// DBCalls reads the database calls of the Temporal server so far (the
+// stack's own dev server, or a cluster given its metrics URL); nil when
+// its metrics are unknown.
 func (s *Stack) DBCalls(ctx context.Context) (DBCalls, error) {
-	if s.server == nil || s.server.MetricsURL == "" {
+	if s.metricsURL == "" {
 		return nil, nil
 	}
-	return ScrapeDBCalls(ctx, s.server.MetricsURL)
+	return ScrapeDBCalls(ctx, s.metricsURL)
+}
+
+// persistenceLatency snapshots the Temporal server's database call
+// latencies; nil when its metrics are unknown or cannot be read.
+func (s *Stack) persistenceLatency(ctx context.Context) histograms {
+	if s.metricsURL == "" {
+		return nil
+	}
+	fams, err := scrapeMetrics(ctx, s.metricsURL)
+	if err != nil {
+		return nil
+	}
+	return persistenceLatency(fams)
 }
 
 // stopSampler ends a memory sample of this stack; the Temporal figures

@@ -19,6 +19,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/verval/verval/internal/config"
+	"github.com/verval/verval/internal/stack"
 	"github.com/verval/verval/workflows"
 )
 
@@ -116,14 +117,41 @@ func envValue(t *testing.T, s types.ServiceConfig, key string) string {
 }
 
 // script returns a one-shot service's shell script: the compose file runs
-// them as `entrypoint: ["/bin/sh", "-c"]` with the script as the command.
+// a file of deploy/temporal/setup, mounted read-only, as
+// `entrypoint: ["/bin/sh", FILE]` (the file `verval stack` runs too).
 func script(t *testing.T, s types.ServiceConfig) string {
 	t.Helper()
-	if !slices.Equal([]string(s.Entrypoint), []string{"/bin/sh", "-c"}) || len(s.Command) != 1 {
-		t.Fatalf("service %q: want entrypoint [/bin/sh -c] and a single script command, got entrypoint %q command %q",
+	if len(s.Entrypoint) != 2 || s.Entrypoint[0] != "/bin/sh" || len(s.Command) != 0 {
+		t.Fatalf("service %q: want entrypoint [/bin/sh FILE] and no command, got entrypoint %q command %q",
 			s.Name, s.Entrypoint, s.Command)
 	}
-	return s.Command[0]
+	host := hostPath(t, s, s.Entrypoint[1])
+	root, _ := filepath.Abs(repoRoot)
+	if dir := filepath.Join(root, "deploy", "temporal", "setup"); filepath.Dir(host) != dir {
+		t.Errorf("service %q runs %s, want a script of %s", s.Name, host, dir)
+	}
+	b, err := os.ReadFile(host)
+	if err != nil {
+		t.Fatalf("service %q: %v", s.Name, err)
+	}
+	return string(b)
+}
+
+// hostPath is the file on the host that path inside service s's container
+// is, through a read-only bind mount.
+func hostPath(t *testing.T, s types.ServiceConfig, path string) string {
+	t.Helper()
+	for _, v := range s.Volumes {
+		target := strings.TrimSuffix(v.Target, "/") + "/"
+		if v.Type == types.VolumeTypeBind && strings.HasPrefix(path, target) {
+			if !v.ReadOnly {
+				t.Errorf("service %q: mount %s is writable, want :ro", s.Name, v.Target)
+			}
+			return filepath.Join(v.Source, strings.TrimPrefix(path, target))
+		}
+	}
+	t.Fatalf("service %q: %s is not inside a bind mount", s.Name, path)
+	return ""
 }
 
 func requireDependsOn(t *testing.T, s types.ServiceConfig, on, condition string) {
@@ -525,19 +553,7 @@ func TestComposeTemporalServer(t *testing.T) {
 		}
 	}
 
-	dcPath := envValue(t, server, "DYNAMIC_CONFIG_FILE_PATH")
-	var hostFile string
-	for _, v := range server.Volumes {
-		if v.Type == types.VolumeTypeBind && strings.HasPrefix(dcPath, strings.TrimSuffix(v.Target, "/")+"/") {
-			hostFile = filepath.Join(v.Source, strings.TrimPrefix(dcPath, strings.TrimSuffix(v.Target, "/")+"/"))
-			if !v.ReadOnly {
-				t.Errorf("dynamic config mount %s is writable, want :ro", v.Target)
-			}
-		}
-	}
-	if hostFile == "" {
-		t.Fatalf("DYNAMIC_CONFIG_FILE_PATH %s is not inside a bind mount", dcPath)
-	}
+	hostFile := hostPath(t, server, envValue(t, server, "DYNAMIC_CONFIG_FILE_PATH"))
 	root, _ := filepath.Abs(repoRoot)
 	if want := filepath.Join(root, "deploy", "temporal", "dynamicconfig", "development-sql.yaml"); hostFile != want {
 		t.Errorf("dynamic config resolves to %s, want %s", hostFile, want)
@@ -723,4 +739,63 @@ func parseGoMemLimit(v string) (int64, error) {
 		}
 	}
 	return strconv.ParseInt(v, 10, 64)
+}
+
+// TestStackEnvironmentIsCompose: `verval stack` gives each process the
+// environment docker-compose.yml gives its service. stack.Env on the
+// compose network (service names, container ports) must be exactly the
+// compose file's environment, for the defaults and for changed variables;
+// on the stack's own network it differs only in addresses and in the
+// Temporal server's port variables (its four services share one host).
+func TestStackEnvironmentIsCompose(t *testing.T) {
+	variants := []map[string]string{testEnv(), testEnv()}
+	for k, v := range map[string]string{
+		"POSTGRES_USER": "dinsos", "POSTGRES_DB": "verval_blitar", "TEMPORAL_NAMESPACE": "verval-2026",
+		"LOG_LEVEL": "debug", "VERVAL_SHUTDOWN_TIMEOUT": "20s", "VERVAL_GOMEMLIMIT": "300MiB",
+		"TEMPORAL_NUM_HISTORY_SHARDS": "16", "TEMPORAL_LOG_LEVEL": "warn", "TEMPORAL_NAMESPACE_RETENTION": "90d",
+		"TEMPORAL_UI_PUBLIC_URL": "https://temporal.example.go.id", "POSTGRES_MAX_CONNECTIONS": "200",
+	} {
+		variants[1][k] = v
+	}
+	services := []string{stack.Postgres, stack.Schema, stack.Temporal, stack.Namespace, stack.Migrate, stack.API, stack.Worker}
+	for i, env := range variants {
+		p, err := loadCompose(t, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := stack.Env(func(k string) string { return env[k] }, stack.ComposeNetwork)
+		for _, name := range services {
+			want := map[string]string{}
+			for k, v := range service(t, p, name).Environment {
+				if v != nil {
+					want[k] = *v
+				}
+			}
+			if !maps.Equal(got[name], want) {
+				t.Errorf("variant %d, %s: stack.Env differs from docker-compose.yml\n stack:   %v\n compose: %v", i, name, got[name], want)
+			}
+		}
+		cmd := strings.Join(service(t, p, svcPostgres).Command, " ")
+		if want := "max_connections=" + stack.PostgresMaxConnections(func(k string) string { return env[k] }); !strings.Contains(cmd, want) {
+			t.Errorf("variant %d: postgresql's command %q, the stack sets %s", i, cmd, want)
+		}
+	}
+
+	local := stack.Network{
+		PostgresHost: "127.0.0.1", PostgresPort: 15432, TemporalHost: "127.0.0.1", TemporalPort: 7233,
+		BindIP: "127.0.0.1", HTTPAddr: "127.0.0.1:8080", DynamicConfig: "/repo/deploy/temporal/dynamicconfig/development-sql.yaml",
+		SchemaDir: "/go/pkg/mod/go.temporal.io/server@v1.31.2/schema", ServerPorts: map[string]string{"FRONTEND_GRPC_PORT": "7233"},
+	}
+	env := testEnv()
+	onCompose := stack.Env(func(k string) string { return env[k] }, stack.ComposeNetwork)
+	for name, e := range stack.Env(func(k string) string { return env[k] }, local) {
+		keys := slices.Sorted(maps.Keys(e))
+		want := slices.Sorted(maps.Keys(onCompose[name]))
+		if name == stack.Temporal {
+			want = slices.Sorted(slices.Values(append(want, "FRONTEND_GRPC_PORT")))
+		}
+		if !slices.Equal(keys, want) {
+			t.Errorf("%s on this machine sets %v, compose %v", name, keys, want)
+		}
+	}
 }

@@ -31,8 +31,32 @@ import (
 	"github.com/verval/verval/workflows"
 )
 
-// cliPackage is the Temporal CLI's main package in the tools module.
-const cliPackage = "github.com/temporalio/cli/cmd/temporal"
+// Tool is a program compiled from one of the repository's tool modules
+// (each its own go.mod, pinned) into root/bin.
+type Tool struct {
+	// Name says what is being compiled in the progress lines.
+	Name string
+	// Module is the tool module's directory under the repository root.
+	Module string
+	// Package is the main package to build.
+	Package string
+	// Bin is the binary's file name in root/bin.
+	Bin string
+	// Minutes is about how long a first build takes on 2 cores.
+	Minutes int
+}
+
+// CLI is the Temporal CLI (the dev server with its Web UI, and the
+// `temporal operator` commands).
+var CLI = Tool{Name: "the Temporal dev server", Module: "tools", Package: "github.com/temporalio/cli/cmd/temporal", Bin: "temporal", Minutes: 8}
+
+// ServerTool and SQLTool are the Temporal server and its schema tool at the
+// version docker-compose.yml runs (tools/temporal-server/go.mod), for the
+// production-shaped stack (internal/stack).
+var (
+	ServerTool = Tool{Name: "the Temporal server", Module: "tools/temporal-server", Package: "go.temporal.io/server/cmd/server", Bin: "temporal-server", Minutes: 10}
+	SQLTool    = Tool{Name: "the Temporal SQL tool", Module: "tools/temporal-server", Package: "go.temporal.io/server/cmd/tools/sql", Bin: "temporal-sql-tool", Minutes: 2}
+)
 
 // RepoRoot finds the repository root (the directory holding tools/go.mod)
 // from dir upwards.
@@ -63,7 +87,14 @@ func EnsureBinary(ctx context.Context, root string, getenv func(string) string, 
 		}
 		return p, nil
 	}
-	bin := filepath.Join(root, "bin", "temporal")
+	return CLI.Ensure(ctx, root, progress)
+}
+
+// Ensure returns the path of the built tool, building it into root/bin
+// when missing or older than its module's go.sum. One file lock serializes
+// the builds of every tool (parallel test packages, two cores).
+func (tl Tool) Ensure(ctx context.Context, root string, progress io.Writer) (string, error) {
+	bin := filepath.Join(root, "bin", tl.Bin)
 	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
 		return "", err
 	}
@@ -77,10 +108,10 @@ func EnsureBinary(ctx context.Context, root string, getenv func(string) string, 
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN) //nolint:errcheck
 
-	if fresh(bin, filepath.Join(root, "tools", "go.sum")) {
+	if fresh(bin, filepath.Join(root, tl.Module, "go.sum")) {
 		return bin, nil
 	}
-	if err := build(ctx, filepath.Join(root, "tools"), bin, progress); err != nil {
+	if err := tl.build(ctx, filepath.Join(root, tl.Module), bin, progress); err != nil {
 		return "", err
 	}
 	return bin, nil
@@ -95,15 +126,15 @@ func fresh(bin, sum string) bool {
 	return err != nil || !b.ModTime().Before(s.ModTime())
 }
 
-// build compiles the CLI with `go build -v`, turning the modules it
+// build compiles the tool with `go build -v`, turning the modules it
 // downloads and the package names it prints into counts, so a first start
 // does not look hung.
-func build(ctx context.Context, toolsDir, bin string, progress io.Writer) error {
-	fmt.Fprintf(progress, "Compiling the Temporal dev server (first start only; about 8 minutes on 2 cores, then cached)...\n")
+func (tl Tool) build(ctx context.Context, toolsDir, bin string, progress io.Writer) error {
+	fmt.Fprintf(progress, "Compiling %s (first start only; about %d minutes on 2 cores, then cached)...\n", tl.Name, tl.Minutes)
 	p := &buildProgress{w: progress}
-	total := countDeps(ctx, toolsDir, p)
+	total := countDeps(ctx, toolsDir, tl.Package, p)
 	tmp := bin + ".tmp"
-	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-o", tmp, cliPackage)
+	cmd := exec.CommandContext(ctx, "go", "build", "-v", "-o", tmp, tl.Package)
 	cmd.Dir = toolsDir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
 	stderr, err := cmd.StderrPipe()
@@ -111,7 +142,7 @@ func build(ctx context.Context, toolsDir, bin string, progress io.Writer) error 
 		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("go build Temporal CLI: %w (is Go installed and on PATH?)", err)
+		return fmt.Errorf("go build %s: %w (is Go installed and on PATH?)", tl.Package, err)
 	}
 	var tail []string
 	sc := bufio.NewScanner(stderr)
@@ -139,9 +170,9 @@ func build(ctx context.Context, toolsDir, bin string, progress io.Writer) error 
 		}
 	}
 	if err := cmd.Wait(); err != nil {
-		return fmt.Errorf("go build Temporal CLI failed: %w\n%s", err, strings.Join(tail, "\n"))
+		return fmt.Errorf("go build %s failed: %w\n%s", tl.Package, err, strings.Join(tail, "\n"))
 	}
-	fmt.Fprintf(progress, "Temporal dev server compiled.\n")
+	fmt.Fprintf(progress, "Compiled %s.\n", tl.Name)
 	return os.Rename(tmp, bin)
 }
 
@@ -167,12 +198,12 @@ func (p *buildProgress) download(line string) bool {
 	return true
 }
 
-// countDeps counts the CLI's packages for the compile progress. `go list`
+// countDeps counts the tool's packages for the compile progress. `go list`
 // downloads the modules they are in first; those lines go to p.
-func countDeps(ctx context.Context, toolsDir string, p *buildProgress) int {
+func countDeps(ctx context.Context, toolsDir, pkg string, p *buildProgress) int {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", cliPackage)
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", pkg)
 	cmd.Dir = toolsDir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
 	var out strings.Builder
@@ -311,7 +342,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.MetricsPort > 0 {
 		s.MetricsURL = fmt.Sprintf("http://%s/metrics", net.JoinHostPort(o.IP, strconv.Itoa(o.MetricsPort)))
 	}
-	if err := waitServing(ctx, s.Address, time.Minute, s.exited); err != nil {
+	if err := WaitServing(ctx, s.Address, time.Minute, s.exited); err != nil {
 		_ = s.Stop()
 		return nil, s.withTail(err)
 	}
@@ -363,16 +394,16 @@ func portFree(ip string, port int) error {
 // for, the one the SDK's client checks when it connects.
 const frontendService = "temporal.api.workflowservice.v1.WorkflowService"
 
-// waitServing waits until the frontend at addr reports itself serving on
+// WaitServing waits until the frontend at addr reports itself serving on
 // gRPC's health service, the check a client makes when it connects. A
 // listening port is not enough: the frontend listens before it has joined
 // the server's membership, and a client that connects then fails with
 // "Frontend is not healthy yet". The process exiting (exited closed) ends
 // the wait.
-func waitServing(ctx context.Context, addr string, limit time.Duration, exited <-chan struct{}) error {
+func WaitServing(ctx context.Context, addr string, limit time.Duration, exited <-chan struct{}) error {
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
-		return fmt.Errorf("temporal dev server at %s: %w", addr, err)
+		return fmt.Errorf("temporal frontend at %s: %w", addr, err)
 	}
 	defer conn.Close()
 	health := healthpb.NewHealthClient(conn)
@@ -388,7 +419,7 @@ func waitServing(ctx context.Context, addr string, limit time.Duration, exited <
 			err = fmt.Errorf("frontend %s", resp.GetStatus())
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("temporal dev server at %s not serving within %s: %v", addr, limit, err)
+			return fmt.Errorf("temporal frontend at %s not serving within %s: %v", addr, limit, err)
 		}
 		select {
 		case <-exited:

@@ -44,8 +44,8 @@ func TestWaitServing(t *testing.T) {
 	const after = 400 * time.Millisecond
 	time.AfterFunc(after, func() { hs.SetServingStatus(frontendService, healthpb.HealthCheckResponse_SERVING) })
 	start := time.Now()
-	if err := waitServing(context.Background(), addr, 10*time.Second, make(chan struct{})); err != nil {
-		t.Fatalf("waitServing: %v", err)
+	if err := WaitServing(context.Background(), addr, 10*time.Second, make(chan struct{})); err != nil {
+		t.Fatalf("WaitServing: %v", err)
 	}
 	if waited := time.Since(start); waited < after {
 		t.Errorf("returned after %s, before the frontend served (%s)", waited, after)
@@ -56,14 +56,14 @@ func TestWaitServing(t *testing.T) {
 // exits, ends the wait with an error saying which.
 func TestWaitServingGivesUp(t *testing.T) {
 	addr, _ := healthServer(t)
-	err := waitServing(context.Background(), addr, 300*time.Millisecond, make(chan struct{}))
+	err := WaitServing(context.Background(), addr, 300*time.Millisecond, make(chan struct{}))
 	if err == nil || !strings.Contains(err.Error(), "not serving within") || !strings.Contains(err.Error(), "NOT_SERVING") {
 		t.Errorf("never serving: err = %v", err)
 	}
 
 	exited := make(chan struct{})
 	close(exited)
-	err = waitServing(context.Background(), addr, 10*time.Second, exited)
+	err = WaitServing(context.Background(), addr, 10*time.Second, exited)
 	if err == nil || !strings.Contains(err.Error(), "exited during start") {
 		t.Errorf("exited: err = %v", err)
 	}
@@ -72,7 +72,7 @@ func TestWaitServingGivesUp(t *testing.T) {
 	lis, _ := net.Listen("tcp", "127.0.0.1:0")
 	free := lis.Addr().String()
 	lis.Close()
-	if err := waitServing(context.Background(), free, 300*time.Millisecond, make(chan struct{})); err == nil {
+	if err := WaitServing(context.Background(), free, 300*time.Millisecond, make(chan struct{})); err == nil {
 		t.Error("nothing listening: no error")
 	}
 }
@@ -102,7 +102,7 @@ esac
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	var out strings.Builder
 	bin := filepath.Join(dir, "temporal")
-	if err := build(context.Background(), dir, bin, &out); err != nil {
+	if err := CLI.build(context.Background(), dir, bin, &out); err != nil {
 		t.Fatalf("build: %v\n%s", err, out.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -111,7 +111,7 @@ esac
 		"  downloading modules: 1 so far",
 		"  downloaded 2 modules",
 		"  compiled 1 packages (of at most 3)",
-		"Temporal dev server compiled.",
+		"Compiled the Temporal dev server.",
 	}
 	if len(lines) != len(want) {
 		t.Fatalf("progress:\n%s\nwant lines starting %q", out.String(), want)

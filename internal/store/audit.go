@@ -34,12 +34,14 @@ func UniqueAuditKey(action, requestID string) string {
 // previous entry's hash and every field, so editing or deleting an entry
 // breaks every link after it. An entry whose IdemKey is already present is not
 // appended again.
+//
+// On PostgreSQL the appends of concurrent transactions queue on one lock
+// held until commit, so every statement between the lock and the commit
+// is paid by every transaction waiting behind it: the idempotency check
+// comes before the lock (a duplicate that commits meanwhile is still
+// skipped, by the unique key and ON CONFLICT DO NOTHING), and under the
+// lock there are only the read of the last hash and the insert.
 func AppendAudit(tx *gorm.DB, e AuditEntry) error {
-	if IsPostgres(tx) {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
-			return err
-		}
-	}
 	var n int64
 	if err := tx.Model(&AuditEntry{}).Where("idem_key = ?", e.IdemKey).Count(&n).Error; err != nil {
 		return err
@@ -47,8 +49,13 @@ func AppendAudit(tx *gorm.DB, e AuditEntry) error {
 	if n > 0 {
 		return nil
 	}
+	if IsPostgres(tx) {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", auditLockKey).Error; err != nil {
+			return err
+		}
+	}
 	var last AuditEntry
-	err := tx.Order("id DESC").Limit(1).Find(&last).Error
+	err := tx.Model(&AuditEntry{}).Select("hash").Order("id DESC").Limit(1).Find(&last).Error
 	if err != nil {
 		return err
 	}

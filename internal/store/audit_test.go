@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -84,6 +85,41 @@ func TestAuditChain(t *testing.T) {
 					t.Fatal(err)
 				}
 			})
+		}
+	})
+}
+
+// TestAuditChainConcurrentAppends: appends from many transactions at once
+// (the officers' results, each in its own) still make one chain: no two
+// entries link to the same predecessor, and a key sent twice at once is
+// appended once.
+func TestAuditChainConcurrentAppends(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		s := storetest.NewStore(db, nil)
+		const n = 40
+		var wg sync.WaitGroup
+		errs := make(chan error, 2*n)
+		for i := range 2 * n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Every key twice: a retry racing its first attempt.
+				errs <- s.AppendAuditEntry(context.Background(), store.AuditEntry{
+					IdemKey: fmt.Sprintf("race:%d", i%n), At: time.Now(), ActorID: int64(i%n + 1), ActorRole: "village",
+					CycleID: 1, Action: "verification.submit",
+				})
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		brk, count, err := s.VerifyAudit(context.Background())
+		if err != nil || brk != nil || count != n {
+			t.Fatalf("after %d concurrent appends of %d keys: break %+v, %d entries, %v; want an intact chain of %d", 2*n, n, brk, count, err, n)
 		}
 	})
 }
