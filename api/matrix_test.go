@@ -665,14 +665,7 @@ func mxRows() []mxRow {
 		// The one-time passwords of an import the caller made: once.
 		{method: "GET", route: "/api/v1/users/imports/:id/passwords", roles: officeRoles, own: 200,
 			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
-				imp := store.AccountImport{FileName: "akun.csv"}
-				if a != nil {
-					imp.CreatedBy = a.id
-				}
-				if _, err := w.st.ImportUsers(w.t.Context(), nil, &imp, []byte("[]")); err != nil {
-					w.t.Fatal(err)
-				}
-				return apiRequest{path: fmt.Sprintf("/api/v1/users/imports/%d/passwords", imp.ID)}
+				return apiRequest{path: fmt.Sprintf("/api/v1/users/imports/%d/passwords", w.accountImport(a))}
 			},
 			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				if r.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
@@ -1469,14 +1462,7 @@ func pageRows() []mxRow {
 			}},
 		{method: "GET", route: "/akun/impor/:id/sandi.xlsx", page: true, roles: officeRoles, own: 200,
 			req: func(w *mxWorld, a *mxActor, _ mxEntity) apiRequest {
-				imp := store.AccountImport{FileName: "akun.csv"}
-				if a != nil {
-					imp.CreatedBy = a.id
-				}
-				if _, err := w.st.ImportUsers(w.t.Context(), nil, &imp, []byte("[]")); err != nil {
-					w.t.Fatal(err)
-				}
-				return apiRequest{path: fmt.Sprintf("/akun/impor/%d/sandi.xlsx", imp.ID)}
+				return apiRequest{path: fmt.Sprintf("/akun/impor/%d/sandi.xlsx", w.accountImport(a))}
 			}},
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/contoh.csv", page: true, roles: officeRoles, target: targetCycle, req: idPath("/unggah/contoh.csv?siklus=%d"), own: 200, other: 200},
@@ -2401,6 +2387,20 @@ func TestEmptyAnswersAreLists(t *testing.T) {
 			}
 		}
 	})
+}
+
+// accountImport stores an import (of no accounts) made by a (nobody when
+// nil), whose password sheet is still to be downloaded, and returns its id.
+func (w *mxWorld) accountImport(a *mxActor) int64 {
+	w.t.Helper()
+	imp := store.AccountImport{FileName: "akun.csv"}
+	if a != nil {
+		imp.CreatedBy = a.id
+	}
+	if _, err := w.st.ImportUsers(w.t.Context(), nil, &imp, []byte("[]")); err != nil {
+		w.t.Fatal(err)
+	}
+	return imp.ID
 }
 
 // accountRegion is the region of account id, one of mxAccounts.
