@@ -500,6 +500,7 @@ var (
 	officeRoles  = []auth.Role{auth.RoleDinsos, auth.RoleAdmin}
 	fieldRoles   = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	visitorRoles = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping}
+	usulRoles    = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos}
 	superRoles   = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	watcherRoles = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
 	villageRole  = []auth.Role{auth.RoleVillage}
@@ -832,24 +833,34 @@ func mxRows() []mxRow {
 					t.Errorf("%s: stuck query %q", a, q)
 				}
 			}},
+		// The usul page (rows here: before the meetings close the desa).
+		{method: "GET", route: "/usul", page: true, roles: usulRoles, req: path("/usul"), own: 200},
+		{method: "POST", route: "/usul", page: true, roles: usulRoles, target: targetCycle, own: 303, temporal: "ExecuteWorkflow",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				form := url.Values{"siklus": {fmt.Sprint(e.id)}, "members": {"2"}}
+				for k, v := range w.usul(a) {
+					form.Set(k, v)
+				}
+				return apiRequest{path: "/usul", form: form}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var h store.Household
+				if err := w.db.Where("source = ?", store.SourceUsul).Last(&h).Error; err != nil || h.CycleID != e.id || !a.covers(h.DesaCode) {
+					t.Fatalf("%s: the usul's household %+v, %v", a, h, err)
+				}
+				w.forgetUsul(h.ID)
+			}},
 		// An usul for a desa of the caller's region; the household it
 		// makes is taken out again, so the rows after see the seeded world.
-		{method: "POST", route: "/api/v1/cycles/:id/usul", roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+		{method: "POST", route: "/api/v1/cycles/:id/usul", roles: usulRoles,
 			target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
-				desa := "35.05.01.2001"
-				for _, h := range mxHouseholds {
-					if a != nil && a.covers(h.desa) {
-						desa = h.desa
-						break
-					}
+				body := map[string]any{}
+				for k, v := range w.usul(a) {
+					body[k] = v
 				}
-				w.nextYear++
-				kec := strings.ReplaceAll(desa[:8], ".", "")
-				return apiRequest{path: fmt.Sprintf("/api/v1/cycles/%d/usul", e.id), json: map[string]any{
-					"nik": fmt.Sprintf("%s4107%06d", kec, w.nextYear), "noKk": fmt.Sprintf("%s2002%06d", kec, w.nextYear),
-					"name": "Janda Tanpa Bantuan", "address": "Dusun Baru RT 09", "desaCode": desa, "members": 2,
-					"reason": "Ditemukan warga, belum masuk data", "channel": "walk_in"}}
+				body["members"] = 2
+				return apiRequest{path: fmt.Sprintf("/api/v1/cycles/%d/usul", e.id), json: body}
 			},
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var v struct {
@@ -865,14 +876,7 @@ func mxRows() []mxRow {
 				if opts.ID != workflows.HouseholdWorkflowID(e.id, v.HouseholdID) {
 					t.Errorf("%s: started workflow %q", a, opts.ID)
 				}
-				for _, m := range []any{&store.Task{}, &store.StageEvent{}, &store.Usul{}} {
-					if err := w.db.Where("household_id = ?", v.HouseholdID).Delete(m).Error; err != nil {
-						t.Fatal(err)
-					}
-				}
-				if err := w.db.Delete(&store.Household{}, v.HouseholdID).Error; err != nil {
-					t.Fatal(err)
-				}
+				w.forgetUsul(v.HouseholdID)
 			}},
 		{method: "POST", route: "/api/v1/cycles/:id/meetings", roles: villageRole, target: targetCycle, own: 201, temporal: "ExecuteWorkflow",
 			req: idJSON("/api/v1/cycles/%d/meetings", map[string]any{"date": "2026-03-03", "beritaAcaraNo": "BA/07/2026", "attendees": 25}),
@@ -2387,6 +2391,37 @@ func TestEmptyAnswersAreLists(t *testing.T) {
 			}
 		}
 	})
+}
+
+// usul is an usul's fields for a desa of a's region (Jaten for nobody),
+// with numbers no other request used.
+func (w *mxWorld) usul(a *mxActor) map[string]string {
+	desa := "35.05.01.2001"
+	for _, h := range mxHouseholds {
+		if a != nil && a.covers(h.desa) {
+			desa = h.desa
+			break
+		}
+	}
+	w.nextYear++
+	kec := strings.ReplaceAll(desa[:8], ".", "")
+	return map[string]string{"nik": fmt.Sprintf("%s4107%06d", kec, w.nextYear), "noKk": fmt.Sprintf("%s2002%06d", kec, w.nextYear),
+		"name": "Janda Tanpa Bantuan", "address": "Dusun Baru RT 09", "desaCode": desa,
+		"reason": "Ditemukan warga, belum masuk data", "channel": "walk_in"}
+}
+
+// forgetUsul takes an usul's household out again, so the rows after see
+// the seeded world.
+func (w *mxWorld) forgetUsul(householdID int64) {
+	w.t.Helper()
+	for _, m := range []any{&store.Task{}, &store.StageEvent{}, &store.Usul{}} {
+		if err := w.db.Where("household_id = ?", householdID).Delete(m).Error; err != nil {
+			w.t.Fatal(err)
+		}
+	}
+	if err := w.db.Delete(&store.Household{}, householdID).Error; err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 // accountImport stores an import (of no accounts) made by a (nobody when

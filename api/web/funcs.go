@@ -24,14 +24,19 @@ func navFor(r auth.Role) []navItem {
 	decrees := navItem{"sk", "Surat Keputusan", "/sk"}
 	proposals := navItem{"usulan", "Usulan Kemensos", "/usulan"}
 	accounts := navItem{"akun", "Akun", "/akun"}
+	usul := navItem{"usul", "Usul keluarga", "/usul"}
 	switch r {
 	case auth.RoleVillage:
-		return []navItem{tasks, meeting, dash, stuck}
-	case auth.RolePSM, auth.RolePendamping:
+		return []navItem{tasks, meeting, usul, dash, stuck}
+	case auth.RolePSM:
+		return []navItem{tasks, usul, dash, stuck}
+	case auth.RolePendamping:
 		return []navItem{tasks, dash, stuck}
 	case auth.RoleTKSK:
-		return []navItem{dash, stuck, tasks}
-	case auth.RoleDinsos, auth.RoleAdmin:
+		return []navItem{dash, stuck, tasks, usul}
+	case auth.RoleDinsos:
+		return []navItem{dash, stuck, tasks, upload, usul, decrees, proposals, accounts}
+	case auth.RoleAdmin:
 		return []navItem{dash, stuck, tasks, upload, decrees, proposals, accounts}
 	case auth.RoleBupati:
 		return []navItem{decrees, dash, stuck}

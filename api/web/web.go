@@ -126,6 +126,8 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
 	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
+	r.GET("/usul", may(office.StepUsul), h.usulPage)
+	r.POST("/usul", may(office.StepUsul), h.proposeHousehold)
 	r.GET("/akun/impor", may(office.StepAccounts), h.accountImportPage)
 	r.POST("/akun/impor", h.signedInWith(maxFileForm, office.Roles(office.StepAccounts)...), h.importAccounts)
 	r.GET("/akun/impor/:id/sandi.xlsx", may(office.StepAccounts), h.accountSheet)

@@ -742,6 +742,8 @@ func TestIntakePageIsRegionScoped(t *testing.T) {
 // pageRoles is who may open each page: the same roles as the API route
 // behind it. A page registered without a row here fails the test below.
 var pageRoles = map[string][]auth.Role{
+	"GET /usul":                      {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	"POST /usul":                     {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
 	"GET /akun/impor":                {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /akun/impor":               {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /akun/impor/:id/sandi.xlsx": {auth.RoleDinsos, auth.RoleAdmin},
