@@ -232,6 +232,7 @@ func newEnv(t *testing.T) *harness {
 			return activities.CollectResult{Applied: h.proposalHouseholds}, nil
 		})
 	h.env.OnActivity(acts.SimulateKemensos, mock.Anything, mock.Anything).Return(
+		//lint:ignore SA1019 the old proposal workflows still replay it
 		func(ctx context.Context, in activities.SimulateInput) error {
 			h.record(ctx, "SimulateKemensos", in)
 			return nil

@@ -83,6 +83,7 @@ func ProposalWorkflow(ctx workflow.Context, in ProposalInput) (ProposalResult, e
 			if err := workflow.Sleep(ctx, in.Simulate.Delay); err != nil {
 				return res, err
 			}
+			//lint:ignore SA1019 replaying proposal workflows started before the gateway
 			if err := workflow.ExecuteActivity(oneTx(ctx), a.SimulateKemensos, activities.SimulateInput{
 				ProposalID: in.ProposalID, Seed: in.Simulate.Seed, RejectShare: in.Simulate.RejectShare,
 			}).Get(ctx, nil); err != nil {

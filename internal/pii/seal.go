@@ -21,10 +21,11 @@ import (
 //
 // The header (version, length, key id) is authenticated together with the
 // caller's associated data, so neither can be altered without Open failing.
+const formatV1 byte = 1
+
 const (
-	formatV1  byte = 1
-	nonceSize      = 12
-	tagSize        = 16
+	nonceSize = 12
+	tagSize   = 16
 )
 
 var (

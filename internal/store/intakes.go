@@ -75,10 +75,10 @@ func (s *Store) IntakeWithCycle(ctx context.Context, id int64) (*Intake, *Cycle,
 
 // IntakeNotStarted is the ErrorCode of an intake whose workflow could not
 // be started, with IntakeNotStartedMessage its English.
-const (
-	IntakeNotStarted        reason.Code = "intake.not_started"
-	IntakeNotStartedMessage             = "could not start the intake; upload again"
-)
+const IntakeNotStarted reason.Code = "intake.not_started"
+
+// IntakeNotStartedMessage is IntakeNotStarted's English.
+const IntakeNotStartedMessage = "could not start the intake; upload again"
 
 // IntakeCodes returns the codes of intake failures that are verval's and
 // not the file's (the file's are internal/p3ke's).
