@@ -215,7 +215,7 @@ func (s *Server) report(c *gin.Context) {
 		return
 	}
 	if c.Query("format") != "xlsx" {
-		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "programmes": programmes, "kecamatan": rep.Kecamatan, "desa": rep.Desa})
+		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "programmes": programmes, "kecamatan": rep.Kecamatan, "desa": rep.Desa, "usulDays": rep.UsulDays})
 		return
 	}
 	desa := funnelSheet("Laporan", true, programmes, rep.Desa)
@@ -250,6 +250,11 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 	for _, p := range programmes {
 		header = append(header, "Jiwa terdaftar "+p)
 	}
+	// The families proposed from outside the file (usul), by channel.
+	for _, ch := range store.UsulChannels() {
+		header = append(header, fmt.Sprintf("Usul: %s [%s]", web.UsulChannelName(ch), ch))
+	}
+	header = append(header, "Usul diputuskan")
 	sh := sheet{Name: name, Header: header}
 	for _, r := range rows {
 		row := []any{r.KecamatanCode, r.KecamatanName}
@@ -271,6 +276,10 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 		for _, p := range programmes {
 			row = append(row, r.EnrolledPeople[p])
 		}
+		for _, ch := range store.UsulChannels() {
+			row = append(row, r.Usul[ch])
+		}
+		row = append(row, r.UsulDecided)
 		sh.Rows = append(sh.Rows, row)
 	}
 	return sh

@@ -32,15 +32,26 @@ type usulData struct {
 	Citizen bool
 }
 
-// usulChannels names the channels a citizen's usul comes through.
-var usulChannels = []struct{ Code, Name string }{
-	{store.ChannelWalkIn, "Datang langsung ke kantor"},
-	{store.ChannelLetter, "Surat"},
-	{store.ChannelCekBansos, "Aplikasi Cek Bansos"},
+// usulChannelNames names the channels an usul comes through.
+var usulChannelNames = map[string]string{
+	store.ChannelDesa:      "Operator desa",
+	store.ChannelPSM:       "PSM",
+	store.ChannelWalkIn:    "Datang langsung ke kantor",
+	store.ChannelLetter:    "Surat",
+	store.ChannelCekBansos: "Aplikasi Cek Bansos",
 }
 
-// Channels lists the channels for the form.
-func (usulData) Channels() []struct{ Code, Name string } { return usulChannels }
+// UsulChannelName is an usul channel's name in Indonesian.
+func UsulChannelName(code string) string { return lookup(usulChannelNames, code) }
+
+// Channels lists a citizen's channels for the form.
+func (usulData) Channels() []struct{ Code, Name string } {
+	var out []struct{ Code, Name string }
+	for _, ch := range store.CitizenChannels {
+		out = append(out, struct{ Code, Name string }{ch, UsulChannelName(ch)})
+	}
+	return out
+}
 
 func (h *pages) usulPage(c *gin.Context) {
 	v := &view{Title: "Usulkan keluarga", Active: "usul"}

@@ -41,12 +41,26 @@ type FunnelRow struct {
 	// rule covers, for a family programme all the family's people
 	// (CountPeople).
 	EnrolledPeople map[string]int64 `json:"enrolledPeople"`
+	// Usul counts the households proposed from outside the file, per
+	// channel (desa, psm, walk_in, letter, cek_bansos); UsulDecided those
+	// of them past verification (their list decided at the meeting).
+	Usul        map[string]int64 `json:"usul"`
+	UsulDecided int64            `json:"usulDecided"`
 }
 
 // CycleReport is the cycle funnel per kecamatan and per desa.
 type CycleReport struct {
 	Kecamatan []*FunnelRow `json:"kecamatan"`
 	Desa      []*FunnelRow `json:"desa"`
+	// UsulDays is how many days the decided usul took from being proposed
+	// to leaving verification: the median and the worst (0 when none).
+	UsulDays DecisionDays `json:"usulDays"`
+}
+
+// DecisionDays is a median and a worst duration, in whole days.
+type DecisionDays struct {
+	Median int `json:"median"`
+	Worst  int `json:"worst"`
 }
 
 type countRow struct {
@@ -57,7 +71,8 @@ type countRow struct {
 
 func newFunnelRow(kec, desa string) *FunnelRow {
 	w := wilayah.Default()
-	r := &FunnelRow{KecamatanCode: kec, DesaCode: desa, Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{}, EnrolledPeople: map[string]int64{}}
+	r := &FunnelRow{KecamatanCode: kec, DesaCode: desa, Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{},
+		EnrolledPeople: map[string]int64{}, Usul: map[string]int64{}}
 	r.KecamatanName, _ = w.Name(kec)
 	if desa != "" {
 		r.DesaName, _ = w.Name(desa)
@@ -72,7 +87,8 @@ func (r *FunnelRow) add(o *FunnelRow) {
 	r.Proposed += o.Proposed
 	r.Accepted += o.Accepted
 	r.TakenInPeople += o.TakenInPeople
-	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}, {r.EnrolledPeople, o.EnrolledPeople}} {
+	r.UsulDecided += o.UsulDecided
+	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}, {r.EnrolledPeople, o.EnrolledPeople}, {r.Usul, o.Usul}} {
 		for k, n := range m[1] {
 			m[0][k] += n
 		}
@@ -135,6 +151,14 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select("desa_code, stage AS key, COUNT(*) AS n").Group("desa_code, stage")
 		}, func(r *FunnelRow, c countRow) { r.Final[c.Key] += c.N }},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("households.desa_code, usuls.channel AS key, COUNT(*) AS n").
+				Joins("JOIN usuls ON usuls.household_id = households.id").Group("households.desa_code, usuls.channel")
+		}, func(r *FunnelRow, c countRow) { r.Usul[c.Key] += c.N }},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select(distinct).Joins("JOIN usuls ON usuls.household_id = households.id").
+				Where("households.stage NOT IN ?", undecidedStages).Group("households.desa_code")
+		}, func(r *FunnelRow, c countRow) { r.UsulDecided += c.N }},
 	}
 	for _, q := range queries {
 		var cs []countRow
@@ -149,6 +173,10 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 		return nil, err
 	}
 	rep := &CycleReport{Kecamatan: []*FunnelRow{}, Desa: make([]*FunnelRow, 0, len(rows))}
+	var err error
+	if rep.UsulDays, err = s.usulDays(hh.Session(&gorm.Session{})); err != nil {
+		return nil, err
+	}
 	for _, r := range rows {
 		rep.Desa = append(rep.Desa, r)
 	}
@@ -245,4 +273,35 @@ func (s *Store) membersOf(ctx context.Context, ids []int64) (map[int64][]Househo
 		}
 	}
 	return out, nil
+}
+
+// usulDays measures the decided usul among hh (a households query): from
+// the usul to the household's first stage past verification.
+func (s *Store) usulDays(hh *gorm.DB) (DecisionDays, error) {
+	// Every stage past verification, not their MIN: SQLite keeps times as
+	// text, and an aggregate of them does not scan back into a time.
+	var rows []struct {
+		ID       int64
+		Proposed time.Time
+		At       time.Time
+	}
+	err := hh.Select("households.id, usuls.created_at AS proposed, stage_events.at").
+		Joins("JOIN usuls ON usuls.household_id = households.id").
+		Joins("JOIN stage_events ON stage_events.household_id = households.id AND stage_events.stage NOT IN ?", undecidedStages).
+		Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return DecisionDays{}, err
+	}
+	first := map[int64]time.Duration{}
+	for _, r := range rows {
+		if d, ok := first[r.ID]; !ok || r.At.Sub(r.Proposed) < d {
+			first[r.ID] = r.At.Sub(r.Proposed)
+		}
+	}
+	days := make([]int, 0, len(first))
+	for _, d := range first {
+		days = append(days, int(d.Hours()/24))
+	}
+	slices.Sort(days)
+	return DecisionDays{Median: days[len(days)/2], Worst: days[len(days)-1]}, nil
 }

@@ -38,6 +38,11 @@ const (
 	ChannelCekBansos = "cek_bansos"
 )
 
+// UsulChannels lists every channel, in the report's order.
+func UsulChannels() []string {
+	return []string{ChannelDesa, ChannelPSM, ChannelWalkIn, ChannelLetter, ChannelCekBansos}
+}
+
 // CitizenChannels are the channels TKSK and Dinsos record an usul from.
 var CitizenChannels = []string{ChannelWalkIn, ChannelLetter, ChannelCekBansos}
 

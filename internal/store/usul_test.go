@@ -1,12 +1,14 @@
 package store_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/store"
@@ -78,4 +80,39 @@ func TestCreateUsul(t *testing.T) {
 func errorIsCode(err error, code domain.Code) bool {
 	e, ok := domain.As(err)
 	return ok && e.Code == code
+}
+
+// The cycle report counts usul per desa by channel, those decided, and the
+// days from usul to decision (median and worst).
+func TestReportCountsUsul(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		var ids []int64
+		for i, ch := range []string{store.ChannelWalkIn, store.ChannelLetter, store.ChannelWalkIn} {
+			h, _, _, err := st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: fmt.Sprintf("350501550380%04d", i+1), NoKK: fmt.Sprintf("350501010120%04d", i+1),
+				Name: "Keluarga Usul", Address: "Krajan", DesaCode: "35.05.01.2001", Members: 2, Reason: "Tidak ada dalam berkas", Channel: ch}, 7)
+			must(t, err)
+			ids = append(ids, h.ID)
+		}
+		// All three are decided, 3, 9 and 5 days after their usul.
+		var u store.Usul
+		for i, days := range []int{3, 9, 5} {
+			u = store.Usul{}
+			must(t, db.First(&u, "household_id = ?", ids[i]).Error)
+			must(t, db.Model(&store.Household{}).Where("id = ?", ids[i]).Update("stage", "awaiting_decree").Error)
+			must(t, db.Create(&store.StageEvent{HouseholdID: ids[i], Seq: 3, Stage: "awaiting_decree", At: u.CreatedAt.Add(time.Duration(days)*24*time.Hour + time.Hour)}).Error)
+		}
+		rep, err := st.Report(ctx, auth.Principal{Role: auth.RoleDinsos, Region: "35.05"}, cy.ID, nil)
+		must(t, err)
+		if len(rep.Desa) != 1 {
+			t.Fatalf("report desa rows %d", len(rep.Desa))
+		}
+		d := rep.Desa[0]
+		if d.Usul[store.ChannelWalkIn] != 2 || d.Usul[store.ChannelLetter] != 1 || d.UsulDecided != 3 || rep.Kecamatan[0].Usul[store.ChannelWalkIn] != 2 {
+			t.Errorf("usul counts %v, decided %d", d.Usul, d.UsulDecided)
+		}
+		if rep.UsulDays != (store.DecisionDays{Median: 5, Worst: 9}) {
+			t.Errorf("usul days %+v", rep.UsulDays)
+		}
+	})
 }
