@@ -189,7 +189,11 @@ func ApplyAnswerFile(ctx context.Context, s *store.Store, proposalID int64, file
 	if err != nil {
 		return 0, classify(err)
 	}
-	answers, rowErrs, err := kemensos.ParseAnswers(file, match)
+	member, err := s.ProposalMemberMatcher(ctx, proposalID)
+	if err != nil {
+		return 0, classify(err)
+	}
+	answers, rowErrs, err := kemensos.ParseAnswersMembers(file, match, member)
 	if fe, ok := err.(*kemensos.FormatError); ok {
 		return 0, temporal.NewNonRetryableApplicationError(fe.Error(), "UnreadableFile", &AnswerFileError{Format: fe})
 	} else if err != nil {
@@ -201,7 +205,7 @@ func ApplyAnswerFile(ctx context.Context, s *store.Store, proposalID int64, file
 	}
 	stored := make([]store.StoredAnswer, len(answers))
 	for i, an := range answers {
-		stored[i] = store.StoredAnswer{HouseholdID: an.HouseholdID, Accepted: an.Accepted, Reason: an.Reason, Note: an.Note, Date: an.Date.Format("2006-01-02")}
+		stored[i] = store.StoredAnswer{HouseholdID: an.HouseholdID, Accepted: an.Accepted, Reason: an.Reason, Note: an.Note, Date: an.Date.Format("2006-01-02"), MemberID: an.MemberID}
 	}
 	n, err := s.ApplyAnswers(ctx, proposalID, stored, actor)
 	var ce *store.AnswerConflictError

@@ -119,6 +119,8 @@ var rowReasons = reason.Catalogue{
 	kemensos.CodeAnsweredBefore:    {Format: "Keluarga ini sudah dijawab %s oleh berkas jawaban sebelumnya; satu keluarga hanya boleh punya satu jawaban."},
 	kemensos.CodeNotAnswered: {Format: "Dinas Sosial sudah mencatat keluarga ini tidak dijawab Kemensos (" + kemensos.TidakDijawab +
 		") dan keluarga ini diusulkan lagi pada batch berikutnya; jawaban usulan ini untuknya tidak dapat diterapkan lagi."},
+	kemensos.CodeMemberUnknown:     {Format: "Keluarga ini tidak punya anggota dengan nik_anggota %s."},
+	kemensos.CodeMemberNotRejected: {Format: "nik_anggota %s menyebut anggota yang menjadi alasan penolakan; harus kosong untuk DITETAPKAN."},
 	// internal/kemensos: a proposal row verval's own data fails
 	kemensos.CodeProposalVillage:      {Format: "Harus kode desa seperti 35.05.01.2001."},
 	kemensos.CodeProposalText:         {Format: "Teks bukan UTF-8 yang sah atau memuat karakter NUL."},
@@ -126,6 +128,7 @@ var rowReasons = reason.Catalogue{
 	kemensos.CodeProposalHapusAlasan:  {Format: "HAPUS perlu alasan, salah satu dari %s; tertulis %s."},
 	kemensos.CodeProposalJenis:        {Format: "Harus TAMBAH atau HAPUS; tertulis %s."},
 	kemensos.CodeProposalDate:         {Format: "Tanggal SK wajib diisi."},
+	kemensos.CodeProposalSex:          {Format: "Harus L atau P; tertulis %s."},
 
 	// the intake's own failures that have a code
 	store.IntakeNotStarted: {Format: "Unggahan tidak dapat dimulai; unggah lagi."},

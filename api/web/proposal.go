@@ -132,6 +132,9 @@ type proposalData struct {
 	Cycle  *store.Cycle
 	Decree *store.Decree
 	Counts *store.ProposalCount
+	// MemberRejections are the rejections that name a member of the
+	// family, masked for the caller.
+	MemberRejections []store.MemberRejection
 	// Dinsos' steps.
 	CanDownload, CanSubmit, CanAnswer, CanMarkUnanswered bool
 	FileURL                                              string
@@ -193,6 +196,10 @@ func (h *pages) showProposal(c *gin.Context, status int, v *view, pr *store.Prop
 		return
 	}
 	if d.Counts, err = h.d.Office.ProposalCounts(ctx, caller(c), pr); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if d.MemberRejections, err = h.d.Office.ProposalMemberRejections(ctx, caller(c), pr); err != nil {
 		h.fail(c, err)
 		return
 	}

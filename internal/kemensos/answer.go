@@ -23,6 +23,9 @@ type Answer struct {
 	Reason      string    // for a rejection, one of the Tolak* reasons; empty when accepted
 	Note        string    // keterangan, free text as Kemensos wrote it
 	Date        time.Time // tanggal_penetapan, the date of the determination, UTC midnight
+	// MemberID is the household's member a rejection names (nik_anggota),
+	// as the member match function found it; 0 when the row names none.
+	MemberID int64
 }
 
 // RowError is one problem in an answer row (or, from WriteProposalXLSX, in
@@ -59,13 +62,14 @@ const (
 	aAlasan
 	aKeterangan
 	aTanggal
+	aNIKAnggota
 	numACols
 )
 
 // answerColumns are the canonical names of the answer file's columns.
 var answerColumns = [numACols]string{
 	aNoKK: "no_kk", aNIK: "nik", aStatus: "status", aAlasan: "alasan",
-	aKeterangan: "keterangan", aTanggal: "tanggal_penetapan",
+	aKeterangan: "keterangan", aTanggal: "tanggal_penetapan", aNIKAnggota: "nik_anggota",
 }
 
 // AnswerColumns returns the answer file's columns in the order Simulator
@@ -100,6 +104,20 @@ func AnswerColumns() []string { return slices.Clone(answerColumns[:]) }
 // it is not a CSV or XLSX answer file (naming missing columns), or the
 // reader's own error.
 func ParseAnswers(r io.Reader, match func(noKK, nik string) (householdID int64, ok bool)) ([]Answer, []RowError, error) {
+	return ParseAnswersMembers(r, match, nil)
+}
+
+// ParseAnswersMembers reads Kemensos' answer file as ParseAnswers does, and also
+// its optional column nik_anggota: the NIK of the household's member a
+// rejection is about (a civil servant in the family, PNS_TNI_POLRI).
+// member finds that member among the people of the household the row
+// names (householdID as match found it, nik 16 digits, cleaned); ok is
+// false when the household has no member with that NIK, and the row is
+// an error (CodeMemberUnknown). A nil member knows no member. A member
+// NIK on an accepted row is an error (CodeMemberNotRejected); an empty
+// cell, or no such column, names no member.
+func ParseAnswersMembers(r io.Reader, match func(noKK, nik string) (householdID int64, ok bool),
+	member func(householdID int64, nik string) (memberID int64, ok bool)) ([]Answer, []RowError, error) {
 	rows, err := p3ke.OpenRows(r)
 	if err != nil {
 		return nil, nil, convertFormatError(err)
@@ -109,7 +127,7 @@ func ParseAnswers(r io.Reader, match func(noKK, nik string) (householdID int64, 
 	if err != nil {
 		return nil, nil, err
 	}
-	a := answerParser{rows: rows, idx: idx, match: match, seen: make(map[int64]int)}
+	a := answerParser{rows: rows, idx: idx, match: match, member: member, seen: make(map[int64]int)}
 	for {
 		cells, row, err := rows.Next()
 		if err == io.EOF {
@@ -206,6 +224,7 @@ type answerParser struct {
 	rows    *p3ke.Rows
 	idx     [numACols]int
 	match   func(noKK, nik string) (int64, bool)
+	member  func(householdID int64, nik string) (int64, bool)
 	seen    map[int64]int // household -> index in answers
 	answers []Answer
 	errs    []RowError
@@ -282,6 +301,21 @@ func (a *answerParser) row(row int, cells []string) {
 		}
 	}
 
+	if nik, ok := v.number(aNIKAnggota); ok && nik != "" {
+		switch {
+		case status == StatusDitetapkan:
+			v.fail(aNIKAnggota, CodeMemberNotRejected, ident.Mask(nik))
+		case !idOK:
+			// The household is not found (already reported): nor its member.
+		default:
+			if m, found := a.findMember(id, nik); found {
+				ans.MemberID = m
+			} else {
+				v.fail(aNIKAnggota, CodeMemberUnknown, ident.Mask(nik))
+			}
+		}
+	}
+
 	if s := v.cell(aTanggal); s == "" {
 		v.fail(aTanggal, CodeDateEmpty)
 	} else if d, ok := p3ke.ParseDate(s, a.rows.XLSX()); !ok {
@@ -316,6 +350,14 @@ func (a *answerParser) row(row int, cells []string) {
 	}
 	a.seen[id] = len(a.answers)
 	a.answers = append(a.answers, ans)
+}
+
+// findMember is a.member, or not found without one.
+func (a *answerParser) findMember(householdID int64, nik string) (int64, bool) {
+	if a.member == nil {
+		return 0, false
+	}
+	return a.member(householdID, nik)
 }
 
 // household finds the proposed household the row names; ok is false after

@@ -412,3 +412,47 @@ func TestContradictsNotAnswered(t *testing.T) {
 		}
 	}
 }
+
+// TestParseAnswersMembers: nik_anggota names the member a rejection is
+// about, matched within the row's household; a NIK not of that household
+// is an error at its row, as is a member on an accepted row.
+func TestParseAnswersMembers(t *testing.T) {
+	const member = "3505015505900011" // household 2's member 21
+	matchMember := func(householdID int64, nik string) (int64, bool) {
+		if !sixteenDigits(nik) {
+			t.Fatalf("member match called with an uncleaned value of %d bytes", len(nik))
+		}
+		if householdID == 2 && nik == member {
+			return 21, true
+		}
+		return 0, false
+	}
+	file := "no_kk,status,alasan,tanggal_penetapan,NIK Anggota\n" +
+		"3505012001230002,DITOLAK,PNS_TNI_POLRI,2025-05-19,'" + member + "\n" +
+		"3505012001230003,DITOLAK,PNS_TNI_POLRI,2025-05-19," + member + "\n" +
+		"3505012001230004,DITETAPKAN,,2025-05-19," + member + "\n" +
+		"3505012001230005,DITOLAK,PNS_TNI_POLRI,2025-05-19,\n" +
+		"3505012001230006,DITOLAK,PNS_TNI_POLRI,2025-05-19,35050155\n"
+	answers, errs, err := ParseAnswersMembers(strings.NewReader(file), matchFixture(t), matchMember)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAnswers(t, answers, []Answer{
+		{Row: 2, HouseholdID: 2, Reason: TolakPNSTNIPolri, Date: date(2025, 5, 19), MemberID: 21},
+		{Row: 5, HouseholdID: 5, Reason: TolakPNSTNIPolri, Date: date(2025, 5, 19)},
+	})
+	checkErrors(t, errs, []want{
+		{3, "nik_anggota", "no member with nik_anggota 350501********11"},
+		{4, "nik_anggota", "must be empty for DITETAPKAN"},
+		{6, "nik_anggota", "16 digits, got 8"},
+	})
+	if errs[0].Code != CodeMemberUnknown {
+		t.Errorf("code %s, want %s", errs[0].Code, CodeMemberUnknown)
+	}
+
+	// ParseAnswers knows no member: any nik_anggota is unknown.
+	_, errs, _ = ParseAnswers(strings.NewReader(file), matchFixture(t))
+	if len(errs) == 0 || errs[0].Row != 2 || errs[0].Code != CodeMemberUnknown {
+		t.Errorf("without a member match: %v", errs)
+	}
+}

@@ -31,6 +31,8 @@ const (
 	CodeAnsweredTwice     reason.Code = "kemensos.answered_twice"      // the first answer (DITETAPKAN, or DITOLAK (reason)), its row
 	CodeAnsweredBefore    reason.Code = "kemensos.answered_before"     // the answer applied before
 	CodeNotAnswered       reason.Code = "kemensos.not_answered"        // -
+	CodeMemberUnknown     reason.Code = "kemensos.member_unknown"      // nik_anggota (masked)
+	CodeMemberNotRejected reason.Code = "kemensos.member_not_rejected" // nik_anggota (masked)
 	// Proposal rows (WriteProposalXLSX), from verval's own data.
 	CodeProposalVillage      reason.Code = "kemensos.proposal_village"       // -
 	CodeProposalText         reason.Code = "kemensos.proposal_text"          // -
@@ -38,6 +40,7 @@ const (
 	CodeProposalHapusAlasan  reason.Code = "kemensos.proposal_hapus_alasan"  // the reasons, joined with ", "; the cell, quoted
 	CodeProposalJenis        reason.Code = "kemensos.proposal_jenis"         // the cell, quoted
 	CodeProposalDate         reason.Code = "kemensos.proposal_date"          // -
+	CodeProposalSex          reason.Code = "kemensos.proposal_sex"           // the cell, quoted
 )
 
 // english is the English text of every code.
@@ -62,12 +65,16 @@ var english = reason.Catalogue{
 	CodeNotAnswered: {Format: "Dinsos recorded this household as not answered by Kemensos (" + TidakDijawab +
 		") and it is to be proposed again in a later batch; this batch's answer for it can no longer be applied"},
 
+	CodeMemberUnknown:     {Format: "the household has no member with nik_anggota %s"},
+	CodeMemberNotRejected: {Format: "nik_anggota %s names the member a rejection is about; it must be empty for DITETAPKAN"},
+
 	CodeProposalVillage:      {Format: "must be a village code like 35.05.01.2001"},
 	CodeProposalText:         {Format: "text is not valid UTF-8 or contains a NUL character"},
 	CodeProposalTambahAlasan: {Format: "must be empty for TAMBAH, got %s"},
 	CodeProposalHapusAlasan:  {Format: "HAPUS needs one of %s, got %s"},
 	CodeProposalJenis:        {Format: "must be TAMBAH or HAPUS, got %s"},
 	CodeProposalDate:         {Format: "required date is missing"},
+	CodeProposalSex:          {Format: "must be L or P, got %s"},
 }
 
 // all renders the reasons of this package's RowErrors and FormatErrors,

@@ -84,6 +84,14 @@ func TestDocMatchesCode(t *testing.T) {
 		t.Errorf("documented upload columns %v, the file's header row %v", documented, rows[0])
 	}
 
+	members, err := f.GetRows(MemberSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := column(t, tables, "member column|content|example", 0); !slices.Equal(got, members[0]) || !slices.Equal(got, MemberColumns()) {
+		t.Errorf("documented member columns %v, the file's member header %v", got, members[0])
+	}
+
 	removal := tables["reason|verval outcome|meaning"]
 	if got := column(t, tables, "reason|verval outcome|meaning", 0); !slices.Equal(got, RemovalReasons()) {
 		t.Errorf("documented removal reasons %v, code %v", got, RemovalReasons())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -34,11 +35,9 @@ func proposalRows(n int) []ProposalRow {
 	return rows
 }
 
-func TestWriteProposalXLSXRoundTrip(t *testing.T) {
-	rows := proposalRows(3)
-	rows[0].KodeWilayah = "3505012001" // written dotted
-	rows[1].Nama = "  Sri Wahyuni  "   // trimmed
-	rows[2].TanggalSK = time.Date(2025, 3, 10, 23, 30, 0, 0, time.FixedZone("WIB", 7*3600))
+// writeProposal writes rows and opens the file, closed when the test ends.
+func writeProposal(t *testing.T, rows []ProposalRow) *excelize.File {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteProposalXLSX(&buf, rows); err != nil {
 		t.Fatal(err)
@@ -47,7 +46,16 @@ func TestWriteProposalXLSXRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestWriteProposalXLSXRoundTrip(t *testing.T) {
+	rows := proposalRows(3)
+	rows[0].KodeWilayah = "3505012001" // written dotted
+	rows[1].Nama = "  Sri Wahyuni  "   // trimmed
+	rows[2].TanggalSK = time.Date(2025, 3, 10, 23, 30, 0, 0, time.FixedZone("WIB", 7*3600))
+	f := writeProposal(t, rows)
 	sheet := f.GetSheetList()[0]
 	got, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -196,12 +204,60 @@ func TestProposalFeedsSimulator(t *testing.T) {
 		back = append(back, ProposalRow{KodeWilayah: c[0], NoKK: c[1], NIK: c[2], Nama: c[3], Alamat: c[4],
 			Jenis: c[5], Alasan: c[6], NomorSK: c[7], TanggalSK: d})
 	}
-	if !slices.Equal(back, rows) {
+	if !reflect.DeepEqual(back, rows) {
 		t.Fatal("the rows read back differ from the rows written")
 	}
 	answers, errs, err := ParseAnswers(bytes.NewReader(Simulator{Seed: 1, RejectShare: 0.3}.Answer(back, time.Now())),
 		matchRows(t, rows))
 	if err != nil || len(errs) > 0 || len(answers) != len(rows) {
 		t.Fatalf("%d answers, errors %v, %v", len(answers), errs, err)
+	}
+}
+
+// TestWriteProposalXLSXMembers: a DTSEN household's people are rows of the
+// member sheet, tied to it by no_kk; a P3KE household (no Anggota) has
+// none, and a file without any member still has the sheet's header.
+func TestWriteProposalXLSXMembers(t *testing.T) {
+	rows := proposalRows(3)
+	born := func(y int) time.Time { return time.Date(y, 5, 17, 0, 0, 0, 0, time.UTC) }
+	rows[1].Anggota = []ProposalMember{
+		{NIK: rows[1].NIK, Nama: "Warga 2", Hubungan: "kepala_keluarga", JenisKelamin: "L", TanggalLahir: born(1980), Pekerjaan: "Petani"},
+		{NIK: "3505014705850002", Nama: " Siti ", Hubungan: "pasangan", JenisKelamin: "P", TanggalLahir: born(1985), Pekerjaan: "PNS"},
+		{Nama: "Bayi", Hubungan: "anak", JenisKelamin: "P", TanggalLahir: born(2025)},
+	}
+	read := func(rows []ProposalRow) [][]string {
+		t.Helper()
+		f := writeProposal(t, rows)
+		if got := f.GetSheetList(); len(got) != 2 || got[1] != MemberSheet {
+			t.Fatalf("sheets %v, want the households' and %s", got, MemberSheet)
+		}
+		got, err := f.GetRows(MemberSheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	want := [][]string{
+		MemberColumns(),
+		{rows[1].NoKK, rows[1].NIK, "Warga 2", "kepala_keluarga", "L", "1980-05-17", "Petani"},
+		{rows[1].NoKK, "3505014705850002", "Siti", "pasangan", "P", "1985-05-17", "PNS"},
+		{rows[1].NoKK, "", "Bayi", "anak", "P", "2025-05-17"},
+	}
+	if got := read(rows); !reflect.DeepEqual(got, want) {
+		t.Errorf("member sheet\n got %q\nwant %q", got, want)
+	}
+	if got := read(proposalRows(3)); !reflect.DeepEqual(got, want[:1]) {
+		t.Errorf("member sheet of P3KE households: %q, want the header only", got)
+	}
+
+	bad := proposalRows(2)
+	bad[1].Anggota = []ProposalMember{{NIK: "35050147058500", Nama: "Siti", Hubungan: "pasangan", JenisKelamin: "P", TanggalLahir: born(1985)}}
+	var re *RowError
+	if err := WriteProposalXLSX(&bytes.Buffer{}, bad); !errors.As(err, &re) || re.Row != 2 || re.Column != "Anggota!nik_anggota" {
+		t.Errorf("a member's short NIK: %v, want a row error at Anggota row 2, nik_anggota", err)
+	}
+	bad[1].Anggota[0].NIK, bad[1].Anggota[0].JenisKelamin = "", "X"
+	if err := WriteProposalXLSX(&bytes.Buffer{}, bad); !errors.As(err, &re) || re.Code != CodeProposalSex {
+		t.Errorf("a member's sex X: %v, want %s", err, CodeProposalSex)
 	}
 }

@@ -92,7 +92,7 @@ func (s Simulator) Answer(rows []ProposalRow, date time.Time) []byte {
 			status, reason = StatusDitolak, choose(mix, pick)
 			note = notes[reason]
 		}
-		w.Write([]string{r.NoKK, r.NIK, status, reason, note, day})
+		w.Write([]string{r.NoKK, r.NIK, status, reason, note, day, ""})
 	}
 	w.Flush() // writing to a bytes.Buffer cannot fail
 	return buf.Bytes()

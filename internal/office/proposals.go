@@ -75,7 +75,23 @@ func (s *Service) ProposalCounts(ctx context.Context, c Caller, p *store.Proposa
 	return s.store.ProposalCounts(ctx, p.ID)
 }
 
-// ProposalFile is batch p's SIKS-NG upload file (XLSX). It holds
+// ProposalMemberRejections are batch p's rejections that name a member of
+// the household (the answer file's nik_anggota): member NIKs masked, and
+// names and addresses masked for the roles that do not work with them.
+func (s *Service) ProposalMemberRejections(ctx context.Context, c Caller, p *store.Proposal) ([]store.MemberRejection, error) {
+	if err := c.may(StepReadProposals); err != nil {
+		return nil, err
+	}
+	rs, err := s.store.ProposalMemberRejections(ctx, p.ID)
+	for i := range rs {
+		c.mask(&rs[i].HeadName, &rs[i].Address)
+		c.maskName(&rs[i].MemberName)
+	}
+	return rs, err
+}
+
+// ProposalFile is batch p's SIKS-NG upload file (XLSX), with its member
+// sheet for the households whose people verval knows. It holds
 // full NIK and No KK numbers, so only Dinsos may have it, and it is handed
 // out only after its download is in the audit trail (store.ErrUnavailable
 // otherwise: no audit, no data). It returns the file and its rows.
@@ -96,10 +112,18 @@ func (s *Service) ProposalFile(ctx context.Context, c Caller, p *store.Proposal)
 	if d.Number != nil {
 		number = *d.Number
 	}
+	members, err := s.store.ProposalMembers(ctx, p.ID)
+	if err != nil {
+		return nil, 0, err
+	}
 	rows := make([]kemensos.ProposalRow, len(lines))
 	for i, l := range lines {
 		rows[i] = kemensos.ProposalRow{KodeWilayah: l.DesaCode, NoKK: l.NoKK, NIK: l.NIK, Nama: l.Name, Alamat: l.Address,
 			Jenis: l.Jenis, Alasan: l.Alasan, NomorSK: number, TanggalSK: signed}
+		for _, m := range members[l.HouseholdID] {
+			rows[i].Anggota = append(rows[i].Anggota, kemensos.ProposalMember{NIK: m.NIK, Nama: m.Name, Hubungan: m.Relation,
+				JenisKelamin: m.Sex, TanggalLahir: m.BirthDate, Pekerjaan: m.Occupation})
+		}
 	}
 	var buf bytes.Buffer
 	if err := kemensos.WriteProposalXLSX(&buf, rows); err != nil {

@@ -340,6 +340,19 @@ func migrations() []*gormigrate.Migration {
 				return tx.Table("household_members").AutoMigrate(&householdMember{})
 			},
 		},
+		{
+			// Kemensos' rejection may name the member it is about
+			// (nik_anggota): the answer keeps that member.
+			ID: "202612082302_proposal_answer_member",
+			Migrate: func(tx *gorm.DB) error {
+				// A new database has it already: migration 0002 creates
+				// proposal_items from today's ProposalItem.
+				if tx.Migrator().HasColumn("proposal_items", "answer_member_id") {
+					return nil
+				}
+				return tx.Exec("ALTER TABLE proposal_items ADD COLUMN answer_member_id BIGINT").Error
+			},
+		},
 	}
 }
 

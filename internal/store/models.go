@@ -380,6 +380,9 @@ type ProposalItem struct {
 	AnswerReason string `gorm:"size:32"`
 	AnswerNote   string `gorm:"size:500"`
 	AnswerDate   string `gorm:"size:10"`
+	// AnswerMemberID is the household's member Kemensos' rejection names
+	// (the answer file's nik_anggota), nil when it names none.
+	AnswerMemberID *int64
 	// Signalled is set once the household's workflow has the answer.
 	Signalled bool `gorm:"not null"`
 	// Corrected is set on a NIK_TIDAK_PADAN rejection once Dinsos has

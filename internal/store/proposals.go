@@ -183,6 +183,93 @@ func (s *Store) ProposalMatcher(ctx context.Context, proposalID int64) (func(noK
 	}, nil
 }
 
+// ProposalMembers opens the people of a proposal's households for its
+// upload file, by household: the members still present (not died or moved
+// out), in the file's order (the head first), NIKs in clear ("" for a
+// member without one). A household without members (a P3KE family) has no
+// entry. Members are read as they are now: the village can change them
+// only until its meeting closes the list, before any decree and so before
+// any batch.
+func (s *Store) ProposalMembers(ctx context.Context, proposalID int64) (map[int64][]ProposalMember, error) {
+	var rows []HouseholdMember
+	err := s.DB.WithContext(ctx).Where("household_id IN (?) AND status = ?",
+		s.DB.Table("proposal_items").Select("household_id").Where("proposal_id = ?", proposalID), MemberPresent).
+		Order("household_id, id").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]ProposalMember{}
+	for _, m := range rows {
+		pm := ProposalMember{HouseholdMember: m}
+		if len(m.NIKSealed) > 0 {
+			if pm.NIK, err = s.Keys.Open(m.NIKSealed, ADMemberNIK); err != nil {
+				return nil, fmt.Errorf("open NIK of member %d: %w", m.ID, err)
+			}
+		}
+		pm.NIKSealed = nil
+		out[m.HouseholdID] = append(out[m.HouseholdID], pm)
+	}
+	return out, nil
+}
+
+// ProposalMember is a member of a proposed household with its NIK opened,
+// for the upload file only.
+type ProposalMember struct {
+	HouseholdMember
+	NIK string
+}
+
+// ProposalMemberMatcher resolves an answer row's nik_anggota to a member
+// of the row's household, by keyed hash: any member the household has had
+// (one who died or moved out too: a rejection may be about them).
+func (s *Store) ProposalMemberMatcher(ctx context.Context, proposalID int64) (func(householdID int64, nik string) (int64, bool), error) {
+	var rows []HouseholdMember
+	err := s.DB.WithContext(ctx).Select("id", "household_id", "nik_hash").Where("household_id IN (?) AND nik_hash <> ?",
+		s.DB.Table("proposal_items").Select("household_id").Where("proposal_id = ?", proposalID), "").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		household int64
+		hash      string
+	}
+	byHash := make(map[key]int64, len(rows))
+	for _, m := range rows {
+		byHash[key{m.HouseholdID, m.NIKHash}] = m.ID
+	}
+	return func(householdID int64, nik string) (int64, bool) {
+		id, ok := byHash[key{householdID, s.Keys.Hash(nik)}]
+		return id, ok
+	}, nil
+}
+
+// MemberRejection is a rejection of a batch's household that names one of
+// its members: the household's head and the member, NIK masked.
+type MemberRejection struct {
+	HouseholdID int64
+	HeadName    string
+	Address     string
+	Reason      string
+	MemberID    int64
+	MemberName  string
+	NIKMasked   string
+	Relation    string
+}
+
+// ProposalMemberRejections lists a batch's rejections that name a member,
+// by household.
+func (s *Store) ProposalMemberRejections(ctx context.Context, proposalID int64) ([]MemberRejection, error) {
+	var out []MemberRejection
+	err := s.DB.WithContext(ctx).Table("proposal_items").
+		Select("households.id AS household_id, households.name AS head_name, households.address, proposal_items.answer_reason AS reason, "+
+			"household_members.id AS member_id, household_members.name AS member_name, household_members.nik_masked, household_members.relation").
+		Joins("JOIN households ON households.id = proposal_items.household_id").
+		Joins("JOIN household_members ON household_members.id = proposal_items.answer_member_id").
+		Where("proposal_items.proposal_id = ? AND proposal_items.answer = ?", proposalID, "DITOLAK").
+		Order("households.id").Scan(&out).Error
+	return out, err
+}
+
 // StoredAnswer is one household's answer as the store records it.
 type StoredAnswer struct {
 	HouseholdID int64
@@ -190,6 +277,8 @@ type StoredAnswer struct {
 	Reason      string
 	Note        string
 	Date        string
+	// MemberID is the member the rejection names; 0 for none.
+	MemberID int64
 }
 
 // AnsweredBefore is a household whose answer in an upload contradicts the
@@ -251,7 +340,8 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 				continue
 			}
 			res := tx.Model(&ProposalItem{}).Where("proposal_id = ? AND household_id = ? AND answer = ?", proposalID, a.HouseholdID, "").
-				Updates(map[string]any{"answer": status, "answer_reason": a.Reason, "answer_note": a.Note, "answer_date": a.Date})
+				Updates(map[string]any{"answer": status, "answer_reason": a.Reason, "answer_note": a.Note, "answer_date": a.Date,
+					"answer_member_id": memberRef(a.MemberID)})
 			if res.Error != nil {
 				return res.Error
 			}
@@ -278,6 +368,14 @@ func (s *Store) ApplyAnswers(ctx context.Context, proposalID int64, answers []St
 		})
 	})
 	return applied, err
+}
+
+// memberRef is a member id as a nullable column: nil for 0.
+func memberRef(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
 }
 
 // errNotSubmitted refuses answers to a batch still in draft.

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -261,6 +262,81 @@ func TestMigrationFillsProposalItemNumbers(t *testing.T) {
 		lines, err := st.ProposalLines(ctx, p.ID)
 		if err != nil || len(lines) != 1 || lines[0].NIK != nik || lines[0].NoKK != kk {
 			t.Errorf("the old batch's file: %+v, %v", lines, err)
+		}
+	})
+}
+
+// TestProposalMembers: a batch's file reads the people of its DTSEN
+// households (present ones, NIKs opened) and none for a P3KE one; an
+// answer's nik_anggota is matched within the household only, the answer
+// keeps the member, and the batch lists the rejection with the member's
+// masked NIK.
+func TestProposalMembers(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		in := store.Intake{CycleID: cy.ID, FileName: "dtsen.csv"}
+		must(t, st.CreateIntake(ctx, &in, strings.NewReader("x"), 1))
+		born := func(y int) time.Time { return time.Date(y, 3, 1, 0, 0, 0, 0, time.UTC) }
+		const headNIK, wifeNIK, goneNIK, p3keNIK = "3505010103650001", "3505014103700002", "3505010103120003", "3505010103600004"
+		household := func(row int, family, nik, kk string, people ...store.NewMember) store.NewHousehold {
+			return store.NewHousehold{NIK: nik, NoKK: kk, People: people,
+				Household: store.Household{Row: row, FamilyID: family, Name: family, Address: "Dusun Krajan", Members: len(people),
+					RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1,
+					NIKMasked: ident.Mask(nik), KKMasked: ident.Mask(kk)}}
+		}
+		hs := []store.NewHousehold{
+			household(2, "DTSEN", headNIK, "3505010101200001",
+				store.NewMember{NIK: headNIK, HouseholdMember: store.HouseholdMember{Name: "SUPARMAN", Relation: "kepala_keluarga", Sex: "L", BirthDate: born(1965)}},
+				store.NewMember{NIK: wifeNIK, HouseholdMember: store.HouseholdMember{Name: "SITI", Relation: "pasangan", Sex: "P", BirthDate: born(1970), Occupation: "PNS"}},
+				store.NewMember{NIK: goneNIK, HouseholdMember: store.HouseholdMember{Name: "BUDI", Relation: "anak", Sex: "L", BirthDate: born(2000)}}),
+			household(3, "P3KE", p3keNIK, "3505010101200002"),
+		}
+		if _, err := st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: 3, Households: hs, Accepted: 2, Rows: 2, DueAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		var dtsen, p3ke store.Household
+		must(t, db.First(&dtsen, "family_id = ?", "DTSEN").Error)
+		must(t, db.First(&p3ke, "family_id = ?", "P3KE").Error)
+		must(t, db.Model(&store.HouseholdMember{}).Where("nik_hash = ?", st.Keys.Hash(goneNIK)).Update("status", store.MemberMovedOut).Error)
+
+		p := store.Proposal{CycleID: cy.ID, DecreeID: 1, Month: "2026-07", Status: domain.ProposalSubmitted, Items: 2, CreatedAt: time.Now()}
+		must(t, db.Create(&p).Error)
+		for _, id := range []int64{dtsen.ID, p3ke.ID} {
+			must(t, db.Create(&store.ProposalItem{ProposalID: p.ID, HouseholdID: id, Jenis: "TAMBAH"}).Error)
+		}
+		ms, err := st.ProposalMembers(ctx, p.ID)
+		must(t, err)
+		got := ms[dtsen.ID]
+		if len(ms) != 1 || len(got) != 2 || got[0].NIK != headNIK || got[1].NIK != wifeNIK || got[1].Name != "SITI" || got[1].Occupation != "PNS" || got[1].NIKSealed != nil {
+			t.Fatalf("proposal members %+v", ms)
+		}
+
+		member, err := st.ProposalMemberMatcher(ctx, p.ID)
+		must(t, err)
+		wife, ok := member(dtsen.ID, wifeNIK)
+		if !ok || wife != got[1].ID {
+			t.Fatalf("wife matched %d, %v; want %d", wife, ok, got[1].ID)
+		}
+		if _, ok := member(p3ke.ID, wifeNIK); ok {
+			t.Error("a member of another household matched")
+		}
+		if _, ok := member(dtsen.ID, goneNIK); !ok {
+			t.Error("a member who moved out did not match")
+		}
+
+		must(t, func() error {
+			_, err := st.ApplyAnswers(ctx, p.ID, []store.StoredAnswer{
+				{HouseholdID: dtsen.ID, Reason: "PNS_TNI_POLRI", Date: "2026-07-20", MemberID: wife},
+				{HouseholdID: p3ke.ID, Reason: "GANDA", Date: "2026-07-20"},
+			}, domain.Actor{UserID: 7, Role: "dinsos", RequestID: "r1"})
+			return err
+		}())
+		rs, err := st.ProposalMemberRejections(ctx, p.ID)
+		must(t, err)
+		want := []store.MemberRejection{{HouseholdID: dtsen.ID, HeadName: "DTSEN", Address: "Dusun Krajan", Reason: "PNS_TNI_POLRI",
+			MemberID: wife, MemberName: "SITI", NIKMasked: ident.Mask(wifeNIK), Relation: "pasangan"}}
+		if len(rs) != 1 || rs[0] != want[0] {
+			t.Errorf("member rejections %+v, want %+v", rs, want)
 		}
 	})
 }
