@@ -19,6 +19,7 @@ import (
 	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
+	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
 )
 
@@ -562,6 +563,10 @@ func TestWholeCycle(t *testing.T) {
 			for _, p := range reportProgrammes {
 				wantCells["Jiwa terdaftar "+p] = fmt.Sprint(r.EnrolledPeople[p])
 			}
+			for _, ch := range store.UsulChannels() {
+				wantCells[fmt.Sprintf("Usul: %s [%s]", web.UsulChannelName(ch), ch)] = fmt.Sprint(r.Usul[ch])
+			}
+			wantCells["Usul diputuskan"] = fmt.Sprint(r.UsulDecided)
 			if len(got) != len(wantCells) {
 				t.Errorf("report sheet %s has columns %v", sh.name, cells[0])
 			}
@@ -625,6 +630,10 @@ type reportRow struct {
 	// hold the same.
 	TakenInPeople  int
 	EnrolledPeople map[string]int
+	// The usul by channel and those decided, as the API reports them
+	// (none in this cycle: its families all come from the file).
+	Usul        map[string]int
+	UsulDecided int
 }
 
 func newReportRow(kec, desa string) *reportRow {
