@@ -38,17 +38,6 @@ const AccountSheetTTL = 24 * time.Hour
 // adAccountSheet is the sealing context of an import's password list.
 const adAccountSheet = "account_imports.passwords"
 
-// CheckAccount checks a new account's username, name, phone, role and
-// regions as CreateUser does (not its password) and returns it normalised.
-func CheckAccount(u NewUser) (NewUser, error) {
-	u.Username = NormalizeUsername(u.Username)
-	u.Name = strings.TrimSpace(u.Name)
-	if !usernameRE.MatchString(u.Username) {
-		return u, invalid("username", domain.CodeUsername)
-	}
-	return u.validateProfile()
-}
-
 // PrincipalOf is the principal of the enabled account username, for a
 // command run on the server on that person's authority; ErrNotFound when
 // there is none.

@@ -39,19 +39,13 @@ func (s *Store) CorrectIdentity(ctx context.Context, p auth.Principal, household
 	var nik, kk string
 	var err error
 	if c.NIK != "" {
-		if nik, err = ident.Clean(c.NIK); err == nil {
-			_, err = ident.ParseNIK(nik)
-		}
-		if err != nil {
-			return nil, invalid("nik", domain.CodeIdentityNumber, err)
+		if nik, err = cleanNIK(c.NIK); err != nil {
+			return nil, err
 		}
 	}
 	if c.NoKK != "" {
-		if kk, err = ident.Clean(c.NoKK); err == nil {
-			err = ident.ValidateKK(kk)
-		}
-		if err != nil {
-			return nil, invalid("noKk", domain.CodeIdentityNumber, err)
+		if kk, err = cleanKK(c.NoKK); err != nil {
+			return nil, err
 		}
 	}
 	var h Household
@@ -180,4 +174,29 @@ func (s *Store) RevealIdentity(ctx context.Context, p auth.Principal, householdI
 		return nil
 	})
 	return out, err
+}
+
+// cleanNIK is a NIK as typed, cleaned and checked as intake checks it; a
+// fault is domain.CodeIdentityNumber on field nik.
+func cleanNIK(s string) (string, error) {
+	nik, err := ident.Clean(s)
+	if err == nil {
+		_, err = ident.ParseNIK(nik)
+	}
+	if err != nil {
+		return "", invalid("nik", domain.CodeIdentityNumber, err)
+	}
+	return nik, nil
+}
+
+// cleanKK is cleanNIK for a No KK (field noKk).
+func cleanKK(s string) (string, error) {
+	kk, err := ident.Clean(s)
+	if err == nil {
+		err = ident.ValidateKK(kk)
+	}
+	if err != nil {
+		return "", invalid("noKk", domain.CodeIdentityNumber, err)
+	}
+	return kk, nil
 }

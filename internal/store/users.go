@@ -66,21 +66,31 @@ type NewUser struct {
 func NormalizeUsername(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
 
 // validate checks u and returns it normalised.
-func (u NewUser) validate() (NewUser, error) {
+func (u NewUser) validate() (NewUser, error) { return u.check(true) }
+
+// CheckAccount checks a new account's username, name, phone, role and
+// regions as CreateUser does (not its password) and returns it normalised.
+func CheckAccount(u NewUser) (NewUser, error) { return u.check(false) }
+
+// check checks u's username, its password when password is set, then its
+// profile, and returns u normalised.
+func (u NewUser) check(password bool) (NewUser, error) {
 	u.Username = NormalizeUsername(u.Username)
 	u.Name = strings.TrimSpace(u.Name)
-	u.Region = strings.TrimSpace(u.Region)
-	switch {
-	case !usernameRE.MatchString(u.Username):
+	if !usernameRE.MatchString(u.Username) {
 		return u, invalid("username", domain.CodeUsername)
-	case utf8.RuneCountInString(u.Password) < MinPasswordLen:
-		return u, invalid("password", domain.CodePasswordShort, MinPasswordLen)
-	case len(u.Password) > MaxPasswordLen:
-		return u, invalid("password", domain.CodePasswordLong, MaxPasswordLen)
-	case strings.EqualFold(strings.TrimSpace(u.Password), u.Username):
-		return u, invalid("password", domain.CodePasswordUsername)
-	case auth.CommonPassword(u.Password):
-		return u, invalid("password", domain.CodePasswordCommon)
+	}
+	if password {
+		switch {
+		case utf8.RuneCountInString(u.Password) < MinPasswordLen:
+			return u, invalid("password", domain.CodePasswordShort, MinPasswordLen)
+		case len(u.Password) > MaxPasswordLen:
+			return u, invalid("password", domain.CodePasswordLong, MaxPasswordLen)
+		case strings.EqualFold(strings.TrimSpace(u.Password), u.Username):
+			return u, invalid("password", domain.CodePasswordUsername)
+		case auth.CommonPassword(u.Password):
+			return u, invalid("password", domain.CodePasswordCommon)
+		}
 	}
 	return u.validateProfile()
 }

@@ -162,17 +162,11 @@ func (s *Store) CreateUsul(ctx context.Context, in NewUsul, proposedBy int64) (h
 func checkUsul(in *NewUsul) (nik, kk string, err error) {
 	in.Name, in.Address, in.Reason = strings.TrimSpace(in.Name), strings.TrimSpace(in.Address), strings.TrimSpace(in.Reason)
 	in.DesaCode = strings.TrimSpace(in.DesaCode)
-	if nik, err = ident.Clean(in.NIK); err == nil {
-		_, err = ident.ParseNIK(nik)
+	if nik, err = cleanNIK(in.NIK); err != nil {
+		return "", "", err
 	}
-	if err != nil {
-		return "", "", invalid("nik", domain.CodeIdentityNumber, err)
-	}
-	if kk, err = ident.Clean(in.NoKK); err == nil {
-		err = ident.ValidateKK(kk)
-	}
-	if err != nil {
-		return "", "", invalid("noKk", domain.CodeIdentityNumber, err)
+	if kk, err = cleanKK(in.NoKK); err != nil {
+		return "", "", err
 	}
 	switch {
 	case in.Name == "" || utf8.RuneCountInString(in.Name) > 200:
