@@ -272,7 +272,27 @@ type Server struct {
 
 // Start runs a dev server with verval's search attributes registered and
 // waits until its frontend is serving.
+//
+// A port Start picks (Port or UIPort 0) is free when picked but not held
+// until the server binds it, and another process can take it meanwhile
+// (seen when several servers start at once, as the tests' stacks do in
+// CI). A server that exits during its start saying an address is in use
+// is started again on newly picked ports, up to startAttempts times; a
+// port the caller named is never changed.
 func Start(ctx context.Context, o Options) (*Server, error) {
+	for attempt := 1; ; attempt++ {
+		s, err := start(ctx, o)
+		picked := o.Port == 0 || o.UIPort == 0
+		if err == nil || attempt == startAttempts || !picked || !errors.Is(err, errExitedInStart) || !strings.Contains(err.Error(), "address already in use") {
+			return s, err
+		}
+	}
+}
+
+// startAttempts bounds Start's tries on newly picked ports.
+const startAttempts = 3
+
+func start(ctx context.Context, o Options) (*Server, error) {
 	if o.IP == "" {
 		o.IP = "127.0.0.1"
 	}
@@ -390,6 +410,9 @@ func portFree(ip string, port int) error {
 	return l.Close()
 }
 
+// errExitedInStart: the server exited before its frontend was serving.
+var errExitedInStart = errors.New("temporal dev server exited during start")
+
 // frontendService is the name the frontend's gRPC health service answers
 // for, the one the SDK's client checks when it connects.
 const frontendService = "temporal.api.workflowservice.v1.WorkflowService"
@@ -423,7 +446,7 @@ func WaitServing(ctx context.Context, addr string, limit time.Duration, exited <
 		}
 		select {
 		case <-exited:
-			return errors.New("temporal dev server exited during start")
+			return errExitedInStart
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(100 * time.Millisecond):

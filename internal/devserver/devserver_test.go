@@ -167,6 +167,50 @@ exit 1`)
 	}
 }
 
+// TestStartRetriesOnTakenPort: a server that exits during its start
+// because a port Start picked was taken meanwhile is started again on new
+// ports (three times at most); one whose port the caller named, or that
+// failed for another reason, is not.
+func TestStartRetriesOnTakenPort(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		o     Options
+		why   string
+		tries int
+	}{
+		{"picked ports", Options{}, "bind: address already in use", startAttempts},
+		{"named ports", Options{Port: 1, UIPort: -1}, "bind: address already in use", 1},
+		{"another failure", Options{}, "no space left on device", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			calls := filepath.Join(t.TempDir(), "calls")
+			c.o.Binary = fakeServer(t, `echo "$@" >> `+calls+`
+echo "listen tcp 127.0.0.1:1: `+c.why+`" >&2
+exit 1`)
+			if c.o.Port == 1 {
+				// A port that is free, named by the caller.
+				p, err := FreePort()
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.o.Port = p
+			}
+			_, err := Start(context.Background(), c.o)
+			if err == nil || !strings.Contains(err.Error(), c.why) {
+				t.Fatalf("Start: %v", err)
+			}
+			b, _ := os.ReadFile(calls)
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			if len(lines) != c.tries {
+				t.Fatalf("started %d times, want %d:\n%s", len(lines), c.tries, b)
+			}
+			if c.tries > 1 && lines[0] == lines[1] {
+				t.Errorf("tried again on the same ports: %s", lines[0])
+			}
+		})
+	}
+}
+
 // syncBuilder is a strings.Builder safe for the output's copying goroutine.
 type syncBuilder struct {
 	mu sync.Mutex
