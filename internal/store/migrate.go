@@ -380,6 +380,15 @@ func migrations() []*gormigrate.Migration {
 				return tx.Table("audit_heads").Create(&head).Error
 			},
 		},
+		{
+			// An officer's list (ListTasks): one desa, one status, by due
+			// date; the page is read from this index in order instead of
+			// every task of the desa joined to its household and sorted.
+			ID: "202612072402_task_list_order",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Exec("CREATE INDEX IF NOT EXISTS idx_tasks_desa_status_due ON tasks (desa_code, status, due_at, household_id)").Error
+			},
+		},
 	}
 }
 
