@@ -133,11 +133,9 @@ func Env(vars func(string) string, n Network) map[string]map[string]string {
 //   - max_connections: the Temporal server alone opens up to ~30
 //     connections per role, and verval's replicas have pools of their own
 //     (store.PostgresMaxConns each);
-//   - shared_buffers: the default 128 MB made backends write out dirty pages
-//     themselves (50,000 in a 3,000-household bench, beside 18,000 by the
-//     checkpointer), the work the background writer should do;
-//   - wal_buffers: the default (4 MB at 128 MB of shared buffers) filled up
-//     49 times in the same run, each time a write of WAL inside a commit;
+//   - shared_buffers: the default 128 MB is PostgreSQL's minimum-memory
+//     default; a quarter of the host's memory is usual, and at 512 MB
+//     wal_buffers follows to 16 MB (a 32nd of it, its maximum) by itself;
 //   - random_page_cost: the tables live in memory or on SSD; at the default
 //     (4, for spinning disks) the planner joined all 50,000 households to
 //     sort a desa's deep task-list page (83 ms) instead of reading the
@@ -154,7 +152,6 @@ func PostgresSettings(vars func(string) string) []string {
 	return []string{
 		"max_connections=" + v("POSTGRES_MAX_CONNECTIONS", "300"),
 		"shared_buffers=" + v("POSTGRES_SHARED_BUFFERS", "512MB"),
-		"wal_buffers=16MB",
 		"random_page_cost=1.1",
 	}
 }
