@@ -754,6 +754,7 @@ func TestStackEnvironmentIsCompose(t *testing.T) {
 		"LOG_LEVEL": "debug", "VERVAL_SHUTDOWN_TIMEOUT": "20s", "VERVAL_GOMEMLIMIT": "300MiB",
 		"TEMPORAL_NUM_HISTORY_SHARDS": "16", "TEMPORAL_LOG_LEVEL": "warn", "TEMPORAL_NAMESPACE_RETENTION": "90d",
 		"TEMPORAL_UI_PUBLIC_URL": "https://temporal.example.go.id", "POSTGRES_MAX_CONNECTIONS": "200",
+		"POSTGRES_SHARED_BUFFERS": "2GB",
 	} {
 		variants[1][k] = v
 	}
@@ -775,9 +776,15 @@ func TestStackEnvironmentIsCompose(t *testing.T) {
 				t.Errorf("variant %d, %s: stack.Env differs from docker-compose.yml\n stack:   %v\n compose: %v", i, name, got[name], want)
 			}
 		}
-		cmd := strings.Join(service(t, p, svcPostgres).Command, " ")
-		if want := "max_connections=" + stack.PostgresMaxConnections(func(k string) string { return env[k] }); !strings.Contains(cmd, want) {
-			t.Errorf("variant %d: postgresql's command %q, the stack sets %s", i, cmd, want)
+		cmd := service(t, p, svcPostgres).Command
+		var settings []string
+		for j, arg := range cmd {
+			if j > 0 && cmd[j-1] == "-c" {
+				settings = append(settings, arg)
+			}
+		}
+		if want := stack.PostgresSettings(func(k string) string { return env[k] }); !slices.Equal(settings, want) {
+			t.Errorf("variant %d: postgresql's command sets %q, the stack %q", i, settings, want)
 		}
 	}
 

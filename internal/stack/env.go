@@ -127,12 +127,31 @@ func Env(vars func(string) string, n Network) map[string]map[string]string {
 	}
 }
 
-// PostgresMaxConnections is the compose file's `-c max_connections=...`:
-// the Temporal server alone opens up to ~30 connections per role, and
-// verval's replicas have their own pools.
-func PostgresMaxConnections(vars func(string) string) string {
-	if s := strings.TrimSpace(vars("POSTGRES_MAX_CONNECTIONS")); s != "" {
-		return s
+// PostgresSettings are the compose file's `-c name=value` settings of
+// PostgreSQL, all of them durable (fsync and synchronous_commit stay on):
+//
+//   - max_connections: the Temporal server alone opens up to ~30
+//     connections per role, and verval's replicas have pools of their own
+//     (store.PostgresMaxConns each);
+//   - shared_buffers: the default 128 MB is PostgreSQL's minimum-memory
+//     default; a quarter of the host's memory is usual, and at 512 MB
+//     wal_buffers follows to 16 MB (a 32nd of it, its maximum) by itself;
+//   - random_page_cost: the tables live in memory or on SSD; at the default
+//     (4, for spinning disks) the planner joined all 50,000 households to
+//     sort a desa's deep task-list page (83 ms) instead of reading the
+//     page's households by key (19 ms).
+//
+// docs/performance.md has the runs behind each value.
+func PostgresSettings(vars func(string) string) []string {
+	v := func(key, def string) string {
+		if s := strings.TrimSpace(vars(key)); s != "" {
+			return s
+		}
+		return def
 	}
-	return "300"
+	return []string{
+		"max_connections=" + v("POSTGRES_MAX_CONNECTIONS", "300"),
+		"shared_buffers=" + v("POSTGRES_SHARED_BUFFERS", "512MB"),
+		"random_page_cost=1.1",
+	}
 }

