@@ -198,8 +198,10 @@ func (c Cases) State(ctx context.Context, cycleID, householdID int64) (Household
 // objection is refused by Temporal and reports started=false.
 func (c Cases) StartSanggah(ctx context.Context, in SanggahInput) (bool, error) {
 	_, err := c.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       SanggahWorkflowID(in.SanggahID),
-		TaskQueue:                TaskQueue,
+		ID: SanggahWorkflowID(in.SanggahID),
+		// With the other cases that are not a household's: the households'
+		// queue stays theirs.
+		TaskQueue:                OpsTaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		TypedSearchAttributes: temporal.NewSearchAttributes(

@@ -65,6 +65,11 @@ type Deps struct {
 	// StuckQueryURL links the Web UI's list of a cycle's running cases in
 	// p's region that entered their stage before a time.
 	StuckQueryURL func(p auth.Principal, cy *store.Cycle, before time.Time) string
+	// SanggahURL links an objection's case in the Temporal Web UI.
+	SanggahURL func(id int64) string
+	// StatusTake counts a login-free status look-up by a client key (the
+	// API's limiter, shared) or says how long the client must wait.
+	StatusTake func(now time.Time, key string) time.Duration
 	// Throttle is the API's login throttle, so the login page is no way
 	// around it.
 	Throttle Throttle
