@@ -55,7 +55,7 @@ type Server struct {
 	limiter *loginLimiter
 	// status limits the login-free sanggah status look-ups per address.
 	status *statusLimiter
-	spec    openapiJSON
+	spec   openapiJSON
 }
 
 // New builds the router with every route registered.
