@@ -946,6 +946,46 @@ func mxRows() []mxRow {
 		{method: "POST", route: "/api/v1/sanggah/:id/decision", roles: dinsosRole, target: targetSanggah, own: 200, temporal: "UpdateWorkflow",
 			req:   idJSON("/api/v1/sanggah/%d/decision", map[string]string{"decision": "upheld", "note": "Diterima"}),
 			check: wantUpdateTo(workflows.UpdateSanggahDecide, func(e mxEntity) string { return workflows.SanggahWorkflowID(e.id) })},
+		// The sanggah pages: the list and form, one objection, its
+		// finding and decision, and the login-free status.
+		{method: "GET", route: "/sanggah", page: true, roles: fieldRoles, req: path("/sanggah"), own: 200},
+		{method: "POST", route: "/sanggah", page: true, roles: usulRoles, target: targetObjectable, own: 303, temporal: "ExecuteWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: "/sanggah", form: url.Values{"siklus": {fmt.Sprint(e.cy.id)}, "householdId": {fmt.Sprint(e.id)},
+					"kind": {"exclusion"}, "objectorKind": {"citizen"}, "objectorName": {"Warga Pengadu"}, "objectorPhone": {"081299998888"},
+					"reason": {"Masih miskin, rumah bocor"}, "channel": {"letter"}}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var sg store.Sanggah
+				if err := w.db.Where("household_id = ?", e.id).Last(&sg).Error; err != nil {
+					t.Fatal(err)
+				}
+				if got := r.header.Get("Location"); got != fmt.Sprintf("/sanggah?siklus=%d&tersimpan=%s", e.cy.id, sg.Receipt) {
+					t.Errorf("%s: redirected to %q", a, got)
+				}
+				if err := w.db.Delete(&store.Sanggah{}, sg.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{method: "GET", route: "/sanggah/:id", page: true, roles: fieldRoles, target: targetSanggah, own: 200, req: idPath("/sanggah/%d")},
+		{method: "POST", route: "/sanggah/:id/temuan", page: true, roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
+			target: targetSanggah, own: 303, temporal: "UpdateWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/sanggah/%d/temuan", e.id), form: url.Values{"outcome": {"eligible"}, "note": {"Rumah bambu"}}}
+			},
+			check: wantSanggahPage(workflows.UpdateSanggahFinding, "temuan=1")},
+		{method: "POST", route: "/sanggah/:id/keputusan", page: true, roles: dinsosRole, target: targetSanggah, own: 303, temporal: "UpdateWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/sanggah/%d/keputusan", e.id), form: url.Values{"decision": {"rejected"}, "note": {"Tetap"}}}
+			},
+			check: wantSanggahPage(workflows.UpdateSanggahDecide, "diputuskan=1")},
+		{method: "GET", route: "/status", page: true, own: 200,
+			req: func(w *mxWorld, _ *mxActor, _ mxEntity) apiRequest { return apiRequest{path: "/status?kode=" + w.cycles[0].receipt} },
+			check: func(t *testing.T, w *mxWorld, _ *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if body := string(r.body); !strings.Contains(body, "Verifikasi ulang") || strings.Contains(body, "Salam") {
+					t.Errorf("status page: %.2000s", body)
+				}
+			}},
 		// Login-free: the status by receipt code, for anyone.
 		{method: "GET", route: "/api/v1/status/:code", own: 200,
 			req: func(w *mxWorld, _ *mxActor, _ mxEntity) apiRequest {
@@ -2043,6 +2083,20 @@ func wantUpdateTo(name string, workflowID func(mxEntity) string) func(*testing.T
 		opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
 		if opts.WorkflowID != workflowID(e) || opts.UpdateName != name {
 			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+		}
+	}
+}
+
+// wantSanggahPage checks a sanggah page's post sent the named Update to
+// the objection's workflow and went back to its page with flag.
+func wantSanggahPage(name, flag string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+		opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
+		if opts.WorkflowID != workflows.SanggahWorkflowID(e.id) || opts.UpdateName != name {
+			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+		}
+		if got, want := r.header.Get("Location"), fmt.Sprintf("/sanggah/%d?%s", e.id, flag); got != want {
+			t.Errorf("%s: redirected to %q, want %q", a, got, want)
 		}
 	}
 }

@@ -187,7 +187,7 @@ func (s *Server) statusAllowed(c *gin.Context) bool {
 // a person checking their receipts, too few to walk the codes.
 const (
 	statusWindow  = time.Minute
-	statusMax     = 20
+	statusMax     = 30
 	statusMaxKeys = 100_000
 )
 

@@ -133,6 +133,13 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
 	r.GET("/usul", may(office.StepUsul), h.usulPage)
 	r.POST("/usul", may(office.StepUsul), h.proposeHousehold)
+	r.GET("/sanggah", may(office.StepReadSanggah), h.sanggahList)
+	r.POST("/sanggah", may(office.StepSanggah), h.fileSanggah)
+	r.GET("/sanggah/:id", may(office.StepReadSanggah), h.sanggahPage)
+	r.POST("/sanggah/:id/temuan", may(office.StepSanggahFinding), h.sanggahStep(false))
+	r.POST("/sanggah/:id/keputusan", may(office.StepSanggahDecide), h.sanggahStep(true))
+	// Login-free: an objector's status by receipt code.
+	r.GET("/status", h.statusPage)
 	r.GET("/akun/impor", may(office.StepAccounts), h.accountImportPage)
 	r.POST("/akun/impor", h.signedInWith(maxFileForm, office.Roles(office.StepAccounts)...), h.importAccounts)
 	r.GET("/akun/impor/:id/sandi.xlsx", may(office.StepAccounts), h.accountSheet)

@@ -1,0 +1,111 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/store/storetest"
+)
+
+// The login-free status of a sanggah, as JSON and as the page, shows its
+// status in every state on the way (registered, re-verification, awaiting
+// the decision, upheld, enacted once the household is revoked; rejected)
+// and never the household's name, address, NIK or No KK, its desa, or the
+// objector; an unknown code is 404; past the per-address limit it is 429
+// with Retry-After, until the window has passed.
+func TestSanggahStatusLeaksNothing(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
+		ctx := t.Context()
+		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
+		if err := a.st.CreateCycle(ctx, &cy); err != nil {
+			t.Fatal(err)
+		}
+		const nik, kk, name, address = "3505014107800123", "3505012002260123", "Siti Rahasia Aminah", "Dusun Krajan RT 01"
+		const objector, phone = "Pak Pelapor Tersembunyi", "081377775555"
+		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: nik, NoKK: kk, Name: name, Address: address,
+			DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "enrolled", "outcome": "eligible"}).Error; err != nil {
+			t.Fatal(err)
+		}
+		dinsos := domain.Actor{UserID: 1, Role: "dinsos"}
+		file := func(kind domain.SanggahKind, reason string) *store.Sanggah {
+			sg, _, _, err := a.st.CreateSanggah(ctx, store.NewSanggah{CycleID: cy.ID, HouseholdID: h.ID, Kind: kind, Channel: store.ChannelWalkIn,
+				ObjectorKind: domain.ObjectorCitizen, Objector: store.SanggahObjector{Name: objector, Phone: phone}, Reason: reason}, dinsos)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sg
+		}
+		forbidden := []string{nik, kk, name, address, objector, phone, "Jaten", "35.05.01.2001", "Rahasia", "Pelapor"}
+		look := func(receipt, want, wantText string) {
+			t.Helper()
+			r := a.do(apiRequest{method: "GET", route: "/api/v1/status/:code", path: "/api/v1/status/" + receipt})
+			if !r.want(t, "status "+want, 200) || !strings.Contains(string(r.body), `"status":"`+want+`"`) ||
+				!strings.Contains(string(r.body), "Wonodadi") {
+				t.Fatalf("status %s: %s", want, r.body)
+			}
+			p := a.do(apiRequest{method: "GET", route: "/status", path: "/status?kode=" + strings.ToLower(receipt)})
+			if !p.want(t, "status page "+want, 200) || !strings.Contains(string(p.body), wantText) {
+				t.Fatalf("status page %s: %.3000s", want, p.body)
+			}
+			for _, body := range []string{string(r.body), string(p.body)} {
+				for _, s := range forbidden {
+					if strings.Contains(body, s) {
+						t.Errorf("status %s shows %q: %.3000s", want, s, body)
+					}
+				}
+			}
+		}
+		// Upheld inclusion error, then enacted by the revocation.
+		sg := file(domain.SanggahInclusion, "Punya toko besar dan mobil, Rahasia Pelapor")
+		look(sg.Receipt, "registered", "Terdaftar")
+		must(t, a.st.SanggahStarted(ctx, sg.ID))
+		look(sg.Receipt, "reverification", "Verifikasi ulang")
+		a.clock.Advance(24 * time.Hour)
+		must(t, a.st.RecordSanggahFinding(ctx, store.SanggahStep{SanggahID: sg.ID, Actor: dinsos, At: a.clock.Now(), Outcome: "not_poor", Note: "Siti Rahasia Aminah punya mobil"}))
+		look(sg.Receipt, "awaiting_decision", "Menunggu keputusan Dinas Sosial")
+		a.clock.Advance(24 * time.Hour)
+		must(t, a.st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg.ID, Actor: dinsos, At: a.clock.Now(), Upheld: true, Note: "Dicabut, Jaten"}))
+		look(sg.Receipt, "upheld", "Diterima")
+		a.clock.Advance(24 * time.Hour)
+		if err := db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "revoked", "stage_entered_at": a.clock.Now()}).Error; err != nil {
+			t.Fatal(err)
+		}
+		look(sg.Receipt, "enacted", "sudah ditetapkan dengan SK")
+		// A rejected exclusion error against the revoked household.
+		sg2 := file(domain.SanggahExclusion, "Sebenarnya masih miskin sekali")
+		must(t, a.st.SanggahStarted(ctx, sg2.ID))
+		must(t, a.st.RecordSanggahFinding(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: dinsos, At: a.clock.Now(), Outcome: "not_poor", Note: "Tetap mampu"}))
+		must(t, a.st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: dinsos, At: a.clock.Now(), Note: "Ditolak"}))
+		look(sg2.Receipt, "rejected", "Ditolak")
+
+		a.do(apiRequest{method: "GET", route: "/api/v1/status/:code", path: "/api/v1/status/SGH-3505-2026-999999"}).want(t, "unknown code", 404)
+		// The limit is 30 a minute per address, the page and the API
+		// counted together: 5 so far in this minute.
+		var last *apiResponse
+		for i := 0; i < 26; i++ {
+			last = a.do(apiRequest{method: "GET", route: "/api/v1/status/:code", path: "/api/v1/status/" + sg.Receipt})
+			if last.code == 429 && i < 25 {
+				t.Fatalf("429 after %d look-ups", i+6)
+			}
+		}
+		if last.code != 429 || last.header.Get("Retry-After") == "" {
+			t.Fatalf("past the limit: %d %v", last.code, last.header)
+		}
+		page := a.do(apiRequest{method: "GET", route: "/status", path: "/status?kode=" + sg.Receipt})
+		if page.code != 429 || page.header.Get("Retry-After") == "" {
+			t.Fatalf("the page past the limit: %d", page.code)
+		}
+		a.clock.Advance(time.Minute)
+		a.do(apiRequest{method: "GET", route: "/api/v1/status/:code", path: "/api/v1/status/" + sg.Receipt}).want(t, "after the window", 200)
+	})
+}
