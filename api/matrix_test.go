@@ -980,7 +980,9 @@ func mxRows() []mxRow {
 			},
 			check: wantSanggahPage(workflows.UpdateSanggahDecide, "diputuskan=1")},
 		{method: "GET", route: "/status", page: true, own: 200,
-			req: func(w *mxWorld, _ *mxActor, _ mxEntity) apiRequest { return apiRequest{path: "/status?kode=" + w.cycles[0].receipt} },
+			req: func(w *mxWorld, _ *mxActor, _ mxEntity) apiRequest {
+				return apiRequest{path: "/status?kode=" + w.cycles[0].receipt}
+			},
 			check: func(t *testing.T, w *mxWorld, _ *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				if body := string(r.body); !strings.Contains(body, "Verifikasi ulang") || strings.Contains(body, "Salam") {
 					t.Errorf("status page: %.2000s", body)
