@@ -66,6 +66,8 @@ type dashboardData struct {
 	// Waiting counts households whose case has not ended: on a closed
 	// cycle, those the close's fan-out has still to reach.
 	Waiting int64
+	// Cases counts the usul and sanggah in the caller's region.
+	Cases store.CaseCounts
 }
 
 // closeForm is Dinsos' close (tutup buku) form.
@@ -193,6 +195,10 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 			if !domain.Stage(r.Stage).Terminal() {
 				d.Waiting += r.Count
 			}
+		}
+		if d.Cases, err = h.d.Office.CaseCounts(c.Request.Context(), caller(c), cy.ID); err != nil {
+			h.fail(c, err)
+			return
 		}
 		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
 		d.CanResume = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting > 0

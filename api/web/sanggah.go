@@ -46,6 +46,12 @@ var reverifierNames = map[string]string{
 	domain.ReverifyTKSK:    "TKSK (di luar desa)",
 }
 
+// SanggahKindName is an objection kind's name in Indonesian.
+func SanggahKindName(k domain.SanggahKind) string { return lookup(sanggahKindNames, string(k)) }
+
+// SanggahStatusName is an objection status's name in Indonesian.
+func SanggahStatusName(s domain.SanggahStatus) string { return lookup(sanggahStatusNames, string(s)) }
+
 type sanggahForm struct {
 	HouseholdID, Kind, Channel, ObjectorKind, ObjectorName, ObjectorPhone, Reason, Reverifier string
 	Errors                                                                                    map[string]string

@@ -168,3 +168,12 @@ func sanggahDays(days int) (int, error) {
 	}
 	return days, nil
 }
+
+// CaseCounts counts the cycle's usul and sanggah in the caller's region,
+// for the dashboard.
+func (s *Service) CaseCounts(ctx context.Context, c Caller, cycleID int64) (store.CaseCounts, error) {
+	if err := c.may(StepReadCycles); err != nil {
+		return store.CaseCounts{}, err
+	}
+	return s.store.CaseCounts(ctx, c.Principal, cycleID)
+}

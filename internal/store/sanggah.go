@@ -408,3 +408,43 @@ func (s *Store) SanggahCandidates(ctx context.Context, cycleID int64, kind domai
 	err := q.Distinct().Order("sanggah.household_id").Pluck("sanggah.household_id", &ids).Error
 	return ids, err
 }
+
+// CaseCounts are a cycle's usul and sanggah inside a region, for the
+// dashboard.
+type CaseCounts struct {
+	Usul, UsulDecided                           int64
+	SanggahOpen, SanggahUpheld, SanggahRejected int64
+}
+
+// CaseCounts counts a cycle's usul (and those decided) and its objections
+// by where they stand, inside the principal's region.
+func (s *Store) CaseCounts(ctx context.Context, p auth.Principal, cycleID int64) (CaseCounts, error) {
+	var out CaseCounts
+	db := s.DB.WithContext(ctx)
+	hh := scope(db.Table("households"), p, "households.desa_code").Where("households.cycle_id = ? AND households.source = ?", cycleID, SourceUsul)
+	if err := hh.Session(&gorm.Session{}).Count(&out.Usul).Error; err != nil {
+		return out, err
+	}
+	if err := hh.Session(&gorm.Session{}).Where("households.stage NOT IN ?", undecidedStages).Count(&out.UsulDecided).Error; err != nil {
+		return out, err
+	}
+	var rows []struct {
+		Status domain.SanggahStatus
+		N      int64
+	}
+	if err := scope(db.Table("sanggah"), p, "desa_code").Where("cycle_id = ?", cycleID).
+		Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+		return out, err
+	}
+	for _, r := range rows {
+		switch r.Status {
+		case domain.SanggahUpheld:
+			out.SanggahUpheld += r.N
+		case domain.SanggahRejected:
+			out.SanggahRejected += r.N
+		default:
+			out.SanggahOpen += r.N
+		}
+	}
+	return out, nil
+}

@@ -81,7 +81,7 @@ func TestSanggahCase(t *testing.T) {
 		finding := store.SanggahStep{SanggahID: sg.ID, Actor: officer, At: at, Outcome: "not_poor", Note: "Rumah tembok, punya mobil"}
 		must(t, st.RecordSanggahFinding(ctx, finding))
 		must(t, st.RecordSanggahFinding(ctx, finding))
-		must(t, st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg.ID, Actor: dinsos, At: at.Add(time.Hour), Upheld: true, Note: "Dicabut"}))
+		must(t, st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg.ID, Actor: dinsos, At: at.Add(3*24*time.Hour + time.Hour), Upheld: true, Note: "Dicabut"}))
 		var actions []string
 		must(t, db.Model(&store.AuditEntry{}).Where("household_id = ?", h.ID).Order("id").Pluck("action", &actions).Error)
 		if strings.Join(actions, ",") != "household.usul,sanggah.create,sanggah.finding,sanggah.decide" &&
@@ -111,7 +111,7 @@ func TestSanggahCase(t *testing.T) {
 		if ids, err := st.SanggahCandidates(ctx, cy.ID, domain.SanggahInclusion); err != nil || len(ids) != 1 || ids[0] != h.ID {
 			t.Fatalf("candidates: %v %v", ids, err)
 		}
-		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "revoked", "stage_entered_at": at.Add(2 * time.Hour)}).Error)
+		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "revoked", "stage_entered_at": at.Add(4 * 24 * time.Hour)}).Error)
 		if pub, err := st.SanggahStatusOf(ctx, sg.Receipt); err != nil || pub.Status != domain.SanggahEnacted || pub.EnactedAt == nil {
 			t.Fatalf("enacted: %+v %v", pub, err)
 		}
@@ -132,6 +132,35 @@ func TestSanggahCase(t *testing.T) {
 		}
 		if _, err := st.SanggahStatusOf(ctx, "SGH-3505-2026-999999"); err != store.ErrNotFound {
 			t.Fatalf("unknown receipt: %v", err)
+		}
+
+		// The cycle report: per desa by kind, channel and outcome, and the
+		// days to the decision; the TKSK's report too, another desa's none.
+		for _, p := range []auth.Principal{{Role: auth.RoleAdmin}, tksk} {
+			rep, err := st.Report(ctx, p, cy.ID, nil)
+			must(t, err)
+			if len(rep.Desa) != 1 {
+				t.Fatalf("report rows %+v", rep.Desa)
+			}
+			d := rep.Desa[0]
+			if d.Sanggah["inclusion"] != 1 || d.Sanggah["exclusion"] != 1 || d.SanggahChannel[store.ChannelWalkIn] != 2 ||
+				d.SanggahOutcome["upheld"] != 1 || d.SanggahOutcome["registered"] != 1 || d.SanggahDays != (store.DecisionDays{Median: 3, Worst: 3}) ||
+				rep.SanggahDays != d.SanggahDays || rep.Kecamatan[0].Sanggah["inclusion"] != 1 || rep.Kecamatan[0].SanggahDays.Worst != 3 {
+				t.Errorf("report %+v, days %+v", d, rep.SanggahDays)
+			}
+		}
+		if n, err := st.CaseCounts(ctx, tksk, cy.ID); err != nil || n != (store.CaseCounts{Usul: 1, UsulDecided: 1, SanggahOpen: 1, SanggahUpheld: 1}) {
+			t.Errorf("case counts %+v %v", n, err)
+		}
+		if n, err := st.CaseCounts(ctx, other, cy.ID); err != nil || n != (store.CaseCounts{}) {
+			t.Errorf("another desa's case counts %+v %v", n, err)
+		}
+		rep, err := st.Report(ctx, other, cy.ID, nil)
+		must(t, err)
+		for _, d := range rep.Desa {
+			if len(d.Sanggah) != 0 {
+				t.Errorf("another desa's report counts %+v", d.Sanggah)
+			}
 		}
 	})
 }
