@@ -1,12 +1,14 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
@@ -107,5 +109,58 @@ func TestSanggahStatusLeaksNothing(t *testing.T) {
 		}
 		a.clock.Advance(time.Minute)
 		a.do(apiRequest{method: "GET", route: "/api/v1/status/:code", path: "/api/v1/status/" + sg.Receipt}).want(t, "after the window", 200)
+	})
+}
+
+// An objection past its due date and undecided is on the stuck list, in
+// the API (sanggah) and on the "Kasus macet" page, for the regions that
+// hold its desa only; before its due date, or once decided, it is not.
+func TestOverdueSanggahIsStuck(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
+		ctx := t.Context()
+		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
+		must(t, a.st.CreateCycle(ctx, &cy))
+		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800124", NoKK: "3505012002260124", Name: "Budi",
+			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
+		must(t, err)
+		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "not_eligible", "outcome": "not_poor"}).Error)
+		sg, _, _, err := a.st.CreateSanggah(ctx, store.NewSanggah{CycleID: cy.ID, HouseholdID: h.ID, Kind: domain.SanggahExclusion,
+			Channel: store.ChannelLetter, ObjectorKind: domain.ObjectorHousehold, Objector: store.SanggahObjector{Name: "Budi"},
+			Reason: "Kami masih miskin, rumah bocor"}, domain.Actor{UserID: 1, Role: "dinsos"})
+		must(t, err)
+		must(t, a.st.SanggahStarted(ctx, sg.ID))
+		for _, u := range []store.NewUser{
+			{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
+			{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+			{Username: "desa.salam", Role: auth.RoleVillage, Region: "35.05.01.2002"},
+		} {
+			u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
+			_, err := a.st.CreateUser(ctx, u)
+			must(t, err)
+		}
+		stuck := func(who string) (api, page bool) {
+			t.Helper()
+			token := a.login(who, "rahasia-uji-2026")
+			var v struct{ Sanggah []struct{ ID int64 } }
+			r := a.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/stuck", path: fmt.Sprintf("/api/v1/cycles/%d/stuck", cy.ID), token: token})
+			r.decode(t, &v)
+			p := a.do(apiRequest{method: "GET", route: "/macet", path: "/macet", cookie: token})
+			return len(v.Sanggah) == 1 && v.Sanggah[0].ID == sg.ID, strings.Contains(string(p.body), sg.Receipt)
+		}
+		if api, page := stuck("dinsos.uji"); api || page {
+			t.Fatalf("before its due date: api %v page %v", api, page)
+		}
+		a.clock.Advance(15 * 24 * time.Hour)
+		for who, want := range map[string]bool{"dinsos.uji": true, "desa.jaten": true, "desa.salam": false} {
+			if api, page := stuck(who); api != want || page != want {
+				t.Errorf("%s: overdue on the API %v, on the page %v, want %v", who, api, page, want)
+			}
+		}
+		must(t, a.st.RecordSanggahFinding(ctx, store.SanggahStep{SanggahID: sg.ID, At: a.clock.Now(), Outcome: "eligible", Note: "Miskin"}))
+		must(t, a.st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg.ID, At: a.clock.Now(), Upheld: true, Note: "Diterima"}))
+		if api, page := stuck("dinsos.uji"); api || page {
+			t.Fatalf("once decided: api %v page %v", api, page)
+		}
 	})
 }

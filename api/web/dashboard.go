@@ -11,6 +11,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -296,6 +297,10 @@ type stuckData struct {
 	// ends), keeping the cycle and the number of days.
 	Page, First      int
 	PrevURL, NextURL string
+	// Sanggah are the objections past their due date, undecided; the
+	// caller opens them when MaySanggah.
+	Sanggah    []store.Sanggah
+	MaySanggah bool
 }
 
 // stuckPageSize is how many cases one page lists: on a village's phone a
@@ -356,6 +361,11 @@ func (h *pages) stuckPage(c *gin.Context) {
 		if more {
 			d.NextURL = page(d.Page + 1)
 		}
+		if d.Sanggah, err = h.d.Office.StuckSanggah(c.Request.Context(), caller(c), cy.ID, 200); err != nil {
+			h.fail(c, err)
+			return
+		}
+		d.MaySanggah = office.Allowed(office.StepReadSanggah, principal(c).Role)
 		if h.d.StuckQueryURL != nil {
 			d.QueryURL = h.d.StuckQueryURL(principal(c), cy, before)
 			if u, err := url.Parse(d.QueryURL); err == nil {
