@@ -50,6 +50,7 @@ func (g DBObjectorGateway) Send(ctx context.Context, m ObjectorMessage) error {
 // re-verifier, the TKSK and Dinsos, as a visit's), and the message to the
 // objector.
 const (
+	NotifySanggahNew            = "sanggah_new"
 	NotifySanggahReminder       = "sanggah_reminder"
 	NotifySanggahEscalateTKSK   = "sanggah_escalation_tksk"
 	NotifySanggahEscalateDinsos = "sanggah_escalation_dinsos"

@@ -78,6 +78,11 @@ func SanggahWorkflow(ctx workflow.Context, in SanggahInput) (SanggahState, error
 	if err := sg.register(ctx); err != nil {
 		return sg.state, err
 	}
+	// The re-verifier learns of the objection at once; the objector gets
+	// the receipt.
+	if err := sg.notify(ctx, activities.NotifySanggahNew, sg.reverifierRegion()); err != nil {
+		return sg.state, err
+	}
 	if err := workflow.ExecuteActivity(oneTx(ctx), a.InformObjector, activities.InformInput{SanggahID: in.SanggahID, Event: activities.InformRegistered}).Get(ctx, nil); err != nil {
 		return sg.state, err
 	}
@@ -105,10 +110,7 @@ func SanggahWorkflow(ctx workflow.Context, in SanggahInput) (SanggahState, error
 		if sg.state.Status.Decided() {
 			break
 		}
-		if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Notify, activities.NotifyInput{
-			CycleID: in.CycleID, HouseholdID: in.HouseholdID, Kind: kind, RegionCode: region,
-			DesaCode: in.DesaCode, DueAt: in.DueAt, At: workflow.Now(ctx),
-		}).Get(ctx, nil); err != nil {
+		if err := sg.notify(ctx, kind, region); err != nil {
 			return sg.state, err
 		}
 		sg.state.EscalationLevel++
@@ -147,17 +149,31 @@ func (sg *sanggah) nextDeadline() (time.Time, string, string, bool) {
 	d := sg.in.Deadlines
 	switch sg.state.EscalationLevel {
 	case 0:
-		region := sg.in.DesaCode
-		if sg.in.Reverifier == domain.ReverifyTKSK {
-			region = sg.in.KecamatanCode
-		}
-		return sg.in.DueAt.Add(-d.ReminderBefore), activities.NotifySanggahReminder, region, true
+		return sg.in.DueAt.Add(-d.ReminderBefore), activities.NotifySanggahReminder, sg.reverifierRegion(), true
 	case 1:
 		return sg.in.DueAt, activities.NotifySanggahEscalateTKSK, sg.in.KecamatanCode, true
 	case 2:
 		return sg.in.DueAt.Add(d.EscalateDinsosAfter), activities.NotifySanggahEscalateDinsos, sg.in.RegencyCode, true
 	}
 	return time.Time{}, "", "", false
+}
+
+// reverifierRegion is who re-verifies: the desa, or the kecamatan when
+// the TKSK does.
+func (sg *sanggah) reverifierRegion() string {
+	if sg.in.Reverifier == domain.ReverifyTKSK {
+		return sg.in.KecamatanCode
+	}
+	return sg.in.DesaCode
+}
+
+// notify sends a notification of kind about the objection to region (one
+// local activity).
+func (sg *sanggah) notify(ctx workflow.Context, kind, region string) error {
+	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Notify, activities.NotifyInput{
+		CycleID: sg.in.CycleID, HouseholdID: sg.in.HouseholdID, Kind: kind, RegionCode: region,
+		DesaCode: sg.in.DesaCode, DueAt: sg.in.DueAt, At: workflow.Now(ctx),
+	}).Get(ctx, nil)
 }
 
 func (sg *sanggah) validateStatus(want domain.SanggahStatus) error {

@@ -19,14 +19,15 @@ func sanggahIn(reverifier string) workflows.SanggahInput {
 	}
 }
 
-// An untouched sanggah tells the objector it is registered, reminds its
-// village 3 days before its due date, escalates to the TKSK on it and to
+// An untouched sanggah tells its village at once and the objector that
+// it is registered, reminds the village 3 days before its due date, escalates to the TKSK on it and to
 // Dinsos a week later, then waits, as a late visit does.
 func TestUntouchedSanggahRemindsThenEscalates(t *testing.T) {
 	h := newEnv(t)
 	st := queryAt[workflows.SanggahState](h, 30*day)
 	h.env.ExecuteWorkflow(workflows.SanggahWorkflow, sanggahIn(domain.ReverifyVillage))
 	testx.Equal(t, "notifications", h.notices(), []string{
+		"sanggah_new to 35.05.01.2001 at +0d",
 		"sanggah_reminder to 35.05.01.2001 at +11d",
 		"sanggah_escalation_tksk to 35.05.01 at +14d",
 		"sanggah_escalation_dinsos to 35.05 at +21d",
@@ -50,7 +51,7 @@ func TestUntouchedSanggahRemindsThenEscalates(t *testing.T) {
 func TestSanggahReverifiedByTKSKRemindsTheKecamatan(t *testing.T) {
 	h := newEnv(t)
 	h.env.ExecuteWorkflow(workflows.SanggahWorkflow, sanggahIn(domain.ReverifyTKSK))
-	if n := h.notices(); len(n) == 0 || n[0] != "sanggah_reminder to 35.05.01 at +11d" {
+	if n := h.notices(); len(n) < 2 || n[0] != "sanggah_new to 35.05.01 at +0d" || n[1] != "sanggah_reminder to 35.05.01 at +11d" {
 		t.Fatalf("notifications: %v", n)
 	}
 }
@@ -76,13 +77,14 @@ func TestSanggahDecidedInTime(t *testing.T) {
 	}
 	mustAccept(t, "finding", found)
 	mustAccept(t, "decision", decided)
-	testx.Equal(t, "notifications", h.notices(), []string(nil))
+	testx.Equal(t, "notifications", h.notices(), []string{"sanggah_new to 35.05.01.2001 at +0d"})
 	testx.Equal(t, "stages", h.stages(), []string{"sanggah_awaiting_decision", "sanggah_upheld"})
 	var events []string
 	for _, c := range h.calls {
 		switch in := c.In.(type) {
 		case activities.InformInput:
 			events = append(events, "inform "+in.Event+" at "+offset(c.At))
+		case activities.NotifyInput:
 		default:
 			events = append(events, c.Name+" at "+offset(c.At))
 		}

@@ -134,7 +134,20 @@ func TestSanggahEndToEnd(t *testing.T) {
 	}
 	objectorTold("tercatat")
 
-	// The village sees the objection and its reason, never the objector.
+	// The village is told at once, and sees the objection and its reason,
+	// never the objector.
+	eventually(t, 30*time.Second, "the village told of the objection", func() bool {
+		var ns struct {
+			Notifications []struct{ Kind, Message string }
+		}
+		desa1.call("GET", "/api/v1/notifications", nil, &ns)
+		for _, n := range ns.Notifications {
+			if n.Kind == "sanggah_new" {
+				return !strings.Contains(n.Message, objectorName) && !strings.Contains(n.Message, target.fam.Name)
+			}
+		}
+		return false
+	})
 	var list struct{ Sanggah []map[string]any }
 	if code := desa1.call("GET", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), nil, &list); code != 200 || len(list.Sanggah) != 1 ||
 		list.Sanggah[0]["reason"] != objection["reason"] {
@@ -158,8 +171,9 @@ func TestSanggahEndToEnd(t *testing.T) {
 	objectorTold("DITERIMA")
 
 	// The next decree: a revocation drafted without naming households
-	// revokes the upheld objection's; the enrolled household (its case
-	// ended) leaves its programmes.
+	// revokes the upheld objection's (through the revocation path: by
+	// signal if its case still runs, in the store if it has ended), and the
+	// enrolled household leaves its programmes.
 	decree(map[string]any{"kind": "revocation", "reason": "sanggah diterima: keluarga mampu"}, "188/2/2028")
 	eventually(t, 30*time.Second, "the revocation", func() bool {
 		var h struct {
