@@ -938,7 +938,10 @@ func mxRows() []mxRow {
 				}
 			}},
 		{method: "GET", route: "/api/v1/sanggah/:id", roles: fieldRoles, target: targetSanggah, own: 200,
-			req: idPath("/api/v1/sanggah/%d"), check: wantBodyID("id")},
+			req: idPath("/api/v1/sanggah/%d"), check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				wantBodyID("id")(t, w, a, e, v, r)
+				noObjector(t, a, e, r)
+			}},
 		{method: "POST", route: "/api/v1/sanggah/:id/finding", roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
 			target: targetSanggah, own: 200, temporal: "UpdateWorkflow",
 			req:   idJSON("/api/v1/sanggah/%d/finding", map[string]string{"outcome": "eligible", "note": "Rumah bambu, lantai tanah"}),
@@ -967,7 +970,8 @@ func mxRows() []mxRow {
 					t.Fatal(err)
 				}
 			}},
-		{method: "GET", route: "/sanggah/:id", page: true, roles: fieldRoles, target: targetSanggah, own: 200, req: idPath("/sanggah/%d")},
+		{method: "GET", route: "/sanggah/:id", page: true, roles: fieldRoles, target: targetSanggah, own: 200, req: idPath("/sanggah/%d"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) { noObjector(t, a, e, r) }},
 		{method: "POST", route: "/sanggah/:id/temuan", page: true, roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
 			target: targetSanggah, own: 303, temporal: "UpdateWorkflow",
 			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
@@ -2086,6 +2090,16 @@ func wantUpdateTo(name string, workflowID func(mxEntity) string) func(*testing.T
 		if opts.WorkflowID != workflowID(e) || opts.UpdateName != name {
 			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
 		}
+	}
+}
+
+// noObjector checks an objection's answer shows its reason but not who
+// objected (the phone is one of the world's secrets, which no answer
+// shows).
+func noObjector(t *testing.T, a *mxActor, e mxEntity, r *apiResponse) {
+	t.Helper()
+	if body := string(r.body); strings.Contains(body, "Pelapor Rahasia") || !strings.Contains(body, "Keluarga ini sebenarnya masih miskin") {
+		t.Errorf("%s: objection %d shows its objector, or not its reason: %.1500s", a, e.id, body)
 	}
 }
 
