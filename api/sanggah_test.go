@@ -164,3 +164,47 @@ func TestOverdueSanggahIsStuck(t *testing.T) {
 		}
 	})
 }
+
+// An objector who asked for someone outside the village gets the TKSK:
+// the village officer and the PSM are refused the finding (403
+// sanggah.not_yours) before Temporal is reached; the TKSK records it.
+func TestSanggahOutsideTheVillageIsTheTKSKs(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
+		ctx := t.Context()
+		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
+		must(t, a.st.CreateCycle(ctx, &cy))
+		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800125", NoKK: "3505012002260125", Name: "Citra",
+			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
+		must(t, err)
+		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "enrolled", "outcome": "eligible"}).Error)
+		for _, u := range []store.NewUser{
+			{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
+			{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+			{Username: "psm.jaten", Role: auth.RolePSM, Region: "35.05.01.2001"},
+			{Username: "tksk.uji", Role: auth.RoleTKSK, Region: "35.05.01"},
+		} {
+			u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
+			_, err := a.st.CreateUser(ctx, u)
+			must(t, err)
+		}
+		var sg store.Sanggah
+		r := a.do(apiRequest{method: "POST", route: "/api/v1/cycles/:id/sanggah", path: fmt.Sprintf("/api/v1/cycles/%d/sanggah", cy.ID),
+			token: a.login("dinsos.uji", "rahasia-uji-2026"), json: map[string]any{"householdId": h.ID, "kind": "inclusion", "channel": "letter",
+				"objectorKind": "citizen", "objectorName": "Tetangga", "reason": "Kepala desa kerabatnya, minta dicek orang luar", "reverifier": "tksk"}})
+		r.want(t, "file", 201)
+		r.decode(t, &sg)
+		finding := map[string]string{"outcome": "not_poor", "note": "Punya mobil"}
+		for _, who := range []string{"desa.jaten", "psm.jaten"} {
+			r := a.do(apiRequest{method: "POST", route: "/api/v1/sanggah/:id/finding", path: fmt.Sprintf("/api/v1/sanggah/%d/finding", sg.ID),
+				token: a.login(who, "rahasia-uji-2026"), json: finding})
+			var e struct{ Code string }
+			r.decode(t, &e)
+			if r.code != 403 || e.Code != string(domain.CodeSanggahNotYours) || len(r.temporal) != 0 {
+				t.Errorf("%s: %d %s, Temporal %d calls", who, r.code, r.body, len(r.temporal))
+			}
+		}
+		a.do(apiRequest{method: "POST", route: "/api/v1/sanggah/:id/finding", path: fmt.Sprintf("/api/v1/sanggah/%d/finding", sg.ID),
+			token: a.login("tksk.uji", "rahasia-uji-2026"), json: finding}).want(t, "the TKSK's finding", 200)
+	})
+}
