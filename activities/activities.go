@@ -20,6 +20,9 @@ type Activities struct {
 	Store    *store.Store
 	Cases    Cases
 	Notifier Notifier
+	// Objector is the gateway that tells objectors how their sanggah
+	// stands (SMS or WhatsApp); nil means DBObjectorGateway on Store.
+	Objector ObjectorGateway
 	Log      *slog.Logger
 	// Rules are the programmes' eligibility rules; nil means enrol.DefaultRules.
 	Rules []enrol.Rule

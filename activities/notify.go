@@ -61,10 +61,14 @@ type NotifyInput struct {
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	day := in.At.UTC().Format("2006-01-02")
 	msg := map[string]string{
-		NotifyReminder:       fmt.Sprintf("Verifikasi desa %s jatuh tempo %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
-		NotifyEscalateTKSK:   fmt.Sprintf("Verifikasi desa %s terlambat sejak %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
-		NotifyEscalateDinsos: fmt.Sprintf("Verifikasi desa %s masih terlambat sejak %s; perlu tindakan Dinsos.", in.DesaCode, in.DueAt.Format("2006-01-02")),
-		NotifyKemensosLate:   "Usulan ke Kemensos belum dijawab.",
+		NotifyReminder:              fmt.Sprintf("Verifikasi desa %s jatuh tempo %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
+		NotifyEscalateTKSK:          fmt.Sprintf("Verifikasi desa %s terlambat sejak %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
+		NotifyEscalateDinsos:        fmt.Sprintf("Verifikasi desa %s masih terlambat sejak %s; perlu tindakan Dinsos.", in.DesaCode, in.DueAt.Format("2006-01-02")),
+		NotifyKemensosLate:          "Usulan ke Kemensos belum dijawab.",
+		NotifySanggahNew:            fmt.Sprintf("Sanggah baru di desa %s: verifikasi ulang keluarganya sebelum %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
+		NotifySanggahReminder:       fmt.Sprintf("Sanggah di desa %s menunggu verifikasi ulang atau keputusan; jatuh tempo %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
+		NotifySanggahEscalateTKSK:   fmt.Sprintf("Sanggah di desa %s terlambat sejak %s.", in.DesaCode, in.DueAt.Format("2006-01-02")),
+		NotifySanggahEscalateDinsos: fmt.Sprintf("Sanggah di desa %s masih terlambat sejak %s; perlu tindakan Dinsos.", in.DesaCode, in.DueAt.Format("2006-01-02")),
 	}[in.Kind]
 	return classify(a.Notifier.Notify(ctx, store.Notification{
 		IdemKey: fmt.Sprintf("%s:%d:%s:%s:%s", in.Kind, in.CycleID, in.RegionCode, in.DesaCode, day),

@@ -106,6 +106,8 @@ func newTemporalMock(t *testing.T) *mocks.Client {
 			*r = workflows.ReopenResponse{Stage: domain.StageAwaitingVerification, DueAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
 		case *workflows.DecreeState:
 			*r = workflows.DecreeState{Status: domain.DecreeSubmitted}
+		case *workflows.SanggahState:
+			*r = workflows.SanggahState{Status: domain.SanggahAwaitingDecision}
 		default:
 			t.Errorf("Update result of unexpected type %T", v)
 		}
@@ -395,10 +397,7 @@ func (sr *specRoutes) validate(ctx context.Context, req apiRequest, hr *http.Req
 	if !ok {
 		return nil
 	}
-	params := map[string]string{}
-	if id := pathParam(req.route, hr.URL.Path, "id"); id != "" {
-		params["id"] = id
-	}
+	params := pathParams(req.route, hr.URL.Path)
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: hr, PathParams: params, Route: route},
 		Status:                 resp.code,
@@ -416,14 +415,22 @@ func (sr *specRoutes) validateRequest(ctx context.Context, req apiRequest, hr *h
 	if !ok {
 		return nil
 	}
-	params := map[string]string{}
-	if id := pathParam(req.route, hr.URL.Path, "id"); id != "" {
-		params["id"] = id
-	}
+	params := pathParams(req.route, hr.URL.Path)
 	return openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
 		Request: hr, PathParams: params, Route: route,
 		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true},
 	})
+}
+
+// pathParams are the path's :id and :code segments, by name.
+func pathParams(route, path string) map[string]string {
+	params := map[string]string{}
+	for _, name := range []string{"id", "code"} {
+		if v := pathParam(route, path, name); v != "" {
+			params[name] = v
+		}
+	}
+	return params
 }
 
 // pathParam extracts the :name segment of path matched against the gin

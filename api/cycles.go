@@ -17,6 +17,7 @@ type createCycleRequest struct {
 	Year             int    `json:"year"`
 	VerificationDays int    `json:"verificationDays"`
 	MaxDesil         int    `json:"maxDesil"`
+	SanggahDays      int    `json:"sanggahDays"`
 }
 
 // cycleView is a cycle with its regency's name.
@@ -183,7 +184,17 @@ func (s *Server) stuck(c *gin.Context) {
 	for i, sc := range cases {
 		out[i] = item{StuckCase: sc, TemporalURL: s.workflowURL(cy.ID, sc.HouseholdID)}
 	}
-	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "temporalQueryUrl": s.stuckQueryURL(principal(c), cy, before)})
+	overdue, err := s.deps.Office.StuckSanggah(c.Request.Context(), caller(c), cy.ID, 500)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sanggah := make([]sanggahView, len(overdue))
+	for i := range overdue {
+		sanggah[i] = s.viewSanggah(&overdue[i])
+	}
+	c.JSON(http.StatusOK, gin.H{"days": days, "before": before.UTC(), "cases": out, "sanggah": sanggah,
+		"temporalQueryUrl": s.stuckQueryURL(principal(c), cy, before)})
 }
 
 type closeCycleRequest struct {

@@ -107,6 +107,11 @@ type mxCycle struct {
 	decree, draftProposal, sentProposal int64
 	// proposed is the household both proposals list.
 	proposed *mxHousehold
+	// sanggah is an objection in re-verification against sanggahHH, with
+	// its receipt code.
+	sanggah   int64
+	sanggahHH *mxHousehold
+	receipt   string
 }
 
 type mxHousehold struct {
@@ -336,6 +341,39 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 		Update("status", domain.TaskSubmitted).Error; err != nil {
 		t.Fatal(err)
 	}
+	// Each cycle has an objection (sanggah) in re-verification against a
+	// decided household other than its first (35.05: Salam's not_eligible
+	// one; 16.73: Kayu Ara's), recorded from a citizen whose name and
+	// phone no answer may show.
+	for _, c := range w.cycles {
+		var first *mxHousehold
+		for _, h := range w.households {
+			if h.cycle != c {
+				continue
+			}
+			if first == nil {
+				first = h
+				continue
+			}
+			if h.stage == "awaiting_verification" {
+				continue
+			}
+			sg, _, _, err := w.st.CreateSanggah(ctx, store.NewSanggah{CycleID: c.id, HouseholdID: h.id, Kind: domain.SanggahExclusion,
+				Channel: store.ChannelWalkIn, ObjectorKind: domain.ObjectorCitizen, Reason: "Keluarga ini sebenarnya masih miskin",
+				Objector: store.SanggahObjector{Name: "Pelapor Rahasia " + c.regency, Phone: "08123456" + strings.ReplaceAll(c.regency, ".", "")}},
+				domain.Actor{UserID: w.byName["admin"].id, Role: "dinsos"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.st.SanggahStarted(ctx, sg.ID); err != nil {
+				t.Fatal(err)
+			}
+			c.sanggah, c.sanggahHH, c.receipt = sg.ID, h, sg.Receipt
+			w.names = append(w.names, "Pelapor Rahasia "+c.regency)
+			w.secrets = append(w.secrets, "08123456"+strings.ReplaceAll(c.regency, ".", ""))
+			break
+		}
+	}
 	for _, reg := range []string{"35.05", "16.73"} {
 		cy := store.Cycle{RegencyCode: reg, Year: 2025, VerificationDays: 20, CreatedBy: w.byName["admin"].id, OpenedAt: mxT0}
 		if err := w.st.CreateCycle(ctx, &cy); err != nil {
@@ -385,6 +423,12 @@ const (
 	// targetAccount: a village officer's account that no row signs in
 	// with; managed inside its regency.
 	targetAccount
+	// targetObjectable: a household whose decision is taken and that no
+	// objection is open against; visible inside its desa.
+	targetObjectable
+	// targetSanggah: a cycle's objection in re-verification; visible
+	// inside its household's desa.
+	targetSanggah
 )
 
 // mxEntity is one target record.
@@ -438,6 +482,16 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 			}
 			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
 		}
+	case targetObjectable:
+		for _, h := range w.households {
+			if h.stage != "awaiting_verification" && h != h.cycle.sanggahHH {
+				out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
+			}
+		}
+	case targetSanggah:
+		for _, c := range w.cycles {
+			out = append(out, mxEntity{id: c.sanggah, regency: c.regency, hh: c.sanggahHH, cy: c})
+		}
 	case targetAccount:
 		for _, name := range mxAccounts {
 			a := w.byName[name]
@@ -460,7 +514,7 @@ func (a *mxActor) sees(k mxTarget, e mxEntity) bool {
 	switch {
 	case a.role == auth.RoleAdmin, k == targetNone:
 		return true
-	case k == targetHousehold, k == targetCorrectable:
+	case k == targetHousehold, k == targetCorrectable, k == targetObjectable, k == targetSanggah:
 		return a.covers(e.hh.desa)
 	default:
 		return a.regency() == e.regency
@@ -849,6 +903,106 @@ func mxRows() []mxRow {
 					t.Fatalf("%s: the usul's household %+v, %v", a, h, err)
 				}
 				w.forgetUsul(h.ID)
+			}},
+		// A citizen's objection (exclusion error) against a decided
+		// household; taken out again, so the next actor may object too.
+		{method: "POST", route: "/api/v1/cycles/:id/sanggah", roles: usulRoles, target: targetObjectable, own: 201, temporal: "ExecuteWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/cycles/%d/sanggah", e.cy.id), json: map[string]any{
+					"householdId": e.id, "kind": "exclusion", "channel": "letter", "objectorKind": "citizen",
+					"objectorName": "Warga Pengadu", "objectorPhone": "081299998888", "reason": "Masih miskin, rumah bocor"}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v store.Sanggah
+				r.decode(t, &v)
+				if v.HouseholdID != e.id || v.Status != domain.SanggahReverification || !strings.HasPrefix(v.Receipt, "SGH-") ||
+					strings.Contains(string(r.body), "Warga Pengadu") || strings.Contains(string(r.body), "081299998888") {
+					t.Errorf("%s: sanggah %s", a, r.body)
+				}
+				opts := r.temporalCalls("ExecuteWorkflow")[0].Arguments.Get(1).(client.StartWorkflowOptions)
+				if opts.ID != workflows.SanggahWorkflowID(v.ID) {
+					t.Errorf("%s: started workflow %q", a, opts.ID)
+				}
+				if err := w.db.Delete(&store.Sanggah{}, v.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/sanggah", roles: fieldRoles, target: targetCycle, own: 200,
+			req: idPath("/api/v1/cycles/%d/sanggah"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Sanggah []store.Sanggah }
+				r.decode(t, &v)
+				shown := len(v.Sanggah) == 1 && v.Sanggah[0].ID == e.cy.sanggah
+				if want := a.role == auth.RoleAdmin || a.covers(e.cy.sanggahHH.desa); shown != want {
+					t.Errorf("%s: cycle %d lists %s", a, e.id, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/sanggah/:id", roles: fieldRoles, target: targetSanggah, own: 200,
+			req: idPath("/api/v1/sanggah/%d"), check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, v bool, r *apiResponse) {
+				wantBodyID("id")(t, w, a, e, v, r)
+				noObjector(t, a, e, r)
+			}},
+		{method: "POST", route: "/api/v1/sanggah/:id/finding", roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
+			target: targetSanggah, own: 200, temporal: "UpdateWorkflow",
+			req:   idJSON("/api/v1/sanggah/%d/finding", map[string]string{"outcome": "eligible", "note": "Rumah bambu, lantai tanah"}),
+			check: wantUpdateTo(workflows.UpdateSanggahFinding, func(e mxEntity) string { return workflows.SanggahWorkflowID(e.id) })},
+		{method: "POST", route: "/api/v1/sanggah/:id/decision", roles: dinsosRole, target: targetSanggah, own: 200, temporal: "UpdateWorkflow",
+			req:   idJSON("/api/v1/sanggah/%d/decision", map[string]string{"decision": "upheld", "note": "Diterima"}),
+			check: wantUpdateTo(workflows.UpdateSanggahDecide, func(e mxEntity) string { return workflows.SanggahWorkflowID(e.id) })},
+		// The sanggah pages: the list and form, one objection, its
+		// finding and decision, and the login-free status.
+		{method: "GET", route: "/sanggah", page: true, roles: fieldRoles, req: path("/sanggah"), own: 200},
+		{method: "POST", route: "/sanggah", page: true, roles: usulRoles, target: targetObjectable, own: 303, temporal: "ExecuteWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: "/sanggah", form: url.Values{"siklus": {fmt.Sprint(e.cy.id)}, "householdId": {fmt.Sprint(e.id)},
+					"kind": {"exclusion"}, "objectorKind": {"citizen"}, "objectorName": {"Warga Pengadu"}, "objectorPhone": {"081299998888"},
+					"reason": {"Masih miskin, rumah bocor"}, "channel": {"letter"}}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var sg store.Sanggah
+				if err := w.db.Where("household_id = ?", e.id).Last(&sg).Error; err != nil {
+					t.Fatal(err)
+				}
+				if got := r.header.Get("Location"); got != fmt.Sprintf("/sanggah?siklus=%d&tersimpan=%s", e.cy.id, sg.Receipt) {
+					t.Errorf("%s: redirected to %q", a, got)
+				}
+				if err := w.db.Delete(&store.Sanggah{}, sg.ID).Error; err != nil {
+					t.Fatal(err)
+				}
+			}},
+		{method: "GET", route: "/sanggah/:id", page: true, roles: fieldRoles, target: targetSanggah, own: 200, req: idPath("/sanggah/%d"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) { noObjector(t, a, e, r) }},
+		{method: "POST", route: "/sanggah/:id/temuan", page: true, roles: []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
+			target: targetSanggah, own: 303, temporal: "UpdateWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/sanggah/%d/temuan", e.id), form: url.Values{"outcome": {"eligible"}, "note": {"Rumah bambu"}}}
+			},
+			check: wantSanggahPage(workflows.UpdateSanggahFinding, "temuan=1")},
+		{method: "POST", route: "/sanggah/:id/keputusan", page: true, roles: dinsosRole, target: targetSanggah, own: 303, temporal: "UpdateWorkflow",
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/sanggah/%d/keputusan", e.id), form: url.Values{"decision": {"rejected"}, "note": {"Tetap"}}}
+			},
+			check: wantSanggahPage(workflows.UpdateSanggahDecide, "diputuskan=1")},
+		{method: "GET", route: "/status", page: true, own: 200,
+			req: func(w *mxWorld, _ *mxActor, _ mxEntity) apiRequest {
+				return apiRequest{path: "/status?kode=" + w.cycles[0].receipt}
+			},
+			check: func(t *testing.T, w *mxWorld, _ *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				if body := string(r.body); !strings.Contains(body, "Verifikasi ulang") || strings.Contains(body, "Salam") {
+					t.Errorf("status page: %.2000s", body)
+				}
+			}},
+		// Login-free: the status by receipt code, for anyone.
+		{method: "GET", route: "/api/v1/status/:code", own: 200,
+			req: func(w *mxWorld, _ *mxActor, _ mxEntity) apiRequest {
+				return apiRequest{path: "/api/v1/status/" + w.cycles[0].receipt}
+			},
+			check: func(t *testing.T, w *mxWorld, _ *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v store.SanggahPublic
+				r.decode(t, &v)
+				if v.Receipt != w.cycles[0].receipt || v.Status != domain.SanggahReverification || strings.Contains(string(r.body), "35.05.01.2002") {
+					t.Errorf("status %s", r.body)
+				}
 			}},
 		// An usul for a desa of the caller's region; the household it
 		// makes is taken out again, so the rows after see the seeded world.
@@ -1935,6 +2089,30 @@ func wantUpdateTo(name string, workflowID func(mxEntity) string) func(*testing.T
 		opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
 		if opts.WorkflowID != workflowID(e) || opts.UpdateName != name {
 			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+		}
+	}
+}
+
+// noObjector checks an objection's answer shows its reason but not who
+// objected (the phone is one of the world's secrets, which no answer
+// shows).
+func noObjector(t *testing.T, a *mxActor, e mxEntity, r *apiResponse) {
+	t.Helper()
+	if body := string(r.body); strings.Contains(body, "Pelapor Rahasia") || !strings.Contains(body, "Keluarga ini sebenarnya masih miskin") {
+		t.Errorf("%s: objection %d shows its objector, or not its reason: %.1500s", a, e.id, body)
+	}
+}
+
+// wantSanggahPage checks a sanggah page's post sent the named Update to
+// the objection's workflow and went back to its page with flag.
+func wantSanggahPage(name, flag string) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+		opts := r.temporalCalls("UpdateWorkflow")[0].Arguments.Get(1).(client.UpdateWorkflowOptions)
+		if opts.WorkflowID != workflows.SanggahWorkflowID(e.id) || opts.UpdateName != name {
+			t.Errorf("%s: Update %q to %q", a, opts.UpdateName, opts.WorkflowID)
+		}
+		if got, want := r.header.Get("Location"), fmt.Sprintf("/sanggah/%d?%s", e.id, flag); got != want {
+			t.Errorf("%s: redirected to %q, want %q", a, got, want)
 		}
 	}
 }

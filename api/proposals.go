@@ -215,13 +215,17 @@ func (s *Server) report(c *gin.Context) {
 		return
 	}
 	if c.Query("format") != "xlsx" {
-		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "programmes": programmes, "kecamatan": rep.Kecamatan, "desa": rep.Desa, "usulDays": rep.UsulDays})
+		c.JSON(http.StatusOK, gin.H{"cycleId": cy.ID, "programmes": programmes, "kecamatan": rep.Kecamatan, "desa": rep.Desa, "usulDays": rep.UsulDays,
+			"sanggahDays": rep.SanggahDays})
 		return
 	}
 	desa := funnelSheet("Laporan", true, programmes, rep.Desa)
 	kec := funnelSheet("Kecamatan", false, programmes, rep.Kecamatan)
 	s.sendXLSX(c, fmt.Sprintf("laporan-siklus-%d-%s.xlsx", cy.Year, strings.ReplaceAll(cy.RegencyCode, ".", "")), []sheet{desa, kec})
 }
+
+// sanggahKinds are the objections' kinds, in the report's order.
+var sanggahKinds = []domain.SanggahKind{domain.SanggahInclusion, domain.SanggahExclusion}
 
 // funnelSheet lays out report rows as a worksheet: the region, then each
 // step of the funnel, then the households per stage (the final ones once
@@ -255,6 +259,18 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 		header = append(header, fmt.Sprintf("Usul: %s [%s]", web.UsulChannelName(ch), ch))
 	}
 	header = append(header, "Usul diputuskan")
+	// The objections (sanggah): by kind, channel and outcome, and the days
+	// the decided ones took.
+	for _, k := range sanggahKinds {
+		header = append(header, fmt.Sprintf("Sanggah: %s [%s]", web.SanggahKindName(k), k))
+	}
+	for _, ch := range store.UsulChannels() {
+		header = append(header, fmt.Sprintf("Sanggah lewat: %s [%s]", web.UsulChannelName(ch), ch))
+	}
+	for _, st := range domain.SanggahStatuses() {
+		header = append(header, fmt.Sprintf("Sanggah %s [%s]", web.SanggahStatusName(st), st))
+	}
+	header = append(header, "Sanggah: hari sampai keputusan (median)", "Sanggah: hari sampai keputusan (terlama)")
 	sh := sheet{Name: name, Header: header}
 	for _, r := range rows {
 		row := []any{r.KecamatanCode, r.KecamatanName}
@@ -280,6 +296,16 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 			row = append(row, r.Usul[ch])
 		}
 		row = append(row, r.UsulDecided)
+		for _, k := range sanggahKinds {
+			row = append(row, r.Sanggah[string(k)])
+		}
+		for _, ch := range store.UsulChannels() {
+			row = append(row, r.SanggahChannel[ch])
+		}
+		for _, st := range domain.SanggahStatuses() {
+			row = append(row, r.SanggahOutcome[string(st)])
+		}
+		row = append(row, r.SanggahDays.Median, r.SanggahDays.Worst)
 		sh.Rows = append(sh.Rows, row)
 	}
 	return sh

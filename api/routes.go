@@ -16,6 +16,8 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	g.Use(s.timeout(), s.bodyLimit(maxJSONBody))
 	g.POST("/login", s.login)
 	g.GET("/openapi.json", s.openapi)
+	// Login-free: an objector follows their sanggah by its receipt code.
+	g.GET("/status/:code", s.sanggahStatus)
 
 	a := g.Group("", s.authenticate())
 	a.POST("/logout", s.logout)
@@ -31,6 +33,11 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/cycles/:id/stuck", may(office.StepStuck), s.stuck)
 	a.POST("/cycles/:id/meetings", may(office.StepRecordMeeting), s.recordMeeting)
 	a.POST("/cycles/:id/usul", may(office.StepUsul), s.proposeHousehold)
+	a.POST("/cycles/:id/sanggah", may(office.StepSanggah), s.fileSanggah)
+	a.GET("/cycles/:id/sanggah", may(office.StepReadSanggah), s.listSanggah)
+	a.GET("/sanggah/:id", may(office.StepReadSanggah), s.getSanggah)
+	a.POST("/sanggah/:id/finding", may(office.StepSanggahFinding), s.sanggahFinding)
+	a.POST("/sanggah/:id/decision", may(office.StepSanggahDecide), s.sanggahDecision)
 	a.GET("/intakes/:id", may(office.StepIntake), s.getIntake)
 	a.GET("/intakes/:id/issues", may(office.StepIntake), s.intakeIssues)
 

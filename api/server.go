@@ -53,7 +53,9 @@ type Server struct {
 	deps    Deps
 	router  *gin.Engine
 	limiter *loginLimiter
-	spec    openapiJSON
+	// status limits the login-free sanggah status look-ups per address.
+	status *statusLimiter
+	spec   openapiJSON
 }
 
 // New builds the router with every route registered.
@@ -80,7 +82,8 @@ func New(d Deps) *Server {
 	// parsed instead of staying in memory beside the copy the handler
 	// reads: a 12 MB P3KE file is held once, not twice.
 	r.MaxMultipartMemory = 1 << 20
-	s := &Server{deps: d, router: r, limiter: newLoginLimiter(loginWindow, loginPairMax, loginAccountFree, loginAccountMaxDelay, loginAddressMax, loginMaxKeys)}
+	s := &Server{deps: d, router: r, limiter: newLoginLimiter(loginWindow, loginPairMax, loginAccountFree, loginAccountMaxDelay, loginAddressMax, loginMaxKeys),
+		status: newStatusLimiter(statusWindow, statusMax, statusMaxKeys)}
 	r.Use(requestID(), securityHeaders(), s.accessLog())
 	if d.Metrics != nil {
 		// Outside the recovery, so a panic is counted as the 500 it becomes.
@@ -111,7 +114,7 @@ func (s *Server) routes() {
 	// The web pages (api/web) share the office, the Web UI links and the
 	// login throttle.
 	web.Register(r, web.Deps{Office: s.deps.Office, Log: s.deps.Log, SessionTTL: s.deps.SessionTTL, SecureCookies: s.deps.SecureCookies,
-		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL,
+		WorkflowURL: s.workflowURL, StuckQueryURL: s.stuckQueryURL, SanggahURL: s.sanggahWorkflowURL, StatusTake: s.status.take,
 		Throttle: web.Throttle{Blocked: s.limiter.blocked, Failed: s.limiter.failed, Succeeded: s.limiter.succeeded, Acquire: s.limiter.acquire, ClientKey: clientKey}})
 }
 

@@ -193,3 +193,52 @@ func (c Cases) State(ctx context.Context, cycleID, householdID int64) (Household
 	}
 	return s, v.Get(&s)
 }
+
+// StartSanggah starts an objection's case; a second start of the same
+// objection is refused by Temporal and reports started=false.
+func (c Cases) StartSanggah(ctx context.Context, in SanggahInput) (bool, error) {
+	_, err := c.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: SanggahWorkflowID(in.SanggahID),
+		// With the other cases that are not a household's: the households'
+		// queue stays theirs.
+		TaskQueue:                OpsTaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAStage.ValueSet(SanggahStage(domain.SanggahReverification)),
+			SAStageEnteredAt.ValueSet(in.RegisteredAt),
+			SARegency.ValueSet(in.RegencyCode),
+			SAKecamatan.ValueSet(in.KecamatanCode),
+			SADesa.ValueSet(in.DesaCode),
+			SACycleYear.ValueSet(int64(in.Year)),
+		),
+	}, SanggahWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// SanggahFinding sends an objection's finding and waits for it to be
+// recorded.
+func (c Cases) SanggahFinding(ctx context.Context, sanggahID int64, updateID string, f SanggahFinding) (SanggahState, error) {
+	return c.sanggahUpdate(ctx, sanggahID, updateID, UpdateSanggahFinding, f)
+}
+
+// SanggahDecide sends Dinsos' decision and waits for it to be recorded.
+func (c Cases) SanggahDecide(ctx context.Context, sanggahID int64, updateID string, d SanggahDecision) (SanggahState, error) {
+	return c.sanggahUpdate(ctx, sanggahID, updateID, UpdateSanggahDecide, d)
+}
+
+func (c Cases) sanggahUpdate(ctx context.Context, sanggahID int64, updateID, name string, arg any) (SanggahState, error) {
+	var st SanggahState
+	h, err := c.Client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: SanggahWorkflowID(sanggahID), UpdateID: updateID, UpdateName: name,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err != nil {
+		return st, err
+	}
+	return st, h.Get(ctx, &st)
+}

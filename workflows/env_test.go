@@ -20,6 +20,7 @@ import (
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/worker"
 	"github.com/verval/verval/workflows"
@@ -244,6 +245,21 @@ func newEnv(t *testing.T) *harness {
 				return h.lateChecks[n-1], nil
 			}
 			return activities.KemensosLateResult{}, nil
+		})
+	h.env.OnActivity(acts.InformObjector, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.InformInput) error {
+			h.record(ctx, "InformObjector", in)
+			return nil
+		})
+	h.env.OnActivity(acts.RecordSanggahFinding, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in store.SanggahStep) error {
+			h.record(ctx, "RecordSanggahFinding", in)
+			return nil
+		})
+	h.env.OnActivity(acts.DecideSanggah, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in store.SanggahStep) error {
+			h.record(ctx, "DecideSanggah", in)
+			return nil
 		})
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)

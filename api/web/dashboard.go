@@ -11,6 +11,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -66,6 +67,8 @@ type dashboardData struct {
 	// Waiting counts households whose case has not ended: on a closed
 	// cycle, those the close's fan-out has still to reach.
 	Waiting int64
+	// Cases counts the usul and sanggah in the caller's region.
+	Cases store.CaseCounts
 }
 
 // closeForm is Dinsos' close (tutup buku) form.
@@ -194,6 +197,10 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 				d.Waiting += r.Count
 			}
 		}
+		if d.Cases, err = h.d.Office.CaseCounts(c.Request.Context(), caller(c), cy.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
 		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
 		d.CanResume = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting > 0
 		// While the close's fan-out runs, the page follows its progress.
@@ -290,6 +297,10 @@ type stuckData struct {
 	// ends), keeping the cycle and the number of days.
 	Page, First      int
 	PrevURL, NextURL string
+	// Sanggah are the objections past their due date, undecided; the
+	// caller opens them when MaySanggah.
+	Sanggah    []store.Sanggah
+	MaySanggah bool
 }
 
 // stuckPageSize is how many cases one page lists: on a village's phone a
@@ -350,6 +361,11 @@ func (h *pages) stuckPage(c *gin.Context) {
 		if more {
 			d.NextURL = page(d.Page + 1)
 		}
+		if d.Sanggah, err = h.d.Office.StuckSanggah(c.Request.Context(), caller(c), cy.ID, 200); err != nil {
+			h.fail(c, err)
+			return
+		}
+		d.MaySanggah = office.Allowed(office.StepReadSanggah, principal(c).Role)
 		if h.d.StuckQueryURL != nil {
 			d.QueryURL = h.d.StuckQueryURL(principal(c), cy, before)
 			if u, err := url.Parse(d.QueryURL); err == nil {

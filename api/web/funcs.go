@@ -25,19 +25,20 @@ func navFor(r auth.Role) []navItem {
 	proposals := navItem{"usulan", "Usulan Kemensos", "/usulan"}
 	accounts := navItem{"akun", "Akun", "/akun"}
 	usul := navItem{"usul", "Usul keluarga", "/usul"}
+	sanggah := navItem{"sanggah", "Sanggah", "/sanggah"}
 	switch r {
 	case auth.RoleVillage:
-		return []navItem{tasks, meeting, usul, dash, stuck}
+		return []navItem{tasks, meeting, usul, sanggah, dash, stuck}
 	case auth.RolePSM:
-		return []navItem{tasks, usul, dash, stuck}
+		return []navItem{tasks, usul, sanggah, dash, stuck}
 	case auth.RolePendamping:
-		return []navItem{tasks, dash, stuck}
+		return []navItem{tasks, sanggah, dash, stuck}
 	case auth.RoleTKSK:
-		return []navItem{dash, stuck, tasks, usul}
+		return []navItem{dash, stuck, tasks, usul, sanggah}
 	case auth.RoleDinsos:
-		return []navItem{dash, stuck, tasks, upload, usul, decrees, proposals, accounts}
+		return []navItem{dash, stuck, tasks, upload, usul, sanggah, decrees, proposals, accounts}
 	case auth.RoleAdmin:
-		return []navItem{dash, stuck, tasks, upload, decrees, proposals, accounts}
+		return []navItem{dash, stuck, tasks, upload, sanggah, decrees, proposals, accounts}
 	case auth.RoleBupati:
 		return []navItem{decrees, dash, stuck}
 	}
@@ -72,6 +73,13 @@ func (h *pages) funcs() template.FuncMap {
 			return fieldMessage{ID: name + "-error", Msg: errs[name]}
 		},
 		"reason":         stageReason,
+		"sanggahStatus":  named(sanggahStatusNames),
+		"sanggahKind":    named(sanggahKindNames),
+		"objector":       named(objectorNames),
+		"reverifier":     named(reverifierNames),
+		"channel":        UsulChannelName,
+		"list":           func(s ...string) []string { return s },
+		"derefTime":      func(t *time.Time) time.Time { return *t },
 		"decreeStatus":   named(decreeStatusNames),
 		"decreeKind":     named(decreeKindNames),
 		"proposalStatus": named(proposalStatusNames),

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -28,6 +29,9 @@ type householdData struct {
 	TemporalURL string
 	// TaskURL links the verification task, for the roles that have tasks.
 	TaskURL string
+	// SanggahURL opens the form to object to the household's decision,
+	// for the roles that record objections.
+	SanggahURL string
 }
 
 // householdPage shows one family: stage, its aid programmes, the timeline
@@ -52,6 +56,9 @@ func (h *pages) householdPage(c *gin.Context) {
 	}
 	if office.Allowed(office.StepReadTasks, p.Role) {
 		d.TaskURL = "/tugas/" + c.Param("id")
+	}
+	if office.Allowed(office.StepSanggah, p.Role) {
+		d.SanggahURL = fmt.Sprintf("/sanggah?siklus=%d&rumah-tangga=%d#f-householdId", hh.CycleID, hh.ID)
 	}
 	h.render(c, http.StatusOK, "household", &view{Title: "Rumah tangga " + d.Name, Data: d})
 }

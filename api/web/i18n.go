@@ -50,6 +50,9 @@ var taskStatusNames = map[domain.TaskStatus]string{
 var auditActionNames = map[string]string{
 	"verification.submit":       "Hasil kunjungan dicatat",
 	"household.usul":            "Keluarga diusulkan (usul)",
+	"sanggah.create":            "Sanggah dicatat",
+	"sanggah.finding":           "Hasil verifikasi ulang sanggah dicatat",
+	"sanggah.decide":            "Sanggah diputuskan Dinas Sosial",
 	"verification.correct":      "Hasil kunjungan dikoreksi",
 	"verification.reopen":       "Verifikasi dibuka ulang",
 	"task.assign":               "Tugas dialihkan",

@@ -65,6 +65,11 @@ type Deps struct {
 	// StuckQueryURL links the Web UI's list of a cycle's running cases in
 	// p's region that entered their stage before a time.
 	StuckQueryURL func(p auth.Principal, cy *store.Cycle, before time.Time) string
+	// SanggahURL links an objection's case in the Temporal Web UI.
+	SanggahURL func(id int64) string
+	// StatusTake counts a login-free status look-up by a client key (the
+	// API's limiter, shared) or says how long the client must wait.
+	StatusTake func(now time.Time, key string) time.Duration
 	// Throttle is the API's login throttle, so the login page is no way
 	// around it.
 	Throttle Throttle
@@ -128,6 +133,13 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
 	r.GET("/usul", may(office.StepUsul), h.usulPage)
 	r.POST("/usul", may(office.StepUsul), h.proposeHousehold)
+	r.GET("/sanggah", may(office.StepReadSanggah), h.sanggahList)
+	r.POST("/sanggah", may(office.StepSanggah), h.fileSanggah)
+	r.GET("/sanggah/:id", may(office.StepReadSanggah), h.sanggahPage)
+	r.POST("/sanggah/:id/temuan", may(office.StepSanggahFinding), h.sanggahStep(false))
+	r.POST("/sanggah/:id/keputusan", may(office.StepSanggahDecide), h.sanggahStep(true))
+	// Login-free: an objector's status by receipt code.
+	r.GET("/status", h.statusPage)
 	r.GET("/akun/impor", may(office.StepAccounts), h.accountImportPage)
 	r.POST("/akun/impor", h.signedInWith(maxFileForm, office.Roles(office.StepAccounts)...), h.importAccounts)
 	r.GET("/akun/impor/:id/sandi.xlsx", may(office.StepAccounts), h.accountSheet)

@@ -744,6 +744,12 @@ func TestIntakePageIsRegionScoped(t *testing.T) {
 var pageRoles = map[string][]auth.Role{
 	"GET /usul":                      {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
 	"POST /usul":                     {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	"GET /sanggah":                   {auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"POST /sanggah":                  {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	"GET /sanggah/:id":               {auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"POST /sanggah/:id/temuan":       {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
+	"POST /sanggah/:id/keputusan":    {auth.RoleDinsos},
+	"GET /status":                    nil, // public: an objection's status by receipt code
 	"GET /akun/impor":                {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /akun/impor":               {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /akun/impor/:id/sandi.xlsx": {auth.RoleDinsos, auth.RoleAdmin},

@@ -567,6 +567,17 @@ func TestWholeCycle(t *testing.T) {
 				wantCells[fmt.Sprintf("Usul: %s [%s]", web.UsulChannelName(ch), ch)] = fmt.Sprint(r.Usul[ch])
 			}
 			wantCells["Usul diputuskan"] = fmt.Sprint(r.UsulDecided)
+			for _, k := range []domain.SanggahKind{domain.SanggahInclusion, domain.SanggahExclusion} {
+				wantCells[fmt.Sprintf("Sanggah: %s [%s]", web.SanggahKindName(k), k)] = fmt.Sprint(r.Sanggah[string(k)])
+			}
+			for _, ch := range store.UsulChannels() {
+				wantCells[fmt.Sprintf("Sanggah lewat: %s [%s]", web.UsulChannelName(ch), ch)] = fmt.Sprint(r.SanggahChannel[ch])
+			}
+			for _, st := range domain.SanggahStatuses() {
+				wantCells[fmt.Sprintf("Sanggah %s [%s]", web.SanggahStatusName(st), st)] = fmt.Sprint(r.SanggahOutcome[string(st)])
+			}
+			wantCells["Sanggah: hari sampai keputusan (median)"] = fmt.Sprint(r.SanggahDays.Median)
+			wantCells["Sanggah: hari sampai keputusan (terlama)"] = fmt.Sprint(r.SanggahDays.Worst)
 			if len(got) != len(wantCells) {
 				t.Errorf("report sheet %s has columns %v", sh.name, cells[0])
 			}
@@ -634,6 +645,9 @@ type reportRow struct {
 	// (none in this cycle: its families all come from the file).
 	Usul        map[string]int
 	UsulDecided int
+	// The objections (sanggah), as the API reports them (none here).
+	Sanggah, SanggahChannel, SanggahOutcome map[string]int
+	SanggahDays                             struct{ Median, Worst int }
 }
 
 func newReportRow(kec, desa string) *reportRow {

@@ -32,11 +32,19 @@ import (
 // that both logs have content.
 func assertNoPIIInClear(t *testing.T, s *stack, fams []family, wantTypes ...string) {
 	t.Helper()
+	assertNoPIIInClearWith(t, s, fams, nil, wantTypes...)
+}
+
+// assertNoPIIInClearWith is assertNoPIIInClear that also searches for
+// others' data: the objectors' names and phone numbers of the sanggah.
+func assertNoPIIInClearWith(t *testing.T, s *stack, fams []family, others []string, wantTypes ...string) {
+	t.Helper()
 	ctx := context.Background()
 	var secrets []string
 	for _, f := range fams {
 		secrets = append(secrets, f.NIK, f.KK, f.Name)
 	}
+	secrets = append(secrets, others...)
 	found := func(b []byte) string {
 		for _, sec := range secrets {
 			if bytes.Contains(b, []byte(sec)) {
@@ -55,6 +63,11 @@ func assertNoPIIInClear(t *testing.T, s *stack, fams []family, wantTypes ...stri
 				return "a No KK (" + f.ID + ")"
 			case f.Name:
 				return "a name (" + f.ID + ")"
+			}
+		}
+		for _, o := range others {
+			if sec == o {
+				return "an objector's name or phone"
 			}
 		}
 		return "personal data"

@@ -142,6 +142,21 @@ const (
 	CodeUsulMembers       Code = "usul.members"
 	CodeUsulReason        Code = "usul.reason"
 	CodeUsulChannel       Code = "usul.channel"
+
+	// Sanggah: an objection to a household's decision.
+	CodeSanggahKind       Code = "sanggah.kind"
+	CodeSanggahReason     Code = "sanggah.reason"
+	CodeSanggahObjector   Code = "sanggah.objector"
+	CodeSanggahName       Code = "sanggah.name"
+	CodeSanggahUndecided  Code = "sanggah.undecided"
+	CodeSanggahKindStage  Code = "sanggah.kind_stage"
+	CodeSanggahOpen       Code = "sanggah.open"
+	CodeSanggahStatus     Code = "sanggah.status"
+	CodeSanggahNote       Code = "sanggah.note"
+	CodeSanggahDecision   Code = "sanggah.decision"
+	CodeSanggahReverifier Code = "sanggah.reverifier"
+	CodeSanggahNotYours   Code = "sanggah.not_yours"
+	CodeCycleSanggahDays  Code = "cycle.sanggah_days"
 	// The account import.
 	CodeImportSheetGone  Code = "import.sheet_gone"
 	CodeImportColumns    Code = "import.columns"
@@ -297,6 +312,19 @@ var catalogue = map[Code]entry{
 	CodeUsulMembers:       {KindInvalid, "the number of family members is from 1 to 30"},
 	CodeUsulReason:        {KindInvalid, "say why the family is proposed (10 to 1000 characters)"},
 	CodeUsulChannel:       {KindInvalid, "the channel is one of walk_in, letter, cek_bansos"},
+	CodeSanggahKind:       {KindInvalid, "the kind is inclusion (on the list but well-off) or exclusion (left out but poor)"},
+	CodeSanggahReason:     {KindInvalid, "say why the decision is wrong (10 to 1000 characters)"},
+	CodeSanggahObjector:   {KindInvalid, "the objector is citizen, household or officer"},
+	CodeSanggahName:       {KindInvalid, "the objector's name is needed (at most 200 characters)"},
+	CodeSanggahUndecided:  {KindConflict, "the household's decision is not taken yet (stage %s): correct it at the visit"},
+	CodeSanggahKindStage:  {KindConflict, "a %s objection does not fit the household's decision (stage %s)"},
+	CodeSanggahOpen:       {KindConflict, "an objection to this household is already open (sanggah %s)"},
+	CodeSanggahStatus:     {KindConflict, "the objection is %s; this step is for one that is %s"},
+	CodeSanggahNote:       {KindInvalid, "say what was found or decided (at most 1000 characters)"},
+	CodeSanggahDecision:   {KindInvalid, "the decision is upheld or rejected"},
+	CodeSanggahReverifier: {KindInvalid, "the re-verification is by village or tksk"},
+	CodeSanggahNotYours:   {KindForbidden, "this re-verification is for the %s"},
+	CodeCycleSanggahDays:  {KindInvalid, "from 1 to 365 days"},
 	CodeImportSheetGone:   {KindConflict, "the one-time passwords were already downloaded, or expired after 24 hours: reset the passwords of the accounts that need one"},
 	CodeImportColumns:     {KindInvalid, "the file lacks the columns %s"},
 	CodeImportDuplicate:   {KindInvalid, "the username is also on row %s"},

@@ -28,6 +28,8 @@ type NewCycle struct {
 	// MaxDesil is the highest desil that enters verification (default 1,
 	// at most MaxScope).
 	MaxDesil int
+	// SanggahDays is an objection's service level (default 14 days).
+	SanggahDays int
 }
 
 // MaxScope is the highest desil a cycle may verify: the programmes reach
@@ -65,7 +67,11 @@ func (s *Service) CreateCycle(ctx context.Context, c Caller, req NewCycle) (*sto
 	if req.MaxDesil < 1 || req.MaxDesil > MaxScope {
 		return nil, domain.FieldErr("maxDesil", domain.CodeCycleScope)
 	}
-	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, MaxDesil: req.MaxDesil, CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
+	if req.SanggahDays, err = sanggahDays(req.SanggahDays); err != nil {
+		return nil, err
+	}
+	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, MaxDesil: req.MaxDesil,
+		SanggahDays: req.SanggahDays, CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
 	if err := s.store.CreateCycle(ctx, &cy); err != nil {
 		return nil, err
 	}

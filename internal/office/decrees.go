@@ -40,6 +40,15 @@ func (s *Service) DraftDecree(ctx context.Context, c Caller, cy *store.Cycle, re
 	if e := domain.CheckText("reason", req.Reason, domain.MaxReasonRunes, true); e != nil {
 		return nil, e
 	}
+	if req.Kind == domain.DecreeRevocation && len(req.HouseholdIDs) == 0 {
+		// Named by nobody: the upheld objections (inclusion errors) of
+		// decreed households are what the revocation revokes.
+		ids, err := s.sanggahRevocations(ctx, cy.ID)
+		if err != nil {
+			return nil, err
+		}
+		req.HouseholdIDs = ids
+	}
 	d := store.Decree{CycleID: cy.ID, RegencyCode: cy.RegencyCode, Kind: req.Kind, Reason: req.Reason}
 	if err := s.store.DraftDecree(ctx, &d, req.HouseholdIDs, c.Actor()); err != nil {
 		return nil, err

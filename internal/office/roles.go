@@ -34,6 +34,10 @@ const (
 	StepCorrectIdentity Step = "household.correct"
 	StepAccounts        Step = "accounts" // the regency's people's accounts
 	StepUsul            Step = "household.usul"
+	StepSanggah         Step = "sanggah.file"
+	StepReadSanggah     Step = "sanggah.read"
+	StepSanggahFinding  Step = "sanggah.finding"
+	StepSanggahDecide   Step = "sanggah.decide"
 )
 
 var (
@@ -76,6 +80,12 @@ var allowed = map[Step][]auth.Role{
 	// The desa's officer and PSM propose for their desa; TKSK and Dinsos
 	// record a citizen's usul for their region.
 	StepUsul: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	// A sanggah is recorded as an usul is; its finding is the village's
+	// (officer or PSM) or the TKSK's; Dinsos decides.
+	StepSanggah:        {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	StepReadSanggah:    field,
+	StepSanggahFinding: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
+	StepSanggahDecide:  dinsos,
 }
 
 // Roles lists who may take step st.

@@ -389,6 +389,50 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("CREATE INDEX IF NOT EXISTS idx_tasks_desa_status_due ON tasks (desa_code, status, due_at, household_id)").Error
 			},
 		},
+		{
+			// Objections to a household's decision (sanggah, issue 19),
+			// and the cycle's service level for them.
+			ID: "202612090101_sanggah",
+			Migrate: func(tx *gorm.DB) error {
+				if !tx.Migrator().HasColumn("cycles", "sanggah_days") {
+					if err := tx.Exec("ALTER TABLE cycles ADD COLUMN sanggah_days BIGINT NOT NULL DEFAULT 14").Error; err != nil {
+						return err
+					}
+				}
+				type sanggah struct {
+					ID              int64     `gorm:"primaryKey"`
+					CycleID         int64     `gorm:"not null;index"`
+					HouseholdID     int64     `gorm:"not null;index"`
+					Receipt         string    `gorm:"size:32;not null;uniqueIndex"`
+					Seq             int       `gorm:"not null"`
+					Kind            string    `gorm:"size:16;not null"`
+					Channel         string    `gorm:"size:16;not null"`
+					ObjectorKind    string    `gorm:"size:16;not null"`
+					Reason          string    `gorm:"size:1000;not null"`
+					Reverifier      string    `gorm:"size:8;not null"`
+					RegencyCode     string    `gorm:"size:5;not null"`
+					KecamatanCode   string    `gorm:"size:8;not null"`
+					DesaCode        string    `gorm:"size:13;not null;index"`
+					ObjectorSealed  []byte    `gorm:"not null"`
+					Status          string    `gorm:"size:20;not null"`
+					StatusAt        time.Time `gorm:"not null"`
+					DueAt           time.Time `gorm:"not null"`
+					HouseholdStage  string    `gorm:"size:32;not null"`
+					CreatedBy       int64     `gorm:"not null"`
+					CreatedAt       time.Time `gorm:"not null"`
+					FindingOutcome  string    `gorm:"size:16;not null;default:''"`
+					FindingNote     string    `gorm:"size:1000;not null;default:''"`
+					FindingBy       int64     `gorm:"not null;default:0"`
+					FindingAt       *time.Time
+					DecisionNote    string `gorm:"size:1000;not null;default:''"`
+					DecidedBy       int64  `gorm:"not null;default:0"`
+					DecidedAt       *time.Time
+					InformedAt      *time.Time
+					WorkflowStarted bool `gorm:"not null;default:false"`
+				}
+				return tx.Table("sanggah").AutoMigrate(&sanggah{})
+			},
+		},
 	}
 }
 

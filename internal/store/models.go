@@ -19,9 +19,12 @@ type Cycle struct {
 	// MaxDesil is the cycle's scope: families of desil 1 to MaxDesil
 	// enter verification (1 to 5; 1 by default). The families of a higher
 	// desil in the file are kept as ReferenceFamily rows.
-	MaxDesil  int       `gorm:"not null;default:1" json:"maxDesil"`
-	CreatedBy int64     `json:"createdBy"`
-	CreatedAt time.Time `json:"createdAt"`
+	MaxDesil int `gorm:"not null;default:1" json:"maxDesil"`
+	// SanggahDays is an objection's service level: decided this many days
+	// after it is registered (domain.DefaultSanggahDays by default).
+	SanggahDays int       `gorm:"not null;default:14" json:"sanggahDays"`
+	CreatedBy   int64     `json:"createdBy"`
+	CreatedAt   time.Time `json:"createdAt"`
 	// ClosedAt is when Dinsos closed the cycle (tutup buku); nil while open.
 	// A closed cycle takes in no households and drafts no decrees or
 	// proposals; its waiting households end in stage closed.

@@ -46,6 +46,17 @@ type FunnelRow struct {
 	// of them past verification (their list decided at the meeting).
 	Usul        map[string]int64 `json:"usul"`
 	UsulDecided int64            `json:"usulDecided"`
+	// Sanggah counts the objections to the desa's households per kind
+	// (inclusion, exclusion), SanggahChannel per channel, SanggahOutcome
+	// per status (upheld, rejected, or still open: registered,
+	// reverification, awaiting_decision); SanggahDays is how many days the
+	// decided ones took from registration to decision.
+	Sanggah        map[string]int64 `json:"sanggah"`
+	SanggahChannel map[string]int64 `json:"sanggahChannel"`
+	SanggahOutcome map[string]int64 `json:"sanggahOutcome"`
+	SanggahDays    DecisionDays     `json:"sanggahDays"`
+	// sanggahDays are the decided objections' days, for SanggahDays.
+	sanggahDays []int
 }
 
 // CycleReport is the cycle funnel per kecamatan and per desa.
@@ -55,6 +66,9 @@ type CycleReport struct {
 	// UsulDays is how many days the decided usul took from being proposed
 	// to leaving verification: the median and the worst (0 when none).
 	UsulDays DecisionDays `json:"usulDays"`
+	// SanggahDays is the same for the decided objections: from
+	// registration to Dinsos' decision.
+	SanggahDays DecisionDays `json:"sanggahDays"`
 }
 
 // DecisionDays is a median and a worst duration, in whole days.
@@ -72,7 +86,8 @@ type countRow struct {
 func newFunnelRow(kec, desa string) *FunnelRow {
 	w := wilayah.Default()
 	r := &FunnelRow{KecamatanCode: kec, DesaCode: desa, Verified: map[string]int64{}, Enrolled: map[string]int64{}, Final: map[string]int64{},
-		EnrolledPeople: map[string]int64{}, Usul: map[string]int64{}}
+		EnrolledPeople: map[string]int64{}, Usul: map[string]int64{},
+		Sanggah: map[string]int64{}, SanggahChannel: map[string]int64{}, SanggahOutcome: map[string]int64{}}
 	r.KecamatanName, _ = w.Name(kec)
 	if desa != "" {
 		r.DesaName, _ = w.Name(desa)
@@ -88,7 +103,9 @@ func (r *FunnelRow) add(o *FunnelRow) {
 	r.Accepted += o.Accepted
 	r.TakenInPeople += o.TakenInPeople
 	r.UsulDecided += o.UsulDecided
-	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}, {r.EnrolledPeople, o.EnrolledPeople}, {r.Usul, o.Usul}} {
+	r.sanggahDays = append(r.sanggahDays, o.sanggahDays...)
+	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}, {r.EnrolledPeople, o.EnrolledPeople},
+		{r.Usul, o.Usul}, {r.Sanggah, o.Sanggah}, {r.SanggahChannel, o.SanggahChannel}, {r.SanggahOutcome, o.SanggahOutcome}} {
 		for k, n := range m[1] {
 			m[0][k] += n
 		}
@@ -113,9 +130,12 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 	}
 	hh := scope(db.Table("households"), p, "households.desa_code").Where("households.cycle_id = ?", cycleID)
 	distinct := "households.desa_code, '' AS key, COUNT(DISTINCT households.id) AS n"
+	sg := scope(db.Table("sanggah"), p, "desa_code").Where("cycle_id = ?", cycleID)
 	queries := []struct {
 		q   func(*gorm.DB) *gorm.DB
 		add func(r *FunnelRow, c countRow)
+		// on is the table counted: the households (nil), or the objections.
+		on *gorm.DB
 	}{
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select("desa_code, outcome AS key, COUNT(*) AS n").Group("desa_code, outcome")
@@ -124,45 +144,61 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 			if c.Key != "" {
 				r.Verified[c.Key] += c.N
 			}
-		}},
+		}, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select(distinct).
 				Joins("JOIN decree_items ON decree_items.household_id = households.id AND decree_items.action = 'add'").
 				Joins("JOIN decrees ON decrees.id = decree_items.decree_id AND decrees.status = 'signed'").
 				Group("households.desa_code")
-		}, func(r *FunnelRow, c countRow) { r.Decreed += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.Decreed += c.N }, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select(distinct).
 				Joins("JOIN proposal_items ON proposal_items.household_id = households.id").
 				Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id AND proposals.status <> 'draft'").
 				Group("households.desa_code")
-		}, func(r *FunnelRow, c countRow) { r.Proposed += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.Proposed += c.N }, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select(distinct).
 				Joins("JOIN proposal_items ON proposal_items.household_id = households.id AND proposal_items.answer = 'DITETAPKAN'").
 				Joins("JOIN proposals ON proposals.id = proposal_items.proposal_id AND proposals.status <> 'draft'").
 				Group("households.desa_code")
-		}, func(r *FunnelRow, c countRow) { r.Accepted += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.Accepted += c.N }, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select("households.desa_code, enrolments.programme AS key, COUNT(*) AS n").
 				Joins("JOIN enrolments ON enrolments.household_id = households.id AND enrolments.status = 'active'").
 				Group("households.desa_code, enrolments.programme")
-		}, func(r *FunnelRow, c countRow) { r.Enrolled[c.Key] += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.Enrolled[c.Key] += c.N }, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select("desa_code, stage AS key, COUNT(*) AS n").Group("desa_code, stage")
-		}, func(r *FunnelRow, c countRow) { r.Final[c.Key] += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.Final[c.Key] += c.N }, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select("households.desa_code, usuls.channel AS key, COUNT(*) AS n").
 				Joins("JOIN usuls ON usuls.household_id = households.id").Group("households.desa_code, usuls.channel")
-		}, func(r *FunnelRow, c countRow) { r.Usul[c.Key] += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.Usul[c.Key] += c.N }, nil},
 		{func(q *gorm.DB) *gorm.DB {
 			return q.Select(distinct).Joins("JOIN usuls ON usuls.household_id = households.id").
 				Where("households.stage NOT IN ?", undecidedStages).Group("households.desa_code")
-		}, func(r *FunnelRow, c countRow) { r.UsulDecided += c.N }},
+		}, func(r *FunnelRow, c countRow) { r.UsulDecided += c.N }, nil},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("desa_code, kind AS key, COUNT(*) AS n").Group("desa_code, kind")
+		},
+			func(r *FunnelRow, c countRow) { r.Sanggah[c.Key] += c.N }, sg},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("desa_code, channel AS key, COUNT(*) AS n").Group("desa_code, channel")
+		},
+			func(r *FunnelRow, c countRow) { r.SanggahChannel[c.Key] += c.N }, sg},
+		{func(q *gorm.DB) *gorm.DB {
+			return q.Select("desa_code, status AS key, COUNT(*) AS n").Group("desa_code, status")
+		},
+			func(r *FunnelRow, c countRow) { r.SanggahOutcome[c.Key] += c.N }, sg},
 	}
 	for _, q := range queries {
+		on := hh
+		if q.on != nil {
+			on = q.on
+		}
 		var cs []countRow
-		if err := q.q(hh.Session(&gorm.Session{})).Scan(&cs).Error; err != nil {
+		if err := q.q(on.Session(&gorm.Session{})).Scan(&cs).Error; err != nil {
 			return nil, err
 		}
 		for _, c := range cs {
@@ -177,6 +213,21 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 	if rep.UsulDays, err = s.usulDays(hh.Session(&gorm.Session{})); err != nil {
 		return nil, err
 	}
+	var decided []struct {
+		DesaCode             string
+		CreatedAt, DecidedAt time.Time
+	}
+	if err := sg.Session(&gorm.Session{}).Select("desa_code, created_at, decided_at").Where("decided_at IS NOT NULL").Scan(&decided).Error; err != nil {
+		return nil, err
+	}
+	var all []int
+	for _, d := range decided {
+		n := int(d.DecidedAt.Sub(d.CreatedAt).Hours() / 24)
+		r := get(d.DesaCode)
+		r.sanggahDays = append(r.sanggahDays, n)
+		all = append(all, n)
+	}
+	rep.SanggahDays = decisionDays(all)
 	for _, r := range rows {
 		rep.Desa = append(rep.Desa, r)
 	}
@@ -186,6 +237,11 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 			rep.Kecamatan = append(rep.Kecamatan, newFunnelRow(r.KecamatanCode, ""))
 		}
 		rep.Kecamatan[len(rep.Kecamatan)-1].add(r)
+	}
+	for _, rs := range [][]*FunnelRow{rep.Desa, rep.Kecamatan} {
+		for _, r := range rs {
+			r.SanggahDays = decisionDays(r.sanggahDays)
+		}
 	}
 	return rep, nil
 }
@@ -302,6 +358,14 @@ func (s *Store) usulDays(hh *gorm.DB) (DecisionDays, error) {
 	for _, d := range first {
 		days = append(days, int(d.Hours()/24))
 	}
-	slices.Sort(days)
-	return DecisionDays{Median: days[len(days)/2], Worst: days[len(days)-1]}, nil
+	return decisionDays(days), nil
+}
+
+// decisionDays is the median and the worst of days (zero when empty).
+func decisionDays(days []int) DecisionDays {
+	if len(days) == 0 {
+		return DecisionDays{}
+	}
+	days = slices.Sorted(slices.Values(days))
+	return DecisionDays{Median: days[len(days)/2], Worst: days[len(days)-1]}
 }

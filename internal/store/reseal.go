@@ -31,7 +31,8 @@ type sealedRow struct {
 
 // Reseal seals again, with the keyring's active key, every sealed value
 // under another key: the households' NIK and No KK, the numbers each
-// proposal batch keeps of its households, and the files of intakes still
+// proposal batch keeps of its households, the members' NIKs, the
+// objectors of the objections (sanggah), and the files of intakes still
 // running. It works in batches of batch households, each in
 // its own transaction, in id order, so it can be interrupted and run
 // again; values already under the active key are left alone. progress, if
@@ -88,6 +89,9 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 		return rep, err
 	}
 	if err := s.resealMembers(ctx, batch, active, &rep); err != nil {
+		return rep, err
+	}
+	if err := s.resealSanggah(ctx, batch, active, &rep); err != nil {
 		return rep, err
 	}
 	return rep, s.resealIntakeFiles(ctx, active, &rep)
@@ -224,14 +228,28 @@ func (s *Store) reseal(v, ad []byte, active string, rep *ResealReport) ([]byte, 
 	return out, true, nil
 }
 
-// resealMembers re-seals the household members' NIKs, batch at a time,
-// each in its own transaction, in id order.
+// resealMembers re-seals the household members' NIKs.
 func (s *Store) resealMembers(ctx context.Context, batch int, active string, rep *ResealReport) error {
+	return s.resealColumn(ctx, batch, "household_members", "nik_sealed", ADMemberNIK, "household member %d NIK", active, rep)
+}
+
+// resealSanggah re-seals the objectors of the objections (sanggah).
+func (s *Store) resealSanggah(ctx context.Context, batch int, active string, rep *ResealReport) error {
+	return s.resealColumn(ctx, batch, "sanggah", "objector_sealed", ADSanggahObjector, "sanggah %d objector", active, rep)
+}
+
+// resealColumn re-seals one sealed column of table (sealed under ad),
+// batch rows at a time, each in its own transaction, in id order; what
+// names a row in an error, given its id.
+func (s *Store) resealColumn(ctx context.Context, batch int, table, col, ad, what, active string, rep *ResealReport) error {
 	var after int64
 	for {
-		var rows []HouseholdMember
-		if err := s.DB.WithContext(ctx).Model(&HouseholdMember{}).Select("id", "nik_sealed").
-			Where("id > ? AND nik_sealed IS NOT NULL", after).Order("id").Limit(batch).Find(&rows).Error; err != nil {
+		var rows []struct {
+			ID int64
+			V  []byte
+		}
+		if err := s.DB.WithContext(ctx).Table(table).Select("id, "+col+" AS v").
+			Where("id > ? AND "+col+" IS NOT NULL", after).Order("id").Limit(batch).Scan(&rows).Error; err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -239,12 +257,12 @@ func (s *Store) resealMembers(ctx context.Context, batch int, active string, rep
 		}
 		err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			for _, r := range rows {
-				v, changed, err := s.reseal(r.NIKSealed, []byte(ADMemberNIK), active, rep)
+				v, changed, err := s.reseal(r.V, []byte(ad), active, rep)
 				if err != nil {
-					return fmt.Errorf("household member %d NIK: %w", r.ID, err)
+					return fmt.Errorf(what+": %w", r.ID, err)
 				}
 				if changed {
-					if err := tx.Model(&HouseholdMember{}).Where("id = ?", r.ID).Update("nik_sealed", v).Error; err != nil {
+					if err := tx.Table(table).Where("id = ?", r.ID).Update(col, v).Error; err != nil {
 						return err
 					}
 				}

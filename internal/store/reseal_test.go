@@ -57,6 +57,19 @@ func TestReseal(t *testing.T) {
 		}
 		const items = 2
 
+		// An objection keeps its objector sealed.
+		objector, err := old.Keys.Seal(`{"name":"Pelapor","phone":"081234567890"}`, store.ADSanggahObjector)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sg := store.Sanggah{CycleID: cy.ID, HouseholdID: 1, Receipt: "SGH-3505-2026-000001", Seq: 1, Kind: domain.SanggahInclusion,
+			Channel: store.ChannelWalkIn, ObjectorKind: domain.ObjectorCitizen, Reason: "Punya mobil", Reverifier: domain.ReverifyVillage,
+			RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", ObjectorSealed: objector,
+			Status: domain.SanggahReverification, StatusAt: time.Now(), DueAt: time.Now(), HouseholdStage: "enrolled", CreatedAt: time.Now()}
+		if err := db.Create(&sg).Error; err != nil {
+			t.Fatal(err)
+		}
+
 		devKeys, hashKey := pii.DevKeyringEnv()
 		newKey := "k2:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("n", 32)))
 		both, err := pii.ParseKeyring(newKey+","+devKeys, hashKey)
@@ -74,8 +87,8 @@ func TestReseal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+2*items+1 || rep.Current != 0 || calls != 3 {
-			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+2*items+1, pii.DevKeyID)
+		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+2*items+2 || rep.Current != 0 || calls != 3 {
+			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+2*items+2, pii.DevKeyID)
 		}
 
 		// The old key can go: everything opens with the new one alone.
@@ -100,12 +113,18 @@ func TestReseal(t *testing.T) {
 		if err != nil || len(lines) != items {
 			t.Fatalf("the batch's file after the re-seal: %+v, %v", lines, err)
 		}
+		if err := db.First(&sg, sg.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if o, err := (&store.Store{DB: db, Keys: only}).SanggahObjectorOf(&sg); err != nil || o.Phone != "081234567890" {
+			t.Fatalf("the objector after the re-seal: %+v, %v", o, err)
+		}
 		if data := readIntakeFile(t, &store.Store{DB: db, Keys: only}, in.ID); string(data) != "a running intake's file" {
 			t.Fatalf("intake file after the re-seal: %q", data)
 		}
 
 		again, err := rotated.Reseal(ctx, 3, nil)
-		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+2*items+1 {
+		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+2*items+2 {
 			t.Fatalf("second run: %+v, %v; want nothing to do", again, err)
 		}
 

@@ -1,0 +1,138 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/temporalx"
+)
+
+// ObjectorGateway tells an objector how their sanggah stands: SMS or
+// WhatsApp in production. In verval dev and the tests DBObjectorGateway
+// writes the message to the notifications table instead.
+type ObjectorGateway interface {
+	// Send delivers m once per m.Key: a retried activity sends it again
+	// with the same key.
+	Send(ctx context.Context, m ObjectorMessage) error
+}
+
+// ObjectorMessage is one message to an objector. Phone is the objector's
+// number, opened from its seal just before the send; it goes to the
+// gateway and nowhere else (not into logs, histories or the database).
+type ObjectorMessage struct {
+	Key         string
+	Phone       string
+	Text        string
+	CycleID     int64
+	RegencyCode string
+}
+
+// DBObjectorGateway is the development and test gateway: it stores each
+// message in the notifications table (kind NotifyObjector, addressed to
+// the regency) without the phone number, once per key.
+type DBObjectorGateway struct {
+	Store *store.Store
+}
+
+// Send stores m's text as a notification of the regency.
+func (g DBObjectorGateway) Send(ctx context.Context, m ObjectorMessage) error {
+	return g.Store.DB.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&store.Notification{
+		IdemKey: m.Key, CycleID: m.CycleID, RegionCode: m.RegencyCode, Kind: NotifyObjector, Message: m.Text, CreatedAt: time.Now().UTC(),
+	}).Error
+}
+
+// The sanggah's notification kinds: its reminders and escalations (to the
+// re-verifier, the TKSK and Dinsos, as a visit's), and the message to the
+// objector.
+const (
+	NotifySanggahNew            = "sanggah_new"
+	NotifySanggahReminder       = "sanggah_reminder"
+	NotifySanggahEscalateTKSK   = "sanggah_escalation_tksk"
+	NotifySanggahEscalateDinsos = "sanggah_escalation_dinsos"
+	NotifyObjector              = "sanggah_objector"
+)
+
+// The events an objector is told of.
+const (
+	InformRegistered = "registered"
+	InformDecided    = "decided"
+)
+
+// InformInput tells a sanggah's objector of an event of its case.
+type InformInput struct {
+	SanggahID int64
+	Event     string
+}
+
+// objectorGateway is the configured gateway, or the notifications table.
+func (a *Activities) objectorGateway() ObjectorGateway {
+	if a.Objector != nil {
+		return a.Objector
+	}
+	return DBObjectorGateway{Store: a.Store}
+}
+
+// InformObjector tells a sanggah's objector, in Bahasa Indonesia, that it
+// was registered (with its receipt code) or how it was decided. The
+// objector's contact is opened here, from its seal, and handed to the
+// gateway only. An objector who left no phone number is not told (they
+// follow the case by its receipt).
+func (a *Activities) InformObjector(ctx context.Context, in InformInput) error {
+	sg, err := a.Store.SanggahByID(ctx, in.SanggahID)
+	if err != nil {
+		return classify(err)
+	}
+	who, err := a.Store.SanggahObjectorOf(sg)
+	if err != nil {
+		return fmt.Errorf("open the objector's seal: %w", err)
+	}
+	if who.Phone == "" {
+		return nil
+	}
+	text := ObjectorText(sg, in.Event)
+	if err := a.objectorGateway().Send(ctx, ObjectorMessage{
+		Key: fmt.Sprintf("sanggah:%d:%s", sg.ID, in.Event), Phone: who.Phone, Text: text, CycleID: sg.CycleID, RegencyCode: sg.RegencyCode,
+	}); err != nil {
+		return fmt.Errorf("objector gateway: %w", err)
+	}
+	return classify(a.Store.SanggahInformed(ctx, sg.ID, time.Now()))
+}
+
+// ObjectorText is the message an objector gets for an event: the receipt
+// code, the status and a date, never the household's name or numbers.
+func ObjectorText(sg *store.Sanggah, event string) string {
+	day := func(t time.Time) string { return t.UTC().Format("02-01-2006") }
+	switch {
+	case event == InformRegistered:
+		return fmt.Sprintf("Sanggah Anda tercatat dengan nomor tanda terima %s. Keputusan paling lambat %s. Cek status di halaman Status Sanggah dengan nomor ini.",
+			sg.Receipt, day(sg.DueAt))
+	case sg.Status == domain.SanggahUpheld:
+		return fmt.Sprintf("Sanggah %s DITERIMA Dinas Sosial pada %s. Hasilnya dimasukkan ke SK berikutnya.", sg.Receipt, day(sg.StatusAt))
+	default:
+		return fmt.Sprintf("Sanggah %s TIDAK DITERIMA Dinas Sosial pada %s: keputusan sebelumnya tetap berlaku.", sg.Receipt, day(sg.StatusAt))
+	}
+}
+
+// RecordSanggahFinding records a re-verification's finding (a local
+// activity of the sanggah's case). A step that no longer fits the
+// objection fails the Update with the store's refusal.
+func (a *Activities) RecordSanggahFinding(ctx context.Context, in store.SanggahStep) error {
+	return refuseConflict(a.Store.RecordSanggahFinding(ctx, in))
+}
+
+// DecideSanggah records Dinsos' decision on an objection.
+func (a *Activities) DecideSanggah(ctx context.Context, in store.SanggahStep) error {
+	return refuseConflict(a.Store.DecideSanggah(ctx, in))
+}
+
+func refuseConflict(err error) error {
+	if e, ok := domain.As(err); ok && e.Kind() == domain.KindConflict {
+		return temporalx.Refuse(e)
+	}
+	return classify(err)
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/workflows"
+)
+
+// TestSanggahEndToEnd runs an objection through the real stack: two
+// registered families of Desa Jaten are verified eligible, decreed and
+// enrolled; a citizen objects to one at Dinsos (an inclusion error, the
+// objector's name and phone sealed) and gets a receipt; the village sees
+// the objection and its reason, never the objector, re-verifies the
+// household and finds it not_poor; Dinsos upholds the objection; a
+// revocation decree drafted without naming households revokes it and
+// takes it out of its programmes; the objector is told at registration
+// and at the decision (the dev gateway's notifications); and the
+// login-free status page and API show each status on the way. No
+// history, search attribute or log holds the families' or the
+// objector's data in clear.
+func TestSanggahEndToEnd(t *testing.T) {
+	s := startStackKemensosFile(t)
+	dinsos := s.login("dinsos", "dinsos-blitar-2026")
+	bupati := s.login("bupati", "bupati-blitar-2026")
+	desa1 := s.login("desa1", "desa-satu-2026")
+	public := &user{s: s}
+	var cycle struct{ ID int64 }
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2028, "sanggahDays": 10}, &cycle); code != 201 {
+		t.Fatalf("create cycle: %d", code)
+	}
+	fams := []family{testFamily(901, desaJaten, true), testFamily(902, desaJaten, true)}
+	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.WorkflowsStarted != 2 {
+		t.Fatalf("intake: %+v", in)
+	}
+	var tl taskList
+	desa1.call("GET", "/api/v1/tasks?status=open", nil, &tl)
+	ids := map[string]int64{}
+	for _, task := range tl.Tasks {
+		ids[task.Name] = task.ID
+	}
+	cases := []*cycleCase{{fam: fams[0], id: ids[fams[0].Name]}, {fam: fams[1], id: ids[fams[1].Name]}}
+	target := cases[0]
+	for _, cc := range cases {
+		if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", cc.id), visit("eligible", ""), nil); code != 200 {
+			t.Fatalf("visit: %d", code)
+		}
+	}
+	// An objection before the decision is refused: the visit is where to
+	// correct it.
+	objection := map[string]any{"householdId": target.id, "kind": "inclusion", "channel": "walk_in", "objectorKind": "citizen",
+		"objectorName": objectorName, "objectorPhone": objectorPhone, "reason": "Punya toko grosir dan dua mobil di Jaten"}
+	var refusal struct{ Code string }
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), objection, &refusal); code != 409 || refusal.Code != string(domain.CodeSanggahUndecided) {
+		t.Fatalf("an objection before the decision: %d %+v", code, refusal)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": time.Now().Format("2006-01-02"), "beritaAcaraNo": "BA-SGH", "attendees": 30}, nil); code != 201 {
+		t.Fatalf("meeting: %d", code)
+	}
+	waitStages(t, dinsos, cases, func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
+	decree := func(body any, number string) {
+		t.Helper()
+		var d struct{ ID, Households int64 }
+		if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/decrees", cycle.ID), body, &d); code != 201 || d.Households < 1 {
+			t.Fatalf("draft decree: %d %+v", code, d)
+		}
+		if code := dinsos.call("POST", fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); code != 200 {
+			t.Fatalf("submit decree: %d", code)
+		}
+		if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": number, "date": time.Now().Format("2006-01-02")}, nil); code != 200 {
+			t.Fatalf("sign decree: %d", code)
+		}
+	}
+	decree(nil, "188/1/2028")
+	waitStages(t, dinsos, cases, func(*cycleCase) domain.Stage { return domain.StageEnrolled })
+
+	// The citizen's objection, recorded by Dinsos: a receipt.
+	var sg struct {
+		ID               int64
+		Receipt, Status  string
+		DueAt, CreatedAt time.Time
+		Reason           string
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), objection, &sg); code != 201 ||
+		!strings.HasPrefix(sg.Receipt, "SGH-3505-2028-") || sg.Status != string(domain.SanggahReverification) ||
+		sg.DueAt.Sub(sg.CreatedAt).Round(time.Hour) != 10*24*time.Hour {
+		t.Fatalf("file sanggah: %d %+v", code, sg)
+	}
+	status := func(want domain.SanggahStatus) {
+		t.Helper()
+		var st struct{ Status, KecamatanName string }
+		eventually(t, 30*time.Second, "status "+string(want), func() bool {
+			public.call("GET", "/api/v1/status/"+sg.Receipt, nil, &st)
+			return st.Status == string(want)
+		})
+		resp, err := http.Get(s.base + "/status?kode=" + sg.Receipt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, secret := range []string{objectorName, objectorPhone, target.fam.Name, target.fam.NIK, target.fam.KK, "Jaten"} {
+			if strings.Contains(string(page), secret) {
+				t.Fatalf("the status page at %s shows personal data or the desa", want)
+			}
+		}
+		if resp.StatusCode != 200 || st.KecamatanName != "Wonodadi" || !strings.Contains(string(page), sg.Receipt) {
+			t.Fatalf("status page at %s: %d %+v", want, resp.StatusCode, st)
+		}
+	}
+	status(domain.SanggahReverification)
+	objectorTold := func(text string) {
+		t.Helper()
+		eventually(t, 30*time.Second, "the objector told "+text, func() bool {
+			var ns struct {
+				Notifications []struct{ Kind, Message string }
+			}
+			dinsos.call("GET", "/api/v1/notifications", nil, &ns)
+			for _, n := range ns.Notifications {
+				if n.Kind == "sanggah_objector" && strings.Contains(n.Message, sg.Receipt) && strings.Contains(n.Message, text) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	objectorTold("tercatat")
+
+	// The village is told at once, and sees the objection and its reason,
+	// never the objector.
+	eventually(t, 30*time.Second, "the village told of the objection", func() bool {
+		var ns struct {
+			Notifications []struct{ Kind, Message string }
+		}
+		desa1.call("GET", "/api/v1/notifications", nil, &ns)
+		for _, n := range ns.Notifications {
+			if n.Kind == "sanggah_new" {
+				return !strings.Contains(n.Message, objectorName) && !strings.Contains(n.Message, target.fam.Name)
+			}
+		}
+		return false
+	})
+	var list struct{ Sanggah []map[string]any }
+	if code := desa1.call("GET", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), nil, &list); code != 200 || len(list.Sanggah) != 1 ||
+		list.Sanggah[0]["reason"] != objection["reason"] {
+		t.Fatalf("the village's list: %d %+v", code, list)
+	}
+	if shown := fmt.Sprint(list); strings.Contains(shown, objectorName) || strings.Contains(shown, objectorPhone) {
+		t.Fatal("the village sees the objector")
+	}
+	// Dinsos cannot decide before the finding; the village re-verifies.
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/decision", sg.ID), map[string]string{"decision": "upheld", "note": "cepat"}, &refusal); code != 409 {
+		t.Fatalf("a decision before the finding: %d", code)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/finding", sg.ID), map[string]string{"outcome": "not_poor", "note": "Rumah tembok, ada dua mobil"}, nil); code != 200 {
+		t.Fatalf("finding: %d", code)
+	}
+	status(domain.SanggahAwaitingDecision)
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/decision", sg.ID), map[string]string{"decision": "upheld", "note": "Terbukti mampu"}, nil); code != 200 {
+		t.Fatalf("decision: %d", code)
+	}
+	status(domain.SanggahUpheld)
+	objectorTold("DITERIMA")
+
+	// The next decree: a revocation drafted without naming households
+	// revokes the upheld objection's (through the revocation path: by
+	// signal if its case still runs, in the store if it has ended), and the
+	// enrolled household leaves its programmes.
+	decree(map[string]any{"kind": "revocation", "reason": "sanggah diterima: keluarga mampu"}, "188/2/2028")
+	eventually(t, 30*time.Second, "the revocation", func() bool {
+		var h struct {
+			Stage      string
+			Programmes []struct{ Programme, Status string }
+		}
+		dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", target.id), nil, &h)
+		for _, p := range h.Programmes {
+			if p.Status == "active" {
+				return false
+			}
+		}
+		return h.Stage == string(domain.StageRevoked) && len(h.Programmes) > 0
+	})
+	status(domain.SanggahEnacted)
+	var other struct{ Stage string }
+	if dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", cases[1].id), nil, &other); other.Stage != string(domain.StageEnrolled) {
+		t.Fatalf("the other household is %s", other.Stage)
+	}
+
+	// The objection's case has completed, upheld, in a few events.
+	id := workflows.SanggahWorkflowID(sg.ID)
+	var stage string
+	eventually(t, 30*time.Second, "the sanggah's workflow to complete", func() bool {
+		desc, err := s.temporal.DescribeWorkflowExecution(t.Context(), id, "")
+		if err != nil {
+			t.Fatalf("describe %s: %v", id, err)
+		}
+		info := desc.GetWorkflowExecutionInfo()
+		if p := info.GetSearchAttributes().GetIndexedFields()[workflows.SAStage.GetName()]; p != nil {
+			_ = converter.GetDefaultDataConverter().FromPayload(p, &stage)
+		}
+		return info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_COMPLETED
+	})
+	events := 0
+	for hist := s.temporal.GetWorkflowHistory(t.Context(), id, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT); hist.HasNext(); {
+		if _, err := hist.Next(); err != nil {
+			t.Fatal(err)
+		}
+		events++
+	}
+	if stage != workflows.SanggahStage(domain.SanggahUpheld) || events > 40 {
+		t.Fatalf("the sanggah's case: stage %q, %d history events", stage, events)
+	}
+	t.Logf("sanggah case: %d history events", events)
+	// The phone also without its leading 0 (as in +62 8...).
+	assertNoPIIInClearWith(t, s, fams, []string{objectorName, objectorPhone, objectorPhone[1:]},
+		"HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow", "SanggahWorkflow")
+}
+
+// The objector of the end-to-end sanggah: no history, log or page may
+// show them.
+const (
+	objectorName  = "Bu Penyanggah Rahasiawati"
+	objectorPhone = "081377775555"
+)
