@@ -162,9 +162,14 @@ func TestEnsureSchedulesTwice(t *testing.T) {
 	}
 	// The schedule's own workflow takes the pause in; wait until its
 	// description shows it (under load that is not at once).
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	// Without it the ensure below would start from an unpaused schedule
+	// and the test would blame EnsureSchedules for the lost pause.
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if d, err := h.Describe(ctx); err == nil && d.Schedule.State.Paused {
 			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the operator's pause never showed in the schedule's description")
 		}
 	}
 	ensureTwice("over an older schedule")
