@@ -353,6 +353,13 @@ func migrations() []*gormigrate.Migration {
 				return tx.Exec("ALTER TABLE proposal_items ADD COLUMN answer_member_id BIGINT").Error
 			},
 		},
+		{
+			// The year's changes to enrolled households (changes.go).
+			ID: "202612091001_household_changes",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.AutoMigrate(&HouseholdChange{})
+			},
+		},
 	}
 }
 
