@@ -65,6 +65,8 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/households/:id", may(office.StepReadHouseholds), s.getHousehold)
 	a.GET("/households/:id/identity", may(office.StepRevealIdentity), s.revealIdentity)
 	a.POST("/households/:id/identity", may(office.StepCorrectIdentity), s.correctIdentity)
+	a.POST("/households/:id/changes", may(office.StepRecordChange), s.recordChange)
+	a.POST("/households/:id/changes/decision", may(office.StepDecideChange), s.decideChange)
 	a.GET("/notifications", may(office.StepReadCycles), s.listNotifications)
 
 	a.GET("/users", may(office.StepAccounts), s.listUsers)

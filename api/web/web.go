@@ -124,6 +124,8 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
 	r.POST("/musyawarah", h.signedInWith(maxFileForm, office.Roles(office.StepRecordMeeting)...), h.recordMeeting)
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
+	r.POST("/rumah-tangga/:id/perubahan", may(office.StepRecordChange), h.recordChange)
+	r.POST("/rumah-tangga/:id/perubahan/keputusan", may(office.StepDecideChange), h.decideChange)
 	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
 	r.GET("/usul", may(office.StepUsul), h.usulPage)

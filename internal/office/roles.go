@@ -34,6 +34,8 @@ const (
 	StepCorrectIdentity Step = "household.correct"
 	StepAccounts        Step = "accounts" // the regency's people's accounts
 	StepUsul            Step = "household.usul"
+	StepRecordChange    Step = "household.change"
+	StepDecideChange    Step = "household.change_decide"
 )
 
 var (
@@ -76,6 +78,10 @@ var allowed = map[Step][]auth.Role{
 	// The desa's officer and PSM propose for their desa; TKSK and Dinsos
 	// record a citizen's usul for their region.
 	StepUsul: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	// A change to an enrolled household during the year: those who
+	// follow the family record it; the TKSK or Dinsos confirms it.
+	StepRecordChange: append(slices.Clip(visitors), auth.RoleDinsos),
+	StepDecideChange: {auth.RoleTKSK, auth.RoleDinsos},
 }
 
 // Roles lists who may take step st.

@@ -1,0 +1,47 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/verval/verval/internal/office"
+)
+
+// recordChange records a change to an enrolled household during the year
+// (village officer, PSM, PKH companion, Dinsos); it waits for the TKSK or
+// Dinsos to confirm it.
+func (s *Server) recordChange(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var req office.YearChange
+	if !s.bind(c, &req, `must be JSON: {"kind":"head_died|moved_desa|moved_out|graduated|withdrew|members_changed","date":"YYYY-MM-DD","note":"..."}`) {
+		return
+	}
+	resp, err := s.deps.Office.RecordChange(c.Request.Context(), caller(c), id, c.GetHeader("Idempotency-Key"), req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": id, "changeId": resp.ChangeID, "stage": resp.Stage})
+}
+
+// decideChange confirms or refuses the change waiting (TKSK, Dinsos).
+func (s *Server) decideChange(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	var req office.ChangeDecision
+	if !s.bind(c, &req, `must be JSON: {"confirm":true|false,"note":"..."}`) {
+		return
+	}
+	resp, err := s.deps.Office.DecideChange(c.Request.Context(), caller(c), id, c.GetHeader("Idempotency-Key"), req)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "changeId": resp.ChangeID, "stage": resp.Stage})
+}
