@@ -1,0 +1,187 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/workflows"
+)
+
+// TestYearChangesEndToEnd runs the year after enrolment through the real
+// stack: three registered families of Desa Jaten are verified, decreed and
+// enrolled, and their cases stay open. The head of the first dies (the PKH
+// companion records it, a second record is refused while it waits, the
+// TKSK confirms): the family leaves PKH and every other programme with the
+// day of death, ends exited, and the next monthly batch proposes its
+// HAPUS (MENINGGAL), once. The second moves to Desa Salam (the village
+// officer records it, Dinsos confirms): it is in Salam's task list and no
+// longer in Jaten's, and Jaten's officer no longer sees it. The third
+// stays enrolled. The close ends the open years.
+func TestYearChangesEndToEnd(t *testing.T) {
+	s := startStackKemensosFile(t)
+	dinsos := s.login("dinsos", "dinsos-blitar-2026")
+	bupati := s.login("bupati", "bupati-blitar-2026")
+	jaten, salam := s.login("desa1", "desa-satu-2026"), s.login("desa2", "desa-dua-2026")
+	pendamping := s.login("pendamping", "pendamping-pkh-2026")
+	tksk := s.login("tksk", "tksk-wonodadi-2026")
+	var cycle struct{ ID int64 }
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, &cycle); code != 201 {
+		t.Fatalf("create cycle: %d", code)
+	}
+	fams := []family{testFamily(1, desaJaten, true), testFamily(2, desaJaten, true), testFamily(3, desaJaten, true)}
+	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.HouseholdsStored != 3 {
+		t.Fatalf("intake: %+v", in)
+	}
+	ids := map[string]int64{}
+	var tl taskList
+	jaten.call("GET", "/api/v1/tasks?perPage=200", nil, &tl)
+	for _, task := range tl.Tasks {
+		ids[task.Name] = task.ID
+		if code := jaten.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", task.ID), visit("eligible", "masih miskin"), nil); code != 200 {
+			t.Fatalf("visit: %d", code)
+		}
+	}
+	died, moved, stays := ids[fams[0].Name], ids[fams[1].Name], ids[fams[2].Name]
+	today := time.Now().In(wib).Format("2006-01-02")
+	if code := jaten.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": today, "beritaAcaraNo": "BA-1", "attendees": 30}, nil); code != 201 {
+		t.Fatalf("meeting: %d", code)
+	}
+	stageOf := func(u *user, id int64) string {
+		var h struct{ Stage string }
+		u.call("GET", fmt.Sprintf("/api/v1/households/%d", id), nil, &h)
+		return h.Stage
+	}
+	waitStage := func(id int64, want domain.Stage) {
+		t.Helper()
+		eventually(t, 60*time.Second, fmt.Sprintf("household %d %s", id, want), func() bool { return stageOf(dinsos, id) == string(want) })
+	}
+	for _, id := range []int64{died, moved, stays} {
+		waitStage(id, domain.StageAwaitingDecree)
+	}
+	var d struct{ ID int64 }
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/decrees", cycle.ID), nil, &d); code != 201 {
+		t.Fatalf("draft decree: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); code != 200 {
+		t.Fatalf("submit decree: %d", code)
+	}
+	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "188/1/2026", "date": today}, nil); code != 200 {
+		t.Fatalf("sign decree: %d", code)
+	}
+	for _, id := range []int64{died, moved, stays} {
+		waitStage(id, domain.StageEnrolled)
+	}
+	// The cases stay open: a change needs a running open year.
+	eventually(t, 30*time.Second, "the open years", func() bool {
+		for _, id := range []int64{died, moved, stays} {
+			desc, err := s.temporal.DescribeWorkflowExecution(t.Context(), workflows.HouseholdWorkflowID(cycle.ID, id), "")
+			if err != nil || desc.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+				return false
+			}
+		}
+		return true
+	})
+	// Nothing to propose yet: every family is enrolled.
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2026-03"}, nil); code != 409 {
+		t.Fatalf("a batch with nothing to propose: %d, want 409", code)
+	}
+
+	// The head dies.
+	change := func(u *user, id int64, body map[string]any, want int) {
+		t.Helper()
+		var resp struct{ Code string }
+		if code := u.call("POST", fmt.Sprintf("/api/v1/households/%d/changes", id), body, &resp); code != want {
+			t.Fatalf("change %v of household %d: %d %s, want %d", body["kind"], id, code, resp.Code, want)
+		}
+	}
+	decide := func(u *user, id int64, want int) {
+		t.Helper()
+		if code := u.call("POST", fmt.Sprintf("/api/v1/households/%d/changes/decision", id), map[string]any{"confirm": true}, nil); code != want {
+			t.Fatalf("confirm the change of household %d: %d, want %d", id, code, want)
+		}
+	}
+	change(bupati, died, map[string]any{"kind": "head_died", "date": today, "note": "meninggal"}, 403)
+	change(pendamping, died, map[string]any{"kind": "head_died", "date": today, "note": "kepala keluarga meninggal, keluarga berakhir"}, 201)
+	change(jaten, died, map[string]any{"kind": "withdrew", "date": today, "note": "mundur"}, 409) // one waits
+	decide(pendamping, died, 403)
+	decide(tksk, died, 200)
+	waitStage(died, domain.StageExited)
+	var rec struct {
+		Reason     string
+		Programmes []struct {
+			Programme, Status string
+			ExitedAt          *time.Time
+			ExitReason        string
+		}
+		Changes []struct{ Kind, Status string }
+	}
+	dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", died), nil, &rec)
+	pkh := slices.IndexFunc(rec.Programmes, func(p struct {
+		Programme, Status string
+		ExitedAt          *time.Time
+		ExitReason        string
+	}) bool {
+		return p.Programme == "PKH"
+	})
+	if pkh < 0 || rec.Programmes[pkh].Status != "exited" || rec.Programmes[pkh].ExitedAt == nil ||
+		rec.Programmes[pkh].ExitedAt.Format("2006-01-02") != today || rec.Programmes[pkh].ExitReason != "change head_died: "+today {
+		t.Fatalf("PKH after the head died: %+v", rec.Programmes)
+	}
+	for _, p := range rec.Programmes {
+		if p.Status != "exited" {
+			t.Errorf("programme %s still %s after the family ended", p.Programme, p.Status)
+		}
+	}
+	if len(rec.Changes) != 1 || rec.Changes[0].Kind != "head_died" || rec.Changes[0].Status != "confirmed" {
+		t.Errorf("the household's changes: %+v", rec.Changes)
+	}
+
+	// The move to Salam.
+	change(jaten, moved, map[string]any{"kind": "moved_desa", "date": today, "note": "pindah ke Salam", "newDesaCode": "35.06.01.2001"}, 422)
+	change(jaten, moved, map[string]any{"kind": "moved_desa", "date": today, "note": "pindah ke Salam", "newDesaCode": desaSalam}, 201)
+	decide(dinsos, moved, 200)
+	has := func(u *user, id int64) bool {
+		var tl taskList
+		u.call("GET", "/api/v1/tasks?perPage=200", nil, &tl)
+		for _, task := range tl.Tasks {
+			if task.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	eventually(t, 30*time.Second, "the moved household in Salam's task list", func() bool { return has(salam, moved) })
+	if has(jaten, moved) || !has(jaten, stays) {
+		t.Errorf("Jaten's task list after the move: moved %v, stays %v", has(jaten, moved), has(jaten, stays))
+	}
+	if code := jaten.call("GET", fmt.Sprintf("/api/v1/households/%d", moved), nil, nil); code != 404 {
+		t.Errorf("Jaten's officer reads the household that moved away: %d, want 404", code)
+	}
+	if st := stageOf(salam, moved); st != string(domain.StageEnrolled) {
+		t.Errorf("the moved household in Salam: %s, want enrolled", st)
+	}
+
+	// The next monthly batch: the dead head's family, HAPUS MENINGGAL.
+	var p struct {
+		ID    int64
+		Items int
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2026-04"}, &p); code != 201 || p.Items != 1 {
+		t.Fatalf("the month's batch: %d with %d households, want 201 with 1", code, p.Items)
+	}
+	file := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/proposals/%d/file", p.ID)), "")
+	if len(file) != 2 || file[1][1] != fams[0].KK || file[1][5] != "HAPUS" || file[1][6] != "MENINGGAL" {
+		t.Fatalf("the batch's file: %v", file)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2026-05"}, nil); code != 409 {
+		t.Errorf("a second batch proposes the HAPUS again: %d, want 409", code)
+	}
+	if st := stageOf(dinsos, stays); st != string(domain.StageEnrolled) {
+		t.Errorf("the third family: %s, want enrolled", st)
+	}
+}
