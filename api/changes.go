@@ -1,10 +1,12 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/office"
 )
 
@@ -44,4 +46,23 @@ func (s *Server) decideChange(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"id": id, "changeId": resp.ChangeID, "stage": resp.Stage})
+}
+
+// changeReport is the month's changes per desa (?month=YYYY-MM, and
+// ?format=xlsx for the spreadsheet).
+func (s *Server) changeReport(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	rep, err := s.deps.Office.ChangeReport(c.Request.Context(), caller(c), cy.ID, c.Query("month"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if c.Query("format") != "xlsx" {
+		c.JSON(http.StatusOK, rep)
+		return
+	}
+	s.sendXLSX(c, fmt.Sprintf("perubahan-%d-%s.xlsx", cy.Year, rep.Month), []sheet{web.ChangeReportSheet(rep)})
 }

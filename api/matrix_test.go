@@ -1202,6 +1202,20 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report?format=xlsx"), own: 200,
 			check: wantXLSX},
+		{method: "GET", route: "/api/v1/cycles/:id/changes", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/changes?month=2026-03"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					CycleID int64
+					Month   string
+					Desa    []any
+				}
+				r.decode(t, &v)
+				if v.CycleID != e.id || v.Month != "2026-03" || v.Desa == nil {
+					t.Errorf("%s: change report %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/changes", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/changes?month=2026-03&format=xlsx"), own: 200,
+			check: wantXLSX},
 		{method: "GET", route: "/api/v1/cycles/:id/enrolments", roles: officeRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/enrolments?programme=PKH"), own: 200,
 			check: wantXLSX},
 
@@ -1457,6 +1471,7 @@ func pageRows() []mxRow {
 			req: form("/rumah-tangga/%d/perubahan", "kind", "withdrew", "date", "2026-03-20", "note", "mengundurkan diri")},
 		{method: "POST", route: "/rumah-tangga/:id/perubahan/keputusan", page: true, roles: decideRoles, target: targetHousehold, own: 409,
 			req: form("/rumah-tangga/%d/perubahan/keputusan", "confirm", "1")},
+		{method: "GET", route: "/laporan-perubahan", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/laporan-perubahan?siklus=%d&bulan=2026-03"), own: 200, other: 200},
 		{method: "GET", route: "/rumah-tangga/:id", page: true, roles: allRoles, target: targetHousehold, req: idPath("/rumah-tangga/%d"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPage(t, a, "/rumah-tangga/:id", r, e.hh, true)

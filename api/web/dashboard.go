@@ -11,6 +11,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -49,12 +50,14 @@ type kecamatanProgress struct {
 }
 
 type dashboardData struct {
-	Cycles    []store.Cycle
-	Cycle     *store.Cycle
-	Total     int64
-	Funnel    []bar
-	Stages    []bar
-	Kecamatan []*kecamatanProgress
+	Cycles []store.Cycle
+	// ChangesURL links the monthly change report, for those who read reports.
+	ChangesURL string
+	Cycle      *store.Cycle
+	Total      int64
+	Funnel     []bar
+	Stages     []bar
+	Kecamatan  []*kecamatanProgress
 	// CanClose: the caller closes cycles (Dinsos) and this one is open.
 	CanClose bool
 	// CanResume: the caller closes cycles and this one is closed with
@@ -195,6 +198,9 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 			}
 		}
 		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
+		if office.Allowed(office.StepReport, principal(c).Role) {
+			d.ChangesURL = "/laporan-perubahan?siklus=" + strconv.FormatInt(cy.ID, 10)
+		}
 		d.CanResume = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting > 0
 		// While the close's fan-out runs, the page follows its progress.
 		v.Refresh = cy.ClosedAt != nil && d.Waiting > 0

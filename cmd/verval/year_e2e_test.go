@@ -181,6 +181,23 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2026-05"}, nil); code != 409 {
 		t.Errorf("a second batch proposes the HAPUS again: %d, want 409", code)
 	}
+	// The month's change report: Jaten recorded both, one exit proposed.
+	month := time.Now().UTC().Format("2006-01")
+	var rep struct {
+		Desa []struct {
+			DesaCode                            string
+			Recorded                            map[string]int
+			Confirmed, Refused, Exits, Proposed int
+		}
+	}
+	if code := tksk.call("GET", fmt.Sprintf("/api/v1/cycles/%d/changes?month=%s", cycle.ID, month), nil, &rep); code != 200 ||
+		len(rep.Desa) != 1 || rep.Desa[0].DesaCode != desaJaten || rep.Desa[0].Recorded["head_died"] != 1 || rep.Desa[0].Recorded["moved_desa"] != 1 ||
+		rep.Desa[0].Confirmed != 2 || rep.Desa[0].Exits != 1 || rep.Desa[0].Proposed != 1 {
+		t.Errorf("the month's change report: %d %+v", code, rep)
+	}
+	if rows := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/cycles/%d/changes?month=%s&format=xlsx", cycle.ID, month)), ""); len(rows) != 2 || rows[1][3] != desaJaten {
+		t.Errorf("the change report's spreadsheet: %v", rows)
+	}
 	if st := stageOf(dinsos, stays); st != string(domain.StageEnrolled) {
 		t.Errorf("the third family: %s, want enrolled", st)
 	}

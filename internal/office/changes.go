@@ -3,6 +3,7 @@ package office
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
@@ -112,4 +113,35 @@ func presentMember(ms []store.HouseholdMember, id int64) bool {
 		}
 	}
 	return false
+}
+
+// ChangeReport is a cycle's changes of one month per desa.
+type ChangeReport struct {
+	CycleID int64                    `json:"cycleId"`
+	Month   string                   `json:"month"`
+	Desa    []*store.ChangeReportRow `json:"desa"`
+}
+
+// ChangeReport counts the changes recorded in month (YYYY-MM) per desa of
+// the caller's region (TKSK, Dinsos, the bupati's office, admin).
+func (s *Service) ChangeReport(ctx context.Context, c Caller, cycleID int64, month string) (*ChangeReport, error) {
+	if err := c.may(StepReport); err != nil {
+		return nil, err
+	}
+	cy, err := s.store.GetCycle(ctx, c.Principal, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := time.Parse("2006-01", month)
+	if err != nil {
+		return nil, domain.FieldErr("month", domain.CodeProposalMonth)
+	}
+	rows, err := s.store.ChangeReport(ctx, c.Principal, cy.ID, m)
+	if err != nil {
+		return nil, err
+	}
+	if rows == nil {
+		rows = []*store.ChangeReportRow{}
+	}
+	return &ChangeReport{CycleID: cy.ID, Month: month, Desa: rows}, nil
 }

@@ -7,8 +7,10 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/p3ke"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // HouseholdChange is a change to an enrolled household during the year:
@@ -239,4 +241,55 @@ func hapusChanges(tx *gorm.DB, cycleID int64) ([]HouseholdChange, error) {
 	err := tx.Where("cycle_id = ? AND status = ? AND hapus = ? AND proposal_id IS NULL", cycleID, domain.ChangeConfirmed, true).
 		Order("id").Find(&out).Error
 	return out, err
+}
+
+// ChangeReportRow is one desa's changes of one month: those recorded, by
+// kind, and what became of them.
+type ChangeReportRow struct {
+	KecamatanCode string         `json:"kecamatanCode"`
+	DesaCode      string         `json:"desaCode"`
+	Recorded      map[string]int `json:"recorded"`
+	Pending       int            `json:"pending"`
+	Confirmed     int            `json:"confirmed"`
+	Refused       int            `json:"refused"`
+	// Exits are the confirmed changes that ended the family's aid (and
+	// the revocations of enrolled households); Proposed those already in
+	// a monthly batch as HAPUS.
+	Exits    int `json:"exits"`
+	Proposed int `json:"proposed"`
+}
+
+// ChangeReport counts a cycle's changes recorded in month (YYYY-MM, UTC)
+// per desa in the principal's region (the desa the household was in when
+// the change was recorded), in desa order.
+func (s *Store) ChangeReport(ctx context.Context, p auth.Principal, cycleID int64, month time.Time) ([]*ChangeReportRow, error) {
+	var rows []HouseholdChange
+	q := scope(s.DB.WithContext(ctx).Model(&HouseholdChange{}), p, "desa_code").
+		Where("cycle_id = ? AND recorded_at >= ? AND recorded_at < ?", cycleID, month, month.AddDate(0, 1, 0))
+	if err := q.Select("desa_code, kind, status, hapus, proposal_id").Order("desa_code, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var out []*ChangeReportRow
+	for _, c := range rows {
+		if len(out) == 0 || out[len(out)-1].DesaCode != c.DesaCode {
+			out = append(out, &ChangeReportRow{KecamatanCode: wilayah.Kecamatan(c.DesaCode), DesaCode: c.DesaCode, Recorded: map[string]int{}})
+		}
+		r := out[len(out)-1]
+		r.Recorded[c.Kind]++
+		switch c.Status {
+		case domain.ChangePending:
+			r.Pending++
+		case domain.ChangeConfirmed:
+			r.Confirmed++
+		case domain.ChangeRefused:
+			r.Refused++
+		}
+		if c.Hapus {
+			r.Exits++
+		}
+		if c.ProposalID != nil {
+			r.Proposed++
+		}
+	}
+	return out, nil
 }

@@ -126,6 +126,25 @@ func TestYearChanges(t *testing.T) {
 		if err := st.BuildProposal(ctx, &store.Proposal{CycleID: cy.ID, Month: "2026-06"}, domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r4"}); !conflict(err) {
 			t.Errorf("a second batch with nothing new: %v, want a conflict", err)
 		}
+		// The month's report: Jaten's four, recorded there; none in Salam's
+		// (the move was recorded in Jaten); none the month before.
+		rep, err := st.ChangeReport(ctx, auth.Principal{UserID: 1, Role: auth.RoleDinsos, Region: "35.05", Regions: []string{"35.05"}}, cy.ID, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+		must(t, err)
+		if len(rep) != 1 || rep[0].DesaCode != jaten || rep[0].KecamatanCode != "35.05.01" ||
+			fmt.Sprint(rep[0].Recorded) != "map[graduated:1 head_died:1 moved_desa:1 revoked:1]" ||
+			rep[0].Confirmed != 3 || rep[0].Refused != 1 || rep[0].Pending != 0 || rep[0].Exits != 2 || rep[0].Proposed != 2 {
+			t.Errorf("April's report: %+v", rep)
+		}
+		rep, err = st.ChangeReport(ctx, auth.Principal{UserID: 9, Role: auth.RoleVillage, Region: salam, Regions: []string{salam}}, cy.ID, time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC))
+		must(t, err)
+		if len(rep) != 0 {
+			t.Errorf("Salam's report of the changes recorded in Jaten: %+v", rep)
+		}
+		rep, err = st.ChangeReport(ctx, auth.Principal{UserID: 1, Role: auth.RoleDinsos, Region: "35.05", Regions: []string{"35.05"}}, cy.ID, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+		must(t, err)
+		if len(rep) != 0 {
+			t.Errorf("March's report: %+v", rep)
+		}
 		var audits []string
 		must(t, db.Model(&store.AuditEntry{}).Where("action LIKE ?", "household.change%").Order("id").Pluck("action", &audits).Error)
 		if len(audits) != 6 {
