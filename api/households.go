@@ -44,6 +44,11 @@ type householdView struct {
 	// Programmes are the household's enrolments in aid programmes and the
 	// exits from them, by programme.
 	Programmes []store.Enrolment `json:"programmes"`
+	// PrevHouseholdID, PrevStage and PrevReason: the same family's
+	// household in last year's cycle and its result there (a carried one).
+	PrevHouseholdID *int64 `json:"prevHouseholdId,omitempty"`
+	PrevStage       string `json:"prevStage,omitempty"`
+	PrevReason      string `json:"prevReason,omitempty"`
 	// Changes are the year's changes to the household (docs/process.md,
 	// "During the year"), oldest first.
 	Changes     []store.HouseholdChange `json:"changes"`
@@ -77,7 +82,7 @@ func (s *Server) getHousehold(c *gin.Context) {
 		Members: h.Members, People: h.People, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
 		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
 		Reason: h.Reason, Indicators: h.Indicators, History: h.History, Audit: h.Audit, Programmes: h.Programmes,
-		Changes: h.Changes, TemporalURL: s.workflowURL(h.CycleID, h.ID),
+		Changes: h.Changes, PrevHouseholdID: h.PrevHouseholdID, PrevStage: h.PrevStage, PrevReason: h.PrevReason, TemporalURL: s.workflowURL(h.CycleID, h.ID),
 	})
 }
 

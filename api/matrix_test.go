@@ -530,11 +530,16 @@ func idPath(format string) func(*mxWorld, *mxActor, mxEntity) apiRequest {
 // idJSON is a POST of body to a path with the record's id.
 // wantCode checks a refusal's code.
 func wantCode(code domain.Code) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return wantCodeIn(code)
+}
+
+// wantCodeIn checks a refusal's code is one of codes.
+func wantCodeIn(codes ...domain.Code) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
 	return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 		var v struct{ Code string }
 		r.decode(t, &v)
-		if v.Code != string(code) {
-			t.Errorf("%s on %s: code %q, want %q (%s)", a, e, v.Code, code, r.body)
+		if !slices.Contains(codes, domain.Code(v.Code)) {
+			t.Errorf("%s on %s: code %q, want one of %v (%s)", a, e, v.Code, codes, r.body)
 		}
 	}
 }
@@ -1202,6 +1207,9 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report?format=xlsx"), own: 200,
 			check: wantXLSX},
+		// The closable cycles are 2025's: their next year (2026) exists.
+		{method: "POST", route: "/api/v1/cycles/:id/next", roles: dinsosRole, target: targetClosable, req: idPath("/api/v1/cycles/%d/next"), own: 409,
+			check: wantCodeIn(domain.CodeCycleExists, domain.CodeCycleNotClosed)},
 		{method: "GET", route: "/api/v1/cycles/:id/changes", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/changes?month=2026-03"), own: 200,
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var v struct {
@@ -1471,6 +1479,8 @@ func pageRows() []mxRow {
 			req: form("/rumah-tangga/%d/perubahan", "kind", "withdrew", "date", "2026-03-20", "note", "mengundurkan diri")},
 		{method: "POST", route: "/rumah-tangga/:id/perubahan/keputusan", page: true, roles: decideRoles, target: targetHousehold, own: 409,
 			req: form("/rumah-tangga/%d/perubahan/keputusan", "confirm", "1")},
+		{method: "POST", route: "/dasbor/siklus-berikut", page: true, roles: dinsosRole, target: targetClosable, own: 409,
+			req: form("/dasbor/siklus-berikut", "siklus", "{id}")},
 		{method: "GET", route: "/laporan-perubahan", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/laporan-perubahan?siklus=%d&bulan=2026-03"), own: 200, other: 200},
 		{method: "GET", route: "/rumah-tangga/:id", page: true, roles: allRoles, target: targetHousehold, req: idPath("/rumah-tangga/%d"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {

@@ -42,6 +42,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/members", may(office.StepSubmitResult), s.changeMember)
 
 	a.POST("/cycles/:id/close", may(office.StepCloseCycle), s.closeCycle)
+	a.POST("/cycles/:id/next", may(office.StepNextCycle), s.openNextCycle)
 	a.POST("/cycles/:id/decrees", may(office.StepDraftDecree), s.draftDecree)
 	a.GET("/cycles/:id/decrees", may(office.StepReadDecrees), s.listDecrees)
 	a.GET("/decrees/:id", may(office.StepReadDecrees), s.getDecree)

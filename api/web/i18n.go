@@ -105,6 +105,7 @@ var auditActionNames = map[string]string{
 	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
 	"household.change":          "Perubahan keluarga dicatat",
+	"cycle.next":                "Siklus tahun berikutnya dibuka dari siklus ini",
 	"household.change_decided":  "Perubahan keluarga dikonfirmasi atau ditolak",
 }
 

@@ -141,6 +141,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeChangeHead:        "Kepala keluarga baru harus anggota keluarga yang masih ada.",
 	domain.CodeChangeNote:        "Tuliskan keterangan perubahan.",
 	domain.CodeChangeDecision:    "Tuliskan alasan bila perubahan ditolak.",
+	domain.CodeCycleNotClosed:    "Siklus tahun berikutnya dibuka dari siklus yang sudah ditutup: tutup buku siklus ini dulu dan tunggu penutupannya selesai.",
 	domain.CodeUsulReason:        "Tuliskan alasan keluarga ini diusulkan (10 sampai 1000 karakter).",
 	domain.CodeUsulChannel:       "Jalur usulan: datang langsung (walk_in), surat (letter) atau Cek Bansos (cek_bansos).",
 	domain.CodeImportSheetGone:   "Daftar sandi sekali pakai sudah diunduh, atau kedaluwarsa setelah 24 jam. Atur ulang sandi akun yang memerlukannya.",

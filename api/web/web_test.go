@@ -769,6 +769,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /sk":                                    {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk":                                   {auth.RoleDinsos},
 	"POST /dasbor/tutup":                         {auth.RoleDinsos},
+	"POST /dasbor/siklus-berikut":                {auth.RoleDinsos},
 	"POST /dasbor/tutup/lanjutkan":               {auth.RoleDinsos},
 	"GET /sk/:id":                                {auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"POST /sk/:id/ajukan":                        {auth.RoleDinsos},

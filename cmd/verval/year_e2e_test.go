@@ -33,8 +33,10 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, &cycle); code != 201 {
 		t.Fatalf("create cycle: %d", code)
 	}
-	fams := []family{testFamily(1, desaJaten, true), testFamily(2, desaJaten, true), testFamily(3, desaJaten, true)}
-	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.HouseholdsStored != 3 {
+	// A fourth family, in Desa Salam, is never visited: the close ends it
+	// unfinished.
+	fams := []family{testFamily(1, desaJaten, true), testFamily(2, desaJaten, true), testFamily(3, desaJaten, true), testFamily(4, desaSalam, false)}
+	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.HouseholdsStored != 4 {
 		t.Fatalf("intake: %+v", in)
 	}
 	ids := map[string]int64{}
@@ -200,5 +202,108 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	}
 	if st := stageOf(dinsos, stays); st != string(domain.StageEnrolled) {
 		t.Errorf("the third family: %s, want enrolled", st)
+	}
+
+	// The year ends: 2027 opens from 2026 only once 2026 is closed.
+	var unfinished int64
+	salam.call("GET", "/api/v1/tasks?perPage=200", nil, &tl)
+	for _, task := range tl.Tasks {
+		if task.Name == fams[3].Name {
+			unfinished = task.ID
+		}
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/next", cycle.ID), nil, nil); code != 409 {
+		t.Fatalf("2027 from an open 2026: %d, want 409", code)
+	}
+	// The batch of the dead head's family waits for Kemensos: Dinsos sends
+	// it and records that no answer came, so it does not hold the close.
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", p.ID), nil, nil); code != 202 {
+		t.Fatalf("submit the batch: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/unanswered", p.ID), map[string]string{"reason": "belum dijawab"}, nil); code != 200 {
+		t.Fatalf("record no answer: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]string{"reason": "tutup buku 2026"}, nil); code != 202 {
+		t.Fatalf("close 2026: %d", code)
+	}
+	if err := s.temporal.GetWorkflow(t.Context(), workflows.CycleCloseWorkflowID(cycle.ID), "").Get(t.Context(), nil); err != nil {
+		t.Fatalf("the close's fan-out: %v", err)
+	}
+	for _, id := range []int64{moved, stays} {
+		desc, err := s.temporal.DescribeWorkflowExecution(t.Context(), workflows.HouseholdWorkflowID(cycle.ID, id), "")
+		if err != nil || desc.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			t.Errorf("the open year of household %d after the close: %v", id, err)
+		}
+	}
+	waitStage(unfinished, domain.StageClosed)
+	var next struct {
+		Cycle struct {
+			ID   int64
+			Year int
+		}
+		IntakeID int64
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/next", cycle.ID), nil, &next); code != 201 || next.Cycle.Year != 2027 {
+		t.Fatalf("open 2027 from 2026: %d %+v", code, next)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/next", cycle.ID), nil, nil); code != 409 {
+		t.Errorf("2027 opened twice: %d, want 409", code)
+	}
+	var carry struct {
+		Status                                             string
+		HouseholdsStored, WorkflowsStarted, AlreadyPresent int
+	}
+	eventually(t, time.Minute, "the carry-over", func() bool {
+		dinsos.call("GET", fmt.Sprintf("/api/v1/intakes/%d", next.IntakeID), nil, &carry)
+		return carry.Status == "done" || carry.Status == "failed"
+	})
+	// The enrolled two (one now in Salam) and the unfinished one; not the
+	// family that ended.
+	if carry.Status != "done" || carry.HouseholdsStored != 3 || carry.WorkflowsStarted != 3 {
+		t.Fatalf("the carry-over: %+v", carry)
+	}
+	// The new file: the third family again (a duplicate across the two
+	// years, by its No KK) and a new one.
+	in2 := intake(t, dinsos, next.Cycle.ID, p3keCSV([]family{fams[2], testFamily(5, desaJaten, false)}))
+	if in2.HouseholdsStored != 1 || in2.AlreadyPresent != 1 {
+		t.Errorf("2027's file: %+v, want 1 new and 1 already present", in2)
+	}
+	// 2027 starts with 2026's enrolled families awaiting re-verification,
+	// each with last year's result and household, plus the new file's.
+	want := map[string]struct {
+		desa string
+		prev int64
+		was  domain.Stage
+	}{
+		fams[1].Name: {desaSalam, moved, domain.StageEnrolled}, fams[2].Name: {desaJaten, stays, domain.StageEnrolled},
+		fams[3].Name: {desaSalam, unfinished, domain.StageClosed}, testFamily(5, desaJaten, false).Name: {desaJaten, 0, ""},
+	}
+	got := 0
+	for _, u := range []*user{jaten, salam} {
+		u.call("GET", fmt.Sprintf("/api/v1/tasks?perPage=200&cycle=%d", next.Cycle.ID), nil, &tl)
+		for _, task := range tl.Tasks {
+			var h struct {
+				CycleID         int64
+				Stage, DesaCode string
+				PrevHouseholdID int64
+				PrevStage       string
+			}
+			u.call("GET", fmt.Sprintf("/api/v1/households/%d", task.ID), nil, &h)
+			w, ok := want[task.Name]
+			if h.CycleID != next.Cycle.ID {
+				continue
+			}
+			got++
+			if !ok || h.Stage != string(domain.StageAwaitingVerification) || h.DesaCode != w.desa || h.PrevHouseholdID != w.prev || h.PrevStage != string(w.was) {
+				t.Errorf("2027 household %s: %+v, want %+v", task.Name, h, w)
+			}
+		}
+	}
+	if got != len(want) {
+		t.Errorf("2027 starts with %d households, want %d", got, len(want))
+	}
+	// 2026's records stay readable.
+	if st := stageOf(dinsos, stays); st != string(domain.StageEnrolled) {
+		t.Errorf("2026's household after 2027 opened: %s", st)
 	}
 }

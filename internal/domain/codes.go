@@ -151,6 +151,7 @@ const (
 	CodeChangeHead     Code = "change.head"
 	CodeChangeNote     Code = "change.note"
 	CodeChangeDecision Code = "change.decision"
+	CodeCycleNotClosed Code = "cycle.not_closed"
 	// The account import.
 	CodeImportSheetGone  Code = "import.sheet_gone"
 	CodeImportColumns    Code = "import.columns"
@@ -312,6 +313,7 @@ var catalogue = map[Code]entry{
 	CodeChangeHead:        {KindInvalid, "the new head must be a member present in the household"},
 	CodeChangeNote:        {KindInvalid, "say what changed"},
 	CodeChangeDecision:    {KindInvalid, "the decision is confirm or refuse; a refusal says why"},
+	CodeCycleNotClosed:    {KindConflict, "next year's cycle opens from a closed cycle: close this one first (tutup buku), and let its close reach every household"},
 	CodeUsulReason:        {KindInvalid, "say why the family is proposed (10 to 1000 characters)"},
 	CodeUsulChannel:       {KindInvalid, "the channel is one of walk_in, letter, cek_bansos"},
 	CodeImportSheetGone:   {KindConflict, "the one-time passwords were already downloaded, or expired after 24 hours: reset the passwords of the accounts that need one"},

@@ -36,6 +36,7 @@ const (
 	StepUsul            Step = "household.usul"
 	StepRecordChange    Step = "household.change"
 	StepDecideChange    Step = "household.change_decide"
+	StepNextCycle       Step = "cycle.next"
 )
 
 var (
@@ -82,6 +83,8 @@ var allowed = map[Step][]auth.Role{
 	// follow the family record it; the TKSK or Dinsos confirms it.
 	StepRecordChange: append(slices.Clip(visitors), auth.RoleDinsos),
 	StepDecideChange: {auth.RoleTKSK, auth.RoleDinsos},
+	// Next year's cycle, opened from this one by its regency's Dinsos.
+	StepNextCycle: dinsos,
 }
 
 // Roles lists who may take step st.

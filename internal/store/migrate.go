@@ -360,6 +360,24 @@ func migrations() []*gormigrate.Migration {
 				return tx.AutoMigrate(&HouseholdChange{})
 			},
 		},
+		{
+			// A cycle opened from last year's carries its households with
+			// last year's result (Household.PrevHouseholdID...).
+			ID: "202612091002_household_previous",
+			Migrate: func(tx *gorm.DB) error {
+				for _, col := range []string{"PrevHouseholdID", "PrevStage", "PrevReason"} {
+					if !tx.Migrator().HasColumn(&Household{}, col) {
+						if err := tx.Migrator().AddColumn(&Household{}, col); err != nil {
+							return err
+						}
+					}
+				}
+				if !tx.Migrator().HasIndex(&Household{}, "PrevHouseholdID") {
+					return tx.Migrator().CreateIndex(&Household{}, "PrevHouseholdID")
+				}
+				return nil
+			},
+		},
 	}
 }
 
