@@ -66,3 +66,22 @@ func (s *Server) changeReport(c *gin.Context) {
 	}
 	s.sendXLSX(c, fmt.Sprintf("perubahan-%d-%s.xlsx", cy.Year, rep.Month), []sheet{web.ChangeReportSheet(rep)})
 }
+
+// yearOnYear is the cycle's programmes against the year before's, per desa
+// and programme (?format=xlsx for the spreadsheet).
+func (s *Server) yearOnYear(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	rep, err := s.deps.Office.YearOnYear(c.Request.Context(), caller(c), cy.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if c.Query("format") != "xlsx" {
+		c.JSON(http.StatusOK, rep)
+		return
+	}
+	s.sendXLSX(c, fmt.Sprintf("tahunan-%d.xlsx", cy.Year), web.YearOnYearSheets(rep))
+}

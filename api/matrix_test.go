@@ -1210,6 +1210,19 @@ func mxRows() []mxRow {
 		// The closable cycles are 2025's: their next year (2026) exists.
 		{method: "POST", route: "/api/v1/cycles/:id/next", roles: dinsosRole, target: targetClosable, req: idPath("/api/v1/cycles/%d/next"), own: 409,
 			check: wantCodeIn(domain.CodeCycleExists, domain.CodeCycleNotClosed)},
+		{method: "GET", route: "/api/v1/cycles/:id/year-on-year", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/year-on-year"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					CycleID, Year int64
+					Total         []struct{ Programme string }
+				}
+				r.decode(t, &v)
+				if v.CycleID != e.id || v.Year != 2026 || len(v.Total) == 0 {
+					t.Errorf("%s: year-on-year %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/year-on-year", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/year-on-year?format=xlsx"), own: 200,
+			check: wantXLSX},
 		{method: "GET", route: "/api/v1/cycles/:id/changes", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/changes?month=2026-03"), own: 200,
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				var v struct {
@@ -1481,6 +1494,7 @@ func pageRows() []mxRow {
 			req: form("/rumah-tangga/%d/perubahan/keputusan", "confirm", "1")},
 		{method: "POST", route: "/dasbor/siklus-berikut", page: true, roles: dinsosRole, target: targetClosable, own: 409,
 			req: form("/dasbor/siklus-berikut", "siklus", "{id}")},
+		{method: "GET", route: "/laporan-tahunan", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/laporan-tahunan?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/laporan-perubahan", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/laporan-perubahan?siklus=%d&bulan=2026-03"), own: 200, other: 200},
 		{method: "GET", route: "/rumah-tangga/:id", page: true, roles: allRoles, target: targetHousehold, req: idPath("/rumah-tangga/%d"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {

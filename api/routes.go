@@ -62,6 +62,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/proposals/:id/resume", may(office.StepProposals), s.resumeProposal)
 	a.GET("/cycles/:id/report", may(office.StepReport), s.report)
 	a.GET("/cycles/:id/changes", may(office.StepReport), s.changeReport)
+	a.GET("/cycles/:id/year-on-year", may(office.StepReport), s.yearOnYear)
 	a.GET("/cycles/:id/enrolments", may(office.StepReadProposals), s.enrolmentList)
 
 	a.GET("/households/:id", may(office.StepReadHouseholds), s.getHousehold)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,6 +54,9 @@ type dashboardData struct {
 	Cycles []store.Cycle
 	// ChangesURL links the monthly change report, for those who read reports.
 	ChangesURL string
+	// YearURL and YearChart: the year-on-year report and its chart.
+	YearURL   string
+	YearChart template.HTML
 	// CanOpenNext: Dinsos may open next year's cycle from this closed one.
 	CanOpenNext bool
 	Cycle       *store.Cycle
@@ -204,6 +208,13 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
 		if office.Allowed(office.StepReport, principal(c).Role) {
 			d.ChangesURL = "/laporan-perubahan?siklus=" + strconv.FormatInt(cy.ID, 10)
+			d.YearURL = "/laporan-tahunan?siklus=" + strconv.FormatInt(cy.ID, 10)
+			rep, err := h.d.Office.YearOnYear(c.Request.Context(), caller(c), cy.ID)
+			if err != nil {
+				h.fail(c, err)
+				return
+			}
+			d.YearChart = yearChart(rep)
 		}
 		d.CanResume = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting > 0
 		d.CanOpenNext = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting == 0

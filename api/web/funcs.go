@@ -82,6 +82,7 @@ func (h *pages) funcs() template.FuncMap {
 		"intakeError":    intakeError,
 		"programme":      func(s string) string { return lookup(programmeNames, s) },
 		"changeKind":     ChangeKindName,
+		"exitReason":     exitReasonName,
 		"changeStatus":   func(s string) string { return lookup(changeStatusNames, s) },
 		"relation":       func(s string) string { return lookup(relationNames, s) },
 		"memberStatus":   func(s string) string { return lookup(memberStatusNames, s) },

@@ -128,6 +128,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/rumah-tangga/:id/perubahan/keputusan", may(office.StepDecideChange), h.decideChange)
 	r.GET("/dasbor", may(office.StepReadCycles), h.dashboard)
 	r.GET("/laporan-perubahan", may(office.StepReport), h.changeReportPage)
+	r.GET("/laporan-tahunan", may(office.StepReport), h.yearOnYearPage)
 	r.POST("/dasbor/siklus-berikut", may(office.StepNextCycle), h.openNextCycle)
 	r.GET("/macet", may(office.StepStuck), h.stuckPage)
 	r.GET("/usul", may(office.StepUsul), h.usulPage)

@@ -759,6 +759,7 @@ var pageRoles = map[string][]auth.Role{
 	"POST /rumah-tangga/:id/perubahan/keputusan": {auth.RoleTKSK, auth.RoleDinsos},
 	"GET /dasbor":                                auth.Roles(),
 	"GET /laporan-perubahan":                     {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
+	"GET /laporan-tahunan":                       {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
 	"GET /macet":                                 auth.Roles(),
 	"GET /unggah":                                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":                            {auth.RoleDinsos, auth.RoleAdmin},

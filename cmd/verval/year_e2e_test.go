@@ -302,6 +302,39 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	if got != len(want) {
 		t.Errorf("2027 starts with %d households, want %d", got, len(want))
 	}
+	// The year-on-year report of 2027 against 2026: PKH had the three
+	// families in 2026 and lost one, its head dead; none yet in 2027.
+	var yoy struct {
+		Year, PreviousYear int
+		Total              []struct {
+			Year      int
+			Programme string
+			In, Out   int
+			Reasons   map[string]int
+		}
+	}
+	if code := tksk.call("GET", fmt.Sprintf("/api/v1/cycles/%d/year-on-year", next.Cycle.ID), nil, &yoy); code != 200 || yoy.Year != 2027 || yoy.PreviousYear != 2026 {
+		t.Fatalf("year-on-year: %d %+v", code, yoy)
+	}
+	seen := map[int]bool{}
+	for _, r := range yoy.Total {
+		if r.Programme != "PKH" {
+			continue
+		}
+		seen[r.Year] = true
+		switch {
+		case r.Year == 2026 && (r.In != 3 || r.Out != 1 || r.Reasons["change head_died"] != 1):
+			t.Errorf("PKH in 2026: %+v, want 3 in, 1 out (the head died)", r)
+		case r.Year == 2027 && (r.In != 0 || r.Out != 0):
+			t.Errorf("PKH in 2027: %+v, want none yet", r)
+		}
+	}
+	if !seen[2026] || !seen[2027] {
+		t.Errorf("year-on-year totals without PKH of both years: %+v", yoy.Total)
+	}
+	if rows := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/cycles/%d/year-on-year?format=xlsx", next.Cycle.ID)), "Alasan keluar"); len(rows) < 2 {
+		t.Errorf("the year-on-year spreadsheet's reasons: %v", rows)
+	}
 	// 2026's records stay readable.
 	if st := stageOf(dinsos, stays); st != string(domain.StageEnrolled) {
 		t.Errorf("2026's household after 2027 opened: %s", st)

@@ -303,3 +303,63 @@ func (s *Service) OpenNextCycle(ctx context.Context, c Caller, from *store.Cycle
 	}
 	return &NextCycle{Cycle: &to, IntakeID: in.ID}, nil
 }
+
+// YearOnYear compares a cycle's programmes with the year before's: per
+// desa and programme, the households that came in and went out, and why
+// they went out.
+type YearOnYear struct {
+	CycleID      int64 `json:"cycleId"`
+	Year         int   `json:"year"`
+	PreviousYear int   `json:"previousYear,omitempty"`
+	// Programmes are the report's programme columns (reportProgrammes).
+	Programmes []string `json:"programmes"`
+	// Desa are the rows per year, desa and programme; Total per year and
+	// programme over the caller's region.
+	Desa  []*store.YearProgramme `json:"desa"`
+	Total []*store.YearProgramme `json:"total"`
+}
+
+// YearOnYear is cycle cycleID's year against the regency's year before, in
+// the caller's region (TKSK, Dinsos, the bupati's office, admin).
+func (s *Service) YearOnYear(ctx context.Context, c Caller, cycleID int64) (*YearOnYear, error) {
+	if err := c.may(StepReport); err != nil {
+		return nil, err
+	}
+	cy, err := s.store.GetCycle(ctx, c.Principal, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	out := &YearOnYear{CycleID: cy.ID, Year: cy.Year, Desa: []*store.YearProgramme{}, Total: []*store.YearProgramme{}}
+	cycles := []*store.Cycle{cy}
+	prev, err := s.store.PreviousCycle(ctx, cy)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		out.PreviousYear = prev.Year
+		cycles = []*store.Cycle{prev, cy}
+	}
+	for _, y := range cycles {
+		rows, err := s.store.YearProgrammes(ctx, c.Principal, y)
+		if err != nil {
+			return nil, err
+		}
+		out.Desa = append(out.Desa, rows...)
+		for _, p := range s.rules {
+			t := &store.YearProgramme{Year: y.Year, Programme: p.Programme, Reasons: map[string]int{}}
+			for _, r := range rows {
+				if r.Programme == p.Programme {
+					t.In, t.Out = t.In+r.In, t.Out+r.Out
+					for k, n := range r.Reasons {
+						t.Reasons[k] += n
+					}
+				}
+			}
+			out.Total = append(out.Total, t)
+		}
+	}
+	for _, r := range s.rules {
+		out.Programmes = append(out.Programmes, r.Programme)
+	}
+	return out, nil
+}

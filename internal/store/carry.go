@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 )
 
@@ -116,4 +118,67 @@ func (s *Store) CycleExists(ctx context.Context, regency string, year int) (bool
 	var n int64
 	err := s.DB.WithContext(ctx).Model(&Cycle{}).Where("regency_code = ? AND year = ?", regency, year).Count(&n).Error
 	return n > 0, err
+}
+
+// YearProgramme is one desa's (or the regency's) count of one programme in
+// one cycle: the households enrolled in it during the year (In), those that
+// left it (Out), and why they left, by reason (the exit reason up to its
+// first ':', e.g. "change head_died", "revoked", "removal accepted").
+type YearProgramme struct {
+	Year      int            `json:"year"`
+	DesaCode  string         `json:"desaCode,omitempty"`
+	Programme string         `json:"programme"`
+	In        int            `json:"in"`
+	Out       int            `json:"out"`
+	Reasons   map[string]int `json:"reasons"`
+}
+
+// ExitReasonKey is an exit reason without its particulars (a date, Dinsos'
+// words): the part before its first ':'.
+func ExitReasonKey(r string) string {
+	if i := strings.Index(r, ":"); i >= 0 {
+		r = r[:i]
+	}
+	return strings.TrimSpace(r)
+}
+
+// YearProgrammes counts cycle cy's enrolments per desa (the household's
+// desa now) and programme in the principal's region, in desa and
+// programme order.
+func (s *Store) YearProgrammes(ctx context.Context, p auth.Principal, cy *Cycle) ([]*YearProgramme, error) {
+	var rows []struct {
+		DesaCode, Programme, Status, ExitReason string
+		EnrolledAt                              *time.Time
+	}
+	q := scope(s.DB.WithContext(ctx).Table("enrolments").Joins("JOIN households ON households.id = enrolments.household_id"), p, "households.desa_code").
+		Where("enrolments.cycle_id = ?", cy.ID)
+	if err := q.Select("households.desa_code, enrolments.programme, enrolments.status, enrolments.exit_reason, enrolments.enrolled_at").
+		Order("households.desa_code, enrolments.programme").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	var out []*YearProgramme
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].DesaCode != r.DesaCode || out[len(out)-1].Programme != r.Programme {
+			out = append(out, &YearProgramme{Year: cy.Year, DesaCode: r.DesaCode, Programme: r.Programme, Reasons: map[string]int{}})
+		}
+		y := out[len(out)-1]
+		if r.EnrolledAt != nil {
+			y.In++
+		}
+		if r.Status == EnrolmentExited {
+			y.Out++
+			y.Reasons[ExitReasonKey(r.ExitReason)]++
+		}
+	}
+	return out, nil
+}
+
+// PreviousCycle is the regency's cycle of the year before cy's, if any.
+func (s *Store) PreviousCycle(ctx context.Context, cy *Cycle) (*Cycle, error) {
+	var prev []Cycle
+	err := s.DB.WithContext(ctx).Where("regency_code = ? AND year = ?", cy.RegencyCode, cy.Year-1).Limit(1).Find(&prev).Error
+	if err != nil || len(prev) == 0 {
+		return nil, err
+	}
+	return &prev[0], nil
 }
