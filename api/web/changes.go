@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -66,13 +65,7 @@ func (h *pages) changeReportPage(c *gin.Context) {
 			return
 		}
 		if c.Query("format") == "xlsx" {
-			var buf bytes.Buffer
-			if err := xlsxwrite.Write(&buf, []xlsxwrite.Sheet{ChangeReportSheet(rep)}); err != nil {
-				h.fail(c, err)
-				return
-			}
-			c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="perubahan-%d-%s.xlsx"`, cy.Year, month))
-			c.Data(http.StatusOK, xlsxwrite.ContentType, buf.Bytes())
+			h.sendWorkbook(c, fmt.Sprintf("perubahan-%d-%s.xlsx", cy.Year, month), []xlsxwrite.Sheet{ChangeReportSheet(rep)})
 			return
 		}
 		d.Report = rep

@@ -111,6 +111,18 @@ func yearLabel(y int) string {
 	return strconv.Itoa(y)
 }
 
+// sendWorkbook sends sheets as an XLSX download named filename, built
+// whole first so a failure is still the error page.
+func (h *pages) sendWorkbook(c *gin.Context, filename string, sheets []xlsxwrite.Sheet) {
+	var buf bytes.Buffer
+	if err := xlsxwrite.Write(&buf, sheets); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename=%q`, filename))
+	c.Data(http.StatusOK, xlsxwrite.ContentType, buf.Bytes())
+}
+
 type yearOnYearData struct {
 	Cycles []store.Cycle
 	Report *office.YearOnYear
@@ -135,13 +147,7 @@ func (h *pages) yearOnYearPage(c *gin.Context) {
 			return
 		}
 		if c.Query("format") == "xlsx" {
-			var buf bytes.Buffer
-			if err := xlsxwrite.Write(&buf, YearOnYearSheets(rep)); err != nil {
-				h.fail(c, err)
-				return
-			}
-			c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="tahunan-%d.xlsx"`, cy.Year))
-			c.Data(http.StatusOK, xlsxwrite.ContentType, buf.Bytes())
+			h.sendWorkbook(c, fmt.Sprintf("tahunan-%d.xlsx", cy.Year), YearOnYearSheets(rep))
 			return
 		}
 		d.Report, d.Chart = rep, yearChart(rep)
