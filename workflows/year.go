@@ -79,25 +79,25 @@ func runYear(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error) {
 	if err := y.registerYear(ctx); err != nil {
 		return HouseholdResult{}, err
 	}
-	for {
-		if err := workflow.Await(ctx, func() bool {
-			return !y.busy && (y.closing != nil || y.revoked != nil || y.decided || y.state.Stage != domain.StageEnrolled)
-		}); err != nil {
-			return HouseholdResult{}, err
-		}
-		if y.state.Stage == domain.StageEnrolled && y.closing == nil && y.revoked != nil {
-			if err := y.revokeYear(ctx); err != nil {
-				return HouseholdResult{}, err
-			}
-		}
-		if err := workflow.Await(ctx, func() bool { return !y.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
-			return HouseholdResult{}, err
-		}
-		if y.state.Stage == domain.StageEnrolled && y.closing == nil && y.decided {
-			return HouseholdResult{}, y.continueYear(ctx, y.changes, y.runs)
-		}
-		return HouseholdResult{Stage: y.state.Stage, Reason: y.state.Reason, Programmes: y.programmes}, nil
+	// One thing ends the run: a change decided, a revocation, the
+	// year's end, or a change that ended the family's aid.
+	if err := workflow.Await(ctx, func() bool {
+		return !y.busy && (y.closing != nil || y.revoked != nil || y.decided || y.state.Stage != domain.StageEnrolled)
+	}); err != nil {
+		return HouseholdResult{}, err
 	}
+	if y.state.Stage == domain.StageEnrolled && y.closing == nil && y.revoked != nil {
+		if err := y.revokeYear(ctx); err != nil {
+			return HouseholdResult{}, err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return !y.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
+		return HouseholdResult{}, err
+	}
+	if y.state.Stage == domain.StageEnrolled && y.closing == nil && y.decided {
+		return HouseholdResult{}, y.continueYear(ctx, y.changes, y.runs)
+	}
+	return HouseholdResult{Stage: y.state.Stage, Reason: y.state.Reason, Programmes: y.programmes}, nil
 }
 
 // continueYear continues the case as new into (the next run of) its open
