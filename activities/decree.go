@@ -62,7 +62,7 @@ func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutRe
 			if it.Action == "revoke" {
 				delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason)
 				if err == nil && !delivered {
-					err = a.revokeSettled(ctx, d.CycleID, it.HouseholdID, in.Reason, time.Now())
+					err = a.revokeSettled(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason, time.Now())
 				}
 				if err != nil {
 					return res, fmt.Errorf("revoke household: %w", err)

@@ -360,7 +360,7 @@ func TestFanOutCloseResumesAndSkipsFinished(t *testing.T) {
 	const households, crashAfter = 450, 300
 	f := newFixture(t, households, "awaiting_proposal")
 	ended := f.ids[10]
-	f.settled(t, ended, "enrolled", "PKH")
+	f.settled(t, ended, "removed")
 	lagging := f.ids[20] // its workflow ended; the database does not know yet
 	cases := &fakeCases{failAfter: crashAfter, finished: map[int64]bool{lagging: true}}
 	acts := &activities.Activities{Store: f.st, Cases: cases}

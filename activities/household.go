@@ -195,11 +195,11 @@ func (a *Activities) exitAll(ctx context.Context, cycleID, householdID int64, at
 
 // revokeSettled revokes a household of a revocation decree whose case had
 // already ended, so its workflow cannot. An enrolled household leaves
-// every programme and ends revoked. A household that ended otherwise
+// every programme, ends revoked and is proposed HAPUS in the next batch. A household that ended otherwise
 // keeps its final stage, but leaves the programmes that take only the
 // extreme poor of a signed decree (the regency-paid BPJS-TK of one
 // rejected by Kemensos). Retrying it changes nothing more.
-func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID int64, reason string, at time.Time) error {
+func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, decreeID int64, reason string, at time.Time) error {
 	stage, seq, err := a.Store.CaseStage(ctx, householdID)
 	if err != nil {
 		return classify(err)
@@ -209,7 +209,12 @@ func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID int
 		if err := a.exitAll(ctx, cycleID, householdID, at, why); err != nil {
 			return err
 		}
-		return classify(a.Store.Transition(ctx, store.Transition{HouseholdID: householdID, Seq: seq + 1, Stage: "revoked", At: at, Reason: why}))
+		// In the registry (enrolled): its HAPUS goes into the next monthly
+		// batch, as a revocation in the open year does.
+		return classify(a.Store.DecideChange(ctx, store.ChangeDecision{
+			CycleID: cycleID, HouseholdID: householdID, Confirm: true, Note: reason, At: at, DecreeID: decreeID,
+			Transition: &store.Transition{HouseholdID: householdID, Seq: seq + 1, Stage: "revoked", At: at, Reason: why},
+		}))
 	}
 	gw := a.enrolGateway()
 	active, err := gw.Active(ctx, cycleID, householdID)

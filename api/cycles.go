@@ -221,6 +221,21 @@ func (s *Server) closeCycle(c *gin.Context) {
 	c.JSON(http.StatusAccepted, viewCycle(*closed))
 }
 
+// openNextCycle opens next year's cycle from this closed one, carrying its
+// enrolled and unfinished households into re-verification (Dinsos).
+func (s *Server) openNextCycle(c *gin.Context) {
+	cy, ok := s.cycle(c)
+	if !ok {
+		return
+	}
+	next, err := s.deps.Office.OpenNextCycle(c.Request.Context(), caller(c), cy)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"cycle": viewCycle(*next.Cycle), "intakeId": next.IntakeID})
+}
+
 type cycleScopeRequest struct {
 	MaxDesil int `json:"maxDesil"`
 }

@@ -43,8 +43,16 @@ type householdView struct {
 	Audit          []store.AuditEntry      `json:"audit"`
 	// Programmes are the household's enrolments in aid programmes and the
 	// exits from them, by programme.
-	Programmes  []store.Enrolment `json:"programmes"`
-	TemporalURL string            `json:"temporalUrl"`
+	Programmes []store.Enrolment `json:"programmes"`
+	// PrevHouseholdID, PrevStage and PrevReason: the same family's
+	// household in last year's cycle and its result there (a carried one).
+	PrevHouseholdID *int64 `json:"prevHouseholdId,omitempty"`
+	PrevStage       string `json:"prevStage,omitempty"`
+	PrevReason      string `json:"prevReason,omitempty"`
+	// Changes are the year's changes to the household (docs/process.md,
+	// "During the year"), oldest first.
+	Changes     []store.HouseholdChange `json:"changes"`
+	TemporalURL string                  `json:"temporalUrl"`
 }
 
 func (s *Server) getHousehold(c *gin.Context) {
@@ -63,6 +71,9 @@ func (s *Server) getHousehold(c *gin.Context) {
 	if h.People == nil {
 		h.People = []store.HouseholdMember{}
 	}
+	if h.Changes == nil {
+		h.Changes = []store.HouseholdChange{}
+	}
 	w := wilayah.Default()
 	desa, _ := w.Name(h.DesaCode)
 	kec, _ := w.Name(h.KecamatanCode)
@@ -71,7 +82,7 @@ func (s *Server) getHousehold(c *gin.Context) {
 		Members: h.Members, People: h.People, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
 		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
 		Reason: h.Reason, Indicators: h.Indicators, History: h.History, Audit: h.Audit, Programmes: h.Programmes,
-		TemporalURL: s.workflowURL(h.CycleID, h.ID),
+		Changes: h.Changes, PrevHouseholdID: h.PrevHouseholdID, PrevStage: h.PrevStage, PrevReason: h.PrevReason, TemporalURL: s.workflowURL(h.CycleID, h.ID),
 	})
 }
 

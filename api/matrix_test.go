@@ -555,6 +555,8 @@ var (
 	fieldRoles   = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	visitorRoles = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping}
 	usulRoles    = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos}
+	changeRoles  = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleDinsos}
+	decideRoles  = []auth.Role{auth.RoleTKSK, auth.RoleDinsos}
 	superRoles   = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	watcherRoles = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
 	villageRole  = []auth.Role{auth.RoleVillage}
@@ -580,6 +582,22 @@ func idPath(format string) func(*mxWorld, *mxActor, mxEntity) apiRequest {
 }
 
 // idJSON is a POST of body to a path with the record's id.
+// wantCode checks a refusal's code.
+func wantCode(code domain.Code) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return wantCodeIn(code)
+}
+
+// wantCodeIn checks a refusal's code is one of codes.
+func wantCodeIn(codes ...domain.Code) func(*testing.T, *mxWorld, *mxActor, mxEntity, bool, *apiResponse) {
+	return func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+		var v struct{ Code string }
+		r.decode(t, &v)
+		if !slices.Contains(codes, domain.Code(v.Code)) {
+			t.Errorf("%s on %s: code %q, want one of %v (%s)", a, e, v.Code, codes, r.body)
+		}
+	}
+}
+
 func idJSON(format string, body any) func(*mxWorld, *mxActor, mxEntity) apiRequest {
 	return func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
 		return apiRequest{path: fmt.Sprintf(format, e.id), json: body}
@@ -1343,6 +1361,36 @@ func mxRows() []mxRow {
 			}},
 		{method: "GET", route: "/api/v1/cycles/:id/report", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/report?format=xlsx"), own: 200,
 			check: wantXLSX},
+		// The closable cycles are 2025's: their next year (2026) exists.
+		{method: "POST", route: "/api/v1/cycles/:id/next", roles: dinsosRole, target: targetClosable, req: idPath("/api/v1/cycles/%d/next"), own: 409,
+			check: wantCodeIn(domain.CodeCycleExists, domain.CodeCycleNotClosed)},
+		{method: "GET", route: "/api/v1/cycles/:id/year-on-year", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/year-on-year"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					CycleID, Year int64
+					Total         []struct{ Programme string }
+				}
+				r.decode(t, &v)
+				if v.CycleID != e.id || v.Year != 2026 || len(v.Total) == 0 {
+					t.Errorf("%s: year-on-year %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/year-on-year", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/year-on-year?format=xlsx"), own: 200,
+			check: wantXLSX},
+		{method: "GET", route: "/api/v1/cycles/:id/changes", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/changes?month=2026-03"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					CycleID int64
+					Month   string
+					Desa    []any
+				}
+				r.decode(t, &v)
+				if v.CycleID != e.id || v.Month != "2026-03" || v.Desa == nil {
+					t.Errorf("%s: change report %s", a, r.body)
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/changes", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/changes?month=2026-03&format=xlsx"), own: 200,
+			check: wantXLSX},
 		{method: "GET", route: "/api/v1/cycles/:id/enrolments", roles: officeRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/enrolments?programme=PKH"), own: 200,
 			check: wantXLSX},
 
@@ -1449,6 +1497,15 @@ func mxRows() []mxRow {
 				e.hh.nik, e.hh.kk = nik, kk
 				w.secrets = append(w.secrets, nik, kk)
 			}},
+		// The year's changes: the seeded households are not enrolled, so
+		// an allowed role in region is refused 409 change.not_open before
+		// any Update; the rows hold the roles and the regions.
+		{method: "POST", route: "/api/v1/households/:id/changes", roles: changeRoles, target: targetHousehold, own: 409,
+			req:   idJSON("/api/v1/households/%d/changes", map[string]string{"kind": "graduated", "date": "2026-03-20", "note": "usaha warung berkembang"}),
+			check: wantCode(domain.CodeChangeNotOpen)},
+		{method: "POST", route: "/api/v1/households/:id/changes/decision", roles: decideRoles, target: targetHousehold, own: 409,
+			req:   idJSON("/api/v1/households/%d/changes/decision", map[string]any{"confirm": true}),
+			check: wantCode(domain.CodeChangeNotOpen)},
 		{method: "GET", route: "/api/v1/notifications", roles: allRoles, req: path("/api/v1/notifications"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Notifications []struct{ ID int64 } }
@@ -1585,6 +1642,14 @@ func pageRows() []mxRow {
 				redirectTo("/musyawarah?tersimpan=1&siklus=%d")(t, w, a, e, v, r)
 				w.unmeet(e.id, a.region)
 			}},
+		{method: "POST", route: "/rumah-tangga/:id/perubahan", page: true, roles: changeRoles, target: targetHousehold, own: 409,
+			req: form("/rumah-tangga/%d/perubahan", "kind", "withdrew", "date", "2026-03-20", "note", "mengundurkan diri")},
+		{method: "POST", route: "/rumah-tangga/:id/perubahan/keputusan", page: true, roles: decideRoles, target: targetHousehold, own: 409,
+			req: form("/rumah-tangga/%d/perubahan/keputusan", "confirm", "1")},
+		{method: "POST", route: "/dasbor/siklus-berikut", page: true, roles: dinsosRole, target: targetClosable, own: 409,
+			req: form("/dasbor/siklus-berikut", "siklus", "{id}")},
+		{method: "GET", route: "/laporan-tahunan", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/laporan-tahunan?siklus=%d"), own: 200, other: 200},
+		{method: "GET", route: "/laporan-perubahan", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/laporan-perubahan?siklus=%d&bulan=2026-03"), own: 200, other: 200},
 		{method: "GET", route: "/rumah-tangga/:id", page: true, roles: allRoles, target: targetHousehold, req: idPath("/rumah-tangga/%d"), own: 200,
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPage(t, a, "/rumah-tangga/:id", r, e.hh, true)

@@ -49,6 +49,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/members", may(office.StepSubmitResult), s.changeMember)
 
 	a.POST("/cycles/:id/close", may(office.StepCloseCycle), s.closeCycle)
+	a.POST("/cycles/:id/next", may(office.StepNextCycle), s.openNextCycle)
 	a.POST("/cycles/:id/decrees", may(office.StepDraftDecree), s.draftDecree)
 	a.GET("/cycles/:id/decrees", may(office.StepReadDecrees), s.listDecrees)
 	a.GET("/decrees/:id", may(office.StepReadDecrees), s.getDecree)
@@ -67,11 +68,15 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/proposals/:id/unanswered", may(office.StepProposals), s.markUnanswered)
 	a.POST("/proposals/:id/resume", may(office.StepProposals), s.resumeProposal)
 	a.GET("/cycles/:id/report", may(office.StepReport), s.report)
+	a.GET("/cycles/:id/changes", may(office.StepReport), s.changeReport)
+	a.GET("/cycles/:id/year-on-year", may(office.StepReport), s.yearOnYear)
 	a.GET("/cycles/:id/enrolments", may(office.StepReadProposals), s.enrolmentList)
 
 	a.GET("/households/:id", may(office.StepReadHouseholds), s.getHousehold)
 	a.GET("/households/:id/identity", may(office.StepRevealIdentity), s.revealIdentity)
 	a.POST("/households/:id/identity", may(office.StepCorrectIdentity), s.correctIdentity)
+	a.POST("/households/:id/changes", may(office.StepRecordChange), s.recordChange)
+	a.POST("/households/:id/changes/decision", may(office.StepDecideChange), s.decideChange)
 	a.GET("/notifications", may(office.StepReadCycles), s.listNotifications)
 
 	a.GET("/users", may(office.StepAccounts), s.listUsers)

@@ -2,5 +2,5 @@ package workflows
 
 // All lists every workflow function, for registration on a worker.
 func All() []any {
-	return []any{HouseholdWorkflow, MeetingWorkflow, IntakeWorkflow, DecreeWorkflow, ProposalWorkflow, CloseCycleWorkflow, PurgeSessionsWorkflow, SanggahWorkflow}
+	return []any{HouseholdWorkflow, MeetingWorkflow, IntakeWorkflow, DecreeWorkflow, ProposalWorkflow, CloseCycleWorkflow, PurgeSessionsWorkflow, CarryOverWorkflow, SanggahWorkflow}
 }

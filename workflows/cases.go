@@ -150,6 +150,21 @@ func (c Cases) Reopen(ctx context.Context, cycleID, householdID int64, updateID 
 	return resp, err
 }
 
+// RecordChange sends a change to an enrolled household's open year.
+func (c Cases) RecordChange(ctx context.Context, cycleID, householdID int64, updateID string, r ChangeRequest) (ChangeResponse, error) {
+	var resp ChangeResponse
+	err := c.update(ctx, cycleID, householdID, updateID, UpdateRecordChange, r, &resp)
+	return resp, err
+}
+
+// DecideChange confirms or refuses the change waiting in a household's
+// open year.
+func (c Cases) DecideChange(ctx context.Context, cycleID, householdID int64, updateID string, r DecideRequest) (ChangeResponse, error) {
+	var resp ChangeResponse
+	err := c.update(ctx, cycleID, householdID, updateID, UpdateDecideChange, r, &resp)
+	return resp, err
+}
+
 // update sends an Update and waits for its result.
 //
 // A household is touched a handful of times a year, days apart, so the

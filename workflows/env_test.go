@@ -13,9 +13,11 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
@@ -168,6 +170,15 @@ func newEnv(t *testing.T) *harness {
 			return activities.SettleResult{Programmes: enrol.Programmes(enrol.DefaultRules(), enrol.Household{
 				Desil: in.Desil, Eligible: in.Eligible, InRegistry: in.InRegistry, InSignedDecree: in.InSignedDecree,
 			})}, nil
+		})
+	h.env.OnActivity(acts.RecordChange, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ChangeInput) (int64, error) {
+			return int64(h.record(ctx, "RecordChange", in)), nil
+		})
+	h.env.OnActivity(acts.DecideChange, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.DecideChangeInput) error {
+			h.record(ctx, "DecideChange", in)
+			return nil
 		})
 	h.env.OnActivity(acts.Reopen, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.ReopenInput) error {
@@ -476,13 +487,32 @@ func (h *harness) run(in workflows.HouseholdInput) {
 }
 
 // result is the workflow's result; it fails the test if the workflow failed.
+// An enrolled case continues as new into its open year: its result is the
+// stage and programmes it carries there.
 func (h *harness) result() workflows.HouseholdResult {
 	h.t.Helper()
 	var res workflows.HouseholdResult
+	if next, ok := h.continued(); ok {
+		return workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: next.Open.Programmes}
+	}
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		h.t.Fatalf("workflow failed: %v", err)
 	}
 	return res
+}
+
+// continued is the input the workflow continued as new with, if it did.
+func (h *harness) continued() (workflows.HouseholdInput, bool) {
+	h.t.Helper()
+	var can *workflow.ContinueAsNewError
+	if !errors.As(h.env.GetWorkflowError(), &can) {
+		return workflows.HouseholdInput{}, false
+	}
+	var next workflows.HouseholdInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil || next.Open == nil {
+		h.t.Fatalf("continued as new without the open year: %v", err)
+	}
+	return next, true
 }
 
 // stillWaiting asserts the workflow was still waiting when the run timeout

@@ -38,6 +38,9 @@ var localOptions = workflow.LocalActivityOptions{
 // activity marker.
 func HouseholdWorkflow(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error) {
 	in.Deadlines = in.Deadlines.WithDefaults()
+	if in.Open != nil {
+		return runYear(ctx, in)
+	}
 	h := &household{in: in, state: HouseholdState{
 		Stage: domain.StageAwaitingVerification, StageEnteredAt: workflow.Now(ctx), DueAt: in.DueAt,
 	}}
@@ -162,6 +165,12 @@ func (h *household) run(ctx workflow.Context) (HouseholdResult, error) {
 	// Let an update handler that is still writing finish before completing.
 	if err := workflow.Await(ctx, func() bool { return !h.busy && workflow.AllHandlersFinished(ctx) }); err != nil {
 		return HouseholdResult{}, err
+	}
+	if h.state.Stage == domain.StageEnrolled && h.closing == nil &&
+		workflow.GetVersion(ctx, openYearChange, workflow.DefaultVersion, 1) >= 1 {
+		// Enrolled: the case stays open for the year's changes, in a
+		// new run with a short history (year.go).
+		return HouseholdResult{}, h.continueYear(ctx, 0, 0)
 	}
 	return HouseholdResult{Stage: h.state.Stage, Reason: h.state.Reason, Programmes: h.programmes}, nil
 }

@@ -56,6 +56,11 @@ const (
 	// once (its history stays within budget), and its validator refuses a
 	// household whose case has already ended without writing anything.
 	UpdateCycleClosed = "close-cycle"
+	// UpdateRecordChange records a change to an enrolled household during
+	// its open year (workflows/year.go); it waits for confirmation.
+	UpdateRecordChange = "record-change"
+	// UpdateDecideChange confirms (or refuses) the change waiting.
+	UpdateDecideChange = "decide-change"
 	// QueryState returns a household workflow's current state.
 	QueryState = "state"
 )

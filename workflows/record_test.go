@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/interceptor"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
@@ -79,12 +81,14 @@ func TestRecordHistories(t *testing.T) {
 			if err != nil {
 				t.Fatalf("start: %v", err)
 			}
+			first := run.GetRunID() // Get follows a continued run to its last
 			sc.drive(r)
 			if err := run.Get(ctx, nil); err != nil {
 				t.Fatalf("workflow: %v", err)
 			}
-			n := r.save(filepath.Join(out, sc.name+".json"), run.GetRunID())
-			t.Logf("%s: %d events", sc.name, n)
+			for i, n := range r.saveRuns(out, sc.name, first) {
+				t.Logf("%s run %d: %d events", sc.name, i+1, n)
+			}
 		})
 	}
 }
@@ -122,6 +126,8 @@ func (a *stubActivity) ExecuteActivity(ctx context.Context, in *interceptor.Exec
 		return activities.SettleResult{Programmes: enrol.Programmes(enrol.DefaultRules(), enrol.Household{
 			Desil: si.Desil, Eligible: si.Eligible, InRegistry: si.InRegistry, InSignedDecree: si.InSignedDecree,
 		})}, nil
+	case "RecordChange":
+		return int64(1), nil
 	case "FanOutDecree":
 		return activities.FanOutResult{Households: 2}, nil
 	case "FanOutProposal":
@@ -311,8 +317,33 @@ func (r *recorder) waitForActivity(name string, n int) {
 	}
 }
 
-// save writes the run's history as JSON and returns its number of events.
-func (r *recorder) save(path, runID string) int {
+// saveRuns writes the history of the run and of every run it continued
+// as new into: name.json for the first, name-run2.json and on for the
+// next (a household's open year), and returns their numbers of events.
+func (r *recorder) saveRuns(dir, name, runID string) []int {
+	r.t.Helper()
+	var counts []int
+	for i := 1; runID != ""; i++ {
+		file := name + ".json"
+		if i > 1 {
+			file = fmt.Sprintf("%s-run%d.json", name, i)
+		}
+		h := r.history(runID)
+		r.save(filepath.Join(dir, file), h)
+		counts = append(counts, len(h.Events))
+		runID = nextRun(h)
+	}
+	return counts
+}
+
+// nextRun is the run a history continued as new into, "" if none.
+func nextRun(h *historypb.History) string {
+	last := h.Events[len(h.Events)-1]
+	return last.GetWorkflowExecutionContinuedAsNewEventAttributes().GetNewExecutionRunId()
+}
+
+// history is one run's whole history.
+func (r *recorder) history(runID string) *historypb.History {
 	r.t.Helper()
 	it := r.c.GetWorkflowHistory(r.ctx, r.id, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
@@ -323,6 +354,12 @@ func (r *recorder) save(path, runID string) int {
 		}
 		h.Events = append(h.Events, ev)
 	}
+	return h
+}
+
+// save writes a run's history as JSON.
+func (r *recorder) save(path string, h *historypb.History) {
+	r.t.Helper()
 	b, err := temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(h)
 	if err != nil {
 		r.t.Fatal(err)
@@ -330,7 +367,6 @@ func (r *recorder) save(path, runID string) int {
 	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		r.t.Fatal(err)
 	}
-	return len(h.Events)
 }
 
 // recordScenarios are the recorded paths. Short deadlines (seconds) let the
@@ -459,6 +495,15 @@ func recordScenarios() []scenario {
 			},
 		},
 		{
+			// The open year (openYearChange): enrolled by the decree, the
+			// case continues as new; a change of members is recorded and
+			// confirmed (a new run), then the head dies and the family
+			// ends: confirmed, exited. Three runs, three files.
+			name: "household-open-year", id: workflows.HouseholdWorkflowID(900, 11),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(11, true)) },
+			drive: func(r *recorder) { r.openYear(today) },
+		},
+		{
 			// Kemensos rejects the addition: settled rejected, with the
 			// programmes the regency pays.
 			name: "household-addition-rejected", id: workflows.HouseholdWorkflowID(900, 6),
@@ -561,5 +606,58 @@ func recordScenarios() []scenario {
 			},
 			drive: func(*recorder) {},
 		},
+	}
+}
+
+// openYear drives a household in the registry to enrolled, then through
+// its open year: a change of members confirmed (the case goes on in a new
+// run), then the head's death with the family ending, confirmed (exited).
+func (r *recorder) openYear(today string) {
+	r.t.Helper()
+	r.stage(domain.StageAwaitingVerification)
+	r.update(workflows.UpdateSubmitVerification, workflows.VerificationRequest{
+		Actor: officer, Outcome: domain.OutcomeEligible, VisitDate: today,
+		Indicators: workflows.VisitIndicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
+	}, false)
+	if err := (workflows.Cases{Client: r.c}).MeetingClosed(r.ctx, 900, 11, 3); err != nil {
+		r.t.Fatalf("close-village-list: %v", err)
+	}
+	r.stage(domain.StageAwaitingDecree)
+	r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+	r.yearChange(domain.ChangeMembers, today, 1)
+	r.yearChange(domain.ChangeHeadDied, today, 2)
+}
+
+// yearChange records a change in the open year and confirms it; changes
+// is the year's count once it is decided.
+func (r *recorder) yearChange(kind domain.ChangeKind, today string, changes int) {
+	r.t.Helper()
+	r.waitFor("the open year", func(s workflows.HouseholdState) bool { return s.Stage == domain.StageEnrolled })
+	r.waitForYearRun(changes - 1)
+	r.update(workflows.UpdateRecordChange, workflows.ChangeRequest{Actor: officer, Kind: kind, Date: today, Note: "laporan desa"}, false)
+	r.update(workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true}, false)
+}
+
+// waitForYearRun waits until the current run is an open year's run that
+// has decided changes changes before it.
+func (r *recorder) waitForYearRun(changes int) {
+	r.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		desc, err := r.c.DescribeWorkflowExecution(r.ctx, r.id, "")
+		if err == nil {
+			run := desc.GetWorkflowExecutionInfo().GetExecution().GetRunId()
+			h := r.history(run)
+			ev := h.Events[0].GetWorkflowExecutionStartedEventAttributes()
+			var in workflows.HouseholdInput
+			if ev != nil && converter.GetDefaultDataConverter().FromPayloads(ev.GetInput(), &in) == nil &&
+				in.Open != nil && in.Open.Changes == changes && len(h.Events) >= 4 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("waiting for the open year's run after %d changes: %v", changes, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,12 +51,19 @@ type kecamatanProgress struct {
 }
 
 type dashboardData struct {
-	Cycles    []store.Cycle
-	Cycle     *store.Cycle
-	Total     int64
-	Funnel    []bar
-	Stages    []bar
-	Kecamatan []*kecamatanProgress
+	Cycles []store.Cycle
+	// ChangesURL links the monthly change report, for those who read reports.
+	ChangesURL string
+	// YearURL and YearChart: the year-on-year report and its chart.
+	YearURL   string
+	YearChart template.HTML
+	// CanOpenNext: Dinsos may open next year's cycle from this closed one.
+	CanOpenNext bool
+	Cycle       *store.Cycle
+	Total       int64
+	Funnel      []bar
+	Stages      []bar
+	Kecamatan   []*kecamatanProgress
 	// CanClose: the caller closes cycles (Dinsos) and this one is open.
 	CanClose bool
 	// CanResume: the caller closes cycles and this one is closed with
@@ -167,6 +175,8 @@ func (h *pages) dashboard(c *gin.Context) {
 	switch {
 	case c.Query("ditutup") == "1":
 		v.Flash = "Siklus ditutup (tutup buku). Keluarga yang masih menunggu sedang ditutup satu per satu; halaman ini mengikuti kemajuannya."
+	case c.Query("lanjutan") == "1":
+		v.Flash = "Siklus baru dibuka. Keluarga penerima dan keluarga yang belum selesai tahun lalu sedang dimasukkan untuk diverifikasi ulang; unggah data P3KE tahun ini untuk keluarga baru."
 	case c.Query("dilanjutkan") == "1":
 		v.Flash = "Penutupan dilanjutkan. Keluarga yang masih menunggu ditutup satu per satu; halaman ini mengikuti kemajuannya."
 	}
@@ -202,7 +212,18 @@ func (h *pages) showDashboard(c *gin.Context, status int, v *view, form closeFor
 			return
 		}
 		d.CanClose = principal(c).Role == auth.RoleDinsos && cy.ClosedAt == nil
+		if office.Allowed(office.StepReport, principal(c).Role) {
+			d.ChangesURL = "/laporan-perubahan?siklus=" + strconv.FormatInt(cy.ID, 10)
+			d.YearURL = "/laporan-tahunan?siklus=" + strconv.FormatInt(cy.ID, 10)
+			rep, err := h.d.Office.YearOnYear(c.Request.Context(), caller(c), cy.ID)
+			if err != nil {
+				h.fail(c, err)
+				return
+			}
+			d.YearChart = yearChart(rep)
+		}
 		d.CanResume = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting > 0
+		d.CanOpenNext = principal(c).Role == auth.RoleDinsos && cy.ClosedAt != nil && d.Waiting == 0
 		// While the close's fan-out runs, the page follows its progress.
 		v.Refresh = cy.ClosedAt != nil && d.Waiting > 0
 	}
@@ -256,6 +277,24 @@ func (h *pages) dashboardCycle(c *gin.Context) (*store.Cycle, bool) {
 		c.Request.URL.RawQuery = url.Values{"siklus": {strconv.FormatInt(cy.ID, 10)}}.Encode()
 	}
 	return cy, ok
+}
+
+// openNextCycle opens next year's cycle from the closed one shown (the same
+// office step as POST /api/v1/cycles/{id}/next), then shows the new cycle.
+func (h *pages) openNextCycle(c *gin.Context) {
+	cy, ok := h.dashboardCycle(c)
+	if !ok {
+		return
+	}
+	next, err := h.d.Office.OpenNextCycle(c.Request.Context(), caller(c), cy)
+	if _, msg, status, ok := refusal(err); ok {
+		h.showDashboard(c, status, &view{Error: msg}, closeForm{})
+		return
+	} else if err != nil {
+		h.fail(c, err)
+		return
+	}
+	redirect(c, fmt.Sprintf("/dasbor?siklus=%d&lanjutan=1", next.Cycle.ID))
 }
 
 // resumeClose starts a closed cycle's close fan-out again, for when its

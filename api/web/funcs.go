@@ -89,6 +89,9 @@ func (h *pages) funcs() template.FuncMap {
 		"p3keReason":     p3keReason,
 		"intakeError":    intakeError,
 		"programme":      func(s string) string { return lookup(programmeNames, s) },
+		"changeKind":     ChangeKindName,
+		"exitReason":     exitReasonName,
+		"changeStatus":   func(s string) string { return lookup(changeStatusNames, s) },
 		"relation":       func(s string) string { return lookup(relationNames, s) },
 		"memberStatus":   func(s string) string { return lookup(memberStatusNames, s) },
 		"enrolmentStatus": func(s string) string {

@@ -3,9 +3,12 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 )
@@ -32,6 +35,17 @@ type householdData struct {
 	// SanggahURL opens the form to object to the household's decision,
 	// for the roles that record objections.
 	SanggahURL string
+	// Changes are the year's changes; Pending the one waiting, if any.
+	Changes []store.HouseholdChange
+	Pending *store.HouseholdChange
+	// MayRecord and MayDecide show the change forms: the household is
+	// enrolled and the caller may take the step.
+	MayRecord, MayDecide bool
+	Kinds                []domain.ChangeKind
+	// Form is the change form as posted, with its refusals by field.
+	Form   office.YearChange
+	Errors map[string]string
+	Key    string
 }
 
 // householdPage shows one family: stage, its aid programmes, the timeline
@@ -42,6 +56,19 @@ func (h *pages) householdPage(c *gin.Context) {
 	if !ok {
 		return
 	}
+	v := &view{}
+	switch {
+	case c.Query("perubahan") == "1":
+		v.Flash = "Perubahan dicatat; menunggu konfirmasi TKSK atau Dinas Sosial."
+	case c.Query("keputusan") == "1":
+		v.Flash = "Keputusan atas perubahan dicatat."
+	}
+	h.showHousehold(c, id, http.StatusOK, v, office.YearChange{}, nil)
+}
+
+// showHousehold renders household id's page with v's messages and the
+// change form as posted.
+func (h *pages) showHousehold(c *gin.Context, id int64, status int, v *view, form office.YearChange, errs map[string]string) {
 	p := principal(c)
 	r, err := h.d.Office.HouseholdRecord(c.Request.Context(), caller(c), id)
 	if err != nil {
@@ -57,8 +84,65 @@ func (h *pages) householdPage(c *gin.Context) {
 	if office.Allowed(office.StepReadTasks, p.Role) {
 		d.TaskURL = "/tugas/" + c.Param("id")
 	}
+	d.Changes, d.Form, d.Errors, d.Kinds, d.Key = r.Changes, form, errs, domain.ChangeKinds(), newKey()
+	for i := range r.Changes {
+		if r.Changes[i].Status == domain.ChangePending {
+			d.Pending = &r.Changes[i]
+		}
+	}
+	enrolled := hh.Stage == string(domain.StageEnrolled)
+	d.MayRecord = enrolled && d.Pending == nil && office.Allowed(office.StepRecordChange, p.Role)
+	d.MayDecide = enrolled && d.Pending != nil && office.Allowed(office.StepDecideChange, p.Role)
 	if office.Allowed(office.StepSanggah, p.Role) {
 		d.SanggahURL = fmt.Sprintf("/sanggah?siklus=%d&rumah-tangga=%d#f-householdId", hh.CycleID, hh.ID)
 	}
-	h.render(c, http.StatusOK, "household", &view{Title: "Rumah tangga " + d.Name, Data: d})
+	v.Title, v.Data = "Rumah tangga "+d.Name, d
+	h.render(c, status, "household", v)
+}
+
+// recordChange records a change to an enrolled household (the same office
+// step as POST /api/v1/households/{id}/changes).
+func (h *pages) recordChange(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	head, _ := strconv.ParseInt(c.PostForm("newHeadMemberId"), 10, 64)
+	f := office.YearChange{Kind: domain.ChangeKind(c.PostForm("kind")), Date: c.PostForm("date"), Note: c.PostForm("note"),
+		NewDesaCode: strings.TrimSpace(c.PostForm("newDesaCode")), NewHeadMemberID: head}
+	_, err := h.d.Office.RecordChange(c.Request.Context(), caller(c), id, formKey(c), f)
+	if h.changeRefused(c, id, err, f) {
+		return
+	}
+	redirect(c, fmt.Sprintf("/rumah-tangga/%d?perubahan=1", id))
+}
+
+// decideChange confirms or refuses the change waiting (the same office step
+// as POST /api/v1/households/{id}/changes/decision).
+func (h *pages) decideChange(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	d := office.ChangeDecision{Confirm: c.PostForm("confirm") == "1", Note: c.PostForm("note")}
+	_, err := h.d.Office.DecideChange(c.Request.Context(), caller(c), id, formKey(c), d)
+	if h.changeRefused(c, id, err, office.YearChange{}) {
+		return
+	}
+	redirect(c, fmt.Sprintf("/rumah-tangga/%d?keputusan=1", id))
+}
+
+// changeRefused shows the household page again with a refusal next to its
+// field (or above the page); it reports whether err was an error at all.
+func (h *pages) changeRefused(c *gin.Context, id int64, err error, f office.YearChange) bool {
+	errs := map[string]string{}
+	return h.formRefused(c, err, errs, &view{}, func(status int, v *view) { h.showHousehold(c, id, status, v, f, errs) })
+}
+
+// formKey is the form's idempotency key, a new one when it has none.
+func formKey(c *gin.Context) string {
+	if k := c.PostForm("kunci"); validKey(k) {
+		return k
+	}
+	return newKey()
 }

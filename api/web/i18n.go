@@ -30,7 +30,29 @@ var stageNames = map[domain.Stage]string{
 	domain.StageRejected:             "Ditolak Kemensos",
 	domain.StageRevoked:              "Dicabut dengan SK",
 	domain.StageClosed:               "Ditutup saat tutup buku",
+	domain.StageExited:               "Keluar dari program (perubahan dalam tahun)",
 }
+
+// changeKindNames are the changes to an enrolled household during the year.
+var changeKindNames = map[domain.ChangeKind]string{
+	domain.ChangeHeadDied:  "Kepala keluarga meninggal",
+	domain.ChangeMovedDesa: "Pindah ke desa lain (dalam kabupaten)",
+	domain.ChangeMovedOut:  "Pindah ke luar kabupaten",
+	domain.ChangeGraduated: "Graduasi (sudah mampu)",
+	domain.ChangeWithdrew:  "Mengundurkan diri",
+	domain.ChangeMembers:   "Anggota keluarga berubah",
+	domain.ChangeRevoked:   "Dicabut dengan SK",
+}
+
+// changeStatusNames are a change's statuses.
+var changeStatusNames = map[string]string{
+	domain.ChangePending:   "Menunggu konfirmasi TKSK/Dinas Sosial",
+	domain.ChangeConfirmed: "Dikonfirmasi",
+	domain.ChangeRefused:   "Ditolak",
+}
+
+// ChangeKindName is a change's Indonesian name.
+func ChangeKindName(k string) string { return lookup(changeKindNames, domain.ChangeKind(k)) }
 
 var outcomeNames = map[domain.Outcome]string{
 	domain.OutcomeEligible:  "Masih miskin (layak)",
@@ -85,6 +107,9 @@ var auditActionNames = map[string]string{
 	"cycle.scope":               "Cakupan desil siklus diubah",
 	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
+	"household.change":          "Perubahan keluarga dicatat",
+	"cycle.next":                "Siklus tahun berikutnya dibuka dari siklus ini",
+	"household.change_decided":  "Perubahan keluarga dikonfirmasi atau ditolak",
 }
 
 var decreeStatusNames = map[domain.DecreeStatus]string{
@@ -306,6 +331,11 @@ func stageReason(r string) string {
 		return "ditolak Kemensos: " + lookup(rejectionNames, strings.TrimSuffix(strings.TrimPrefix(r, "rejected "), ": correct and propose again"))
 	case strings.HasPrefix(r, "revoked: "):
 		return "dicabut dengan SK: " + strings.TrimPrefix(r, "revoked: ")
+	case strings.HasPrefix(r, "change "):
+		// "change <kind>: <date>", a confirmed change that ended the aid.
+		if k, date, ok := strings.Cut(strings.TrimPrefix(r, "change "), ": "); ok {
+			return "perubahan dalam tahun: " + strings.ToLower(ChangeKindName(k)) + " (" + date + ")"
+		}
 	case strings.HasPrefix(r, "cycle closed in "):
 		// "cycle closed in <stage>: <Dinsos' reason>"
 		if st, why, ok := strings.Cut(strings.TrimPrefix(r, "cycle closed in "), ": "); ok {

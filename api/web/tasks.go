@@ -453,6 +453,14 @@ func (h *pages) changeMember(c *gin.Context) {
 // the page; any other error is the error page. It reports whether err was
 // an error at all.
 func (h *pages) taskRefused(c *gin.Context, t *store.TaskView, err error, errs map[string]string, show func(status int, v *view)) bool {
+	return h.formRefused(c, err, errs, &view{Title: t.Name, Active: "tugas"}, show)
+}
+
+// formRefused handles a form's step that failed: the office's refusal is
+// shown by show (on v) next to the field it names (in errs) or at the top
+// of the page; any other error is the error page. It reports whether err
+// was an error at all.
+func (h *pages) formRefused(c *gin.Context, err error, errs map[string]string, v *view, show func(status int, v *view)) bool {
 	if err == nil {
 		return false
 	}
@@ -461,7 +469,6 @@ func (h *pages) taskRefused(c *gin.Context, t *store.TaskView, err error, errs m
 		h.fail(c, err)
 		return true
 	}
-	v := &view{Title: t.Name, Active: "tugas"}
 	if e.Field != "" {
 		errs[e.Field] = msg
 	} else {

@@ -34,8 +34,8 @@ type cycleCase struct {
 	answer, answer2 string
 	// corrected are the numbers Dinsos corrected (empty: unchanged).
 	nik, kk string
-	// revoked by a later decree; settled if its case had already ended
-	// (enrolled) then, so its workflow completed before the revocation.
+	// revoked by a later decree; settled if it was enrolled then (its
+	// case in its open year: it leaves its programmes and is proposed HAPUS).
 	revoked, settled bool
 	want             domain.Stage
 }
@@ -286,7 +286,7 @@ func TestWholeCycle(t *testing.T) {
 			if cc == nil {
 				t.Fatalf("proposal file row for an unknown No KK")
 			}
-			if wantJenis := map[bool]string{true: "TAMBAH", false: "HAPUS"}[cc.eligible()]; row[5] != wantJenis || row[7] != "188/1/2027" {
+			if wantJenis := map[bool]string{true: "TAMBAH", false: "HAPUS"}[cc.eligible() && !cc.settled]; row[5] != wantJenis || row[7] != "188/1/2027" {
 				t.Fatalf("%s proposed as %s under decree %q, want %s under 188/1/2027", cc.fam.Name, row[5], row[7], wantJenis)
 			}
 			status, reason := "DITETAPKAN", answer(cc)
@@ -329,9 +329,16 @@ func TestWholeCycle(t *testing.T) {
 		return st
 	})
 
-	// A later decree revokes an enrolled household (its case had ended:
-	// the database is revoked directly) and one still waiting for its NIK
-	// to be corrected (its workflow ends revoked).
+	// The households Kemensos could not match wait for their NIK to be
+	// corrected: no batch before that.
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2027-08"}, nil); code != 409 {
+		t.Fatalf("a batch before any NIK is corrected: %d, want 409", code)
+	}
+
+	// A later decree revokes an enrolled household (its case in its open
+	// year leaves its programmes, ends revoked and waits for its HAPUS) and
+	// one still waiting for its NIK to be corrected (its workflow ends
+	// revoked).
 	var revoked, waiting *cycleCase
 	for _, cc := range cases {
 		if revoked == nil && cc.eligible() && cc.fam.DTKS {
@@ -360,13 +367,9 @@ func TestWholeCycle(t *testing.T) {
 		})
 	}
 
-	// The households Kemensos could not match wait for their NIK to be
-	// corrected: no batch before that. Dinsos corrects them (the bupati's
-	// office may not), and the second batch proposes them with the new
-	// numbers.
-	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2027-08"}, nil); code != 409 {
-		t.Fatalf("a batch before any NIK is corrected: %d, want 409", code)
-	}
+	// Dinsos corrects the households Kemensos could not match (the
+	// bupati's office may not), and the second batch proposes them with
+	// the new numbers.
 	for _, cc := range cases {
 		if cc.nik == "" {
 			continue
@@ -396,7 +399,9 @@ func TestWholeCycle(t *testing.T) {
 			silent = cc
 		}
 	}
-	second, file := sendBatch("2027-08", niks, func(cc *cycleCase) string {
+	// The enrolled household the decree revoked is proposed HAPUS in it
+	// (accepted), alongside the corrected ones.
+	second, file := sendBatch("2027-08", niks+1, func(cc *cycleCase) string {
 		if cc == silent {
 			return noAnswer
 		}
@@ -404,6 +409,12 @@ func TestWholeCycle(t *testing.T) {
 	})
 	for _, row := range file[1:] {
 		cc := byKK[row[1]]
+		if cc == revoked {
+			if row[5] != "HAPUS" || row[6] != "MAMPU" {
+				t.Fatalf("second batch row of the revoked household: %s %s, want HAPUS MAMPU", row[5], row[6])
+			}
+			continue
+		}
 		if row[2] != cc.nik || (cc.kk != "" && row[1] != cc.kk) || row[5] != "TAMBAH" {
 			t.Fatalf("second batch row of %s: not its corrected numbers, or %s", cc.fam.Name, row[5])
 		}
@@ -426,8 +437,9 @@ func TestWholeCycle(t *testing.T) {
 	waitStages(t, dinsos, cases, func(cc *cycleCase) domain.Stage { st, _ := cc.final(); return st })
 
 	// Every household's case is over: its workflow has completed in the
-	// stage its data calls for, and the API shows that stage's reason and
-	// the household's programmes.
+	// stage its data calls for (an enrolled one is in its open year until
+	// the close), and the API shows that stage's reason and the
+	// household's programmes.
 	for _, cc := range cases {
 		wantStage, wantReason := cc.final()
 		id := workflows.HouseholdWorkflowID(cycle.ID, cc.id)
@@ -443,15 +455,16 @@ func TestWholeCycle(t *testing.T) {
 			if p := info.GetSearchAttributes().GetIndexedFields()[workflows.SAStage.GetName()]; p != nil {
 				_ = converter.GetDefaultDataConverter().FromPayload(p, &stage)
 			}
-			return status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING
+			return status != enums.WORKFLOW_EXECUTION_STATUS_RUNNING || stage == string(domain.StageEnrolled) && wantStage == domain.StageEnrolled
 		})
-		wantWorkflow := wantStage
-		if cc.settled {
-			wantWorkflow = domain.StageEnrolled
+		// An enrolled household's case is in its open year until the close.
+		wantStatus := enums.WORKFLOW_EXECUTION_STATUS_COMPLETED
+		if wantStage == domain.StageEnrolled {
+			wantStatus = enums.WORKFLOW_EXECUTION_STATUS_RUNNING
 		}
-		if status != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED || stage != string(wantWorkflow) {
-			t.Errorf("workflow of %s (outcome %s, DTKS %v, answers %q %q): %s in stage %q, want completed in %s",
-				cc.fam.Name, cc.outcome, cc.fam.DTKS, cc.answer, cc.answer2, status, stage, wantWorkflow)
+		if status != wantStatus || stage != string(wantStage) {
+			t.Errorf("workflow of %s (outcome %s, DTKS %v, answers %q %q): %s in stage %q, want %s in %s",
+				cc.fam.Name, cc.outcome, cc.fam.DTKS, cc.answer, cc.answer2, status, stage, wantStatus, wantStage)
 		}
 		var h struct {
 			Stage, Reason, NIKMasked string
@@ -504,6 +517,11 @@ func TestWholeCycle(t *testing.T) {
 				r.Proposed++
 			}
 			if cc.accepted() {
+				r.Accepted++
+			}
+			if cc.settled {
+				// The revoked enrolled household's HAPUS, accepted.
+				r.Proposed++
 				r.Accepted++
 			}
 			for _, p := range cc.programmes() {
@@ -613,9 +631,27 @@ func TestWholeCycle(t *testing.T) {
 	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]string{"reason": "tutup buku 2026"}, &closed); code != 202 || closed.ClosedAt == nil {
 		t.Fatalf("close: %d %+v", code, closed)
 	}
+	// The close reaches the enrolled households' open years, which end;
+	// no household is still waiting.
+	enrolledCases := 0
+	for _, cc := range cases {
+		if st, _ := cc.final(); st == domain.StageEnrolled {
+			enrolledCases++
+		}
+	}
 	var closeRes activities.CloseCycleResult
-	if err := s.temporal.GetWorkflow(t.Context(), workflows.CycleCloseWorkflowID(cycle.ID), "").Get(t.Context(), &closeRes); err != nil || closeRes != (activities.CloseCycleResult{}) {
-		t.Fatalf("close fan-out: %+v, %v; want no household still open", closeRes, err)
+	if err := s.temporal.GetWorkflow(t.Context(), workflows.CycleCloseWorkflowID(cycle.ID), "").Get(t.Context(), &closeRes); err != nil ||
+		closeRes != (activities.CloseCycleResult{Households: enrolledCases, Closed: enrolledCases}) {
+		t.Fatalf("close fan-out: %+v, %v; want the %d open years ended and no household still open", closeRes, err, enrolledCases)
+	}
+	for _, cc := range cases {
+		if st, _ := cc.final(); st != domain.StageEnrolled {
+			continue
+		}
+		desc, err := s.temporal.DescribeWorkflowExecution(t.Context(), workflows.HouseholdWorkflowID(cycle.ID, cc.id), "")
+		if err != nil || desc.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+			t.Errorf("the open year of %s after the close: %v, %v; want completed", cc.fam.Name, desc.GetWorkflowExecutionInfo().GetStatus(), err)
+		}
 	}
 	for _, cc := range cases {
 		wantStage, wantReason := cc.final()

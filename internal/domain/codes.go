@@ -157,6 +157,16 @@ const (
 	CodeSanggahReverifier Code = "sanggah.reverifier"
 	CodeSanggahNotYours   Code = "sanggah.not_yours"
 	CodeCycleSanggahDays  Code = "cycle.sanggah_days"
+	// A change to a decided household during the year.
+	CodeChangeKind     Code = "change.kind"
+	CodeChangeNotOpen  Code = "change.not_open"
+	CodeChangePending  Code = "change.pending"
+	CodeChangeNone     Code = "change.none"
+	CodeChangeDesa     Code = "change.desa"
+	CodeChangeHead     Code = "change.head"
+	CodeChangeNote     Code = "change.note"
+	CodeChangeDecision Code = "change.decision"
+	CodeCycleNotClosed Code = "cycle.not_closed"
 	// The account import.
 	CodeImportSheetGone  Code = "import.sheet_gone"
 	CodeImportColumns    Code = "import.columns"
@@ -310,6 +320,15 @@ var catalogue = map[Code]entry{
 	CodeUsulName:          {KindInvalid, "the head of the family's name is needed (at most 200 characters)"},
 	CodeUsulAddress:       {KindInvalid, "the address is needed (at most 500 characters)"},
 	CodeUsulMembers:       {KindInvalid, "the number of family members is from 1 to 30"},
+	CodeChangeKind:        {KindInvalid, "the change is one of head_died, moved_desa, moved_out, graduated, withdrew, members_changed"},
+	CodeChangeNotOpen:     {KindConflict, "the household's year is not open to changes (stage %s): only an enrolled household's is"},
+	CodeChangePending:     {KindConflict, "a change of the household waits for the TKSK or Dinsos to confirm it"},
+	CodeChangeNone:        {KindConflict, "the household has no change waiting for confirmation"},
+	CodeChangeDesa:        {KindInvalid, "the new desa must be another desa of the regency %s"},
+	CodeChangeHead:        {KindInvalid, "the new head must be a member present in the household"},
+	CodeChangeNote:        {KindInvalid, "say what changed"},
+	CodeChangeDecision:    {KindInvalid, "the decision is confirm or refuse; a refusal says why"},
+	CodeCycleNotClosed:    {KindConflict, "next year's cycle opens from a closed cycle: close this one first (tutup buku), and let its close reach every household"},
 	CodeUsulReason:        {KindInvalid, "say why the family is proposed (10 to 1000 characters)"},
 	CodeUsulChannel:       {KindInvalid, "the channel is one of walk_in, letter, cek_bansos"},
 	CodeSanggahKind:       {KindInvalid, "the kind is inclusion (on the list but well-off) or exclusion (left out but poor)"},

@@ -24,6 +24,24 @@ type HouseholdStart struct {
 	// Deadlines holds the reminder and escalation periods; zero fields take
 	// the defaults of DefaultDeadlines.
 	Deadlines Deadlines
+	// Open, when set, starts the household's open year: its case was
+	// enrolled and continued as new to take the year's changes
+	// (workflows/year.go). Nil for a case starting at verification.
+	Open *OpenYear `json:",omitempty"`
+}
+
+// OpenYear is what an enrolled household's case carries from one run to
+// the next through Continue-As-New.
+type OpenYear struct {
+	// Seq is the stage-transition counter, kept so history rows stay keyed.
+	Seq int
+	// EnrolledAt is when the household entered enrolled.
+	EnrolledAt time.Time
+	DecreeID   int64
+	Programmes []string
+	// Changes counts the changes confirmed (or refused) so far this year;
+	// Runs counts the runs of the open year.
+	Changes, Runs int
 }
 
 // Deadlines are the periods that drive reminders and escalations.

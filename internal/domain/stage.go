@@ -35,6 +35,11 @@ const (
 	// household was still waiting (for a visit, a meeting, a decree, a
 	// proposal or Kemensos' answer); its reason names the stage it stood in.
 	StageClosed Stage = "closed"
+	// StageExited (terminal): an enrolled household left its programmes
+	// during the year after a confirmed change (the head died and the
+	// family ended, it moved out of the regency, graduated or withdrew);
+	// it is proposed HAPUS in the next monthly batch.
+	StageExited Stage = "exited"
 )
 
 // Stages lists every stage in path order, for reports and dashboards.
@@ -42,14 +47,14 @@ func Stages() []Stage {
 	return []Stage{
 		StageAwaitingVerification, StageVerified, StageAwaitingDecree,
 		StageAwaitingProposal, StageAwaitingKemensos,
-		StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked, StageClosed,
+		StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked, StageClosed, StageExited,
 	}
 }
 
 // Terminal reports whether a household's workflow ends in this stage.
 func (s Stage) Terminal() bool {
 	switch s {
-	case StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked, StageClosed:
+	case StageEnrolled, StageNotEligible, StageRemoved, StageRejected, StageRevoked, StageClosed, StageExited:
 		return true
 	}
 	return false

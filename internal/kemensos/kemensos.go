@@ -106,6 +106,24 @@ func ReasonForOutcome(outcome string) (reason string, ok bool) {
 	return "", false
 }
 
+// ReasonForChange maps a change to an enrolled household during the year
+// (domain.ChangeKind values) to the removal reason of its HAPUS: the head
+// died and the family ended MENINGGAL, moved out of the regency PINDAH,
+// graduated, withdrew of its own will (mengundurkan diri: the family says
+// it no longer needs the aid) and revoked by decree MAMPU. ok is false for
+// a change that proposes no removal.
+func ReasonForChange(kind string) (reason string, ok bool) {
+	switch kind {
+	case "head_died":
+		return AlasanMeninggal, true
+	case "moved_out":
+		return AlasanPindah, true
+	case "graduated", "withdrew", "revoked":
+		return AlasanMampu, true
+	}
+	return "", false
+}
+
 // IsFixable reports whether a rejection can be corrected by Dinsos and the
 // household proposed again: only NIK_TIDAK_PADAN (fix the NIK with
 // Dukcapil's data). The other reasons are facts about the household.

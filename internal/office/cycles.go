@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -256,4 +257,115 @@ func (s *Service) reportProgrammes(rep *store.CycleReport) []string {
 	}
 	slices.Sort(extra)
 	return append(out, extra...)
+}
+
+// NextCycle is next year's cycle opened from a closed one, with the
+// carry-over intake that brings last year's households into it.
+type NextCycle struct {
+	Cycle    *store.Cycle `json:"cycle"`
+	IntakeID int64        `json:"intakeId"`
+}
+
+// OpenNextCycle opens cycle from's regency's cycle of the next year (Dinsos
+// of the regency) and carries into it, through an intake of its own
+// (workflows.CarryOverWorkflow), every household that ended from's year
+// enrolled or closed unfinished, to be verified again with last year's
+// result. from must be closed and its close's fan-out finished: every
+// open year of from has ended, so no household is in two running cases.
+// The new file's families come after, by the ordinary upload; a family
+// already carried (same No KK hash or P3KE id) is counted as already
+// present.
+func (s *Service) OpenNextCycle(ctx context.Context, c Caller, from *store.Cycle) (*NextCycle, error) {
+	if err := c.may(StepNextCycle); err != nil {
+		return nil, err
+	}
+	if from.ClosedAt == nil {
+		return nil, domain.Err(domain.CodeCycleNotClosed)
+	}
+	if exists, err := s.store.CycleExists(ctx, from.RegencyCode, from.Year+1); err != nil {
+		return nil, err
+	} else if exists {
+		return nil, domain.Err(domain.CodeCycleExists, from.RegencyCode, strconv.Itoa(from.Year+1))
+	}
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, workflows.CycleCloseWorkflowID(from.ID), "")
+	if err != nil || desc.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+		return nil, domain.Err(domain.CodeCycleNotClosed)
+	}
+	to := store.Cycle{RegencyCode: from.RegencyCode, Year: from.Year + 1, VerificationDays: from.VerificationDays, MaxDesil: from.MaxDesil,
+		CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
+	if err := s.store.CreateCycle(ctx, &to); err != nil {
+		return nil, err
+	}
+	in, err := s.store.CreateCarryIntake(ctx, &to, from, c.Actor())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: workflows.CarryWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue,
+		WorkflowIDReusePolicy: enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.CarryOverWorkflow, workflows.CarryInput{IntakeID: in.ID, FromCycleID: from.ID}); err != nil {
+		_ = s.store.FailIntake(ctx, in.ID, store.IntakeNotStartedMessage, store.IntakeNotStarted, nil)
+		return nil, err
+	}
+	return &NextCycle{Cycle: &to, IntakeID: in.ID}, nil
+}
+
+// YearOnYear compares a cycle's programmes with the year before's: per
+// desa and programme, the households that came in and went out, and why
+// they went out.
+type YearOnYear struct {
+	CycleID      int64 `json:"cycleId"`
+	Year         int   `json:"year"`
+	PreviousYear int   `json:"previousYear,omitempty"`
+	// Programmes are the report's programme columns (reportProgrammes).
+	Programmes []string `json:"programmes"`
+	// Desa are the rows per year, desa and programme; Total per year and
+	// programme over the caller's region.
+	Desa  []*store.YearProgramme `json:"desa"`
+	Total []*store.YearProgramme `json:"total"`
+}
+
+// YearOnYear is cycle cycleID's year against the regency's year before, in
+// the caller's region (TKSK, Dinsos, the bupati's office, admin).
+func (s *Service) YearOnYear(ctx context.Context, c Caller, cycleID int64) (*YearOnYear, error) {
+	if err := c.may(StepReport); err != nil {
+		return nil, err
+	}
+	cy, err := s.store.GetCycle(ctx, c.Principal, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	out := &YearOnYear{CycleID: cy.ID, Year: cy.Year, Desa: []*store.YearProgramme{}, Total: []*store.YearProgramme{}}
+	cycles := []*store.Cycle{cy}
+	prev, err := s.store.PreviousCycle(ctx, cy)
+	if err != nil {
+		return nil, err
+	}
+	if prev != nil {
+		out.PreviousYear = prev.Year
+		cycles = []*store.Cycle{prev, cy}
+	}
+	for _, y := range cycles {
+		rows, err := s.store.YearProgrammes(ctx, c.Principal, y)
+		if err != nil {
+			return nil, err
+		}
+		out.Desa = append(out.Desa, rows...)
+		for _, p := range s.rules {
+			t := &store.YearProgramme{Year: y.Year, Programme: p.Programme, Reasons: map[string]int{}}
+			for _, r := range rows {
+				if r.Programme == p.Programme {
+					t.In, t.Out = t.In+r.In, t.Out+r.Out
+					for k, n := range r.Reasons {
+						t.Reasons[k] += n
+					}
+				}
+			}
+			out.Total = append(out.Total, t)
+		}
+	}
+	for _, r := range s.rules {
+		out.Programmes = append(out.Programmes, r.Programme)
+	}
+	return out, nil
 }

@@ -25,6 +25,9 @@ type HouseholdRecord struct {
 	History    []store.StageEvent
 	Audit      []store.AuditEntry
 	Programmes []store.Enrolment
+	// Changes are the year's changes to the household (recorded, confirmed
+	// or refused), oldest first.
+	Changes []store.HouseholdChange
 }
 
 // Household is household id if the caller may see it, masked for the
@@ -56,6 +59,9 @@ func (s *Service) HouseholdRecord(ctx context.Context, c Caller, id int64) (*Hou
 		return nil, err
 	}
 	if r.People, err = s.members(ctx, c, h.ID); err != nil {
+		return nil, err
+	}
+	if r.Changes, err = s.store.Changes(ctx, h.ID); err != nil {
 		return nil, err
 	}
 	return r, nil

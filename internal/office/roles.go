@@ -38,6 +38,9 @@ const (
 	StepReadSanggah     Step = "sanggah.read"
 	StepSanggahFinding  Step = "sanggah.finding"
 	StepSanggahDecide   Step = "sanggah.decide"
+	StepRecordChange    Step = "household.change"
+	StepDecideChange    Step = "household.change_decide"
+	StepNextCycle       Step = "cycle.next"
 )
 
 var (
@@ -86,6 +89,12 @@ var allowed = map[Step][]auth.Role{
 	StepReadSanggah:    field,
 	StepSanggahFinding: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
 	StepSanggahDecide:  dinsos,
+	// A change to an enrolled household during the year: those who
+	// follow the family record it; the TKSK or Dinsos confirms it.
+	StepRecordChange: append(slices.Clip(visitors), auth.RoleDinsos),
+	StepDecideChange: {auth.RoleTKSK, auth.RoleDinsos},
+	// Next year's cycle, opened from this one by its regency's Dinsos.
+	StepNextCycle: dinsos,
 }
 
 // Roles lists who may take step st.

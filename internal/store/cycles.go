@@ -17,7 +17,12 @@ var ErrCycleClosed = domain.Err(domain.CodeCycleClosed)
 
 // terminalStages are the stages in which a household's case has ended
 // (domain.Stage.Terminal, which the store cannot import).
-var terminalStages = []string{"enrolled", "not_eligible", "removed", "rejected", "revoked", "closed"}
+var terminalStages = []string{"enrolled", "not_eligible", "removed", "rejected", "revoked", "closed", "exited"}
+
+// endedStages are the stages in which a household's workflow has ended for
+// good: terminalStages but enrolled, whose case stays open through the
+// year (workflows/year.go) until the close ends it.
+var endedStages = terminalStages[1:]
 
 // CreateCycle opens a cycle; one per regency and year.
 func (s *Store) CreateCycle(ctx context.Context, c *Cycle) error {
@@ -181,11 +186,14 @@ func (s *Store) CloseCycle(ctx context.Context, cycleID int64, reason string, ac
 }
 
 // OpenHouseholds returns up to limit ids, above after and in order, of the
-// cycle's households whose case has not ended, for the close's fan-out.
+// cycle's households whose case has not ended, for the close's fan-out:
+// those still waiting, and the enrolled, whose open year the close ends
+// (an enrolled case from before the open year has completed: the close
+// finds it finished).
 func (s *Store) OpenHouseholds(ctx context.Context, cycleID, after int64, limit int) ([]int64, error) {
 	var ids []int64
 	err := s.DB.WithContext(ctx).Model(&Household{}).
-		Where("cycle_id = ? AND id > ? AND workflow_started = ? AND stage NOT IN ?", cycleID, after, true, terminalStages).
+		Where("cycle_id = ? AND id > ? AND workflow_started = ? AND stage NOT IN ?", cycleID, after, true, endedStages).
 		Order("id").Limit(limit).Pluck("id", &ids).Error
 	return ids, err
 }

@@ -39,7 +39,9 @@ func TestCloseCycle(t *testing.T) {
 		var ids []int64
 		must(t, db.Model(&store.Household{}).Order("id").Pluck("id", &ids).Error)
 		must(t, st.MarkStarted(ctx, in.ID, ids))
-		must(t, db.Model(&store.Household{}).Where("id = ?", ids[1]).Update("stage", "enrolled").Error)
+		// Ended: removed. Enrolled: its open year waits for the close.
+		must(t, db.Model(&store.Household{}).Where("id = ?", ids[1]).Update("stage", "removed").Error)
+		must(t, db.Model(&store.Household{}).Where("id = ?", ids[0]).Update("stage", "enrolled").Error)
 		must(t, db.Model(&store.Household{}).Where("id = ?", ids[3]).Update("stage", "awaiting_kemensos").Error)
 
 		if _, err := st.CloseCycle(ctx, cy.ID, "tutup buku", dinsos); !domain.IsKind(err, domain.KindConflict) || errors.Is(err, store.ErrCycleClosed) {
@@ -88,7 +90,8 @@ func TestCloseCycle(t *testing.T) {
 			t.Errorf("the second close changed the reason to %q", got.CloseReason)
 		}
 
-		// The fan-out's pages: the three open households, two at a time.
+		// The fan-out's pages: the three whose case is open (the enrolled one
+		// in its open year), two at a time.
 		page1, err := st.OpenHouseholds(ctx, cy.ID, 0, 2)
 		must(t, err)
 		page2, err := st.OpenHouseholds(ctx, cy.ID, page1[len(page1)-1], 2)

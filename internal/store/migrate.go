@@ -433,6 +433,31 @@ func migrations() []*gormigrate.Migration {
 				return tx.Table("sanggah").AutoMigrate(&sanggah{})
 			},
 		},
+		{
+			// The year's changes to enrolled households (changes.go).
+			ID: "202612091001_household_changes",
+			Migrate: func(tx *gorm.DB) error {
+				return tx.AutoMigrate(&HouseholdChange{})
+			},
+		},
+		{
+			// A cycle opened from last year's carries its households with
+			// last year's result (Household.PrevHouseholdID...).
+			ID: "202612091002_household_previous",
+			Migrate: func(tx *gorm.DB) error {
+				for _, col := range []string{"PrevHouseholdID", "PrevStage", "PrevReason"} {
+					if !tx.Migrator().HasColumn(&Household{}, col) {
+						if err := tx.Migrator().AddColumn(&Household{}, col); err != nil {
+							return err
+						}
+					}
+				}
+				if !tx.Migrator().HasIndex(&Household{}, "PrevHouseholdID") {
+					return tx.Migrator().CreateIndex(&Household{}, "PrevHouseholdID")
+				}
+				return nil
+			},
+		},
 	}
 }
 

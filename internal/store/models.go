@@ -83,6 +83,12 @@ type Household struct {
 	// Source is where the household came from: SourceFile (the P3KE or
 	// DTSEN file) or SourceUsul (proposed from outside it).
 	Source string `gorm:"size:8;not null;default:'p3ke'"`
+	// PrevHouseholdID is the same family's household in the cycle this one
+	// was opened from (source carried), with its final stage and reason
+	// there: last year's result, and the link to last year's history.
+	PrevHouseholdID *int64 `gorm:"index"`
+	PrevStage       string `gorm:"size:32;not null;default:''"`
+	PrevReason      string `gorm:"size:200;not null;default:''"`
 	// WorkflowStarted is set once the household's workflow is running, so an
 	// interrupted intake knows where to resume.
 	WorkflowStarted bool `gorm:"not null;index"`

@@ -42,10 +42,16 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 			Order("id").Find(&hs).Error; err != nil {
 			return err
 		}
-		if len(hs) == 0 {
+		// The year's changes: enrolled households that left their
+		// programmes (a confirmed change, a revocation) are proposed HAPUS.
+		changes, err := hapusChanges(tx, p.CycleID)
+		if err != nil {
+			return err
+		}
+		if len(hs)+len(changes) == 0 {
 			return conflict(domain.CodeProposalNothing)
 		}
-		p.DecreeID, p.Status, p.Items, p.CreatedBy, p.CreatedAt = d.ID, domain.ProposalDraft, len(hs), actor.UserID, s.now()
+		p.DecreeID, p.Status, p.Items, p.CreatedBy, p.CreatedAt = d.ID, domain.ProposalDraft, len(hs)+len(changes), actor.UserID, s.now()
 		if err := tx.Create(p).Error; err != nil {
 			return err
 		}
@@ -60,13 +66,37 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 				items[i].Alasan, _ = kemensos.ReasonForOutcome(h.Outcome)
 			}
 		}
+		if len(changes) > 0 {
+			ids := make([]int64, len(changes))
+			for i, c := range changes {
+				ids[i] = c.HouseholdID
+			}
+			var chs []Household
+			if err := tx.Select("id, kk_hash, kk_sealed, nik_hash, nik_sealed").Where("id IN ?", ids).Find(&chs).Error; err != nil {
+				return err
+			}
+			byID := map[int64]Household{}
+			for _, h := range chs {
+				byID[h.ID] = h
+			}
+			for _, c := range changes {
+				h := byID[c.HouseholdID]
+				alasan, _ := kemensos.ReasonForChange(c.Kind)
+				items = append(items, ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "HAPUS", Alasan: alasan,
+					KKHash: h.KKHash, KKSealed: h.KKSealed, NIKHash: h.NIKHash, NIKSealed: h.NIKSealed})
+			}
+			if err := tx.Model(&HouseholdChange{}).Where("cycle_id = ? AND status = ? AND hapus = ? AND proposal_id IS NULL", p.CycleID, domain.ChangeConfirmed, true).
+				Update("proposal_id", p.ID).Error; err != nil {
+				return err
+			}
+		}
 		if err := tx.CreateInBatches(&items, 500).Error; err != nil {
 			return err
 		}
 		return AppendAudit(tx, AuditEntry{
 			IdemKey: fmt.Sprintf("proposal.build:%d", p.ID), At: s.now(), ActorID: actor.UserID, ActorRole: actor.Role,
 			RequestID: actor.RequestID, CycleID: p.CycleID, Action: "proposal.build",
-			Detail: jsonString(map[string]any{"proposalId": p.ID, "month": p.Month, "items": len(hs)}),
+			Detail: jsonString(map[string]any{"proposalId": p.ID, "month": p.Month, "items": len(hs) + len(changes), "changes": len(changes)}),
 		})
 	})
 }

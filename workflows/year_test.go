@@ -1,0 +1,126 @@
+package workflows_test
+
+import (
+	"testing"
+
+	"github.com/verval/verval/activities"
+	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/testx"
+	"github.com/verval/verval/workflows"
+)
+
+// yearInput is an enrolled household's open year, as the enrolled case
+// continues as new into it.
+func yearInput() workflows.HouseholdInput {
+	in := input(true)
+	in.Open = &domain.OpenYear{Seq: 3, EnrolledAt: t0.Add(40 * day), DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Runs: 1}
+	return in
+}
+
+var pendamping = domain.Actor{UserID: 12, Role: "pendamping", RequestID: "req-2"}
+
+func change(kind domain.ChangeKind) workflows.ChangeRequest {
+	return workflows.ChangeRequest{Actor: pendamping, Kind: kind, Date: "2025-04-20", Note: "laporan pendamping"}
+}
+
+// An enrolled household's case does not complete: it continues as new into
+// its open year, carrying its stage counter, decree and programmes.
+func TestEnrolledContinuesIntoOpenYear(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+	h.run(input(true))
+	next, ok := h.continued()
+	if !ok {
+		t.Fatalf("enrolled case ended with %v, want it continued into its open year", h.env.GetWorkflowError())
+	}
+	testx.Equal(t, "open year", *next.Open, domain.OpenYear{
+		Seq: 3, EnrolledAt: t0.Add(20 * day), DecreeID: 5, Runs: 1,
+		Programmes: []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"},
+	})
+	testx.Equal(t, "region kept", next.DesaCode, desa)
+}
+
+// The head died and the family ends: recorded by the PKH companion, a
+// second change refused while it waits, confirmed by the TKSK; the
+// household leaves its programmes (exited) and the case completes.
+func TestOpenYearHeadDiedFamilyEnds(t *testing.T) {
+	h := newEnv(t)
+	rec := h.updateAt(50*day, workflows.UpdateRecordChange, change(domain.ChangeHeadDied))
+	again := h.updateAt(51*day, workflows.UpdateRecordChange, change(domain.ChangeWithdrew))
+	refuse := h.updateAt(52*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk})
+	ok := h.updateAt(53*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+	late := h.updateAt(54*day, workflows.UpdateRecordChange, change(domain.ChangeWithdrew))
+	h.run(yearInput())
+
+	mustAccept(t, "record", rec)
+	testx.Equal(t, "record response", rec.result, any(workflows.ChangeResponse{ChangeID: 1, Stage: domain.StageEnrolled}))
+	if e := mustReject(t, "second change", again, domain.KindConflict, ""); e.Code != domain.CodeChangePending {
+		t.Errorf("second change refused %s, want %s", e.Code, domain.CodeChangePending)
+	}
+	mustReject(t, "refusal without a note", refuse, domain.KindInvalid, "note")
+	mustAccept(t, "confirm", ok)
+	if late.accepted {
+		t.Errorf("a change after the family ended was accepted")
+	}
+	res := h.result()
+	testx.Equal(t, "result", res, workflows.HouseholdResult{Stage: domain.StageExited, Reason: "change head_died: 2025-04-20"})
+	testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{
+		CycleID: cycleID, HouseholdID: hhID, ChangeID: 1, Confirm: true, Actor: tksk, At: t0.Add(53 * day),
+		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 4, Stage: "exited", At: t0.Add(53 * day), Reason: "change head_died: 2025-04-20"},
+	}))
+	testx.Equal(t, "upserted stages", h.stages(), []string{"exited"})
+}
+
+// A move within the regency is confirmed: the household goes on, handed
+// to its new desa, in a new run (one change per run bounds the history).
+func TestOpenYearMoveContinuesAsNew(t *testing.T) {
+	h := newEnv(t)
+	mv := change(domain.ChangeMovedDesa)
+	mv.NewDesaCode, mv.NewKecamatanCode = "35.05.02.2003", "35.05.02"
+	bad := change(domain.ChangeMovedDesa)
+	bad.NewDesaCode, bad.NewKecamatanCode = "35.06.01.2001", "35.06.01"
+	refused := h.updateAt(49*day, workflows.UpdateRecordChange, bad)
+	h.updateAt(50*day, workflows.UpdateRecordChange, mv)
+	h.updateAt(51*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+	h.run(yearInput())
+	mustReject(t, "a move out of the regency as a move within", refused, domain.KindInvalid, "newDesaCode")
+	next, ok := h.continued()
+	if !ok {
+		t.Fatalf("after a move: %v, want continued as new", h.env.GetWorkflowError())
+	}
+	testx.Equal(t, "new desa", next.DesaCode+" "+next.KecamatanCode, "35.05.02.2003 35.05.02")
+	testx.Equal(t, "open year", *next.Open, domain.OpenYear{
+		Seq: 3, EnrolledAt: t0.Add(40 * day), DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Changes: 1, Runs: 2,
+	})
+	if d := h.callsOf("DecideChange")[0].In.(activities.DecideChangeInput); d.Transition != nil {
+		t.Errorf("a move ends the aid: %+v", d.Transition)
+	}
+}
+
+// A revocation decree reaches the enrolled household in its open year: it
+// leaves its programmes, ends revoked, and DecideChange records the HAPUS.
+func TestOpenYearRevoked(t *testing.T) {
+	h := newEnv(t)
+	h.signalAt(60*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut"})
+	h.run(yearInput())
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"})
+	testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{
+		CycleID: cycleID, HouseholdID: hhID, Confirm: true, Note: "SK dicabut", At: t0.Add(60 * day), DecreeID: 8,
+		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 4, Stage: "revoked", At: t0.Add(60 * day), Reason: "revoked: SK dicabut"},
+	}))
+}
+
+// The cycle's close ends the open year; the household stays enrolled.
+func TestOpenYearEndsAtClose(t *testing.T) {
+	h := newEnv(t)
+	none := h.updateAt(30*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+	cl := h.updateAt(300*day, workflows.UpdateCycleClosed, workflows.CycleClosed{Reason: "tutup buku"})
+	h.run(yearInput())
+	if e := mustReject(t, "nothing to confirm", none, domain.KindConflict, ""); e.Code != domain.CodeChangeNone {
+		t.Errorf("refused %s, want %s", e.Code, domain.CodeChangeNone)
+	}
+	mustAccept(t, "close", cl)
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: []string{"PKH", "BPNT"}})
+}
