@@ -25,6 +25,8 @@ func navFor(r auth.Role) []navItem {
 	proposals := navItem{"usulan", "Usulan Kemensos", "/usulan"}
 	accounts := navItem{"akun", "Akun", "/akun"}
 	usul := navItem{"usul", "Usul keluarga", "/usul"}
+	flags := navItem{"lokasi", "Lokasi kunjungan", "/lokasi"}
+	evidence := navItem{"bukti", "Bukti kunjungan", "/bukti"}
 	switch r {
 	case auth.RoleVillage:
 		return []navItem{tasks, meeting, usul, dash, stuck}
@@ -33,13 +35,13 @@ func navFor(r auth.Role) []navItem {
 	case auth.RolePendamping:
 		return []navItem{tasks, dash, stuck}
 	case auth.RoleTKSK:
-		return []navItem{dash, stuck, tasks, usul}
+		return []navItem{dash, stuck, tasks, usul, flags, evidence}
 	case auth.RoleDinsos:
-		return []navItem{dash, stuck, tasks, upload, usul, decrees, proposals, accounts}
+		return []navItem{dash, stuck, tasks, upload, usul, decrees, proposals, accounts, flags, evidence}
 	case auth.RoleAdmin:
-		return []navItem{dash, stuck, tasks, upload, decrees, proposals, accounts}
+		return []navItem{dash, stuck, tasks, upload, decrees, proposals, accounts, flags, evidence}
 	case auth.RoleBupati:
-		return []navItem{decrees, dash, stuck}
+		return []navItem{decrees, dash, stuck, evidence}
 	}
 	return nil
 }
@@ -56,6 +58,7 @@ func (h *pages) funcs() template.FuncMap {
 		"taskStatus": named(taskStatusNames),
 		"address":    address,
 		"action":     func(s string) string { return lookup(auditActionNames, s) },
+		"photoKind":  func(s string) string { return lookup(photoKindNames, s) },
 		"angka":      func(n any) string { return number(toInt64(n)) },
 		"isodate":    isoDateID,
 		// tanggal and waktu show a time in the zone of the reader's region.

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 )
@@ -28,6 +30,10 @@ type householdData struct {
 	TemporalURL string
 	// TaskURL links the verification task, for the roles that have tasks.
 	TaskURL string
+	// UsulPhotos are the photos of the usul that brought the household
+	// in; UsulForm attaches another (nil unless the caller may).
+	UsulPhotos []store.Photo
+	UsulForm   *photoFormData
 }
 
 // householdPage shows one family: stage, its aid programmes, the timeline
@@ -53,5 +59,18 @@ func (h *pages) householdPage(c *gin.Context) {
 	if office.Allowed(office.StepReadTasks, p.Role) {
 		d.TaskURL = "/tugas/" + c.Param("id")
 	}
-	h.render(c, http.StatusOK, "household", &view{Title: "Rumah tangga " + d.Name, Data: d})
+	if office.Allowed(office.StepReadPhotos, p.Role) {
+		if d.UsulPhotos, err = h.d.Office.UsulPhotos(c.Request.Context(), caller(c), hh.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	if hh.Source == store.SourceUsul && office.Allowed(office.StepUsul, p.Role) {
+		d.UsulForm = h.newPhotoForm(c, fmt.Sprintf("/rumah-tangga/%d/foto-usul", hh.ID), domain.PhotoKinds())
+	}
+	v := &view{Title: "Rumah tangga " + d.Name, Data: d}
+	if c.Query("foto") == "1" {
+		v.Flash = "Foto tersimpan."
+	}
+	h.render(c, http.StatusOK, "household", v)
 }

@@ -82,6 +82,8 @@ var auditActionNames = map[string]string{
 	"cycle.scope":               "Cakupan desil siklus diubah",
 	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
+	"photo.upload":              "Foto bukti diunggah",
+	"photo.view":                "Foto bukti dilihat",
 }
 
 var decreeStatusNames = map[domain.DecreeStatus]string{

@@ -34,6 +34,8 @@ const (
 	StepCorrectIdentity Step = "household.correct"
 	StepAccounts        Step = "accounts" // the regency's people's accounts
 	StepUsul            Step = "household.usul"
+	StepReadPhotos      Step = "photos.read"
+	StepVisitFlags      Step = "visits.flags"
 )
 
 var (
@@ -76,6 +78,13 @@ var allowed = map[Step][]auth.Role{
 	// The desa's officer and PSM propose for their desa; TKSK and Dinsos
 	// record a citizen's usul for their region.
 	StepUsul: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	// Photos show a family's house and its family card: the roles that
+	// work with the family in its region, not the bupati's office nor an
+	// administrator, who has no region.
+	StepReadPhotos: append(slices.Clip(visitors), auth.RoleTKSK, auth.RoleDinsos),
+	// Visits far from their desa's others, or without a location, are
+	// for the TKSK to look at (and Dinsos).
+	StepVisitFlags: supervisors,
 }
 
 // Roles lists who may take step st.
