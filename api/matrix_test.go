@@ -1486,6 +1486,7 @@ func pageRows() []mxRow {
 	}
 	return []mxRow{
 		{method: "GET", route: "/static/*file", page: true, req: path("/static/app.css"), own: 200},
+		{method: "GET", route: "/sw.js", page: true, req: path("/sw.js"), own: 200},
 		{method: "GET", route: "/", page: true, req: path("/"), own: 303, check: redirectTo("/masuk")},
 		{method: "GET", route: "/masuk", page: true, req: path("/masuk"), own: 200},
 		{method: "POST", route: "/masuk", page: true, own: 303,

@@ -107,6 +107,9 @@ type staticFile struct {
 func Register(r gin.IRouter, d Deps) {
 	h := newPages(d)
 	r.GET("/static/*file", h.serveStatic)
+	// The service worker's scope is its path's directory: at the root it
+	// may keep the task pages (/tugas/...) for offline use.
+	r.GET("/sw.js", h.serviceWorker)
 	r.GET("/", h.home)
 	r.GET("/masuk", h.loginPage)
 	r.POST("/masuk", h.login)
@@ -231,6 +234,14 @@ func (h *pages) serveStatic(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")
 	c.Data(http.StatusOK, f.ctype, f.body)
+}
+
+// serviceWorker serves static/sw.js at /sw.js, revalidated on every
+// load so a new release's worker replaces the old one.
+func (h *pages) serviceWorker(c *gin.Context) {
+	f := h.static["sw.js"]
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "text/javascript; charset=utf-8", f.body)
 }
 
 // view is what every page template gets.

@@ -800,6 +800,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /masuk":                       nil,
 	"POST /masuk":                      nil,
 	"GET /static/*file":                nil,
+	"GET /sw.js":                       nil,
 }
 
 func TestEveryPageChecksTheRole(t *testing.T) {
