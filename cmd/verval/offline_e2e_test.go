@@ -37,6 +37,9 @@ type emulateNetworkParams struct {
 // photo twice with the same idempotency key. Back online, the phone sends
 // everything: each result is applied exactly once, each photo stored
 // once, and the object store's files are sealed (no JPEG signature).
+// The second family's visit was recorded meanwhile by the desa's PSM:
+// the officer's result for it is shown as a conflict with what the
+// server holds now, stays on the phone, and is sent as a correction.
 func TestBrowserOffline(t *testing.T) {
 	chrome := chromium(t)
 	s := startStack(t, "sqlite")
@@ -158,6 +161,16 @@ func TestBrowserOffline(t *testing.T) {
 		};
 	})`)
 
+	// Meanwhile the desa's PSM records the second family's visit: the
+	// officer's queued result for it is now a conflict.
+	psm := s.login("psm1", "psm-jaten-2026")
+	var refusal map[string]any
+	second := list.Tasks[1].ID
+	if code := psm.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", second), map[string]any{"version": 0, "outcome": "eligible", "visitDate": time.Now().In(time.FixedZone("WIB", 7*3600)).Format("2006-01-02"),
+		"indicators": map[string]string{"jenisLantai": "Tanah", "jenisDinding": "Bambu", "jenisAtap": "Seng"}}, &refusal); code != 200 {
+		t.Fatalf("the PSM's result: %d %+v", code, refusal)
+	}
+
 	offline(false)
 	// The page sends what waits when the signal returns ("online"), or
 	// at the latest on its next check; the test waits for the queue to
@@ -166,6 +179,18 @@ func TestBrowserOffline(t *testing.T) {
 		return b.eval(`new Promise((ok) => { const r = indexedDB.open("verval-antrean", 1); r.onsuccess = () => {
 			r.result.transaction("kiriman").objectStore("kiriman").count().onsuccess = (e) => ok(String(e.target.result)); }; })`)
 	}
+	b.open("/tugas")
+	b.waitJS(`!!document.querySelector('#antrean li[data-state="conflict"]')`, time.Minute)
+	// The conflict says what happened and what the server holds now; the
+	// officer's result is still on the phone.
+	if msg := b.text(`#antrean li[data-state="conflict"]`); !strings.Contains(msg, "Konflik: Hasil untuk keluarga ini sudah terkirim (versi 1)") ||
+		!strings.Contains(msg, "Sekarang di server: status hasil terkirim, versi 1, hasil tercatat eligible") ||
+		!strings.Contains(msg, fmt.Sprintf("rumah tangga #%d", second)) {
+		t.Fatalf("the conflict on the page:\n%s", msg)
+	}
+	b.shot("offline-conflict")
+	// Sent as a correction of what the PSM recorded.
+	b.do(chromedp.Click(chromedp.CSS(`#antrean li[data-state="conflict"] button.secondary`)))
 	deadline := time.Now().Add(time.Minute)
 	for n := count(); n != "0"; n = count() {
 		if time.Now().After(deadline) {
@@ -179,8 +204,12 @@ func TestBrowserOffline(t *testing.T) {
 			Result  struct{ Outcome string }
 		}
 		desa1.call("GET", fmt.Sprintf("/api/v1/tasks/%d", tk.ID), nil, &task)
-		if task.Version != 1 || task.Result.Outcome != "not_poor" {
-			t.Errorf("task %d after the phone sent its queue: version %d, outcome %q; want the result applied once (version 1)", tk.ID, task.Version, task.Result.Outcome)
+		want := 1 // the officer's result, applied once
+		if tk.ID == second {
+			want = 2 // the PSM's, then the officer's as its correction
+		}
+		if task.Version != want || task.Result.Outcome != "not_poor" {
+			t.Errorf("task %d after the phone sent its queue: version %d, outcome %q; want version %d, not_poor", tk.ID, task.Version, task.Result.Outcome, want)
 		}
 		var ph struct {
 			Photos []struct {
