@@ -42,7 +42,9 @@ type emulateNetworkParams struct {
 // server holds now, stays on the phone, and is sent as a correction.
 func TestBrowserOffline(t *testing.T) {
 	chrome := chromium(t)
-	s := startStack(t, "sqlite")
+	env := stackEnv(t, "sqlite")
+	delete(env, "VERVAL_PHOTOS_REQUIRED") // the default: not_poor needs the front
+	s := startStackEnv(t, env)
 	dinsos := s.login("dinsos", "dinsos-blitar-2026")
 	var cycle struct{ ID int64 }
 	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, &cycle); code != 201 {

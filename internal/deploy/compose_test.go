@@ -756,7 +756,7 @@ func TestStackEnvironmentIsCompose(t *testing.T) {
 		"LOG_LEVEL": "debug", "VERVAL_SHUTDOWN_TIMEOUT": "20s", "VERVAL_GOMEMLIMIT": "300MiB",
 		"TEMPORAL_NUM_HISTORY_SHARDS": "16", "TEMPORAL_LOG_LEVEL": "warn", "TEMPORAL_NAMESPACE_RETENTION": "90d",
 		"TEMPORAL_UI_PUBLIC_URL": "https://temporal.example.go.id", "POSTGRES_MAX_CONNECTIONS": "200",
-		"VERVAL_S3_ACCESS_KEY": "dinsos-foto", "VERVAL_S3_BUCKET": "foto-kunjungan",
+		"VERVAL_S3_ACCESS_KEY": "dinsos-foto", "VERVAL_S3_BUCKET": "foto-kunjungan", "VERVAL_PHOTOS_REQUIRED": "not_poor=front+inside",
 	} {
 		variants[1][k] = v
 	}

@@ -127,6 +127,10 @@
       for (const it of await all()) {
         if (it.state !== "waiting") continue;
         const body = new FormData();
+        // The form token of the session signed in now (after a new login
+        // the one the item was recorded with is no longer valid).
+        const csrf = document.querySelector('input[name="csrf"]');
+        if (csrf) it.fields.csrf = csrf.value;
         for (const [k, v] of Object.entries(it.fields)) body.append(k, v);
         if (it.file) body.append("file", it.file, "foto.jpg");
         let r;
