@@ -31,6 +31,7 @@ import (
 	"github.com/verval/verval/api/web"
 	"github.com/verval/verval/internal/codec"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/objstore"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
@@ -55,6 +56,8 @@ type testAPI struct {
 	srv      *api.Server
 	temporal *mocks.Client
 	spec     *specRoutes
+	// objects is the office's object store: what the photos left there.
+	objects *objstore.Memory
 	// secrets are strings no response may ever contain (full NIKs and No
 	// KKs of the seeded households).
 	secrets []string
@@ -74,7 +77,8 @@ func newTestAPI(t *testing.T, db *gorm.DB, start time.Time, opts ...func(*office
 	clock := storetest.NewClock(start)
 	st := storetest.NewStore(db, clock.Now)
 	tc := newTemporalMock(t)
-	deps := office.Deps{Store: st, Temporal: tc, Log: storetest.Logger(t), Namespace: "default", ResetSticky: true, Now: clock.Now}
+	objects := objstore.NewMemory()
+	deps := office.Deps{Store: st, Temporal: tc, Log: storetest.Logger(t), Namespace: "default", ResetSticky: true, Now: clock.Now, Objects: objects}
 	// opts change the office's dependencies, e.g. its enrolment rules.
 	for _, o := range opts {
 		o(&deps)
@@ -84,7 +88,7 @@ func newTestAPI(t *testing.T, db *gorm.DB, start time.Time, opts ...func(*office
 		SessionTTL: 24 * time.Hour, TemporalUIURL: "http://temporal.test:8233", TemporalNamespace: "default",
 		Codec: codec.Handler(pii.DevKeyring(), testCodecToken, nil, nil),
 	})
-	return &testAPI{t: t, db: db, st: st, clock: clock, srv: srv, temporal: tc, spec: loadSpecRoutes(t)}
+	return &testAPI{t: t, db: db, st: st, clock: clock, srv: srv, temporal: tc, spec: loadSpecRoutes(t), objects: objects}
 }
 
 // newTemporalMock answers every Temporal call the handlers make with

@@ -26,6 +26,8 @@ import (
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/photo"
+	"github.com/verval/verval/internal/photo/phototest"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 	"github.com/verval/verval/workflows"
@@ -125,6 +127,8 @@ type mxHousehold struct {
 	familyID string
 	// programmes are its enrolments as "programme:status", by programme.
 	programmes string
+	// photo is a photo of its visit, stored sealed in the object store.
+	photo int64
 	// stage and enteredAt are the case's stage and when it entered it, as
 	// seeded: awaiting_verification since mxT0 unless set otherwise.
 	stage     string
@@ -279,6 +283,15 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 			}
 		}
 	}
+	// Each household has a photo of its visit and, for the usul photo
+	// rows, an usul record (as if it had been proposed into the cycle).
+	for i, h := range w.households {
+		h.photo = w.seedPhoto(t, h, byte(i))
+		if err := db.Create(&store.Usul{CycleID: h.cycle.id, HouseholdID: h.id, Channel: store.ChannelWalkIn,
+			Reason: "warga datang ke kantor desa", ProposedBy: w.byName["admin"].id, CreatedAt: mxT0}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Each cycle has a signed decree listing its first household, which is
 	// now waiting to be proposed; its last household waits for a decree,
 	// and is listed in a draft proposal and in one sent to Kemensos.
@@ -390,6 +403,31 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 		}
 	}
 	return w
+}
+
+// seedPhoto stores a photo of h's visit as the office would: stripped,
+// sealed under its object key, recorded.
+func (w *mxWorld) seedPhoto(t *testing.T, h *mxHousehold, seed byte) int64 {
+	t.Helper()
+	clean, err := photo.Strip(phototest.JPEG(48, 32, seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprintf("photos/%d/%d/seed.jpg.sealed", h.cycle.id, h.id)
+	sealed, err := w.st.Keys.SealBytes(clean.JPEG, []byte(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.objects.Put(t.Context(), key, sealed); err != nil {
+		t.Fatal(err)
+	}
+	p := store.Photo{OwnerKind: domain.OwnerVisit, OwnerID: h.id, CycleID: h.cycle.id, HouseholdID: h.id, DesaCode: h.desa,
+		Kind: domain.PhotoFront, ObjectKey: key, IdemKey: "seed-" + key, SHA256: "-", Bytes: len(clean.JPEG), Width: 48, Height: 32,
+		UploadedBy: w.byName["admin"].id}
+	if _, err := w.st.CreatePhoto(t.Context(), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }
 
 // mxTarget is what a route's request addresses, which decides whether the
@@ -557,6 +595,8 @@ var (
 	usulRoles    = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos}
 	changeRoles  = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleDinsos}
 	decideRoles  = []auth.Role{auth.RoleTKSK, auth.RoleDinsos}
+	// photoRoles see a household's photos (in its region).
+	photoRoles   = []auth.Role{auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos}
 	superRoles   = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin}
 	watcherRoles = []auth.Role{auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin}
 	villageRole  = []auth.Role{auth.RoleVillage}
@@ -1153,6 +1193,82 @@ func mxRows() []mxRow {
 					t.Errorf("%s: no household.member audit entry", a)
 				}
 			}},
+		// Photos: a visit's, an usul's; each view audited; stored sealed.
+		{method: "POST", route: "/api/v1/tasks/:id/photos", roles: visitorRoles, target: targetHousehold, own: 201,
+			req: func(_ *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				raw, ct := uploadForm(map[string]string{"kind": "inside", "lat": "-7.83", "lon": "112.17", "accuracy": "12"}, "foto.jpg", string(phototest.JPEGWithEXIF(64, 48, 7)))
+				return apiRequest{path: fmt.Sprintf("/api/v1/tasks/%d/photos", e.id), raw: raw, contentType: ct,
+					header: map[string]string{"Idempotency-Key": fmt.Sprintf("foto-%d", e.id)}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPhotoUpload(t, a, e, r, domain.OwnerVisit, e.id)
+			}},
+		{method: "GET", route: "/api/v1/tasks/:id/photos", roles: photoRoles, target: targetHousehold, req: idPath("/api/v1/tasks/%d/photos"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Photos []struct{ ID, HouseholdID int64 }
+				}
+				r.decode(t, &v)
+				found := false
+				for _, p := range v.Photos {
+					found = found || p.ID == e.hh.photo
+					if p.HouseholdID != e.id {
+						t.Errorf("%s: photos of household %d list %+v", a, e.id, p)
+					}
+				}
+				if !found {
+					t.Errorf("%s: photos of household %d: %s", a, e.id, r.body)
+				}
+			}},
+		{method: "POST", route: "/api/v1/households/:id/usul/photos", roles: usulRoles, target: targetHousehold, own: 201,
+			req: func(_ *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				raw, ct := uploadForm(map[string]string{"kind": "document"}, "surat.png", string(phototest.JPEG(40, 60, 3)))
+				return apiRequest{path: fmt.Sprintf("/api/v1/households/%d/usul/photos", e.id), raw: raw, contentType: ct}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var u store.Usul
+				if err := w.db.Where("household_id = ?", e.id).First(&u).Error; err != nil {
+					t.Fatal(err)
+				}
+				w.checkPhotoUpload(t, a, e, r, domain.OwnerUsul, u.ID)
+			}},
+		{method: "GET", route: "/api/v1/photos/:id", roles: photoRoles, target: targetHousehold, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/photos/%d", photoOf(e))}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPhotoView(t, a, e, r)
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/visit-flags", roles: superRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/visit-flags"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Flags []struct{ DesaCode string } }
+				r.decode(t, &v)
+				for _, f := range v.Flags {
+					if !a.covers(f.DesaCode) && a.role != auth.RoleAdmin {
+						t.Errorf("%s: flags a visit of %s", a, f.DesaCode)
+					}
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/evidence", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/evidence"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Rows []struct{ DesaCode string } }
+				r.decode(t, &v)
+				for _, row := range v.Rows {
+					if !a.covers(row.DesaCode) && a.role != auth.RoleAdmin {
+						t.Errorf("%s: evidence of %s", a, row.DesaCode)
+					}
+				}
+			}},
+		{method: "GET", route: "/api/v1/cycles/:id/evidence", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/evidence?format=xlsx"), own: 200,
+			check: wantXLSX},
+		{method: "GET", route: "/api/v1/cycles/:id/evidence", roles: watcherRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/evidence?format=geojson"), own: 200,
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
+				var v struct{ Type string }
+				r.decode(t, &v)
+				if v.Type != "FeatureCollection" || r.header.Get("Content-Type") != "application/geo+json" {
+					t.Errorf("%s: geojson %q %s", a, r.header.Get("Content-Type"), r.body)
+				}
+			}},
 		{method: "POST", route: "/api/v1/tasks/:id/reopen", roles: superRoles, target: targetHousehold, own: 200, temporal: "UpdateWorkflow",
 			req:   idJSON("/api/v1/tasks/%d/reopen", map[string]string{"reason": "alamat perlu dicek ulang"}),
 			check: wantUpdate(workflows.UpdateReopen)},
@@ -1581,6 +1697,7 @@ func pageRows() []mxRow {
 	}
 	return []mxRow{
 		{method: "GET", route: "/static/*file", page: true, req: path("/static/app.css"), own: 200},
+		{method: "GET", route: "/sw.js", page: true, req: path("/sw.js"), own: 200},
 		{method: "GET", route: "/", page: true, req: path("/"), own: 303, check: redirectTo("/masuk")},
 		{method: "GET", route: "/masuk", page: true, req: path("/masuk"), own: 200},
 		{method: "POST", route: "/masuk", page: true, own: 303,
@@ -1631,6 +1748,36 @@ func pageRows() []mxRow {
 			}},
 		{method: "POST", route: "/tugas/:id/anggota", page: true, roles: visitorRoles, target: targetHousehold, own: 303,
 			req: form("/tugas/%d/anggota", "change", "born", "name", "BAYI", "sex", "L", "date", "2026-02-02"), check: redirectTo("/tugas/%d?anggota=1")},
+		{method: "POST", route: "/tugas/:id/foto", page: true, roles: visitorRoles, target: targetHousehold, own: 303,
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				fields := map[string]string{"kind": "front", "kunci": fmt.Sprintf("%x", e.id*7919)}
+				if a != nil {
+					fields["csrf"] = w.csrf(a.token)
+				}
+				raw, ct := uploadForm(fields, "depan.jpg", string(phototest.JPEG(30, 20, 5)))
+				return apiRequest{path: fmt.Sprintf("/tugas/%d/foto", e.id), raw: raw, contentType: ct}
+			},
+			check: redirectTo("/tugas/%d?foto=1#foto")},
+		{method: "GET", route: "/foto/:id", page: true, roles: photoRoles, target: targetHousehold, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/foto/%d", photoOf(e))}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPhotoView(t, a, e, r)
+			}},
+		{method: "POST", route: "/rumah-tangga/:id/foto-usul", page: true, roles: usulRoles, target: targetHousehold, own: 303,
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				fields := map[string]string{"kind": "document"}
+				if a != nil {
+					fields["csrf"] = w.csrf(a.token)
+				}
+				raw, ct := uploadForm(fields, "surat.jpg", string(phototest.JPEG(30, 20, 6)))
+				return apiRequest{path: fmt.Sprintf("/rumah-tangga/%d/foto-usul", e.id), raw: raw, contentType: ct}
+			},
+			check: redirectTo("/rumah-tangga/%d?foto=1")},
+		{method: "GET", route: "/lokasi", page: true, roles: superRoles, target: targetCycle, req: idPath("/lokasi?siklus=%d"), own: 200, other: 200},
+		{method: "GET", route: "/bukti", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/bukti?siklus=%d"), own: 200, other: 200},
+		{method: "GET", route: "/bukti", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/bukti?siklus=%d&format=xlsx"), own: 200, other: 200},
 		{method: "POST", route: "/tugas/:id/buka-ulang", page: true, roles: superRoles, target: targetHousehold, own: 303, temporal: "UpdateWorkflow",
 			req: form("/tugas/%d/buka-ulang", "reason", "alamat perlu dicek ulang"), check: redirectTo("/tugas/%d?dibuka=1")},
 		{method: "POST", route: "/tugas/:id/tugaskan", page: true, roles: superRoles, target: targetHousehold, own: 303,
@@ -2689,4 +2836,67 @@ func (w *mxWorld) accountRegion(id int64) string {
 		}
 	}
 	return ""
+}
+
+// checkPhotoUpload checks an uploaded photo's answer: its record is the
+// owner's, its object in the store is sealed (no JPEG signature in the
+// raw bytes) and opens to a JPEG without EXIF, and the upload is audited.
+func (w *mxWorld) checkPhotoUpload(t *testing.T, a *mxActor, e mxEntity, r *apiResponse, owner string, ownerID int64) {
+	t.Helper()
+	var v struct {
+		ID          int64
+		OwnerKind   string
+		OwnerID     int64
+		HouseholdID int64
+	}
+	r.decode(t, &v)
+	if v.OwnerKind != owner || v.OwnerID != ownerID || v.HouseholdID != e.id {
+		t.Fatalf("%s: photo %s", a, r.body)
+	}
+	var p store.Photo
+	if err := w.db.First(&p, v.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	raw, err := w.objects.Get(t.Context(), p.ObjectKey)
+	if err != nil {
+		t.Fatalf("%s: photo %d not in the object store: %v", a, p.ID, err)
+	}
+	if bytes.Contains(raw, []byte{0xFF, 0xD8, 0xFF}) {
+		t.Errorf("%s: the object store holds photo %d's JPEG in clear", a, p.ID)
+	}
+	plain, err := w.st.Keys.OpenBytes(raw, []byte(p.ObjectKey))
+	if err != nil || !bytes.HasPrefix(plain, []byte{0xFF, 0xD8}) || bytes.Contains(plain, []byte("Exif")) || bytes.Contains(plain, []byte(phototest.Serial)) {
+		t.Errorf("%s: photo %d opens to %d bytes (err %v), with metadata or not a JPEG", a, p.ID, len(plain), err)
+	}
+	var audits int64
+	w.db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ? AND actor_id = ?", e.id, "photo.upload", a.id).Count(&audits)
+	if audits < 1 {
+		t.Errorf("%s: no photo.upload audit entry", a)
+	}
+}
+
+// photoOf is the seeded photo of e's household; a record that does not
+// exist has none: its own id stands for a missing photo.
+func photoOf(e mxEntity) int64 {
+	if e.hh == nil || e.id != e.hh.id {
+		return e.id
+	}
+	return e.hh.photo
+}
+
+// checkPhotoView checks a served photo: a JPEG, not cached, and one more
+// photo.view audit entry by the caller.
+func (w *mxWorld) checkPhotoView(t *testing.T, a *mxActor, e mxEntity, r *apiResponse) {
+	t.Helper()
+	if r.header.Get("Content-Type") != "image/jpeg" || !bytes.HasPrefix(r.body, []byte{0xFF, 0xD8}) {
+		t.Errorf("%s: photo %q", a, r.header.Get("Content-Type"))
+	}
+	if !strings.Contains(r.header.Get("Cache-Control"), "no-store") {
+		t.Errorf("%s: photo cached: %q", a, r.header.Get("Cache-Control"))
+	}
+	var entries []store.AuditEntry
+	w.db.Where("household_id = ? AND action = ? AND actor_id = ?", e.id, "photo.view", a.id).Find(&entries)
+	if len(entries) == 0 || !strings.Contains(string(entries[len(entries)-1].Detail), fmt.Sprintf(`"photoId":%d`, e.hh.photo)) {
+		t.Errorf("%s: viewing photo %d left no audit entry: %+v", a, e.hh.photo, entries)
+	}
 }

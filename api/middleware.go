@@ -94,6 +94,9 @@ var ownBodyLimit = map[string]bool{
 	"/api/v1/cycles/:id/intake":     true,
 	"/api/v1/cycles/:id/meetings":   true,
 	"/api/v1/proposals/:id/answers": true,
+	// Photos: bounded by the largest photo (photoUpload).
+	"/api/v1/tasks/:id/photos":           true,
+	"/api/v1/households/:id/usul/photos": true,
 }
 
 // bodyLimit refuses a body larger than limit with 413 and code

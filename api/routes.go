@@ -47,6 +47,12 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/reopen", may(office.StepReopen), s.reopenTask)
 	a.POST("/tasks/:id/assign", may(office.StepAssign), s.assignTask)
 	a.POST("/tasks/:id/members", may(office.StepSubmitResult), s.changeMember)
+	a.POST("/tasks/:id/photos", may(office.StepSubmitResult), s.uploadVisitPhoto)
+	a.GET("/tasks/:id/photos", may(office.StepReadPhotos), s.visitPhotos)
+	a.POST("/households/:id/usul/photos", may(office.StepUsul), s.uploadUsulPhoto)
+	a.GET("/photos/:id", may(office.StepReadPhotos), s.photo)
+	a.GET("/cycles/:id/visit-flags", may(office.StepVisitFlags), s.visitFlags)
+	a.GET("/cycles/:id/evidence", may(office.StepReport), s.evidence)
 
 	a.POST("/cycles/:id/close", may(office.StepCloseCycle), s.closeCycle)
 	a.POST("/cycles/:id/next", may(office.StepNextCycle), s.openNextCycle)

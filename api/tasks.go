@@ -75,6 +75,9 @@ type ResultRequest struct {
 	DuplicateOf int64             `json:"duplicateOf,omitempty"`
 	Indicators  domain.Indicators `json:"indicators"`
 	Note        string            `json:"note,omitempty"`
+	// Location is where the phone was (optional): kept beside the case,
+	// a visit without one is flagged for the TKSK.
+	Location *office.Location `json:"location,omitempty"`
 }
 
 // submitResult records a village visit through the household workflow's
@@ -91,7 +94,7 @@ func (s *Server) submitResult(c *gin.Context) {
 	}
 	resp, err := s.deps.Office.SubmitResult(c.Request.Context(), caller(c), t, c.GetHeader("Idempotency-Key"), office.VisitResult{
 		Version: req.Version, Outcome: domain.Outcome(req.Outcome), VisitDate: req.VisitDate,
-		DuplicateOf: req.DuplicateOf, Indicators: req.Indicators, Note: req.Note,
+		DuplicateOf: req.DuplicateOf, Indicators: req.Indicators, Note: req.Note, Location: req.Location,
 	})
 	if err != nil {
 		s.fail(c, err)

@@ -112,7 +112,7 @@ func (h *pages) signedInWith(limit int64, roles ...auth.Role) gin.HandlerFunc {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 			got, err := formValue(c, csrfField)
 			if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
-				h.errorPage(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("Kiriman terlalu besar: paling besar %d MB.", limit>>20))
+				h.errorPage(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("Kiriman terlalu besar: paling besar %d MB; tidak ada yang disimpan.", limit>>20))
 				return
 			}
 			if !hmac.Equal([]byte(got), []byte(csrfToken(token))) {

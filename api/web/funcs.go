@@ -26,6 +26,8 @@ func navFor(r auth.Role) []navItem {
 	accounts := navItem{"akun", "Akun", "/akun"}
 	usul := navItem{"usul", "Usul keluarga", "/usul"}
 	sanggah := navItem{"sanggah", "Sanggah", "/sanggah"}
+	flags := navItem{"lokasi", "Lokasi kunjungan", "/lokasi"}
+	evidence := navItem{"bukti", "Bukti kunjungan", "/bukti"}
 	switch r {
 	case auth.RoleVillage:
 		return []navItem{tasks, meeting, usul, sanggah, dash, stuck}
@@ -34,13 +36,13 @@ func navFor(r auth.Role) []navItem {
 	case auth.RolePendamping:
 		return []navItem{tasks, sanggah, dash, stuck}
 	case auth.RoleTKSK:
-		return []navItem{dash, stuck, tasks, usul, sanggah}
+		return []navItem{dash, stuck, tasks, usul, sanggah, flags, evidence}
 	case auth.RoleDinsos:
-		return []navItem{dash, stuck, tasks, upload, usul, sanggah, decrees, proposals, accounts}
+		return []navItem{dash, stuck, tasks, upload, usul, sanggah, decrees, proposals, accounts, flags, evidence}
 	case auth.RoleAdmin:
-		return []navItem{dash, stuck, tasks, upload, sanggah, decrees, proposals, accounts}
+		return []navItem{dash, stuck, tasks, upload, sanggah, decrees, proposals, accounts, flags, evidence}
 	case auth.RoleBupati:
-		return []navItem{decrees, dash, stuck}
+		return []navItem{decrees, dash, stuck, evidence}
 	}
 	return nil
 }
@@ -57,6 +59,7 @@ func (h *pages) funcs() template.FuncMap {
 		"taskStatus": named(taskStatusNames),
 		"address":    address,
 		"action":     func(s string) string { return lookup(auditActionNames, s) },
+		"photoKind":  func(s string) string { return lookup(photoKindNames, s) },
 		"angka":      func(n any) string { return number(toInt64(n)) },
 		"isodate":    isoDateID,
 		// tanggal and waktu show a time in the zone of the reader's region.

@@ -46,6 +46,10 @@ type householdData struct {
 	Form   office.YearChange
 	Errors map[string]string
 	Key    string
+	// UsulPhotos are the photos of the usul that brought the household
+	// in; UsulForm attaches another (nil unless the caller may).
+	UsulPhotos []store.Photo
+	UsulForm   *photoFormData
 }
 
 // householdPage shows one family: stage, its aid programmes, the timeline
@@ -95,6 +99,18 @@ func (h *pages) showHousehold(c *gin.Context, id int64, status int, v *view, for
 	d.MayDecide = enrolled && d.Pending != nil && office.Allowed(office.StepDecideChange, p.Role)
 	if office.Allowed(office.StepSanggah, p.Role) {
 		d.SanggahURL = fmt.Sprintf("/sanggah?siklus=%d&rumah-tangga=%d#f-householdId", hh.CycleID, hh.ID)
+	}
+	if office.Allowed(office.StepReadPhotos, p.Role) {
+		if d.UsulPhotos, err = h.d.Office.UsulPhotos(c.Request.Context(), caller(c), hh.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	if hh.Source == store.SourceUsul && office.Allowed(office.StepUsul, p.Role) {
+		d.UsulForm = h.newPhotoForm(c, fmt.Sprintf("/rumah-tangga/%d/foto-usul", hh.ID), domain.PhotoKinds())
+	}
+	if c.Query("foto") == "1" {
+		v.Flash = "Foto tersimpan."
 	}
 	v.Title, v.Data = "Rumah tangga "+d.Name, d
 	h.render(c, status, "household", v)

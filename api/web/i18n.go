@@ -110,6 +110,8 @@ var auditActionNames = map[string]string{
 	"household.change":          "Perubahan keluarga dicatat",
 	"cycle.next":                "Siklus tahun berikutnya dibuka dari siklus ini",
 	"household.change_decided":  "Perubahan keluarga dikonfirmasi atau ditolak",
+	"photo.upload":              "Foto bukti diunggah",
+	"photo.view":                "Foto bukti dilihat",
 }
 
 var decreeStatusNames = map[domain.DecreeStatus]string{

@@ -157,6 +157,15 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeSanggahReverifier: "Verifikasi ulang oleh desa (village) atau TKSK (tksk).",
 	domain.CodeSanggahNotYours:   "Verifikasi ulang sanggah ini dilakukan oleh %s.",
 	domain.CodeCycleSanggahDays:  "Isi antara 1 dan 365 hari.",
+	domain.CodePhotoKind:         "Pilih jenis foto: rumah tampak depan, bagian dalam rumah, Kartu Keluarga atau dokumen pendukung.",
+	domain.CodePhotoNotImage:     "Berkas ini bukan foto (JPEG atau PNG); tidak ada yang disimpan. Ambil foto dengan kamera lalu kirim lagi.",
+	domain.CodePhotoTooLarge:     "Foto lebih dari %s; tidak ada yang disimpan. Ambil foto dengan resolusi lebih kecil lalu kirim lagi.",
+	domain.CodePhotoPixels:       "Foto lebih dari %s piksel; tidak ada yang disimpan.",
+	domain.CodePhotoLocation:     "Lokasi tidak sah: lintang -90 sampai 90, bujur -180 sampai 180, akurasi 0 sampai 100000 meter.",
+	domain.CodePhotoTakenAt:      "Waktu pengambilan foto tidak sah atau di masa depan.",
+	domain.CodeVisitPhotos:       "Hasil “%s” memerlukan foto: %s. Ambil dan kirim fotonya dulu, lalu simpan hasilnya.",
+	domain.CodeVisitLocation:     "Lokasi kunjungan tidak sah: lintang -90 sampai 90, bujur -180 sampai 180, akurasi 0 sampai 100000 meter.",
+	domain.CodePhotoOwnerKind:    "Foto hanya dapat dilampirkan pada kunjungan, usul atau sanggah.",
 	domain.CodeImportSheetGone:   "Daftar sandi sekali pakai sudah diunduh, atau kedaluwarsa setelah 24 jam. Atur ulang sandi akun yang memerlukannya.",
 	domain.CodeImportColumns:     "Berkas tidak memiliki kolom %s.",
 	domain.CodeImportDuplicate:   "Nama pengguna ini juga ada di baris %s.",
@@ -191,6 +200,12 @@ var errorArgs = map[domain.Code]func(args []string) []string{
 			return a
 		}
 		return []string{lookup(decreeStates, a[0]), lookup(decreeVerbs, a[1])}
+	},
+	domain.CodeVisitPhotos: func(a []string) []string {
+		if len(a) != 2 {
+			return a
+		}
+		return []string{outcomeName(a[0]), photoKindList(a[1])}
 	},
 	domain.CodeRegionFormat: roleFirst,
 	domain.CodeRegionOne:    roleFirst,

@@ -138,6 +138,31 @@ type taskPageData struct {
 	// officer's form to correct them (nil when the list is closed).
 	People []store.HouseholdMember
 	Member *memberForm
+	// Photos are the visit's photos (for the roles that see them);
+	// PhotoForm is the officer's upload form (nil when the list is
+	// closed), PhotoKinds its choices, PhotoRules the hint of what each
+	// outcome needs.
+	Photos     []store.Photo
+	PhotoForm  *photoFormData
+	PhotoRules []string
+}
+
+// photoFormData is a photo form (template "photoform"): where it posts,
+// its CSRF and idempotency keys, the kinds to choose from, and the
+// largest photo, for the script that scales photos down.
+type photoFormData struct {
+	Action, CSRF, Key string
+	Kinds             []option
+	MaxBytes          int64
+}
+
+// newPhotoForm is a photo form posting to action with kinds.
+func (h *pages) newPhotoForm(c *gin.Context, action string, kinds []string) *photoFormData {
+	f := &photoFormData{Action: action, CSRF: csrfToken(c.GetString(tokenKey)), Key: newKey(), MaxBytes: h.d.Office.MaxPhoto()}
+	for _, k := range kinds {
+		f.Kinds = append(f.Kinds, option{k, photoKindNames[k]})
+	}
+	return f
 }
 
 // memberForm is the village officer's correction of a member, with its
@@ -208,6 +233,8 @@ func (h *pages) taskPage(c *gin.Context) {
 		v.Flash = "Penugasan tersimpan."
 	case c.Query("anggota") == "1":
 		v.Flash = "Koreksi anggota keluarga tersimpan."
+	case c.Query("foto") == "1":
+		v.Flash = "Foto tersimpan."
 	}
 	h.showTask(c, http.StatusOK, v, t, nil, nil, nil)
 }
@@ -261,6 +288,19 @@ func (h *pages) showTask(c *gin.Context, status int, v *view, t *store.TaskView,
 			member = &memberForm{Date: d.Today}
 		}
 		d.Member = member
+		d.PhotoForm = h.newPhotoForm(c, fmt.Sprintf("/tugas/%d/foto", t.HouseholdID), domain.PhotoKinds()[:3])
+		rules := h.d.Office.PhotoRequirements()
+		for _, o := range domain.Outcomes() {
+			if ks := rules[o]; len(ks) > 0 {
+				d.PhotoRules = append(d.PhotoRules, fmt.Sprintf("“%s”: %s", outcomeNames[o], photoKindList(strings.Join(ks, ","))))
+			}
+		}
+	}
+	if office.Allowed(office.StepReadPhotos, p.Role) {
+		if d.Photos, err = h.d.Office.VisitPhotos(ctx, caller(c), t.HouseholdID); err != nil {
+			h.fail(c, err)
+			return
+		}
 	}
 	if p.Is(auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin) {
 		d.Supervisor = true
@@ -298,6 +338,7 @@ func (h *pages) submitVisit(c *gin.Context) {
 		Errors: map[string]string{},
 	}
 	f.Version, _ = strconv.Atoi(c.PostForm("version"))
+	loc, locErr := formLocation(c)
 	key := c.PostForm("kunci")
 	if !validKey(key) {
 		key = newKey()
@@ -312,10 +353,13 @@ func (h *pages) submitVisit(c *gin.Context) {
 			return
 		}
 	}
-	_, err := h.d.Office.SubmitResult(c.Request.Context(), caller(c), t, key, office.VisitResult{
-		Version: f.Version, Outcome: domain.Outcome(f.Outcome), VisitDate: f.VisitDate, DuplicateOf: dup,
-		Indicators: f.Ind, Note: f.Note,
-	})
+	err := locErr
+	if err == nil {
+		_, err = h.d.Office.SubmitResult(c.Request.Context(), caller(c), t, key, office.VisitResult{
+			Version: f.Version, Outcome: domain.Outcome(f.Outcome), VisitDate: f.VisitDate, DuplicateOf: dup,
+			Indicators: f.Ind, Note: f.Note, Location: loc,
+		})
+	}
 	if e, msg, status, ok := refusal(err); ok {
 		if name, ok := strings.CutPrefix(e.Field, "indicators."); ok {
 			// One indicator is at fault: named in the fieldset's message.

@@ -112,6 +112,9 @@ type staticFile struct {
 func Register(r gin.IRouter, d Deps) {
 	h := newPages(d)
 	r.GET("/static/*file", h.serveStatic)
+	// The service worker's scope is its path's directory: at the root it
+	// may keep the task pages (/tugas/...) for offline use.
+	r.GET("/sw.js", h.serviceWorker)
 	r.GET("/", h.home)
 	r.GET("/masuk", h.loginPage)
 	r.POST("/masuk", h.login)
@@ -126,6 +129,11 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/tugas/:id/buka-ulang", may(office.StepReopen), h.reopen)
 	r.POST("/tugas/:id/tugaskan", may(office.StepAssign), h.assign)
 	r.POST("/tugas/:id/anggota", may(office.StepSubmitResult), h.changeMember)
+	r.POST("/tugas/:id/foto", h.signedInWith(h.photoLimit(), office.Roles(office.StepSubmitResult)...), h.uploadVisitPhoto)
+	r.GET("/foto/:id", may(office.StepReadPhotos), h.photo)
+	r.POST("/rumah-tangga/:id/foto-usul", h.signedInWith(h.photoLimit(), office.Roles(office.StepUsul)...), h.uploadUsulPhoto)
+	r.GET("/lokasi", may(office.StepVisitFlags), h.visitFlagsPage)
+	r.GET("/bukti", may(office.StepReport), h.evidencePage)
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
 	r.POST("/musyawarah", h.signedInWith(maxFileForm, office.Roles(office.StepRecordMeeting)...), h.recordMeeting)
 	r.GET("/rumah-tangga/:id", may(office.StepReadHouseholds), h.householdPage)
@@ -243,6 +251,14 @@ func (h *pages) serveStatic(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "public, max-age=31536000, immutable")
 	c.Data(http.StatusOK, f.ctype, f.body)
+}
+
+// serviceWorker serves static/sw.js at /sw.js, revalidated on every
+// load so a new release's worker replaces the old one.
+func (h *pages) serviceWorker(c *gin.Context) {
+	f := h.static["sw.js"]
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "text/javascript; charset=utf-8", f.body)
 }
 
 // view is what every page template gets.

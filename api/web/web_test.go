@@ -806,6 +806,12 @@ var pageRoles = map[string][]auth.Role{
 	"GET /masuk":                                 nil,
 	"POST /masuk":                                nil,
 	"GET /static/*file":                          nil,
+	"POST /tugas/:id/foto":                       {auth.RoleVillage, auth.RolePSM, auth.RolePendamping},
+	"GET /foto/:id":                              {auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos},
+	"POST /rumah-tangga/:id/foto-usul":           {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
+	"GET /lokasi":                                {auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
+	"GET /bukti":                                 {auth.RoleTKSK, auth.RoleDinsos, auth.RoleBupati, auth.RoleAdmin},
+	"GET /sw.js":                                 nil,
 }
 
 func TestEveryPageChecksTheRole(t *testing.T) {
@@ -1101,7 +1107,7 @@ func TestFormOverTheLimitIs413(t *testing.T) {
 	form := url.Values{"outcome": {"eligible"}, "visitDate": {"2026-05-04"}, "jenisLantai": {"Tanah"}, "jenisDinding": {"Bambu"},
 		"jenisAtap": {"Genteng"}, "sumberAirMinum": {strings.Repeat("x", 2<<20)}, "version": {"0"}}
 	w := desa1.post(fmt.Sprintf("/tugas/%d", id), form)
-	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "Kiriman terlalu besar: paling besar 1 MB.") {
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "Kiriman terlalu besar: paling besar 1 MB; tidak ada yang disimpan.") {
 		t.Errorf("2 MiB visit form: %d %.300s, want 413 naming 1 MB", w.Code, w.Body.String())
 	}
 	w = desa1.post("/musyawarah", url.Values{"notes": {strings.Repeat("x", 2<<20)}})

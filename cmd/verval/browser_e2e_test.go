@@ -103,7 +103,7 @@ func TestBrowser(t *testing.T) {
 
 	// An incomplete result: the validator's message beside the house fields.
 	b.do(chromedp.Click(chromedp.CSS(`input[name="outcome"][value="eligible"]`)))
-	b.submit(chromedp.CSS(`form[action^="/tugas/"] button[type="submit"]`))
+	b.submit(chromedp.CSS(`form[data-visit] button[type="submit"]`))
 	if msg := b.text("#f-indicators .field-error"); !strings.Contains(msg, "Jenis lantai, dinding dan atap wajib diisi") {
 		t.Fatalf("message beside the indicators: %q", msg)
 	}
@@ -116,8 +116,8 @@ func TestBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#jenisAtap"), "Genteng"),
 		chromedp.SetValue(chromedp.CSS("#note"), "rumah semi permanen"),
 	)
-	sent := b.formData(`form[action^="/tugas/"]`)
-	b.submit(chromedp.CSS(`form[action^="/tugas/"] button[type="submit"]`))
+	sent := b.formData(`form[data-visit]`)
+	b.submit(chromedp.CSS(`form[data-visit] button[type="submit"]`))
 	if msg := b.text(".flash"); msg != "Hasil kunjungan tersimpan." {
 		t.Fatalf("after a valid result: %q", msg)
 	}

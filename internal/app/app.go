@@ -25,6 +25,7 @@ import (
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/metrics"
+	"github.com/verval/verval/internal/objstore"
 	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
@@ -174,6 +175,9 @@ func (a *App) APIServer() *api.Server {
 			ReminderAfter: a.Config.KemensosReminderAfter,
 		},
 		EnrolRules: a.Config.EnrolRules,
+		Objects: objstore.Lazy(objstore.Config{Location: a.Config.ObjectStore, AccessKey: a.Config.S3AccessKey,
+			SecretKey: a.Config.S3SecretKey, Region: a.Config.S3Region}),
+		PhotoRules: a.Config.PhotoRules, VisitFarKm: a.Config.VisitFarKm,
 	})
 	return api.New(api.Deps{
 		Office: off, Log: a.Log,

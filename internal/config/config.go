@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/pii"
 )
@@ -102,6 +103,20 @@ type Config struct {
 	// EnrolRules are the programmes' eligibility rules, from the JSON file
 	// VERVAL_ENROL_RULES names, or enrol.DefaultRules.
 	EnrolRules []enrol.Rule
+	// ObjectStore is where the sealed photos are kept: "dir:PATH" (by
+	// default DataDir/objects) or an S3-compatible bucket's URL,
+	// http(s)://host:port/bucket (VERVAL_OBJECT_STORE).
+	ObjectStore string
+	// S3AccessKey, S3SecretKey and S3Region are the bucket's credentials
+	// and region (VERVAL_S3_ACCESS_KEY, VERVAL_S3_SECRET_KEY,
+	// VERVAL_S3_REGION).
+	S3AccessKey, S3SecretKey, S3Region string
+	// PhotoRules say which photos each visit outcome needs
+	// (VERVAL_PHOTOS_REQUIRED).
+	PhotoRules domain.PhotoRules
+	// VisitFarKm: a visit farther than this from its desa's other visits
+	// is flagged for the TKSK (VERVAL_VISIT_FAR_KM).
+	VisitFarKm float64
 }
 
 // StickyWorkers reports whether workers cache workflows, so that their
@@ -257,6 +272,28 @@ func Load(getenv func(string) string, dev bool) (Config, error) {
 	if v := getenv("VERVAL_KEMENSOS_CUTOFF_DAY"); v != "" {
 		if c.KemensosCutoffDay, err = strconv.Atoi(v); err != nil || c.KemensosCutoffDay < 1 || c.KemensosCutoffDay > 28 {
 			errs = append(errs, fmt.Errorf("VERVAL_KEMENSOS_CUTOFF_DAY: %q is not a day from 1 to 28", v))
+		}
+	}
+	c.ObjectStore = envOr(getenv, "VERVAL_OBJECT_STORE", "dir:"+filepath.Join(c.DataDir, "objects"))
+	c.S3AccessKey, c.S3SecretKey = strings.TrimSpace(getenv("VERVAL_S3_ACCESS_KEY")), strings.TrimSpace(getenv("VERVAL_S3_SECRET_KEY"))
+	c.S3Region = envOr(getenv, "VERVAL_S3_REGION", "us-east-1")
+	if strings.HasPrefix(c.ObjectStore, "http://") || strings.HasPrefix(c.ObjectStore, "https://") {
+		if u, err := url.Parse(c.ObjectStore); err != nil || u.Host == "" || strings.Trim(u.Path, "/") == "" || strings.Contains(strings.Trim(u.Path, "/"), "/") {
+			errs = append(errs, fmt.Errorf("VERVAL_OBJECT_STORE: %q is not http(s)://host:port/bucket", c.ObjectStore))
+		}
+		if c.S3AccessKey == "" || c.S3SecretKey == "" {
+			errs = append(errs, errors.New("VERVAL_S3_ACCESS_KEY and VERVAL_S3_SECRET_KEY are required when VERVAL_OBJECT_STORE is an S3 bucket"))
+		}
+	} else if strings.TrimPrefix(c.ObjectStore, "dir:") == "" {
+		errs = append(errs, errors.New("VERVAL_OBJECT_STORE: \"dir:\" names no directory"))
+	}
+	if c.PhotoRules, err = domain.ParsePhotoRules(getenv("VERVAL_PHOTOS_REQUIRED")); err != nil {
+		errs = append(errs, fmt.Errorf("VERVAL_PHOTOS_REQUIRED: %w", err))
+	}
+	c.VisitFarKm = 5
+	if v := strings.TrimSpace(getenv("VERVAL_VISIT_FAR_KM")); v != "" {
+		if c.VisitFarKm, err = strconv.ParseFloat(v, 64); err != nil || c.VisitFarKm <= 0 || c.VisitFarKm > 1000 {
+			errs = append(errs, fmt.Errorf("VERVAL_VISIT_FAR_KM: %q is not a distance in km from 0 to 1000", v))
 		}
 	}
 	if !dev {

@@ -47,6 +47,7 @@ var requiredSecrets = []string{
 	"VERVAL_PII_KEYS",
 	"VERVAL_PII_HASH_KEY",
 	"VERVAL_CODEC_AUTH_TOKEN",
+	"VERVAL_S3_SECRET_KEY",
 }
 
 // testEnv is a complete environment for loading the compose file. The values
@@ -57,6 +58,7 @@ func testEnv() map[string]string {
 		"VERVAL_PII_KEYS":         "k2:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=,k1:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
 		"VERVAL_PII_HASH_KEY":     "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=",
 		"VERVAL_CODEC_AUTH_TOKEN": "codec-token-for-tests",
+		"VERVAL_S3_SECRET_KEY":    "s3-secret-for-tests",
 	}
 }
 
@@ -755,10 +757,11 @@ func TestStackEnvironmentIsCompose(t *testing.T) {
 		"TEMPORAL_NUM_HISTORY_SHARDS": "16", "TEMPORAL_LOG_LEVEL": "warn", "TEMPORAL_NAMESPACE_RETENTION": "90d",
 		"TEMPORAL_UI_PUBLIC_URL": "https://temporal.example.go.id", "POSTGRES_MAX_CONNECTIONS": "200",
 		"POSTGRES_SHARED_BUFFERS": "2GB",
+		"VERVAL_S3_ACCESS_KEY":    "dinsos-foto", "VERVAL_S3_BUCKET": "foto-kunjungan", "VERVAL_PHOTOS_REQUIRED": "not_poor=front+inside",
 	} {
 		variants[1][k] = v
 	}
-	services := []string{stack.Postgres, stack.Schema, stack.Temporal, stack.Namespace, stack.Migrate, stack.API, stack.Worker}
+	services := []string{stack.Postgres, stack.Schema, stack.Temporal, stack.Namespace, stack.Migrate, stack.API, stack.Worker, stack.Objects}
 	for i, env := range variants {
 		p, err := loadCompose(t, env)
 		if err != nil {
@@ -792,6 +795,7 @@ func TestStackEnvironmentIsCompose(t *testing.T) {
 		PostgresHost: "127.0.0.1", PostgresPort: 15432, TemporalHost: "127.0.0.1", TemporalPort: 7233,
 		BindIP: "127.0.0.1", HTTPAddr: "127.0.0.1:8080", DynamicConfig: "/repo/deploy/temporal/dynamicconfig/development-sql.yaml",
 		SchemaDir: "/go/pkg/mod/go.temporal.io/server@v1.31.2/schema", ServerPorts: map[string]string{"FRONTEND_GRPC_PORT": "7233"},
+		ObjectsDir: "/srv/verval-stack/objects",
 	}
 	env := testEnv()
 	onCompose := stack.Env(func(k string) string { return env[k] }, stack.ComposeNetwork)
@@ -804,5 +808,75 @@ func TestStackEnvironmentIsCompose(t *testing.T) {
 		if !slices.Equal(keys, want) {
 			t.Errorf("%s on this machine sets %v, compose %v", name, keys, want)
 		}
+	}
+}
+
+// TestComposeObjectStore: the photos' S3-compatible store is a service of
+// its own with a licence the project can ship (not MinIO's AGPL server),
+// keeps its data on a named volume, publishes no port, and the api
+// reaches its bucket on the compose network with the credentials the
+// store is given; the api waits for it to start.
+func TestComposeObjectStore(t *testing.T) {
+	p := mustLoadCompose(t)
+	s := service(t, p, "objects")
+	if !strings.HasPrefix(s.Image, "versity/versitygw:v") {
+		t.Errorf("objects image %q: want a pinned versity/versitygw (Apache-2.0) release", s.Image)
+	}
+	if strings.Contains(s.Image, "minio/minio") {
+		t.Errorf("objects runs MinIO's server (AGPL-3.0): %q", s.Image)
+	}
+	if s.Restart != types.RestartPolicyUnlessStopped {
+		t.Errorf("objects restart = %q", s.Restart)
+	}
+	if len(s.Ports) != 0 {
+		t.Errorf("objects publishes %v: only the api may reach it", s.Ports)
+	}
+	cmd := strings.Join(s.Command, " ")
+	if !strings.Contains(cmd, "posix /data") || !strings.Contains(cmd, "--port :7070") {
+		t.Errorf("objects command %q: want the posix backend on /data, port 7070", cmd)
+	}
+	mounted := false
+	for _, v := range s.Volumes {
+		if v.Type == types.VolumeTypeVolume && v.Source == "objects-data" && v.Target == "/data" {
+			mounted = true
+		}
+	}
+	if !mounted {
+		t.Errorf("objects keeps /data on no named volume: %+v", s.Volumes)
+	}
+	if _, ok := p.Volumes["objects-data"]; !ok {
+		t.Error("volume objects-data is not declared")
+	}
+	api := service(t, p, svcAPI)
+	if got := envValue(t, api, "VERVAL_OBJECT_STORE"); got != "http://objects:7070/verval-photos" {
+		t.Errorf("api VERVAL_OBJECT_STORE = %q", got)
+	}
+	if a, b := envValue(t, api, "VERVAL_S3_ACCESS_KEY"), envValue(t, s, "ROOT_ACCESS_KEY"); a != b || a == "" {
+		t.Errorf("api's access key %q, the store's %q", a, b)
+	}
+	if a, b := envValue(t, api, "VERVAL_S3_SECRET_KEY"), envValue(t, s, "ROOT_SECRET_KEY"); a != b || a != testEnv()["VERVAL_S3_SECRET_KEY"] {
+		t.Errorf("api's secret key %q, the store's %q", a, b)
+	}
+	if d, ok := api.DependsOn["objects"]; !ok || d.Condition != types.ServiceConditionStarted {
+		t.Errorf("api depends on objects: %+v", api.DependsOn)
+	}
+	for _, dep := range []string{svcPostgres, svcMigrate, svcTemporal, svcNamespace} {
+		if _, ok := api.DependsOn[dep]; !ok {
+			t.Errorf("api no longer depends on %s: %+v", dep, api.DependsOn)
+		}
+	}
+	// The api's configuration takes the compose file's values.
+	env := map[string]string{}
+	for k, v := range api.Environment {
+		if v != nil {
+			env[k] = *v
+		}
+	}
+	c, err := config.Load(func(k string) string { return env[k] }, false)
+	if err != nil {
+		t.Fatalf("the api's environment does not load: %v", err)
+	}
+	if c.ObjectStore != "http://objects:7070/verval-photos" || c.S3SecretKey != testEnv()["VERVAL_S3_SECRET_KEY"] {
+		t.Errorf("config: object store %q", c.ObjectStore)
 	}
 }

@@ -167,6 +167,16 @@ const (
 	CodeChangeNote     Code = "change.note"
 	CodeChangeDecision Code = "change.decision"
 	CodeCycleNotClosed Code = "cycle.not_closed"
+	// Photos: a visit's, an usul's or a sanggah's evidence.
+	CodePhotoKind      Code = "photo.kind"
+	CodePhotoNotImage  Code = "photo.not_image"
+	CodePhotoTooLarge  Code = "photo.too_large"
+	CodePhotoPixels    Code = "photo.pixels"
+	CodePhotoLocation  Code = "photo.location"
+	CodePhotoTakenAt   Code = "photo.taken_at"
+	CodeVisitPhotos    Code = "visit.photos_missing"
+	CodeVisitLocation  Code = "visit.location"
+	CodePhotoOwnerKind Code = "photo.owner"
 	// The account import.
 	CodeImportSheetGone  Code = "import.sheet_gone"
 	CodeImportColumns    Code = "import.columns"
@@ -344,6 +354,15 @@ var catalogue = map[Code]entry{
 	CodeSanggahReverifier: {KindInvalid, "the re-verification is by village or tksk"},
 	CodeSanggahNotYours:   {KindForbidden, "this re-verification is for the %s"},
 	CodeCycleSanggahDays:  {KindInvalid, "from 1 to 365 days"},
+	CodePhotoKind:         {KindInvalid, "the photo's kind is one of front, inside, family_card, document"},
+	CodePhotoNotImage:     {KindInvalid, "the file is not a JPEG or PNG photo; nothing was stored"},
+	CodePhotoTooLarge:     {KindTooLarge, "the photo is larger than %s; take it again at a lower resolution (nothing was stored)"},
+	CodePhotoPixels:       {KindInvalid, "the photo has more than %s pixels; nothing was stored"},
+	CodePhotoLocation:     {KindInvalid, "the location is latitude -90 to 90, longitude -180 to 180 and an accuracy of 0 to 100000 metres"},
+	CodePhotoTakenAt:      {KindInvalid, "the time the photo was taken is an RFC 3339 time, not in the future"},
+	CodeVisitPhotos:       {KindInvalid, "the outcome %s needs these photos first: %s"},
+	CodeVisitLocation:     {KindInvalid, "the visit's location is latitude -90 to 90, longitude -180 to 180 and an accuracy of 0 to 100000 metres"},
+	CodePhotoOwnerKind:    {KindBadRequest, "a photo belongs to a visit, an usul or a sanggah"},
 	CodeImportSheetGone:   {KindConflict, "the one-time passwords were already downloaded, or expired after 24 hours: reset the passwords of the accounts that need one"},
 	CodeImportColumns:     {KindInvalid, "the file lacks the columns %s"},
 	CodeImportDuplicate:   {KindInvalid, "the username is also on row %s"},

@@ -23,6 +23,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/objstore"
 	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/workflows"
@@ -52,6 +53,16 @@ type Deps struct {
 	// being checked at once, in uncompressed bytes; 0 means
 	// DefaultWorkbookMemory.
 	WorkbookMemory int64
+	// Objects keeps the sealed photos; nil refuses photo steps (503).
+	Objects objstore.Store
+	// PhotoRules say which photos a visit outcome needs
+	// (VERVAL_PHOTOS_REQUIRED); nil means domain.DefaultPhotoRules.
+	PhotoRules domain.PhotoRules
+	// MaxPhoto bounds a photo upload; 0 means DefaultMaxPhoto.
+	MaxPhoto int64
+	// VisitFarKm: a visit this far from the median of its desa's visits
+	// is flagged for the TKSK; 0 means DefaultVisitFarKm.
+	VisitFarKm float64
 }
 
 // KemensosOptions configures the Kemensos gateway.
@@ -83,6 +94,10 @@ type Service struct {
 	workbooks *semaphore.Weighted
 	// workbookMemory is workbooks' capacity.
 	workbookMemory int64
+	objects        objstore.Store
+	photoRules     domain.PhotoRules
+	maxPhoto       int64
+	visitFarKm     float64
 }
 
 // New builds the office from its dependencies.
@@ -105,10 +120,19 @@ func New(d Deps) *Service {
 	if d.WorkbookMemory <= 0 {
 		d.WorkbookMemory = DefaultWorkbookMemory
 	}
+	if d.PhotoRules == nil {
+		d.PhotoRules = domain.DefaultPhotoRules()
+	}
+	if d.MaxPhoto <= 0 {
+		d.MaxPhoto = DefaultMaxPhoto
+	}
+	if d.VisitFarKm <= 0 {
+		d.VisitFarKm = DefaultVisitFarKm
+	}
 	return &Service{
 		store: d.Store, temporal: d.Temporal, log: d.Log, now: d.Now, kemensos: d.Kemensos, rules: d.EnrolRules,
-		maxIntakeFile: d.MaxIntakeFile,
-		workbooks:     semaphore.NewWeighted(d.WorkbookMemory), workbookMemory: d.WorkbookMemory,
+		maxIntakeFile: d.MaxIntakeFile, objects: d.Objects, photoRules: d.PhotoRules, maxPhoto: d.MaxPhoto, visitFarKm: d.VisitFarKm,
+		workbooks: semaphore.NewWeighted(d.WorkbookMemory), workbookMemory: d.WorkbookMemory,
 		cases: workflows.Cases{Client: d.Temporal, Namespace: d.Namespace, ResetSticky: d.ResetSticky},
 	}
 }

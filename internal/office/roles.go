@@ -41,6 +41,8 @@ const (
 	StepRecordChange    Step = "household.change"
 	StepDecideChange    Step = "household.change_decide"
 	StepNextCycle       Step = "cycle.next"
+	StepReadPhotos      Step = "photos.read"
+	StepVisitFlags      Step = "visits.flags"
 )
 
 var (
@@ -95,6 +97,13 @@ var allowed = map[Step][]auth.Role{
 	StepDecideChange: {auth.RoleTKSK, auth.RoleDinsos},
 	// Next year's cycle, opened from this one by its regency's Dinsos.
 	StepNextCycle: dinsos,
+	// Photos show a family's house and its family card: the roles that
+	// work with the family in its region, not the bupati's office nor an
+	// administrator, who has no region.
+	StepReadPhotos: append(slices.Clip(visitors), auth.RoleTKSK, auth.RoleDinsos),
+	// Visits far from their desa's others, or without a location, are
+	// for the TKSK to look at (and Dinsos).
+	StepVisitFlags: supervisors,
 }
 
 // Roles lists who may take step st.

@@ -57,6 +57,10 @@ type VisitResult struct {
 	DuplicateOf int64
 	Indicators  domain.Indicators
 	Note        string
+	// Location is where the phone was when the result was recorded, if
+	// it gave one. It is kept beside the case (store.VisitPoint), not in
+	// the workflow.
+	Location *Location
 }
 
 // SubmitResult records a village officer's visit to task t through the
@@ -74,6 +78,12 @@ func (s *Service) SubmitResult(ctx context.Context, c Caller, t *store.TaskView,
 	}
 	k, err := idempotency(c, "visit", t.HouseholdID, key, []any{req.ExpectedVersion, req.Outcome, req.VisitDate, req.DuplicateOf, req.Indicators, req.Note})
 	if err != nil {
+		return workflows.VerificationResponse{}, err
+	}
+	if !r.Location.valid() {
+		return workflows.VerificationResponse{}, domain.FieldErr("location", domain.CodeVisitLocation)
+	}
+	if err := s.checkPhotos(ctx, t.HouseholdID, r.Outcome); err != nil {
 		return workflows.VerificationResponse{}, err
 	}
 	req.Key, req.KeyHash = k.key, k.hash
@@ -97,6 +107,9 @@ func (s *Service) SubmitResult(ctx context.Context, c Caller, t *store.TaskView,
 		req.ExpectedVersion = current
 		resp, err = s.cases.SubmitVerification(ctx, t.CycleID, t.HouseholdID, k.updateID+"-after-unaccepted", req)
 		err = temporalx.RefusalOf(err)
+	}
+	if err == nil {
+		s.recordVisitPoint(ctx, c, t, resp.Version, r.Location)
 	}
 	return resp, err
 }

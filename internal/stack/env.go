@@ -21,6 +21,9 @@ const (
 	Migrate   = "migrate"
 	API       = "api"
 	Worker    = "worker"
+	// Objects is the S3-compatible object store (the photos). The stack
+	// runs none: its api replicas keep photos in a directory (ObjectsDir).
+	Objects = "objects"
 )
 
 // Network is where the services find each other: in docker-compose.yml the
@@ -41,6 +44,11 @@ type Network struct {
 	// SchemaDir holds the Temporal release's schema files
 	// (TEMPORAL_SCHEMA_DIR; the module's schema/ directory here).
 	SchemaDir string
+	// ObjectsHost is the object store's host:port (docker-compose.yml's
+	// objects service); ObjectsDir, when set, replaces it with a
+	// directory on this machine (VERVAL_OBJECT_STORE=dir:...).
+	ObjectsHost string
+	ObjectsDir  string
 	// ServerPorts are the Temporal server's own ports, set only when its
 	// services share a host with other programs (the template's
 	// FRONTEND_GRPC_PORT, HISTORY_GRPC_PORT, ... variables); a container has
@@ -57,6 +65,7 @@ var ComposeNetwork = Network{
 	HTTPAddr:      ":8080",
 	DynamicConfig: "/etc/temporal/config/dynamicconfig/development-sql.yaml",
 	SchemaDir:     "/etc/temporal/schema",
+	ObjectsHost:   Objects + ":7070",
 }
 
 // Env is the environment of each service, keyed by the compose file's
@@ -75,6 +84,11 @@ func Env(vars func(string) string, n Network) map[string]map[string]string {
 	pgPort := strconv.Itoa(n.PostgresPort)
 	temporal := n.TemporalHost + ":" + strconv.Itoa(n.TemporalPort)
 	namespace := v("TEMPORAL_NAMESPACE", "default")
+	s3Access, s3Secret := v("VERVAL_S3_ACCESS_KEY", "verval"), vars("VERVAL_S3_SECRET_KEY")
+	objects := "http://" + n.ObjectsHost + "/" + v("VERVAL_S3_BUCKET", "verval-photos")
+	if n.ObjectsDir != "" {
+		objects = "dir:" + n.ObjectsDir
+	}
 	verval := func(extra map[string]string) map[string]string {
 		e := map[string]string{
 			"DATABASE_URL":            "postgres://" + pgUser + ":" + pgPassword + "@" + n.PostgresHost + ":" + pgPort + "/" + pgDB + "?sslmode=disable",
@@ -120,10 +134,15 @@ func Env(vars func(string) string, n Network) map[string]map[string]string {
 		},
 		Migrate: verval(nil),
 		API: verval(map[string]string{
-			"HTTP_ADDR":       n.HTTPAddr,
-			"TEMPORAL_UI_URL": v("TEMPORAL_UI_PUBLIC_URL", "http://localhost:8233"),
+			"HTTP_ADDR":              n.HTTPAddr,
+			"TEMPORAL_UI_URL":        v("TEMPORAL_UI_PUBLIC_URL", "http://localhost:8233"),
+			"VERVAL_OBJECT_STORE":    objects,
+			"VERVAL_S3_ACCESS_KEY":   s3Access,
+			"VERVAL_S3_SECRET_KEY":   s3Secret,
+			"VERVAL_PHOTOS_REQUIRED": vars("VERVAL_PHOTOS_REQUIRED"),
 		}),
-		Worker: verval(nil),
+		Objects: {"ROOT_ACCESS_KEY": s3Access, "ROOT_SECRET_KEY": s3Secret},
+		Worker:  verval(nil),
 	}
 }
 

@@ -133,6 +133,8 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 		DynamicConfig: filepath.Join(o.Root, "deploy", "temporal", "dynamicconfig", "development-sql.yaml"),
 		SchemaDir:     filepath.Join(schemaDir, "schema"),
 		ServerPorts:   serverPorts,
+		// No S3 server here: the api replicas share a directory.
+		ObjectsDir: filepath.Join(o.Dir, "objects"),
 	}
 	s := &Stack{opts: o, env: Env(vars, n)}
 	s.Env = s.env
@@ -350,6 +352,7 @@ func withSecrets(dir string, vars func(string) string) (func(string) string, err
 		"VERVAL_PII_KEYS":         func() string { return "k1:" + base64.StdEncoding.EncodeToString(random(32)) },
 		"VERVAL_PII_HASH_KEY":     func() string { return base64.StdEncoding.EncodeToString(random(32)) },
 		"VERVAL_CODEC_AUTH_TOKEN": func() string { return hex.EncodeToString(random(32)) },
+		"VERVAL_S3_SECRET_KEY":    func() string { return hex.EncodeToString(random(32)) },
 	}
 	changed := false
 	for _, k := range slices.Sorted(maps.Keys(gen)) {

@@ -458,6 +458,46 @@ func migrations() []*gormigrate.Migration {
 				return nil
 			},
 		},
+		{
+			// Field evidence (issue 22): the photos' records (their sealed
+			// bytes are in the object store) and the visits' points.
+			ID: "202612072322_photos",
+			Migrate: func(tx *gorm.DB) error {
+				type Photo struct {
+					ID          int64  `gorm:"primaryKey"`
+					OwnerKind   string `gorm:"size:16;not null;index:idx_photos_owner"`
+					OwnerID     int64  `gorm:"not null;index:idx_photos_owner"`
+					CycleID     int64  `gorm:"not null;index:idx_photos_cycle_id"`
+					HouseholdID int64  `gorm:"not null;index:idx_photos_household_id"`
+					DesaCode    string `gorm:"size:13;not null;index:idx_photos_desa_code"`
+					Kind        string `gorm:"size:16;not null"`
+					ObjectKey   string `gorm:"size:200;not null;uniqueIndex:idx_photos_object_key"`
+					IdemKey     string `gorm:"size:200;not null;uniqueIndex:idx_photos_idem_key"`
+					SHA256      string `gorm:"size:64;not null"`
+					Bytes       int    `gorm:"not null"`
+					Width       int    `gorm:"not null"`
+					Height      int    `gorm:"not null"`
+					TakenAt     *time.Time
+					Lat         *float64
+					Lon         *float64
+					Accuracy    *float64
+					UploadedBy  int64     `gorm:"not null"`
+					CreatedAt   time.Time `gorm:"not null"`
+				}
+				type VisitPoint struct {
+					HouseholdID int64  `gorm:"primaryKey;autoIncrement:false"`
+					Version     int    `gorm:"primaryKey;autoIncrement:false"`
+					CycleID     int64  `gorm:"not null;index:idx_visit_points_cycle_desa"`
+					DesaCode    string `gorm:"size:13;not null;index:idx_visit_points_cycle_desa"`
+					OfficerID   int64  `gorm:"not null"`
+					Lat         *float64
+					Lon         *float64
+					Accuracy    *float64
+					RecordedAt  time.Time `gorm:"not null"`
+				}
+				return tx.AutoMigrate(&Photo{}, &VisitPoint{})
+			},
+		},
 	}
 }
 
