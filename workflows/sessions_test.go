@@ -157,6 +157,16 @@ func TestEnsureSchedulesTwice(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
+	// The scheduler takes the update in on its own time; a pause sent
+	// before it has would be undone by the update's whole-schedule write.
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if d, err := h.Describe(ctx); err == nil && len(d.Schedule.Spec.Intervals) == 1 && d.Schedule.Spec.Intervals[0].Every == time.Hour {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the older release's schedule never showed in the description")
+		}
+	}
 	if err := h.Pause(ctx, client.SchedulePauseOptions{Note: "operator"}); err != nil {
 		t.Fatal(err)
 	}
