@@ -12,17 +12,21 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
 
-// TestSanggahEndToEnd runs an objection through the real stack: two
-// registered families of Desa Jaten are verified eligible, decreed and
-// enrolled; a citizen objects to one at Dinsos (an inclusion error, the
+// TestSanggahEndToEnd runs an usul and an objection through the real
+// stack: two registered families of Desa Jaten are verified eligible,
+// decreed and enrolled, and a third, proposed by the village (usul),
+// verified and decreed with them; a citizen objects to one at Dinsos (an inclusion error, the
 // objector's name and phone sealed) and gets a receipt; the village sees
 // the objection and its reason, never the objector, re-verifies the
 // household and finds it not_poor; Dinsos upholds the objection; a
 // revocation decree drafted without naming households revokes it and
-// takes it out of its programmes; the objector is told at registration
+// takes it out of its programmes; the month's batch proposes the usul's
+// family TAMBAH and the revoked one HAPUS, and Kemensos' answer enrols the
+// usul's family; the objector is told at registration
 // and at the decision (the dev gateway's notifications); and the
 // login-free status page and API show each status on the way. No
 // history, search attribute or log holds the families' or the
@@ -41,15 +45,31 @@ func TestSanggahEndToEnd(t *testing.T) {
 	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.WorkflowsStarted != 2 {
 		t.Fatalf("intake: %+v", in)
 	}
+	// An usul: desa1 proposes a poor family the file did not bring.
+	newcomer := testFamily(903, desaJaten, false)
+	var usul struct {
+		HouseholdID int64
+		Source      string
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/cycles/%d/usul", cycle.ID), map[string]any{"nik": newcomer.NIK, "noKk": newcomer.KK,
+		"name": newcomer.Name, "address": "Dusun Krajan RT 002 RW 001", "desaCode": desaJaten, "members": 3,
+		"reason": "Janda dengan dua anak, belum pernah menerima bantuan"}, &usul); code != 201 || usul.Source != "usul" {
+		t.Fatalf("usul: %d %+v", code, usul)
+	}
+	fams = append(fams, newcomer)
 	var tl taskList
 	desa1.call("GET", "/api/v1/tasks?status=open", nil, &tl)
 	ids := map[string]int64{}
 	for _, task := range tl.Tasks {
 		ids[task.Name] = task.ID
 	}
+	if ids[newcomer.Name] != usul.HouseholdID {
+		t.Fatalf("the usul's task is not in the village's list: %v", ids)
+	}
+	proposed := &cycleCase{fam: newcomer, id: usul.HouseholdID}
 	cases := []*cycleCase{{fam: fams[0], id: ids[fams[0].Name]}, {fam: fams[1], id: ids[fams[1].Name]}}
 	target := cases[0]
-	for _, cc := range cases {
+	for _, cc := range append(cases, proposed) {
 		if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", cc.id), visit("eligible", ""), nil); code != 200 {
 			t.Fatalf("visit: %d", code)
 		}
@@ -65,7 +85,7 @@ func TestSanggahEndToEnd(t *testing.T) {
 	if code := desa1.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": time.Now().Format("2006-01-02"), "beritaAcaraNo": "BA-SGH", "attendees": 30}, nil); code != 201 {
 		t.Fatalf("meeting: %d", code)
 	}
-	waitStages(t, dinsos, cases, func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
+	waitStages(t, dinsos, append(cases, proposed), func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
 	decree := func(body any, number string) {
 		t.Helper()
 		var d struct{ ID, Households int64 }
@@ -81,6 +101,8 @@ func TestSanggahEndToEnd(t *testing.T) {
 	}
 	decree(nil, "188/1/2028")
 	waitStages(t, dinsos, cases, func(*cycleCase) domain.Stage { return domain.StageEnrolled })
+	// The usul's family is not in the registry: it waits for the batch.
+	waitStages(t, dinsos, []*cycleCase{proposed}, func(*cycleCase) domain.Stage { return domain.StageAwaitingProposal })
 
 	// The citizen's objection, recorded by Dinsos: a receipt.
 	var sg struct {
@@ -193,6 +215,33 @@ func TestSanggahEndToEnd(t *testing.T) {
 	if dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", cases[1].id), nil, &other); other.Stage != string(domain.StageEnrolled) {
 		t.Fatalf("the other household is %s", other.Stage)
 	}
+
+	// The month's batch: the usul's family proposed TAMBAH, the revoked
+	// one (in the registry) HAPUS; Kemensos accepts both, and the usul's
+	// family is enrolled.
+	var batch struct {
+		ID    int64
+		Items int
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2028-07"}, &batch); code != 201 || batch.Items != 2 {
+		t.Fatalf("build proposal: %d with %d households, want 201 with 2", code, batch.Items)
+	}
+	file := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/proposals/%d/file", batch.ID)), "")
+	jenis := map[string]string{}
+	answers := "no_kk;nik;status;alasan;keterangan;tanggal_penetapan\n"
+	for _, row := range file[1:] {
+		jenis[row[1]] = row[5]
+		answers += fmt.Sprintf("%s;%s;DITETAPKAN;;;%s\n", row[1], row[2], time.Now().Format("2006-01-02"))
+	}
+	testx.Equal(t, "the batch", jenis, map[string]string{newcomer.KK: "TAMBAH", target.fam.KK: "HAPUS"})
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", batch.ID), nil, nil); code != 202 {
+		t.Fatalf("submit proposal: %d", code)
+	}
+	if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", batch.ID), "jawaban.csv", []byte(answers), nil); code != 200 {
+		t.Fatalf("answer file: %d", code)
+	}
+	waitStages(t, dinsos, []*cycleCase{proposed}, func(*cycleCase) domain.Stage { return domain.StageEnrolled })
+	status(domain.SanggahEnacted)
 
 	// The objection's case has completed, upheld, in a few events.
 	id := workflows.SanggahWorkflowID(sg.ID)
