@@ -727,6 +727,20 @@ func waitStages(t *testing.T, u *user, cases []*cycleCase, want func(*cycleCase)
 	}
 }
 
+// buildBatch builds the cycle's Kemensos batch of month, which must hold
+// want households, and returns its id and its upload file's rows.
+func buildBatch(t *testing.T, dinsos *user, cycleID int64, month string, want int) (int64, [][]string) {
+	t.Helper()
+	var p struct {
+		ID    int64
+		Items int
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycleID), map[string]string{"month": month}, &p); code != 201 || p.Items != want {
+		t.Fatalf("build the batch of %s: %d with %d households, want 201 with %d", month, code, p.Items, want)
+	}
+	return p.ID, xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/proposals/%d/file", p.ID)), "")
+}
+
 func download(t *testing.T, u *user, path string) []byte {
 	t.Helper()
 	req, _ := http.NewRequest("GET", u.s.base+path, nil)

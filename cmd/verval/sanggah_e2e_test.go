@@ -219,14 +219,7 @@ func TestSanggahEndToEnd(t *testing.T) {
 	// The month's batch: the usul's family proposed TAMBAH, the revoked
 	// one (in the registry) HAPUS; Kemensos accepts both, and the usul's
 	// family is enrolled.
-	var batch struct {
-		ID    int64
-		Items int
-	}
-	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2028-07"}, &batch); code != 201 || batch.Items != 2 {
-		t.Fatalf("build proposal: %d with %d households, want 201 with 2", code, batch.Items)
-	}
-	file := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/proposals/%d/file", batch.ID)), "")
+	batch, file := buildBatch(t, dinsos, cycle.ID, "2028-07", 2)
 	jenis := map[string]string{}
 	answers := "no_kk;nik;status;alasan;keterangan;tanggal_penetapan\n"
 	for _, row := range file[1:] {
@@ -234,10 +227,10 @@ func TestSanggahEndToEnd(t *testing.T) {
 		answers += fmt.Sprintf("%s;%s;DITETAPKAN;;;%s\n", row[1], row[2], time.Now().Format("2006-01-02"))
 	}
 	testx.Equal(t, "the batch", jenis, map[string]string{newcomer.KK: "TAMBAH", target.fam.KK: "HAPUS"})
-	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", batch.ID), nil, nil); code != 202 {
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", batch), nil, nil); code != 202 {
 		t.Fatalf("submit proposal: %d", code)
 	}
-	if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", batch.ID), "jawaban.csv", []byte(answers), nil); code != 200 {
+	if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", batch), "jawaban.csv", []byte(answers), nil); code != 200 {
 		t.Fatalf("answer file: %d", code)
 	}
 	waitStages(t, dinsos, []*cycleCase{proposed}, func(*cycleCase) domain.Stage { return domain.StageEnrolled })

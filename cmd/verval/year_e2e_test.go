@@ -169,14 +169,7 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	}
 
 	// The next monthly batch: the dead head's family, HAPUS MENINGGAL.
-	var p struct {
-		ID    int64
-		Items int
-	}
-	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2026-04"}, &p); code != 201 || p.Items != 1 {
-		t.Fatalf("the month's batch: %d with %d households, want 201 with 1", code, p.Items)
-	}
-	file := xlsxRows(t, download(t, dinsos, fmt.Sprintf("/api/v1/proposals/%d/file", p.ID)), "")
+	batch, file := buildBatch(t, dinsos, cycle.ID, "2026-04", 1)
 	if len(file) != 2 || file[1][1] != fams[0].KK || file[1][5] != "HAPUS" || file[1][6] != "MENINGGAL" {
 		t.Fatalf("the batch's file: %v", file)
 	}
@@ -217,10 +210,10 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	}
 	// The batch of the dead head's family waits for Kemensos: Dinsos sends
 	// it and records that no answer came, so it does not hold the close.
-	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", p.ID), nil, nil); code != 202 {
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", batch), nil, nil); code != 202 {
 		t.Fatalf("submit the batch: %d", code)
 	}
-	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/unanswered", p.ID), map[string]string{"reason": "belum dijawab"}, nil); code != 200 {
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/unanswered", batch), map[string]string{"reason": "belum dijawab"}, nil); code != 200 {
 		t.Fatalf("record no answer: %d", code)
 	}
 	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]string{"reason": "tutup buku 2026"}, nil); code != 202 {
