@@ -123,3 +123,22 @@ func exifTIFF() []byte {
 	}, nil)
 	return buf
 }
+
+// InClear reports whether an object store's bytes hold a JPEG, or this
+// package's test metadata, in clear: a JPEG's start of image at the
+// start, or anywhere with the marker that follows it (quantisation
+// tables, JFIF, Exif), a JFIF or Exif header, or the test camera's serial.
+// Sealed bytes look random: the 3-byte start of image alone turns up
+// anywhere in them by chance about once in 150 photos of 100 KB, these
+// longer patterns about once in 15,000.
+func InClear(raw []byte) bool {
+	if bytes.HasPrefix(raw, []byte{0xFF, 0xD8, 0xFF}) {
+		return true
+	}
+	for _, sig := range [][]byte{{0xFF, 0xD8, 0xFF, 0xDB}, {0xFF, 0xD8, 0xFF, 0xE0}, {0xFF, 0xD8, 0xFF, 0xE1}, []byte("JFIF\x00"), []byte("Exif\x00\x00"), []byte(Serial)} {
+		if bytes.Contains(raw, sig) {
+			return true
+		}
+	}
+	return false
+}
