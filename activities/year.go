@@ -9,7 +9,9 @@ import (
 )
 
 // ChangeInput is a change to an enrolled household, recorded during its
-// open year; it waits for the TKSK or Dinsos to confirm it.
+// open year; it waits for the TKSK or Dinsos to confirm it. Its fields are
+// store.NewChange's (the workflow does not import the store), converted
+// as they are, so the compiler keeps the two the same.
 type ChangeInput struct {
 	CycleID, HouseholdID int64
 	Kind                 domain.ChangeKind
@@ -25,11 +27,7 @@ type ChangeInput struct {
 // RecordChange stores a change waiting for confirmation, audited, and
 // returns its id. A retry returns the row the first try wrote.
 func (a *Activities) RecordChange(ctx context.Context, in ChangeInput) (int64, error) {
-	id, err := a.Store.RecordChange(ctx, store.NewChange{
-		CycleID: in.CycleID, HouseholdID: in.HouseholdID, Kind: in.Kind, Date: in.Date, Note: in.Note,
-		DesaCode: in.DesaCode, NewDesaCode: in.NewDesaCode, NewKecamatanCode: in.NewKecamatanCode,
-		NewHeadMemberID: in.NewHeadMemberID, Actor: in.Actor, At: in.At,
-	})
+	id, err := a.Store.RecordChange(ctx, store.NewChange(in))
 	return id, classify(err)
 }
 

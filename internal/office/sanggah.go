@@ -2,7 +2,6 @@ package office
 
 import (
 	"context"
-	"slices"
 	"strings"
 
 	"github.com/verval/verval/internal/auth"
@@ -29,14 +28,11 @@ func (s *Service) FileSanggah(ctx context.Context, c Caller, in NewSanggah) (*st
 	if err := c.may(StepSanggah); err != nil {
 		return nil, err
 	}
-	switch {
-	case c.Role == auth.RoleVillage:
-		in.Channel = store.ChannelDesa
-	case c.Role == auth.RolePSM:
-		in.Channel = store.ChannelPSM
-	case !slices.Contains(store.CitizenChannels, in.Channel):
-		return nil, domain.FieldErr("channel", domain.CodeUsulChannel)
+	ch, err := channelOf(c, in.Channel)
+	if err != nil {
+		return nil, err
 	}
+	in.Channel = ch
 	if in.ObjectorKind == domain.ObjectorOfficer {
 		in.Objector.Name = c.Name
 	}

@@ -21,14 +21,11 @@ func (s *Service) ProposeHousehold(ctx context.Context, c Caller, in store.NewUs
 	if err := c.may(StepUsul); err != nil {
 		return nil, err
 	}
-	switch {
-	case c.Role == auth.RoleVillage:
-		in.Channel = store.ChannelDesa
-	case c.Role == auth.RolePSM:
-		in.Channel = store.ChannelPSM
-	case !slices.Contains(store.CitizenChannels, in.Channel):
-		return nil, domain.FieldErr("channel", domain.CodeUsulChannel)
+	ch, err := channelOf(c, in.Channel)
+	if err != nil {
+		return nil, err
 	}
+	in.Channel = ch
 	if !c.Covers(in.DesaCode) {
 		return nil, domain.FieldErr("desaCode", domain.CodeOutsideRegion)
 	}
@@ -59,4 +56,19 @@ func (s *Service) ProposeHousehold(ctx context.Context, c Caller, in store.NewUs
 	}
 	h.WorkflowStarted = true
 	return h, nil
+}
+
+// channelOf is the channel an usul or a sanggah came by: the desa's own
+// roles' is set by the role; TKSK and Dinsos record a citizen's and say
+// which (asked).
+func channelOf(c Caller, asked string) (string, error) {
+	switch {
+	case c.Role == auth.RoleVillage:
+		return store.ChannelDesa, nil
+	case c.Role == auth.RolePSM:
+		return store.ChannelPSM, nil
+	case !slices.Contains(store.CitizenChannels, asked):
+		return "", domain.FieldErr("channel", domain.CodeUsulChannel)
+	}
+	return asked, nil
 }
