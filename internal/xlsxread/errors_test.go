@@ -335,3 +335,40 @@ func TestCloseStopsReading(t *testing.T) {
 		t.Fatalf("Next after Close = %v", err)
 	}
 }
+
+// TestDamagedPartAtOpen: a part read while opening (the package's
+// relationships) whose stored bytes no longer match their checksum is
+// refused by Open as a damaged archive, even where excelize, which does
+// not check, still finds the sheet; the comparison with excelize accepts
+// that (the fuzzer found such a workbook).
+func TestDamagedPartAtOpen(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range minimalParts(sheetXML(sheetSeeds[0]), seedSST) {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: p.name, Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, p.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	at := bytes.Index(data, []byte(`Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"`))
+	if at < 0 {
+		t.Fatal("no root relationship in the archive")
+	}
+	data[at+len(`Id="rId`)] = '9' // the id of the root relationship is read by nobody
+	us := readOurs(data, Options{})
+	var fe *FormatError
+	if !errors.As(us.openErr, &fe) || fe.Part != "_rels/.rels" || !damagedArchive(fe) {
+		t.Fatalf("Open = %v, want the damaged _rels/.rels", us.openErr)
+	}
+	if ex := readExcelize(data); !ex.opened {
+		t.Fatalf("excelize does not open it (%v); the test no longer covers the comparison", ex.err)
+	}
+	checkAgainstExcelize(t, data)
+}
