@@ -44,6 +44,13 @@ type Cases interface {
 	// StartHousehold starts a household's workflow; starting one that is
 	// already running (or finished) is not an error and reports started=false.
 	StartHousehold(ctx context.Context, h domain.HouseholdStart) (started bool, err error)
+	// ReinstateHousehold starts a new run of a household whose case has
+	// ended (h.Reinstate is set); while a run of it is still open the
+	// start fails with serviceerror.WorkflowExecutionAlreadyStarted.
+	ReinstateHousehold(ctx context.Context, h domain.HouseholdStart) error
+	// SanggahClosed tells an objection's case its cycle was closed; one
+	// whose case has ended is not an error.
+	SanggahClosed(ctx context.Context, cycleID, sanggahID int64, reason string) error
 	// MeetingClosed tells a household its village meeting closed the list.
 	// A household whose workflow has already finished is not an error.
 	MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error

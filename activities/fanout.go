@@ -94,6 +94,8 @@ type CloseCycleResult struct {
 	Households int
 	Closed     int
 	Finished   int
+	// Sanggah counts the undecided objections the close ended.
+	Sanggah int `json:",omitempty"`
 }
 
 // FanOutClose tells every household of a closed cycle whose case has not

@@ -74,6 +74,14 @@ func (f *fakeCases) StartHousehold(context.Context, domain.HouseholdStart) (bool
 	return false, errors.New("not in this test")
 }
 
+func (f *fakeCases) ReinstateHousehold(context.Context, domain.HouseholdStart) error {
+	return errors.New("not in this test")
+}
+
+func (f *fakeCases) SanggahClosed(context.Context, int64, int64, string) error {
+	return errors.New("not in this test")
+}
+
 func (f *fakeCases) MeetingClosed(context.Context, int64, int64, int64) error {
 	return errors.New("not in this test")
 }

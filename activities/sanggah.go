@@ -2,9 +2,12 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm/clause"
 
 	"github.com/verval/verval/internal/domain"
@@ -61,6 +64,8 @@ const (
 const (
 	InformRegistered = "registered"
 	InformDecided    = "decided"
+	// InformClosed: the cycle was closed before the objection was decided.
+	InformClosed = "closed"
 )
 
 // InformInput tells a sanggah's objector of an event of its case.
@@ -111,6 +116,9 @@ func ObjectorText(sg *store.Sanggah, event string) string {
 	case event == InformRegistered:
 		return fmt.Sprintf("Sanggah Anda tercatat dengan nomor tanda terima %s. Keputusan paling lambat %s. Cek status di halaman Status Sanggah dengan nomor ini.",
 			sg.Receipt, day(sg.DueAt))
+	case event == InformClosed:
+		return fmt.Sprintf("Sanggah %s ditutup tanpa keputusan pada %s karena Dinas Sosial menutup siklus tahun ini (tutup buku). Anda dapat mengajukannya lagi pada siklus berikutnya.",
+			sg.Receipt, day(sg.StatusAt))
 	case sg.Status == domain.SanggahUpheld:
 		return fmt.Sprintf("Sanggah %s DITERIMA Dinas Sosial pada %s. Hasilnya dimasukkan ke SK berikutnya.", sg.Receipt, day(sg.StatusAt))
 	default:
@@ -125,6 +133,32 @@ func (a *Activities) RecordSanggahFinding(ctx context.Context, in store.SanggahS
 	return refuseConflict(a.Store.RecordSanggahFinding(ctx, in))
 }
 
+// CloseSanggah records that the cycle's close ended an undecided
+// objection (a local activity of its case).
+func (a *Activities) CloseSanggah(ctx context.Context, in store.SanggahStep) error {
+	return refuseConflict(a.Store.CloseSanggah(ctx, in))
+}
+
+// CloseSanggahResult counts the objections a cycle's close ended.
+type CloseSanggahResult struct {
+	Sanggah int
+}
+
+// FanOutCloseSanggah ends every objection of a closed cycle still
+// undecided, through updateEach: each gets the close Update, keyed by the
+// cycle, so one reached twice after a crash takes it once.
+func (a *Activities) FanOutCloseSanggah(ctx context.Context, in CloseCycleInput) (CloseSanggahResult, error) {
+	return updateEach(ctx, a.FanOutUpdates, "close sanggah",
+		func(after int64) ([]int64, error) { return a.Store.OpenSanggah(ctx, in.CycleID, after, fanOutPage) },
+		func(id int64, res *CloseSanggahResult) error {
+			if err := a.Cases.SanggahClosed(ctx, in.CycleID, id, in.Reason); err != nil {
+				return err
+			}
+			res.Sanggah++
+			return nil
+		}, nil)
+}
+
 // DecideSanggah records Dinsos' decision on an objection.
 func (a *Activities) DecideSanggah(ctx context.Context, in store.SanggahStep) error {
 	return refuseConflict(a.Store.DecideSanggah(ctx, in))
@@ -135,4 +169,60 @@ func refuseConflict(err error) error {
 		return temporalx.Refuse(e)
 	}
 	return classify(err)
+}
+
+// ReinstateInput names an upheld objection whose household is to be
+// reinstated, and who upheld it.
+type ReinstateInput struct {
+	SanggahID int64
+	Actor     domain.Actor
+}
+
+// ErrCaseRunning is the type of the retryable failure ReinstateHousehold
+// returns while the household's case is still running (its removal is
+// still on the way to Kemensos): the activity is tried again, with
+// growing pauses, until that case has ended.
+const ErrCaseRunning = "HouseholdCaseRunning"
+
+// ReinstateHousehold starts a new run of the household of an upheld
+// exclusion error, at awaiting_decree (see store.Reinstate). The
+// household's case must have ended: while it is running (a removal
+// waiting for its batch or for Kemensos' answer) the activity fails with
+// ErrCaseRunning and is retried until it has. Nothing is done for another
+// kind or status of objection, for a closed cycle, or for a household
+// already reinstated for this objection (it is idempotent).
+func (a *Activities) ReinstateHousehold(ctx context.Context, in ReinstateInput) error {
+	t, err := a.Store.ReinstateTargetOf(ctx, in.SanggahID)
+	if err != nil {
+		return classify(err)
+	}
+	sg, h := &t.Sanggah, &t.Household
+	stage := domain.Stage(h.Stage)
+	switch {
+	case sg.Kind != domain.SanggahExclusion || sg.Status != domain.SanggahUpheld, t.Cycle.ClosedAt != nil, t.Reinstated:
+		return nil
+	case !stage.Terminal():
+		return temporal.NewApplicationError("the household's case is still running", ErrCaseRunning, h.Stage)
+	case stage == domain.StageEnrolled || stage == domain.StageClosed || stage == domain.StageExited:
+		return nil // on the list already, or its cycle's cases are over
+	}
+	err = a.Cases.ReinstateHousehold(ctx, domain.HouseholdStart{
+		CycleID: h.CycleID, HouseholdID: h.ID, Year: t.Cycle.Year,
+		RegencyCode: h.RegencyCode, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode,
+		Desil: h.Desil, InDTKS: h.InDTKS && stage != domain.StageRemoved, CycleOpenedAt: t.Cycle.OpenedAt,
+		Reinstate: &domain.Reinstatement{SanggahID: sg.ID, Receipt: sg.Receipt, From: stage, Seq: h.StageSeq, Actor: in.Actor},
+	})
+	var running *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &running) {
+		// The ended case's run has not closed yet, or the new run has not
+		// written its first step: either way, look again shortly.
+		return temporal.NewApplicationError("the household's case is still running", ErrCaseRunning, h.Stage)
+	}
+	return err
+}
+
+// Reinstate records the first step of a reinstated household's new run
+// (a local activity of that run).
+func (a *Activities) Reinstate(ctx context.Context, r store.Reinstatement) error {
+	return classify(a.Store.Reinstate(ctx, r))
 }

@@ -70,6 +70,29 @@ func (c Cases) StartHousehold(ctx context.Context, h domain.HouseholdStart) (boo
 	return err == nil, err
 }
 
+// ReinstateHousehold starts a new run of a household whose case has ended
+// (h.Reinstate says from where), under the same workflow ID: an upheld
+// exclusion error puts it back on the way to the list (reinstate.go).
+// While a run is open the start fails with
+// serviceerror.WorkflowExecutionAlreadyStarted.
+func (c Cases) ReinstateHousehold(ctx context.Context, h domain.HouseholdStart) error {
+	_, err := c.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       HouseholdWorkflowID(h.CycleID, h.HouseholdID),
+		TaskQueue:                TaskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			SAStage.ValueSet(string(h.Reinstate.From)),
+			SAStageEnteredAt.ValueSet(h.CycleOpenedAt),
+			SARegency.ValueSet(h.RegencyCode),
+			SAKecamatan.ValueSet(h.KecamatanCode),
+			SADesa.ValueSet(h.DesaCode),
+			SACycleYear.ValueSet(int64(h.Year)),
+		),
+	}, HouseholdWorkflow, h)
+	return err
+}
+
 // MeetingClosed sends the close-village-list Update and waits for the
 // household to take it. Its ID names the meeting, so a fan-out page
 // repeated after a crash applies once; a household whose workflow has
@@ -244,6 +267,14 @@ func (c Cases) SanggahFinding(ctx context.Context, sanggahID int64, updateID str
 // SanggahDecide sends Dinsos' decision and waits for it to be recorded.
 func (c Cases) SanggahDecide(ctx context.Context, sanggahID int64, updateID string, d SanggahDecision) (SanggahState, error) {
 	return c.sanggahUpdate(ctx, sanggahID, updateID, UpdateSanggahDecide, d)
+}
+
+// SanggahClosed sends the close Update to an objection's case and waits
+// for it to be taken. Its ID names the cycle, so a page repeated after a
+// crash applies once; a case that has ended is skipped.
+func (c Cases) SanggahClosed(ctx context.Context, cycleID, sanggahID int64, reason string) error {
+	_, err := c.sanggahUpdate(ctx, sanggahID, fmt.Sprintf("cycle-close-%d", cycleID), UpdateSanggahClose, SanggahClose{Reason: reason})
+	return skipFinished(err)
 }
 
 func (c Cases) sanggahUpdate(ctx context.Context, sanggahID int64, updateID, name string, arg any) (SanggahState, error) {

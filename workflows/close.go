@@ -22,6 +22,21 @@ type CloseCycleInput struct {
 func CloseCycleWorkflow(ctx workflow.Context, in CloseCycleInput) (activities.CloseCycleResult, error) {
 	ctx = longActivity(ctx, 2*time.Hour)
 	var res activities.CloseCycleResult
-	err := workflow.ExecuteActivity(ctx, a.FanOutClose, activities.CloseCycleInput{CycleID: in.CycleID, Reason: in.Reason}).Get(ctx, &res)
-	return res, err
+	if err := workflow.ExecuteActivity(ctx, a.FanOutClose, activities.CloseCycleInput{CycleID: in.CycleID, Reason: in.Reason}).Get(ctx, &res); err != nil {
+		return res, err
+	}
+	if workflow.GetVersion(ctx, closeSanggahChange, workflow.DefaultVersion, 1) < 1 {
+		return res, nil
+	}
+	// The objections still undecided end too: a closed cycle decides
+	// nothing more.
+	var sg activities.CloseSanggahResult
+	if err := workflow.ExecuteActivity(ctx, a.FanOutCloseSanggah, activities.CloseCycleInput{CycleID: in.CycleID, Reason: in.Reason}).Get(ctx, &sg); err != nil {
+		return res, err
+	}
+	res.Sanggah = sg.Sanggah
+	return res, nil
 }
+
+// closeSanggahChange marks the close of undecided objections (version 1).
+const closeSanggahChange = "close-sanggah"

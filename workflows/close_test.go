@@ -178,7 +178,12 @@ func TestCloseCycleWorkflowFansOut(t *testing.T) {
 	if err := h.env.GetWorkflowResult(&res); err != nil {
 		t.Fatalf("close workflow: %v", err)
 	}
-	testx.Equal(t, "result", res, activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1})
+	testx.Equal(t, "result", res, activities.CloseCycleResult{Households: 3, Closed: 2, Finished: 1, Sanggah: 2})
+	// After the households, the objections still undecided.
+	if sg := h.callsOf("FanOutCloseSanggah"); len(sg) != 1 || sg[0].In.(activities.CloseCycleInput) != (activities.CloseCycleInput{CycleID: cycleID, Reason: closeReason}) ||
+		sg[0].Local || sg[0].At.Before(h.callsOf("FanOutClose")[1].At) {
+		t.Errorf("sanggah close: %+v", sg)
+	}
 	calls := h.callsOf("FanOutClose")
 	if len(calls) != 2 {
 		t.Fatalf("%d fan-out attempts, want 2 (one lost)", len(calls))

@@ -127,6 +127,9 @@ type harness struct {
 	// submission is SubmitToKemensos' answer: the zero value is the file
 	// gateway (answers come by upload).
 	submission activities.SubmitResult
+	// caseRunning makes ReinstateHousehold's first attempts find the
+	// household's case still running.
+	caseRunning int
 }
 
 // newEnv builds a test environment with the real workflows and activities
@@ -272,6 +275,28 @@ func newEnv(t *testing.T) *harness {
 			h.record(ctx, "DecideSanggah", in)
 			return nil
 		})
+	h.env.OnActivity(acts.CloseSanggah, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in store.SanggahStep) error {
+			h.record(ctx, "CloseSanggah", in)
+			return nil
+		})
+	h.env.OnActivity(acts.FanOutCloseSanggah, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.CloseCycleInput) (activities.CloseSanggahResult, error) {
+			h.record(ctx, "FanOutCloseSanggah", in)
+			return activities.CloseSanggahResult{Sanggah: 2}, nil
+		})
+	h.env.OnActivity(acts.ReinstateHousehold, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ReinstateInput) error {
+			if n := h.record(ctx, "ReinstateHousehold", in); n <= h.caseRunning {
+				return temporal.NewApplicationError("the household's case is still running", activities.ErrCaseRunning)
+			}
+			return nil
+		})
+	h.env.OnActivity(acts.Reinstate, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in store.Reinstatement) error {
+			h.record(ctx, "Reinstate", in)
+			return nil
+		})
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
 		stage, _ := sa.GetKeyword(workflows.SAStage)
@@ -356,6 +381,8 @@ func (h *harness) writes() []string {
 			out = append(out, s)
 		case activities.ReopenInput:
 			out = append(out, fmt.Sprintf("Reopen -> %s#%d (%s)", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason))
+		case store.Reinstatement:
+			out = append(out, fmt.Sprintf("Reinstate -> %s#%d (%s) registry=%v", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason, in.InDTKS))
 		case activities.SettleInput:
 			s := fmt.Sprintf("Settle -> %s#%d", in.Transition.Stage, in.Transition.Seq)
 			if in.Transition.Reason != "" {

@@ -41,6 +41,9 @@ func HouseholdWorkflow(ctx workflow.Context, in HouseholdInput) (HouseholdResult
 	if in.Open != nil {
 		return runYear(ctx, in)
 	}
+	if in.Reinstate != nil {
+		return reinstate(ctx, in)
+	}
 	h := &household{in: in, state: HouseholdState{
 		Stage: domain.StageAwaitingVerification, StageEnteredAt: workflow.Now(ctx), DueAt: in.DueAt,
 	}}

@@ -13,6 +13,7 @@ import (
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
@@ -39,6 +40,8 @@ func (h *harness) checkSearchAttributes() {
 		case activities.ReopenInput:
 			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
 		case activities.SettleInput:
+			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
+		case store.Reinstatement:
 			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
 		}
 	}

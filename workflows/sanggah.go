@@ -35,6 +35,9 @@ const (
 	UpdateSanggahFinding = "sanggah-finding"
 	// UpdateSanggahDecide records Dinsos' decision.
 	UpdateSanggahDecide = "sanggah-decide"
+	// UpdateSanggahClose ends an undecided objection: Dinsos closed the
+	// cycle (tutup buku).
+	UpdateSanggahClose = "sanggah-close"
 )
 
 // SanggahWorkflowID is the workflow ID of one objection's case: its
@@ -64,6 +67,12 @@ type SanggahFinding struct {
 	Note    string
 }
 
+// SanggahClose ends an undecided objection when its cycle is closed (an
+// Update the cycle's close sends).
+type SanggahClose struct {
+	Reason string
+}
+
 // SanggahDecision is Dinsos' decision (an Update).
 type SanggahDecision struct {
 	Actor  Actor
@@ -86,9 +95,9 @@ func SanggahWorkflow(ctx workflow.Context, in SanggahInput) (SanggahState, error
 	if err := workflow.ExecuteActivity(oneTx(ctx), a.InformObjector, activities.InformInput{SanggahID: in.SanggahID, Event: activities.InformRegistered}).Get(ctx, nil); err != nil {
 		return sg.state, err
 	}
-	for !sg.state.Status.Decided() {
+	for !sg.state.Status.Decided() && sg.closing == nil {
 		at, kind, region, ok := sg.nextDeadline()
-		decided := func() bool { return !sg.busy && sg.state.Status.Decided() }
+		decided := func() bool { return !sg.busy && (sg.state.Status.Decided() || sg.closing != nil) }
 		if !ok {
 			if err := workflow.Await(ctx, decided); err != nil {
 				return sg.state, err
@@ -107,7 +116,7 @@ func SanggahWorkflow(ctx workflow.Context, in SanggahInput) (SanggahState, error
 		if err := workflow.Await(ctx, func() bool { return !sg.busy }); err != nil {
 			return sg.state, err
 		}
-		if sg.state.Status.Decided() {
+		if sg.state.Status.Decided() || sg.closing != nil {
 			break
 		}
 		if err := sg.notify(ctx, kind, region); err != nil {
@@ -115,7 +124,13 @@ func SanggahWorkflow(ctx workflow.Context, in SanggahInput) (SanggahState, error
 		}
 		sg.state.EscalationLevel++
 	}
+	if !sg.state.Status.Decided() {
+		return sg.state, sg.close(ctx)
+	}
 	if err := workflow.ExecuteActivity(oneTx(ctx), a.InformObjector, activities.InformInput{SanggahID: in.SanggahID, Event: activities.InformDecided}).Get(ctx, nil); err != nil {
+		return sg.state, err
+	}
+	if err := sg.reinstateAfter(ctx); err != nil {
 		return sg.state, err
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -128,6 +143,10 @@ type sanggah struct {
 	in    SanggahInput
 	state SanggahState
 	busy  bool
+	// decidedBy is who decided, for the reinstatement's audit entry.
+	decidedBy Actor
+	// closing is set when the cycle is closed before the decision.
+	closing *SanggahClose
 }
 
 func (sg *sanggah) register(ctx workflow.Context) error {
@@ -138,8 +157,35 @@ func (sg *sanggah) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: sg.validateFinding}); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSanggahDecide, sg.decide,
-		workflow.UpdateHandlerOptions{Validator: sg.validateDecision})
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSanggahDecide, sg.decide,
+		workflow.UpdateHandlerOptions{Validator: sg.validateDecision}); err != nil {
+		return err
+	}
+	// The close only marks the case: the main loop ends it once no
+	// finding or decision is being written.
+	return workflow.SetUpdateHandler(ctx, UpdateSanggahClose, func(ctx workflow.Context, c SanggahClose) error {
+		if sg.closing == nil {
+			sg.closing = &c
+		}
+		return nil
+	})
+}
+
+// close ends an objection its cycle's close reached undecided: recorded
+// (status closed), its attributes upserted, the objector told.
+func (sg *sanggah) close(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return !sg.busy }); err != nil {
+		return err
+	}
+	if _, err := sg.step(ctx, domain.SanggahClosed, a.CloseSanggah, store.SanggahStep{
+		SanggahID: sg.in.SanggahID, At: workflow.Now(ctx), Note: sg.closing.Reason,
+	}); err != nil {
+		return err
+	}
+	if err := workflow.ExecuteActivity(oneTx(ctx), a.InformObjector, activities.InformInput{SanggahID: sg.in.SanggahID, Event: activities.InformClosed}).Get(ctx, nil); err != nil {
+		return err
+	}
+	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
 
 // nextDeadline is the next reminder or escalation: the re-verifier (the
@@ -177,6 +223,9 @@ func (sg *sanggah) notify(ctx workflow.Context, kind, region string) error {
 }
 
 func (sg *sanggah) validateStatus(want domain.SanggahStatus) error {
+	if sg.closing != nil {
+		return refuseWith(domain.CodeCycleClosed)
+	}
 	if sg.state.Status != want {
 		return refuseWith(domain.CodeSanggahStatus, sg.state.Status, want)
 	}
@@ -221,6 +270,7 @@ func (sg *sanggah) decide(ctx workflow.Context, d SanggahDecision) (SanggahState
 	if d.Upheld {
 		to = domain.SanggahUpheld
 	}
+	sg.decidedBy = d.Actor
 	return sg.step(ctx, to, a.DecideSanggah, store.SanggahStep{
 		SanggahID: sg.in.SanggahID, Actor: d.Actor, At: workflow.Now(ctx), Upheld: d.Upheld, Note: strings.TrimSpace(d.Note),
 	})

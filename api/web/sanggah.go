@@ -27,6 +27,7 @@ var sanggahStatusNames = map[string]string{
 	string(domain.SanggahAwaitingDecision): "Menunggu keputusan Dinas Sosial",
 	string(domain.SanggahUpheld):           "Diterima",
 	string(domain.SanggahRejected):         "Ditolak",
+	string(domain.SanggahClosed):           "Ditutup tanpa keputusan (tutup buku)",
 	string(domain.SanggahEnacted):          "Diterima dan sudah ditetapkan dengan SK",
 }
 

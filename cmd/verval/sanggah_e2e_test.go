@@ -41,8 +41,10 @@ func TestSanggahEndToEnd(t *testing.T) {
 	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2028, "sanggahDays": 10}, &cycle); code != 201 {
 		t.Fatalf("create cycle: %d", code)
 	}
-	fams := []family{testFamily(901, desaJaten, true), testFamily(902, desaJaten, true)}
-	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.WorkflowsStarted != 2 {
+	// 904 is found not poor at its visit: left out, it is the exclusion
+	// error's household.
+	fams := []family{testFamily(901, desaJaten, true), testFamily(902, desaJaten, true), testFamily(904, desaJaten, false)}
+	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.WorkflowsStarted != 3 {
 		t.Fatalf("intake: %+v", in)
 	}
 	// An usul: desa1 proposes a poor family the file did not bring.
@@ -74,6 +76,10 @@ func TestSanggahEndToEnd(t *testing.T) {
 			t.Fatalf("visit: %d", code)
 		}
 	}
+	leftOut := &cycleCase{fam: fams[2], id: ids[fams[2].Name]}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", leftOut.id), visit("not_poor", ""), nil); code != 200 {
+		t.Fatalf("visit: %d", code)
+	}
 	// An objection before the decision is refused: the visit is where to
 	// correct it.
 	objection := map[string]any{"householdId": target.id, "kind": "inclusion", "channel": "walk_in", "objectorKind": "citizen",
@@ -86,6 +92,7 @@ func TestSanggahEndToEnd(t *testing.T) {
 		t.Fatalf("meeting: %d", code)
 	}
 	waitStages(t, dinsos, append(cases, proposed), func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
+	waitStages(t, dinsos, []*cycleCase{leftOut}, func(*cycleCase) domain.Stage { return domain.StageNotEligible })
 	decree := func(body any, number string) {
 		t.Helper()
 		var d struct{ ID, Households int64 }
@@ -116,30 +123,31 @@ func TestSanggahEndToEnd(t *testing.T) {
 		sg.DueAt.Sub(sg.CreatedAt).Round(time.Hour) != 10*24*time.Hour {
 		t.Fatalf("file sanggah: %d %+v", code, sg)
 	}
-	status := func(want domain.SanggahStatus) {
+	statusOf := func(receipt string, want domain.SanggahStatus) {
 		t.Helper()
 		var st struct{ Status, KecamatanName string }
 		eventually(t, 30*time.Second, "status "+string(want), func() bool {
-			public.call("GET", "/api/v1/status/"+sg.Receipt, nil, &st)
+			public.call("GET", "/api/v1/status/"+receipt, nil, &st)
 			return st.Status == string(want)
 		})
-		resp, err := http.Get(s.base + "/status?kode=" + sg.Receipt)
+		resp, err := http.Get(s.base + "/status?kode=" + receipt)
 		if err != nil {
 			t.Fatal(err)
 		}
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, secret := range []string{objectorName, objectorPhone, target.fam.Name, target.fam.NIK, target.fam.KK, "Jaten"} {
+		for _, secret := range []string{objectorName, objectorPhone, target.fam.Name, target.fam.NIK, target.fam.KK, leftOut.fam.Name, leftOut.fam.NIK, leftOut.fam.KK, "Jaten"} {
 			if strings.Contains(string(page), secret) {
 				t.Fatalf("the status page at %s shows personal data or the desa", want)
 			}
 		}
-		if resp.StatusCode != 200 || st.KecamatanName != "Wonodadi" || !strings.Contains(string(page), sg.Receipt) {
+		if resp.StatusCode != 200 || st.KecamatanName != "Wonodadi" || !strings.Contains(string(page), receipt) {
 			t.Fatalf("status page at %s: %d %+v", want, resp.StatusCode, st)
 		}
 	}
+	status := func(want domain.SanggahStatus) { t.Helper(); statusOf(sg.Receipt, want) }
 	status(domain.SanggahReverification)
-	objectorTold := func(text string) {
+	objectorToldOf := func(receipt, text string) {
 		t.Helper()
 		eventually(t, 30*time.Second, "the objector told "+text, func() bool {
 			var ns struct {
@@ -147,13 +155,14 @@ func TestSanggahEndToEnd(t *testing.T) {
 			}
 			dinsos.call("GET", "/api/v1/notifications", nil, &ns)
 			for _, n := range ns.Notifications {
-				if n.Kind == "sanggah_objector" && strings.Contains(n.Message, sg.Receipt) && strings.Contains(n.Message, text) {
+				if n.Kind == "sanggah_objector" && strings.Contains(n.Message, receipt) && strings.Contains(n.Message, text) {
 					return true
 				}
 			}
 			return false
 		})
 	}
+	objectorTold := func(text string) { t.Helper(); objectorToldOf(sg.Receipt, text) }
 	objectorTold("tercatat")
 
 	// The village is told at once, and sees the objection and its reason,
@@ -216,25 +225,50 @@ func TestSanggahEndToEnd(t *testing.T) {
 		t.Fatalf("the other household is %s", other.Stage)
 	}
 
-	// The month's batch: the usul's family proposed TAMBAH, the revoked
-	// one (in the registry) HAPUS; Kemensos accepts both, and the usul's
-	// family is enrolled.
-	batch, file := buildBatch(t, dinsos, cycle.ID, "2028-07", 2)
+	// The exclusion error: the village officer objects in its own name
+	// that the family found not poor is poor after all; the village finds
+	// it eligible, Dinsos upholds it, and the household's case, ended,
+	// starts again at awaiting_decree; the next decree (an amendment)
+	// lists it.
+	var ex struct {
+		ID      int64
+		Receipt string
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), map[string]any{"householdId": leftOut.id, "kind": "exclusion",
+		"objectorKind": "officer", "reason": "Suami meninggal bulan lalu, tidak ada penghasilan"}, &ex); code != 201 {
+		t.Fatalf("exclusion sanggah: %d", code)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/finding", ex.ID), map[string]string{"outcome": "eligible", "note": "Rumah bilik, tanpa penghasilan"}, nil); code != 200 {
+		t.Fatalf("exclusion finding: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/decision", ex.ID), map[string]string{"decision": "upheld", "note": "Layak masuk"}, nil); code != 200 {
+		t.Fatalf("exclusion decision: %d", code)
+	}
+	statusOf(ex.Receipt, domain.SanggahUpheld)
+	waitStages(t, dinsos, []*cycleCase{leftOut}, func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
+	decree(nil, "188/3/2028")
+	waitStages(t, dinsos, []*cycleCase{leftOut}, func(*cycleCase) domain.Stage { return domain.StageAwaitingProposal })
+
+	// The month's batch: the usul's family and the reinstated one proposed
+	// TAMBAH, the revoked one (in the registry) HAPUS; Kemensos accepts
+	// them all, and the two added families are enrolled.
+	batch, file := buildBatch(t, dinsos, cycle.ID, "2028-07", 3)
 	jenis := map[string]string{}
 	answers := "no_kk;nik;status;alasan;keterangan;tanggal_penetapan\n"
 	for _, row := range file[1:] {
 		jenis[row[1]] = row[5]
 		answers += fmt.Sprintf("%s;%s;DITETAPKAN;;;%s\n", row[1], row[2], time.Now().Format("2006-01-02"))
 	}
-	testx.Equal(t, "the batch", jenis, map[string]string{newcomer.KK: "TAMBAH", target.fam.KK: "HAPUS"})
+	testx.Equal(t, "the batch", jenis, map[string]string{newcomer.KK: "TAMBAH", target.fam.KK: "HAPUS", leftOut.fam.KK: "TAMBAH"})
 	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/proposals/%d/submit", batch), nil, nil); code != 202 {
 		t.Fatalf("submit proposal: %d", code)
 	}
 	if code := dinsos.upload(fmt.Sprintf("/api/v1/proposals/%d/answers", batch), "jawaban.csv", []byte(answers), nil); code != 200 {
 		t.Fatalf("answer file: %d", code)
 	}
-	waitStages(t, dinsos, []*cycleCase{proposed}, func(*cycleCase) domain.Stage { return domain.StageEnrolled })
+	waitStages(t, dinsos, []*cycleCase{proposed, leftOut}, func(*cycleCase) domain.Stage { return domain.StageEnrolled })
 	status(domain.SanggahEnacted)
+	statusOf(ex.Receipt, domain.SanggahEnacted)
 
 	// The objection's case has completed, upheld, in a few events.
 	id := workflows.SanggahWorkflowID(sg.ID)
@@ -261,6 +295,27 @@ func TestSanggahEndToEnd(t *testing.T) {
 		t.Fatalf("the sanggah's case: stage %q, %d history events", stage, events)
 	}
 	t.Logf("sanggah case: %d history events", events)
+
+	// An objection still undecided when Dinsos closes the cycle ends with
+	// it: closed, and its objector told.
+	open := objection
+	open["householdId"], open["reason"] = cases[1].id, "Anaknya sudah bekerja di kota dengan gaji besar"
+	var late struct {
+		ID      int64
+		Receipt string
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), open, &late); code != 201 {
+		t.Fatalf("the last objection: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/close", cycle.ID), map[string]string{"reason": "tutup buku 2028"}, nil); code != 202 {
+		t.Fatalf("close the cycle: %d", code)
+	}
+	statusOf(late.Receipt, domain.SanggahClosed)
+	objectorToldOf(late.Receipt, "ditutup")
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/finding", late.ID), map[string]string{"outcome": "not_poor", "note": "Terlambat"}, &refusal); code != 409 {
+		t.Fatalf("a finding after the close: %d %+v", code, refusal)
+	}
+
 	// The phone also without its leading 0 (as in +62 8...).
 	assertNoPIIInClearWith(t, s, fams, []string{objectorName, objectorPhone, objectorPhone[1:]},
 		"HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow", "SanggahWorkflow")

@@ -28,6 +28,25 @@ type HouseholdStart struct {
 	// enrolled and continued as new to take the year's changes
 	// (workflows/year.go). Nil for a case starting at verification.
 	Open *OpenYear `json:",omitempty"`
+	// Reinstate, when set, starts a new run of a household whose case had
+	// ended left out of the list: Dinsos upheld an objection that it is
+	// poor (an exclusion error), so it goes back to awaiting_decree for
+	// the next decree (workflows/reinstate.go). Nil otherwise.
+	Reinstate *Reinstatement `json:",omitempty"`
+}
+
+// Reinstatement is what a household's new run takes from the upheld
+// objection and the case that ended.
+type Reinstatement struct {
+	SanggahID int64
+	// Receipt is the objection's receipt code, the new stage's reason.
+	Receipt string
+	// From is the stage the ended case stood in; Seq its stage-transition
+	// counter, which the new run goes on from so history rows stay keyed.
+	From Stage
+	Seq  int
+	// Actor is who upheld the objection, for the audit trail.
+	Actor Actor
 }
 
 // OpenYear is what an enrolled household's case carries from one run to

@@ -34,6 +34,9 @@ const (
 	SanggahUpheld SanggahStatus = "upheld"
 	// SanggahRejected: Dinsos found the decision right.
 	SanggahRejected SanggahStatus = "rejected"
+	// SanggahClosed: Dinsos closed the cycle (tutup buku) before the
+	// objection was decided; it ended undecided.
+	SanggahClosed SanggahStatus = "closed"
 	// SanggahEnacted is shown, never stored: an upheld objection whose
 	// decree has been carried out (the household revoked).
 	SanggahEnacted SanggahStatus = "enacted"
@@ -42,9 +45,14 @@ const (
 // Decided reports whether the objection has been decided.
 func (s SanggahStatus) Decided() bool { return s == SanggahUpheld || s == SanggahRejected }
 
+// Open reports whether the objection's case is still before its decision.
+func (s SanggahStatus) Open() bool {
+	return s == SanggahRegistered || s == SanggahReverification || s == SanggahAwaitingDecision
+}
+
 // SanggahStatuses lists the stored statuses, in the order of a case.
 func SanggahStatuses() []SanggahStatus {
-	return []SanggahStatus{SanggahRegistered, SanggahReverification, SanggahAwaitingDecision, SanggahUpheld, SanggahRejected}
+	return []SanggahStatus{SanggahRegistered, SanggahReverification, SanggahAwaitingDecision, SanggahUpheld, SanggahRejected, SanggahClosed}
 }
 
 // The objector of a sanggah: a citizen, the household itself, or an
@@ -82,4 +90,7 @@ type SanggahStart struct {
 	DueAt time.Time
 	// Deadlines holds the reminder and escalation periods, as a visit's.
 	Deadlines Deadlines
+	// Kind is the objection's kind: an upheld exclusion error reinstates
+	// the household. Empty in cases started before it was added.
+	Kind SanggahKind `json:",omitempty"`
 }

@@ -51,7 +51,7 @@ func (s *Service) FileSanggah(ctx context.Context, c Caller, in NewSanggah) (*st
 	if _, err := s.cases.StartSanggah(ctx, workflows.SanggahInput{
 		SanggahID: sg.ID, CycleID: cy.ID, HouseholdID: h.ID, Year: cy.Year,
 		RegencyCode: sg.RegencyCode, KecamatanCode: sg.KecamatanCode, DesaCode: sg.DesaCode,
-		Reverifier: sg.Reverifier, RegisteredAt: sg.CreatedAt, DueAt: sg.DueAt,
+		Reverifier: sg.Reverifier, RegisteredAt: sg.CreatedAt, DueAt: sg.DueAt, Kind: sg.Kind,
 	}); err != nil {
 		return nil, err
 	}

@@ -72,9 +72,14 @@ func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 			return 0, conflict(domain.CodeRevokeNotSigned)
 		}
 	} else {
+		// Listed: added by a decree of the cycle (not withdrawn) that no
+		// later signed revocation took back. A revoked household that an
+		// upheld objection reinstated is listed again by the next decree.
 		listed := tx.Table("decree_items").Select("decree_items.household_id").
 			Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", d.CycleID, "add", d.ID, domain.DecreeWithdrawn)
+			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", d.CycleID, "add", d.ID, domain.DecreeWithdrawn).
+			Where("NOT EXISTS (SELECT 1 FROM decree_items r JOIN decrees rd ON rd.id = r.decree_id"+
+				" WHERE r.household_id = decree_items.household_id AND r.action = ? AND rd.status = ? AND rd.id > decrees.id)", "revoke", domain.DecreeSigned)
 		if err := tx.Model(&Household{}).Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", d.CycleID, "awaiting_decree", listed).
 			Order("id").Pluck("id", &ids).Error; err != nil {
 			return 0, err

@@ -134,7 +134,7 @@ func (s *Store) CreateSanggah(ctx context.Context, in NewSanggah, actor domain.A
 			return wrapNotFound(err)
 		}
 		var open Sanggah
-		res := tx.Where("household_id = ? AND status NOT IN ?", h.ID, []domain.SanggahStatus{domain.SanggahUpheld, domain.SanggahRejected}).Limit(1).Find(&open)
+		res := tx.Where("household_id = ? AND status IN ?", h.ID, openSanggah).Limit(1).Find(&open)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -334,6 +334,48 @@ func (s *Store) sanggahStep(ctx context.Context, st SanggahStep, from, to domain
 	}))
 }
 
+// openSanggah are the statuses of an objection not decided yet.
+var openSanggah = []domain.SanggahStatus{domain.SanggahRegistered, domain.SanggahReverification, domain.SanggahAwaitingDecision}
+
+// CloseSanggah records that the cycle was closed before an objection was
+// decided: it ends undecided (domain.SanggahClosed), in the household's
+// audit. Closing it again is a no-op; a decided objection stays decided
+// (CodeSanggahStatus).
+func (s *Store) CloseSanggah(ctx context.Context, st SanggahStep) error {
+	return WrapUnavailable(s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var sg Sanggah
+		if err := tx.First(&sg, "id = ?", st.SanggahID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if sg.Status == domain.SanggahClosed {
+			return nil
+		}
+		if !sg.Status.Open() {
+			return conflict(domain.CodeSanggahStatus, sg.Status, domain.SanggahAwaitingDecision)
+		}
+		if err := tx.Model(&Sanggah{}).Where("id = ? AND status IN ?", sg.ID, openSanggah).
+			Updates(map[string]any{"status": domain.SanggahClosed, "status_at": st.At.UTC(), "decision_note": ClipReason(st.Note)}).Error; err != nil {
+			return err
+		}
+		hid := sg.HouseholdID
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("sanggah.close:%d", sg.ID), At: st.At.UTC(), ActorID: st.Actor.UserID, ActorRole: st.Actor.Role,
+			RequestID: st.Actor.RequestID, CycleID: sg.CycleID, HouseholdID: &hid, Action: "sanggah.close",
+			Detail: jsonString(map[string]any{"sanggahId": sg.ID, "kind": sg.Kind, "from": sg.Status}),
+		})
+	}))
+}
+
+// OpenSanggah lists, by id, a cycle's objections whose case runs and is
+// not decided, after id after: what the cycle's close ends.
+func (s *Store) OpenSanggah(ctx context.Context, cycleID, after int64, limit int) ([]int64, error) {
+	var ids []int64
+	err := s.DB.WithContext(ctx).Model(&Sanggah{}).
+		Where("cycle_id = ? AND id > ? AND workflow_started = ? AND status IN ?", cycleID, after, true, openSanggah).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, WrapUnavailable(err)
+}
+
 // SanggahInformed records that the objector was told.
 func (s *Store) SanggahInformed(ctx context.Context, id int64, at time.Time) error {
 	return WrapUnavailable(s.DB.WithContext(ctx).Model(&Sanggah{}).Where("id = ?", id).Update("informed_at", at.UTC()).Error)
@@ -386,7 +428,7 @@ func (s *Store) StuckSanggah(ctx context.Context, p auth.Principal, cycleID int6
 	var out []Sanggah
 	err := scope(s.DB.WithContext(ctx), p, "desa_code").
 		Where("cycle_id = ? AND status IN ? AND due_at < ?", cycleID,
-			[]domain.SanggahStatus{domain.SanggahRegistered, domain.SanggahReverification, domain.SanggahAwaitingDecision}, now.UTC()).
+			openSanggah, now.UTC()).
 		Order("due_at, id").Limit(limit).Find(&out).Error
 	return out, err
 }
@@ -414,6 +456,8 @@ func (s *Store) SanggahCandidates(ctx context.Context, cycleID int64, kind domai
 type CaseCounts struct {
 	Usul, UsulDecided                           int64
 	SanggahOpen, SanggahUpheld, SanggahRejected int64
+	// SanggahClosed ended undecided when the cycle was closed.
+	SanggahClosed int64
 }
 
 // CaseCounts counts a cycle's usul (and those decided) and its objections
@@ -442,6 +486,8 @@ func (s *Store) CaseCounts(ctx context.Context, p auth.Principal, cycleID int64)
 			out.SanggahUpheld += r.N
 		case domain.SanggahRejected:
 			out.SanggahRejected += r.N
+		case domain.SanggahClosed:
+			out.SanggahClosed += r.N
 		default:
 			out.SanggahOpen += r.N
 		}

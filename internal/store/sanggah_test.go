@@ -162,5 +162,76 @@ func TestSanggahCase(t *testing.T) {
 				t.Errorf("another desa's report counts %+v", d.Sanggah)
 			}
 		}
+
+		// The exclusion error upheld: the household is reinstated once, and
+		// the next decree lists it again only after a signed revocation
+		// took it off the list.
+		must(t, st.SanggahStarted(ctx, sg2.ID))
+		if ids, err := st.OpenSanggah(ctx, cy.ID, 0, 10); err != nil || len(ids) != 1 || ids[0] != sg2.ID {
+			t.Fatalf("open objections: %v %v", ids, err)
+		}
+		if err := st.CloseSanggah(ctx, store.SanggahStep{SanggahID: sg.ID, At: at}); !errorIsCode(err, domain.CodeSanggahStatus) {
+			t.Fatalf("closing a decided objection: %v", err)
+		}
+		must(t, st.RecordSanggahFinding(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: officer, At: at, Outcome: "eligible", Note: "Memang miskin"}))
+		must(t, st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: dinsos, At: at.Add(5 * 24 * time.Hour), Upheld: true, Note: "Dikembalikan"}))
+		target, err := st.ReinstateTargetOf(ctx, sg2.ID)
+		must(t, err)
+		if target.Reinstated || target.Household.Stage != "revoked" || target.Cycle.ID != cy.ID || target.Sanggah.Kind != domain.SanggahExclusion {
+			t.Fatalf("target %+v", target)
+		}
+		back := store.Reinstatement{SanggahID: sg2.ID, InDTKS: false, Actor: dinsos, Transition: store.Transition{
+			HouseholdID: h.ID, Seq: target.Household.StageSeq + 1, Stage: "awaiting_decree", At: at.Add(5 * 24 * time.Hour), Reason: "sanggah upheld: " + sg2.Receipt}}
+		must(t, st.Reinstate(ctx, back))
+		must(t, st.Reinstate(ctx, back))
+		var hh store.Household
+		must(t, db.First(&hh, h.ID).Error)
+		if hh.Stage != "awaiting_decree" || hh.Outcome != "eligible" || hh.InDTKS || hh.StageSeq != back.Transition.Seq {
+			t.Fatalf("reinstated household %+v", hh)
+		}
+		var n int64
+		must(t, db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ?", h.ID, "household.reinstate").Count(&n).Error)
+		if target, err := st.ReinstateTargetOf(ctx, sg2.ID); err != nil || !target.Reinstated || n != 1 {
+			t.Fatalf("reinstated twice (%d audit entries) or not marked: %v", n, err)
+		}
+		amend := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
+		if err := st.DraftDecree(ctx, &amend, nil, dinsos); !errorIsCode(err, domain.CodeDecreeNothing) {
+			t.Fatalf("a decree while the initial one still lists it: %v", err)
+		}
+		rev := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeRevocation, Status: domain.DecreeSigned}
+		must(t, db.Create(&rev).Error)
+		must(t, db.Create(&store.DecreeItem{DecreeID: rev.ID, HouseholdID: h.ID, Action: "revoke"}).Error)
+		amend = store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}
+		must(t, st.DraftDecree(ctx, &amend, nil, dinsos))
+		if amend.Kind != domain.DecreeAmendment || amend.Households != 1 {
+			t.Fatalf("amendment %+v", amend)
+		}
+
+		// The cycle's close ends an undecided objection, once.
+		h3, _, _, err := st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505015503800002", NoKK: "3505010101200002", Name: "Budi Terlewat",
+			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan untuk diuji", Channel: store.ChannelWalkIn}, 7)
+		must(t, err)
+		must(t, db.Model(&store.Household{}).Where("id = ?", h3.ID).Updates(map[string]any{"stage": "not_eligible", "outcome": "not_poor"}).Error)
+		ex3 := ex
+		ex3.HouseholdID = h3.ID
+		sg3, _, _, err := st.CreateSanggah(ctx, ex3, dinsos)
+		must(t, err)
+		must(t, st.SanggahStarted(ctx, sg3.ID))
+		closeStep := store.SanggahStep{SanggahID: sg3.ID, At: at.Add(6 * 24 * time.Hour), Note: "tutup buku 2026"}
+		must(t, st.CloseSanggah(ctx, closeStep))
+		must(t, st.CloseSanggah(ctx, closeStep))
+		if ids, err := st.OpenSanggah(ctx, cy.ID, 0, 10); err != nil || len(ids) != 0 {
+			t.Fatalf("open objections after the close: %v %v", ids, err)
+		}
+		if pub, err := st.SanggahStatusOf(ctx, sg3.Receipt); err != nil || pub.Status != domain.SanggahClosed {
+			t.Fatalf("closed status %+v %v", pub, err)
+		}
+		if n, err := st.CaseCounts(ctx, tksk, cy.ID); err != nil || n.SanggahClosed != 1 || n.SanggahOpen != 0 {
+			t.Errorf("case counts after the close %+v %v", n, err)
+		}
+		must(t, db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ?", h3.ID, "sanggah.close").Count(&n).Error)
+		if n != 1 {
+			t.Errorf("%d close entries, want 1", n)
+		}
 	})
 }

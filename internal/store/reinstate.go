@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/verval/verval/internal/domain"
+)
+
+// An upheld exclusion error (a household left out of the list that is
+// poor after all) puts the household back on the way to the list: a new
+// run of its case enters awaiting_decree with the outcome eligible, the
+// next amendment decree lists it, and from there it is proposed TAMBAH (or
+// enrolled at once when it is still in the registry), as any household
+// found eligible at its visit.
+
+// ReinstateTarget is what the activity that reinstates a household reads:
+// the objection, its cycle and its household, and whether the household
+// has been reinstated for it already (its audit entry exists).
+type ReinstateTarget struct {
+	Sanggah    Sanggah
+	Cycle      Cycle
+	Household  Household
+	Reinstated bool
+}
+
+// reinstateKey is the audit IdemKey of a household's reinstatement for an
+// objection: written once, it marks the reinstatement done.
+func reinstateKey(sanggahID int64) string { return fmt.Sprintf("household.reinstate:%d", sanggahID) }
+
+// ReinstateTargetOf reads an objection's reinstatement target.
+func (s *Store) ReinstateTargetOf(ctx context.Context, sanggahID int64) (*ReinstateTarget, error) {
+	var t ReinstateTarget
+	db := s.DB.WithContext(ctx)
+	if err := db.First(&t.Sanggah, "id = ?", sanggahID).Error; err != nil {
+		return nil, WrapUnavailable(wrapNotFound(err))
+	}
+	if err := db.First(&t.Cycle, "id = ?", t.Sanggah.CycleID).Error; err != nil {
+		return nil, WrapUnavailable(wrapNotFound(err))
+	}
+	if err := db.Select("id, cycle_id, regency_code, kecamatan_code, desa_code, desil, in_dtks, stage, stage_seq, outcome").
+		First(&t.Household, "id = ?", t.Sanggah.HouseholdID).Error; err != nil {
+		return nil, WrapUnavailable(wrapNotFound(err))
+	}
+	var n int64
+	if err := db.Model(&AuditEntry{}).Where("idem_key = ?", reinstateKey(sanggahID)).Count(&n).Error; err != nil {
+		return nil, WrapUnavailable(err)
+	}
+	t.Reinstated = n > 0
+	return &t, nil
+}
+
+// Reinstatement is the first step of a reinstated household's new run.
+type Reinstatement struct {
+	SanggahID int64
+	// Transition enters awaiting_decree.
+	Transition Transition
+	// InDTKS is whether the household is still in the national registry
+	// (not once Kemensos removed it): it decides between enrolment at the
+	// decree and a TAMBAH proposal.
+	InDTKS bool
+	Actor  domain.Actor
+}
+
+// Reinstate records a household's reinstatement in one transaction: the
+// outcome eligible, whether it is in the registry, the stage
+// awaiting_decree (with its history row) and the audit entry naming the
+// objection. Repeated, it changes nothing.
+func (s *Store) Reinstate(ctx context.Context, r Reinstatement) error {
+	return WrapUnavailable(s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&AuditEntry{}).Where("idem_key = ?", reinstateKey(r.SanggahID)).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		var h Household
+		if err := tx.Select("id, cycle_id, stage, stage_seq").First(&h, "id = ?", r.Transition.HouseholdID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		if h.StageSeq >= r.Transition.Seq {
+			return errors.New("reinstate: the household's case moved on since")
+		}
+		if err := tx.Model(&Household{}).Where("id = ?", h.ID).
+			Updates(map[string]any{"outcome": string(domain.OutcomeEligible), "in_dtks": r.InDTKS}).Error; err != nil {
+			return err
+		}
+		if err := ApplyTransition(tx, r.Transition); err != nil {
+			return err
+		}
+		hid := h.ID
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: reinstateKey(r.SanggahID), At: r.Transition.At.UTC(), ActorID: r.Actor.UserID, ActorRole: r.Actor.Role,
+			RequestID: r.Actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: "household.reinstate",
+			Detail: jsonString(map[string]any{"sanggahId": r.SanggahID, "from": h.Stage, "inDtks": r.InDTKS}),
+		})
+	}))
+}
