@@ -48,6 +48,10 @@ type Cases interface {
 	// ended (h.Reinstate is set); while a run of it is still open the
 	// start fails with serviceerror.WorkflowExecutionAlreadyStarted.
 	ReinstateHousehold(ctx context.Context, h domain.HouseholdStart) error
+	// ExcludeHousehold sends a household's case the sanggah-exclude
+	// Update for an upheld inclusion error and waits for it; a refusal
+	// comes back as the Update's error.
+	ExcludeHousehold(ctx context.Context, cycleID, householdID, sanggahID int64, r ExcludeRequest) error
 	// SanggahClosed tells an objection's case its cycle was closed; one
 	// whose case has ended is not an error.
 	SanggahClosed(ctx context.Context, cycleID, sanggahID int64, reason string) error

@@ -78,6 +78,10 @@ func (f *fakeCases) ReinstateHousehold(context.Context, domain.HouseholdStart) e
 	return errors.New("not in this test")
 }
 
+func (f *fakeCases) ExcludeHousehold(context.Context, int64, int64, int64, activities.ExcludeRequest) error {
+	return errors.New("not in this test")
+}
+
 func (f *fakeCases) SanggahClosed(context.Context, int64, int64, string) error {
 	return errors.New("not in this test")
 }

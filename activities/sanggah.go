@@ -226,3 +226,52 @@ func (a *Activities) ReinstateHousehold(ctx context.Context, in ReinstateInput) 
 func (a *Activities) Reinstate(ctx context.Context, r store.Reinstatement) error {
 	return classify(a.Store.Reinstate(ctx, r))
 }
+
+// ExcludeHousehold takes the household of an upheld inclusion error off
+// the way to the list while it still waits for its first decree (the
+// household's sanggah-exclude Update): not eligible, or awaiting its
+// removal when it is in the registry. A household a decree already lists,
+// or that has moved on, is left to the revocation path; another kind or
+// status of objection, or a closed cycle, is nothing to do. A household
+// busy with another step is tried again.
+func (a *Activities) ExcludeHousehold(ctx context.Context, in ReinstateInput) error {
+	t, err := a.Store.ReinstateTargetOf(ctx, in.SanggahID)
+	if err != nil {
+		return classify(err)
+	}
+	sg, h := &t.Sanggah, &t.Household
+	if sg.Kind != domain.SanggahInclusion || sg.Status != domain.SanggahUpheld || t.Cycle.ClosedAt != nil ||
+		h.Stage != string(domain.StageAwaitingDecree) {
+		return nil
+	}
+	outcome := domain.Outcome(sg.FindingOutcome)
+	if outcome == domain.OutcomeEligible || !outcome.Valid() {
+		outcome = domain.OutcomeNotPoor
+	}
+	err = a.Cases.ExcludeHousehold(ctx, h.CycleID, h.ID, sg.ID, ExcludeRequest{SanggahID: sg.ID, Receipt: sg.Receipt, Outcome: outcome, Actor: in.Actor})
+	if e, ok := domain.As(temporalx.RefusalOf(err)); ok {
+		switch e.Code {
+		case domain.CodeSanggahPastDecree, domain.CodeCaseCycleClosed, domain.CodeCaseEndedInStage:
+			return nil
+		case domain.CodeCaseBusy:
+			return fmt.Errorf("household busy: %w", e)
+		}
+	}
+	return err
+}
+
+// ExcludeRequest is what ExcludeHousehold sends a household's case; the
+// workflows package names it ExcludeRequest too.
+type ExcludeRequest struct {
+	SanggahID int64
+	Receipt   string
+	Outcome   domain.Outcome
+	Actor     domain.Actor
+}
+
+// Exclude records an upheld inclusion error's exclusion (a local activity
+// of the household's case); a decree listing the household meanwhile
+// refuses it.
+func (a *Activities) Exclude(ctx context.Context, e store.Exclusion) error {
+	return refuseConflict(a.Store.Exclude(ctx, e))
+}

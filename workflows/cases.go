@@ -269,6 +269,13 @@ func (c Cases) SanggahDecide(ctx context.Context, sanggahID int64, updateID stri
 	return c.sanggahUpdate(ctx, sanggahID, updateID, UpdateSanggahDecide, d)
 }
 
+// ExcludeHousehold sends a household's case the sanggah-exclude Update and
+// waits for it to be recorded; its ID names the objection, so a retried
+// activity applies it once.
+func (c Cases) ExcludeHousehold(ctx context.Context, cycleID, householdID, sanggahID int64, r ExcludeRequest) error {
+	return c.update(ctx, cycleID, householdID, fmt.Sprintf("sanggah-exclude-%d", sanggahID), UpdateExclude, r, nil)
+}
+
 // SanggahClosed sends the close Update to an objection's case and waits
 // for it to be taken. Its ID names the cycle, so a page repeated after a
 // crash applies once; a case that has ended is skipped.

@@ -130,6 +130,8 @@ type harness struct {
 	// caseRunning makes ReinstateHousehold's first attempts find the
 	// household's case still running.
 	caseRunning int
+	// exclude, when set, is Exclude's answer (nil: success).
+	exclude func(store.Exclusion) error
 }
 
 // newEnv builds a test environment with the real workflows and activities
@@ -292,6 +294,19 @@ func newEnv(t *testing.T) *harness {
 			}
 			return nil
 		})
+	h.env.OnActivity(acts.ExcludeHousehold, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in activities.ReinstateInput) error {
+			h.record(ctx, "ExcludeHousehold", in)
+			return nil
+		})
+	h.env.OnActivity(acts.Exclude, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, in store.Exclusion) error {
+			h.record(ctx, "Exclude", in)
+			if h.exclude != nil {
+				return h.exclude(in)
+			}
+			return nil
+		})
 	h.env.OnActivity(acts.Reinstate, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in store.Reinstatement) error {
 			h.record(ctx, "Reinstate", in)
@@ -381,6 +396,8 @@ func (h *harness) writes() []string {
 			out = append(out, s)
 		case activities.ReopenInput:
 			out = append(out, fmt.Sprintf("Reopen -> %s#%d (%s)", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason))
+		case store.Exclusion:
+			out = append(out, fmt.Sprintf("Exclude -> %s#%d (%s) %s", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason, in.Outcome))
 		case store.Reinstatement:
 			out = append(out, fmt.Sprintf("Reinstate -> %s#%d (%s) registry=%v", in.Transition.Stage, in.Transition.Seq, in.Transition.Reason, in.InDTKS))
 		case activities.SettleInput:

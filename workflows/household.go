@@ -90,6 +90,10 @@ func (h *household) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: h.validateReopen}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateExclude, h.exclude,
+		workflow.UpdateHandlerOptions{Validator: h.validateExclude}); err != nil {
+		return err
+	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateMeetingClosed, func(ctx workflow.Context, m MeetingClosed) error {
 		h.meeting = &m
 		return nil

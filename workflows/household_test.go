@@ -43,6 +43,8 @@ func (h *harness) checkSearchAttributes() {
 			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
 		case store.Reinstatement:
 			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
+		case store.Exclusion:
+			recorded = append(recorded, change{in.Transition.Stage, in.Transition.At})
 		}
 	}
 	for _, u := range h.upserts {

@@ -61,6 +61,10 @@ const (
 	UpdateRecordChange = "record-change"
 	// UpdateDecideChange confirms (or refuses) the change waiting.
 	UpdateDecideChange = "decide-change"
+	// UpdateExclude takes a household still waiting for its first decree
+	// off the way to the list: Dinsos upheld an inclusion error against it
+	// (workflows/reinstate.go).
+	UpdateExclude = "sanggah-exclude"
 	// QueryState returns a household workflow's current state.
 	QueryState = "state"
 )

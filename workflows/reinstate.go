@@ -11,6 +11,9 @@ import (
 	"github.com/verval/verval/internal/store"
 )
 
+// An upheld objection changes its household's path, from the objection's
+// case, once the objector is told of the decision.
+//
 // An upheld exclusion error (a sanggah saying a household left out of the
 // list is poor) reinstates the household: its case, which ended
 // (not_eligible, removed, rejected, revoked), starts a new run under the
@@ -26,11 +29,62 @@ import (
 // has upheld the objection; while the household's case is still running
 // (its removal on the way to Kemensos) the activity waits for it to end,
 // retrying with growing pauses.
+//
+// An upheld inclusion error (a household found eligible that is
+// well-off) against a household still waiting for its first decree takes
+// it off the way before any decree names it (ExcludeHousehold sends its
+// case the sanggah-exclude Update): not eligible, or, in the national
+// registry, awaiting its removal (HAPUS). Once a decree lists it, the
+// revocation path does that instead (store.SanggahCandidates).
 
-// sanggahReinstateChange marks the reinstatement after an upheld
-// exclusion error (version 1); objections decided before it keep their
+// sanggahUpheldChange marks what an upheld objection does to its
+// household (version 1); objections decided before it keep their
 // histories.
-const sanggahReinstateChange = "sanggah-reinstate"
+const sanggahUpheldChange = "sanggah-upheld"
+
+// ExcludeRequest is an upheld inclusion error's Update to its household:
+// the objection, and what the household is now found (see
+// store.Exclusion).
+type ExcludeRequest = activities.ExcludeRequest
+
+// validateExclude accepts the exclusion only while the household waits for
+// its decree.
+func (h *household) validateExclude(_ workflow.Context, r ExcludeRequest) error {
+	switch {
+	case h.closing != nil:
+		return refuseWith(domain.CodeCaseCycleClosed)
+	case h.state.Stage != domain.StageAwaitingDecree || h.decree != nil:
+		return refuseWith(domain.CodeSanggahPastDecree, h.state.Stage)
+	case h.busy:
+		return refuseWith(domain.CodeCaseBusy)
+	case r.Outcome == domain.OutcomeEligible || !r.Outcome.Valid():
+		return refuseField("outcome", domain.CodeVisitOutcome)
+	}
+	return nil
+}
+
+// exclude records the exclusion: not eligible, or a removal when the
+// household is in the registry. The store refuses it when a decree lists
+// the household meanwhile, and the case stays where it was.
+func (h *household) exclude(ctx workflow.Context, r ExcludeRequest) error {
+	h.busy = true
+	defer func() { h.busy = false }()
+	prev := h.state
+	next, reason := domain.StageNotEligible, ReinstateReason(r.Receipt)
+	if h.in.InDTKS {
+		next, reason = domain.StageAwaitingProposal, "removal: "+ReinstateReason(r.Receipt)
+	}
+	t := h.enter(ctx, next, reason)
+	if err := h.local(ctx, a.Exclude, store.Exclusion{
+		SanggahID: r.SanggahID, Outcome: r.Outcome, Actor: r.Actor,
+		Transition: store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason},
+	}); err != nil {
+		h.state = prev
+		return err
+	}
+	h.state.Outcome, h.state.Removal = r.Outcome, h.in.InDTKS
+	return h.upsertStage(ctx)
+}
 
 // reinstateRetry retries the start of a reinstated case from a second up
 // to an hour apart: the household's removal may be with Kemensos for
@@ -66,13 +120,19 @@ func reinstate(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error)
 	return h.run(ctx)
 }
 
-// reinstateAfter reinstates the household of an upheld exclusion error,
-// waiting for its case to end first (see ReinstateHousehold).
-func (sg *sanggah) reinstateAfter(ctx workflow.Context) error {
-	if sg.state.Status != domain.SanggahUpheld || sg.in.Kind != domain.SanggahExclusion ||
-		workflow.GetVersion(ctx, sanggahReinstateChange, workflow.DefaultVersion, 1) < 1 {
+// applyUpheld carries an upheld objection into its household's case:
+// an exclusion error reinstates it, waiting for its case to end first
+// (ReinstateHousehold); an inclusion error excludes it while it waits for
+// its first decree (ExcludeHousehold).
+func (sg *sanggah) applyUpheld(ctx workflow.Context) error {
+	if sg.state.Status != domain.SanggahUpheld || sg.in.Kind == "" ||
+		workflow.GetVersion(ctx, sanggahUpheldChange, workflow.DefaultVersion, 1) < 1 {
 		return nil
 	}
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute, RetryPolicy: reinstateRetry})
-	return workflow.ExecuteActivity(ctx, a.ReinstateHousehold, activities.ReinstateInput{SanggahID: sg.in.SanggahID, Actor: sg.decidedBy}).Get(ctx, nil)
+	fn := a.ReinstateHousehold
+	if sg.in.Kind == domain.SanggahInclusion {
+		fn = a.ExcludeHousehold
+	}
+	return workflow.ExecuteActivity(ctx, fn, activities.ReinstateInput{SanggahID: sg.in.SanggahID, Actor: sg.decidedBy}).Get(ctx, nil)
 }

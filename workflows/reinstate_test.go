@@ -2,9 +2,12 @@ package workflows_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/verval/verval/activities"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/internal/testx"
 	"github.com/verval/verval/workflows"
 )
@@ -24,8 +27,8 @@ func (h *harness) decideSanggah(upheld bool) {
 
 // An upheld exclusion error reinstates its household once the objector is
 // told, as a retried activity (not a local one) that waits while the
-// household's case still runs, with who upheld it; a rejected one, or an
-// upheld inclusion error, reinstates nothing.
+// household's case still runs, with who upheld it; an upheld inclusion
+// error excludes its household instead; a rejected one does neither.
 func TestUpheldExclusionReinstatesTheHousehold(t *testing.T) {
 	h := newEnv(t)
 	h.caseRunning = 2
@@ -49,17 +52,20 @@ func TestUpheldExclusionReinstatesTheHousehold(t *testing.T) {
 		t.Errorf("the objector is told of the decision before the reinstatement: %+v", informed)
 	}
 
+	if n := len(h.callsOf("ExcludeHousehold")); n != 0 {
+		t.Errorf("an exclusion error excluded its household %d times", n)
+	}
+	inclusion := sanggahIn(domain.ReverifyVillage)
+	inclusion.Kind = domain.SanggahInclusion
 	for _, tc := range []struct {
-		name   string
-		in     workflows.SanggahInput
-		upheld bool
+		name               string
+		in                 workflows.SanggahInput
+		upheld             bool
+		reinstate, exclude int
 	}{
-		{"rejected exclusion", exclusionIn(), false},
-		{"upheld inclusion", func() workflows.SanggahInput {
-			in := sanggahIn(domain.ReverifyVillage)
-			in.Kind = domain.SanggahInclusion
-			return in
-		}(), true},
+		{"rejected exclusion", exclusionIn(), false, 0, 0},
+		{"rejected inclusion", inclusion, false, 0, 0},
+		{"upheld inclusion", inclusion, true, 0, 1},
 	} {
 		h := newEnv(t)
 		h.decideSanggah(tc.upheld)
@@ -67,8 +73,8 @@ func TestUpheldExclusionReinstatesTheHousehold(t *testing.T) {
 		if err := h.env.GetWorkflowError(); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
-		if n := len(h.callsOf("ReinstateHousehold")); n != 0 {
-			t.Errorf("%s: %d reinstatements", tc.name, n)
+		if r, e := len(h.callsOf("ReinstateHousehold")), len(h.callsOf("ExcludeHousehold")); r != tc.reinstate || e != tc.exclude {
+			t.Errorf("%s: %d reinstatements, %d exclusions", tc.name, r, e)
 		}
 	}
 }
@@ -144,4 +150,80 @@ func TestReinstatedHouseholdGoesToTheDecree(t *testing.T) {
 			h.checkSearchAttributes()
 		})
 	}
+}
+
+// An upheld inclusion error excludes a household still waiting for its
+// decree: not eligible, or awaiting its removal when it is in the
+// registry; once a decree has reached it, or while it is still being
+// verified, the Update is refused without a write; a decree drafted
+// meanwhile (the store refuses) leaves the case where it was.
+func TestExcludeBeforeTheDecree(t *testing.T) {
+	excl := workflows.ExcludeRequest{SanggahID: 31, Receipt: "SGH-3505-2025-000031", Outcome: domain.OutcomeNotPoor, Actor: tksk}
+	toDecree := func(h *harness) {
+		h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+		h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	}
+	for _, tc := range []struct {
+		name   string
+		inDTKS bool
+		writes []string
+		stage  domain.Stage
+	}{
+		{"not registered", false, []string{"Exclude -> not_eligible#3 (sanggah upheld: SGH-3505-2025-000031) not_poor"}, domain.StageNotEligible},
+		{"registered", true, []string{"Exclude -> awaiting_proposal#3 (removal: sanggah upheld: SGH-3505-2025-000031) not_poor"}, domain.StageAwaitingProposal},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newEnv(t)
+			toDecree(h)
+			early := h.updateAt(day, workflows.UpdateExclude, excl)
+			ex := h.updateAt(12*day, workflows.UpdateExclude, excl)
+			st := h.stateAt(12*day + time.Hour)
+			h.env.ExecuteWorkflow(workflows.HouseholdWorkflow, input(tc.inDTKS))
+			if e := validation(t, early.rejected); e.Code != domain.CodeSanggahPastDecree {
+				t.Errorf("an exclusion during verification: %v", e)
+			}
+			mustAccept(t, "exclusion", ex)
+			w := h.writes()
+			testx.Equal(t, "writes after the meeting", w[2:], tc.writes)
+			if tc.stage.Terminal() {
+				// Not eligible ends the case: its result says so.
+				if res := h.result(); res.Stage != tc.stage {
+					t.Errorf("result %+v", res)
+				}
+			} else if st.Stage != tc.stage || st.Outcome != domain.OutcomeNotPoor || !st.Removal {
+				t.Errorf("state %+v", *st)
+			}
+			h.checkSearchAttributes()
+		})
+	}
+	t.Run("after the decree", func(t *testing.T) {
+		h := newEnv(t)
+		toDecree(h)
+		h.signalAt(11*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
+		late := h.updateAt(12*day, workflows.UpdateExclude, excl)
+		h.env.ExecuteWorkflow(workflows.HouseholdWorkflow, input(false))
+		if e := validation(t, late.rejected); e.Code != domain.CodeSanggahPastDecree {
+			t.Errorf("an exclusion after the decree: %v", e)
+		}
+		if n := len(h.callsOf("Exclude")); n != 0 {
+			t.Errorf("%d exclusions written", n)
+		}
+	})
+	t.Run("a decree drafted meanwhile", func(t *testing.T) {
+		h := newEnv(t)
+		toDecree(h)
+		h.exclude = func(store.Exclusion) error {
+			return temporalx.Refuse(domain.Err(domain.CodeSanggahPastDecree, "awaiting_decree"))
+		}
+		ex := h.updateAt(12*day, workflows.UpdateExclude, excl)
+		st := h.stateAt(12*day + time.Hour)
+		h.env.ExecuteWorkflow(workflows.HouseholdWorkflow, input(false))
+		if !ex.accepted || ex.err == nil {
+			t.Errorf("the refused exclusion: %+v", *ex)
+		}
+		if st.Stage != domain.StageAwaitingDecree || st.Outcome != domain.OutcomeEligible || st.Seq != 2 {
+			t.Errorf("state after the refusal %+v", *st)
+		}
+		h.stillWaiting()
+	})
 }

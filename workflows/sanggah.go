@@ -130,7 +130,7 @@ func SanggahWorkflow(ctx workflow.Context, in SanggahInput) (SanggahState, error
 	if err := workflow.ExecuteActivity(oneTx(ctx), a.InformObjector, activities.InformInput{SanggahID: in.SanggahID, Event: activities.InformDecided}).Get(ctx, nil); err != nil {
 		return sg.state, err
 	}
-	if err := sg.reinstateAfter(ctx); err != nil {
+	if err := sg.applyUpheld(ctx); err != nil {
 		return sg.state, err
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {

@@ -75,6 +75,8 @@ var auditActionNames = map[string]string{
 	"sanggah.create":            "Sanggah dicatat",
 	"sanggah.finding":           "Hasil verifikasi ulang sanggah dicatat",
 	"sanggah.decide":            "Sanggah diputuskan Dinas Sosial",
+	"sanggah.close":             "Sanggah ditutup tanpa keputusan (tutup buku)",
+	"household.reinstate":       "Dikembalikan ke daftar karena sanggah diterima",
 	"verification.correct":      "Hasil kunjungan dikoreksi",
 	"verification.reopen":       "Verifikasi dibuka ulang",
 	"task.assign":               "Tugas dialihkan",

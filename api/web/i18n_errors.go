@@ -152,6 +152,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeSanggahKindStage:  "Sanggah jenis %s tidak sesuai dengan keputusan keluarga ini (tahap %s).",
 	domain.CodeSanggahOpen:       "Sudah ada sanggah yang berjalan untuk keluarga ini (sanggah %s).",
 	domain.CodeSanggahStatus:     "Sanggah ini berstatus %s; langkah ini untuk sanggah berstatus %s.",
+	domain.CodeSanggahPastDecree: "Keluarga ini tidak lagi sekadar menunggu SK (tahap %s): keluarkan dari daftar dengan SK pencabutan.",
 	domain.CodeSanggahNote:       "Tuliskan apa yang ditemukan atau diputuskan (paling banyak 1000 karakter).",
 	domain.CodeSanggahDecision:   "Keputusan: diterima (upheld) atau ditolak (rejected).",
 	domain.CodeSanggahReverifier: "Verifikasi ulang oleh desa (village) atau TKSK (tksk).",

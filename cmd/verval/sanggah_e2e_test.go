@@ -42,9 +42,10 @@ func TestSanggahEndToEnd(t *testing.T) {
 		t.Fatalf("create cycle: %d", code)
 	}
 	// 904 is found not poor at its visit: left out, it is the exclusion
-	// error's household.
-	fams := []family{testFamily(901, desaJaten, true), testFamily(902, desaJaten, true), testFamily(904, desaJaten, false)}
-	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.WorkflowsStarted != 3 {
+	// error's household. 905 is found eligible, and an inclusion error
+	// upheld before the first decree takes it off the list.
+	fams := []family{testFamily(901, desaJaten, true), testFamily(902, desaJaten, true), testFamily(904, desaJaten, false), testFamily(905, desaJaten, false)}
+	if in := intake(t, dinsos, cycle.ID, p3keCSV(fams)); in.WorkflowsStarted != 4 {
 		t.Fatalf("intake: %+v", in)
 	}
 	// An usul: desa1 proposes a poor family the file did not bring.
@@ -80,6 +81,10 @@ func TestSanggahEndToEnd(t *testing.T) {
 	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", leftOut.id), visit("not_poor", ""), nil); code != 200 {
 		t.Fatalf("visit: %d", code)
 	}
+	wellOff := &cycleCase{fam: fams[3], id: ids[fams[3].Name]}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", wellOff.id), visit("eligible", ""), nil); code != 200 {
+		t.Fatalf("visit: %d", code)
+	}
 	// An objection before the decision is refused: the visit is where to
 	// correct it.
 	objection := map[string]any{"householdId": target.id, "kind": "inclusion", "channel": "walk_in", "objectorKind": "citizen",
@@ -91,7 +96,7 @@ func TestSanggahEndToEnd(t *testing.T) {
 	if code := desa1.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": time.Now().Format("2006-01-02"), "beritaAcaraNo": "BA-SGH", "attendees": 30}, nil); code != 201 {
 		t.Fatalf("meeting: %d", code)
 	}
-	waitStages(t, dinsos, append(cases, proposed), func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
+	waitStages(t, dinsos, append(cases, proposed, wellOff), func(*cycleCase) domain.Stage { return domain.StageAwaitingDecree })
 	waitStages(t, dinsos, []*cycleCase{leftOut}, func(*cycleCase) domain.Stage { return domain.StageNotEligible })
 	decree := func(body any, number string) {
 		t.Helper()
@@ -106,6 +111,24 @@ func TestSanggahEndToEnd(t *testing.T) {
 			t.Fatalf("sign decree: %d", code)
 		}
 	}
+	// An inclusion error upheld before the first decree: the household
+	// leaves the way to the list (found not poor, not in the registry:
+	// not eligible), and the decree does not name it.
+	var early struct {
+		ID      int64
+		Receipt string
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), map[string]any{"householdId": wellOff.id, "kind": "inclusion",
+		"channel": "letter", "objectorKind": "citizen", "objectorName": objectorName, "reason": "Pemilik penggilingan padi di Jaten"}, &early); code != 201 {
+		t.Fatalf("inclusion sanggah before the decree: %d", code)
+	}
+	if code := desa1.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/finding", early.ID), map[string]string{"outcome": "not_poor", "note": "Punya penggilingan padi"}, nil); code != 200 {
+		t.Fatalf("inclusion finding: %d", code)
+	}
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/sanggah/%d/decision", early.ID), map[string]string{"decision": "upheld", "note": "Terbukti mampu"}, nil); code != 200 {
+		t.Fatalf("inclusion decision: %d", code)
+	}
+	waitStages(t, dinsos, []*cycleCase{wellOff}, func(*cycleCase) domain.Stage { return domain.StageNotEligible })
 	decree(nil, "188/1/2028")
 	waitStages(t, dinsos, cases, func(*cycleCase) domain.Stage { return domain.StageEnrolled })
 	// The usul's family is not in the registry: it waits for the batch.
@@ -136,7 +159,8 @@ func TestSanggahEndToEnd(t *testing.T) {
 		}
 		page, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, secret := range []string{objectorName, objectorPhone, target.fam.Name, target.fam.NIK, target.fam.KK, leftOut.fam.Name, leftOut.fam.NIK, leftOut.fam.KK, "Jaten"} {
+		for _, secret := range []string{objectorName, objectorPhone, target.fam.Name, target.fam.NIK, target.fam.KK, leftOut.fam.Name, leftOut.fam.NIK, leftOut.fam.KK,
+			wellOff.fam.Name, wellOff.fam.NIK, wellOff.fam.KK, "Jaten"} {
 			if strings.Contains(string(page), secret) {
 				t.Fatalf("the status page at %s shows personal data or the desa", want)
 			}
@@ -147,6 +171,7 @@ func TestSanggahEndToEnd(t *testing.T) {
 	}
 	status := func(want domain.SanggahStatus) { t.Helper(); statusOf(sg.Receipt, want) }
 	status(domain.SanggahReverification)
+	statusOf(early.Receipt, domain.SanggahEnacted)
 	objectorToldOf := func(receipt, text string) {
 		t.Helper()
 		eventually(t, 30*time.Second, "the objector told "+text, func() bool {

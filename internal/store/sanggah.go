@@ -398,8 +398,10 @@ type SanggahPublic struct {
 }
 
 // SanggahStatusOf looks an objection up by its receipt code (any case).
-// An upheld inclusion error whose household has since been revoked shows
-// as enacted, dated by the revocation.
+// An upheld objection shows as enacted once its household has left its
+// stage for the one the objection asked: an inclusion error's revoked, or
+// excluded before its decree (found not eligible after all); an exclusion
+// error's enrolled. It is dated by that stage.
 func (s *Store) SanggahStatusOf(ctx context.Context, receipt string) (*SanggahPublic, error) {
 	var sg Sanggah
 	if err := s.DB.WithContext(ctx).First(&sg, "receipt = ?", strings.ToUpper(strings.TrimSpace(receipt))).Error; err != nil {
@@ -409,10 +411,10 @@ func (s *Store) SanggahStatusOf(ctx context.Context, receipt string) (*SanggahPu
 		RegisteredAt: sg.CreatedAt, DueAt: sg.DueAt, FindingAt: sg.FindingAt, DecidedAt: sg.DecidedAt, InformedAt: sg.InformedAt}
 	if sg.Status == domain.SanggahUpheld {
 		var h Household
-		if err := s.DB.WithContext(ctx).Select("id, stage, stage_entered_at").First(&h, "id = ?", sg.HouseholdID).Error; err != nil {
+		if err := s.DB.WithContext(ctx).Select("id, stage, stage_entered_at, outcome").First(&h, "id = ?", sg.HouseholdID).Error; err != nil {
 			return nil, wrapNotFound(err)
 		}
-		enacted := (sg.Kind == domain.SanggahInclusion && h.Stage == string(domain.StageRevoked)) ||
+		enacted := (sg.Kind == domain.SanggahInclusion && (h.Stage == string(domain.StageRevoked) || h.Outcome != string(domain.OutcomeEligible))) ||
 			(sg.Kind == domain.SanggahExclusion && h.Stage == string(domain.StageEnrolled))
 		if enacted && sg.DecidedAt != nil && !h.StageEnteredAt.Before(*sg.DecidedAt) {
 			at := h.StageEnteredAt

@@ -100,3 +100,69 @@ func (s *Store) Reinstate(ctx context.Context, r Reinstatement) error {
 		})
 	}))
 }
+
+// An upheld inclusion error (a household found eligible that is well-off)
+// against a household still waiting for its first decree takes it off the
+// way to the list before any decree names it: not eligible, or, when it is
+// in the national registry, on the way to its removal (HAPUS). Once a
+// decree (signed or not) lists it, a revocation decree does that instead.
+
+// Exclusion is an upheld inclusion error's step in its household's case.
+type Exclusion struct {
+	SanggahID int64
+	// Transition enters not_eligible, or awaiting_proposal for a removal.
+	Transition Transition
+	// Outcome is what the household is now found: the re-verification's
+	// finding, not_poor when the village had found it eligible.
+	Outcome domain.Outcome
+	Actor   domain.Actor
+}
+
+// Exclude records an upheld inclusion error's exclusion in one
+// transaction: the outcome, the stage (with its history row) and the
+// audit entry naming the objection. A household a decree of the cycle
+// lists (not withdrawn) is CodeSanggahPastDecree; repeated, it changes
+// nothing.
+func (s *Store) Exclude(ctx context.Context, e Exclusion) error {
+	return WrapUnavailable(s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var h Household
+		if err := tx.Select("id, cycle_id, stage, stage_seq").First(&h, "id = ?", e.Transition.HouseholdID).Error; err != nil {
+			return wrapNotFound(err)
+		}
+		// The cycle's lock orders this against a decree being drafted.
+		if err := lockOpenCycle(tx, h.CycleID); err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Model(&AuditEntry{}).Where("idem_key = ?", excludeKey(e.SanggahID)).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err := tx.Table("decree_items").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
+			Where("decree_items.household_id = ? AND decree_items.action = ? AND decrees.status <> ?", h.ID, "add", domain.DecreeWithdrawn).
+			Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 || h.Stage != string(domain.StageAwaitingDecree) {
+			return conflict(domain.CodeSanggahPastDecree, h.Stage)
+		}
+		if err := tx.Model(&Household{}).Where("id = ?", h.ID).Update("outcome", string(e.Outcome)).Error; err != nil {
+			return err
+		}
+		if err := ApplyTransition(tx, e.Transition); err != nil {
+			return err
+		}
+		hid := h.ID
+		return AppendAudit(tx, AuditEntry{
+			IdemKey: excludeKey(e.SanggahID), At: e.Transition.At.UTC(), ActorID: e.Actor.UserID, ActorRole: e.Actor.Role,
+			RequestID: e.Actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: "household.exclude",
+			Detail: jsonString(map[string]any{"sanggahId": e.SanggahID, "outcome": e.Outcome, "stage": e.Transition.Stage}),
+		})
+	}))
+}
+
+// excludeKey is the audit IdemKey of a household's exclusion for an
+// objection.
+func excludeKey(sanggahID int64) string { return fmt.Sprintf("household.exclude:%d", sanggahID) }
