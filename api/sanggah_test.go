@@ -16,7 +16,8 @@ import (
 
 // The login-free status of a sanggah, as JSON and as the page, shows its
 // status in every state on the way (registered, re-verification, awaiting
-// the decision, upheld, enacted once the household is revoked; rejected)
+// the decision, upheld, enacted once the household is revoked; rejected;
+// closed with the cycle)
 // and never the household's name, address, NIK or No KK, its desa, or the
 // objector; an unknown code is 404; past the per-address limit it is 429
 // with Retry-After, until the window has passed.
@@ -89,6 +90,11 @@ func TestSanggahStatusLeaksNothing(t *testing.T) {
 		must(t, a.st.RecordSanggahFinding(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: dinsos, At: a.clock.Now(), Outcome: "not_poor", Note: "Tetap mampu"}))
 		must(t, a.st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: dinsos, At: a.clock.Now(), Note: "Ditolak"}))
 		look(sg2.Receipt, "rejected", "Ditolak")
+		// One the cycle's close ended undecided.
+		sg3 := file(domain.SanggahExclusion, "Rumahnya bocor, Rahasia Pelapor tahu")
+		must(t, a.st.SanggahStarted(ctx, sg3.ID))
+		must(t, a.st.CloseSanggah(ctx, store.SanggahStep{SanggahID: sg3.ID, At: a.clock.Now(), Note: "tutup buku, Jaten"}))
+		look(sg3.Receipt, "closed", "Ditutup tanpa keputusan")
 
 		a.do(apiRequest{method: "GET", route: "/api/v1/status/:code", path: "/api/v1/status/SGH-3505-2026-999999"}).want(t, "unknown code", 404)
 		// The limit is 30 a minute per address, the page and the API
