@@ -258,7 +258,7 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 	for _, ch := range store.UsulChannels() {
 		header = append(header, fmt.Sprintf("Usul: %s [%s]", web.UsulChannelName(ch), ch))
 	}
-	header = append(header, "Usul diputuskan")
+	header = append(header, "Usul diputuskan", "Usul: hari sampai keputusan (median)", "Usul: hari sampai keputusan (terlama)")
 	// The objections (sanggah): by kind, channel and outcome, and the days
 	// the decided ones took.
 	for _, k := range sanggahKinds {
@@ -295,7 +295,7 @@ func funnelSheet(name string, perDesa bool, programmes []string, rows []*store.F
 		for _, ch := range store.UsulChannels() {
 			row = append(row, r.Usul[ch])
 		}
-		row = append(row, r.UsulDecided)
+		row = append(row, r.UsulDecided, r.UsulDays.Median, r.UsulDays.Worst)
 		for _, k := range sanggahKinds {
 			row = append(row, r.Sanggah[string(k)])
 		}

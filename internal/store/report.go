@@ -46,6 +46,11 @@ type FunnelRow struct {
 	// of them past verification (their list decided at the meeting).
 	Usul        map[string]int64 `json:"usul"`
 	UsulDecided int64            `json:"usulDecided"`
+	// UsulDays is how many days the decided usul took from being proposed
+	// to leaving verification (median and worst).
+	UsulDays DecisionDays `json:"usulDays"`
+	// usulDays are the decided usul's days, for UsulDays.
+	usulDays []int
 	// Sanggah counts the objections to the desa's households per kind
 	// (inclusion, exclusion), SanggahChannel per channel, SanggahOutcome
 	// per status (upheld, rejected, or still open: registered,
@@ -104,6 +109,7 @@ func (r *FunnelRow) add(o *FunnelRow) {
 	r.TakenInPeople += o.TakenInPeople
 	r.UsulDecided += o.UsulDecided
 	r.sanggahDays = append(r.sanggahDays, o.sanggahDays...)
+	r.usulDays = append(r.usulDays, o.usulDays...)
 	for _, m := range [][2]map[string]int64{{r.Verified, o.Verified}, {r.Enrolled, o.Enrolled}, {r.Final, o.Final}, {r.EnrolledPeople, o.EnrolledPeople},
 		{r.Usul, o.Usul}, {r.Sanggah, o.Sanggah}, {r.SanggahChannel, o.SanggahChannel}, {r.SanggahOutcome, o.SanggahOutcome}} {
 		for k, n := range m[1] {
@@ -210,7 +216,7 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 	}
 	rep := &CycleReport{Kecamatan: []*FunnelRow{}, Desa: make([]*FunnelRow, 0, len(rows))}
 	var err error
-	if rep.UsulDays, err = s.usulDays(hh.Session(&gorm.Session{})); err != nil {
+	if rep.UsulDays, err = s.usulDays(hh.Session(&gorm.Session{}), get); err != nil {
 		return nil, err
 	}
 	var decided []struct {
@@ -241,6 +247,7 @@ func (s *Store) Report(ctx context.Context, p auth.Principal, cycleID int64, rul
 	for _, rs := range [][]*FunnelRow{rep.Desa, rep.Kecamatan} {
 		for _, r := range rs {
 			r.SanggahDays = decisionDays(r.sanggahDays)
+			r.UsulDays = decisionDays(r.usulDays)
 		}
 	}
 	return rep, nil
@@ -333,15 +340,16 @@ func (s *Store) membersOf(ctx context.Context, ids []int64) (map[int64][]Househo
 
 // usulDays measures the decided usul among hh (a households query): from
 // the usul to the household's first stage past verification.
-func (s *Store) usulDays(hh *gorm.DB) (DecisionDays, error) {
+func (s *Store) usulDays(hh *gorm.DB, get func(string) *FunnelRow) (DecisionDays, error) {
 	// Every stage past verification, not their MIN: SQLite keeps times as
 	// text, and an aggregate of them does not scan back into a time.
 	var rows []struct {
 		ID       int64
+		DesaCode string
 		Proposed time.Time
 		At       time.Time
 	}
-	err := hh.Select("households.id, usuls.created_at AS proposed, stage_events.at").
+	err := hh.Select("households.id, households.desa_code, usuls.created_at AS proposed, stage_events.at").
 		Joins("JOIN usuls ON usuls.household_id = households.id").
 		Joins("JOIN stage_events ON stage_events.household_id = households.id AND stage_events.stage NOT IN ?", undecidedStages).
 		Scan(&rows).Error
@@ -349,14 +357,19 @@ func (s *Store) usulDays(hh *gorm.DB) (DecisionDays, error) {
 		return DecisionDays{}, err
 	}
 	first := map[int64]time.Duration{}
+	desa := map[int64]string{}
 	for _, r := range rows {
 		if d, ok := first[r.ID]; !ok || r.At.Sub(r.Proposed) < d {
 			first[r.ID] = r.At.Sub(r.Proposed)
 		}
+		desa[r.ID] = r.DesaCode
 	}
 	days := make([]int, 0, len(first))
-	for _, d := range first {
-		days = append(days, int(d.Hours()/24))
+	for id, d := range first {
+		n := int(d.Hours() / 24)
+		days = append(days, n)
+		row := get(desa[id])
+		row.usulDays = append(row.usulDays, n)
 	}
 	return decisionDays(days), nil
 }

@@ -83,7 +83,8 @@ func errorIsCode(err error, code domain.Code) bool {
 }
 
 // The cycle report counts usul per desa by channel, those decided, and the
-// days from usul to decision (median and worst).
+// days from usul to decision (median and worst), for the regency and for
+// each desa and kecamatan.
 func TestReportCountsUsul(t *testing.T) {
 	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
 		ctx := t.Context()
@@ -111,8 +112,8 @@ func TestReportCountsUsul(t *testing.T) {
 		if d.Usul[store.ChannelWalkIn] != 2 || d.Usul[store.ChannelLetter] != 1 || d.UsulDecided != 3 || rep.Kecamatan[0].Usul[store.ChannelWalkIn] != 2 {
 			t.Errorf("usul counts %v, decided %d", d.Usul, d.UsulDecided)
 		}
-		if rep.UsulDays != (store.DecisionDays{Median: 5, Worst: 9}) {
-			t.Errorf("usul days %+v", rep.UsulDays)
+		if want := (store.DecisionDays{Median: 5, Worst: 9}); rep.UsulDays != want || d.UsulDays != want || rep.Kecamatan[0].UsulDays != want {
+			t.Errorf("usul days %+v, the desa's %+v, the kecamatan's %+v", rep.UsulDays, d.UsulDays, rep.Kecamatan[0].UsulDays)
 		}
 	})
 }
