@@ -343,7 +343,7 @@ func TestLoginSameAnswerForUnknownUser(t *testing.T) {
 		return answer(w), time.Since(start)
 	}
 	var known, unknown []time.Duration
-	for i := range 4 {
+	for i := range 7 {
 		a, d1 := timed("desa1", 10+i)
 		b, d2 := timed("nobody", 20+i)
 		if a != b {
@@ -352,12 +352,12 @@ func TestLoginSameAnswerForUnknownUser(t *testing.T) {
 		known, unknown = append(known, d1), append(unknown, d2)
 		e.clock.Advance(loginWindow)
 	}
-	slices.Sort(known)
-	slices.Sort(unknown)
-	// Medians within a factor of two: both hash a password (tens of ms);
-	// without the hash an unknown user answered in well under 1 ms.
-	if k, u := known[2], unknown[2]; u < k/2 || u > 2*k {
-		t.Errorf("median time: wrong password %s, unknown user %s", k, u)
+	// The fastest of each within a factor of two: both hash a password
+	// (tens of ms); without the hash an unknown user answered in well
+	// under 1 ms. The fastest, not the median: a busy machine only adds
+	// time to some answers, and the least is the work itself.
+	if k, u := slices.Min(known), slices.Min(unknown); u < k/2 || u > 2*k {
+		t.Errorf("fastest time: wrong password %s, unknown user %s", k, u)
 	}
 }
 

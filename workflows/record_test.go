@@ -599,6 +599,66 @@ func recordScenarios() []scenario {
 			drive: func(*recorder) {},
 		},
 		{
+			// An exclusion error: re-verified, upheld, the objector told,
+			// and the household reinstated (sanggahUpheldChange).
+			name: "sanggah-exclusion-upheld", id: workflows.SanggahWorkflowID(41),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.SanggahWorkflow, workflows.SanggahInput{
+						SanggahID: 41, CycleID: 900, HouseholdID: 21, Year: now.Year(), RegencyCode: regency, KecamatanCode: kecamatan, DesaCode: desa,
+						Reverifier: domain.ReverifyVillage, RegisteredAt: now, DueAt: now.Add(14 * day), Kind: domain.SanggahExclusion,
+					})
+			},
+			drive: func(r *recorder) {
+				r.waitForTask()
+				r.update(workflows.UpdateSanggahFinding, workflows.SanggahFinding{Actor: officer, Outcome: domain.OutcomeEligible, Note: "Rumah bilik"}, false)
+				r.update(workflows.UpdateSanggahDecide, workflows.SanggahDecision{Actor: dinsos, Upheld: true, Note: "Diterima"}, false)
+			},
+		},
+		{
+			// An objection the cycle's close ends undecided (closeSanggah).
+			name: "sanggah-closed", id: workflows.SanggahWorkflowID(42),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
+					workflows.SanggahWorkflow, workflows.SanggahInput{
+						SanggahID: 42, CycleID: 900, HouseholdID: 22, Year: now.Year(), RegencyCode: regency, KecamatanCode: kecamatan, DesaCode: desa,
+						Reverifier: domain.ReverifyTKSK, RegisteredAt: now, DueAt: now.Add(14 * day), Kind: domain.SanggahInclusion,
+					})
+			},
+			drive: func(r *recorder) {
+				r.waitForTask()
+				r.update(workflows.UpdateSanggahClose, workflows.SanggahClose{Reason: "tutup buku"}, false)
+			},
+		},
+		{
+			// A household found not poor, reinstated by an upheld
+			// exclusion error: a new run at awaiting_decree, closed with
+			// the cycle.
+			name: "household-reinstated-closed", id: workflows.HouseholdWorkflowID(900, 21),
+			start: func(r *recorder) (client.WorkflowRun, error) {
+				x := in(21, false)
+				x.Reinstate = &domain.Reinstatement{SanggahID: 41, Receipt: "SGH-3505-2026-000041", From: domain.StageNotEligible, Seq: 3, Actor: dinsos}
+				return r.startHousehold(x)
+			},
+			drive: func(r *recorder) {
+				r.stage(domain.StageAwaitingDecree)
+				r.update(workflows.UpdateCycleClosed, workflows.CycleClosed{Reason: "tutup buku"}, false)
+			},
+		},
+		{
+			// An upheld inclusion error before the decree: the household
+			// waiting for it is excluded (not eligible).
+			name: "household-excluded-before-decree", id: workflows.HouseholdWorkflowID(900, 22),
+			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(22, false)) },
+			drive: func(r *recorder) {
+				r.stage(domain.StageAwaitingVerification)
+				r.update(workflows.UpdateSubmitVerification, sub(domain.OutcomeEligible, 0), false)
+				r.signal(workflows.SignalMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+				r.stage(domain.StageAwaitingDecree)
+				r.update(workflows.UpdateExclude, workflows.ExcludeRequest{SanggahID: 43, Receipt: "SGH-3505-2026-000043", Outcome: domain.OutcomeNotPoor, Actor: dinsos}, false)
+			},
+		},
+		{
 			name: "meeting", id: workflows.MeetingWorkflowID(3),
 			start: func(r *recorder) (client.WorkflowRun, error) {
 				return r.c.ExecuteWorkflow(r.ctx, client.StartWorkflowOptions{ID: r.id, TaskQueue: workflows.TaskQueue},
