@@ -316,7 +316,7 @@ func TestSanggahEndToEnd(t *testing.T) {
 		}
 		events++
 	}
-	if stage != workflows.SanggahStage(domain.SanggahUpheld) || events > 40 {
+	if stage != workflows.SanggahStage(domain.SanggahUpheld) || events > 45 {
 		t.Fatalf("the sanggah's case: stage %q, %d history events", stage, events)
 	}
 	t.Logf("sanggah case: %d history events", events)
