@@ -205,7 +205,8 @@ func TestSanggahEndToEnd(t *testing.T) {
 		return false
 	})
 	var list struct{ Sanggah []map[string]any }
-	if code := desa1.call("GET", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), nil, &list); code != 200 || len(list.Sanggah) != 1 ||
+	// Newest first: this objection, then the one decided before the decree.
+	if code := desa1.call("GET", fmt.Sprintf("/api/v1/cycles/%d/sanggah", cycle.ID), nil, &list); code != 200 || len(list.Sanggah) != 2 ||
 		list.Sanggah[0]["reason"] != objection["reason"] {
 		t.Fatalf("the village's list: %d %+v", code, list)
 	}
