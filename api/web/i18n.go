@@ -77,6 +77,7 @@ var auditActionNames = map[string]string{
 	"sanggah.decide":            "Sanggah diputuskan Dinas Sosial",
 	"sanggah.close":             "Sanggah ditutup tanpa keputusan (tutup buku)",
 	"household.reinstate":       "Dikembalikan ke daftar karena sanggah diterima",
+	"household.exclude":         "Dikeluarkan dari daftar karena sanggah diterima",
 	"verification.correct":      "Hasil kunjungan dikoreksi",
 	"verification.reopen":       "Verifikasi dibuka ulang",
 	"task.assign":               "Tugas dialihkan",
