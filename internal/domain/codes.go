@@ -156,6 +156,7 @@ const (
 	CodeSanggahDecision   Code = "sanggah.decision"
 	CodeSanggahReverifier Code = "sanggah.reverifier"
 	CodeSanggahNotYours   Code = "sanggah.not_yours"
+	CodeSanggahPhotoLate  Code = "sanggah.photo_late"
 	CodeCycleSanggahDays  Code = "cycle.sanggah_days"
 	// A change to a decided household during the year.
 	CodeChangeKind     Code = "change.kind"
@@ -353,6 +354,7 @@ var catalogue = map[Code]entry{
 	CodeSanggahDecision:   {KindInvalid, "the decision is upheld or rejected"},
 	CodeSanggahReverifier: {KindInvalid, "the re-verification is by village or tksk"},
 	CodeSanggahNotYours:   {KindForbidden, "this re-verification is for the %s"},
+	CodeSanggahPhotoLate:  {KindConflict, "the objection is %s: its evidence is attached before the decision (nothing was stored)"},
 	CodeCycleSanggahDays:  {KindInvalid, "from 1 to 365 days"},
 	CodePhotoKind:         {KindInvalid, "the photo's kind is one of front, inside, family_card, document"},
 	CodePhotoNotImage:     {KindInvalid, "the file is not a JPEG or PNG photo; nothing was stored"},
