@@ -23,6 +23,7 @@ var uploadRoutes = map[string]bool{
 	// Photos: their own limit, the largest photo (photos_test.go).
 	"/api/v1/tasks/:id/photos":           true,
 	"/api/v1/households/:id/usul/photos": true,
+	"/api/v1/sanggah/:id/photos":         true,
 }
 
 // TestBodyLimit: every /api/v1 route but the uploads refuses a body over

@@ -114,6 +114,8 @@ type mxCycle struct {
 	sanggah   int64
 	sanggahHH *mxHousehold
 	receipt   string
+	// sanggahPhoto is a photo attached to the objection.
+	sanggahPhoto int64
 }
 
 type mxHousehold struct {
@@ -286,7 +288,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 	// Each household has a photo of its visit and, for the usul photo
 	// rows, an usul record (as if it had been proposed into the cycle).
 	for i, h := range w.households {
-		h.photo = w.seedPhoto(t, h, byte(i))
+		h.photo = w.seedPhoto(t, h, domain.OwnerVisit, h.id, byte(i))
 		if err := db.Create(&store.Usul{CycleID: h.cycle.id, HouseholdID: h.id, Channel: store.ChannelWalkIn,
 			Reason: "warga datang ke kantor desa", ProposedBy: w.byName["admin"].id, CreatedAt: mxT0}).Error; err != nil {
 			t.Fatal(err)
@@ -382,6 +384,7 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 				t.Fatal(err)
 			}
 			c.sanggah, c.sanggahHH, c.receipt = sg.ID, h, sg.Receipt
+			c.sanggahPhoto = w.seedPhoto(t, h, domain.OwnerSanggah, sg.ID, 40)
 			w.names = append(w.names, "Pelapor Rahasia "+c.regency)
 			w.secrets = append(w.secrets, "08123456"+strings.ReplaceAll(c.regency, ".", ""))
 			break
@@ -405,15 +408,16 @@ func newWorld(t *testing.T, db *gorm.DB, opts ...func(*office.Deps)) *mxWorld {
 	return w
 }
 
-// seedPhoto stores a photo of h's visit as the office would: stripped,
-// sealed under its object key, recorded.
-func (w *mxWorld) seedPhoto(t *testing.T, h *mxHousehold, seed byte) int64 {
+// seedPhoto stores a photo of household h for owner (its visit, an usul,
+// a sanggah) as the office would: stripped, sealed under its object key,
+// recorded.
+func (w *mxWorld) seedPhoto(t *testing.T, h *mxHousehold, owner string, ownerID int64, seed byte) int64 {
 	t.Helper()
 	clean, err := photo.Strip(phototest.JPEG(48, 32, seed))
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := fmt.Sprintf("photos/%d/%d/seed.jpg.sealed", h.cycle.id, h.id)
+	key := fmt.Sprintf("photos/%d/%d/seed-%s-%d.jpg.sealed", h.cycle.id, h.id, owner, ownerID)
 	sealed, err := w.st.Keys.SealBytes(clean.JPEG, []byte(key))
 	if err != nil {
 		t.Fatal(err)
@@ -421,7 +425,7 @@ func (w *mxWorld) seedPhoto(t *testing.T, h *mxHousehold, seed byte) int64 {
 	if err := w.objects.Put(t.Context(), key, sealed); err != nil {
 		t.Fatal(err)
 	}
-	p := store.Photo{OwnerKind: domain.OwnerVisit, OwnerID: h.id, CycleID: h.cycle.id, HouseholdID: h.id, DesaCode: h.desa,
+	p := store.Photo{OwnerKind: owner, OwnerID: ownerID, CycleID: h.cycle.id, HouseholdID: h.id, DesaCode: h.desa,
 		Kind: domain.PhotoFront, ObjectKey: key, IdemKey: "seed-" + key, SHA256: "-", Bytes: len(clean.JPEG), Width: 48, Height: 32,
 		UploadedBy: w.byName["admin"].id}
 	if _, err := w.st.CreatePhoto(t.Context(), &p); err != nil {
@@ -475,6 +479,9 @@ type mxEntity struct {
 	regency string
 	hh      *mxHousehold
 	cy      *mxCycle
+	// photo is the record's seeded photo (a household's visit's, a
+	// sanggah's), if it has one.
+	photo int64
 }
 
 func (e mxEntity) String() string {
@@ -518,7 +525,7 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 				// both refuse a correction (409).
 				continue
 			}
-			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle})
+			out = append(out, mxEntity{id: h.id, regency: h.cycle.regency, hh: h, cy: h.cycle, photo: h.photo})
 		}
 	case targetObjectable:
 		for _, h := range w.households {
@@ -528,7 +535,7 @@ func (w *mxWorld) entities(k mxTarget) []mxEntity {
 		}
 	case targetSanggah:
 		for _, c := range w.cycles {
-			out = append(out, mxEntity{id: c.sanggah, regency: c.regency, hh: c.sanggahHH, cy: c})
+			out = append(out, mxEntity{id: c.sanggah, regency: c.regency, hh: c.sanggahHH, cy: c, photo: c.sanggahPhoto})
 		}
 	case targetAccount:
 		for _, name := range mxAccounts {
@@ -1239,6 +1246,47 @@ func mxRows() []mxRow {
 			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
 				w.checkPhotoView(t, a, e, r)
 			}},
+		// A sanggah's photos: attached before its decision by those who
+		// record or re-verify it; seen in its household's region.
+		{method: "POST", route: "/api/v1/sanggah/:id/photos", roles: usulRoles, target: targetSanggah, own: 201,
+			req: func(_ *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				raw, ct := uploadForm(map[string]string{"kind": "document"}, "surat-keberatan.jpg", string(phototest.JPEGWithEXIF(40, 60, 8)))
+				return apiRequest{path: fmt.Sprintf("/api/v1/sanggah/%d/photos", e.id), raw: raw, contentType: ct,
+					header: map[string]string{"Idempotency-Key": fmt.Sprintf("sanggah-foto-%d", e.id)}}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPhotoUpload(t, a, e, r, domain.OwnerSanggah, e.id)
+				noObjectorName(t, a, e, r)
+			}},
+		{method: "GET", route: "/api/v1/sanggah/:id/photos", roles: photoRoles, target: targetSanggah, own: 200,
+			req: idPath("/api/v1/sanggah/%d/photos"),
+			check: func(t *testing.T, _ *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				var v struct {
+					Photos []struct {
+						ID, OwnerID int64
+						OwnerKind   string
+					}
+				}
+				r.decode(t, &v)
+				found := false
+				for _, p := range v.Photos {
+					found = found || p.ID == e.photo
+					if p.OwnerKind != domain.OwnerSanggah || p.OwnerID != e.id {
+						t.Errorf("%s: photos of sanggah %d list %+v", a, e.id, p)
+					}
+				}
+				if !found {
+					t.Errorf("%s: photos of sanggah %d: %s", a, e.id, r.body)
+				}
+				noObjectorName(t, a, e, r)
+			}},
+		{method: "GET", route: "/api/v1/photos/:id", roles: photoRoles, target: targetSanggah, own: 200,
+			req: func(_ *mxWorld, _ *mxActor, e mxEntity) apiRequest {
+				return apiRequest{path: fmt.Sprintf("/api/v1/photos/%d", photoOf(e))}
+			},
+			check: func(t *testing.T, w *mxWorld, a *mxActor, e mxEntity, _ bool, r *apiResponse) {
+				w.checkPhotoView(t, a, e, r)
+			}},
 		{method: "GET", route: "/api/v1/cycles/:id/visit-flags", roles: superRoles, target: targetCycle, req: idPath("/api/v1/cycles/%d/visit-flags"), own: 200,
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Flags []struct{ DesaCode string } }
@@ -1766,15 +1814,9 @@ func pageRows() []mxRow {
 				w.checkPhotoView(t, a, e, r)
 			}},
 		{method: "POST", route: "/rumah-tangga/:id/foto-usul", page: true, roles: usulRoles, target: targetHousehold, own: 303,
-			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
-				fields := map[string]string{"kind": "document"}
-				if a != nil {
-					fields["csrf"] = w.csrf(a.token)
-				}
-				raw, ct := uploadForm(fields, "surat.jpg", string(phototest.JPEG(30, 20, 6)))
-				return apiRequest{path: fmt.Sprintf("/rumah-tangga/%d/foto-usul", e.id), raw: raw, contentType: ct}
-			},
-			check: redirectTo("/rumah-tangga/%d?foto=1")},
+			req: photoPost("/rumah-tangga/%d/foto-usul", "document", 6), check: redirectTo("/rumah-tangga/%d?foto=1")},
+		{method: "POST", route: "/sanggah/:id/foto", page: true, roles: usulRoles, target: targetSanggah, own: 303,
+			req: photoPost("/sanggah/%d/foto", "front", 9), check: redirectTo("/sanggah/%d?foto=1#foto")},
 		{method: "GET", route: "/lokasi", page: true, roles: superRoles, target: targetCycle, req: idPath("/lokasi?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/bukti", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/bukti?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/bukti", page: true, roles: watcherRoles, target: targetCycle, req: idPath("/bukti?siklus=%d&format=xlsx"), own: 200, other: 200},
@@ -2310,8 +2352,18 @@ func wantUpdateTo(name string, workflowID func(mxEntity) string) func(*testing.T
 // shows).
 func noObjector(t *testing.T, a *mxActor, e mxEntity, r *apiResponse) {
 	t.Helper()
-	if body := string(r.body); strings.Contains(body, "Pelapor Rahasia") || !strings.Contains(body, "Keluarga ini sebenarnya masih miskin") {
-		t.Errorf("%s: objection %d shows its objector, or not its reason: %.1500s", a, e.id, body)
+	noObjectorName(t, a, e, r)
+	if body := string(r.body); !strings.Contains(body, "Keluarga ini sebenarnya masih miskin") {
+		t.Errorf("%s: objection %d does not show its reason: %.1500s", a, e.id, body)
+	}
+}
+
+// noObjectorName checks an answer about an objection (its page, its
+// photos) does not name who objected.
+func noObjectorName(t *testing.T, a *mxActor, e mxEntity, r *apiResponse) {
+	t.Helper()
+	if body := string(r.body); strings.Contains(body, "Pelapor Rahasia") {
+		t.Errorf("%s: objection %d's answer names its objector: %.1500s", a, e.id, body)
 	}
 }
 
@@ -2850,7 +2902,7 @@ func (w *mxWorld) checkPhotoUpload(t *testing.T, a *mxActor, e mxEntity, r *apiR
 		HouseholdID int64
 	}
 	r.decode(t, &v)
-	if v.OwnerKind != owner || v.OwnerID != ownerID || v.HouseholdID != e.id {
+	if v.OwnerKind != owner || v.OwnerID != ownerID || v.HouseholdID != e.hh.id {
 		t.Fatalf("%s: photo %s", a, r.body)
 	}
 	var p store.Photo
@@ -2869,19 +2921,32 @@ func (w *mxWorld) checkPhotoUpload(t *testing.T, a *mxActor, e mxEntity, r *apiR
 		t.Errorf("%s: photo %d opens to %d bytes (err %v), with metadata or not a JPEG", a, p.ID, len(plain), err)
 	}
 	var audits int64
-	w.db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ? AND actor_id = ?", e.id, "photo.upload", a.id).Count(&audits)
+	w.db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ? AND actor_id = ?", e.hh.id, "photo.upload", a.id).Count(&audits)
 	if audits < 1 {
 		t.Errorf("%s: no photo.upload audit entry", a)
 	}
 }
 
-// photoOf is the seeded photo of e's household; a record that does not
-// exist has none: its own id stands for a missing photo.
+// photoPost is a page's photo form posted to the record's path (format),
+// a JPEG of kind made from seed, with the actor's form token.
+func photoPost(format, kind string, seed byte) func(*mxWorld, *mxActor, mxEntity) apiRequest {
+	return func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+		fields := map[string]string{"kind": kind}
+		if a != nil {
+			fields["csrf"] = w.csrf(a.token)
+		}
+		raw, ct := uploadForm(fields, "foto.jpg", string(phototest.JPEG(30, 20, seed)))
+		return apiRequest{path: fmt.Sprintf(format, e.id), raw: raw, contentType: ct}
+	}
+}
+
+// photoOf is the seeded photo of record e; a record that does not exist
+// has none: its own id stands for a missing photo.
 func photoOf(e mxEntity) int64 {
-	if e.hh == nil || e.id != e.hh.id {
+	if e.photo == 0 {
 		return e.id
 	}
-	return e.hh.photo
+	return e.photo
 }
 
 // checkPhotoView checks a served photo: a JPEG, not cached, and one more
@@ -2895,8 +2960,8 @@ func (w *mxWorld) checkPhotoView(t *testing.T, a *mxActor, e mxEntity, r *apiRes
 		t.Errorf("%s: photo cached: %q", a, r.header.Get("Cache-Control"))
 	}
 	var entries []store.AuditEntry
-	w.db.Where("household_id = ? AND action = ? AND actor_id = ?", e.id, "photo.view", a.id).Find(&entries)
-	if len(entries) == 0 || !strings.Contains(string(entries[len(entries)-1].Detail), fmt.Sprintf(`"photoId":%d`, e.hh.photo)) {
-		t.Errorf("%s: viewing photo %d left no audit entry: %+v", a, e.hh.photo, entries)
+	w.db.Where("household_id = ? AND action = ? AND actor_id = ?", e.hh.id, "photo.view", a.id).Find(&entries)
+	if len(entries) == 0 || !strings.Contains(string(entries[len(entries)-1].Detail), fmt.Sprintf(`"photoId":%d`, photoOf(e))) {
+		t.Errorf("%s: viewing photo %d left no audit entry: %+v", a, photoOf(e), entries)
 	}
 }

@@ -97,6 +97,7 @@ var ownBodyLimit = map[string]bool{
 	// Photos: bounded by the largest photo (photoUpload).
 	"/api/v1/tasks/:id/photos":           true,
 	"/api/v1/households/:id/usul/photos": true,
+	"/api/v1/sanggah/:id/photos":         true,
 }
 
 // bodyLimit refuses a body larger than limit with 413 and code

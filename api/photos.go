@@ -56,15 +56,19 @@ func (s *Server) uploadVisitPhoto(c *gin.Context) {
 	})
 }
 
-// uploadUsulPhoto attaches a photo to the usul of household :id.
-func (s *Server) uploadUsulPhoto(c *gin.Context) {
-	id, ok := s.pathID(c)
-	if !ok {
-		return
+// uploadPhotoTo attaches a photo to record :id with the office's step
+// upload: the usul of household :id (UploadUsulPhoto), objection :id
+// before its decision (UploadSanggahPhoto).
+func (s *Server) uploadPhotoTo(upload func(context.Context, office.Caller, int64, string, office.PhotoUpload) (*store.Photo, error)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := s.pathID(c)
+		if !ok {
+			return
+		}
+		s.attachPhoto(c, func(ctx context.Context, cl office.Caller, key string, in office.PhotoUpload) (*store.Photo, error) {
+			return upload(ctx, cl, id, key, in)
+		})
 	}
-	s.attachPhoto(c, func(ctx context.Context, cl office.Caller, key string, in office.PhotoUpload) (*store.Photo, error) {
-		return s.deps.Office.UploadUsulPhoto(ctx, cl, id, key, in)
-	})
 }
 
 // attachPhoto reads the upload and hands it to the office's step attach.
@@ -85,20 +89,26 @@ func (s *Server) attachPhoto(c *gin.Context, attach func(context.Context, office
 
 // visitPhotos lists a task's visit photos (records only; each image is
 // GET /photos/{id}).
-func (s *Server) visitPhotos(c *gin.Context) {
+func (s *Server) visitPhotos(c *gin.Context) { s.listPhotos(c, s.deps.Office.VisitPhotos) }
+
+// sanggahPhotos lists objection :id's photos (records only).
+func (s *Server) sanggahPhotos(c *gin.Context) { s.listPhotos(c, s.deps.Office.SanggahPhotos) }
+
+// listPhotos answers the photos list of the record :id.
+func (s *Server) listPhotos(c *gin.Context, list func(context.Context, office.Caller, int64) ([]store.Photo, error)) {
 	id, ok := s.pathID(c)
 	if !ok {
 		return
 	}
-	list, err := s.deps.Office.VisitPhotos(c.Request.Context(), caller(c), id)
+	photos, err := list(c.Request.Context(), caller(c), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	if list == nil {
-		list = []store.Photo{}
+	if photos == nil {
+		photos = []store.Photo{}
 	}
-	c.JSON(http.StatusOK, gin.H{"photos": list})
+	c.JSON(http.StatusOK, gin.H{"photos": photos})
 }
 
 // photo sends one photo's JPEG, without metadata; each view is audited.

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/photo/phototest"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
@@ -31,9 +32,16 @@ func (w *mxWorld) jatenHousehold(t *testing.T) *mxHousehold {
 
 // uploadPhoto posts a photo to a task's visit as actor, with fields.
 func (w *mxWorld) uploadPhoto(actor string, household int64, key string, fields map[string]string, name string, content []byte) *apiResponse {
+	return w.postPhoto(w.byName[actor].token, "/api/v1/tasks/:id/photos", household, key, fields, name, content)
+}
+
+// postPhoto posts a photo to route (an upload route with :id) for record
+// id, with session token and fields; key, when set, is its
+// Idempotency-Key.
+func (w *mxWorld) postPhoto(token, route string, id int64, key string, fields map[string]string, name string, content []byte) *apiResponse {
 	raw, ct := uploadForm(fields, name, string(content))
-	req := apiRequest{method: "POST", route: "/api/v1/tasks/:id/photos", path: fmt.Sprintf("/api/v1/tasks/%d/photos", household),
-		token: w.byName[actor].token, raw: raw, contentType: ct}
+	req := apiRequest{method: "POST", route: route, path: strings.Replace(route, ":id", fmt.Sprint(id), 1),
+		token: token, raw: raw, contentType: ct}
 	if key != "" {
 		req.header = map[string]string{"Idempotency-Key": key}
 	}
@@ -349,6 +357,158 @@ func TestEvidenceAndFlags(t *testing.T) {
 		}
 		if strings.Contains(string(g.body), h.name) || strings.Contains(string(g.body), h.address) || strings.Contains(string(g.body), h.nik) {
 			t.Error("the GeoJSON carries personal data")
+		}
+	})
+}
+
+// TestSanggahPhotos: evidence for an objection, before its decision.
+// Salam's officer attaches a document to the objection against a Salam
+// household (201; the record names the officer, never the objector);
+// Jaten's officer, next door, gets 404, and a file that is not an image
+// 422, both storing nothing. The list shows it; each view by the TKSK is
+// an audit entry, and Jaten's officer cannot view it (404, API and page,
+// no entry). Once Dinsos has decided, a new photo is 409
+// sanggah.photo_late (in Indonesian on the page, which offers the form no
+// more) and stores nothing, while a resend of the stored one answers its
+// record.
+func TestSanggahPhotos(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		c := w.cycles[0]
+		salam, jaten := w.login("desa.salam", mxPassword), w.byName["desa.jaten"].token
+		post := func(token, key string, content []byte) *apiResponse {
+			return w.postPhoto(token, "/api/v1/sanggah/:id/photos", c.sanggah, key, map[string]string{"kind": "document"}, "surat.jpg", content)
+		}
+		refused := func(r *apiResponse, what string, status int, code string) {
+			t.Helper()
+			if !r.want(t, what, status) {
+				return
+			}
+			var e struct{ Code string }
+			r.decode(t, &e)
+			if e.Code != code {
+				t.Errorf("%s: code %q, want %q (%s)", what, e.Code, code, r.body)
+			}
+		}
+		stored := func(what string, want int64) {
+			t.Helper()
+			rows, objects := w.photoCounts(t)
+			if rows != want || int64(objects) != want {
+				t.Errorf("%s: %d records, %d objects, want %d", what, rows, objects, want)
+			}
+		}
+		rows0, _ := w.photoCounts(t)
+
+		refused(post(jaten, "", phototest.JPEG(40, 30, 1)), "Jaten's officer", http.StatusNotFound, "not_found")
+		refused(post(salam, "", []byte("bukan foto, hanya teks bernama .jpg")), "not an image", http.StatusUnprocessableEntity, "photo.not_image")
+		stored("after the refusals", rows0)
+
+		r := post(salam, "bukti-1", phototest.JPEGWithEXIF(64, 48, 12))
+		if !r.want(t, "Salam's officer", http.StatusCreated) {
+			return
+		}
+		var p store.Photo
+		r.decode(t, &p)
+		if p.OwnerKind != "sanggah" || p.OwnerID != c.sanggah || p.HouseholdID != c.sanggahHH.id || p.DesaCode != c.sanggahHH.desa ||
+			p.CycleID != c.id || p.UploadedBy != w.byName["desa.salam"].id || strings.Contains(string(r.body), "Pelapor Rahasia") {
+			t.Errorf("photo record %s", r.body)
+		}
+		stored("after the upload", rows0+1)
+
+		l := w.do(apiRequest{method: "GET", route: "/api/v1/sanggah/:id/photos", path: fmt.Sprintf("/api/v1/sanggah/%d/photos", c.sanggah),
+			token: w.byName["pendamping.blitar"].token})
+		l.want(t, "list", http.StatusOK)
+		var list struct{ Photos []store.Photo }
+		l.decode(t, &list)
+		if len(list.Photos) != 2 || list.Photos[0].ID != c.sanggahPhoto || list.Photos[1].ID != p.ID {
+			t.Errorf("photos of the objection: %s, want the seeded %d and %d", l.body, c.sanggahPhoto, p.ID)
+		}
+
+		views := func(actor string) int64 {
+			var n int64
+			w.db.Model(&store.AuditEntry{}).Where("action = ? AND actor_id = ? AND household_id = ? AND detail LIKE ?",
+				"photo.view", w.byName[actor].id, c.sanggahHH.id, fmt.Sprintf(`%%"photoId":%d%%`, p.ID)).Count(&n)
+			return n
+		}
+		for i := 1; i <= 2; i++ {
+			g := w.do(apiRequest{method: "GET", route: "/api/v1/photos/:id", path: fmt.Sprintf("/api/v1/photos/%d", p.ID), token: w.byName["tksk.wonodadi"].token})
+			if g.want(t, "the TKSK's view", http.StatusOK) && hasEXIF(g.body) {
+				t.Error("the served photo still carries EXIF")
+			}
+			if n := views("tksk.wonodadi"); n != int64(i) {
+				t.Errorf("after %d views, %d audit entries", i, n)
+			}
+		}
+		for _, req := range []apiRequest{
+			{method: "GET", route: "/api/v1/photos/:id", path: fmt.Sprintf("/api/v1/photos/%d", p.ID), token: jaten},
+			{method: "GET", route: "/foto/:id", path: fmt.Sprintf("/foto/%d", p.ID), cookie: jaten},
+		} {
+			if g := w.do(req); g.want(t, "Jaten's officer: "+req.path, http.StatusNotFound) && bytes.Contains(g.body, []byte{0xFF, 0xD8}) {
+				t.Errorf("%s: photo bytes in the 404", req.path)
+			}
+		}
+		if n := views("desa.jaten"); n != 0 {
+			t.Errorf("refused views left %d audit entries", n)
+		}
+
+		// Dinsos decides: evidence comes before the decision.
+		if err := db.Model(&store.Sanggah{}).Where("id = ?", c.sanggah).Update("status", domain.SanggahUpheld).Error; err != nil {
+			t.Fatal(err)
+		}
+		refused(post(salam, "bukti-2", phototest.JPEG(64, 48, 13)), "after the decision", http.StatusConflict, "sanggah.photo_late")
+		again := post(salam, "bukti-1", phototest.JPEGWithEXIF(64, 48, 12))
+		var p2 store.Photo
+		if again.want(t, "resend after the decision", http.StatusCreated) {
+			if again.decode(t, &p2); p2.ID != p.ID {
+				t.Errorf("resend answered photo %d, want %d", p2.ID, p.ID)
+			}
+		}
+		raw, ct := uploadForm(map[string]string{"kind": "front", "csrf": w.csrf(salam)}, "rumah.jpg", string(phototest.JPEG(30, 20, 14)))
+		pg := w.do(apiRequest{method: "POST", route: "/sanggah/:id/foto", path: fmt.Sprintf("/sanggah/%d/foto", c.sanggah), cookie: salam, raw: raw, contentType: ct})
+		if page := html.UnescapeString(string(pg.body)); pg.code != http.StatusConflict ||
+			!strings.Contains(page, "Foto tidak disimpan: Sanggah ini sudah berstatus “Diterima”: foto bukti dilampirkan sebelum keputusan") ||
+			strings.Contains(page, fmt.Sprintf(`action="/sanggah/%d/foto"`, c.sanggah)) {
+			t.Errorf("page after the decision: %d %s", pg.code, pg.shown())
+		}
+		stored("after the decision", rows0+1)
+	})
+}
+
+// TestSanggahPagePhotos: the objection's page shows its photos (a link to
+// each, whose view is audited) to those who see photos, and the upload
+// form to those who may attach one; never who objected.
+func TestSanggahPagePhotos(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		c := w.cycles[0]
+		link, form := fmt.Sprintf(`href="/foto/%d"`, c.sanggahPhoto), fmt.Sprintf(`action="/sanggah/%d/foto"`, c.sanggah)
+		for _, tc := range []struct {
+			actor           string
+			photos, canPost bool
+		}{
+			{"desa.salam", true, true},
+			{"tksk.wonodadi", true, true},
+			{"dinsos.blitar", true, true},
+			{"pendamping.blitar", true, false},
+			{"admin", false, false},
+		} {
+			token := w.byName[tc.actor].token
+			if token == "" {
+				token = w.login(tc.actor, mxPassword)
+			}
+			r := w.do(apiRequest{method: "GET", route: "/sanggah/:id", path: fmt.Sprintf("/sanggah/%d", c.sanggah), cookie: token})
+			if !r.want(t, tc.actor, http.StatusOK) {
+				continue
+			}
+			page := string(r.body)
+			if strings.Contains(page, link) != tc.photos || strings.Contains(page, form) != tc.canPost ||
+				(tc.canPost && !strings.Contains(page, `enctype="multipart/form-data" data-once data-photo`)) {
+				t.Errorf("%s: the photo's link %v (want %v), the form %v (want %v): %s", tc.actor,
+					strings.Contains(page, link), tc.photos, strings.Contains(page, form), tc.canPost, r.shown())
+			}
+			if strings.Contains(page, "Pelapor Rahasia") {
+				t.Errorf("%s: the page names the objector", tc.actor)
+			}
 		}
 	})
 }

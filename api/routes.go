@@ -38,6 +38,8 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/sanggah/:id", may(office.StepReadSanggah), s.getSanggah)
 	a.POST("/sanggah/:id/finding", may(office.StepSanggahFinding), s.sanggahFinding)
 	a.POST("/sanggah/:id/decision", may(office.StepSanggahDecide), s.sanggahDecision)
+	a.POST("/sanggah/:id/photos", may(office.StepSanggahPhoto), s.uploadPhotoTo(s.deps.Office.UploadSanggahPhoto))
+	a.GET("/sanggah/:id/photos", may(office.StepReadPhotos), s.sanggahPhotos)
 	a.GET("/intakes/:id", may(office.StepIntake), s.getIntake)
 	a.GET("/intakes/:id/issues", may(office.StepIntake), s.intakeIssues)
 
@@ -49,7 +51,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.POST("/tasks/:id/members", may(office.StepSubmitResult), s.changeMember)
 	a.POST("/tasks/:id/photos", may(office.StepSubmitResult), s.uploadVisitPhoto)
 	a.GET("/tasks/:id/photos", may(office.StepReadPhotos), s.visitPhotos)
-	a.POST("/households/:id/usul/photos", may(office.StepUsul), s.uploadUsulPhoto)
+	a.POST("/households/:id/usul/photos", may(office.StepUsul), s.uploadPhotoTo(s.deps.Office.UploadUsulPhoto))
 	a.GET("/photos/:id", may(office.StepReadPhotos), s.photo)
 	a.GET("/cycles/:id/visit-flags", may(office.StepVisitFlags), s.visitFlags)
 	a.GET("/cycles/:id/evidence", may(office.StepReport), s.evidence)

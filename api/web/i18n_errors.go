@@ -157,6 +157,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeSanggahDecision:   "Keputusan: diterima (upheld) atau ditolak (rejected).",
 	domain.CodeSanggahReverifier: "Verifikasi ulang oleh desa (village) atau TKSK (tksk).",
 	domain.CodeSanggahNotYours:   "Verifikasi ulang sanggah ini dilakukan oleh %s.",
+	domain.CodeSanggahPhotoLate:  "Sanggah ini sudah berstatus “%s”: foto bukti dilampirkan sebelum keputusan. Tidak ada yang disimpan.",
 	domain.CodeCycleSanggahDays:  "Isi antara 1 dan 365 hari.",
 	domain.CodePhotoKind:         "Pilih jenis foto: rumah tampak depan, bagian dalam rumah, Kartu Keluarga atau dokumen pendukung.",
 	domain.CodePhotoNotImage:     "Berkas ini bukan foto (JPEG atau PNG); tidak ada yang disimpan. Ambil foto dengan kamera lalu kirim lagi.",
@@ -194,6 +195,7 @@ var errorArgs = map[domain.Code]func(args []string) []string{
 	domain.CodeCaseEndedInStage:   each(stageName),
 	domain.CodeReopenPastVerified: each(stageName),
 	domain.CodeVisitIndicators:    each(outcomeName),
+	domain.CodeSanggahPhotoLate:   each(func(s string) string { return lookup(sanggahStatusNames, s) }),
 	domain.CodeDateBefore:         each(isoDateID),
 	domain.CodeDecreeChanged:      each(func(s string) string { return lookup(decreeStates, s) }),
 	domain.CodeDecreeStep: func(a []string) []string {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/xlsxwrite"
 )
 
@@ -83,16 +84,38 @@ func (h *pages) uploadVisitPhoto(c *gin.Context) {
 // uploadUsulPhoto attaches a photo to an usul from its household's page
 // (POST /rumah-tangga/:id/foto-usul), as POST
 // /api/v1/households/{id}/usul/photos does.
-func (h *pages) uploadUsulPhoto(c *gin.Context) {
-	id, ok := h.pathID(c)
-	if !ok {
-		return
+func (h *pages) uploadUsulPhoto() gin.HandlerFunc {
+	return h.uploadPhotoTo("/rumah-tangga/%d?foto=1", h.d.Office.UploadUsulPhoto,
+		func(c *gin.Context, status int, v *view) { h.errorPage(c, status, v.Error) })
+}
+
+// uploadSanggahPhoto attaches a photo to an objection from its page (POST
+// /sanggah/:id/foto), as POST /api/v1/sanggah/{id}/photos does; a refusal
+// (a decided objection, not a photo) is shown at the top of the page.
+func (h *pages) uploadSanggahPhoto() gin.HandlerFunc {
+	return h.uploadPhotoTo("/sanggah/%d?foto=1#foto", h.d.Office.UploadSanggahPhoto,
+		func(c *gin.Context, status int, v *view) {
+			v.Active = "sanggah"
+			h.showSanggah(c, status, v, &sanggahData{Errors: map[string]string{}})
+		})
+}
+
+// uploadPhotoTo attaches a photo to record :id with the office's step
+// upload and goes to next (a format of the id); a refused photo is shown
+// by show.
+func (h *pages) uploadPhotoTo(next string, upload func(context.Context, office.Caller, int64, string, office.PhotoUpload) (*store.Photo, error),
+	show func(c *gin.Context, status int, v *view)) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, ok := h.pathID(c)
+		if !ok {
+			return
+		}
+		h.attachPhoto(c, fmt.Sprintf(next, id),
+			func(ctx context.Context, cl office.Caller, key string, in office.PhotoUpload) error {
+				_, err := upload(ctx, cl, id, key, in)
+				return err
+			}, func(status int, v *view) { show(c, status, v) })
 	}
-	h.attachPhoto(c, fmt.Sprintf("/rumah-tangga/%d?foto=1", id),
-		func(ctx context.Context, cl office.Caller, key string, in office.PhotoUpload) error {
-			_, err := h.d.Office.UploadUsulPhoto(ctx, cl, id, key, in)
-			return err
-		}, func(status int, v *view) { h.errorPage(c, status, v.Error) })
 }
 
 // attachPhoto reads a photo form, hands it to the office's step attach

@@ -143,6 +143,11 @@ type sanggahData struct {
 	MayFind, MayDecide bool
 	Errors             map[string]string
 	Outcome, Note      string
+	// Photos are the objection's evidence (for the roles that see
+	// photos); PhotoForm attaches another (nil once it is decided, or
+	// when the caller may not).
+	Photos    []store.Photo
+	PhotoForm *photoFormData
 }
 
 // Outcomes lists the visit outcomes for the finding's form.
@@ -161,6 +166,8 @@ func (h *pages) sanggahPage(c *gin.Context) {
 		v.Flash = "Hasil verifikasi ulang tercatat; sanggah menunggu keputusan Dinas Sosial."
 	case c.Query("diputuskan") != "":
 		v.Flash = "Keputusan tercatat; penyanggah diberi tahu."
+	case c.Query("foto") != "":
+		v.Flash = "Foto tersimpan."
 	}
 	h.showSanggah(c, http.StatusOK, v, &sanggahData{Errors: map[string]string{}})
 }
@@ -180,6 +187,15 @@ func (h *pages) showSanggah(c *gin.Context, status int, v *view, d *sanggahData)
 	d.MayFind = sg.Status == domain.SanggahReverification && office.Allowed(office.StepSanggahFinding, p.Role) &&
 		(sg.Reverifier != domain.ReverifyTKSK || p.Role == auth.RoleTKSK)
 	d.MayDecide = sg.Status == domain.SanggahAwaitingDecision && office.Allowed(office.StepSanggahDecide, p.Role)
+	if office.Allowed(office.StepReadPhotos, p.Role) {
+		if d.Photos, err = h.d.Office.SanggahPhotos(c.Request.Context(), caller(c), sg.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	if sg.Status.Open() && office.Allowed(office.StepSanggahPhoto, p.Role) {
+		d.PhotoForm = h.newPhotoForm(c, fmt.Sprintf("/sanggah/%d/foto", sg.ID), domain.PhotoKinds())
+	}
 	if !p.Role.Visits() && h.d.SanggahURL != nil {
 		d.TemporalURL = h.d.SanggahURL(sg.ID)
 	}

@@ -131,7 +131,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.POST("/tugas/:id/anggota", may(office.StepSubmitResult), h.changeMember)
 	r.POST("/tugas/:id/foto", h.signedInWith(h.photoLimit(), office.Roles(office.StepSubmitResult)...), h.uploadVisitPhoto)
 	r.GET("/foto/:id", may(office.StepReadPhotos), h.photo)
-	r.POST("/rumah-tangga/:id/foto-usul", h.signedInWith(h.photoLimit(), office.Roles(office.StepUsul)...), h.uploadUsulPhoto)
+	r.POST("/rumah-tangga/:id/foto-usul", h.signedInWith(h.photoLimit(), office.Roles(office.StepUsul)...), h.uploadUsulPhoto())
 	r.GET("/lokasi", may(office.StepVisitFlags), h.visitFlagsPage)
 	r.GET("/bukti", may(office.StepReport), h.evidencePage)
 	r.GET("/musyawarah", may(office.StepRecordMeeting), h.meetingPage)
@@ -151,6 +151,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/sanggah/:id", may(office.StepReadSanggah), h.sanggahPage)
 	r.POST("/sanggah/:id/temuan", may(office.StepSanggahFinding), h.sanggahStep(false))
 	r.POST("/sanggah/:id/keputusan", may(office.StepSanggahDecide), h.sanggahStep(true))
+	r.POST("/sanggah/:id/foto", h.signedInWith(h.photoLimit(), office.Roles(office.StepSanggahPhoto)...), h.uploadSanggahPhoto())
 	// Login-free: an objector's status by receipt code.
 	r.GET("/status", h.statusPage)
 	r.GET("/akun/impor", may(office.StepAccounts), h.accountImportPage)

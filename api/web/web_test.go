@@ -749,6 +749,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /sanggah/:id":                           {auth.RoleVillage, auth.RolePSM, auth.RolePendamping, auth.RoleTKSK, auth.RoleDinsos, auth.RoleAdmin},
 	"POST /sanggah/:id/temuan":                   {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
 	"POST /sanggah/:id/keputusan":                {auth.RoleDinsos},
+	"POST /sanggah/:id/foto":                     {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
 	"GET /status":                                nil, // public: an objection's status by receipt code
 	"GET /akun/impor":                            {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /akun/impor":                           {auth.RoleDinsos, auth.RoleAdmin},

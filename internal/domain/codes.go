@@ -157,6 +157,7 @@ const (
 	CodeSanggahReverifier Code = "sanggah.reverifier"
 	CodeSanggahNotYours   Code = "sanggah.not_yours"
 	CodeSanggahPastDecree Code = "sanggah.past_decree"
+	CodeSanggahPhotoLate  Code = "sanggah.photo_late"
 	CodeCycleSanggahDays  Code = "cycle.sanggah_days"
 	// A change to a decided household during the year.
 	CodeChangeKind     Code = "change.kind"
@@ -355,6 +356,7 @@ var catalogue = map[Code]entry{
 	CodeSanggahReverifier: {KindInvalid, "the re-verification is by village or tksk"},
 	CodeSanggahNotYours:   {KindForbidden, "this re-verification is for the %s"},
 	CodeSanggahPastDecree: {KindConflict, "the household is no longer only waiting for its decree (stage %s): a revocation decree takes it off the list"},
+	CodeSanggahPhotoLate:  {KindConflict, "the objection is %s: its evidence is attached before the decision (nothing was stored)"},
 	CodeCycleSanggahDays:  {KindInvalid, "from 1 to 365 days"},
 	CodePhotoKind:         {KindInvalid, "the photo's kind is one of front, inside, family_card, document"},
 	CodePhotoNotImage:     {KindInvalid, "the file is not a JPEG or PNG photo; nothing was stored"},

@@ -93,6 +93,9 @@ type photoOwner struct {
 	cycleID     int64
 	householdID int64
 	desa        string
+	// late, when set, refuses a new photo; a resend of one stored before
+	// still answers its record.
+	late error
 }
 
 // UploadVisitPhoto attaches a photo to task t's visit (the village
@@ -128,6 +131,28 @@ func (s *Service) UploadUsulPhoto(ctx context.Context, c Caller, householdID int
 	return s.attachPhoto(ctx, c, photoOwner{kind: domain.OwnerUsul, id: u.ID, cycleID: h.CycleID, householdID: h.ID, desa: h.DesaCode}, key, in)
 }
 
+// UploadSanggahPhoto attaches a photo (the objector's document, the
+// house as the re-verification found it) to objection sanggahID, before
+// its decision; key as for UploadVisitPhoto. An objection outside the
+// caller's region is not found; a decided or closed one refuses a new
+// photo (CodeSanggahPhotoLate: evidence comes before the decision), while
+// a resend of one stored before answers its record. The photo's record names its uploader (an
+// officer), never the objector.
+func (s *Service) UploadSanggahPhoto(ctx context.Context, c Caller, sanggahID int64, key string, in PhotoUpload) (*store.Photo, error) {
+	if err := c.may(StepSanggahPhoto); err != nil {
+		return nil, err
+	}
+	sg, err := s.store.GetSanggah(ctx, c.Principal, sanggahID)
+	if err != nil {
+		return nil, err
+	}
+	owner := photoOwner{kind: domain.OwnerSanggah, id: sg.ID, cycleID: sg.CycleID, householdID: sg.HouseholdID, desa: sg.DesaCode}
+	if !sg.Status.Open() {
+		owner.late = domain.Err(domain.CodeSanggahPhotoLate, string(sg.Status))
+	}
+	return s.attachPhoto(ctx, c, owner, key, in)
+}
+
 // attachPhoto checks, strips, seals and stores one photo for owner, the
 // caller's step and region already checked. A refused photo stores
 // nothing.
@@ -150,6 +175,9 @@ func (s *Service) attachPhoto(ctx context.Context, c Caller, owner photoOwner, k
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return nil, err
 		}
+	}
+	if owner.late != nil {
+		return nil, owner.late
 	}
 	if !isPhotoKind(in.Kind) {
 		return nil, domain.FieldErr("kind", domain.CodePhotoKind)
@@ -247,8 +275,25 @@ func (s *Service) UsulPhotos(ctx context.Context, c Caller, householdID int64) (
 	return s.store.Photos(ctx, domain.OwnerUsul, u.ID)
 }
 
+// SanggahPhotos lists the photos of objection sanggahID, for the roles
+// that read objections and see photos, in its household's region.
+func (s *Service) SanggahPhotos(ctx context.Context, c Caller, sanggahID int64) ([]store.Photo, error) {
+	if err := c.may(StepReadPhotos); err != nil {
+		return nil, err
+	}
+	if err := c.may(StepReadSanggah); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.GetSanggah(ctx, c.Principal, sanggahID); err != nil {
+		return nil, err
+	}
+	return s.store.Photos(ctx, domain.OwnerSanggah, sanggahID)
+}
+
 // PhotoImage is photo id's JPEG, opened from the object store, for a
-// caller of its household's region; another region's photo is not found.
+// caller of its household's region (the desa its record carries, whether
+// a visit's, an usul's or a sanggah's); another region's photo is not
+// found.
 // The view is audited first: no entry, no photo.
 func (s *Service) PhotoImage(ctx context.Context, c Caller, id int64) (*store.Photo, []byte, error) {
 	if err := c.may(StepReadPhotos); err != nil {

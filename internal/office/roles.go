@@ -38,6 +38,7 @@ const (
 	StepReadSanggah     Step = "sanggah.read"
 	StepSanggahFinding  Step = "sanggah.finding"
 	StepSanggahDecide   Step = "sanggah.decide"
+	StepSanggahPhoto    Step = "sanggah.photo"
 	StepRecordChange    Step = "household.change"
 	StepDecideChange    Step = "household.change_decide"
 	StepNextCycle       Step = "cycle.next"
@@ -91,6 +92,11 @@ var allowed = map[Step][]auth.Role{
 	StepReadSanggah:    field,
 	StepSanggahFinding: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK},
 	StepSanggahDecide:  dinsos,
+	// Evidence for an objection before its decision: what the objector
+	// brought (a letter, the house), by who recorded it, and the house as
+	// the re-verification found it. Not the PKH companion, who does
+	// neither, nor an administrator, who has no region.
+	StepSanggahPhoto: {auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos},
 	// A change to an enrolled household during the year: those who
 	// follow the family record it; the TKSK or Dinsos confirms it.
 	StepRecordChange: append(slices.Clip(visitors), auth.RoleDinsos),

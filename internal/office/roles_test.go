@@ -36,6 +36,7 @@ func TestRoles(t *testing.T) {
 	only(office.StepProposals, auth.RoleDinsos)
 	only(office.StepCloseCycle, auth.RoleDinsos)
 	only(office.StepRevealIdentity, auth.RoleDinsos, auth.RoleVillage, auth.RolePSM, auth.RolePendamping)
+	only(office.StepSanggahPhoto, auth.RoleVillage, auth.RolePSM, auth.RoleTKSK, auth.RoleDinsos)
 	only("no.such_step")
 	for update, want := range map[string]office.Step{
 		workflows.UpdateDecreeSubmit: office.StepDecreeOffice, workflows.UpdateDecreeRevise: office.StepDecreeOffice,

@@ -69,8 +69,12 @@
     const fields = {};
     for (const [k, v] of new FormData(f)) if (typeof v === "string") fields[k] = v;
     fields.kunci = hex(12); // this submission's own idempotency key
-    const m = f.getAttribute("action").match(/\/(\d+)(\/|$)/);
-    const it = { url: f.getAttribute("action"), task: m ? Number(m[1]) : 0, fields, at: new Date().toISOString(), state: "waiting" };
+    // A task's or a household's form names the household; an objection's
+    // form (/sanggah/N/foto) names the objection, not a task.
+    const m = f.getAttribute("action").match(/^\/([a-z-]+)\/(\d+)(\/|$)/);
+    const sanggah = m && m[1] === "sanggah";
+    const it = { url: f.getAttribute("action"), task: m && !sanggah ? Number(m[2]) : 0, fields, at: new Date().toISOString(), state: "waiting" };
+    if (sanggah) it.of = "sanggah #" + m[2];
     const btn = f.querySelector("button[type=submit], button:not([type])");
     if (btn) btn.disabled = true;
     if (f.matches("[data-visit]") && navigator.onLine && !noSignal &&
@@ -151,7 +155,7 @@
         it.message = Array.from(page.querySelectorAll(".alert, .field-error"), (n) => n.textContent.trim()).filter(Boolean).join(" ") || "Ditolak (kode " + r.status + ").";
         if (r.status >= 500) { await put(it); break; }
         it.state = r.status === 409 || r.status === 404 ? "conflict" : "refused";
-        if (it.state === "conflict") it.now = await current(it.task);
+        if (it.state === "conflict" && it.task) it.now = await current(it.task);
         await put(it);
       }
     } finally { flushing = false; }
@@ -173,7 +177,7 @@
     for (const it of items) {
       const li = el("li");
       li.dataset.state = it.state;
-      li.append(el("strong", it.label), el("span", " · rumah tangga #" + it.task + " · " + new Date(it.at).toLocaleString("id-ID")));
+      li.append(el("strong", it.label), el("span", " · " + (it.of || "rumah tangga #" + it.task) + " · " + new Date(it.at).toLocaleString("id-ID")));
       if (it.state === "waiting" && it.message) li.append(el("p", it.message, "hint"));
       if (it.state !== "waiting") {
         li.append(el("p", (it.state === "conflict" ? "Konflik: " : "Ditolak: ") + it.message, "field-error"));
