@@ -96,16 +96,7 @@ func TestSanggahClosedWithTheCycle(t *testing.T) {
 	}
 	testx.Equal(t, "notifications", h.notices(), []string{"sanggah_new to 35.05.01.2001 at +0d", "sanggah_reminder to 35.05.01.2001 at +11d"})
 	testx.Equal(t, "stages", h.stages(), []string{"sanggah_closed"})
-	var events []string
-	for _, c := range h.calls {
-		switch in := c.In.(type) {
-		case activities.InformInput:
-			events = append(events, "inform "+in.Event+" at "+offset(c.At))
-		case activities.NotifyInput:
-		default:
-			events = append(events, c.Name+" at "+offset(c.At))
-		}
-	}
+	events := h.sanggahEvents()
 	testx.Equal(t, "activities", events, []string{"inform registered at +0d", "CloseSanggah at +12d", "inform closed at +12d"})
 	var res workflows.SanggahState
 	if err := h.env.GetWorkflowResult(&res); err != nil || res.Status != domain.SanggahClosed {

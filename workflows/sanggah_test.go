@@ -79,6 +79,17 @@ func TestSanggahDecidedInTime(t *testing.T) {
 	mustAccept(t, "decision", decided)
 	testx.Equal(t, "notifications", h.notices(), []string{"sanggah_new to 35.05.01.2001 at +0d"})
 	testx.Equal(t, "stages", h.stages(), []string{"sanggah_awaiting_decision", "sanggah_upheld"})
+	events := h.sanggahEvents()
+	testx.Equal(t, "activities", events, []string{"inform registered at +0d", "RecordSanggahFinding at +3d", "DecideSanggah at +5d", "inform decided at +5d"})
+	var res workflows.SanggahState
+	if err := h.env.GetWorkflowResult(&res); err != nil || res.Status != domain.SanggahUpheld {
+		t.Fatalf("result %+v %v", res, err)
+	}
+}
+
+// sanggahEvents lists a sanggah case's activities but its notifications,
+// with the objector's messages by event: "inform decided at +5d".
+func (h *harness) sanggahEvents() []string {
 	var events []string
 	for _, c := range h.calls {
 		switch in := c.In.(type) {
@@ -89,9 +100,5 @@ func TestSanggahDecidedInTime(t *testing.T) {
 			events = append(events, c.Name+" at "+offset(c.At))
 		}
 	}
-	testx.Equal(t, "activities", events, []string{"inform registered at +0d", "RecordSanggahFinding at +3d", "DecideSanggah at +5d", "inform decided at +5d"})
-	var res workflows.SanggahState
-	if err := h.env.GetWorkflowResult(&res); err != nil || res.Status != domain.SanggahUpheld {
-		t.Fatalf("result %+v %v", res, err)
-	}
+	return events
 }

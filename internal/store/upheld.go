@@ -85,19 +85,8 @@ func (s *Store) Reinstate(ctx context.Context, r Reinstatement) error {
 		if h.StageSeq >= r.Transition.Seq {
 			return errors.New("reinstate: the household's case moved on since")
 		}
-		if err := tx.Model(&Household{}).Where("id = ?", h.ID).
-			Updates(map[string]any{"outcome": string(domain.OutcomeEligible), "in_dtks": r.InDTKS}).Error; err != nil {
-			return err
-		}
-		if err := ApplyTransition(tx, r.Transition); err != nil {
-			return err
-		}
-		hid := h.ID
-		return AppendAudit(tx, AuditEntry{
-			IdemKey: reinstateKey(r.SanggahID), At: r.Transition.At.UTC(), ActorID: r.Actor.UserID, ActorRole: r.Actor.Role,
-			RequestID: r.Actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: "household.reinstate",
-			Detail: jsonString(map[string]any{"sanggahId": r.SanggahID, "from": h.Stage, "inDtks": r.InDTKS}),
-		})
+		return applyUpheld(tx, &h, map[string]any{"outcome": string(domain.OutcomeEligible), "in_dtks": r.InDTKS}, r.Transition, r.Actor,
+			reinstateKey(r.SanggahID), "household.reinstate", map[string]any{"sanggahId": r.SanggahID, "from": h.Stage, "inDtks": r.InDTKS})
 	}))
 }
 
@@ -148,21 +137,28 @@ func (s *Store) Exclude(ctx context.Context, e Exclusion) error {
 		if n > 0 || h.Stage != string(domain.StageAwaitingDecree) {
 			return conflict(domain.CodeSanggahPastDecree, h.Stage)
 		}
-		if err := tx.Model(&Household{}).Where("id = ?", h.ID).Update("outcome", string(e.Outcome)).Error; err != nil {
-			return err
-		}
-		if err := ApplyTransition(tx, e.Transition); err != nil {
-			return err
-		}
-		hid := h.ID
-		return AppendAudit(tx, AuditEntry{
-			IdemKey: excludeKey(e.SanggahID), At: e.Transition.At.UTC(), ActorID: e.Actor.UserID, ActorRole: e.Actor.Role,
-			RequestID: e.Actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: "household.exclude",
-			Detail: jsonString(map[string]any{"sanggahId": e.SanggahID, "outcome": e.Outcome, "stage": e.Transition.Stage}),
-		})
+		return applyUpheld(tx, &h, map[string]any{"outcome": string(e.Outcome)}, e.Transition, e.Actor,
+			excludeKey(e.SanggahID), "household.exclude", map[string]any{"sanggahId": e.SanggahID, "outcome": e.Outcome, "stage": e.Transition.Stage})
 	}))
 }
 
 // excludeKey is the audit IdemKey of a household's exclusion for an
 // objection.
 func excludeKey(sanggahID int64) string { return fmt.Sprintf("household.exclude:%d", sanggahID) }
+
+// applyUpheld writes an upheld objection's step in its household: cols on
+// the household, the transition with its history row, and the audit entry
+// (key, action, detail), last in the transaction as AppendAudit needs.
+func applyUpheld(tx *gorm.DB, h *Household, cols map[string]any, t Transition, actor domain.Actor, key, action string, detail map[string]any) error {
+	if err := tx.Model(&Household{}).Where("id = ?", h.ID).Updates(cols).Error; err != nil {
+		return err
+	}
+	if err := ApplyTransition(tx, t); err != nil {
+		return err
+	}
+	hid := h.ID
+	return AppendAudit(tx, AuditEntry{
+		IdemKey: key, At: t.At.UTC(), ActorID: actor.UserID, ActorRole: actor.Role,
+		RequestID: actor.RequestID, CycleID: h.CycleID, HouseholdID: &hid, Action: action, Detail: jsonString(detail),
+	})
+}
