@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
@@ -50,14 +51,7 @@ func (c Cases) StartHousehold(ctx context.Context, h domain.HouseholdStart) (boo
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		EnableEagerStart:         true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SAStage.ValueSet(string(domain.StageAwaitingVerification)),
-			SAStageEnteredAt.ValueSet(h.CycleOpenedAt),
-			SARegency.ValueSet(h.RegencyCode),
-			SAKecamatan.ValueSet(h.KecamatanCode),
-			SADesa.ValueSet(h.DesaCode),
-			SACycleYear.ValueSet(int64(h.Year)),
-		),
+		TypedSearchAttributes:    caseAttributes(string(domain.StageAwaitingVerification), h.CycleOpenedAt, h.RegencyCode, h.KecamatanCode, h.DesaCode, h.Year),
 	}, HouseholdWorkflow, HouseholdInput{
 		CycleID: h.CycleID, HouseholdID: h.HouseholdID, Year: h.Year,
 		RegencyCode: h.RegencyCode, KecamatanCode: h.KecamatanCode, DesaCode: h.DesaCode,
@@ -81,14 +75,7 @@ func (c Cases) ReinstateHousehold(ctx context.Context, h domain.HouseholdStart) 
 		TaskQueue:                TaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SAStage.ValueSet(string(h.Reinstate.From)),
-			SAStageEnteredAt.ValueSet(h.CycleOpenedAt),
-			SARegency.ValueSet(h.RegencyCode),
-			SAKecamatan.ValueSet(h.KecamatanCode),
-			SADesa.ValueSet(h.DesaCode),
-			SACycleYear.ValueSet(int64(h.Year)),
-		),
+		TypedSearchAttributes:    caseAttributes(string(h.Reinstate.From), h.CycleOpenedAt, h.RegencyCode, h.KecamatanCode, h.DesaCode, h.Year),
 	}, HouseholdWorkflow, h)
 	return err
 }
@@ -242,14 +229,7 @@ func (c Cases) StartSanggah(ctx context.Context, in SanggahInput) (bool, error) 
 		TaskQueue:                OpsTaskQueue,
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			SAStage.ValueSet(SanggahStage(domain.SanggahReverification)),
-			SAStageEnteredAt.ValueSet(in.RegisteredAt),
-			SARegency.ValueSet(in.RegencyCode),
-			SAKecamatan.ValueSet(in.KecamatanCode),
-			SADesa.ValueSet(in.DesaCode),
-			SACycleYear.ValueSet(int64(in.Year)),
-		),
+		TypedSearchAttributes:    caseAttributes(SanggahStage(domain.SanggahReverification), in.RegisteredAt, in.RegencyCode, in.KecamatanCode, in.DesaCode, in.Year),
 	}, SanggahWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &started) {
@@ -294,4 +274,18 @@ func (c Cases) sanggahUpdate(ctx context.Context, sanggahID int64, updateID, nam
 		return st, err
 	}
 	return st, h.Get(ctx, &st)
+}
+
+// caseAttributes are a case's search attributes at its start: its stage
+// and when it entered it, its region's codes and its cycle's year (no
+// personal data).
+func caseAttributes(stage string, enteredAt time.Time, regency, kecamatan, desa string, year int) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		SAStage.ValueSet(stage),
+		SAStageEnteredAt.ValueSet(enteredAt),
+		SARegency.ValueSet(regency),
+		SAKecamatan.ValueSet(kecamatan),
+		SADesa.ValueSet(desa),
+		SACycleYear.ValueSet(int64(year)),
+	)
 }
