@@ -217,7 +217,8 @@ func TestSanggahOutsideTheVillageIsTheTKSKs(t *testing.T) {
 
 // An officer objecting in its own name is the objection's creator: the
 // household's village (its officer, PSM) does not get the creator's
-// account, in the objection or the list; Dinsos does.
+// account, in the objection, the list or the household's history (API
+// and page); Dinsos does.
 func TestVillageDoesNotSeeWhoObjected(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
@@ -251,6 +252,31 @@ func TestVillageDoesNotSeeWhoObjected(t *testing.T) {
 			a.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/sanggah", path: fmt.Sprintf("/api/v1/cycles/%d/sanggah", cy.ID), token: token}).decode(t, &list)
 			if one.CreatedBy != want || len(list.Sanggah) != 1 || list.Sanggah[0].CreatedBy != want {
 				t.Errorf("%s sees the creator %d (list %+v), want %d", who, one.CreatedBy, list.Sanggah, want)
+			}
+			// Nor in the household's history.
+			var hh struct {
+				Audit []struct {
+					Action    string
+					ActorID   int64
+					ActorRole string
+				}
+			}
+			a.do(apiRequest{method: "GET", route: "/api/v1/households/:id", path: fmt.Sprintf("/api/v1/households/%d", h.ID), token: token}).decode(t, &hh)
+			found := false
+			for _, e := range hh.Audit {
+				if e.Action == "sanggah.create" {
+					found = true
+					if e.ActorID != want || (want == 0) != (e.ActorRole == "") {
+						t.Errorf("%s sees the objection recorded by %s #%d, want #%d", who, e.ActorRole, e.ActorID, want)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no sanggah.create entry in the household's history %+v", who, hh.Audit)
+			}
+			page := a.do(apiRequest{method: "GET", route: "/rumah-tangga/:id", path: fmt.Sprintf("/rumah-tangga/%d", h.ID), cookie: token})
+			if want == 0 && strings.Contains(string(page.body), fmt.Sprintf("#%d<", ids["psm.jaten"])) {
+				t.Errorf("%s's household page names the objecting officer", who)
 			}
 		}
 	})

@@ -93,6 +93,20 @@ func (s *Service) sanggahFor(ctx context.Context, c Caller, id int64) (*store.Sa
 	return sg, nil
 }
 
+// hideObjectorIn blanks, for the roles of the village, who recorded an
+// objection in the household's audit trail (see hideObjector): the
+// account and its role, which in a desa of one PSM names them as well.
+func (c Caller) hideObjectorIn(entries []store.AuditEntry) {
+	if !c.Role.Visits() {
+		return
+	}
+	for i := range entries {
+		if entries[i].Action == "sanggah.create" {
+			entries[i].ActorID, entries[i].ActorRole = 0, ""
+		}
+	}
+}
+
 // hideObjector keeps who objected from the household's village: an
 // officer objecting in its own name is the objection's creator, so the
 // roles of the village (its officer, PSM, pendamping) do not get the
