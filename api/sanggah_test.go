@@ -214,3 +214,70 @@ func TestSanggahOutsideTheVillageIsTheTKSKs(t *testing.T) {
 			token: a.login("tksk.uji", "rahasia-uji-2026"), json: finding}).want(t, "the TKSK's finding", 200)
 	})
 }
+
+// An officer objecting in its own name is the objection's creator: the
+// household's village (its officer, PSM) does not get the creator's
+// account, in the objection, the list or the household's history (API
+// and page); Dinsos does.
+func TestVillageDoesNotSeeWhoObjected(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
+		ctx := t.Context()
+		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
+		must(t, a.st.CreateCycle(ctx, &cy))
+		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800126", NoKK: "3505012002260126", Name: "Dewi",
+			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
+		must(t, err)
+		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "enrolled", "outcome": "eligible"}).Error)
+		ids := map[string]int64{}
+		for _, u := range []store.NewUser{
+			{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
+			{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+			{Username: "psm.jaten", Role: auth.RolePSM, Region: "35.05.01.2001"},
+		} {
+			u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
+			created, err := a.st.CreateUser(ctx, u)
+			must(t, err)
+			ids[u.Username] = created.ID
+		}
+		sg, _, _, err := a.st.CreateSanggah(ctx, store.NewSanggah{CycleID: cy.ID, HouseholdID: h.ID, Kind: domain.SanggahInclusion, Channel: store.ChannelPSM,
+			ObjectorKind: domain.ObjectorOfficer, Objector: store.SanggahObjector{Name: "Pengguna psm.jaten"}, Reason: "Punya usaha penggilingan padi"},
+			domain.Actor{UserID: ids["psm.jaten"], Role: "psm"})
+		must(t, err)
+		for who, want := range map[string]int64{"desa.jaten": 0, "psm.jaten": 0, "dinsos.uji": ids["psm.jaten"]} {
+			token := a.login(who, "rahasia-uji-2026")
+			var one struct{ CreatedBy int64 }
+			a.do(apiRequest{method: "GET", route: "/api/v1/sanggah/:id", path: fmt.Sprintf("/api/v1/sanggah/%d", sg.ID), token: token}).decode(t, &one)
+			var list struct{ Sanggah []struct{ CreatedBy int64 } }
+			a.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/sanggah", path: fmt.Sprintf("/api/v1/cycles/%d/sanggah", cy.ID), token: token}).decode(t, &list)
+			if one.CreatedBy != want || len(list.Sanggah) != 1 || list.Sanggah[0].CreatedBy != want {
+				t.Errorf("%s sees the creator %d (list %+v), want %d", who, one.CreatedBy, list.Sanggah, want)
+			}
+			// Nor in the household's history.
+			var hh struct {
+				Audit []struct {
+					Action    string
+					ActorID   int64
+					ActorRole string
+				}
+			}
+			a.do(apiRequest{method: "GET", route: "/api/v1/households/:id", path: fmt.Sprintf("/api/v1/households/%d", h.ID), token: token}).decode(t, &hh)
+			found := false
+			for _, e := range hh.Audit {
+				if e.Action == "sanggah.create" {
+					found = true
+					if e.ActorID != want || (want == 0) != (e.ActorRole == "") {
+						t.Errorf("%s sees the objection recorded by %s #%d, want #%d", who, e.ActorRole, e.ActorID, want)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s: no sanggah.create entry in the household's history %+v", who, hh.Audit)
+			}
+			page := a.do(apiRequest{method: "GET", route: "/rumah-tangga/:id", path: fmt.Sprintf("/rumah-tangga/%d", h.ID), cookie: token})
+			if want == 0 && strings.Contains(string(page.body), fmt.Sprintf("#%d<", ids["psm.jaten"])) {
+				t.Errorf("%s's household page names the objecting officer", who)
+			}
+		}
+	})
+}

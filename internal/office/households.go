@@ -55,6 +55,7 @@ func (s *Service) HouseholdRecord(ctx context.Context, c Caller, id int64) (*Hou
 	if r.History, r.Audit, err = s.store.HouseholdHistory(ctx, h.ID); err != nil {
 		return nil, err
 	}
+	c.hideObjectorIn(r.Audit)
 	if r.Programmes, err = s.store.Enrolments(ctx, h.ID); err != nil {
 		return nil, err
 	}

@@ -58,7 +58,7 @@ func (s *Service) FileSanggah(ctx context.Context, c Caller, in NewSanggah) (*st
 	if err := s.store.SanggahStarted(ctx, sg.ID); err != nil {
 		return nil, err
 	}
-	return s.store.GetSanggah(ctx, c.Principal, sg.ID)
+	return s.sanggahFor(ctx, c, sg.ID)
 }
 
 // ListSanggah lists a cycle's objections in the caller's region, newest
@@ -67,7 +67,11 @@ func (s *Service) ListSanggah(ctx context.Context, c Caller, cy *store.Cycle, st
 	if err := c.may(StepReadSanggah); err != nil {
 		return nil, err
 	}
-	return s.store.ListSanggah(ctx, c.Principal, cy.ID, status, 500)
+	out, err := s.store.ListSanggah(ctx, c.Principal, cy.ID, status, 500)
+	for i := range out {
+		c.hideObjector(&out[i])
+	}
+	return out, err
 }
 
 // GetSanggah returns an objection in the caller's region.
@@ -75,7 +79,42 @@ func (s *Service) GetSanggah(ctx context.Context, c Caller, id int64) (*store.Sa
 	if err := c.may(StepReadSanggah); err != nil {
 		return nil, err
 	}
-	return s.store.GetSanggah(ctx, c.Principal, id)
+	return s.sanggahFor(ctx, c, id)
+}
+
+// sanggahFor reads an objection in the caller's region as the caller may
+// see it (hideObjector).
+func (s *Service) sanggahFor(ctx context.Context, c Caller, id int64) (*store.Sanggah, error) {
+	sg, err := s.store.GetSanggah(ctx, c.Principal, id)
+	if err != nil {
+		return nil, err
+	}
+	c.hideObjector(sg)
+	return sg, nil
+}
+
+// hideObjectorIn blanks, for the roles of the village, who recorded an
+// objection in the household's audit trail (see hideObjector): the
+// account and its role, which in a desa of one PSM names them as well.
+func (c Caller) hideObjectorIn(entries []store.AuditEntry) {
+	if !c.Role.Visits() {
+		return
+	}
+	for i := range entries {
+		if entries[i].Action == "sanggah.create" {
+			entries[i].ActorID, entries[i].ActorRole = 0, ""
+		}
+	}
+}
+
+// hideObjector keeps who objected from the household's village: an
+// officer objecting in its own name is the objection's creator, so the
+// roles of the village (its officer, PSM, pendamping) do not get the
+// creator's account. The objector's sealed name and phone reach nobody.
+func (c Caller) hideObjector(sg *store.Sanggah) {
+	if c.Role.Visits() {
+		sg.CreatedBy = 0
+	}
 }
 
 // SanggahFinding records the re-verification's finding: by the household's
@@ -99,7 +138,7 @@ func (s *Service) SanggahFinding(ctx context.Context, c Caller, id int64, key st
 	if _, err := s.cases.SanggahFinding(ctx, id, u, workflows.SanggahFinding{Actor: c.Actor(), Outcome: outcome, Note: note}); err != nil {
 		return nil, temporalx.RefusalOf(err)
 	}
-	return s.store.GetSanggah(ctx, c.Principal, id)
+	return s.sanggahFor(ctx, c, id)
 }
 
 // DecideSanggah records Dinsos' decision: upheld, the objection goes into
@@ -123,7 +162,7 @@ func (s *Service) DecideSanggah(ctx context.Context, c Caller, id int64, key, de
 		Actor: c.Actor(), Upheld: decision == string(domain.SanggahUpheld), Note: note}); err != nil {
 		return nil, temporalx.RefusalOf(err)
 	}
-	return s.store.GetSanggah(ctx, c.Principal, id)
+	return s.sanggahFor(ctx, c, id)
 }
 
 // SanggahStatus is the login-free status of an objection by its receipt
@@ -143,7 +182,11 @@ func (s *Service) StuckSanggah(ctx context.Context, c Caller, cycleID int64, lim
 	if err := c.may(StepStuck); err != nil {
 		return nil, err
 	}
-	return s.store.StuckSanggah(ctx, c.Principal, cycleID, s.now(), limit)
+	out, err := s.store.StuckSanggah(ctx, c.Principal, cycleID, s.now(), limit)
+	for i := range out {
+		c.hideObjector(&out[i])
+	}
+	return out, err
 }
 
 // sanggahRevocations is what a revocation decree drafted without naming
