@@ -98,8 +98,33 @@ func stackEnv(t *testing.T, db string) map[string]string {
 	return env
 }
 
-// startStackEnv starts `verval dev` with exactly env (a restart reuses it).
+// startStackEnv starts `verval dev` with env (a restart reuses it). A
+// port the stack's environment picked that another process took between
+// the pick and the start (the end-to-end tests of several packages run at
+// once) is picked again, at most twice: env then holds the ports used.
 func startStackEnv(t *testing.T, env map[string]string) *stack {
+	t.Helper()
+	for attempt := 1; ; attempt++ {
+		s, taken := tryStackEnv(t, env)
+		if s != nil {
+			return s
+		}
+		if attempt == 3 {
+			t.Fatalf("verval dev found a port taken three times:\n%s", taken)
+		}
+		for _, k := range []string{"HTTP_ADDR", "TEMPORAL_ADDRESS"} {
+			p, _ := devserver.FreePort()
+			env[k] = fmt.Sprintf("127.0.0.1:%d", p)
+		}
+		p, _ := devserver.FreePort()
+		env["TEMPORAL_UI_PORT"] = fmt.Sprint(p)
+	}
+}
+
+// tryStackEnv starts `verval dev` with env and waits until it is ready. It
+// returns nil and the process's output when the process exited because
+// one of its ports was taken, and fails the test on any other exit.
+func tryStackEnv(t *testing.T, env map[string]string) (*stack, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &stack{t: t, env: env, base: "http://" + env["HTTP_ADDR"], cancel: cancel, done: make(chan int, 1), out: &syncBuffer{}}
@@ -117,6 +142,10 @@ func startStackEnv(t *testing.T, env map[string]string) *stack {
 		}
 		select {
 		case code := <-s.done:
+			cancel()
+			if out := s.out.String(); strings.Contains(out, "address already in use") {
+				return nil, out
+			}
 			t.Fatalf("verval dev exited with %d:\n%s", code, s.out.String())
 		case <-time.After(200 * time.Millisecond):
 		}
@@ -135,7 +164,7 @@ func startStackEnv(t *testing.T, env map[string]string) *stack {
 	s.checkTemporalUI(env["TEMPORAL_UI_PORT"])
 	s.checkSearchAttributes()
 	s.checkSchedules()
-	return s
+	return s, ""
 }
 
 // checkSchedules checks that the worker of verval dev created the daily
