@@ -585,6 +585,8 @@ func TestWholeCycle(t *testing.T) {
 				wantCells[fmt.Sprintf("Usul: %s [%s]", web.UsulChannelName(ch), ch)] = fmt.Sprint(r.Usul[ch])
 			}
 			wantCells["Usul diputuskan"] = fmt.Sprint(r.UsulDecided)
+			wantCells["Usul: hari sampai keputusan (median)"] = fmt.Sprint(r.UsulDays.Median)
+			wantCells["Usul: hari sampai keputusan (terlama)"] = fmt.Sprint(r.UsulDays.Worst)
 			for _, k := range []domain.SanggahKind{domain.SanggahInclusion, domain.SanggahExclusion} {
 				wantCells[fmt.Sprintf("Sanggah: %s [%s]", web.SanggahKindName(k), k)] = fmt.Sprint(r.Sanggah[string(k)])
 			}
@@ -681,6 +683,7 @@ type reportRow struct {
 	// (none in this cycle: its families all come from the file).
 	Usul        map[string]int
 	UsulDecided int
+	UsulDays    struct{ Median, Worst int }
 	// The objections (sanggah), as the API reports them (none here).
 	Sanggah, SanggahChannel, SanggahOutcome map[string]int
 	SanggahDays                             struct{ Median, Worst int }
