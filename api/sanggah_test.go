@@ -125,26 +125,17 @@ func TestOverdueSanggahIsStuck(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
 		ctx := t.Context()
-		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
-		must(t, a.st.CreateCycle(ctx, &cy))
-		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800124", NoKK: "3505012002260124", Name: "Budi",
-			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
-		must(t, err)
-		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "not_eligible", "outcome": "not_poor"}).Error)
+		cy, h := decidedHousehold(t, a, db, "124", "Budi", "not_eligible", "not_poor")
 		sg, _, _, err := a.st.CreateSanggah(ctx, store.NewSanggah{CycleID: cy.ID, HouseholdID: h.ID, Kind: domain.SanggahExclusion,
 			Channel: store.ChannelLetter, ObjectorKind: domain.ObjectorHousehold, Objector: store.SanggahObjector{Name: "Budi"},
 			Reason: "Kami masih miskin, rumah bocor"}, domain.Actor{UserID: 1, Role: "dinsos"})
 		must(t, err)
 		must(t, a.st.SanggahStarted(ctx, sg.ID))
-		for _, u := range []store.NewUser{
-			{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
-			{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
-			{Username: "desa.salam", Role: auth.RoleVillage, Region: "35.05.01.2002"},
-		} {
-			u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
-			_, err := a.st.CreateUser(ctx, u)
-			must(t, err)
-		}
+		sanggahUsers(t, a,
+			store.NewUser{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
+			store.NewUser{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+			store.NewUser{Username: "desa.salam", Role: auth.RoleVillage, Region: "35.05.01.2002"},
+		)
 		stuck := func(who string) (api, page bool) {
 			t.Helper()
 			token := a.login(who, "rahasia-uji-2026")
@@ -177,23 +168,13 @@ func TestOverdueSanggahIsStuck(t *testing.T) {
 func TestSanggahOutsideTheVillageIsTheTKSKs(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
-		ctx := t.Context()
-		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
-		must(t, a.st.CreateCycle(ctx, &cy))
-		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800125", NoKK: "3505012002260125", Name: "Citra",
-			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
-		must(t, err)
-		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "enrolled", "outcome": "eligible"}).Error)
-		for _, u := range []store.NewUser{
-			{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
-			{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
-			{Username: "psm.jaten", Role: auth.RolePSM, Region: "35.05.01.2001"},
-			{Username: "tksk.uji", Role: auth.RoleTKSK, Region: "35.05.01"},
-		} {
-			u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
-			_, err := a.st.CreateUser(ctx, u)
-			must(t, err)
-		}
+		cy, h := decidedHousehold(t, a, db, "125", "Citra", "enrolled", "eligible")
+		sanggahUsers(t, a,
+			store.NewUser{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
+			store.NewUser{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+			store.NewUser{Username: "psm.jaten", Role: auth.RolePSM, Region: "35.05.01.2001"},
+			store.NewUser{Username: "tksk.uji", Role: auth.RoleTKSK, Region: "35.05.01"},
+		)
 		var sg store.Sanggah
 		r := a.do(apiRequest{method: "POST", route: "/api/v1/cycles/:id/sanggah", path: fmt.Sprintf("/api/v1/cycles/%d/sanggah", cy.ID),
 			token: a.login("dinsos.uji", "rahasia-uji-2026"), json: map[string]any{"householdId": h.ID, "kind": "inclusion", "channel": "letter",
@@ -223,23 +204,12 @@ func TestVillageDoesNotSeeWhoObjected(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
 		a := newTestAPI(t, db, time.Date(2026, 5, 4, 2, 0, 0, 0, time.UTC))
 		ctx := t.Context()
-		cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
-		must(t, a.st.CreateCycle(ctx, &cy))
-		h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800126", NoKK: "3505012002260126", Name: "Dewi",
-			Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
-		must(t, err)
-		must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": "enrolled", "outcome": "eligible"}).Error)
-		ids := map[string]int64{}
-		for _, u := range []store.NewUser{
-			{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
-			{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
-			{Username: "psm.jaten", Role: auth.RolePSM, Region: "35.05.01.2001"},
-		} {
-			u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
-			created, err := a.st.CreateUser(ctx, u)
-			must(t, err)
-			ids[u.Username] = created.ID
-		}
+		cy, h := decidedHousehold(t, a, db, "126", "Dewi", "enrolled", "eligible")
+		ids := sanggahUsers(t, a,
+			store.NewUser{Username: "dinsos.uji", Role: auth.RoleDinsos, Region: "35.05"},
+			store.NewUser{Username: "desa.jaten", Role: auth.RoleVillage, Region: "35.05.01.2001"},
+			store.NewUser{Username: "psm.jaten", Role: auth.RolePSM, Region: "35.05.01.2001"},
+		)
 		sg, _, _, err := a.st.CreateSanggah(ctx, store.NewSanggah{CycleID: cy.ID, HouseholdID: h.ID, Kind: domain.SanggahInclusion, Channel: store.ChannelPSM,
 			ObjectorKind: domain.ObjectorOfficer, Objector: store.SanggahObjector{Name: "Pengguna psm.jaten"}, Reason: "Punya usaha penggilingan padi"},
 			domain.Actor{UserID: ids["psm.jaten"], Role: "psm"})
@@ -280,4 +250,33 @@ func TestVillageDoesNotSeeWhoObjected(t *testing.T) {
 			}
 		}
 	})
+}
+
+// decidedHousehold opens the 2026 cycle of Kab. Blitar and puts in it a
+// household of Jaten (an usul, name given, NIK and No KK ending in suffix)
+// already decided: at stage with outcome.
+func decidedHousehold(t *testing.T, a *testAPI, db *gorm.DB, suffix, name, stage, outcome string) (store.Cycle, *store.Household) {
+	t.Helper()
+	ctx := t.Context()
+	cy := store.Cycle{RegencyCode: "35.05", Year: 2026, VerificationDays: 30, OpenedAt: a.clock.Now()}
+	must(t, a.st.CreateCycle(ctx, &cy))
+	h, _, _, err := a.st.CreateUsul(ctx, store.NewUsul{CycleID: cy.ID, NIK: "3505014107800" + suffix, NoKK: "3505012002260" + suffix, Name: name,
+		Address: "Dusun Krajan", DesaCode: "35.05.01.2001", Members: 3, Reason: "Diusulkan warga sekitar", Channel: store.ChannelWalkIn}, 1)
+	must(t, err)
+	must(t, db.Model(&store.Household{}).Where("id = ?", h.ID).Updates(map[string]any{"stage": stage, "outcome": outcome}).Error)
+	return cy, h
+}
+
+// sanggahUsers creates the accounts, each with the tests' password and a
+// name from its username, and returns their ids by username.
+func sanggahUsers(t *testing.T, a *testAPI, users ...store.NewUser) map[string]int64 {
+	t.Helper()
+	ids := map[string]int64{}
+	for _, u := range users {
+		u.Password, u.Name = "rahasia-uji-2026", "Pengguna "+u.Username
+		created, err := a.st.CreateUser(t.Context(), u)
+		must(t, err)
+		ids[u.Username] = created.ID
+	}
+	return ids
 }
