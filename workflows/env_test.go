@@ -158,11 +158,7 @@ func newEnv(t *testing.T) *harness {
 			}
 			return nil
 		})
-	h.env.OnActivity(acts.Transition, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.TransitionInput) error {
-			h.record(ctx, "Transition", in)
-			return nil
-		})
+	recordOnly[activities.TransitionInput](h, acts.Transition, "Transition")
 	// Settle enrols by the default programme rules, as the real one does
 	// (exits enrol nobody), so a test can assert the programmes a case
 	// ends with.
@@ -180,21 +176,9 @@ func newEnv(t *testing.T) *harness {
 		func(ctx context.Context, in activities.ChangeInput) (int64, error) {
 			return int64(h.record(ctx, "RecordChange", in)), nil
 		})
-	h.env.OnActivity(acts.DecideChange, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.DecideChangeInput) error {
-			h.record(ctx, "DecideChange", in)
-			return nil
-		})
-	h.env.OnActivity(acts.Reopen, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.ReopenInput) error {
-			h.record(ctx, "Reopen", in)
-			return nil
-		})
-	h.env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.NotifyInput) error {
-			h.record(ctx, "Notify", in)
-			return nil
-		})
+	recordOnly[activities.DecideChangeInput](h, acts.DecideChange, "DecideChange")
+	recordOnly[activities.ReopenInput](h, acts.Reopen, "Reopen")
+	recordOnly[activities.NotifyInput](h, acts.Notify, "Notify")
 	h.env.OnActivity(acts.CloseVillage, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.CloseVillageInput) (activities.CloseVillageResult, error) {
 			n := h.record(ctx, "CloseVillage", in)
@@ -262,26 +246,10 @@ func newEnv(t *testing.T) *harness {
 			}
 			return activities.KemensosLateResult{}, nil
 		})
-	h.env.OnActivity(acts.InformObjector, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.InformInput) error {
-			h.record(ctx, "InformObjector", in)
-			return nil
-		})
-	h.env.OnActivity(acts.RecordSanggahFinding, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in store.SanggahStep) error {
-			h.record(ctx, "RecordSanggahFinding", in)
-			return nil
-		})
-	h.env.OnActivity(acts.DecideSanggah, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in store.SanggahStep) error {
-			h.record(ctx, "DecideSanggah", in)
-			return nil
-		})
-	h.env.OnActivity(acts.CloseSanggah, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in store.SanggahStep) error {
-			h.record(ctx, "CloseSanggah", in)
-			return nil
-		})
+	recordOnly[activities.InformInput](h, acts.InformObjector, "InformObjector")
+	recordOnly[store.SanggahStep](h, acts.RecordSanggahFinding, "RecordSanggahFinding")
+	recordOnly[store.SanggahStep](h, acts.DecideSanggah, "DecideSanggah")
+	recordOnly[store.SanggahStep](h, acts.CloseSanggah, "CloseSanggah")
 	h.env.OnActivity(acts.FanOutCloseSanggah, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in activities.CloseCycleInput) (activities.CloseSanggahResult, error) {
 			h.record(ctx, "FanOutCloseSanggah", in)
@@ -294,11 +262,7 @@ func newEnv(t *testing.T) *harness {
 			}
 			return nil
 		})
-	h.env.OnActivity(acts.ExcludeHousehold, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.ReinstateInput) error {
-			h.record(ctx, "ExcludeHousehold", in)
-			return nil
-		})
+	recordOnly[activities.ReinstateInput](h, acts.ExcludeHousehold, "ExcludeHousehold")
 	h.env.OnActivity(acts.Exclude, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in store.Exclusion) error {
 			h.record(ctx, "Exclude", in)
@@ -307,11 +271,7 @@ func newEnv(t *testing.T) *harness {
 			}
 			return nil
 		})
-	h.env.OnActivity(acts.Reinstate, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in store.Reinstatement) error {
-			h.record(ctx, "Reinstate", in)
-			return nil
-		})
+	recordOnly[store.Reinstatement](h, acts.Reinstate, "Reinstate")
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
 		stage, _ := sa.GetKeyword(workflows.SAStage)
@@ -326,6 +286,15 @@ func newEnv(t *testing.T) *harness {
 			Region: fmt.Sprintf("%s %s %s %d", reg, kec, des, year)})
 	}).Return()
 	return h
+}
+
+// recordOnly mocks an activity that returns only an error: it records
+// the call under name and succeeds.
+func recordOnly[In any](h *harness, fn any, name string) {
+	h.env.OnActivity(fn, mock.Anything, mock.Anything).Return(func(ctx context.Context, in In) error {
+		h.record(ctx, name, in)
+		return nil
+	})
 }
 
 // record notes an activity call and returns how many calls of that name
