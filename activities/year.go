@@ -9,25 +9,13 @@ import (
 )
 
 // ChangeInput is a change to an enrolled household, recorded during its
-// open year; it waits for the TKSK or Dinsos to confirm it. Its fields are
-// store.NewChange's (the workflow does not import the store), converted
-// as they are, so the compiler keeps the two the same.
-type ChangeInput struct {
-	CycleID, HouseholdID int64
-	Kind                 domain.ChangeKind
-	Date, Note           string
-	// DesaCode is the household's desa when the change is recorded.
-	DesaCode                      string
-	NewDesaCode, NewKecamatanCode string
-	NewHeadMemberID               int64
-	Actor                         domain.Actor
-	At                            time.Time
-}
+// open year; it waits for the TKSK or Dinsos to confirm it.
+type ChangeInput = store.NewChange
 
 // RecordChange stores a change waiting for confirmation, audited, and
 // returns its id. A retry returns the row the first try wrote.
 func (a *Activities) RecordChange(ctx context.Context, in ChangeInput) (int64, error) {
-	id, err := a.Store.RecordChange(ctx, store.NewChange(in))
+	id, err := a.Store.RecordChange(ctx, in)
 	return id, classify(err)
 }
 
