@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // SanggahKind is what an objection (sanggah) says is wrong with a
 // household's decision.
@@ -46,8 +49,11 @@ const (
 func (s SanggahStatus) Decided() bool { return s == SanggahUpheld || s == SanggahRejected }
 
 // Open reports whether the objection's case is still before its decision.
-func (s SanggahStatus) Open() bool {
-	return s == SanggahRegistered || s == SanggahReverification || s == SanggahAwaitingDecision
+func (s SanggahStatus) Open() bool { return slices.Contains(OpenSanggahStatuses(), s) }
+
+// OpenSanggahStatuses lists the statuses of an objection not decided yet.
+func OpenSanggahStatuses() []SanggahStatus {
+	return []SanggahStatus{SanggahRegistered, SanggahReverification, SanggahAwaitingDecision}
 }
 
 // SanggahStatuses lists the stored statuses, in the order of a case.

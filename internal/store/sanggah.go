@@ -335,7 +335,7 @@ func (s *Store) sanggahStep(ctx context.Context, st SanggahStep, from, to domain
 }
 
 // openSanggah are the statuses of an objection not decided yet.
-var openSanggah = []domain.SanggahStatus{domain.SanggahRegistered, domain.SanggahReverification, domain.SanggahAwaitingDecision}
+var openSanggah = domain.OpenSanggahStatuses()
 
 // CloseSanggah records that the cycle was closed before an objection was
 // decided: it ends undecided (domain.SanggahClosed), in the household's
