@@ -171,9 +171,9 @@ func refuseConflict(err error) error {
 	return classify(err)
 }
 
-// ReinstateInput names an upheld objection whose household is to be
-// reinstated, and who upheld it.
-type ReinstateInput struct {
+// UpheldInput names an upheld objection whose household is to be
+// reinstated or excluded, and who upheld it.
+type UpheldInput struct {
 	SanggahID int64
 	Actor     domain.Actor
 }
@@ -191,8 +191,8 @@ const ErrCaseRunning = "HouseholdCaseRunning"
 // ErrCaseRunning and is retried until it has. Nothing is done for another
 // kind or status of objection, for a closed cycle, or for a household
 // already reinstated for this objection (it is idempotent).
-func (a *Activities) ReinstateHousehold(ctx context.Context, in ReinstateInput) error {
-	t, err := a.Store.ReinstateTargetOf(ctx, in.SanggahID)
+func (a *Activities) ReinstateHousehold(ctx context.Context, in UpheldInput) error {
+	t, err := a.Store.UpheldTargetOf(ctx, in.SanggahID)
 	if err != nil {
 		return classify(err)
 	}
@@ -234,8 +234,8 @@ func (a *Activities) Reinstate(ctx context.Context, r store.Reinstatement) error
 // or that has moved on, is left to the revocation path; another kind or
 // status of objection, or a closed cycle, is nothing to do. A household
 // busy with another step is tried again.
-func (a *Activities) ExcludeHousehold(ctx context.Context, in ReinstateInput) error {
-	t, err := a.Store.ReinstateTargetOf(ctx, in.SanggahID)
+func (a *Activities) ExcludeHousehold(ctx context.Context, in UpheldInput) error {
+	t, err := a.Store.UpheldTargetOf(ctx, in.SanggahID)
 	if err != nil {
 		return classify(err)
 	}

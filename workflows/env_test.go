@@ -256,13 +256,13 @@ func newEnv(t *testing.T) *harness {
 			return activities.CloseSanggahResult{Sanggah: 2}, nil
 		})
 	h.env.OnActivity(acts.ReinstateHousehold, mock.Anything, mock.Anything).Return(
-		func(ctx context.Context, in activities.ReinstateInput) error {
+		func(ctx context.Context, in activities.UpheldInput) error {
 			if n := h.record(ctx, "ReinstateHousehold", in); n <= h.caseRunning {
 				return temporal.NewApplicationError("the household's case is still running", activities.ErrCaseRunning)
 			}
 			return nil
 		})
-	recordOnly[activities.ReinstateInput](h, acts.ExcludeHousehold, "ExcludeHousehold")
+	recordOnly[activities.UpheldInput](h, acts.ExcludeHousehold, "ExcludeHousehold")
 	h.env.OnActivity(acts.Exclude, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, in store.Exclusion) error {
 			h.record(ctx, "Exclude", in)

@@ -70,9 +70,9 @@ func (h *household) exclude(ctx workflow.Context, r ExcludeRequest) error {
 	h.busy = true
 	defer func() { h.busy = false }()
 	prev := h.state
-	next, reason := domain.StageNotEligible, ReinstateReason(r.Receipt)
+	next, reason := domain.StageNotEligible, UpheldReason(r.Receipt)
 	if h.in.InDTKS {
-		next, reason = domain.StageAwaitingProposal, "removal: "+ReinstateReason(r.Receipt)
+		next, reason = domain.StageAwaitingProposal, "removal: "+UpheldReason(r.Receipt)
 	}
 	t := h.enter(ctx, next, reason)
 	if err := h.local(ctx, a.Exclude, store.Exclusion{
@@ -86,14 +86,14 @@ func (h *household) exclude(ctx workflow.Context, r ExcludeRequest) error {
 	return h.upsertStage(ctx)
 }
 
-// reinstateRetry retries the start of a reinstated case from a second up
-// to an hour apart: the household's removal may be with Kemensos for
-// weeks.
-var reinstateRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour}
+// upheldRetry retries an upheld objection's step in its household from a
+// second up to an hour apart: the household's removal may be with Kemensos
+// for weeks before its reinstated case can start.
+var upheldRetry = &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Hour}
 
-// ReinstateReason is the reason of a reinstated household's stage: the
-// objection's receipt code.
-func ReinstateReason(receipt string) string { return "sanggah upheld: " + receipt }
+// UpheldReason is the reason of the stage an upheld objection put its
+// household in (reinstated or excluded): the objection's receipt code.
+func UpheldReason(receipt string) string { return "sanggah upheld: " + receipt }
 
 // reinstate is a reinstated household's run: its first step enters
 // awaiting_decree, then it goes on as any household.
@@ -106,7 +106,7 @@ func reinstate(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error)
 		return HouseholdResult{}, err
 	}
 	h.busy = true
-	t := h.enter(ctx, domain.StageAwaitingDecree, ReinstateReason(r.Receipt))
+	t := h.enter(ctx, domain.StageAwaitingDecree, UpheldReason(r.Receipt))
 	if err := h.upsertStage(ctx); err != nil {
 		return HouseholdResult{}, err
 	}
@@ -129,10 +129,10 @@ func (sg *sanggah) applyUpheld(ctx workflow.Context) error {
 		workflow.GetVersion(ctx, sanggahUpheldChange, workflow.DefaultVersion, 1) < 1 {
 		return nil
 	}
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute, RetryPolicy: reinstateRetry})
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute, RetryPolicy: upheldRetry})
 	fn := a.ReinstateHousehold
 	if sg.in.Kind == domain.SanggahInclusion {
 		fn = a.ExcludeHousehold
 	}
-	return workflow.ExecuteActivity(ctx, fn, activities.ReinstateInput{SanggahID: sg.in.SanggahID, Actor: sg.decidedBy}).Get(ctx, nil)
+	return workflow.ExecuteActivity(ctx, fn, activities.UpheldInput{SanggahID: sg.in.SanggahID, Actor: sg.decidedBy}).Get(ctx, nil)
 }

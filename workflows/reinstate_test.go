@@ -42,7 +42,7 @@ func TestUpheldExclusionReinstatesTheHousehold(t *testing.T) {
 		t.Fatalf("%d reinstate attempts, want 3 (twice the case still ran)", len(calls))
 	}
 	for _, c := range calls {
-		testx.Equal(t, "reinstate input", c.In.(activities.ReinstateInput), activities.ReinstateInput{SanggahID: 31, Actor: tksk})
+		testx.Equal(t, "reinstate input", c.In.(activities.UpheldInput), activities.UpheldInput{SanggahID: 31, Actor: tksk})
 		if c.Local {
 			t.Error("the reinstatement ran as a local activity: its waits would hold a workflow task")
 		}

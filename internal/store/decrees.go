@@ -72,14 +72,7 @@ func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 			return 0, conflict(domain.CodeRevokeNotSigned)
 		}
 	} else {
-		// Listed: added by a decree of the cycle (not withdrawn) that no
-		// later signed revocation took back. A revoked household that an
-		// upheld objection reinstated is listed again by the next decree.
-		listed := tx.Table("decree_items").Select("decree_items.household_id").
-			Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", d.CycleID, "add", d.ID, domain.DecreeWithdrawn).
-			Where("NOT EXISTS (SELECT 1 FROM decree_items r JOIN decrees rd ON rd.id = r.decree_id"+
-				" WHERE r.household_id = decree_items.household_id AND r.action = ? AND rd.status = ? AND rd.id > decrees.id)", "revoke", domain.DecreeSigned)
+		listed := listedByDecree(tx, d.CycleID, d.ID)
 		if err := tx.Model(&Household{}).Where("cycle_id = ? AND stage = ? AND id NOT IN (?)", d.CycleID, "awaiting_decree", listed).
 			Order("id").Pluck("id", &ids).Error; err != nil {
 			return 0, err
@@ -244,4 +237,17 @@ func (s *Store) DecreeCounts(ctx context.Context, decreeID int64) ([]DecreeArea,
 		Group("households.kecamatan_code, households.desa_code").
 		Order("households.kecamatan_code, households.desa_code").Scan(&rows).Error
 	return rows, err
+}
+
+// listedByDecree selects the households a decree of the cycle lists, other
+// than decree except (0 for none): added by a decree that is not
+// withdrawn (signed or still open) and that no later signed revocation
+// took back. A revoked household that an upheld objection reinstated is
+// free for the next decree.
+func listedByDecree(tx *gorm.DB, cycleID, except int64) *gorm.DB {
+	return tx.Table("decree_items").Select("decree_items.household_id").
+		Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
+		Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.id <> ? AND decrees.status <> ?", cycleID, "add", except, domain.DecreeWithdrawn).
+		Where("NOT EXISTS (SELECT 1 FROM decree_items r JOIN decrees rd ON rd.id = r.decree_id"+
+			" WHERE r.household_id = decree_items.household_id AND r.action = ? AND rd.status = ? AND rd.id > decrees.id)", "revoke", domain.DecreeSigned)
 }

@@ -175,7 +175,7 @@ func TestSanggahCase(t *testing.T) {
 		}
 		must(t, st.RecordSanggahFinding(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: officer, At: at, Outcome: "eligible", Note: "Memang miskin"}))
 		must(t, st.DecideSanggah(ctx, store.SanggahStep{SanggahID: sg2.ID, Actor: dinsos, At: at.Add(5 * 24 * time.Hour), Upheld: true, Note: "Dikembalikan"}))
-		target, err := st.ReinstateTargetOf(ctx, sg2.ID)
+		target, err := st.UpheldTargetOf(ctx, sg2.ID)
 		must(t, err)
 		if target.Reinstated || target.Household.Stage != "revoked" || target.Cycle.ID != cy.ID || target.Sanggah.Kind != domain.SanggahExclusion {
 			t.Fatalf("target %+v", target)
@@ -191,7 +191,7 @@ func TestSanggahCase(t *testing.T) {
 		}
 		var n int64
 		must(t, db.Model(&store.AuditEntry{}).Where("household_id = ? AND action = ?", h.ID, "household.reinstate").Count(&n).Error)
-		if target, err := st.ReinstateTargetOf(ctx, sg2.ID); err != nil || !target.Reinstated || n != 1 {
+		if target, err := st.UpheldTargetOf(ctx, sg2.ID); err != nil || !target.Reinstated || n != 1 {
 			t.Fatalf("reinstated twice (%d audit entries) or not marked: %v", n, err)
 		}
 		amend := store.Decree{CycleID: cy.ID, RegencyCode: "35.05"}

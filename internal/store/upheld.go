@@ -17,10 +17,11 @@ import (
 // enrolled at once when it is still in the registry), as any household
 // found eligible at its visit.
 
-// ReinstateTarget is what the activity that reinstates a household reads:
-// the objection, its cycle and its household, and whether the household
-// has been reinstated for it already (its audit entry exists).
-type ReinstateTarget struct {
+// UpheldTarget is what the activities that carry an upheld objection into
+// its household read: the objection, its cycle and its household, and
+// whether the household has been reinstated for it already (its audit
+// entry exists).
+type UpheldTarget struct {
 	Sanggah    Sanggah
 	Cycle      Cycle
 	Household  Household
@@ -31,9 +32,9 @@ type ReinstateTarget struct {
 // objection: written once, it marks the reinstatement done.
 func reinstateKey(sanggahID int64) string { return fmt.Sprintf("household.reinstate:%d", sanggahID) }
 
-// ReinstateTargetOf reads an objection's reinstatement target.
-func (s *Store) ReinstateTargetOf(ctx context.Context, sanggahID int64) (*ReinstateTarget, error) {
-	var t ReinstateTarget
+// UpheldTargetOf reads an upheld objection's target.
+func (s *Store) UpheldTargetOf(ctx context.Context, sanggahID int64) (*UpheldTarget, error) {
+	var t UpheldTarget
 	db := s.DB.WithContext(ctx)
 	if err := db.First(&t.Sanggah, "id = ?", sanggahID).Error; err != nil {
 		return nil, WrapUnavailable(wrapNotFound(err))
@@ -129,9 +130,7 @@ func (s *Store) Exclude(ctx context.Context, e Exclusion) error {
 		if n > 0 {
 			return nil
 		}
-		if err := tx.Table("decree_items").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decree_items.household_id = ? AND decree_items.action = ? AND decrees.status <> ?", h.ID, "add", domain.DecreeWithdrawn).
-			Count(&n).Error; err != nil {
+		if err := tx.Model(&Household{}).Where("id = ? AND id IN (?)", h.ID, listedByDecree(tx, h.CycleID, 0)).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 || h.Stage != string(domain.StageAwaitingDecree) {
