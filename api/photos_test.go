@@ -169,10 +169,13 @@ func TestPhotoRefused(t *testing.T) {
 			content []byte
 			status  int
 			code    string
+			says    string // the page's Indonesian message
 		}{
-			{"rumah.jpg", []byte("bukan foto, hanya teks yang diberi nama .jpg"), http.StatusUnprocessableEntity, "photo.not_image"},
-			{"kk.png", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj"), http.StatusUnprocessableEntity, "photo.not_image"},
-			{"besar.jpg", big, http.StatusRequestEntityTooLarge, "photo.too_large"},
+			{"rumah.jpg", []byte("bukan foto, hanya teks yang diberi nama .jpg"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto"},
+			{"kk.png", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto"},
+			{"besar.jpg", big, http.StatusRequestEntityTooLarge, "photo.too_large", "terlalu besar"},
+			// A hundred bytes declaring 400 megapixels: refused before decoding.
+			{"raksasa.png", phototest.PNGHeader(20000, 20000), http.StatusUnprocessableEntity, "photo.pixels", "Foto lebih dari 40000000 piksel"},
 		} {
 			r := w.uploadPhoto("desa.jaten", h.id, "", map[string]string{"kind": "front"}, tc.name, tc.content)
 			if !r.want(t, tc.name, tc.status) {
@@ -187,7 +190,7 @@ func TestPhotoRefused(t *testing.T) {
 			fields := map[string]string{"kind": "front", "csrf": w.csrf(w.byName["desa.jaten"].token)}
 			raw, ct := uploadForm(fields, tc.name, string(tc.content))
 			pg := w.do(apiRequest{method: "POST", route: "/tugas/:id/foto", path: fmt.Sprintf("/tugas/%d/foto", h.id), cookie: w.byName["desa.jaten"].token, raw: raw, contentType: ct})
-			if pg.code != tc.status || !strings.Contains(string(pg.body), "tidak ada yang disimpan") {
+			if pg.code != tc.status || !strings.Contains(string(pg.body), tc.says) || !strings.Contains(string(pg.body), "tidak ada yang disimpan") {
 				t.Errorf("page %s: %d %s", tc.name, pg.code, pg.shown())
 			}
 		}

@@ -76,14 +76,18 @@ func TestStripByContent(t *testing.T) {
 }
 
 func TestStripBoundsPixels(t *testing.T) {
-	// A tiny PNG declaring 20000 x 20000 pixels is refused before decoding.
-	var p bytes.Buffer
-	png.Encode(&p, image.NewGray(image.Rect(0, 0, 1, 1)))
-	b := p.Bytes()
-	// IHDR width and height at bytes 16..24.
-	copy(b[16:], []byte{0, 0, 0x4E, 0x20, 0, 0, 0x4E, 0x20})
-	if _, err := photo.Strip(b); !errors.Is(err, photo.ErrTooManyPixels) && !errors.Is(err, photo.ErrNotImage) {
-		t.Errorf("huge PNG: %v", err)
+	// A PNG of a hundred bytes whose (valid) header declares 20000 x
+	// 20000 pixels is refused as too large, before it is decoded.
+	b := phototest.PNGHeader(20000, 20000)
+	if cfg, err := png.DecodeConfig(bytes.NewReader(b)); err != nil || cfg.Width != 20000 || cfg.Height != 20000 {
+		t.Fatalf("the test PNG's header: %+v, %v", cfg, err)
+	}
+	if _, err := photo.Strip(b); !errors.Is(err, photo.ErrTooManyPixels) {
+		t.Errorf("huge PNG: %v, want ErrTooManyPixels", err)
+	}
+	// At the limit it is an image (whose missing rows make it not one).
+	if _, err := photo.Strip(phototest.PNGHeader(8000, photo.MaxPixels/8000)); !errors.Is(err, photo.ErrNotImage) {
+		t.Errorf("PNG of MaxPixels declared, data missing: %v, want ErrNotImage", err)
 	}
 }
 

@@ -5,7 +5,9 @@ package phototest
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -122,6 +124,30 @@ func exifTIFF() []byte {
 		{0x0004, 5, 3, rational(112, 1, 10, 1, 0, 1)},
 	}, nil)
 	return buf
+}
+
+// PNGHeader is a well-formed PNG (signature, IHDR, IDAT, IEND, each
+// chunk's CRC correct) whose header declares w × h grey pixels, with the
+// image data of a single row: a file of a hundred bytes that would
+// decode into w × h bytes of memory.
+func PNGHeader(w, h uint32) []byte {
+	be := binary.BigEndian
+	out := []byte("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		out = be.AppendUint32(out, uint32(len(data)))
+		start := len(out)
+		out = append(append(out, typ...), data...)
+		out = be.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
+	}
+	ihdr := be.AppendUint32(be.AppendUint32(nil, w), h)
+	chunk("IHDR", append(ihdr, 8, 0, 0, 0, 0)) // 8-bit grey, no interlace
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(make([]byte, 1+w%4096)) // the first row's filter byte and a few pixels
+	zw.Close()
+	chunk("IDAT", z.Bytes())
+	chunk("IEND", nil)
+	return out
 }
 
 // InClear reports whether an object store's bytes hold a JPEG, or this
