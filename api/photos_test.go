@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"html"
 	"image"
+	"image/jpeg"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -154,6 +157,43 @@ func TestPhotoStrippedSealedAudited(t *testing.T) {
 		}
 		if n := views("desa.salam"); n != 0 {
 			t.Errorf("another village's refused views left %d audit entries", n)
+		}
+	})
+}
+
+// TestPhotoFromCamera: an API client sends the camera's own file (a
+// portrait photo stored sideways, EXIF Orientation 6, with the original
+// time and the GPS position) and no form fields: the stored photo is
+// turned upright and has no EXIF, and the EXIF's time (in the desa's
+// zone, WIB) and position are the record's fields. The form's fields,
+// when given, win over the EXIF's.
+func TestPhotoFromCamera(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		h := w.jatenHousehold(t)
+		orig := phototest.WithEXIF(phototest.JPEG(800, 600, 11), phototest.EXIF{Orientation: 6, DateTimeOriginal: "2026:03:10 09:15:42", GPS: true})
+		r := w.uploadPhoto("desa.jaten", h.id, "", map[string]string{"kind": "inside"}, "IMG_0002.JPG", orig)
+		if !r.want(t, "upload", http.StatusCreated) {
+			return
+		}
+		var p store.Photo
+		r.decode(t, &p)
+		if p.Width != 600 || p.Height != 800 || p.TakenAt == nil || !p.TakenAt.Equal(time.Date(2026, 3, 10, 2, 15, 42, 0, time.UTC)) ||
+			p.Lat == nil || p.Lon == nil || math.Abs(*p.Lat-phototest.GPSLat) > 1e-6 || math.Abs(*p.Lon-phototest.GPSLon) > 1e-6 || p.Accuracy != nil {
+			t.Errorf("photo record %s; want 600x800, taken 2026-03-10T02:15:42Z, at the EXIF's position with no accuracy", r.body)
+		}
+		g := w.do(apiRequest{method: "GET", route: "/api/v1/photos/:id", path: fmt.Sprintf("/api/v1/photos/%d", p.ID), token: w.byName["desa.jaten"].token})
+		g.want(t, "view", http.StatusOK)
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(g.body)); err != nil || cfg.Width != 600 || cfg.Height != 800 || hasEXIF(g.body) {
+			t.Errorf("served photo %+v, %v, EXIF %v; want 600x800 without EXIF", cfg, err, hasEXIF(g.body))
+		}
+		// The form's time and location win.
+		fields := map[string]string{"kind": "front", "takenAt": "2026-03-11T08:00:00+07:00", "lat": "-7.8312", "lon": "112.1701"}
+		r = w.uploadPhoto("desa.jaten", h.id, "", fields, "IMG_0003.JPG", orig)
+		r.want(t, "upload with fields", http.StatusCreated)
+		r.decode(t, &p)
+		if p.TakenAt == nil || !p.TakenAt.Equal(time.Date(2026, 3, 11, 1, 0, 0, 0, time.UTC)) || p.Lat == nil || *p.Lat != -7.8312 || *p.Lon != 112.1701 {
+			t.Errorf("photo record with the form's fields %s", r.body)
 		}
 	})
 }
