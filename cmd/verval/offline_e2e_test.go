@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -28,8 +29,8 @@ type emulateNetworkParams struct {
 	UploadThroughput   float64 `json:"uploadThroughput"`
 }
 
-// TestBrowserOffline: the village officer opens the task list and two
-// task pages, loses the signal (network emulation, the service worker
+// TestBrowserOffline: the village officer opens the task list (never a
+// task page), loses the signal (network emulation, the service worker
 // too), records both visits with a photo each (test images with EXIF):
 // the page shows four sendings waiting on the phone and the server has
 // none of them. A lost answer is simulated by queueing a result and a
@@ -81,34 +82,58 @@ func TestBrowserOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.login("desa1", "desa-satu-2026", "/tugas")
-	// The service worker takes the page; then each task page is opened
-	// once with the signal, so the phone keeps it.
+	// The service worker takes the page. Only the task list is opened
+	// with the signal: the phone keeps every task page it lists.
 	if ready := b.eval(`Promise.race([navigator.serviceWorker.ready.then(() => "ready"),
 		new Promise((ok) => setTimeout(() => ok("no service worker after 30 s"), 30000))])`); ready != "ready" {
 		t.Fatal(ready)
 	}
 	b.open("/tugas")
 	b.waitJS(`!!navigator.serviceWorker.controller`, 30*time.Second)
-	for _, tk := range list.Tasks {
-		b.open(fmt.Sprintf("/tugas/%d", tk.ID))
+	b.waitJS(`(document.getElementById("luring") || {dataset: {}}).dataset.tersimpan === "2"`, 30*time.Second)
+	if msg := b.text("#luring"); msg != "Semua 2 halaman tugas di daftar ini tersimpan di ponsel dan dapat dibuka tanpa sinyal." {
+		t.Errorf("the list's note: %q", msg)
 	}
-	b.open("/tugas")
 
+	// The service worker is a target of its own: its requests are taken
+	// off the network there.
+	targets, err := chromedp.Targets(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var swCtx context.Context
+	for _, ti := range targets {
+		if ti.Type == "service_worker" {
+			c, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(ti.TargetID))
+			t.Cleanup(cancel)
+			swCtx = c
+		}
+	}
+	if swCtx == nil {
+		t.Fatal("no service worker target")
+	}
 	offline := func(off bool) {
 		t.Helper()
-		if _, err := chromedp.Call(b.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			t.Fatal(err)
-		}
-		// Network.emulateNetworkConditions: deprecated in the protocol
-		// (cdproto no longer lists it) but what Chromium 148 applies to
-		// the page's requests; ...ByRule refused its parameters there.
-		if _, err := chromedp.Call(b.ctx, emulateNetwork, emulateNetworkParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			t.Fatal(err)
+		for _, ctx := range []context.Context{b.ctx, swCtx} {
+			if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+				t.Fatal(err)
+			}
+			// Network.emulateNetworkConditions: deprecated in the protocol
+			// (cdproto no longer lists it) but what Chromium 148 applies to
+			// the page's requests; ...ByRule refused its parameters there.
+			if _, err := chromedp.Call(ctx, emulateNetwork, emulateNetworkParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	offline(true)
 	if b.eval(`String(navigator.onLine)`) != "false" {
 		t.Fatal("the page still thinks it is online")
+	}
+	// Nothing reaches the server now, the service worker's requests
+	// included: a page the phone did not keep does not open.
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(b.base+"/tugas/999999")); err == nil {
+		t.Fatal("offline, a page the phone never kept opened")
 	}
 	queued := func(n int) {
 		t.Helper()
@@ -227,7 +252,7 @@ func TestBrowserOffline(t *testing.T) {
 	// The object store (a directory in this stack) holds two sealed files.
 	var files int
 	root := filepath.Join(s.env["VERVAL_DATA_DIR"], "objects")
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
