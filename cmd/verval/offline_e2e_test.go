@@ -62,14 +62,24 @@ func TestBrowserOffline(t *testing.T) {
 	if len(list.Tasks) != 2 {
 		t.Fatalf("desa1's tasks: %+v", list)
 	}
+	// Two camera files of a phone's size (4000 × 3000, about 3.4 MB, with
+	// EXIF), taken (their files' time) an hour apart this morning.
 	dir := t.TempDir()
 	var photos []string
+	var taken []time.Time
+	morning := time.Now().Truncate(24 * time.Hour).Add(-24*time.Hour + 2*time.Hour)
 	for i := range 2 {
 		p := filepath.Join(dir, fmt.Sprintf("IMG_%04d.JPG", i+1))
-		if err := os.WriteFile(p, phototest.JPEGWithEXIF(2400, 1800, byte(40*i)), 0o600); err != nil {
+		raw := phototest.WithEXIF(phototest.Photo(4000, 3000, byte(40*i)), phototest.EXIF{GPS: true})
+		if err := os.WriteFile(p, raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		photos = append(photos, p)
+		at := morning.Add(time.Duration(i) * time.Hour)
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+		photos, taken = append(photos, p), append(taken, at)
+		t.Logf("camera file %d: 4000 x 3000, %d bytes", i+1, len(raw))
 	}
 
 	b := newBrowser(t, chrome, s.base)
@@ -159,6 +169,10 @@ func TestBrowserOffline(t *testing.T) {
 		t.Fatalf("the waiting list:\n%s", msg)
 	}
 	b.shot("offline-queue")
+	// What the phone will send: each photo scaled on the phone.
+	t.Logf("scaled uploads (bytes): %s", b.eval(`new Promise((ok) => { const r = indexedDB.open("verval-antrean", 1); r.onsuccess = () => {
+		r.result.transaction("kiriman").objectStore("kiriman").getAll().onsuccess = (e) =>
+			ok(e.target.result.filter((i) => i.kind === "photo").map((i) => i.file.size + " (" + i.file.type + ")").join(", ")); }; })`))
 	// Nothing has reached the server.
 	for _, tk := range list.Tasks {
 		var ph struct{ Photos []any }
@@ -224,7 +238,7 @@ func TestBrowserOffline(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	for _, tk := range list.Tasks {
+	for i, tk := range list.Tasks {
 		var task struct {
 			Version int
 			Result  struct{ Outcome string }
@@ -241,13 +255,21 @@ func TestBrowserOffline(t *testing.T) {
 			Photos []struct {
 				Kind          string
 				Width, Height int
+				Bytes         int
 				Lat           *float64
+				TakenAt       *time.Time
 			}
 		}
 		desa1.call("GET", fmt.Sprintf("/api/v1/tasks/%d/photos", tk.ID), nil, &ph)
 		if len(ph.Photos) != 1 || ph.Photos[0].Kind != "front" || ph.Photos[0].Width != 1600 || ph.Photos[0].Lat == nil || *ph.Photos[0].Lat != lat {
 			t.Errorf("task %d: photos %+v; want one front photo, scaled to 1600 px, with the phone's location", tk.ID, ph.Photos)
+			continue
 		}
+		// Taken when the camera's file says, not when it was sent.
+		if at := ph.Photos[0].TakenAt; at == nil || !at.Equal(taken[i]) {
+			t.Errorf("task %d: photo taken at %v, want the file's time %v", tk.ID, at, taken[i])
+		}
+		t.Logf("task %d: stored photo %d x %d, %d bytes", tk.ID, ph.Photos[0].Width, ph.Photos[0].Height, ph.Photos[0].Bytes)
 	}
 	// The object store (a directory in this stack) holds two sealed files.
 	var files int

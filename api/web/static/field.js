@@ -94,8 +94,12 @@
         if (!input.files.length) return;
         it.kind = "photo";
         it.label = "Foto " + f.querySelector("select[name=kind]").selectedOptions[0].textContent.toLowerCase();
-        it.file = await scale(input.files[0]);
-        fields.takenAt = it.at;
+        const file = input.files[0];
+        // When the camera took it: the file's time (a phone's camera file
+        // is written at the shot); now when the file has no plausible one.
+        const t = file.lastModified;
+        fields.takenAt = t > Date.UTC(2000, 0, 1) && t <= Date.now() + 864e5 ? new Date(t).toISOString() : it.at;
+        it.file = await scale(file);
       } else {
         it.kind = "result";
         const o = f.querySelector("input[name=outcome]:checked");

@@ -37,6 +37,50 @@ func JPEG(w, h int, seed byte) []byte {
 	return b.Bytes()
 }
 
+// Photo is a w × h JPEG at a phone camera's quality (92) that compresses
+// the way a photo of a house does: a sky and a ground in gradients, a
+// wall of bricks with a dark door and windows (hard edges), and sensor
+// noise over everything (a pseudo-random ±8, from seed).
+func Photo(w, h int, seed byte) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rnd := uint32(seed)*2654435761 + 1
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var r, g, b int
+			fx, fy := x*256/w, y*256/h
+			switch {
+			case y < h/3: // sky, lighter towards the horizon
+				r, g, b = 90+fy/2, 140+fy/3, 220-fy/8
+			case y > h*5/6: // ground
+				r, g, b = 110+fx/6, 90+fx/8, 60+(x*y/97)%12
+			default: // the wall: bricks, with a door and two windows
+				r, g, b = 170+fx/10, 110+fy/12, 90
+				if (y/(h/60))%2 == 0 && (x+(y/(h/30))%2*(w/80))%(w/40) < 2 || (y%(h/60)) < 2 {
+					r, g, b = r-50, g-40, b-30 // mortar
+				}
+				inDoor := x > w*45/100 && x < w*55/100 && y > h/2
+				inWindow := y > h*45/100 && y < h*62/100 && (x > w/10 && x < w/4 || x > w*3/4 && x < w*9/10)
+				if inDoor || inWindow {
+					r, g, b = 40+fy/10, 35, 30+fx/20
+				}
+			}
+			rnd = rnd*1664525 + 1013904223
+			n := int(rnd>>24)%17 - 8
+			i := img.PixOffset(x, y)
+			img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = clamp(r+n), clamp(g+n), clamp(b+n), 255
+		}
+	}
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, img, &jpeg.Options{Quality: 92}); err != nil {
+		panic(err)
+	}
+	return out.Bytes()
+}
+
+func clamp(v int) uint8 {
+	return uint8(max(0, min(255, v)))
+}
+
 // EXIF is what a test photo's EXIF says besides the camera's make, model
 // and serial number, which it always carries.
 type EXIF struct {
