@@ -292,6 +292,25 @@ func xlsxCells(t *testing.T, body []byte) []string {
 	return out
 }
 
+// xlsxRows returns the rows of an XLSX file's sheet (its first when
+// sheet is ""), failing the test when there is no such sheet.
+func xlsxRows(t *testing.T, body []byte, sheet string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("not an XLSX file: %v", err)
+	}
+	defer f.Close()
+	if sheet == "" {
+		sheet = f.GetSheetName(0)
+	}
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatalf("sheet %q: %v", sheet, err)
+	}
+	return rows
+}
+
 // want fails the test unless the response has status code.
 func (r *apiResponse) want(t *testing.T, what string, code int) bool {
 	t.Helper()

@@ -6,9 +6,15 @@ import (
 	"fmt"
 	"html"
 	"image"
+	"image/jpeg"
+	"maps"
+	"math"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -155,6 +161,43 @@ func TestPhotoStrippedSealedAudited(t *testing.T) {
 	})
 }
 
+// TestPhotoFromCamera: an API client sends the camera's own file (a
+// portrait photo stored sideways, EXIF Orientation 6, with the original
+// time and the GPS position) and no form fields: the stored photo is
+// turned upright and has no EXIF, and the EXIF's time (in the desa's
+// zone, WIB) and position are the record's fields. The form's fields,
+// when given, win over the EXIF's.
+func TestPhotoFromCamera(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		h := w.jatenHousehold(t)
+		orig := phototest.WithEXIF(phototest.JPEG(800, 600, 11), phototest.EXIF{Orientation: 6, DateTimeOriginal: "2026:03:10 09:15:42", GPS: true})
+		r := w.uploadPhoto("desa.jaten", h.id, "", map[string]string{"kind": "inside"}, "IMG_0002.JPG", orig)
+		if !r.want(t, "upload", http.StatusCreated) {
+			return
+		}
+		var p store.Photo
+		r.decode(t, &p)
+		if p.Width != 600 || p.Height != 800 || p.TakenAt == nil || !p.TakenAt.Equal(time.Date(2026, 3, 10, 2, 15, 42, 0, time.UTC)) ||
+			p.Lat == nil || p.Lon == nil || math.Abs(*p.Lat-phototest.GPSLat) > 1e-6 || math.Abs(*p.Lon-phototest.GPSLon) > 1e-6 || p.Accuracy != nil {
+			t.Errorf("photo record %s; want 600x800, taken 2026-03-10T02:15:42Z, at the EXIF's position with no accuracy", r.body)
+		}
+		g := w.do(apiRequest{method: "GET", route: "/api/v1/photos/:id", path: fmt.Sprintf("/api/v1/photos/%d", p.ID), token: w.byName["desa.jaten"].token})
+		g.want(t, "view", http.StatusOK)
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(g.body)); err != nil || cfg.Width != 600 || cfg.Height != 800 || hasEXIF(g.body) {
+			t.Errorf("served photo %+v, %v, EXIF %v; want 600x800 without EXIF", cfg, err, hasEXIF(g.body))
+		}
+		// The form's time and location win.
+		fields := map[string]string{"kind": "front", "takenAt": "2026-03-11T08:00:00+07:00", "lat": "-7.8312", "lon": "112.1701"}
+		r = w.uploadPhoto("desa.jaten", h.id, "", fields, "IMG_0003.JPG", orig)
+		r.want(t, "upload with fields", http.StatusCreated)
+		r.decode(t, &p)
+		if p.TakenAt == nil || !p.TakenAt.Equal(time.Date(2026, 3, 11, 1, 0, 0, 0, time.UTC)) || p.Lat == nil || *p.Lat != -7.8312 || *p.Lon != 112.1701 {
+			t.Errorf("photo record with the form's fields %s", r.body)
+		}
+	})
+}
+
 // TestPhotoRefused: a file that is not an image (whatever its name), or
 // one over the limit, is refused with a clear message, in the API and on
 // the page, and nothing is stored.
@@ -169,10 +212,13 @@ func TestPhotoRefused(t *testing.T) {
 			content []byte
 			status  int
 			code    string
+			says    string // the page's Indonesian message
 		}{
-			{"rumah.jpg", []byte("bukan foto, hanya teks yang diberi nama .jpg"), http.StatusUnprocessableEntity, "photo.not_image"},
-			{"kk.png", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj"), http.StatusUnprocessableEntity, "photo.not_image"},
-			{"besar.jpg", big, http.StatusRequestEntityTooLarge, "photo.too_large"},
+			{"rumah.jpg", []byte("bukan foto, hanya teks yang diberi nama .jpg"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto"},
+			{"kk.png", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto"},
+			{"besar.jpg", big, http.StatusRequestEntityTooLarge, "photo.too_large", "terlalu besar"},
+			// A hundred bytes declaring 400 megapixels: refused before decoding.
+			{"raksasa.png", phototest.PNGHeader(20000, 20000), http.StatusUnprocessableEntity, "photo.pixels", "Foto lebih dari 40000000 piksel"},
 		} {
 			r := w.uploadPhoto("desa.jaten", h.id, "", map[string]string{"kind": "front"}, tc.name, tc.content)
 			if !r.want(t, tc.name, tc.status) {
@@ -187,7 +233,7 @@ func TestPhotoRefused(t *testing.T) {
 			fields := map[string]string{"kind": "front", "csrf": w.csrf(w.byName["desa.jaten"].token)}
 			raw, ct := uploadForm(fields, tc.name, string(tc.content))
 			pg := w.do(apiRequest{method: "POST", route: "/tugas/:id/foto", path: fmt.Sprintf("/tugas/%d/foto", h.id), cookie: w.byName["desa.jaten"].token, raw: raw, contentType: ct})
-			if pg.code != tc.status || !strings.Contains(string(pg.body), "tidak ada yang disimpan") {
+			if pg.code != tc.status || !strings.Contains(string(pg.body), tc.says) || !strings.Contains(string(pg.body), "tidak ada yang disimpan") {
 				t.Errorf("page %s: %d %s", tc.name, pg.code, pg.shown())
 			}
 		}
@@ -314,6 +360,32 @@ func TestEvidenceAndFlags(t *testing.T) {
 		if !found {
 			t.Errorf("no row for desa.jaten in Jaten: %s", r.body)
 		}
+		// The workbook has the same rows: the counts per desa and officer.
+		x := w.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/evidence", path: fmt.Sprintf("/api/v1/cycles/%d/evidence?format=xlsx", h.cycle.id), token: w.byName["dinsos.blitar"].token})
+		x.want(t, "evidence xlsx", http.StatusOK)
+		sheet := xlsxRows(t, x.body, "Bukti kunjungan")
+		wantHeader := []string{"kode_kecamatan", "kecamatan", "kode_desa", "desa", "username_petugas", "nama_petugas", "kunjungan", "dengan_bukti", "tanpa_bukti", "tanpa_foto", "tanpa_lokasi"}
+		if len(sheet) == 0 || !slices.Equal(sheet[0], wantHeader) {
+			t.Fatalf("the workbook's header: %q", sheet)
+		}
+		counts := func(desa, officer string, n ...int) string { return fmt.Sprint(desa, officer, n) }
+		var inSheet, inJSON []string
+		for _, row := range sheet[1:] {
+			n := make([]int, 5)
+			for i := range n {
+				if len(row) < len(wantHeader) {
+					t.Fatalf("short row %q", row)
+				}
+				n[i], _ = strconv.Atoi(row[6+i])
+			}
+			inSheet = append(inSheet, counts(row[2], row[4], n...))
+		}
+		for _, row := range rep.Rows {
+			inJSON = append(inJSON, counts(row.DesaCode, row.Officer, row.Visits, row.WithEvidence, row.WithoutEvidence, row.NoPhoto, row.NoLocation))
+		}
+		if !slices.Equal(inSheet, inJSON) || !slices.Contains(inSheet, counts(h.desa, "desa.jaten", 4, 1, 3, 3, 1)) {
+			t.Errorf("the workbook's counts %q; want %q, with Jaten's desa.jaten at 4 visits, 1 with evidence, 3 without, 3 without a photo, 1 without a location", inSheet, inJSON)
+		}
 		f := w.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id/visit-flags", path: fmt.Sprintf("/api/v1/cycles/%d/visit-flags", h.cycle.id), token: w.byName["tksk.wonodadi"].token})
 		f.want(t, "flags", http.StatusOK)
 		var fl struct {
@@ -354,6 +426,13 @@ func TestEvidenceAndFlags(t *testing.T) {
 		}
 		if len(fc.Features) != 3 || fc.Features[0].Geometry.Type != "Point" || fc.Features[0].Geometry.Coordinates[0] < 100 {
 			t.Errorf("geojson %s", g.body)
+		}
+		// Exactly these properties: a new one (a name, a NIK) fails here
+		// until it is decided it may go to QGIS.
+		for _, ft := range fc.Features {
+			if keys := slices.Sorted(maps.Keys(ft.Properties)); !slices.Equal(keys, []string{"accuracyM", "desaCode", "householdId", "photos", "version", "visitDate"}) {
+				t.Errorf("a GeoJSON point's properties %q", keys)
+			}
 		}
 		if strings.Contains(string(g.body), h.name) || strings.Contains(string(g.body), h.address) || strings.Contains(string(g.body), h.nik) {
 			t.Error("the GeoJSON carries personal data")

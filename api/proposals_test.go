@@ -356,17 +356,9 @@ func TestFilesSpeakIndonesian(t *testing.T) {
 			if !r.want(t, path, http.StatusOK) {
 				t.FailNow()
 			}
-			f, err := excelize.OpenReader(bytes.NewReader(r.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			if sheet == "" {
-				sheet = f.GetSheetName(0)
-			}
-			rows, err := f.GetRows(sheet)
-			if err != nil || len(rows) < 2 {
-				t.Fatalf("%s sheet %s: %d rows, %v", path, sheet, len(rows), err)
+			rows := xlsxRows(t, r.body, sheet)
+			if len(rows) < 2 {
+				t.Fatalf("%s sheet %s: %d rows", path, sheet, len(rows))
 			}
 			return rows
 		}

@@ -1275,3 +1275,27 @@ func TestDesaHouseholdsMaskedPerRole(t *testing.T) {
 		t.Errorf("village officer of Salam: %+v, %v; want not found", got, err)
 	}
 }
+
+// TestTaskListKeepsItsTasks: the task list of a role that visits carries
+// the note (#luring) by which field.js asks the service worker to keep
+// every listed task page for use without a signal; the next-page flag is
+// set only when the list has more pages. The TKSK, who does not visit,
+// has no such note: nothing is fetched ahead for it.
+func TestTaskListKeepsItsTasks(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []struct {
+		user, note string
+	}{
+		{"desa1", `<p class="hint" id="luring" hidden aria-live="polite"></p>`},
+		{"psm1", `<p class="hint" id="luring" hidden aria-live="polite"></p>`},
+		{"tksk", ""},
+	} {
+		body := e.login(c.user).get("/tugas").Body.String()
+		if got := strings.Contains(body, `id="luring"`); got != (c.note != "") || (c.note != "" && !strings.Contains(body, c.note)) {
+			t.Errorf("%s's task list: note %v, want %q", c.user, got, c.note)
+		}
+		if !strings.Contains(body, `href="/tugas/`) {
+			t.Errorf("%s's task list lists no task", c.user)
+		}
+	}
+}

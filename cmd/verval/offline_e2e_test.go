@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -28,8 +29,8 @@ type emulateNetworkParams struct {
 	UploadThroughput   float64 `json:"uploadThroughput"`
 }
 
-// TestBrowserOffline: the village officer opens the task list and two
-// task pages, loses the signal (network emulation, the service worker
+// TestBrowserOffline: the village officer opens the task list (never a
+// task page), loses the signal (network emulation, the service worker
 // too), records both visits with a photo each (test images with EXIF):
 // the page shows four sendings waiting on the phone and the server has
 // none of them. A lost answer is simulated by queueing a result and a
@@ -61,14 +62,24 @@ func TestBrowserOffline(t *testing.T) {
 	if len(list.Tasks) != 2 {
 		t.Fatalf("desa1's tasks: %+v", list)
 	}
+	// Two camera files of a phone's size (4000 × 3000, about 3.4 MB, with
+	// EXIF), taken (their files' time) an hour apart this morning.
 	dir := t.TempDir()
 	var photos []string
+	var taken []time.Time
+	morning := time.Now().Truncate(24 * time.Hour).Add(-24*time.Hour + 2*time.Hour)
 	for i := range 2 {
 		p := filepath.Join(dir, fmt.Sprintf("IMG_%04d.JPG", i+1))
-		if err := os.WriteFile(p, phototest.JPEGWithEXIF(2400, 1800, byte(40*i)), 0o600); err != nil {
+		raw := phototest.WithEXIF(phototest.Photo(4000, 3000, byte(40*i)), phototest.EXIF{GPS: true})
+		if err := os.WriteFile(p, raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		photos = append(photos, p)
+		at := morning.Add(time.Duration(i) * time.Hour)
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+		photos, taken = append(photos, p), append(taken, at)
+		t.Logf("camera file %d: 4000 x 3000, %d bytes", i+1, len(raw))
 	}
 
 	b := newBrowser(t, chrome, s.base)
@@ -81,34 +92,58 @@ func TestBrowserOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.login("desa1", "desa-satu-2026", "/tugas")
-	// The service worker takes the page; then each task page is opened
-	// once with the signal, so the phone keeps it.
+	// The service worker takes the page. Only the task list is opened
+	// with the signal: the phone keeps every task page it lists.
 	if ready := b.eval(`Promise.race([navigator.serviceWorker.ready.then(() => "ready"),
 		new Promise((ok) => setTimeout(() => ok("no service worker after 30 s"), 30000))])`); ready != "ready" {
 		t.Fatal(ready)
 	}
 	b.open("/tugas")
 	b.waitJS(`!!navigator.serviceWorker.controller`, 30*time.Second)
-	for _, tk := range list.Tasks {
-		b.open(fmt.Sprintf("/tugas/%d", tk.ID))
+	b.waitJS(`(document.getElementById("luring") || {dataset: {}}).dataset.tersimpan === "2"`, 30*time.Second)
+	if msg := b.text("#luring"); msg != "Semua 2 halaman tugas di daftar ini tersimpan di ponsel dan dapat dibuka tanpa sinyal." {
+		t.Errorf("the list's note: %q", msg)
 	}
-	b.open("/tugas")
 
+	// The service worker is a target of its own: its requests are taken
+	// off the network there.
+	targets, err := chromedp.Targets(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var swCtx context.Context
+	for _, ti := range targets {
+		if ti.Type == "service_worker" {
+			c, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(ti.TargetID))
+			t.Cleanup(cancel)
+			swCtx = c
+		}
+	}
+	if swCtx == nil {
+		t.Fatal("no service worker target")
+	}
 	offline := func(off bool) {
 		t.Helper()
-		if _, err := chromedp.Call(b.ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			t.Fatal(err)
-		}
-		// Network.emulateNetworkConditions: deprecated in the protocol
-		// (cdproto no longer lists it) but what Chromium 148 applies to
-		// the page's requests; ...ByRule refused its parameters there.
-		if _, err := chromedp.Call(b.ctx, emulateNetwork, emulateNetworkParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			t.Fatal(err)
+		for _, ctx := range []context.Context{b.ctx, swCtx} {
+			if _, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+				t.Fatal(err)
+			}
+			// Network.emulateNetworkConditions: deprecated in the protocol
+			// (cdproto no longer lists it) but what Chromium 148 applies to
+			// the page's requests; ...ByRule refused its parameters there.
+			if _, err := chromedp.Call(ctx, emulateNetwork, emulateNetworkParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	offline(true)
 	if b.eval(`String(navigator.onLine)`) != "false" {
 		t.Fatal("the page still thinks it is online")
+	}
+	// Nothing reaches the server now, the service worker's requests
+	// included: a page the phone did not keep does not open.
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(b.base+"/tugas/999999")); err == nil {
+		t.Fatal("offline, a page the phone never kept opened")
 	}
 	queued := func(n int) {
 		t.Helper()
@@ -134,6 +169,10 @@ func TestBrowserOffline(t *testing.T) {
 		t.Fatalf("the waiting list:\n%s", msg)
 	}
 	b.shot("offline-queue")
+	// What the phone will send: each photo scaled on the phone.
+	t.Logf("scaled uploads (bytes): %s", b.eval(`new Promise((ok) => { const r = indexedDB.open("verval-antrean", 1); r.onsuccess = () => {
+		r.result.transaction("kiriman").objectStore("kiriman").getAll().onsuccess = (e) =>
+			ok(e.target.result.filter((i) => i.kind === "photo").map((i) => i.file.size + " (" + i.file.type + ")").join(", ")); }; })`))
 	// Nothing has reached the server.
 	for _, tk := range list.Tasks {
 		var ph struct{ Photos []any }
@@ -199,7 +238,7 @@ func TestBrowserOffline(t *testing.T) {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	for _, tk := range list.Tasks {
+	for i, tk := range list.Tasks {
 		var task struct {
 			Version int
 			Result  struct{ Outcome string }
@@ -216,18 +255,26 @@ func TestBrowserOffline(t *testing.T) {
 			Photos []struct {
 				Kind          string
 				Width, Height int
+				Bytes         int
 				Lat           *float64
+				TakenAt       *time.Time
 			}
 		}
 		desa1.call("GET", fmt.Sprintf("/api/v1/tasks/%d/photos", tk.ID), nil, &ph)
 		if len(ph.Photos) != 1 || ph.Photos[0].Kind != "front" || ph.Photos[0].Width != 1600 || ph.Photos[0].Lat == nil || *ph.Photos[0].Lat != lat {
 			t.Errorf("task %d: photos %+v; want one front photo, scaled to 1600 px, with the phone's location", tk.ID, ph.Photos)
+			continue
 		}
+		// Taken when the camera's file says, not when it was sent.
+		if at := ph.Photos[0].TakenAt; at == nil || !at.Equal(taken[i]) {
+			t.Errorf("task %d: photo taken at %v, want the file's time %v", tk.ID, at, taken[i])
+		}
+		t.Logf("task %d: stored photo %d x %d, %d bytes", tk.ID, ph.Photos[0].Width, ph.Photos[0].Height, ph.Photos[0].Bytes)
 	}
 	// The object store (a directory in this stack) holds two sealed files.
 	var files int
 	root := filepath.Join(s.env["VERVAL_DATA_DIR"], "objects")
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/photo"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 )
 
 // Photos: the evidence of a visit (the house's front and inside, the
@@ -44,9 +45,11 @@ type PhotoUpload struct {
 	// File is the upload, read up to MaxPhoto; a body that passes its
 	// own limit (http.MaxBytesError) is the same refusal.
 	File io.Reader
-	// TakenAt is when the phone took it (RFC 3339), if it says.
+	// TakenAt is when the phone took it (RFC 3339), if it says; else
+	// the photo's EXIF DateTimeOriginal, if it has one.
 	TakenAt string
-	// Location is the phone's position when it was taken, if it gave one.
+	// Location is the phone's position when it was taken, if it gave
+	// one; else the photo's EXIF GPS position, if it has one.
 	Location *Location
 }
 
@@ -185,10 +188,12 @@ func (s *Service) attachPhoto(ctx context.Context, c Caller, owner photoOwner, k
 	if !in.Location.valid() {
 		return nil, domain.FieldErr("location", domain.CodePhotoLocation)
 	}
+	// A time outside these bounds is a phone's wrong clock.
+	plausible := func(t time.Time) bool { return !t.After(s.now().Add(24*time.Hour)) && t.Year() >= 2000 }
 	var takenAt *time.Time
 	if v := strings.TrimSpace(in.TakenAt); v != "" {
 		t, err := time.Parse(time.RFC3339, v)
-		if err != nil || t.After(s.now().Add(24*time.Hour)) || t.Year() < 2000 {
+		if err != nil || !plausible(t) {
 			return nil, domain.FieldErr("takenAt", domain.CodePhotoTakenAt)
 		}
 		t = t.UTC()
@@ -211,6 +216,13 @@ func (s *Service) attachPhoto(ctx context.Context, c Caller, owner photoOwner, k
 	case err != nil:
 		return nil, domain.FieldErr("file", domain.CodePhotoNotImage)
 	}
+	// Without the form's time, the camera's (its EXIF, read in the
+	// desa's zone unless it records its offset); an implausible one is
+	// left out, not refused.
+	if t := clean.TakenAt(wilayah.ZoneOf(owner.desa)); takenAt == nil && t != nil && plausible(*t) {
+		u := t.UTC()
+		takenAt = &u
+	}
 	objectKey := fmt.Sprintf("photos/%d/%d/%s.jpg.sealed", owner.cycleID, owner.householdID, randomHex(16))
 	sealed, err := s.store.Keys.SealBytes(clean.JPEG, []byte(objectKey))
 	if err != nil {
@@ -229,6 +241,10 @@ func (s *Service) attachPhoto(ctx context.Context, c Caller, owner photoOwner, k
 	if l := in.Location; l != nil {
 		lat, lon, acc := l.Lat, l.Lon, l.Accuracy
 		p.Lat, p.Lon, p.Accuracy = &lat, &lon, &acc
+	} else {
+		// Without the phone's location, the camera's GPS position (its
+		// accuracy unknown).
+		p.Lat, p.Lon = clean.Lat, clean.Lon
 	}
 	created, err := s.store.CreatePhoto(ctx, p)
 	if err != nil || !created {

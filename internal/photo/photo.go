@@ -4,8 +4,11 @@
 // before it is decoded (a small file can declare a huge image), and it is
 // re-encoded as a baseline JPEG, which carries no EXIF, XMP, comment or
 // thumbnail: the camera's make and serial, the GPS position and the
-// original time are gone from the bytes. What verval keeps of them
-// (the time taken and the location) are fields the caller records.
+// original time are gone from the bytes. Before they go, three of a
+// JPEG's EXIF tags are read: its Orientation is applied to the pixels (a
+// phone stores a portrait photo sideways and says so), and the original
+// time and the GPS position are returned, for the caller to keep as the
+// photo's fields when the uploader gave none.
 package photo
 
 import (
@@ -16,6 +19,7 @@ import (
 	"image/draw"
 	"image/jpeg"
 	_ "image/png" // PNG uploads are accepted too
+	"time"
 )
 
 // Quality is the JPEG quality of the stored photo: a 1600-pixel photo is
@@ -37,10 +41,36 @@ var (
 	ErrTooManyPixels = errors.New("photo: too many pixels")
 )
 
-// Clean is a photo written again without its metadata.
+// Clean is a photo written again without its metadata (turned as its
+// EXIF Orientation said), with what its EXIF said of when and where it
+// was taken.
 type Clean struct {
 	JPEG          []byte
 	Width, Height int
+	// Lat and Lon are the EXIF GPS position in degrees; both nil when it
+	// has none.
+	Lat, Lon *float64
+	// taken and offset are EXIF DateTimeOriginal and OffsetTimeOriginal.
+	taken, offset string
+}
+
+// TakenAt is when the EXIF says the photo was taken, nil when it does
+// not say (or says nothing that reads). A camera's time is its clock's:
+// read at the offset the EXIF records, else in zone (the region's).
+func (c *Clean) TakenAt(zone *time.Location) *time.Time {
+	if c.taken == "" {
+		return nil
+	}
+	if c.offset != "" {
+		if t, err := time.Parse("2006:01:02 15:04:05-07:00", c.taken+c.offset); err == nil {
+			return &t
+		}
+	}
+	t, err := time.ParseInLocation("2006:01:02 15:04:05", c.taken, zone)
+	if err != nil {
+		return nil
+	}
+	return &t
 }
 
 // Strip decodes b as an image (by its content) and encodes it again as a
@@ -60,13 +90,59 @@ func Strip(b []byte) (*Clean, error) {
 	if err != nil {
 		return nil, ErrNotImage
 	}
-	img = scaleDown(img, MaxSide)
+	var ex exifFields
+	if format == "jpeg" {
+		ex = readEXIF(b)
+	}
+	img = orient(scaleDown(img, MaxSide), ex.orientation)
 	var out bytes.Buffer
 	if err := jpeg.Encode(&out, opaque(img), &jpeg.Options{Quality: Quality}); err != nil {
 		return nil, err
 	}
 	r := img.Bounds()
-	return &Clean{JPEG: out.Bytes(), Width: r.Dx(), Height: r.Dy()}, nil
+	return &Clean{JPEG: out.Bytes(), Width: r.Dx(), Height: r.Dy(), Lat: ex.lat, Lon: ex.lon, taken: ex.taken, offset: ex.offset}, nil
+}
+
+// orient turns img as EXIF orientation o (2 to 8) says the camera meant
+// it to be seen; 1, 0 or anything else is as stored.
+func orient(img image.Image, o int) image.Image {
+	if o < 2 || o > 8 {
+		return img
+	}
+	r := img.Bounds()
+	src := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(src, src.Bounds(), img, r.Min, draw.Src)
+	w, h := r.Dx(), r.Dy()
+	if o >= 5 { // a quarter turn: the sides swap
+		w, h = h, w
+	}
+	out := image.NewRGBA(image.Rect(0, 0, w, h))
+	// Each target pixel (x, y) takes the source pixel (sx, sy) the
+	// orientation's table puts there (sw, sh: the source's size).
+	sw, sh := r.Dx(), r.Dy()
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			sx, sy := x, y
+			switch o {
+			case 2: // mirrored
+				sx = sw - 1 - x
+			case 3: // upside down
+				sx, sy = sw-1-x, sh-1-y
+			case 4: // mirrored upside down
+				sy = sh - 1 - y
+			case 5: // transposed
+				sx, sy = y, x
+			case 6: // stored a quarter turn anticlockwise
+				sx, sy = y, sh-1-x
+			case 7: // transversed
+				sx, sy = sw-1-y, sh-1-x
+			case 8: // stored a quarter turn clockwise
+				sx, sy = sw-1-y, x
+			}
+			copy(out.Pix[out.PixOffset(x, y):][:4], src.Pix[src.PixOffset(sx, sy):][:4])
+		}
+	}
+	return out
 }
 
 // opaque draws an image with transparency (a PNG) on white, as JPEG has

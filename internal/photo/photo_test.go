@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
+	"image/jpeg"
 	"image/png"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/verval/verval/internal/photo"
 	"github.com/verval/verval/internal/photo/phototest"
@@ -76,14 +80,18 @@ func TestStripByContent(t *testing.T) {
 }
 
 func TestStripBoundsPixels(t *testing.T) {
-	// A tiny PNG declaring 20000 x 20000 pixels is refused before decoding.
-	var p bytes.Buffer
-	png.Encode(&p, image.NewGray(image.Rect(0, 0, 1, 1)))
-	b := p.Bytes()
-	// IHDR width and height at bytes 16..24.
-	copy(b[16:], []byte{0, 0, 0x4E, 0x20, 0, 0, 0x4E, 0x20})
-	if _, err := photo.Strip(b); !errors.Is(err, photo.ErrTooManyPixels) && !errors.Is(err, photo.ErrNotImage) {
-		t.Errorf("huge PNG: %v", err)
+	// A PNG of a hundred bytes whose (valid) header declares 20000 x
+	// 20000 pixels is refused as too large, before it is decoded.
+	b := phototest.PNGHeader(20000, 20000)
+	if cfg, err := png.DecodeConfig(bytes.NewReader(b)); err != nil || cfg.Width != 20000 || cfg.Height != 20000 {
+		t.Fatalf("the test PNG's header: %+v, %v", cfg, err)
+	}
+	if _, err := photo.Strip(b); !errors.Is(err, photo.ErrTooManyPixels) {
+		t.Errorf("huge PNG: %v, want ErrTooManyPixels", err)
+	}
+	// At the limit it is an image (whose missing rows make it not one).
+	if _, err := photo.Strip(phototest.PNGHeader(8000, photo.MaxPixels/8000)); !errors.Is(err, photo.ErrNotImage) {
+		t.Errorf("PNG of MaxPixels declared, data missing: %v, want ErrNotImage", err)
 	}
 }
 
@@ -94,5 +102,131 @@ func TestStripScalesDown(t *testing.T) {
 	}
 	if c.Width != photo.MaxSide || c.Height != photo.MaxSide/2 {
 		t.Errorf("size %dx%d", c.Width, c.Height)
+	}
+}
+
+// quadrants is a w × h JPEG whose quarters are red (top left), green
+// (top right), blue (bottom left) and white (bottom right).
+func quadrants(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := [2][2]color.RGBA{{{255, 0, 0, 255}, {0, 255, 0, 255}}, {{0, 0, 255, 255}, {255, 255, 255, 255}}}[2*y/h][2*x/w]
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 95}); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// colourAt names the colour at (x, y) of a JPEG: red, green, blue, white
+// or "?".
+func colourAt(t *testing.T, b []byte, x, y int) string {
+	t.Helper()
+	img, err := jpeg.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, g, bl, _ := img.At(x, y).RGBA()
+	hi := func(v uint32) bool { return v > 0xC000 }
+	lo := func(v uint32) bool { return v < 0x4000 }
+	switch {
+	case hi(r) && hi(g) && hi(bl):
+		return "white"
+	case hi(r) && lo(g) && lo(bl):
+		return "red"
+	case lo(r) && hi(g) && lo(bl):
+		return "green"
+	case lo(r) && lo(g) && hi(bl):
+		return "blue"
+	}
+	return "?"
+}
+
+// TestStripAppliesOrientation: a camera that stores its picture sideways
+// says so in EXIF Orientation; the stored photo (which has no EXIF) is
+// turned the way the camera meant, for each of the eight values.
+func TestStripAppliesOrientation(t *testing.T) {
+	src := quadrants(64, 32) // red green / blue white
+	for _, tc := range []struct {
+		orientation         uint16
+		w, h                int
+		topLeft, topRight   string
+		bottomLeft, btRight string
+	}{
+		{0, 64, 32, "red", "green", "blue", "white"},
+		{1, 64, 32, "red", "green", "blue", "white"},
+		{2, 64, 32, "green", "red", "white", "blue"}, // mirrored
+		{3, 64, 32, "white", "blue", "green", "red"}, // upside down
+		{4, 64, 32, "blue", "white", "red", "green"}, // mirrored upside down
+		{5, 32, 64, "red", "blue", "green", "white"}, // transposed
+		{6, 32, 64, "blue", "red", "white", "green"}, // turned a quarter clockwise
+		{7, 32, 64, "white", "green", "blue", "red"}, // transversed
+		{8, 32, 64, "green", "white", "red", "blue"}, // turned a quarter anticlockwise
+		{9, 64, 32, "red", "green", "blue", "white"}, // not a value: as stored
+	} {
+		c, err := photo.Strip(phototest.WithEXIF(src, phototest.EXIF{Orientation: tc.orientation}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Width != tc.w || c.Height != tc.h {
+			t.Errorf("orientation %d: %dx%d, want %dx%d", tc.orientation, c.Width, c.Height, tc.w, tc.h)
+			continue
+		}
+		got := [4]string{colourAt(t, c.JPEG, 4, 4), colourAt(t, c.JPEG, tc.w-5, 4), colourAt(t, c.JPEG, 4, tc.h-5), colourAt(t, c.JPEG, tc.w-5, tc.h-5)}
+		if want := [4]string{tc.topLeft, tc.topRight, tc.bottomLeft, tc.btRight}; got != want {
+			t.Errorf("orientation %d: corners %v, want %v", tc.orientation, got, want)
+		}
+	}
+}
+
+// TestStripKeepsEXIFFields: the original time and the GPS position of a
+// photo's EXIF come back as fields (the caller keeps them when the
+// uploader gave none), while the bytes carry no EXIF. A time without its
+// offset is read in the zone the caller gives.
+func TestStripKeepsEXIFFields(t *testing.T) {
+	wib := time.FixedZone("WIB", 7*3600)
+	in := phototest.WithEXIF(phototest.JPEG(400, 300, 5), phototest.EXIF{Orientation: 6, DateTimeOriginal: "2026:03:10 09:15:42", GPS: true})
+	c, err := photo.Strip(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hasAPP1(c.JPEG) || bytes.Contains(c.JPEG, []byte("2026:03:10")) {
+		t.Error("the stored photo still carries EXIF")
+	}
+	if c.Width != 300 || c.Height != 400 {
+		t.Errorf("size %dx%d, want 300x400 (turned)", c.Width, c.Height)
+	}
+	if at := c.TakenAt(wib); at == nil || !at.Equal(time.Date(2026, 3, 10, 2, 15, 42, 0, time.UTC)) {
+		t.Errorf("taken at %v, want 2026-03-10 09:15:42 WIB", at)
+	}
+	if c.Lat == nil || c.Lon == nil || math.Abs(*c.Lat-phototest.GPSLat) > 1e-6 || math.Abs(*c.Lon-phototest.GPSLon) > 1e-6 {
+		t.Errorf("position %v, %v; want %v, %v", c.Lat, c.Lon, phototest.GPSLat, phototest.GPSLon)
+	}
+	// Its own offset wins over the caller's zone; a camera writing
+	// Motorola byte order says the same.
+	c, _ = photo.Strip(phototest.WithEXIF(phototest.JPEG(40, 30, 5), phototest.EXIF{Orientation: 8, DateTimeOriginal: "2026:03:10 09:15:42", OffsetTimeOriginal: "+08:00", GPS: true, BigEndian: true}))
+	if at := c.TakenAt(wib); at == nil || !at.Equal(time.Date(2026, 3, 10, 1, 15, 42, 0, time.UTC)) || c.Width != 30 ||
+		c.Lat == nil || math.Abs(*c.Lat-phototest.GPSLat) > 1e-6 {
+		t.Errorf("WITA photo (big-endian): taken at %v, width %d, latitude %v", at, c.Width, c.Lat)
+	}
+	// An EXIF without GPS gives no position.
+	c, _ = photo.Strip(phototest.WithEXIF(phototest.JPEG(40, 30, 5), phototest.EXIF{DateTimeOriginal: "2026:03:10 09:15:42"}))
+	if c.Lat != nil || c.Lon != nil || c.TakenAt(wib) == nil {
+		t.Errorf("no GPS: position %v %v", c.Lat, c.Lon)
+	}
+	// Nothing, or nothing readable: no fields.
+	for name, b := range map[string][]byte{
+		"no EXIF":      phototest.JPEG(40, 30, 5),
+		"blank time":   phototest.WithEXIF(phototest.JPEG(40, 30, 5), phototest.EXIF{DateTimeOriginal: "    :  :     :  :  "}),
+		"no such date": phototest.WithEXIF(phototest.JPEG(40, 30, 5), phototest.EXIF{DateTimeOriginal: "2026:02:30 09:15:42"}),
+	} {
+		c, err := photo.Strip(b)
+		if err != nil || c.TakenAt(wib) != nil || c.Lat != nil || c.Lon != nil {
+			t.Errorf("%s: %v, taken at %v, position %v %v", name, err, c.TakenAt(wib), c.Lat, c.Lon)
+		}
 	}
 }

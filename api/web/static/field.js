@@ -6,8 +6,9 @@
 // there is a connection, else when it comes back. The page lists what is
 // waiting; a conflict (the task reopened or reassigned meanwhile) stays
 // on the phone, shown with what changed, until the officer sends it again
-// or discards it. The service worker (/sw.js) keeps the task pages and
-// these files for offline use. Pages work without this script.
+// or discards it. The service worker (/sw.js) keeps the task pages (each
+// one a task list opened with a signal lists) and these files for
+// offline use. Pages work without this script.
 "use strict";
 (() => {
   const STORE = "kiriman";
@@ -93,8 +94,12 @@
         if (!input.files.length) return;
         it.kind = "photo";
         it.label = "Foto " + f.querySelector("select[name=kind]").selectedOptions[0].textContent.toLowerCase();
-        it.file = await scale(input.files[0]);
-        fields.takenAt = it.at;
+        const file = input.files[0];
+        // When the camera took it: the file's time (a phone's camera file
+        // is written at the shot); now when the file has no plausible one.
+        const t = file.lastModified;
+        fields.takenAt = t > Date.UTC(2000, 0, 1) && t <= Date.now() + 864e5 ? new Date(t).toISOString() : it.at;
+        it.file = await scale(file);
       } else {
         it.kind = "result";
         const o = f.querySelector("input[name=outcome]:checked");
@@ -205,12 +210,33 @@
     box.append(ul);
   };
 
+  // A task list opened with a signal: the service worker keeps every
+  // task page it lists, so any of them opens without one; the page says
+  // how many are kept (and that the next list page keeps the next ones).
+  const keepListed = async () => {
+    const note = document.getElementById("luring");
+    if (!note || !navigator.onLine || !("serviceWorker" in navigator)) return;
+    const paths = [...new Set(Array.from(document.querySelectorAll('ul.tasks a[href^="/tugas/"]'), (a) => a.getAttribute("href")))];
+    if (!paths.length) return;
+    const reg = await navigator.serviceWorker.ready;
+    const ch = new MessageChannel();
+    ch.port1.onmessage = (m) => {
+      const { tersimpan, dari } = m.data;
+      note.textContent = (tersimpan === dari ? "Semua " + dari : tersimpan + " dari " + dari) +
+        " halaman tugas di daftar ini tersimpan di ponsel dan dapat dibuka tanpa sinyal." +
+        (note.dataset.lanjut ? " Buka halaman daftar berikutnya dengan sinyal untuk menyimpan tugas lainnya." : "");
+      note.dataset.tersimpan = String(tersimpan);
+      note.hidden = false;
+    };
+    reg.active.postMessage({ simpan: paths }, [ch.port2]);
+  };
+
   window.addEventListener("online", flush);
   // And every 20 s: a phone may think it is online with no usable signal,
   // and never say when the signal comes back.
   setInterval(flush, 20000);
   window.addEventListener("offline", show);
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").then(keepListed).catch(() => {});
   // Signed out: the cached pages go (they hold families' data); what waits stays.
   if (location.pathname === "/masuk" && window.caches) caches.delete("verval-halaman");
   flush();

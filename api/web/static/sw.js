@@ -1,10 +1,17 @@
 // verval's service worker: the village officer's task list and task
 // pages, and the static files, keep working without a connection. A page
 // is fetched from the network first and kept; without a connection the
-// kept copy is shown (field.js queues what is recorded on it). Posts are
-// never touched: field.js sends them when the connection is back.
+// kept copy is shown (field.js queues what is recorded on it). A task
+// list opened with a signal has every task page it lists kept too
+// (field.js asks, below), so a visit the officer never opened online
+// still opens offline. Posts are never touched: field.js sends them when
+// the connection is back.
 "use strict";
 const CACHE = "verval-halaman";
+// At most this many task pages kept per request: a list page shows 25.
+const KEEP_MAX = 50;
+// A task page kept less than this long ago is not fetched again.
+const KEEP_FRESH_MS = 5 * 60 * 1000;
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (e) => e.waitUntil(self.clients.claim()));
 // keep puts a visit form that could not be sent into field.js's queue.
@@ -18,6 +25,37 @@ const keep = (item) => new Promise((ok, no) => {
     t.onerror = () => no(t.error);
   };
   o.onerror = () => no(o.error);
+});
+
+// keepPage fetches a task page into the cache c, unless a copy fetched
+// in the last KEEP_FRESH_MS is there; it reports whether a copy is kept.
+const keepPage = async (c, path) => {
+  const had = await c.match(path);
+  if (had && Date.now() - Date.parse(had.headers.get("Date") || "") < KEEP_FRESH_MS) return true;
+  try {
+    const resp = await fetch(path, { credentials: "same-origin" });
+    // Not a sign-in page (a redirect) nor an error page in place of the task.
+    if (!resp.ok || resp.redirected) return !!had;
+    await c.put(path, resp);
+    return true;
+  } catch (_) { return !!had; }
+};
+
+// { simpan: ["/tugas/12", ...] } from a task list: each listed task page
+// is kept, three at a time; the answer on the message's port says how
+// many of how many are kept.
+self.addEventListener("message", (e) => {
+  const paths = ((e.data || {}).simpan || []).filter((p) => /^\/tugas\/\d+$/.test(p)).slice(0, KEEP_MAX);
+  const port = e.ports[0];
+  if (!paths.length || !port) return;
+  e.waitUntil((async () => {
+    const c = await caches.open(CACHE);
+    const todo = paths.slice();
+    let kept = 0;
+    const worker = async () => { for (let p; (p = todo.shift()); ) if (await keepPage(c, p)) kept++; };
+    await Promise.all([worker(), worker(), worker()]);
+    port.postMessage({ tersimpan: kept, dari: paths.length });
+  })());
 });
 
 self.addEventListener("fetch", (e) => {
