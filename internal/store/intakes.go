@@ -8,6 +8,7 @@ import (
 
 	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/verval/verval/internal/reason"
 )
@@ -209,7 +210,9 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			for i := range b.References {
 				b.References[i].CycleID, b.References[i].IntakeID = in.CycleID, in.ID
 			}
-			if err := tx.CreateInBatches(&b.References, 200).Error; err != nil {
+			// A family already kept (the same file uploaded again) is
+			// kept once: unique on cycle and family id.
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&b.References, 200).Error; err != nil {
 				return fmt.Errorf("store reference families: %w", err)
 			}
 		}
