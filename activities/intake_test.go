@@ -226,3 +226,55 @@ func TestParseIntakeDTSENScope(t *testing.T) {
 		t.Errorf("intake counts %+v, plan %v", got, plan.Summary)
 	}
 }
+
+// intakeRun uploads file into f's cycle and runs the intake's activities
+// as IntakeWorkflow does: parse, then (unless the parse is to fail, as one
+// whose file stops part way) start, then finish.
+func (f *fixture) intakeRun(t *testing.T, acts *activities.Activities, file string, parseFails bool) store.Intake {
+	t.Helper()
+	ctx := context.Background()
+	in := store.Intake{CycleID: f.cycle.ID, FileName: "dtsen.csv"}
+	must(t, f.st.CreateIntake(ctx, &in, strings.NewReader(file), int64(len(file))))
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	ref := activities.IntakeRef{IntakeID: in.ID}
+	_, err := env.ExecuteActivity(acts.ParseIntake, ref)
+	must(t, err)
+	finish := activities.FinishIntakeInput{IntakeID: in.ID}
+	if parseFails {
+		finish.Error, finish.Code = "the file cannot be read past row 9", p3ke.CodeUnreadablePastRow
+	} else {
+		_, err = env.ExecuteActivity(acts.StartIntakeCases, ref)
+		must(t, err)
+	}
+	_, err = env.ExecuteActivity(acts.FinishIntake, finish)
+	must(t, err)
+	got, err := f.st.GetIntake(ctx, in.ID)
+	must(t, err)
+	return *got
+}
+
+// An intake whose parse failed after storing batches started none of
+// their cases; the next upload of the cycle finds those families already
+// present and starts their cases (counting them as it starts them), so a
+// re-upload loses none.
+func TestLaterIntakeStartsWhatAFailedOneStored(t *testing.T) {
+	f := newFixture(t, 0, "")
+	must(t, f.db.Model(&store.Cycle{}).Where("id = ?", f.cycle.ID).Update("max_desil", 4).Error)
+	cases := &startCases{starts: map[int64]int{}}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	failed := f.intakeRun(t, acts, membersFile, true)
+	if failed.Status != store.IntakeFailed || failed.HouseholdsStored != 4 || failed.WorkflowsStarted != 0 || len(cases.starts) != 0 {
+		t.Fatalf("the failed intake: %+v, %d cases started; want 4 households stored, none started", failed, len(cases.starts))
+	}
+
+	again := f.intakeRun(t, acts, membersFile, false)
+	if again.Status != store.IntakeDone || again.HouseholdsStored != 0 || again.AlreadyPresent != 4 || again.WorkflowsStarted != 4 {
+		t.Fatalf("the upload again: %+v, want the 4 families already present and their cases started", again)
+	}
+	var unstarted int64
+	must(t, f.db.Model(&store.Household{}).Where("workflow_started = ?", false).Count(&unstarted).Error)
+	if len(cases.starts) != 4 || unstarted != 0 {
+		t.Errorf("%d cases started, %d households left unstarted; want 4 and none", len(cases.starts), unstarted)
+	}
+}

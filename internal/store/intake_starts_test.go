@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -9,10 +10,81 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/verval/verval/internal/auth"
+	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
 	"github.com/verval/verval/internal/testx"
 )
+
+// storeFamilies stores n made-up families, numbered from first, as one
+// batch of a new intake of cycleID with status, and returns the intake
+// and its households' ids.
+func storeFamilies(t *testing.T, st *store.Store, cycleID int64, status string, first, n int) (store.Intake, []int64) {
+	t.Helper()
+	ctx := t.Context()
+	in := store.Intake{CycleID: cycleID, FileName: "dtsen.csv"}
+	must(t, st.CreateIntake(ctx, &in, strings.NewReader("x"), 1))
+	var hs []store.NewHousehold
+	for i := first; i < first+n; i++ {
+		nik, kk := fmt.Sprintf("350501550380%04d", i), fmt.Sprintf("35050101012%05d", i)
+		hs = append(hs, store.NewHousehold{NIK: nik, NoKK: kk,
+			Household: store.Household{Row: i + 2, FamilyID: fmt.Sprint("DTSEN-", i), Name: fmt.Sprint("KK ", i), Address: "Dusun Krajan",
+				RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1,
+				NIKMasked: ident.Mask(nik), KKMasked: ident.Mask(kk)}})
+	}
+	if _, err := st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: n + 1, Households: hs, Accepted: n, Rows: n, DueAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	must(t, st.SetIntakeStatus(ctx, in.ID, status, ""))
+	var ids []int64
+	must(t, st.DB.Model(&store.Household{}).Where("intake_id = ?", in.ID).Order("id").Pluck("id", &ids).Error)
+	return in, ids
+}
+
+// TestPendingStartsTakesOverEndedIntakes: an intake starts its own
+// households and those an earlier intake of its cycle stored and ended
+// (failed part way) without starting, but not those of an intake still
+// running (its file is not checked to the end) nor another cycle's; the
+// households it started are counted on it.
+func TestPendingStartsTakesOverEndedIntakes(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		other := store.Cycle{RegencyCode: "35.05", Year: 2027, OpenedAt: time.Now(), VerificationDays: 30}
+		must(t, db.Create(&other).Error)
+		_, failed := storeFamilies(t, st, cy.ID, store.IntakeFailed, 1, 3)
+		_, otherCycle := storeFamilies(t, st, other.ID, store.IntakeFailed, 1, 2)
+		_, running := storeFamilies(t, st, cy.ID, store.IntakeRunning, 10, 2)
+		in, own := storeFamilies(t, st, cy.ID, store.IntakeRunning, 20, 2)
+
+		pending := func(after int64, limit int) []int64 {
+			t.Helper()
+			ps, err := st.PendingStarts(ctx, in.ID, after, limit)
+			must(t, err)
+			var ids []int64
+			for _, p := range ps {
+				if p.CycleID != cy.ID {
+					t.Errorf("pending start %+v of another cycle", p)
+				}
+				ids = append(ids, p.ID)
+			}
+			return ids
+		}
+		want := append(slices.Clone(failed), own...)
+		testx.Equal(t, "pending starts", pending(0, 100), want)
+		testx.Equal(t, "the page after the second", pending(want[1], 2), want[2:4])
+		if slices.ContainsFunc(want, func(id int64) bool { return slices.Contains(running, id) || slices.Contains(otherCycle, id) }) {
+			t.Errorf("pending starts %v hold a running intake's %v or another cycle's %v", want, running, otherCycle)
+		}
+
+		must(t, st.MarkStarted(ctx, in.ID, want))
+		testx.Equal(t, "pending starts once started", pending(0, 100), []int64(nil))
+		got, err := st.GetIntake(ctx, in.ID)
+		must(t, err)
+		if got.WorkflowsStarted != len(want) || got.HouseholdsStored != len(own) {
+			t.Errorf("intake: %d stored, %d started; want %d and %d", got.HouseholdsStored, got.WorkflowsStarted, len(own), len(want))
+		}
+	})
+}
 
 // TestReferenceFamiliesKeptOnce: the same reference families uploaded
 // again (a second intake of the cycle) are kept and counted once; the same
