@@ -254,6 +254,61 @@ func (f *fixture) intakeRun(t *testing.T, acts *activities.Activities, file stri
 	return *got
 }
 
+// The DTSEN file of TestMembersProgrammesAndJiwa with a fault in one
+// member of family B (AGUS's NIK has 15 digits): B is rejected whole, and
+// nothing of it is stored, while A, D and E go in and start; C is kept as
+// reference. The corrected file uploaded again adds B alone (A, D and E
+// are already present), starts B's case alone, and keeps C once.
+func TestCorrectedFileAddsTheRejectedFamily(t *testing.T) {
+	f := newFixture(t, 0, "")
+	must(t, f.db.Model(&store.Cycle{}).Where("id = ?", f.cycle.ID).Update("max_desil", 4).Error)
+	cases := &startCases{starts: map[int64]int{}}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	faulty := strings.Replace(membersFile, ",3505010505040006,AGUS,", ",350501050504006,AGUS,", 1)
+	if faulty == membersFile {
+		t.Fatal("AGUS's NIK is not in the file")
+	}
+	first := f.intakeRun(t, acts, faulty, false)
+	if first.Accepted != 3 || first.Rejected != 1 || first.Skipped != 1 || first.HouseholdsStored != 3 || first.WorkflowsStarted != 3 {
+		t.Fatalf("first upload: %+v, want A, D and E stored and started, B rejected, C skipped", first)
+	}
+	issues, _, err := f.st.IntakeIssues(context.Background(), first.ID, 10, 0)
+	must(t, err)
+	if len(issues) != 1 || issues[0].Row != 9 || issues[0].Column != "nik_anggota" || issues[0].Severity != "error" {
+		t.Fatalf("first upload's issues: %+v, want AGUS's NIK at row 9", issues)
+	}
+	var bHouseholds, bPeople int64
+	must(t, f.db.Model(&store.Household{}).Where("family_id = ?", "B").Count(&bHouseholds).Error)
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("name IN ?", []string{"JOKO", "AGUS", "RINA"}).Count(&bPeople).Error)
+	if bHouseholds != 0 || bPeople != 0 || len(cases.starts) != 3 {
+		t.Fatalf("of the rejected family: %d households, %d people stored; %d cases started", bHouseholds, bPeople, len(cases.starts))
+	}
+
+	second := f.intakeRun(t, acts, membersFile, false)
+	if second.Accepted != 4 || second.Rejected != 0 || second.HouseholdsStored != 1 || second.AlreadyPresent != 3 || second.WorkflowsStarted != 1 {
+		t.Fatalf("corrected upload: %+v, want B alone stored and started, A, D and E already present", second)
+	}
+	var b store.Household
+	must(t, f.db.First(&b, "family_id = ?", "B").Error)
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("household_id = ?", b.ID).Count(&bPeople).Error)
+	if b.IntakeID != second.ID || !b.WorkflowStarted || bPeople != 3 {
+		t.Errorf("B: %+v with %d people, want stored by the corrected upload with its 3 people, started", b, bPeople)
+	}
+	if len(cases.starts) != 4 || cases.starts[b.ID] != 1 {
+		t.Errorf("cases started %v, want A's, D's and E's, and B's once", cases.starts)
+	}
+	for id, n := range cases.starts {
+		if n != 1 {
+			t.Errorf("household %d's case started %d times", id, n)
+		}
+	}
+	var refs int64
+	must(t, f.db.Model(&store.ReferenceFamily{}).Where("cycle_id = ?", f.cycle.ID).Count(&refs).Error)
+	if refs != 1 {
+		t.Errorf("%d reference families after two uploads of C, want 1", refs)
+	}
+}
+
 // An intake whose parse failed after storing batches started none of
 // their cases; the next upload of the cycle finds those families already
 // present and starts their cases (counting them as it starts them), so a
