@@ -180,7 +180,9 @@ func reference(r p3ke.Record, regency string) store.ReferenceFamily {
 }
 
 // StartIntakeCases starts the workflow of every household the intake
-// stored, startParallelism at a time. It is a sliding window: the next
+// stored, and of those an earlier intake of the cycle stored but ended
+// without starting (store.PendingStarts: a parse that failed part way
+// stored its first batches), startParallelism at a time. It is a sliding window: the next
 // household starts as soon as any start returns, and the households
 // started are marked in the database in batches behind the window (every
 // markBatch starts or every second), which is also when the activity

@@ -226,3 +226,110 @@ func TestParseIntakeDTSENScope(t *testing.T) {
 		t.Errorf("intake counts %+v, plan %v", got, plan.Summary)
 	}
 }
+
+// intakeRun uploads file into f's cycle and runs the intake's activities
+// as IntakeWorkflow does: parse, then (unless the parse is to fail, as one
+// whose file stops part way) start, then finish.
+func (f *fixture) intakeRun(t *testing.T, acts *activities.Activities, file string, parseFails bool) store.Intake {
+	t.Helper()
+	ctx := context.Background()
+	in := store.Intake{CycleID: f.cycle.ID, FileName: "dtsen.csv"}
+	must(t, f.st.CreateIntake(ctx, &in, strings.NewReader(file), int64(len(file))))
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	ref := activities.IntakeRef{IntakeID: in.ID}
+	_, err := env.ExecuteActivity(acts.ParseIntake, ref)
+	must(t, err)
+	finish := activities.FinishIntakeInput{IntakeID: in.ID}
+	if parseFails {
+		finish.Error, finish.Code = "the file cannot be read past row 9", p3ke.CodeUnreadablePastRow
+	} else {
+		_, err = env.ExecuteActivity(acts.StartIntakeCases, ref)
+		must(t, err)
+	}
+	_, err = env.ExecuteActivity(acts.FinishIntake, finish)
+	must(t, err)
+	got, err := f.st.GetIntake(ctx, in.ID)
+	must(t, err)
+	return *got
+}
+
+// The DTSEN file of TestMembersProgrammesAndJiwa with a fault in one
+// member of family B (AGUS's NIK has 15 digits): B is rejected whole, and
+// nothing of it is stored, while A, D and E go in and start; C is kept as
+// reference. The corrected file uploaded again adds B alone (A, D and E
+// are already present), starts B's case alone, and keeps C once.
+func TestCorrectedFileAddsTheRejectedFamily(t *testing.T) {
+	f := newFixture(t, 0, "")
+	must(t, f.db.Model(&store.Cycle{}).Where("id = ?", f.cycle.ID).Update("max_desil", 4).Error)
+	cases := &startCases{starts: map[int64]int{}}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	faulty := strings.Replace(membersFile, ",3505010505040006,AGUS,", ",350501050504006,AGUS,", 1)
+	if faulty == membersFile {
+		t.Fatal("AGUS's NIK is not in the file")
+	}
+	first := f.intakeRun(t, acts, faulty, false)
+	if first.Accepted != 3 || first.Rejected != 1 || first.Skipped != 1 || first.HouseholdsStored != 3 || first.WorkflowsStarted != 3 {
+		t.Fatalf("first upload: %+v, want A, D and E stored and started, B rejected, C skipped", first)
+	}
+	issues, _, err := f.st.IntakeIssues(context.Background(), first.ID, 10, 0)
+	must(t, err)
+	if len(issues) != 1 || issues[0].Row != 9 || issues[0].Column != "nik_anggota" || issues[0].Severity != "error" {
+		t.Fatalf("first upload's issues: %+v, want AGUS's NIK at row 9", issues)
+	}
+	var bHouseholds, bPeople int64
+	must(t, f.db.Model(&store.Household{}).Where("family_id = ?", "B").Count(&bHouseholds).Error)
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("name IN ?", []string{"JOKO", "AGUS", "RINA"}).Count(&bPeople).Error)
+	if bHouseholds != 0 || bPeople != 0 || len(cases.starts) != 3 {
+		t.Fatalf("of the rejected family: %d households, %d people stored; %d cases started", bHouseholds, bPeople, len(cases.starts))
+	}
+
+	second := f.intakeRun(t, acts, membersFile, false)
+	if second.Accepted != 4 || second.Rejected != 0 || second.HouseholdsStored != 1 || second.AlreadyPresent != 3 || second.WorkflowsStarted != 1 {
+		t.Fatalf("corrected upload: %+v, want B alone stored and started, A, D and E already present", second)
+	}
+	var b store.Household
+	must(t, f.db.First(&b, "family_id = ?", "B").Error)
+	must(t, f.db.Model(&store.HouseholdMember{}).Where("household_id = ?", b.ID).Count(&bPeople).Error)
+	if b.IntakeID != second.ID || !b.WorkflowStarted || bPeople != 3 {
+		t.Errorf("B: %+v with %d people, want stored by the corrected upload with its 3 people, started", b, bPeople)
+	}
+	if len(cases.starts) != 4 || cases.starts[b.ID] != 1 {
+		t.Errorf("cases started %v, want A's, D's and E's, and B's once", cases.starts)
+	}
+	for id, n := range cases.starts {
+		if n != 1 {
+			t.Errorf("household %d's case started %d times", id, n)
+		}
+	}
+	var refs int64
+	must(t, f.db.Model(&store.ReferenceFamily{}).Where("cycle_id = ?", f.cycle.ID).Count(&refs).Error)
+	if refs != 1 {
+		t.Errorf("%d reference families after two uploads of C, want 1", refs)
+	}
+}
+
+// An intake whose parse failed after storing batches started none of
+// their cases; the next upload of the cycle finds those families already
+// present and starts their cases (counting them as it starts them), so a
+// re-upload loses none.
+func TestLaterIntakeStartsWhatAFailedOneStored(t *testing.T) {
+	f := newFixture(t, 0, "")
+	must(t, f.db.Model(&store.Cycle{}).Where("id = ?", f.cycle.ID).Update("max_desil", 4).Error)
+	cases := &startCases{starts: map[int64]int{}}
+	acts := &activities.Activities{Store: f.st, Cases: cases}
+	failed := f.intakeRun(t, acts, membersFile, true)
+	if failed.Status != store.IntakeFailed || failed.HouseholdsStored != 4 || failed.WorkflowsStarted != 0 || len(cases.starts) != 0 {
+		t.Fatalf("the failed intake: %+v, %d cases started; want 4 households stored, none started", failed, len(cases.starts))
+	}
+
+	again := f.intakeRun(t, acts, membersFile, false)
+	if again.Status != store.IntakeDone || again.HouseholdsStored != 0 || again.AlreadyPresent != 4 || again.WorkflowsStarted != 4 {
+		t.Fatalf("the upload again: %+v, want the 4 families already present and their cases started", again)
+	}
+	var unstarted int64
+	must(t, f.db.Model(&store.Household{}).Where("workflow_started = ?", false).Count(&unstarted).Error)
+	if len(cases.starts) != 4 || unstarted != 0 {
+		t.Errorf("%d cases started, %d households left unstarted; want 4 and none", len(cases.starts), unstarted)
+	}
+}

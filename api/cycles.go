@@ -58,12 +58,28 @@ func (s *Server) listCycles(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"cycles": out})
 }
 
+// cycleDetail is one cycle's answer: the cycle, and its families outside
+// the scope (kept as reference, not verified) counted per desil inside
+// the caller's region.
+type cycleDetail struct {
+	cycleView
+	References []store.DesilCount `json:"references"`
+}
+
 func (s *Server) getCycle(c *gin.Context) {
 	cy, ok := s.cycle(c)
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, viewCycle(*cy))
+	refs, err := s.deps.Office.ReferenceCounts(c.Request.Context(), caller(c), cy.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if refs == nil {
+		refs = []store.DesilCount{}
+	}
+	c.JSON(http.StatusOK, cycleDetail{cycleView: viewCycle(*cy), References: refs})
 }
 
 // cycle loads the :id cycle if the caller may see it, answering 404 otherwise.

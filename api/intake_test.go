@@ -18,6 +18,7 @@ import (
 	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/internal/testx"
 )
 
 // TestIntakeRefusesAFileThatStopsHalfWay: an XLSX workbook whose sheet is
@@ -238,4 +239,44 @@ func TestRequestTextRule(t *testing.T) {
 	if r.code != http.StatusAccepted {
 		t.Errorf("a reason of two lines: %s, want 202", r.shown())
 	}
+}
+
+// TestCycleCountsReferenceFamilies: one cycle's answer counts its
+// families outside the scope per desil (families and people), the same
+// file's uploaded twice once, inside the caller's region: a village
+// officer counts its own village's only.
+func TestCycleCountsReferenceFamilies(t *testing.T) {
+	a, token, cycle := dinsosCycle(t)
+	ctx := t.Context()
+	for range 2 {
+		in := store.Intake{CycleID: cycle.ID, FileName: "dtsen.csv"}
+		if err := a.st.CreateIntake(ctx, &in, strings.NewReader("x"), 1); err != nil {
+			t.Fatal(err)
+		}
+		refs := []store.ReferenceFamily{
+			{Row: 2, FamilyID: "DTSEN-1", Desil: 2, DesaCode: "35.05.01.2001", Members: 4},
+			{Row: 7, FamilyID: "DTSEN-2", Desil: 2, DesaCode: "35.05.01.2002", Members: 3},
+			{Row: 11, FamilyID: "DTSEN-3", Desil: 8, DesaCode: "35.05.01.2001", Members: 2},
+		}
+		if _, err := a.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 2, LastRow: 13, References: refs, Skipped: 3, Rows: 3}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func(token string) []store.DesilCount {
+		t.Helper()
+		r := a.do(apiRequest{method: "GET", route: "/api/v1/cycles/:id", path: fmt.Sprintf("/api/v1/cycles/%d", cycle.ID), token: token})
+		var v struct {
+			MaxDesil   int
+			References []store.DesilCount
+		}
+		if r.want(t, "cycle", http.StatusOK) {
+			r.decode(t, &v)
+		}
+		if v.MaxDesil != 1 {
+			t.Errorf("cycle: %s", r.body)
+		}
+		return v.References
+	}
+	testx.Equal(t, "Dinsos' reference counts", get(token), []store.DesilCount{{Desil: 2, Families: 2, Members: 7}, {Desil: 8, Families: 1, Members: 2}})
+	testx.Equal(t, "the village's", get(a.login("desa1", "desa-satu-2026")), []store.DesilCount{{Desil: 2, Families: 1, Members: 4}, {Desil: 8, Families: 1, Members: 2}})
 }

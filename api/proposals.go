@@ -71,10 +71,27 @@ func (s *Server) proposal(c *gin.Context) (*store.Proposal, *store.Cycle, bool) 
 	return p, cy, true
 }
 
+// proposalView is a batch with its rejections that name a member of the
+// family, as the batch's page shows them.
+type proposalView struct {
+	*store.Proposal
+	MemberRejections []store.MemberRejection `json:"memberRejections"`
+}
+
 func (s *Server) getProposal(c *gin.Context) {
-	if p, _, ok := s.proposal(c); ok {
-		c.JSON(http.StatusOK, p)
+	p, _, ok := s.proposal(c)
+	if !ok {
+		return
 	}
+	rs, err := s.deps.Office.ProposalMemberRejections(c.Request.Context(), caller(c), p)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if rs == nil {
+		rs = []store.MemberRejection{}
+	}
+	c.JSON(http.StatusOK, proposalView{Proposal: p, MemberRejections: rs})
 }
 
 // proposalFile downloads the SIKS-NG upload file. It holds full NIK and No

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/xuri/excelize/v2"
@@ -17,9 +18,12 @@ import (
 
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/enrol"
+	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/pii"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/store/storetest"
+	"github.com/verval/verval/internal/testx"
 )
 
 // A second answer file whose row contradicts the answer an earlier file
@@ -427,4 +431,55 @@ func TestEnrolmentListNeedsProgramme(t *testing.T) {
 	if !strings.Contains(string(readme), "`programme` is required") {
 		t.Error("README does not say the enrolment list's programme is required")
 	}
+}
+
+// TestProposalNamesRejectedMember: a batch's JSON lists Kemensos'
+// rejections that name a member of the family, as its page does: the
+// member's NIK masked for everyone, Dinsos reading the names, the
+// administrator only their first letters and no address.
+func TestProposalNamesRejectedMember(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		blitar := w.cycles[0]
+		h := blitar.proposed
+		const nik, name = "3505011203780002", "BAMBANG SUSANTO"
+		sealed, err := w.st.Keys.Seal(nik, store.ADMemberNIK)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := store.HouseholdMember{HouseholdID: h.id, CycleID: blitar.id, NIKHash: w.st.Keys.Hash(nik), NIKSealed: sealed, NIKMasked: ident.Mask(nik),
+			Name: name, Relation: "pasangan", Sex: "L", BirthDate: time.Date(1978, 3, 12, 0, 0, 0, 0, time.UTC), Occupation: "PNS",
+			Status: store.MemberPresent, Source: store.SourceIntake}
+		if err := db.Create(&m).Error; err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Model(&store.ProposalItem{}).Where("proposal_id = ? AND household_id = ?", blitar.sentProposal, h.id).
+			Updates(map[string]any{"answer": "DITOLAK", "answer_reason": "PNS_TNI_POLRI", "answer_date": "2026-03-25", "answer_member_id": m.ID}).Error; err != nil {
+			t.Fatal(err)
+		}
+		w.secrets = append(w.secrets, nik)
+		w.names = append(w.names, name)
+
+		get := func(who string, proposal int64) []store.MemberRejection {
+			t.Helper()
+			r := w.do(apiRequest{method: "GET", route: "/api/v1/proposals/:id", path: fmt.Sprintf("/api/v1/proposals/%d", proposal), token: w.byName[who].token})
+			var v struct {
+				ID               int64
+				MemberRejections []store.MemberRejection
+			}
+			if r.want(t, who, http.StatusOK) {
+				r.decode(t, &v)
+			}
+			if v.ID != proposal || v.MemberRejections == nil {
+				t.Errorf("%s: %s", who, r.body)
+			}
+			return v.MemberRejections
+		}
+		want := store.MemberRejection{HouseholdID: h.id, HeadName: h.name, Address: h.address, Reason: "PNS_TNI_POLRI",
+			MemberID: m.ID, MemberName: name, NIKMasked: ident.Mask(nik), Relation: "pasangan"}
+		testx.Equal(t, "Dinsos' member rejections", get("dinsos.blitar", blitar.sentProposal), []store.MemberRejection{want})
+		want.HeadName, want.Address, want.MemberName = h.masked, office.HiddenAddress, pii.MaskName(name)
+		testx.Equal(t, "the administrator's member rejections", get("admin", blitar.sentProposal), []store.MemberRejection{want})
+		testx.Equal(t, "the draft's member rejections", get("dinsos.blitar", blitar.draftProposal), []store.MemberRejection{})
+	})
 }

@@ -25,6 +25,33 @@ type uploadData struct {
 	ScopeSaved bool
 	// Errors are the form's messages by field.
 	Errors map[string]string
+	// References are the cycle's families outside its scope, per desil,
+	// in the caller's region.
+	References []store.DesilCount
+}
+
+// ReferenceTotal adds up References.
+func (d uploadData) ReferenceTotal() store.DesilCount {
+	var t store.DesilCount
+	for _, r := range d.References {
+		t.Families += r.Families
+		t.Members += r.Members
+	}
+	return t
+}
+
+// renderUpload shows the upload page with d, its cycle's reference counts
+// loaded.
+func (h *pages) renderUpload(c *gin.Context, status int, v *view, d uploadData) {
+	if d.Cycle != nil {
+		var err error
+		if d.References, err = h.d.Office.ReferenceCounts(c.Request.Context(), caller(c), d.Cycle.ID); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	v.Title, v.Active, v.Data = "Unggah data P3KE", "unggah", d
+	h.render(c, status, "upload", v)
 }
 
 // uploadColumn is a column of the P3KE file as the upload page lists it.
@@ -71,8 +98,7 @@ func (h *pages) setScope(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		h.render(c, status, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Error: msg,
-			Data: uploadData{Cycles: cycles, Cycle: cy, Errors: map[string]string{"desil": msg}}})
+		h.renderUpload(c, status, &view{Error: msg}, uploadData{Cycles: cycles, Cycle: cy, Errors: map[string]string{"desil": msg}})
 		return
 	} else if err != nil {
 		h.fail(c, err)
@@ -95,7 +121,7 @@ func (h *pages) uploadPage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "upload", &view{Title: "Unggah data P3KE", Active: "unggah", Data: uploadData{Cycles: cycles, Cycle: cy, ScopeSaved: c.Query("cakupan") == "1"}})
+	h.renderUpload(c, http.StatusOK, &view{}, uploadData{Cycles: cycles, Cycle: cy, ScopeSaved: c.Query("cakupan") == "1"})
 }
 
 // sampleFile is GET /unggah/contoh.csv: a small valid P3KE file of made-up
@@ -157,8 +183,7 @@ func (h *pages) upload(c *gin.Context) {
 			return
 		}
 	}
-	h.render(c, http.StatusUnprocessableEntity, "upload", &view{Title: "Unggah data P3KE", Active: "unggah",
-		Error: "Berkas belum diunggah. Periksa isian yang ditandai.", Data: d})
+	h.renderUpload(c, http.StatusUnprocessableEntity, &view{Error: "Berkas belum diunggah. Periksa isian yang ditandai."}, d)
 }
 
 type intakeData struct {

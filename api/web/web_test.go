@@ -1186,6 +1186,43 @@ func TestUploadPageSetsTheScope(t *testing.T) {
 	}
 }
 
+// The upload page counts the cycle's families outside its scope per
+// desil, families and people, with their sum; a cycle without any says
+// so.
+func TestUploadPageCountsReferenceFamilies(t *testing.T) {
+	e := newEnv(t)
+	for _, r := range []store.ReferenceFamily{
+		{Row: 2, FamilyID: "DTSEN-1", Desil: 2, DesaCode: jaten, Members: 4},
+		{Row: 7, FamilyID: "DTSEN-2", Desil: 2, DesaCode: salam, Members: 3},
+		{Row: 11, FamilyID: "DTSEN-3", Desil: 10, DesaCode: jaten, Members: 1234},
+	} {
+		r.CycleID, r.IntakeID = e.cycle.ID, 1
+		if err := e.st.DB.Create(&r).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.login("dinsos")
+	page := b.get(fmt.Sprintf("/unggah?siklus=%d", e.cycle.ID)).Body.String()
+	for _, want := range []string{
+		"Keluarga di luar cakupan (rujukan)",
+		`<tr><td data-label="Desil">2</td><td data-label="Keluarga (KK)" class="num">2</td><td data-label="Jiwa" class="num">7</td></tr>`,
+		`<tr><td data-label="Desil">10</td><td data-label="Keluarga (KK)" class="num">1</td><td data-label="Jiwa" class="num">1.234</td></tr>`,
+		`<tfoot><tr><th scope="row">Jumlah</th><td data-label="Keluarga (KK)" class="num">3</td><td data-label="Jiwa" class="num">1.241</td></tr></tfoot>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload page lacks %s", want)
+		}
+	}
+	fresh := store.Cycle{RegencyCode: "35.05", Year: 2027, VerificationDays: 30, OpenedAt: t0, MaxDesil: 3}
+	if err := e.st.CreateCycle(t.Context(), &fresh); err != nil {
+		t.Fatal(err)
+	}
+	page = b.get(fmt.Sprintf("/unggah?siklus=%d", fresh.ID)).Body.String()
+	if !strings.Contains(page, "Belum ada keluarga di luar cakupan desil 1 sampai 3 dalam berkas yang diunggah.") {
+		t.Errorf("a cycle without reference families: %s", page)
+	}
+}
+
 // The village officer corrects the household's members on the task page:
 // a birth is added and shown on the task and household pages (its name
 // masked for the administrator, as a head's); a death dated in the future

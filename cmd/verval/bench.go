@@ -22,13 +22,16 @@ const benchUsage = `usage:
   verval bench intake [--households 50000] [--seed S] [--raw-starts K] [common flags]
   verval bench cycle  [--households 10000] [--seed S] [--officers 50] [--officer-households 50] [--officer-pause 2s] [--lifecycles K]
                       [--capacity-households 1000] [common flags]
-  common flags: [--workflow-cache N] [--workflow-pollers N] [--fanout-updates N] [--database-url URL]
+  common flags: [--dtsen N] [--workflow-cache N] [--workflow-pollers N] [--fanout-updates N] [--database-url URL]
                 [--temporal-address HOST:PORT [--temporal-namespace NS] [--temporal-metrics URL]] [--pprof ADDR] [--keep] [--json]
 
 Starts a throw-away stack of its own (Temporal dev server on a file with
 WAL, SQLite, worker and API in this process), generates a realistic P3KE
 file for Kab. Blitar (35.05) and measures it end to end through the HTTP
 API, beside the same server's raw capacity measured in the same run.
+--dtsen N generates a DTSEN file with member rows instead (families of
+every desil, about four people each) and opens the cycle with scope desil
+1 to N (1 to 5): the families above it are kept as reference.
 --database-url puts the application database on PostgreSQL (an empty
 database); --temporal-address runs against a Temporal cluster instead of
 the dev server (a namespace with verval's search attributes that no

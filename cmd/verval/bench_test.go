@@ -82,7 +82,8 @@ func TestBenchIntake(t *testing.T) {
 // TestBenchUsage: a wrong sub-command is refused with the usage.
 func TestBenchUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"bench", "nope"}, benchEnv, nil, &out, &errOut); code == 0 || !bytes.Contains(errOut.Bytes(), []byte("verval bench intake")) {
+	if code := run(context.Background(), []string{"bench", "nope"}, benchEnv, nil, &out, &errOut); code == 0 || !bytes.Contains(errOut.Bytes(), []byte("verval bench intake")) ||
+		!bytes.Contains(errOut.Bytes(), []byte("--dtsen N")) {
 		t.Fatalf("bench nope: exit %d, stderr %s", code, errOut.String())
 	}
 }
@@ -149,6 +150,34 @@ func TestBenchCycle(t *testing.T) {
 	if len(rep.ServerParts) == 0 || rep.ServerParts[0].Count == 0 {
 		t.Errorf("server parts: %+v", rep.ServerParts)
 	}
+}
+
+// TestBenchCycleDTSEN runs `verval bench cycle --dtsen 4` on a couple of
+// hundred families of every desil with their members: the families of
+// desil 1 to 4 are stored and taken through the cycle, each household's
+// history stays within the 40 events of the target (members never travel
+// in the workflow), and the file had people to store.
+func TestBenchCycleDTSEN(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Temporal dev server; run without -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	var rep bench.CycleReport
+	benchReport(ctx, t, &rep, "bench", "cycle", "--dtsen", "4", "--households", "200", "--officers", "8", "--officer-pause", "0",
+		"--lifecycles", "20", "--capacity-households", "0", "--json")
+	in := rep.Intake
+	if in.Stored == 0 || in.Stored != rep.Expected.Accepted || in.Skipped != rep.Expected.Skipped || in.Skipped == 0 || rep.Expected.People <= in.Stored {
+		t.Errorf("intake %+v, the file's plan %+v: want the families in scope stored, the others skipped, and more people than families", in, rep.Expected)
+	}
+	if !rep.Complete || rep.Through != "proposal" {
+		t.Errorf("the cycle ran through %q (complete %v): %v", rep.Through, rep.Complete, rep.Errors)
+	}
+	if h := rep.History; h.Sampled == 0 || h.MaxEvents > 40 || h.MaxEvents == 0 {
+		t.Errorf("history events per household: %+v, want at most 40", h)
+	}
+	t.Logf("%d households stored (%d people in the file's accepted families), %d kept as reference; history events mean %.1f, max %d",
+		in.Stored, rep.Expected.People, in.Skipped, rep.History.MeanEvents, rep.History.MaxEvents)
 }
 
 // With --temporal-address the bench runs against that server, not a dev

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,8 +11,11 @@ import (
 	"github.com/verval/verval/internal/testx"
 )
 
-// dtsenFile is a DTSEN file of Kec. Wonodadi, Kab. Blitar, with three
-// families and their people (the ages are 2027's, the cycle's year):
+// dtsenFamilies are a DTSEN file of Kec. Wonodadi, Kab. Blitar: three
+// families and their people. The enrolment rules age people on the day
+// they enrol, today's date in this test, so the file's birth dates (and
+// the NIKs, which hold them) are computed from today: the ages below are
+// every member's age on the day the test runs, whatever the day.
 //
 //	A, desil 1, registered: SUPARMANTO WIJOYO (head, 48, petani), SITI
 //	   MASRUROH (wife, 43), BUDI HARTONO (15, at school), KARTO
@@ -29,33 +33,86 @@ import (
 //     WIJOYO and SITI MASRUROH = 2 people of one family
 //   - PKH, BPNT (families; desil up to 4 and 5): 2 families, 6 jiwa
 //   - BLT-DD (desil 1 only): A, 3 jiwa
-const dtsenFile = `jenis_baris,id_keluarga_dtsen,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,alamat,kode_wilayah,desil,terdaftar_dtks,nik_anggota,nama_anggota,hubungan_keluarga,jenis_kelamin,tanggal_lahir,pekerjaan,bersekolah
-keluarga,DTSEN-A,3505010101200001,3505011508790001,SUPARMANTO WIJOYO,Dusun Krajan RT 001 RW 002,35.05.01.2001,1,Ya,,,,,,,
-anggota,DTSEN-A,3505010101200001,,,,,,,3505011508790001,SUPARMANTO WIJOYO,kepala keluarga,L,1979-08-15,Petani,
-anggota,DTSEN-A,3505010101200001,,,,,,,3505015203840002,SITI MASRUROH,istri,P,1984-03-12,Mengurus Rumah Tangga,
-anggota,DTSEN-A,3505010101200001,,,,,,,3505010107120003,BUDI HARTONO,anak,L,2012-07-01,Pelajar,Ya
-anggota,DTSEN-A,3505010101200001,,,,,,,3505010101500004,KARTO SUDIRDJO,orang tua,L,1950-01-01,Tidak Bekerja,
-keluarga,DTSEN-B,3505010101200002,3505011002750005,JOKO PRAMONO,Dusun Krajan RT 003 RW 001,35.05.01.2001,3,Ya,,,,,,,
-anggota,DTSEN-B,3505010101200002,,,,,,,3505011002750005,JOKO PRAMONO,kepala keluarga,L,1975-02-10,Buruh Tani,
-anggota,DTSEN-B,3505010101200002,,,,,,,3505010505040006,AGUS SETIAWAN,anak,L,2004-05-05,Buruh Harian Lepas,
-anggota,DTSEN-B,3505010101200002,,,,,,,3505014909080007,RINA LESTARI,anak,P,2008-09-09,Pelajar,Ya
-keluarga,DTSEN-C,3505010101200003,3505011111600008,SLAMET RIYADI,Dusun Krajan RT 004 RW 001,35.05.01.2001,7,Ya,,,,,,,
-anggota,DTSEN-C,3505010101200003,,,,,,,3505011111600008,SLAMET RIYADI,kepala keluarga,L,1960-11-11,Petani,
-anggota,DTSEN-C,3505010101200003,,,,,,,3505015212650009,SUMIYATI RIYADI,istri,P,1965-12-12,,
-`
+var dtsenFamilies = []dtsenFamily{
+	{ID: "DTSEN-A", KK: "3505010101200001", Address: "Dusun Krajan RT 001 RW 002", Desil: 1, Members: []dtsenMember{
+		{"SUPARMANTO WIJOYO", "kepala keluarga", "L", 48, "Petani", false, "0001"},
+		{"SITI MASRUROH", "istri", "P", 43, "Mengurus Rumah Tangga", false, "0002"},
+		{"BUDI HARTONO", "anak", "L", 15, "Pelajar", true, "0003"},
+		{"KARTO SUDIRDJO", "orang tua", "L", 77, "Tidak Bekerja", false, "0004"},
+	}},
+	{ID: "DTSEN-B", KK: "3505010101200002", Address: "Dusun Krajan RT 003 RW 001", Desil: 3, Members: []dtsenMember{
+		{"JOKO PRAMONO", "kepala keluarga", "L", 52, "Buruh Tani", false, "0005"},
+		{"AGUS SETIAWAN", "anak", "L", 23, "Buruh Harian Lepas", false, "0006"},
+		{"RINA LESTARI", "anak", "P", 19, "Pelajar", true, "0007"},
+	}},
+	{ID: "DTSEN-C", KK: "3505010101200003", Address: "Dusun Krajan RT 004 RW 001", Desil: 7, Members: []dtsenMember{
+		{"SLAMET RIYADI", "kepala keluarga", "L", 67, "Petani", false, "0008"},
+		{"SUMIYATI RIYADI", "istri", "P", 62, "", false, "0009"},
+	}},
+}
+
+// dtsenFamily is a family of the DTSEN file, its head first.
+type dtsenFamily struct {
+	ID, KK, Address string
+	Desil           int
+	Members         []dtsenMember
+}
+
+// dtsenMember is a member row: the NIK is Kec. Wonodadi's, with the
+// birth date for the age and serial.
+type dtsenMember struct {
+	Name, Relation, Sex string
+	Age                 int
+	Occupation          string
+	InSchool            bool
+	Serial              string
+}
+
+// born is the birth date of someone age years old on day: the birthday
+// a month before day, so that no one turns a year older while the test
+// runs.
+func born(age int, day time.Time) time.Time { return day.AddDate(-age, -1, 0) }
+
+// nik is m's NIK (PP KK CC DDMMYY SSSS, a woman's day plus 40) for the
+// birth date of m's age on day.
+func (m dtsenMember) nik(day time.Time) string {
+	b := born(m.Age, day)
+	d := b.Day()
+	if m.Sex == "P" {
+		d += 40
+	}
+	return fmt.Sprintf("350501%02d%02d%02d%s", d, int(b.Month()), b.Year()%100, m.Serial)
+}
+
+// dtsenCSV is dtsenFamilies as a DTSEN CSV file, the members aged on day.
+func dtsenCSV(day time.Time) []byte {
+	var b strings.Builder
+	b.WriteString("jenis_baris,id_keluarga_dtsen,no_kk,nik_kepala_keluarga,nama_kepala_keluarga,alamat,kode_wilayah,desil,terdaftar_dtks,nik_anggota,nama_anggota,hubungan_keluarga,jenis_kelamin,tanggal_lahir,pekerjaan,bersekolah\n")
+	for _, f := range dtsenFamilies {
+		head := f.Members[0]
+		fmt.Fprintf(&b, "keluarga,%s,%s,%s,%s,%s,%s,%d,Ya,,,,,,,\n", f.ID, f.KK, head.nik(day), head.Name, f.Address, desaJaten, f.Desil)
+		for _, m := range f.Members {
+			school := ""
+			if m.InSchool {
+				school = "Ya"
+			}
+			fmt.Fprintf(&b, "anggota,%s,%s,,,,,,,%s,%s,%s,%s,%s,%s,%s\n", f.ID, f.KK, m.nik(day), m.Name, m.Relation, m.Sex,
+				born(m.Age, day).Format("2006-01-02"), m.Occupation, school)
+		}
+	}
+	return []byte(b.String())
+}
 
 // dtsenPeople are the file's people, for the search of personal data in
 // clear: every NIK, the No KK of their family and every name.
-var dtsenPeople = []family{
-	{ID: "DTSEN-A kepala", KK: "3505010101200001", NIK: "3505011508790001", Name: "SUPARMANTO WIJOYO"},
-	{ID: "DTSEN-A istri", KK: "3505010101200001", NIK: "3505015203840002", Name: "SITI MASRUROH"},
-	{ID: "DTSEN-A anak", KK: "3505010101200001", NIK: "3505010107120003", Name: "BUDI HARTONO"},
-	{ID: "DTSEN-A orang tua", KK: "3505010101200001", NIK: "3505010101500004", Name: "KARTO SUDIRDJO"},
-	{ID: "DTSEN-B kepala", KK: "3505010101200002", NIK: "3505011002750005", Name: "JOKO PRAMONO"},
-	{ID: "DTSEN-B anak 1", KK: "3505010101200002", NIK: "3505010505040006", Name: "AGUS SETIAWAN"},
-	{ID: "DTSEN-B anak 2", KK: "3505010101200002", NIK: "3505014909080007", Name: "RINA LESTARI"},
-	{ID: "DTSEN-C kepala", KK: "3505010101200003", NIK: "3505011111600008", Name: "SLAMET RIYADI"},
-	{ID: "DTSEN-C istri", KK: "3505010101200003", NIK: "3505015212650009", Name: "SUMIYATI RIYADI"},
+func dtsenPeople(day time.Time) []family {
+	var out []family
+	for _, f := range dtsenFamilies {
+		for _, m := range f.Members {
+			out = append(out, family{ID: f.ID + " " + m.Relation, KK: f.KK, NIK: m.nik(day), Name: m.Name})
+		}
+	}
+	return out
 }
 
 // TestDTSENCycle runs a DTSEN file with members through the real stack, a
@@ -77,7 +134,8 @@ func TestDTSENCycle(t *testing.T) {
 	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2027, "maxDesil": 4}, &cycle); code != 201 || cycle.MaxDesil != 4 {
 		t.Fatalf("create cycle: %d, scope desil 1 to %d", code, cycle.MaxDesil)
 	}
-	in := intake(t, dinsos, cycle.ID, []byte(dtsenFile))
+	today := time.Now()
+	in := intake(t, dinsos, cycle.ID, dtsenCSV(today))
 	if in.Accepted != 2 || in.Skipped != 1 || in.Rejected != 0 || in.HouseholdsStored != 2 || in.WorkflowsStarted != 2 {
 		t.Fatalf("intake: %+v, want A and B taken in and started, C skipped", in)
 	}
@@ -185,5 +243,5 @@ func TestDTSENCycle(t *testing.T) {
 	testx.Equal(t, "enrolled KK", row.Enrolled, map[string]int64{"PKH": 2, "BPNT": 2, "PBI-JK": 2, "BPJS-TK": 1, "BLT-DD": 1})
 	testx.Equal(t, "enrolled jiwa", row.EnrolledPeople, map[string]int64{"PKH": 6, "BPNT": 6, "PBI-JK": 6, "BPJS-TK": 2, "BLT-DD": 3})
 
-	assertNoPIIInClear(t, s, dtsenPeople, "HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow")
+	assertNoPIIInClear(t, s, dtsenPeople(today), "HouseholdWorkflow", "IntakeWorkflow", "MeetingWorkflow", "DecreeWorkflow")
 }

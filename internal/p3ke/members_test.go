@@ -35,26 +35,53 @@ func TestDTSENPlantedFaultsAtTheirRows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rep.Summary != plan.Summary {
-				t.Errorf("summary %v, want %v", rep.Summary, plan.Summary)
-			}
-			var got []PlantedFault
-			for _, is := range rep.Issues {
-				if is.Severity != SeverityError {
-					t.Errorf("unexpected warning %v", is)
-					continue
-				}
-				got = append(got, PlantedFault{is.Row, is.Column, is.Code})
-			}
-			if !slices.Equal(got, plan.Faults) {
-				for i := range min(len(got), len(plan.Faults)) {
-					if got[i] != plan.Faults[i] {
-						t.Fatalf("fault %d: reported %+v, planted %+v", i, got[i], plan.Faults[i])
-					}
-				}
-				t.Fatalf("reported %d errors, planted %d", len(got), len(plan.Faults))
-			}
+			wantPlan(t, rep, plan)
 		})
+	}
+}
+
+// The acceptance's file: 50,000 families of Kab. Blitar and about 200,000
+// member rows, scope desil 1 to 5, member faults planted in 2% of the
+// families in scope; every planted fault is reported at its row and
+// column, and nothing else. About two seconds (see
+// BenchmarkValidateDTSEN50k for the time alone).
+func TestDTSEN50kPlantedFaultsAtTheirRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and checks a 50,000-family file; run without -short")
+	}
+	data, plan := benchDTSEN50k()
+	if plan.MemberRows < 180_000 || len(plan.Faults) < 400 {
+		t.Fatalf("the file has %d member rows and %d planted faults; want about 200,000 and 2%% of the families in scope", plan.MemberRows, len(plan.Faults))
+	}
+	rep, err := Check(bytes.NewReader(data), Options{Regency: "35.05", MaxDesil: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantPlan(t, rep, plan)
+}
+
+// wantPlan fails t unless rep is plan: the same counts, and as errors
+// exactly the planted faults, in row order, with no warning.
+func wantPlan(t *testing.T, rep *Report, plan DTSENPlan) {
+	t.Helper()
+	if rep.Summary != plan.Summary {
+		t.Errorf("summary %v, want %v", rep.Summary, plan.Summary)
+	}
+	var got []PlantedFault
+	for _, is := range rep.Issues {
+		if is.Severity != SeverityError {
+			t.Errorf("unexpected warning %v", is)
+			continue
+		}
+		got = append(got, PlantedFault{is.Row, is.Column, is.Code})
+	}
+	if !slices.Equal(got, plan.Faults) {
+		for i := range min(len(got), len(plan.Faults)) {
+			if got[i] != plan.Faults[i] {
+				t.Fatalf("fault %d: reported %+v, planted %+v", i, got[i], plan.Faults[i])
+			}
+		}
+		t.Fatalf("reported %d errors, planted %d", len(got), len(plan.Faults))
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/verval/verval/internal/domain"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/verval/verval/internal/reason"
 )
@@ -209,7 +210,9 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			for i := range b.References {
 				b.References[i].CycleID, b.References[i].IntakeID = in.CycleID, in.ID
 			}
-			if err := tx.CreateInBatches(&b.References, 200).Error; err != nil {
+			// A family already kept (the same file uploaded again) is
+			// kept once: unique on cycle and family id.
+			if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&b.References, 200).Error; err != nil {
 				return fmt.Errorf("store reference families: %w", err)
 			}
 		}
@@ -274,13 +277,19 @@ type PendingStart struct {
 	InDTKS        bool `gorm:"column:in_dtks"`
 }
 
-// PendingStarts lists, after afterID, households of an intake whose
-// workflows are not started yet.
+// PendingStarts lists, after afterID, the households whose workflows an
+// intake starts and that are not started yet: its own, and those of an
+// earlier intake of its cycle that ended (done or failed) without
+// starting them, such as the batches stored before a parse that failed
+// part way. The households of another intake still running are left to
+// it: its file is not checked to the end yet.
 func (s *Store) PendingStarts(ctx context.Context, intakeID, afterID int64, limit int) ([]PendingStart, error) {
 	var out []PendingStart
+	ended := s.DB.Model(&Intake{}).Select("id").
+		Where("cycle_id = (?) AND status IN ?", s.DB.Model(&Intake{}).Select("cycle_id").Where("id = ?", intakeID), []string{IntakeDone, IntakeFailed})
 	err := s.DB.WithContext(ctx).Model(&Household{}).
 		Select("id, cycle_id, kecamatan_code, desa_code, regency_code, desil, in_dtks").
-		Where("intake_id = ? AND workflow_started = ? AND id > ?", intakeID, false, afterID).
+		Where("(intake_id = ? OR intake_id IN (?)) AND workflow_started = ? AND id > ?", intakeID, ended, false, afterID).
 		Order("id").Limit(limit).Scan(&out).Error
 	return out, err
 }

@@ -498,6 +498,21 @@ func migrations() []*gormigrate.Migration {
 				return tx.AutoMigrate(&Photo{}, &VisitPoint{})
 			},
 		},
+		{
+			// A reference family (above the cycle's scope) is kept once
+			// per cycle: the same file uploaded again counted every one of
+			// them twice. The copies already kept go, the first stays. A
+			// family without an id (its row is not checked) cannot be told
+			// from another and is not constrained.
+			ID: "202612083001_reference_family_once",
+			Migrate: func(tx *gorm.DB) error {
+				return execAll(tx, []string{
+					`DELETE FROM reference_families WHERE family_id <> '' AND id NOT IN
+	(SELECT MIN(id) FROM reference_families WHERE family_id <> '' GROUP BY cycle_id, family_id)`,
+					`CREATE UNIQUE INDEX IF NOT EXISTS idx_reference_families_cycle_family ON reference_families (cycle_id, family_id) WHERE family_id <> ''`,
+				})
+			},
+		},
 	}
 }
 

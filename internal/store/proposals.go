@@ -276,14 +276,16 @@ func (s *Store) ProposalMemberMatcher(ctx context.Context, proposalID int64) (fu
 // MemberRejection is a rejection of a batch's household that names one of
 // its members: the household's head and the member, NIK masked.
 type MemberRejection struct {
-	HouseholdID int64
-	HeadName    string
-	Address     string
-	Reason      string
-	MemberID    int64
-	MemberName  string
-	NIKMasked   string
-	Relation    string
+	HouseholdID int64  `json:"householdId"`
+	HeadName    string `json:"headName"`
+	Address     string `json:"address"`
+	// Reason is Kemensos' rejection code (PNS_TNI_POLRI, ...).
+	Reason     string `json:"reason"`
+	MemberID   int64  `json:"memberId"`
+	MemberName string `json:"memberName"`
+	NIKMasked  string `json:"nikMasked"`
+	// Relation is the member's relationship to the head (anak, ...).
+	Relation string `json:"relation"`
 }
 
 // ProposalMemberRejections lists a batch's rejections that name a member,
