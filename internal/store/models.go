@@ -387,6 +387,11 @@ type Proposal struct {
 	CreatedBy   int64      `json:"createdBy"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+	// ChangesUntil (YYYY-MM-DD), when building the batch, is the last day
+	// a change it proposes may have happened on: its month's cut-off day.
+	// A change after it waits for the next month's batch; "" takes every
+	// change. Not stored.
+	ChangesUntil string `gorm:"-" json:"-"`
 }
 
 // ProposalItem is one household of a proposal and Kemensos' answer to it.
