@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"github.com/verval/verval/internal/store"
-	"github.com/verval/verval/internal/store/storetest"
 )
 
 // A regency that brings its running year into verval opens the cycle on
@@ -19,12 +17,8 @@ import (
 // while the villages' time for their visits counts from the day the cycle
 // came in.
 func TestCycleOpenedEarlierInItsYear(t *testing.T) {
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	a := newTestAPI(t, storetest.SQLite(t), now)
-	if _, err := a.st.EnsureDevUsers(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	dinsos := a.login("dinsos", "dinsos-blitar-2026")
+	a, dinsos := dinsosAPI(t)
+	now := a.clock.Now()
 	create := func(openedOn string, year int) *apiResponse {
 		return a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: dinsos,
 			json: map[string]any{"regencyCode": "35.05", "year": year, "openedOn": openedOn}})
