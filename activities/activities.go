@@ -59,7 +59,7 @@ type Cases interface {
 	// A household whose workflow has already finished is not an error.
 	MeetingClosed(ctx context.Context, cycleID, householdID, meetingID int64) error
 	// DecreeSigned tells a household the decree listing it was signed.
-	DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64) error
+	DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64, date string) error
 	// DecreeRevoked tells a household a decree revoked it; delivered is
 	// false when its workflow has already finished.
 	DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason string) (delivered bool, err error)

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"time"
 
 	"github.com/verval/verval/internal/auth"
 )
@@ -24,7 +23,7 @@ func (a *Activities) CarryOver(ctx context.Context, in CarryInput) (IntakeCounts
 	if err != nil {
 		return IntakeCounts{}, classify(err)
 	}
-	due := cycle.OpenedAt.Add(time.Duration(cycle.VerificationDays) * 24 * time.Hour)
+	due := cycle.VerificationDue()
 	n, err := a.Store.CarryOver(ctx, from, in.IntakeID, due)
 	return IntakeCounts{Stored: n}, classify(err)
 }

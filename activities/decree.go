@@ -67,7 +67,7 @@ func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutRe
 				if err != nil {
 					return res, fmt.Errorf("revoke household: %w", err)
 				}
-			} else if err := a.Cases.DecreeSigned(ctx, d.CycleID, it.HouseholdID, d.ID); err != nil {
+			} else if err := a.Cases.DecreeSigned(ctx, d.CycleID, it.HouseholdID, d.ID, d.SignedDate); err != nil {
 				return res, fmt.Errorf("signal household: %w", err)
 			}
 			res.Households++

@@ -99,6 +99,49 @@ func TestSettleThroughGateways(t *testing.T) {
 	}
 }
 
+// A household is enrolled (or leaves its aid) from the day of the decision
+// that settles it, the decree's signing or Kemensos' determination, not
+// the day verval records it: a regency bringing its running year in
+// enrols its families from the day their decree was signed. A day after
+// the transition, or none, dates it at the transition.
+func TestSettleDatedByTheDecision(t *testing.T) {
+	f := newFixture(t, 3, "awaiting_kemensos")
+	acts := &activities.Activities{Store: f.st}
+	env := newSuite(t).NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	at := opened.Add(200 * 24 * time.Hour)
+	must(t, f.db.Model(&store.Household{}).Where("id = ?", f.ids[1]).Update("pkh", true).Error)
+	for i, in := range []activities.SettleInput{
+		{Desil: 1, Eligible: true, InRegistry: true, InSignedDecree: true, On: "2025-03-23"},
+		{Exit: true, On: "2025-04-02"},
+		{Desil: 1, Eligible: true, InRegistry: true, InSignedDecree: true, On: at.Add(48 * time.Hour).Format("2006-01-02")},
+	} {
+		in.CycleID = f.cycle.ID
+		in.Transition = activities.TransitionInput{HouseholdID: f.ids[i], Seq: 3, Stage: "enrolled", At: at, Reason: "removed MAMPU"}
+		_, err := env.ExecuteActivity(acts.Settle, in)
+		must(t, err)
+	}
+	var rows []store.Enrolment
+	must(t, f.db.Order("household_id, programme").Find(&rows).Error)
+	for _, r := range rows {
+		day := func(p *time.Time) string {
+			if p == nil {
+				return ""
+			}
+			return p.UTC().Format("2006-01-02")
+		}
+		got, want := day(r.EnrolledAt)+"/"+day(r.ExitedAt), map[int64]string{
+			f.ids[0]: "2025-03-23/", f.ids[1]: "/2025-04-02", f.ids[2]: at.Format("2006-01-02") + "/",
+		}[r.HouseholdID]
+		if got != want {
+			t.Errorf("household %d's %s: enrolled/exited %s, want %s", r.HouseholdID, r.Programme, got, want)
+		}
+	}
+	if len(rows) < 3 {
+		t.Errorf("%d enrolment rows: %+v", len(rows), rows)
+	}
+}
+
 // A revocation ends the regency-paid programmes of a household whose case
 // ended in another stage than enrolled (rejected by Kemensos, BPJS-TK on
 // the decree's strength): it keeps its stage and BLT-DD, and gets an exit

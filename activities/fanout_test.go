@@ -90,7 +90,7 @@ func (f *fakeCases) MeetingClosed(context.Context, int64, int64, int64) error {
 	return errors.New("not in this test")
 }
 
-func (f *fakeCases) DecreeSigned(_ context.Context, cycleID, householdID, decreeID int64) error {
+func (f *fakeCases) DecreeSigned(_ context.Context, cycleID, householdID, decreeID int64, _ string) error {
 	return f.send(signal{Name: "decree-signed", CycleID: cycleID, HouseholdID: householdID, DecreeID: decreeID})
 }
 

@@ -110,6 +110,11 @@ type SettleInput struct {
 	InSignedDecree bool
 	// Exit ends the programmes the household had (removed or revoked).
 	Exit bool
+	// On (YYYY-MM-DD) is the day of the decision that settles the
+	// household: the decree's signing, Kemensos' determination. Its
+	// enrolments or exits are dated that day; "" (or a day after the
+	// transition) dates them at the transition.
+	On string
 }
 
 // SettleResult lists the programmes the household is enrolled in.
@@ -125,13 +130,14 @@ type SettleResult struct {
 // its previous stage until the retry, never final without its aid.
 func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, error) {
 	t := in.Transition
+	at := decidedOn(in.On, t.At)
 	var progs []string
 	if in.Exit {
 		reason := t.Reason
 		if reason == "" {
 			reason = t.Stage
 		}
-		if err := a.exitAll(ctx, in.CycleID, t.HouseholdID, t.At, reason); err != nil {
+		if err := a.exitAll(ctx, in.CycleID, t.HouseholdID, at, reason); err != nil {
 			return SettleResult{}, err
 		}
 	} else {
@@ -140,19 +146,29 @@ func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, 
 			// The members are read here, from the database: the workflow
 			// never carries them.
 			var err error
-			if h.PeopleKnown, h.People, err = a.people(ctx, t.HouseholdID, t.At); err != nil {
+			if h.PeopleKnown, h.People, err = a.people(ctx, t.HouseholdID, at); err != nil {
 				return SettleResult{}, err
 			}
 		}
 		progs = enrol.Programmes(a.rules(), h)
 		for _, p := range progs {
-			if err := a.enrolGateway().Enrol(ctx, enrol.Entry{CycleID: in.CycleID, HouseholdID: t.HouseholdID, Programme: p, At: t.At}); err != nil {
+			if err := a.enrolGateway().Enrol(ctx, enrol.Entry{CycleID: in.CycleID, HouseholdID: t.HouseholdID, Programme: p, At: at}); err != nil {
 				return SettleResult{}, classify(err)
 			}
 		}
 	}
 	err := a.Store.Transition(ctx, store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason})
 	return SettleResult{Programmes: progs}, classify(err)
+}
+
+// decidedOn is the time an enrolment or exit decided on day (YYYY-MM-DD)
+// is dated: that day, or at when day is empty, malformed or after at.
+func decidedOn(day string, at time.Time) time.Time {
+	d, err := time.Parse("2006-01-02", day)
+	if err != nil || d.After(at) {
+		return at
+	}
+	return d
 }
 
 // people are a household's present members as the programme rules look

@@ -72,7 +72,7 @@ func (a *Activities) ParseIntake(ctx context.Context, in IntakeRef) (IntakeCount
 		return IntakeCounts{}, temporal.NewNonRetryableApplicationError(err.Error(), "UnreadableFile", nil)
 	}
 	defer p.Close()
-	due := cycle.OpenedAt.Add(time.Duration(cycle.VerificationDays) * 24 * time.Hour)
+	due := cycle.VerificationDue()
 	b := store.IntakeBatch{IntakeID: in.IntakeID, DueAt: due}
 	counts := IntakeCounts{}
 	flush := func() error {
@@ -194,7 +194,7 @@ func (a *Activities) StartIntakeCases(ctx context.Context, in IntakeRef) (Intake
 	if err != nil {
 		return IntakeCounts{}, classify(err)
 	}
-	due := cycle.OpenedAt.Add(time.Duration(cycle.VerificationDays) * 24 * time.Hour)
+	due := cycle.VerificationDue()
 	counts := IntakeCounts{Started: intake.WorkflowsStarted}
 
 	ctx, cancel := context.WithCancel(ctx)

@@ -18,6 +18,7 @@ type createCycleRequest struct {
 	VerificationDays int    `json:"verificationDays"`
 	MaxDesil         int    `json:"maxDesil"`
 	SanggahDays      int    `json:"sanggahDays"`
+	OpenedOn         string `json:"openedOn"`
 }
 
 // cycleView is a cycle with its regency's name.

@@ -133,15 +133,21 @@ func TestIntakeReportIsInIndonesian(t *testing.T) {
 	}
 }
 
-// dinsosCycle is a test API with the development users, Kab. Blitar's
-// Dinsos signed in (its token), and a 2026 cycle it opened.
-func dinsosCycle(t *testing.T) (a *testAPI, token string, cycle struct{ ID int64 }) {
+// dinsosAPI is a test API at 2 March 2026 with the development users,
+// and Kab. Blitar's Dinsos signed in (its token).
+func dinsosAPI(t *testing.T) (a *testAPI, token string) {
 	t.Helper()
 	a = newTestAPI(t, storetest.SQLite(t), time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	if _, err := a.st.EnsureDevUsers(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	token = a.login("dinsos", "dinsos-blitar-2026")
+	return a, a.login("dinsos", "dinsos-blitar-2026")
+}
+
+// dinsosCycle is dinsosAPI with a 2026 cycle Dinsos opened.
+func dinsosCycle(t *testing.T) (a *testAPI, token string, cycle struct{ ID int64 }) {
+	t.Helper()
+	a, token = dinsosAPI(t)
 	a.do(apiRequest{method: "POST", route: "/api/v1/cycles", path: "/api/v1/cycles", token: token,
 		json: map[string]any{"regencyCode": "35.05", "year": 2026}}).decode(t, &cycle)
 	return a, token, cycle

@@ -100,9 +100,10 @@ func (c Cases) CycleClosed(ctx context.Context, cycleID, householdID int64, reas
 	return delivered(err)
 }
 
-// DecreeSigned sends the decree-signed signal.
-func (c Cases) DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64) error {
-	return c.signal(ctx, cycleID, householdID, SignalDecreeSigned, DecreeSigned{DecreeID: decreeID})
+// DecreeSigned sends the decree-signed signal of decree decreeID, signed
+// on date (YYYY-MM-DD).
+func (c Cases) DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64, date string) error {
+	return c.signal(ctx, cycleID, householdID, SignalDecreeSigned, DecreeSigned{DecreeID: decreeID, Date: date})
 }
 
 // DecreeRevoked sends the decree-revoked signal; delivered is false when

@@ -267,10 +267,12 @@ func (h *household) awaitDecree(ctx workflow.Context) error {
 		return err
 	}
 	h.state.DecreeID = h.decree.DecreeID
+	signed := h.decree.Date
 	h.decree = nil
 	if h.in.InDTKS {
-		// Already registered: the decree is all it needs to be enrolled.
-		return h.settle(ctx, domain.StageEnrolled, "", true, false)
+		// Already registered: the decree is all it needs to be enrolled,
+		// from the day it was signed.
+		return h.settle(ctx, domain.StageEnrolled, "", signed, true, false)
 	}
 	return h.moveTo(ctx, domain.StageAwaitingProposal, "addition", false)
 }
@@ -317,9 +319,9 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	case ans.Accepted && h.state.Removal:
 		// The reason is what the village found, which Kemensos accepted;
 		// it is also the exit reason of the aid the household loses.
-		return h.settle(ctx, domain.StageRemoved, "removal accepted: verified "+string(h.state.Outcome), false, true)
+		return h.settle(ctx, domain.StageRemoved, "removal accepted: verified "+string(h.state.Outcome), ans.Date, false, true)
 	case ans.Accepted:
-		return h.settle(ctx, domain.StageEnrolled, "", true, false)
+		return h.settle(ctx, domain.StageEnrolled, "", ans.Date, true, false)
 	case ans.Reason == NoKemensosAnswer:
 		// Dinsos recorded that Kemensos never answered: nothing was
 		// decided, so an addition and a removal alike wait for a later
@@ -336,7 +338,7 @@ func (h *household) awaitKemensos(ctx workflow.Context) error {
 	}
 	// Not registered, but still in the regent's decree: programmes that do
 	// not need the registry (paid by the regency) still apply.
-	return h.settle(ctx, domain.StageRejected, "rejected "+ans.Reason, false, false)
+	return h.settle(ctx, domain.StageRejected, "rejected "+ans.Reason, ans.Date, false, false)
 }
 
 // reasonNoKemensosAnswer is the stage reason of a household sent back to
@@ -380,13 +382,15 @@ func (h *household) revokedNow() bool {
 func (h *household) revoke(ctx workflow.Context) error {
 	reason := "revoked: " + h.revoked.Reason
 	h.revoked = nil
-	return h.settle(ctx, domain.StageRevoked, reason, false, true)
+	return h.settle(ctx, domain.StageRevoked, reason, "", false, true)
 }
 
 // settle enters a final stage and, in the same local activity, enrols the
 // household in the programmes it now qualifies for (inRegistry: it is in the
-// national registry) or ends the aid it had (exit).
-func (h *household) settle(ctx workflow.Context, stage domain.Stage, reason string, inRegistry, exit bool) error {
+// national registry) or ends the aid it had (exit), dated on: the day of
+// the decision (the decree's signing, Kemensos' determination), "" for
+// today.
+func (h *household) settle(ctx workflow.Context, stage domain.Stage, reason, on string, inRegistry, exit bool) error {
 	h.busy = true
 	defer func() { h.busy = false }()
 	t := h.enter(ctx, stage, reason)
@@ -396,7 +400,7 @@ func (h *household) settle(ctx workflow.Context, stage domain.Stage, reason stri
 	var res activities.SettleResult
 	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.Settle, activities.SettleInput{
 		CycleID: h.in.CycleID, Transition: t, Desil: h.in.Desil, Eligible: h.state.Outcome == domain.OutcomeEligible,
-		InRegistry: inRegistry, InSignedDecree: h.state.DecreeID != 0, Exit: exit,
+		InRegistry: inRegistry, InSignedDecree: h.state.DecreeID != 0, Exit: exit, On: on,
 	}).Get(ctx, &res)
 	h.programmes = res.Programmes
 	return err

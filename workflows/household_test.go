@@ -826,6 +826,32 @@ func TestReopenDuringMeetingClose(t *testing.T) {
 	h.checkSearchAttributes()
 }
 
+// A household is enrolled from the day of the decision, not the day
+// verval hears of it: a registered household from the day its decree was
+// signed, a new one from the day of Kemensos' determination (Settle's On).
+func TestSettledOnTheDayOfTheDecision(t *testing.T) {
+	for _, tc := range []struct {
+		inDTKS bool
+		steps  []step
+		on     string
+	}{
+		{true, []step{{20 * day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-02-10"}}}, "2025-02-10"},
+		{false, []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")}, "2025-06-20"},
+	} {
+		h := newEnv(t)
+		h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+		h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+		for _, s := range tc.steps {
+			h.signalAt(s.at, s.signal, s.arg)
+		}
+		h.run(input(tc.inDTKS))
+		settles := h.callsOf("Settle")
+		if len(settles) != 1 || settles[0].In.(activities.SettleInput).On != tc.on {
+			t.Errorf("registered %v: Settle %+v, want one on %s", tc.inDTKS, settles, tc.on)
+		}
+	}
+}
+
 // The commands behind a household's history, for the plain path of a new
 // poor household (verified on time, decree, proposal, accepted). The test
 // environment has no event history; the recorded history of the same path

@@ -102,6 +102,10 @@ type CycleClosed struct {
 // DecreeSigned is the decree-signed signal.
 type DecreeSigned struct {
 	DecreeID int64
+	// Date is the day the decree was signed, YYYY-MM-DD ("" in a signal
+	// sent before it was carried): a registered household is enrolled
+	// from that day.
+	Date string
 }
 
 // DecreeRevoked is the decree-revoked signal.

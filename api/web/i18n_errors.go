@@ -89,6 +89,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeCycleRegency:         "Isi kode kabupaten/kota seperti 35.05.",
 	domain.CodeCycleRegencyUnknown:  "Kode ini bukan kabupaten/kota dalam daftar wilayah Kemendagri 2025.",
 	domain.CodeCycleYear:            "Isi tahun seperti 2026.",
+	domain.CodeCycleOpenedYear:      "Isi tanggal di tahun siklus ini (%s).",
 	domain.CodeCycleDays:            "Isi antara 1 dan 365 hari.",
 	domain.CodeCycleClosed:          "Siklus ini sudah ditutup (tutup buku).",
 	domain.CodeMemberChange:         "Pilih perubahan: lahir, meninggal, pindah keluar atau pekerjaan baru.",

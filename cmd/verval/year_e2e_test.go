@@ -13,15 +13,20 @@ import (
 )
 
 // TestYearChangesEndToEnd runs the year after enrolment through the real
-// stack: three registered families of Desa Jaten are verified, decreed and
-// enrolled, and their cases stay open. The head of the first dies (the PKH
-// companion records it, a second record is refused while it waits, the
-// TKSK confirms): the family leaves PKH and every other programme with the
-// day of death, ends exited, and the next monthly batch proposes its
-// HAPUS (MENINGGAL), once. The second moves to Desa Salam (the village
-// officer records it, Dinsos confirms): it is in Salam's task list and no
-// longer in Jaten's, and Jaten's officer no longer sees it. The third
-// stays enrolled. The close ends the open years.
+// stack. Kab. Blitar brings its running 2026 into verval: the cycle opened
+// on 5 January (openedOn), three registered families of Desa Jaten were
+// visited in January, the village meeting was on 20 January and the
+// decree was signed on 2 February, so they are enrolled from that day, and
+// their cases stay open. The head of the first dies on 20 March, month 3
+// (the PKH companion records it, a second record is refused while it
+// waits, the TKSK confirms): the family leaves PKH and every other
+// programme dated the day of death, ends exited, and is proposed HAPUS
+// (MENINGGAL) in the next monthly batch after the death, April's (the
+// 20th is after March's cut-off, the 17th), and not in May's. The second
+// moves to Desa Salam (the village officer records it, Dinsos confirms):
+// it is in Salam's task list and no longer in Jaten's, and Jaten's officer
+// no longer sees it. The third stays enrolled. The close ends the open
+// years; 2027 opens from 2026, and its year-on-year report shows the exit.
 func TestYearChangesEndToEnd(t *testing.T) {
 	s := startStackKemensosFile(t)
 	dinsos := s.login("dinsos", "dinsos-blitar-2026")
@@ -30,7 +35,12 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	pendamping := s.login("pendamping", "pendamping-pkh-2026")
 	tksk := s.login("tksk", "tksk-wonodadi-2026")
 	var cycle struct{ ID int64 }
-	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026}, &cycle); code != 201 {
+	// The year's days, before verval came in (today is later in 2026).
+	const opened, visited, met, signed, death = "2026-01-05", "2026-01-12", "2026-01-20", "2026-02-02", "2026-03-20"
+	if time.Now().In(wib).Format("2006-01-02") < "2026-04-18" {
+		t.Skip("the year's dates are those of 2026 up to April's cut-off: run after 17 April 2026")
+	}
+	if code := dinsos.call("POST", "/api/v1/cycles", map[string]any{"regencyCode": "35.05", "year": 2026, "openedOn": opened}, &cycle); code != 201 {
 		t.Fatalf("create cycle: %d", code)
 	}
 	// A fourth family, in Desa Salam, is never visited: the close ends it
@@ -44,13 +54,15 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	jaten.call("GET", "/api/v1/tasks?perPage=200", nil, &tl)
 	for _, task := range tl.Tasks {
 		ids[task.Name] = task.ID
-		if code := jaten.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", task.ID), visit("eligible", "masih miskin"), nil); code != 200 {
+		v := visit("eligible", "masih miskin")
+		v["visitDate"] = visited
+		if code := jaten.call("POST", fmt.Sprintf("/api/v1/tasks/%d/result", task.ID), v, nil); code != 200 {
 			t.Fatalf("visit: %d", code)
 		}
 	}
 	died, moved, stays := ids[fams[0].Name], ids[fams[1].Name], ids[fams[2].Name]
 	today := time.Now().In(wib).Format("2006-01-02")
-	if code := jaten.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": today, "beritaAcaraNo": "BA-1", "attendees": 30}, nil); code != 201 {
+	if code := jaten.call("POST", fmt.Sprintf("/api/v1/cycles/%d/meetings", cycle.ID), map[string]any{"date": met, "beritaAcaraNo": "BA-1", "attendees": 30}, nil); code != 201 {
 		t.Fatalf("meeting: %d", code)
 	}
 	stageOf := func(u *user, id int64) string {
@@ -72,7 +84,7 @@ func TestYearChangesEndToEnd(t *testing.T) {
 	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/decrees/%d/submit", d.ID), nil, nil); code != 200 {
 		t.Fatalf("submit decree: %d", code)
 	}
-	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "188/1/2026", "date": today}, nil); code != 200 {
+	if code := bupati.call("POST", fmt.Sprintf("/api/v1/decrees/%d/sign", d.ID), map[string]string{"number": "188/1/2026", "date": signed}, nil); code != 200 {
 		t.Fatalf("sign decree: %d", code)
 	}
 	for _, id := range []int64{died, moved, stays} {
@@ -107,36 +119,40 @@ func TestYearChangesEndToEnd(t *testing.T) {
 			t.Fatalf("confirm the change of household %d: %d, want %d", id, code, want)
 		}
 	}
-	change(bupati, died, map[string]any{"kind": "head_died", "date": today, "note": "meninggal"}, 403)
-	change(pendamping, died, map[string]any{"kind": "head_died", "date": today, "note": "kepala keluarga meninggal, keluarga berakhir"}, 201)
+	change(bupati, died, map[string]any{"kind": "head_died", "date": death, "note": "meninggal"}, 403)
+	// Not before the year opened.
+	change(pendamping, died, map[string]any{"kind": "head_died", "date": "2026-01-04", "note": "meninggal"}, 422)
+	change(pendamping, died, map[string]any{"kind": "head_died", "date": death, "note": "kepala keluarga meninggal, keluarga berakhir"}, 201)
 	change(jaten, died, map[string]any{"kind": "withdrew", "date": today, "note": "mundur"}, 409) // one waits
 	decide(pendamping, died, 403)
 	decide(tksk, died, 200)
 	waitStage(died, domain.StageExited)
+	type programme struct {
+		Programme, Status    string
+		EnrolledAt, ExitedAt *time.Time
+		ExitReason           string
+	}
 	var rec struct {
 		Reason     string
-		Programmes []struct {
-			Programme, Status string
-			ExitedAt          *time.Time
-			ExitReason        string
+		Programmes []programme
+		Changes    []struct{ Kind, Status string }
+	}
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
 		}
-		Changes []struct{ Kind, Status string }
+		return t.UTC().Format("2006-01-02")
 	}
 	dinsos.call("GET", fmt.Sprintf("/api/v1/households/%d", died), nil, &rec)
-	pkh := slices.IndexFunc(rec.Programmes, func(p struct {
-		Programme, Status string
-		ExitedAt          *time.Time
-		ExitReason        string
-	}) bool {
-		return p.Programme == "PKH"
-	})
-	if pkh < 0 || rec.Programmes[pkh].Status != "exited" || rec.Programmes[pkh].ExitedAt == nil ||
-		rec.Programmes[pkh].ExitedAt.Format("2006-01-02") != today || rec.Programmes[pkh].ExitReason != "change head_died: "+today {
+	// Enrolled from the decree's day, out of PKH from the day of death.
+	pkh := slices.IndexFunc(rec.Programmes, func(p programme) bool { return p.Programme == "PKH" })
+	if pkh < 0 || rec.Programmes[pkh].Status != "exited" || day(rec.Programmes[pkh].EnrolledAt) != signed ||
+		day(rec.Programmes[pkh].ExitedAt) != death || rec.Programmes[pkh].ExitReason != "change head_died: "+death {
 		t.Fatalf("PKH after the head died: %+v", rec.Programmes)
 	}
 	for _, p := range rec.Programmes {
-		if p.Status != "exited" {
-			t.Errorf("programme %s still %s after the family ended", p.Programme, p.Status)
+		if p.Status != "exited" || day(p.ExitedAt) != death {
+			t.Errorf("programme %s %s, exited %s after the family ended, want exited on %s", p.Programme, p.Status, day(p.ExitedAt), death)
 		}
 	}
 	if len(rec.Changes) != 1 || rec.Changes[0].Kind != "head_died" || rec.Changes[0].Status != "confirmed" {
@@ -168,7 +184,11 @@ func TestYearChangesEndToEnd(t *testing.T) {
 		t.Errorf("the moved household in Salam: %s, want enrolled", st)
 	}
 
-	// The next monthly batch: the dead head's family, HAPUS MENINGGAL.
+	// The next monthly batch after the death: not March's (the death came
+	// after its cut-off), April's, with the family's HAPUS MENINGGAL.
+	if code := dinsos.call("POST", fmt.Sprintf("/api/v1/cycles/%d/proposals", cycle.ID), map[string]string{"month": "2026-03"}, nil); code != 409 {
+		t.Fatalf("March's batch after a death on %s: %d, want 409 (nothing to propose)", death, code)
+	}
 	batch, file := buildBatch(t, dinsos, cycle.ID, "2026-04", 1)
 	if len(file) != 2 || file[1][1] != fams[0].KK || file[1][5] != "HAPUS" || file[1][6] != "MENINGGAL" {
 		t.Fatalf("the batch's file: %v", file)

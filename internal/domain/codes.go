@@ -102,6 +102,7 @@ const (
 	CodeCycleRegency         Code = "cycle.regency"
 	CodeCycleRegencyUnknown  Code = "cycle.regency_unknown"
 	CodeCycleYear            Code = "cycle.year"
+	CodeCycleOpenedYear      Code = "cycle.opened_year"
 	CodeCycleDays            Code = "cycle.verification_days"
 	CodeCycleClosed          Code = "cycle.closed"
 	CodeCycleScope           Code = "cycle.scope"
@@ -297,6 +298,7 @@ var catalogue = map[Code]entry{
 	CodeCycleRegency:         {KindInvalid, "must be a regency or city code such as 35.05"},
 	CodeCycleRegencyUnknown:  {KindInvalid, "names no regency or city in the 2025 Kemendagri list"},
 	CodeCycleYear:            {KindInvalid, "must be a year such as 2026"},
+	CodeCycleOpenedYear:      {KindInvalid, "must be a day of the cycle's year %s"},
 	CodeCycleDays:            {KindInvalid, "must be between 1 and 365"},
 	CodeCycleClosed:          {KindConflict, "the cycle is closed (tutup buku)"},
 	CodeCycleScope:           {KindInvalid, "must be the highest desil that enters verification, from 1 to 5"},

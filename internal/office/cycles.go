@@ -31,6 +31,12 @@ type NewCycle struct {
 	MaxDesil int
 	// SanggahDays is an objection's service level (default 14 days).
 	SanggahDays int
+	// OpenedOn (YYYY-MM-DD, optional) is the day the regency's year
+	// opened, when it opened before the cycle comes into verval: a regency
+	// that brings its running year in records the year's visits,
+	// meetings and changes with their real dates, from that day on. A day
+	// of the cycle's year, not in the future; today by default.
+	OpenedOn string
 }
 
 // MaxScope is the highest desil a cycle may verify: the programmes reach
@@ -71,13 +77,42 @@ func (s *Service) CreateCycle(ctx context.Context, c Caller, req NewCycle) (*sto
 	if req.SanggahDays, err = sanggahDays(req.SanggahDays); err != nil {
 		return nil, err
 	}
+	opened, err := cycleOpening(req.OpenedOn, req.Year, s.now())
+	if err != nil {
+		return nil, err
+	}
 	cy := store.Cycle{RegencyCode: code, Year: req.Year, VerificationDays: req.VerificationDays, MaxDesil: req.MaxDesil,
-		SanggahDays: req.SanggahDays, CreatedBy: c.UserID, OpenedAt: s.now().UTC()}
+		SanggahDays: req.SanggahDays, CreatedBy: c.UserID, OpenedAt: opened}
 	if err := s.store.CreateCycle(ctx, &cy); err != nil {
 		return nil, err
 	}
-	s.audit(ctx, c, cy.ID, nil, "cycle.create", map[string]any{"regencyCode": code, "year": req.Year, "maxDesil": req.MaxDesil})
+	detail := map[string]any{"regencyCode": code, "year": req.Year, "maxDesil": req.MaxDesil}
+	if req.OpenedOn != "" {
+		detail["openedOn"] = req.OpenedOn
+	}
+	s.audit(ctx, c, cy.ID, nil, "cycle.create", detail)
 	return &cy, nil
+}
+
+// cycleOpening is when a cycle of year opens: now, or the start of day
+// openedOn (YYYY-MM-DD) in western Indonesia, the earliest it began
+// anywhere, so a visit or change dated that day is taken everywhere. The
+// day must lie in the cycle's year and not after today (in eastern
+// Indonesia, where the day begins first).
+func cycleOpening(openedOn string, year int, now time.Time) (time.Time, error) {
+	if openedOn == "" {
+		return now.UTC(), nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", openedOn, wilayah.WIB)
+	switch {
+	case err != nil:
+		return time.Time{}, domain.FieldErr("openedOn", domain.CodeDateMalformed)
+	case d.Format("2006-01-02") > now.In(wilayah.WIT).Format("2006-01-02"):
+		return time.Time{}, domain.FieldErr("openedOn", domain.CodeDateFuture)
+	case d.Year() != year:
+		return time.Time{}, domain.FieldErr("openedOn", domain.CodeCycleOpenedYear, strconv.Itoa(year))
+	}
+	return d.UTC(), nil
 }
 
 // SetCycleScope sets which desil enter cy's verification: 1 to maxDesil

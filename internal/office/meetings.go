@@ -12,6 +12,7 @@ import (
 
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/store"
+	"github.com/verval/verval/internal/wilayah"
 	"github.com/verval/verval/workflows"
 )
 
@@ -33,7 +34,9 @@ func (s *Service) RecordMeeting(ctx context.Context, c Caller, cy *store.Cycle, 
 		return domain.FieldErr("desaCode", domain.CodeMeetingOtherVillage)
 	}
 	d, err := time.Parse("2006-01-02", m.Date)
-	opened := cy.OpenedAt.Truncate(24 * time.Hour)
+	// The day the cycle opened in western Indonesia, as a visit's date
+	// is checked (workflows.ValidateVisit).
+	opened, _ := time.Parse("2006-01-02", cy.OpenedAt.In(wilayah.WIB).Format("2006-01-02"))
 	switch {
 	case err != nil:
 		return domain.FieldErr("date", domain.CodeDateMalformed)

@@ -29,6 +29,14 @@ func proposalMonth(now time.Time, cutoffDay int) string {
 	return now.Format("2006-01")
 }
 
+// cutoffDate is month's (YYYY-MM) data cut-off day, YYYY-MM-DD: the last
+// day a change the month's batch proposes may have happened on, so a
+// change is proposed in proposalMonth of its day (a death on 20 March,
+// after a cut-off on the 17th, in April's batch).
+func cutoffDate(month string, cutoffDay int) string {
+	return month + fmt.Sprintf("-%02d", cutoffDay)
+}
+
 // ProposalMonth is the batch month (YYYY-MM) of a proposal made now.
 func (s *Service) ProposalMonth() string { return proposalMonth(s.now(), s.kemensos.CutoffDay) }
 
@@ -43,7 +51,7 @@ func (s *Service) BuildProposal(ctx context.Context, c Caller, cy *store.Cycle, 
 	} else if _, err := time.Parse("2006-01", month); err != nil {
 		return nil, domain.FieldErr("month", domain.CodeProposalMonth)
 	}
-	p := store.Proposal{CycleID: cy.ID, Month: month, Simulated: s.kemensos.Simulated}
+	p := store.Proposal{CycleID: cy.ID, Month: month, Simulated: s.kemensos.Simulated, ChangesUntil: cutoffDate(month, s.kemensos.CutoffDay)}
 	if err := s.store.BuildProposal(ctx, &p, c.Actor()); err != nil {
 		return nil, err
 	}

@@ -235,11 +235,15 @@ func (s *Store) applyChange(tx *gorm.DB, c HouseholdChange) error {
 }
 
 // hapusChanges are the confirmed changes of a cycle whose HAPUS no batch
-// has proposed yet, oldest first, for BuildProposal.
-func hapusChanges(tx *gorm.DB, cycleID int64) ([]HouseholdChange, error) {
+// has proposed yet, oldest first, for BuildProposal: those that happened
+// by day until (YYYY-MM-DD; "" for every one).
+func hapusChanges(tx *gorm.DB, cycleID int64, until string) ([]HouseholdChange, error) {
 	var out []HouseholdChange
-	err := tx.Where("cycle_id = ? AND status = ? AND hapus = ? AND proposal_id IS NULL", cycleID, domain.ChangeConfirmed, true).
-		Order("id").Find(&out).Error
+	q := tx.Where("cycle_id = ? AND status = ? AND hapus = ? AND proposal_id IS NULL", cycleID, domain.ChangeConfirmed, true)
+	if until != "" {
+		q = q.Where("date <= ?", until)
+	}
+	err := q.Order("id").Find(&out).Error
 	return out, err
 }
 

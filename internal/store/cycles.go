@@ -26,8 +26,11 @@ var endedStages = terminalStages[1:]
 
 // CreateCycle opens a cycle; one per regency and year.
 func (s *Store) CreateCycle(ctx context.Context, c *Cycle) error {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = s.now()
+	}
 	if c.OpenedAt.IsZero() {
-		c.OpenedAt = s.now()
+		c.OpenedAt = c.CreatedAt
 	}
 	err := s.DB.WithContext(ctx).Create(c).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -36,6 +36,18 @@ type Cycle struct {
 	CloseHouseholds int `gorm:"not null;default:0" json:"closeHouseholds"`
 }
 
+// VerificationDue is when the villages' visits of cy's households are
+// due: VerificationDays after the cycle opened, or, for a cycle that
+// opened before it came into verval (a regency bringing its running year
+// in), after the day it came in.
+func (cy *Cycle) VerificationDue() time.Time {
+	from := cy.OpenedAt
+	if cy.CreatedAt.After(from) {
+		from = cy.CreatedAt
+	}
+	return from.Add(time.Duration(cy.VerificationDays) * 24 * time.Hour)
+}
+
 // Household is one family (one Kartu Keluarga) in one cycle. NIK and No KK
 // are kept sealed (AES-GCM) with a keyed hash beside them for exact look-up
 // and a masked form for display; the clear values are never stored.
@@ -375,6 +387,11 @@ type Proposal struct {
 	CreatedBy   int64      `json:"createdBy"`
 	CreatedAt   time.Time  `json:"createdAt"`
 	SubmittedAt *time.Time `json:"submittedAt,omitempty"`
+	// ChangesUntil (YYYY-MM-DD), when building the batch, is the last day
+	// a change it proposes may have happened on: its month's cut-off day.
+	// A change after it waits for the next month's batch; "" takes every
+	// change. Not stored.
+	ChangesUntil string `gorm:"-" json:"-"`
 }
 
 // ProposalItem is one household of a proposal and Kemensos' answer to it.

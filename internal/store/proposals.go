@@ -44,7 +44,7 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 		}
 		// The year's changes: enrolled households that left their
 		// programmes (a confirmed change, a revocation) are proposed HAPUS.
-		changes, err := hapusChanges(tx, p.CycleID)
+		changes, err := hapusChanges(tx, p.CycleID, p.ChangesUntil)
 		if err != nil {
 			return err
 		}
@@ -67,9 +67,9 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 			}
 		}
 		if len(changes) > 0 {
-			ids := make([]int64, len(changes))
+			ids, changeIDs := make([]int64, len(changes)), make([]int64, len(changes))
 			for i, c := range changes {
-				ids[i] = c.HouseholdID
+				ids[i], changeIDs[i] = c.HouseholdID, c.ID
 			}
 			var chs []Household
 			if err := tx.Select("id, kk_hash, kk_sealed, nik_hash, nik_sealed").Where("id IN ?", ids).Find(&chs).Error; err != nil {
@@ -85,8 +85,7 @@ func (s *Store) BuildProposal(ctx context.Context, p *Proposal, actor domain.Act
 				items = append(items, ProposalItem{ProposalID: p.ID, HouseholdID: h.ID, Jenis: "HAPUS", Alasan: alasan,
 					KKHash: h.KKHash, KKSealed: h.KKSealed, NIKHash: h.NIKHash, NIKSealed: h.NIKSealed})
 			}
-			if err := tx.Model(&HouseholdChange{}).Where("cycle_id = ? AND status = ? AND hapus = ? AND proposal_id IS NULL", p.CycleID, domain.ChangeConfirmed, true).
-				Update("proposal_id", p.ID).Error; err != nil {
+			if err := tx.Model(&HouseholdChange{}).Where("id IN ?", changeIDs).Update("proposal_id", p.ID).Error; err != nil {
 				return err
 			}
 		}

@@ -340,3 +340,53 @@ func TestProposalMembers(t *testing.T) {
 		}
 	})
 }
+
+// A monthly batch proposes the HAPUS of the changes that happened by its
+// month's cut-off day (ChangesUntil): a death on 10 March is in March's
+// batch, one on 20 March waits for April's, and neither is proposed twice.
+func TestBatchTakesChangesByItsCutoff(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		at := time.Date(2026, 3, 25, 3, 0, 0, 0, time.UTC)
+		number := "188/1/2026"
+		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number, CreatedAt: at, SignedAt: &at}).Error)
+		ids := map[string]int64{}
+		for i, day := range []string{"2026-03-10", "2026-03-20"} {
+			h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: i + 2, FamilyID: fmt.Sprint("F", i), KKHash: fmt.Sprint("kk", i), KKSealed: []byte{1},
+				KKMasked: "x", NIKHash: fmt.Sprint("nik", i), NIKSealed: []byte{2}, NIKMasked: "x", Name: "Keluarga", Address: "a",
+				RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, InDTKS: true, Stage: "exited", StageSeq: 4,
+				StageEnteredAt: at, Outcome: "eligible", WorkflowStarted: true}
+			must(t, db.Create(&h).Error)
+			must(t, db.Create(&store.HouseholdChange{CycleID: cy.ID, HouseholdID: h.ID, Kind: string(domain.ChangeHeadDied), Date: day, Note: "meninggal",
+				DesaCode: h.DesaCode, Status: domain.ChangeConfirmed, RecordedBy: 5, RecordedRole: "village", RecordedAt: at, DecidedAt: &at, Hapus: true}).Error)
+			ids[day] = h.ID
+		}
+		dinsos := domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r"}
+		for _, b := range []struct {
+			month, until string
+			want         []int64
+		}{
+			{"2026-02", "2026-02-17", nil},
+			{"2026-03", "2026-03-17", []int64{ids["2026-03-10"]}},
+			{"2026-04", "2026-04-17", []int64{ids["2026-03-20"]}},
+			{"2026-05", "2026-05-17", nil},
+		} {
+			p := store.Proposal{CycleID: cy.ID, Month: b.month, ChangesUntil: b.until}
+			err := st.BuildProposal(ctx, &p, dinsos)
+			if b.want == nil {
+				if !conflict(err) {
+					t.Errorf("the batch of %s: %v, want nothing to propose", b.month, err)
+				}
+				continue
+			}
+			must(t, err)
+			var got []int64
+			must(t, db.Model(&store.ProposalItem{}).Where("proposal_id = ?", p.ID).Order("household_id").Pluck("household_id", &got).Error)
+			var proposed []int64
+			must(t, db.Model(&store.HouseholdChange{}).Where("proposal_id = ?", p.ID).Order("household_id").Pluck("household_id", &proposed).Error)
+			if fmt.Sprint(got) != fmt.Sprint(b.want) || fmt.Sprint(proposed) != fmt.Sprint(b.want) {
+				t.Errorf("the batch of %s: items %v, changes marked %v; want %v", b.month, got, proposed, b.want)
+			}
+		}
+	})
+}
