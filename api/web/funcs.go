@@ -90,6 +90,7 @@ func (h *pages) funcs() template.FuncMap {
 		"bulan":          monthID,
 		"rowReason":      answerRowReason,
 		"p3keReason":     p3keReason,
+		"issueSeverity":  IssueSeverity,
 		"intakeError":    intakeError,
 		"programme":      func(s string) string { return lookup(programmeNames, s) },
 		"changeKind":     ChangeKindName,
