@@ -18,7 +18,9 @@ import (
 // or Dinsos. A confirmed change that ends the family's aid (and a
 // revocation decree's effect on an enrolled household, kind revoked) is
 // proposed HAPUS in the next monthly batch: Hapus set, ProposalID the
-// batch that took it.
+// batch that took it. Every such exit is proposed, whether or not the
+// household came in marked terdaftar_dtks (in_dtks): an enrolled
+// household is in the registry, already or since Kemensos took its TAMBAH.
 type HouseholdChange struct {
 	ID          int64  `gorm:"primaryKey" json:"id"`
 	CycleID     int64  `gorm:"not null;index" json:"cycleId"`

@@ -12,6 +12,100 @@ import (
 	"github.com/verval/verval/internal/store"
 )
 
+const jaten, salam = "35.05.01.2001", "35.05.01.2002"
+
+// yearFixture is a cycle with a signed decree and its enrolled
+// households, and the year's steps on them: a pendamping records a
+// change, the TKSK decides it (each step tried twice, as a retried
+// activity would).
+type yearFixture struct {
+	t       *testing.T
+	db      *gorm.DB
+	st      *store.Store
+	cy      store.Cycle
+	at      time.Time
+	officer domain.Actor
+	tksk    domain.Actor
+	n       int
+}
+
+func newYearFixture(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) *yearFixture {
+	at := time.Date(2026, 4, 2, 3, 0, 0, 0, time.UTC)
+	number := "188/1/2026"
+	must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number, CreatedAt: at, SignedAt: &at}).Error)
+	return &yearFixture{t: t, db: db, st: st, cy: cy, at: at,
+		officer: domain.Actor{UserID: 5, Role: "pendamping", RequestID: "r1"}, tksk: domain.Actor{UserID: 6, Role: "tksk", RequestID: "r2"}}
+}
+
+// enrolled stores n enrolled households of Jaten, in the registry's file
+// (in_dtks) or not (enrolled after Kemensos took their TAMBAH), with their
+// closed tasks.
+func (f *yearFixture) enrolled(n int, inDTKS bool) []store.Household {
+	var hs []store.Household
+	for range n {
+		i := f.n
+		f.n++
+		h := store.Household{CycleID: f.cy.ID, IntakeID: 1, Row: i + 2, FamilyID: fmt.Sprint("F", i), KKHash: fmt.Sprint("kk", i), KKSealed: []byte{1},
+			KKMasked: "x", NIKHash: fmt.Sprint("nik", i), NIKSealed: []byte{2}, NIKMasked: "x", Name: fmt.Sprint("Keluarga ", i), Address: "a",
+			RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: jaten, Desil: 1, InDTKS: inDTKS, Stage: "enrolled", StageSeq: 3,
+			StageEnteredAt: f.at, Outcome: "eligible", WorkflowStarted: true}
+		must(f.t, f.db.Create(&h).Error)
+		must(f.t, f.db.Create(&store.Task{HouseholdID: h.ID, CycleID: f.cy.ID, KecamatanCode: "35.05.01", DesaCode: jaten, DueAt: f.at, Status: domain.TaskClosed}).Error)
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+// record records a change of kind, happened on 2026-03-15.
+func (f *yearFixture) record(h store.Household, kind domain.ChangeKind, newDesa string, at time.Time) int64 {
+	f.t.Helper()
+	c := store.NewChange{CycleID: f.cy.ID, HouseholdID: h.ID, Kind: kind, Date: "2026-03-15", Note: "laporan", DesaCode: h.DesaCode, Actor: f.officer, At: at}
+	if newDesa != "" {
+		c.NewDesaCode, c.NewKecamatanCode = newDesa, newDesa[:8]
+	}
+	return f.recordChange(c)
+}
+
+func (f *yearFixture) recordChange(c store.NewChange) int64 {
+	f.t.Helper()
+	id, err := f.st.RecordChange(f.t.Context(), c)
+	must(f.t, err)
+	again, err := f.st.RecordChange(f.t.Context(), c)
+	if err != nil || again != id {
+		f.t.Fatalf("a retried record: %d, %v; want the same change %d", again, err, id)
+	}
+	return id
+}
+
+// decide confirms or refuses change id; a confirmed exit enters stage.
+func (f *yearFixture) decide(h store.Household, id int64, confirm bool, stage string, at time.Time) {
+	f.t.Helper()
+	d := store.ChangeDecision{CycleID: f.cy.ID, HouseholdID: h.ID, ChangeID: id, Confirm: confirm, Actor: f.tksk, At: at}
+	if stage != "" {
+		d.Transition = &store.Transition{HouseholdID: h.ID, Seq: 4, Stage: stage, At: at, Reason: "change"}
+	}
+	must(f.t, f.st.DecideChange(f.t.Context(), d))
+	must(f.t, f.st.DecideChange(f.t.Context(), d)) // a retry changes nothing more
+}
+
+// batch builds month's proposal and returns its items as
+// "household:jenis:alasan ", by household.
+func (f *yearFixture) batch(month string) string {
+	f.t.Helper()
+	p := store.Proposal{CycleID: f.cy.ID, Month: month}
+	must(f.t, f.st.BuildProposal(f.t.Context(), &p, domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r-" + month}))
+	var items []store.ProposalItem
+	must(f.t, f.db.Where("proposal_id = ?", p.ID).Order("household_id").Find(&items).Error)
+	got := ""
+	for _, it := range items {
+		got += fmt.Sprintf("%d:%s:%s ", it.HouseholdID, it.Jenis, it.Alasan)
+	}
+	if p.Items != len(items) {
+		f.t.Errorf("batch %s counts %d items, has %d", month, p.Items, len(items))
+	}
+	return got
+}
+
 // TestYearChanges: changes to enrolled households during the year. A move
 // within the regency, once confirmed, hands the household and its task to
 // the new village (its officer's task list has it, the old one's not); a
@@ -21,45 +115,10 @@ import (
 func TestYearChanges(t *testing.T) {
 	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
 		ctx := t.Context()
-		at := time.Date(2026, 4, 2, 3, 0, 0, 0, time.UTC)
-		const jaten, salam = "35.05.01.2001", "35.05.01.2002"
-		var hs []store.Household
-		for i := range 4 {
-			h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: i + 2, FamilyID: fmt.Sprint("F", i), KKHash: fmt.Sprint("kk", i), KKSealed: []byte{1},
-				KKMasked: "x", NIKHash: fmt.Sprint("nik", i), NIKSealed: []byte{2}, NIKMasked: "x", Name: fmt.Sprint("Keluarga ", i), Address: "a",
-				RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: jaten, Desil: 1, InDTKS: true, Stage: "enrolled", StageSeq: 3,
-				StageEnteredAt: at, Outcome: "eligible", WorkflowStarted: true}
-			must(t, db.Create(&h).Error)
-			must(t, db.Create(&store.Task{HouseholdID: h.ID, CycleID: cy.ID, KecamatanCode: "35.05.01", DesaCode: jaten, DueAt: at, Status: domain.TaskClosed}).Error)
-			hs = append(hs, h)
-		}
-		number := "188/1/2026"
-		must(t, db.Create(&store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeInitial, Status: domain.DecreeSigned, Number: &number, CreatedAt: at, SignedAt: &at}).Error)
-		officer := domain.Actor{UserID: 5, Role: "pendamping", RequestID: "r1"}
-		tksk := domain.Actor{UserID: 6, Role: "tksk", RequestID: "r2"}
-		record := func(h store.Household, kind domain.ChangeKind, newDesa string, at time.Time) int64 {
-			t.Helper()
-			c := store.NewChange{CycleID: cy.ID, HouseholdID: h.ID, Kind: kind, Date: "2026-03-15", Note: "laporan", DesaCode: h.DesaCode, Actor: officer, At: at}
-			if newDesa != "" {
-				c.NewDesaCode, c.NewKecamatanCode = newDesa, newDesa[:8]
-			}
-			id, err := st.RecordChange(ctx, c)
-			must(t, err)
-			again, err := st.RecordChange(ctx, c)
-			if err != nil || again != id {
-				t.Fatalf("a retried record: %d, %v; want the same change %d", again, err, id)
-			}
-			return id
-		}
-		decide := func(h store.Household, id int64, confirm bool, stage string, at time.Time) {
-			t.Helper()
-			d := store.ChangeDecision{CycleID: cy.ID, HouseholdID: h.ID, ChangeID: id, Confirm: confirm, Actor: tksk, At: at}
-			if stage != "" {
-				d.Transition = &store.Transition{HouseholdID: h.ID, Seq: 4, Stage: stage, At: at, Reason: "change"}
-			}
-			must(t, st.DecideChange(ctx, d))
-			must(t, st.DecideChange(ctx, d)) // a retry changes nothing more
-		}
+		f := newYearFixture(t, db, st, cy)
+		at := f.at
+		hs := f.enrolled(4, true)
+		record, decide := f.record, f.decide
 
 		// The move: Jaten to Salam.
 		mv := record(hs[0], domain.ChangeMovedDesa, salam, at)
@@ -112,16 +171,8 @@ func TestYearChanges(t *testing.T) {
 			t.Errorf("stages %v", stages)
 		}
 
-		p := store.Proposal{CycleID: cy.ID, Month: "2026-05"}
-		must(t, st.BuildProposal(ctx, &p, domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r3"}))
-		var items []store.ProposalItem
-		must(t, db.Where("proposal_id = ?", p.ID).Order("household_id").Find(&items).Error)
-		got := ""
-		for _, it := range items {
-			got += fmt.Sprintf("%d:%s:%s ", it.HouseholdID, it.Jenis, it.Alasan)
-		}
-		if want := fmt.Sprintf("%d:HAPUS:MENINGGAL %d:HAPUS:MAMPU ", hs[2].ID, hs[3].ID); got != want || p.Items != 2 {
-			t.Errorf("batch items %q (%d), want %q", got, p.Items, want)
+		if got, want := f.batch("2026-05"), fmt.Sprintf("%d:HAPUS:MENINGGAL %d:HAPUS:MAMPU ", hs[2].ID, hs[3].ID); got != want {
+			t.Errorf("batch items %q, want %q", got, want)
 		}
 		if err := st.BuildProposal(ctx, &store.Proposal{CycleID: cy.ID, Month: "2026-06"}, domain.Actor{UserID: 1, Role: "dinsos", RequestID: "r4"}); !conflict(err) {
 			t.Errorf("a second batch with nothing new: %v, want a conflict", err)
@@ -149,6 +200,70 @@ func TestYearChanges(t *testing.T) {
 		must(t, db.Model(&store.AuditEntry{}).Where("action LIKE ?", "household.change%").Order("id").Pluck("action", &audits).Error)
 		if len(audits) != 6 {
 			t.Errorf("audit entries %v, want a record and a decision for each of three changes", audits)
+		}
+	})
+}
+
+// TestYearChangeKinds: the head died and a member heads the family now
+// (the dead head's row died on the day, the new head is the family's name
+// and head, the count follows, the family stays enrolled and nothing is
+// proposed); the family moved out of the regency (HAPUS PINDAH in the next
+// batch); the family withdrew of its own will (exited, HAPUS MAMPU). A
+// confirmed exit is proposed HAPUS whether or not the household came in
+// marked terdaftar_dtks: an enrolled household is in the registry either
+// way (already there, or added when Kemensos took its TAMBAH).
+func TestYearChangeKinds(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		f := newYearFixture(t, db, st, cy)
+		hs := append(f.enrolled(2, true), f.enrolled(1, false)...)
+		family := []store.HouseholdMember{
+			{Name: "SUPARMAN", Relation: "kepala_keluarga", Sex: "L", BirthDate: time.Date(1979, 8, 15, 0, 0, 0, 0, time.UTC)},
+			{Name: "SITI", Relation: "istri", Sex: "P", BirthDate: time.Date(1984, 3, 12, 0, 0, 0, 0, time.UTC)},
+			{Name: "BUDI", Relation: "anak", Sex: "L", BirthDate: time.Date(2012, 7, 1, 0, 0, 0, 0, time.UTC)},
+		}
+		for i := range family {
+			family[i].HouseholdID, family[i].CycleID, family[i].Status, family[i].Source = hs[0].ID, cy.ID, store.MemberPresent, store.SourceIntake
+		}
+		must(t, db.Create(&family).Error)
+		must(t, db.Model(&store.Household{}).Where("id = ?", hs[0].ID).Update("members", 3).Error)
+
+		died := f.recordChange(store.NewChange{CycleID: cy.ID, HouseholdID: hs[0].ID, Kind: domain.ChangeHeadDied, Date: "2026-03-15", Note: "kepala keluarga meninggal",
+			DesaCode: jaten, NewHeadMemberID: family[1].ID, Actor: f.officer, At: f.at})
+		f.decide(hs[0], died, true, "", f.at.Add(time.Hour))
+		out := f.record(hs[1], domain.ChangeMovedOut, "", f.at.Add(2*time.Hour))
+		f.decide(hs[1], out, true, "exited", f.at.Add(3*time.Hour))
+		quit := f.record(hs[2], domain.ChangeWithdrew, "", f.at.Add(4*time.Hour))
+		f.decide(hs[2], quit, true, "exited", f.at.Add(5*time.Hour))
+
+		var h store.Household
+		must(t, db.First(&h, "id = ?", hs[0].ID).Error)
+		if h.Stage != "enrolled" || h.Name != "SITI" || h.Members != 2 {
+			t.Errorf("after the head's death: stage %s, name %q, %d members; want enrolled, SITI, 2", h.Stage, h.Name, h.Members)
+		}
+		ms, err := st.Members(ctx, hs[0].ID)
+		must(t, err)
+		got := ""
+		for _, m := range ms {
+			got += fmt.Sprintf("%s:%s:%s:%s ", m.Name, m.Relation, m.Status, m.StatusDate)
+		}
+		if want := "SUPARMAN:kepala_keluarga:died:2026-03-15 SITI:kepala_keluarga:present: BUDI:anak:present: "; got != want {
+			t.Errorf("members %q, want %q", got, want)
+		}
+		for i, want := range []string{"enrolled", "exited", "exited"} {
+			var row store.Household
+			must(t, db.First(&row, "id = ?", hs[i].ID).Error)
+			if row.Stage != want {
+				t.Errorf("household %d: stage %s, want %s", i, row.Stage, want)
+			}
+		}
+		var hapus []bool
+		must(t, db.Model(&store.HouseholdChange{}).Order("id").Pluck("hapus", &hapus).Error)
+		if fmt.Sprint(hapus) != "[false true true]" {
+			t.Errorf("hapus by change %v, want only the two exits", hapus)
+		}
+		if got, want := f.batch("2026-05"), fmt.Sprintf("%d:HAPUS:PINDAH %d:HAPUS:MAMPU ", hs[1].ID, hs[2].ID); got != want {
+			t.Errorf("next batch %q, want %q", got, want)
 		}
 	})
 }
