@@ -9,6 +9,7 @@ import (
 
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/enrol"
 	"github.com/verval/verval/internal/store"
 )
 
@@ -264,6 +265,73 @@ func TestYearChangeKinds(t *testing.T) {
 		}
 		if got, want := f.batch("2026-05"), fmt.Sprintf("%d:HAPUS:PINDAH %d:HAPUS:MAMPU ", hs[1].ID, hs[2].ID); got != want {
 			t.Errorf("next batch %q, want %q", got, want)
+		}
+	})
+}
+
+// TestYearProgrammesPerDesa: the year-on-year counts per desa follow a
+// family that moved: in where it was enrolled, out of the desa it left
+// (reason moved_desa), in to the one it went to; a death is out where the
+// family lived. The region's total counts a move only across its edge: the
+// regency's never, a kecamatan's when the family left it, a desa's when
+// the family came in.
+func TestYearProgrammesPerDesa(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		f := newYearFixture(t, db, st, cy)
+		hs := f.enrolled(3, true) // moves to Salam; dies; moves to another kecamatan
+		const elsewhere = "35.05.02.2003"
+		enrolled := f.at.Add(-30 * 24 * time.Hour)
+		for i, progs := range [][]string{{enrol.PKH, enrol.BPNT}, {enrol.PKH}, {enrol.PKH}} {
+			for _, prog := range progs {
+				must(t, st.PutEnrolment(ctx, enrol.Entry{CycleID: cy.ID, HouseholdID: hs[i].ID, Programme: prog, At: enrolled}))
+			}
+		}
+		f.decide(hs[0], f.record(hs[0], domain.ChangeMovedDesa, salam, f.at), true, "", f.at)
+		f.decide(hs[2], f.record(hs[2], domain.ChangeMovedDesa, elsewhere, f.at.Add(time.Hour)), true, "", f.at.Add(time.Hour))
+		must(t, st.PutExit(ctx, enrol.Entry{CycleID: cy.ID, HouseholdID: hs[1].ID, Programme: enrol.PKH, At: f.at, Reason: "change head_died: 2026-03-15"}))
+
+		show := func(y *store.YearProgramme) string {
+			return fmt.Sprintf("%s %s in%d out%d movedIn%d movedOut%d %v", y.DesaCode, y.Programme, y.In, y.Out, y.MovedIn, y.MovedOut, y.Reasons)
+		}
+		jatenRows := []string{
+			jaten + " BPNT in1 out1 movedIn0 movedOut1 map[change moved_desa:1]",
+			jaten + " PKH in3 out3 movedIn0 movedOut2 map[change head_died:1 change moved_desa:2]",
+		}
+		salamRows := []string{
+			salam + " BPNT in1 out0 movedIn1 movedOut0 map[]",
+			salam + " PKH in1 out0 movedIn1 movedOut0 map[]",
+		}
+		for _, c := range []struct {
+			who    string
+			region string
+			desa   []string
+			total  []string
+		}{
+			{"the regency", "35.05", append(append(jatenRows, salamRows...), elsewhere+" PKH in1 out0 movedIn1 movedOut0 map[]"), []string{
+				" BPNT in1 out0 movedIn0 movedOut0 map[]", " PKH in3 out1 movedIn0 movedOut0 map[change head_died:1]"}},
+			{"Jaten's kecamatan", "35.05.01", append(jatenRows, salamRows...), []string{
+				" BPNT in1 out0 movedIn0 movedOut0 map[]", " PKH in3 out2 movedIn0 movedOut1 map[change head_died:1 change moved_desa:1]"}},
+			{"Salam", salam, salamRows, []string{" BPNT in1 out0 movedIn1 movedOut0 map[]", " PKH in1 out0 movedIn1 movedOut0 map[]"}},
+		} {
+			p := auth.Principal{UserID: 1, Role: auth.RoleDinsos, Region: c.region, Regions: []string{c.region}}
+			desa, total, err := st.YearProgrammes(ctx, p, &cy)
+			must(t, err)
+			var got, gotTotal []string
+			for _, y := range desa {
+				got = append(got, show(y))
+			}
+			for _, prog := range []string{enrol.BPNT, enrol.PKH} {
+				if y := total[prog]; y != nil {
+					gotTotal = append(gotTotal, show(y))
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.desa) {
+				t.Errorf("%s's rows:\n%q\nwant\n%q", c.who, got, c.desa)
+			}
+			if fmt.Sprint(gotTotal) != fmt.Sprint(c.total) || len(total) != len(c.total) {
+				t.Errorf("%s's total:\n%q\nwant\n%q", c.who, gotTotal, c.total)
+			}
 		}
 	})
 }
