@@ -172,3 +172,25 @@ func TestOpenYearExits(t *testing.T) {
 		})
 	}
 }
+
+// A change of members: the workflow carries only the key of the edits
+// the office staged (never a name or NIK) to the record; confirmed, the
+// family stays enrolled with its programmes and the case goes on in a new
+// run (DecideChange applies the edits).
+func TestOpenYearMembersChanged(t *testing.T) {
+	h := newEnv(t)
+	ch := change(domain.ChangeMembers)
+	ch.MembersKey = "f00d"
+	h.updateAt(50*day, workflows.UpdateRecordChange, ch)
+	h.updateAt(51*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+	h.run(yearInput())
+	testx.Equal(t, "recorded with the edits' key", h.callsOf("RecordChange")[0].In.(activities.ChangeInput).MembersKey, "f00d")
+	next, ok := h.continued()
+	if !ok {
+		t.Fatalf("after a change of members: %v, want continued as new", h.env.GetWorkflowError())
+	}
+	testx.Equal(t, "programmes kept", next.Open.Programmes, []string{"PKH", "BPNT"})
+	if d := h.callsOf("DecideChange")[0].In.(activities.DecideChangeInput); d.Transition != nil || !d.Confirm {
+		t.Errorf("the decision: %+v", d)
+	}
+}

@@ -110,6 +110,7 @@ var auditActionNames = map[string]string{
 	"cycle.create":              "Siklus verval dibuka",
 	"cycle.scope":               "Cakupan desil siklus diubah",
 	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",
+	"household.change_member":   "Anggota keluarga berubah (perubahan dalam tahun dikonfirmasi)",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
 	"household.change":          "Perubahan keluarga dicatat",
 	"cycle.next":                "Siklus tahun berikutnya dibuka dari siklus ini",

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -332,6 +333,123 @@ func TestYearProgrammesPerDesa(t *testing.T) {
 			if fmt.Sprint(gotTotal) != fmt.Sprint(c.total) || len(total) != len(c.total) {
 				t.Errorf("%s's total:\n%q\nwant\n%q", c.who, gotTotal, c.total)
 			}
+		}
+	})
+}
+
+// TestYearChangeMembers: a members_changed change carries its member
+// edits, staged before the change is recorded (staged again under the
+// same key, they replace the first; once recorded, they stay). Refused,
+// nothing changes; confirmed, the edits apply as the visit's would: a
+// birth (its NIK sealed, opening to itself), a death, a move out, a new
+// occupation, each audited by member id; the member count follows; the
+// per-person list (PBI-JK) lists the newborn and no longer the dead; the
+// household stays enrolled and nothing is proposed.
+func TestYearChangeMembers(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := t.Context()
+		f := newYearFixture(t, db, st, cy)
+		hs := f.enrolled(2, true)
+		family := []store.HouseholdMember{
+			{Name: "SUPARMAN", Relation: "kepala_keluarga", Sex: "L", BirthDate: time.Date(1979, 8, 15, 0, 0, 0, 0, time.UTC)},
+			{Name: "SITI", Relation: "istri", Sex: "P", BirthDate: time.Date(1984, 3, 12, 0, 0, 0, 0, time.UTC)},
+			{Name: "AGUS", Relation: "anak", Sex: "L", BirthDate: time.Date(2004, 5, 5, 0, 0, 0, 0, time.UTC)},
+			{Name: "MBAH KARTO", Relation: "orang_tua", Sex: "L", BirthDate: time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)},
+		}
+		for i := range family {
+			family[i].HouseholdID, family[i].CycleID, family[i].Status, family[i].Source = hs[0].ID, cy.ID, store.MemberPresent, store.SourceIntake
+		}
+		must(t, db.Create(&family).Error)
+		must(t, db.Model(&store.Household{}).Where("id IN ?", []int64{hs[0].ID, hs[1].ID}).Update("members", 4).Error)
+		enrolled := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC) // before the birth
+		must(t, st.PutEnrolment(ctx, enrol.Entry{CycleID: cy.ID, HouseholdID: hs[0].ID, Programme: enrol.PBIJK, At: enrolled}))
+
+		const babyNIK = "3505014103260001"
+		edits := []store.MemberChange{
+			{Kind: domain.MemberBorn, Date: "2026-03-01", NIK: babyNIK, Member: store.HouseholdMember{Name: "BAYI", Sex: "P", Relation: "anak"}},
+			{Kind: domain.MemberDied, MemberID: family[3].ID, Date: "2026-03-10"},
+			{Kind: domain.MemberMovedOut, MemberID: family[2].ID, Date: "2026-03-12"},
+			{Kind: domain.MemberOccupation, MemberID: family[1].ID, Occupation: "Pedagang"},
+		}
+		must(t, st.StageChangeMembers(ctx, hs[0].ID, "k1", edits[:1]))
+		must(t, st.StageChangeMembers(ctx, hs[0].ID, "k1", edits)) // staged again: replaces
+		must(t, st.StageChangeMembers(ctx, hs[1].ID, "k2", edits[1:2]))
+		record := func(h store.Household, key string, at time.Time) int64 {
+			return f.recordChange(store.NewChange{CycleID: cy.ID, HouseholdID: h.ID, Kind: domain.ChangeMembers, Date: "2026-03-15", Note: "anggota berubah",
+				DesaCode: jaten, MembersKey: key, Actor: f.officer, At: at})
+		}
+		changed := record(hs[0], "k1", f.at)
+		must(t, st.StageChangeMembers(ctx, hs[0].ID, "k1", edits[:1])) // after the record: nothing changes
+		refused := record(hs[1], "k2", f.at.Add(time.Minute))
+		f.decide(hs[1], refused, false, "", f.at.Add(time.Hour))
+		f.decide(hs[0], changed, true, "", f.at.Add(2*time.Hour))
+
+		members := func(h store.Household) string {
+			ms, err := st.Members(ctx, h.ID)
+			must(t, err)
+			got := ""
+			for _, m := range ms {
+				got += fmt.Sprintf("%s:%s:%s:%s:%s ", m.Name, m.Status, m.StatusDate, m.Occupation, m.Source)
+			}
+			return got
+		}
+		if got, want := members(hs[0]), "SUPARMAN:present:::intake SITI:present::Pedagang:intake AGUS:moved_out:2026-03-12::intake "+
+			"MBAH KARTO:died:2026-03-10::intake BAYI:present:::change "; got != want {
+			t.Errorf("members after the confirmed change:\n%q\nwant\n%q", got, want)
+		}
+		var baby store.HouseholdMember
+		must(t, db.First(&baby, "household_id = ? AND name = ?", hs[0].ID, "BAYI").Error)
+		if nik, err := st.Keys.Open(baby.NIKSealed, store.ADMemberNIK); err != nil || nik != babyNIK || baby.NIKHash != st.Keys.Hash(babyNIK) ||
+			baby.Relation != "anak" || baby.Sex != "P" || baby.BirthDate.Format(time.DateOnly) != "2026-03-01" {
+			t.Errorf("the newborn: %+v (NIK %q, %v)", baby, nik, err)
+		}
+		var staged []store.ChangeMember
+		must(t, db.Find(&staged).Error)
+		for _, e := range staged {
+			if strings.Contains(string(e.NIKSealed), babyNIK) || strings.Contains(e.NIKHash, babyNIK) {
+				t.Errorf("a staged edit holds the NIK in clear: %+v", e)
+			}
+		}
+		if got, want := members(hs[1]), ""; got != want {
+			t.Errorf("the refused change changed the members: %q", got)
+		}
+		for i, want := range []int{3, 4} {
+			var h store.Household
+			must(t, db.First(&h, "id = ?", hs[i].ID).Error)
+			if h.Members != want || h.Stage != "enrolled" {
+				t.Errorf("household %d: %d members, stage %s; want %d, enrolled", i, h.Members, h.Stage, want)
+			}
+		}
+		changes, err := st.Changes(ctx, hs[0].ID)
+		must(t, err)
+		if len(changes) != 1 || len(changes[0].Members) != 4 || changes[0].Members[0].MemberID != baby.ID || changes[0].Members[1].MemberName != "MBAH KARTO" ||
+			changes[0].Members[0].NIKMasked == "" || changes[0].Hapus {
+			t.Errorf("the change as read: %+v", changes)
+		}
+		var details []string
+		must(t, db.Model(&store.AuditEntry{}).Where("action = ? AND household_id = ?", "household.change_member", hs[0].ID).Order("id").Pluck("detail", &details).Error)
+		if len(details) != 4 || !strings.Contains(details[0], fmt.Sprintf(`"member":%d`, baby.ID)) || !strings.Contains(details[1], `"change":"died"`) {
+			t.Errorf("audit of the edits: %q", details)
+		}
+		for _, d := range details {
+			if strings.Contains(d, "BAYI") || strings.Contains(d, babyNIK) || strings.Contains(d, "KARTO") {
+				t.Errorf("an audit entry names a member: %s", d)
+			}
+		}
+
+		lines, err := st.EnrolmentList(ctx, auth.Principal{UserID: 1, Role: auth.RoleDinsos, Region: "35.05", Regions: []string{"35.05"}}, cy.ID, enrol.PBIJK)
+		must(t, err)
+		people, err := st.EnrolmentPeople(ctx, lines, enrol.PersonRule{})
+		must(t, err)
+		var names []string
+		for _, l := range people {
+			names = append(names, l.MemberName)
+		}
+		if fmt.Sprint(names) != "[SUPARMAN SITI BAYI]" {
+			t.Errorf("PBI-JK's people %v, want the head, his wife and the newborn", names)
+		}
+		if err := st.BuildProposal(ctx, &store.Proposal{CycleID: cy.ID, Month: "2026-05"}, domain.Actor{UserID: 1, Role: "dinsos"}); !conflict(err) {
+			t.Errorf("a batch after a change of members: %v, want nothing to propose", err)
 		}
 	})
 }
