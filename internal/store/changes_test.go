@@ -58,6 +58,22 @@ func (f *yearFixture) enrolled(n int, inDTKS bool) []store.Household {
 	return hs
 }
 
+// person is a member born on 1 January of year born.
+func person(name, relation, sex string, born int) store.HouseholdMember {
+	return store.HouseholdMember{Name: name, Relation: relation, Sex: sex, BirthDate: time.Date(born, 1, 1, 0, 0, 0, 0, time.UTC)}
+}
+
+// members stores people as h's members present (from the file), and
+// their count as h's.
+func (f *yearFixture) members(h store.Household, people ...store.HouseholdMember) []store.HouseholdMember {
+	for i := range people {
+		people[i].HouseholdID, people[i].CycleID, people[i].Status, people[i].Source = h.ID, f.cy.ID, store.MemberPresent, store.SourceIntake
+	}
+	must(f.t, f.db.Create(&people).Error)
+	must(f.t, f.db.Model(&store.Household{}).Where("id = ?", h.ID).Update("members", len(people)).Error)
+	return people
+}
+
 // record records a change of kind, happened on 2026-03-15.
 func (f *yearFixture) record(h store.Household, kind domain.ChangeKind, newDesa string, at time.Time) int64 {
 	f.t.Helper()
@@ -219,16 +235,7 @@ func TestYearChangeKinds(t *testing.T) {
 		ctx := t.Context()
 		f := newYearFixture(t, db, st, cy)
 		hs := append(f.enrolled(2, true), f.enrolled(1, false)...)
-		family := []store.HouseholdMember{
-			{Name: "SUPARMAN", Relation: "kepala_keluarga", Sex: "L", BirthDate: time.Date(1979, 8, 15, 0, 0, 0, 0, time.UTC)},
-			{Name: "SITI", Relation: "istri", Sex: "P", BirthDate: time.Date(1984, 3, 12, 0, 0, 0, 0, time.UTC)},
-			{Name: "BUDI", Relation: "anak", Sex: "L", BirthDate: time.Date(2012, 7, 1, 0, 0, 0, 0, time.UTC)},
-		}
-		for i := range family {
-			family[i].HouseholdID, family[i].CycleID, family[i].Status, family[i].Source = hs[0].ID, cy.ID, store.MemberPresent, store.SourceIntake
-		}
-		must(t, db.Create(&family).Error)
-		must(t, db.Model(&store.Household{}).Where("id = ?", hs[0].ID).Update("members", 3).Error)
+		family := f.members(hs[0], person("SUPARMAN", "kepala_keluarga", "L", 1979), person("SITI", "istri", "P", 1984), person("BUDI", "anak", "L", 2012))
 
 		died := f.recordChange(store.NewChange{CycleID: cy.ID, HouseholdID: hs[0].ID, Kind: domain.ChangeHeadDied, Date: "2026-03-15", Note: "kepala keluarga meninggal",
 			DesaCode: jaten, NewHeadMemberID: family[1].ID, Actor: f.officer, At: f.at})
@@ -350,17 +357,9 @@ func TestYearChangeMembers(t *testing.T) {
 		ctx := t.Context()
 		f := newYearFixture(t, db, st, cy)
 		hs := f.enrolled(2, true)
-		family := []store.HouseholdMember{
-			{Name: "SUPARMAN", Relation: "kepala_keluarga", Sex: "L", BirthDate: time.Date(1979, 8, 15, 0, 0, 0, 0, time.UTC)},
-			{Name: "SITI", Relation: "istri", Sex: "P", BirthDate: time.Date(1984, 3, 12, 0, 0, 0, 0, time.UTC)},
-			{Name: "AGUS", Relation: "anak", Sex: "L", BirthDate: time.Date(2004, 5, 5, 0, 0, 0, 0, time.UTC)},
-			{Name: "MBAH KARTO", Relation: "orang_tua", Sex: "L", BirthDate: time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC)},
-		}
-		for i := range family {
-			family[i].HouseholdID, family[i].CycleID, family[i].Status, family[i].Source = hs[0].ID, cy.ID, store.MemberPresent, store.SourceIntake
-		}
-		must(t, db.Create(&family).Error)
-		must(t, db.Model(&store.Household{}).Where("id IN ?", []int64{hs[0].ID, hs[1].ID}).Update("members", 4).Error)
+		family := f.members(hs[0], person("SUPARMAN", "kepala_keluarga", "L", 1979), person("SITI", "istri", "P", 1984),
+			person("AGUS", "anak", "L", 2004), person("MBAH KARTO", "orang_tua", "L", 1950))
+		must(t, db.Model(&store.Household{}).Where("id = ?", hs[1].ID).Update("members", 4).Error)
 		enrolled := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC) // before the birth
 		must(t, st.PutEnrolment(ctx, enrol.Entry{CycleID: cy.ID, HouseholdID: hs[0].ID, Programme: enrol.PBIJK, At: enrolled}))
 
