@@ -138,7 +138,12 @@ var opened = time.Date(2025, time.March, 3, 1, 0, 0, 0, time.UTC)
 // newFixture stores a cycle of Kab. Blitar with n desil-1 households at stage.
 func newFixture(t *testing.T, n int, stage string) *fixture {
 	t.Helper()
-	db := storetest.SQLite(t)
+	return newFixtureOn(t, storetest.SQLite(t), n, stage)
+}
+
+// newFixtureOn is newFixture on database db.
+func newFixtureOn(t *testing.T, db *gorm.DB, n int, stage string) *fixture {
+	t.Helper()
 	f := &fixture{db: db, st: storetest.NewStore(db, nil)}
 	f.cycle = store.Cycle{RegencyCode: "35.05", Year: 2025, OpenedAt: opened, VerificationDays: 30, CreatedAt: opened}
 	must(t, db.Create(&f.cycle).Error)

@@ -112,6 +112,8 @@ func newTemporalMock(t *testing.T) *mocks.Client {
 			*r = workflows.DecreeState{Status: domain.DecreeSubmitted}
 		case *workflows.SanggahState:
 			*r = workflows.SanggahState{Status: domain.SanggahAwaitingDecision}
+		case *workflows.ChangeResponse:
+			*r = workflows.ChangeResponse{ChangeID: 1, Stage: domain.StageEnrolled}
 		default:
 			t.Errorf("Update result of unexpected type %T", v)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/office"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 )
@@ -129,25 +130,6 @@ func (s *Server) listNotifications(c *gin.Context) {
 
 func csvWriter(w io.Writer) *csv.Writer { return csv.NewWriter(w) }
 
-// memberChangeRequest is one correction of a household's members at the
-// village's visit.
-type memberChangeRequest struct {
-	Change     string `json:"change"`
-	MemberID   int64  `json:"memberId"`
-	Date       string `json:"date"`
-	Name       string `json:"name"`
-	NIK        string `json:"nik"`
-	Sex        string `json:"sex"`
-	Relation   string `json:"relation"`
-	Occupation string `json:"occupation"`
-}
-
-// MemberChange is the request as the office's change.
-func (r memberChangeRequest) MemberChange() store.MemberChange {
-	return store.MemberChange{Kind: r.Change, MemberID: r.MemberID, Date: r.Date, NIK: r.NIK, Occupation: r.Occupation,
-		Member: store.HouseholdMember{Name: r.Name, Sex: r.Sex, Relation: r.Relation, Occupation: r.Occupation}}
-}
-
 // changeMember records a birth, death, move or new occupation in the
 // task's household (the village officer, at the visit).
 func (s *Server) changeMember(c *gin.Context) {
@@ -155,7 +137,7 @@ func (s *Server) changeMember(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var req memberChangeRequest
+	var req office.MemberEdit
 	if !s.bind(c, &req, `must be JSON: {"change":"died","memberId":12,"date":"2026-03-01"}`) {
 		return
 	}

@@ -133,6 +133,90 @@ func TestIntakeReportIsInIndonesian(t *testing.T) {
 	}
 }
 
+// TestIntakeListsFamiliesAlreadyInTheCycle (issue 21): the new year's
+// file's families the cycle has already are listed on their rows with
+// why, never by number or name: one carried from last year's cycle (as
+// household N, from the cycle of 2026), and one an earlier file of this
+// cycle brought; the JSON gives code and arguments, the report the words
+// of the intake page.
+func TestIntakeListsFamiliesAlreadyInTheCycle(t *testing.T) {
+	a, token, cycle := dinsosCycle(t)
+	ctx := t.Context()
+	family := func(row, n int) store.NewHousehold {
+		return store.NewHousehold{NIK: fmt.Sprintf("350501550380%04d", n), NoKK: fmt.Sprintf("35050101012%05d", n),
+			Household: store.Household{Row: row, FamilyID: fmt.Sprint("P3KE-", n), Name: fmt.Sprint("KELUARGA ", n), Address: "Dusun Krajan",
+				RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001", Desil: 1, Members: 3}}
+	}
+	save := func(cycleID int64, hs ...store.NewHousehold) int64 {
+		in := store.Intake{CycleID: cycleID, FileName: "p3ke.csv"}
+		if err := a.st.CreateIntake(ctx, &in, strings.NewReader("x"), 1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: hs[0].Row, LastRow: hs[len(hs)-1].Row,
+			Households: hs, Accepted: len(hs), Rows: len(hs), DueAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		return in.ID
+	}
+	save(cycle.ID, family(2, 1))
+	if err := a.db.Model(&store.Household{}).Where("cycle_id = ?", cycle.ID).Update("stage", "enrolled").Error; err != nil {
+		t.Fatal(err)
+	}
+	last := store.Cycle{ID: cycle.ID, Year: 2026}
+	next := store.Cycle{RegencyCode: "35.05", Year: 2027, VerificationDays: 30, OpenedAt: time.Now()}
+	if err := a.st.CreateCycle(ctx, &next); err != nil {
+		t.Fatal(err)
+	}
+	carry, err := a.st.CreateCarryIntake(ctx, &next, &last, domain.Actor{UserID: 1, Role: "dinsos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.st.CarryOver(ctx, &last, carry.ID, time.Now()); err != nil || n != 1 {
+		t.Fatalf("carry-over: %d, %v", n, err)
+	}
+	var carried, added store.Household
+	first := save(next.ID, family(2, 1), family(3, 2))
+	second := save(next.ID, family(5, 2))
+	if err := a.db.First(&carried, "cycle_id = ? AND source = ?", next.ID, store.SourceCarried).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.First(&added, "cycle_id = ? AND intake_id = ?", next.ID, first).Error; err != nil {
+		t.Fatal(err)
+	}
+
+	var in store.Intake
+	a.do(apiRequest{method: "GET", route: "/api/v1/intakes/:id", path: fmt.Sprintf("/api/v1/intakes/%d", first), token: token}).decode(t, &in)
+	if in.HouseholdsStored != 1 || in.AlreadyPresent != 1 {
+		t.Errorf("the new file's intake: %d stored, %d already present; want 1 and 1", in.HouseholdsStored, in.AlreadyPresent)
+	}
+	r := a.do(apiRequest{method: "GET", route: "/api/v1/intakes/:id/issues", path: fmt.Sprintf("/api/v1/intakes/%d/issues", first), token: token})
+	var page struct{ Issues []store.IntakeIssue }
+	r.decode(t, &page)
+	if len(page.Issues) != 1 || page.Issues[0].Row != 2 || page.Issues[0].Severity != "present" || page.Issues[0].Code != "intake.carried" ||
+		!reflect.DeepEqual(page.Issues[0].Args, []string{fmt.Sprint(carried.ID), "2026"}) {
+		t.Errorf("the new file's issues: %s", r.shown())
+	}
+	issuesJSON := string(r.body)
+	r = a.do(apiRequest{method: "GET", route: "/api/v1/intakes/:id/issues", path: fmt.Sprintf("/api/v1/intakes/%d/issues?format=csv", second), token: token})
+	rows, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"row", "column", "severity", "reason", "status", "alasan"},
+		{"5", "no_kk", "present", fmt.Sprintf("already in this cycle as household %d, from an earlier file or usul of this cycle", added.ID), "Sudah ada",
+			fmt.Sprintf("Keluarga ini sudah ada di siklus ini sebagai rumah tangga %d, dari berkas atau usul sebelumnya di siklus ini; tidak disimpan dua kali.", added.ID)},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("the second file's report:\n%q\nwant\n%q", rows, want)
+	}
+	for _, secret := range []string{family(0, 1).NIK, family(0, 1).NoKK, family(0, 2).NoKK, "KELUARGA"} {
+		if strings.Contains(issuesJSON+string(r.body), secret) {
+			t.Errorf("the issues name %q", secret)
+		}
+	}
+}
+
 // dinsosAPI is a test API at 2 March 2026 with the development users,
 // and Kab. Blitar's Dinsos signed in (its token).
 func dinsosAPI(t *testing.T) (a *testAPI, token string) {

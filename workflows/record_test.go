@@ -317,6 +317,19 @@ func (r *recorder) waitForActivity(name string, n int) {
 	}
 }
 
+// runEvents is the number of events of the run and of every run it
+// continued as new into, in order.
+func (r *recorder) runEvents(runID string) []int {
+	r.t.Helper()
+	var counts []int
+	for runID != "" {
+		h := r.history(runID)
+		counts = append(counts, len(h.Events))
+		runID = nextRun(h)
+	}
+	return counts
+}
+
 // saveRuns writes the history of the run and of every run it continued
 // as new into: name.json for the first, name-run2.json and on for the
 // next (a household's open year), and returns their numbers of events.
@@ -501,7 +514,7 @@ func recordScenarios() []scenario {
 			// ends: confirmed, exited. Three runs, three files.
 			name: "household-open-year", id: workflows.HouseholdWorkflowID(900, 11),
 			start: func(r *recorder) (client.WorkflowRun, error) { return r.startHousehold(in(11, true)) },
-			drive: func(r *recorder) { r.openYear(today) },
+			drive: func(r *recorder) { r.openYear(900, 11, today) },
 		},
 		{
 			// Kemensos rejects the addition: settled rejected, with the
@@ -672,20 +685,27 @@ func recordScenarios() []scenario {
 // openYear drives a household in the registry to enrolled, then through
 // its open year: a change of members confirmed (the case goes on in a new
 // run), then the head's death with the family ending, confirmed (exited).
-func (r *recorder) openYear(today string) {
+func (r *recorder) openYear(cycleID, householdID int64, today string) {
+	r.t.Helper()
+	r.enrol(cycleID, householdID, today)
+	r.yearChange(domain.ChangeMembers, today, 1)
+	r.yearChange(domain.ChangeHeadDied, today, 2)
+}
+
+// enrol takes a registered household's case to enrolled: an eligible
+// visit, the village's meeting, the decree signed.
+func (r *recorder) enrol(cycleID, householdID int64, today string) {
 	r.t.Helper()
 	r.stage(domain.StageAwaitingVerification)
 	r.update(workflows.UpdateSubmitVerification, workflows.VerificationRequest{
 		Actor: officer, Outcome: domain.OutcomeEligible, VisitDate: today,
 		Indicators: workflows.VisitIndicators{JenisLantai: "tanah", JenisDinding: "bambu", JenisAtap: "rumbia"},
 	}, false)
-	if err := (workflows.Cases{Client: r.c}).MeetingClosed(r.ctx, 900, 11, 3); err != nil {
+	if err := (workflows.Cases{Client: r.c}).MeetingClosed(r.ctx, cycleID, householdID, 3); err != nil {
 		r.t.Fatalf("close-village-list: %v", err)
 	}
 	r.stage(domain.StageAwaitingDecree)
 	r.signal(workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5})
-	r.yearChange(domain.ChangeMembers, today, 1)
-	r.yearChange(domain.ChangeHeadDied, today, 2)
 }
 
 // yearChange records a change in the open year and confirms it; changes

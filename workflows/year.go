@@ -31,7 +31,11 @@ type ChangeRequest struct {
 	// NewHeadMemberID: the member who heads the family after the head
 	// died; 0 when the family ends.
 	NewHeadMemberID int64
-	Key, KeyHash    string
+	// MembersKey: a members_changed change's member edits, which the
+	// office staged in the database under this key (names and NIKs never
+	// travel in the workflow); the change takes them when recorded.
+	MembersKey   string
+	Key, KeyHash string
 }
 
 // ChangeResponse answers a recorded change.
@@ -229,7 +233,7 @@ func (y *year) recordChange(ctx workflow.Context, r ChangeRequest) (ChangeRespon
 	if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.RecordChange, activities.ChangeInput{
 		CycleID: y.in.CycleID, HouseholdID: y.in.HouseholdID, Kind: r.Kind, Date: r.Date, Note: r.Note,
 		DesaCode: y.in.DesaCode, NewDesaCode: r.NewDesaCode, NewKecamatanCode: r.NewKecamatanCode,
-		NewHeadMemberID: r.NewHeadMemberID, Actor: r.Actor, At: workflow.Now(ctx),
+		NewHeadMemberID: r.NewHeadMemberID, MembersKey: r.MembersKey, Actor: r.Actor, At: workflow.Now(ctx),
 	}).Get(ctx, &id); err != nil {
 		return ChangeResponse{}, err
 	}

@@ -124,3 +124,73 @@ func TestOpenYearEndsAtClose(t *testing.T) {
 	mustAccept(t, "close", cl)
 	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageEnrolled, Programmes: []string{"PKH", "BPNT"}})
 }
+
+// The head died and a member heads the family now: confirmed, the family
+// stays enrolled with its programmes, nothing is exited, and the case goes
+// on in a new run; DecideChange gets the change to apply (the new head).
+func TestOpenYearHeadDiedNewHead(t *testing.T) {
+	h := newEnv(t)
+	died := change(domain.ChangeHeadDied)
+	died.NewHeadMemberID = 77
+	rec := h.updateAt(50*day, workflows.UpdateRecordChange, died)
+	ok := h.updateAt(53*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+	h.run(yearInput())
+	mustAccept(t, "record", rec)
+	mustAccept(t, "confirm", ok)
+	next, cont := h.continued()
+	if !cont {
+		t.Fatalf("after a new head: %v, want continued as new", h.env.GetWorkflowError())
+	}
+	testx.Equal(t, "open year", *next.Open, domain.OpenYear{
+		Seq: 3, EnrolledAt: t0.Add(40 * day), DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Changes: 1, Runs: 2,
+	})
+	testx.Equal(t, "recorded", h.callsOf("RecordChange")[0].In.(activities.ChangeInput).NewHeadMemberID, int64(77))
+	testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{
+		CycleID: cycleID, HouseholdID: hhID, ChangeID: 1, Confirm: true, Actor: tksk, At: t0.Add(53 * day),
+	}))
+	testx.Equal(t, "upserted stages", h.stages(), []string(nil))
+}
+
+// A move out of the regency and a withdrawal of the family's own will end
+// the aid: exited, with the change's kind and the day it happened as the
+// reason (the exits are dated that day, not the decision's: the activity
+// reads the date from the change, ChangeID), the HAPUS left to the batch.
+func TestOpenYearExits(t *testing.T) {
+	for _, kind := range []domain.ChangeKind{domain.ChangeMovedOut, domain.ChangeWithdrew} {
+		t.Run(string(kind), func(t *testing.T) {
+			h := newEnv(t)
+			h.updateAt(50*day, workflows.UpdateRecordChange, change(kind))
+			h.updateAt(80*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+			h.run(yearInput())
+			reason := "change " + string(kind) + ": 2025-04-20"
+			testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageExited, Reason: reason})
+			testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{
+				CycleID: cycleID, HouseholdID: hhID, ChangeID: 1, Confirm: true, Actor: tksk, At: t0.Add(80 * day),
+				Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 4, Stage: "exited", At: t0.Add(80 * day), Reason: reason},
+			}))
+			testx.Equal(t, "upserted stages", h.stages(), []string{"exited"})
+		})
+	}
+}
+
+// A change of members: the workflow carries only the key of the edits
+// the office staged (never a name or NIK) to the record; confirmed, the
+// family stays enrolled with its programmes and the case goes on in a new
+// run (DecideChange applies the edits).
+func TestOpenYearMembersChanged(t *testing.T) {
+	h := newEnv(t)
+	ch := change(domain.ChangeMembers)
+	ch.MembersKey = "f00d"
+	h.updateAt(50*day, workflows.UpdateRecordChange, ch)
+	h.updateAt(51*day, workflows.UpdateDecideChange, workflows.DecideRequest{Actor: tksk, Confirm: true})
+	h.run(yearInput())
+	testx.Equal(t, "recorded with the edits' key", h.callsOf("RecordChange")[0].In.(activities.ChangeInput).MembersKey, "f00d")
+	next, ok := h.continued()
+	if !ok {
+		t.Fatalf("after a change of members: %v, want continued as new", h.env.GetWorkflowError())
+	}
+	testx.Equal(t, "programmes kept", next.Open.Programmes, []string{"PKH", "BPNT"})
+	if d := h.callsOf("DecideChange")[0].In.(activities.DecideChangeInput); d.Transition != nil || !d.Confirm {
+		t.Errorf("the decision: %+v", d)
+	}
+}

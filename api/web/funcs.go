@@ -90,6 +90,8 @@ func (h *pages) funcs() template.FuncMap {
 		"bulan":          monthID,
 		"rowReason":      answerRowReason,
 		"p3keReason":     p3keReason,
+		"issueSeverity":  IssueSeverity,
+		"memberChange":   func(k string) string { return memberChangeNames[k] },
 		"intakeError":    intakeError,
 		"programme":      func(s string) string { return lookup(programmeNames, s) },
 		"changeKind":     ChangeKindName,

@@ -70,6 +70,17 @@ func (h *pages) householdPage(c *gin.Context) {
 	h.showHousehold(c, id, http.StatusOK, v, office.YearChange{}, nil)
 }
 
+// Edit is the change form's member edit as posted, if any.
+func (d householdData) Edit() office.MemberEdit {
+	if len(d.Form.Members) > 0 {
+		return d.Form.Members[0]
+	}
+	return office.MemberEdit{}
+}
+
+// MemberChanges are the kinds of member edit, in Indonesian.
+func (householdData) MemberChanges() []option { return memberForm{}.Changes() }
+
 // showHousehold renders household id's page with v's messages and the
 // change form as posted.
 func (h *pages) showHousehold(c *gin.Context, id int64, status int, v *view, form office.YearChange, errs map[string]string) {
@@ -126,6 +137,13 @@ func (h *pages) recordChange(c *gin.Context) {
 	head, _ := strconv.ParseInt(c.PostForm("newHeadMemberId"), 10, 64)
 	f := office.YearChange{Kind: domain.ChangeKind(c.PostForm("kind")), Date: c.PostForm("date"), Note: c.PostForm("note"),
 		NewDesaCode: strings.TrimSpace(c.PostForm("newDesaCode")), NewHeadMemberID: head}
+	// A change of members: the form takes one edit, dated the change's
+	// date (the API takes several).
+	if e := c.PostForm("memberChange"); e != "" {
+		member, _ := strconv.ParseInt(c.PostForm("memberId"), 10, 64)
+		f.Members = []office.MemberEdit{{Change: e, MemberID: member, Name: c.PostForm("memberName"), NIK: c.PostForm("memberNik"),
+			Sex: c.PostForm("memberSex"), Relation: c.PostForm("memberRelation"), Occupation: c.PostForm("memberOccupation")}}
+	}
 	_, err := h.d.Office.RecordChange(c.Request.Context(), caller(c), id, formKey(c), f)
 	if h.changeRefused(c, id, err, f) {
 		return

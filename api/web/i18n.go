@@ -9,6 +9,7 @@ import (
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/office"
+	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/wilayah"
 )
 
@@ -109,6 +110,7 @@ var auditActionNames = map[string]string{
 	"cycle.create":              "Siklus verval dibuka",
 	"cycle.scope":               "Cakupan desil siklus diubah",
 	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",
+	"household.change_member":   "Anggota keluarga berubah (perubahan dalam tahun dikonfirmasi)",
 	"codec.decode":              "Data kasus di Temporal dibaca (didekode)",
 	"household.change":          "Perubahan keluarga dicatat",
 	"cycle.next":                "Siklus tahun berikutnya dibuka dari siklus ini",
@@ -351,11 +353,15 @@ func stageReason(r string) string {
 }
 
 // IssueSeverity is a row issue's severity as the intake page names it:
-// "Ditolak" for an error (the row was not taken), "Peringatan" for a
+// "Ditolak" for an error (the row was not taken), "Sudah ada" for a family
+// the cycle has already (left out, not stored twice), "Peringatan" for a
 // warning.
 func IssueSeverity(severity string) string {
-	if severity == "error" {
+	switch severity {
+	case "error":
 		return "Ditolak"
+	case store.SeverityPresent:
+		return "Sudah ada"
 	}
 	return "Peringatan"
 }

@@ -142,6 +142,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeChangeHead:        "Kepala keluarga baru harus anggota keluarga yang masih ada.",
 	domain.CodeChangeNote:        "Tuliskan keterangan perubahan.",
 	domain.CodeChangeDecision:    "Tuliskan alasan bila perubahan ditolak.",
+	domain.CodeChangeMembers:     "Perubahan anggota keluarga memuat 1 sampai %s perubahan (lahir, meninggal, pindah keluar, pekerjaan baru), masing-masing untuk anggota lain yang masih ada selain kepala keluarga (kepala keluarga meninggal dicatat sebagai perubahan tersendiri); perubahan jenis lain tidak memuatnya.",
 	domain.CodeCycleNotClosed:    "Siklus tahun berikutnya dibuka dari siklus yang sudah ditutup: tutup buku siklus ini dulu dan tunggu penutupannya selesai.",
 	domain.CodeUsulReason:        "Tuliskan alasan keluarga ini diusulkan (10 sampai 1000 karakter).",
 	domain.CodeUsulChannel:       "Jalur usulan: datang langsung (walk_in), surat (letter) atau Cek Bansos (cek_bansos).",

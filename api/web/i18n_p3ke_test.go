@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verval/verval/internal/domain"
 	"github.com/verval/verval/internal/ident"
 	"github.com/verval/verval/internal/kemensos"
 	"github.com/verval/verval/internal/p3ke"
@@ -161,7 +162,7 @@ func TestEveryP3KEReasonIsTranslated(t *testing.T) {
 func TestEveryCodeHasIndonesian(t *testing.T) {
 	codes := rowReasonCodes()
 	english := reason.Merge(ident.English(), p3ke.English(), kemensos.English(),
-		reason.Catalogue{store.IntakeNotStarted: {Format: store.IntakeNotStartedMessage}})
+		store.IntakeEnglish())
 	if len(codes) != len(english) || len(codes) < 79 {
 		t.Errorf("%d codes, %d with English", len(codes), len(english))
 	}
@@ -229,6 +230,54 @@ func TestIntakePageIsInIndonesian(t *testing.T) {
 	}
 	if got := intakeError(&store.Intake{Error: "pq: connection reset"}); !strings.HasPrefix(got, "Terjadi kesalahan saat memproses berkas") {
 		t.Errorf("an unknown failure: %q", got)
+	}
+}
+
+// TestIntakePageListsFamiliesCarried (issue 21): on the new year's intake
+// page, a row whose family was carried from last year's cycle is listed
+// as already there ("Sudah ada"), with the household it is and the year
+// it came from, and neither its numbers nor its name.
+func TestIntakePageListsFamiliesCarried(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	if err := e.st.DB.Model(&store.Household{}).Where("id = ?", e.hh["SITI AMINAH"]).Update("stage", "enrolled").Error; err != nil {
+		t.Fatal(err)
+	}
+	next := store.Cycle{RegencyCode: "35.05", Year: 2027, VerificationDays: 30, OpenedAt: t0}
+	if err := e.st.CreateCycle(ctx, &next); err != nil {
+		t.Fatal(err)
+	}
+	carry, err := e.st.CreateCarryIntake(ctx, &next, &e.cycle, domain.Actor{UserID: 1, Role: "dinsos"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.CarryOver(ctx, &e.cycle, carry.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	var carried store.Household
+	if err := e.st.DB.First(&carried, "cycle_id = ?", next.ID).Error; err != nil {
+		t.Fatal(err)
+	}
+	in := store.Intake{CycleID: next.ID, FileName: "p3ke-2027.csv"}
+	if err := e.st.CreateIntake(ctx, &in, strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	const nik, kk = "3505015503800001", "3505010101200001" // SITI AMINAH's, as newEnv stores them
+	if _, err := e.st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in.ID, FirstRow: 9, LastRow: 9, Rows: 1, Accepted: 1, DueAt: t0,
+		Households: []store.NewHousehold{{NIK: nik, NoKK: kk, Household: store.Household{Row: 9, FamilyID: "P3KE-baru", Name: "SITI AMINAH",
+			RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: jaten, Desil: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	page := e.login("dinsos").get(fmt.Sprintf("/unggah/%d", in.ID)).Body.String()
+	row := fmt.Sprintf(`<td data-label="Baris">9</td><td data-label="Kolom">no_kk</td><td data-label="Jenis">Sudah ada</td>`+
+		`<td data-label="Alasan">Keluarga ini sudah ada di siklus ini sebagai rumah tangga %d, dilanjutkan dari siklus tahun 2026; tidak disimpan dua kali.</td>`, carried.ID)
+	if !strings.Contains(page, row) {
+		t.Errorf("intake page lacks the carried family's row %s:\n%s", row, page)
+	}
+	for _, secret := range []string{nik, kk, "SITI"} {
+		if strings.Contains(page, secret) {
+			t.Errorf("intake page names %q", secret)
+		}
 	}
 }
 

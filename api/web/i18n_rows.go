@@ -132,6 +132,9 @@ var rowReasons = reason.Catalogue{
 
 	// the intake's own failures that have a code
 	store.IntakeNotStarted: {Format: "Unggahan tidak dapat dimulai; unggah lagi."},
+	// a family the intake left out: the cycle has it already
+	store.IntakeCarried: {Format: "Keluarga ini sudah ada di siklus ini sebagai rumah tangga %s, dilanjutkan dari siklus tahun %s; tidak disimpan dua kali."},
+	store.IntakePresent: {Format: "Keluarga ini sudah ada di siklus ini sebagai rumah tangga %s, dari berkas atau usul sebelumnya di siklus ini; tidak disimpan dua kali."},
 }
 
 // regionLevels name the level of a kode_wilayah that is not a village's

@@ -18,16 +18,18 @@ import (
 
 // YearOnYearSheets lay out the year-on-year report, for the API's download
 // and the page's alike: per year, desa and programme the households in and
-// out ("Tahunan"), and the reasons they went out ("Alasan keluar").
+// out, of which moved in and out from another desa ("Tahunan"), and the
+// reasons they went out ("Alasan keluar").
 func YearOnYearSheets(rep *office.YearOnYear) []xlsxwrite.Sheet {
-	main := xlsxwrite.Sheet{Name: "Tahunan", Header: []string{"Tahun", "Kode Kecamatan", "Kecamatan", "Kode Desa", "Desa/Kelurahan", "Program", "Masuk", "Keluar"}}
+	main := xlsxwrite.Sheet{Name: "Tahunan", Header: []string{"Tahun", "Kode Kecamatan", "Kecamatan", "Kode Desa", "Desa/Kelurahan", "Program", "Masuk", "Keluar",
+		"Pindah masuk (termasuk di Masuk)", "Pindah keluar (termasuk di Keluar)"}}
 	why := xlsxwrite.Sheet{Name: "Alasan keluar", Header: []string{"Tahun", "Kode Desa", "Desa/Kelurahan", "Program", "Alasan", "Kode alasan", "Jumlah"}}
 	for _, r := range rep.Desa {
 		kec := r.DesaCode
 		if len(kec) >= 8 {
 			kec = kec[:8]
 		}
-		main.Rows = append(main.Rows, []any{r.Year, kec, regionName(kec), r.DesaCode, regionName(r.DesaCode), r.Programme, r.In, r.Out})
+		main.Rows = append(main.Rows, []any{r.Year, kec, regionName(kec), r.DesaCode, regionName(r.DesaCode), r.Programme, r.In, r.Out, r.MovedIn, r.MovedOut})
 		for _, k := range sortedKeys(r.Reasons) {
 			why.Rows = append(why.Rows, []any{r.Year, r.DesaCode, regionName(r.DesaCode), r.Programme, exitReasonName(k), k, r.Reasons[k]})
 		}

@@ -38,3 +38,32 @@ func TestDashboardYearChart(t *testing.T) {
 		t.Errorf("the year-on-year page does not name the exit's reason")
 	}
 }
+
+// A family that moved from Jaten to Salam while in BPNT is, on the
+// year-on-year page, out of Jaten (moved, with its reason) and in Salam;
+// the regency's total counts it once, in.
+func TestYearOnYearPageShowsAMove(t *testing.T) {
+	e := newEnv(t)
+	id := e.hh["BUDI SANTOSO"]
+	at := time.Now()
+	if err := e.st.DB.Create(&store.Enrolment{CycleID: e.cycle.ID, HouseholdID: id, Programme: "BPNT", Status: store.EnrolmentActive, EnrolledAt: &at}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.DB.Create(&store.HouseholdChange{CycleID: e.cycle.ID, HouseholdID: id, Kind: "moved_desa", Date: "2026-05-01", Note: "pindah",
+		DesaCode: jaten, NewDesaCode: salam, NewKecamatanCode: "35.05.01", Status: "confirmed", RecordedBy: 1, RecordedRole: "village", RecordedAt: at}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.DB.Model(&store.Household{}).Where("id = ?", id).Update("desa_code", salam).Error; err != nil {
+		t.Fatal(err)
+	}
+	page := e.login("dinsos").get("/laporan-tahunan").Body.String()
+	for _, want := range []string{
+		"<td>2026</td><td>BPNT / Sembako</td><td>1</td><td>0</td>",
+		"<td>Desa Jaten</td><td>BPNT / Sembako</td><td>1</td><td>1 (1 pindah keluar)</td>\n        <td>Perubahan: Pindah ke desa lain (dalam kabupaten): 1<br></td>",
+		"<td>Desa Salam</td><td>BPNT / Sembako</td><td>1 (1 pindah masuk)</td><td>0</td>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the year-on-year page lacks %q:\n%s", want, page)
+		}
+	}
+}

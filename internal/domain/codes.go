@@ -169,6 +169,7 @@ const (
 	CodeChangeHead     Code = "change.head"
 	CodeChangeNote     Code = "change.note"
 	CodeChangeDecision Code = "change.decision"
+	CodeChangeMembers  Code = "change.members"
 	CodeCycleNotClosed Code = "cycle.not_closed"
 	// Photos: a visit's, an usul's or a sanggah's evidence.
 	CodePhotoKind      Code = "photo.kind"
@@ -342,6 +343,7 @@ var catalogue = map[Code]entry{
 	CodeChangeHead:        {KindInvalid, "the new head must be a member present in the household"},
 	CodeChangeNote:        {KindInvalid, "say what changed"},
 	CodeChangeDecision:    {KindInvalid, "the decision is confirm or refuse; a refusal says why"},
+	CodeChangeMembers:     {KindInvalid, "a change of members lists 1 to %s changes (born, died, moved_out, occupation), each of a different member present other than the head (the head's death is head_died); other changes list none"},
 	CodeCycleNotClosed:    {KindConflict, "next year's cycle opens from a closed cycle: close this one first (tutup buku), and let its close reach every household"},
 	CodeUsulReason:        {KindInvalid, "say why the family is proposed (10 to 1000 characters)"},
 	CodeUsulChannel:       {KindInvalid, "the channel is one of walk_in, letter, cek_bansos"},

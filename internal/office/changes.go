@@ -2,10 +2,15 @@ package office
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/verval/verval/internal/domain"
+	"github.com/verval/verval/internal/p3ke"
 	"github.com/verval/verval/internal/store"
 	"github.com/verval/verval/internal/temporalx"
 	"github.com/verval/verval/internal/wilayah"
@@ -24,7 +29,14 @@ type YearChange struct {
 	Note            string            `json:"note"`
 	NewDesaCode     string            `json:"newDesaCode"`
 	NewHeadMemberID int64             `json:"newHeadMemberId"`
+	// Members are a members_changed change's edits, applied to the
+	// household's members when it is confirmed; an edit without a date
+	// (other than an occupation) happened on the change's date.
+	Members []MemberEdit `json:"members"`
 }
+
+// maxChangeMembers bounds the member edits of one change.
+const maxChangeMembers = 20
 
 // ChangeDecision is the TKSK's or Dinsos' decision on the change waiting.
 type ChangeDecision struct {
@@ -61,16 +73,106 @@ func (s *Service) RecordChange(ctx context.Context, c Caller, id int64, key stri
 			return workflows.ChangeResponse{}, domain.FieldErr("newHeadMemberId", domain.CodeChangeHead)
 		}
 	}
+	edits, err := s.changeMembers(ctx, h, req.Kind, req.Date, in.Members)
+	if err != nil {
+		return workflows.ChangeResponse{}, err
+	}
 	if h.Stage != string(domain.StageEnrolled) {
 		return workflows.ChangeResponse{}, domain.Err(domain.CodeChangeNotOpen, h.Stage)
 	}
-	k, err := idempotency(c, "change", h.ID, key, []any{req.Kind, req.Date, req.Note, req.NewDesaCode, req.NewHeadMemberID})
+	request := []any{req.Kind, req.Date, req.Note, req.NewDesaCode, req.NewHeadMemberID}
+	if len(edits) > 0 {
+		// The edits hold names and NIKs: the Update ID gets their keyed
+		// hash, never a plain one a guess could be checked against.
+		b, err := json.Marshal(edits)
+		if err != nil {
+			return workflows.ChangeResponse{}, err
+		}
+		request = append(request, s.store.Keys.Hash(string(b)))
+	}
+	k, err := idempotency(c, "change", h.ID, key, request)
 	if err != nil {
 		return workflows.ChangeResponse{}, err
 	}
 	req.Key, req.KeyHash = k.key, k.hash
+	if len(edits) > 0 {
+		// Staged before the case records the change, which takes them
+		// under this key: the workflow never carries them.
+		sum := sha256.Sum256([]byte(k.updateID))
+		req.MembersKey = hex.EncodeToString(sum[:])
+		if err := s.store.StageChangeMembers(ctx, h.ID, req.MembersKey, edits); err != nil {
+			return workflows.ChangeResponse{}, err
+		}
+	}
 	resp, err := s.cases.RecordChange(ctx, h.CycleID, h.ID, k.updateID, req)
-	return resp, yearRefusal(err, h)
+	err = yearRefusal(err, h)
+	if e, ok := domain.As(err); ok && req.MembersKey != "" && e.Kind() != domain.KindUnavailable {
+		// Refused: the case recorded nothing, and takes the edits never.
+		if drop := s.store.DropStagedChangeMembers(ctx, h.ID, req.MembersKey); drop != nil {
+			s.log.Warn("staged member edits not dropped", "household", h.ID, "err", drop)
+		}
+	}
+	return resp, err
+}
+
+// changeMembers checks a change's member edits: a members_changed change
+// has 1 to maxChangeMembers, each a correction the visit could make
+// (checkMemberChange) of a different member present other than the head
+// (whose death is head_died), a birth's NIK not in the household; other
+// changes have none. An edit's field is named members[i].field.
+func (s *Service) changeMembers(ctx context.Context, h *store.Household, kind domain.ChangeKind, date string, in []MemberEdit) ([]store.MemberChange, error) {
+	if kind != domain.ChangeMembers && len(in) == 0 {
+		return nil, nil
+	}
+	if kind != domain.ChangeMembers || len(in) == 0 || len(in) > maxChangeMembers {
+		return nil, domain.FieldErr("members", domain.CodeChangeMembers, maxChangeMembers)
+	}
+	ms, err := s.store.Members(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	present := map[int64]store.HouseholdMember{}
+	niks := map[string]bool{}
+	for _, m := range ms {
+		if m.Status == store.MemberPresent {
+			present[m.ID] = m
+		}
+		niks[m.NIKHash] = true
+	}
+	named := map[int64]bool{}
+	out := make([]store.MemberChange, len(in))
+	for i, e := range in {
+		ch := e.MemberChange()
+		if strings.TrimSpace(ch.Date) == "" && ch.Kind != domain.MemberOccupation {
+			ch.Date = date
+		}
+		field := func(f string) string { return fmt.Sprintf("members[%d].%s", i, f) }
+		if err := s.checkMemberChange(&ch); err != nil {
+			if de, ok := domain.As(err); ok && de.Field != "" {
+				refusal := *de
+				refusal.Field = field(de.Field)
+				return nil, &refusal
+			}
+			return nil, err
+		}
+		if ch.Kind == domain.MemberBorn {
+			if ch.NIK != "" {
+				hash := s.store.Keys.Hash(ch.NIK)
+				if niks[hash] {
+					return nil, domain.FieldErr(field("nik"), domain.CodeMemberNIK)
+				}
+				niks[hash] = true
+			}
+		} else {
+			m, ok := present[ch.MemberID]
+			if !ok || named[ch.MemberID] || (ch.Kind != domain.MemberOccupation && m.Relation == string(p3ke.RelHead)) {
+				return nil, domain.FieldErr(field("memberId"), domain.CodeChangeMembers, maxChangeMembers)
+			}
+			named[ch.MemberID] = true
+		}
+		out[i] = ch
+	}
+	return out, nil
 }
 
 // DecideChange confirms or refuses the change waiting on household id.

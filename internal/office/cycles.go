@@ -355,7 +355,10 @@ type YearOnYear struct {
 	// Programmes are the report's programme columns (reportProgrammes).
 	Programmes []string `json:"programmes"`
 	// Desa are the rows per year, desa and programme; Total per year and
-	// programme over the caller's region.
+	// programme over the caller's region. A family that moved to another
+	// desa goes out of the one it left (reason "change moved_desa") and
+	// into the other; the total counts the move only if it left or
+	// entered the caller's region (store.YearProgramme).
 	Desa  []*store.YearProgramme `json:"desa"`
 	Total []*store.YearProgramme `json:"total"`
 }
@@ -381,20 +384,15 @@ func (s *Service) YearOnYear(ctx context.Context, c Caller, cycleID int64) (*Yea
 		cycles = []*store.Cycle{prev, cy}
 	}
 	for _, y := range cycles {
-		rows, err := s.store.YearProgrammes(ctx, c.Principal, y)
+		rows, total, err := s.store.YearProgrammes(ctx, c.Principal, y)
 		if err != nil {
 			return nil, err
 		}
 		out.Desa = append(out.Desa, rows...)
 		for _, p := range s.rules {
-			t := &store.YearProgramme{Year: y.Year, Programme: p.Programme, Reasons: map[string]int{}}
-			for _, r := range rows {
-				if r.Programme == p.Programme {
-					t.In, t.Out = t.In+r.In, t.Out+r.Out
-					for k, n := range r.Reasons {
-						t.Reasons[k] += n
-					}
-				}
+			t := total[p.Programme]
+			if t == nil {
+				t = &store.YearProgramme{Year: y.Year, Programme: p.Programme, Reasons: map[string]int{}}
 			}
 			out.Total = append(out.Total, t)
 		}

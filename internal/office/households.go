@@ -65,6 +65,13 @@ func (s *Service) HouseholdRecord(ctx context.Context, c Caller, id int64) (*Hou
 	if r.Changes, err = s.store.Changes(ctx, h.ID); err != nil {
 		return nil, err
 	}
+	for i := range r.Changes {
+		for j := range r.Changes[i].Members {
+			e := &r.Changes[i].Members[j]
+			c.maskName(&e.Name)
+			c.maskName(&e.MemberName)
+		}
+	}
 	return r, nil
 }
 
@@ -91,6 +98,26 @@ func (s *Service) members(ctx context.Context, c Caller, householdID int64) ([]s
 // columns' size).
 const memberTextMax = 200
 
+// MemberEdit is one change of a household's members as the doors read
+// it: a correction at the visit (POST /tasks/{id}/members) or one of the
+// edits of a members_changed change during the year.
+type MemberEdit struct {
+	Change     string `json:"change"`
+	MemberID   int64  `json:"memberId"`
+	Date       string `json:"date"`
+	Name       string `json:"name"`
+	NIK        string `json:"nik"`
+	Sex        string `json:"sex"`
+	Relation   string `json:"relation"`
+	Occupation string `json:"occupation"`
+}
+
+// MemberChange is the edit as the store's change.
+func (e MemberEdit) MemberChange() store.MemberChange {
+	return store.MemberChange{Kind: e.Change, MemberID: e.MemberID, Date: e.Date, NIK: e.NIK, Occupation: e.Occupation,
+		Member: store.HouseholdMember{Name: e.Name, Sex: e.Sex, Relation: e.Relation, Occupation: e.Occupation}}
+}
+
 // ChangeMember records a correction of a household's members found at the
 // village's visit (the village officer of its desa, while its list is
 // open): a birth, a death, a member who moved out, a new occupation. It is
@@ -108,16 +135,7 @@ func (s *Service) ChangeMember(ctx context.Context, c Caller, householdID int64,
 	if err != nil {
 		return nil, err
 	}
-	detail := map[string]any{"change": ch.Kind, "member": m.ID}
-	switch ch.Kind {
-	case domain.MemberOccupation:
-		detail["occupation"] = ch.Occupation
-	case domain.MemberBorn:
-		detail["relation"], detail["birthDate"] = m.Relation, ch.Date
-	default:
-		detail["date"] = ch.Date
-	}
-	s.audit(ctx, c, m.CycleID, &householdID, "household.member", detail)
+	s.audit(ctx, c, m.CycleID, &householdID, "household.member", store.MemberAuditDetail(ch, *m))
 	return m, nil
 }
 

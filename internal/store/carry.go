@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -120,18 +122,31 @@ func (s *Store) CycleExists(ctx context.Context, regency string, year int) (bool
 	return n > 0, err
 }
 
-// YearProgramme is one desa's (or the regency's) count of one programme in
+// YearProgramme is one desa's (or the region's) count of one programme in
 // one cycle: the households enrolled in it during the year (In), those that
 // left it (Out), and why they left, by reason (the exit reason up to its
 // first ':', e.g. "change head_died", "revoked", "removal accepted").
+//
+// A family that moved to another desa of the regency (a confirmed
+// moved_desa change) while in the programme goes out of the desa it left,
+// for reason MovedReason, and into the desa it went to: both counted in In
+// and Out, and in MovedOut and MovedIn. The region's total counts a move
+// only when it crosses the region's edge (for the whole regency, never):
+// the family did not leave the programme.
 type YearProgramme struct {
 	Year      int            `json:"year"`
 	DesaCode  string         `json:"desaCode,omitempty"`
 	Programme string         `json:"programme"`
 	In        int            `json:"in"`
 	Out       int            `json:"out"`
+	MovedIn   int            `json:"movedIn"`
+	MovedOut  int            `json:"movedOut"`
 	Reasons   map[string]int `json:"reasons"`
 }
+
+// MovedReason is the reason a desa's family went out of its programmes by
+// moving to another desa of the regency (YearProgramme).
+const MovedReason = "change " + string(domain.ChangeMovedDesa)
 
 // ExitReasonKey is an exit reason without its particulars (a date, Dinsos'
 // words): the part before its first ':'.
@@ -142,35 +157,113 @@ func ExitReasonKey(r string) string {
 	return strings.TrimSpace(r)
 }
 
-// YearProgrammes counts cycle cy's enrolments per desa (the household's
-// desa now) and programme in the principal's region, in desa and
-// programme order.
-func (s *Store) YearProgrammes(ctx context.Context, p auth.Principal, cy *Cycle) ([]*YearProgramme, error) {
-	var rows []struct {
+// YearProgrammes counts cycle cy's enrolments per desa and programme in
+// the principal's region, in desa and programme order, and the region's
+// total per programme (programmes without enrolments absent). An
+// enrolment counts in the desa the family was enrolled in, out where it
+// left the programme; a move within the regency takes it out of one desa
+// and into the next (YearProgramme).
+func (s *Store) YearProgrammes(ctx context.Context, p auth.Principal, cy *Cycle) (desa []*YearProgramme, total map[string]*YearProgramme, err error) {
+	type row struct {
+		ID, HouseholdID                         int64
 		DesaCode, Programme, Status, ExitReason string
 		EnrolledAt                              *time.Time
 	}
-	q := scope(s.DB.WithContext(ctx).Table("enrolments").Joins("JOIN households ON households.id = enrolments.household_id"), p, "households.desa_code").
-		Where("enrolments.cycle_id = ?", cy.ID)
-	if err := q.Select("households.desa_code, enrolments.programme, enrolments.status, enrolments.exit_reason, enrolments.enrolled_at").
-		Order("households.desa_code, enrolments.programme").Scan(&rows).Error; err != nil {
-		return nil, err
+	db := s.DB.WithContext(ctx)
+	enrolments := func() *gorm.DB {
+		return db.Table("enrolments").Joins("JOIN households ON households.id = enrolments.household_id").
+			Select("enrolments.id, enrolments.household_id, households.desa_code, enrolments.programme, enrolments.status, enrolments.exit_reason, enrolments.enrolled_at").
+			Where("enrolments.cycle_id = ?", cy.ID)
 	}
-	var out []*YearProgramme
+	confirmedMoves := func() *gorm.DB {
+		return db.Model(&HouseholdChange{}).Where("cycle_id = ? AND kind = ? AND status = ?", cy.ID, domain.ChangeMovedDesa, domain.ChangeConfirmed)
+	}
+	// The families in the region now, and those that moved out of it.
+	var rows, left []row
+	if err := scope(enrolments(), p, "households.desa_code").Order("enrolments.id").Scan(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	if err := enrolments().Where("enrolments.household_id IN (?)", scope(confirmedMoves().Select("household_id"), p, "desa_code")).
+		Order("enrolments.id").Scan(&left).Error; err != nil {
+		return nil, nil, err
+	}
+	seen := make(map[int64]bool, len(rows))
 	for _, r := range rows {
-		if len(out) == 0 || out[len(out)-1].DesaCode != r.DesaCode || out[len(out)-1].Programme != r.Programme {
-			out = append(out, &YearProgramme{Year: cy.Year, DesaCode: r.DesaCode, Programme: r.Programme, Reasons: map[string]int{}})
-		}
-		y := out[len(out)-1]
-		if r.EnrolledAt != nil {
-			y.In++
-		}
-		if r.Status == EnrolmentExited {
-			y.Out++
-			y.Reasons[ExitReasonKey(r.ExitReason)]++
+		seen[r.ID] = true
+	}
+	for _, r := range left {
+		if !seen[r.ID] {
+			rows = append(rows, r)
 		}
 	}
-	return out, nil
+	var moves []HouseholdChange
+	if err := confirmedMoves().Select("household_id, desa_code, new_desa_code").Order("id").Find(&moves).Error; err != nil {
+		return nil, nil, err
+	}
+	movesOf := map[int64][]HouseholdChange{}
+	for _, m := range moves {
+		movesOf[m.HouseholdID] = append(movesOf[m.HouseholdID], m)
+	}
+	byDesa := map[[2]string]*YearProgramme{}
+	total = map[string]*YearProgramme{}
+	count := func(desaCode, programme string) (*YearProgramme, *YearProgramme) {
+		k := [2]string{desaCode, programme}
+		if byDesa[k] == nil {
+			byDesa[k] = &YearProgramme{Year: cy.Year, DesaCode: desaCode, Programme: programme, Reasons: map[string]int{}}
+		}
+		if total[programme] == nil {
+			total[programme] = &YearProgramme{Year: cy.Year, Programme: programme, Reasons: map[string]int{}}
+		}
+		return byDesa[k], total[programme]
+	}
+	for _, r := range rows {
+		// In where it was enrolled (the desa of its first move, if it
+		// moved while in the programme: a family without an enrolment
+		// date only left), across each move, out where it left.
+		ms := movesOf[r.HouseholdID]
+		if r.EnrolledAt == nil {
+			ms = nil
+		}
+		enrolledIn := r.DesaCode
+		if len(ms) > 0 {
+			enrolledIn = ms[0].DesaCode
+		}
+		if r.EnrolledAt != nil && p.Covers(enrolledIn) {
+			y, t := count(enrolledIn, r.Programme)
+			y.In++
+			t.In++
+		}
+		for _, m := range ms {
+			from, to := p.Covers(m.DesaCode), p.Covers(m.NewDesaCode)
+			if from {
+				y, t := count(m.DesaCode, r.Programme)
+				y.Out, y.MovedOut, y.Reasons[MovedReason] = y.Out+1, y.MovedOut+1, y.Reasons[MovedReason]+1
+				if !to {
+					t.Out, t.MovedOut, t.Reasons[MovedReason] = t.Out+1, t.MovedOut+1, t.Reasons[MovedReason]+1
+				}
+			}
+			if to {
+				y, t := count(m.NewDesaCode, r.Programme)
+				y.In, y.MovedIn = y.In+1, y.MovedIn+1
+				if !from {
+					t.In, t.MovedIn = t.In+1, t.MovedIn+1
+				}
+			}
+		}
+		if r.Status == EnrolmentExited && p.Covers(r.DesaCode) {
+			y, t := count(r.DesaCode, r.Programme)
+			key := ExitReasonKey(r.ExitReason)
+			y.Out, y.Reasons[key] = y.Out+1, y.Reasons[key]+1
+			t.Out, t.Reasons[key] = t.Out+1, t.Reasons[key]+1
+		}
+	}
+	for _, y := range byDesa {
+		desa = append(desa, y)
+	}
+	slices.SortFunc(desa, func(a, b *YearProgramme) int {
+		return cmp.Or(strings.Compare(a.DesaCode, b.DesaCode), strings.Compare(a.Programme, b.Programme))
+	})
+	return desa, total, nil
 }
 
 // PreviousCycle is the regency's cycle of the year before cy's, if any.

@@ -81,5 +81,69 @@ func TestCarryOver(t *testing.T) {
 		if still.Stage != "enrolled" || still.CycleID != cy.ID {
 			t.Errorf("last year's household changed: %+v", still)
 		}
+
+		// The new year's file: row 2 is a family carried from last year
+		// (same No KK), row 3 a new one, row 4 one carried (same P3KE id,
+		// new No KK). A second file repeats the new family. Each family
+		// left out is reported on its row: carried, or from an earlier
+		// file of this cycle, by household and never by its numbers.
+		fresh := hs[2]
+		fresh.NIK, fresh.NoKK, fresh.FamilyID = "3505015503800099", "3505010101299999", "P3KE-new"
+		byID := hs[1]
+		byID.NoKK = "3505010101288888"
+		file := []store.NewHousehold{hs[0], fresh, byID}
+		for i := range file {
+			file[i].Row = i + 2
+		}
+		in2 := store.Intake{CycleID: next.ID, FileName: "p3ke-2027.csv"}
+		must(t, st.CreateIntake(ctx, &in2, strings.NewReader("x"), 1))
+		if n, err := st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in2.ID, FirstRow: 2, LastRow: 4, Households: file, Accepted: 3, Rows: 3, DueAt: due}); err != nil || n != 1 {
+			t.Fatalf("the new file: %d stored, %v; want 1", n, err)
+		}
+		in3 := store.Intake{CycleID: next.ID, FileName: "p3ke-2027-ulang.csv"}
+		must(t, st.CreateIntake(ctx, &in3, strings.NewReader("x"), 1))
+		again := fresh
+		again.Row = 7
+		if n, err := st.SaveIntakeBatch(ctx, store.IntakeBatch{IntakeID: in3.ID, FirstRow: 7, LastRow: 7, Households: []store.NewHousehold{again}, Accepted: 1, Rows: 1, DueAt: due}); err != nil || n != 0 {
+			t.Fatalf("the second file: %d stored, %v; want none", n, err)
+		}
+		var added store.Household
+		must(t, db.First(&added, "cycle_id = ? AND family_id = ?", next.ID, "P3KE-new").Error)
+		year := fmt.Sprint(cy.Year)
+		for _, c := range []struct {
+			intake int64
+			want   []store.IntakeIssue
+		}{
+			{in2.ID, []store.IntakeIssue{
+				{Row: 2, Column: "no_kk", Severity: store.SeverityPresent, Code: string(store.IntakeCarried), Args: []string{fmt.Sprint(got[0].ID), year}},
+				{Row: 4, Column: "id_keluarga_p3ke", Severity: store.SeverityPresent, Code: string(store.IntakeCarried), Args: []string{fmt.Sprint(got[1].ID), year}},
+			}},
+			{in3.ID, []store.IntakeIssue{
+				{Row: 7, Column: "no_kk", Severity: store.SeverityPresent, Code: string(store.IntakePresent), Args: []string{fmt.Sprint(added.ID)}},
+			}},
+		} {
+			issues, total, err := st.IntakeIssues(ctx, c.intake, 10, 0)
+			must(t, err)
+			if int(total) != len(c.want) || len(issues) != len(c.want) {
+				t.Fatalf("intake %d: issues %+v, want %+v", c.intake, issues, c.want)
+			}
+			for i, is := range issues {
+				w := c.want[i]
+				if is.Row != w.Row || is.Column != w.Column || is.Severity != w.Severity || is.Code != w.Code || fmt.Sprint(is.Args) != fmt.Sprint(w.Args) ||
+					!strings.HasPrefix(is.Reason, "already in this cycle as household "+w.Args[0]) {
+					t.Errorf("intake %d issue %d: %+v, want %+v", c.intake, i, is, w)
+				}
+				for _, secret := range []string{hs[0].NIK, hs[0].NoKK, hs[1].NoKK, byID.NoKK, fresh.NIK, fresh.NoKK, hs[0].Name} {
+					if strings.Contains(is.Reason+strings.Join(is.Args, " "), secret) {
+						t.Errorf("intake %d issue %d names a number or name: %+v", c.intake, i, is)
+					}
+				}
+			}
+			in, err := st.GetIntake(ctx, c.intake)
+			must(t, err)
+			if in.AlreadyPresent != len(c.want) {
+				t.Errorf("intake %d: %d already present, want %d", c.intake, in.AlreadyPresent, len(c.want))
+			}
+		}
 	})
 }

@@ -18,7 +18,9 @@ import (
 // or Dinsos. A confirmed change that ends the family's aid (and a
 // revocation decree's effect on an enrolled household, kind revoked) is
 // proposed HAPUS in the next monthly batch: Hapus set, ProposalID the
-// batch that took it.
+// batch that took it. Every such exit is proposed, whether or not the
+// household came in marked terdaftar_dtks (in_dtks): an enrolled
+// household is in the registry, already or since Kemensos took its TAMBAH.
 type HouseholdChange struct {
 	ID          int64  `gorm:"primaryKey" json:"id"`
 	CycleID     int64  `gorm:"not null;index" json:"cycleId"`
@@ -44,6 +46,71 @@ type HouseholdChange struct {
 	DecreeID         *int64     `json:"decreeId,omitempty"`
 	Hapus            bool       `gorm:"not null;default:false" json:"hapus"`
 	ProposalID       *int64     `gorm:"index" json:"proposalId,omitempty"`
+	// Members are the member edits a members_changed change carries
+	// (Changes fills them).
+	Members []ChangeMember `gorm:"-" json:"members,omitempty"`
+}
+
+// ChangeMember is one edit of a household's members that a
+// members_changed change carries: the edits of the village's visit
+// (MemberChange: a birth, a death, a move out, a new occupation). The
+// office stages them (StageChangeMembers, under StageKey) before the
+// household's case records the change, which ties them to it (ChangeID);
+// they are applied to the members when the change is confirmed
+// (DecideChange) and stay as the change's record. A birth's NIK is sealed
+// as a member's; the names are masked on reading as the members' are.
+type ChangeMember struct {
+	ID          int64  `gorm:"primaryKey" json:"-"`
+	HouseholdID int64  `gorm:"not null;index" json:"-"`
+	StageKey    string `gorm:"size:64;not null;index" json:"-"`
+	ChangeID    *int64 `gorm:"index" json:"-"`
+	// Kind is born, died, moved_out or occupation (domain.MemberBorn...).
+	Kind string `gorm:"size:16;not null" json:"change"`
+	// MemberID is the member who died, moved out or changed occupation;
+	// for a birth, the new member once the change is confirmed.
+	MemberID int64 `gorm:"not null;default:0" json:"memberId,omitempty"`
+	// MemberName is that member's name, for reading (not stored).
+	MemberName string `gorm:"-" json:"memberName,omitempty"`
+	// Date is when it happened (a birth's: the birth date).
+	Date string `gorm:"size:10;not null;default:''" json:"date,omitempty"`
+	// Name, Sex, Relation and the NIK are a birth's new member.
+	Name       string `gorm:"size:200;not null;default:''" json:"name,omitempty"`
+	Sex        string `gorm:"size:1;not null;default:''" json:"sex,omitempty"`
+	Relation   string `gorm:"size:16;not null;default:''" json:"relation,omitempty"`
+	NIKHash    string `gorm:"size:64;not null;default:''" json:"-"`
+	NIKSealed  []byte `json:"-"`
+	NIKMasked  string `gorm:"size:16;not null;default:''" json:"nikMasked,omitempty"`
+	Occupation string `gorm:"size:200;not null;default:''" json:"occupation,omitempty"`
+}
+
+// StageChangeMembers stages the member edits of a members_changed change
+// the household's case is about to record under key (NewChange.MembersKey),
+// a birth's NIK sealed. Staged again under the same key, the edits replace
+// those staged before; once a recorded change holds them, nothing changes.
+func (s *Store) StageChangeMembers(ctx context.Context, householdID int64, key string, edits []MemberChange) error {
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var taken int64
+		if err := tx.Model(&ChangeMember{}).Where("household_id = ? AND stage_key = ? AND change_id IS NOT NULL", householdID, key).Count(&taken).Error; err != nil || taken > 0 {
+			return err
+		}
+		if err := dropStaged(tx, householdID, key); err != nil {
+			return err
+		}
+		rows := make([]ChangeMember, len(edits))
+		for i, e := range edits {
+			m := HouseholdMember{}
+			if err := s.sealMember(&m, e.NIK); err != nil {
+				return err
+			}
+			rows[i] = ChangeMember{HouseholdID: householdID, StageKey: key, Kind: e.Kind, MemberID: e.MemberID, Date: e.Date,
+				Name: e.Member.Name, Sex: e.Member.Sex, Relation: e.Member.Relation, Occupation: e.Occupation,
+				NIKHash: m.NIKHash, NIKSealed: m.NIKSealed, NIKMasked: m.NIKMasked}
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		return tx.Create(&rows).Error
+	})
 }
 
 // NewChange is a change as an officer records it.
@@ -54,13 +121,25 @@ type NewChange struct {
 	DesaCode                      string
 	NewDesaCode, NewKecamatanCode string
 	NewHeadMemberID               int64
-	Actor                         domain.Actor
-	At                            time.Time
+	// MembersKey: the member edits staged for it (StageChangeMembers).
+	MembersKey string
+	Actor      domain.Actor
+	At         time.Time
 }
 
 // changeAuditKey keys the audit entry of a change's step.
 func changeAuditKey(step string, householdID int64, at time.Time) string {
 	return fmt.Sprintf("change.%s:%d:%d", step, householdID, at.UnixNano())
+}
+
+// DropStagedChangeMembers deletes the member edits staged under key that
+// no change took (the household's case refused it).
+func (s *Store) DropStagedChangeMembers(ctx context.Context, householdID int64, key string) error {
+	return dropStaged(s.DB.WithContext(ctx), householdID, key)
+}
+
+func dropStaged(db *gorm.DB, householdID int64, key string) error {
+	return db.Where("household_id = ? AND stage_key = ? AND change_id IS NULL", householdID, key).Delete(&ChangeMember{}).Error
 }
 
 // RecordChange stores a pending change with its audit entry and returns its
@@ -87,6 +166,12 @@ func (s *Store) RecordChange(ctx context.Context, c NewChange) (int64, error) {
 			return err
 		}
 		id = row.ID
+		if c.MembersKey != "" {
+			if err := tx.Model(&ChangeMember{}).Where("household_id = ? AND stage_key = ? AND change_id IS NULL", c.HouseholdID, c.MembersKey).
+				Update("change_id", row.ID).Error; err != nil {
+				return err
+			}
+		}
 		hh := c.HouseholdID
 		return AppendAudit(tx, AuditEntry{
 			IdemKey: changeAuditKey("record", c.HouseholdID, c.At), At: c.At.UTC(), ActorID: c.Actor.UserID, ActorRole: c.Actor.Role,
@@ -106,11 +191,37 @@ func (s *Store) GetChange(ctx context.Context, id int64) (*HouseholdChange, erro
 	return &c, nil
 }
 
-// Changes lists a household's changes, oldest first.
+// Changes lists a household's changes, oldest first, each with the
+// member edits it carries and the names of the members they name.
 func (s *Store) Changes(ctx context.Context, householdID int64) ([]HouseholdChange, error) {
+	db := s.DB.WithContext(ctx)
 	var out []HouseholdChange
-	err := s.DB.WithContext(ctx).Where("household_id = ?", householdID).Order("id").Find(&out).Error
-	return out, err
+	if err := db.Where("household_id = ?", householdID).Order("id").Find(&out).Error; err != nil || len(out) == 0 {
+		return out, err
+	}
+	var edits []ChangeMember
+	if err := db.Omit("nik_sealed").Where("household_id = ? AND change_id IS NOT NULL", householdID).Order("id").Find(&edits).Error; err != nil || len(edits) == 0 {
+		return out, err
+	}
+	var ms []HouseholdMember
+	if err := db.Select("id", "name").Where("household_id = ?", householdID).Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(ms))
+	for _, m := range ms {
+		names[m.ID] = m.Name
+	}
+	at := make(map[int64]int, len(out))
+	for i, c := range out {
+		at[c.ID] = i
+	}
+	for _, e := range edits {
+		if i, ok := at[*e.ChangeID]; ok {
+			e.MemberName = names[e.MemberID]
+			out[i].Members = append(out[i].Members, e)
+		}
+	}
+	return out, nil
 }
 
 // ChangeDecision is a change confirmed or refused, or (ChangeID 0) a
@@ -170,7 +281,7 @@ func (s *Store) DecideChange(ctx context.Context, d ChangeDecision) error {
 		u["status"] = domain.ChangeRefused
 		if d.Confirm {
 			u["status"] = domain.ChangeConfirmed
-			if err := s.applyChange(tx, c); err != nil {
+			if err := applyChange(tx, c, d); err != nil {
 				return err
 			}
 			if d.Transition != nil {
@@ -193,8 +304,10 @@ func (s *Store) DecideChange(ctx context.Context, d ChangeDecision) error {
 }
 
 // applyChange does what a confirmed change does to the household's rows.
-func (s *Store) applyChange(tx *gorm.DB, c HouseholdChange) error {
+func applyChange(tx *gorm.DB, c HouseholdChange, d ChangeDecision) error {
 	switch domain.ChangeKind(c.Kind) {
+	case domain.ChangeMembers:
+		return applyChangeMembers(tx, c, d)
 	case domain.ChangeMovedDesa:
 		// The household and its task go to the new village's officers; an
 		// officer the old village had assigned no longer holds it.
@@ -232,6 +345,49 @@ func (s *Store) applyChange(tx *gorm.DB, c HouseholdChange) error {
 		}
 	}
 	return nil
+}
+
+// applyChangeMembers applies the member edits a confirmed members_changed
+// change carries, in order, each audited (the member by id), and the
+// member count follows.
+func applyChangeMembers(tx *gorm.DB, c HouseholdChange, d ChangeDecision) error {
+	var edits []ChangeMember
+	if err := tx.Where("change_id = ?", c.ID).Order("id").Find(&edits).Error; err != nil || len(edits) == 0 {
+		return err
+	}
+	h := Household{ID: c.HouseholdID, CycleID: c.CycleID}
+	at := d.At.UTC()
+	for _, e := range edits {
+		ch := MemberChange{Kind: e.Kind, MemberID: e.MemberID, Date: e.Date, Occupation: e.Occupation}
+		var born HouseholdMember
+		if e.Kind == domain.MemberBorn {
+			day, err := time.Parse(time.DateOnly, e.Date)
+			if err != nil {
+				return invalid("date", domain.CodeMemberDate)
+			}
+			born = HouseholdMember{Name: e.Name, Sex: e.Sex, Relation: e.Relation, BirthDate: day,
+				NIKHash: e.NIKHash, NIKSealed: e.NIKSealed, NIKMasked: e.NIKMasked}
+		}
+		m, err := editMember(tx, h, ch, born, SourceChange)
+		if err != nil {
+			return err
+		}
+		if e.Kind == domain.MemberBorn {
+			if err := tx.Model(&ChangeMember{}).Where("id = ?", e.ID).Update("member_id", m.ID).Error; err != nil {
+				return err
+			}
+		}
+		detail := MemberAuditDetail(ch, m)
+		detail["changeId"] = c.ID
+		hh := c.HouseholdID
+		if err := AppendAudit(tx, AuditEntry{
+			IdemKey: fmt.Sprintf("change.member:%d:%d", c.ID, e.ID), At: at, ActorID: d.Actor.UserID, ActorRole: d.Actor.Role,
+			RequestID: d.Actor.RequestID, CycleID: c.CycleID, HouseholdID: &hh, Action: "household.change_member", Detail: jsonString(detail),
+		}); err != nil {
+			return err
+		}
+	}
+	return countMembers(tx, c.HouseholdID)
 }
 
 // hapusChanges are the confirmed changes of a cycle whose HAPUS no batch

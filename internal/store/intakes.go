@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/verval/verval/internal/domain"
@@ -81,9 +82,36 @@ const IntakeNotStarted reason.Code = "intake.not_started"
 // IntakeNotStartedMessage is IntakeNotStarted's English.
 const IntakeNotStartedMessage = "could not start the intake; upload again"
 
-// IntakeCodes returns the codes of intake failures that are verval's and
-// not the file's (the file's are internal/p3ke's).
-func IntakeCodes() []reason.Code { return []reason.Code{IntakeNotStarted} }
+// The coded reasons of a family an intake leaves out because the cycle has
+// it already (same No KK or P3KE id): an IntakeIssue of SeverityPresent on
+// the family's row. IntakeCarried: the family was carried into this cycle
+// from last year's (CarryOver), as household %s of this cycle, from the
+// cycle of year %s. IntakePresent: the family came into this cycle
+// earlier, from another file (or an usul), as household %s.
+const (
+	IntakeCarried reason.Code = "intake.carried"
+	IntakePresent reason.Code = "intake.present"
+)
+
+// SeverityPresent is the severity of a row the intake left out because its
+// family is in the cycle already: neither rejected nor a warning on a row
+// that went in. Such rows are the intake's AlreadyPresent.
+const SeverityPresent = "present"
+
+// intakeEnglish is the English of the intake's own codes.
+var intakeEnglish = reason.Catalogue{
+	IntakeNotStarted: {Format: IntakeNotStartedMessage},
+	IntakeCarried:    {Format: "already in this cycle as household %s, carried from the cycle of %s"},
+	IntakePresent:    {Format: "already in this cycle as household %s, from an earlier file or usul of this cycle"},
+}
+
+// IntakeCodes returns the codes of the intake's own reasons, verval's and
+// not the file's (the file's are internal/p3ke's): a failure to start, and
+// a family already in the cycle.
+func IntakeCodes() []reason.Code { return intakeEnglish.Codes() }
+
+// IntakeEnglish is the English of IntakeCodes.
+func IntakeEnglish() reason.Catalogue { return reason.Merge(intakeEnglish) }
 
 // SetIntakeStatus records an intake's status (and error, when failed). An
 // intake that ends deletes its uploaded file in the same transaction: the
@@ -168,10 +196,11 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 			return nil // stored by an earlier attempt
 		}
 		now := s.now()
-		fresh, err := s.newOnly(tx, in.CycleID, b.Households)
+		fresh, present, err := s.newOnly(tx, in.CycleID, b.Households)
 		if err != nil {
 			return err
 		}
+		b.Issues = append(b.Issues, present...)
 		rows := make([]Household, 0, len(fresh))
 		for _, nh := range fresh {
 			h := nh.Household
@@ -239,10 +268,13 @@ func (s *Store) SaveIntakeBatch(ctx context.Context, b IntakeBatch) (int, error)
 	return stored, err
 }
 
-// newOnly drops the families already in the cycle, by No KK hash or P3KE id.
-func (s *Store) newOnly(tx *gorm.DB, cycleID int64, hs []NewHousehold) ([]NewHousehold, error) {
+// newOnly drops the families already in the cycle, by No KK hash or P3KE
+// id, and says for each which household of the cycle has it: an issue on
+// its row, coded IntakeCarried when that household was carried from last
+// year's cycle and IntakePresent otherwise.
+func (s *Store) newOnly(tx *gorm.DB, cycleID int64, hs []NewHousehold) ([]NewHousehold, []IntakeIssue, error) {
 	if len(hs) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	hashes := make([]string, len(hs))
 	ids := make([]string, len(hs))
@@ -250,20 +282,42 @@ func (s *Store) newOnly(tx *gorm.DB, cycleID int64, hs []NewHousehold) ([]NewHou
 		hashes[i], ids[i] = s.Keys.Hash(h.NoKK), h.FamilyID
 	}
 	var existing []Household
-	if err := tx.Select("kk_hash, family_id").Where("cycle_id = ? AND (kk_hash IN ? OR family_id IN ?)", cycleID, hashes, ids).Find(&existing).Error; err != nil {
-		return nil, err
+	if err := tx.Select("id, kk_hash, family_id, source, prev_household_id").
+		Where("cycle_id = ? AND (kk_hash IN ? OR family_id IN ?)", cycleID, hashes, ids).Find(&existing).Error; err != nil {
+		return nil, nil, err
 	}
-	seen := make(map[string]bool, 2*len(existing))
-	for _, e := range existing {
-		seen["kk:"+e.KKHash], seen["id:"+e.FamilyID] = true, true
+	seen := make(map[string]*Household, 2*len(existing))
+	for i, e := range existing {
+		seen["kk:"+e.KKHash], seen["id:"+e.FamilyID] = &existing[i], &existing[i]
 	}
+	var prevYear string
 	out := hs[:0:0]
+	var issues []IntakeIssue
 	for i, h := range hs {
-		if !seen["kk:"+hashes[i]] && !seen["id:"+h.FamilyID] {
-			out = append(out, h)
+		e, column := seen["kk:"+hashes[i]], "no_kk"
+		if e == nil {
+			e, column = seen["id:"+h.FamilyID], "id_keluarga_p3ke"
 		}
+		if e == nil {
+			out = append(out, h)
+			continue
+		}
+		code, args := IntakePresent, []string{strconv.FormatInt(e.ID, 10)}
+		if e.Source == SourceCarried && e.PrevHouseholdID != nil {
+			if prevYear == "" {
+				var cy Cycle
+				if err := tx.Select("cycles.year").Joins("JOIN households ON households.cycle_id = cycles.id").
+					First(&cy, "households.id = ?", *e.PrevHouseholdID).Error; err != nil {
+					return nil, nil, wrapNotFound(err)
+				}
+				prevYear = strconv.Itoa(cy.Year)
+			}
+			code, args = IntakeCarried, append(args, prevYear)
+		}
+		issues = append(issues, IntakeIssue{Row: h.Row, Column: column, Severity: SeverityPresent, Code: string(code), Args: args,
+			Reason: intakeEnglish.MustRender(code, args)})
 	}
-	return out, nil
+	return out, issues, nil
 }
 
 // PendingStart is a stored household whose workflow is not yet started.

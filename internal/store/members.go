@@ -114,52 +114,17 @@ func (s *Store) ChangeMember(ctx context.Context, p auth.Principal, householdID 
 		if t.Status == domain.TaskClosed || t.ClosingMeetingID != nil || cy.ClosedAt != nil {
 			return conflict(domain.CodeMembersLocked)
 		}
+		born := ch.Member
 		if ch.Kind == domain.MemberBorn {
-			out = ch.Member
-			out.HouseholdID, out.CycleID, out.Status, out.Source = h.ID, h.CycleID, MemberPresent, SourceVisit
-			if err := s.sealMember(&out, ch.NIK); err != nil {
-				return err
-			}
-			if out.NIKHash != "" {
-				var same int64
-				if err := tx.Model(&HouseholdMember{}).Where("household_id = ? AND nik_hash = ?", h.ID, out.NIKHash).Count(&same).Error; err != nil {
-					return err
-				}
-				if same > 0 {
-					return domain.FieldErr("nik", domain.CodeMemberNIK)
-				}
-			}
-			if err := tx.Create(&out).Error; err != nil {
-				return err
-			}
-		} else {
-			if err := tx.Omit("nik_sealed").First(&out, "id = ? AND household_id = ?", ch.MemberID, h.ID).Error; err != nil {
-				return wrapNotFound(err)
-			}
-			if out.Status != MemberPresent {
-				return conflict(domain.CodeMemberGone)
-			}
-			u := map[string]any{}
-			switch ch.Kind {
-			case domain.MemberDied:
-				u["status"], u["status_date"] = MemberDied, ch.Date
-			case domain.MemberMovedOut:
-				u["status"], u["status_date"] = MemberMovedOut, ch.Date
-			case domain.MemberOccupation:
-				u["occupation"] = ch.Occupation
-			}
-			if err := tx.Model(&HouseholdMember{}).Where("id = ?", out.ID).Updates(u).Error; err != nil {
-				return err
-			}
-			if err := tx.Omit("nik_sealed").First(&out, "id = ?", out.ID).Error; err != nil {
+			if err := s.sealMember(&born, ch.NIK); err != nil {
 				return err
 			}
 		}
-		var present int64
-		if err := tx.Model(&HouseholdMember{}).Where("household_id = ? AND status = ?", h.ID, MemberPresent).Count(&present).Error; err != nil {
+		var err error
+		if out, err = editMember(tx, h, ch, born, SourceVisit); err != nil {
 			return err
 		}
-		return tx.Model(&Household{}).Where("id = ?", h.ID).Update("members", present).Error
+		return countMembers(tx, h.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -167,7 +132,77 @@ func (s *Store) ChangeMember(ctx context.Context, p auth.Principal, householdID 
 	return &out, nil
 }
 
-// PersonOf is a member as the programme rules look at it, aged on day at.
+// editMember applies one member change to household h's members: a
+// birth adds born (its NIK sealed already) from source, unless its NIK is
+// in the household already (domain.CodeMemberNIK); a death, a move or a
+// new occupation changes a member present (a member no longer present is
+// domain.CodeMemberGone). It returns the member as it now stands; the
+// caller counts the members (countMembers).
+func editMember(tx *gorm.DB, h Household, ch MemberChange, born HouseholdMember, source string) (HouseholdMember, error) {
+	if ch.Kind == domain.MemberBorn {
+		out := born
+		out.ID, out.HouseholdID, out.CycleID, out.Status, out.Source = 0, h.ID, h.CycleID, MemberPresent, source
+		if out.NIKHash != "" {
+			var same int64
+			if err := tx.Model(&HouseholdMember{}).Where("household_id = ? AND nik_hash = ?", h.ID, out.NIKHash).Count(&same).Error; err != nil {
+				return out, err
+			}
+			if same > 0 {
+				return out, domain.FieldErr("nik", domain.CodeMemberNIK)
+			}
+		}
+		return out, tx.Create(&out).Error
+	}
+	var out HouseholdMember
+	if err := tx.Omit("nik_sealed").First(&out, "id = ? AND household_id = ?", ch.MemberID, h.ID).Error; err != nil {
+		return out, wrapNotFound(err)
+	}
+	if out.Status != MemberPresent {
+		return out, conflict(domain.CodeMemberGone)
+	}
+	u := map[string]any{}
+	switch ch.Kind {
+	case domain.MemberDied:
+		u["status"], u["status_date"] = MemberDied, ch.Date
+	case domain.MemberMovedOut:
+		u["status"], u["status_date"] = MemberMovedOut, ch.Date
+	case domain.MemberOccupation:
+		u["occupation"] = ch.Occupation
+	}
+	if err := tx.Model(&HouseholdMember{}).Where("id = ?", out.ID).Updates(u).Error; err != nil {
+		return out, err
+	}
+	var now HouseholdMember
+	return now, tx.Omit("nik_sealed").First(&now, "id = ?", out.ID).Error
+}
+
+// countMembers sets a household's member count to its members present.
+func countMembers(tx *gorm.DB, householdID int64) error {
+	var present int64
+	if err := tx.Model(&HouseholdMember{}).Where("household_id = ? AND status = ?", householdID, MemberPresent).Count(&present).Error; err != nil {
+		return err
+	}
+	return tx.Model(&Household{}).Where("id = ?", householdID).Update("members", present).Error
+}
+
+// MemberAuditDetail is the audit detail of member change ch, m the member
+// it made or changed: the member by id, never by name or NIK.
+func MemberAuditDetail(ch MemberChange, m HouseholdMember) map[string]any {
+	detail := map[string]any{"change": ch.Kind, "member": m.ID}
+	switch ch.Kind {
+	case domain.MemberOccupation:
+		detail["occupation"] = ch.Occupation
+	case domain.MemberBorn:
+		detail["relation"], detail["birthDate"] = m.Relation, ch.Date
+	default:
+		detail["date"] = ch.Date
+	}
+	return detail
+}
+
+// PersonOf is a member as the programme rules look at it, aged on day at;
+// a member born after at (a birth during the year, on a line of the day
+// the family was enrolled) is aged 0.
 func PersonOf(m HouseholdMember, at time.Time) enrol.Person {
-	return enrol.Person{Age: p3ke.Age(m.BirthDate, at), Occupation: m.Occupation, InSchool: m.InSchool, Pregnant: m.Pregnant, Disability: m.Disability}
+	return enrol.Person{Age: max(p3ke.Age(m.BirthDate, at), 0), Occupation: m.Occupation, InSchool: m.InSchool, Pregnant: m.Pregnant, Disability: m.Disability}
 }

@@ -499,6 +499,30 @@ func migrations() []*gormigrate.Migration {
 			},
 		},
 		{
+			// The member edits a members_changed change carries (issue 21),
+			// applied when the change is confirmed.
+			ID: "202612082001_change_members",
+			Migrate: func(tx *gorm.DB) error {
+				type ChangeMember struct {
+					ID          int64  `gorm:"primaryKey"`
+					HouseholdID int64  `gorm:"not null;index:idx_change_members_household_id"`
+					StageKey    string `gorm:"size:64;not null;index:idx_change_members_stage_key"`
+					ChangeID    *int64 `gorm:"index:idx_change_members_change_id"`
+					Kind        string `gorm:"size:16;not null"`
+					MemberID    int64  `gorm:"not null;default:0"`
+					Date        string `gorm:"size:10;not null;default:''"`
+					Name        string `gorm:"size:200;not null;default:''"`
+					Sex         string `gorm:"size:1;not null;default:''"`
+					Relation    string `gorm:"size:16;not null;default:''"`
+					NIKHash     string `gorm:"size:64;not null;default:''"`
+					NIKSealed   []byte
+					NIKMasked   string `gorm:"size:16;not null;default:''"`
+					Occupation  string `gorm:"size:200;not null;default:''"`
+				}
+				return tx.AutoMigrate(&ChangeMember{})
+			},
+		},
+		{
 			// A reference family (above the cycle's scope) is kept once
 			// per cycle: the same file uploaded again counted every one of
 			// them twice. The copies already kept go, the first stays. A

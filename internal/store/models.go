@@ -181,7 +181,8 @@ type HouseholdMember struct {
 	// is when it changed, as the village reported it.
 	Status     string `gorm:"size:16;not null" json:"status"`
 	StatusDate string `gorm:"size:10;not null;default:''" json:"statusDate,omitempty"`
-	// Source is intake (the file) or visit (added by the village).
+	// Source is intake (the file), visit (added by the village) or
+	// change (a birth during the year, a confirmed change of members).
 	Source string `gorm:"size:8;not null" json:"source"`
 }
 
@@ -192,6 +193,8 @@ const (
 	MemberMovedOut = "moved_out"
 	SourceIntake   = "intake"
 	SourceVisit    = "visit"
+	// SourceChange: born during the year, a confirmed change of members.
+	SourceChange = "change"
 )
 
 // ReferenceFamily is a family of an intake's file above the cycle's desil

@@ -31,8 +31,8 @@ type sealedRow struct {
 
 // Reseal seals again, with the keyring's active key, every sealed value
 // under another key: the households' NIK and No KK, the numbers each
-// proposal batch keeps of its households, the members' NIKs, the
-// objectors of the objections (sanggah), and the files of intakes still
+// proposal batch keeps of its households, the members' NIKs (and those
+// of the newborns a change of members carries), the objectors of the objections (sanggah), and the files of intakes still
 // running. It works in batches of batch households, each in
 // its own transaction, in id order, so it can be interrupted and run
 // again; values already under the active key are left alone. progress, if
@@ -89,6 +89,9 @@ func (s *Store) Reseal(ctx context.Context, batch int, progress func(done, total
 		return rep, err
 	}
 	if err := s.resealMembers(ctx, batch, active, &rep); err != nil {
+		return rep, err
+	}
+	if err := s.resealColumn(ctx, batch, "change_members", "nik_sealed", ADMemberNIK, "change member %d NIK", active, &rep); err != nil {
 		return rep, err
 	}
 	if err := s.resealSanggah(ctx, batch, active, &rep); err != nil {

@@ -70,6 +70,13 @@ func TestReseal(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A change of members carries a newborn's NIK, sealed.
+		const babyNIK = "3505014103260001"
+		if err := old.StageChangeMembers(ctx, 1, "k", []store.MemberChange{{Kind: domain.MemberBorn, Date: "2026-03-01", NIK: babyNIK,
+			Member: store.HouseholdMember{Name: "BAYI", Sex: "P", Relation: "anak"}}}); err != nil {
+			t.Fatal(err)
+		}
+
 		devKeys, hashKey := pii.DevKeyringEnv()
 		newKey := "k2:" + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("n", 32)))
 		both, err := pii.ParseKeyring(newKey+","+devKeys, hashKey)
@@ -87,8 +94,8 @@ func TestReseal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+2*items+2 || rep.Current != 0 || calls != 3 {
-			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+2*items+2, pii.DevKeyID)
+		if rep.Active != "k2" || rep.Resealed[pii.DevKeyID] != 2*n+2*items+3 || rep.Current != 0 || calls != 3 {
+			t.Fatalf("first run: %+v after %d progress calls; want %d values moved from %s in 3 batches", rep, calls, 2*n+2*items+3, pii.DevKeyID)
 		}
 
 		// The old key can go: everything opens with the new one alone.
@@ -119,12 +126,19 @@ func TestReseal(t *testing.T) {
 		if o, err := (&store.Store{DB: db, Keys: only}).SanggahObjectorOf(&sg); err != nil || o.Phone != "081234567890" {
 			t.Fatalf("the objector after the re-seal: %+v, %v", o, err)
 		}
+		var edit store.ChangeMember
+		if err := db.First(&edit).Error; err != nil {
+			t.Fatal(err)
+		}
+		if nik, err := only.Open(edit.NIKSealed, store.ADMemberNIK); err != nil || nik != babyNIK {
+			t.Fatalf("the change's newborn NIK after the re-seal: %q, %v", nik, err)
+		}
 		if data := readIntakeFile(t, &store.Store{DB: db, Keys: only}, in.ID); string(data) != "a running intake's file" {
 			t.Fatalf("intake file after the re-seal: %q", data)
 		}
 
 		again, err := rotated.Reseal(ctx, 3, nil)
-		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+2*items+2 {
+		if err != nil || len(again.Resealed) != 0 || again.Current != 2*n+2*items+3 {
 			t.Fatalf("second run: %+v, %v; want nothing to do", again, err)
 		}
 
