@@ -255,25 +255,73 @@ func readIntakeFile(t *testing.T, st *store.Store, id int64) []byte {
 func TestVillageTaskListUsesItsIndex(t *testing.T) {
 	db := storetest.SQLite(t)
 	st := storetest.NewStore(db, nil)
+	officer := auth.Principal{UserID: 7, Role: auth.RoleVillage, Region: "35.05.01.2001"}
+	plans := queryPlans(t, db, func() error {
+		_, _, err := st.ListTasks(context.Background(), officer, store.TaskFilter{CycleID: 1, Status: domain.TaskOpen})
+		return err
+	})
+	if len(plans) != 2 {
+		t.Fatalf("ListTasks ran %d statements, want the count and the page: %q", len(plans), plans)
+	}
+	for i, p := range plans {
+		if !strings.Contains(p.plan, "idx_tasks_desa_cycle_status") && !strings.Contains(p.plan, "idx_tasks_desa_status_due") {
+			t.Errorf("statement %d does not use a village index:\n%s\nplan:\n%s", i, p.sql, p.plan)
+		}
+		if i == 1 && (!strings.Contains(p.plan, "idx_tasks_desa_status_due") || strings.Contains(p.plan, "TEMP B-TREE")) {
+			t.Errorf("the page is not read in order from idx_tasks_desa_status_due:\n%s\nplan:\n%s", p.sql, p.plan)
+		}
+	}
+}
+
+// TestProgressReadsItsIndexAlone: the cycle's progress per desa and stage,
+// which the dashboard reads on every load, is counted from
+// idx_households_progress alone (a covering index, in its order), for the
+// regency and for a kecamatan, never by reading the households table and
+// sorting it.
+func TestProgressReadsItsIndexAlone(t *testing.T) {
+	db := storetest.SQLite(t)
+	st := storetest.NewStore(db, nil)
+	for _, p := range []auth.Principal{
+		{UserID: 2, Role: auth.RoleDinsos, Region: "35.05"},
+		{UserID: 3, Role: auth.RoleTKSK, Region: "35.05.01"},
+	} {
+		plans := queryPlans(t, db, func() error {
+			_, err := st.Progress(context.Background(), p, 1)
+			return err
+		})
+		if len(plans) != 1 || !strings.Contains(plans[0].plan, "COVERING INDEX idx_households_progress") || strings.Contains(plans[0].plan, "TEMP B-TREE") {
+			t.Errorf("%s's progress: %+v; want one statement read from idx_households_progress alone, in order", p.Role, plans)
+		}
+	}
+}
+
+// statementPlan is a statement GORM ran and SQLite's plan for it.
+type statementPlan struct{ sql, plan string }
+
+// queryPlans runs run with db's queries captured, and answers each query's
+// statement with its plan (EXPLAIN QUERY PLAN, one detail a line).
+func queryPlans(t *testing.T, db *gorm.DB, run func() error) []statementPlan {
+	t.Helper()
 	var stmts []string
 	var args [][]any
 	capture := func(tx *gorm.DB) {
 		stmts = append(stmts, tx.Statement.SQL.String())
 		args = append(args, tx.Statement.Vars)
 	}
-	if err := db.Callback().Query().After("gorm:query").Register("test:capture", capture); err != nil {
+	name := fmt.Sprintf("test:capture:%d", time.Now().UnixNano())
+	if err := db.Callback().Query().After("gorm:query").Register(name, capture); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Callback().Row().After("gorm:row").Register("test:capture", capture); err != nil {
+	if err := db.Callback().Row().After("gorm:row").Register(name, capture); err != nil {
 		t.Fatal(err)
 	}
-	officer := auth.Principal{UserID: 7, Role: auth.RoleVillage, Region: "35.05.01.2001"}
-	if _, _, err := st.ListTasks(context.Background(), officer, store.TaskFilter{CycleID: 1, Status: domain.TaskOpen}); err != nil {
+	err := run()
+	_ = db.Callback().Query().Remove(name)
+	_ = db.Callback().Row().Remove(name)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if len(stmts) != 2 {
-		t.Fatalf("ListTasks ran %d statements, want the count and the page: %q", len(stmts), stmts)
-	}
+	var out []statementPlan
 	for i, sql := range stmts {
 		rows, err := db.Raw("EXPLAIN QUERY PLAN "+sql, args[i]...).Rows()
 		if err != nil {
@@ -289,12 +337,7 @@ func TestVillageTaskListUsesItsIndex(t *testing.T) {
 			plan = append(plan, detail)
 		}
 		rows.Close()
-		p := strings.Join(plan, "\n")
-		if !strings.Contains(p, "idx_tasks_desa_cycle_status") && !strings.Contains(p, "idx_tasks_desa_status_due") {
-			t.Errorf("statement %d does not use a village index:\n%s\nplan:\n%s", i, sql, p)
-		}
-		if i == 1 && (!strings.Contains(p, "idx_tasks_desa_status_due") || strings.Contains(p, "TEMP B-TREE")) {
-			t.Errorf("the page is not read in order from idx_tasks_desa_status_due:\n%s\nplan:\n%s", sql, p)
-		}
+		out = append(out, statementPlan{sql, strings.Join(plan, "\n")})
 	}
+	return out
 }
