@@ -130,7 +130,7 @@ type SettleResult struct {
 // its previous stage until the retry, never final without its aid.
 func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, error) {
 	t := in.Transition
-	at := decidedOn(in.On, t.At)
+	at := DecidedOn(in.On, t.At)
 	var progs []string
 	if in.Exit {
 		reason := t.Reason
@@ -161,9 +161,9 @@ func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, 
 	return SettleResult{Programmes: progs}, classify(err)
 }
 
-// decidedOn is the time an enrolment or exit decided on day (YYYY-MM-DD)
+// DecidedOn is the time an enrolment or exit decided on day (YYYY-MM-DD)
 // is dated: that day, or at when day is empty, malformed or after at.
-func decidedOn(day string, at time.Time) time.Time {
+func DecidedOn(day string, at time.Time) time.Time {
 	d, err := time.Parse("2006-01-02", day)
 	if err != nil || d.After(at) {
 		return at

@@ -834,9 +834,13 @@ func TestSettledOnTheDayOfTheDecision(t *testing.T) {
 		inDTKS bool
 		steps  []step
 		on     string
+		// enrolledOn is the open year's enrolment day: the decision's,
+		// or the transition's when the decision's is later (a date
+		// Settle does not take either).
+		enrolledOn string
 	}{
-		{true, []step{{20 * day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-02-10"}}}, "2025-02-10"},
-		{false, []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")}, "2025-06-20"},
+		{true, []step{{20 * day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-02-10"}}}, "2025-02-10", "2025-02-10"},
+		{false, []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")}, "2025-06-20", "2025-04-22"},
 	} {
 		h := newEnv(t)
 		h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
@@ -848,6 +852,9 @@ func TestSettledOnTheDayOfTheDecision(t *testing.T) {
 		settles := h.callsOf("Settle")
 		if len(settles) != 1 || settles[0].In.(activities.SettleInput).On != tc.on {
 			t.Errorf("registered %v: Settle %+v, want one on %s", tc.inDTKS, settles, tc.on)
+		}
+		if next, ok := h.continued(); !ok || next.Open.EnrolledOn != tc.enrolledOn {
+			t.Errorf("registered %v: the open year %+v, want it enrolled on %s", tc.inDTKS, next.Open, tc.enrolledOn)
 		}
 	}
 }

@@ -142,6 +142,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeChangeHead:        "Kepala keluarga baru harus anggota keluarga yang masih ada.",
 	domain.CodeChangeNote:        "Tuliskan keterangan perubahan.",
 	domain.CodeChangeDecision:    "Tuliskan alasan bila perubahan ditolak.",
+	domain.CodeChangeEnrolled:    "Tanggal perubahan tidak boleh sebelum keluarga ini terdaftar sebagai penerima bantuan (%s).",
 	domain.CodeChangeMembers:     "Perubahan anggota keluarga memuat 1 sampai %s perubahan (lahir, meninggal, pindah keluar, pekerjaan baru), masing-masing untuk anggota lain yang masih ada selain kepala keluarga (kepala keluarga meninggal dicatat sebagai perubahan tersendiri); perubahan jenis lain tidak memuatnya.",
 	domain.CodeCycleNotClosed:    "Siklus tahun berikutnya dibuka dari siklus yang sudah ditutup: tutup buku siklus ini dulu dan tunggu penutupannya selesai.",
 	domain.CodeUsulReason:        "Tuliskan alasan keluarga ini diusulkan (10 sampai 1000 karakter).",
@@ -199,6 +200,7 @@ var errorArgs = map[domain.Code]func(args []string) []string{
 	domain.CodeVisitIndicators:    each(outcomeName),
 	domain.CodeSanggahPhotoLate:   each(func(s string) string { return lookup(sanggahStatusNames, s) }),
 	domain.CodeDateBefore:         each(isoDateID),
+	domain.CodeChangeEnrolled:     each(isoDateID),
 	domain.CodeDecreeChanged:      each(func(s string) string { return lookup(decreeStates, s) }),
 	domain.CodeDecreeStep: func(a []string) []string {
 		if len(a) != 2 {
