@@ -214,21 +214,24 @@ func (a *Activities) exitAll(ctx context.Context, cycleID, householdID int64, at
 // every programme, ends revoked and is proposed HAPUS in the next batch. A household that ended otherwise
 // keeps its final stage, but leaves the programmes that take only the
 // extreme poor of a signed decree (the regency-paid BPJS-TK of one
-// rejected by Kemensos). Retrying it changes nothing more.
-func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, decreeID int64, reason string, at time.Time) error {
+// rejected by Kemensos). The exits (and the revocation's change) are dated
+// on, the day the decree was signed (at's when it is empty or later);
+// the stage is entered at. Retrying it changes nothing more.
+func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, decreeID int64, reason, on string, at time.Time) error {
 	stage, seq, err := a.Store.CaseStage(ctx, householdID)
 	if err != nil {
 		return classify(err)
 	}
 	why := "revoked: " + reason
+	exitAt := DecidedOn(on, at)
 	if stage == "enrolled" {
-		if err := a.exitAll(ctx, cycleID, householdID, at, why); err != nil {
+		if err := a.exitAll(ctx, cycleID, householdID, exitAt, why); err != nil {
 			return err
 		}
 		// In the registry (enrolled): its HAPUS goes into the next monthly
 		// batch, as a revocation in the open year does.
 		return classify(a.Store.DecideChange(ctx, store.ChangeDecision{
-			CycleID: cycleID, HouseholdID: householdID, Confirm: true, Note: reason, At: at, DecreeID: decreeID,
+			CycleID: cycleID, HouseholdID: householdID, Confirm: true, Note: reason, At: at, On: on, DecreeID: decreeID,
 			Transition: &store.Transition{HouseholdID: householdID, Seq: seq + 1, Stage: "revoked", At: at, Reason: why},
 		}))
 	}
@@ -242,7 +245,7 @@ func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, de
 		if !slices.Contains(decreed, p) {
 			continue
 		}
-		if err := gw.Exit(ctx, enrol.Entry{CycleID: cycleID, HouseholdID: householdID, Programme: p, At: at, Reason: why}); err != nil {
+		if err := gw.Exit(ctx, enrol.Entry{CycleID: cycleID, HouseholdID: householdID, Programme: p, At: exitAt, Reason: why}); err != nil {
 			return classify(err)
 		}
 	}

@@ -383,9 +383,10 @@ func (h *household) revokedNow() bool {
 }
 
 func (h *household) revoke(ctx workflow.Context) error {
-	reason := "revoked: " + h.revoked.Reason
+	reason, signed := "revoked: "+h.revoked.Reason, h.revoked.Date
 	h.revoked = nil
-	return h.settle(ctx, domain.StageRevoked, reason, "", false, true)
+	// The aid ends from the day the revocation decree was signed.
+	return h.settle(ctx, domain.StageRevoked, reason, signed, false, true)
 }
 
 // settle enters a final stage and, in the same local activity, enrols the

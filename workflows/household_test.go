@@ -859,6 +859,25 @@ func TestSettledOnTheDayOfTheDecision(t *testing.T) {
 	}
 }
 
+// A revocation ends the aid from the day its decree was signed (carried in
+// the decree-revoked signal), not the day the case hears of it.
+func TestRevokedOnTheDayOfTheDecree(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-03-21"})
+	h.signalAt(40*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut", Date: "2025-04-01"})
+	h.run(input(false))
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"})
+	settles := h.callsOf("Settle")
+	if len(settles) != 1 {
+		t.Fatalf("Settle %+v, want one", settles)
+	}
+	if in := settles[0].In.(activities.SettleInput); !in.Exit || in.On != "2025-04-01" {
+		t.Errorf("Settle %+v, want the exits on the revocation's signing day 2025-04-01", in)
+	}
+}
+
 // The commands behind a household's history, for the plain path of a new
 // poor household (verified on time, decree, proposal, accepted). The test
 // environment has no event history; the recorded history of the same path

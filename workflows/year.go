@@ -306,8 +306,9 @@ func (y *year) decideChange(ctx workflow.Context, r DecideRequest) (ChangeRespon
 }
 
 // revokeYear applies a revocation decree to the enrolled household: it
-// leaves every programme and ends revoked, and (being in the registry) is
-// proposed HAPUS in the next monthly batch.
+// leaves every programme (from the day the decree was signed) and ends
+// revoked, and (being in the registry) is proposed HAPUS in the next
+// monthly batch.
 func (y *year) revokeYear(ctx workflow.Context) error {
 	y.busy = true
 	defer func() { y.busy = false }()
@@ -319,6 +320,6 @@ func (y *year) revokeYear(ctx workflow.Context) error {
 	y.programmes = nil
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.DecideChange, activities.DecideChangeInput{
 		CycleID: y.in.CycleID, HouseholdID: y.in.HouseholdID, Confirm: true, DecreeID: rv.DecreeID,
-		Note: rv.Reason, At: t.At, Transition: &t,
+		Note: rv.Reason, At: t.At, On: rv.Date, Transition: &t,
 	}).Get(ctx, nil)
 }

@@ -128,14 +128,16 @@ func TestOpenYearMoveContinuesAsNew(t *testing.T) {
 }
 
 // A revocation decree reaches the enrolled household in its open year: it
-// leaves its programmes, ends revoked, and DecideChange records the HAPUS.
+// leaves its programmes, ends revoked, and DecideChange records the HAPUS;
+// the exits and the revocation are dated the day the decree was signed
+// (On), the stage entered when the case heard of it.
 func TestOpenYearRevoked(t *testing.T) {
 	h := newEnv(t)
-	h.signalAt(60*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut"})
+	h.signalAt(60*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut", Date: "2025-04-25"})
 	h.run(yearInput())
 	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"})
 	testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{
-		CycleID: cycleID, HouseholdID: hhID, Confirm: true, Note: "SK dicabut", At: t0.Add(60 * day), DecreeID: 8,
+		CycleID: cycleID, HouseholdID: hhID, Confirm: true, Note: "SK dicabut", At: t0.Add(60 * day), DecreeID: 8, On: "2025-04-25",
 		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 4, Stage: "revoked", At: t0.Add(60 * day), Reason: "revoked: SK dicabut"},
 	}))
 }
