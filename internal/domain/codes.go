@@ -367,7 +367,7 @@ var catalogue = map[Code]entry{
 	CodePhotoKind:         {KindInvalid, "the photo's kind is one of front, inside, family_card, document"},
 	CodePhotoNotImage:     {KindInvalid, "the file is not a JPEG or PNG photo; nothing was stored"},
 	CodePhotoTooLarge:     {KindTooLarge, "the photo is larger than %s; take it again at a lower resolution (nothing was stored)"},
-	CodePhotoPixels:       {KindInvalid, "the photo has more than %s pixels; nothing was stored"},
+	CodePhotoPixels:       {KindInvalid, "the photo has more than %s million pixels; nothing was stored"},
 	CodePhotoLocation:     {KindInvalid, "the location is latitude -90 to 90, longitude -180 to 180 and an accuracy of 0 to 100000 metres"},
 	CodePhotoTakenAt:      {KindInvalid, "the time the photo was taken is an RFC 3339 time, not in the future"},
 	CodeVisitPhotos:       {KindInvalid, "the outcome %s needs these photos first: %s"},
