@@ -62,7 +62,7 @@ type Cases interface {
 	DecreeSigned(ctx context.Context, cycleID, householdID, decreeID int64, date string) error
 	// DecreeRevoked tells a household a decree revoked it; delivered is
 	// false when its workflow has already finished.
-	DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason string) (delivered bool, err error)
+	DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason, date string) (delivered bool, err error)
 	// ProposalSubmitted tells a household it was proposed to Kemensos.
 	ProposalSubmitted(ctx context.Context, cycleID, householdID, proposalID int64) error
 	// KemensosAnswer gives a household Kemensos' determination.

@@ -60,9 +60,9 @@ func (a *Activities) FanOutDecree(ctx context.Context, in FanOutInput) (FanOutRe
 		}
 		for _, it := range page {
 			if it.Action == "revoke" {
-				delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason)
+				delivered, err := a.Cases.DecreeRevoked(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason, d.SignedDate)
 				if err == nil && !delivered {
-					err = a.revokeSettled(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason, time.Now())
+					err = a.revokeSettled(ctx, d.CycleID, it.HouseholdID, d.ID, in.Reason, d.SignedDate, time.Now())
 				}
 				if err != nil {
 					return res, fmt.Errorf("revoke household: %w", err)

@@ -48,6 +48,7 @@ type signal struct {
 	HouseholdID int64
 	DecreeID    int64
 	Reason      string
+	Date        string
 }
 
 var errWorkerDied = errors.New("worker died")
@@ -94,8 +95,8 @@ func (f *fakeCases) DecreeSigned(_ context.Context, cycleID, householdID, decree
 	return f.send(signal{Name: "decree-signed", CycleID: cycleID, HouseholdID: householdID, DecreeID: decreeID})
 }
 
-func (f *fakeCases) DecreeRevoked(_ context.Context, cycleID, householdID, decreeID int64, reason string) (bool, error) {
-	err := f.send(signal{Name: "decree-revoked", CycleID: cycleID, HouseholdID: householdID, DecreeID: decreeID, Reason: reason})
+func (f *fakeCases) DecreeRevoked(_ context.Context, cycleID, householdID, decreeID int64, reason, date string) (bool, error) {
+	err := f.send(signal{Name: "decree-revoked", CycleID: cycleID, HouseholdID: householdID, DecreeID: decreeID, Reason: reason, Date: date})
 	return err == nil && !f.finished[householdID], err
 }
 

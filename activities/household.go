@@ -130,7 +130,7 @@ type SettleResult struct {
 // its previous stage until the retry, never final without its aid.
 func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, error) {
 	t := in.Transition
-	at := decidedOn(in.On, t.At)
+	at := DecidedOn(in.On, t.At)
 	var progs []string
 	if in.Exit {
 		reason := t.Reason
@@ -161,9 +161,9 @@ func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, 
 	return SettleResult{Programmes: progs}, classify(err)
 }
 
-// decidedOn is the time an enrolment or exit decided on day (YYYY-MM-DD)
+// DecidedOn is the time an enrolment or exit decided on day (YYYY-MM-DD)
 // is dated: that day, or at when day is empty, malformed or after at.
-func decidedOn(day string, at time.Time) time.Time {
+func DecidedOn(day string, at time.Time) time.Time {
 	d, err := time.Parse("2006-01-02", day)
 	if err != nil || d.After(at) {
 		return at
@@ -214,21 +214,24 @@ func (a *Activities) exitAll(ctx context.Context, cycleID, householdID int64, at
 // every programme, ends revoked and is proposed HAPUS in the next batch. A household that ended otherwise
 // keeps its final stage, but leaves the programmes that take only the
 // extreme poor of a signed decree (the regency-paid BPJS-TK of one
-// rejected by Kemensos). Retrying it changes nothing more.
-func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, decreeID int64, reason string, at time.Time) error {
+// rejected by Kemensos). The exits (and the revocation's change) are dated
+// on, the day the decree was signed (at's when it is empty or later);
+// the stage is entered at. Retrying it changes nothing more.
+func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, decreeID int64, reason, on string, at time.Time) error {
 	stage, seq, err := a.Store.CaseStage(ctx, householdID)
 	if err != nil {
 		return classify(err)
 	}
 	why := "revoked: " + reason
+	exitAt := DecidedOn(on, at)
 	if stage == "enrolled" {
-		if err := a.exitAll(ctx, cycleID, householdID, at, why); err != nil {
+		if err := a.exitAll(ctx, cycleID, householdID, exitAt, why); err != nil {
 			return err
 		}
 		// In the registry (enrolled): its HAPUS goes into the next monthly
 		// batch, as a revocation in the open year does.
 		return classify(a.Store.DecideChange(ctx, store.ChangeDecision{
-			CycleID: cycleID, HouseholdID: householdID, Confirm: true, Note: reason, At: at, DecreeID: decreeID,
+			CycleID: cycleID, HouseholdID: householdID, Confirm: true, Note: reason, At: at, On: on, DecreeID: decreeID,
 			Transition: &store.Transition{HouseholdID: householdID, Seq: seq + 1, Stage: "revoked", At: at, Reason: why},
 		}))
 	}
@@ -242,7 +245,7 @@ func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, de
 		if !slices.Contains(decreed, p) {
 			continue
 		}
-		if err := gw.Exit(ctx, enrol.Entry{CycleID: cycleID, HouseholdID: householdID, Programme: p, At: at, Reason: why}); err != nil {
+		if err := gw.Exit(ctx, enrol.Entry{CycleID: cycleID, HouseholdID: householdID, Programme: p, At: exitAt, Reason: why}); err != nil {
 			return classify(err)
 		}
 	}

@@ -30,8 +30,10 @@ type DecideChangeInput struct {
 	// Transition, when set, ends the household's aid: it leaves every
 	// programme (exited or revoked) and is proposed HAPUS.
 	Transition *TransitionInput
-	// DecreeID is the revocation decree.
+	// DecreeID is the revocation decree; On (YYYY-MM-DD) the day it was
+	// signed, which dates the exits and the revocation ("" for At).
 	DecreeID int64
+	On       string `json:",omitempty"`
 }
 
 // DecideChange records the decision and what a confirmed change does: the
@@ -42,12 +44,12 @@ type DecideChangeInput struct {
 func (a *Activities) DecideChange(ctx context.Context, in DecideChangeInput) error {
 	d := store.ChangeDecision{
 		CycleID: in.CycleID, HouseholdID: in.HouseholdID, ChangeID: in.ChangeID, Confirm: in.Confirm,
-		Note: in.Note, Actor: in.Actor, At: in.At, DecreeID: in.DecreeID,
+		Note: in.Note, Actor: in.Actor, At: in.At, On: in.On, DecreeID: in.DecreeID,
 	}
 	if t := in.Transition; t != nil {
 		st := store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason}
 		d.Transition = &st
-		exitAt, reason := in.At, t.Reason
+		exitAt, reason := DecidedOn(in.On, in.At), t.Reason
 		if in.ChangeID != 0 {
 			c, err := a.Store.GetChange(ctx, in.ChangeID)
 			if err != nil {

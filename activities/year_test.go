@@ -54,3 +54,62 @@ func TestChangeExitIsDatedTheDayItHappened(t *testing.T) {
 		}
 	})
 }
+
+// TestRevocationDatedByItsSigning: a revocation decree ends a household's
+// aid from the day it was signed, not the day verval applies it: the
+// fan-out tells running cases that day (the decree-revoked signal's
+// Date) and dates by it the exits of cases that had ended (revokeSettled:
+// an enrolled household's every programme and its revocation, which its
+// HAPUS follows; a rejected one's BPJS-TK); the open year's revocation
+// (DecideChange with the decree and its day) is dated the same way.
+func TestRevocationDatedByItsSigning(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *gorm.DB) {
+		ctx := t.Context()
+		f := newFixtureOn(t, db, 3, "awaiting_proposal")
+		ended, rejected, open := f.ids[0], f.ids[1], f.ids[2]
+		f.settled(t, ended, string(domain.StageEnrolled), enrol.PKH, enrol.BPNT)
+		f.settled(t, rejected, string(domain.StageRejected), enrol.BPJSTK, enrol.BLTDD)
+		f.settled(t, open, string(domain.StageEnrolled), enrol.PKH)
+		f.signedDecree(t, domain.DecreeInitial, "add", f.ids)
+		d := f.signedDecree(t, domain.DecreeRevocation, "revoke", []int64{ended, rejected})
+		const signed = "2025-05-02"
+		must(t, db.Model(&store.Decree{}).Where("id = ?", d.ID).Update("signed_date", signed).Error)
+		cases := &fakeCases{finished: map[int64]bool{ended: true, rejected: true}}
+		acts := &activities.Activities{Store: f.st, Cases: cases}
+		env := newSuite(t).NewTestActivityEnvironment()
+		env.RegisterActivity(acts)
+		_, err := env.ExecuteActivity(acts.FanOutDecree, activities.FanOutInput{DecreeID: d.ID, Reason: "SK dicabut"})
+		must(t, err)
+		for _, s := range cases.signals {
+			if s.Date != signed {
+				t.Errorf("signal %+v, want the decree's signing day %s", s, signed)
+			}
+		}
+		applied := time.Date(2025, 5, 20, 2, 0, 0, 0, time.UTC)
+		_, err = env.ExecuteActivity(acts.DecideChange, activities.DecideChangeInput{CycleID: f.cycle.ID, HouseholdID: open, Confirm: true,
+			Note: "SK dicabut", At: applied, DecreeID: d.ID, On: signed,
+			Transition: &activities.TransitionInput{HouseholdID: open, Seq: 4, Stage: string(domain.StageRevoked), At: applied, Reason: "revoked: SK dicabut"}})
+		must(t, err)
+
+		day := time.Date(2025, 5, 2, 0, 0, 0, 0, time.UTC)
+		for _, id := range f.ids {
+			en, err := f.st.Enrolments(ctx, id)
+			must(t, err)
+			for _, e := range en {
+				if e.Programme == enrol.BLTDD {
+					continue // the rejected household keeps it
+				}
+				if e.Status != store.EnrolmentExited || e.ExitedAt == nil || !e.ExitedAt.Equal(day) {
+					t.Errorf("household %d's %s: %s, exited %v; want exited on the revocation's signing day %s", id, e.Programme, e.Status, e.ExitedAt, signed)
+				}
+			}
+		}
+		for _, id := range []int64{ended, open} {
+			changes, err := f.st.Changes(ctx, id)
+			must(t, err)
+			if len(changes) != 1 || changes[0].Kind != string(domain.ChangeRevoked) || changes[0].Date != signed || !changes[0].Hapus {
+				t.Errorf("household %d's revocation %+v, want one dated %s, proposed HAPUS", id, changes, signed)
+			}
+		}
+	})
+}

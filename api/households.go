@@ -17,7 +17,9 @@ import (
 // householdView is a household as the API shows it: NIK and No KK always
 // masked; name and address in clear only to the roles that work with the
 // family in their own region (an administrator fixing a stuck case does not
-// need them).
+// need them). InDTKS is the file's terdaftar_dtks as the file said;
+// InDTKSNow whether the household is in the registry now, InDTKSBy and
+// InDTKSDate why (office.Registry).
 type householdView struct {
 	ID        int64  `json:"id"`
 	CycleID   int64  `json:"cycleId"`
@@ -35,6 +37,9 @@ type householdView struct {
 	KecamatanName  string                  `json:"kecamatanName"`
 	Desil          int                     `json:"desil"`
 	InDTKS         bool                    `json:"inDtks"`
+	InDTKSNow      bool                    `json:"inDtksNow"`
+	InDTKSBy       string                  `json:"inDtksBy"`
+	InDTKSDate     string                  `json:"inDtksDate,omitempty"`
 	Stage          string                  `json:"stage"`
 	StageEnteredAt time.Time               `json:"stageEnteredAt"`
 	Outcome        string                  `json:"outcome,omitempty"`
@@ -81,7 +86,7 @@ func (s *Server) getHousehold(c *gin.Context) {
 	c.JSON(http.StatusOK, householdView{
 		ID: h.ID, CycleID: h.CycleID, Name: h.Name, Address: h.Address, NIKMasked: h.NIKMasked, KKMasked: h.KKMasked,
 		Members: h.Members, People: h.People, DesaCode: h.DesaCode, DesaName: desa, KecamatanCode: h.KecamatanCode, KecamatanName: kec,
-		Desil: h.Desil, InDTKS: h.InDTKS, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
+		Desil: h.Desil, InDTKS: h.InDTKS, InDTKSNow: h.Registry.In, InDTKSBy: h.Registry.By, InDTKSDate: h.Registry.Date, Stage: h.Stage, StageEnteredAt: h.StageEnteredAt, Outcome: h.Outcome,
 		Reason: h.Reason, Indicators: h.Indicators, History: h.History, Audit: h.Audit, Programmes: h.Programmes,
 		Changes: h.Changes, PrevHouseholdID: h.PrevHouseholdID, PrevStage: h.PrevStage, PrevReason: h.PrevReason, TemporalURL: s.workflowURL(h.CycleID, h.ID),
 	})

@@ -213,12 +213,14 @@ func TestPhotoRefused(t *testing.T) {
 			status  int
 			code    string
 			says    string // the page's Indonesian message
+			error   string // the API's English message
 		}{
-			{"rumah.jpg", []byte("bukan foto, hanya teks yang diberi nama .jpg"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto"},
-			{"kk.png", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto"},
-			{"besar.jpg", big, http.StatusRequestEntityTooLarge, "photo.too_large", "terlalu besar"},
-			// A hundred bytes declaring 400 megapixels: refused before decoding.
-			{"raksasa.png", phototest.PNGHeader(20000, 20000), http.StatusUnprocessableEntity, "photo.pixels", "Foto lebih dari 40000000 piksel"},
+			{"rumah.jpg", []byte("bukan foto, hanya teks yang diberi nama .jpg"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto", "not a JPEG or PNG photo"},
+			{"kk.png", []byte("%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj"), http.StatusUnprocessableEntity, "photo.not_image", "bukan foto", "not a JPEG or PNG photo"},
+			{"besar.jpg", big, http.StatusRequestEntityTooLarge, "photo.too_large", "terlalu besar", "larger than"},
+			// A hundred bytes declaring 400 megapixels: refused before
+			// decoding; the limit reads as a number, not 40000000.
+			{"raksasa.png", phototest.PNGHeader(20000, 20000), http.StatusUnprocessableEntity, "photo.pixels", "Foto lebih dari 40 juta piksel", "more than 40 million pixels"},
 		} {
 			r := w.uploadPhoto("desa.jaten", h.id, "", map[string]string{"kind": "front"}, tc.name, tc.content)
 			if !r.want(t, tc.name, tc.status) {
@@ -226,7 +228,7 @@ func TestPhotoRefused(t *testing.T) {
 			}
 			var e struct{ Code, Field, Error string }
 			r.decode(t, &e)
-			if e.Code != tc.code || e.Field != "file" || !strings.Contains(e.Error, "nothing was stored") {
+			if e.Code != tc.code || e.Field != "file" || !strings.Contains(e.Error, "nothing was stored") || !strings.Contains(e.Error, tc.error) {
 				t.Errorf("%s: %+v", tc.name, e)
 			}
 			// The page says it in Indonesian.

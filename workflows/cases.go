@@ -106,10 +106,11 @@ func (c Cases) DecreeSigned(ctx context.Context, cycleID, householdID, decreeID 
 	return c.signal(ctx, cycleID, householdID, SignalDecreeSigned, DecreeSigned{DecreeID: decreeID, Date: date})
 }
 
-// DecreeRevoked sends the decree-revoked signal; delivered is false when
+// DecreeRevoked sends the decree-revoked signal of decree decreeID, signed
+// on date (YYYY-MM-DD); delivered is false when
 // the household's workflow has finished.
-func (c Cases) DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason string) (bool, error) {
-	return delivered(c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", SignalDecreeRevoked, DecreeRevoked{DecreeID: decreeID, Reason: reason}))
+func (c Cases) DecreeRevoked(ctx context.Context, cycleID, householdID, decreeID int64, reason, date string) (bool, error) {
+	return delivered(c.Client.SignalWorkflow(ctx, HouseholdWorkflowID(cycleID, householdID), "", SignalDecreeRevoked, DecreeRevoked{DecreeID: decreeID, Reason: reason, Date: date}))
 }
 
 // ProposalSubmitted sends the proposal-submitted signal.

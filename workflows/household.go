@@ -67,6 +67,9 @@ type household struct {
 
 	// programmes the household was enrolled in when its case ended.
 	programmes []string
+	// enrolledOn is the day (YYYY-MM-DD) the household was enrolled
+	// from, carried into its open year (domain.OpenYear.EnrolledOn).
+	enrolledOn string
 
 	meeting  *MeetingClosed
 	decree   *DecreeSigned
@@ -380,9 +383,10 @@ func (h *household) revokedNow() bool {
 }
 
 func (h *household) revoke(ctx workflow.Context) error {
-	reason := "revoked: " + h.revoked.Reason
+	reason, signed := "revoked: "+h.revoked.Reason, h.revoked.Date
 	h.revoked = nil
-	return h.settle(ctx, domain.StageRevoked, reason, "", false, true)
+	// The aid ends from the day the revocation decree was signed.
+	return h.settle(ctx, domain.StageRevoked, reason, signed, false, true)
 }
 
 // settle enters a final stage and, in the same local activity, enrols the
@@ -403,7 +407,21 @@ func (h *household) settle(ctx workflow.Context, stage domain.Stage, reason, on 
 		InRegistry: inRegistry, InSignedDecree: h.state.DecreeID != 0, Exit: exit, On: on,
 	}).Get(ctx, &res)
 	h.programmes = res.Programmes
+	if stage == domain.StageEnrolled {
+		h.enrolledOn = enrolmentDay(on, t.At)
+	}
 	return err
+}
+
+// enrolmentDay is the day a household enrolled at at, by the decision of
+// day on, is enrolled from, as Settle dates its enrolments: on, or at's
+// day (the earliest it is anywhere in Indonesia) when on is empty,
+// malformed or after at.
+func enrolmentDay(on string, at time.Time) string {
+	if d := activities.DecidedOn(on, at); !d.Equal(at) {
+		return d.Format("2006-01-02")
+	}
+	return at.In(westernmostZone).Format("2006-01-02")
 }
 
 // moveTo enters a new stage: search attributes for the Temporal UI, and the

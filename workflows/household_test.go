@@ -834,9 +834,13 @@ func TestSettledOnTheDayOfTheDecision(t *testing.T) {
 		inDTKS bool
 		steps  []step
 		on     string
+		// enrolledOn is the open year's enrolment day: the decision's,
+		// or the transition's when the decision's is later (a date
+		// Settle does not take either).
+		enrolledOn string
 	}{
-		{true, []step{{20 * day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-02-10"}}}, "2025-02-10"},
-		{false, []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")}, "2025-06-20"},
+		{true, []step{{20 * day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-02-10"}}}, "2025-02-10", "2025-02-10"},
+		{false, []step{decree(20*day, 5), proposal(25*day, 9), answer(50*day, 9, "")}, "2025-06-20", "2025-04-22"},
 	} {
 		h := newEnv(t)
 		h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
@@ -849,6 +853,28 @@ func TestSettledOnTheDayOfTheDecision(t *testing.T) {
 		if len(settles) != 1 || settles[0].In.(activities.SettleInput).On != tc.on {
 			t.Errorf("registered %v: Settle %+v, want one on %s", tc.inDTKS, settles, tc.on)
 		}
+		if next, ok := h.continued(); !ok || next.Open.EnrolledOn != tc.enrolledOn {
+			t.Errorf("registered %v: the open year %+v, want it enrolled on %s", tc.inDTKS, next.Open, tc.enrolledOn)
+		}
+	}
+}
+
+// A revocation ends the aid from the day its decree was signed (carried in
+// the decree-revoked signal), not the day the case hears of it.
+func TestRevokedOnTheDayOfTheDecree(t *testing.T) {
+	h := newEnv(t)
+	h.updateAt(2*day, workflows.UpdateSubmitVerification, visit(domain.OutcomeEligible, 0))
+	h.updateAt(10*day, workflows.UpdateMeetingClosed, workflows.MeetingClosed{MeetingID: 3})
+	h.signalAt(20*day, workflows.SignalDecreeSigned, workflows.DecreeSigned{DecreeID: 5, Date: "2025-03-21"})
+	h.signalAt(40*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut", Date: "2025-04-01"})
+	h.run(input(false))
+	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"})
+	settles := h.callsOf("Settle")
+	if len(settles) != 1 {
+		t.Fatalf("Settle %+v, want one", settles)
+	}
+	if in := settles[0].In.(activities.SettleInput); !in.Exit || in.On != "2025-04-01" {
+		t.Errorf("Settle %+v, want the exits on the revocation's signing day 2025-04-01", in)
 	}
 }
 

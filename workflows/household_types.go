@@ -112,6 +112,10 @@ type DecreeSigned struct {
 type DecreeRevoked struct {
 	DecreeID int64
 	Reason   string
+	// Date is the day the revocation decree was signed, YYYY-MM-DD (""
+	// in a signal sent before it was carried): the household's exits are
+	// dated that day.
+	Date string
 }
 
 // ProposalSubmitted is the proposal-submitted signal.

@@ -77,7 +77,7 @@ type year struct {
 // runYear is the open year's run of an enrolled household's case.
 func runYear(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error) {
 	o := in.Open
-	y := &year{household: household{in: in, programmes: o.Programmes, state: HouseholdState{
+	y := &year{household: household{in: in, programmes: o.Programmes, enrolledOn: o.EnrolledOn, state: HouseholdState{
 		Stage: domain.StageEnrolled, StageEnteredAt: o.EnrolledAt, Seq: o.Seq, Outcome: domain.OutcomeEligible, DecreeID: o.DecreeID,
 	}}, changes: o.Changes, runs: o.Runs}
 	if err := y.registerYear(ctx); err != nil {
@@ -109,7 +109,7 @@ func runYear(ctx workflow.Context, in HouseholdInput) (HouseholdResult, error) {
 func (h *household) continueYear(ctx workflow.Context, changes, runs int) error {
 	in := h.in
 	in.Open = &domain.OpenYear{
-		Seq: h.state.Seq, EnrolledAt: h.state.StageEnteredAt, DecreeID: h.state.DecreeID,
+		Seq: h.state.Seq, EnrolledAt: h.state.StageEnteredAt, EnrolledOn: h.enrolledOn, DecreeID: h.state.DecreeID,
 		Programmes: h.programmes, Changes: changes, Runs: runs + 1,
 	}
 	return workflow.NewContinueAsNewError(ctx, HouseholdWorkflow, in)
@@ -176,16 +176,23 @@ func (y *year) validateChange(ctx workflow.Context, r ChangeRequest) error {
 	if y.pending != nil {
 		return refuseWith(domain.CodeChangePending)
 	}
-	return ValidateChange(r, y.in.RegencyCode, y.in.DesaCode, y.in.CycleOpenedAt, workflow.Now(ctx))
+	return ValidateChange(r, y.in.RegencyCode, y.in.DesaCode, y.in.CycleOpenedAt, y.enrolledOn, workflow.Now(ctx))
 }
 
-// ValidateChange checks a change's fields against its kind.
-func ValidateChange(r ChangeRequest, regency, desa string, cycleOpened, now time.Time) error {
+// ValidateChange checks a change's fields against its kind. Its date is
+// neither in the future, nor before the cycle opened, nor before the day
+// the household was enrolled from (enrolledOn, YYYY-MM-DD; "" when the
+// year does not know it).
+func ValidateChange(r ChangeRequest, regency, desa string, cycleOpened time.Time, enrolledOn string, now time.Time) error {
 	if !r.Kind.Valid() {
 		return refuseField("kind", domain.CodeChangeKind)
 	}
 	if err := validDate("date", r.Date, cycleOpened, now); err != nil {
 		return err
+	}
+	if enrolledOn != "" && r.Date < enrolledOn {
+		// Both are YYYY-MM-DD: their order is the days'.
+		return refuseField("date", domain.CodeChangeEnrolled, enrolledOn)
 	}
 	if r.Kind == domain.ChangeMovedDesa {
 		if r.NewDesaCode == "" || r.NewDesaCode == desa || !strings.HasPrefix(r.NewDesaCode, regency+".") || !strings.HasPrefix(r.NewDesaCode, r.NewKecamatanCode+".") {
@@ -299,8 +306,9 @@ func (y *year) decideChange(ctx workflow.Context, r DecideRequest) (ChangeRespon
 }
 
 // revokeYear applies a revocation decree to the enrolled household: it
-// leaves every programme and ends revoked, and (being in the registry) is
-// proposed HAPUS in the next monthly batch.
+// leaves every programme (from the day the decree was signed) and ends
+// revoked, and (being in the registry) is proposed HAPUS in the next
+// monthly batch.
 func (y *year) revokeYear(ctx workflow.Context) error {
 	y.busy = true
 	defer func() { y.busy = false }()
@@ -312,6 +320,6 @@ func (y *year) revokeYear(ctx workflow.Context) error {
 	y.programmes = nil
 	return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localOptions), a.DecideChange, activities.DecideChangeInput{
 		CycleID: y.in.CycleID, HouseholdID: y.in.HouseholdID, Confirm: true, DecreeID: rv.DecreeID,
-		Note: rv.Reason, At: t.At, Transition: &t,
+		Note: rv.Reason, At: t.At, On: rv.Date, Transition: &t,
 	}).Get(ctx, nil)
 }

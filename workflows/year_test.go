@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/verval/verval/activities"
@@ -13,7 +14,7 @@ import (
 // continues as new into it.
 func yearInput() workflows.HouseholdInput {
 	in := input(true)
-	in.Open = &domain.OpenYear{Seq: 3, EnrolledAt: t0.Add(40 * day), DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Runs: 1}
+	in.Open = &domain.OpenYear{Seq: 3, EnrolledAt: t0.Add(40 * day), EnrolledOn: "2025-04-10", DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Runs: 1}
 	return in
 }
 
@@ -36,10 +37,37 @@ func TestEnrolledContinuesIntoOpenYear(t *testing.T) {
 		t.Fatalf("enrolled case ended with %v, want it continued into its open year", h.env.GetWorkflowError())
 	}
 	testx.Equal(t, "open year", *next.Open, domain.OpenYear{
-		Seq: 3, EnrolledAt: t0.Add(20 * day), DecreeID: 5, Runs: 1,
+		Seq: 3, EnrolledAt: t0.Add(20 * day), EnrolledOn: "2025-03-23", DecreeID: 5, Runs: 1,
 		Programmes: []string{"PKH", "BPNT", "PBI-JK", "BPJS-TK", "BLT-DD"},
 	})
 	testx.Equal(t, "region kept", next.DesaCode, desa)
+}
+
+// A change happens to an enrolled household: one dated before the day it
+// was enrolled from (its decree signed on 10 April, though verval heard of
+// it on the 12th) is refused, naming that day; one on that day is taken.
+// A year continued before the day was carried knows only the cycle's
+// opening.
+func TestOpenYearChangeBeforeEnrolment(t *testing.T) {
+	at := func(date string) workflows.ChangeRequest {
+		c := change(domain.ChangeWithdrew)
+		c.Date = date
+		return c
+	}
+	h := newEnv(t)
+	before := h.updateAt(50*day, workflows.UpdateRecordChange, at("2025-04-09"))
+	on := h.updateAt(51*day, workflows.UpdateRecordChange, at("2025-04-10"))
+	h.run(yearInput())
+	e := mustReject(t, "a change the day before the enrolment", before, domain.KindInvalid, "date")
+	testx.Equal(t, "refusal", fmt.Sprintf("%s %v", e.Code, e.Args), "change.before_enrolment [2025-04-10]")
+	mustAccept(t, "a change on the enrolment's day", on)
+
+	old := yearInput()
+	old.Open.EnrolledOn = ""
+	h = newEnv(t)
+	before = h.updateAt(50*day, workflows.UpdateRecordChange, at("2025-04-09"))
+	h.run(old)
+	mustAccept(t, "a change in a year that does not know its enrolment's day", before)
 }
 
 // The head died and the family ends: recorded by the PKH companion, a
@@ -92,7 +120,7 @@ func TestOpenYearMoveContinuesAsNew(t *testing.T) {
 	}
 	testx.Equal(t, "new desa", next.DesaCode+" "+next.KecamatanCode, "35.05.02.2003 35.05.02")
 	testx.Equal(t, "open year", *next.Open, domain.OpenYear{
-		Seq: 3, EnrolledAt: t0.Add(40 * day), DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Changes: 1, Runs: 2,
+		Seq: 3, EnrolledAt: t0.Add(40 * day), EnrolledOn: "2025-04-10", DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Changes: 1, Runs: 2,
 	})
 	if d := h.callsOf("DecideChange")[0].In.(activities.DecideChangeInput); d.Transition != nil {
 		t.Errorf("a move ends the aid: %+v", d.Transition)
@@ -100,14 +128,16 @@ func TestOpenYearMoveContinuesAsNew(t *testing.T) {
 }
 
 // A revocation decree reaches the enrolled household in its open year: it
-// leaves its programmes, ends revoked, and DecideChange records the HAPUS.
+// leaves its programmes, ends revoked, and DecideChange records the HAPUS;
+// the exits and the revocation are dated the day the decree was signed
+// (On), the stage entered when the case heard of it.
 func TestOpenYearRevoked(t *testing.T) {
 	h := newEnv(t)
-	h.signalAt(60*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut"})
+	h.signalAt(60*day, workflows.SignalDecreeRevoked, workflows.DecreeRevoked{DecreeID: 8, Reason: "SK dicabut", Date: "2025-04-25"})
 	h.run(yearInput())
 	testx.Equal(t, "result", h.result(), workflows.HouseholdResult{Stage: domain.StageRevoked, Reason: "revoked: SK dicabut"})
 	testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{
-		CycleID: cycleID, HouseholdID: hhID, Confirm: true, Note: "SK dicabut", At: t0.Add(60 * day), DecreeID: 8,
+		CycleID: cycleID, HouseholdID: hhID, Confirm: true, Note: "SK dicabut", At: t0.Add(60 * day), DecreeID: 8, On: "2025-04-25",
 		Transition: &activities.TransitionInput{HouseholdID: hhID, Seq: 4, Stage: "revoked", At: t0.Add(60 * day), Reason: "revoked: SK dicabut"},
 	}))
 }
@@ -142,7 +172,7 @@ func TestOpenYearHeadDiedNewHead(t *testing.T) {
 		t.Fatalf("after a new head: %v, want continued as new", h.env.GetWorkflowError())
 	}
 	testx.Equal(t, "open year", *next.Open, domain.OpenYear{
-		Seq: 3, EnrolledAt: t0.Add(40 * day), DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Changes: 1, Runs: 2,
+		Seq: 3, EnrolledAt: t0.Add(40 * day), EnrolledOn: "2025-04-10", DecreeID: 5, Programmes: []string{"PKH", "BPNT"}, Changes: 1, Runs: 2,
 	})
 	testx.Equal(t, "recorded", h.callsOf("RecordChange")[0].In.(activities.ChangeInput).NewHeadMemberID, int64(77))
 	testx.Equal(t, "decision", h.callsOf("DecideChange")[0].In, any(activities.DecideChangeInput{

@@ -700,6 +700,8 @@ func TestEveryRefusalHasIndonesian(t *testing.T) {
 		{domain.Err(domain.CodeReopenPastVerified, domain.StageAwaitingDecree), "Keluarga ini sudah melewati tahap verifikasi desa (Menunggu SK Bupati)."},
 		{domain.Err(domain.CodeVisitIndicators, domain.OutcomeNotPoor), "Jenis lantai, dinding dan atap wajib diisi untuk hasil Sudah mampu."},
 		{domain.Err(domain.CodeDateBefore, "2026-05-03"), "Tanggal tidak boleh sebelum siklus verval dibuka (3 Mei 2026)."},
+		{domain.Err(domain.CodeChangeEnrolled, "2026-02-02"), "Tanggal perubahan tidak boleh sebelum keluarga ini terdaftar sebagai penerima bantuan (2 Februari 2026)."},
+		{domain.Err(domain.CodePhotoPixels, "40.5"), "Foto lebih dari 40,5 juta piksel; tidak ada yang disimpan."},
 		{domain.Err(domain.CodeMeetingOpenTasks, 2), "Masih ada 2 keluarga di desa ini yang belum punya hasil kunjungan."},
 	} {
 		if got := errorText(c.err); got != c.want {

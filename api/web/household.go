@@ -15,6 +15,8 @@ import (
 
 type householdData struct {
 	H *store.Household
+	// Registry is whether the household is in the registry now.
+	Registry office.Registry
 	// Name and Address are in clear only for the roles that work with the
 	// family in their own region, as in the API.
 	Name, Address string
@@ -70,6 +72,31 @@ func (h *pages) householdPage(c *gin.Context) {
 	h.showHousehold(c, id, http.StatusOK, v, office.YearChange{}, nil)
 }
 
+// InDTKS says whether the household is in the registry now, with the
+// file's terdaftar_dtks beside it where they differ: "Ya (ditetapkan
+// Kemensos 4 Mei 2026; berkas: Tidak)".
+func (d householdData) InDTKS() string {
+	yes := func(b bool) string {
+		if b {
+			return "Ya"
+		}
+		return "Tidak"
+	}
+	r := d.Registry
+	if r.In == d.H.InDTKS {
+		return yes(r.In)
+	}
+	why := map[string]string{
+		office.RegistryAdded:    "ditetapkan Kemensos",
+		office.RegistryRemoved:  "dihapus Kemensos",
+		office.RegistryEnrolled: "keluarga penerima bantuan",
+	}[r.By]
+	if r.Date != "" {
+		why += " " + isoDateID(r.Date)
+	}
+	return fmt.Sprintf("%s (%s; berkas: %s)", yes(r.In), why, yes(d.H.InDTKS))
+}
+
 // Edit is the change form's member edit as posted, if any.
 func (d householdData) Edit() office.MemberEdit {
 	if len(d.Form.Members) > 0 {
@@ -91,7 +118,7 @@ func (h *pages) showHousehold(c *gin.Context, id int64, status int, v *view, for
 		return
 	}
 	hh := r.Household
-	d := householdData{H: hh, Programmes: r.Programmes, People: r.People, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
+	d := householdData{H: hh, Registry: r.Registry, Programmes: r.Programmes, People: r.People, Name: hh.Name, Address: hh.Address, DesaName: regionName(hh.DesaCode),
 		KecName: regionName(hh.KecamatanCode), History: r.History, Audit: r.Audit}
 	if !p.Role.Visits() && h.d.WorkflowURL != nil {
 		d.TemporalURL = h.d.WorkflowURL(hh.CycleID, hh.ID)

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/verval/verval/internal/auth"
 	"github.com/verval/verval/internal/domain"
 )
@@ -142,6 +144,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodeChangeHead:        "Kepala keluarga baru harus anggota keluarga yang masih ada.",
 	domain.CodeChangeNote:        "Tuliskan keterangan perubahan.",
 	domain.CodeChangeDecision:    "Tuliskan alasan bila perubahan ditolak.",
+	domain.CodeChangeEnrolled:    "Tanggal perubahan tidak boleh sebelum keluarga ini terdaftar sebagai penerima bantuan (%s).",
 	domain.CodeChangeMembers:     "Perubahan anggota keluarga memuat 1 sampai %s perubahan (lahir, meninggal, pindah keluar, pekerjaan baru), masing-masing untuk anggota lain yang masih ada selain kepala keluarga (kepala keluarga meninggal dicatat sebagai perubahan tersendiri); perubahan jenis lain tidak memuatnya.",
 	domain.CodeCycleNotClosed:    "Siklus tahun berikutnya dibuka dari siklus yang sudah ditutup: tutup buku siklus ini dulu dan tunggu penutupannya selesai.",
 	domain.CodeUsulReason:        "Tuliskan alasan keluarga ini diusulkan (10 sampai 1000 karakter).",
@@ -164,7 +167,7 @@ var errorTexts = map[domain.Code]string{
 	domain.CodePhotoKind:         "Pilih jenis foto: rumah tampak depan, bagian dalam rumah, Kartu Keluarga atau dokumen pendukung.",
 	domain.CodePhotoNotImage:     "Berkas ini bukan foto (JPEG atau PNG); tidak ada yang disimpan. Ambil foto dengan kamera lalu kirim lagi.",
 	domain.CodePhotoTooLarge:     "Foto lebih dari %s; tidak ada yang disimpan. Ambil foto dengan resolusi lebih kecil lalu kirim lagi.",
-	domain.CodePhotoPixels:       "Foto lebih dari %s piksel; tidak ada yang disimpan.",
+	domain.CodePhotoPixels:       "Foto lebih dari %s juta piksel; tidak ada yang disimpan.",
 	domain.CodePhotoLocation:     "Lokasi tidak sah: lintang -90 sampai 90, bujur -180 sampai 180, akurasi 0 sampai 100000 meter.",
 	domain.CodePhotoTakenAt:      "Waktu pengambilan foto tidak sah atau di masa depan.",
 	domain.CodeVisitPhotos:       "Hasil “%s” memerlukan foto: %s. Ambil dan kirim fotonya dulu, lalu simpan hasilnya.",
@@ -199,6 +202,8 @@ var errorArgs = map[domain.Code]func(args []string) []string{
 	domain.CodeVisitIndicators:    each(outcomeName),
 	domain.CodeSanggahPhotoLate:   each(func(s string) string { return lookup(sanggahStatusNames, s) }),
 	domain.CodeDateBefore:         each(isoDateID),
+	domain.CodeChangeEnrolled:     each(isoDateID),
+	domain.CodePhotoPixels:        each(decimalComma),
 	domain.CodeDecreeChanged:      each(func(s string) string { return lookup(decreeStates, s) }),
 	domain.CodeDecreeStep: func(a []string) []string {
 		if len(a) != 2 {
@@ -223,6 +228,9 @@ func roleFirst(a []string) []string {
 	}
 	return a
 }
+
+// decimalComma writes a decimal number the Indonesian way: 40,5.
+func decimalComma(s string) string { return strings.Replace(s, ".", ",", 1) }
 
 // each names every argument with f.
 func each(f func(string) string) func([]string) []string {

@@ -170,6 +170,7 @@ const (
 	CodeChangeNote     Code = "change.note"
 	CodeChangeDecision Code = "change.decision"
 	CodeChangeMembers  Code = "change.members"
+	CodeChangeEnrolled Code = "change.before_enrolment"
 	CodeCycleNotClosed Code = "cycle.not_closed"
 	// Photos: a visit's, an usul's or a sanggah's evidence.
 	CodePhotoKind      Code = "photo.kind"
@@ -343,6 +344,7 @@ var catalogue = map[Code]entry{
 	CodeChangeHead:        {KindInvalid, "the new head must be a member present in the household"},
 	CodeChangeNote:        {KindInvalid, "say what changed"},
 	CodeChangeDecision:    {KindInvalid, "the decision is confirm or refuse; a refusal says why"},
+	CodeChangeEnrolled:    {KindInvalid, "cannot be before the household was enrolled (%s): a change happens to an enrolled household"},
 	CodeChangeMembers:     {KindInvalid, "a change of members lists 1 to %s changes (born, died, moved_out, occupation), each of a different member present other than the head (the head's death is head_died); other changes list none"},
 	CodeCycleNotClosed:    {KindConflict, "next year's cycle opens from a closed cycle: close this one first (tutup buku), and let its close reach every household"},
 	CodeUsulReason:        {KindInvalid, "say why the family is proposed (10 to 1000 characters)"},
@@ -365,7 +367,7 @@ var catalogue = map[Code]entry{
 	CodePhotoKind:         {KindInvalid, "the photo's kind is one of front, inside, family_card, document"},
 	CodePhotoNotImage:     {KindInvalid, "the file is not a JPEG or PNG photo; nothing was stored"},
 	CodePhotoTooLarge:     {KindTooLarge, "the photo is larger than %s; take it again at a lower resolution (nothing was stored)"},
-	CodePhotoPixels:       {KindInvalid, "the photo has more than %s pixels; nothing was stored"},
+	CodePhotoPixels:       {KindInvalid, "the photo has more than %s million pixels; nothing was stored"},
 	CodePhotoLocation:     {KindInvalid, "the location is latitude -90 to 90, longitude -180 to 180 and an accuracy of 0 to 100000 metres"},
 	CodePhotoTakenAt:      {KindInvalid, "the time the photo was taken is an RFC 3339 time, not in the future"},
 	CodeVisitPhotos:       {KindInvalid, "the outcome %s needs these photos first: %s"},

@@ -56,6 +56,12 @@ type OpenYear struct {
 	Seq int
 	// EnrolledAt is when the household entered enrolled.
 	EnrolledAt time.Time
+	// EnrolledOn (YYYY-MM-DD) is the day it was enrolled from: the day of
+	// the decision (the decree's signing, Kemensos' determination), as its
+	// enrolments are dated. A change cannot have happened before it. ""
+	// in a year continued before it was carried: only the cycle's opening
+	// bounds a change then.
+	EnrolledOn string `json:",omitempty"`
 	DecreeID   int64
 	Programmes []string
 	// Changes counts the changes confirmed (or refused) so far this year;

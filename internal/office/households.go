@@ -28,6 +28,49 @@ type HouseholdRecord struct {
 	// Changes are the year's changes to the household (recorded, confirmed
 	// or refused), oldest first.
 	Changes []store.HouseholdChange
+	// Registry is whether the household is in the national registry now,
+	// which its file's terdaftar_dtks (Household.InDTKS, kept as the file
+	// said) may no longer be.
+	Registry Registry
+}
+
+// Registry says whether a household is in the national registry
+// (DTKS/DTSEN) now, and why.
+type Registry struct {
+	In bool
+	// By is why: RegistryFile (the file's terdaftar_dtks, nothing since
+	// says otherwise), RegistryEnrolled (an enrolled household is in the
+	// registry: it was already, or Kemensos took it), RegistryAdded or
+	// RegistryRemoved (Kemensos determined its TAMBAH or its HAPUS, on
+	// Date).
+	By   string
+	Date string
+}
+
+// Why a household is in the registry or not (Registry.By).
+const (
+	RegistryFile     = "file"
+	RegistryEnrolled = "enrolled"
+	RegistryAdded    = "kemensos_added"
+	RegistryRemoved  = "kemensos_removed"
+)
+
+// registryNow is household h's place in the registry, given Kemensos'
+// latest determination about it (jenis TAMBAH or HAPUS on date, "" for
+// none): an enrolled household is in it; otherwise the determination
+// decides, and without one the file.
+func registryNow(h *store.Household, jenis, date string) Registry {
+	switch {
+	case jenis == "TAMBAH":
+		return Registry{In: true, By: RegistryAdded, Date: date}
+	case h.Stage == string(domain.StageEnrolled) && h.InDTKS:
+		return Registry{In: true, By: RegistryFile}
+	case h.Stage == string(domain.StageEnrolled):
+		return Registry{In: true, By: RegistryEnrolled}
+	case jenis == "HAPUS":
+		return Registry{By: RegistryRemoved, Date: date}
+	}
+	return Registry{In: h.InDTKS, By: RegistryFile}
 }
 
 // Household is household id if the caller may see it, masked for the
@@ -65,6 +108,11 @@ func (s *Service) HouseholdRecord(ctx context.Context, c Caller, id int64) (*Hou
 	if r.Changes, err = s.store.Changes(ctx, h.ID); err != nil {
 		return nil, err
 	}
+	jenis, date, err := s.store.RegistryAnswer(ctx, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	r.Registry = registryNow(h, jenis, date)
 	for i := range r.Changes {
 		for j := range r.Changes[i].Members {
 			e := &r.Changes[i].Members[j]

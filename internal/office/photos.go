@@ -212,7 +212,8 @@ func (s *Service) attachPhoto(ctx context.Context, c Caller, owner photoOwner, k
 	clean, err := photo.Strip(raw)
 	switch {
 	case errors.Is(err, photo.ErrTooManyPixels):
-		return nil, domain.FieldErr("file", domain.CodePhotoPixels, fmt.Sprint(photo.MaxPixels))
+		// In millions, as people read a camera's size: "40".
+		return nil, domain.FieldErr("file", domain.CodePhotoPixels, strconv.FormatFloat(float64(photo.MaxPixels)/1e6, 'f', -1, 64))
 	case err != nil:
 		return nil, domain.FieldErr("file", domain.CodePhotoNotImage)
 	}

@@ -236,6 +236,9 @@ type ChangeDecision struct {
 	// exits are made before) and enters this stage; it is proposed HAPUS.
 	Transition *Transition
 	DecreeID   int64
+	// On (YYYY-MM-DD) dates a revocation: the day its decree was signed;
+	// "" (or a day after At) for At's day.
+	On string
 }
 
 // DecideChange records a decision in one transaction: the change's status,
@@ -257,8 +260,12 @@ func (s *Store) DecideChange(ctx context.Context, d ChangeDecision) error {
 				return wrapNotFound(err)
 			}
 			at := d.At.UTC()
+			date := at.Format(time.DateOnly)
+			if on, err := time.Parse(time.DateOnly, d.On); err == nil && !on.After(at) {
+				date = d.On
+			}
 			c = HouseholdChange{
-				CycleID: d.CycleID, HouseholdID: d.HouseholdID, Kind: string(domain.ChangeRevoked), Date: at.Format("2006-01-02"),
+				CycleID: d.CycleID, HouseholdID: d.HouseholdID, Kind: string(domain.ChangeRevoked), Date: date,
 				Note: ClipReason(d.Note), DesaCode: h.DesaCode, Status: domain.ChangeConfirmed, RecordedBy: d.Actor.UserID,
 				RecordedRole: "system", RecordedAt: at, DecidedAt: &at, DecidedRole: "system", DecreeID: &d.DecreeID, Hapus: true,
 			}

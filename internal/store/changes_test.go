@@ -170,9 +170,14 @@ func TestYearChanges(t *testing.T) {
 		decide(hs[1], r, false, "", at.Add(3*time.Hour))
 		died := record(hs[2], domain.ChangeHeadDied, "", at.Add(4*time.Hour))
 		decide(hs[2], died, true, "exited", at.Add(5*time.Hour))
-		must(t, st.DecideChange(ctx, store.ChangeDecision{CycleID: cy.ID, HouseholdID: hs[3].ID, Confirm: true, Note: "SK dicabut", At: at, DecreeID: 9,
+		// The revocation, applied a day after its decree was signed, is
+		// dated the signing day.
+		must(t, st.DecideChange(ctx, store.ChangeDecision{CycleID: cy.ID, HouseholdID: hs[3].ID, Confirm: true, Note: "SK dicabut", At: at, DecreeID: 9, On: "2026-04-01",
 			Transition: &store.Transition{HouseholdID: hs[3].ID, Seq: 4, Stage: "revoked", At: at, Reason: "revoked: SK dicabut"}}))
 		must(t, st.DecideChange(ctx, store.ChangeDecision{CycleID: cy.ID, HouseholdID: hs[3].ID, Confirm: true, Note: "SK dicabut", At: at, DecreeID: 9}))
+		if rv, err := st.Changes(ctx, hs[3].ID); err != nil || len(rv) != 1 || rv[0].Date != "2026-04-01" || !rv[0].RecordedAt.Equal(at) {
+			t.Errorf("the revocation %+v (%v), want one dated its decree's signing 2026-04-01, recorded %v", rv, err, at)
+		}
 
 		changes, err := st.Changes(ctx, hs[1].ID)
 		must(t, err)

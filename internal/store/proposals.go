@@ -625,3 +625,14 @@ func (s *Store) ProposalCounts(ctx context.Context, proposalID int64) (*Proposal
 	}
 	return out, nil
 }
+
+// RegistryAnswer is Kemensos' latest determination about household id:
+// the kind (TAMBAH or HAPUS) of the last of its batch items Kemensos
+// accepted (DITETAPKAN), and the determination's day; "" when none was.
+func (s *Store) RegistryAnswer(ctx context.Context, householdID int64) (jenis, date string, err error) {
+	var it ProposalItem
+	err = s.DB.WithContext(ctx).Select("jenis", "answer_date").
+		Where("household_id = ? AND answer = ?", householdID, "DITETAPKAN").
+		Order("proposal_id DESC").Limit(1).Find(&it).Error
+	return it.Jenis, it.AnswerDate, err
+}
