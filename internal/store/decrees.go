@@ -57,13 +57,9 @@ func fillDecree(tx *gorm.DB, d *Decree, revoke []int64) (int, error) {
 		if len(revoke) == 0 {
 			return 0, conflict(domain.CodeRevokeNone)
 		}
-		// Households listed (add) by a signed decree of this cycle and not
-		// already revoked or in another open revocation.
-		err := tx.Table("decree_items").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ? AND decree_items.household_id IN ?", d.CycleID, domain.DecreeSigned, "add", revoke).
-			Where("decree_items.household_id NOT IN (?)", tx.Table("decree_items").Select("decree_items.household_id").
-				Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-				Where("decree_items.action = ? AND decree_items.decree_id <> ? AND decrees.status <> ?", "revoke", d.ID, domain.DecreeWithdrawn)).
+		// Households a signed decree of this cycle lists and no other
+		// revocation (signed or open) has taken back since.
+		err := revocable(tx, d.CycleID, d.ID).Where("decree_items.household_id IN ?", revoke).
 			Distinct().Pluck("decree_items.household_id", &ids).Error
 		if err != nil {
 			return 0, err
@@ -237,6 +233,20 @@ func (s *Store) DecreeCounts(ctx context.Context, decreeID int64) ([]DecreeArea,
 		Group("households.kecamatan_code, households.desa_code").
 		Order("households.kecamatan_code, households.desa_code").Scan(&rows).Error
 	return rows, err
+}
+
+// revocable selects the households a revocation decree of the cycle may
+// take back: listed (add) by a signed decree that no revocation other
+// than except (0 for none), signed or still open, took back after it. A
+// household revoked, reinstated by an upheld objection and listed again
+// by a later decree can be revoked again.
+func revocable(tx *gorm.DB, cycleID, except int64) *gorm.DB {
+	return tx.Table("decree_items").Select("decree_items.household_id").
+		Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
+		Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ?", cycleID, domain.DecreeSigned, "add").
+		Where("NOT EXISTS (SELECT 1 FROM decree_items r JOIN decrees rd ON rd.id = r.decree_id"+
+			" WHERE r.household_id = decree_items.household_id AND r.action = ? AND rd.id <> ? AND rd.status <> ? AND rd.id > decrees.id)",
+			"revoke", except, domain.DecreeWithdrawn)
 }
 
 // listedByDecree selects the households a decree of the cycle lists, other

@@ -95,3 +95,63 @@ func TestSignedDecreeHasNoReturnReason(t *testing.T) {
 		}
 	})
 }
+
+// TestRevokedListedAgainCanBeRevokedAgain: a household revoked by a signed
+// decree, then listed again by a later signed decree (an upheld objection
+// reinstated it), is listed once more: a revocation may take it back
+// again, and an upheld inclusion error counts it as a candidate; while
+// that revocation is open it is neither revocable by another draft nor a
+// candidate. Before, any earlier revocation was final.
+func TestRevokedListedAgainCanBeRevokedAgain(t *testing.T) {
+	forEachDBWithCycle(t, func(t *testing.T, db *gorm.DB, st *store.Store, cy store.Cycle) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		h := store.Household{CycleID: cy.ID, IntakeID: 1, Row: 2, FamilyID: "F1", KKHash: "kk1", KKSealed: []byte{1}, KKMasked: "x", NIKHash: "nik1",
+			NIKSealed: []byte{1}, NIKMasked: "x", Name: "n", Address: "a", RegencyCode: "35.05", KecamatanCode: "35.05.01", DesaCode: "35.05.01.2001",
+			Desil: 1, Stage: "enrolled", StageEnteredAt: now, Outcome: "eligible"}
+		must(t, db.Create(&h).Error)
+		signed := func(kind domain.DecreeKind, action string) store.Decree {
+			d := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: kind, Status: domain.DecreeSigned}
+			must(t, db.Create(&d).Error)
+			must(t, db.Create(&store.DecreeItem{DecreeID: d.ID, HouseholdID: h.ID, Action: action}).Error)
+			return d
+		}
+		sg := store.Sanggah{CycleID: cy.ID, HouseholdID: h.ID, Receipt: "SGH-35.05-2026-000001", Seq: 1, Kind: domain.SanggahInclusion,
+			Channel: "walk_in", ObjectorKind: "citizen", Reason: "mampu", Reverifier: "desa", RegencyCode: "35.05", KecamatanCode: "35.05.01",
+			DesaCode: "35.05.01.2001", ObjectorSealed: []byte{1}, Status: domain.SanggahUpheld, StatusAt: now, DueAt: now, HouseholdStage: "enrolled", CreatedAt: now}
+		must(t, db.Create(&sg).Error)
+		actor := domain.Actor{UserID: 7, Role: "dinsos", RequestID: "r1"}
+		candidates := func() []int64 {
+			ids, err := st.SanggahCandidates(ctx, cy.ID, domain.SanggahInclusion)
+			must(t, err)
+			return ids
+		}
+
+		signed(domain.DecreeInitial, "add")
+		signed(domain.DecreeRevocation, "revoke")
+		if ids := candidates(); len(ids) != 0 {
+			t.Fatalf("candidates once revoked: %v, want none", ids)
+		}
+		draft := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeRevocation}
+		if err := st.DraftDecree(ctx, &draft, []int64{h.ID}, actor); !errorIsCode(err, domain.CodeRevokeNotSigned) {
+			t.Fatalf("revoking a revoked household: %v, want %s", err, domain.CodeRevokeNotSigned)
+		}
+
+		signed(domain.DecreeAmendment, "add")
+		if ids := candidates(); len(ids) != 1 || ids[0] != h.ID {
+			t.Fatalf("candidates once listed again: %v, want [%d]", ids, h.ID)
+		}
+		draft = store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeRevocation}
+		must(t, st.DraftDecree(ctx, &draft, []int64{h.ID}, actor))
+		if draft.Households != 1 {
+			t.Fatalf("the second revocation lists %d households, want 1", draft.Households)
+		}
+		if ids := candidates(); len(ids) != 0 {
+			t.Errorf("candidates while a revocation is open: %v, want none", ids)
+		}
+		other := store.Decree{CycleID: cy.ID, RegencyCode: "35.05", Kind: domain.DecreeRevocation}
+		if err := st.DraftDecree(ctx, &other, []int64{h.ID}, actor); !errorIsCode(err, domain.CodeRevokeNotSigned) {
+			t.Errorf("a second open revocation of it: %v, want %s", err, domain.CodeRevokeNotSigned)
+		}
+	})
+}

@@ -437,17 +437,13 @@ func (s *Store) StuckSanggah(ctx context.Context, p auth.Principal, cycleID int6
 
 // SanggahCandidates lists the households an upheld objection of kind puts
 // into the next decree, by id: for an inclusion error, the households a
-// signed decree of the cycle lists and no decree (signed or open) revokes
-// yet, for a revocation decree.
+// revocation decree may take back (revocable: listed by a signed decree
+// and not revoked, signed or open, since).
 func (s *Store) SanggahCandidates(ctx context.Context, cycleID int64, kind domain.SanggahKind) ([]int64, error) {
 	var ids []int64
 	q := s.DB.WithContext(ctx).Model(&Sanggah{}).Where("sanggah.cycle_id = ? AND sanggah.status = ? AND sanggah.kind = ?", cycleID, domain.SanggahUpheld, kind)
 	if kind == domain.SanggahInclusion {
-		signed := s.DB.Table("decree_items").Select("decree_items.household_id").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decrees.status = ? AND decree_items.action = ?", cycleID, domain.DecreeSigned, "add")
-		revoking := s.DB.Table("decree_items").Select("decree_items.household_id").Joins("JOIN decrees ON decrees.id = decree_items.decree_id").
-			Where("decrees.cycle_id = ? AND decree_items.action = ? AND decrees.status <> ?", cycleID, "revoke", domain.DecreeWithdrawn)
-		q = q.Where("sanggah.household_id IN (?) AND sanggah.household_id NOT IN (?)", signed, revoking)
+		q = q.Where("sanggah.household_id IN (?)", revocable(s.DB, cycleID, 0))
 	}
 	err := q.Distinct().Order("sanggah.household_id").Pluck("sanggah.household_id", &ids).Error
 	return ids, err
