@@ -1119,6 +1119,13 @@ func mxRows() []mxRow {
 
 		{method: "GET", route: "/api/v1/intakes/:id", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d"), own: 200,
 			check: wantBodyID("id")},
+		// The intakes' workflows run: resuming one only looks at it.
+		{method: "POST", route: "/api/v1/intakes/:id/resume", roles: officeRoles, target: targetIntake, own: 202, temporal: "DescribeWorkflowExecution",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				w.intakeWorkflow(enums.WORKFLOW_EXECUTION_STATUS_RUNNING)
+				return idJSON("/api/v1/intakes/%d/resume", map[string]any{})(w, a, e)
+			},
+			check: wantBodyID("id")},
 		{method: "GET", route: "/api/v1/intakes/:id/issues", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d/issues"), own: 200,
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Total int }
