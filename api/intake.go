@@ -78,6 +78,22 @@ func (s *Server) getIntake(c *gin.Context) {
 	}
 }
 
+// resumeIntake starts an intake's workflow again if it ended (terminated,
+// failed) while the intake was not done, from what is stored; a no-op
+// while it runs or once the intake has ended. It answers the intake.
+func (s *Server) resumeIntake(c *gin.Context) {
+	id, ok := s.pathID(c)
+	if !ok {
+		return
+	}
+	in, err := s.deps.Office.ResumeIntake(c.Request.Context(), caller(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, in)
+}
+
 // intakeIssues lists an intake's rejected and warned rows, a page at a
 // time; ?format=csv downloads them all as the row-error report
 // (issuesReport).

@@ -1119,6 +1119,13 @@ func mxRows() []mxRow {
 
 		{method: "GET", route: "/api/v1/intakes/:id", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d"), own: 200,
 			check: wantBodyID("id")},
+		// The intakes' workflows run: resuming one only looks at it.
+		{method: "POST", route: "/api/v1/intakes/:id/resume", roles: officeRoles, target: targetIntake, own: 202, temporal: "DescribeWorkflowExecution",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				w.intakeWorkflow(enums.WORKFLOW_EXECUTION_STATUS_RUNNING)
+				return idJSON("/api/v1/intakes/%d/resume", map[string]any{})(w, a, e)
+			},
+			check: wantBodyID("id")},
 		{method: "GET", route: "/api/v1/intakes/:id/issues", roles: officeRoles, target: targetIntake, req: idPath("/api/v1/intakes/%d/issues"), own: 200,
 			check: func(t *testing.T, _ *mxWorld, a *mxActor, _ mxEntity, _ bool, r *apiResponse) {
 				var v struct{ Total int }
@@ -1879,6 +1886,12 @@ func pageRows() []mxRow {
 		{method: "GET", route: "/unggah", page: true, roles: officeRoles, req: path("/unggah"), own: 200},
 		{method: "GET", route: "/unggah/contoh.csv", page: true, roles: officeRoles, target: targetCycle, req: idPath("/unggah/contoh.csv?siklus=%d"), own: 200, other: 200},
 		{method: "GET", route: "/unggah/:id", page: true, roles: officeRoles, target: targetIntake, req: idPath("/unggah/%d"), own: 200},
+		{method: "POST", route: "/unggah/:id/lanjutkan", page: true, roles: officeRoles, target: targetIntake, own: 303, temporal: "DescribeWorkflowExecution",
+			req: func(w *mxWorld, a *mxActor, e mxEntity) apiRequest {
+				w.intakeWorkflow(enums.WORKFLOW_EXECUTION_STATUS_RUNNING)
+				return idPath("/unggah/%d/lanjutkan")(w, a, e)
+			},
+			check: redirectTo("/unggah/%d?dilanjutkan=1")},
 		// The 2026 cycles have an intake: their scope is kept, and the
 		// page says why.
 		{method: "POST", route: "/unggah/cakupan", page: true, roles: officeRoles, target: targetCycle, own: 409,

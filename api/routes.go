@@ -42,6 +42,7 @@ func (s *Server) apiRoutes(g *gin.RouterGroup) {
 	a.GET("/sanggah/:id/photos", may(office.StepReadPhotos), s.sanggahPhotos)
 	a.GET("/intakes/:id", may(office.StepIntake), s.getIntake)
 	a.GET("/intakes/:id/issues", may(office.StepIntake), s.intakeIssues)
+	a.POST("/intakes/:id/resume", may(office.StepIntake), s.resumeIntake)
 
 	a.GET("/tasks", may(office.StepReadTasks), s.listTasks)
 	a.GET("/tasks/:id", may(office.StepReadTasks), s.getTask)

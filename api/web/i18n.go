@@ -107,6 +107,7 @@ var auditActionNames = map[string]string{
 	"household.identity.reveal": "NIK/No KK lengkap dibuka",
 	"decree.withdrawn":          "SK dibatalkan",
 	"intake.create":             "Data P3KE diunggah",
+	"intake.resume":             "Unggahan P3KE dilanjutkan",
 	"cycle.create":              "Siklus verval dibuka",
 	"cycle.scope":               "Cakupan desil siklus diubah",
 	"household.member":          "Anggota keluarga dikoreksi saat kunjungan",

@@ -223,7 +223,27 @@ func (h *pages) intakePage(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.render(c, http.StatusOK, "intake", &view{Title: "Unggahan P3KE " + in.FileName, Active: "unggah", Refresh: d.Running, Data: d})
+	v := &view{Title: "Unggahan P3KE " + in.FileName, Active: "unggah", Refresh: d.Running, Data: d}
+	if c.Query("dilanjutkan") == "1" {
+		v.Flash = "Unggahan dilanjutkan dari baris yang sudah tersimpan; halaman ini mengikuti kemajuannya."
+	}
+	h.render(c, http.StatusOK, "intake", v)
+}
+
+// resumeIntake starts an intake's workflow again, for when its progress
+// stopped (the workflow was terminated in the Temporal Web UI or failed);
+// while it runs, or once the intake has ended, pressing it changes nothing.
+func (h *pages) resumeIntake(c *gin.Context) {
+	id, ok := h.pathID(c)
+	if !ok {
+		return
+	}
+	in, err := h.d.Office.ResumeIntake(c.Request.Context(), caller(c), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	redirect(c, fmt.Sprintf("/unggah/%d?dilanjutkan=1", in.ID))
 }
 
 // startIntake hands the uploaded file to the office, which reads it from

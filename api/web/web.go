@@ -163,6 +163,7 @@ func Register(r gin.IRouter, d Deps) {
 	r.GET("/unggah/contoh.csv", may(office.StepIntake), h.sampleFile)
 	r.POST("/unggah/cakupan", may(office.StepIntake), h.setScope)
 	r.GET("/unggah/:id", may(office.StepIntake), h.intakePage)
+	r.POST("/unggah/:id/lanjutkan", may(office.StepIntake), h.resumeIntake)
 
 	// Decrees and Kemensos proposals.
 	r.POST("/dasbor/tutup", may(office.StepCloseCycle), h.closeCycle)

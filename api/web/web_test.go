@@ -17,6 +17,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/api/enums/v1"
+	workflowpb "go.temporal.io/api/workflow/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
 	"gorm.io/gorm"
@@ -770,6 +773,7 @@ var pageRoles = map[string][]auth.Role{
 	"GET /macet":                                 auth.Roles(),
 	"GET /unggah":                                {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/:id":                            {auth.RoleDinsos, auth.RoleAdmin},
+	"POST /unggah/:id/lanjutkan":                 {auth.RoleDinsos, auth.RoleAdmin},
 	"GET /unggah/contoh.csv":                     {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah":                               {auth.RoleDinsos, auth.RoleAdmin},
 	"POST /unggah/cakupan":                       {auth.RoleDinsos, auth.RoleAdmin},
@@ -822,6 +826,9 @@ func TestEveryPageChecksTheRole(t *testing.T) {
 	}
 	// Allowed posts may reach Temporal; it refuses them here.
 	e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(nil, temporalx.Refuse(domain.FieldErr("reason", domain.CodeReopenReason))).Maybe()
+	// The intake's workflow runs: resuming it changes nothing.
+	e.temporal.On("DescribeWorkflowExecution", mock.Anything, mock.Anything, mock.Anything).Return(
+		&workflowservice.DescribeWorkflowExecutionResponse{WorkflowExecutionInfo: &workflowpb.WorkflowExecutionInfo{Status: enums.WORKFLOW_EXECUTION_STATUS_RUNNING}}, nil).Maybe()
 	users := map[auth.Role]string{auth.RoleVillage: "desa1", auth.RolePSM: "psm1", auth.RolePendamping: "pendamping", auth.RoleTKSK: "tksk", auth.RoleDinsos: "dinsos", auth.RoleBupati: "bupati", auth.RoleAdmin: "admin"}
 	var in store.Intake
 	if err := e.st.DB.First(&in).Error; err != nil {

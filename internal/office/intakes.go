@@ -2,11 +2,13 @@ package office
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/verval/verval/internal/domain"
@@ -105,6 +107,66 @@ func (s *Service) StartIntake(ctx context.Context, c Caller, cy *store.Cycle, f 
 	}
 	s.audit(ctx, c, cy.ID, nil, "intake.create", map[string]any{"intakeId": in.ID, "size": in.Size})
 	return &in, nil
+}
+
+// ResumeIntake starts intake id's workflow again when it ended without
+// finishing (an operator terminated it in the Temporal UI, or it failed or
+// timed out for good) while the intake is still queued or running: such an
+// intake would otherwise stay running for ever, its progress still, and
+// the cycle's later intakes would leave its stored households unstarted
+// (store.PendingStarts). The new run, under the same workflow ID and with
+// the same input, goes on from what is stored: the parse skips the rows
+// stored already (Intake.LastRow), and starting a household's workflow
+// that runs is refused by Temporal and counted once (MarkStarted). An
+// intake that has ended (done or failed, its file deleted) and one whose
+// workflow runs are answered as they are. It answers the intake as it is
+// now.
+func (s *Service) ResumeIntake(ctx context.Context, c Caller, id int64) (*store.Intake, error) {
+	in, cy, err := s.Intake(ctx, c, id)
+	if err != nil || in.Status == store.IntakeDone || in.Status == store.IntakeFailed {
+		return in, err
+	}
+	opts, wf, input, err := s.intakeRun(ctx, in, cy)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := s.temporal.DescribeWorkflowExecution(ctx, opts.ID, "")
+	if nf := (*serviceerror.NotFound)(nil); err != nil && !errors.As(err, &nf) {
+		return nil, err
+	}
+	if desc.GetWorkflowExecutionInfo().GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		return in, nil
+	}
+	// The reuse policy starts a new run only after one that did not
+	// complete: a run that completed while this was asked wins.
+	opts.WorkflowIDReusePolicy = enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY
+	if _, err := s.temporal.ExecuteWorkflow(ctx, opts, wf, input); err != nil {
+		if started := (*serviceerror.WorkflowExecutionAlreadyStarted)(nil); !errors.As(err, &started) {
+			return nil, err
+		}
+	}
+	s.log.Info("intake workflow resumed", "intakeId", in.ID)
+	s.audit(ctx, c, cy.ID, nil, "intake.resume", map[string]any{"intakeId": in.ID})
+	return in, nil
+}
+
+// intakeRun is the workflow that runs intake in of cycle cy, with its
+// options and input: a file's intake (IntakeWorkflow), or the carry-over
+// of last year's households into cy (CarryOverWorkflow), which has no file.
+func (s *Service) intakeRun(ctx context.Context, in *store.Intake, cy *store.Cycle) (client.StartWorkflowOptions, any, any, error) {
+	opts := client.StartWorkflowOptions{ID: workflows.IntakeWorkflowID(in.ID), TaskQueue: workflows.OpsTaskQueue}
+	if !in.Carried() {
+		return opts, workflows.IntakeWorkflow, workflows.IntakeInput{IntakeID: in.ID}, nil
+	}
+	from, err := s.store.PreviousCycle(ctx, cy)
+	if err != nil {
+		return opts, nil, nil, err
+	}
+	if from == nil {
+		return opts, nil, nil, domain.Err(domain.CodeNotFound)
+	}
+	opts.ID = workflows.CarryWorkflowID(in.ID)
+	return opts, workflows.CarryOverWorkflow, workflows.CarryInput{IntakeID: in.ID, FromCycleID: from.ID}, nil
 }
 
 // Intake is intake id with its cycle, if the caller may see them.

@@ -115,6 +115,12 @@ func (s *Store) CreateCarryIntake(ctx context.Context, to *Cycle, from *Cycle, a
 	return &in, err
 }
 
+// Carried reports whether intake in carries last year's households into
+// its cycle (CreateCarryIntake, run by workflows.CarryOverWorkflow) rather
+// than loading a file: it has no file, and every stored file has bytes
+// (an empty one has no header and is refused before it is stored).
+func (in *Intake) Carried() bool { return in.Size == 0 }
+
 // CycleExists reports whether regency has a cycle of year.
 func (s *Store) CycleExists(ctx context.Context, regency string, year int) (bool, error) {
 	var n int64
