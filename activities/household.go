@@ -130,7 +130,7 @@ type SettleResult struct {
 // its previous stage until the retry, never final without its aid.
 func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, error) {
 	t := in.Transition
-	at := DecidedOn(in.On, t.At)
+	at := domain.DecidedOn(in.On, t.At)
 	var progs []string
 	if in.Exit {
 		reason := t.Reason
@@ -159,16 +159,6 @@ func (a *Activities) Settle(ctx context.Context, in SettleInput) (SettleResult, 
 	}
 	err := a.Store.Transition(ctx, store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason})
 	return SettleResult{Programmes: progs}, classify(err)
-}
-
-// DecidedOn is the time an enrolment or exit decided on day (YYYY-MM-DD)
-// is dated: that day, or at when day is empty, malformed or after at.
-func DecidedOn(day string, at time.Time) time.Time {
-	d, err := time.Parse("2006-01-02", day)
-	if err != nil || d.After(at) {
-		return at
-	}
-	return d
 }
 
 // people are a household's present members as the programme rules look
@@ -223,7 +213,7 @@ func (a *Activities) revokeSettled(ctx context.Context, cycleID, householdID, de
 		return classify(err)
 	}
 	why := "revoked: " + reason
-	exitAt := DecidedOn(on, at)
+	exitAt := domain.DecidedOn(on, at)
 	if stage == "enrolled" {
 		if err := a.exitAll(ctx, cycleID, householdID, exitAt, why); err != nil {
 			return err

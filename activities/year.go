@@ -49,7 +49,7 @@ func (a *Activities) DecideChange(ctx context.Context, in DecideChangeInput) err
 	if t := in.Transition; t != nil {
 		st := store.Transition{HouseholdID: t.HouseholdID, Seq: t.Seq, Stage: t.Stage, At: t.At, Reason: t.Reason}
 		d.Transition = &st
-		exitAt, reason := DecidedOn(in.On, in.At), t.Reason
+		exitAt, reason := domain.DecidedOn(in.On, in.At), t.Reason
 		if in.ChangeID != 0 {
 			c, err := a.Store.GetChange(ctx, in.ChangeID)
 			if err != nil {

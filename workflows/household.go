@@ -418,7 +418,7 @@ func (h *household) settle(ctx workflow.Context, stage domain.Stage, reason, on 
 // day (the earliest it is anywhere in Indonesia) when on is empty,
 // malformed or after at.
 func enrolmentDay(on string, at time.Time) string {
-	if d := activities.DecidedOn(on, at); !d.Equal(at) {
+	if d := domain.DecidedOn(on, at); !d.Equal(at) {
 		return d.Format("2006-01-02")
 	}
 	return at.In(westernmostZone).Format("2006-01-02")

@@ -159,3 +159,14 @@ func (in Indicators) Fields() []struct{ Name, Value string } {
 		{"bahanBakarMemasak", in.BahanBakarMemasak}, {"fasilitasBab", in.FasilitasBAB},
 	}
 }
+
+// DecidedOn is the time an enrolment, an exit or a revocation decided on
+// day (YYYY-MM-DD: the decree's signing, Kemensos' determination) is
+// dated: that day, or at when day is empty, malformed or after at.
+func DecidedOn(day string, at time.Time) time.Time {
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil || d.After(at) {
+		return at
+	}
+	return d
+}

@@ -260,10 +260,7 @@ func (s *Store) DecideChange(ctx context.Context, d ChangeDecision) error {
 				return wrapNotFound(err)
 			}
 			at := d.At.UTC()
-			date := at.Format(time.DateOnly)
-			if on, err := time.Parse(time.DateOnly, d.On); err == nil && !on.After(at) {
-				date = d.On
-			}
+			date := domain.DecidedOn(d.On, at).Format(time.DateOnly)
 			c = HouseholdChange{
 				CycleID: d.CycleID, HouseholdID: d.HouseholdID, Kind: string(domain.ChangeRevoked), Date: date,
 				Note: ClipReason(d.Note), DesaCode: h.DesaCode, Status: domain.ChangeConfirmed, RecordedBy: d.Actor.UserID,
