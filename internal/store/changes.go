@@ -139,7 +139,13 @@ func (s *Store) DropStagedChangeMembers(ctx context.Context, householdID int64, 
 }
 
 func dropStaged(db *gorm.DB, householdID int64, key string) error {
-	return db.Where("household_id = ? AND stage_key = ? AND change_id IS NULL", householdID, key).Delete(&ChangeMember{}).Error
+	return staged(db, householdID, key).Delete(&ChangeMember{}).Error
+}
+
+// staged selects the member edits staged under key that no change has
+// taken yet.
+func staged(db *gorm.DB, householdID int64, key string) *gorm.DB {
+	return db.Model(&ChangeMember{}).Where("household_id = ? AND stage_key = ? AND change_id IS NULL", householdID, key)
 }
 
 // RecordChange stores a pending change with its audit entry and returns its
@@ -167,8 +173,7 @@ func (s *Store) RecordChange(ctx context.Context, c NewChange) (int64, error) {
 		}
 		id = row.ID
 		if c.MembersKey != "" {
-			if err := tx.Model(&ChangeMember{}).Where("household_id = ? AND stage_key = ? AND change_id IS NULL", c.HouseholdID, c.MembersKey).
-				Update("change_id", row.ID).Error; err != nil {
+			if err := staged(tx, c.HouseholdID, c.MembersKey).Update("change_id", row.ID).Error; err != nil {
 				return err
 			}
 		}
